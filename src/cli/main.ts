@@ -1,0 +1,47 @@
+/**
+ * The shiplog command line. Each command lives in its own module under commands/; this file wires
+ * them up and turns errors into one clear line and an exit code (0 ok, 1 check failed, 2 usage).
+ */
+import { Command, CommanderError } from 'commander';
+import { isShiplogError, errorMessage } from '../errors.ts';
+import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerPolicyCommands } from './commands/policy.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('shiplog')
+    .description('Signed, hash-chained change ledger and approval gates for CI/CD')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerLedgerCommands(program);
+  registerPolicyCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version requests end with a "success" CommanderError.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isShiplogError(e)) {
+      process.stderr.write(`shiplog: error[${e.code}]: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`shiplog: unexpected error: ${errorMessage(e)}\n`);
+    if (process.env.SHIPLOG_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /(?:cli|main)\.(?:js|ts|mjs)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

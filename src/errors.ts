@@ -1,0 +1,53 @@
+/**
+ * One error type for the whole project: a stable machine code, a message that names the problem,
+ * and the process exit code a shell should use (2 = usage or input error, 1 = a check failed).
+ */
+export type ErrorCode =
+  | 'USAGE'
+  | 'BAD_INPUT'
+  | 'BAD_KEY'
+  | 'NO_TRUSTED_KEY'
+  | 'REMOTE_NOT_FOUND'
+  | 'BRANCH_NOT_FOUND'
+  | 'GIT_FAILED'
+  | 'GIT_TIMEOUT'
+  | 'APPEND_EXHAUSTED'
+  | 'NOT_FOUND'
+  | 'BAD_POLICY'
+  | 'BAD_SNAPSHOT'
+  | 'GITHUB_API'
+  | 'VERIFY_FAILED'
+  | 'GATE_FAILED'
+  | 'FORBIDDEN';
+
+const exitCodes: Partial<Record<ErrorCode, number>> = {
+  VERIFY_FAILED: 1,
+  GATE_FAILED: 1,
+  APPEND_EXHAUSTED: 1,
+  GIT_FAILED: 1,
+  GIT_TIMEOUT: 1,
+  GITHUB_API: 1,
+  FORBIDDEN: 1,
+};
+
+export class ShiplogError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ShiplogError';
+    this.code = code;
+    this.exitCode = exitCodes[code] ?? 2;
+    this.details = options?.details;
+  }
+}
+
+export function isShiplogError(e: unknown, code?: ErrorCode): e is ShiplogError {
+  return e instanceof ShiplogError && (code === undefined || e.code === code);
+}
+
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

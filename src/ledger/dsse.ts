@@ -1,0 +1,89 @@
+import { sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import { ShiplogError } from '../errors.ts';
+import { sha256Hex } from './encoding.ts';
+import type { SigningKey, TrustedKey } from './keys.ts';
+
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+
+export interface Envelope {
+  payloadType: string;
+  payload: string;
+  signatures: { keyid: string; sig: string }[];
+}
+
+/** DSSE pre-authentication encoding: "DSSEv1" SP len(type) SP type SP len(body) SP body. */
+export function pae(payloadType: string, payload: Uint8Array): Buffer {
+  const type = Buffer.from(payloadType, 'utf8');
+  const head = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, 'utf8');
+  return Buffer.concat([head, payload]);
+}
+
+/** The chain hash of an entry: "sha256:" + hex SHA-256 of its PAE bytes. */
+export function entryHashOfPae(paeBytes: Uint8Array): string {
+  return `sha256:${sha256Hex(paeBytes)}`;
+}
+
+export function signEnvelope(payload: Uint8Array, key: SigningKey): { envelope: Envelope; hash: string } {
+  const paeBytes = pae(IN_TOTO_PAYLOAD_TYPE, payload);
+  const sig = cryptoSign(null, paeBytes, key.privateKey);
+  return {
+    envelope: {
+      payloadType: IN_TOTO_PAYLOAD_TYPE,
+      payload: Buffer.from(payload).toString('base64'),
+      signatures: [{ keyid: key.keyid, sig: sig.toString('base64') }],
+    },
+    hash: entryHashOfPae(paeBytes),
+  };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Checks the envelope's shape; returns it typed or throws a message naming the first problem. */
+export function parseEnvelope(text: string): Envelope {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ShiplogError('BAD_INPUT', `envelope is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ShiplogError('BAD_INPUT', 'envelope is not a JSON object');
+  }
+  const o = raw as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => !['payloadType', 'payload', 'signatures'].includes(k));
+  if (extra.length) throw new ShiplogError('BAD_INPUT', `envelope has unexpected field(s): ${extra.join(', ')}`);
+  if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    throw new ShiplogError('BAD_INPUT', `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
+  }
+  if (typeof o.payload !== 'string' || o.payload.length === 0 || o.payload.length % 4 !== 0 || !BASE64.test(o.payload)) {
+    throw new ShiplogError('BAD_INPUT', 'envelope payload is not standard base64');
+  }
+  if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
+    throw new ShiplogError('BAD_INPUT', 'envelope has no signatures');
+  }
+  for (const s of o.signatures as unknown[]) {
+    if (typeof s !== 'object' || s === null) throw new ShiplogError('BAD_INPUT', 'envelope signature is not an object');
+    const sig = s as Record<string, unknown>;
+    if (typeof sig.keyid !== 'string' || typeof sig.sig !== 'string' || !BASE64.test(sig.sig) || sig.sig.length === 0) {
+      throw new ShiplogError('BAD_INPUT', 'envelope signature needs string "keyid" and base64 "sig"');
+    }
+  }
+  return o as unknown as Envelope;
+}
+
+/**
+ * Returns the trusted key that made one of the signatures, or undefined. The keyid is only a hint
+ * for which key to try first: every trusted key is tried, and an untrusted keyid proves nothing.
+ */
+export function findSigner(paeBytes: Uint8Array, envelope: Envelope, trusted: TrustedKey[]): TrustedKey | undefined {
+  for (const s of envelope.signatures) {
+    const sig = Buffer.from(s.sig, 'base64');
+    if (sig.length !== 64) continue;
+    const hinted = trusted.filter((k) => k.keyid === s.keyid);
+    const rest = trusted.filter((k) => k.keyid !== s.keyid);
+    for (const k of [...hinted, ...rest]) {
+      if (cryptoVerify(null, paeBytes, k.publicKey, sig)) return k;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,69 @@
+/** Decoding and checking one stored entry file. Pure: shared by verify, its workers and queries. */
+import { ShiplogError } from '../errors.ts';
+import { findSigner, parseEnvelope, pae, entryHashOfPae, type Envelope } from './dsse.ts';
+import { canonicalJson } from './encoding.ts';
+import type { TrustedKey } from './keys.ts';
+import { parseStatement, type Statement } from './statement.ts';
+
+export interface DecodedEntry {
+  envelope: Envelope;
+  statement: Statement;
+  hash: string;
+  paeBytes: Buffer;
+}
+
+export type EntryProblemKind = 'envelope' | 'payload' | 'statement' | 'signature';
+
+export class EntryProblem extends Error {
+  constructor(
+    readonly kind: EntryProblemKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Decodes an entry file, checking envelope shape, canonical payload and statement shape. */
+export function decodeEntry(text: string): DecodedEntry {
+  let envelope: Envelope;
+  try {
+    envelope = parseEnvelope(text);
+  } catch (e) {
+    throw new EntryProblem('envelope', (e as Error).message);
+  }
+  const payload = Buffer.from(envelope.payload, 'base64');
+  const paeBytes = pae(envelope.payloadType, payload);
+  const hash = entryHashOfPae(paeBytes);
+  const payloadText = payload.toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(payloadText);
+  } catch (e) {
+    throw new EntryProblem('payload', `payload is not JSON: ${(e as Error).message}`);
+  }
+  let canonical: string;
+  try {
+    canonical = canonicalJson(value);
+  } catch (e) {
+    throw new EntryProblem('payload', (e as Error).message);
+  }
+  if (canonical !== payloadText || !Buffer.from(canonical, 'utf8').equals(payload)) {
+    throw new EntryProblem('payload', 'payload is not RFC 8785 canonical JSON');
+  }
+  let statement: Statement;
+  try {
+    statement = parseStatement(value);
+  } catch (e) {
+    throw new EntryProblem('statement', e instanceof ShiplogError ? e.message : String(e));
+  }
+  return { envelope, statement, hash, paeBytes };
+}
+
+export function checkSignature(entry: DecodedEntry, trusted: TrustedKey[]): TrustedKey {
+  const signer = findSigner(entry.paeBytes, entry.envelope, trusted);
+  if (!signer) {
+    const ids = entry.envelope.signatures.map((s) => s.keyid.slice(0, 16)).join(', ');
+    throw new EntryProblem('signature', `no signature by a trusted key (signed with keyid ${ids || 'none'})`);
+  }
+  return signer;
+}

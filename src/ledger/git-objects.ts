@@ -1,0 +1,96 @@
+/**
+ * Git's object formats (tree, commit, loose object files). Appends write their few new objects
+ * straight into the object store instead of starting one git process per object.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+
+export interface TreeEntry {
+  mode: string;
+  name: string;
+  sha: string;
+}
+
+export const TREE_MODE = '40000';
+export const BLOB_MODE = '100644';
+
+export function parseTree(data: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const sp = data.indexOf(0x20, pos);
+    const nul = data.indexOf(0, sp);
+    if (sp < 0 || nul < 0 || nul + 21 > data.length) throw new Error('malformed tree object');
+    entries.push({
+      mode: data.subarray(pos, sp).toString('latin1'),
+      name: data.subarray(sp + 1, nul).toString('utf8'),
+      sha: data.subarray(nul + 1, nul + 21).toString('hex'),
+    });
+    pos = nul + 21;
+  }
+  return entries;
+}
+
+/** Git orders tree entries by name, comparing a sub-tree's name as if it ended with "/". */
+function sortKey(e: TreeEntry): string {
+  return e.mode === TREE_MODE ? `${e.name}/` : e.name;
+}
+
+export function serializeTree(entries: Iterable<TreeEntry>): Buffer {
+  const sorted = [...entries].sort((a, b) => {
+    const ka = Buffer.from(sortKey(a));
+    const kb = Buffer.from(sortKey(b));
+    return Buffer.compare(ka, kb);
+  });
+  return Buffer.concat(
+    sorted.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, 'utf8'), Buffer.from(e.sha, 'hex')]),
+  );
+}
+
+export interface CommitFields {
+  tree: string;
+  parents: string[];
+  author: { name: string; email: string; date: Date };
+  message: string;
+}
+
+export function serializeCommit(c: CommitFields): Buffer {
+  const ident = `${c.author.name} <${c.author.email}> ${Math.floor(c.author.date.getTime() / 1000)} +0000`;
+  const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`), `author ${ident}`, `committer ${ident}`];
+  return Buffer.from(`${lines.join('\n')}\n\n${c.message}`, 'utf8');
+}
+
+export function parseCommit(data: Buffer): { tree: string; parents: string[]; message: string } {
+  const text = data.toString('utf8');
+  const split = text.indexOf('\n\n');
+  const header = split < 0 ? text : text.slice(0, split);
+  const message = split < 0 ? '' : text.slice(split + 2);
+  const tree = /^tree ([0-9a-f]{40})$/m.exec(header)?.[1];
+  if (!tree) throw new Error('commit object has no tree');
+  const parents = [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]!);
+  return { tree, parents, message };
+}
+
+export function objectId(type: string, content: Buffer): string {
+  return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
+}
+
+/** Writes one loose object (atomically, by rename) and returns its id. */
+export function writeLooseObject(gitDir: string, type: 'blob' | 'tree' | 'commit', content: Buffer): string {
+  const sha = objectId(type, content);
+  const dir = join(gitDir, 'objects', sha.slice(0, 2));
+  const file = join(dir, sha.slice(2));
+  if (existsSync(file)) return sha;
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  writeFileSync(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])));
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    if (!existsSync(file)) throw e;
+    unlinkSync(tmp);
+  }
+  return sha;
+}

@@ -1,0 +1,286 @@
+/**
+ * The only place that starts git. Every call passes an argument array (never a shell string),
+ * turns off prompts and background maintenance, and has a time limit so a hung remote cannot
+ * hold a deploy forever. Credentials travel in the environment of one call, never in a URL.
+ */
+import { spawn } from 'node:child_process';
+import { ShiplogError } from '../errors.ts';
+
+export interface GitOptions {
+  gitDir?: string;
+  cwd?: string;
+  input?: string | Buffer;
+  /** Extra `-c key=value` settings passed through the environment (not visible in `ps`). */
+  config?: Record<string, string>;
+  timeoutMs?: number;
+  /** Resolve instead of throwing when git exits non-zero. */
+  allowFail?: boolean;
+}
+
+export interface GitResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+const BASE_CONFIG: Record<string, string> = {
+  'gc.auto': '0',
+  'maintenance.auto': 'false',
+  'protocol.ext.allow': 'never',
+  'core.hooksPath': '/dev/null',
+  'advice.detachedHead': 'false',
+};
+
+export function defaultTimeoutMs(): number {
+  const fromEnv = Number(process.env.SHIPLOG_GIT_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 120_000;
+}
+
+export function gitEnv(opts: Pick<GitOptions, 'gitDir' | 'config'>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: '',
+    SSH_ASKPASS: '',
+    GCM_INTERACTIVE: 'never',
+    LC_ALL: 'C',
+    LANG: 'C',
+  };
+  delete env.GIT_DIR;
+  delete env.GIT_WORK_TREE;
+  delete env.GIT_INDEX_FILE;
+  if (opts.gitDir) env.GIT_DIR = opts.gitDir;
+  const config = { ...BASE_CONFIG, ...opts.config };
+  const keys = Object.keys(config);
+  env.GIT_CONFIG_COUNT = String(keys.length);
+  keys.forEach((k, i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = k;
+    env[`GIT_CONFIG_VALUE_${i}`] = config[k];
+  });
+  return env;
+}
+
+export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd: opts.cwd,
+      env: gitEnv(opts),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new ShiplogError('GIT_FAILED', `could not start git: ${e.message}`, { cause: e }));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const result = { code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
+      if (timedOut) {
+        reject(new ShiplogError('GIT_TIMEOUT', `git ${args[0]} did not finish within ${timeoutMs} ms and was stopped`));
+      } else if (result.code !== 0 && !opts.allowFail) {
+        reject(
+          new ShiplogError('GIT_FAILED', `git ${args[0]} failed (exit ${result.code}): ${lastLines(result.stderr)}`, {
+            details: result,
+          }),
+        );
+      } else {
+        resolve(result);
+      }
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export function lastLines(text: string, n = 3): string {
+  return text.trim().split('\n').slice(-n).join(' | ') || '(no message)';
+}
+
+export interface BatchObject {
+  sha: string;
+  type: string;
+  data: Buffer;
+}
+
+/**
+ * Streams `git cat-file --batch` over many object specs with one process, calling `onObject` in
+ * request order (undefined for a missing object). Memory stays bounded by one object at a time.
+ */
+export function catFileBatch(
+  gitDir: string,
+  specs: string[],
+  onObject: (index: number, obj: BatchObject | undefined) => void,
+  opts: { timeoutMs?: number; config?: Record<string, string> } = {},
+): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
+  return new Promise((resolve, reject) => {
+    if (specs.length === 0) return resolve();
+    const child = spawn('git', ['cat-file', '--batch'], {
+      env: gitEnv({ gitDir, config: opts.config }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      reject(new ShiplogError('GIT_TIMEOUT', `git cat-file did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let buf = Buffer.alloc(0);
+    let index = 0;
+    let pending: { sha: string; type: string; size: number } | undefined;
+    let failed = false;
+    const errChunks: Buffer[] = [];
+    child.stderr.on('data', (d: Buffer) => errChunks.push(d));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      try {
+        for (;;) {
+          if (!pending) {
+            const nl = buf.indexOf(10);
+            if (nl < 0) break;
+            const header = buf.subarray(0, nl).toString('utf8');
+            buf = buf.subarray(nl + 1);
+            if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+              onObject(index++, undefined);
+              continue;
+            }
+            const [sha, type, size] = header.split(' ');
+            pending = { sha: sha!, type: type!, size: Number(size) };
+          }
+          if (buf.length < pending.size + 1) break;
+          const data = Buffer.from(buf.subarray(0, pending.size));
+          buf = buf.subarray(pending.size + 1);
+          const obj = { sha: pending.sha, type: pending.type, data };
+          pending = undefined;
+          onObject(index++, obj);
+        }
+      } catch (e) {
+        failed = true;
+        killGroup(child.pid);
+        clearTimeout(timer);
+        reject(e);
+      }
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new ShiplogError('GIT_FAILED', `could not start git: ${e.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (failed) return;
+      if (code !== 0 || index !== specs.length) {
+        reject(
+          new ShiplogError(
+            'GIT_FAILED',
+            `git cat-file failed (exit ${code}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`,
+          ),
+        );
+      } else resolve();
+    });
+    child.stdin.on('error', () => undefined);
+    // Write requests with back-pressure so a 100k-entry request list does not balloon memory.
+    let i = 0;
+    const writeMore = (): void => {
+      while (i < specs.length) {
+        const ok = child.stdin.write(specs[i++] + '\n');
+        if (!ok) {
+          child.stdin.once('drain', writeMore);
+          return;
+        }
+      }
+      child.stdin.end();
+    };
+    writeMore();
+  });
+}
+
+/** A long-lived `git cat-file --batch` for a few rounds of look-ups with one process. */
+export class CatFileSession {
+  private child;
+  private buf = Buffer.alloc(0);
+  private queue: { resolve: (o: BatchObject | undefined) => void; reject: (e: Error) => void }[] = [];
+  private pending: { sha: string; type: string; size: number } | undefined;
+  private closed = false;
+  private stderr = '';
+
+  constructor(gitDir: string) {
+    this.child = spawn('git', ['cat-file', '--batch'], {
+      env: gitEnv({ gitDir }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    this.child.stdin.on('error', () => undefined);
+    const fail = (e: Error): void => {
+      this.closed = true;
+      for (const q of this.queue.splice(0)) q.reject(e);
+    };
+    this.child.on('error', (e) => fail(new ShiplogError('GIT_FAILED', `could not start git: ${e.message}`)));
+    this.child.on('close', (code) => {
+      if (this.queue.length) fail(new ShiplogError('GIT_FAILED', `git cat-file exited (${code}): ${lastLines(this.stderr)}`));
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    for (;;) {
+      if (!this.pending) {
+        const nl = this.buf.indexOf(10);
+        if (nl < 0) return;
+        const header = this.buf.subarray(0, nl).toString('utf8');
+        this.buf = this.buf.subarray(nl + 1);
+        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+          this.queue.shift()?.resolve(undefined);
+          continue;
+        }
+        const [sha, type, size] = header.split(' ');
+        this.pending = { sha: sha!, type: type!, size: Number(size) };
+      }
+      if (this.buf.length < this.pending.size + 1) return;
+      const data = Buffer.from(this.buf.subarray(0, this.pending.size));
+      this.buf = this.buf.subarray(this.pending.size + 1);
+      const obj = { sha: this.pending.sha, type: this.pending.type, data };
+      this.pending = undefined;
+      this.queue.shift()?.resolve(obj);
+    }
+  }
+
+  get(specs: string[]): Promise<(BatchObject | undefined)[]> {
+    if (this.closed) return Promise.reject(new ShiplogError('GIT_FAILED', 'git cat-file already closed'));
+    if (specs.some((s) => /[\n\0]/.test(s))) {
+      return Promise.reject(new ShiplogError('BAD_INPUT', 'object name contains a newline'));
+    }
+    const results = specs.map(
+      () => new Promise<BatchObject | undefined>((resolve, reject) => this.queue.push({ resolve, reject })),
+    );
+    this.child.stdin.write(specs.map((s) => s + '\n').join(''));
+    return Promise.all(results);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.child.stdin.end();
+  }
+}

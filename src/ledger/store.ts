@@ -1,0 +1,200 @@
+/**
+ * The git side of the ledger: a local cache of the ledger branch for one remote, fetched either
+ * shallow and without blobs (appends: cost independent of ledger size) or in full (verify, log).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import lockfile from 'proper-lockfile';
+import { ShiplogError } from '../errors.ts';
+import { sha256Hex } from './encoding.ts';
+import { git, lastLines, type GitResult } from './git.ts';
+
+export interface LedgerLocation {
+  /** Any git URL or a local path (a bare repository works). */
+  remote: string;
+  /** Ledger branch name (default "shiplog"). */
+  branch: string;
+  /** GitHub token for https remotes; sent as an auth header for that one git call. */
+  token?: string;
+  /** Where fetched copies of ledgers are kept between runs. */
+  cacheDir?: string;
+}
+
+export type CacheMode = 'append' | 'read';
+
+export interface LedgerRepo {
+  gitDir: string;
+  location: LedgerLocation;
+  url: string;
+  isLocal: boolean;
+  mode: CacheMode;
+}
+
+export function checkBranchName(branch: string): string {
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith('-') || branch.includes('..') || branch.endsWith('/')) {
+    throw new ShiplogError('USAGE', `ledger branch "${branch}" is not a valid branch name`);
+  }
+  return branch;
+}
+
+/** Turns the user's remote into a URL git accepts, refusing anything git could read as an option. */
+export function resolveRemote(remote: string): { url: string; isLocal: boolean } {
+  const r = remote.trim();
+  if (!r) throw new ShiplogError('USAGE', 'no ledger remote given (--remote)');
+  if (r.startsWith('-')) throw new ShiplogError('USAGE', `remote "${r}" looks like an option; refusing it`);
+  if (/[\0\n\r]/.test(r)) throw new ShiplogError('USAGE', 'remote contains control characters');
+  if (/^[a-z][a-z0-9+.-]*::/i.test(r)) throw new ShiplogError('USAGE', `remote helper URLs ("${r.split('::')[0]}::") are not allowed`);
+  if (/^(https?|ssh|git):\/\//i.test(r)) return { url: r, isLocal: false };
+  if (/^file:\/\//i.test(r)) return { url: r, isLocal: true };
+  if (/^[^/\\]+@[^/:]+:/.test(r)) return { url: r, isLocal: false }; // scp-like user@host:path
+  const path = isAbsolute(r) ? r : resolve(r);
+  if (!existsSync(path)) throw new ShiplogError('REMOTE_NOT_FOUND', `ledger remote "${r}" does not exist`);
+  return { url: path, isLocal: true };
+}
+
+export function defaultCacheRoot(): string {
+  if (process.env.SHIPLOG_CACHE_DIR) return process.env.SHIPLOG_CACHE_DIR;
+  if (process.env.RUNNER_TEMP) return join(process.env.RUNNER_TEMP, 'shiplog-cache');
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'shiplog');
+}
+
+function authConfig(token: string | undefined, isLocal: boolean): Record<string, string> {
+  if (!token || isLocal) return {};
+  const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+  return { 'http.extraHeader': `AUTHORIZATION: basic ${basic}` };
+}
+
+function writableRoot(preferred: string): string {
+  try {
+    mkdirSync(preferred, { recursive: true });
+    const probe = join(preferred, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+    return preferred;
+  } catch {
+    const fallback = join(tmpdir(), `shiplog-cache-${process.getuid?.() ?? 'user'}`);
+    try {
+      mkdirSync(fallback, { recursive: true });
+      return fallback;
+    } catch (e) {
+      throw new ShiplogError(
+        'BAD_INPUT',
+        `cannot write a ledger cache in ${preferred} or ${fallback}: ${(e as Error).message} (set SHIPLOG_CACHE_DIR)`,
+      );
+    }
+  }
+}
+
+/** Opens (creating on first use) the cache repository for this remote, branch and mode. */
+export async function openRepo(location: LedgerLocation, mode: CacheMode): Promise<LedgerRepo> {
+  checkBranchName(location.branch);
+  const { url, isLocal } = resolveRemote(location.remote);
+  const root = writableRoot(location.cacheDir ?? defaultCacheRoot());
+  const key = sha256Hex(`${url}\0${location.branch}`).slice(0, 24);
+  const gitDir = join(root, key, `${mode}.git`);
+  if (!existsSync(join(gitDir, 'config'))) {
+    // Build in a private folder, then rename: concurrent first runs must not see half a repo.
+    const tmp = `${gitDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    mkdirSync(tmp, { recursive: true });
+    await git(['init', '--bare', '--quiet', tmp]);
+    const extra =
+      mode === 'append'
+        ? '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n' +
+          '[remote "origin"]\n\tpromisor = true\n\tpartialclonefilter = blob:none\n'
+        : '';
+    writeFileSync(join(tmp, 'config'), readFileSync(join(tmp, 'config'), 'utf8') + extra);
+    await git(['config', 'remote.origin.url', url], { gitDir: tmp });
+    try {
+      renameSync(tmp, gitDir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync(join(gitDir, 'config'))) throw new ShiplogError('GIT_FAILED', `could not create cache ${gitDir}`);
+    }
+  }
+  return { gitDir, location, url, isLocal, mode };
+}
+
+export interface RemoteTip {
+  commit: string;
+}
+
+/**
+ * Fetches the remote branch tip into the cache. Returns undefined when the branch does not exist
+ * yet. Appends fetch only the tip commit and its trees (--depth=1 --filter=blob:none).
+ */
+export async function fetchTip(repo: LedgerRepo): Promise<RemoteTip | undefined> {
+  const ref = repo.mode === 'append' ? 'refs/shiplog/append-tip' : 'refs/shiplog/read-tip';
+  const args = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc'];
+  if (repo.mode === 'append') args.push('--depth=1', '--filter=blob:none');
+  // Local mirrors: let the spawned upload-pack honour the blob filter like GitHub does.
+  if (repo.isLocal && repo.mode === 'append') args.push('--upload-pack=git -c uploadpack.allowFilter=true upload-pack');
+  args.push('origin', `+refs/heads/${repo.location.branch}:${ref}`);
+  const release = await lockRepo(repo.gitDir);
+  let result: GitResult;
+  try {
+    result = await git(args, {
+      gitDir: repo.gitDir,
+      allowFail: true,
+      config: authConfig(repo.location.token, repo.isLocal),
+    });
+    if (result.code === 0) {
+      return { commit: readRef(repo.gitDir, ref) };
+    }
+  } finally {
+    await release();
+  }
+  const err = result.stderr;
+  if (/couldn't find remote ref/i.test(err)) return undefined;
+  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
+    throw new ShiplogError('REMOTE_NOT_FOUND', `ledger remote "${repo.location.remote}" is not a reachable git repository: ${lastLines(err, 1)}`);
+  }
+  throw new ShiplogError('GIT_FAILED', `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]+@/, '//***@');
+}
+
+function readRef(gitDir: string, ref: string): string {
+  const loose = join(gitDir, ref);
+  if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
+  const packed = readFileSync(join(gitDir, 'packed-refs'), 'utf8');
+  const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
+  if (!line) throw new ShiplogError('GIT_FAILED', `fetched ref ${ref} not found in ${gitDir}`);
+  return line.slice(0, 40);
+}
+
+async function lockRepo(gitDir: string): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(gitDir, {
+      realpath: false,
+      stale: 30_000,
+      retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true },
+    });
+  } catch (e) {
+    throw new ShiplogError('GIT_FAILED', `could not lock the ledger cache ${gitDir}: ${(e as Error).message}`);
+  }
+}
+
+export type PushOutcome = 'pushed' | 'lost-race' | 'rejected';
+
+/** Pushes without force: a moved remote tip makes git refuse, which is our compare-and-swap. */
+export async function pushCommit(repo: LedgerRepo, commit: string): Promise<{ outcome: PushOutcome; message: string }> {
+  const r = await git(
+    ['push', '--quiet', '--porcelain', '--no-verify', 'origin', `${commit}:refs/heads/${repo.location.branch}`],
+    { gitDir: repo.gitDir, allowFail: true, config: authConfig(repo.location.token, repo.isLocal) },
+  );
+  const text = `${r.stdout.toString('utf8')}\n${r.stderr}`;
+  if (r.code === 0) return { outcome: 'pushed', message: '' };
+  if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text)) {
+    return { outcome: 'lost-race', message: lastLines(text, 2) };
+  }
+  if (/\[remote rejected\]|pre-receive hook declined/i.test(text)) return { outcome: 'rejected', message: lastLines(text, 2) };
+  if (/does not appear to be a git repository|Could not read from remote/i.test(text)) {
+    throw new ShiplogError('REMOTE_NOT_FOUND', `cannot push to ledger remote "${redact(repo.location.remote)}": ${lastLines(text, 1)}`);
+  }
+  return { outcome: 'rejected', message: lastLines(text, 2) };
+}
