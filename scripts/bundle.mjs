@@ -1,6 +1,6 @@
 // Bundles each entry point into one self-contained ESM file under dist/ (no node_modules needed at run time).
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 
 const entries = {
   cli: 'src/cli/main.ts',
@@ -29,3 +29,4 @@ for (const [name, entry] of Object.entries(entries)) {
     banner: { js: (name === 'cli' ? '#!/usr/bin/env node\n' : '') + banner },
   });
 }
+chmodSync('dist/cli.js', 0o755);

@@ -147,7 +147,7 @@ export function catFileBatch(
       killGroup(child.pid);
       reject(new ShiplogError('GIT_TIMEOUT', `git cat-file did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let index = 0;
     let pending: { sha: string; type: string; size: number } | undefined;
     let failed = false;
@@ -219,7 +219,7 @@ export function catFileBatch(
 /** A long-lived `git cat-file --batch` for a few rounds of look-ups with one process. */
 export class CatFileSession {
   private child;
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private queue: { resolve: (o: BatchObject | undefined) => void; reject: (e: Error) => void }[] = [];
   private pending: { sha: string; type: string; size: number } | undefined;
   private closed = false;

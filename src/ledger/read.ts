@@ -1,6 +1,6 @@
 /** Reading the ledger back: a full fetch into the read cache, then tree listings and blobs. */
 import { ShiplogError } from '../errors.ts';
-import { decodeEntry, type DecodedEntry } from './entry.ts';
+import { decodeEntry, EntryProblem, type DecodedEntry } from './entry.ts';
 import { catFileBatch, git, CatFileSession } from './git.ts';
 import { CHECKPOINT_FILE, checkCommitPrefix, entryPath, INDEX_DIR, parseIndexPath, seqOfEntryPath } from './layout.ts';
 import { fetchTip, openRepo, type LedgerLocation, type LedgerRepo } from './store.ts';
@@ -64,11 +64,22 @@ export async function readEntryFiles(snap: LedgerSnapshot, files: EntryFile[]): 
     (i, obj) => {
       const f = files[i]!;
       if (!obj) throw new ShiplogError('GIT_FAILED', `entry blob for ${f.path} is missing`);
-      const decoded = decodeEntry(obj.data.toString('utf8'));
+      const decoded = decodeAt(f.path, obj.data);
       out.push({ ...decoded, seq: decoded.statement.predicate.seq, path: f.path });
     },
   );
   return out;
+}
+
+function decodeAt(path: string, data: Buffer): DecodedEntry {
+  try {
+    return decodeEntry(data.toString('utf8'));
+  } catch (e) {
+    if (e instanceof EntryProblem) {
+      throw new ShiplogError('BAD_INPUT', `${path}: ${e.message} (run "shiplog verify" for the full picture)`);
+    }
+    throw e;
+  }
 }
 
 export async function readCheckpointText(snap: LedgerSnapshot): Promise<string | undefined> {
@@ -98,7 +109,7 @@ export async function readEntriesBySeq(snap: LedgerSnapshot, seqs: number[]): Pr
     seqs.map((s) => `${snap.tip}:${entryPath(s)}`),
     (i, obj) => {
       if (!obj) return void missing.push(seqs[i]!);
-      const decoded = decodeEntry(obj.data.toString('utf8'));
+      const decoded = decodeAt(entryPath(seqs[i]!), obj.data);
       out.push({ ...decoded, seq: seqs[i]!, path: entryPath(seqs[i]!) });
     },
   );

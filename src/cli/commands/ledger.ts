@@ -1,0 +1,237 @@
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ShiplogError } from '../../errors.ts';
+import { AppendError, appendEntry } from '../../ledger/append.ts';
+import { COMMIT_PATTERN } from '../../ledger/encoding.ts';
+import { generateSigningKeyPem } from '../../ledger/keys.ts';
+import { findEntries, showEntry, type EntryView } from '../../ledger/query.ts';
+import { RECORDABLE_TYPES, type ChangeType } from '../../ledger/statement.ts';
+import { defaultJobs, verifyLedger, type VerifyReport } from '../../ledger/verify.ts';
+import {
+  addLocationOptions,
+  collect,
+  jsonOption,
+  locationFrom,
+  positiveInt,
+  readTextFile,
+  signingKeyFrom,
+  trustedKeysFrom,
+  type LocationFlags,
+} from '../common.ts';
+import { colour, printJson, table } from '../output.ts';
+
+export function registerLedgerCommands(program: Command): void {
+  program
+    .command('keygen')
+    .description('create an Ed25519 signing key pair: DIR/shiplog.key (private, 0600) and DIR/shiplog.pub')
+    .requiredOption('--out <dir>', 'folder to write the keys into')
+    .option('--force', 'overwrite existing key files')
+    .addOption(jsonOption())
+    .action((o: { out: string; force?: boolean; json?: boolean }) => {
+      const keyFile = join(o.out, 'shiplog.key');
+      const pubFile = join(o.out, 'shiplog.pub');
+      if (!o.force && (existsSync(keyFile) || existsSync(pubFile))) {
+        throw new ShiplogError('USAGE', `${keyFile} or ${pubFile} already exists (use --force to replace)`);
+      }
+      mkdirSync(o.out, { recursive: true });
+      const k = generateSigningKeyPem();
+      writeFileSync(keyFile, k.privatePem, { mode: 0o600 });
+      chmodSync(keyFile, 0o600);
+      writeFileSync(pubFile, k.publicPem, { mode: 0o644 });
+      if (o.json) printJson({ keyid: k.keyid, privateKey: keyFile, publicKey: pubFile });
+      else {
+        process.stdout.write(`keyid ${k.keyid}\n`);
+        process.stdout.write(`private key: ${keyFile} (keep secret: store it as the SHIPLOG_SIGNING_KEY secret)\n`);
+        process.stdout.write(`public key:  ${pubFile} (commit it where verifiers can find it)\n`);
+      }
+    });
+
+  addLocationOptions(
+    program
+      .command('record')
+      .description('append one signed entry to the ledger')
+      .requiredOption('--type <type>', `change type: ${RECORDABLE_TYPES.join(' | ')}`)
+      .requiredOption('--commit <sha>', 'the 40-hex commit the change is about')
+      .requiredOption('--repo <owner/name>', 'repository of the commit')
+      .option('--key <file>', 'PEM private key (default: $SHIPLOG_SIGNING_KEY)')
+      .option('--environment <name>', 'deployment environment')
+      .option('--branch <name>', 'code branch the commit was deployed from')
+      .option('--server-url <url>', 'git server base URL for the statement subject', process.env.GITHUB_SERVER_URL || 'https://github.com')
+      .option('--details <file>', 'JSON object with the change type\'s own fields (version, status, files...)')
+      .option('--idempotency-key <key>', 'skip the append when an entry with this key already exists')
+      .option('--allow-duplicate', 'append even when the idempotency key was already recorded')
+      .addOption(jsonOption()),
+  ).action(async (o: RecordFlags) => {
+    if (!(RECORDABLE_TYPES as readonly string[]).includes(o.type)) {
+      throw new ShiplogError('USAGE', `--type must be one of ${RECORDABLE_TYPES.join(', ')} (got "${o.type}")`);
+    }
+    const commit = o.commit.toLowerCase();
+    if (!COMMIT_PATTERN.test(commit)) throw new ShiplogError('USAGE', `--commit must be a full 40-hex commit sha (got "${o.commit}")`);
+    if (!/^[\w.-]+\/[\w.-]+$/.test(o.repo)) throw new ShiplogError('USAGE', `--repo must be OWNER/NAME (got "${o.repo}")`);
+    const details = o.details ? parseDetails(readTextFile(o.details, 'details file'), o.details) : undefined;
+    const key = signingKeyFrom(o.key);
+    try {
+      const r = await appendEntry({
+        location: locationFrom(o),
+        key,
+        serverUrl: o.serverUrl,
+        allowDuplicate: o.allowDuplicate,
+        entry: {
+          type: o.type as ChangeType,
+          timestamp: new Date().toISOString(),
+          repository: o.repo,
+          commit,
+          environment: o.environment,
+          branch: o.branch,
+          idempotency_key: o.idempotencyKey,
+          approval: { status: 'not-collected' },
+          details,
+        },
+        onRetry: (n, why) => process.stderr.write(`shiplog: attempt ${n} did not land (${why}); retrying\n`),
+      });
+      if (o.json) printJson({ seq: r.seq, hash: r.hash, ledgerCommit: r.commit, duplicate: r.duplicate, checkpoint: r.checkpoint });
+      else {
+        process.stdout.write(
+          r.duplicate
+            ? `already recorded as seq ${r.seq} ${r.hash} (same idempotency key; nothing appended)\n`
+            : `recorded seq ${r.seq} ${r.hash}\n`,
+        );
+      }
+    } catch (e) {
+      if (e instanceof AppendError) {
+        // The evidence must survive a failed append: print the signed envelope for safekeeping.
+        process.stderr.write('shiplog: the entry below was signed but not appended; keep it as evidence:\n');
+        process.stdout.write(JSON.stringify(e.envelope ?? null) + '\n');
+      }
+      throw e;
+    }
+  });
+
+  addLocationOptions(
+    program
+      .command('verify')
+      .description('verify every entry, the chain, the history and the checkpoint against trusted keys')
+      .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
+      .option('--checkpoint <file>', 'an older checkpoint the ledger must extend (detects truncation and forks)')
+      .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
+      .addOption(jsonOption()),
+  ).action(async (o: LocationFlags & { trustedKey?: string[]; checkpoint?: string; jobs?: number; json?: boolean }) => {
+    const trusted = trustedKeysFrom(o.trustedKey);
+    const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
+    const report = await verifyLedger({ location: locationFrom(o), trusted, olderCheckpoint: older, jobs: o.jobs ?? defaultJobs() });
+    if (o.json) printJson(report);
+    else process.stdout.write(renderVerify(report));
+    if (!report.ok) process.exitCode = 1;
+  });
+
+  addLocationOptions(
+    program
+      .command('log')
+      .description('list ledger entries, newest first')
+      .option('--commit <sha-or-prefix>', 'only entries about this commit (answered from the index)')
+      .option('--environment <name>', 'only this environment')
+      .option('--type <type>', 'only this change type')
+      .option('--limit <n>', 'at most this many entries', positiveInt('--limit'))
+      .addOption(jsonOption()),
+  ).action(async (o: LocationFlags & { commit?: string; environment?: string; type?: string; limit?: number; json?: boolean }) => {
+    const entries = await findEntries(locationFrom(o), { commit: o.commit, environment: o.environment, type: o.type, limit: o.limit });
+    if (o.json) return printJson(entries.map(jsonView));
+    if (entries.length === 0) return void process.stdout.write('no matching entries\n');
+    process.stdout.write(renderLog(entries) + '\n');
+  });
+
+  addLocationOptions(
+    program
+      .command('show')
+      .description('show one entry by seq or entry hash')
+      .argument('<seq-or-hash>', 'a seq number, or sha256:<hex> (a hex prefix works)')
+      .addOption(jsonOption()),
+  ).action(async (ref: string, o: LocationFlags & { json?: boolean }) => {
+    const e = await showEntry(locationFrom(o), ref);
+    if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope });
+    process.stdout.write(`seq        ${e.seq}\nhash       ${e.hash}\nledger     ${e.ledgerCommit ?? ''}\nfile       ${e.path}\n`);
+    process.stdout.write(JSON.stringify(e.statement, null, 2) + '\n');
+  });
+}
+
+interface RecordFlags extends LocationFlags {
+  type: string;
+  commit: string;
+  repo: string;
+  key?: string;
+  environment?: string;
+  branch?: string;
+  serverUrl: string;
+  details?: string;
+  idempotencyKey?: string;
+  allowDuplicate?: boolean;
+  json?: boolean;
+}
+
+function parseDetails(text: string, file: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new ShiplogError('BAD_INPUT', `details file "${file}" is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new ShiplogError('BAD_INPUT', `details file "${file}" must hold a JSON object`);
+  }
+  return v as Record<string, unknown>;
+}
+
+function jsonView(e: EntryView): { seq: number; hash: string; ledgerCommit?: string; statement: unknown } {
+  return { seq: e.seq, hash: e.hash, ledgerCommit: e.ledgerCommit, statement: e.statement };
+}
+
+export function approvalSummary(e: EntryView): string {
+  const a = e.statement.predicate.approval;
+  if (!a) return '-';
+  const who = Array.isArray(a.approvers)
+    ? (a.approvers as { login?: string; stale?: boolean }[]).filter((x) => !x.stale).map((x) => x.login).join(',')
+    : '';
+  return who ? `${a.status} (${who})` : a.status;
+}
+
+function renderLog(entries: EntryView[]): string {
+  return table(entries, [
+    { header: 'SEQ', value: (e) => String(e.seq) },
+    { header: 'TIME', value: (e) => e.statement.predicate.timestamp.replace(/\.\d+Z$/, 'Z') },
+    { header: 'TYPE', value: (e) => e.statement.predicate.type },
+    { header: 'ENV', value: (e) => e.statement.predicate.environment ?? '-' },
+    { header: 'REPO', value: (e) => e.statement.predicate.repository },
+    { header: 'COMMIT', value: (e) => e.statement.predicate.commit.slice(0, 12) },
+    { header: 'ACTOR', value: (e) => String((e.statement.predicate.actor as { login?: string } | undefined)?.login ?? '-') },
+    { header: 'APPROVAL', value: approvalSummary },
+  ]);
+}
+
+function renderVerify(r: VerifyReport): string {
+  const lines: string[] = [];
+  if (r.ok) {
+    lines.push(colour.green(`ledger valid: ${r.entries} entries, chain intact, signatures trusted`));
+  } else {
+    lines.push(colour.red(`ledger INVALID: ${r.problems.length} problem(s) in ${r.entries} entries`));
+    lines.push(
+      table(r.problems, [
+        { header: 'CHECK', value: (p) => p.check },
+        { header: 'SEQ', value: (p) => (p.seq === undefined ? '-' : String(p.seq)) },
+        { header: 'FILE', value: (p) => p.file ?? (p.commit ? `commit ${p.commit.slice(0, 12)}` : '-') },
+        { header: 'PROBLEM', value: (p) => p.message },
+      ]),
+    );
+  }
+  lines.push(`branch ${r.branch} at ${r.tip}`);
+  if (r.head) lines.push(`head   ${r.head}`);
+  if (r.checkpoint) lines.push(`checkpoint ${r.checkpoint.origin} size ${r.checkpoint.size}`);
+  if (r.olderCheckpoint) {
+    lines.push(
+      r.olderCheckpoint.consistent
+        ? `extends the older checkpoint (size ${r.olderCheckpoint.size})`
+        : `does NOT extend the older checkpoint (size ${r.olderCheckpoint.size})`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,69 @@
+/** Option parsing shared by the ledger commands: read once at the edge, typed from then on. */
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { ShiplogError } from '../errors.ts';
+import { loadSigningKey, loadTrustedKey, type SigningKey, type TrustedKey } from '../ledger/keys.ts';
+import { checkBranchName, type LedgerLocation } from '../ledger/store.ts';
+
+export interface LocationFlags {
+  remote: string;
+  ledgerBranch: string;
+  cacheDir?: string;
+}
+
+export function addLocationOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--remote <url-or-path>', 'git URL or path of the repository holding the ledger')
+    .option('--ledger-branch <name>', 'ledger branch', 'shiplog')
+    .option('--cache-dir <dir>', 'where fetched ledgers are cached (default $SHIPLOG_CACHE_DIR or ~/.cache/shiplog)');
+}
+
+export function locationFrom(flags: LocationFlags): LedgerLocation {
+  return {
+    remote: flags.remote,
+    branch: checkBranchName(flags.ledgerBranch),
+    cacheDir: flags.cacheDir,
+    token: process.env.SHIPLOG_GIT_TOKEN || undefined,
+  };
+}
+
+export function readTextFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ShiplogError('BAD_INPUT', `cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/** The signing key from --key FILE, else from $SHIPLOG_SIGNING_KEY (PEM text). */
+export function signingKeyFrom(keyFile: string | undefined): SigningKey {
+  if (keyFile) return loadSigningKey(readTextFile(keyFile, 'key file'), `key file "${keyFile}"`);
+  const pem = process.env.SHIPLOG_SIGNING_KEY;
+  if (pem) return loadSigningKey(pem, 'SHIPLOG_SIGNING_KEY');
+  throw new ShiplogError('USAGE', 'no signing key: pass --key FILE or set SHIPLOG_SIGNING_KEY to the PEM text');
+}
+
+export function trustedKeysFrom(files: string[] | undefined): TrustedKey[] {
+  if (!files?.length) {
+    throw new ShiplogError(
+      'NO_TRUSTED_KEY',
+      'no trusted key: pass --trusted-key FILE (the ledger public key, kept outside the ledger)',
+    );
+  }
+  return files.map((f) => loadTrustedKey(readTextFile(f, 'trusted key'), `trusted key "${f}"`));
+}
+
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function jsonOption(): Option {
+  return new Option('--json', 'machine-readable JSON output');
+}
+
+export function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 1) throw new ShiplogError('USAGE', `${name} must be a positive integer`);
+    return n;
+  };
+}

@@ -1,0 +1,374 @@
+/**
+ * Verification of a whole ledger: every entry (shape, canonical payload, statement, trusted
+ * signature), the chain (seq, prev), the git history (one added entry per commit, nothing modified
+ * or deleted, trailers), the checkpoint, an older checkpoint's consistency, and the commit index.
+ * Every problem is reported with its check, seq and file — not only the first.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { checkpointSigner, parseCheckpoint, type ParsedCheckpoint } from './checkpoint.ts';
+import { checkEntryText, type EntryCheckInput, type EntryFacts } from './check-entry.ts';
+import { GENESIS_PREV, HASH_PATTERN } from './encoding.ts';
+import { catFileBatch } from './git.ts';
+import { readHistory, type HistoryCommit } from './history.ts';
+import type { TrustedKey } from './keys.ts';
+import { CHECKPOINT_FILE, entryPath, parseIndexPath, seqOfEntryPath, INDEX_DIR } from './layout.ts';
+import { listEntryFiles, listFiles, openForRead, readCheckpointText, type LedgerSnapshot } from './read.ts';
+import type { LedgerLocation } from './store.ts';
+import { RUN_INDEX_DIR, runIndexDir } from './append.ts';
+
+export type CheckName =
+  | 'envelope'
+  | 'payload'
+  | 'statement'
+  | 'signature'
+  | 'file-name'
+  | 'seq'
+  | 'prev'
+  | 'history'
+  | 'trailer'
+  | 'checkpoint'
+  | 'consistency'
+  | 'index';
+
+export interface Problem {
+  check: CheckName;
+  seq?: number;
+  file?: string;
+  commit?: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  remote: string;
+  branch: string;
+  tip: string;
+  entries: number;
+  head?: string;
+  checkpoint?: { origin: string; size: number; head: string };
+  olderCheckpoint?: { origin: string; size: number; head: string; consistent: boolean };
+  keys: string[];
+  problems: Problem[];
+}
+
+export interface VerifyOptions {
+  location: LedgerLocation;
+  trusted: TrustedKey[];
+  /** Text of an older checkpoint the ledger must extend. */
+  olderCheckpoint?: string;
+  jobs?: number;
+}
+
+export async function verifyLedger(opts: VerifyOptions): Promise<VerifyReport> {
+  const snap = await openForRead(opts.location);
+  const problems: Problem[] = [];
+  // History (a second git process) runs while this thread checks signatures.
+  const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
+  const files = await listEntryFiles(snap);
+  const facts = await checkEntries(snap, files, opts.trusted, opts.jobs ?? 1);
+  const history = await historyPromise;
+
+  const bySeq = checkChain(facts, problems);
+  checkHistory(history, facts, problems);
+  const head = bySeq.length ? bySeq[bySeq.length - 1]?.hash : undefined;
+  const origin = history[history.length - 1]?.origin;
+  const checkpoint = await checkCheckpoint(snap, opts.trusted, bySeq.length, head, origin, problems);
+  const older = opts.olderCheckpoint
+    ? checkOlderCheckpoint(opts.olderCheckpoint, opts.trusted, bySeq, origin, problems)
+    : undefined;
+  await checkIndex(snap, facts, problems);
+
+  problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
+  return {
+    ok: problems.length === 0,
+    remote: opts.location.remote,
+    branch: opts.location.branch,
+    tip: snap.tip,
+    entries: files.length,
+    head,
+    checkpoint,
+    olderCheckpoint: older,
+    keys: [...new Set(facts.map((f) => f.keyid).filter((k): k is string => !!k))],
+    problems,
+  };
+}
+
+async function checkEntries(
+  snap: LedgerSnapshot,
+  files: { path: string; blob: string }[],
+  trusted: TrustedKey[],
+  jobs: number,
+): Promise<EntryFacts[]> {
+  const workers = jobs > 1 ? new WorkerPool(Math.min(jobs, 64), trusted) : undefined;
+  const facts: EntryFacts[] = [];
+  const pending: Promise<void>[] = [];
+  let batch: EntryCheckInput[] = [];
+  const flush = (): void => {
+    if (!workers || batch.length === 0) return;
+    const offset = facts.length;
+    const items = batch;
+    batch = [];
+    facts.length += items.length;
+    pending.push(workers.run(items).then((res) => res.forEach((f, i) => (facts[offset + i] = f))));
+  };
+  try {
+    await catFileBatch(
+      snap.repo.gitDir,
+      files.map((f) => f.blob),
+      (i, obj) => {
+        const item = { path: files[i]!.path, text: obj ? obj.data.toString('utf8') : '' };
+        if (workers) {
+          batch.push(item);
+          if (batch.length >= 256) flush();
+        } else facts.push(checkEntryText(item, trusted));
+      },
+    );
+    flush();
+    await Promise.all(pending);
+  } finally {
+    await workers?.close();
+  }
+  return facts;
+}
+
+function checkChain(facts: EntryFacts[], problems: Problem[]): EntryFacts[] {
+  const good: EntryFacts[] = [];
+  const seen = new Map<number, EntryFacts>();
+  for (const f of facts) {
+    const fileSeq = seqOfEntryPath(f.path);
+    if (fileSeq === undefined) {
+      problems.push({ check: 'file-name', file: f.path, seq: f.seq, message: `"${f.path}" is not a valid entry file name` });
+    }
+    if (f.problem) {
+      problems.push({ check: f.problem.kind as CheckName, file: f.path, seq: fileSeq, message: f.problem.message });
+      continue;
+    }
+    if (fileSeq !== undefined && f.seq !== fileSeq) {
+      problems.push({ check: 'seq', file: f.path, seq: fileSeq, message: `entry says seq ${f.seq} but its file is named for seq ${fileSeq}` });
+    }
+    const key = fileSeq ?? f.seq!;
+    if (seen.has(key)) {
+      problems.push({ check: 'seq', file: f.path, seq: key, message: `seq ${key} appears twice` });
+      continue;
+    }
+    seen.set(key, f);
+  }
+  const count = Math.max(facts.length, seen.size ? Math.max(...seen.keys()) + 1 : 0);
+  let prevHash: string | undefined = GENESIS_PREV;
+  for (let seq = 0; seq < count; seq++) {
+    const f = seen.get(seq);
+    if (!f) {
+      if (!facts.some((x) => seqOfEntryPath(x.path) === seq)) {
+        problems.push({ check: 'seq', seq, file: entryPath(seq), message: `entry ${seq} is missing (gap in the sequence)` });
+      }
+      prevHash = undefined;
+      continue;
+    }
+    if (prevHash !== undefined && f.prev !== prevHash) {
+      problems.push({
+        check: 'prev',
+        seq,
+        file: f.path,
+        message: `prev is ${f.prev} but the entry before it hashes to ${prevHash}`,
+      });
+    }
+    prevHash = f.hash;
+    good[seq] = f;
+  }
+  return Array.from({ length: count }, (_, i) => good[i] ?? { path: entryPath(i) });
+}
+
+const ALLOWED_EXTRA = (path: string): boolean =>
+  path === CHECKPOINT_FILE || path.startsWith(`${INDEX_DIR}/`) || path.startsWith(`${RUN_INDEX_DIR}/`);
+
+function checkHistory(history: HistoryCommit[], facts: EntryFacts[], problems: Problem[]): void {
+  const hashByPath = new Map(facts.map((f) => [f.path, f.hash]));
+  history.forEach((c, i) => {
+    const where = { commit: c.sha };
+    if (i === 0 && c.parents.length !== 0) {
+      problems.push({ check: 'history', ...where, message: 'the first ledger commit has a parent (branch is not orphan)' });
+    }
+    if (c.parents.length > 1) {
+      problems.push({ check: 'history', ...where, message: `commit ${c.sha.slice(0, 12)} is a merge; the ledger must be linear` });
+    }
+    const entryChanges = c.changes.filter((ch) => ch.path.startsWith('entries/'));
+    for (const ch of entryChanges) {
+      const seq = seqOfEntryPath(ch.path);
+      if (ch.status === 'M') {
+        problems.push({ check: 'history', ...where, seq, file: ch.path, message: `commit ${c.sha.slice(0, 12)} modifies existing entry ${ch.path}` });
+      } else if (ch.status === 'D') {
+        problems.push({ check: 'history', ...where, seq, file: ch.path, message: `commit ${c.sha.slice(0, 12)} deletes entry ${ch.path}` });
+      } else if (ch.status !== 'A') {
+        problems.push({ check: 'history', ...where, seq, file: ch.path, message: `commit ${c.sha.slice(0, 12)} changes ${ch.path} (${ch.status})` });
+      }
+    }
+    const added = entryChanges.filter((ch) => ch.status === 'A');
+    if (added.length !== 1) {
+      problems.push({
+        check: 'history',
+        ...where,
+        message: `commit ${c.sha.slice(0, 12)} adds ${added.length} entries; each ledger commit must add exactly one`,
+      });
+    }
+    for (const ch of c.changes) {
+      if (ch.path.startsWith('entries/')) continue;
+      if (!ALLOWED_EXTRA(ch.path)) {
+        problems.push({ check: 'history', ...where, file: ch.path, message: `commit ${c.sha.slice(0, 12)} touches ${ch.path}, which is not part of the ledger` });
+      } else if (ch.path !== CHECKPOINT_FILE && ch.status !== 'A') {
+        problems.push({ check: 'history', ...where, file: ch.path, message: `commit ${c.sha.slice(0, 12)} changes index file ${ch.path} (${ch.status})` });
+      }
+    }
+    if (added.length === 1) {
+      const ch = added[0]!;
+      const seq = seqOfEntryPath(ch.path);
+      if (seq !== undefined && seq !== i) {
+        problems.push({ check: 'history', ...where, seq, file: ch.path, message: `commit #${i} of the branch adds entry ${seq}; entries must be added in order` });
+      }
+      if (c.seq !== String(seq)) {
+        problems.push({ check: 'trailer', ...where, seq, file: ch.path, message: `Shiplog-Seq trailer "${c.seq ?? ''}" does not match the added entry ${seq}` });
+      }
+      const hash = hashByPath.get(ch.path);
+      if (!c.entry || !HASH_PATTERN.test(c.entry) || (hash && c.entry !== hash)) {
+        problems.push({ check: 'trailer', ...where, seq, file: ch.path, message: `Shiplog-Entry trailer "${c.entry ?? ''}" does not match the entry hash ${hash ?? '(unknown)'}` });
+      }
+    }
+  });
+}
+
+async function checkCheckpoint(
+  snap: LedgerSnapshot,
+  trusted: TrustedKey[],
+  count: number,
+  head: string | undefined,
+  origin: string | undefined,
+  problems: Problem[],
+): Promise<VerifyReport['checkpoint']> {
+  const text = await readCheckpointText(snap);
+  if (text === undefined) {
+    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: 'the ledger has no checkpoint file' });
+    return undefined;
+  }
+  let cp: ParsedCheckpoint;
+  try {
+    cp = parseCheckpoint(text);
+  } catch (e) {
+    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: (e as Error).message });
+    return undefined;
+  }
+  if (!checkpointSigner(cp, trusted)) {
+    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: 'checkpoint signature is not valid for any trusted key' });
+  }
+  if (cp.size !== count) {
+    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: `checkpoint counts ${cp.size} entries but the ledger has ${count}` });
+  } else if (head && cp.head !== head) {
+    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: `checkpoint head ${cp.head} is not the newest entry's hash ${head}` });
+  }
+  if (origin && cp.origin !== origin) {
+    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: `checkpoint origin "${cp.origin}" differs from the ledger's "${origin}"` });
+  }
+  return { origin: cp.origin, size: cp.size, head: cp.head };
+}
+
+function checkOlderCheckpoint(
+  text: string,
+  trusted: TrustedKey[],
+  bySeq: EntryFacts[],
+  origin: string | undefined,
+  problems: Problem[],
+): VerifyReport['olderCheckpoint'] {
+  let cp: ParsedCheckpoint;
+  try {
+    cp = parseCheckpoint(text);
+  } catch (e) {
+    problems.push({ check: 'consistency', message: `older checkpoint: ${(e as Error).message}` });
+    return undefined;
+  }
+  const before = problems.length;
+  if (!checkpointSigner(cp, trusted)) {
+    problems.push({ check: 'consistency', message: 'the older checkpoint is not signed by a trusted key' });
+  }
+  if (origin && cp.origin !== origin) {
+    problems.push({ check: 'consistency', message: `the older checkpoint is for "${cp.origin}", not this ledger ("${origin}")` });
+  }
+  if (cp.size > bySeq.length) {
+    problems.push({
+      check: 'consistency',
+      message: `the ledger has ${bySeq.length} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`,
+    });
+  } else if (cp.size > 0 && bySeq[cp.size - 1]?.hash !== cp.head) {
+    problems.push({
+      check: 'consistency',
+      seq: cp.size - 1,
+      message: `entry ${cp.size - 1} hashes to ${bySeq[cp.size - 1]?.hash ?? '(unreadable)'} but the earlier checkpoint recorded ${cp.head}: history was rewritten (fork)`,
+    });
+  }
+  return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
+}
+
+async function checkIndex(snap: LedgerSnapshot, facts: EntryFacts[], problems: Problem[]): Promise<void> {
+  const want = new Map<string, number>();
+  for (const f of facts) {
+    if (f.seq === undefined || !f.commit) continue;
+    want.set(`${INDEX_DIR}/${f.commit.slice(0, 2)}/${f.commit.slice(2, 4)}/${f.commit}/${String(f.seq).padStart(12, '0')}.json`, f.seq);
+    if (f.idempotencyKey) want.set(`${runIndexDir(f.idempotencyKey)}/${String(f.seq).padStart(12, '0')}.json`, f.seq);
+  }
+  const have = [...(await listFiles(snap, 'index/commit')), ...(await listFiles(snap, RUN_INDEX_DIR))];
+  for (const file of have) {
+    if (want.delete(file.path)) continue;
+    const parsed = parseIndexPath(file.path);
+    problems.push({ check: 'index', file: file.path, seq: parsed?.seq, message: `index file ${file.path} names no matching entry` });
+  }
+  for (const [path, seq] of want) {
+    problems.push({ check: 'index', seq, file: path, message: `entry ${seq} is missing from the index (${path})` });
+  }
+}
+
+function startWorker(pems: string[]): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./verify-worker.js', self), { workerData: { pems } });
+  // From source (tests, benchmarks) the worker is TypeScript: register the tsx loader in it first.
+  const target = JSON.stringify(new URL('./verify-worker.ts', self).href);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
+  return new Worker(boot, { eval: true, workerData: { pems } });
+}
+
+class WorkerPool {
+  private workers: Worker[];
+  private next = 0;
+  private seq = 0;
+  private waiting = new Map<number, { resolve: (f: EntryFacts[]) => void; reject: (e: Error) => void }>();
+
+  constructor(size: number, trusted: TrustedKey[]) {
+    const pems = trusted.map((k) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    this.workers = Array.from({ length: size }, () => {
+      const w = startWorker(pems);
+      w.on('message', (m: { id: number; facts: EntryFacts[] }) => {
+        this.waiting.get(m.id)?.resolve(m.facts);
+        this.waiting.delete(m.id);
+      });
+      w.on('error', (e) => {
+        for (const p of this.waiting.values()) p.reject(e);
+        this.waiting.clear();
+      });
+      return w;
+    });
+  }
+
+  run(items: EntryCheckInput[]): Promise<EntryFacts[]> {
+    const id = this.seq++;
+    const w = this.workers[this.next++ % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      w.postMessage({ id, items });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
