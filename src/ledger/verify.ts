@@ -142,7 +142,8 @@ function checkChain(facts: EntryFacts[], problems: Problem[]): EntryFacts[] {
     }
     if (f.problem) {
       problems.push({ check: f.problem.kind as CheckName, file: f.path, seq: fileSeq, message: f.problem.message });
-      continue;
+      // An untrusted but readable entry still has a hash: keep it so the next link is checked too.
+      if (f.hash === undefined) continue;
     }
     if (fileSeq !== undefined && f.seq !== fileSeq) {
       problems.push({ check: 'seq', file: f.path, seq: fileSeq, message: `entry says seq ${f.seq} but its file is named for seq ${fileSeq}` });

@@ -1,0 +1,78 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appendEntry } from '../../src/ledger/append.ts';
+import { findEntries } from '../../src/ledger/query.ts';
+import { verifyLedger } from '../../src/ledger/verify.ts';
+import { createLedgerFixture, sampleEntry, type LedgerFixture } from '../support/ledger-fixture.ts';
+
+const run = promisify(execFile);
+let fx: LedgerFixture;
+
+beforeEach(async () => {
+  fx = await createLedgerFixture();
+});
+afterEach(() => fx.cleanup());
+
+describe('append', () => {
+  it('creates the orphan branch on first append and chains later entries', async () => {
+    const a = await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(0) });
+    const b = await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(1) });
+    expect([a.seq, b.seq]).toEqual([0, 1]);
+    const root = execFileSync('git', ['rev-list', '--max-parents=0', 'shiplog'], { cwd: fx.remote, encoding: 'utf8' }).trim();
+    expect(root).toBe(a.commit);
+    const msg = execFileSync('git', ['log', '-1', '--format=%B', 'shiplog'], { cwd: fx.remote, encoding: 'utf8' });
+    expect(msg).toContain(`shiplog: #1 deploy production ${sampleEntry(1).commit.slice(0, 7)}`);
+    expect(msg).toContain('Shiplog-Seq: 1');
+    expect(msg).toContain(`Shiplog-Entry: ${b.hash}`);
+    const [newest] = await findEntries(fx.location, { limit: 1 });
+    expect(newest!.statement.predicate.prev).toBe(a.hash);
+  });
+
+  it('fetches no entry blobs to append (cost does not grow with the ledger)', async () => {
+    await fx.append(30);
+    // A fresh cache, as on a new CI runner.
+    const location = { ...fx.location, cacheDir: join(fx.dir, 'fresh-cache') };
+    const r = await appendEntry({ location, key: fx.key, entry: sampleEntry(100) });
+    const appendCache = readdirSync(join(fx.dir, 'fresh-cache'))[0]!;
+    const gitDir = join(fx.dir, 'fresh-cache', appendCache, 'append.git');
+    const listing = execFileSync('git', ['rev-list', '--objects', '--missing=print', r.commit], {
+      env: { ...process.env, GIT_DIR: gitDir, GIT_NO_LAZY_FETCH: '1' },
+      encoding: 'utf8',
+    });
+    const missing = listing.split('\n').filter((l) => l.startsWith('?'));
+    // Every old entry, index and checkpoint blob stays on the server; only the tip commit's trees came down.
+    expect(missing.length).toBeGreaterThanOrEqual(30 * 2);
+    expect(execFileSync('git', ['rev-list', '--count', r.commit], { env: { ...process.env, GIT_DIR: gitDir }, encoding: 'utf8' }).trim()).toBe('2');
+  });
+
+  it('does not record the same workflow attempt twice unless asked', async () => {
+    const entry = sampleEntry(0, { idempotency_key: 'run 42 attempt 1 job deploy type deploy' });
+    const first = await appendEntry({ location: fx.location, key: fx.key, entry });
+    const again = await appendEntry({ location: fx.location, key: fx.key, entry: { ...entry, timestamp: new Date().toISOString() } });
+    expect(again).toMatchObject({ duplicate: true, seq: first.seq, hash: first.hash });
+    const forced = await appendEntry({ location: fx.location, key: fx.key, entry, allowDuplicate: true });
+    expect(forced).toMatchObject({ duplicate: false, seq: 1 });
+    const report = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs: 1 });
+    expect(report.problems).toEqual([]);
+  });
+
+  it('lands every append from 8 parallel record processes x 5, with a valid chain', async () => {
+    const cli = join(process.cwd(), 'src/cli/main.ts');
+    const writer = async (w: number): Promise<void> => {
+      for (let i = 0; i < 5; i++) {
+        const commit = `${w}${i}`.padStart(40, 'e');
+        await run('node', ['--import', 'tsx', cli, 'record', '--remote', fx.remote, '--key', fx.keyFile, '--type', 'deploy', '--commit', commit, '--repo', 'acme/web', '--environment', `env${w}`, '--cache-dir', fx.cacheDir], { env: { ...process.env, SHIPLOG_APPEND_ATTEMPTS: '60' } });
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+    const report = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs: 2 });
+    expect(report.problems).toEqual([]);
+    expect(report.entries).toBe(40);
+    const entries = await findEntries(fx.location, {});
+    expect(new Set(entries.map((e) => e.seq)).size).toBe(40);
+    expect(new Set(entries.map((e) => e.statement.predicate.commit)).size).toBe(40);
+  });
+});
