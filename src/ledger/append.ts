@@ -20,7 +20,7 @@ import {
   type TreeEntry,
 } from './git-objects.ts';
 import type { SigningKey } from './keys.ts';
-import { CHECKPOINT_FILE, entryPath, indexPath, indexRecord, padSeq } from './layout.ts';
+import { CHECKPOINT_FILE, entryPath, indexPath, indexRecord, runIndexBucket, runIndexPath } from './layout.ts';
 import { buildStatement, statementBytes, type ChangePredicate } from './statement.ts';
 import { fetchTip, openRepo, pushCommit, type LedgerLocation, type LedgerRepo } from './store.ts';
 
@@ -51,13 +51,6 @@ export interface AppendResult {
   attempts: number;
   /** True when the idempotency key matched an existing entry and nothing new was written. */
   duplicate: boolean;
-}
-
-export const RUN_INDEX_DIR = 'index/run';
-
-export function runIndexDir(idempotencyKey: string): string {
-  const h = sha256Hex(idempotencyKey);
-  return `${RUN_INDEX_DIR}/${h.slice(0, 2)}/${h}`;
 }
 
 interface TipInfo {
@@ -185,7 +178,7 @@ async function buildOn(repo: LedgerRepo, cat: CatFileSession, tip: TipInfo | und
     [CHECKPOINT_FILE, Buffer.from(checkpoint)],
   ];
   if (req.entry.idempotency_key) {
-    files.push([`${runIndexDir(req.entry.idempotency_key)}/${padSeq(seq)}.json`, Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))]);
+    files.push([runIndexPath(sha256Hex(req.entry.idempotency_key), seq), Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))]);
   }
   const editor = new TreeEditor();
   await loadTrees(cat, tip, files.flatMap(([p]) => parentDirs(p)), editor);
@@ -207,10 +200,11 @@ async function buildOn(repo: LedgerRepo, cat: CatFileSession, tip: TipInfo | und
 /** Seqs of entries already recorded under this idempotency key at the tip. */
 async function existingRun(cat: CatFileSession, tip: TipInfo | undefined, key: string): Promise<number[]> {
   if (!tip) return [];
-  const [obj] = await cat.get([`${tip.tree}:${runIndexDir(key)}`]);
+  const keyHash = sha256Hex(key);
+  const [obj] = await cat.get([`${tip.tree}:${runIndexBucket(keyHash)}`]);
   if (!obj || obj.type !== 'tree') return [];
   return parseTree(obj.data)
-    .map((e) => /^(\d{12})\.json$/.exec(e.name)?.[1])
+    .map((e) => new RegExp(`^${keyHash}-(\\d{12})\\.json$`).exec(e.name)?.[1])
     .filter((s): s is string => !!s)
     .map(Number);
 }

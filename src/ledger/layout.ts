@@ -30,21 +30,36 @@ export function seqOfEntryPath(path: string): number | undefined {
   return Number(full);
 }
 
-/** index/commit/ab/cd/<40 hex>/000000001234.json */
-export function indexDir(commit: string): string {
-  return `${INDEX_DIR}/${commit.slice(0, 2)}/${commit.slice(2, 4)}/${commit}`;
+/**
+ * index/commit/ab/c/<40 hex>-000000001234.json — one small file per (commit, seq), bucketed by the
+ * commit's first three hex digits. The name alone answers a look-up, and few, flat trees keep git's
+ * own object walks (fetch, push, connectivity checks) cheap on large ledgers.
+ */
+export function indexBucket(commit: string): string {
+  return `${INDEX_DIR}/${commit.slice(0, 2)}/${commit.slice(2, 3)}`;
 }
 
 export function indexPath(commit: string, seq: number): string {
-  return `${indexDir(commit)}/${padSeq(seq)}.json`;
+  return `${indexBucket(commit)}/${commit}-${padSeq(seq)}.json`;
 }
 
-const INDEX_PATH = /^index\/commit\/([0-9a-f]{2})\/([0-9a-f]{2})\/([0-9a-f]{40})\/(\d{12})\.json$/;
+const INDEX_PATH = /^index\/commit\/([0-9a-f]{2})\/([0-9a-f])\/([0-9a-f]{40})-(\d{12})\.json$/;
 
 export function parseIndexPath(path: string): { commit: string; seq: number } | undefined {
   const m = INDEX_PATH.exec(path);
   if (!m || !m[3]!.startsWith(m[1]! + m[2]!)) return undefined;
   return { commit: m[3]!, seq: Number(m[4]) };
+}
+
+export const RUN_INDEX_DIR = 'index/run';
+
+/** Where the idempotency key of a workflow attempt is recorded: index/run/ab/c/<sha256(key)>-<seq>.json */
+export function runIndexBucket(keyHash: string): string {
+  return `${RUN_INDEX_DIR}/${keyHash.slice(0, 2)}/${keyHash.slice(2, 3)}`;
+}
+
+export function runIndexPath(keyHash: string, seq: number): string {
+  return `${runIndexBucket(keyHash)}/${keyHash}-${padSeq(seq)}.json`;
 }
 
 /** The index file's content: enough to list a commit's history without opening entries. */

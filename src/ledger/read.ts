@@ -2,7 +2,7 @@
 import { ShiplogError } from '../errors.ts';
 import { decodeEntry, EntryProblem, type DecodedEntry } from './entry.ts';
 import { catFileBatch, git, CatFileSession } from './git.ts';
-import { CHECKPOINT_FILE, checkCommitPrefix, entryPath, INDEX_DIR, parseIndexPath, seqOfEntryPath } from './layout.ts';
+import { CHECKPOINT_FILE, checkCommitPrefix, entryPath, indexBucket, parseIndexPath, seqOfEntryPath } from './layout.ts';
 import { fetchTip, openRepo, type LedgerLocation, type LedgerRepo } from './store.ts';
 
 export interface LedgerSnapshot {
@@ -95,7 +95,7 @@ export async function readCheckpointText(snap: LedgerSnapshot): Promise<string |
 /** Index look-up: the seqs recorded for commits starting with `prefix` (no entry is opened). */
 export async function seqsForCommit(snap: LedgerSnapshot, prefix: string): Promise<{ commit: string; seq: number }[]> {
   const p = checkCommitPrefix(prefix);
-  const files = await listFiles(snap, `${INDEX_DIR}/${p.slice(0, 2)}/${p.slice(2, 4)}`);
+  const files = await listFiles(snap, indexBucket(p));
   return files
     .map((f) => parseIndexPath(f.path))
     .filter((x): x is { commit: string; seq: number } => !!x && x.commit.startsWith(p));

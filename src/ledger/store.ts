@@ -128,7 +128,12 @@ export interface RemoteTip {
 export async function fetchTip(repo: LedgerRepo): Promise<RemoteTip | undefined> {
   const ref = repo.mode === 'append' ? 'refs/shiplog/append-tip' : 'refs/shiplog/read-tip';
   const args = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc'];
-  if (repo.mode === 'append') args.push('--depth=1', '--filter=blob:none');
+  if (repo.mode === 'append') {
+    args.push('--filter=blob:none');
+    // First fetch: only the tip commit. Later fetches build on the cached tip, so the server sends
+    // just the new commits' changed trees; a shallow re-fetch would re-walk the whole tip tree.
+    if (!existsSync(join(repo.gitDir, ref))) args.push('--depth=1');
+  }
   // Local mirrors: let the spawned upload-pack honour the blob filter like GitHub does.
   if (repo.isLocal && repo.mode === 'append') args.push('--upload-pack=git -c uploadpack.allowFilter=true upload-pack');
   args.push('origin', `+refs/heads/${repo.location.branch}:${ref}`);

@@ -8,14 +8,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { checkpointSigner, parseCheckpoint, type ParsedCheckpoint } from './checkpoint.ts';
 import { checkEntryText, type EntryCheckInput, type EntryFacts } from './check-entry.ts';
-import { GENESIS_PREV, HASH_PATTERN } from './encoding.ts';
+import { GENESIS_PREV, HASH_PATTERN, sha256Hex } from './encoding.ts';
 import { catFileBatch } from './git.ts';
 import { readHistory, type HistoryCommit } from './history.ts';
 import type { TrustedKey } from './keys.ts';
-import { CHECKPOINT_FILE, entryPath, parseIndexPath, seqOfEntryPath, INDEX_DIR } from './layout.ts';
+import { CHECKPOINT_FILE, entryPath, indexPath, INDEX_DIR, parseIndexPath, RUN_INDEX_DIR, runIndexPath, seqOfEntryPath } from './layout.ts';
 import { listEntryFiles, listFiles, openForRead, readCheckpointText, type LedgerSnapshot } from './read.ts';
 import type { LedgerLocation } from './store.ts';
-import { RUN_INDEX_DIR, runIndexDir } from './append.ts';
 
 export type CheckName =
   | 'envelope'
@@ -311,10 +310,10 @@ async function checkIndex(snap: LedgerSnapshot, facts: EntryFacts[], problems: P
   const want = new Map<string, number>();
   for (const f of facts) {
     if (f.seq === undefined || !f.commit) continue;
-    want.set(`${INDEX_DIR}/${f.commit.slice(0, 2)}/${f.commit.slice(2, 4)}/${f.commit}/${String(f.seq).padStart(12, '0')}.json`, f.seq);
-    if (f.idempotencyKey) want.set(`${runIndexDir(f.idempotencyKey)}/${String(f.seq).padStart(12, '0')}.json`, f.seq);
+    want.set(indexPath(f.commit, f.seq), f.seq);
+    if (f.idempotencyKey) want.set(runIndexPath(sha256Hex(f.idempotencyKey), f.seq), f.seq);
   }
-  const have = [...(await listFiles(snap, 'index/commit')), ...(await listFiles(snap, RUN_INDEX_DIR))];
+  const have = [...(await listFiles(snap, INDEX_DIR)), ...(await listFiles(snap, RUN_INDEX_DIR))];
   for (const file of have) {
     if (want.delete(file.path)) continue;
     const parsed = parseIndexPath(file.path);

@@ -84,7 +84,7 @@ describe('ledger format v1', () => {
     expect(seqOfEntryPath(entryPath(1234567))).toBe(1234567);
     expect(seqOfEntryPath('entries/000/000/001/000000000005.json')).toBeUndefined();
     const c = 'ab'.repeat(20);
-    expect(indexPath(c, 7)).toBe(`index/commit/ab/ab/${c}/000000000007.json`);
+    expect(indexPath(c, 7)).toBe(`index/commit/ab/a/${c}-000000000007.json`);
     expect(parseIndexPath(indexPath(c, 7))).toEqual({ commit: c, seq: 7 });
   });
 });
