@@ -1,0 +1,163 @@
+/**
+ * Who approved the change that became this commit: the pull request that brought the commit in
+ * and its reviewers' latest opinions, as evidence for a ledger entry.
+ *
+ * `status` is
+ * - `approved`: at least one reviewer's latest opinion is an approval of the PR's final head
+ *   (not stale) and no reviewer's latest opinion is "changes requested";
+ * - `unapproved`: a PR was found but that does not hold (no approvals, only stale ones, or an
+ *   outstanding change request) — the lists say which;
+ * - `no-pull-request`: no merged PR contains the commit (a direct push).
+ * Any API failure throws ShiplogError('GITHUB_API') naming the call; there is no partial answer.
+ */
+import { callGitHub } from './call.ts';
+import type { GitHubApi } from './client.ts';
+import { asArray, asObject, boundedText, optionalString, requireNumber, requireString } from './parse.ts';
+import { latestOpinions, listReviews, slimUser, type Opinion, type ReviewState } from './reviews.ts';
+
+export type ApprovalStatus = 'approved' | 'unapproved' | 'no-pull-request';
+
+export interface Person {
+  login: string;
+  id: number;
+}
+
+export interface ReviewerEvidence {
+  login: string;
+  id: number;
+  review_id: number;
+  state: ReviewState;
+  submitted_at: string | null;
+  commit_id: string | null;
+  /** The review was made on a commit other than the PR's final head. */
+  stale: boolean;
+}
+
+export interface PullRequestEvidence {
+  number: number;
+  url: string;
+  title: string;
+  author: Person;
+  merged_by?: Person;
+  merged_at: string | null;
+  head_sha: string;
+  base_ref: string;
+}
+
+export interface ApprovalEvidence {
+  status: ApprovalStatus;
+  pull_request?: PullRequestEvidence;
+  approvers: ReviewerEvidence[];
+  changes_requested: ReviewerEvidence[];
+  reviews_considered: number;
+}
+
+interface Candidate {
+  number: number;
+  mergeCommitSha: string | null;
+  mergedAt: string | null;
+}
+
+function candidates(data: unknown, what: string): Candidate[] {
+  return asArray(data, what).map((item) => {
+    const pr = asObject(item, `${what}: pull request`);
+    return {
+      number: requireNumber(pr.number, `${what}: pull request number`),
+      mergeCommitSha: optionalString(pr.merge_commit_sha) ?? null,
+      mergedAt: optionalString(pr.merged_at) ?? null,
+    };
+  });
+}
+
+/** The merged PR whose merge commit is this commit; else the first merged PR that contains it. */
+function choose(list: Candidate[], commit: string): Candidate | undefined {
+  const merged = list.filter((c) => c.mergedAt !== null);
+  const exact = merged.find((c) => c.mergeCommitSha?.toLowerCase() === commit.toLowerCase());
+  if (exact) return exact;
+  return merged.sort((a, b) =>
+    a.mergedAt! < b.mergedAt! ? -1 : a.mergedAt! > b.mergedAt! ? 1 : a.number - b.number,
+  )[0];
+}
+
+function person(value: unknown, what: string): Person | undefined {
+  const user = slimUser(value, what);
+  return user ? { login: user.login, id: user.id } : undefined;
+}
+
+async function fetchPullRequest(
+  api: GitHubApi,
+  owner: string,
+  repo: string,
+  number: number,
+): Promise<PullRequestEvidence> {
+  const what = `GET /repos/${owner}/${repo}/pulls/${number}`;
+  const { data } = await callGitHub(what, () =>
+    api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number }),
+  );
+  const pr = asObject(data, what);
+  const head = asObject(pr.head, `${what}: head`);
+  const base = asObject(pr.base, `${what}: base`);
+  const author = person(pr.user, `${what}: user`);
+  const mergedBy = person(pr.merged_by, `${what}: merged_by`);
+  return {
+    number,
+    url: requireString(pr.html_url, `${what}: html_url`),
+    title: boundedText(pr.title, 256),
+    author: author ?? { login: 'ghost', id: 0 },
+    ...(mergedBy ? { merged_by: mergedBy } : {}),
+    merged_at: optionalString(pr.merged_at) ?? null,
+    head_sha: requireString(head.sha, `${what}: head.sha`),
+    base_ref: requireString(base.ref, `${what}: base.ref`),
+  };
+}
+
+function evidence(opinion: Opinion, headSha: string): ReviewerEvidence {
+  const { review, user } = opinion;
+  return {
+    login: user.login,
+    id: user.id,
+    review_id: review.id,
+    state: review.state,
+    submitted_at: review.submitted_at ?? null,
+    commit_id: review.commit_id,
+    stale: review.commit_id !== headSha,
+  };
+}
+
+export async function collectApprovalEvidence(
+  api: GitHubApi,
+  { owner, repo, commit }: { owner: string; repo: string; commit: string },
+): Promise<ApprovalEvidence> {
+  const what = `GET /repos/${owner}/${repo}/commits/${commit}/pulls`;
+  const { data } = await callGitHub(what, () =>
+    api.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+      owner,
+      repo,
+      commit_sha: commit,
+      per_page: 100,
+    }),
+  );
+  const chosen = choose(candidates(data, what), commit);
+  if (!chosen)
+    return { status: 'no-pull-request', approvers: [], changes_requested: [], reviews_considered: 0 };
+
+  const [pullRequest, reviews] = await Promise.all([
+    fetchPullRequest(api, owner, repo, chosen.number),
+    listReviews(api, { owner, repo, number: chosen.number }),
+  ]);
+  const opinions = latestOpinions(reviews);
+  const approvers = opinions
+    .filter((o) => o.review.state === 'APPROVED')
+    .map((o) => evidence(o, pullRequest.head_sha));
+  const changesRequested = opinions
+    .filter((o) => o.review.state === 'CHANGES_REQUESTED')
+    .map((o) => evidence(o, pullRequest.head_sha));
+  const approved = approvers.some((a) => !a.stale) && changesRequested.length === 0;
+  return {
+    status: approved ? 'approved' : 'unapproved',
+    pull_request: pullRequest,
+    approvers,
+    changes_requested: changesRequested,
+    reviews_considered: reviews.length,
+  };
+}
