@@ -23,7 +23,11 @@ export const MAX_LISTED_FILES = 3000;
 
 const WRITE_ACCESS = new Set<string>(['admin', 'maintain', 'write']);
 
-export async function evaluatePolicy(policy: Policy, input: EvaluationInput, directory: Directory): Promise<Verdict> {
+export async function evaluatePolicy(
+  policy: Policy,
+  input: EvaluationInput,
+  directory: Directory,
+): Promise<Verdict> {
   const { pullRequest } = input;
   const problems: string[] = [];
   const truncated = truncationProblem(input);
@@ -128,7 +132,13 @@ async function eligibleBlockers(
     const permission = await lookups.permission(c.login);
     // An unknown permission blocks: failing closed is the safe side for a veto.
     if (permission === undefined || WRITE_ACCESS.has(permission)) blockedBy.push(c.login);
-    else ignored.push({ login: c.login, state: 'CHANGES_REQUESTED', reason: 'no write access', reviewId: c.reviewId });
+    else
+      ignored.push({
+        login: c.login,
+        state: 'CHANGES_REQUESTED',
+        reason: 'no write access',
+        reviewId: c.reviewId,
+      });
   }
   return { blockedBy, ignored };
 }

@@ -57,7 +57,10 @@ export function matchRules(rules: readonly Rule[], files: readonly ChangedFile[]
     const matches = compilePaths(rule.paths);
     const matchedFiles: MatchedFile[] = [];
     for (const file of files) {
-      if (matches(file.filename) || (file.previous_filename !== undefined && matches(file.previous_filename))) {
+      if (
+        matches(file.filename) ||
+        (file.previous_filename !== undefined && matches(file.previous_filename))
+      ) {
         matchedFiles.push(describeFile(file));
       }
     }

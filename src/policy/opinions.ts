@@ -28,7 +28,11 @@ export function latestOpinions(reviews: readonly GitHubReview[]): Opinion[] {
   for (const { review } of ordered) {
     const user = review.user;
     // Logins are case-insensitive and can be renamed; the numeric id is the stable identity.
-    const key = user ? (Number.isSafeInteger(user.id) ? `id:${user.id}` : `login:${user.login.toLowerCase()}`) : `ghost:${review.id}`;
+    const key = user
+      ? Number.isSafeInteger(user.id)
+        ? `id:${user.id}`
+        : `login:${user.login.toLowerCase()}`
+      : `ghost:${review.id}`;
     latest.delete(key); // re-insert so Map order follows the latest opinion's time
     latest.set(key, {
       login: user ? user.login : null,

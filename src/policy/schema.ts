@@ -30,7 +30,9 @@ type Locate = (problem: Problem) => number | undefined;
 
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, allowUnionTypes: true, strict: true }).compile(schemaJson);
+  compiled ??= new Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true }).compile(
+    schemaJson,
+  );
   return compiled;
 }
 
@@ -55,7 +57,10 @@ export function parsePolicy(text: string, source: string): Policy {
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0].line ?? lineCounter.linePos(yamlError.pos[0]).line;
-    throw new ShiplogError('BAD_POLICY', `${source} line ${line}: invalid YAML: ${plainYamlMessage(yamlError.message)}`);
+    throw new ShiplogError(
+      'BAD_POLICY',
+      `${source} line ${line}: invalid YAML: ${plainYamlMessage(yamlError.message)}`,
+    );
   }
 
   let value: unknown;
@@ -130,7 +135,10 @@ function semanticProblems(raw: RawPolicy): Problem[] {
     const key = rule.name.trim().toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      problems.push({ path: ['rules', i, 'name'], message: `rule name "${rule.name}" is already used by rules[${first}]` });
+      problems.push({
+        path: ['rules', i, 'name'],
+        message: `rule name "${rule.name}" is already used by rules[${first}]`,
+      });
     } else {
       seen.set(key, i);
     }
@@ -147,7 +155,10 @@ function semanticProblems(raw: RawPolicy): Problem[] {
 
 function withDefaults(raw: RawPolicy, source: string): Policy {
   const settings = raw.settings ?? {};
-  const environments: Record<string, EnvironmentPolicy> = Object.create(null) as Record<string, EnvironmentPolicy>;
+  const environments: Record<string, EnvironmentPolicy> = Object.create(null) as Record<
+    string,
+    EnvironmentPolicy
+  >;
   for (const [name, env] of Object.entries(raw.environments ?? {})) {
     environments[name] = {
       require_approved_pr: env?.require_approved_pr ?? true,
@@ -157,15 +168,13 @@ function withDefaults(raw: RawPolicy, source: string): Policy {
   }
   const policy: Policy = {
     source,
-    rules: (raw.rules ?? []).map(
-      (r): Rule => ({
-        name: r.name,
-        paths: [...r.paths],
-        approvals: r.approvals ?? 1,
-        teams: [...(r.teams ?? [])],
-        users: [...(r.users ?? [])],
-      }),
-    ),
+    rules: (raw.rules ?? []).map((r): Rule => ({
+      name: r.name,
+      paths: [...r.paths],
+      approvals: r.approvals ?? 1,
+      teams: [...(r.teams ?? [])],
+      users: [...(r.users ?? [])],
+    })),
     settings: {
       stale_approvals: settings.stale_approvals ?? false,
       allow_author: settings.allow_author ?? false,
@@ -261,7 +270,11 @@ function describeAjvError(e: ErrorObject, root: unknown): Problem {
       return { path, message: `${here} ${hint ?? `must match ${String(params.pattern)}`} (got ${got})` };
     }
     case 'propertyNames':
-      return { path, atKey: String(params.propertyName), message: `${here} has an invalid name "${String(params.propertyName)}"` };
+      return {
+        path,
+        atKey: String(params.propertyName),
+        message: `${here} has an invalid name "${String(params.propertyName)}"`,
+      };
     default:
       return { path, message: `${here} ${e.message ?? 'is invalid'}` };
   }
