@@ -39,7 +39,10 @@ export interface GitHubClientOptions {
   rateLimitRetries?: number;
   /** A rate limit asking to wait longer than this fails at once instead (default 120 s). */
   maxRateLimitWaitSeconds?: number;
-  /** GitHub asks integrations to space content-creating requests ~1 s apart; tests may turn that off. */
+  /**
+   * GitHub asks integrations to space content-creating requests ~1 s apart (3 s for ones that notify
+   * people, like comments); on by default, tests may turn it off.
+   */
   spaceWrites?: boolean;
   /** Told about every rate-limit wait or give-up (for logs). */
   onRateLimit?: (message: string) => void;
@@ -98,7 +101,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
-      ...(options.spaceWrites === false ? { write: immediate } : {}),
+      ...(options.spaceWrites === false ? { write: immediate, notifications: immediate } : {}),
     },
   });
 }
