@@ -16,13 +16,22 @@ export function benchEntry(seq: number): Omit<ChangePredicate, 'seq' | 'prev'> {
     type: seq % 3 === 0 ? 'migration' : 'deploy',
     timestamp: new Date(Date.UTC(2026, 0, 1) + seq * 60_000).toISOString(),
     repository: 'acme/web',
-    commit: (seq * 2654435761 % 2 ** 32).toString(16).padStart(8, '0').repeat(5),
+    commit: ((seq * 2654435761) % 2 ** 32).toString(16).padStart(8, '0').repeat(5),
     environment: ['production', 'staging', 'dev'][seq % 3],
     actor: { login: `dev${seq % 17}`, id: 1000 + (seq % 17) },
-    run: { id: 9_000_000 + seq, attempt: 1, workflow: 'deploy', url: `https://github.com/acme/web/actions/runs/${9_000_000 + seq}` },
+    run: {
+      id: 9_000_000 + seq,
+      attempt: 1,
+      workflow: 'deploy',
+      url: `https://github.com/acme/web/actions/runs/${9_000_000 + seq}`,
+    },
     approval: {
       status: 'approved',
-      pull_request: { number: seq, url: `https://github.com/acme/web/pull/${seq}`, author: { login: 'carol', id: 3 } },
+      pull_request: {
+        number: seq,
+        url: `https://github.com/acme/web/pull/${seq}`,
+        author: { login: 'carol', id: 3 },
+      },
       approvers: [
         { login: 'alice', id: 1, review_id: 10_000 + seq, state: 'APPROVED', stale: false },
         { login: 'bob', id: 2, review_id: 20_000 + seq, state: 'APPROVED', stale: false },
@@ -32,10 +41,20 @@ export function benchEntry(seq: number): Omit<ChangePredicate, 'seq' | 'prev'> {
   };
 }
 
-export async function buildLedger(remote: string, key: SigningKey, count: number, origin = 'shiplog/shiplog'): Promise<string[]> {
-  const child = spawn('git', ['fast-import', '--quiet', '--done'], { cwd: remote, stdio: ['pipe', 'inherit', 'inherit'] });
+export async function buildLedger(
+  remote: string,
+  key: SigningKey,
+  count: number,
+  origin = 'shiplog/shiplog',
+): Promise<string[]> {
+  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
+    cwd: remote,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
   const done = new Promise<void>((resolve, reject) =>
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)))),
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)),
+    ),
   );
   const write = (chunk: string | Buffer): Promise<void> | void => {
     if (!child.stdin.write(chunk)) return new Promise((r) => child.stdin.once('drain', () => r()));

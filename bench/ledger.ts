@@ -24,7 +24,11 @@ function bareRemote(dir: string, name: string): string {
   return path;
 }
 
-async function appendP50(location: LedgerLocation, key: ReturnType<typeof loadSigningKey>, from: number): Promise<number> {
+async function appendP50(
+  location: LedgerLocation,
+  key: ReturnType<typeof loadSigningKey>,
+  from: number,
+): Promise<number> {
   const entry = (i: number) => ({ ...benchEntry(from + i), timestamp: new Date().toISOString() });
   await appendEntry({ location, key, entry: entry(0) }); // warm the cache, as a second deploy in a run would
   const times = await timeEach(APPENDS, (i) => appendEntry({ location, key, entry: entry(i + 1) }));
@@ -37,7 +41,18 @@ function gitAppendP50(dir: string): number {
   const work = join(dir, 'bare-git-work');
   execFileSync('git', ['init', '--quiet', '--bare', work]);
   const g = (args: string[], input?: string): string =>
-    execFileSync('git', args, { cwd: work, input, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' } }).trim();
+    execFileSync('git', args, {
+      cwd: work,
+      input,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'b',
+        GIT_AUTHOR_EMAIL: 'b@b',
+        GIT_COMMITTER_NAME: 'b',
+        GIT_COMMITTER_EMAIL: 'b@b',
+      },
+    }).trim();
   let parent: string | undefined;
   const times: number[] = [];
   for (let i = 0; i < APPENDS + 1; i++) {
@@ -53,23 +68,38 @@ function gitAppendP50(dir: string): number {
 }
 
 /** Raw node:crypto over the same entries: SHA-256 of the PAE and one Ed25519 verify each. */
-async function cryptoLimit(location: LedgerLocation, pub: ReturnType<typeof loadTrustedKey>): Promise<number> {
+async function cryptoLimit(
+  location: LedgerLocation,
+  pub: ReturnType<typeof loadTrustedKey>,
+): Promise<number> {
   const snap = await openForRead(location);
   const files = await listEntryFiles(snap);
   const items: { paeBytes: Buffer; sig: Buffer }[] = [];
-  await catFileBatch(snap.repo.gitDir, files.map((f) => f.blob), (_i, obj) => {
-    const env = JSON.parse(obj!.data.toString('utf8'));
-    items.push({ paeBytes: pae(env.payloadType, Buffer.from(env.payload, 'base64')), sig: Buffer.from(env.signatures[0].sig, 'base64') });
-  });
+  await catFileBatch(
+    snap.repo.gitDir,
+    files.map((f) => f.blob),
+    (_i, obj) => {
+      const env = JSON.parse(obj!.data.toString('utf8'));
+      items.push({
+        paeBytes: pae(env.payloadType, Buffer.from(env.payload, 'base64')),
+        sig: Buffer.from(env.signatures[0].sig, 'base64'),
+      });
+    },
+  );
   const t = performance.now();
   for (const it of items) {
     createHash('sha256').update(it.paeBytes).digest();
-    if (!cryptoVerify(null, it.paeBytes, pub.publicKey, it.sig)) throw new Error('bad signature in bench ledger');
+    if (!cryptoVerify(null, it.paeBytes, pub.publicKey, it.sig))
+      throw new Error('bad signature in bench ledger');
   }
   return items.length / ((performance.now() - t) / 1000);
 }
 
-export async function ledgerBench(dir: string, bigCount: number, log: (s: string) => void): Promise<Record<string, number>> {
+export async function ledgerBench(
+  dir: string,
+  bigCount: number,
+  log: (s: string) => void,
+): Promise<Record<string, number>> {
   const pem = generateSigningKeyPem();
   const key = loadSigningKey(pem.privatePem, 'bench');
   const trusted = loadTrustedKey(pem.publicPem, 'bench');
@@ -80,7 +110,11 @@ export async function ledgerBench(dir: string, bigCount: number, log: (s: string
   log(`building ${bigCount}-entry ledger (bulk fast path)…`);
   const big = bareRemote(dir, 'big.git');
   const bigCommits = await buildLedger(big, key, bigCount);
-  const loc = (remote: string, cache: string): LedgerLocation => ({ remote, branch: 'shiplog', cacheDir: join(dir, cache) });
+  const loc = (remote: string, cache: string): LedgerLocation => ({
+    remote,
+    branch: 'shiplog',
+    cacheDir: join(dir, cache),
+  });
 
   log('append latency…');
   const append1k = await appendP50(loc(small, 'c-small'), key, 1000);

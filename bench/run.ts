@@ -27,13 +27,19 @@ try {
   const big = Number(process.env.SHIPLOG_BENCH_ENTRIES) || 100_000;
   const log = (s: string): void => void process.stderr.write(`bench: ${s}\n`);
   const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
-  const results: Record<string, unknown> = { ...previous, ...(await ledgerBench(dir, big, log)), measured_at: new Date().toISOString() };
+  const results: Record<string, unknown> = {
+    ...previous,
+    ...(await ledgerBench(dir, big, log)),
+    measured_at: new Date().toISOString(),
+  };
   writeResults(out, results);
   const rows = Object.entries(results).filter(([, v]) => typeof v === 'number') as [string, number][];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) {
     const t = targets[k];
-    process.stdout.write(`${k.padEnd(width)}  ${String(v).padStart(10)}${t ? `  target ${t}: ${meets(v, t) ? 'ok' : 'MISSED'}` : ''}\n`);
+    process.stdout.write(
+      `${k.padEnd(width)}  ${String(v).padStart(10)}${t ? `  target ${t}: ${meets(v, t) ? 'ok' : 'MISSED'}` : ''}\n`,
+    );
   }
   process.stdout.write(`wrote ${out}\n`);
 } finally {

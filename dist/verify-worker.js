@@ -528,7 +528,8 @@ function parseEnvelope(text) {
   }
   const o = raw;
   const extra = Object.keys(o).filter((k) => !["payloadType", "payload", "signatures"].includes(k));
-  if (extra.length) throw new ShiplogError("BAD_INPUT", `envelope has unexpected field(s): ${extra.join(", ")}`);
+  if (extra.length)
+    throw new ShiplogError("BAD_INPUT", `envelope has unexpected field(s): ${extra.join(", ")}`);
   if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
   }
@@ -539,7 +540,8 @@ function parseEnvelope(text) {
     throw new ShiplogError("BAD_INPUT", "envelope has no signatures");
   }
   for (const s of o.signatures) {
-    if (typeof s !== "object" || s === null) throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
+    if (typeof s !== "object" || s === null)
+      throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
     const sig = s;
     if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !BASE64.test(sig.sig) || sig.sig.length === 0) {
       throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
@@ -568,11 +570,13 @@ function fail(message) {
   throw new ShiplogError("BAD_INPUT", message);
 }
 function parseStatement(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail("statement is not a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail("statement is not a JSON object");
   const s = value;
   if (s._type !== STATEMENT_TYPE) fail(`statement _type must be "${STATEMENT_TYPE}"`);
   if (s.predicateType !== PREDICATE_TYPE) fail(`statement predicateType must be "${PREDICATE_TYPE}"`);
-  if (!Array.isArray(s.subject) || s.subject.length === 0) fail("statement subject must be a non-empty array");
+  if (!Array.isArray(s.subject) || s.subject.length === 0)
+    fail("statement subject must be a non-empty array");
   for (const sub of s.subject) {
     const o = sub;
     if (typeof o?.name !== "string" || typeof o.digest?.gitCommit !== "string" || !COMMIT_PATTERN.test(o.digest.gitCommit)) {
@@ -581,10 +585,14 @@ function parseStatement(value) {
   }
   const p = s.predicate;
   if (typeof p !== "object" || p === null || Array.isArray(p)) fail("statement predicate is not an object");
-  if (!Number.isSafeInteger(p.seq) || p.seq < 0) fail("predicate.seq must be a non-negative integer");
-  if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev)) fail('predicate.prev must be "sha256:" + 64 hex');
-  if (!CHANGE_TYPES.includes(p.type)) fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
-  if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp))) fail("predicate.timestamp must be a date");
+  if (!Number.isSafeInteger(p.seq) || p.seq < 0)
+    fail("predicate.seq must be a non-negative integer");
+  if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev))
+    fail('predicate.prev must be "sha256:" + 64 hex');
+  if (!CHANGE_TYPES.includes(p.type))
+    fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
+  if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp)))
+    fail("predicate.timestamp must be a date");
   if (typeof p.repository !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
     fail("predicate.repository must be OWNER/NAME");
   }
@@ -659,10 +667,16 @@ function rawPublicKey(publicKey) {
 }
 function loadTrustedKey(pem, source) {
   if (!pem.includes("-----BEGIN")) {
-    throw new ShiplogError("BAD_KEY", `${source} is not a PEM public key (expected "-----BEGIN PUBLIC KEY-----")`);
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} is not a PEM public key (expected "-----BEGIN PUBLIC KEY-----")`
+    );
   }
   if (pem.includes("PRIVATE KEY")) {
-    throw new ShiplogError("BAD_KEY", `${source} holds a private key; pass the public key (shiplog.pub) instead`);
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} holds a private key; pass the public key (shiplog.pub) instead`
+    );
   }
   let publicKey;
   try {
@@ -671,7 +685,10 @@ function loadTrustedKey(pem, source) {
     throw new ShiplogError("BAD_KEY", `${source} is not a readable public key: ${e.message}`);
   }
   if (publicKey.asymmetricKeyType !== "ed25519") {
-    throw new ShiplogError("BAD_KEY", `${source} is a ${publicKey.asymmetricKeyType ?? "unknown"} key, not Ed25519`);
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} is a ${publicKey.asymmetricKeyType ?? "unknown"} key, not Ed25519`
+    );
   }
   return { publicKey, keyid: keyidOf(publicKey), raw: rawPublicKey(publicKey), source };
 }

@@ -15,7 +15,10 @@ export function addLocationOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--remote <url-or-path>', 'git URL or path of the repository holding the ledger')
     .option('--ledger-branch <name>', 'ledger branch', 'shiplog')
-    .option('--cache-dir <dir>', 'where fetched ledgers are cached (default $SHIPLOG_CACHE_DIR or ~/.cache/shiplog)');
+    .option(
+      '--cache-dir <dir>',
+      'where fetched ledgers are cached (default $SHIPLOG_CACHE_DIR or ~/.cache/shiplog)',
+    );
 }
 
 export function locationFrom(flags: LocationFlags): LedgerLocation {
@@ -32,7 +35,10 @@ export function readTextFile(path: string, what: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ShiplogError('BAD_INPUT', `cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new ShiplogError(
+      'BAD_INPUT',
+      `cannot read ${what} "${path}": ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
 }
 
@@ -41,7 +47,10 @@ export function signingKeyFrom(keyFile: string | undefined): SigningKey {
   if (keyFile) return loadSigningKey(readTextFile(keyFile, 'key file'), `key file "${keyFile}"`);
   const pem = process.env.SHIPLOG_SIGNING_KEY;
   if (pem) return loadSigningKey(pem, 'SHIPLOG_SIGNING_KEY');
-  throw new ShiplogError('USAGE', 'no signing key: pass --key FILE or set SHIPLOG_SIGNING_KEY to the PEM text');
+  throw new ShiplogError(
+    'USAGE',
+    'no signing key: pass --key FILE or set SHIPLOG_SIGNING_KEY to the PEM text',
+  );
 }
 
 export function trustedKeysFrom(files: string[] | undefined): TrustedKey[] {
@@ -63,7 +72,8 @@ export function jsonOption(): Option {
 export function positiveInt(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 1) throw new ShiplogError('USAGE', `${name} must be a positive integer`);
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new ShiplogError('USAGE', `${name} must be a positive integer`);
     return n;
   };
 }

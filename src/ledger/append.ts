@@ -20,7 +20,14 @@ import {
   type TreeEntry,
 } from './git-objects.ts';
 import type { SigningKey } from './keys.ts';
-import { CHECKPOINT_FILE, entryPath, indexPath, indexRecord, runIndexBucket, runIndexPath } from './layout.ts';
+import {
+  CHECKPOINT_FILE,
+  entryPath,
+  indexPath,
+  indexRecord,
+  runIndexBucket,
+  runIndexPath,
+} from './layout.ts';
 import { buildStatement, statementBytes, type ChangePredicate } from './statement.ts';
 import { fetchTip, openRepo, pushCommit, type LedgerLocation, type LedgerRepo } from './store.ts';
 
@@ -133,7 +140,12 @@ function parentDirs(path: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
-async function loadTrees(cat: CatFileSession, tip: TipInfo | undefined, dirs: string[], editor: TreeEditor): Promise<void> {
+async function loadTrees(
+  cat: CatFileSession,
+  tip: TipInfo | undefined,
+  dirs: string[],
+  editor: TreeEditor,
+): Promise<void> {
   const wanted = ['', ...dirs].filter((d, i, a) => a.indexOf(d) === i && !editor.has(d));
   if (!tip) {
     for (const d of wanted) editor.load(d, undefined);
@@ -141,7 +153,8 @@ async function loadTrees(cat: CatFileSession, tip: TipInfo | undefined, dirs: st
   }
   const objs = await cat.get(wanted.map((d) => (d === '' ? `${tip.tree}` : `${tip.tree}:${d}`)));
   objs.forEach((o, i) => {
-    if (o && o.type !== 'tree') throw new ShiplogError('BAD_INPUT', `ledger path "${wanted[i]}" is not a folder`);
+    if (o && o.type !== 'tree')
+      throw new ShiplogError('BAD_INPUT', `ledger path "${wanted[i]}" is not a folder`);
     editor.load(wanted[i]!, o ? parseTree(o.data) : undefined);
   });
 }
@@ -162,7 +175,12 @@ interface Built {
   checkpoint: string;
 }
 
-async function buildOn(repo: LedgerRepo, cat: CatFileSession, tip: TipInfo | undefined, req: AppendRequest): Promise<Built> {
+async function buildOn(
+  repo: LedgerRepo,
+  cat: CatFileSession,
+  tip: TipInfo | undefined,
+  req: AppendRequest,
+): Promise<Built> {
   const seq = tip ? tip.seq + 1 : 0;
   const prev = tip ? tip.hash : GENESIS_PREV;
   const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${repo.location.branch}`);
@@ -174,14 +192,25 @@ async function buildOn(repo: LedgerRepo, cat: CatFileSession, tip: TipInfo | und
   const iPath = indexPath(req.entry.commit, seq);
   const files: [string, Buffer][] = [
     [ePath, Buffer.from(JSON.stringify(envelope) + '\n')],
-    [iPath, Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))],
+    [
+      iPath,
+      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment })),
+    ],
     [CHECKPOINT_FILE, Buffer.from(checkpoint)],
   ];
   if (req.entry.idempotency_key) {
-    files.push([runIndexPath(sha256Hex(req.entry.idempotency_key), seq), Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))]);
+    files.push([
+      runIndexPath(sha256Hex(req.entry.idempotency_key), seq),
+      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment })),
+    ]);
   }
   const editor = new TreeEditor();
-  await loadTrees(cat, tip, files.flatMap(([p]) => parentDirs(p)), editor);
+  await loadTrees(
+    cat,
+    tip,
+    files.flatMap(([p]) => parentDirs(p)),
+    editor,
+  );
   for (const [path, content] of files) editor.put(path, writeLooseObject(repo.gitDir, 'blob', content));
   const tree = editor.write(repo.gitDir);
   const commit = writeLooseObject(
@@ -190,7 +219,11 @@ async function buildOn(repo: LedgerRepo, cat: CatFileSession, tip: TipInfo | und
     serializeCommit({
       tree,
       parents: tip ? [tip.commit] : [],
-      author: { name: 'shiplog', email: 'shiplog@users.noreply.github.com', date: new Date(req.entry.timestamp) },
+      author: {
+        name: 'shiplog',
+        email: 'shiplog@users.noreply.github.com',
+        date: new Date(req.entry.timestamp),
+      },
       message: commitMessage(seq, req.entry, hash, origin),
     }),
   );
@@ -229,18 +262,23 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
       let tip: TipInfo | undefined;
       if (remoteTip) {
         const [obj] = await cat.get([remoteTip.commit]);
-        if (!obj) throw new ShiplogError('GIT_FAILED', `fetched tip ${remoteTip.commit} is missing from the cache`);
+        if (!obj)
+          throw new ShiplogError('GIT_FAILED', `fetched tip ${remoteTip.commit} is missing from the cache`);
         tip = parseTipCommit(remoteTip.commit, obj.data);
       }
       if (req.entry.idempotency_key && !req.allowDuplicate) {
         const seqs = await existingRun(cat, tip, req.entry.idempotency_key);
-        if (seqs.length) return { ...(await describeExisting(req, Math.max(...seqs))), attempts: attempt, duplicate: true };
+        if (seqs.length)
+          return { ...(await describeExisting(req, Math.max(...seqs))), attempts: attempt, duplicate: true };
       }
       const built = await buildOn(repo, cat, tip, req);
       lastEnvelope = built.envelope;
       const pushed = await pushCommit(repo, built.commit);
       if (pushed.outcome === 'pushed') return { ...built, attempts: attempt, duplicate: false };
-      lastReason = pushed.outcome === 'lost-race' ? 'another writer appended first' : `the remote refused the push: ${pushed.message}`;
+      lastReason =
+        pushed.outcome === 'lost-race'
+          ? 'another writer appended first'
+          : `the remote refused the push: ${pushed.message}`;
     } catch (e) {
       // Input and configuration problems will not heal by retrying; timeouts and push failures may.
       if (e instanceof ShiplogError && !['GIT_FAILED', 'GIT_TIMEOUT'].includes(e.code)) {
@@ -260,8 +298,17 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
 }
 
 /** For a duplicate run: the seq and hash of the entry the earlier attempt already recorded. */
-async function describeExisting(req: AppendRequest, seq: number): Promise<Omit<AppendResult, 'attempts' | 'duplicate'>> {
+async function describeExisting(
+  req: AppendRequest,
+  seq: number,
+): Promise<Omit<AppendResult, 'attempts' | 'duplicate'>> {
   const { readEntryAt } = await import('./read.ts');
   const found = await readEntryAt(req.location, seq);
-  return { seq, hash: found.hash, commit: found.ledgerCommit, envelope: found.envelope, checkpoint: found.checkpoint };
+  return {
+    seq,
+    hash: found.hash,
+    commit: found.ledgerCommit,
+    envelope: found.envelope,
+    checkpoint: found.checkpoint,
+  };
 }

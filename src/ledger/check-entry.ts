@@ -40,7 +40,9 @@ export function checkEntryText(input: EntryCheckInput, trusted: TrustedKey[]): E
     facts.keyid = checkSignature(entry, trusted).keyid;
   } catch (e) {
     facts.problem =
-      e instanceof EntryProblem ? { kind: e.kind, message: e.message } : { kind: 'envelope', message: String(e) };
+      e instanceof EntryProblem
+        ? { kind: e.kind, message: e.message }
+        : { kind: 'envelope', message: String(e) };
   }
   return facts;
 }

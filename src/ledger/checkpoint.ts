@@ -59,9 +59,11 @@ export function parseCheckpoint(text: string): ParsedCheckpoint {
   if (lines.length < 3) bad('body needs an origin, an entry count and a head hash');
   const [origin, sizeText, headB64] = lines as [string, string, string];
   if (!origin || /\s/.test(origin)) bad('origin line is empty or has spaces');
-  if (!/^(0|[1-9]\d{0,15})$/.test(sizeText)) bad(`entry count "${sizeText.slice(0, 40)}" is not a decimal number`);
+  if (!/^(0|[1-9]\d{0,15})$/.test(sizeText))
+    bad(`entry count "${sizeText.slice(0, 40)}" is not a decimal number`);
   const headBytes = Buffer.from(headB64, 'base64');
-  if (headBytes.length !== 32 || headBytes.toString('base64') !== headB64) bad('head hash is not 32 bytes of base64');
+  if (headBytes.length !== 32 || headBytes.toString('base64') !== headB64)
+    bad('head hash is not 32 bytes of base64');
   const sigText = text.slice(split + 2);
   if (!sigText.endsWith('\n')) bad('signature lines must end with a newline');
   const signatures = sigText

@@ -51,20 +51,32 @@ export function parseEnvelope(text: string): Envelope {
   }
   const o = raw as Record<string, unknown>;
   const extra = Object.keys(o).filter((k) => !['payloadType', 'payload', 'signatures'].includes(k));
-  if (extra.length) throw new ShiplogError('BAD_INPUT', `envelope has unexpected field(s): ${extra.join(', ')}`);
+  if (extra.length)
+    throw new ShiplogError('BAD_INPUT', `envelope has unexpected field(s): ${extra.join(', ')}`);
   if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ShiplogError('BAD_INPUT', `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
   }
-  if (typeof o.payload !== 'string' || o.payload.length === 0 || o.payload.length % 4 !== 0 || !BASE64.test(o.payload)) {
+  if (
+    typeof o.payload !== 'string' ||
+    o.payload.length === 0 ||
+    o.payload.length % 4 !== 0 ||
+    !BASE64.test(o.payload)
+  ) {
     throw new ShiplogError('BAD_INPUT', 'envelope payload is not standard base64');
   }
   if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
     throw new ShiplogError('BAD_INPUT', 'envelope has no signatures');
   }
   for (const s of o.signatures as unknown[]) {
-    if (typeof s !== 'object' || s === null) throw new ShiplogError('BAD_INPUT', 'envelope signature is not an object');
+    if (typeof s !== 'object' || s === null)
+      throw new ShiplogError('BAD_INPUT', 'envelope signature is not an object');
     const sig = s as Record<string, unknown>;
-    if (typeof sig.keyid !== 'string' || typeof sig.sig !== 'string' || !BASE64.test(sig.sig) || sig.sig.length === 0) {
+    if (
+      typeof sig.keyid !== 'string' ||
+      typeof sig.sig !== 'string' ||
+      !BASE64.test(sig.sig) ||
+      sig.sig.length === 0
+    ) {
       throw new ShiplogError('BAD_INPUT', 'envelope signature needs string "keyid" and base64 "sig"');
     }
   }
@@ -75,7 +87,11 @@ export function parseEnvelope(text: string): Envelope {
  * Returns the trusted key that made one of the signatures, or undefined. The keyid is only a hint
  * for which key to try first: every trusted key is tried, and an untrusted keyid proves nothing.
  */
-export function findSigner(paeBytes: Uint8Array, envelope: Envelope, trusted: TrustedKey[]): TrustedKey | undefined {
+export function findSigner(
+  paeBytes: Uint8Array,
+  envelope: Envelope,
+  trusted: TrustedKey[],
+): TrustedKey | undefined {
   for (const s of envelope.signatures) {
     const sig = Buffer.from(s.sig, 'base64');
     if (sig.length !== 64) continue;

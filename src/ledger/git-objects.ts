@@ -58,7 +58,12 @@ export interface CommitFields {
 
 export function serializeCommit(c: CommitFields): Buffer {
   const ident = `${c.author.name} <${c.author.email}> ${Math.floor(c.author.date.getTime() / 1000)} +0000`;
-  const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`), `author ${ident}`, `committer ${ident}`];
+  const lines = [
+    `tree ${c.tree}`,
+    ...c.parents.map((p) => `parent ${p}`),
+    `author ${ident}`,
+    `committer ${ident}`,
+  ];
   return Buffer.from(`${lines.join('\n')}\n\n${c.message}`, 'utf8');
 }
 

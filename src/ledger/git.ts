@@ -84,14 +84,27 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      const result = { code: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') };
+      const result = {
+        code: code ?? -1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
       if (timedOut) {
-        reject(new ShiplogError('GIT_TIMEOUT', `git ${args[0]} did not finish within ${timeoutMs} ms and was stopped`));
+        reject(
+          new ShiplogError(
+            'GIT_TIMEOUT',
+            `git ${args[0]} did not finish within ${timeoutMs} ms and was stopped`,
+          ),
+        );
       } else if (result.code !== 0 && !opts.allowFail) {
         reject(
-          new ShiplogError('GIT_FAILED', `git ${args[0]} failed (exit ${result.code}): ${lastLines(result.stderr)}`, {
-            details: result,
-          }),
+          new ShiplogError(
+            'GIT_FAILED',
+            `git ${args[0]} failed (exit ${result.code}): ${lastLines(result.stderr)}`,
+            {
+              details: result,
+            },
+          ),
         );
       } else {
         resolve(result);
@@ -239,7 +252,8 @@ export class CatFileSession {
     };
     this.child.on('error', (e) => fail(new ShiplogError('GIT_FAILED', `could not start git: ${e.message}`)));
     this.child.on('close', (code) => {
-      if (this.queue.length) fail(new ShiplogError('GIT_FAILED', `git cat-file exited (${code}): ${lastLines(this.stderr)}`));
+      if (this.queue.length)
+        fail(new ShiplogError('GIT_FAILED', `git cat-file exited (${code}): ${lastLines(this.stderr)}`));
     });
   }
 

@@ -25,7 +25,18 @@ const FORMAT =
 
 export async function readHistory(gitDir: string, tip: string): Promise<HistoryCommit[]> {
   const r = await git(
-    ['log', '--reverse', '--root', '--raw', '--no-renames', '--no-abbrev', '-z', `--format=${FORMAT}`, tip, '--'],
+    [
+      'log',
+      '--reverse',
+      '--root',
+      '--raw',
+      '--no-renames',
+      '--no-abbrev',
+      '-z',
+      `--format=${FORMAT}`,
+      tip,
+      '--',
+    ],
     { gitDir },
   );
   return parseHistory(r.stdout.toString('utf8'));

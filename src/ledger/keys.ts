@@ -59,10 +59,16 @@ export function loadSigningKey(pem: string, source: string): SigningKey {
 
 export function loadTrustedKey(pem: string, source: string): TrustedKey {
   if (!pem.includes('-----BEGIN')) {
-    throw new ShiplogError('BAD_KEY', `${source} is not a PEM public key (expected "-----BEGIN PUBLIC KEY-----")`);
+    throw new ShiplogError(
+      'BAD_KEY',
+      `${source} is not a PEM public key (expected "-----BEGIN PUBLIC KEY-----")`,
+    );
   }
   if (pem.includes('PRIVATE KEY')) {
-    throw new ShiplogError('BAD_KEY', `${source} holds a private key; pass the public key (shiplog.pub) instead`);
+    throw new ShiplogError(
+      'BAD_KEY',
+      `${source} holds a private key; pass the public key (shiplog.pub) instead`,
+    );
   }
   let publicKey: KeyObject;
   try {
@@ -71,7 +77,10 @@ export function loadTrustedKey(pem: string, source: string): TrustedKey {
     throw new ShiplogError('BAD_KEY', `${source} is not a readable public key: ${(e as Error).message}`);
   }
   if (publicKey.asymmetricKeyType !== 'ed25519') {
-    throw new ShiplogError('BAD_KEY', `${source} is a ${publicKey.asymmetricKeyType ?? 'unknown'} key, not Ed25519`);
+    throw new ShiplogError(
+      'BAD_KEY',
+      `${source} is a ${publicKey.asymmetricKeyType ?? 'unknown'} key, not Ed25519`,
+    );
   }
   return { publicKey, keyid: keyidOf(publicKey), raw: rawPublicKey(publicKey), source };
 }

@@ -58,11 +58,18 @@ export async function showEntry(location: LedgerLocation, ref: string): Promise<
   } else {
     const prefix = ref.toLowerCase().replace(/^sha256:/, '');
     if (!/^[0-9a-f]{6,64}$/.test(prefix)) {
-      throw new ShiplogError('USAGE', `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>, at least 6 hex)`);
+      throw new ShiplogError(
+        'USAGE',
+        `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>, at least 6 hex)`,
+      );
     }
     const all = await readEntryFiles(snap, await listEntryFiles(snap));
     const hits = all.filter((e) => e.hash.slice('sha256:'.length).startsWith(prefix));
-    if (hits.length > 1) throw new ShiplogError('USAGE', `hash prefix "${ref}" matches ${hits.length} entries; give more digits`);
+    if (hits.length > 1)
+      throw new ShiplogError(
+        'USAGE',
+        `hash prefix "${ref}" matches ${hits.length} entries; give more digits`,
+      );
     entry = hits[0];
   }
   if (!entry) throw new ShiplogError('NOT_FOUND', `no ledger entry ${ref}`);

@@ -2,7 +2,14 @@
 import { ShiplogError } from '../errors.ts';
 import { decodeEntry, EntryProblem, type DecodedEntry } from './entry.ts';
 import { catFileBatch, git, CatFileSession } from './git.ts';
-import { CHECKPOINT_FILE, checkCommitPrefix, entryPath, indexBucket, parseIndexPath, seqOfEntryPath } from './layout.ts';
+import {
+  CHECKPOINT_FILE,
+  checkCommitPrefix,
+  entryPath,
+  indexBucket,
+  parseIndexPath,
+  seqOfEntryPath,
+} from './layout.ts';
 import { fetchTip, openRepo, type LedgerLocation, type LedgerRepo } from './store.ts';
 
 export interface LedgerSnapshot {
@@ -30,7 +37,9 @@ export interface TreeFile {
 
 /** Lists files below a folder of the tip tree (recursively), with their blob ids. */
 export async function listFiles(snap: LedgerSnapshot, dir: string): Promise<TreeFile[]> {
-  const r = await git(['ls-tree', '-r', '-z', '--full-tree', snap.tip, '--', dir], { gitDir: snap.repo.gitDir });
+  const r = await git(['ls-tree', '-r', '-z', '--full-tree', snap.tip, '--', dir], {
+    gitDir: snap.repo.gitDir,
+  });
   const out: TreeFile[] = [];
   for (const rec of r.stdout.toString('utf8').split('\0')) {
     if (!rec) continue;
@@ -76,7 +85,10 @@ function decodeAt(path: string, data: Buffer): DecodedEntry {
     return decodeEntry(data.toString('utf8'));
   } catch (e) {
     if (e instanceof EntryProblem) {
-      throw new ShiplogError('BAD_INPUT', `${path}: ${e.message} (run "shiplog verify" for the full picture)`);
+      throw new ShiplogError(
+        'BAD_INPUT',
+        `${path}: ${e.message} (run "shiplog verify" for the full picture)`,
+      );
     }
     throw e;
   }
@@ -93,7 +105,10 @@ export async function readCheckpointText(snap: LedgerSnapshot): Promise<string |
 }
 
 /** Index look-up: the seqs recorded for commits starting with `prefix` (no entry is opened). */
-export async function seqsForCommit(snap: LedgerSnapshot, prefix: string): Promise<{ commit: string; seq: number }[]> {
+export async function seqsForCommit(
+  snap: LedgerSnapshot,
+  prefix: string,
+): Promise<{ commit: string; seq: number }[]> {
   const p = checkCommitPrefix(prefix);
   const files = await listFiles(snap, indexBucket(p));
   return files
@@ -133,5 +148,9 @@ export async function readEntryAt(
 ): Promise<LedgerEntry & { ledgerCommit: string; checkpoint: string }> {
   const snap = await openForRead(location);
   const [entry] = await readEntriesBySeq(snap, [seq]);
-  return { ...entry!, ledgerCommit: await ledgerCommitOf(snap, seq), checkpoint: (await readCheckpointText(snap)) ?? '' };
+  return {
+    ...entry!,
+    ledgerCommit: await ledgerCommitOf(snap, seq),
+    checkpoint: (await readCheckpointText(snap)) ?? '',
+  };
 }

@@ -41,7 +41,10 @@ export function buildStatement(predicate: ChangePredicate, serverUrl = 'https://
   return {
     _type: STATEMENT_TYPE,
     subject: [
-      { name: `git+${serverUrl.replace(/\/+$/, '')}/${predicate.repository}`, digest: { gitCommit: predicate.commit } },
+      {
+        name: `git+${serverUrl.replace(/\/+$/, '')}/${predicate.repository}`,
+        digest: { gitCommit: predicate.commit },
+      },
     ],
     predicateType: PREDICATE_TYPE,
     predicate: dropUndefined(predicate),
@@ -62,23 +65,33 @@ function fail(message: string): never {
 
 /** Validates a decoded statement (already known to be canonical JSON) and returns it typed. */
 export function parseStatement(value: unknown): Statement {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('statement is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    fail('statement is not a JSON object');
   const s = value as Record<string, unknown>;
   if (s._type !== STATEMENT_TYPE) fail(`statement _type must be "${STATEMENT_TYPE}"`);
   if (s.predicateType !== PREDICATE_TYPE) fail(`statement predicateType must be "${PREDICATE_TYPE}"`);
-  if (!Array.isArray(s.subject) || s.subject.length === 0) fail('statement subject must be a non-empty array');
+  if (!Array.isArray(s.subject) || s.subject.length === 0)
+    fail('statement subject must be a non-empty array');
   for (const sub of s.subject as unknown[]) {
     const o = sub as { name?: unknown; digest?: { gitCommit?: unknown } } | null;
-    if (typeof o?.name !== 'string' || typeof o.digest?.gitCommit !== 'string' || !COMMIT_PATTERN.test(o.digest.gitCommit)) {
+    if (
+      typeof o?.name !== 'string' ||
+      typeof o.digest?.gitCommit !== 'string' ||
+      !COMMIT_PATTERN.test(o.digest.gitCommit)
+    ) {
       fail('statement subject needs a name and a 40-hex digest.gitCommit');
     }
   }
   const p = s.predicate as Record<string, unknown> | null;
   if (typeof p !== 'object' || p === null || Array.isArray(p)) fail('statement predicate is not an object');
-  if (!Number.isSafeInteger(p.seq) || (p.seq as number) < 0) fail('predicate.seq must be a non-negative integer');
-  if (typeof p.prev !== 'string' || !HASH_PATTERN.test(p.prev)) fail('predicate.prev must be "sha256:" + 64 hex');
-  if (!CHANGE_TYPES.includes(p.type as ChangeType)) fail(`predicate.type must be one of ${CHANGE_TYPES.join(', ')}`);
-  if (typeof p.timestamp !== 'string' || Number.isNaN(Date.parse(p.timestamp))) fail('predicate.timestamp must be a date');
+  if (!Number.isSafeInteger(p.seq) || (p.seq as number) < 0)
+    fail('predicate.seq must be a non-negative integer');
+  if (typeof p.prev !== 'string' || !HASH_PATTERN.test(p.prev))
+    fail('predicate.prev must be "sha256:" + 64 hex');
+  if (!CHANGE_TYPES.includes(p.type as ChangeType))
+    fail(`predicate.type must be one of ${CHANGE_TYPES.join(', ')}`);
+  if (typeof p.timestamp !== 'string' || Number.isNaN(Date.parse(p.timestamp)))
+    fail('predicate.timestamp must be a date');
   if (typeof p.repository !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
     fail('predicate.repository must be OWNER/NAME');
   }

@@ -33,7 +33,12 @@ export interface LedgerRepo {
 }
 
 export function checkBranchName(branch: string): string {
-  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith('-') || branch.includes('..') || branch.endsWith('/')) {
+  if (
+    !/^[A-Za-z0-9._/-]+$/.test(branch) ||
+    branch.startsWith('-') ||
+    branch.includes('..') ||
+    branch.endsWith('/')
+  ) {
     throw new ShiplogError('USAGE', `ledger branch "${branch}" is not a valid branch name`);
   }
   return branch;
@@ -45,7 +50,8 @@ export function resolveRemote(remote: string): { url: string; isLocal: boolean }
   if (!r) throw new ShiplogError('USAGE', 'no ledger remote given (--remote)');
   if (r.startsWith('-')) throw new ShiplogError('USAGE', `remote "${r}" looks like an option; refusing it`);
   if (/[\0\n\r]/.test(r)) throw new ShiplogError('USAGE', 'remote contains control characters');
-  if (/^[a-z][a-z0-9+.-]*::/i.test(r)) throw new ShiplogError('USAGE', `remote helper URLs ("${r.split('::')[0]}::") are not allowed`);
+  if (/^[a-z][a-z0-9+.-]*::/i.test(r))
+    throw new ShiplogError('USAGE', `remote helper URLs ("${r.split('::')[0]}::") are not allowed`);
   if (/^(https?|ssh|git):\/\//i.test(r)) return { url: r, isLocal: false };
   if (/^file:\/\//i.test(r)) return { url: r, isLocal: true };
   if (/^[^/\\]+@[^/:]+:/.test(r)) return { url: r, isLocal: false }; // scp-like user@host:path
@@ -111,7 +117,8 @@ export async function openRepo(location: LedgerLocation, mode: CacheMode): Promi
       renameSync(tmp, gitDir);
     } catch {
       rmSync(tmp, { recursive: true, force: true });
-      if (!existsSync(join(gitDir, 'config'))) throw new ShiplogError('GIT_FAILED', `could not create cache ${gitDir}`);
+      if (!existsSync(join(gitDir, 'config')))
+        throw new ShiplogError('GIT_FAILED', `could not create cache ${gitDir}`);
     }
   }
   return { gitDir, location, url, isLocal, mode };
@@ -135,7 +142,8 @@ export async function fetchTip(repo: LedgerRepo): Promise<RemoteTip | undefined>
     if (!existsSync(join(repo.gitDir, ref))) args.push('--depth=1');
   }
   // Local mirrors: let the spawned upload-pack honour the blob filter like GitHub does.
-  if (repo.isLocal && repo.mode === 'append') args.push('--upload-pack=git -c uploadpack.allowFilter=true upload-pack');
+  if (repo.isLocal && repo.mode === 'append')
+    args.push('--upload-pack=git -c uploadpack.allowFilter=true upload-pack');
   args.push('origin', `+refs/heads/${repo.location.branch}:${ref}`);
   const release = await lockRepo(repo.gitDir);
   let result: GitResult;
@@ -153,10 +161,18 @@ export async function fetchTip(repo: LedgerRepo): Promise<RemoteTip | undefined>
   }
   const err = result.stderr;
   if (/couldn't find remote ref/i.test(err)) return undefined;
-  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
-    throw new ShiplogError('REMOTE_NOT_FOUND', `ledger remote "${repo.location.remote}" is not a reachable git repository: ${lastLines(err, 1)}`);
+  if (
+    /does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)
+  ) {
+    throw new ShiplogError(
+      'REMOTE_NOT_FOUND',
+      `ledger remote "${repo.location.remote}" is not a reachable git repository: ${lastLines(err, 1)}`,
+    );
   }
-  throw new ShiplogError('GIT_FAILED', `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`);
+  throw new ShiplogError(
+    'GIT_FAILED',
+    `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`,
+  );
 }
 
 function redact(url: string): string {
@@ -180,26 +196,45 @@ async function lockRepo(gitDir: string): Promise<() => Promise<void>> {
       retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true },
     });
   } catch (e) {
-    throw new ShiplogError('GIT_FAILED', `could not lock the ledger cache ${gitDir}: ${(e as Error).message}`);
+    throw new ShiplogError(
+      'GIT_FAILED',
+      `could not lock the ledger cache ${gitDir}: ${(e as Error).message}`,
+    );
   }
 }
 
 export type PushOutcome = 'pushed' | 'lost-race' | 'rejected';
 
 /** Pushes without force: a moved remote tip makes git refuse, which is our compare-and-swap. */
-export async function pushCommit(repo: LedgerRepo, commit: string): Promise<{ outcome: PushOutcome; message: string }> {
+export async function pushCommit(
+  repo: LedgerRepo,
+  commit: string,
+): Promise<{ outcome: PushOutcome; message: string }> {
   const r = await git(
-    ['push', '--quiet', '--porcelain', '--no-verify', 'origin', `${commit}:refs/heads/${repo.location.branch}`],
+    [
+      'push',
+      '--quiet',
+      '--porcelain',
+      '--no-verify',
+      'origin',
+      `${commit}:refs/heads/${repo.location.branch}`,
+    ],
     { gitDir: repo.gitDir, allowFail: true, config: authConfig(repo.location.token, repo.isLocal) },
   );
   const text = `${r.stdout.toString('utf8')}\n${r.stderr}`;
   if (r.code === 0) return { outcome: 'pushed', message: '' };
-  if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text)) {
+  if (
+    /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text)
+  ) {
     return { outcome: 'lost-race', message: lastLines(text, 2) };
   }
-  if (/\[remote rejected\]|pre-receive hook declined/i.test(text)) return { outcome: 'rejected', message: lastLines(text, 2) };
+  if (/\[remote rejected\]|pre-receive hook declined/i.test(text))
+    return { outcome: 'rejected', message: lastLines(text, 2) };
   if (/does not appear to be a git repository|Could not read from remote/i.test(text)) {
-    throw new ShiplogError('REMOTE_NOT_FOUND', `cannot push to ledger remote "${redact(repo.location.remote)}": ${lastLines(text, 1)}`);
+    throw new ShiplogError(
+      'REMOTE_NOT_FOUND',
+      `cannot push to ledger remote "${redact(repo.location.remote)}": ${lastLines(text, 1)}`,
+    );
   }
   return { outcome: 'rejected', message: lastLines(text, 2) };
 }

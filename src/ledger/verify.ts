@@ -12,7 +12,16 @@ import { GENESIS_PREV, HASH_PATTERN, sha256Hex } from './encoding.ts';
 import { catFileBatch } from './git.ts';
 import { readHistory, type HistoryCommit } from './history.ts';
 import type { TrustedKey } from './keys.ts';
-import { CHECKPOINT_FILE, entryPath, indexPath, INDEX_DIR, parseIndexPath, RUN_INDEX_DIR, runIndexPath, seqOfEntryPath } from './layout.ts';
+import {
+  CHECKPOINT_FILE,
+  entryPath,
+  indexPath,
+  INDEX_DIR,
+  parseIndexPath,
+  RUN_INDEX_DIR,
+  runIndexPath,
+  seqOfEntryPath,
+} from './layout.ts';
 import { listEntryFiles, listFiles, openForRead, readCheckpointText, type LedgerSnapshot } from './read.ts';
 import type { LedgerLocation } from './store.ts';
 
@@ -69,7 +78,7 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyReport> {
   const history = await historyPromise;
 
   const bySeq = checkChain(facts, problems);
-  checkHistory(history, facts, problems);
+  checkHistory(history, facts, files, problems);
   const head = bySeq.length ? bySeq[bySeq.length - 1]?.hash : undefined;
   const origin = history[history.length - 1]?.origin;
   const checkpoint = await checkCheckpoint(snap, opts.trusted, bySeq.length, head, origin, problems);
@@ -137,15 +146,30 @@ function checkChain(facts: EntryFacts[], problems: Problem[]): EntryFacts[] {
   for (const f of facts) {
     const fileSeq = seqOfEntryPath(f.path);
     if (fileSeq === undefined) {
-      problems.push({ check: 'file-name', file: f.path, seq: f.seq, message: `"${f.path}" is not a valid entry file name` });
+      problems.push({
+        check: 'file-name',
+        file: f.path,
+        seq: f.seq,
+        message: `"${f.path}" is not a valid entry file name`,
+      });
     }
     if (f.problem) {
-      problems.push({ check: f.problem.kind as CheckName, file: f.path, seq: fileSeq, message: f.problem.message });
+      problems.push({
+        check: f.problem.kind as CheckName,
+        file: f.path,
+        seq: fileSeq,
+        message: f.problem.message,
+      });
       // An untrusted but readable entry still has a hash: keep it so the next link is checked too.
       if (f.hash === undefined) continue;
     }
     if (fileSeq !== undefined && f.seq !== fileSeq) {
-      problems.push({ check: 'seq', file: f.path, seq: fileSeq, message: `entry says seq ${f.seq} but its file is named for seq ${fileSeq}` });
+      problems.push({
+        check: 'seq',
+        file: f.path,
+        seq: fileSeq,
+        message: `entry says seq ${f.seq} but its file is named for seq ${fileSeq}`,
+      });
     }
     const key = fileSeq ?? f.seq!;
     if (seen.has(key)) {
@@ -160,7 +184,12 @@ function checkChain(facts: EntryFacts[], problems: Problem[]): EntryFacts[] {
     const f = seen.get(seq);
     if (!f) {
       if (!facts.some((x) => seqOfEntryPath(x.path) === seq)) {
-        problems.push({ check: 'seq', seq, file: entryPath(seq), message: `entry ${seq} is missing (gap in the sequence)` });
+        problems.push({
+          check: 'seq',
+          seq,
+          file: entryPath(seq),
+          message: `entry ${seq} is missing (gap in the sequence)`,
+        });
       }
       prevHash = undefined;
       continue;
@@ -182,25 +211,58 @@ function checkChain(facts: EntryFacts[], problems: Problem[]): EntryFacts[] {
 const ALLOWED_EXTRA = (path: string): boolean =>
   path === CHECKPOINT_FILE || path.startsWith(`${INDEX_DIR}/`) || path.startsWith(`${RUN_INDEX_DIR}/`);
 
-function checkHistory(history: HistoryCommit[], facts: EntryFacts[], problems: Problem[]): void {
+function checkHistory(
+  history: HistoryCommit[],
+  facts: EntryFacts[],
+  files: { path: string; blob: string }[],
+  problems: Problem[],
+): void {
+  // Hashes are known for the blobs at the tip; a blob replaced later is reported as a modification.
+  const blobAtTip = new Map(files.map((f) => [f.path, f.blob]));
   const hashByPath = new Map(facts.map((f) => [f.path, f.hash]));
   history.forEach((c, i) => {
     const where = { commit: c.sha };
     if (i === 0 && c.parents.length !== 0) {
-      problems.push({ check: 'history', ...where, message: 'the first ledger commit has a parent (branch is not orphan)' });
+      problems.push({
+        check: 'history',
+        ...where,
+        message: 'the first ledger commit has a parent (branch is not orphan)',
+      });
     }
     if (c.parents.length > 1) {
-      problems.push({ check: 'history', ...where, message: `commit ${c.sha.slice(0, 12)} is a merge; the ledger must be linear` });
+      problems.push({
+        check: 'history',
+        ...where,
+        message: `commit ${c.sha.slice(0, 12)} is a merge; the ledger must be linear`,
+      });
     }
     const entryChanges = c.changes.filter((ch) => ch.path.startsWith('entries/'));
     for (const ch of entryChanges) {
       const seq = seqOfEntryPath(ch.path);
       if (ch.status === 'M') {
-        problems.push({ check: 'history', ...where, seq, file: ch.path, message: `commit ${c.sha.slice(0, 12)} modifies existing entry ${ch.path}` });
+        problems.push({
+          check: 'history',
+          ...where,
+          seq,
+          file: ch.path,
+          message: `commit ${c.sha.slice(0, 12)} modifies existing entry ${ch.path}`,
+        });
       } else if (ch.status === 'D') {
-        problems.push({ check: 'history', ...where, seq, file: ch.path, message: `commit ${c.sha.slice(0, 12)} deletes entry ${ch.path}` });
+        problems.push({
+          check: 'history',
+          ...where,
+          seq,
+          file: ch.path,
+          message: `commit ${c.sha.slice(0, 12)} deletes entry ${ch.path}`,
+        });
       } else if (ch.status !== 'A') {
-        problems.push({ check: 'history', ...where, seq, file: ch.path, message: `commit ${c.sha.slice(0, 12)} changes ${ch.path} (${ch.status})` });
+        problems.push({
+          check: 'history',
+          ...where,
+          seq,
+          file: ch.path,
+          message: `commit ${c.sha.slice(0, 12)} changes ${ch.path} (${ch.status})`,
+        });
       }
     }
     const added = entryChanges.filter((ch) => ch.status === 'A');
@@ -214,23 +276,51 @@ function checkHistory(history: HistoryCommit[], facts: EntryFacts[], problems: P
     for (const ch of c.changes) {
       if (ch.path.startsWith('entries/')) continue;
       if (!ALLOWED_EXTRA(ch.path)) {
-        problems.push({ check: 'history', ...where, file: ch.path, message: `commit ${c.sha.slice(0, 12)} touches ${ch.path}, which is not part of the ledger` });
+        problems.push({
+          check: 'history',
+          ...where,
+          file: ch.path,
+          message: `commit ${c.sha.slice(0, 12)} touches ${ch.path}, which is not part of the ledger`,
+        });
       } else if (ch.path !== CHECKPOINT_FILE && ch.status !== 'A') {
-        problems.push({ check: 'history', ...where, file: ch.path, message: `commit ${c.sha.slice(0, 12)} changes index file ${ch.path} (${ch.status})` });
+        problems.push({
+          check: 'history',
+          ...where,
+          file: ch.path,
+          message: `commit ${c.sha.slice(0, 12)} changes index file ${ch.path} (${ch.status})`,
+        });
       }
     }
     if (added.length === 1) {
       const ch = added[0]!;
       const seq = seqOfEntryPath(ch.path);
       if (seq !== undefined && seq !== i) {
-        problems.push({ check: 'history', ...where, seq, file: ch.path, message: `commit #${i} of the branch adds entry ${seq}; entries must be added in order` });
+        problems.push({
+          check: 'history',
+          ...where,
+          seq,
+          file: ch.path,
+          message: `commit #${i} of the branch adds entry ${seq}; entries must be added in order`,
+        });
       }
       if (c.seq !== String(seq)) {
-        problems.push({ check: 'trailer', ...where, seq, file: ch.path, message: `Shiplog-Seq trailer "${c.seq ?? ''}" does not match the added entry ${seq}` });
+        problems.push({
+          check: 'trailer',
+          ...where,
+          seq,
+          file: ch.path,
+          message: `Shiplog-Seq trailer "${c.seq ?? ''}" does not match the added entry ${seq}`,
+        });
       }
-      const hash = hashByPath.get(ch.path);
+      const hash = blobAtTip.get(ch.path) === ch.newBlob ? hashByPath.get(ch.path) : undefined;
       if (!c.entry || !HASH_PATTERN.test(c.entry) || (hash && c.entry !== hash)) {
-        problems.push({ check: 'trailer', ...where, seq, file: ch.path, message: `Shiplog-Entry trailer "${c.entry ?? ''}" does not match the entry hash ${hash ?? '(unknown)'}` });
+        problems.push({
+          check: 'trailer',
+          ...where,
+          seq,
+          file: ch.path,
+          message: `Shiplog-Entry trailer "${c.entry ?? ''}" does not match the entry hash ${hash ?? '(unknown)'}`,
+        });
       }
     }
   });
@@ -246,7 +336,11 @@ async function checkCheckpoint(
 ): Promise<VerifyReport['checkpoint']> {
   const text = await readCheckpointText(snap);
   if (text === undefined) {
-    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: 'the ledger has no checkpoint file' });
+    problems.push({
+      check: 'checkpoint',
+      file: CHECKPOINT_FILE,
+      message: 'the ledger has no checkpoint file',
+    });
     return undefined;
   }
   let cp: ParsedCheckpoint;
@@ -257,15 +351,31 @@ async function checkCheckpoint(
     return undefined;
   }
   if (!checkpointSigner(cp, trusted)) {
-    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: 'checkpoint signature is not valid for any trusted key' });
+    problems.push({
+      check: 'checkpoint',
+      file: CHECKPOINT_FILE,
+      message: 'checkpoint signature is not valid for any trusted key',
+    });
   }
   if (cp.size !== count) {
-    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: `checkpoint counts ${cp.size} entries but the ledger has ${count}` });
+    problems.push({
+      check: 'checkpoint',
+      file: CHECKPOINT_FILE,
+      message: `checkpoint counts ${cp.size} entries but the ledger has ${count}`,
+    });
   } else if (head && cp.head !== head) {
-    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: `checkpoint head ${cp.head} is not the newest entry's hash ${head}` });
+    problems.push({
+      check: 'checkpoint',
+      file: CHECKPOINT_FILE,
+      message: `checkpoint head ${cp.head} is not the newest entry's hash ${head}`,
+    });
   }
   if (origin && cp.origin !== origin) {
-    problems.push({ check: 'checkpoint', file: CHECKPOINT_FILE, message: `checkpoint origin "${cp.origin}" differs from the ledger's "${origin}"` });
+    problems.push({
+      check: 'checkpoint',
+      file: CHECKPOINT_FILE,
+      message: `checkpoint origin "${cp.origin}" differs from the ledger's "${origin}"`,
+    });
   }
   return { origin: cp.origin, size: cp.size, head: cp.head };
 }
@@ -289,7 +399,10 @@ function checkOlderCheckpoint(
     problems.push({ check: 'consistency', message: 'the older checkpoint is not signed by a trusted key' });
   }
   if (origin && cp.origin !== origin) {
-    problems.push({ check: 'consistency', message: `the older checkpoint is for "${cp.origin}", not this ledger ("${origin}")` });
+    problems.push({
+      check: 'consistency',
+      message: `the older checkpoint is for "${cp.origin}", not this ledger ("${origin}")`,
+    });
   }
   if (cp.size > bySeq.length) {
     problems.push({
@@ -317,10 +430,20 @@ async function checkIndex(snap: LedgerSnapshot, facts: EntryFacts[], problems: P
   for (const file of have) {
     if (want.delete(file.path)) continue;
     const parsed = parseIndexPath(file.path);
-    problems.push({ check: 'index', file: file.path, seq: parsed?.seq, message: `index file ${file.path} names no matching entry` });
+    problems.push({
+      check: 'index',
+      file: file.path,
+      seq: parsed?.seq,
+      message: `index file ${file.path} names no matching entry`,
+    });
   }
   for (const [path, seq] of want) {
-    problems.push({ check: 'index', seq, file: path, message: `entry ${seq} is missing from the index (${path})` });
+    problems.push({
+      check: 'index',
+      seq,
+      file: path,
+      message: `entry ${seq} is missing from the index (${path})`,
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,8 +12,22 @@ beforeEach(async () => {
 afterEach(() => fx.cleanup());
 
 const rec = (extra: string[] = []): string[] => [
-  'record', '--remote', fx.remote, '--cache-dir', fx.cacheDir, '--key', fx.keyFile,
-  '--type', 'deploy', '--commit', commitOf(1), '--repo', 'acme/web', '--environment', 'production', ...extra,
+  'record',
+  '--remote',
+  fx.remote,
+  '--cache-dir',
+  fx.cacheDir,
+  '--key',
+  fx.keyFile,
+  '--type',
+  'deploy',
+  '--commit',
+  commitOf(1),
+  '--repo',
+  'acme/web',
+  '--environment',
+  'production',
+  ...extra,
 ];
 
 describe('shiplog CLI: ledger commands', () => {
@@ -35,7 +49,15 @@ describe('shiplog CLI: ledger commands', () => {
     const r2 = await runCli(rec(['--json']).map((a) => (a === commitOf(1) ? commitOf(2) : a)));
     expect(JSON.parse(r2.stdout)).toMatchObject({ seq: 1 });
 
-    const v = await runCli(['verify', '--remote', fx.remote, '--cache-dir', fx.cacheDir, '--trusted-key', fx.pubFile]);
+    const v = await runCli([
+      'verify',
+      '--remote',
+      fx.remote,
+      '--cache-dir',
+      fx.cacheDir,
+      '--trusted-key',
+      fx.pubFile,
+    ]);
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('ledger valid: 2 entries');
 
@@ -44,14 +66,32 @@ describe('shiplog CLI: ledger commands', () => {
     expect(entries.map((e: { seq: number }) => e.seq)).toEqual([1, 0]);
     expect(entries[0].statement.predicate.commit).toBe(commitOf(2));
 
-    const byCommit = await runCli(['log', '--remote', fx.remote, '--cache-dir', fx.cacheDir, '--commit', commitOf(2)]);
+    const byCommit = await runCli([
+      'log',
+      '--remote',
+      fx.remote,
+      '--cache-dir',
+      fx.cacheDir,
+      '--commit',
+      commitOf(2),
+    ]);
     const rows = byCommit.stdout.trim().split('\n').slice(2);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatch(/^1 /);
 
     const show = await runCli(['show', '--remote', fx.remote, '--cache-dir', fx.cacheDir, '0', '--json']);
-    expect(JSON.parse(show.stdout)).toMatchObject({ seq: 0, statement: { predicate: { commit: commitOf(1) } } });
-    const byHash = await runCli(['show', '--remote', fx.remote, '--cache-dir', fx.cacheDir, JSON.parse(show.stdout).hash]);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      seq: 0,
+      statement: { predicate: { commit: commitOf(1) } },
+    });
+    const byHash = await runCli([
+      'show',
+      '--remote',
+      fx.remote,
+      '--cache-dir',
+      fx.cacheDir,
+      JSON.parse(show.stdout).hash,
+    ]);
     expect(byHash.stdout).toMatch(/^seq {8}0$/m);
   });
 
@@ -59,10 +99,18 @@ describe('shiplog CLI: ledger commands', () => {
     await runCli(rec());
     const other = join(fx.dir, 'other');
     await runCli(['keygen', '--out', other]);
-    const v = await runCli(['verify', '--remote', fx.remote, '--cache-dir', fx.cacheDir, '--trusted-key', join(other, 'shiplog.pub')]);
+    const v = await runCli([
+      'verify',
+      '--remote',
+      fx.remote,
+      '--cache-dir',
+      fx.cacheDir,
+      '--trusted-key',
+      join(other, 'shiplog.pub'),
+    ]);
     expect(v.code).toBe(1);
     expect(v.stdout).toContain('ledger INVALID');
-    expect(v.stdout).toMatch(/signature +0 +entries\/000\/000\/000\/000000000000\.json/);
+    expect(v.stdout).toMatch(/signature +0 +entries\/00\/00\/00\/00\/00\/000000000000\.json/);
   });
 
   it('reads the signing key from SHIPLOG_SIGNING_KEY', async () => {
@@ -83,13 +131,26 @@ describe('shiplog CLI: ledger commands', () => {
     r = await runCli(rec(['--key', bad]));
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('is not a readable private key')]);
     expect(r.stderr).not.toContain('AAAA');
-    const rsa = execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'], { encoding: 'utf8' });
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     writeFileSync(bad, rsa);
     r = await runCli(rec(['--key', bad]));
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('is a rsa key')]);
 
-    r = await runCli(['verify', '--remote', fx.remote, '--cache-dir', fx.cacheDir, '--trusted-key', fx.pubFile]);
-    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('the ledger branch "shiplog" does not exist')]);
+    r = await runCli([
+      'verify',
+      '--remote',
+      fx.remote,
+      '--cache-dir',
+      fx.cacheDir,
+      '--trusted-key',
+      fx.pubFile,
+    ]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      expect.stringContaining('the ledger branch "shiplog" does not exist'),
+    ]);
 
     r = await runCli(['verify', '--remote', fx.remote, '--cache-dir', fx.cacheDir]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('no trusted key')]);

@@ -21,9 +21,15 @@ describe('append', () => {
     const a = await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(0) });
     const b = await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(1) });
     expect([a.seq, b.seq]).toEqual([0, 1]);
-    const root = execFileSync('git', ['rev-list', '--max-parents=0', 'shiplog'], { cwd: fx.remote, encoding: 'utf8' }).trim();
+    const root = execFileSync('git', ['rev-list', '--max-parents=0', 'shiplog'], {
+      cwd: fx.remote,
+      encoding: 'utf8',
+    }).trim();
     expect(root).toBe(a.commit);
-    const msg = execFileSync('git', ['log', '-1', '--format=%B', 'shiplog'], { cwd: fx.remote, encoding: 'utf8' });
+    const msg = execFileSync('git', ['log', '-1', '--format=%B', 'shiplog'], {
+      cwd: fx.remote,
+      encoding: 'utf8',
+    });
     expect(msg).toContain(`shiplog: #1 deploy production ${sampleEntry(1).commit.slice(0, 7)}`);
     expect(msg).toContain('Shiplog-Seq: 1');
     expect(msg).toContain(`Shiplog-Entry: ${b.hash}`);
@@ -45,13 +51,22 @@ describe('append', () => {
     const missing = listing.split('\n').filter((l) => l.startsWith('?'));
     // Every old entry, index and checkpoint blob stays on the server; only the tip commit's trees came down.
     expect(missing.length).toBeGreaterThanOrEqual(30 * 2);
-    expect(execFileSync('git', ['rev-list', '--count', r.commit], { env: { ...process.env, GIT_DIR: gitDir }, encoding: 'utf8' }).trim()).toBe('2');
+    expect(
+      execFileSync('git', ['rev-list', '--count', r.commit], {
+        env: { ...process.env, GIT_DIR: gitDir },
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe('2');
   });
 
   it('does not record the same workflow attempt twice unless asked', async () => {
     const entry = sampleEntry(0, { idempotency_key: 'run 42 attempt 1 job deploy type deploy' });
     const first = await appendEntry({ location: fx.location, key: fx.key, entry });
-    const again = await appendEntry({ location: fx.location, key: fx.key, entry: { ...entry, timestamp: new Date().toISOString() } });
+    const again = await appendEntry({
+      location: fx.location,
+      key: fx.key,
+      entry: { ...entry, timestamp: new Date().toISOString() },
+    });
     expect(again).toMatchObject({ duplicate: true, seq: first.seq, hash: first.hash });
     const forced = await appendEntry({ location: fx.location, key: fx.key, entry, allowDuplicate: true });
     expect(forced).toMatchObject({ duplicate: false, seq: 1 });
@@ -64,7 +79,30 @@ describe('append', () => {
     const writer = async (w: number): Promise<void> => {
       for (let i = 0; i < 5; i++) {
         const commit = `${w}${i}`.padStart(40, 'e');
-        await run('node', ['--import', 'tsx', cli, 'record', '--remote', fx.remote, '--key', fx.keyFile, '--type', 'deploy', '--commit', commit, '--repo', 'acme/web', '--environment', `env${w}`, '--cache-dir', fx.cacheDir], { env: { ...process.env, SHIPLOG_APPEND_ATTEMPTS: '60' } });
+        await run(
+          'node',
+          [
+            '--import',
+            'tsx',
+            cli,
+            'record',
+            '--remote',
+            fx.remote,
+            '--key',
+            fx.keyFile,
+            '--type',
+            'deploy',
+            '--commit',
+            commit,
+            '--repo',
+            'acme/web',
+            '--environment',
+            `env${w}`,
+            '--cache-dir',
+            fx.cacheDir,
+          ],
+          { env: { ...process.env, SHIPLOG_APPEND_ATTEMPTS: '60' } },
+        );
       }
     };
     await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));

@@ -23,13 +23,25 @@ describe('ledger format v1', () => {
     const bytes = statementBytes(st);
     const { envelope, hash } = signEnvelope(bytes, k.key);
     // Recompute with plain node:crypto, as an auditor would.
-    const paeBytes = Buffer.concat([Buffer.from(`DSSEv1 28 application/vnd.in-toto+json ${bytes.length} `), bytes]);
+    const paeBytes = Buffer.concat([
+      Buffer.from(`DSSEv1 28 application/vnd.in-toto+json ${bytes.length} `),
+      bytes,
+    ]);
     expect(hash).toBe(`sha256:${createHash('sha256').update(paeBytes).digest('hex')}`);
-    expect(verify(null, paeBytes, k.trusted.publicKey, Buffer.from(envelope.signatures[0]!.sig, 'base64'))).toBe(true);
-    expect(envelope.signatures[0]!.keyid).toBe(createHash('sha256').update(k.trusted.publicKey.export({ type: 'spki', format: 'der' })).digest('hex'));
+    expect(
+      verify(null, paeBytes, k.trusted.publicKey, Buffer.from(envelope.signatures[0]!.sig, 'base64')),
+    ).toBe(true);
+    expect(envelope.signatures[0]!.keyid).toBe(
+      createHash('sha256')
+        .update(k.trusted.publicKey.export({ type: 'spki', format: 'der' }))
+        .digest('hex'),
+    );
     const decoded = decodeEntry(JSON.stringify(envelope));
     expect(decoded.statement.predicateType).toBe(PREDICATE_TYPE);
-    expect(decoded.statement.subject[0]).toEqual({ name: 'git+https://github.com/acme/web', digest: { gitCommit: sampleEntry(1).commit } });
+    expect(decoded.statement.subject[0]).toEqual({
+      name: 'git+https://github.com/acme/web',
+      digest: { gitCommit: sampleEntry(1).commit },
+    });
   });
 
   it('uses RFC 8785 canonical JSON for the payload and rejects anything else', () => {
@@ -41,25 +53,43 @@ describe('ledger format v1', () => {
   });
 
   it('treats the keyid as a hint only', () => {
-    const st = statementBytes(buildStatement({ seq: 0, prev: `sha256:${'0'.repeat(64)}`, ...sampleEntry(1) }));
+    const st = statementBytes(
+      buildStatement({ seq: 0, prev: `sha256:${'0'.repeat(64)}`, ...sampleEntry(1) }),
+    );
     const other = newKey();
     const { envelope } = signEnvelope(st, other.key);
     envelope.signatures[0]!.keyid = k.key.keyid; // claims to be the trusted key
     expect(findSigner(pae(envelope.payloadType, st), envelope, [k.trusted])).toBeUndefined();
-    expect(findSigner(pae(envelope.payloadType, st), envelope, [k.trusted, other.trusted])).toBe(other.trusted);
+    expect(findSigner(pae(envelope.payloadType, st), envelope, [k.trusted, other.trusted])).toBe(
+      other.trusted,
+    );
   });
 
   it('rejects malformed envelopes with a clear reason', () => {
     expect(() => parseEnvelope('nope')).toThrow(/not JSON/);
     expect(() => parseEnvelope('{"payloadType":"x","payload":"","signatures":[]}')).toThrow(/payloadType/);
-    expect(() => parseEnvelope('{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[]}')).toThrow(/no signatures/);
-    expect(() => parseEnvelope('{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"keyid":"a","sig":"A"}],"x":1}')).toThrow(/unexpected field/);
+    expect(() =>
+      parseEnvelope('{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[]}'),
+    ).toThrow(/no signatures/);
+    expect(() =>
+      parseEnvelope(
+        '{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"keyid":"a","sig":"A"}],"x":1}',
+      ),
+    ).toThrow(/unexpected field/);
   });
 
   it('writes C2SP signed-note checkpoints and verifies them', () => {
-    const text = signCheckpoint({ origin: 'shiplog/shiplog', size: 3, head: `sha256:${'ab'.repeat(32)}` }, k.key);
+    const text = signCheckpoint(
+      { origin: 'shiplog/shiplog', size: 3, head: `sha256:${'ab'.repeat(32)}` },
+      k.key,
+    );
     const lines = text.split('\n');
-    expect(lines.slice(0, 4)).toEqual(['shiplog/shiplog', '3', Buffer.from('ab'.repeat(32), 'hex').toString('base64'), '']);
+    expect(lines.slice(0, 4)).toEqual([
+      'shiplog/shiplog',
+      '3',
+      Buffer.from('ab'.repeat(32), 'hex').toString('base64'),
+      '',
+    ]);
     expect(lines[4]).toMatch(/^\u2014 shiplog\/shiplog [A-Za-z0-9+/=]+$/);
     const cp = parseCheckpoint(text);
     expect(cp).toMatchObject({ origin: 'shiplog/shiplog', size: 3, head: `sha256:${'ab'.repeat(32)}` });
@@ -67,7 +97,10 @@ describe('ledger format v1', () => {
     expect(checkpointSigner(cp, [newKey().trusted])).toBeUndefined();
     // The signature line's 4-byte key hash is SHA-256(name || "\n" || 0x01 || raw key)[:4].
     const raw = k.trusted.publicKey.export({ type: 'spki', format: 'der' }).subarray(-32);
-    const kh = createHash('sha256').update(Buffer.concat([Buffer.from('shiplog/shiplog\n'), Buffer.from([1]), raw])).digest().subarray(0, 4);
+    const kh = createHash('sha256')
+      .update(Buffer.concat([Buffer.from('shiplog/shiplog\n'), Buffer.from([1]), raw]))
+      .digest()
+      .subarray(0, 4);
     expect(cp.signatures[0]!.keyHash.equals(kh)).toBe(true);
     expect(keyidOf(k.trusted.publicKey)).toBe(k.trusted.keyid);
   });
@@ -75,16 +108,18 @@ describe('ledger format v1', () => {
   it('rejects malformed checkpoints', () => {
     expect(() => parseCheckpoint('a\n1\n')).toThrow(/blank line/);
     expect(() => parseCheckpoint('a\nx\nAA==\n\n\u2014 a AAAAAA==\n')).toThrow(/not a decimal/);
-    expect(() => parseCheckpoint(`a\n1\n${'A'.repeat(43)}=\n\nno dash\n`)).toThrow(/malformed signature line/);
+    expect(() => parseCheckpoint(`a\n1\n${'A'.repeat(43)}=\n\nno dash\n`)).toThrow(
+      /malformed signature line/,
+    );
   });
 
-  it('lays out entries in buckets of at most 1000 and parses paths back', () => {
-    expect(entryPath(0)).toBe('entries/000/000/000/000000000000.json');
-    expect(entryPath(1234567)).toBe('entries/000/001/234/000001234567.json');
+  it('lays out entries in buckets of at most 100 and parses paths back', () => {
+    expect(entryPath(0)).toBe('entries/00/00/00/00/00/000000000000.json');
+    expect(entryPath(1234567)).toBe('entries/00/00/01/23/45/000001234567.json');
     expect(seqOfEntryPath(entryPath(1234567))).toBe(1234567);
-    expect(seqOfEntryPath('entries/000/000/001/000000000005.json')).toBeUndefined();
+    expect(seqOfEntryPath('entries/00/00/00/00/01/000000000005.json')).toBeUndefined();
     const c = 'ab'.repeat(20);
-    expect(indexPath(c, 7)).toBe(`index/commit/ab/a/${c}-000000000007.json`);
+    expect(indexPath(c, 7)).toBe(`index/commit/a/b/a/${c}-000000000007.json`);
     expect(parseIndexPath(indexPath(c, 7))).toEqual({ commit: c, seq: 7 });
   });
 });

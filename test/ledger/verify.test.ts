@@ -7,7 +7,14 @@ import { signEnvelope } from '../../src/ledger/dsse.ts';
 import { entryPath, indexPath, indexRecord } from '../../src/ledger/layout.ts';
 import { buildStatement, statementBytes } from '../../src/ledger/statement.ts';
 import { verifyLedger, type VerifyReport } from '../../src/ledger/verify.ts';
-import { createLedgerFixture, newKey, sampleEntry, sh, workClone, type LedgerFixture } from '../support/ledger-fixture.ts';
+import {
+  createLedgerFixture,
+  newKey,
+  sampleEntry,
+  sh,
+  workClone,
+  type LedgerFixture,
+} from '../support/ledger-fixture.ts';
 
 let fx: LedgerFixture;
 
@@ -52,7 +59,9 @@ describe('verify', () => {
     const sig = r.problems.find((p) => p.check === 'signature');
     expect(sig).toMatchObject({ seq: 2, file: entryPath(2) });
     expect(r.problems.some((p) => p.check === 'prev' && p.seq === 3)).toBe(true);
-    expect(r.problems.some((p) => p.check === 'history' && /modifies existing entry/.test(p.message))).toBe(true);
+    expect(r.problems.some((p) => p.check === 'history' && /modifies existing entry/.test(p.message))).toBe(
+      true,
+    );
   });
 
   it('catches a deleted entry', async () => {
@@ -84,7 +93,11 @@ describe('verify', () => {
     await appendEntry({ location: loc, key: newKey().key, entry: sampleEntry(99) });
     const r = await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 1 });
     expect(r.problems.filter((p) => p.check === 'signature')).toEqual([
-      expect.objectContaining({ seq: 5, file: entryPath(5), message: expect.stringMatching(/no signature by a trusted key/) }),
+      expect.objectContaining({
+        seq: 5,
+        file: entryPath(5),
+        message: expect.stringMatching(/no signature by a trusted key/),
+      }),
     ]);
     // The foreign key also signed the new checkpoint.
     expect(checks(r)).toContain('checkpoint');
@@ -93,12 +106,18 @@ describe('verify', () => {
   it('catches a commit that rewrites an old entry with a validly re-signed one', async () => {
     const r = await damage('modify', (work) => {
       // Same key, same seq/prev: only the history shows the entry changed after the fact.
-      const st = buildStatement({ seq: 0, prev: `sha256:${'0'.repeat(64)}`, ...sampleEntry(0, { environment: 'staging' }) });
+      const st = buildStatement({
+        seq: 0,
+        prev: `sha256:${'0'.repeat(64)}`,
+        ...sampleEntry(0, { environment: 'staging' }),
+      });
       const { envelope } = signEnvelope(statementBytes(st), fx.key);
       writeFileSync(join(work, entryPath(0)), JSON.stringify(envelope) + '\n');
       sh(work, 'commit', '--quiet', '-am', 'rewrite');
     });
-    expect(r.problems.some((p) => p.check === 'history' && p.file === entryPath(0) && /modifies/.test(p.message))).toBe(true);
+    expect(
+      r.problems.some((p) => p.check === 'history' && p.file === entryPath(0) && /modifies/.test(p.message)),
+    ).toBe(true);
     expect(r.problems.some((p) => p.check === 'prev' && p.seq === 1)).toBe(true);
   });
 
@@ -117,9 +136,18 @@ describe('verify', () => {
         writeFileSync(ip, indexRecord({ seq, hash, type: e.type, environment: e.environment }));
         prev = hash;
       }
-      writeFileSync(join(work, 'checkpoint'), signCheckpoint({ origin: 'shiplog/shiplog', size: 7, head: prev }, fx.key));
+      writeFileSync(
+        join(work, 'checkpoint'),
+        signCheckpoint({ origin: 'shiplog/shiplog', size: 7, head: prev }, fx.key),
+      );
       sh(work, 'add', '-A');
-      sh(work, 'commit', '--quiet', '-m', 'shiplog: two\n\nShiplog-Seq: 5\nShiplog-Entry: ' + prev + '\nShiplog-Origin: shiplog/shiplog');
+      sh(
+        work,
+        'commit',
+        '--quiet',
+        '-m',
+        'shiplog: two\n\nShiplog-Seq: 5\nShiplog-Entry: ' + prev + '\nShiplog-Origin: shiplog/shiplog',
+      );
     });
     expect(r.problems.some((p) => p.check === 'history' && /adds 2 entries/.test(p.message))).toBe(true);
     expect(r.problems.filter((p) => ['signature', 'prev', 'seq'].includes(p.check))).toEqual([]);
@@ -136,14 +164,24 @@ describe('verify', () => {
     expect(plain.entries).toBe(3);
     const r = await verifyLedger({ location: loc, trusted: [fx.trusted], olderCheckpoint: older, jobs: 1 });
     expect(r.ok).toBe(false);
-    expect(r.problems).toEqual([expect.objectContaining({ check: 'consistency', message: expect.stringMatching(/3 entries but an earlier checkpoint saw 5/) })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({
+        check: 'consistency',
+        message: expect.stringMatching(/3 entries but an earlier checkpoint saw 5/),
+      }),
+    ]);
     expect(r.olderCheckpoint?.consistent).toBe(false);
   });
 
   it('accepts an older checkpoint the ledger extends', async () => {
     const older = readFileSync(join(workClone(fx.remote, fx.dir), 'checkpoint'), 'utf8');
     await fx.append(2);
-    const r = await verifyLedger({ location: fx.location, trusted: [fx.trusted], olderCheckpoint: older, jobs: 1 });
+    const r = await verifyLedger({
+      location: fx.location,
+      trusted: [fx.trusted],
+      olderCheckpoint: older,
+      jobs: 1,
+    });
     expect(r.problems).toEqual([]);
     expect(r.olderCheckpoint).toMatchObject({ size: 5, consistent: true });
   });
@@ -162,7 +200,9 @@ describe('verify', () => {
       writeFileSync(file, lines.join('\n'));
       sh(work, 'commit', '--quiet', '-am', 'cp');
     });
-    expect(r.problems.some((p) => p.check === 'checkpoint' && /signature is not valid/.test(p.message))).toBe(true);
+    expect(r.problems.some((p) => p.check === 'checkpoint' && /signature is not valid/.test(p.message))).toBe(
+      true,
+    );
     // The stray commit added no entry: the history check says so as well.
     expect(r.problems.some((p) => p.check === 'history' && /adds 0 entries/.test(p.message))).toBe(true);
   });

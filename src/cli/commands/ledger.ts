@@ -42,7 +42,9 @@ export function registerLedgerCommands(program: Command): void {
       if (o.json) printJson({ keyid: k.keyid, privateKey: keyFile, publicKey: pubFile });
       else {
         process.stdout.write(`keyid ${k.keyid}\n`);
-        process.stdout.write(`private key: ${keyFile} (keep secret: store it as the SHIPLOG_SIGNING_KEY secret)\n`);
+        process.stdout.write(
+          `private key: ${keyFile} (keep secret: store it as the SHIPLOG_SIGNING_KEY secret)\n`,
+        );
         process.stdout.write(`public key:  ${pubFile} (commit it where verifiers can find it)\n`);
       }
     });
@@ -57,18 +59,27 @@ export function registerLedgerCommands(program: Command): void {
       .option('--key <file>', 'PEM private key (default: $SHIPLOG_SIGNING_KEY)')
       .option('--environment <name>', 'deployment environment')
       .option('--branch <name>', 'code branch the commit was deployed from')
-      .option('--server-url <url>', 'git server base URL for the statement subject', process.env.GITHUB_SERVER_URL || 'https://github.com')
-      .option('--details <file>', 'JSON object with the change type\'s own fields (version, status, files...)')
+      .option(
+        '--server-url <url>',
+        'git server base URL for the statement subject',
+        process.env.GITHUB_SERVER_URL || 'https://github.com',
+      )
+      .option('--details <file>', "JSON object with the change type's own fields (version, status, files...)")
       .option('--idempotency-key <key>', 'skip the append when an entry with this key already exists')
       .option('--allow-duplicate', 'append even when the idempotency key was already recorded')
       .addOption(jsonOption()),
   ).action(async (o: RecordFlags) => {
     if (!(RECORDABLE_TYPES as readonly string[]).includes(o.type)) {
-      throw new ShiplogError('USAGE', `--type must be one of ${RECORDABLE_TYPES.join(', ')} (got "${o.type}")`);
+      throw new ShiplogError(
+        'USAGE',
+        `--type must be one of ${RECORDABLE_TYPES.join(', ')} (got "${o.type}")`,
+      );
     }
     const commit = o.commit.toLowerCase();
-    if (!COMMIT_PATTERN.test(commit)) throw new ShiplogError('USAGE', `--commit must be a full 40-hex commit sha (got "${o.commit}")`);
-    if (!/^[\w.-]+\/[\w.-]+$/.test(o.repo)) throw new ShiplogError('USAGE', `--repo must be OWNER/NAME (got "${o.repo}")`);
+    if (!COMMIT_PATTERN.test(commit))
+      throw new ShiplogError('USAGE', `--commit must be a full 40-hex commit sha (got "${o.commit}")`);
+    if (!/^[\w.-]+\/[\w.-]+$/.test(o.repo))
+      throw new ShiplogError('USAGE', `--repo must be OWNER/NAME (got "${o.repo}")`);
     const details = o.details ? parseDetails(readTextFile(o.details, 'details file'), o.details) : undefined;
     const key = signingKeyFrom(o.key);
     try {
@@ -90,7 +101,14 @@ export function registerLedgerCommands(program: Command): void {
         },
         onRetry: (n, why) => process.stderr.write(`shiplog: attempt ${n} did not land (${why}); retrying\n`),
       });
-      if (o.json) printJson({ seq: r.seq, hash: r.hash, ledgerCommit: r.commit, duplicate: r.duplicate, checkpoint: r.checkpoint });
+      if (o.json)
+        printJson({
+          seq: r.seq,
+          hash: r.hash,
+          ledgerCommit: r.commit,
+          duplicate: r.duplicate,
+          checkpoint: r.checkpoint,
+        });
       else {
         process.stdout.write(
           r.duplicate
@@ -113,17 +131,29 @@ export function registerLedgerCommands(program: Command): void {
       .command('verify')
       .description('verify every entry, the chain, the history and the checkpoint against trusted keys')
       .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
-      .option('--checkpoint <file>', 'an older checkpoint the ledger must extend (detects truncation and forks)')
+      .option(
+        '--checkpoint <file>',
+        'an older checkpoint the ledger must extend (detects truncation and forks)',
+      )
       .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
       .addOption(jsonOption()),
-  ).action(async (o: LocationFlags & { trustedKey?: string[]; checkpoint?: string; jobs?: number; json?: boolean }) => {
-    const trusted = trustedKeysFrom(o.trustedKey);
-    const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
-    const report = await verifyLedger({ location: locationFrom(o), trusted, olderCheckpoint: older, jobs: o.jobs ?? defaultJobs() });
-    if (o.json) printJson(report);
-    else process.stdout.write(renderVerify(report));
-    if (!report.ok) process.exitCode = 1;
-  });
+  ).action(
+    async (
+      o: LocationFlags & { trustedKey?: string[]; checkpoint?: string; jobs?: number; json?: boolean },
+    ) => {
+      const trusted = trustedKeysFrom(o.trustedKey);
+      const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
+      const report = await verifyLedger({
+        location: locationFrom(o),
+        trusted,
+        olderCheckpoint: older,
+        jobs: o.jobs ?? defaultJobs(),
+      });
+      if (o.json) printJson(report);
+      else process.stdout.write(renderVerify(report));
+      if (!report.ok) process.exitCode = 1;
+    },
+  );
 
   addLocationOptions(
     program
@@ -134,12 +164,27 @@ export function registerLedgerCommands(program: Command): void {
       .option('--type <type>', 'only this change type')
       .option('--limit <n>', 'at most this many entries', positiveInt('--limit'))
       .addOption(jsonOption()),
-  ).action(async (o: LocationFlags & { commit?: string; environment?: string; type?: string; limit?: number; json?: boolean }) => {
-    const entries = await findEntries(locationFrom(o), { commit: o.commit, environment: o.environment, type: o.type, limit: o.limit });
-    if (o.json) return printJson(entries.map(jsonView));
-    if (entries.length === 0) return void process.stdout.write('no matching entries\n');
-    process.stdout.write(renderLog(entries) + '\n');
-  });
+  ).action(
+    async (
+      o: LocationFlags & {
+        commit?: string;
+        environment?: string;
+        type?: string;
+        limit?: number;
+        json?: boolean;
+      },
+    ) => {
+      const entries = await findEntries(locationFrom(o), {
+        commit: o.commit,
+        environment: o.environment,
+        type: o.type,
+        limit: o.limit,
+      });
+      if (o.json) return printJson(entries.map(jsonView));
+      if (entries.length === 0) return void process.stdout.write('no matching entries\n');
+      process.stdout.write(renderLog(entries) + '\n');
+    },
+  );
 
   addLocationOptions(
     program
@@ -150,7 +195,9 @@ export function registerLedgerCommands(program: Command): void {
   ).action(async (ref: string, o: LocationFlags & { json?: boolean }) => {
     const e = await showEntry(locationFrom(o), ref);
     if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope });
-    process.stdout.write(`seq        ${e.seq}\nhash       ${e.hash}\nledger     ${e.ledgerCommit ?? ''}\nfile       ${e.path}\n`);
+    process.stdout.write(
+      `seq        ${e.seq}\nhash       ${e.hash}\nledger     ${e.ledgerCommit ?? ''}\nfile       ${e.path}\n`,
+    );
     process.stdout.write(JSON.stringify(e.statement, null, 2) + '\n');
   });
 }
@@ -190,7 +237,10 @@ export function approvalSummary(e: EntryView): string {
   const a = e.statement.predicate.approval;
   if (!a) return '-';
   const who = Array.isArray(a.approvers)
-    ? (a.approvers as { login?: string; stale?: boolean }[]).filter((x) => !x.stale).map((x) => x.login).join(',')
+    ? (a.approvers as { login?: string; stale?: boolean }[])
+        .filter((x) => !x.stale)
+        .map((x) => x.login)
+        .join(',')
     : '';
   return who ? `${a.status} (${who})` : a.status;
 }
@@ -203,7 +253,10 @@ function renderLog(entries: EntryView[]): string {
     { header: 'ENV', value: (e) => e.statement.predicate.environment ?? '-' },
     { header: 'REPO', value: (e) => e.statement.predicate.repository },
     { header: 'COMMIT', value: (e) => e.statement.predicate.commit.slice(0, 12) },
-    { header: 'ACTOR', value: (e) => String((e.statement.predicate.actor as { login?: string } | undefined)?.login ?? '-') },
+    {
+      header: 'ACTOR',
+      value: (e) => String((e.statement.predicate.actor as { login?: string } | undefined)?.login ?? '-'),
+    },
     { header: 'APPROVAL', value: approvalSummary },
   ]);
 }
