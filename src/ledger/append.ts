@@ -29,7 +29,7 @@ import {
   runIndexPath,
 } from './layout.ts';
 import { buildStatement, statementBytes, type ChangePredicate } from './statement.ts';
-import { fetchTip, openRepo, pushCommit, type LedgerLocation, type LedgerRepo } from './store.ts';
+import { cachedTip, fetchTip, openRepo, pushCommit, rememberTip, type LedgerLocation, type LedgerRepo } from './store.ts';
 
 export type NewEntry = Omit<ChangePredicate, 'seq' | 'prev'>;
 
@@ -258,7 +258,10 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const cat = new CatFileSession(repo.gitDir);
     try {
-      const remoteTip = await fetchTip(repo);
+      // Optimistic first try from the cached tip (no round trip): the push is a compare-and-swap,
+      // so a stale guess only costs a rejected push, after which we fetch.
+      const guess = attempt === 1 ? cachedTip(repo) : undefined;
+      const remoteTip = guess ?? (await fetchTip(repo));
       let tip: TipInfo | undefined;
       if (remoteTip) {
         const [obj] = await cat.get([remoteTip.commit]);
@@ -274,7 +277,10 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
       const built = await buildOn(repo, cat, tip, req);
       lastEnvelope = built.envelope;
       const pushed = await pushCommit(repo, built.commit);
-      if (pushed.outcome === 'pushed') return { ...built, attempts: attempt, duplicate: false };
+      if (pushed.outcome === 'pushed') {
+        rememberTip(repo, built.commit);
+        return { ...built, attempts: attempt, duplicate: false };
+      }
       lastReason =
         pushed.outcome === 'lost-race'
           ? 'another writer appended first'

@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { createHash } from 'node:crypto';
 import canonicalizeLib from 'canonicalize';
 import { ShiplogError } from '../errors.ts';
 
@@ -15,12 +14,14 @@ export function canonicalJson(value: unknown): string {
   return out;
 }
 
+// SHA-256 from node:crypto (OpenSSL): hashing every entry's PAE is on verify's hot path, where the
+// native hash is about five times faster than a JavaScript one for the same bytes.
 export function sha256Hex(data: Uint8Array | string): string {
-  return bytesToHex(sha256(typeof data === 'string' ? Buffer.from(data, 'utf8') : data));
+  return createHash('sha256').update(data).digest('hex');
 }
 
-export function sha256Bytes(data: Uint8Array): Uint8Array {
-  return sha256(data);
+export function sha256Bytes(data: Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
 }
 
 export const GENESIS_PREV = `sha256:${'0'.repeat(64)}`;

@@ -133,7 +133,7 @@ export interface RemoteTip {
  * yet. Appends fetch only the tip commit and its trees (--depth=1 --filter=blob:none).
  */
 export async function fetchTip(repo: LedgerRepo): Promise<RemoteTip | undefined> {
-  const ref = repo.mode === 'append' ? 'refs/shiplog/append-tip' : 'refs/shiplog/read-tip';
+  const ref = repo.mode === 'append' ? APPEND_REF : 'refs/shiplog/read-tip';
   const args = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc'];
   if (repo.mode === 'append') {
     args.push('--filter=blob:none');
@@ -200,6 +200,29 @@ async function lockRepo(gitDir: string): Promise<() => Promise<void>> {
       'GIT_FAILED',
       `could not lock the ledger cache ${gitDir}: ${(e as Error).message}`,
     );
+  }
+}
+
+const APPEND_REF = 'refs/shiplog/append-tip';
+
+/** The tip this cache last saw (fetched or pushed), if any: the optimistic first guess for an append. */
+export function cachedTip(repo: LedgerRepo): RemoteTip | undefined {
+  const file = join(repo.gitDir, APPEND_REF);
+  if (!existsSync(file)) return undefined;
+  const commit = readFileSync(file, 'utf8').trim();
+  return /^[0-9a-f]{40}$/.test(commit) ? { commit } : undefined;
+}
+
+/** Remembers our own pushed commit as the new tip (a stale value only costs one retry). */
+export function rememberTip(repo: LedgerRepo, commit: string): void {
+  const file = join(repo.gitDir, APPEND_REF);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(tmp, `${commit}\n`);
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
   }
 }
 
