@@ -300,7 +300,14 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
       await sleep(Math.floor(cap / 2 + Math.random() * (cap / 2)));
     }
   }
-  throw new AppendError(`could not append after ${maxAttempts} attempts: ${lastReason}`, lastEnvelope);
+  // Never reached the remote: still sign the evidence (on the last known chain position) so it survives.
+  const envelope = lastEnvelope ?? provisionalEnvelope(req);
+  throw new AppendError(`could not append after ${maxAttempts} attempts: ${lastReason}`, envelope);
+}
+
+function provisionalEnvelope(req: AppendRequest): Envelope {
+  const statement = buildStatement({ seq: 0, prev: GENESIS_PREV, ...req.entry }, req.serverUrl);
+  return signEnvelope(statementBytes(statement), req.key).envelope;
 }
 
 /** For a duplicate run: the seq and hash of the entry the earlier attempt already recorded. */

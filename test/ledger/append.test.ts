@@ -1,9 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendEntry } from '../../src/ledger/append.ts';
+import { AppendError, appendEntry } from '../../src/ledger/append.ts';
+import { findSigner } from '../../src/ledger/dsse.ts';
+import { decodeEntry } from '../../src/ledger/entry.ts';
 import { findEntries } from '../../src/ledger/query.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { createLedgerFixture, sampleEntry, type LedgerFixture } from '../support/ledger-fixture.ts';
@@ -112,5 +114,19 @@ describe('append', () => {
     const entries = await findEntries(fx.location, {});
     expect(new Set(entries.map((e) => e.seq)).size).toBe(40);
     expect(new Set(entries.map((e) => e.statement.predicate.commit)).size).toBe(40);
+  });
+});
+
+describe('append that cannot land', () => {
+  it('exits with the signed envelope when the remote keeps refusing', async () => {
+    const hook = join(fx.remote, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "ledger frozen" >&2\nexit 1\n', { mode: 0o755 });
+    const err = await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(0), maxAttempts: 3 }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppendError);
+    expect(err.message).toMatch(/could not append after 3 attempts: the remote refused the push/);
+    const decoded = decodeEntry(JSON.stringify(err.envelope));
+    expect(decoded.statement.predicate.commit).toBe(sampleEntry(0).commit);
+    expect(findSigner(decoded.paeBytes, decoded.envelope, [fx.trusted])).toBe(fx.trusted);
+    expect(execFileSync('git', ['branch', '--list'], { cwd: fx.remote, encoding: 'utf8' })).toBe('');
   });
 });
