@@ -1,0 +1,81 @@
+/**
+ * The app's HTTP server: Probot's webhook middleware (signature verification included) behind a
+ * plain node:http server, configured from Probot's usual environment variables. A plain server
+ * rather than Probot's `run`, because `run` falls into an interactive setup mode when credentials
+ * are missing — a deployed gate should refuse to start instead — and cannot listen on a random port.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createNodeMiddleware, createProbot } from 'probot';
+import { ShiplogError } from '../errors.ts';
+import shiplogApp from './index.ts';
+
+export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
+
+export interface AppServer {
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** Where GitHub must POST webhooks. */
+  webhookUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Fails with every missing setting at once, so a misconfigured deployment is fixed in one go. */
+function checkEnv(env: Env): void {
+  const missing: string[] = [];
+  if (!/^\d+$/.test(env.APP_ID ?? '')) missing.push('APP_ID (the numeric GitHub App id)');
+  if (!env.PRIVATE_KEY && !env.PRIVATE_KEY_PATH)
+    missing.push('PRIVATE_KEY or PRIVATE_KEY_PATH (the app private key, PEM)');
+  // Probot would fall back to the well-known secret "development", accepting forged webhooks.
+  if (!env.WEBHOOK_SECRET) missing.push('WEBHOOK_SECRET (the secret set on the app webhook)');
+  if (missing.length > 0) {
+    throw new ShiplogError('USAGE', `the app cannot start; set ${missing.join(', ')}`);
+  }
+}
+
+function portFrom(env: Env): number {
+  const raw = env.PORT ?? '3000';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535)
+    throw new ShiplogError('USAGE', `PORT must be 0-65535, got "${raw}"`);
+  return port;
+}
+
+export async function startAppServer(env: Env = process.env): Promise<AppServer> {
+  checkEnv(env);
+  const port = portFrom(env);
+  const webhookPath = env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH;
+  // createProbot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, REDIS_URL …
+  const probot = createProbot({ env });
+  const middleware = await createNodeMiddleware(shiplogApp, { probot, webhooksPath: webhookPath });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' && (req.url === '/ping' || req.url === '/healthz')) {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
+      return;
+    }
+    void middleware(req, res, () => {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not Found"}');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, env.HOST || undefined, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  return {
+    url,
+    webhookUrl: `${url}${webhookPath}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * The real app server on a random localhost port, pointed at the fake GitHub through GHE_HOST the
+ * way a GitHub Enterprise install is configured, and webhook deliveries built from
+ * @octokit/webhooks-examples, adapted to each scenario and signed like GitHub signs them.
+ */
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import examples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startAppServer, type AppServer } from '../../src/app/server.ts';
+import { startFakeGitHub, type FakeGitHub, type FakePull } from '../support/fake-github.ts';
+
+export const WEBHOOK_SECRET = 'it-is-a-secret-to-everybody';
+
+type Json = Record<string, unknown>;
+
+/** A copy of the first example payload GitHub documents for this event and action. */
+export function example(event: string, action: string, pick: (p: Json) => boolean = () => true): Json {
+  const group = (examples as unknown as { name: string; examples: Json[] }[]).find((e) => e.name === event);
+  const found = group?.examples.find((p) => p.action === action && pick(p));
+  if (!found) throw new Error(`no @octokit/webhooks-examples payload for ${event}.${action}`);
+  return structuredClone(found);
+}
+
+export function appEnv(gh: FakeGitHub, extra: Record<string, string> = {}): Record<string, string> {
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return {
+    APP_ID: String(gh.appId),
+    PRIVATE_KEY: privateKey,
+    WEBHOOK_SECRET,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    GHE_HOST: new URL(gh.rootUrl).host,
+    GHE_PROTOCOL: 'http',
+    LOG_LEVEL: 'fatal',
+    ...extra,
+  };
+}
+
+export function sign(body: string, secret = WEBHOOK_SECRET): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export interface Delivery {
+  status: number;
+  body: string;
+}
+
+export async function deliver(
+  url: string,
+  event: string,
+  payload: unknown,
+  options: { signature?: string | null } = {},
+): Promise<Delivery> {
+  const body = JSON.stringify(payload);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': randomUUID(),
+    'user-agent': 'GitHub-Hookshot/test',
+  };
+  const signature = options.signature === undefined ? sign(body) : options.signature;
+  if (signature !== null) headers['x-hub-signature-256'] = signature;
+  const res = await fetch(url, { method: 'POST', headers, body });
+  return { status: res.status, body: await res.text() };
+}
+
+/** One fake GitHub and one app server per test file; a fresh repository per scenario. */
+export function useApp() {
+  const state = { gh: undefined as unknown as FakeGitHub, app: undefined as unknown as AppServer };
+  let n = 0;
+  beforeAll(async () => {
+    state.gh = await startFakeGitHub();
+    state.app = await startAppServer(appEnv(state.gh));
+  });
+  afterEach(() => {
+    // every response the fake sent had GitHub's published shape
+    expect(state.gh.violations).toEqual([]);
+    state.gh.clearFaults();
+  });
+  afterAll(async () => {
+    await state.app?.close();
+    await state.gh?.close();
+  });
+
+  const h = {
+    get gh() {
+      return state.gh;
+    },
+    get app() {
+      return state.app;
+    },
+    /** A new repository (optionally with a policy) so scenarios do not share state. */
+    repo(policy?: string, prefix = 'web') {
+      const name = `${prefix}-${++n}`;
+      const full = `acme/${name}`;
+      state.gh.addRepo(full);
+      if (policy !== undefined) state.gh.setFile(full, '.github/shiplog.yml', policy);
+      return { owner: 'acme', repo: name, full };
+    },
+    send(event: string, payload: unknown, options?: { signature?: string | null }) {
+      return deliver(state.app.webhookUrl, event, payload, options);
+    },
+    /** The webhook envelope fields shared by every event: this repository, this installation. */
+    envelope(full: string, payload: Json): Json {
+      const [owner, name] = full.split('/') as [string, string];
+      const repository = payload.repository as Json;
+      payload.repository = {
+        ...repository,
+        name,
+        full_name: full,
+        owner: { ...(repository.owner as Json), login: owner },
+      };
+      payload.installation = {
+        id: state.gh.installationId(owner),
+        node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u',
+      };
+      return payload;
+    },
+    /** The example's PR object made to describe this fake PR. */
+    pullObject(base: Json, pr: FakePull): Json {
+      return {
+        ...base,
+        number: pr.number,
+        state: pr.state,
+        draft: pr.draft,
+        user: { ...(base.user as Json), login: pr.user, id: state.gh.user(pr.user).id, type: 'User' },
+        head: { ...(base.head as Json), sha: pr.headSha, ref: pr.headRef },
+        base: { ...(base.base as Json), ref: pr.baseRef, sha: pr.baseSha },
+        ...('changed_files' in base ? { changed_files: pr.changedFiles ?? pr.files.length } : {}),
+      };
+    },
+    pullRequestEvent(full: string, pr: FakePull, action: string, extra: Json = {}): Json {
+      const payload = example('pull_request', action === 'edited' ? 'opened' : action);
+      payload.action = action;
+      payload.number = pr.number;
+      payload.pull_request = h.pullObject(payload.pull_request as Json, pr);
+      return h.envelope(full, { ...payload, ...extra });
+    },
+    reviewEvent(full: string, pr: FakePull, action: string, reviewer: string): Json {
+      const payload = example('pull_request_review', action === 'edited' ? 'submitted' : action);
+      payload.action = action;
+      payload.pull_request = h.pullObject(payload.pull_request as Json, pr);
+      const review = payload.review as Json;
+      payload.review = {
+        ...review,
+        user: { ...(review.user as Json), login: reviewer },
+        commit_id: pr.headSha,
+      };
+      return h.envelope(full, payload);
+    },
+    /** Check runs the app posted on this commit, oldest first. */
+    runsOn(full: string, sha: string) {
+      return state.gh.checkRuns(full).filter((r) => r.headSha === sha);
+    },
+    lastRun(full: string, sha: string) {
+      const runs = h.runsOn(full, sha);
+      expect(runs.length).toBeGreaterThan(0);
+      return runs.at(-1)!;
+    },
+  };
+  return h;
+}
