@@ -29,7 +29,15 @@ import {
   runIndexPath,
 } from './layout.ts';
 import { buildStatement, statementBytes, type ChangePredicate } from './statement.ts';
-import { cachedTip, fetchTip, openRepo, pushCommit, rememberTip, type LedgerLocation, type LedgerRepo } from './store.ts';
+import {
+  cachedTip,
+  fetchTip,
+  openRepo,
+  pushCommit,
+  rememberTip,
+  type LedgerLocation,
+  type LedgerRepo,
+} from './store.ts';
 
 export type NewEntry = Omit<ChangePredicate, 'seq' | 'prev'>;
 

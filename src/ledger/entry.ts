@@ -1,7 +1,7 @@
 /** Decoding and checking one stored entry file. Pure: shared by verify, its workers and queries. */
 import { ShiplogError } from '../errors.ts';
 import { findSigner, parseEnvelope, pae, entryHashOfPae, type Envelope } from './dsse.ts';
-import { canonicalJson } from './encoding.ts';
+import { isCanonicalJson } from './encoding.ts';
 import type { TrustedKey } from './keys.ts';
 import { parseStatement, type Statement } from './statement.ts';
 
@@ -41,13 +41,7 @@ export function decodeEntry(text: string): DecodedEntry {
   } catch (e) {
     throw new EntryProblem('payload', `payload is not JSON: ${(e as Error).message}`);
   }
-  let canonical: string;
-  try {
-    canonical = canonicalJson(value);
-  } catch (e) {
-    throw new EntryProblem('payload', (e as Error).message);
-  }
-  if (canonical !== payloadText || !Buffer.from(canonical, 'utf8').equals(payload)) {
+  if (!isCanonicalJson(payloadText, value) || Buffer.byteLength(payloadText) !== payload.length) {
     throw new EntryProblem('payload', 'payload is not RFC 8785 canonical JSON');
   }
   let statement: Statement;

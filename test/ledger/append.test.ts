@@ -121,7 +121,12 @@ describe('append that cannot land', () => {
   it('exits with the signed envelope when the remote keeps refusing', async () => {
     const hook = join(fx.remote, 'hooks', 'pre-receive');
     writeFileSync(hook, '#!/bin/sh\necho "ledger frozen" >&2\nexit 1\n', { mode: 0o755 });
-    const err = await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(0), maxAttempts: 3 }).catch((e) => e);
+    const err = await appendEntry({
+      location: fx.location,
+      key: fx.key,
+      entry: sampleEntry(0),
+      maxAttempts: 3,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(AppendError);
     expect(err.message).toMatch(/could not append after 3 attempts: the remote refused the push/);
     const decoded = decodeEntry(JSON.stringify(err.envelope));
