@@ -1,0 +1,189 @@
+/**
+ * `record`: gather the evidence (run context, the PR's approvers, hashed files), then append one
+ * signed entry. Every input and API problem surfaces before the append, so a failed step never
+ * leaves an entry with missing evidence behind.
+ */
+import { collectApprovalEvidence, type ApprovalEvidence } from '../../github/approvers.ts';
+import { appendEntry, AppendError, type NewEntry } from '../../ledger/append.ts';
+import { loadSigningKey } from '../../ledger/keys.ts';
+import { actorRecord, readRunContext, runRecord, type RunContext } from '../context.ts';
+import type { RunDeps, RunResult } from '../deps.ts';
+import { hashFiles } from '../files.ts';
+import type { ActionInputs, RecordType } from '../inputs.ts';
+import { ledgerCommitUrl, ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
+import { recordSummary } from '../summary.ts';
+
+/** Re-running one attempt of a job must not record the same change twice (issue 7). */
+export function idempotencyKey(ctx: RunContext, type: string, environment: string | undefined): string {
+  const base = `github-actions:${ctx.repository}:run/${ctx.runId}/attempt/${ctx.runAttempt}/job/${ctx.job}/${type}`;
+  // One job may deploy the same commit to several environments: each is its own change.
+  return environment ? `${base}/${environment}` : base;
+}
+
+/** Canonical JSON has no `undefined`: drop such fields at every depth. */
+function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, compact(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+async function typeDetails(
+  inputs: ActionInputs,
+  type: RecordType,
+  workspace: string,
+): Promise<Record<string, unknown>> {
+  switch (type) {
+    case 'deploy': {
+      const artifacts: { name: string; digest: string }[] = [];
+      for (const a of inputs.artifacts) {
+        if (a.kind === 'digest') artifacts.push({ name: a.name, digest: a.digest });
+        else {
+          for (const f of await hashFiles(workspace, [a.pattern], 'artifacts')) {
+            artifacts.push({ name: f.path, digest: `sha256:${f.sha256}` });
+          }
+        }
+      }
+      return {
+        version: inputs.version,
+        url: inputs.url,
+        status: inputs.status,
+        artifacts: artifacts.length ? artifacts : undefined,
+      };
+    }
+    case 'migration':
+      return {
+        tool: inputs.migrationTool,
+        database: inputs.database,
+        files: await hashFiles(workspace, inputs.migrations, 'migrations'),
+      };
+    case 'config-override':
+      return {
+        keys: inputs.configKeys.length ? inputs.configKeys : undefined,
+        // digests only: a config file's content may be a secret
+        files: inputs.configFiles.length
+          ? await hashFiles(workspace, inputs.configFiles, 'config-files')
+          : undefined,
+        reason: inputs.reason,
+        expires: inputs.expires,
+      };
+  }
+}
+
+export function approvalRecord(evidence: ApprovalEvidence): NewEntry['approval'] {
+  const note =
+    evidence.status === 'no-pull-request'
+      ? 'no pull request brought this commit in (direct push): nobody approved it through review'
+      : undefined;
+  return compact({ ...evidence, note });
+}
+
+export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunResult> {
+  const type = inputs.type as RecordType;
+  const key = loadSigningKey(inputs.signingKey ?? '', 'input "signing-key"');
+  const ctx = readRunContext(deps.env);
+  const now = deps.now?.() ?? new Date();
+
+  const details = compact(await typeDetails(inputs, type, ctx.workspace));
+  deps.log.info(`shiplog: collecting approvals for ${ctx.repository}@${inputs.commit}`);
+  const evidence = await collectApprovalEvidence(deps.github(inputs.token, ctx.apiUrl), {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    commit: inputs.commit,
+  });
+
+  const entry: NewEntry = compact({
+    type,
+    timestamp: now.toISOString(),
+    repository: ctx.repository,
+    commit: inputs.commit,
+    environment: inputs.environment,
+    branch: ctx.branch,
+    actor: actorRecord(ctx),
+    run: runRecord(ctx),
+    approval: approvalRecord(evidence),
+    details,
+    idempotency_key: idempotencyKey(ctx, type, inputs.environment),
+  });
+
+  let result;
+  try {
+    result = await appendEntry({
+      location: ledgerLocation(inputs, ctx),
+      key,
+      entry,
+      serverUrl: ctx.serverUrl,
+      origin: ledgerOrigin(inputs, ctx),
+      allowDuplicate: inputs.allowDuplicate,
+      onRetry: (n, why) => deps.log.info(`shiplog: attempt ${n} did not land (${why}); retrying`),
+    });
+  } catch (e) {
+    if (e instanceof AppendError && e.envelope) {
+      // The evidence must outlive a failed append: the signed envelope goes to the log.
+      deps.log.info('shiplog: the entry below was signed but not appended; keep it as evidence:');
+      deps.log.info(JSON.stringify(e.envelope));
+    }
+    throw e;
+  }
+  let recorded = evidence;
+  if (result.duplicate) {
+    // Outputs describe the entry on the ledger, which the earlier attempt wrote.
+    recorded = recordedEvidence(result.envelope.payload) ?? evidence;
+    deps.log.info(
+      `shiplog: this run attempt already recorded ${type} as seq ${result.seq}; nothing appended (set allow-duplicate: true to record again)`,
+    );
+  } else deps.log.info(`shiplog: recorded ${type} as seq ${result.seq} ${result.hash}`);
+
+  return {
+    outputs: {
+      seq: String(result.seq),
+      'entry-hash': result.hash,
+      checkpoint: result.checkpoint,
+      'ledger-commit': result.commit,
+      duplicate: String(result.duplicate),
+      'approval-status': recorded.status,
+      approvers: JSON.stringify(recorded.approvers),
+    },
+    summary: recordSummary({
+      type,
+      commit: inputs.commit,
+      repository: ctx.repository,
+      serverUrl: ctx.serverUrl,
+      environment: inputs.environment,
+      branch: ctx.branch,
+      evidence: recorded,
+      details,
+      seq: result.seq,
+      hash: result.hash,
+      ledgerCommit: result.commit,
+      ledgerCommitUrl: ledgerCommitUrl(inputs, ctx, result.commit),
+      ledgerBranch: inputs.ledgerBranch,
+      runUrl: ctx.runUrl,
+      duplicate: result.duplicate,
+    }),
+  };
+}
+
+function recordedEvidence(payload: string): ApprovalEvidence | undefined {
+  try {
+    const statement = JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as {
+      predicate?: { approval?: Partial<ApprovalEvidence> };
+    };
+    const a = statement.predicate?.approval;
+    if (!a?.status) return undefined;
+    return {
+      status: a.status,
+      pull_request: a.pull_request,
+      approvers: a.approvers ?? [],
+      changes_requested: a.changes_requested ?? [],
+      reviews_considered: a.reviews_considered ?? 0,
+    };
+  } catch {
+    return undefined;
+  }
+}

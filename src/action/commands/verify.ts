@@ -1,0 +1,72 @@
+/**
+ * `verify`: the whole ledger against keys the workflow trusts. Each problem becomes an error
+ * annotation (check, seq, file) and the job fails; a clean ledger reports its size and head.
+ */
+import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ShiplogError } from '../../errors.ts';
+import { loadTrustedKeys, type TrustedKey } from '../../ledger/keys.ts';
+import { verifyLedger } from '../../ledger/verify.ts';
+import { readRunContext } from '../context.ts';
+import type { RunDeps, RunResult } from '../deps.ts';
+import { checkPattern } from '../files.ts';
+import type { ActionInputs } from '../inputs.ts';
+import { ledgerLocation } from '../ledger-location.ts';
+import { verifySummary } from '../summary.ts';
+
+/** `trusted-keys` holds PEM text, or workspace paths of PEM files (one a line). */
+export function trustedKeysFrom(value: string, workspace: string): TrustedKey[] {
+  if (value.includes('-----BEGIN')) return loadTrustedKeys(value, 'input "trusted-keys"');
+  const paths = value
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return paths.flatMap((p) => {
+    const rel = checkPattern('trusted-keys', p);
+    let text: string;
+    try {
+      text = readFileSync(join(workspace, rel), 'utf8');
+    } catch (e) {
+      throw new ShiplogError(
+        'BAD_KEY',
+        `input "trusted-keys": cannot read "${rel}": ${(e as Error).message}`,
+      );
+    }
+    return loadTrustedKeys(text, `trusted key file ${rel}`);
+  });
+}
+
+export async function verify(inputs: ActionInputs, deps: RunDeps): Promise<RunResult> {
+  const ctx = readRunContext(deps.env);
+  const trusted = trustedKeysFrom(inputs.trustedKeys ?? '', ctx.workspace);
+  const report = await verifyLedger({
+    location: ledgerLocation(inputs, ctx),
+    trusted,
+    jobs: Math.min(4, availableParallelism()),
+  });
+  for (const p of report.problems) {
+    const where = [p.seq !== undefined ? `seq ${p.seq}` : '', p.file ?? ''].filter(Boolean).join(', ');
+    deps.log.error(`${where ? `${where}: ` : ''}${p.message}`, { title: `shiplog verify: ${p.check}` });
+  }
+  deps.log.info(
+    report.ok
+      ? `shiplog: ledger verified: ${report.entries} entries, head ${report.head ?? '(empty)'}`
+      : `shiplog: ledger verification found ${report.problems.length} problem(s)`,
+  );
+  const outputs: Record<string, string> = { entries: String(report.entries) };
+  if (report.entries > 0) outputs.seq = String(report.entries - 1);
+  if (report.head) outputs['entry-hash'] = report.head;
+  return {
+    outputs,
+    summary: verifySummary(report),
+    ...(report.ok
+      ? {}
+      : {
+          failure: new ShiplogError(
+            'VERIFY_FAILED',
+            `the ledger on branch ${inputs.ledgerBranch} failed verification: ${report.problems.length} problem(s), see the annotations`,
+          ),
+        }),
+  };
+}

@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appendEntry } from '../../src/ledger/append.ts';
+import { loadSigningKey } from '../../src/ledger/keys.ts';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.ts';
+import { sampleEntry, sh, workClone } from '../support/ledger-fixture.ts';
+import {
+  bundleAction,
+  createWorkbench,
+  ledgerEntries,
+  runAction,
+  secretLines,
+  TOKEN,
+  visibleLog,
+  type ActionRun,
+  type Workbench,
+} from './harness.ts';
+
+const REPO = 'acme/web';
+let bundle: string;
+let gh: FakeGitHub;
+let wb: Workbench;
+let n = 0;
+
+beforeAll(async () => {
+  bundle = await bundleAction();
+  gh = await startFakeGitHub({ tokens: [TOKEN] });
+  gh.addRepo(REPO);
+});
+afterAll(async () => {
+  await gh.close();
+});
+beforeEach(() => {
+  wb = createWorkbench();
+});
+afterEach(() => {
+  expect(gh.violations).toEqual([]);
+  gh.clearFaults();
+  gh.resetRequests();
+  wb.cleanup();
+});
+
+function action(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  event?: unknown,
+): Promise<ActionRun> {
+  return runAction(bundle, wb, gh, { inputs, env, event });
+}
+
+async function seed(count: number, over: Parameters<typeof sampleEntry>[1] = {}): Promise<void> {
+  const key = loadSigningKey(wb.privatePem, 'test');
+  for (let i = 0; i < count; i++) {
+    await appendEntry({
+      location: { ...wb.location, cacheDir: join(wb.dir, 'seed') },
+      key,
+      entry: sampleEntry(i, over),
+    });
+  }
+}
+
+describe('verify', () => {
+  it('passes on an intact ledger, with trusted keys given as a workspace file', async () => {
+    await seed(3);
+    mkdirSync(join(wb.workspace, '.github'));
+    writeFileSync(join(wb.workspace, '.github/shiplog.pub'), wb.publicPem);
+
+    const run = await action({ command: 'verify', 'trusted-keys': '.github/shiplog.pub' });
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs).toMatchObject({ entries: '3', seq: '2' });
+    expect(run.summary).toContain('ledger verified');
+  });
+
+  it('fails on a damaged ledger and lists each problem as an annotation', async () => {
+    await seed(3);
+    const work = workClone(wb.remote, wb.dir);
+    const file = sh(work, 'ls-files', 'entries').split('\n').filter(Boolean).sort()[1]!;
+    const envelope = JSON.parse(sh(work, 'show', `HEAD:${file}`)) as { payload: string };
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString()) as {
+      predicate: { environment: string };
+    };
+    statement.predicate.environment = 'staging';
+    envelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
+    writeFileSync(join(work, file), JSON.stringify(envelope) + '\n');
+    sh(work, 'commit', '-qam', 'quietly edit history');
+    sh(work, 'push', '-q', 'origin', 'shiplog');
+
+    const run = await action({ command: 'verify', 'trusted-keys': wb.publicPem });
+
+    expect(run.code).toBe(1);
+    const annotations = run.stdout.split('\n').filter((l) => l.startsWith('::error title=shiplog verify'));
+    expect(annotations.length).toBeGreaterThan(0);
+    expect(annotations.join('\n')).toContain('seq 1');
+    expect(run.stdout).toContain('::error::the ledger on branch shiplog failed verification');
+    expect(run.summary).toContain('verification failed');
+  });
+
+  it('fails when the ledger was signed by a key the workflow does not trust', async () => {
+    await seed(1);
+    const other = createWorkbench();
+    const run = await action({ command: 'verify', 'trusted-keys': other.publicPem });
+    other.cleanup();
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error title=shiplog verify%3A signature::seq 0, .*no signature by a trusted key/,
+    );
+  });
+});
+
+describe('query', () => {
+  it('outputs the entries for a commit and a summary table', async () => {
+    await seed(2);
+    await seed(1, { commit: 'f'.repeat(40), environment: 'staging', type: 'migration' });
+
+    const byCommit = await action({ command: 'query', commit: 'f'.repeat(40) });
+    expect(byCommit.code, byCommit.stderr).toBe(0);
+    const entries = JSON.parse(byCommit.outputs.entries!) as { seq: number; commit: string; hash: string }[];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ commit: 'f'.repeat(40), type: 'migration' });
+    expect(entries[0]!.hash).toMatch(/^sha256:/);
+    expect(byCommit.outputs.seq).toBe(String(entries[0]!.seq));
+    expect(byCommit.summary).toContain('| Seq | Type | Environment |');
+
+    const byEnv = await action({ command: 'query', environment: 'production' });
+    expect(JSON.parse(byEnv.outputs.entries!)).toHaveLength(2);
+    expect(byEnv.outputs['approval-status']).toBe('approved');
+
+    const none = await action({ command: 'query', commit: 'e'.repeat(40) });
+    expect(none.code).toBe(0);
+    expect(none.outputs.entries).toBe('[]');
+    expect(none.summary).toContain('Nothing recorded matches');
+  });
+});
+
+describe('gate', () => {
+  const policy = [
+    'rules:',
+    '  - name: migrations',
+    '    paths: ["db/migrations/**"]',
+    '    approvals: 1',
+    'settings:',
+    '  override:',
+    '    users: [mona]',
+  ].join('\n');
+
+  function pr(files: string[], title = 'Add column') {
+    const commit = createHash('sha1').update(`gate-${++n}`).digest('hex');
+    const p = gh.addPullRequest(REPO, { user: 'alice', merged: true, mergeCommitSha: commit, files, title });
+    return { p, commit };
+  }
+
+  beforeAll(() => {
+    gh.setFile(REPO, '.github/shiplog.yml', policy);
+    gh.setPermission(REPO, 'bob', 'write');
+  });
+
+  it('passes when the policy is met', async () => {
+    const { p, commit } = pr(['db/migrations/003.sql']);
+    gh.addReview(REPO, p.number, { user: 'bob', state: 'APPROVED' });
+
+    const run = await action({ command: 'gate', commit });
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs['approval-status']).toBe('approved');
+    expect(run.summary).toContain('1 of 1 rule satisfied');
+  });
+
+  it('fails when the policy is not met, saying why', async () => {
+    const { p, commit } = pr(['db/migrations/004.sql']);
+    gh.addReview(REPO, p.number, { user: 'alice', state: 'APPROVED' });
+
+    const run = await action({ command: 'gate', commit });
+
+    expect(run.code).toBe(1);
+    expect(run.outputs['approval-status']).toBe('unapproved');
+    expect(run.stdout).toContain(`::error::approval policy not met for pull request #${p.number}`);
+    expect(run.summary).toContain('migrations');
+  });
+
+  it('evaluates the pull request of a pull_request event', async () => {
+    const p = gh.addPullRequest(REPO, { user: 'alice', files: ['db/migrations/005.sql'] });
+    gh.addReview(REPO, p.number, { user: 'bob', state: 'APPROVED' });
+    const event = { pull_request: { number: p.number, head: { sha: p.headSha } } };
+
+    const run = await action({ command: 'gate' }, { GITHUB_EVENT_NAME: 'pull_request' }, event);
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+  });
+
+  it('fails closed for a direct push', async () => {
+    const run = await action({ command: 'gate', commit: 'd'.repeat(40) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('no merged pull request brought commit');
+  });
+
+  it('lets a permitted actor break glass and records the override on the ledger', async () => {
+    const { commit } = pr(['db/migrations/006.sql'], 'Hotfix');
+    const run = await action({
+      command: 'gate',
+      commit,
+      'override-reason': 'Outage INC-7: schema fix cannot wait',
+      'signing-key': wb.privatePem,
+    });
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs['approval-status']).toBe('overridden');
+    const [entry] = await ledgerEntries(wb, { commit });
+    expect(entry!.statement.predicate).toMatchObject({
+      type: 'override',
+      approval: { status: 'overridden' },
+      actor: { login: 'mona' },
+      details: {
+        reason: 'Outage INC-7: schema fix cannot wait',
+        unmet_rules: [{ name: 'migrations', missing: 1 }],
+      },
+    });
+    for (const s of secretLines(wb.privatePem))
+      expect(visibleLog(run) + run.summary + run.outputsRaw).not.toContain(s);
+  });
+
+  it('refuses an override by someone the policy does not allow, recording nothing', async () => {
+    const { commit } = pr(['db/migrations/007.sql']);
+    const run = await action(
+      { command: 'gate', commit, 'override-reason': 'because', 'signing-key': wb.privatePem },
+      { GITHUB_ACTOR: 'mallory' },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('mallory may not override the approval gate (allowed: mona)');
+    expect(await ledgerEntries(wb)).toEqual([]);
+  });
+});
