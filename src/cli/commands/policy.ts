@@ -9,6 +9,7 @@ import { parsePolicy } from '../../policy/schema.ts';
 import { parseSnapshot, snapshotDirectory } from '../../policy/snapshot.ts';
 import { jsonOption, readTextFile } from '../common.ts';
 import { printJson } from '../output.ts';
+import { registerPolicySnapshotCommand } from './policy-snapshot.ts';
 
 export function registerPolicyCommands(program: Command): void {
   policyCommand(program)
@@ -31,6 +32,7 @@ export function registerPolicyCommands(program: Command): void {
       else process.stdout.write(renderText(verdict));
       if (!verdict.satisfied) process.exitCode = 1;
     });
+  registerPolicySnapshotCommand(program);
 }
 
 /** The `policy` command group, created once; other policy subcommands attach to it. */
