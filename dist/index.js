@@ -23235,7 +23235,7 @@ async function lockRepo(gitDir) {
   try {
     return await import_proper_lockfile.default.lock(gitDir, {
       realpath: false,
-      stale: 3e4,
+      stale: 1e4,
       retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true }
     });
   } catch (e) {
@@ -44238,7 +44238,7 @@ ${md(message)}`,
   const summary2 = `## shiplog gate: ${md(check.title)} \u2014 ${md(`#${pr.number} ${pr.title}`)}
 
 ${check.summary}`;
-  const approvers = JSON.stringify(approversOf(verdict));
+  const approvers = JSON.stringify(approversOf(verdict).map((login) => ({ login })));
   if (verdict.satisfied) {
     return { outputs: { "approval-status": "approved", approvers }, summary: summary2 };
   }
@@ -44283,7 +44283,7 @@ async function breakGlass(inputs, deps, g) {
       ...ctx.branch ? { branch: ctx.branch } : {},
       actor: actorRecord(ctx),
       run: runRecord(ctx),
-      approval: { status: "overridden", approvers: approversOf(verdict) },
+      approval: { status: "overridden", approvers: approversOf(verdict).map((login) => ({ login })) },
       details: {
         reason: inputs.overrideReason,
         via: "action gate",

@@ -190,6 +190,22 @@ describe('gate', () => {
     expect(run.code, run.stdout + run.stderr).toBe(0);
   });
 
+  it('passes with a warning when the repository has no policy file, like the app', async () => {
+    gh.addRepo('acme/unguarded');
+    const commit = createHash('sha1').update(`gate-${++n}`).digest('hex');
+    gh.addPullRequest('acme/unguarded', {
+      user: 'alice',
+      merged: true,
+      mergeCommitSha: commit,
+      files: ['x'],
+    });
+
+    const run = await action({ command: 'gate', commit }, { GITHUB_REPOSITORY: 'acme/unguarded' });
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('::warning title=shiplog gate%3A no policy::');
+  });
+
   it('fails closed for a direct push', async () => {
     const run = await action({ command: 'gate', commit: 'd'.repeat(40) });
     expect(run.code).toBe(1);

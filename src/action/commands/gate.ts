@@ -118,7 +118,8 @@ export async function gate(inputs: ActionInputs, deps: RunDeps): Promise<RunResu
   deps.log.info(renderText(verdict));
   const check = renderCheckRun(verdict);
   const summary = `## shiplog gate: ${md(check.title)} — ${md(`#${pr.number} ${pr.title}`)}\n\n${check.summary}`;
-  const approvers = JSON.stringify(approversOf(verdict));
+  // Same shape as record's output (objects with a login), so a workflow can read either.
+  const approvers = JSON.stringify(approversOf(verdict).map((login) => ({ login })));
 
   if (verdict.satisfied) {
     return { outputs: { 'approval-status': 'approved', approvers }, summary };
@@ -175,7 +176,7 @@ async function breakGlass(
       ...(ctx.branch ? { branch: ctx.branch } : {}),
       actor: actorRecord(ctx),
       run: runRecord(ctx),
-      approval: { status: 'overridden', approvers: approversOf(verdict) },
+      approval: { status: 'overridden', approvers: approversOf(verdict).map((login) => ({ login })) },
       details: {
         reason: inputs.overrideReason!,
         via: 'action gate',
