@@ -41764,8 +41764,12 @@ function lines(value) {
   return value.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
 function text(input, value, max = MAX_TEXT) {
+  return prose(input, value.includes("\n") ? bad(input, "must be one line") : value, max);
+}
+function prose(input, value, max = MAX_TEXT) {
   if (value === "") return void 0;
-  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) bad(input, "contains control characters");
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value.replace(/\r\n/g, "\n")))
+    bad(input, "contains control characters");
   if (value.length > max) bad(input, `is longer than ${max} characters`);
   return value;
 }
@@ -41872,8 +41876,8 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
     database: text("database", get("database"), 200),
     configKeys: parseConfigKeys(get("config-keys")),
     configFiles: lines(get("config-files")).map((p) => checkPattern("config-files", p)),
-    reason: text("reason", get("reason").trim()),
-    overrideReason: text("override-reason", get("override-reason").trim()),
+    reason: prose("reason", get("reason").trim()),
+    overrideReason: prose("override-reason", get("override-reason").trim()),
     allowDuplicate: boolean("allow-duplicate", get("allow-duplicate"))
   };
   const url = inputs.url;

@@ -77,9 +77,15 @@ function lines(value: string): string[] {
 
 /** A free-text input: one line, no control characters, bounded (it ends up in commit titles and logs). */
 function text(input: string, value: string, max = MAX_TEXT): string | undefined {
+  return prose(input, value.includes('\n') ? bad(input, 'must be one line') : value, max);
+}
+
+/** Free text that may span lines (a reason written as a YAML block), still without other control characters. */
+function prose(input: string, value: string, max = MAX_TEXT): string | undefined {
   if (value === '') return undefined;
   // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) bad(input, 'contains control characters');
+  if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value.replace(/\r\n/g, '\n')))
+    bad(input, 'contains control characters');
   if (value.length > max) bad(input, `is longer than ${max} characters`);
   return value;
 }
@@ -199,8 +205,8 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
     database: text('database', get('database'), 200),
     configKeys: parseConfigKeys(get('config-keys')),
     configFiles: lines(get('config-files')).map((p) => checkPattern('config-files', p)),
-    reason: text('reason', get('reason').trim()),
-    overrideReason: text('override-reason', get('override-reason').trim()),
+    reason: prose('reason', get('reason').trim()),
+    overrideReason: prose('override-reason', get('override-reason').trim()),
     allowDuplicate: boolean('allow-duplicate', get('allow-duplicate')),
   };
 

@@ -115,7 +115,7 @@ describe('parseInputs', () => {
     ],
     [
       { type: 'deploy', 'signing-key': KEY, environment: 'prod\nuction' },
-      'input "environment": contains control characters',
+      'input "environment": must be one line',
     ],
     [{ command: 'verify' }, 'input "trusted-keys": is required for command verify'],
     [{ command: 'gate', 'override-reason': 'x' }, 'input "signing-key": is required with override-reason'],
@@ -127,6 +127,14 @@ describe('parseInputs', () => {
   it('never echoes the signing key in an error', () => {
     const message = errorOf({ type: 'nope', 'signing-key': KEY });
     expect(message).not.toContain('abc');
+  });
+
+  it('accepts a reason over several lines but no other control characters', () => {
+    const base = { type: 'config-override', 'signing-key': KEY, 'config-keys': 'X' };
+    expect(parse({ ...base, reason: 'INC-1\nraise the timeout' }).reason).toBe('INC-1\nraise the timeout');
+    expect(errorOf({ ...base, reason: 'bad\u001b[31m' })).toContain(
+      'input "reason": contains control characters',
+    );
   });
 
   it('accepts an explicit commit in any case and lets query filter by type', () => {
