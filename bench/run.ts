@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ledgerBench, writeResults } from './ledger.ts';
+import { policyBench } from './policy.ts';
 
 const targets: Record<string, string> = {
   ratio_append_100k_vs_git: '<= 3',
@@ -30,6 +31,7 @@ try {
   const results: Record<string, unknown> = {
     ...previous,
     ...(await ledgerBench(dir, big, log)),
+    ...(await policyBench(log)),
     measured_at: new Date().toISOString(),
   };
   writeResults(out, results);
