@@ -38209,7 +38209,7 @@ async function explain2(api, where, error) {
 }
 function describe2(error, source) {
   if (isShiplogError(error)) return error.message;
-  if (statusOf(error) !== void 0) return `${source} could not be read: ${errorMessage(error)}`;
+  if (statusOf(error) !== void 0) return apiError(`reading ${source}`, error).message;
   const cause = error?.cause;
   const detail = cause === void 0 ? "" : `: ${errorMessage(cause)}`;
   return `${errorMessage(error).replace(/^\[@probot\/octokit-plugin-config\]\s*/, "")}${detail}`;

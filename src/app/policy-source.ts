@@ -5,7 +5,7 @@
  * an exception: the caller turns it into a failing check that says what to fix.
  */
 import { errorMessage, isShiplogError } from '../errors.ts';
-import { callGitHub, statusOf } from '../github/call.ts';
+import { apiError, callGitHub, statusOf } from '../github/call.ts';
 import type { GitHubApi } from '../github/client.ts';
 import { parsePolicy, policyFromObject, type Policy } from '../policy/index.ts';
 
@@ -80,7 +80,7 @@ async function explain(
 
 function describe(error: unknown, source: string): string {
   if (isShiplogError(error)) return error.message;
-  if (statusOf(error) !== undefined) return `${source} could not be read: ${errorMessage(error)}`;
+  if (statusOf(error) !== undefined) return apiError(`reading ${source}`, error).message;
   // Probot's config reader wraps the YAML parser's error (which has the position) in its own.
   const cause = (error as { cause?: unknown } | null)?.cause;
   const detail = cause === undefined ? '' : `: ${errorMessage(cause)}`;

@@ -77,4 +77,26 @@ describe('the policy file', () => {
     expect(run.summary).toContain('| Docs | 1 | 1 | 1: bob | ✅ satisfied |');
     expect(run.summary).toContain('| Schema migrations | 1 | 2 | 1: bob | ❌ needs 1 more approval |');
   });
+
+  it('says which file is broken when an `_extends` base does not parse', async () => {
+    const base = h.repo('rules:\n  - name: [unclosed\n', 'broken-base');
+    const r = h.repo(`_extends: ${base.repo}\nrules: []\n`);
+    const pr = prIn(r.full);
+    await h.send('pull_request', h.pullRequestEvent(r.full, pr, 'opened'));
+    const run = h.lastRun(r.full, pr.headSha);
+    expect(run).toMatchObject({ conclusion: 'failure', title: 'invalid shiplog policy' });
+    expect(run.summary).toContain(base.repo.replace(/-/g, '\\-'));
+    expect(run.summary).toMatch(/invalid YAML/);
+  });
+
+  it('fails the check when GitHub will not hand out the policy file', async () => {
+    const r = h.repo(fixture('shiplog.yml'));
+    const pr = prIn(r.full);
+    h.gh.fail({ route: '/repos/{owner}/{repo}/contents/{path}', status: 403, times: 1 });
+    await h.send('pull_request', h.pullRequestEvent(r.full, pr, 'opened'));
+    const run = h.lastRun(r.full, pr.headSha);
+    expect(run).toMatchObject({ conclusion: 'failure', title: 'invalid shiplog policy' });
+    expect(run.summary).toContain('could not be read');
+    expect(run.summary).toContain('403');
+  });
 });
