@@ -134,6 +134,34 @@ export async function ledgerBench(
   const verifyJobs = await timeVerify(availableParallelism());
   const crypto = await cryptoLimit(bigLoc, trusted);
 
+  log('16 concurrent writers x 10 appends…');
+  const contended = bareRemote(dir, 'contended.git');
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      const location = loc(contended, `c-writer-${w}`);
+      for (let i = 0; i < 10; i++) {
+        const t = performance.now();
+        await appendEntry({
+          location,
+          key,
+          entry: { ...benchEntry(w * 1000 + i), timestamp: new Date().toISOString() },
+          maxAttempts: 500,
+        });
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const contentionSeconds = (performance.now() - t0) / 1000;
+  const contendedReport = await verifyLedger({
+    location: loc(contended, 'c-contended-read'),
+    trusted: [trusted],
+    jobs: 1,
+  });
+  if (!contendedReport.ok || contendedReport.entries !== 160)
+    throw new Error('contention run lost or broke entries');
+
   log('log --commit…');
   const lookups = await timeEach(20, async (i) => {
     const commit = bigCommits[(i * 7919) % bigCommits.length]!;
@@ -151,6 +179,9 @@ export async function ledgerBench(
     verify_jobs: availableParallelism(),
     crypto_limit_entries_per_s: Math.round(crypto),
     log_commit_ms_100k: round(percentile(lookups, 50)),
+    contention_appends_per_s: round(160 / contentionSeconds),
+    contention_append_ms_p95: round(percentile(latencies, 95)),
+    contention_append_ms_p50: round(percentile(latencies, 50)),
     ratio_append_100k_vs_git: round(appendBig / gitAppend, 2),
     ratio_append_100k_vs_1k: round(appendBig / append1k, 2),
     ratio_verify_1_vs_crypto: round(verify1 / crypto, 2),

@@ -192,7 +192,7 @@ async function lockRepo(gitDir: string): Promise<() => Promise<void>> {
   try {
     return await lockfile.lock(gitDir, {
       realpath: false,
-      stale: 30_000,
+      stale: 10_000,
       retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true },
     });
   } catch (e) {

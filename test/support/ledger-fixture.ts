@@ -4,7 +4,13 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendEntry, type NewEntry } from '../../src/ledger/append.ts';
-import { generateSigningKeyPem, loadSigningKey, loadTrustedKey, type SigningKey, type TrustedKey } from '../../src/ledger/keys.ts';
+import {
+  generateSigningKeyPem,
+  loadSigningKey,
+  loadTrustedKey,
+  type SigningKey,
+  type TrustedKey,
+} from '../../src/ledger/keys.ts';
 import type { LedgerLocation } from '../../src/ledger/store.ts';
 
 export interface LedgerFixture {
@@ -26,7 +32,13 @@ export function sh(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'mallory', GIT_AUTHOR_EMAIL: 'm@example.com', GIT_COMMITTER_NAME: 'mallory', GIT_COMMITTER_EMAIL: 'm@example.com' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'mallory',
+      GIT_AUTHOR_EMAIL: 'm@example.com',
+      GIT_COMMITTER_NAME: 'mallory',
+      GIT_COMMITTER_EMAIL: 'm@example.com',
+    },
   });
 }
 
@@ -41,7 +53,7 @@ export function newKey(): { key: SigningKey; trusted: TrustedKey; privatePem: st
 }
 
 export function commitOf(i: number): string {
-  return i.toString(16).padStart(40, 'c');
+  return `c${i.toString(16).padStart(39, '0')}`;
 }
 
 export function sampleEntry(i: number, over: Partial<NewEntry> = {}): NewEntry {
