@@ -45,10 +45,12 @@ export async function readHistory(gitDir: string, tip: string): Promise<HistoryC
 export function parseHistory(out: string): HistoryCommit[] {
   const commits: HistoryCommit[] = [];
   let pos = 0;
+  // Every step moves `pos` forward, so malformed output can end the parse early but never loop.
   while (pos < out.length) {
     const start = out.indexOf('\x01', pos);
     if (start < 0) break;
     const end = out.indexOf('\x03', start);
+    if (end < 0) break;
     const [head = '', seq, entry, origin] = out.slice(start + 1, end).split('\x02');
     const [sha = '', ...parents] = head.trim().split(' ').filter(Boolean);
     const commit: HistoryCommit = {
@@ -62,18 +64,24 @@ export function parseHistory(out: string): HistoryCommit[] {
     // After the header: "\0\n" then raw records ":<mode> <mode> <old> <new> <status>\0<path>\0".
     pos = end + 1;
     while (pos < out.length && out[pos] !== '\x01') {
-      if (out[pos] === ':') {
-        const nul = out.indexOf('\0', pos);
-        const pathEnd = out.indexOf('\0', nul + 1);
-        const fields = out.slice(pos + 1, nul).split(' ');
-        commit.changes.push({
-          oldBlob: fields[2] ?? '',
-          newBlob: fields[3] ?? '',
-          status: fields[4] ?? '',
-          path: out.slice(nul + 1, pathEnd < 0 ? out.length : pathEnd),
-        });
-        pos = pathEnd < 0 ? out.length : pathEnd + 1;
-      } else pos++;
+      if (out[pos] !== ':') {
+        pos++;
+        continue;
+      }
+      const nul = out.indexOf('\0', pos);
+      if (nul < 0) {
+        pos = out.length;
+        break;
+      }
+      const pathEnd = out.indexOf('\0', nul + 1);
+      const fields = out.slice(pos + 1, nul).split(' ');
+      commit.changes.push({
+        oldBlob: fields[2] ?? '',
+        newBlob: fields[3] ?? '',
+        status: fields[4] ?? '',
+        path: out.slice(nul + 1, pathEnd < 0 ? out.length : pathEnd),
+      });
+      pos = pathEnd < 0 ? out.length : pathEnd + 1;
     }
     commits.push(commit);
   }
