@@ -23,8 +23,14 @@ describe('hostile input', () => {
   const key = newKey().key;
 
   it('envelope parsing: arbitrary strings and JSON values give clear errors', () => {
-    fc.assert(fc.property(fc.string(), (s) => onlyClearErrors(() => parseEnvelope(s))), { numRuns: 500 });
-    fc.assert(fc.property(fc.jsonValue(), (v) => onlyClearErrors(() => parseEnvelope(JSON.stringify(v)))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string(), (s) => onlyClearErrors(() => parseEnvelope(s))),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => onlyClearErrors(() => parseEnvelope(JSON.stringify(v)))),
+      { numRuns: 500 },
+    );
   });
 
   it('entry decoding: any payload bytes in a well-formed envelope give clear errors', () => {
@@ -45,26 +51,52 @@ describe('hostile input', () => {
   });
 
   it('statement validation: arbitrary objects give clear errors', () => {
-    const predicate = fc.record({ seq: fc.anything(), prev: fc.anything(), type: fc.anything(), commit: fc.anything(), timestamp: fc.anything(), repository: fc.anything() }, { requiredKeys: [] });
+    const predicate = fc.record(
+      {
+        seq: fc.anything(),
+        prev: fc.anything(),
+        type: fc.anything(),
+        commit: fc.anything(),
+        timestamp: fc.anything(),
+        repository: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
     fc.assert(
-      fc.property(fc.record({ _type: fc.anything(), predicateType: fc.anything(), subject: fc.anything(), predicate }, { requiredKeys: [] }), (s) =>
-        onlyClearErrors(() => parseStatement(s)),
+      fc.property(
+        fc.record(
+          { _type: fc.anything(), predicateType: fc.anything(), subject: fc.anything(), predicate },
+          { requiredKeys: [] },
+        ),
+        (s) => onlyClearErrors(() => parseStatement(s)),
       ),
       { numRuns: 500 },
     );
   });
 
   it('checkpoint parsing: arbitrary text gives clear errors', () => {
-    const lines = fc.array(fc.oneof(fc.string(), fc.constant(''), fc.constant('\u2014 a AAAAAAAA'), fc.nat().map(String)), { maxLength: 8 });
-    fc.assert(fc.property(lines, (ls) => onlyClearErrors(() => parseCheckpoint(ls.join('\n')))), { numRuns: 500 });
-    fc.assert(fc.property(fc.string({ maxLength: 2000 }), (s) => onlyClearErrors(() => parseCheckpoint(s))), { numRuns: 500 });
+    const lines = fc.array(
+      fc.oneof(fc.string(), fc.constant(''), fc.constant('\u2014 a AAAAAAAA'), fc.nat().map(String)),
+      { maxLength: 8 },
+    );
+    fc.assert(
+      fc.property(lines, (ls) => onlyClearErrors(() => parseCheckpoint(ls.join('\n')))),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), (s) => onlyClearErrors(() => parseCheckpoint(s))),
+      { numRuns: 500 },
+    );
   });
 
   it('history and tree parsing never throw on arbitrary git output', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('\x01', '\x02', '\x03', '\0', ':', ' ', 'a', 'A', '\n', '1') }), (s) => {
-        expect(Array.isArray(parseHistory(s))).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('\x01', '\x02', '\x03', '\0', ':', ' ', 'a', 'A', '\n', '1') }),
+        (s) => {
+          expect(Array.isArray(parseHistory(s))).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
     fc.assert(
