@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLedgerFixture, commitOf, type LedgerFixture } from '../support/ledger-fixture.ts';
@@ -161,8 +161,14 @@ describe('shiplog CLI: ledger commands', () => {
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('is not a reachable git repository')]);
     r = await runCli(['log', '--remote', join(fx.dir, 'missing'), '--cache-dir', fx.cacheDir]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('does not exist')]);
-    r = await runCli(['log', '--remote', '--upload-pack=touch /tmp/pwned', '--cache-dir', fx.cacheDir]);
-    expect(r.code).toBe(2);
+    const pwned = join(fx.dir, 'pwned');
+    r = await runCli(['log', '--remote', `--upload-pack=touch ${pwned}`, '--cache-dir', fx.cacheDir]);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('looks like an option')]);
+    r = await runCli(['log', '--remote', fx.remote, '--ledger-branch', `--upload-pack=touch ${pwned}`, '--cache-dir', fx.cacheDir]);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('is not a valid branch name')]);
+    r = await runCli(['log', '--remote', `ext::sh -c touch% ${pwned}`, '--cache-dir', fx.cacheDir]);
+    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('remote helper URLs')]);
+    expect(existsSync(pwned)).toBe(false);
 
     r = await runCli(rec(['--commit', 'abc']));
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('full 40-hex commit')]);
