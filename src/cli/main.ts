@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isShiplogError, errorMessage } from '../errors.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
+import { registerWhereCommand } from './commands/where.ts';
 
 export function buildProgram(): Command {
   const program = new Command('shiplog')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerLedgerCommands(program);
   registerPolicyCommands(program);
+  registerWhereCommand(program);
   return program;
 }
 
