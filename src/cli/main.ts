@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isShiplogError, errorMessage } from '../errors.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerWhereCommand } from './commands/where.ts';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerLedgerCommands(program);
   registerPolicyCommands(program);
   registerWhereCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

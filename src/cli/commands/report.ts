@@ -1,0 +1,74 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ShiplogError } from '../../errors.ts';
+import { defaultJobs } from '../../ledger/verify.ts';
+import { renderCsv } from '../../report/csv.ts';
+import { renderReportHtml } from '../../report/html.ts';
+import { loadReportData } from '../../report/load.ts';
+import {
+  addLocationOptions,
+  collect,
+  jsonOption,
+  locationFrom,
+  positiveInt,
+  trustedKeysFrom,
+  type LocationFlags,
+} from '../common.ts';
+import { colour, printJson } from '../output.ts';
+
+interface ReportFlags extends LocationFlags {
+  trustedKey?: string[];
+  out: string;
+  csv?: string;
+  jobs?: number;
+  json?: boolean;
+}
+
+export function registerReportCommand(program: Command): void {
+  addLocationOptions(
+    program
+      .command('report')
+      .description('write a self-contained HTML report for auditors (and optionally a CSV of every entry)')
+      .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
+      .requiredOption('--out <file>', 'where to write the HTML report')
+      .option('--csv <file>', 'also write one CSV row per entry')
+      .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
+      .addOption(jsonOption()),
+  ).action(async (o: ReportFlags) => {
+    const trusted = trustedKeysFrom(o.trustedKey);
+    const data = await loadReportData({ location: locationFrom(o), trusted, jobs: o.jobs ?? defaultJobs() });
+    const page = renderReportHtml({ ...data, generatedAt: new Date() });
+    const out = resolve(o.out);
+    writeAtomically(out, page);
+    const csv = o.csv ? resolve(o.csv) : undefined;
+    if (csv) writeAtomically(csv, renderCsv(data.entries));
+    const v = data.verify;
+    if (o.json) {
+      printJson({ ok: v.ok, entries: data.entries.length, problems: v.problems.length, html: out, csv });
+    } else {
+      process.stdout.write(
+        v.ok
+          ? colour.green(`ledger valid: ${v.entries} entries`) + '\n'
+          : colour.red(`ledger INVALID: ${v.problems.length} problem(s); the report lists them`) + '\n',
+      );
+      process.stdout.write(`report ${out}\n`);
+      if (csv) process.stdout.write(`csv    ${csv}\n`);
+    }
+    // The report is written either way (it is the evidence), but a failed verification must fail CI.
+    if (!v.ok) process.exitCode = 1;
+  });
+}
+
+/** A half-written report could be mistaken for a complete one: write aside, then rename. */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new ShiplogError('BAD_INPUT', `cannot write "${path}": ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,93 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLedgerFixture, newKey, sh, workClone, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { runCli } from '../support/run-cli.ts';
+import { recordSample } from '../report/sample-ledger.ts';
+
+let fx: LedgerFixture;
+beforeEach(async () => {
+  fx = await createLedgerFixture();
+  await recordSample(fx);
+});
+afterEach(() => fx.cleanup());
+
+const report = (remote: string, cacheDir: string, ...extra: string[]) =>
+  runCli(['report', '--remote', remote, '--cache-dir', cacheDir, ...extra]);
+
+describe('shiplog report', () => {
+  it('writes the HTML report and the CSV, and says where', async () => {
+    const out = join(fx.dir, 'out', 'report.html');
+    const csv = join(fx.dir, 'out', 'entries.csv');
+    const r = await report(fx.remote, fx.cacheDir, '--trusted-key', fx.pubFile, '--out', out, '--csv', csv);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`ledger valid: 7 entries\nreport ${out}\ncsv    ${csv}\n`);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('Verified: 7 entries, chain intact');
+    expect(page.match(/<li class="change /g)).toHaveLength(7);
+    expect(page).toContain('<pre>shiplog/shiplog\n7\n');
+    const lines = readFileSync(csv, 'utf8').split('\r\n');
+    expect(lines).toHaveLength(9); // header, 7 rows, and the empty string after the last CRLF
+    expect(lines[6]).toMatch(/^5,sha256:[0-9a-f]{64},2026-03-01T09:35:00.000Z,deploy,staging,acme\/web,/);
+    expect(lines[6]).toContain(",<b>mallory</b>'&,unapproved,,14,");
+    expect(readdirSync(join(fx.dir, 'out')).sort()).toEqual(['entries.csv', 'report.html']);
+  });
+
+  it('--json summarises what was written', async () => {
+    const out = join(fx.dir, 'r.html');
+    const r = await report(fx.remote, fx.cacheDir, '--trusted-key', fx.pubFile, '--out', out, '--json');
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, entries: 7, problems: 0, html: out });
+  });
+
+  it('an untrusted key: the report is still written, shows the failure, and the exit code is 1', async () => {
+    const stranger = join(fx.dir, 'stranger.pub');
+    writeFileSync(stranger, newKey().publicPem);
+    const out = join(fx.dir, 'r.html');
+    const r = await report(fx.remote, fx.cacheDir, '--trusted-key', stranger, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ledger INVALID: \d+ problem\(s\); the report lists them/);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('<section class="panel verify failed" id="verification">');
+    expect(page).toMatch(/<tr><td>signature<\/td><td>0<\/td>/);
+    expect(page.match(/<li class="change /g)).toHaveLength(7);
+  });
+
+  it('a damaged entry is reported as a problem and the other entries are still shown', async () => {
+    const loc = fx.copyRemote('damaged');
+    const work = workClone(loc.remote, fx.dir);
+    const victim = sh(work, 'ls-files', 'entries').split('\n').filter(Boolean).sort()[3]!;
+    writeFileSync(join(work, victim), '{"not": "an envelope"}');
+    sh(work, 'commit', '--quiet', '-am', 'tamper');
+    sh(work, 'push', '--quiet', 'origin', 'shiplog');
+    const out = join(fx.dir, 'r.html');
+    const r = await report(loc.remote, loc.cacheDir!, '--trusted-key', fx.pubFile, '--out', out);
+    expect(r.code).toBe(1);
+    const page = readFileSync(out, 'utf8');
+    expect(page).toContain('Verification FAILED');
+    expect(page).toContain(`<code>${victim}</code>`);
+    expect(page.match(/<li class="change /g)).toHaveLength(6);
+    expect(page).not.toContain('id="seq-3"');
+  });
+
+  it('usage errors exit 2 and write nothing', async () => {
+    const out = join(fx.dir, 'r.html');
+    const noKey = await report(fx.remote, fx.cacheDir, '--out', out);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/NO_TRUSTED_KEY/);
+    const noOut = await report(fx.remote, fx.cacheDir, '--trusted-key', fx.pubFile);
+    expect(noOut.code).toBe(2);
+    const noBranch = await report(
+      fx.remote,
+      fx.cacheDir,
+      '--trusted-key',
+      fx.pubFile,
+      '--out',
+      out,
+      '--ledger-branch',
+      'nope',
+    );
+    expect(noBranch.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { csvCell, neutraliseFormula, renderCsv } from '../../src/report/csv.ts';
+import { commitOf } from '../support/ledger-fixture.ts';
+import { reportEntry } from './entries.ts';
+
+/** A strict RFC 4180 reader, to prove the output round-trips. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let cell = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= text.length) throw new Error('unterminated quote');
+        if (text[i] === '"' && text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+        } else if (text[i] === '"') {
+          i++;
+          break;
+        } else cell += text[i++];
+      }
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
+        if (text[i] === '"' || text[i] === '\n') throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`);
+        cell += text[i++];
+      }
+    }
+    row.push(cell);
+    if (text[i] === ',') i++;
+    else if (text.startsWith('\r\n', i)) {
+      rows.push(row);
+      row = [];
+      i += 2;
+    } else throw new Error(`unexpected ${JSON.stringify(text[i])} at ${i}`);
+  }
+  return rows;
+}
+
+describe('renderCsv', () => {
+  it('one row per entry, oldest first, with the agreed columns', () => {
+    const csv = renderCsv([
+      reportEntry(1, {
+        environment: 'staging',
+        approval: {
+          status: 'approved',
+          approvers: [
+            { login: 'alice', stale: false },
+            { login: 'bob', stale: false },
+            { login: 'old', stale: true },
+          ],
+          pull_request: { number: 42, title: 'x' },
+        },
+        details: { status: 'success', version: '1.2.3' },
+      }),
+      reportEntry(0, { type: 'migration', environment: undefined, approval: undefined }),
+    ]);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    const rows = parseCsv(csv);
+    expect(rows[0]).toEqual([
+      'seq',
+      'hash',
+      'timestamp',
+      'type',
+      'environment',
+      'repository',
+      'commit',
+      'actor',
+      'approval_status',
+      'approvers',
+      'pr_number',
+      'details_json',
+    ]);
+    expect(rows.slice(1)).toEqual([
+      [
+        '0',
+        `sha256:${'0'.padStart(64, 'e')}`,
+        '2026-01-01T00:00:00.000Z',
+        'migration',
+        '',
+        'acme/web',
+        commitOf(0),
+        'deploy-bot',
+        'not-collected',
+        '',
+        '',
+        '',
+      ],
+      [
+        '1',
+        `sha256:${'1'.padStart(64, 'e')}`,
+        '2026-01-01T00:00:01.000Z',
+        'deploy',
+        'staging',
+        'acme/web',
+        commitOf(1),
+        'deploy-bot',
+        'approved',
+        'alice bob',
+        '42',
+        '{"status":"success","version":"1.2.3"}',
+      ],
+    ]);
+  });
+
+  it('quotes commas, quotes and line breaks (RFC 4180) and neutralises formulas', () => {
+    const csv = renderCsv([
+      reportEntry(0, {
+        environment: "=cmd|' /C calc'!A0",
+        actor: { login: '@SUM(1,2)' },
+        approval: { status: 'approved', approvers: [{ login: '+1' }, { login: 'x' }] },
+        details: { note: 'a "quoted", multi\nline value' },
+      }),
+      reportEntry(1, { environment: '-2+3', actor: { login: 'line\r\nbreak' } }),
+    ]);
+    const [, first, second] = parseCsv(csv);
+    expect(first![4]).toBe("'=cmd|' /C calc'!A0");
+    expect(first![7]).toBe("'@SUM(1,2)");
+    expect(first![9]).toBe("'+1 x");
+    expect(JSON.parse(first![11]!)).toEqual({ note: 'a "quoted", multi\nline value' });
+    expect(second![4]).toBe("'-2+3");
+    expect(second![7]).toBe('line\r\nbreak');
+    expect(csv).toContain('"{""note"":""a \\""quoted\\"", multi\\nline value""}"');
+  });
+
+  it('csvCell and neutraliseFormula', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('')).toBe('');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('=1+1')).toBe("'=1+1");
+    expect(csvCell('=A1,"x"')).toBe(`"'=A1,""x"""`);
+    for (const lead of ['=', '+', '-', '@', '\t', '\r'])
+      expect(neutraliseFormula(`${lead}x`)).toBe(`'${lead}x`);
+    expect(neutraliseFormula('a=b')).toBe('a=b');
+    expect(neutraliseFormula("'already")).toBe("'already");
+  });
+});
