@@ -12,7 +12,7 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Liberat
 main { max-width: 1120px; margin: 0 auto; padding: 24px 24px 48px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 0; }
-code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12.5px; }
+code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.9em; }
 .muted { color: var(--muted); }
 .meta { margin: 0 0 16px; color: var(--muted); overflow-wrap: anywhere; }
 .panel { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; margin: 0 0 16px; background: var(--panel); }
@@ -45,7 +45,7 @@ li.change.tone-warn::before { background: var(--warn); }
 .when .seq { display: block; font-size: 12px; }
 .what { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: baseline; min-width: 0; }
 .what .type { font-weight: 700; }
-.what .version { color: var(--muted); font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12.5px; }
+.what .version { color: var(--muted); font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.9em; }
 .who { grid-column: 2 / 3; color: var(--muted); overflow-wrap: anywhere; }
 .who b { color: var(--fg); font-weight: 600; }
 .badges { grid-column: 3; grid-row: 1 / 3; display: flex; flex-direction: column; gap: 4px; align-items: flex-end; }
