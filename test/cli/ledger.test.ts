@@ -164,7 +164,15 @@ describe('shiplog CLI: ledger commands', () => {
     const pwned = join(fx.dir, 'pwned');
     r = await runCli(['log', '--remote', `--upload-pack=touch ${pwned}`, '--cache-dir', fx.cacheDir]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('looks like an option')]);
-    r = await runCli(['log', '--remote', fx.remote, '--ledger-branch', `--upload-pack=touch ${pwned}`, '--cache-dir', fx.cacheDir]);
+    r = await runCli([
+      'log',
+      '--remote',
+      fx.remote,
+      '--ledger-branch',
+      `--upload-pack=touch ${pwned}`,
+      '--cache-dir',
+      fx.cacheDir,
+    ]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('is not a valid branch name')]);
     r = await runCli(['log', '--remote', `ext::sh -c touch% ${pwned}`, '--cache-dir', fx.cacheDir]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('remote helper URLs')]);
