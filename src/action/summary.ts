@@ -37,9 +37,11 @@ export function statusWord(status: string): string {
   return STATUS_WORDS[status] ?? md(status);
 }
 
-function reviewerRow(r: ReviewerEvidence, serverUrl: string): string[] {
+function reviewerRow(r: ReviewerEvidence & { reason?: string }, serverUrl: string): string[] {
   let verdict: string;
-  if (r.state === 'CHANGES_REQUESTED') verdict = '❌ requested changes, not withdrawn: blocks approval';
+  if (r.reason === 'bot') verdict = '❌ a bot: never counts';
+  else if (r.reason === 'author') verdict = '❌ the pull request author: cannot approve their own change';
+  else if (r.state === 'CHANGES_REQUESTED') verdict = '❌ requested changes, not withdrawn: blocks approval';
   else if (r.stale) verdict = '❌ stale: approved an earlier head, not the commit that was merged';
   else verdict = '✅ approved the final head';
   return [
@@ -60,7 +62,7 @@ export function approvalSection(evidence: ApprovalEvidence, serverUrl: string): 
     );
     return out.join('\n\n');
   }
-  const people = [...evidence.approvers, ...evidence.changes_requested];
+  const people = [...evidence.approvers, ...evidence.changes_requested, ...(evidence.not_counted ?? [])];
   if (people.length === 0) out.push('Nobody approved or requested changes on the pull request.');
   else {
     out.push(

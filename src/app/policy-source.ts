@@ -5,9 +5,10 @@
  * an exception: the caller turns it into a failing check that says what to fix.
  */
 import { errorMessage, isShiplogError } from '../errors.ts';
-import { apiError, callGitHub, statusOf } from '../github/call.ts';
+import { apiError, statusOf } from '../github/call.ts';
 import type { GitHubApi } from '../github/client.ts';
-import { parsePolicy, policyFromObject, type Policy } from '../policy/index.ts';
+import { readRepoFile } from '../github/contents.ts';
+import { MAX_POLICY_BYTES, parsePolicy, policyFromObject, type Policy } from '../policy/index.ts';
 
 export const POLICY_FILE = 'shiplog.yml';
 export const POLICY_PATH = `.github/${POLICY_FILE}`;
@@ -87,28 +88,11 @@ function describe(error: unknown, source: string): string {
   return `${errorMessage(error).replace(/^\[@probot\/octokit-plugin-config\]\s*/, '')}${detail}`;
 }
 
-/**
- * Adapter: src/github has no contents reader yet (the Action keeps its own for the same reason);
- * one raw read through callGitHub, only on the error path.
- */
 async function readOwnPolicyText(
   api: GitHubApi,
-  { owner, repo, source }: { owner: string; repo: string; source: string },
+  { owner, repo }: { owner: string; repo: string },
 ): Promise<string | undefined> {
-  return callGitHub(`GET ${source}`, async () => {
-    try {
-      const { data } = await api.request('GET /repos/{owner}/{repo}/contents/{path}', {
-        owner,
-        repo,
-        path: POLICY_PATH,
-        mediaType: { format: 'raw' },
-      });
-      return typeof data === 'string' ? data : undefined;
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
-  });
+  return readRepoFile(api, { owner, repo, path: POLICY_PATH, maxBytes: MAX_POLICY_BYTES });
 }
 
 function checkNameIn(raw: unknown): string {

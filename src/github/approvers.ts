@@ -5,6 +5,8 @@
  * `status` is
  * - `approved`: at least one reviewer's latest opinion is an approval of the PR's final head
  *   (not stale) and no reviewer's latest opinion is "changes requested";
+ * bots and the PR's author never count either way, as in the approval policy: their opinions are
+ * listed under `not_counted` with the reason, so the evidence still shows them;
  * - `unapproved`: a PR was found but that does not hold (no approvals, only stale ones, or an
  *   outstanding change request) — the lists say which;
  * - `no-pull-request`: no merged PR contains the commit (a direct push).
@@ -44,11 +46,18 @@ export interface PullRequestEvidence {
   base_ref: string;
 }
 
+export interface NotCountedEvidence extends ReviewerEvidence {
+  reason: 'bot' | 'author';
+}
+
 export interface ApprovalEvidence {
   status: ApprovalStatus;
   pull_request?: PullRequestEvidence;
+  /** Humans other than the author whose latest opinion is an approval. */
   approvers: ReviewerEvidence[];
   changes_requested: ReviewerEvidence[];
+  /** Latest opinions that cannot count: by a bot or by the PR's author. */
+  not_counted: NotCountedEvidence[];
   reviews_considered: number;
 }
 
@@ -124,6 +133,14 @@ function evidence(opinion: Opinion, headSha: string): ReviewerEvidence {
   };
 }
 
+/** The policy's rule: a bot's or the author's own opinion is no review of the change. */
+function excluded(opinion: Opinion, author: string): 'bot' | 'author' | undefined {
+  const { user } = opinion;
+  if (user.type === 'Bot' || user.login.endsWith('[bot]')) return 'bot';
+  if (user.login.toLowerCase() === author.toLowerCase()) return 'author';
+  return undefined;
+}
+
 export async function collectApprovalEvidence(
   api: GitHubApi,
   { owner, repo, commit }: { owner: string; repo: string; commit: string },
@@ -139,25 +156,35 @@ export async function collectApprovalEvidence(
   );
   const chosen = choose(candidates(data, what), commit);
   if (!chosen)
-    return { status: 'no-pull-request', approvers: [], changes_requested: [], reviews_considered: 0 };
+    return {
+      status: 'no-pull-request',
+      approvers: [],
+      changes_requested: [],
+      not_counted: [],
+      reviews_considered: 0,
+    };
 
   const [pullRequest, reviews] = await Promise.all([
     fetchPullRequest(api, owner, repo, chosen.number),
     listReviews(api, { owner, repo, number: chosen.number }),
   ]);
-  const opinions = latestOpinions(reviews);
-  const approvers = opinions
-    .filter((o) => o.review.state === 'APPROVED')
-    .map((o) => evidence(o, pullRequest.head_sha));
-  const changesRequested = opinions
-    .filter((o) => o.review.state === 'CHANGES_REQUESTED')
-    .map((o) => evidence(o, pullRequest.head_sha));
+  const approvers: ReviewerEvidence[] = [];
+  const changesRequested: ReviewerEvidence[] = [];
+  const notCounted: NotCountedEvidence[] = [];
+  for (const opinion of latestOpinions(reviews)) {
+    const seen = evidence(opinion, pullRequest.head_sha);
+    const reason = excluded(opinion, pullRequest.author.login);
+    if (reason) notCounted.push({ ...seen, reason });
+    else if (opinion.review.state === 'APPROVED') approvers.push(seen);
+    else changesRequested.push(seen);
+  }
   const approved = approvers.some((a) => !a.stale) && changesRequested.length === 0;
   return {
     status: approved ? 'approved' : 'unapproved',
     pull_request: pullRequest,
     approvers,
     changes_requested: changesRequested,
+    not_counted: notCounted,
     reviews_considered: reviews.length,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { callGitHub, statusOf } from './call.ts';
 import type { GitHubApi } from './client.ts';
+import { pages } from './paginate.ts';
 import { asObject, optionalString } from './parse.ts';
 
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
@@ -13,6 +14,8 @@ export interface Directory {
   permission(login: string): Promise<Permission>;
   /** Active member of the team (pending invitations do not count). `slug` may be `org/slug`. */
   isTeamMember(slug: string, login: string): Promise<boolean>;
+  /** The team's members (GitHub lists active members only, child teams included, like membership). */
+  teamMembers(slug: string, maxPages: number): Promise<{ members: Set<string>; complete: boolean }>;
 }
 
 const ROLES = new Set<string>(['admin', 'maintain', 'write', 'triage', 'read', 'none']);
@@ -34,12 +37,20 @@ export function toPermission(roleName: string | undefined, permission: string | 
   return LEGACY[permission?.toLowerCase() ?? ''] ?? 'none';
 }
 
+function splitTeam(slug: string, org: string): [string, string] {
+  return slug.includes('/') ? (slug.split('/', 2) as [string, string]) : [org, slug];
+}
+
 export function createDirectory(
   api: GitHubApi,
   { owner, repo, org = owner }: { owner: string; repo: string; org?: string },
 ): Directory {
   const permissions = new Map<string, Promise<Permission>>();
   const memberships = new Map<string, Promise<boolean>>();
+  const listings = new Map<
+    string,
+    { maxPages: number; listing: Promise<{ members: Set<string>; complete: boolean }> }
+  >();
 
   // Promises are cached, so concurrent lookups of one login share a single request.
   const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
@@ -76,8 +87,40 @@ export function createDirectory(
       });
     },
 
+    teamMembers(slug, maxPages) {
+      const [teamOrg, teamSlug] = splitTeam(slug, org);
+      const key = `${teamOrg}/${teamSlug}`.toLowerCase();
+      const cached = listings.get(key);
+      if (cached && cached.maxPages >= maxPages) return cached.listing;
+      const what = `GET /orgs/${teamOrg}/teams/${teamSlug}/members`;
+      const listing = callGitHub(what, async () => {
+        const members = new Set<string>();
+        const route = 'GET /orgs/{org}/teams/{team_slug}/members';
+        let complete = true;
+        try {
+          for await (const items of pages(api, route, { org: teamOrg, team_slug: teamSlug }, what, {
+            maxPages,
+            onLimit: 'stop',
+            onStop: () => (complete = false),
+          })) {
+            for (const item of items) {
+              const login = optionalString(asObject(item, `${what}: member`).login);
+              if (login) members.add(login.toLowerCase());
+            }
+          }
+        } catch (error) {
+          // A team this token cannot see has no members we could count (as membership answers 404).
+          if (statusOf(error) === 404) return { members, complete: true };
+          throw error;
+        }
+        return { members, complete };
+      });
+      listings.set(key, { maxPages, listing });
+      return listing;
+    },
+
     isTeamMember(slug, login) {
-      const [teamOrg, teamSlug] = slug.includes('/') ? (slug.split('/', 2) as [string, string]) : [org, slug];
+      const [teamOrg, teamSlug] = splitTeam(slug, org);
       return once(memberships, `${teamOrg}/${teamSlug}/${login}`.toLowerCase(), () => {
         const what = `GET /orgs/${teamOrg}/teams/${teamSlug}/memberships/${login}`;
         return callGitHub(what, async () => {

@@ -5,6 +5,7 @@ export {
   collectApprovalEvidence,
   type ApprovalEvidence,
   type ApprovalStatus,
+  type NotCountedEvidence,
   type PullRequestEvidence,
   type ReviewerEvidence,
 } from './approvers.ts';
@@ -20,3 +21,4 @@ export { latestOpinions, listReviews, type Review, type ReviewState } from './re
 export { fetchPolicySnapshot, type PolicySnapshot } from './snapshot.ts';
 export { createCheckRun, updateCheckRun, fitOutput, MAX_OUTPUT_CHARS, type CheckOutput } from './checks.ts';
 export { commentOnIssue, createIssue, findOpenIssueWithLabel, type IssueRef } from './issues.ts';
+export { readRepoFile, type RepoFileRequest } from './contents.ts';

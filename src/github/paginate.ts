@@ -22,7 +22,16 @@ export async function* pages(
   route: string,
   params: Record<string, unknown>,
   what: string,
-  { maxPages = 100, onLimit = 'error' }: { maxPages?: number; onLimit?: 'stop' | 'error' } = {},
+  {
+    maxPages = 100,
+    onLimit = 'error',
+    onStop,
+  }: {
+    maxPages?: number;
+    onLimit?: 'stop' | 'error';
+    /** Told when `onLimit: 'stop'` left pages unread. */
+    onStop?: () => void;
+  } = {},
 ): AsyncGenerator<unknown[]> {
   let response = await api.request(route, { ...params, per_page: 100 });
   for (let page = 1; ; page++) {
@@ -30,7 +39,10 @@ export async function* pages(
     const next = nextLink(response.headers.link);
     if (!next) return;
     if (page >= maxPages) {
-      if (onLimit === 'stop') return;
+      if (onLimit === 'stop') {
+        onStop?.();
+        return;
+      }
       throw new ShiplogError(
         'GITHUB_API',
         `${what}: more than ${maxPages} pages of results; refusing to read on`,

@@ -10,10 +10,12 @@ import type {
   Directory,
   EvaluationInput,
   IgnoredReview,
+  IgnoreReason,
   Permission,
   Policy,
   Rule,
   RuleResult,
+  TeamListing,
   Verdict,
 } from './model.ts';
 import { latestOpinions, sameLogin, type Opinion } from './opinions.ts';
@@ -151,20 +153,30 @@ async function countApprovals(
   const valid: string[] = [];
   const ignored: IgnoredReview[] = [];
   const notNeeded: string[] = [];
+  const restricted = rule.users.length > 0 || rule.teams.length > 0;
+  const listed = (login: string): boolean => rule.users.some((u) => sameLogin(u, login));
+  if (rule.teams.length > 0) {
+    await lookups.prepareTeams(
+      rule.teams,
+      candidates.filter((c) => !listed(c.login)).map((c) => c.login),
+    );
+  }
   for (const c of candidates) {
     if (valid.length >= rule.approvals) {
       notNeeded.push(c.login);
       continue;
     }
-    const ignore = (reason: IgnoredReview['reason']): void => {
+    const ignore = (reason: IgnoreReason): void => {
       ignored.push({ login: c.login, state: 'APPROVED', reason, reviewId: c.reviewId });
     };
-    // Listed users are free to check, so they go before any look-up.
-    const listed = rule.users.some((u) => sameLogin(u, c.login));
-    const restricted = rule.users.length > 0 || rule.teams.length > 0;
-    if (restricted && !listed && rule.teams.length === 0) {
-      ignore('not in team');
-      continue;
+    // Membership first: most reviewers of a restricted rule are outside it, and that settles them
+    // without a permission look-up (listed users cost nothing to check).
+    if (restricted && !listed(c.login)) {
+      const member = rule.teams.length === 0 ? false : await lookups.inAnyTeam(rule.teams, c.login);
+      if (member !== true) {
+        ignore(member === undefined ? 'lookup failed' : 'not in team');
+        continue;
+      }
     }
     const permission = await lookups.permission(c.login);
     if (permission === undefined) {
@@ -174,13 +186,6 @@ async function countApprovals(
     if (!WRITE_ACCESS.has(permission)) {
       ignore('no write access');
       continue;
-    }
-    if (restricted && !listed) {
-      const member = await lookups.inAnyTeam(rule.teams, c.login);
-      if (member !== true) {
-        ignore(member === undefined ? 'lookup failed' : 'not in team');
-        continue;
-      }
     }
     valid.push(c.login);
   }
@@ -194,6 +199,7 @@ async function countApprovals(
 class Lookups {
   private readonly permissions = new Map<string, Promise<Permission | undefined>>();
   private readonly memberships = new Map<string, Promise<boolean | undefined>>();
+  private readonly listings = new Map<string, Promise<TeamListing | undefined>>();
 
   constructor(
     private readonly directory: Directory,
@@ -227,8 +233,34 @@ class Lookups {
     return unknown ? undefined : false;
   }
 
-  private isTeamMember(team: string, login: string): Promise<boolean | undefined> {
+  /**
+   * Lists a team once when two or more reviewers still need an answer from it: one page usually
+   * answers everyone, where asking costs a request per reviewer. Only as many pages are read as
+   * there are reviewers to ask, so a huge team is never dearer than asking; an incomplete listing
+   * still proves membership, and absence from it falls back to asking.
+   */
+  async prepareTeams(teams: readonly string[], logins: readonly string[]): Promise<void> {
+    const list = this.directory.teamMembers?.bind(this.directory);
+    if (!list) return;
+    for (const team of teams) {
+      const key = team.toLowerCase();
+      if (this.listings.has(key)) continue;
+      const unknown = new Set(
+        logins.map((l) => l.toLowerCase()).filter((l) => !this.memberships.has(`${key}\u0000${l}`)),
+      );
+      if (unknown.size < 2) continue;
+      this.listings.set(
+        key,
+        list(team, Math.min(unknown.size - 1, 10)).catch(() => undefined),
+      );
+    }
+  }
+
+  private async isTeamMember(team: string, login: string): Promise<boolean | undefined> {
     const key = `${team.toLowerCase()}\u0000${login.toLowerCase()}`;
+    const listing = await this.listings.get(team.toLowerCase());
+    if (listing?.members.has(login.toLowerCase())) return true;
+    if (listing?.complete) return false;
     let answer = this.memberships.get(key);
     if (!answer) {
       answer = this.directory.isTeamMember(team, login).then(

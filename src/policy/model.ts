@@ -56,6 +56,18 @@ export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'n
 export interface Directory {
   permission(login: string): Promise<Permission>;
   isTeamMember(teamSlug: string, login: string): Promise<boolean>;
+  /**
+   * Optional: a team's active members in one listing, read at most `maxPages` pages deep. Cheaper
+   * than asking about each reviewer when several must be checked against one team.
+   */
+  teamMembers?(teamSlug: string, maxPages: number): Promise<TeamListing>;
+}
+
+export interface TeamListing {
+  /** Lower-case logins. */
+  members: Set<string>;
+  /** False when the team has more members than the pages read: absence then proves nothing. */
+  complete: boolean;
 }
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';

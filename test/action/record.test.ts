@@ -238,6 +238,7 @@ describe('record', () => {
       status: 'no-pull-request',
       approvers: [],
       changes_requested: [],
+      not_counted: [],
       reviews_considered: 0,
       note: 'no pull request brought this commit in (direct push): nobody approved it through review',
     });

@@ -111,6 +111,29 @@ describe('collectApprovalEvidence', () => {
     expect(evidence.approvers).toEqual([]);
   });
 
+  it("does not count a bot's or the author's approval, and says so in the evidence", async () => {
+    const { owner, repo, full } = env.repo();
+    const pr = mergedPr(full);
+    env.gh.addReview(full, pr.number, { user: 'renovate[bot]', state: 'APPROVED' });
+    env.gh.addReview(full, pr.number, { user: 'alice', state: 'APPROVED' });
+    env.gh.addReview(full, pr.number, { user: 'dependabot[bot]', state: 'CHANGES_REQUESTED' });
+
+    const evidence = await collectApprovalEvidence(env.client(), { owner, repo, commit: pr.mergeCommitSha! });
+    expect(evidence.status).toBe('unapproved');
+    expect(evidence.approvers).toEqual([]);
+    expect(evidence.changes_requested).toEqual([]);
+    expect(evidence.not_counted.map((n) => [n.login, n.state, n.reason])).toEqual([
+      ['renovate[bot]', 'APPROVED', 'bot'],
+      ['alice', 'APPROVED', 'author'],
+      ['dependabot[bot]', 'CHANGES_REQUESTED', 'bot'],
+    ]);
+
+    env.gh.addReview(full, pr.number, { user: 'bob', state: 'APPROVED' });
+    const again = await collectApprovalEvidence(env.client(), { owner, repo, commit: pr.mergeCommitSha! });
+    expect(again.status).toBe('approved');
+    expect(again.approvers.map((a) => a.login)).toEqual(['bob']);
+  });
+
   it('says no-pull-request for a direct push, after one call', async () => {
     const { owner, repo } = env.repo();
     const evidence = await collectApprovalEvidence(env.client(), { owner, repo, commit: 'a'.repeat(40) });
@@ -118,6 +141,7 @@ describe('collectApprovalEvidence', () => {
       status: 'no-pull-request',
       approvers: [],
       changes_requested: [],
+      not_counted: [],
       reviews_considered: 0,
     });
     expect(env.gh.requests.map((r) => r.route)).toEqual(['/repos/{owner}/{repo}/commits/{commit_sha}/pulls']);

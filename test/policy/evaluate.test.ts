@@ -401,6 +401,62 @@ describe('evaluatePolicy: asks the directory little', () => {
     expect(calls).toEqual(['permission:bob', 'permission:carol', 'team:dba:carol']);
   });
 
+  it('lists a team once instead of asking about each of several reviewers, membership before permission', async () => {
+    const inner = snapshotDirectory(
+      snapshotFromObject(
+        ghSnapshot({
+          files: [],
+          permissions: { bob: 'write', carol: 'write', dave: 'write' },
+          teams: { dba: ['dave'] },
+        }),
+        'directory.json',
+      ),
+    );
+    const listing: Directory = {
+      ...inner,
+      teamMembers: () => Promise.resolve({ members: new Set(['dave']), complete: true }),
+    };
+    const teamOnly = parsePolicy(
+      'rules:\n  - name: DBA\n    paths: ["db/**"]\n    teams: [dba]\n',
+      'team.yml',
+    );
+    const { verdict, calls } = await evaluate(
+      {
+        files: [ghFile('db/1.sql')],
+        reviews: [ghReview('bob', 'APPROVED'), ghReview('carol', 'APPROVED'), ghReview('dave', 'APPROVED')],
+      },
+      teamOnly,
+      listing,
+    );
+    expect(verdict.satisfied).toBe(true);
+    // one listing (at most 2 pages: never dearer than asking about the 3 reviewers), then only the
+    // member's permission: bob and carol are settled by the listing alone
+    expect(calls).toEqual(['list:dba:2', 'permission:dave']);
+    expect(verdict.rules[0]!.ignored.map((i) => [i.login, i.reason])).toEqual([
+      ['bob', 'not in team'],
+      ['carol', 'not in team'],
+    ]);
+  });
+
+  it('falls back to asking when a team listing is incomplete, trusting only who it did list', async () => {
+    const directory: Directory = {
+      permission: () => Promise.resolve('write'),
+      isTeamMember: (_team, login) => Promise.resolve(login === 'carol'),
+      teamMembers: () => Promise.resolve({ members: new Set(['bob']), complete: false }),
+    };
+    const policy = parsePolicy(
+      'rules:\n  - name: DBA\n    paths: ["db/**"]\n    approvals: 2\n    teams: [dba]\n',
+      'team.yml',
+    );
+    const { verdict, calls } = await evaluate(
+      { files: [ghFile('db/1.sql')], reviews: [ghReview('bob', 'APPROVED'), ghReview('carol', 'APPROVED')] },
+      policy,
+      directory,
+    );
+    expect(verdict.satisfied).toBe(true);
+    expect(calls).toEqual(['list:dba:1', 'permission:bob', 'team:dba:carol', 'permission:carol']);
+  });
+
   it('a failed look-up fails closed: an unknown blocker still blocks and the problem is reported', async () => {
     const flaky: Directory = {
       permission: (login) =>

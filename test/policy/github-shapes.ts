@@ -187,5 +187,13 @@ export function countingDirectory(inner: Directory): Directory & { calls: string
       calls.push(`team:${team}:${login}`);
       return inner.isTeamMember(team, login);
     },
+    ...(inner.teamMembers
+      ? {
+          teamMembers: (team: string, maxPages: number) => {
+            calls.push(`list:${team}:${maxPages}`);
+            return inner.teamMembers!(team, maxPages);
+          },
+        }
+      : {}),
   };
 }

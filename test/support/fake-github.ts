@@ -903,6 +903,15 @@ export class FakeGitHub {
       };
     });
 
+    this.route('GET', '/orgs/{org}/teams/{team_slug}/members', (ctx) => {
+      const team = this.teams.get(`${ctx.params.org}/${ctx.params.team_slug}`.toLowerCase()) ?? notFound();
+      // GitHub lists active members only; pending invitations are not members yet
+      const members = [...team]
+        .filter(([, state]) => state === 'active')
+        .map(([login]) => simpleUser(this.user(login), urls()));
+      return this.page(ctx, members);
+    });
+
     const runBody = (repo: RepoState, run: FakeCheckRun) =>
       checkRun(run, repo, app(this.appId, this.user('shiplog-owner'), urls()), urls());
 

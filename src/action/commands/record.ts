@@ -181,6 +181,7 @@ function recordedEvidence(payload: string): ApprovalEvidence | undefined {
       pull_request: a.pull_request,
       approvers: a.approvers ?? [],
       changes_requested: a.changes_requested ?? [],
+      not_counted: a.not_counted ?? [],
       reviews_considered: a.reviews_considered ?? 0,
     };
   } catch {
