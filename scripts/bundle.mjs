@@ -25,6 +25,8 @@ for (const [name, entry] of Object.entries(entries)) {
     format: 'esm',
     target: 'node20',
     legalComments: 'none',
+    // Keeps paths identical when node_modules is a symlink (scripts/build-committed.sh).
+    preserveSymlinks: true,
     logLevel: 'warning',
     banner: { js: (name === 'cli' ? '#!/usr/bin/env node\n' : '') + banner },
   });
