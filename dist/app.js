@@ -12,12 +12,24 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -35,6 +47,41 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+
+// src/errors.ts
+function isShiplogError(e, code) {
+  return e instanceof ShiplogError && (code === void 0 || e.code === code);
+}
+function errorMessage(e) {
+  return e instanceof Error ? e.message : String(e);
+}
+var exitCodes, ShiplogError;
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+    exitCodes = {
+      VERIFY_FAILED: 1,
+      GATE_FAILED: 1,
+      APPEND_EXHAUSTED: 1,
+      GIT_FAILED: 1,
+      GIT_TIMEOUT: 1,
+      GITHUB_API: 1,
+      FORBIDDEN: 1
+    };
+    ShiplogError = class extends Error {
+      code;
+      exitCode;
+      details;
+      constructor(code, message, options2) {
+        super(message, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
+        this.name = "ShiplogError";
+        this.code = code;
+        this.exitCode = exitCodes[code] ?? 2;
+        this.details = options2?.details;
+      }
+    };
+  }
+});
 
 // node_modules/deepmerge/dist/cjs.js
 var require_cjs = __commonJS({
@@ -746,8 +793,8 @@ var require_redact = __commonJS({
             }
           } else {
             for (let i = 0; i < current.length; i++) {
-              const indexPath = [...parentParts, i.toString()];
-              const actualCensor = typeof censor === "function" ? censor(current[i], indexPath) : censor;
+              const indexPath2 = [...parentParts, i.toString()];
+              const actualCensor = typeof censor === "function" ? censor(current[i], indexPath2) : censor;
               current[i] = actualCensor;
             }
           }
@@ -852,7 +899,7 @@ var require_redact = __commonJS({
       if (!pathStructure) {
         return obj;
       }
-      function cloneSelectively(source, pathMap, depth = 0) {
+      function cloneSelectively(source, pathMap, depth2 = 0) {
         if (!pathMap || pathMap.size === 0) {
           return source;
         }
@@ -945,7 +992,7 @@ var require_redact = __commonJS({
       } = options2;
       validatePaths(paths);
       const pathStructure = buildPathStructure(paths);
-      return function redact(obj) {
+      return function redact2(obj) {
         if (strict && (obj === null || typeof obj !== "object")) {
           if (obj === null || obj === void 0) {
             return serialize ? serialize(obj) : obj;
@@ -1287,7 +1334,7 @@ var require_atomic_sleep = __commonJS({
   "node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
-      let sleep = function(ms) {
+      let sleep2 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -1298,9 +1345,9 @@ var require_atomic_sleep = __commonJS({
         Atomics.wait(nil, 0, 0, Number(ms));
       };
       const nil = new Int32Array(new SharedArrayBuffer(4));
-      module2.exports = sleep;
+      module2.exports = sleep2;
     } else {
-      let sleep = function(ms) {
+      let sleep2 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -1312,7 +1359,7 @@ var require_atomic_sleep = __commonJS({
         while (target > Date.now()) {
         }
       };
-      module2.exports = sleep;
+      module2.exports = sleep2;
     }
   }
 });
@@ -1325,7 +1372,7 @@ var require_sonic_boom = __commonJS({
     var EventEmitter = __require("events");
     var inherits = __require("util").inherits;
     var path2 = __require("path");
-    var sleep = require_atomic_sleep();
+    var sleep2 = require_atomic_sleep();
     var assert = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
@@ -1471,7 +1518,7 @@ var require_sonic_boom = __commonJS({
           if ((err.code === "EAGAIN" || err.code === "EBUSY") && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep(BUSY_WRITE_TIMEOUT);
+                sleep2(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -1784,7 +1831,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep(BUSY_WRITE_TIMEOUT);
+          sleep2(BUSY_WRITE_TIMEOUT);
         }
       }
       try {
@@ -1821,7 +1868,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep(BUSY_WRITE_TIMEOUT);
+          sleep2(BUSY_WRITE_TIMEOUT);
         }
       }
     }
@@ -2151,7 +2198,7 @@ var require_thread_stream = __commonJS({
     var { version } = require_package();
     var { EventEmitter } = __require("events");
     var { Worker } = __require("worker_threads");
-    var { join } = __require("path");
+    var { join: join3 } = __require("path");
     var { pathToFileURL: pathToFileURL2 } = __require("url");
     var { wait: wait2 } = require_wait();
     var {
@@ -2203,7 +2250,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join3(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -2714,11 +2761,11 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = __require("module");
-    var { existsSync: existsSync2 } = __require("node:fs");
+    var { existsSync: existsSync4 } = __require("node:fs");
     var getCallers = require_caller();
-    var { join, isAbsolute, sep: sep2 } = __require("node:path");
+    var { join: join3, isAbsolute: isAbsolute2, sep: sep2 } = __require("node:path");
     var { fileURLToPath } = __require("node:url");
-    var sleep = require_atomic_sleep();
+    var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
     var { transportUsesMultistreamSym } = require_symbols();
@@ -2789,7 +2836,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute(path2) && !existsSync2(path2);
+      return isAbsolute2(path2) && !existsSync4(path2);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -2842,7 +2889,7 @@ var require_transport = __commonJS({
           return;
         }
         stream.flushSync();
-        sleep(100);
+        sleep2(100);
         stream.end();
       }
       return stream;
@@ -2871,7 +2918,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join3(__dirname, "worker.js");
         options2.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -2892,7 +2939,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options2.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options2.targets.length + options2.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join3(__dirname, "worker.js");
         options2.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -2915,11 +2962,11 @@ var require_transport = __commonJS({
       return stream;
       function fixTarget(origin) {
         origin = bundlerOverrides[origin] || origin;
-        if (isAbsolute(origin) || origin.indexOf("file://") === 0) {
+        if (isAbsolute2(origin) || origin.indexOf("file://") === 0) {
           return origin;
         }
         if (origin === "pino/file") {
-          return join(__dirname, "..", "file.js");
+          return join3(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -3867,8 +3914,8 @@ var require_safe_stable_stringify = __commonJS({
     }
     function configure(options2) {
       options2 = { ...options2 };
-      const fail = getStrictOption(options2);
-      if (fail) {
+      const fail2 = getStrictOption(options2);
+      if (fail2) {
         if (options2.bigint === void 0) {
           options2.bigint = false;
         }
@@ -3899,7 +3946,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join = ",";
+            let join3 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -3913,7 +3960,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join = `,
+                join3 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -3921,13 +3968,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join;
+                res += join3;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join3}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -3948,7 +3995,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join = `,
+              join3 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -3962,13 +4009,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join;
+                separator = join3;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join;
+              separator = join3;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -3979,7 +4026,7 @@ ${originalIndentation}`;
             return `{${res}}`;
           }
           case "number":
-            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
+            return isFinite(value) ? String(value) : fail2 ? fail2(value) : "null";
           case "boolean":
             return value === true ? "true" : "false";
           case "undefined":
@@ -3990,7 +4037,7 @@ ${originalIndentation}`;
             }
           // fallthrough
           default:
-            return fail ? fail(value) : void 0;
+            return fail2 ? fail2(value) : void 0;
         }
       }
       function stringifyArrayReplacer(key, value, stack, replacer, spacer, indentation) {
@@ -4009,7 +4056,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join = ",";
+            let join3 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -4022,7 +4069,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join = `,
+                join3 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -4030,13 +4077,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join;
+                res += join3;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join3}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -4049,7 +4096,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join = `,
+              join3 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -4058,7 +4105,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join;
+                separator = join3;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -4070,7 +4117,7 @@ ${originalIndentation}`;
             return `{${res}}`;
           }
           case "number":
-            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
+            return isFinite(value) ? String(value) : fail2 ? fail2(value) : "null";
           case "boolean":
             return value === true ? "true" : "false";
           case "undefined":
@@ -4081,7 +4128,7 @@ ${originalIndentation}`;
             }
           // fallthrough
           default:
-            return fail ? fail(value) : void 0;
+            return fail2 ? fail2(value) : void 0;
         }
       }
       function stringifyIndent(key, value, stack, spacer, indentation) {
@@ -4116,20 +4163,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join2 = `,
+              const join4 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join2;
+                res2 += join4;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join2}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -4145,16 +4192,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join = `,
+            const join3 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join, maximumBreadth);
+              res += stringifyTypedArray(value, join3, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join;
+              separator = join3;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -4165,13 +4212,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join;
+                separator = join3;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join;
+              separator = join3;
             }
             if (separator !== "") {
               res = `
@@ -4182,7 +4229,7 @@ ${originalIndentation}`;
             return `{${res}}`;
           }
           case "number":
-            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
+            return isFinite(value) ? String(value) : fail2 ? fail2(value) : "null";
           case "boolean":
             return value === true ? "true" : "false";
           case "undefined":
@@ -4193,7 +4240,7 @@ ${originalIndentation}`;
             }
           // fallthrough
           default:
-            return fail ? fail(value) : void 0;
+            return fail2 ? fail2(value) : void 0;
         }
       }
       function stringifySimple(key, value, stack) {
@@ -4278,7 +4325,7 @@ ${originalIndentation}`;
             return `{${res}}`;
           }
           case "number":
-            return isFinite(value) ? String(value) : fail ? fail(value) : "null";
+            return isFinite(value) ? String(value) : fail2 ? fail2(value) : "null";
           case "boolean":
             return value === true ? "true" : "false";
           case "undefined":
@@ -4289,7 +4336,7 @@ ${originalIndentation}`;
             }
           // fallthrough
           default:
-            return fail ? fail(value) : void 0;
+            return fail2 ? fail2(value) : void 0;
         }
       }
       function stringify2(value, replacer, space) {
@@ -4582,7 +4629,7 @@ var require_pino = __commonJS({
       const { opts, stream } = normalize(instance, caller(), ...args);
       if (opts.level && typeof opts.level === "string" && DEFAULT_LEVELS[opts.level.toLowerCase()] !== void 0) opts.level = opts.level.toLowerCase();
       const {
-        redact,
+        redact: redact2,
         crlf,
         serializers: serializers2,
         timestamp,
@@ -4616,8 +4663,8 @@ var require_pino = __commonJS({
       const stringifyFn = stringify.bind({
         [stringifySafeSym]: stringifySafe
       });
-      const stringifiers = redact ? Object.assign(/* @__PURE__ */ Object.create(null), redaction(redact, stringifyFn)) : /* @__PURE__ */ Object.create(null);
-      const formatOpts = redact ? { stringify: stringifiers[redactFmtSym] } : { stringify: stringifyFn };
+      const stringifiers = redact2 ? Object.assign(/* @__PURE__ */ Object.create(null), redaction(redact2, stringifyFn)) : /* @__PURE__ */ Object.create(null);
+      const formatOpts = redact2 ? { stringify: stringifiers[redactFmtSym] } : { stringify: stringifyFn };
       const end = "}" + (crlf ? "\r\n" : "\n");
       const coreChindings = asChindings.bind(null, {
         [chindingsSym]: "",
@@ -5246,13 +5293,13 @@ var require_pino_abstract_transport = __commonJS({
     var { Duplex } = __require("stream");
     var { parentPort, workerData } = __require("worker_threads");
     function createDeferred() {
-      let resolve2;
+      let resolve3;
       let reject;
       const promise = new Promise((_resolve2, _reject) => {
-        resolve2 = _resolve2;
+        resolve3 = _resolve2;
         reject = _reject;
       });
-      promise.resolve = resolve2;
+      promise.resolve = resolve3;
       promise.reject = reject;
       return promise;
     }
@@ -5526,7 +5573,7 @@ var require_sonic_boom2 = __commonJS({
     var inherits = __require("node:util").inherits;
     var path2 = __require("node:path");
     var assert = __require("node:assert");
-    var sleep = require_atomic_sleep();
+    var sleep2 = require_atomic_sleep();
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
     var MAX_WRITE = 16 * 1024;
@@ -5699,7 +5746,7 @@ var require_sonic_boom2 = __commonJS({
           if (isRetryableErr && !retriesExhausted && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep(BUSY_WRITE_TIMEOUT);
+                sleep2(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -6132,7 +6179,7 @@ var require_sonic_boom2 = __commonJS({
             if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
               throw err;
             }
-            sleep(BUSY_WRITE_TIMEOUT);
+            sleep2(BUSY_WRITE_TIMEOUT);
           }
         }
       } finally {
@@ -6174,7 +6221,7 @@ var require_sonic_boom2 = __commonJS({
             if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
               throw err;
             }
-            sleep(BUSY_WRITE_TIMEOUT);
+            sleep2(BUSY_WRITE_TIMEOUT);
           }
         }
       } finally {
@@ -7366,8 +7413,8 @@ var require_fast_safe_stringify = __commonJS({
         arr.push([parent, k, val]);
       }
     }
-    function decirc(val, k, edgeIndex, stack, parent, depth, options2) {
-      depth += 1;
+    function decirc(val, k, edgeIndex, stack, parent, depth2, options2) {
+      depth2 += 1;
       var i;
       if (typeof val === "object" && val !== null) {
         for (i = 0; i < stack.length; i++) {
@@ -7376,7 +7423,7 @@ var require_fast_safe_stringify = __commonJS({
             return;
           }
         }
-        if (typeof options2.depthLimit !== "undefined" && depth > options2.depthLimit) {
+        if (typeof options2.depthLimit !== "undefined" && depth2 > options2.depthLimit) {
           setReplace(LIMIT_REPLACE_NODE, val, k, parent);
           return;
         }
@@ -7387,13 +7434,13 @@ var require_fast_safe_stringify = __commonJS({
         stack.push(val);
         if (Array.isArray(val)) {
           for (i = 0; i < val.length; i++) {
-            decirc(val[i], i, i, stack, val, depth, options2);
+            decirc(val[i], i, i, stack, val, depth2, options2);
           }
         } else {
           var keys = Object.keys(val);
           for (i = 0; i < keys.length; i++) {
             var key = keys[i];
-            decirc(val[key], key, i, stack, val, depth, options2);
+            decirc(val[key], key, i, stack, val, depth2, options2);
           }
         }
         stack.pop();
@@ -7434,8 +7481,8 @@ var require_fast_safe_stringify = __commonJS({
       }
       return res;
     }
-    function deterministicDecirc(val, k, edgeIndex, stack, parent, depth, options2) {
-      depth += 1;
+    function deterministicDecirc(val, k, edgeIndex, stack, parent, depth2, options2) {
+      depth2 += 1;
       var i;
       if (typeof val === "object" && val !== null) {
         for (i = 0; i < stack.length; i++) {
@@ -7451,7 +7498,7 @@ var require_fast_safe_stringify = __commonJS({
         } catch (_) {
           return;
         }
-        if (typeof options2.depthLimit !== "undefined" && depth > options2.depthLimit) {
+        if (typeof options2.depthLimit !== "undefined" && depth2 > options2.depthLimit) {
           setReplace(LIMIT_REPLACE_NODE, val, k, parent);
           return;
         }
@@ -7462,14 +7509,14 @@ var require_fast_safe_stringify = __commonJS({
         stack.push(val);
         if (Array.isArray(val)) {
           for (i = 0; i < val.length; i++) {
-            deterministicDecirc(val[i], i, i, stack, val, depth, options2);
+            deterministicDecirc(val[i], i, i, stack, val, depth2, options2);
           }
         } else {
           var tmp = {};
           var keys = Object.keys(val).sort(compareFunction);
           for (i = 0; i < keys.length; i++) {
             var key = keys[i];
-            deterministicDecirc(val[key], key, i, stack, val, depth, options2);
+            deterministicDecirc(val[key], key, i, stack, val, depth2, options2);
             tmp[key] = val[key];
           }
           if (typeof parent !== "undefined") {
@@ -8676,8 +8723,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -8888,15 +8935,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject, resolve2, returned, task;
+          var args, cb, error, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -8911,13 +8958,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve2;
-          resolve2 = reject = null;
+          var promise, reject, resolve3;
+          resolve3 = reject = null;
           promise = new this.Promise(function(_resolve2, _reject) {
-            resolve2 = _resolve2;
+            resolve3 = _resolve2;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise;
         }
@@ -9318,14 +9365,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -9418,9 +9465,9 @@ var require_light = __commonJS({
               options2 = parser$5.load(options2, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -10779,7 +10826,7 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value }, ctx, onComment2, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
@@ -10833,8 +10880,8 @@ ${indent}`) + "'";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
-        if (onComment)
-          onComment();
+        if (onComment2)
+          onComment2();
       }
       if (!literal) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
@@ -10854,22 +10901,22 @@ ${indent}${body2}`;
       return `|${header}
 ${indent}${start}${value}${end}`;
     }
-    function plainString(item, ctx, onComment, onChompKeep) {
+    function plainString(item, ctx, onComment2, onChompKeep) {
       const { type, value } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment2, onChompKeep);
       }
       if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
-        return blockString(item, ctx, onComment, onChompKeep);
+        return blockString(item, ctx, onComment2, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
-          return blockString(item, ctx, onComment, onChompKeep);
+          return blockString(item, ctx, onComment2, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
           return quotedString(value, ctx);
         }
@@ -10884,7 +10931,7 @@ ${indent}`);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function stringifyString(item, ctx, onComment, onChompKeep) {
+    function stringifyString(item, ctx, onComment2, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
@@ -10896,13 +10943,13 @@ ${indent}`);
         switch (_type) {
           case Scalar.Scalar.BLOCK_FOLDED:
           case Scalar.Scalar.BLOCK_LITERAL:
-            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
+            return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment2, onChompKeep);
           case Scalar.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
           case Scalar.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
           case Scalar.Scalar.PLAIN:
-            return plainString(ss, ctx, onComment, onChompKeep);
+            return plainString(ss, ctx, onComment2, onChompKeep);
           default:
             return null;
         }
@@ -11012,9 +11059,9 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify(item, ctx, onComment, onChompKeep) {
+    function stringify(item, ctx, onComment2, onChompKeep) {
       if (identity.isPair(item))
-        return item.toString(ctx, onComment, onChompKeep);
+        return item.toString(ctx, onComment2, onChompKeep);
       if (identity.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
@@ -11034,7 +11081,7 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment2, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment2, onChompKeep) : node.toString(ctx, onComment2, onChompKeep);
       if (!props)
         return str;
       return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
@@ -11053,7 +11100,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value }, ctx, onComment2, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -11081,8 +11128,8 @@ var require_stringifyPair = __commonJS({
       }
       if (ctx.inFlow) {
         if (allNullValues || value == null) {
-          if (keyCommentDone && onComment)
-            onComment();
+          if (keyCommentDone && onComment2)
+            onComment2();
           return str === "" ? "?" : explicitKey ? `? ${str}` : str;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
@@ -11165,8 +11212,8 @@ ${ctx.indent}`;
       }
       str += ws + valueStr;
       if (ctx.inFlow) {
-        if (valueCommentDone && onComment)
-          onComment();
+        if (valueCommentDone && onComment2)
+          onComment2();
       } else if (valueComment && !valueCommentDone) {
         str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
@@ -11355,8 +11402,8 @@ var require_Pair = __commonJS({
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
         return addPairToJSMap.addPairToJSMap(ctx, pair, this);
       }
-      toString(ctx, onComment, onChompKeep) {
-        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
+      toString(ctx, onComment2, onChompKeep) {
+        return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment2, onChompKeep) : JSON.stringify(this);
       }
     };
     exports2.Pair = Pair;
@@ -11376,7 +11423,7 @@ var require_stringifyCollection = __commonJS({
       const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options2);
     }
-    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
+    function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment: onComment2 }) {
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
@@ -11419,8 +11466,8 @@ ${indent}${line}` : "\n";
       }
       if (comment) {
         str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
-        if (onComment)
-          onComment();
+        if (onComment2)
+          onComment2();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
       return str;
@@ -11636,7 +11683,7 @@ var require_YAMLMap = __commonJS({
           addPairToJSMap.addPairToJSMap(ctx, map, item);
         return map;
       }
-      toString(ctx, onComment, onChompKeep) {
+      toString(ctx, onComment2, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
@@ -11650,7 +11697,7 @@ var require_YAMLMap = __commonJS({
           flowChars: { start: "{", end: "}" },
           itemIndent: ctx.indent || "",
           onChompKeep,
-          onComment
+          onComment: onComment2
         });
       }
     };
@@ -11760,7 +11807,7 @@ var require_YAMLSeq = __commonJS({
           seq.push(toJS.toJS(item, String(i++), ctx));
         return seq;
       }
-      toString(ctx, onComment, onChompKeep) {
+      toString(ctx, onComment2, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         return stringifyCollection.stringifyCollection(this, ctx, {
@@ -11768,7 +11815,7 @@ var require_YAMLSeq = __commonJS({
           flowChars: { start: "[", end: "]" },
           itemIndent: (ctx.indent || "") + "  ",
           onChompKeep,
-          onComment
+          onComment: onComment2
         });
       }
       static from(schema, obj, ctx) {
@@ -11829,9 +11876,9 @@ var require_string = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str) => str,
-      stringify(item, ctx, onComment, onChompKeep) {
+      stringify(item, ctx, onComment2, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
-        return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString(item, ctx, onComment2, onChompKeep);
       }
     };
     exports2.string = string;
@@ -12127,7 +12174,7 @@ var require_binary = __commonJS({
           return src;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
+      stringify({ comment, type, value }, ctx, onComment2, onChompKeep) {
         if (!value)
           return "";
         const buf = value;
@@ -12152,7 +12199,7 @@ var require_binary = __commonJS({
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment2, onChompKeep);
       }
     };
     exports2.binary = binary;
@@ -12520,11 +12567,11 @@ var require_set = __commonJS({
       toJSON(_, ctx) {
         return super.toJSON(_, ctx, Set);
       }
-      toString(ctx, onComment, onChompKeep) {
+      toString(ctx, onComment2, onChompKeep) {
         if (!ctx)
           return JSON.stringify(this);
         if (this.hasAllNullValues(true))
-          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment, onChompKeep);
+          return super.toString(Object.assign({}, ctx, { allNullValues: true }), onComment2, onChompKeep);
         else
           throw new Error("Set items must all have null values");
       }
@@ -16991,7 +17038,7 @@ var require_DLList = __commonJS({
 var require_Events = __commonJS({
   "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17000,7 +17047,7 @@ var require_Events = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17008,13 +17055,13 @@ var require_Events = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17206,7 +17253,7 @@ var require_BottleneckError = __commonJS({
 var require_Job = __commonJS({
   "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17215,7 +17262,7 @@ var require_Job = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17223,13 +17270,13 @@ var require_Job = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17410,7 +17457,7 @@ var require_Job = __commonJS({
 var require_LocalDatastore = __commonJS({
   "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17419,7 +17466,7 @@ var require_LocalDatastore = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17427,13 +17474,13 @@ var require_LocalDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -17502,8 +17549,8 @@ var require_LocalDatastore = __commonJS({
         })();
       }
       yieldLoop(t = 0) {
-        return new this.Promise(function(resolve2, reject) {
-          return setTimeout(resolve2, t);
+        return new this.Promise(function(resolve3, reject) {
+          return setTimeout(resolve3, t);
         });
       }
       computePenalty() {
@@ -17973,7 +18020,7 @@ var require_Scripts = __commonJS({
 var require_RedisConnection = __commonJS({
   "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -17982,7 +18029,7 @@ var require_RedisConnection = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -17990,13 +18037,13 @@ var require_RedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18037,7 +18084,7 @@ var require_RedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve2, reject) => {
+          return new this.Promise((resolve3, reject) => {
             client.on("error", (e) => {
               return this.Events.trigger("error", e);
             });
@@ -18048,14 +18095,14 @@ var require_RedisConnection = __commonJS({
               });
             }
             if (client.ready) {
-              return resolve2();
+              return resolve3();
             } else {
-              return client.once("ready", resolve2);
+              return client.once("ready", resolve3);
             }
           });
         }
         _loadScript(name) {
-          return new this.Promise((resolve2, reject) => {
+          return new this.Promise((resolve3, reject) => {
             var payload;
             payload = Scripts.payload(name);
             return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
@@ -18063,7 +18110,7 @@ var require_RedisConnection = __commonJS({
                 return reject(err);
               }
               this.shas[name] = replies[0];
-              return resolve2(replies[0]);
+              return resolve3(replies[0]);
             });
           });
         }
@@ -18076,12 +18123,12 @@ var require_RedisConnection = __commonJS({
           var _this = this;
           return _asyncToGenerator(function* () {
             yield _this.ready;
-            return new _this.Promise((resolve2, reject) => {
+            return new _this.Promise((resolve3, reject) => {
               return _this.client.multi([cmd]).exec_atomic(function(err, replies) {
                 if (err != null) {
                   return reject(err);
                 } else {
-                  return resolve2(replies[0]);
+                  return resolve3(replies[0]);
                 }
               });
             });
@@ -18089,13 +18136,13 @@ var require_RedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve2, reject) => {
+            return new this.Promise((resolve3, reject) => {
               var handler2;
               handler2 = (chan) => {
                 if (chan === channel) {
                   this.subscriber.removeListener("subscribe", handler2);
                   this.limiters[channel] = instance;
-                  return resolve2();
+                  return resolve3();
                 }
               };
               this.subscriber.on("subscribe", handler2);
@@ -18109,13 +18156,13 @@ var require_RedisConnection = __commonJS({
             /* @__PURE__ */ (function() {
               var _ref = _asyncToGenerator(function* (channel) {
                 if (!_this2.terminated) {
-                  yield new _this2.Promise((resolve2, reject) => {
+                  yield new _this2.Promise((resolve3, reject) => {
                     return _this2.subscriber.unsubscribe(channel, function(err, chan) {
                       if (err != null) {
                         return reject(err);
                       }
                       if (chan === channel) {
-                        return resolve2();
+                        return resolve3();
                       }
                     });
                   });
@@ -18200,7 +18247,7 @@ var require_IORedisConnection = __commonJS({
     function _arrayWithHoles(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18209,7 +18256,7 @@ var require_IORedisConnection = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18217,13 +18264,13 @@ var require_IORedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18269,7 +18316,7 @@ var require_IORedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve2, reject) => {
+          return new this.Promise((resolve3, reject) => {
             client.on("error", (e) => {
               return this.Events.trigger("error", e);
             });
@@ -18280,9 +18327,9 @@ var require_IORedisConnection = __commonJS({
               });
             }
             if (client.status === "ready") {
-              return resolve2();
+              return resolve3();
             } else {
-              return client.once("ready", resolve2);
+              return client.once("ready", resolve3);
             }
           });
         }
@@ -18308,10 +18355,10 @@ var require_IORedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve2, reject) => {
+            return new this.Promise((resolve3, reject) => {
               return this.subscriber.subscribe(channel, () => {
                 this.limiters[channel] = instance;
-                return resolve2();
+                return resolve3();
               });
             });
           }));
@@ -18409,7 +18456,7 @@ var require_RedisDatastore = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18418,7 +18465,7 @@ var require_RedisDatastore = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18426,13 +18473,13 @@ var require_RedisDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18568,7 +18615,7 @@ var require_RedisDatastore = __commonJS({
           if (!(name === "init" || name === "register_client")) {
             yield _this3.ready;
           }
-          return new _this3.Promise((resolve2, reject) => {
+          return new _this3.Promise((resolve3, reject) => {
             var all_args, arr;
             all_args = [Date.now(), _this3.clientId].concat(args);
             _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
@@ -18576,7 +18623,7 @@ var require_RedisDatastore = __commonJS({
               if (err != null) {
                 return reject(err);
               }
-              return resolve2(replies);
+              return resolve3(replies);
             });
             return _this3.connection.__scriptFn__(name)(...arr);
           }).catch((e) => {
@@ -18807,7 +18854,7 @@ var require_States = __commonJS({
 var require_Sync = __commonJS({
   "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18816,7 +18863,7 @@ var require_Sync = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18824,13 +18871,13 @@ var require_Sync = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -18853,19 +18900,19 @@ var require_Sync = __commonJS({
       _tryToRun() {
         var _this = this;
         return _asyncToGenerator2(function* () {
-          var args, cb, error, reject, resolve2, returned, task;
+          var args, cb, error, reject, resolve3, returned, task;
           if (_this._running < 1 && _this._queue.length > 0) {
             _this._running++;
             var _this$_queue$shift = _this._queue.shift();
             task = _this$_queue$shift.task;
             args = _this$_queue$shift.args;
-            resolve2 = _this$_queue$shift.resolve;
+            resolve3 = _this$_queue$shift.resolve;
             reject = _this$_queue$shift.reject;
             cb = yield _asyncToGenerator2(function* () {
               try {
                 returned = yield task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -18881,16 +18928,16 @@ var require_Sync = __commonJS({
         })();
       }
       schedule(task, ...args) {
-        var promise, reject, resolve2;
-        resolve2 = reject = null;
+        var promise, reject, resolve3;
+        resolve3 = reject = null;
         promise = new this.Promise(function(_resolve2, _reject) {
-          resolve2 = _resolve2;
+          resolve3 = _resolve2;
           return reject = _reject;
         });
         this._queue.push({
           task,
           args,
-          resolve: resolve2,
+          resolve: resolve3,
           reject
         });
         this._tryToRun();
@@ -18943,7 +18990,7 @@ var require_Group = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -18952,7 +18999,7 @@ var require_Group = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -18960,13 +19007,13 @@ var require_Group = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -19229,7 +19276,7 @@ var require_Bottleneck = __commonJS({
     function _arrayWithHoles2(arr) {
       if (Array.isArray(arr)) return arr;
     }
-    function asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -19238,7 +19285,7 @@ var require_Bottleneck = __commonJS({
         return;
       }
       if (info.done) {
-        resolve2(value);
+        resolve3(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -19246,13 +19293,13 @@ var require_Bottleneck = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve2, reject) {
+        return new Promise(function(resolve3, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve2, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve3, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -19490,14 +19537,14 @@ var require_Bottleneck = __commonJS({
               counts = this._states.counts;
               return counts[0] + counts[1] + counts[2] + counts[3] === at;
             };
-            return new this.Promise((resolve2, reject) => {
+            return new this.Promise((resolve3, reject) => {
               if (finished()) {
-                return resolve2();
+                return resolve3();
               } else {
                 return this.on("done", () => {
                   if (finished()) {
                     this.removeAllListeners("done");
-                    return resolve2();
+                    return resolve3();
                   }
                 });
               }
@@ -19605,9 +19652,9 @@ var require_Bottleneck = __commonJS({
             options2 = parser2.load(options2, this.jobDefaults);
           }
           task = (...args2) => {
-            return new this.Promise(function(resolve2, reject) {
+            return new this.Promise(function(resolve3, reject) {
               return fn(...args2, function(...args3) {
-                return (args3[0] != null ? reject : resolve2)(args3);
+                return (args3[0] != null ? reject : resolve3)(args3);
               });
             });
           };
@@ -22944,7 +22991,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref2];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve2.call(this, root, ref2);
+      let _sch = resolve3.call(this, root, ref2);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref2];
         const { schemaId } = this.opts;
@@ -22971,7 +23018,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve2(root, ref2) {
+    function resolve3(root, ref2) {
       let sch;
       while (typeof (sch = this.refs[ref2]) == "string")
         ref2 = sch;
@@ -23835,7 +23882,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve2(baseURI, relativeURI, options2) {
+    function resolve3(baseURI, relativeURI, options2) {
       const schemelessOptions = options2 ? Object.assign({ scheme: "null" }, options2) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -24226,7 +24273,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve2,
+      resolve: resolve3,
       resolveComponent,
       equal,
       serialize,
@@ -27204,7 +27251,7 @@ var require_scan = __commonJS({
     var isPathSeparator = (code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
-    var depth = (token) => {
+    var depth2 = (token) => {
       if (token.isPrefix !== true) {
         token.depth = token.isGlobstar ? Infinity : 1;
       }
@@ -27477,7 +27524,7 @@ var require_scan = __commonJS({
             } else {
               tokens[idx].value = value2;
             }
-            depth(tokens[idx]);
+            depth2(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i >= start) {
@@ -27490,7 +27537,7 @@ var require_scan = __commonJS({
         parts.push(value);
         if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
           tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
+          depth2(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
         state.slashes = slashes;
@@ -27709,15 +27756,15 @@ var require_parse = __commonJS({
       return chars;
     };
     var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
+      let depth2 = 0;
       let value = pattern.trim();
       let match = parseRepeatedExtglob(value);
       while (match) {
-        depth++;
+        depth2++;
         value = match.body.trim();
         match = parseRepeatedExtglob(value);
       }
-      return depth;
+      return depth2;
     };
     var analyzeRepeatedExtglob = (body2, options2) => {
       if (options2.maxExtglobRecursion === false) {
@@ -28674,34 +28721,2493 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// src/errors.ts
-var exitCodes = {
-  VERIFY_FAILED: 1,
-  GATE_FAILED: 1,
-  APPEND_EXHAUSTED: 1,
-  GIT_FAILED: 1,
-  GIT_TIMEOUT: 1,
-  GITHUB_API: 1,
-  FORBIDDEN: 1
-};
-var ShiplogError = class extends Error {
-  code;
-  exitCode;
-  details;
-  constructor(code, message, options2) {
-    super(message, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
-    this.name = "ShiplogError";
-    this.code = code;
-    this.exitCode = exitCodes[code] ?? 2;
-    this.details = options2?.details;
+// node_modules/canonicalize/lib/canonicalize.js
+var require_canonicalize = __commonJS({
+  "node_modules/canonicalize/lib/canonicalize.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function serialize(object) {
+      if (typeof object === "number" && isNaN(object)) {
+        throw new Error("NaN is not allowed");
+      }
+      if (typeof object === "number" && !isFinite(object)) {
+        throw new Error("Infinity is not allowed");
+      }
+      if (object === null || typeof object !== "object") {
+        return JSON.stringify(object);
+      }
+      if (object.toJSON instanceof Function) {
+        return serialize(object.toJSON());
+      }
+      if (Array.isArray(object)) {
+        const values2 = object.reduce((t, cv, ci) => {
+          const comma = ci === 0 ? "" : ",";
+          const value = cv === void 0 || typeof cv === "symbol" ? null : cv;
+          return `${t}${comma}${serialize(value)}`;
+        }, "");
+        return `[${values2}]`;
+      }
+      const values = Object.keys(object).sort().reduce((t, cv) => {
+        if (object[cv] === void 0 || typeof object[cv] === "symbol") {
+          return t;
+        }
+        const comma = t.length === 0 ? "" : ",";
+        return `${t}${comma}${serialize(cv)}:${serialize(object[cv])}`;
+      }, "");
+      return `{${values}}`;
+    };
   }
-};
-function isShiplogError(e, code) {
-  return e instanceof ShiplogError && (code === void 0 || e.code === code);
+});
+
+// src/ledger/encoding.ts
+import { createHash } from "node:crypto";
+function canonicalJson(value) {
+  let out;
+  try {
+    out = (0, import_canonicalize.default)(value);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `value cannot be written as canonical JSON: ${e.message}`);
+  }
+  if (out === void 0) throw new ShiplogError("BAD_INPUT", "value cannot be written as canonical JSON");
+  return out;
 }
-function errorMessage(e) {
-  return e instanceof Error ? e.message : String(e);
+function isCanonicalJson(text, value) {
+  const order = keyOrder(value);
+  if (order === "integer-keys") return canonicalJson(value) === text;
+  return order === "sorted" && JSON.stringify(value) === text;
 }
+function keyOrder(value) {
+  if (typeof value !== "object" || value === null) return "sorted";
+  const children = Array.isArray(value) ? value : Object.values(value);
+  if (!Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.some((k) => INTEGER_KEY.test(k))) return "integer-keys";
+    for (let i = 1; i < keys.length; i++) if (!(keys[i - 1] < keys[i])) return "unsorted";
+  }
+  let result = "sorted";
+  for (const child of children) {
+    const r = keyOrder(child);
+    if (r === "integer-keys") return r;
+    if (r === "unsorted") result = r;
+  }
+  return result;
+}
+function sha256Hex(data) {
+  return createHash("sha256").update(data).digest("hex");
+}
+function sha256Bytes(data) {
+  return createHash("sha256").update(data).digest();
+}
+var import_canonicalize, INTEGER_KEY, GENESIS_PREV, HASH_PATTERN, COMMIT_PATTERN;
+var init_encoding = __esm({
+  "src/ledger/encoding.ts"() {
+    "use strict";
+    import_canonicalize = __toESM(require_canonicalize(), 1);
+    init_errors();
+    INTEGER_KEY = /^(0|[1-9]\d*)$/;
+    GENESIS_PREV = `sha256:${"0".repeat(64)}`;
+    HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+    COMMIT_PATTERN = /^[0-9a-f]{40}$/;
+  }
+});
+
+// src/ledger/dsse.ts
+import { sign as cryptoSign2, verify as cryptoVerify2 } from "node:crypto";
+function pae(payloadType, payload) {
+  const type = Buffer.from(payloadType, "utf8");
+  const head = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, "utf8");
+  return Buffer.concat([head, payload]);
+}
+function entryHashOfPae(paeBytes) {
+  return `sha256:${sha256Hex(paeBytes)}`;
+}
+function signEnvelope(payload, key) {
+  const paeBytes = pae(IN_TOTO_PAYLOAD_TYPE, payload);
+  const sig = cryptoSign2(null, paeBytes, key.privateKey);
+  return {
+    envelope: {
+      payloadType: IN_TOTO_PAYLOAD_TYPE,
+      payload: Buffer.from(payload).toString("base64"),
+      signatures: [{ keyid: key.keyid, sig: sig.toString("base64") }]
+    },
+    hash: entryHashOfPae(paeBytes)
+  };
+}
+function parseEnvelope(text) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `envelope is not JSON: ${e.message}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ShiplogError("BAD_INPUT", "envelope is not a JSON object");
+  }
+  const o = raw;
+  const extra = Object.keys(o).filter((k) => !["payloadType", "payload", "signatures"].includes(k));
+  if (extra.length)
+    throw new ShiplogError("BAD_INPUT", `envelope has unexpected field(s): ${extra.join(", ")}`);
+  if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
+  }
+  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !BASE64.test(o.payload)) {
+    throw new ShiplogError("BAD_INPUT", "envelope payload is not standard base64");
+  }
+  if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
+    throw new ShiplogError("BAD_INPUT", "envelope has no signatures");
+  }
+  for (const s of o.signatures) {
+    if (typeof s !== "object" || s === null)
+      throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
+    const sig = s;
+    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !BASE64.test(sig.sig) || sig.sig.length === 0) {
+      throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
+    }
+  }
+  return o;
+}
+var IN_TOTO_PAYLOAD_TYPE, BASE64;
+var init_dsse = __esm({
+  "src/ledger/dsse.ts"() {
+    "use strict";
+    init_errors();
+    init_encoding();
+    IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+    BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+  }
+});
+
+// src/ledger/git.ts
+import { spawn } from "node:child_process";
+function defaultTimeoutMs() {
+  const fromEnv = Number(process.env.SHIPLOG_GIT_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 12e4;
+}
+function gitEnv(opts) {
+  const env = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_ASKPASS: "",
+    SSH_ASKPASS: "",
+    GCM_INTERACTIVE: "never",
+    LC_ALL: "C",
+    LANG: "C"
+  };
+  delete env.GIT_DIR;
+  delete env.GIT_WORK_TREE;
+  delete env.GIT_INDEX_FILE;
+  if (opts.gitDir) env.GIT_DIR = opts.gitDir;
+  const config2 = { ...BASE_CONFIG, ...opts.config };
+  const keys = Object.keys(config2);
+  env.GIT_CONFIG_COUNT = String(keys.length);
+  keys.forEach((k, i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = k;
+    env[`GIT_CONFIG_VALUE_${i}`] = config2[k];
+  });
+  return env;
+}
+function git(args, opts = {}) {
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
+  return new Promise((resolve3, reject) => {
+    const child = spawn("git", args, {
+      cwd: opts.cwd,
+      env: gitEnv(opts),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`, { cause: e }));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const result = {
+        code: code ?? -1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString("utf8")
+      };
+      if (timedOut) {
+        reject(
+          new ShiplogError(
+            "GIT_TIMEOUT",
+            `git ${args[0]} did not finish within ${timeoutMs} ms and was stopped`
+          )
+        );
+      } else if (result.code !== 0 && !opts.allowFail) {
+        reject(
+          new ShiplogError(
+            "GIT_FAILED",
+            `git ${args[0]} failed (exit ${result.code}): ${lastLines(result.stderr)}`,
+            {
+              details: result
+            }
+          )
+        );
+      } else {
+        resolve3(result);
+      }
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(opts.input ?? "");
+  });
+}
+function killGroup(pid) {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  }
+}
+function lastLines(text, n = 3) {
+  return text.trim().split("\n").slice(-n).join(" | ") || "(no message)";
+}
+function catFileBatch(gitDir, specs, onObject, opts = {}) {
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
+  return new Promise((resolve3, reject) => {
+    if (specs.length === 0) return resolve3();
+    const child = spawn("git", ["cat-file", "--batch"], {
+      env: gitEnv({ gitDir, config: opts.config }),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let buf = Buffer.alloc(0);
+    let index = 0;
+    let pending;
+    let failed = false;
+    const errChunks = [];
+    child.stderr.on("data", (d) => errChunks.push(d));
+    child.stdout.on("data", (chunk) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      try {
+        for (; ; ) {
+          if (!pending) {
+            const nl = buf.indexOf(10);
+            if (nl < 0) break;
+            const header = buf.subarray(0, nl).toString("utf8");
+            buf = buf.subarray(nl + 1);
+            if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+              onObject(index++, void 0);
+              continue;
+            }
+            const [sha, type, size] = header.split(" ");
+            pending = { sha, type, size: Number(size) };
+          }
+          if (buf.length < pending.size + 1) break;
+          const data = Buffer.from(buf.subarray(0, pending.size));
+          buf = buf.subarray(pending.size + 1);
+          const obj = { sha: pending.sha, type: pending.type, data };
+          pending = void 0;
+          onObject(index++, obj);
+        }
+      } catch (e) {
+        failed = true;
+        killGroup(child.pid);
+        clearTimeout(timer);
+        reject(e);
+      }
+    });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (failed) return;
+      if (code !== 0 || index !== specs.length) {
+        reject(
+          new ShiplogError(
+            "GIT_FAILED",
+            `git cat-file failed (exit ${code}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`
+          )
+        );
+      } else resolve3();
+    });
+    child.stdin.on("error", () => void 0);
+    let i = 0;
+    const writeMore = () => {
+      while (i < specs.length) {
+        const ok = child.stdin.write(specs[i++] + "\n");
+        if (!ok) {
+          child.stdin.once("drain", writeMore);
+          return;
+        }
+      }
+      child.stdin.end();
+    };
+    writeMore();
+  });
+}
+var BASE_CONFIG, CatFileSession;
+var init_git = __esm({
+  "src/ledger/git.ts"() {
+    "use strict";
+    init_errors();
+    BASE_CONFIG = {
+      "gc.auto": "0",
+      "maintenance.auto": "false",
+      "protocol.ext.allow": "never",
+      "core.hooksPath": "/dev/null",
+      "advice.detachedHead": "false"
+    };
+    CatFileSession = class {
+      child;
+      buf = Buffer.alloc(0);
+      queue = [];
+      pending;
+      closed = false;
+      stderr = "";
+      constructor(gitDir) {
+        this.child = spawn("git", ["cat-file", "--batch"], {
+          env: gitEnv({ gitDir }),
+          stdio: ["pipe", "pipe", "pipe"]
+        });
+        this.child.stdout.on("data", (chunk) => this.onData(chunk));
+        this.child.stderr.on("data", (d) => this.stderr += d.toString());
+        this.child.stdin.on("error", () => void 0);
+        const fail2 = (e) => {
+          this.closed = true;
+          for (const q of this.queue.splice(0)) q.reject(e);
+        };
+        this.child.on("error", (e) => fail2(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`)));
+        this.child.on("close", (code) => {
+          if (this.queue.length)
+            fail2(new ShiplogError("GIT_FAILED", `git cat-file exited (${code}): ${lastLines(this.stderr)}`));
+        });
+      }
+      onData(chunk) {
+        this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+        for (; ; ) {
+          if (!this.pending) {
+            const nl = this.buf.indexOf(10);
+            if (nl < 0) return;
+            const header = this.buf.subarray(0, nl).toString("utf8");
+            this.buf = this.buf.subarray(nl + 1);
+            if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+              this.queue.shift()?.resolve(void 0);
+              continue;
+            }
+            const [sha, type, size] = header.split(" ");
+            this.pending = { sha, type, size: Number(size) };
+          }
+          if (this.buf.length < this.pending.size + 1) return;
+          const data = Buffer.from(this.buf.subarray(0, this.pending.size));
+          this.buf = this.buf.subarray(this.pending.size + 1);
+          const obj = { sha: this.pending.sha, type: this.pending.type, data };
+          this.pending = void 0;
+          this.queue.shift()?.resolve(obj);
+        }
+      }
+      get(specs) {
+        if (this.closed) return Promise.reject(new ShiplogError("GIT_FAILED", "git cat-file already closed"));
+        if (specs.some((s) => /[\n\0]/.test(s))) {
+          return Promise.reject(new ShiplogError("BAD_INPUT", "object name contains a newline"));
+        }
+        const results = specs.map(
+          () => new Promise((resolve3, reject) => this.queue.push({ resolve: resolve3, reject }))
+        );
+        this.child.stdin.write(specs.map((s) => s + "\n").join(""));
+        return Promise.all(results);
+      }
+      close() {
+        this.closed = true;
+        this.child.stdin.end();
+      }
+    };
+  }
+});
+
+// src/ledger/layout.ts
+function padSeq(seq) {
+  return String(seq).padStart(SEQ_DIGITS, "0");
+}
+function entryPath(seq) {
+  const p = padSeq(seq);
+  return `${ENTRIES_DIR}/${p.slice(0, 2)}/${p.slice(2, 4)}/${p.slice(4, 6)}/${p.slice(6, 8)}/${p.slice(8, 10)}/${p}.json`;
+}
+function seqOfEntryPath(path2) {
+  const m = ENTRY_PATH.exec(path2);
+  if (!m) return void 0;
+  const seq = Number(m[1]);
+  return entryPath(seq) === path2 ? seq : void 0;
+}
+function indexBucket(commit) {
+  return `${INDEX_DIR}/${commit[0]}/${commit[1]}/${commit[2]}`;
+}
+function indexPath(commit, seq) {
+  return `${indexBucket(commit)}/${commit}-${padSeq(seq)}.json`;
+}
+function parseIndexPath(path2) {
+  const m = INDEX_PATH.exec(path2);
+  if (!m || !m[4].startsWith(m[1] + m[2] + m[3])) return void 0;
+  return { commit: m[4], seq: Number(m[5]) };
+}
+function runIndexBucket(keyHash) {
+  return `${RUN_INDEX_DIR}/${keyHash[0]}/${keyHash[1]}/${keyHash[2]}`;
+}
+function runIndexPath(keyHash, seq) {
+  return `${runIndexBucket(keyHash)}/${keyHash}-${padSeq(seq)}.json`;
+}
+function indexRecord(r) {
+  return JSON.stringify({ seq: r.seq, hash: r.hash, type: r.type, environment: r.environment ?? null }) + "\n";
+}
+function checkCommitPrefix(prefix) {
+  const p = prefix.toLowerCase();
+  if (!/^[0-9a-f]{4,40}$/.test(p)) {
+    throw new ShiplogError("USAGE", `commit "${prefix}" must be 4 to 40 hex characters`);
+  }
+  return p;
+}
+var ENTRIES_DIR, INDEX_DIR, RUN_INDEX_DIR, CHECKPOINT_FILE, SEQ_DIGITS, ENTRY_PATH, INDEX_PATH;
+var init_layout = __esm({
+  "src/ledger/layout.ts"() {
+    "use strict";
+    init_errors();
+    ENTRIES_DIR = "entries";
+    INDEX_DIR = "index/commit";
+    RUN_INDEX_DIR = "index/run";
+    CHECKPOINT_FILE = "checkpoint";
+    SEQ_DIGITS = 12;
+    ENTRY_PATH = /^entries\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/(\d{12})\.json$/;
+    INDEX_PATH = /^index\/commit\/([0-9a-f])\/([0-9a-f])\/([0-9a-f])\/([0-9a-f]{40})-(\d{12})\.json$/;
+  }
+});
+
+// src/ledger/statement.ts
+function buildStatement(predicate, serverUrl = "https://github.com") {
+  return {
+    _type: STATEMENT_TYPE,
+    subject: [
+      {
+        name: `git+${serverUrl.replace(/\/+$/, "")}/${predicate.repository}`,
+        digest: { gitCommit: predicate.commit }
+      }
+    ],
+    predicateType: PREDICATE_TYPE,
+    predicate: dropUndefined(predicate)
+  };
+}
+function statementBytes(statement) {
+  return Buffer.from(canonicalJson(statement), "utf8");
+}
+function dropUndefined(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
+}
+function fail(message) {
+  throw new ShiplogError("BAD_INPUT", message);
+}
+function parseStatement(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail("statement is not a JSON object");
+  const s = value;
+  if (s._type !== STATEMENT_TYPE) fail(`statement _type must be "${STATEMENT_TYPE}"`);
+  if (s.predicateType !== PREDICATE_TYPE) fail(`statement predicateType must be "${PREDICATE_TYPE}"`);
+  if (!Array.isArray(s.subject) || s.subject.length === 0)
+    fail("statement subject must be a non-empty array");
+  for (const sub of s.subject) {
+    const o = sub;
+    if (typeof o?.name !== "string" || typeof o.digest?.gitCommit !== "string" || !COMMIT_PATTERN.test(o.digest.gitCommit)) {
+      fail("statement subject needs a name and a 40-hex digest.gitCommit");
+    }
+  }
+  const p = s.predicate;
+  if (typeof p !== "object" || p === null || Array.isArray(p)) fail("statement predicate is not an object");
+  if (!Number.isSafeInteger(p.seq) || p.seq < 0)
+    fail("predicate.seq must be a non-negative integer");
+  if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev))
+    fail('predicate.prev must be "sha256:" + 64 hex');
+  if (!CHANGE_TYPES.includes(p.type))
+    fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
+  if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp)))
+    fail("predicate.timestamp must be a date");
+  if (typeof p.repository !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
+    fail("predicate.repository must be OWNER/NAME");
+  }
+  if (typeof p.commit !== "string" || !COMMIT_PATTERN.test(p.commit)) fail("predicate.commit must be 40 hex");
+  const subject0 = s.subject[0];
+  if (subject0.digest.gitCommit !== p.commit) fail("predicate.commit differs from the subject digest");
+  for (const k of ["environment", "branch", "idempotency_key"]) {
+    if (p[k] !== void 0 && typeof p[k] !== "string") fail(`predicate.${k} must be a string`);
+  }
+  return s;
+}
+var STATEMENT_TYPE, PREDICATE_TYPE, CHANGE_TYPES;
+var init_statement = __esm({
+  "src/ledger/statement.ts"() {
+    "use strict";
+    init_errors();
+    init_encoding();
+    STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+    PREDICATE_TYPE = "https://shiplog.dev/attestations/change/v1";
+    CHANGE_TYPES = ["deploy", "migration", "config-override", "override"];
+  }
+});
+
+// node_modules/graceful-fs/polyfills.js
+var require_polyfills = __commonJS({
+  "node_modules/graceful-fs/polyfills.js"(exports2, module2) {
+    var constants = __require("constants");
+    var origCwd = process.cwd;
+    var cwd = null;
+    var platform = process.env.GRACEFUL_FS_PLATFORM || process.platform;
+    process.cwd = function() {
+      if (!cwd)
+        cwd = origCwd.call(process);
+      return cwd;
+    };
+    try {
+      process.cwd();
+    } catch (er) {
+    }
+    if (typeof process.chdir === "function") {
+      chdir = process.chdir;
+      process.chdir = function(d) {
+        cwd = null;
+        chdir.call(process, d);
+      };
+      if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir);
+    }
+    var chdir;
+    module2.exports = patch;
+    function patch(fs) {
+      if (constants.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+        patchLchmod(fs);
+      }
+      if (!fs.lutimes) {
+        patchLutimes(fs);
+      }
+      fs.chown = chownFix(fs.chown);
+      fs.fchown = chownFix(fs.fchown);
+      fs.lchown = chownFix(fs.lchown);
+      fs.chmod = chmodFix(fs.chmod);
+      fs.fchmod = chmodFix(fs.fchmod);
+      fs.lchmod = chmodFix(fs.lchmod);
+      fs.chownSync = chownFixSync(fs.chownSync);
+      fs.fchownSync = chownFixSync(fs.fchownSync);
+      fs.lchownSync = chownFixSync(fs.lchownSync);
+      fs.chmodSync = chmodFixSync(fs.chmodSync);
+      fs.fchmodSync = chmodFixSync(fs.fchmodSync);
+      fs.lchmodSync = chmodFixSync(fs.lchmodSync);
+      fs.stat = statFix(fs.stat);
+      fs.fstat = statFix(fs.fstat);
+      fs.lstat = statFix(fs.lstat);
+      fs.statSync = statFixSync(fs.statSync);
+      fs.fstatSync = statFixSync(fs.fstatSync);
+      fs.lstatSync = statFixSync(fs.lstatSync);
+      if (fs.chmod && !fs.lchmod) {
+        fs.lchmod = function(path2, mode, cb) {
+          if (cb) process.nextTick(cb);
+        };
+        fs.lchmodSync = function() {
+        };
+      }
+      if (fs.chown && !fs.lchown) {
+        fs.lchown = function(path2, uid, gid, cb) {
+          if (cb) process.nextTick(cb);
+        };
+        fs.lchownSync = function() {
+        };
+      }
+      if (platform === "win32") {
+        fs.rename = typeof fs.rename !== "function" ? fs.rename : (function(fs$rename) {
+          function rename(from, to, cb) {
+            var start = Date.now();
+            var backoff = 0;
+            fs$rename(from, to, function CB(er) {
+              if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
+                setTimeout(function() {
+                  fs.stat(to, function(stater, st) {
+                    if (stater && stater.code === "ENOENT")
+                      fs$rename(from, to, CB);
+                    else
+                      cb(er);
+                  });
+                }, backoff);
+                if (backoff < 100)
+                  backoff += 10;
+                return;
+              }
+              if (cb) cb(er);
+            });
+          }
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
+          return rename;
+        })(fs.rename);
+      }
+      fs.read = typeof fs.read !== "function" ? fs.read : (function(fs$read) {
+        function read(fd, buffer, offset, length, position, callback_) {
+          var callback;
+          if (callback_ && typeof callback_ === "function") {
+            var eagCounter = 0;
+            callback = function(er, _, __) {
+              if (er && er.code === "EAGAIN" && eagCounter < 10) {
+                eagCounter++;
+                return fs$read.call(fs, fd, buffer, offset, length, position, callback);
+              }
+              callback_.apply(this, arguments);
+            };
+          }
+          return fs$read.call(fs, fd, buffer, offset, length, position, callback);
+        }
+        if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
+        return read;
+      })(fs.read);
+      fs.readSync = typeof fs.readSync !== "function" ? fs.readSync : /* @__PURE__ */ (function(fs$readSync) {
+        return function(fd, buffer, offset, length, position) {
+          var eagCounter = 0;
+          while (true) {
+            try {
+              return fs$readSync.call(fs, fd, buffer, offset, length, position);
+            } catch (er) {
+              if (er.code === "EAGAIN" && eagCounter < 10) {
+                eagCounter++;
+                continue;
+              }
+              throw er;
+            }
+          }
+        };
+      })(fs.readSync);
+      function patchLchmod(fs2) {
+        fs2.lchmod = function(path2, mode, callback) {
+          fs2.open(
+            path2,
+            constants.O_WRONLY | constants.O_SYMLINK,
+            mode,
+            function(err, fd) {
+              if (err) {
+                if (callback) callback(err);
+                return;
+              }
+              fs2.fchmod(fd, mode, function(err2) {
+                fs2.close(fd, function(err22) {
+                  if (callback) callback(err2 || err22);
+                });
+              });
+            }
+          );
+        };
+        fs2.lchmodSync = function(path2, mode) {
+          var fd = fs2.openSync(path2, constants.O_WRONLY | constants.O_SYMLINK, mode);
+          var threw = true;
+          var ret;
+          try {
+            ret = fs2.fchmodSync(fd, mode);
+            threw = false;
+          } finally {
+            if (threw) {
+              try {
+                fs2.closeSync(fd);
+              } catch (er) {
+              }
+            } else {
+              fs2.closeSync(fd);
+            }
+          }
+          return ret;
+        };
+      }
+      function patchLutimes(fs2) {
+        if (constants.hasOwnProperty("O_SYMLINK") && fs2.futimes) {
+          fs2.lutimes = function(path2, at, mt, cb) {
+            fs2.open(path2, constants.O_SYMLINK, function(er, fd) {
+              if (er) {
+                if (cb) cb(er);
+                return;
+              }
+              fs2.futimes(fd, at, mt, function(er2) {
+                fs2.close(fd, function(er22) {
+                  if (cb) cb(er2 || er22);
+                });
+              });
+            });
+          };
+          fs2.lutimesSync = function(path2, at, mt) {
+            var fd = fs2.openSync(path2, constants.O_SYMLINK);
+            var ret;
+            var threw = true;
+            try {
+              ret = fs2.futimesSync(fd, at, mt);
+              threw = false;
+            } finally {
+              if (threw) {
+                try {
+                  fs2.closeSync(fd);
+                } catch (er) {
+                }
+              } else {
+                fs2.closeSync(fd);
+              }
+            }
+            return ret;
+          };
+        } else if (fs2.futimes) {
+          fs2.lutimes = function(_a, _b, _c, cb) {
+            if (cb) process.nextTick(cb);
+          };
+          fs2.lutimesSync = function() {
+          };
+        }
+      }
+      function chmodFix(orig) {
+        if (!orig) return orig;
+        return function(target, mode, cb) {
+          return orig.call(fs, target, mode, function(er) {
+            if (chownErOk(er)) er = null;
+            if (cb) cb.apply(this, arguments);
+          });
+        };
+      }
+      function chmodFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, mode) {
+          try {
+            return orig.call(fs, target, mode);
+          } catch (er) {
+            if (!chownErOk(er)) throw er;
+          }
+        };
+      }
+      function chownFix(orig) {
+        if (!orig) return orig;
+        return function(target, uid, gid, cb) {
+          return orig.call(fs, target, uid, gid, function(er) {
+            if (chownErOk(er)) er = null;
+            if (cb) cb.apply(this, arguments);
+          });
+        };
+      }
+      function chownFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, uid, gid) {
+          try {
+            return orig.call(fs, target, uid, gid);
+          } catch (er) {
+            if (!chownErOk(er)) throw er;
+          }
+        };
+      }
+      function statFix(orig) {
+        if (!orig) return orig;
+        return function(target, options2, cb) {
+          if (typeof options2 === "function") {
+            cb = options2;
+            options2 = null;
+          }
+          function callback(er, stats) {
+            if (stats) {
+              if (stats.uid < 0) stats.uid += 4294967296;
+              if (stats.gid < 0) stats.gid += 4294967296;
+            }
+            if (cb) cb.apply(this, arguments);
+          }
+          return options2 ? orig.call(fs, target, options2, callback) : orig.call(fs, target, callback);
+        };
+      }
+      function statFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, options2) {
+          var stats = options2 ? orig.call(fs, target, options2) : orig.call(fs, target);
+          if (stats) {
+            if (stats.uid < 0) stats.uid += 4294967296;
+            if (stats.gid < 0) stats.gid += 4294967296;
+          }
+          return stats;
+        };
+      }
+      function chownErOk(er) {
+        if (!er)
+          return true;
+        if (er.code === "ENOSYS")
+          return true;
+        var nonroot = !process.getuid || process.getuid() !== 0;
+        if (nonroot) {
+          if (er.code === "EINVAL" || er.code === "EPERM")
+            return true;
+        }
+        return false;
+      }
+    }
+  }
+});
+
+// node_modules/graceful-fs/legacy-streams.js
+var require_legacy_streams = __commonJS({
+  "node_modules/graceful-fs/legacy-streams.js"(exports2, module2) {
+    var Stream = __require("stream").Stream;
+    module2.exports = legacy;
+    function legacy(fs) {
+      return {
+        ReadStream,
+        WriteStream
+      };
+      function ReadStream(path2, options2) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path2, options2);
+        Stream.call(this);
+        var self2 = this;
+        this.path = path2;
+        this.fd = null;
+        this.readable = true;
+        this.paused = false;
+        this.flags = "r";
+        this.mode = 438;
+        this.bufferSize = 64 * 1024;
+        options2 = options2 || {};
+        var keys = Object.keys(options2);
+        for (var index = 0, length = keys.length; index < length; index++) {
+          var key = keys[index];
+          this[key] = options2[key];
+        }
+        if (this.encoding) this.setEncoding(this.encoding);
+        if (this.start !== void 0) {
+          if ("number" !== typeof this.start) {
+            throw TypeError("start must be a Number");
+          }
+          if (this.end === void 0) {
+            this.end = Infinity;
+          } else if ("number" !== typeof this.end) {
+            throw TypeError("end must be a Number");
+          }
+          if (this.start > this.end) {
+            throw new Error("start must be <= end");
+          }
+          this.pos = this.start;
+        }
+        if (this.fd !== null) {
+          process.nextTick(function() {
+            self2._read();
+          });
+          return;
+        }
+        fs.open(this.path, this.flags, this.mode, function(err, fd) {
+          if (err) {
+            self2.emit("error", err);
+            self2.readable = false;
+            return;
+          }
+          self2.fd = fd;
+          self2.emit("open", fd);
+          self2._read();
+        });
+      }
+      function WriteStream(path2, options2) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path2, options2);
+        Stream.call(this);
+        this.path = path2;
+        this.fd = null;
+        this.writable = true;
+        this.flags = "w";
+        this.encoding = "binary";
+        this.mode = 438;
+        this.bytesWritten = 0;
+        options2 = options2 || {};
+        var keys = Object.keys(options2);
+        for (var index = 0, length = keys.length; index < length; index++) {
+          var key = keys[index];
+          this[key] = options2[key];
+        }
+        if (this.start !== void 0) {
+          if ("number" !== typeof this.start) {
+            throw TypeError("start must be a Number");
+          }
+          if (this.start < 0) {
+            throw new Error("start must be >= zero");
+          }
+          this.pos = this.start;
+        }
+        this.busy = false;
+        this._queue = [];
+        if (this.fd === null) {
+          this._open = fs.open;
+          this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
+          this.flush();
+        }
+      }
+    }
+  }
+});
+
+// node_modules/graceful-fs/clone.js
+var require_clone = __commonJS({
+  "node_modules/graceful-fs/clone.js"(exports2, module2) {
+    "use strict";
+    module2.exports = clone;
+    var getPrototypeOf = Object.getPrototypeOf || function(obj) {
+      return obj.__proto__;
+    };
+    function clone(obj) {
+      if (obj === null || typeof obj !== "object")
+        return obj;
+      if (obj instanceof Object)
+        var copy = { __proto__: getPrototypeOf(obj) };
+      else
+        var copy = /* @__PURE__ */ Object.create(null);
+      Object.getOwnPropertyNames(obj).forEach(function(key) {
+        Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key));
+      });
+      return copy;
+    }
+  }
+});
+
+// node_modules/graceful-fs/graceful-fs.js
+var require_graceful_fs = __commonJS({
+  "node_modules/graceful-fs/graceful-fs.js"(exports2, module2) {
+    var fs = __require("fs");
+    var polyfills = require_polyfills();
+    var legacy = require_legacy_streams();
+    var clone = require_clone();
+    var util = __require("util");
+    var gracefulQueue;
+    var previousSymbol;
+    if (typeof Symbol === "function" && typeof Symbol.for === "function") {
+      gracefulQueue = /* @__PURE__ */ Symbol.for("graceful-fs.queue");
+      previousSymbol = /* @__PURE__ */ Symbol.for("graceful-fs.previous");
+    } else {
+      gracefulQueue = "___graceful-fs.queue";
+      previousSymbol = "___graceful-fs.previous";
+    }
+    function noop5() {
+    }
+    function publishQueue(context, queue2) {
+      Object.defineProperty(context, gracefulQueue, {
+        get: function() {
+          return queue2;
+        }
+      });
+    }
+    var debug = noop5;
+    if (util.debuglog)
+      debug = util.debuglog("gfs4");
+    else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
+      debug = function() {
+        var m = util.format.apply(util, arguments);
+        m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
+        console.error(m);
+      };
+    if (!fs[gracefulQueue]) {
+      queue = global[gracefulQueue] || [];
+      publishQueue(fs, queue);
+      fs.close = (function(fs$close) {
+        function close(fd, cb) {
+          return fs$close.call(fs, fd, function(err) {
+            if (!err) {
+              resetQueue();
+            }
+            if (typeof cb === "function")
+              cb.apply(this, arguments);
+          });
+        }
+        Object.defineProperty(close, previousSymbol, {
+          value: fs$close
+        });
+        return close;
+      })(fs.close);
+      fs.closeSync = (function(fs$closeSync) {
+        function closeSync(fd) {
+          fs$closeSync.apply(fs, arguments);
+          resetQueue();
+        }
+        Object.defineProperty(closeSync, previousSymbol, {
+          value: fs$closeSync
+        });
+        return closeSync;
+      })(fs.closeSync);
+      if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
+        process.on("exit", function() {
+          debug(fs[gracefulQueue]);
+          __require("assert").equal(fs[gracefulQueue].length, 0);
+        });
+      }
+    }
+    var queue;
+    if (!global[gracefulQueue]) {
+      publishQueue(global, fs[gracefulQueue]);
+    }
+    module2.exports = patch(clone(fs));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs.__patched) {
+      module2.exports = patch(fs);
+      fs.__patched = true;
+    }
+    function patch(fs2) {
+      polyfills(fs2);
+      fs2.gracefulify = patch;
+      fs2.createReadStream = createReadStream;
+      fs2.createWriteStream = createWriteStream;
+      var fs$readFile = fs2.readFile;
+      fs2.readFile = readFile;
+      function readFile(path2, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$readFile(path2, options2, cb);
+        function go$readFile(path3, options3, cb2, startTime2) {
+          return fs$readFile(path3, options3, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$readFile, [path3, options3, cb2], err, startTime2 || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$writeFile = fs2.writeFile;
+      fs2.writeFile = writeFile;
+      function writeFile(path2, data, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$writeFile(path2, data, options2, cb);
+        function go$writeFile(path3, data2, options3, cb2, startTime2) {
+          return fs$writeFile(path3, data2, options3, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$writeFile, [path3, data2, options3, cb2], err, startTime2 || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$appendFile = fs2.appendFile;
+      if (fs$appendFile)
+        fs2.appendFile = appendFile;
+      function appendFile(path2, data, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$appendFile(path2, data, options2, cb);
+        function go$appendFile(path3, data2, options3, cb2, startTime2) {
+          return fs$appendFile(path3, data2, options3, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$appendFile, [path3, data2, options3, cb2], err, startTime2 || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$copyFile = fs2.copyFile;
+      if (fs$copyFile)
+        fs2.copyFile = copyFile;
+      function copyFile(src, dest, flags, cb) {
+        if (typeof flags === "function") {
+          cb = flags;
+          flags = 0;
+        }
+        return go$copyFile(src, dest, flags, cb);
+        function go$copyFile(src2, dest2, flags2, cb2, startTime2) {
+          return fs$copyFile(src2, dest2, flags2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$copyFile, [src2, dest2, flags2, cb2], err, startTime2 || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$readdir = fs2.readdir;
+      fs2.readdir = readdir;
+      var noReaddirOptionVersions = /^v[0-5]\./;
+      function readdir(path2, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path3, options3, cb2, startTime2) {
+          return fs$readdir(path3, fs$readdirCallback(
+            path3,
+            options3,
+            cb2,
+            startTime2
+          ));
+        } : function go$readdir2(path3, options3, cb2, startTime2) {
+          return fs$readdir(path3, options3, fs$readdirCallback(
+            path3,
+            options3,
+            cb2,
+            startTime2
+          ));
+        };
+        return go$readdir(path2, options2, cb);
+        function fs$readdirCallback(path3, options3, cb2, startTime2) {
+          return function(err, files) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([
+                go$readdir,
+                [path3, options3, cb2],
+                err,
+                startTime2 || Date.now(),
+                Date.now()
+              ]);
+            else {
+              if (files && files.sort)
+                files.sort();
+              if (typeof cb2 === "function")
+                cb2.call(this, err, files);
+            }
+          };
+        }
+      }
+      if (process.version.substr(0, 4) === "v0.8") {
+        var legStreams = legacy(fs2);
+        ReadStream = legStreams.ReadStream;
+        WriteStream = legStreams.WriteStream;
+      }
+      var fs$ReadStream = fs2.ReadStream;
+      if (fs$ReadStream) {
+        ReadStream.prototype = Object.create(fs$ReadStream.prototype);
+        ReadStream.prototype.open = ReadStream$open;
+      }
+      var fs$WriteStream = fs2.WriteStream;
+      if (fs$WriteStream) {
+        WriteStream.prototype = Object.create(fs$WriteStream.prototype);
+        WriteStream.prototype.open = WriteStream$open;
+      }
+      Object.defineProperty(fs2, "ReadStream", {
+        get: function() {
+          return ReadStream;
+        },
+        set: function(val) {
+          ReadStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      Object.defineProperty(fs2, "WriteStream", {
+        get: function() {
+          return WriteStream;
+        },
+        set: function(val) {
+          WriteStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      var FileReadStream = ReadStream;
+      Object.defineProperty(fs2, "FileReadStream", {
+        get: function() {
+          return FileReadStream;
+        },
+        set: function(val) {
+          FileReadStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      var FileWriteStream = WriteStream;
+      Object.defineProperty(fs2, "FileWriteStream", {
+        get: function() {
+          return FileWriteStream;
+        },
+        set: function(val) {
+          FileWriteStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      function ReadStream(path2, options2) {
+        if (this instanceof ReadStream)
+          return fs$ReadStream.apply(this, arguments), this;
+        else
+          return ReadStream.apply(Object.create(ReadStream.prototype), arguments);
+      }
+      function ReadStream$open() {
+        var that = this;
+        open(that.path, that.flags, that.mode, function(err, fd) {
+          if (err) {
+            if (that.autoClose)
+              that.destroy();
+            that.emit("error", err);
+          } else {
+            that.fd = fd;
+            that.emit("open", fd);
+            that.read();
+          }
+        });
+      }
+      function WriteStream(path2, options2) {
+        if (this instanceof WriteStream)
+          return fs$WriteStream.apply(this, arguments), this;
+        else
+          return WriteStream.apply(Object.create(WriteStream.prototype), arguments);
+      }
+      function WriteStream$open() {
+        var that = this;
+        open(that.path, that.flags, that.mode, function(err, fd) {
+          if (err) {
+            that.destroy();
+            that.emit("error", err);
+          } else {
+            that.fd = fd;
+            that.emit("open", fd);
+          }
+        });
+      }
+      function createReadStream(path2, options2) {
+        return new fs2.ReadStream(path2, options2);
+      }
+      function createWriteStream(path2, options2) {
+        return new fs2.WriteStream(path2, options2);
+      }
+      var fs$open = fs2.open;
+      fs2.open = open;
+      function open(path2, flags, mode, cb) {
+        if (typeof mode === "function")
+          cb = mode, mode = null;
+        return go$open(path2, flags, mode, cb);
+        function go$open(path3, flags2, mode2, cb2, startTime2) {
+          return fs$open(path3, flags2, mode2, function(err, fd) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$open, [path3, flags2, mode2, cb2], err, startTime2 || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      return fs2;
+    }
+    function enqueue(elem) {
+      debug("ENQUEUE", elem[0].name, elem[1]);
+      fs[gracefulQueue].push(elem);
+      retry2();
+    }
+    var retryTimer;
+    function resetQueue() {
+      var now = Date.now();
+      for (var i = 0; i < fs[gracefulQueue].length; ++i) {
+        if (fs[gracefulQueue][i].length > 2) {
+          fs[gracefulQueue][i][3] = now;
+          fs[gracefulQueue][i][4] = now;
+        }
+      }
+      retry2();
+    }
+    function retry2() {
+      clearTimeout(retryTimer);
+      retryTimer = void 0;
+      if (fs[gracefulQueue].length === 0)
+        return;
+      var elem = fs[gracefulQueue].shift();
+      var fn = elem[0];
+      var args = elem[1];
+      var err = elem[2];
+      var startTime2 = elem[3];
+      var lastTime = elem[4];
+      if (startTime2 === void 0) {
+        debug("RETRY", fn.name, args);
+        fn.apply(null, args);
+      } else if (Date.now() - startTime2 >= 6e4) {
+        debug("TIMEOUT", fn.name, args);
+        var cb = args.pop();
+        if (typeof cb === "function")
+          cb.call(null, err);
+      } else {
+        var sinceAttempt = Date.now() - lastTime;
+        var sinceStart = Math.max(lastTime - startTime2, 1);
+        var desiredDelay = Math.min(sinceStart * 1.2, 100);
+        if (sinceAttempt >= desiredDelay) {
+          debug("RETRY", fn.name, args);
+          fn.apply(null, args.concat([startTime2]));
+        } else {
+          fs[gracefulQueue].push(elem);
+        }
+      }
+      if (retryTimer === void 0) {
+        retryTimer = setTimeout(retry2, 0);
+      }
+    }
+  }
+});
+
+// node_modules/retry/lib/retry_operation.js
+var require_retry_operation = __commonJS({
+  "node_modules/retry/lib/retry_operation.js"(exports2, module2) {
+    function RetryOperation(timeouts, options2) {
+      if (typeof options2 === "boolean") {
+        options2 = { forever: options2 };
+      }
+      this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
+      this._timeouts = timeouts;
+      this._options = options2 || {};
+      this._maxRetryTime = options2 && options2.maxRetryTime || Infinity;
+      this._fn = null;
+      this._errors = [];
+      this._attempts = 1;
+      this._operationTimeout = null;
+      this._operationTimeoutCb = null;
+      this._timeout = null;
+      this._operationStart = null;
+      if (this._options.forever) {
+        this._cachedTimeouts = this._timeouts.slice(0);
+      }
+    }
+    module2.exports = RetryOperation;
+    RetryOperation.prototype.reset = function() {
+      this._attempts = 1;
+      this._timeouts = this._originalTimeouts;
+    };
+    RetryOperation.prototype.stop = function() {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      this._timeouts = [];
+      this._cachedTimeouts = null;
+    };
+    RetryOperation.prototype.retry = function(err) {
+      if (this._timeout) {
+        clearTimeout(this._timeout);
+      }
+      if (!err) {
+        return false;
+      }
+      var currentTime = (/* @__PURE__ */ new Date()).getTime();
+      if (err && currentTime - this._operationStart >= this._maxRetryTime) {
+        this._errors.unshift(new Error("RetryOperation timeout occurred"));
+        return false;
+      }
+      this._errors.push(err);
+      var timeout = this._timeouts.shift();
+      if (timeout === void 0) {
+        if (this._cachedTimeouts) {
+          this._errors.splice(this._errors.length - 1, this._errors.length);
+          this._timeouts = this._cachedTimeouts.slice(0);
+          timeout = this._timeouts.shift();
+        } else {
+          return false;
+        }
+      }
+      var self2 = this;
+      var timer = setTimeout(function() {
+        self2._attempts++;
+        if (self2._operationTimeoutCb) {
+          self2._timeout = setTimeout(function() {
+            self2._operationTimeoutCb(self2._attempts);
+          }, self2._operationTimeout);
+          if (self2._options.unref) {
+            self2._timeout.unref();
+          }
+        }
+        self2._fn(self2._attempts);
+      }, timeout);
+      if (this._options.unref) {
+        timer.unref();
+      }
+      return true;
+    };
+    RetryOperation.prototype.attempt = function(fn, timeoutOps) {
+      this._fn = fn;
+      if (timeoutOps) {
+        if (timeoutOps.timeout) {
+          this._operationTimeout = timeoutOps.timeout;
+        }
+        if (timeoutOps.cb) {
+          this._operationTimeoutCb = timeoutOps.cb;
+        }
+      }
+      var self2 = this;
+      if (this._operationTimeoutCb) {
+        this._timeout = setTimeout(function() {
+          self2._operationTimeoutCb();
+        }, self2._operationTimeout);
+      }
+      this._operationStart = (/* @__PURE__ */ new Date()).getTime();
+      this._fn(this._attempts);
+    };
+    RetryOperation.prototype.try = function(fn) {
+      console.log("Using RetryOperation.try() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = function(fn) {
+      console.log("Using RetryOperation.start() is deprecated");
+      this.attempt(fn);
+    };
+    RetryOperation.prototype.start = RetryOperation.prototype.try;
+    RetryOperation.prototype.errors = function() {
+      return this._errors;
+    };
+    RetryOperation.prototype.attempts = function() {
+      return this._attempts;
+    };
+    RetryOperation.prototype.mainError = function() {
+      if (this._errors.length === 0) {
+        return null;
+      }
+      var counts = {};
+      var mainError = null;
+      var mainErrorCount = 0;
+      for (var i = 0; i < this._errors.length; i++) {
+        var error = this._errors[i];
+        var message = error.message;
+        var count = (counts[message] || 0) + 1;
+        counts[message] = count;
+        if (count >= mainErrorCount) {
+          mainError = error;
+          mainErrorCount = count;
+        }
+      }
+      return mainError;
+    };
+  }
+});
+
+// node_modules/retry/lib/retry.js
+var require_retry = __commonJS({
+  "node_modules/retry/lib/retry.js"(exports2) {
+    var RetryOperation = require_retry_operation();
+    exports2.operation = function(options2) {
+      var timeouts = exports2.timeouts(options2);
+      return new RetryOperation(timeouts, {
+        forever: options2 && options2.forever,
+        unref: options2 && options2.unref,
+        maxRetryTime: options2 && options2.maxRetryTime
+      });
+    };
+    exports2.timeouts = function(options2) {
+      if (options2 instanceof Array) {
+        return [].concat(options2);
+      }
+      var opts = {
+        retries: 10,
+        factor: 2,
+        minTimeout: 1 * 1e3,
+        maxTimeout: Infinity,
+        randomize: false
+      };
+      for (var key in options2) {
+        opts[key] = options2[key];
+      }
+      if (opts.minTimeout > opts.maxTimeout) {
+        throw new Error("minTimeout is greater than maxTimeout");
+      }
+      var timeouts = [];
+      for (var i = 0; i < opts.retries; i++) {
+        timeouts.push(this.createTimeout(i, opts));
+      }
+      if (options2 && options2.forever && !timeouts.length) {
+        timeouts.push(this.createTimeout(i, opts));
+      }
+      timeouts.sort(function(a, b) {
+        return a - b;
+      });
+      return timeouts;
+    };
+    exports2.createTimeout = function(attempt, opts) {
+      var random = opts.randomize ? Math.random() + 1 : 1;
+      var timeout = Math.round(random * opts.minTimeout * Math.pow(opts.factor, attempt));
+      timeout = Math.min(timeout, opts.maxTimeout);
+      return timeout;
+    };
+    exports2.wrap = function(obj, options2, methods) {
+      if (options2 instanceof Array) {
+        methods = options2;
+        options2 = null;
+      }
+      if (!methods) {
+        methods = [];
+        for (var key in obj) {
+          if (typeof obj[key] === "function") {
+            methods.push(key);
+          }
+        }
+      }
+      for (var i = 0; i < methods.length; i++) {
+        var method = methods[i];
+        var original = obj[method];
+        obj[method] = function retryWrapper(original2) {
+          var op = exports2.operation(options2);
+          var args = Array.prototype.slice.call(arguments, 1);
+          var callback = args.pop();
+          args.push(function(err) {
+            if (op.retry(err)) {
+              return;
+            }
+            if (err) {
+              arguments[0] = op.mainError();
+            }
+            callback.apply(this, arguments);
+          });
+          op.attempt(function() {
+            original2.apply(obj, args);
+          });
+        }.bind(obj, original);
+        obj[method].options = options2;
+      }
+    };
+  }
+});
+
+// node_modules/retry/index.js
+var require_retry2 = __commonJS({
+  "node_modules/retry/index.js"(exports2, module2) {
+    module2.exports = require_retry();
+  }
+});
+
+// node_modules/signal-exit/signals.js
+var require_signals = __commonJS({
+  "node_modules/signal-exit/signals.js"(exports2, module2) {
+    module2.exports = [
+      "SIGABRT",
+      "SIGALRM",
+      "SIGHUP",
+      "SIGINT",
+      "SIGTERM"
+    ];
+    if (process.platform !== "win32") {
+      module2.exports.push(
+        "SIGVTALRM",
+        "SIGXCPU",
+        "SIGXFSZ",
+        "SIGUSR2",
+        "SIGTRAP",
+        "SIGSYS",
+        "SIGQUIT",
+        "SIGIOT"
+        // should detect profiler and enable/disable accordingly.
+        // see #21
+        // 'SIGPROF'
+      );
+    }
+    if (process.platform === "linux") {
+      module2.exports.push(
+        "SIGIO",
+        "SIGPOLL",
+        "SIGPWR",
+        "SIGSTKFLT",
+        "SIGUNUSED"
+      );
+    }
+  }
+});
+
+// node_modules/signal-exit/index.js
+var require_signal_exit = __commonJS({
+  "node_modules/signal-exit/index.js"(exports2, module2) {
+    var process2 = global.process;
+    var processOk = function(process3) {
+      return process3 && typeof process3 === "object" && typeof process3.removeListener === "function" && typeof process3.emit === "function" && typeof process3.reallyExit === "function" && typeof process3.listeners === "function" && typeof process3.kill === "function" && typeof process3.pid === "number" && typeof process3.on === "function";
+    };
+    if (!processOk(process2)) {
+      module2.exports = function() {
+        return function() {
+        };
+      };
+    } else {
+      assert = __require("assert");
+      signals = require_signals();
+      isWin = /^win/i.test(process2.platform);
+      EE = __require("events");
+      if (typeof EE !== "function") {
+        EE = EE.EventEmitter;
+      }
+      if (process2.__signal_exit_emitter__) {
+        emitter = process2.__signal_exit_emitter__;
+      } else {
+        emitter = process2.__signal_exit_emitter__ = new EE();
+        emitter.count = 0;
+        emitter.emitted = {};
+      }
+      if (!emitter.infinite) {
+        emitter.setMaxListeners(Infinity);
+        emitter.infinite = true;
+      }
+      module2.exports = function(cb, opts) {
+        if (!processOk(global.process)) {
+          return function() {
+          };
+        }
+        assert.equal(typeof cb, "function", "a callback must be provided for exit handler");
+        if (loaded === false) {
+          load();
+        }
+        var ev = "exit";
+        if (opts && opts.alwaysLast) {
+          ev = "afterexit";
+        }
+        var remove = function() {
+          emitter.removeListener(ev, cb);
+          if (emitter.listeners("exit").length === 0 && emitter.listeners("afterexit").length === 0) {
+            unload();
+          }
+        };
+        emitter.on(ev, cb);
+        return remove;
+      };
+      unload = function unload2() {
+        if (!loaded || !processOk(global.process)) {
+          return;
+        }
+        loaded = false;
+        signals.forEach(function(sig) {
+          try {
+            process2.removeListener(sig, sigListeners[sig]);
+          } catch (er) {
+          }
+        });
+        process2.emit = originalProcessEmit;
+        process2.reallyExit = originalProcessReallyExit;
+        emitter.count -= 1;
+      };
+      module2.exports.unload = unload;
+      emit = function emit2(event, code, signal) {
+        if (emitter.emitted[event]) {
+          return;
+        }
+        emitter.emitted[event] = true;
+        emitter.emit(event, code, signal);
+      };
+      sigListeners = {};
+      signals.forEach(function(sig) {
+        sigListeners[sig] = function listener() {
+          if (!processOk(global.process)) {
+            return;
+          }
+          var listeners = process2.listeners(sig);
+          if (listeners.length === emitter.count) {
+            unload();
+            emit("exit", null, sig);
+            emit("afterexit", null, sig);
+            if (isWin && sig === "SIGHUP") {
+              sig = "SIGINT";
+            }
+            process2.kill(process2.pid, sig);
+          }
+        };
+      });
+      module2.exports.signals = function() {
+        return signals;
+      };
+      loaded = false;
+      load = function load2() {
+        if (loaded || !processOk(global.process)) {
+          return;
+        }
+        loaded = true;
+        emitter.count += 1;
+        signals = signals.filter(function(sig) {
+          try {
+            process2.on(sig, sigListeners[sig]);
+            return true;
+          } catch (er) {
+            return false;
+          }
+        });
+        process2.emit = processEmit;
+        process2.reallyExit = processReallyExit;
+      };
+      module2.exports.load = load;
+      originalProcessReallyExit = process2.reallyExit;
+      processReallyExit = function processReallyExit2(code) {
+        if (!processOk(global.process)) {
+          return;
+        }
+        process2.exitCode = code || /* istanbul ignore next */
+        0;
+        emit("exit", process2.exitCode, null);
+        emit("afterexit", process2.exitCode, null);
+        originalProcessReallyExit.call(process2, process2.exitCode);
+      };
+      originalProcessEmit = process2.emit;
+      processEmit = function processEmit2(ev, arg) {
+        if (ev === "exit" && processOk(global.process)) {
+          if (arg !== void 0) {
+            process2.exitCode = arg;
+          }
+          var ret = originalProcessEmit.apply(this, arguments);
+          emit("exit", process2.exitCode, null);
+          emit("afterexit", process2.exitCode, null);
+          return ret;
+        } else {
+          return originalProcessEmit.apply(this, arguments);
+        }
+      };
+    }
+    var assert;
+    var signals;
+    var isWin;
+    var EE;
+    var emitter;
+    var unload;
+    var emit;
+    var sigListeners;
+    var loaded;
+    var load;
+    var originalProcessReallyExit;
+    var processReallyExit;
+    var originalProcessEmit;
+    var processEmit;
+  }
+});
+
+// node_modules/proper-lockfile/lib/mtime-precision.js
+var require_mtime_precision = __commonJS({
+  "node_modules/proper-lockfile/lib/mtime-precision.js"(exports2, module2) {
+    "use strict";
+    var cacheSymbol = /* @__PURE__ */ Symbol();
+    function probe(file, fs, callback) {
+      const cachedPrecision = fs[cacheSymbol];
+      if (cachedPrecision) {
+        return fs.stat(file, (err, stat) => {
+          if (err) {
+            return callback(err);
+          }
+          callback(null, stat.mtime, cachedPrecision);
+        });
+      }
+      const mtime = new Date(Math.ceil(Date.now() / 1e3) * 1e3 + 5);
+      fs.utimes(file, mtime, mtime, (err) => {
+        if (err) {
+          return callback(err);
+        }
+        fs.stat(file, (err2, stat) => {
+          if (err2) {
+            return callback(err2);
+          }
+          const precision = stat.mtime.getTime() % 1e3 === 0 ? "s" : "ms";
+          Object.defineProperty(fs, cacheSymbol, { value: precision });
+          callback(null, stat.mtime, precision);
+        });
+      });
+    }
+    function getMtime(precision) {
+      let now = Date.now();
+      if (precision === "s") {
+        now = Math.ceil(now / 1e3) * 1e3;
+      }
+      return new Date(now);
+    }
+    module2.exports.probe = probe;
+    module2.exports.getMtime = getMtime;
+  }
+});
+
+// node_modules/proper-lockfile/lib/lockfile.js
+var require_lockfile = __commonJS({
+  "node_modules/proper-lockfile/lib/lockfile.js"(exports2, module2) {
+    "use strict";
+    var path2 = __require("path");
+    var fs = require_graceful_fs();
+    var retry2 = require_retry2();
+    var onExit = require_signal_exit();
+    var mtimePrecision = require_mtime_precision();
+    var locks = {};
+    function getLockFile(file, options2) {
+      return options2.lockfilePath || `${file}.lock`;
+    }
+    function resolveCanonicalPath(file, options2, callback) {
+      if (!options2.realpath) {
+        return callback(null, path2.resolve(file));
+      }
+      options2.fs.realpath(file, callback);
+    }
+    function acquireLock(file, options2, callback) {
+      const lockfilePath = getLockFile(file, options2);
+      options2.fs.mkdir(lockfilePath, (err) => {
+        if (!err) {
+          return mtimePrecision.probe(lockfilePath, options2.fs, (err2, mtime, mtimePrecision2) => {
+            if (err2) {
+              options2.fs.rmdir(lockfilePath, () => {
+              });
+              return callback(err2);
+            }
+            callback(null, mtime, mtimePrecision2);
+          });
+        }
+        if (err.code !== "EEXIST") {
+          return callback(err);
+        }
+        if (options2.stale <= 0) {
+          return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file }));
+        }
+        options2.fs.stat(lockfilePath, (err2, stat) => {
+          if (err2) {
+            if (err2.code === "ENOENT") {
+              return acquireLock(file, { ...options2, stale: 0 }, callback);
+            }
+            return callback(err2);
+          }
+          if (!isLockStale(stat, options2)) {
+            return callback(Object.assign(new Error("Lock file is already being held"), { code: "ELOCKED", file }));
+          }
+          removeLock(file, options2, (err3) => {
+            if (err3) {
+              return callback(err3);
+            }
+            acquireLock(file, { ...options2, stale: 0 }, callback);
+          });
+        });
+      });
+    }
+    function isLockStale(stat, options2) {
+      return stat.mtime.getTime() < Date.now() - options2.stale;
+    }
+    function removeLock(file, options2, callback) {
+      options2.fs.rmdir(getLockFile(file, options2), (err) => {
+        if (err && err.code !== "ENOENT") {
+          return callback(err);
+        }
+        callback();
+      });
+    }
+    function updateLock(file, options2) {
+      const lock2 = locks[file];
+      if (lock2.updateTimeout) {
+        return;
+      }
+      lock2.updateDelay = lock2.updateDelay || options2.update;
+      lock2.updateTimeout = setTimeout(() => {
+        lock2.updateTimeout = null;
+        options2.fs.stat(lock2.lockfilePath, (err, stat) => {
+          const isOverThreshold = lock2.lastUpdate + options2.stale < Date.now();
+          if (err) {
+            if (err.code === "ENOENT" || isOverThreshold) {
+              return setLockAsCompromised(file, lock2, Object.assign(err, { code: "ECOMPROMISED" }));
+            }
+            lock2.updateDelay = 1e3;
+            return updateLock(file, options2);
+          }
+          const isMtimeOurs = lock2.mtime.getTime() === stat.mtime.getTime();
+          if (!isMtimeOurs) {
+            return setLockAsCompromised(
+              file,
+              lock2,
+              Object.assign(
+                new Error("Unable to update lock within the stale threshold"),
+                { code: "ECOMPROMISED" }
+              )
+            );
+          }
+          const mtime = mtimePrecision.getMtime(lock2.mtimePrecision);
+          options2.fs.utimes(lock2.lockfilePath, mtime, mtime, (err2) => {
+            const isOverThreshold2 = lock2.lastUpdate + options2.stale < Date.now();
+            if (lock2.released) {
+              return;
+            }
+            if (err2) {
+              if (err2.code === "ENOENT" || isOverThreshold2) {
+                return setLockAsCompromised(file, lock2, Object.assign(err2, { code: "ECOMPROMISED" }));
+              }
+              lock2.updateDelay = 1e3;
+              return updateLock(file, options2);
+            }
+            lock2.mtime = mtime;
+            lock2.lastUpdate = Date.now();
+            lock2.updateDelay = null;
+            updateLock(file, options2);
+          });
+        });
+      }, lock2.updateDelay);
+      if (lock2.updateTimeout.unref) {
+        lock2.updateTimeout.unref();
+      }
+    }
+    function setLockAsCompromised(file, lock2, err) {
+      lock2.released = true;
+      if (lock2.updateTimeout) {
+        clearTimeout(lock2.updateTimeout);
+      }
+      if (locks[file] === lock2) {
+        delete locks[file];
+      }
+      lock2.options.onCompromised(err);
+    }
+    function lock(file, options2, callback) {
+      options2 = {
+        stale: 1e4,
+        update: null,
+        realpath: true,
+        retries: 0,
+        fs,
+        onCompromised: (err) => {
+          throw err;
+        },
+        ...options2
+      };
+      options2.retries = options2.retries || 0;
+      options2.retries = typeof options2.retries === "number" ? { retries: options2.retries } : options2.retries;
+      options2.stale = Math.max(options2.stale || 0, 2e3);
+      options2.update = options2.update == null ? options2.stale / 2 : options2.update || 0;
+      options2.update = Math.max(Math.min(options2.update, options2.stale / 2), 1e3);
+      resolveCanonicalPath(file, options2, (err, file2) => {
+        if (err) {
+          return callback(err);
+        }
+        const operation = retry2.operation(options2.retries);
+        operation.attempt(() => {
+          acquireLock(file2, options2, (err2, mtime, mtimePrecision2) => {
+            if (operation.retry(err2)) {
+              return;
+            }
+            if (err2) {
+              return callback(operation.mainError());
+            }
+            const lock2 = locks[file2] = {
+              lockfilePath: getLockFile(file2, options2),
+              mtime,
+              mtimePrecision: mtimePrecision2,
+              options: options2,
+              lastUpdate: Date.now()
+            };
+            updateLock(file2, options2);
+            callback(null, (releasedCallback) => {
+              if (lock2.released) {
+                return releasedCallback && releasedCallback(Object.assign(new Error("Lock is already released"), { code: "ERELEASED" }));
+              }
+              unlock(file2, { ...options2, realpath: false }, releasedCallback);
+            });
+          });
+        });
+      });
+    }
+    function unlock(file, options2, callback) {
+      options2 = {
+        fs,
+        realpath: true,
+        ...options2
+      };
+      resolveCanonicalPath(file, options2, (err, file2) => {
+        if (err) {
+          return callback(err);
+        }
+        const lock2 = locks[file2];
+        if (!lock2) {
+          return callback(Object.assign(new Error("Lock is not acquired/owned by you"), { code: "ENOTACQUIRED" }));
+        }
+        lock2.updateTimeout && clearTimeout(lock2.updateTimeout);
+        lock2.released = true;
+        delete locks[file2];
+        removeLock(file2, options2, callback);
+      });
+    }
+    function check(file, options2, callback) {
+      options2 = {
+        stale: 1e4,
+        realpath: true,
+        fs,
+        ...options2
+      };
+      options2.stale = Math.max(options2.stale || 0, 2e3);
+      resolveCanonicalPath(file, options2, (err, file2) => {
+        if (err) {
+          return callback(err);
+        }
+        options2.fs.stat(getLockFile(file2, options2), (err2, stat) => {
+          if (err2) {
+            return err2.code === "ENOENT" ? callback(null, false) : callback(err2);
+          }
+          return callback(null, !isLockStale(stat, options2));
+        });
+      });
+    }
+    function getLocks() {
+      return locks;
+    }
+    onExit(() => {
+      for (const file in locks) {
+        const options2 = locks[file].options;
+        try {
+          options2.fs.rmdirSync(getLockFile(file, options2));
+        } catch (e) {
+        }
+      }
+    });
+    module2.exports.lock = lock;
+    module2.exports.unlock = unlock;
+    module2.exports.check = check;
+    module2.exports.getLocks = getLocks;
+  }
+});
+
+// node_modules/proper-lockfile/lib/adapter.js
+var require_adapter = __commonJS({
+  "node_modules/proper-lockfile/lib/adapter.js"(exports2, module2) {
+    "use strict";
+    var fs = require_graceful_fs();
+    function createSyncFs(fs2) {
+      const methods = ["mkdir", "realpath", "stat", "rmdir", "utimes"];
+      const newFs = { ...fs2 };
+      methods.forEach((method) => {
+        newFs[method] = (...args) => {
+          const callback = args.pop();
+          let ret;
+          try {
+            ret = fs2[`${method}Sync`](...args);
+          } catch (err) {
+            return callback(err);
+          }
+          callback(null, ret);
+        };
+      });
+      return newFs;
+    }
+    function toPromise(method) {
+      return (...args) => new Promise((resolve3, reject) => {
+        args.push((err, result) => {
+          if (err) {
+            reject(err);
+          } else {
+            resolve3(result);
+          }
+        });
+        method(...args);
+      });
+    }
+    function toSync(method) {
+      return (...args) => {
+        let err;
+        let result;
+        args.push((_err, _result) => {
+          err = _err;
+          result = _result;
+        });
+        method(...args);
+        if (err) {
+          throw err;
+        }
+        return result;
+      };
+    }
+    function toSyncOptions(options2) {
+      options2 = { ...options2 };
+      options2.fs = createSyncFs(options2.fs || fs);
+      if (typeof options2.retries === "number" && options2.retries > 0 || options2.retries && typeof options2.retries.retries === "number" && options2.retries.retries > 0) {
+        throw Object.assign(new Error("Cannot use retries with the sync api"), { code: "ESYNC" });
+      }
+      return options2;
+    }
+    module2.exports = {
+      toPromise,
+      toSync,
+      toSyncOptions
+    };
+  }
+});
+
+// node_modules/proper-lockfile/index.js
+var require_proper_lockfile = __commonJS({
+  "node_modules/proper-lockfile/index.js"(exports2, module2) {
+    "use strict";
+    var lockfile2 = require_lockfile();
+    var { toPromise, toSync, toSyncOptions } = require_adapter();
+    async function lock(file, options2) {
+      const release = await toPromise(lockfile2.lock)(file, options2);
+      return toPromise(release);
+    }
+    function lockSync(file, options2) {
+      const release = toSync(lockfile2.lock)(file, toSyncOptions(options2));
+      return toSync(release);
+    }
+    function unlock(file, options2) {
+      return toPromise(lockfile2.unlock)(file, options2);
+    }
+    function unlockSync(file, options2) {
+      return toSync(lockfile2.unlock)(file, toSyncOptions(options2));
+    }
+    function check(file, options2) {
+      return toPromise(lockfile2.check)(file, options2);
+    }
+    function checkSync(file, options2) {
+      return toSync(lockfile2.check)(file, toSyncOptions(options2));
+    }
+    module2.exports = lock;
+    module2.exports.lock = lock;
+    module2.exports.unlock = unlock;
+    module2.exports.lockSync = lockSync;
+    module2.exports.unlockSync = unlockSync;
+    module2.exports.check = check;
+    module2.exports.checkSync = checkSync;
+  }
+});
+
+// src/ledger/store.ts
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { isAbsolute, join as join2, resolve as resolve2 } from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
+function checkBranchName(branch) {
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith("-") || branch.includes("..") || branch.endsWith("/")) {
+    throw new ShiplogError("USAGE", `ledger branch "${branch}" is not a valid branch name`);
+  }
+  return branch;
+}
+function resolveRemote(remote) {
+  const r = remote.trim();
+  if (!r) throw new ShiplogError("USAGE", "no ledger remote given (--remote)");
+  if (r.startsWith("-")) throw new ShiplogError("USAGE", `remote "${r}" looks like an option; refusing it`);
+  if (/[\0\n\r]/.test(r)) throw new ShiplogError("USAGE", "remote contains control characters");
+  if (/^[a-z][a-z0-9+.-]*::/i.test(r))
+    throw new ShiplogError("USAGE", `remote helper URLs ("${r.split("::")[0]}::") are not allowed`);
+  if (/^(https?|ssh|git):\/\//i.test(r)) return { url: r, isLocal: false };
+  if (/^file:\/\//i.test(r)) return { url: r, isLocal: true };
+  if (/^[^/\\]+@[^/:]+:/.test(r)) return { url: r, isLocal: false };
+  const path2 = isAbsolute(r) ? r : resolve2(r);
+  if (!existsSync3(path2)) throw new ShiplogError("REMOTE_NOT_FOUND", `ledger remote "${r}" does not exist`);
+  return { url: path2, isLocal: true };
+}
+function defaultCacheRoot() {
+  if (process.env.SHIPLOG_CACHE_DIR) return process.env.SHIPLOG_CACHE_DIR;
+  if (process.env.RUNNER_TEMP) return join2(process.env.RUNNER_TEMP, "shiplog-cache");
+  const base = process.env.XDG_CACHE_HOME || join2(homedir(), ".cache");
+  return join2(base, "shiplog");
+}
+function authConfig(token, isLocal) {
+  if (!token || isLocal) return {};
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return { "http.extraHeader": `AUTHORIZATION: basic ${basic}` };
+}
+function writableRoot(preferred) {
+  try {
+    mkdirSync2(preferred, { recursive: true });
+    const probe = join2(preferred, `.probe-${process.pid}-${randomBytes2(4).toString("hex")}`);
+    writeFileSync2(probe, "");
+    rmSync(probe);
+    return preferred;
+  } catch {
+    const fallback = join2(tmpdir(), `shiplog-cache-${process.getuid?.() ?? "user"}`);
+    try {
+      mkdirSync2(fallback, { recursive: true });
+      return fallback;
+    } catch (e) {
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `cannot write a ledger cache in ${preferred} or ${fallback}: ${e.message} (set SHIPLOG_CACHE_DIR)`
+      );
+    }
+  }
+}
+async function openRepo(location, mode) {
+  checkBranchName(location.branch);
+  const { url, isLocal } = resolveRemote(location.remote);
+  const root = writableRoot(location.cacheDir ?? defaultCacheRoot());
+  const key = sha256Hex(`${url}\0${location.branch}`).slice(0, 24);
+  const gitDir = join2(root, key, `${mode}.git`);
+  if (!existsSync3(join2(gitDir, "config"))) {
+    const tmp = `${gitDir}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
+    mkdirSync2(tmp, { recursive: true });
+    await git(["init", "--bare", "--quiet", tmp]);
+    const extra = mode === "append" ? '[core]\n	repositoryformatversion = 1\n[extensions]\n	partialClone = origin\n[remote "origin"]\n	promisor = true\n	partialclonefilter = blob:none\n' : "";
+    writeFileSync2(join2(tmp, "config"), readFileSync2(join2(tmp, "config"), "utf8") + extra);
+    await git(["config", "remote.origin.url", url], { gitDir: tmp });
+    try {
+      renameSync2(tmp, gitDir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync3(join2(gitDir, "config")))
+        throw new ShiplogError("GIT_FAILED", `could not create cache ${gitDir}`);
+    }
+  }
+  return { gitDir, location, url, isLocal, mode };
+}
+async function fetchTip(repo) {
+  const ref2 = repo.mode === "append" ? APPEND_REF : "refs/shiplog/read-tip";
+  const args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc"];
+  if (repo.mode === "append") {
+    args.push("--filter=blob:none");
+    if (!existsSync3(join2(repo.gitDir, ref2))) args.push("--depth=1");
+  }
+  if (repo.isLocal && repo.mode === "append")
+    args.push("--upload-pack=git -c uploadpack.allowFilter=true upload-pack");
+  args.push("origin", `+refs/heads/${repo.location.branch}:${ref2}`);
+  const release = await lockRepo(repo.gitDir);
+  let result;
+  try {
+    result = await git(args, {
+      gitDir: repo.gitDir,
+      allowFail: true,
+      config: authConfig(repo.location.token, repo.isLocal)
+    });
+    if (result.code === 0) {
+      return { commit: readRef(repo.gitDir, ref2) };
+    }
+  } finally {
+    await release();
+  }
+  const err = result.stderr;
+  if (/couldn't find remote ref/i.test(err)) return void 0;
+  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
+    throw new ShiplogError(
+      "REMOTE_NOT_FOUND",
+      `ledger remote "${repo.location.remote}" is not a reachable git repository: ${lastLines(err, 1)}`
+    );
+  }
+  throw new ShiplogError(
+    "GIT_FAILED",
+    `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`
+  );
+}
+function redact(url) {
+  return url.replace(/\/\/[^@/]+@/, "//***@");
+}
+function readRef(gitDir, ref2) {
+  const loose = join2(gitDir, ref2);
+  if (existsSync3(loose)) return readFileSync2(loose, "utf8").trim();
+  const packed = readFileSync2(join2(gitDir, "packed-refs"), "utf8");
+  const line = packed.split("\n").find((l) => l.endsWith(` ${ref2}`));
+  if (!line) throw new ShiplogError("GIT_FAILED", `fetched ref ${ref2} not found in ${gitDir}`);
+  return line.slice(0, 40);
+}
+async function lockRepo(gitDir) {
+  try {
+    return await import_proper_lockfile.default.lock(gitDir, {
+      realpath: false,
+      stale: 1e4,
+      retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true }
+    });
+  } catch (e) {
+    throw new ShiplogError(
+      "GIT_FAILED",
+      `could not lock the ledger cache ${gitDir}: ${e.message}`
+    );
+  }
+}
+function cachedTip(repo) {
+  const file = join2(repo.gitDir, APPEND_REF);
+  if (!existsSync3(file)) return void 0;
+  const commit = readFileSync2(file, "utf8").trim();
+  return /^[0-9a-f]{40}$/.test(commit) ? { commit } : void 0;
+}
+function rememberTip(repo, commit) {
+  const file = join2(repo.gitDir, APPEND_REF);
+  const tmp = `${file}.${process.pid}.${randomBytes2(4).toString("hex")}`;
+  try {
+    mkdirSync2(join2(file, ".."), { recursive: true });
+    writeFileSync2(tmp, `${commit}
+`);
+    renameSync2(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+async function pushCommit(repo, commit) {
+  const r = await git(
+    [
+      "push",
+      "--quiet",
+      "--porcelain",
+      "--no-verify",
+      "origin",
+      `${commit}:refs/heads/${repo.location.branch}`
+    ],
+    { gitDir: repo.gitDir, allowFail: true, config: authConfig(repo.location.token, repo.isLocal) }
+  );
+  const text = `${r.stdout.toString("utf8")}
+${r.stderr}`;
+  if (r.code === 0) return { outcome: "pushed", message: "" };
+  if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text)) {
+    return { outcome: "lost-race", message: lastLines(text, 2) };
+  }
+  if (/\[remote rejected\]|pre-receive hook declined/i.test(text))
+    return { outcome: "rejected", message: lastLines(text, 2) };
+  if (/does not appear to be a git repository|Could not read from remote/i.test(text)) {
+    throw new ShiplogError(
+      "REMOTE_NOT_FOUND",
+      `cannot push to ledger remote "${redact(repo.location.remote)}": ${lastLines(text, 1)}`
+    );
+  }
+  return { outcome: "rejected", message: lastLines(text, 2) };
+}
+var import_proper_lockfile, APPEND_REF;
+var init_store = __esm({
+  "src/ledger/store.ts"() {
+    "use strict";
+    import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+    init_errors();
+    init_encoding();
+    init_git();
+    APPEND_REF = "refs/shiplog/append-tip";
+  }
+});
+
+// src/ledger/entry.ts
+function decodeEntry(text) {
+  let envelope;
+  try {
+    envelope = parseEnvelope(text);
+  } catch (e) {
+    throw new EntryProblem("envelope", e.message);
+  }
+  const payload = Buffer.from(envelope.payload, "base64");
+  const paeBytes = pae(envelope.payloadType, payload);
+  const hash = entryHashOfPae(paeBytes);
+  const payloadText = payload.toString("utf8");
+  let value;
+  try {
+    value = JSON.parse(payloadText);
+  } catch (e) {
+    throw new EntryProblem("payload", `payload is not JSON: ${e.message}`);
+  }
+  if (!isCanonicalJson(payloadText, value) || Buffer.byteLength(payloadText) !== payload.length) {
+    throw new EntryProblem("payload", "payload is not RFC 8785 canonical JSON");
+  }
+  let statement;
+  try {
+    statement = parseStatement(value);
+  } catch (e) {
+    throw new EntryProblem("statement", e instanceof ShiplogError ? e.message : String(e));
+  }
+  return { envelope, statement, hash, paeBytes };
+}
+var EntryProblem;
+var init_entry = __esm({
+  "src/ledger/entry.ts"() {
+    "use strict";
+    init_errors();
+    init_dsse();
+    init_encoding();
+    init_statement();
+    EntryProblem = class extends Error {
+      constructor(kind, message) {
+        super(message);
+        this.kind = kind;
+      }
+      kind;
+    };
+  }
+});
+
+// src/ledger/read.ts
+var read_exports = {};
+__export(read_exports, {
+  ledgerCommitOf: () => ledgerCommitOf,
+  listEntryFiles: () => listEntryFiles,
+  listFiles: () => listFiles,
+  openForRead: () => openForRead,
+  readCheckpointText: () => readCheckpointText,
+  readEntriesBySeq: () => readEntriesBySeq,
+  readEntryAt: () => readEntryAt,
+  readEntryFiles: () => readEntryFiles,
+  seqsForCommit: () => seqsForCommit
+});
+async function openForRead(location) {
+  const repo = await openRepo(location, "read");
+  const tip = await fetchTip(repo);
+  if (!tip) {
+    throw new ShiplogError(
+      "BRANCH_NOT_FOUND",
+      `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
+    );
+  }
+  return { repo, tip: tip.commit };
+}
+async function listFiles(snap, dir) {
+  const r = await git(["ls-tree", "-r", "-z", "--full-tree", snap.tip, "--", dir], {
+    gitDir: snap.repo.gitDir
+  });
+  const out = [];
+  for (const rec of r.stdout.toString("utf8").split("\0")) {
+    if (!rec) continue;
+    const tab = rec.indexOf("	");
+    const [, type, blob] = rec.slice(0, tab).split(" ");
+    if (type === "blob") out.push({ path: rec.slice(tab + 1), blob });
+  }
+  return out;
+}
+async function listEntryFiles(snap) {
+  const files = await listFiles(snap, "entries");
+  return files.map((f) => ({ ...f, seq: seqOfEntryPath(f.path) }));
+}
+async function readEntryFiles(snap, files) {
+  const out = [];
+  await catFileBatch(
+    snap.repo.gitDir,
+    files.map((f) => f.blob),
+    (i, obj) => {
+      const f = files[i];
+      if (!obj) throw new ShiplogError("GIT_FAILED", `entry blob for ${f.path} is missing`);
+      const decoded = decodeAt(f.path, obj.data);
+      out.push({ ...decoded, seq: decoded.statement.predicate.seq, path: f.path });
+    }
+  );
+  return out;
+}
+function decodeAt(path2, data) {
+  try {
+    return decodeEntry(data.toString("utf8"));
+  } catch (e) {
+    if (e instanceof EntryProblem) {
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `${path2}: ${e.message} (run "shiplog verify" for the full picture)`
+      );
+    }
+    throw e;
+  }
+}
+async function readCheckpointText(snap) {
+  const cat = new CatFileSession(snap.repo.gitDir);
+  try {
+    const [obj] = await cat.get([`${snap.tip}:${CHECKPOINT_FILE}`]);
+    return obj?.type === "blob" ? obj.data.toString("utf8") : void 0;
+  } finally {
+    cat.close();
+  }
+}
+async function seqsForCommit(snap, prefix) {
+  const p = checkCommitPrefix(prefix);
+  const files = await listFiles(snap, indexBucket(p));
+  return files.map((f) => parseIndexPath(f.path)).filter((x) => !!x && x.commit.startsWith(p));
+}
+async function readEntriesBySeq(snap, seqs) {
+  const out = [];
+  const missing = [];
+  await catFileBatch(
+    snap.repo.gitDir,
+    seqs.map((s) => `${snap.tip}:${entryPath(s)}`),
+    (i, obj) => {
+      if (!obj) return void missing.push(seqs[i]);
+      const decoded = decodeAt(entryPath(seqs[i]), obj.data);
+      out.push({ ...decoded, seq: seqs[i], path: entryPath(seqs[i]) });
+    }
+  );
+  if (missing.length) {
+    throw new ShiplogError("NOT_FOUND", `no entry file for seq ${missing.join(", ")} (run "shiplog verify")`);
+  }
+  return out;
+}
+async function ledgerCommitOf(snap, seq) {
+  const r = await git(["log", "-1", "--format=%H", "--diff-filter=A", snap.tip, "--", entryPath(seq)], {
+    gitDir: snap.repo.gitDir
+  });
+  return r.stdout.toString("utf8").trim();
+}
+async function readEntryAt(location, seq) {
+  const snap = await openForRead(location);
+  const [entry] = await readEntriesBySeq(snap, [seq]);
+  return {
+    ...entry,
+    ledgerCommit: await ledgerCommitOf(snap, seq),
+    checkpoint: await readCheckpointText(snap) ?? ""
+  };
+}
+var init_read = __esm({
+  "src/ledger/read.ts"() {
+    "use strict";
+    init_errors();
+    init_entry();
+    init_git();
+    init_layout();
+    init_store();
+  }
+});
+
+// src/app/main.ts
+init_errors();
 
 // src/app/server.ts
 import { createServer } from "node:http";
@@ -29551,10 +32057,10 @@ function createMiddleware(options2) {
       options22.log.debug(`${eventName} event received (id: ${id})`);
       let didTimeout = false;
       let timeout;
-      const timeoutPromise = new Promise((resolve2) => {
+      const timeoutPromise = new Promise((resolve3) => {
         timeout = setTimeout(() => {
           didTimeout = true;
-          resolve2(
+          resolve3(
             handleResponse3(
               "still processing\n",
               202,
@@ -29653,7 +32159,7 @@ async function getPayload(request2) {
   return decode(payload);
 }
 function getPayloadFromRequestStream(request2) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     let data = [];
     request2.on(
       "error",
@@ -29662,7 +32168,7 @@ function getPayloadFromRequestStream(request2) {
     request2.on("data", data.push.bind(data));
     request2.on("end", () => {
       const result = concatUint8Array(data);
-      queueMicrotask(() => resolve2(result));
+      queueMicrotask(() => resolve3(result));
     });
   });
 }
@@ -29852,13 +32358,13 @@ var LruObject = class {
 
 // node_modules/probot/lib/helpers/create-deferred-promise.js
 function createDeferredPromise() {
-  let resolve2;
+  let resolve3;
   let reject;
   const promise = new Promise((res, rej) => {
-    resolve2 = res;
+    resolve3 = res;
     reject = rej;
   });
-  return { promise, resolve: resolve2, reject };
+  return { promise, resolve: resolve3, reject };
 }
 
 // node_modules/probot/lib/octokit/get-authenticated-octokit.js
@@ -29902,9 +32408,9 @@ import { platform as osPlatform } from "node:os";
 import { resolve as pathResolve } from "node:path";
 import { pathToFileURL } from "node:url";
 function wrapExec(exec2) {
-  return (cmd, options2) => new Promise((resolve2, reject) => {
+  return (cmd, options2) => new Promise((resolve3, reject) => {
     exec2(cmd, { windowsHide: true, ...options2 }, (err, stdout, stderr) => {
-      err ? reject(new Error(`Failed executing '${cmd}': ${stderr || err.message}`)) : resolve2(stdout.trim());
+      err ? reject(new Error(`Failed executing '${cmd}': ${stderr || err.message}`)) : resolve3(stdout.trim());
     });
   });
 }
@@ -35132,7 +37638,7 @@ function getCachedAuthentication(state, auth22) {
   return newScope === currentScope ? authentication : false;
 }
 async function wait(seconds) {
-  await new Promise((resolve2) => setTimeout(resolve2, seconds * 1e3));
+  await new Promise((resolve3) => setTimeout(resolve3, seconds * 1e3));
 }
 async function waitForAccessToken(request2, clientId, clientType, verification) {
   try {
@@ -36000,7 +38506,7 @@ async function sendRequestWithRetries(state, request2, options2, createdAt, retr
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve2) => setTimeout(resolve2, awaitTime));
+    await new Promise((resolve3) => setTimeout(resolve3, awaitTime));
     return sendRequestWithRetries(state, request2, options2, createdAt, retries);
   }
 }
@@ -36709,6 +39215,12 @@ async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksP
   return mainHandler;
 }
 
+// src/app/server.ts
+init_errors();
+
+// src/app/approval-check.ts
+init_errors();
+
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION19 = "0.0.0-development";
 function normalizePaginatedListResponse2(response) {
@@ -36829,6 +39341,7 @@ paginateRest2.VERSION = VERSION19;
 var ShiplogOctokit = Octokit.plugin(paginateRest2, retry, throttling);
 
 // src/github/call.ts
+init_errors();
 var MAX_MESSAGE = 300;
 function statusOf(error) {
   const status2 = error?.status;
@@ -36858,6 +39371,7 @@ async function callGitHub(what, fn) {
 }
 
 // src/github/parse.ts
+init_errors();
 function bad(what, expected) {
   return new ShiplogError("GITHUB_API", `${what}: unexpected response from GitHub (expected ${expected})`);
 }
@@ -36896,6 +39410,7 @@ function boundedText(value, max = 1024) {
 }
 
 // src/github/paginate.ts
+init_errors();
 function nextLink(link) {
   if (typeof link !== "string") return void 0;
   return /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
@@ -36958,6 +39473,39 @@ async function listReviews(api, { owner, repo, number }) {
     }
     return reviews;
   });
+}
+
+// src/github/approvers.ts
+function candidates(data, what) {
+  return asArray(data, what).map((item) => {
+    const pr = asObject(item, `${what}: pull request`);
+    return {
+      number: requireNumber(pr.number, `${what}: pull request number`),
+      mergeCommitSha: optionalString(pr.merge_commit_sha) ?? null,
+      mergedAt: optionalString(pr.merged_at) ?? null
+    };
+  });
+}
+function choose(list, commit) {
+  const merged = list.filter((c) => c.mergedAt !== null);
+  const exact = merged.find((c) => c.mergeCommitSha?.toLowerCase() === commit.toLowerCase());
+  if (exact) return exact;
+  return merged.sort(
+    (a, b) => a.mergedAt < b.mergedAt ? -1 : a.mergedAt > b.mergedAt ? 1 : a.number - b.number
+  )[0];
+}
+async function findMergedPullRequest(api, { owner, repo, commit }) {
+  const what = `GET /repos/${owner}/${repo}/commits/${commit}/pulls`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
+      owner,
+      repo,
+      commit_sha: commit,
+      per_page: 100
+    })
+  );
+  return choose(candidates(data, what), commit);
 }
 
 // src/github/directory.ts
@@ -37144,6 +39692,15 @@ async function fetchPullRequestForPolicy(api, params) {
     reviews
   };
 }
+function evaluationInput(data) {
+  const { pullRequest: pr } = data;
+  return {
+    pullRequest: { number: pr.number, author: pr.author, headSha: pr.headSha, changedFiles: pr.changedFiles },
+    files: data.files,
+    filesTruncated: data.filesTruncated,
+    reviews: data.reviews
+  };
+}
 
 // src/github/checks.ts
 var MAX_OUTPUT_CHARS = 65535;
@@ -37184,8 +39741,118 @@ async function createCheckRun(api, params) {
   );
   return ref(data, what);
 }
+async function listCheckRuns(api, { owner, repo, ref: ref2, name }) {
+  const what = `GET /repos/${owner}/${repo}/commits/${ref2}/check-runs?check_name=${name}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+      owner,
+      repo,
+      ref: ref2,
+      check_name: name,
+      filter: "all",
+      per_page: 100
+    })
+  );
+  const runs = asObject(data, what).check_runs;
+  if (!Array.isArray(runs)) return [];
+  return runs.map((value) => {
+    const run2 = asObject(value, `${what}: check run`);
+    const output = run2.output ?? {};
+    const app = run2.app ?? {};
+    return {
+      id: requireNumber(run2.id, `${what}: id`),
+      appId: typeof app.id === "number" ? app.id : void 0,
+      conclusion: optionalString(run2.conclusion) ?? null,
+      title: optionalString(output.title) ?? "",
+      summary: optionalString(output.summary) ?? "",
+      text: optionalString(output.text) ?? ""
+    };
+  }).sort((a, b) => b.id - a.id);
+}
+
+// src/github/issues.ts
+var MAX_BODY = 65536;
+function fit(body2) {
+  return body2.length > MAX_BODY ? `${body2.slice(0, MAX_BODY - 20)}
+
+\u2026(truncated)` : body2;
+}
+function issueRef(value, what) {
+  const issue = asObject(value, what);
+  return {
+    number: requireNumber(issue.number, `${what}: number`),
+    title: requireString(issue.title, `${what}: title`),
+    url: optionalString(issue.html_url) ?? "",
+    body: optionalString(issue.body) ?? ""
+  };
+}
+async function findOpenIssueWithLabel(api, { owner, repo, label, title }) {
+  const what = `GET /repos/${owner}/${repo}/issues?labels=${label}`;
+  return callGitHub(what, async () => {
+    const route = "GET /repos/{owner}/{repo}/issues";
+    const params = { owner, repo, labels: label, state: "open", sort: "created", direction: "desc" };
+    for await (const items of pages(api, route, params, what)) {
+      for (const item of items) {
+        if (asObject(item, `${what}: issue`).pull_request !== void 0) continue;
+        const issue = issueRef(item, `${what}: issue`);
+        if (title === void 0 || issue.title === title) return issue;
+      }
+    }
+    return void 0;
+  });
+}
+async function createIssue(api, {
+  owner,
+  repo,
+  title,
+  body: body2,
+  labels = []
+}) {
+  const what = `POST /repos/${owner}/${repo}/issues`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("POST /repos/{owner}/{repo}/issues", {
+      owner,
+      repo,
+      title: title.slice(0, 256),
+      body: fit(body2),
+      labels
+    })
+  );
+  return issueRef(data, what);
+}
+async function commentOnIssue(api, { owner, repo, number, body: body2 }) {
+  const what = `POST /repos/${owner}/${repo}/issues/${number}/comments`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner,
+      repo,
+      issue_number: number,
+      body: fit(body2)
+    })
+  );
+  const comment = asObject(data, what);
+  return { id: requireNumber(comment.id, `${what}: id`), url: optionalString(comment.html_url) ?? "" };
+}
+async function listIssueCommentBodies(api, { owner, repo, number }) {
+  const what = `GET /repos/${owner}/${repo}/issues/${number}/comments`;
+  return callGitHub(what, async () => {
+    const bodies = [];
+    const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
+    for await (const items of pages(api, route, { owner, repo, issue_number: number }, what, {
+      maxPages: 10,
+      onLimit: "stop"
+    })) {
+      for (const item of items) bodies.push(optionalString(asObject(item, `${what}: comment`).body) ?? "");
+    }
+    return bodies;
+  });
+}
 
 // src/github/contents.ts
+init_errors();
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 async function readRepoFile(api, request2) {
   const { owner, repo, path: path2, ref: ref2 } = request2;
@@ -37214,6 +39881,56 @@ async function readRepoFile(api, request2) {
     throw new ShiplogError("BAD_INPUT", `${owner}/${repo}:${path2} is larger than ${maxBytes} bytes`);
   }
   return Buffer.from(file.content.replace(/\s+/g, ""), "base64").toString("utf8");
+}
+
+// src/github/deployments.ts
+init_errors();
+var CALLBACK_PATH = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule\/?$/;
+function parseDeploymentCallbackUrl(url, expected) {
+  let path2;
+  try {
+    path2 = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    throw new ShiplogError("BAD_INPUT", `deployment_callback_url "${url.slice(0, 200)}" is not a URL`);
+  }
+  const m = CALLBACK_PATH.exec(path2);
+  const runId = Number(m?.[3]);
+  if (!m || !Number.isSafeInteger(runId)) {
+    throw new ShiplogError(
+      "BAD_INPUT",
+      `deployment_callback_url "${url.slice(0, 200)}" is not a deployment protection rule callback`
+    );
+  }
+  const [owner, repo] = [m[1], m[2]];
+  if (owner.toLowerCase() !== expected.owner.toLowerCase() || repo.toLowerCase() !== expected.repo.toLowerCase()) {
+    throw new ShiplogError(
+      "BAD_INPUT",
+      `deployment_callback_url names ${owner}/${repo}, but the event is about ${expected.owner}/${expected.repo}`
+    );
+  }
+  return { owner, repo, runId };
+}
+async function reviewProtectionRule(api, review) {
+  const { owner, repo, runId } = review;
+  const what = `POST /repos/${owner}/${repo}/actions/runs/${runId}/deployment_protection_rule`;
+  await callGitHub(
+    what,
+    () => api.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule", {
+      owner,
+      repo,
+      run_id: runId,
+      environment_name: review.environment,
+      state: review.state,
+      comment: review.comment
+    })
+  );
+}
+async function loadDeployedPullRequest(api, { owner, repo, sha }) {
+  const found = await findMergedPullRequest(api, { owner, repo, commit: sha });
+  if (!found) return void 0;
+  const data = await fetchPullRequestForPolicy(api, { owner, repo, number: found.number });
+  const pr = data.pullRequest;
+  return { number: pr.number, title: pr.title, url: pr.url, input: evaluationInput(data) };
 }
 
 // src/policy/schema.ts
@@ -37400,8 +40117,12 @@ var shiplog_schema_default = {
   }
 };
 
+// src/policy/schema.ts
+init_errors();
+
 // src/policy/match.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
+init_errors();
 var GLOB_OPTIONS = { dot: true, nonegate: true };
 function compilePaths(patterns) {
   const include = [];
@@ -37496,6 +40217,9 @@ function parsePolicy(text, source) {
 }
 function policyFromObject(obj, source) {
   return validatePolicy(obj, source, () => void 0);
+}
+function environmentPolicy(policy, name) {
+  return Object.hasOwn(policy.environments, name) ? policy.environments[name] : void 0;
 }
 function validatePolicy(input, source, locate) {
   const value = input === null || input === void 0 ? {} : input;
@@ -37648,10 +40372,10 @@ function knownKeys(schema) {
   const props = schema?.properties;
   return props ? Object.keys(props) : [];
 }
-function closest(word, candidates) {
+function closest(word, candidates2) {
   let best;
   let bestDistance = Infinity;
-  for (const c of candidates) {
+  for (const c of candidates2) {
     const d = editDistance(word.toLowerCase(), c);
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }
@@ -37744,6 +40468,9 @@ function rangeStart(node) {
   return range?.[0];
 }
 
+// src/policy/evaluate.ts
+init_errors();
+
 // src/policy/opinions.ts
 var OPINIONATED = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
 function latestOpinions2(reviews) {
@@ -37806,6 +40533,15 @@ async function evaluatePolicy(policy, input, directory) {
   const title = truncated ?? `${passing} of ${rules.length} rule${rules.length === 1 ? "" : "s"} satisfied`;
   return { ...base, satisfied: !truncated && passing === rules.length, title, rules, problems };
 }
+async function countFreshApprovals(policy, input, directory, required) {
+  const problems = [];
+  const lookups = new Lookups(directory, problems);
+  const triage = triageOpinions(latestOpinions2(input.reviews), policy, input);
+  const anyone = { name: "fresh approvals", paths: [], approvals: required, teams: [], users: [] };
+  const counted = await countApprovals(anyone, triage.approvals, lookups);
+  const ignored = [...triage.ignored, ...counted.ignored].filter((i) => i.state === "APPROVED");
+  return { valid: counted.valid, ignored, problems };
+}
 function truncationProblem(input) {
   const listed = input.files.length;
   const total = input.pullRequest.changedFiles;
@@ -37842,10 +40578,10 @@ function triageOpinions(opinions, policy, input) {
   }
   return out;
 }
-async function eligibleBlockers(candidates, lookups) {
+async function eligibleBlockers(candidates2, lookups) {
   const blockedBy = [];
   const ignored = [];
-  for (const c of candidates) {
+  for (const c of candidates2) {
     const permission = await lookups.permission(c.login);
     if (permission === void 0 || WRITE_ACCESS.has(permission)) blockedBy.push(c.login);
     else
@@ -37858,7 +40594,7 @@ async function eligibleBlockers(candidates, lookups) {
   }
   return { blockedBy, ignored };
 }
-async function countApprovals(rule, candidates, lookups) {
+async function countApprovals(rule, candidates2, lookups) {
   const valid = [];
   const ignored = [];
   const notNeeded = [];
@@ -37867,10 +40603,10 @@ async function countApprovals(rule, candidates, lookups) {
   if (rule.teams.length > 0) {
     await lookups.prepareTeams(
       rule.teams,
-      candidates.filter((c) => !listed(c.login)).map((c) => c.login)
+      candidates2.filter((c) => !listed(c.login)).map((c) => c.login)
     );
   }
-  for (const c of candidates) {
+  for (const c of candidates2) {
     if (valid.length >= rule.approvals) {
       notNeeded.push(c.login);
       continue;
@@ -37989,7 +40725,7 @@ function renderCheckRun(verdict) {
   }
   if (verdict.rules.length === 0) {
     if (verdict.problems.length === 0) parts.push("No rule of the policy matches the changed files.");
-    return { title: checkTitle(verdict.title), summary: fit(parts) };
+    return { title: checkTitle(verdict.title), summary: fit2(parts) };
   }
   parts.push(
     [
@@ -38023,7 +40759,7 @@ function renderCheckRun(verdict) {
     }
     parts.push(lines.join("\n"));
   }
-  return { title: checkTitle(verdict.title), summary: fit(parts) };
+  return { title: checkTitle(verdict.title), summary: fit2(parts) };
 }
 function renderPolicyError(message) {
   return {
@@ -38078,7 +40814,7 @@ function checkTitle(title) {
   const t = plain(title);
   return t.length > 200 ? `${t.slice(0, 199)}\u2026` : t;
 }
-function fit(parts) {
+function fit2(parts) {
   const out = [];
   let used = 0;
   for (const [i, part] of parts.entries()) {
@@ -38103,7 +40839,185 @@ function md(s, max = MAX_FIELD_CHARS) {
 }
 
 // src/policy/snapshot.ts
+init_errors();
 var MAX_SNAPSHOT_BYTES = 100 * 1024 * 1024;
+
+// src/policy/override.ts
+async function mayOverride(policy, login, directory) {
+  const { users, teams } = policy.settings.override;
+  if (users.length === 0 && teams.length === 0) return await directory.permission(login) === "admin";
+  if (users.some((u) => sameLogin(u, login))) return true;
+  for (const team of teams) {
+    if (await directory.isTeamMember(team, login)) return true;
+  }
+  return false;
+}
+function describeOverriders(policy) {
+  const { users, teams } = policy.settings.override;
+  if (users.length === 0 && teams.length === 0) return "repository admins";
+  return [...users, ...teams.map((t) => `team ${t}`)].join(", ");
+}
+var COMMAND = /^\/shiplog[ \t]+override(?=\s|$)/;
+var MAX_REASON = 1e3;
+function parseOverrideCommand(body2) {
+  const text = body2.replace(/\r\n?/g, "\n").trimStart();
+  const m = COMMAND.exec(text);
+  if (!m) return void 0;
+  const reason = text.slice(m[0].length).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "").trim();
+  return { reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}\u2026` : reason };
+}
+function unmetRules(verdict) {
+  return {
+    unmet_rules: verdict.rules.filter((r) => !r.satisfied).map((r) => ({ name: r.name, required: r.required, missing: r.missing, blocked_by: r.blockedBy })),
+    problems: verdict.problems
+  };
+}
+
+// src/policy/deployment.ts
+var MAX_COMMENT = 1e3;
+async function evaluateDeployment(policy, request2, directory) {
+  const { environment, sha } = request2;
+  const rules = environmentPolicy(policy, environment);
+  if (!rules) return decideDeployment(policy.source, void 0, { environment, sha });
+  const pull = await request2.loadPullRequest();
+  if (!pull) return decideDeployment(policy.source, rules, { environment, sha });
+  const [verdict, approvals] = await Promise.all([
+    evaluatePolicy(policy, pull.input, directory),
+    countFreshApprovals(policy, pull.input, directory, rules.min_approvals)
+  ]);
+  return decideDeployment(policy.source, rules, {
+    environment,
+    sha,
+    pullRequest: { number: pull.number, title: pull.title, url: pull.url },
+    verdict,
+    approvals
+  });
+}
+function decideDeployment(source, rules, facts) {
+  const { environment, sha } = facts;
+  const commit = sha.slice(0, 12);
+  if (!rules) {
+    return {
+      state: "approved",
+      comment: fit3(
+        `shiplog: "${environment}" is not managed by shiplog (no environments.${environment} section in ${source}); deployment of ${commit} approved.`
+      ),
+      environment,
+      managed: false,
+      unmet: [],
+      approvers: []
+    };
+  }
+  const pr = facts.pullRequest;
+  if (!pr) {
+    const allowed = rules.allow_direct_push;
+    const why = `no merged pull request brought ${commit} in (a direct push, or a commit not merged yet)`;
+    return {
+      state: allowed ? "approved" : "rejected",
+      comment: fit3(
+        allowed ? `shiplog: ${environment} approved: ${why}, and environments.${environment}.allow_direct_push is true.` : `shiplog: ${environment} rejected: ${why}; environments.${environment}.allow_direct_push is false.`
+      ),
+      environment,
+      managed: true,
+      unmet: allowed ? [] : [`allow_direct_push: ${why}`],
+      approvers: []
+    };
+  }
+  const unmet = [];
+  const verdict = facts.verdict;
+  if (rules.require_approved_pr && verdict && !verdict.satisfied) {
+    unmet.push(`require_approved_pr: the approval policy is not satisfied (${verdictDetail(verdict)})`);
+  }
+  const valid = facts.approvals?.valid ?? [];
+  if (valid.length < rules.min_approvals) {
+    unmet.push(
+      `min_approvals: ${valid.length} of ${rules.min_approvals} fresh approval${rules.min_approvals === 1 ? "" : "s"}${notCounted(facts.approvals?.ignored ?? [])}`
+    );
+  }
+  for (const problem of facts.approvals?.problems ?? []) unmet.push(`could not count approvals: ${problem}`);
+  const through = `${commit} came in through #${pr.number} (${oneLine(pr.title, 80)})`;
+  const comment = unmet.length === 0 ? `shiplog: ${environment} approved: ${through}; ${verdict ? `policy: ${oneLine(verdict.title, 120)}; ` : ""}fresh approvals: ${valid.length > 0 ? valid.join(", ") : "none needed"}.` : `shiplog: ${environment} rejected: ${through}. ${unmet.join(". ")}.`;
+  return {
+    state: unmet.length === 0 ? "approved" : "rejected",
+    comment: fit3(comment),
+    environment,
+    managed: true,
+    unmet,
+    pullRequest: pr.number,
+    ...verdict ? { verdict } : {},
+    approvers: valid
+  };
+}
+function verdictDetail(verdict) {
+  const failing = verdict.rules.filter((r) => !r.satisfied).map((r) => {
+    const parts = [];
+    if (r.missing > 0) parts.push(`needs ${r.missing} more approval${r.missing === 1 ? "" : "s"}`);
+    if (r.blockedBy.length > 0) parts.push(`changes requested by ${r.blockedBy.join(", ")}`);
+    return `${oneLine(r.name, 60)} ${parts.join(" and ")}`;
+  });
+  const problems = verdict.problems.map((p) => oneLine(p, 160));
+  return [oneLine(verdict.title, 120), ...failing, ...problems].join("; ");
+}
+function notCounted(ignored) {
+  if (ignored.length === 0) return "";
+  return ` (not counted: ${ignored.map((i) => `${i.login}: ${i.reason}`).join(", ")})`;
+}
+function oneLine(text, max) {
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
+function fit3(comment) {
+  return comment.length > MAX_COMMENT ? `${comment.slice(0, MAX_COMMENT - 1)}\u2026` : comment;
+}
+
+// src/app/override-state.ts
+var MARKER = /<!-- shiplog-override (\{.*?\}) -->/;
+function overrideMarker(record) {
+  const json = JSON.stringify(record).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+  return `<!-- shiplog-override ${json} -->`;
+}
+function readOverrideMarker(summary) {
+  const m = MARKER.exec(summary);
+  if (!m) return void 0;
+  try {
+    const r = JSON.parse(m[1]);
+    if (typeof r.by !== "string" || typeof r.headSha !== "string" || typeof r.reason !== "string")
+      return void 0;
+    return r;
+  } catch {
+    return void 0;
+  }
+}
+async function findOverride(api, {
+  owner,
+  repo,
+  appId,
+  checkName,
+  headSha
+}) {
+  const runs = await listCheckRuns(api, { owner, repo, ref: headSha, name: checkName });
+  for (const run2 of runs) {
+    if (run2.appId !== appId) continue;
+    const record = readOverrideMarker(run2.summary);
+    if (record && record.headSha === headSha) return record;
+  }
+  return void 0;
+}
+function renderOverridden(record, verdict) {
+  return {
+    title: `overridden by ${record.by}: ${record.reason.replace(/\s+/g, " ").slice(0, 200)}`,
+    summary: [
+      `\u{1F6A8} **Overridden (break-glass)** by **${md(record.by)}** at ${md(record.at)}, for commit ${md(record.headSha.slice(0, 12))} only: a new push is evaluated normally.`,
+      `> ${md(record.reason, 1e3).replace(/\n/g, "\n> ")}`,
+      `Recorded on the ledger as seq ${record.seq} (${md(record.hash)}).`,
+      overrideMarker(record),
+      `---
+
+The approval policy's own verdict (${md(verdict.title)}), set aside by this override:`,
+      verdict.summary
+    ].join("\n\n")
+  };
+}
 
 // src/app/targets.ts
 function repoOf(payload) {
@@ -38171,50 +41085,61 @@ function checkSuiteTargets(payload) {
 }
 
 // src/app/approval-check.ts
-async function runApprovalCheck(api, loaded, target) {
+async function runApprovalCheck(api, loaded, target, extras = {}) {
+  const ledger = extras.ledgerStatus ? await extras.ledgerStatus() : void 0;
+  const check = await decide(api, loaded, target, extras);
+  const summary = ledger?.warning ? `${ledger.warning}
+
+${check.summary}` : check.summary;
+  return post(api, target, { ...check, summary, ...ledger ? { text: ledger.text } : {} });
+}
+async function decide(api, loaded, target, extras) {
   if (!loaded.ok) {
     const output2 = renderPolicyError(loaded.message);
-    return post(api, target, {
+    return {
       name: loaded.checkName,
       headSha: target.mergeGroup?.headSha ?? target.headSha,
       conclusion: "failure",
       ...output2
-    });
+    };
   }
   const { policy } = loaded;
   let data;
   try {
     data = await fetchPullRequestForPolicy(api, target);
   } catch (error) {
-    return post(api, target, {
+    return {
       name: policy.settings.check_name,
       headSha: target.mergeGroup?.headSha ?? target.headSha,
       conclusion: "failure",
       ...unknownOutput(target, errorMessage(error))
-    });
+    };
   }
   const mismatch = target.mergeGroup && mergeGroupMismatch(target, data);
   if (mismatch) {
-    return post(api, target, {
+    return {
       name: policy.settings.check_name,
       headSha: target.mergeGroup.headSha,
       conclusion: "failure",
       ...unknownOutput(target, mismatch)
-    });
+    };
   }
   const verdict = await evaluate(api, policy, target, data);
-  const output = renderCheckRun(verdict);
+  let output = renderCheckRun(verdict);
+  const overridden = verdict.satisfied ? void 0 : await extras.findOverride?.(verdict.headSha, policy.settings.check_name).catch(() => void 0);
+  if (overridden) output = renderOverridden(overridden, output);
   const summary = target.mergeGroup ? `Merge queue: this group carries the verdict of pull request #${target.number} at ${verdict.headSha.slice(0, 12)}.
 
 ${output.summary}` : output.summary;
-  return post(api, target, {
+  return {
     name: policy.settings.check_name,
     headSha: target.mergeGroup?.headSha ?? verdict.headSha,
-    conclusion: verdict.satisfied ? "success" : "failure",
+    conclusion: verdict.satisfied || overridden ? "success" : "failure",
     title: output.title,
     summary,
-    verdict
-  });
+    verdict,
+    ...overridden ? { overridden } : {}
+  };
 }
 async function evaluate(api, policy, target, data) {
   const { pullRequest } = data;
@@ -38264,13 +41189,489 @@ async function post(api, target, check) {
     headSha: check.headSha,
     conclusion: check.conclusion,
     externalId: externalIdFor(target),
-    output: { title: check.title, summary: check.summary }
+    output: {
+      title: check.title,
+      summary: check.summary,
+      ...check.text !== void 0 ? { text: check.text } : {}
+    }
   });
-  const { summary: _summary, ...posted } = check;
+  const { summary: _summary, text: _text, ...posted } = check;
   return posted;
 }
 
+// src/app/check-extras.ts
+init_errors();
+
+// src/app/ledger.ts
+init_errors();
+
+// src/ledger/append.ts
+init_errors();
+import { setTimeout as sleep } from "node:timers/promises";
+
+// src/ledger/checkpoint.ts
+init_errors();
+init_encoding();
+import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
+
+// src/ledger/keys.ts
+init_errors();
+init_encoding();
+import { createPrivateKey as createPrivateKey2, createPublicKey, generateKeyPairSync } from "node:crypto";
+function keyidOf(publicKey) {
+  return sha256Hex(publicKey.export({ type: "spki", format: "der" }));
+}
+function rawPublicKey(publicKey) {
+  const der = publicKey.export({ type: "spki", format: "der" });
+  return der.subarray(der.length - 32);
+}
+function loadSigningKey(pem, source) {
+  if (!pem.includes("-----BEGIN")) {
+    throw new ShiplogError("BAD_KEY", `${source} is not a PEM key (expected "-----BEGIN PRIVATE KEY-----")`);
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey2({ key: pem, format: "pem" });
+  } catch (e) {
+    throw new ShiplogError("BAD_KEY", `${source} is not a readable private key: ${e.message}`);
+  }
+  if (privateKey.asymmetricKeyType !== "ed25519") {
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} is a ${privateKey.asymmetricKeyType ?? "unknown"} key; shiplog signs with Ed25519 (make one with "shiplog keygen")`
+    );
+  }
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, keyid: keyidOf(publicKey) };
+}
+
+// src/ledger/checkpoint.ts
+var EM_DASH = "\u2014";
+var ED25519_SIG_TYPE = 1;
+function checkOrigin(origin) {
+  if (!/^[^\s+]+$/.test(origin) || origin.length > 200) {
+    throw new ShiplogError("USAGE", `ledger origin "${origin}" must be one word with no spaces or "+"`);
+  }
+  return origin;
+}
+function noteKeyHash(name, raw) {
+  const material = Buffer.concat([Buffer.from(`${name}
+`, "utf8"), Buffer.from([ED25519_SIG_TYPE]), raw]);
+  return Buffer.from(sha256Bytes(material).subarray(0, 4));
+}
+function checkpointBody(c) {
+  const hex = c.head.slice("sha256:".length);
+  return `${c.origin}
+${c.size}
+${Buffer.from(hex, "hex").toString("base64")}
+`;
+}
+function signCheckpoint(c, key) {
+  const body2 = checkpointBody(c);
+  const sig = cryptoSign(null, Buffer.from(body2, "utf8"), key.privateKey);
+  const keyHash = noteKeyHash(c.origin, rawPublicKey(key.publicKey));
+  return `${body2}
+${EM_DASH} ${c.origin} ${Buffer.concat([keyHash, sig]).toString("base64")}
+`;
+}
+
+// src/ledger/append.ts
+init_dsse();
+init_encoding();
+init_git();
+
+// src/ledger/git-objects.ts
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, writeFileSync, existsSync as existsSync2, unlinkSync } from "node:fs";
+import { join } from "node:path";
+import { deflateSync } from "node:zlib";
+var TREE_MODE = "40000";
+var BLOB_MODE = "100644";
+function parseTree(data) {
+  const entries = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const sp = data.indexOf(32, pos);
+    const nul = data.indexOf(0, sp);
+    if (sp < 0 || nul < 0 || nul + 21 > data.length) throw new Error("malformed tree object");
+    entries.push({
+      mode: data.subarray(pos, sp).toString("latin1"),
+      name: data.subarray(sp + 1, nul).toString("utf8"),
+      sha: data.subarray(nul + 1, nul + 21).toString("hex")
+    });
+    pos = nul + 21;
+  }
+  return entries;
+}
+function sortKey(e) {
+  return e.mode === TREE_MODE ? `${e.name}/` : e.name;
+}
+function serializeTree(entries) {
+  const sorted = [...entries].sort((a, b) => {
+    const ka = Buffer.from(sortKey(a));
+    const kb = Buffer.from(sortKey(b));
+    return Buffer.compare(ka, kb);
+  });
+  return Buffer.concat(
+    sorted.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, "utf8"), Buffer.from(e.sha, "hex")])
+  );
+}
+function serializeCommit(c) {
+  const ident = `${c.author.name} <${c.author.email}> ${Math.floor(c.author.date.getTime() / 1e3)} +0000`;
+  const lines = [
+    `tree ${c.tree}`,
+    ...c.parents.map((p) => `parent ${p}`),
+    `author ${ident}`,
+    `committer ${ident}`
+  ];
+  return Buffer.from(`${lines.join("\n")}
+
+${c.message}`, "utf8");
+}
+function parseCommit(data) {
+  const text = data.toString("utf8");
+  const split = text.indexOf("\n\n");
+  const header = split < 0 ? text : text.slice(0, split);
+  const message = split < 0 ? "" : text.slice(split + 2);
+  const tree = /^tree ([0-9a-f]{40})$/m.exec(header)?.[1];
+  if (!tree) throw new Error("commit object has no tree");
+  const parents = [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
+  return { tree, parents, message };
+}
+function objectId(type, content) {
+  return createHash2("sha1").update(`${type} ${content.length}\0`).update(content).digest("hex");
+}
+function writeLooseObject(gitDir, type, content) {
+  const sha = objectId(type, content);
+  const dir = join(gitDir, "objects", sha.slice(0, 2));
+  const file = join(dir, sha.slice(2));
+  if (existsSync2(file)) return sha;
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString("hex")}`);
+  writeFileSync(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])));
+  try {
+    renameSync(tmp, file);
+  } catch (e) {
+    if (!existsSync2(file)) throw e;
+    unlinkSync(tmp);
+  }
+  return sha;
+}
+
+// src/ledger/append.ts
+init_layout();
+init_statement();
+init_store();
+function trailer(message, name) {
+  return new RegExp(`^${name}: (.+)$`, "m").exec(message)?.[1]?.trim();
+}
+function parseTipCommit(commit, data) {
+  const c = parseCommit(data);
+  const seqText = trailer(c.message, "Shiplog-Seq");
+  const hash = trailer(c.message, "Shiplog-Entry");
+  const origin = trailer(c.message, "Shiplog-Origin");
+  if (!seqText || !/^\d+$/.test(seqText) || !hash || !HASH_PATTERN.test(hash) || !origin) {
+    throw new ShiplogError(
+      "BAD_INPUT",
+      `the ledger branch tip ${commit} is not a shiplog commit (missing Shiplog-Seq/Shiplog-Entry/Shiplog-Origin trailers); run "shiplog verify" and check the branch name`
+    );
+  }
+  return { commit, tree: c.tree, seq: Number(seqText), hash, origin };
+}
+var TreeEditor = class {
+  dirs = /* @__PURE__ */ new Map();
+  dirty = /* @__PURE__ */ new Set();
+  load(dir, entries) {
+    this.dirs.set(dir, new Map((entries ?? []).map((e) => [e.name, e])));
+  }
+  has(dir) {
+    return this.dirs.has(dir);
+  }
+  list(dir) {
+    return [...this.dirs.get(dir)?.values() ?? []];
+  }
+  put(path2, sha) {
+    const parts = path2.split("/");
+    const name = parts.pop();
+    const dir = parts.join("/");
+    if (!this.dirs.has(dir)) this.load(dir, void 0);
+    this.dirs.get(dir).set(name, { mode: BLOB_MODE, name, sha });
+    for (let i = parts.length; i >= 0; i--) this.dirty.add(parts.slice(0, i).join("/"));
+  }
+  /** Writes changed trees deepest first and returns the new root tree id. */
+  write(gitDir) {
+    const order = [...this.dirty].sort((a, b) => depth(b) - depth(a));
+    let root = "";
+    for (const dir of order) {
+      const sha = writeLooseObject(gitDir, "tree", serializeTree(this.dirs.get(dir).values()));
+      if (dir === "") root = sha;
+      else {
+        const parts = dir.split("/");
+        const name = parts.pop();
+        const parent = parts.join("/");
+        if (!this.dirs.has(parent)) this.load(parent, void 0);
+        this.dirs.get(parent).set(name, { mode: TREE_MODE, name, sha });
+      }
+    }
+    return root;
+  }
+};
+function depth(dir) {
+  return dir === "" ? 0 : dir.split("/").length;
+}
+function parentDirs(path2) {
+  const parts = path2.split("/").slice(0, -1);
+  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+async function loadTrees(cat, tip, dirs, editor) {
+  const wanted = ["", ...dirs].filter((d, i, a) => a.indexOf(d) === i && !editor.has(d));
+  if (!tip) {
+    for (const d of wanted) editor.load(d, void 0);
+    return;
+  }
+  const objs = await cat.get(wanted.map((d) => d === "" ? `${tip.tree}` : `${tip.tree}:${d}`));
+  objs.forEach((o, i) => {
+    if (o && o.type !== "tree")
+      throw new ShiplogError("BAD_INPUT", `ledger path "${wanted[i]}" is not a folder`);
+    editor.load(wanted[i], o ? parseTree(o.data) : void 0);
+  });
+}
+function commitMessage(seq, entry, hash, origin) {
+  const title = ["shiplog:", `#${seq}`, entry.type, entry.environment, entry.commit.slice(0, 7)].filter(Boolean).join(" ").replace(/[\r\n]+/g, " ");
+  return `${title}
+
+Shiplog-Seq: ${seq}
+Shiplog-Entry: ${hash}
+Shiplog-Origin: ${origin}
+`;
+}
+async function buildOn(repo, cat, tip, req) {
+  const seq = tip ? tip.seq + 1 : 0;
+  const prev = tip ? tip.hash : GENESIS_PREV;
+  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${repo.location.branch}`);
+  const statement = buildStatement({ seq, prev, ...req.entry }, req.serverUrl);
+  const { envelope, hash } = signEnvelope(statementBytes(statement), req.key);
+  const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash }, req.key);
+  const ePath = entryPath(seq);
+  const iPath = indexPath(req.entry.commit, seq);
+  const files = [
+    [ePath, Buffer.from(JSON.stringify(envelope) + "\n")],
+    [
+      iPath,
+      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))
+    ],
+    [CHECKPOINT_FILE, Buffer.from(checkpoint)]
+  ];
+  if (req.entry.idempotency_key) {
+    files.push([
+      runIndexPath(sha256Hex(req.entry.idempotency_key), seq),
+      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))
+    ]);
+  }
+  const editor = new TreeEditor();
+  await loadTrees(
+    cat,
+    tip,
+    files.flatMap(([p]) => parentDirs(p)),
+    editor
+  );
+  for (const [path2, content] of files) editor.put(path2, writeLooseObject(repo.gitDir, "blob", content));
+  const tree = editor.write(repo.gitDir);
+  const commit = writeLooseObject(
+    repo.gitDir,
+    "commit",
+    serializeCommit({
+      tree,
+      parents: tip ? [tip.commit] : [],
+      author: {
+        name: "shiplog",
+        email: "shiplog@users.noreply.github.com",
+        date: new Date(req.entry.timestamp)
+      },
+      message: commitMessage(seq, req.entry, hash, origin)
+    })
+  );
+  return { seq, hash, commit, envelope, checkpoint };
+}
+async function existingRun(cat, tip, key) {
+  if (!tip) return [];
+  const keyHash = sha256Hex(key);
+  const [obj] = await cat.get([`${tip.tree}:${runIndexBucket(keyHash)}`]);
+  if (!obj || obj.type !== "tree") return [];
+  return parseTree(obj.data).map((e) => new RegExp(`^${keyHash}-(\\d{12})\\.json$`).exec(e.name)?.[1]).filter((s) => !!s).map(Number);
+}
+var AppendError = class extends ShiplogError {
+  envelope;
+  constructor(message, envelope, cause) {
+    super("APPEND_EXHAUSTED", message, { cause, details: { envelope } });
+    this.envelope = envelope;
+  }
+};
+async function appendEntry(req) {
+  const maxAttempts = req.maxAttempts ?? (Number(process.env.SHIPLOG_APPEND_ATTEMPTS) || 30);
+  const repo = await openRepo(req.location, "append");
+  let lastEnvelope;
+  let lastReason = "";
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const cat = new CatFileSession(repo.gitDir);
+    try {
+      const guess = attempt === 1 ? cachedTip(repo) : void 0;
+      const remoteTip = guess ?? await fetchTip(repo);
+      let tip;
+      if (remoteTip) {
+        const [obj] = await cat.get([remoteTip.commit]);
+        if (!obj)
+          throw new ShiplogError("GIT_FAILED", `fetched tip ${remoteTip.commit} is missing from the cache`);
+        tip = parseTipCommit(remoteTip.commit, obj.data);
+      }
+      if (req.entry.idempotency_key && !req.allowDuplicate) {
+        const seqs = await existingRun(cat, tip, req.entry.idempotency_key);
+        if (seqs.length)
+          return { ...await describeExisting(req, Math.max(...seqs)), attempts: attempt, duplicate: true };
+      }
+      const built = await buildOn(repo, cat, tip, req);
+      lastEnvelope = built.envelope;
+      const pushed = await pushCommit(repo, built.commit);
+      if (pushed.outcome === "pushed") {
+        rememberTip(repo, built.commit);
+        return { ...built, attempts: attempt, duplicate: false };
+      }
+      lastReason = pushed.outcome === "lost-race" ? "another writer appended first" : `the remote refused the push: ${pushed.message}`;
+    } catch (e) {
+      if (e instanceof ShiplogError && !["GIT_FAILED", "GIT_TIMEOUT"].includes(e.code)) {
+        throw lastEnvelope ? new AppendError(e.message, lastEnvelope, e) : e;
+      }
+      lastReason = e.message;
+    } finally {
+      cat.close();
+    }
+    if (attempt < maxAttempts) {
+      req.onRetry?.(attempt, lastReason);
+      const cap = Math.min(2e3, 40 * 2 ** Math.min(attempt, 10));
+      await sleep(Math.floor(cap / 2 + Math.random() * (cap / 2)));
+    }
+  }
+  const envelope = lastEnvelope ?? provisionalEnvelope(req);
+  throw new AppendError(`could not append after ${maxAttempts} attempts: ${lastReason}`, envelope);
+}
+function provisionalEnvelope(req) {
+  const statement = buildStatement({ seq: 0, prev: GENESIS_PREV, ...req.entry }, req.serverUrl);
+  return signEnvelope(statementBytes(statement), req.key).envelope;
+}
+async function describeExisting(req, seq) {
+  const { readEntryAt: readEntryAt2 } = await Promise.resolve().then(() => (init_read(), read_exports));
+  const found = await readEntryAt2(req.location, seq);
+  return {
+    seq,
+    hash: found.hash,
+    commit: found.ledgerCommit,
+    envelope: found.envelope,
+    checkpoint: found.checkpoint
+  };
+}
+
+// src/app/ledger.ts
+init_git();
+init_layout();
+init_read();
+function ledgerOf(settings, policy, at) {
+  const repository = policy?.ledger.repository ?? `${at.owner}/${at.repo}`;
+  const [owner, repo] = repository.split("/");
+  const branch = policy?.ledger.branch ?? "shiplog";
+  const remote = settings.ledgerRemote ?? `${settings.serverUrl}/${repository}.git`;
+  return {
+    repository,
+    owner,
+    repo,
+    branch,
+    location: { remote, branch, ...settings.cacheDir ? { cacheDir: settings.cacheDir } : {} },
+    mirrored: settings.ledgerRemote !== void 0,
+    origin: `${new URL(settings.serverUrl).host}/${repository}/${branch}`
+  };
+}
+function isLedgerBranch(ledger, at, ref2) {
+  return ledger.repository.toLowerCase() === `${at.owner}/${at.repo}`.toLowerCase() && (ref2 === ledger.branch || ref2 === `refs/heads/${ledger.branch}`);
+}
+async function readCheckpoint(api, ledger, at) {
+  if (!ledger.mirrored) {
+    const ref2 = at ?? ledger.branch;
+    return readRepoFile(api, { owner: ledger.owner, repo: ledger.repo, path: CHECKPOINT_FILE, ref: ref2 });
+  }
+  try {
+    const snap = await openForRead(ledger.location);
+    if (at === void 0) return await readCheckpointText(snap);
+    const shown = await git(["cat-file", "blob", `${at}:${CHECKPOINT_FILE}`], {
+      gitDir: snap.repo.gitDir,
+      allowFail: true
+    });
+    return shown.code === 0 ? shown.stdout.toString("utf8") : void 0;
+  } catch (error) {
+    if (isShiplogError(error, "BRANCH_NOT_FOUND")) return void 0;
+    throw error;
+  }
+}
+async function appendToLedger(settings, ledger, token, entry) {
+  return appendEntry({
+    location: { ...ledger.location, ...ledger.mirrored ? {} : { token } },
+    key: settings.signingKey,
+    serverUrl: settings.serverUrl,
+    origin: ledger.origin,
+    entry
+  });
+}
+async function installationToken(octokit) {
+  const auth8 = octokit.auth;
+  const result = await auth8({ type: "installation" });
+  if (typeof result.token !== "string") throw new Error("no installation token");
+  return result.token;
+}
+
+// src/app/check-extras.ts
+var ALARM_LABEL = "shiplog-alarm";
+function checkExtras(api, settings, loaded, at) {
+  const ledger = ledgerOf(settings, loaded.ok ? loaded.policy : void 0, at);
+  return {
+    findOverride: (headSha, checkName) => findOverride(api, { ...at, appId: settings.appId, checkName, headSha }),
+    ledgerStatus: () => ledgerStatus(api, ledger)
+  };
+}
+async function ledgerStatus(api, ledger) {
+  const where = `${ledger.repository}, branch ${ledger.branch}`;
+  const [alarm, checkpoint] = await Promise.all([
+    findOpenIssueWithLabel(api, { owner: ledger.owner, repo: ledger.repo, label: ALARM_LABEL }).then(
+      (issue) => ({ issue }),
+      (error) => ({ error: errorMessage(error) })
+    ),
+    readCheckpoint(api, ledger).then(
+      (text) => ({ text }),
+      (error) => ({ error: errorMessage(error) })
+    )
+  ]);
+  const lines = [`### Ledger checkpoint (${md(where)})`];
+  let warning;
+  if ("issue" in alarm && alarm.issue) {
+    warning = `\u26A0\uFE0F **Ledger alarm open:** [#${alarm.issue.number} ${md(alarm.issue.title)}](${alarm.issue.url}) \u2014 the ledger branch may have been rewritten; do not trust it until it is verified against the last good checkpoint in that issue.`;
+    lines.push(
+      `An alarm is open (#${alarm.issue.number}): the checkpoint below is the branch as it is now, **not** known good.`
+    );
+  } else if ("error" in alarm) {
+    lines.push(`Could not check for ledger alarms: ${md(alarm.error, 300)}`);
+  }
+  if ("error" in checkpoint) {
+    lines.push(`Could not read the ledger checkpoint: ${md(checkpoint.error, 300)}`);
+  } else if (checkpoint.text === void 0) {
+    lines.push("No ledger yet: nothing has been recorded.");
+  } else {
+    lines.push(
+      "The ledger as of this check. Keep it: `shiplog verify --checkpoint FILE` (this text saved as FILE) proves the ledger has only grown since.",
+      "```\n" + checkpoint.text.replace(/```/g, "") + "```"
+    );
+  }
+  return { ...warning ? { warning } : {}, text: lines.join("\n\n") };
+}
+
 // src/app/policy-source.ts
+init_errors();
 var POLICY_FILE = "shiplog.yml";
 var POLICY_PATH = `.github/${POLICY_FILE}`;
 var DEFAULT_CHECK_NAME = policyFromObject({}, "defaults").settings.check_name;
@@ -38323,7 +41724,8 @@ function checkNameIn(raw) {
 }
 
 // src/app/handlers/approval-gate.ts
-function registerApprovalGate(app) {
+function registerApprovalGate(app, settings) {
+  const gate = (context, targets) => gateTargets(context, settings, targets);
   app.on(
     [
       "pull_request.opened",
@@ -38342,7 +41744,7 @@ function registerApprovalGate(app) {
   app.on("check_suite.rerequested", (context) => gate(context, checkSuiteTargets(context.payload)));
   app.on("merge_group.checks_requested", (context) => gate(context, [mergeGroupTarget(context.payload)]));
 }
-async function gate(context, targets) {
+async function gateTargets(context, settings, targets) {
   const wanted = targets.filter((t) => t !== void 0);
   if (wanted.length === 0) {
     context.log.debug(`${context.name}: no pull request to evaluate`);
@@ -38351,17 +41753,410 @@ async function gate(context, targets) {
   const api = context.octokit;
   const { owner, repo } = wanted[0];
   const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, { owner, repo });
+  const extras = checkExtras(api, settings, loaded, { owner, repo });
   for (const target of wanted) {
-    const posted = await runApprovalCheck(api, loaded, target);
+    const posted = await runApprovalCheck(api, loaded, target, extras);
     context.log.info(
       `${context.name}: ${target.owner}/${target.repo}#${target.number} \u2192 ${posted.name} ${posted.conclusion} on ${posted.headSha.slice(0, 12)}: ${posted.title}`
     );
   }
 }
 
+// src/app/handlers/deployment-protection.ts
+init_errors();
+var MAX_COMMENT2 = 1e3;
+function registerDeploymentProtection(app) {
+  app.on("deployment_protection_rule.requested", (context) => protect(context));
+}
+async function protect(context) {
+  const payload = context.payload;
+  const { owner, repo } = repoOf(payload);
+  const environment = payload.environment ?? payload.deployment?.environment ?? "";
+  const sha = payload.deployment?.sha ?? "";
+  let callback;
+  try {
+    callback = parseDeploymentCallbackUrl(payload.deployment_callback_url ?? "", { owner, repo });
+  } catch (error) {
+    context.log.error(`deployment_protection_rule: ${owner}/${repo}: ${errorMessage(error)}`);
+    return;
+  }
+  const api = context.octokit;
+  const { state, comment } = await decide2(context, api, { owner, repo, environment, sha });
+  await reviewProtectionRule(api, { ...callback, environment, state, comment });
+  context.log.info(
+    `deployment_protection_rule: ${owner}/${repo} ${environment} ${sha.slice(0, 12)} \u2192 ${state}: ${comment}`
+  );
+}
+async function decide2(context, api, { owner, repo, environment, sha }) {
+  const rejected = (why) => ({
+    state: "rejected",
+    comment: `shiplog: ${environment} rejected: ${why}`.slice(0, MAX_COMMENT2)
+  });
+  if (!environment || !/^[0-9a-f]{40}$/i.test(sha)) {
+    return rejected("the request names no environment or no full commit sha to check");
+  }
+  const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, { owner, repo });
+  if (!loaded.ok) return rejected(`the policy could not be read: ${loaded.message}`);
+  try {
+    return await evaluateDeployment(
+      loaded.policy,
+      {
+        environment,
+        sha: sha.toLowerCase(),
+        loadPullRequest: () => loadDeployedPullRequest(api, { owner, repo, sha: sha.toLowerCase() })
+      },
+      createDirectory(api, { owner, repo })
+    );
+  } catch (error) {
+    return rejected(`the deployment could not be evaluated: ${errorMessage(error)}`);
+  }
+}
+
+// src/app/handlers/ledger-watch.ts
+init_errors();
+
+// src/app/ledger-incident.ts
+init_layout();
+function pushIncident(repository, branch, push) {
+  const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? "unknown";
+  const base = { branch, repository, pusher, before: push.before, after: push.after };
+  if (push.deleted) {
+    return { ...base, kind: "deleted", problems: [], key: `deleted:${push.before}` };
+  }
+  if (push.forced) {
+    return { ...base, kind: "force-push", problems: [], key: `force-push:${push.before}..${push.after}` };
+  }
+  const problems = push.commits.flatMap((c) => commitProblems(c));
+  if (problems.length === 0) return void 0;
+  return { ...base, kind: "unexpected-commits", problems, key: `commits:${push.before}..${push.after}` };
+}
+function deleteIncident(repository, branch, sender) {
+  return { kind: "deleted", branch, repository, pusher: sender, problems: [], key: `delete-event:${branch}` };
+}
+function commitProblems(c) {
+  const short2 = c.id.slice(0, 12);
+  const added = c.added ?? [];
+  const entries = added.filter((p) => p.startsWith("entries/"));
+  const problems = [];
+  if (entries.length !== 1)
+    problems.push(`${short2} adds ${entries.length} entry files (a ledger commit adds exactly one)`);
+  const badName = entries.filter((p) => seqOfEntryPath(p) === void 0);
+  if (badName.length > 0)
+    problems.push(`${short2} adds ${badName.map((p) => `"${p}"`).join(", ")}, not named like an entry`);
+  const touched = [...c.modified ?? [], ...c.removed ?? []].filter((p) => p.startsWith("entries/"));
+  if (touched.length > 0)
+    problems.push(`${short2} modifies or removes recorded entries: ${touched.slice(0, 5).join(", ")}`);
+  const foreign = [...added, ...c.modified ?? [], ...c.removed ?? []].filter(
+    (p) => !p.startsWith("entries/") && !p.startsWith("index/") && p !== "checkpoint"
+  );
+  if (foreign.length > 0)
+    problems.push(`${short2} touches files a ledger commit never does: ${foreign.slice(0, 5).join(", ")}`);
+  return problems;
+}
+var WHAT = {
+  "force-push": "was force-pushed (history rewritten)",
+  deleted: "was deleted",
+  "unexpected-commits": "received commits that are not ledger appends"
+};
+function alarmTitle(incident) {
+  return `shiplog alarm: the ledger branch "${incident.branch}" ${WHAT[incident.kind]}`;
+}
+function incidentMarker(incident) {
+  return `<!-- shiplog-incident ${incident.key.replace(/[<>-]{2,}/g, "")} -->`;
+}
+function alarmText(incident, lastGood2) {
+  const code = (s) => `\`${s.replace(/`/g, "")}\``;
+  const lines = [
+    `\u{1F6A8} **The ledger branch ${code(incident.branch)} of ${md(incident.repository)} ${WHAT[incident.kind]}.**`,
+    "",
+    "| | |",
+    "| --- | --- |",
+    `| Event | ${incident.kind} |`,
+    `| Before | ${incident.before ? code(incident.before) : "unknown (a delete event names no commit)"} |`,
+    `| After | ${incident.after ? code(incident.after) : "\u2014"} |`,
+    `| Pushed by | ${md(incident.pusher)} |`
+  ];
+  if (incident.problems.length > 0) {
+    lines.push(
+      "",
+      "Commits that are not ledger appends:",
+      "",
+      ...incident.problems.slice(0, 50).map((p) => `- ${md(p, 500)}`)
+    );
+  }
+  lines.push("", "### Last checkpoint known good", "", md(lastGood2.note, 1e3));
+  if (lastGood2.checkpoint) lines.push("", "```", lastGood2.checkpoint.replace(/```/g, "").trimEnd(), "```");
+  lines.push(
+    "",
+    "### How to verify",
+    "",
+    "Save the checkpoint above as `good.checkpoint` (or take one from the `text` of any `shiplog/approvals` check run recorded before this event), then:",
+    "",
+    "```sh",
+    `shiplog verify --remote <ledger remote> --ledger-branch ${incident.branch.replace(/[^\w./-]/g, "")} --trusted-key shiplog.pub --checkpoint good.checkpoint`,
+    "```",
+    "",
+    "It fails if the ledger no longer extends that checkpoint (entries removed or rewritten). Restore the branch from a good copy, verify it, then close this issue; while it is open, every approval check shows a warning.",
+    "",
+    incidentMarker(incident)
+  );
+  return lines.join("\n");
+}
+
+// src/app/handlers/ledger-watch.ts
+function registerLedgerWatch(app, settings) {
+  app.on("push", async (context) => {
+    const at = repoOf(context.payload);
+    const ledger = await ledgerFor(context, settings, at);
+    if (!isLedgerBranch(ledger, at, context.payload.ref)) return;
+    const incident = pushIncident(
+      `${at.owner}/${at.repo}`,
+      ledger.branch,
+      context.payload
+    );
+    if (!incident) {
+      context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${ledger.branch}: honest append(s)`);
+      return;
+    }
+    await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
+  });
+  app.on("delete", async (context) => {
+    const { payload } = context;
+    if (payload.ref_type !== "branch") return;
+    const at = repoOf(payload);
+    const ledger = await ledgerFor(context, settings, at);
+    if (!isLedgerBranch(ledger, at, payload.ref)) return;
+    const incident = deleteIncident(`${at.owner}/${at.repo}`, ledger.branch, payload.sender.login);
+    await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
+  });
+}
+async function ledgerFor(context, settings, at) {
+  const api = context.octokit;
+  const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, at);
+  return ledgerOf(settings, loaded.ok ? loaded.policy : void 0, at);
+}
+async function raiseAlarm(context, ledger, at, incident) {
+  const api = context.octokit;
+  const marker = incidentMarker(incident);
+  const open = await findOpenIssueWithLabel(api, { ...at, label: ALARM_LABEL });
+  if (open) {
+    if (open.body.includes(marker)) return;
+    const comments = await listIssueCommentBodies(api, { ...at, number: open.number });
+    if (comments.some((c) => c.includes(marker))) return;
+  }
+  const text = alarmText(incident, await lastGood(api, ledger, incident));
+  if (open) {
+    await commentOnIssue(api, {
+      ...at,
+      number: open.number,
+      body: `Another event on the ledger branch:
+
+${text}`
+    });
+    context.log.warn(
+      `ledger watch: ${incident.repository}: ${incident.kind}, added to alarm #${open.number}`
+    );
+    return;
+  }
+  const issue = await createIssue(api, {
+    ...at,
+    title: alarmTitle(incident),
+    body: text,
+    labels: [ALARM_LABEL]
+  });
+  context.log.warn(`ledger watch: ${incident.repository}: ${incident.kind}, alarm #${issue.number} opened`);
+}
+async function lastGood(api, ledger, incident) {
+  const before = incident.before;
+  if (!before || /^0{40}$/.test(before)) {
+    return {
+      note: "This event names no earlier commit. Take the checkpoint from the text of the latest shiplog/approvals check run recorded before it (or from a later comment on this issue)."
+    };
+  }
+  try {
+    const checkpoint = await readCheckpoint(api, ledger, before);
+    if (checkpoint) {
+      return {
+        checkpoint,
+        note: `The checkpoint at ${before}, the branch tip before this event:`
+      };
+    }
+    return { note: `No checkpoint could be found at ${before}, the branch tip before this event.` };
+  } catch (error) {
+    return { note: `The checkpoint at ${before} could not be read: ${errorMessage(error)}` };
+  }
+}
+var queues = /* @__PURE__ */ new Map();
+function serially(key, task) {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(task, task);
+  queues.set(key, next);
+  return next.finally(() => {
+    if (queues.get(key) === next) queues.delete(key);
+  });
+}
+
+// src/app/handlers/override-command.ts
+init_errors();
+function registerOverrideCommand(app, settings) {
+  app.on("issue_comment.created", (context) => onComment(context, settings));
+}
+async function onComment(context, settings) {
+  const { comment, issue } = context.payload;
+  if (!issue.pull_request) return;
+  const command = parseOverrideCommand(comment.body ?? "");
+  if (!command) return;
+  if (comment.user?.type === "Bot" || !comment.user?.login) return;
+  const at = repoOf(context.payload);
+  const api = context.octokit;
+  const login = comment.user.login;
+  const reply = async (text) => {
+    await commentOnIssue(api, { ...at, number: issue.number, body: text });
+    context.log.info(`override: ${at.owner}/${at.repo}#${issue.number} by ${login}: ${text.split("\n")[0]}`);
+  };
+  if (!command.reason) {
+    return reply(
+      "shiplog: an override needs a reason, e.g. `/shiplog override INC-42: the fix cannot wait for review`. Nothing was changed."
+    );
+  }
+  const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, at);
+  if (!loaded.ok) {
+    return reply(`shiplog: cannot override while the policy cannot be read: ${loaded.message}`);
+  }
+  const { policy } = loaded;
+  const directory = createDirectory(api, at);
+  let allowed;
+  try {
+    allowed = await mayOverride(policy, login, directory);
+  } catch (error) {
+    return reply(
+      `shiplog: could not check whether @${login} may override: ${errorMessage(error)}. Nothing was changed.`
+    );
+  }
+  if (!allowed) {
+    return reply(
+      `shiplog: @${login} may not override the approval check. Who may: ${describeOverriders(policy)} (\`settings.override\` in .github/shiplog.yml). Nothing was changed.`
+    );
+  }
+  const target = { ...at, number: issue.number, headSha: "" };
+  let data;
+  try {
+    data = await fetchPullRequestForPolicy(api, target);
+  } catch (error) {
+    return reply(`shiplog: could not read the pull request: ${errorMessage(error)}. Nothing was changed.`);
+  }
+  const pr = data.pullRequest;
+  if (pr.state !== "open")
+    return reply("shiplog: this pull request is not open; there is nothing to override.");
+  const verdict = await evaluate(api, policy, target, data);
+  if (verdict.satisfied) {
+    return reply(
+      `shiplog: the approval policy is already satisfied (${verdict.title}); nothing to override.`
+    );
+  }
+  if (!settings.signingKey) {
+    return reply(
+      "shiplog: overrides are disabled: the app has no signing key (SHIPLOG_SIGNING_KEY), so the override could not be recorded on the ledger. Nothing was changed."
+    );
+  }
+  const when = (/* @__PURE__ */ new Date()).toISOString();
+  let record;
+  try {
+    record = await recordOverride(context, settings, policy, {
+      login,
+      reason: command.reason,
+      at: when,
+      data,
+      verdict
+    });
+  } catch (error) {
+    return reply(
+      `shiplog: the override could not be recorded on the ledger, so it was not applied: ${errorMessage(error)}`
+    );
+  }
+  const extras = checkExtras(api, settings, loaded, at);
+  const ledger = extras.ledgerStatus ? await extras.ledgerStatus() : void 0;
+  const output = renderOverridden(record, renderCheckRun(verdict));
+  await post(
+    api,
+    { ...target, headSha: pr.headSha },
+    {
+      name: policy.settings.check_name,
+      headSha: pr.headSha,
+      conclusion: "success",
+      title: output.title,
+      summary: ledger?.warning ? `${ledger.warning}
+
+${output.summary}` : output.summary,
+      ...ledger ? { text: ledger.text } : {}
+    }
+  );
+  await reply(
+    `shiplog: \u{1F6A8} approval check overridden by @${login} for ${pr.headSha.slice(0, 12)} (this head only; a new push is evaluated normally). Recorded on the ledger as seq ${record.seq} (${record.hash}).`
+  );
+}
+async function recordOverride(context, settings, policy, o) {
+  const { comment, issue } = context.payload;
+  const at = repoOf(context.payload);
+  const pr = o.data.pullRequest;
+  const ledger = ledgerOf(settings, policy, at);
+  const approvers = [...new Set(o.verdict.rules.flatMap((r) => r.validApprovers))].sort();
+  const result = await appendToLedger(settings, ledger, await installationToken(context.octokit), {
+    type: "override",
+    timestamp: o.at,
+    repository: `${at.owner}/${at.repo}`,
+    commit: pr.headSha,
+    actor: { login: o.login, id: comment.user.id },
+    approval: { status: "overridden", approvers: approvers.map((login) => ({ login })) },
+    details: {
+      reason: o.reason,
+      via: "app comment",
+      pull_request: {
+        number: pr.number,
+        url: pr.url,
+        title: pr.title,
+        author: pr.author,
+        head_sha: pr.headSha
+      },
+      comment: { id: comment.id, url: comment.html_url },
+      ...unmetRules(o.verdict)
+    },
+    // A redelivered webhook must not record the same override twice.
+    idempotency_key: `app:override:${at.owner}/${at.repo}#${issue.number}:comment:${comment.id}`
+  });
+  return {
+    by: o.login,
+    at: o.at,
+    reason: o.reason,
+    pullRequest: pr.number,
+    headSha: pr.headSha,
+    seq: result.seq,
+    hash: result.hash
+  };
+}
+
+// src/app/settings.ts
+function appSettings(env) {
+  const host = env.GHE_HOST?.trim();
+  const serverUrl = host ? `${env.GHE_PROTOCOL || "https"}://${host}` : "https://github.com";
+  const pem = env.SHIPLOG_SIGNING_KEY?.trim();
+  return {
+    appId: Number(env.APP_ID),
+    serverUrl,
+    ...pem ? { signingKey: loadSigningKey(pem, "SHIPLOG_SIGNING_KEY") } : {},
+    ...env.SHIPLOG_LEDGER_REMOTE ? { ledgerRemote: env.SHIPLOG_LEDGER_REMOTE } : {},
+    ...env.SHIPLOG_CACHE_DIR ? { cacheDir: env.SHIPLOG_CACHE_DIR } : {}
+  };
+}
+
 // src/app/index.ts
-function shiplogApp(app) {
-  registerApprovalGate(app);
+function createShiplogApp(settings) {
+  return (app) => {
+    registerApprovalGate(app, settings);
+    registerDeploymentProtection(app);
+    registerOverrideCommand(app, settings);
+    registerLedgerWatch(app, settings);
+  };
 }
 
 // src/app/server.ts
@@ -38387,8 +42182,12 @@ async function startAppServer(env = process.env) {
   checkEnv(env);
   const port = portFrom(env);
   const webhookPath = env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH;
+  const settings = appSettings(env);
   const probot = createProbot({ env });
-  const middleware = await createNodeMiddleware2(shiplogApp, { probot, webhooksPath: webhookPath });
+  const middleware = await createNodeMiddleware2(createShiplogApp(settings), {
+    probot,
+    webhooksPath: webhookPath
+  });
   const server = createServer((req, res) => {
     if (req.method === "GET" && (req.url === "/ping" || req.url === "/healthz")) {
       res.writeHead(200, { "content-type": "text/plain" }).end("PONG");
@@ -38398,9 +42197,9 @@ async function startAppServer(env = process.env) {
       res.writeHead(404, { "content-type": "application/json" }).end('{"error":"Not Found"}');
     });
   });
-  await new Promise((resolve2, reject) => {
+  await new Promise((resolve3, reject) => {
     server.once("error", reject);
-    server.listen(port, env.HOST || void 0, () => resolve2());
+    server.listen(port, env.HOST || void 0, () => resolve3());
   });
   const address = server.address();
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -38409,9 +42208,9 @@ async function startAppServer(env = process.env) {
     url,
     webhookUrl: `${url}${webhookPath}`,
     port: address.port,
-    close: () => new Promise((resolve2) => {
+    close: () => new Promise((resolve3) => {
       server.closeAllConnections();
-      server.close(() => resolve2());
+      server.close(() => resolve3());
     })
   };
 }

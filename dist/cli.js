@@ -27881,6 +27881,9 @@ async function fetchPolicySnapshot(api, { owner, repo, number, teams }) {
 init_errors();
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 
+// src/github/deployments.ts
+init_errors();
+
 // src/cli/commands/policy-snapshot.ts
 function repoFrom(value) {
   const m = /^([\w.-]+)\/([\w.-]+)$/.exec(value);

@@ -42155,13 +42155,7 @@ function evidence(opinion, headSha) {
     stale: review.commit_id !== headSha
   };
 }
-function excluded(opinion, author) {
-  const { user } = opinion;
-  if (user.type === "Bot" || user.login.endsWith("[bot]")) return "bot";
-  if (user.login.toLowerCase() === author.toLowerCase()) return "author";
-  return void 0;
-}
-async function collectApprovalEvidence(api, { owner, repo, commit }) {
+async function findMergedPullRequest(api, { owner, repo, commit }) {
   const what = `GET /repos/${owner}/${repo}/commits/${commit}/pulls`;
   const { data } = await callGitHub(
     what,
@@ -42172,7 +42166,16 @@ async function collectApprovalEvidence(api, { owner, repo, commit }) {
       per_page: 100
     })
   );
-  const chosen = choose(candidates(data, what), commit);
+  return choose(candidates(data, what), commit);
+}
+function excluded(opinion, author) {
+  const { user } = opinion;
+  if (user.type === "Bot" || user.login.endsWith("[bot]")) return "bot";
+  if (user.login.toLowerCase() === author.toLowerCase()) return "author";
+  return void 0;
+}
+async function collectApprovalEvidence(api, { owner, repo, commit }) {
+  const chosen = await findMergedPullRequest(api, { owner, repo, commit });
   if (!chosen)
     return {
       status: "no-pull-request",
@@ -42187,11 +42190,11 @@ async function collectApprovalEvidence(api, { owner, repo, commit }) {
   ]);
   const approvers = [];
   const changesRequested = [];
-  const notCounted = [];
+  const notCounted2 = [];
   for (const opinion of latestOpinions(reviews)) {
     const seen = evidence(opinion, pullRequest.head_sha);
     const reason = excluded(opinion, pullRequest.author.login);
-    if (reason) notCounted.push({ ...seen, reason });
+    if (reason) notCounted2.push({ ...seen, reason });
     else if (opinion.review.state === "APPROVED") approvers.push(seen);
     else changesRequested.push(seen);
   }
@@ -42201,10 +42204,13 @@ async function collectApprovalEvidence(api, { owner, repo, commit }) {
     pull_request: pullRequest,
     approvers,
     changes_requested: changesRequested,
-    not_counted: notCounted,
+    not_counted: notCounted2,
     reviews_considered: reviews.length
   };
 }
+
+// src/github/deployments.ts
+init_errors();
 
 // src/github/directory.ts
 var ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read", "none"]);
@@ -42389,6 +42395,24 @@ async function fetchPullRequestForPolicy(api, params) {
     filesTruncated: pr.changedFiles > files.length || pr.changedFiles > MAX_LISTED_FILES,
     reviews
   };
+}
+function evaluationInput(data) {
+  const { pullRequest: pr } = data;
+  return {
+    pullRequest: { number: pr.number, author: pr.author, headSha: pr.headSha, changedFiles: pr.changedFiles },
+    files: data.files,
+    filesTruncated: data.filesTruncated,
+    reviews: data.reviews
+  };
+}
+
+// src/github/deployments.ts
+async function loadDeployedPullRequest(api, { owner, repo, sha }) {
+  const found = await findMergedPullRequest(api, { owner, repo, commit: sha });
+  if (!found) return void 0;
+  const data = await fetchPullRequestForPolicy(api, { owner, repo, number: found.number });
+  const pr = data.pullRequest;
+  return { number: pr.number, title: pr.title, url: pr.url, input: evaluationInput(data) };
 }
 
 // src/ledger/append.ts
@@ -43113,6 +43137,9 @@ function parsePolicy(text2, source) {
 function policyFromObject(obj, source) {
   return validatePolicy(obj, source, () => void 0);
 }
+function environmentPolicy(policy, name) {
+  return Object.hasOwn(policy.environments, name) ? policy.environments[name] : void 0;
+}
 function validatePolicy(input, source, locate) {
   const value = input === null || input === void 0 ? {} : input;
   const validate = validator();
@@ -43424,6 +43451,15 @@ async function evaluatePolicy(policy, input, directory) {
   const passing = rules.filter((r) => r.satisfied).length;
   const title = truncated ?? `${passing} of ${rules.length} rule${rules.length === 1 ? "" : "s"} satisfied`;
   return { ...base, satisfied: !truncated && passing === rules.length, title, rules, problems };
+}
+async function countFreshApprovals(policy, input, directory, required2) {
+  const problems = [];
+  const lookups = new Lookups(directory, problems);
+  const triage = triageOpinions(latestOpinions2(input.reviews), policy, input);
+  const anyone = { name: "fresh approvals", paths: [], approvals: required2, teams: [], users: [] };
+  const counted = await countApprovals(anyone, triage.approvals, lookups);
+  const ignored = [...triage.ignored, ...counted.ignored].filter((i) => i.state === "APPROVED");
+  return { valid: counted.valid, ignored, problems };
 }
 function truncationProblem(input) {
   const listed = input.files.length;
@@ -43776,6 +43812,109 @@ function describeOverriders(policy) {
   const { users, teams } = policy.settings.override;
   if (users.length === 0 && teams.length === 0) return "repository admins";
   return [...users, ...teams.map((t) => `team ${t}`)].join(", ");
+}
+function unmetRules(verdict) {
+  return {
+    unmet_rules: verdict.rules.filter((r) => !r.satisfied).map((r) => ({ name: r.name, required: r.required, missing: r.missing, blocked_by: r.blockedBy })),
+    problems: verdict.problems
+  };
+}
+
+// src/policy/deployment.ts
+var MAX_COMMENT = 1e3;
+async function evaluateDeployment(policy, request2, directory) {
+  const { environment, sha } = request2;
+  const rules = environmentPolicy(policy, environment);
+  if (!rules) return decideDeployment(policy.source, void 0, { environment, sha });
+  const pull = await request2.loadPullRequest();
+  if (!pull) return decideDeployment(policy.source, rules, { environment, sha });
+  const [verdict, approvals] = await Promise.all([
+    evaluatePolicy(policy, pull.input, directory),
+    countFreshApprovals(policy, pull.input, directory, rules.min_approvals)
+  ]);
+  return decideDeployment(policy.source, rules, {
+    environment,
+    sha,
+    pullRequest: { number: pull.number, title: pull.title, url: pull.url },
+    verdict,
+    approvals
+  });
+}
+function decideDeployment(source, rules, facts) {
+  const { environment, sha } = facts;
+  const commit = sha.slice(0, 12);
+  if (!rules) {
+    return {
+      state: "approved",
+      comment: fit2(
+        `shiplog: "${environment}" is not managed by shiplog (no environments.${environment} section in ${source}); deployment of ${commit} approved.`
+      ),
+      environment,
+      managed: false,
+      unmet: [],
+      approvers: []
+    };
+  }
+  const pr = facts.pullRequest;
+  if (!pr) {
+    const allowed = rules.allow_direct_push;
+    const why = `no merged pull request brought ${commit} in (a direct push, or a commit not merged yet)`;
+    return {
+      state: allowed ? "approved" : "rejected",
+      comment: fit2(
+        allowed ? `shiplog: ${environment} approved: ${why}, and environments.${environment}.allow_direct_push is true.` : `shiplog: ${environment} rejected: ${why}; environments.${environment}.allow_direct_push is false.`
+      ),
+      environment,
+      managed: true,
+      unmet: allowed ? [] : [`allow_direct_push: ${why}`],
+      approvers: []
+    };
+  }
+  const unmet = [];
+  const verdict = facts.verdict;
+  if (rules.require_approved_pr && verdict && !verdict.satisfied) {
+    unmet.push(`require_approved_pr: the approval policy is not satisfied (${verdictDetail(verdict)})`);
+  }
+  const valid = facts.approvals?.valid ?? [];
+  if (valid.length < rules.min_approvals) {
+    unmet.push(
+      `min_approvals: ${valid.length} of ${rules.min_approvals} fresh approval${rules.min_approvals === 1 ? "" : "s"}${notCounted(facts.approvals?.ignored ?? [])}`
+    );
+  }
+  for (const problem of facts.approvals?.problems ?? []) unmet.push(`could not count approvals: ${problem}`);
+  const through = `${commit} came in through #${pr.number} (${oneLine(pr.title, 80)})`;
+  const comment = unmet.length === 0 ? `shiplog: ${environment} approved: ${through}; ${verdict ? `policy: ${oneLine(verdict.title, 120)}; ` : ""}fresh approvals: ${valid.length > 0 ? valid.join(", ") : "none needed"}.` : `shiplog: ${environment} rejected: ${through}. ${unmet.join(". ")}.`;
+  return {
+    state: unmet.length === 0 ? "approved" : "rejected",
+    comment: fit2(comment),
+    environment,
+    managed: true,
+    unmet,
+    pullRequest: pr.number,
+    ...verdict ? { verdict } : {},
+    approvers: valid
+  };
+}
+function verdictDetail(verdict) {
+  const failing = verdict.rules.filter((r) => !r.satisfied).map((r) => {
+    const parts = [];
+    if (r.missing > 0) parts.push(`needs ${r.missing} more approval${r.missing === 1 ? "" : "s"}`);
+    if (r.blockedBy.length > 0) parts.push(`changes requested by ${r.blockedBy.join(", ")}`);
+    return `${oneLine(r.name, 60)} ${parts.join(" and ")}`;
+  });
+  const problems = verdict.problems.map((p) => oneLine(p, 160));
+  return [oneLine(verdict.title, 120), ...failing, ...problems].join("; ");
+}
+function notCounted(ignored) {
+  if (ignored.length === 0) return "";
+  return ` (not counted: ${ignored.map((i) => `${i.login}: ${i.reason}`).join(", ")})`;
+}
+function oneLine(text2, max) {
+  const flat = text2.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
+function fit2(comment) {
+  return comment.length > MAX_COMMENT ? `${comment.slice(0, MAX_COMMENT - 1)}\u2026` : comment;
 }
 
 // src/action/context.ts
@@ -44296,6 +44435,7 @@ function approversOf(verdict) {
 async function gate(inputs, deps) {
   const ctx = readRunContext(deps.env);
   const api = deps.github(inputs.token, ctx.apiUrl);
+  if (inputs.environment) return deploymentGate(inputs, deps, ctx, api);
   const target = await pullRequestFor(api, ctx, inputs);
   if (!target) {
     const message = `no merged pull request brought commit ${inputs.commit} in (a direct push?); the approval gate fails closed`;
@@ -44307,8 +44447,8 @@ ${md(message)}`,
       failure: new ShiplogError("GATE_FAILED", message)
     };
   }
-  const [file, data] = await Promise.all([
-    readPolicyFile(api, ctx),
+  const [policy, data] = await Promise.all([
+    readPolicy(api, ctx, deps),
     fetchPullRequestForPolicy(api, {
       owner: ctx.owner,
       repo: ctx.repo,
@@ -44316,38 +44456,9 @@ ${md(message)}`,
       pullRequest: target.raw
     })
   ]);
-  if (file.text === void 0) {
-    deps.log.warning(
-      `${file.source} does not exist on the default branch: no path is protected, so the gate passes`,
-      {
-        title: "shiplog gate: no policy"
-      }
-    );
-  }
-  const policy = file.text === void 0 ? policyFromObject({}, file.source) : parsePolicy(file.text, file.source);
-  if (policy.extends) {
-    throw new ShiplogError(
-      "BAD_POLICY",
-      `${file.source}: _extends ("${policy.extends}") is not resolved by the workflow gate yet; inline the rules or use the app`
-    );
-  }
   const directory = createDirectory(api, { owner: ctx.owner, repo: ctx.repo });
   const pr = data.pullRequest;
-  const verdict = await evaluatePolicy(
-    policy,
-    {
-      pullRequest: {
-        number: pr.number,
-        author: pr.author,
-        headSha: pr.headSha,
-        changedFiles: pr.changedFiles
-      },
-      files: data.files,
-      filesTruncated: data.filesTruncated,
-      reviews: data.reviews
-    },
-    directory
-  );
+  const verdict = await evaluatePolicy(policy, evaluationInput(data), directory);
   deps.log.info(renderText(verdict));
   const check = renderCheckRun(verdict);
   const summary2 = `## shiplog gate: ${md(check.title)} \u2014 ${md(`#${pr.number} ${pr.title}`)}
@@ -44367,14 +44478,95 @@ ${check.summary}`;
       )
     };
   }
-  return breakGlass(inputs, deps, { ctx, policy, directory, verdict, summary: summary2, approvers, pr });
+  return breakGlass(inputs, deps, {
+    ctx,
+    policy,
+    directory,
+    summary: summary2,
+    approvers: approversOf(verdict),
+    setAside: {
+      pull_request: {
+        number: pr.number,
+        url: pr.url,
+        title: pr.title,
+        author: pr.author,
+        head_sha: pr.headSha
+      },
+      ...unmetRules(verdict)
+    }
+  });
+}
+async function deploymentGate(inputs, deps, ctx, api) {
+  const environment = inputs.environment;
+  const policy = await readPolicy(api, ctx, deps);
+  const directory = createDirectory(api, { owner: ctx.owner, repo: ctx.repo });
+  const decision = await evaluateDeployment(
+    policy,
+    {
+      environment,
+      sha: inputs.commit,
+      loadPullRequest: () => loadDeployedPullRequest(api, { owner: ctx.owner, repo: ctx.repo, sha: inputs.commit })
+    },
+    directory
+  );
+  deps.log.info(decision.comment);
+  const status2 = decision.state === "approved" ? "approved" : decision.pullRequest === void 0 && decision.managed ? "no-pull-request" : "unapproved";
+  const approvers = JSON.stringify(decision.approvers.map((login) => ({ login })));
+  const summary2 = [
+    `## shiplog gate: deployment to ${md(environment)} ${decision.state === "approved" ? "\u2705 approved" : "\u274C rejected"}`,
+    `> ${md(decision.comment, 1e3)}`,
+    ...decision.unmet.length > 0 ? [decision.unmet.map((u) => `- ${md(u, 500)}`).join("\n")] : [],
+    ...decision.verdict ? [renderCheckRun(decision.verdict).summary] : []
+  ].join("\n\n");
+  const outputs = {
+    "approval-status": status2,
+    approvers,
+    "deployment-state": decision.state,
+    "deployment-comment": decision.comment
+  };
+  if (decision.state === "approved") return { outputs, summary: summary2 };
+  if (!inputs.overrideReason) {
+    return { outputs, summary: summary2, failure: new ShiplogError("GATE_FAILED", decision.comment) };
+  }
+  return breakGlass(inputs, deps, {
+    ctx,
+    policy,
+    directory,
+    summary: summary2,
+    approvers: decision.approvers,
+    setAside: {
+      deployment: { environment, state: decision.state, comment: decision.comment, unmet: decision.unmet },
+      ...decision.pullRequest !== void 0 ? { pull_request: { number: decision.pullRequest } } : {},
+      ...decision.verdict ? unmetRules(decision.verdict) : {}
+    }
+  });
+}
+async function readPolicy(api, ctx, deps) {
+  const file = await readPolicyFile(api, ctx);
+  if (file.text === void 0) {
+    deps.log.warning(
+      `${file.source} does not exist on the default branch: no path is protected, so the gate passes`,
+      {
+        title: "shiplog gate: no policy"
+      }
+    );
+  }
+  const policy = file.text === void 0 ? policyFromObject({}, file.source) : parsePolicy(file.text, file.source);
+  if (policy.extends) {
+    throw new ShiplogError(
+      "BAD_POLICY",
+      `${file.source}: _extends ("${policy.extends}") is not resolved by the workflow gate yet; inline the rules or use the app`
+    );
+  }
+  return policy;
 }
 async function breakGlass(inputs, deps, g) {
-  const { ctx, verdict, pr } = g;
+  const { ctx } = g;
+  const approvers = JSON.stringify(g.approvers.map((login) => ({ login })));
   if (!await mayOverride(g.policy, ctx.actor, g.directory)) {
     const message = `${ctx.actor} may not override the approval gate (allowed: ${describeOverriders(g.policy)}); nothing was recorded`;
     return {
-      outputs: { "approval-status": "unapproved", approvers: g.approvers },
+      outputs: { "approval-status": "unapproved", approvers },
       summary: `${g.summary}
 
 \u274C ${md(message)}`,
@@ -44398,20 +44590,8 @@ async function breakGlass(inputs, deps, g) {
       ...ctx.branch ? { branch: ctx.branch } : {},
       actor: actorRecord(ctx),
       run: runRecord(ctx),
-      approval: { status: "overridden", approvers: approversOf(verdict).map((login) => ({ login })) },
-      details: {
-        reason: inputs.overrideReason,
-        via: "action gate",
-        pull_request: {
-          number: pr.number,
-          url: pr.url,
-          title: pr.title,
-          author: pr.author,
-          head_sha: pr.headSha
-        },
-        unmet_rules: verdict.rules.filter((r) => !r.satisfied).map((r) => ({ name: r.name, required: r.required, missing: r.missing, blocked_by: r.blockedBy })),
-        problems: verdict.problems
-      },
+      approval: { status: "overridden", approvers: g.approvers.map((login) => ({ login })) },
+      details: { reason: inputs.overrideReason, via: "action gate", ...g.setAside },
       idempotency_key: idempotencyKey(ctx, "override", inputs.environment)
     }
   });
@@ -44427,7 +44607,7 @@ async function breakGlass(inputs, deps, g) {
       "ledger-commit": result.commit,
       duplicate: String(result.duplicate),
       "approval-status": "overridden",
-      approvers: g.approvers
+      approvers
     },
     summary: `${g.summary}
 

@@ -19,6 +19,7 @@ import {
   type Verdict,
 } from '../policy/index.ts';
 import { md } from '../policy/render.ts';
+import { renderOverridden, type OverrideRecord } from './override-state.ts';
 import type { LoadedPolicy } from './policy-source.ts';
 import { externalIdFor, type PullTarget } from './targets.ts';
 
@@ -28,21 +29,45 @@ export interface CheckPosted {
   conclusion: 'success' | 'failure';
   title: string;
   verdict?: Verdict;
+  overridden?: OverrideRecord;
+}
+
+/** What the check shows beyond the verdict; each part is best effort and never fails the check. */
+export interface CheckExtras {
+  /** A recorded break-glass override of this head, asked only when the verdict fails. */
+  findOverride?(headSha: string, checkName: string): Promise<OverrideRecord | undefined>;
+  /** The ledger's health: a warning line while an alarm is open, and the checkpoint for `text`. */
+  ledgerStatus?(): Promise<{ warning?: string; text: string }>;
 }
 
 export async function runApprovalCheck(
   api: GitHubApi,
   loaded: LoadedPolicy,
   target: PullTarget,
+  extras: CheckExtras = {},
 ): Promise<CheckPosted> {
+  const ledger = extras.ledgerStatus ? await extras.ledgerStatus() : undefined;
+  const check = await decide(api, loaded, target, extras);
+  const summary = ledger?.warning ? `${ledger.warning}\n\n${check.summary}` : check.summary;
+  return post(api, target, { ...check, summary, ...(ledger ? { text: ledger.text } : {}) });
+}
+
+type Check = CheckPosted & { summary: string };
+
+async function decide(
+  api: GitHubApi,
+  loaded: LoadedPolicy,
+  target: PullTarget,
+  extras: CheckExtras,
+): Promise<Check> {
   if (!loaded.ok) {
     const output = renderPolicyError(loaded.message);
-    return post(api, target, {
+    return {
       name: loaded.checkName,
       headSha: target.mergeGroup?.headSha ?? target.headSha,
       conclusion: 'failure',
       ...output,
-    });
+    };
   }
 
   const { policy } = loaded;
@@ -50,37 +75,43 @@ export async function runApprovalCheck(
   try {
     data = await fetchPullRequestForPolicy(api, target);
   } catch (error) {
-    return post(api, target, {
+    return {
       name: policy.settings.check_name,
       headSha: target.mergeGroup?.headSha ?? target.headSha,
       conclusion: 'failure',
       ...unknownOutput(target, errorMessage(error)),
-    });
+    };
   }
 
   const mismatch = target.mergeGroup && mergeGroupMismatch(target, data);
   if (mismatch) {
-    return post(api, target, {
+    return {
       name: policy.settings.check_name,
       headSha: target.mergeGroup!.headSha,
       conclusion: 'failure',
       ...unknownOutput(target, mismatch),
-    });
+    };
   }
 
   const verdict = await evaluate(api, policy, target, data);
-  const output = renderCheckRun(verdict);
+  let output = renderCheckRun(verdict);
+  // An override was for exactly this head: it holds across restarts and re-runs, not past a push.
+  const overridden = verdict.satisfied
+    ? undefined
+    : await extras.findOverride?.(verdict.headSha, policy.settings.check_name).catch(() => undefined);
+  if (overridden) output = renderOverridden(overridden, output);
   const summary = target.mergeGroup
     ? `Merge queue: this group carries the verdict of pull request #${target.number} at ${verdict.headSha.slice(0, 12)}.\n\n${output.summary}`
     : output.summary;
-  return post(api, target, {
+  return {
     name: policy.settings.check_name,
     headSha: target.mergeGroup?.headSha ?? verdict.headSha,
-    conclusion: verdict.satisfied ? 'success' : 'failure',
+    conclusion: verdict.satisfied || overridden ? 'success' : 'failure',
     title: output.title,
     summary,
     verdict,
-  });
+    ...(overridden ? { overridden } : {}),
+  };
 }
 
 export async function evaluate(
@@ -132,10 +163,10 @@ function unknownOutput(target: PullTarget, reason: string): { title: string; sum
   };
 }
 
-async function post(
+export async function post(
   api: GitHubApi,
   target: PullTarget,
-  check: CheckPosted & { summary: string },
+  check: Check & { text?: string },
 ): Promise<CheckPosted> {
   await createCheckRun(api, {
     owner: target.owner,
@@ -144,8 +175,12 @@ async function post(
     headSha: check.headSha,
     conclusion: check.conclusion,
     externalId: externalIdFor(target),
-    output: { title: check.title, summary: check.summary },
+    output: {
+      title: check.title,
+      summary: check.summary,
+      ...(check.text !== undefined ? { text: check.text } : {}),
+    },
   });
-  const { summary: _summary, ...posted } = check;
+  const { summary: _summary, text: _text, ...posted } = check;
   return posted;
 }

@@ -1,12 +1,26 @@
 /**
- * The shiplog GitHub App (Probot): each capability registers its own handlers, so new ones
- * (deployment protection, break-glass overrides, ledger watch) slot in beside the approval gate.
+ * The shiplog GitHub App (Probot): each capability registers its own handlers — the approval gate,
+ * the deployment protection rule, break-glass overrides and the ledger watch.
  */
 import type { Probot } from 'probot';
 import { registerApprovalGate } from './handlers/approval-gate.ts';
+import { registerDeploymentProtection } from './handlers/deployment-protection.ts';
+import { registerLedgerWatch } from './handlers/ledger-watch.ts';
+import { registerOverrideCommand } from './handlers/override-command.ts';
+import { appSettings, type AppSettings } from './settings.ts';
 
+export function createShiplogApp(settings: AppSettings): (app: Probot) => void {
+  return (app) => {
+    registerApprovalGate(app, settings);
+    registerDeploymentProtection(app);
+    registerOverrideCommand(app, settings);
+    registerLedgerWatch(app, settings);
+  };
+}
+
+/** For Probot's own runners: settings from the process environment. */
 export default function shiplogApp(app: Probot): void {
-  registerApprovalGate(app);
+  createShiplogApp(appSettings(process.env))(app);
 }
 
 export { shiplogApp };

@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createNodeMiddleware, createProbot } from 'probot';
 import { ShiplogError } from '../errors.ts';
-import shiplogApp from './index.ts';
+import { createShiplogApp } from './index.ts';
+import { appSettings } from './settings.ts';
 
 export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
 
@@ -49,8 +50,12 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
   const port = portFrom(env);
   const webhookPath = env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH;
   // createProbot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, REDIS_URL …
+  const settings = appSettings(env);
   const probot = createProbot({ env });
-  const middleware = await createNodeMiddleware(shiplogApp, { probot, webhooksPath: webhookPath });
+  const middleware = await createNodeMiddleware(createShiplogApp(settings), {
+    probot,
+    webhooksPath: webhookPath,
+  });
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && (req.url === '/ping' || req.url === '/healthz')) {

@@ -133,6 +133,26 @@ function evidence(opinion: Opinion, headSha: string): ReviewerEvidence {
   };
 }
 
+/**
+ * How a commit got in: the merged pull request whose merge commit it is, else the first merged one
+ * containing it; undefined when none did (a direct push, or a PR not merged yet). One request.
+ */
+export async function findMergedPullRequest(
+  api: GitHubApi,
+  { owner, repo, commit }: { owner: string; repo: string; commit: string },
+): Promise<{ number: number } | undefined> {
+  const what = `GET /repos/${owner}/${repo}/commits/${commit}/pulls`;
+  const { data } = await callGitHub(what, () =>
+    api.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
+      owner,
+      repo,
+      commit_sha: commit,
+      per_page: 100,
+    }),
+  );
+  return choose(candidates(data, what), commit);
+}
+
 /** The policy's rule: a bot's or the author's own opinion is no review of the change. */
 function excluded(opinion: Opinion, author: string): 'bot' | 'author' | undefined {
   const { user } = opinion;
@@ -145,16 +165,7 @@ export async function collectApprovalEvidence(
   api: GitHubApi,
   { owner, repo, commit }: { owner: string; repo: string; commit: string },
 ): Promise<ApprovalEvidence> {
-  const what = `GET /repos/${owner}/${repo}/commits/${commit}/pulls`;
-  const { data } = await callGitHub(what, () =>
-    api.request('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', {
-      owner,
-      repo,
-      commit_sha: commit,
-      per_page: 100,
-    }),
-  );
-  const chosen = choose(candidates(data, what), commit);
+  const chosen = await findMergedPullRequest(api, { owner, repo, commit });
   if (!chosen)
     return {
       status: 'no-pull-request',

@@ -94,3 +94,47 @@ export async function updateCheckRun(
   );
   return ref(data, what);
 }
+
+export interface CheckRunSeen {
+  id: number;
+  appId: number | undefined;
+  conclusion: string | null;
+  title: string;
+  summary: string;
+  text: string;
+}
+
+/** Check runs named `name` on a commit, newest first (at most 100: one commit rarely has more). */
+export async function listCheckRuns(
+  api: GitHubApi,
+  { owner, repo, ref, name }: { owner: string; repo: string; ref: string; name: string },
+): Promise<CheckRunSeen[]> {
+  const what = `GET /repos/${owner}/${repo}/commits/${ref}/check-runs?check_name=${name}`;
+  const { data } = await callGitHub(what, () =>
+    api.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+      owner,
+      repo,
+      ref,
+      check_name: name,
+      filter: 'all',
+      per_page: 100,
+    }),
+  );
+  const runs = asObject(data, what).check_runs;
+  if (!Array.isArray(runs)) return [];
+  return runs
+    .map((value): CheckRunSeen => {
+      const run = asObject(value, `${what}: check run`);
+      const output = (run.output ?? {}) as Record<string, unknown>;
+      const app = (run.app ?? {}) as Record<string, unknown>;
+      return {
+        id: requireNumber(run.id, `${what}: id`),
+        appId: typeof app.id === 'number' ? app.id : undefined,
+        conclusion: optionalString(run.conclusion) ?? null,
+        title: optionalString(output.title) ?? '',
+        summary: optionalString(output.summary) ?? '',
+        text: optionalString(output.text) ?? '',
+      };
+    })
+    .sort((a, b) => b.id - a.id);
+}

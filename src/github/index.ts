@@ -3,6 +3,7 @@ export { createGitHubClient, type GitHubApi, type GitHubClient, type GitHubClien
 export { apiError, callGitHub } from './call.ts';
 export {
   collectApprovalEvidence,
+  findMergedPullRequest,
   type ApprovalEvidence,
   type ApprovalStatus,
   type NotCountedEvidence,
@@ -10,6 +11,7 @@ export {
   type ReviewerEvidence,
 } from './approvers.ts';
 export {
+  evaluationInput,
   fetchPullRequestForPolicy,
   MAX_LISTED_FILES,
   type PolicyFile,
@@ -19,6 +21,26 @@ export {
 export { createDirectory, toPermission, type Directory, type Permission } from './directory.ts';
 export { latestOpinions, listReviews, type Review, type ReviewState } from './reviews.ts';
 export { fetchPolicySnapshot, type PolicySnapshot } from './snapshot.ts';
-export { createCheckRun, updateCheckRun, fitOutput, MAX_OUTPUT_CHARS, type CheckOutput } from './checks.ts';
-export { commentOnIssue, createIssue, findOpenIssueWithLabel, type IssueRef } from './issues.ts';
+export {
+  createCheckRun,
+  updateCheckRun,
+  listCheckRuns,
+  fitOutput,
+  MAX_OUTPUT_CHARS,
+  type CheckOutput,
+  type CheckRunSeen,
+} from './checks.ts';
+export {
+  commentOnIssue,
+  createIssue,
+  findOpenIssueWithLabel,
+  listIssueCommentBodies,
+  type IssueRef,
+} from './issues.ts';
 export { readRepoFile, type RepoFileRequest } from './contents.ts';
+export {
+  loadDeployedPullRequest,
+  parseDeploymentCallbackUrl,
+  reviewProtectionRule,
+  type ProtectionRuleReview,
+} from './deployments.ts';

@@ -13,6 +13,7 @@ export interface IssueRef {
   number: number;
   title: string;
   url: string;
+  body: string;
 }
 
 function fit(body: string): string {
@@ -25,6 +26,7 @@ function issueRef(value: unknown, what: string): IssueRef {
     number: requireNumber(issue.number, `${what}: number`),
     title: requireString(issue.title, `${what}: title`),
     url: optionalString(issue.html_url) ?? '',
+    body: optionalString(issue.body) ?? '',
   };
 }
 
@@ -88,4 +90,23 @@ export async function commentOnIssue(
   );
   const comment = asObject(data, what);
   return { id: requireNumber(comment.id, `${what}: id`), url: optionalString(comment.html_url) ?? '' };
+}
+
+/** Bodies of an issue's comments, oldest first (at most 1000: alarms and PRs stay far below). */
+export async function listIssueCommentBodies(
+  api: GitHubApi,
+  { owner, repo, number }: { owner: string; repo: string; number: number },
+): Promise<string[]> {
+  const what = `GET /repos/${owner}/${repo}/issues/${number}/comments`;
+  return callGitHub(what, async () => {
+    const bodies: string[] = [];
+    const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+    for await (const items of pages(api, route, { owner, repo, issue_number: number }, what, {
+      maxPages: 10,
+      onLimit: 'stop',
+    })) {
+      for (const item of items) bodies.push(optionalString(asObject(item, `${what}: comment`).body) ?? '');
+    }
+    return bodies;
+  });
 }

@@ -135,4 +135,20 @@ export async function fetchPullRequestForPolicy(
   };
 }
 
+/** The shape the policy room evaluates (structurally its EvaluationInput). */
+export function evaluationInput(data: PolicyPullRequestData): {
+  pullRequest: { number: number; author: string; headSha: string; changedFiles: number };
+  files: PolicyFile[];
+  filesTruncated: boolean;
+  reviews: Review[];
+} {
+  const { pullRequest: pr } = data;
+  return {
+    pullRequest: { number: pr.number, author: pr.author, headSha: pr.headSha, changedFiles: pr.changedFiles },
+    files: data.files,
+    filesTruncated: data.filesTruncated,
+    reviews: data.reviews,
+  };
+}
+
 export { createDirectory, type Directory, type Permission } from './directory.ts';

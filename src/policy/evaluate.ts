@@ -69,6 +69,26 @@ export async function evaluatePolicy(
   return { ...base, satisfied: !truncated && passing === rules.length, title, rules, problems };
 }
 
+/**
+ * Valid approvals of the PR's current head by the check's own rules (author, bot, stale, write
+ * access), independent of which paths changed — what an environment's `min_approvals` counts.
+ * Stops looking once `required` are found.
+ */
+export async function countFreshApprovals(
+  policy: Policy,
+  input: EvaluationInput,
+  directory: Directory,
+  required: number,
+): Promise<{ valid: string[]; ignored: IgnoredReview[]; problems: string[] }> {
+  const problems: string[] = [];
+  const lookups = new Lookups(directory, problems);
+  const triage = triageOpinions(latestOpinions(input.reviews), policy, input);
+  const anyone: Rule = { name: 'fresh approvals', paths: [], approvals: required, teams: [], users: [] };
+  const counted = await countApprovals(anyone, triage.approvals, lookups);
+  const ignored = [...triage.ignored, ...counted.ignored].filter((i) => i.state === 'APPROVED');
+  return { valid: counted.valid, ignored, problems };
+}
+
 /** Files GitHub did not list could match any rule, so an incomplete list can never pass. */
 function truncationProblem(input: EvaluationInput): string | undefined {
   const listed = input.files.length;

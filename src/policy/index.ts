@@ -11,4 +11,14 @@ export { compilePaths, matchRules, type PathMatcher, type RuleMatch } from './ma
 export { evaluatePolicy, MAX_LISTED_FILES } from './evaluate.ts';
 export { renderCheckRun, renderPolicyError, renderText, type CheckRunOutput } from './render.ts';
 export { parseSnapshot, snapshotFromObject, snapshotDirectory, type Snapshot } from './snapshot.ts';
-export { mayOverride, describeOverriders } from './override.ts';
+export { mayOverride, describeOverriders, parseOverrideCommand, unmetRules } from './override.ts';
+export { countFreshApprovals } from './evaluate.ts';
+export {
+  decideDeployment,
+  evaluateDeployment,
+  type DeployedPullRequest,
+  type DeploymentDecision,
+  type DeploymentFacts,
+  type DeploymentRequest,
+  type DeploymentState,
+} from './deployment.ts';

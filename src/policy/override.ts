@@ -2,7 +2,7 @@
  * Who may break glass (`/shiplog override <reason>`, the gate's `override-reason`): the users and
  * teams in `settings.override`, or repository admins when neither list is set.
  */
-import type { Directory, Policy } from './model.ts';
+import type { Directory, Policy, Verdict } from './model.ts';
 import { sameLogin } from './opinions.ts';
 
 export async function mayOverride(policy: Policy, login: string, directory: Directory): Promise<boolean> {
@@ -20,4 +20,37 @@ export function describeOverriders(policy: Policy): string {
   const { users, teams } = policy.settings.override;
   if (users.length === 0 && teams.length === 0) return 'repository admins';
   return [...users, ...teams.map((t) => `team ${t}`)].join(', ');
+}
+
+const COMMAND = /^\/shiplog[ \t]+override(?=\s|$)/;
+const MAX_REASON = 1000;
+
+/**
+ * `/shiplog override <reason>` at the start of a comment (the reason may continue on the next
+ * lines). Undefined when the comment is not an override command; `reason` is empty when none was
+ * given, which the caller refuses.
+ */
+export function parseOverrideCommand(body: string): { reason: string } | undefined {
+  const text = body.replace(/\r\n?/g, '\n').trimStart();
+  const m = COMMAND.exec(text);
+  if (!m) return undefined;
+  const reason = text
+    .slice(m[0].length)
+    // eslint-disable-next-line no-control-regex -- control characters never reach the ledger or a check
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .trim();
+  return { reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason };
+}
+
+/** What an override entry records about the verdict it set aside: the rules that were not met. */
+export function unmetRules(verdict: Verdict): {
+  unmet_rules: { name: string; required: number; missing: number; blocked_by: string[] }[];
+  problems: string[];
+} {
+  return {
+    unmet_rules: verdict.rules
+      .filter((r) => !r.satisfied)
+      .map((r) => ({ name: r.name, required: r.required, missing: r.missing, blocked_by: r.blockedBy })),
+    problems: verdict.problems,
+  };
 }

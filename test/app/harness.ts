@@ -14,7 +14,11 @@ export const WEBHOOK_SECRET = 'it-is-a-secret-to-everybody';
 type Json = Record<string, unknown>;
 
 /** A copy of the first example payload GitHub documents for this event and action. */
-export function example(event: string, action: string, pick: (p: Json) => boolean = () => true): Json {
+export function example(
+  event: string,
+  action: string | undefined,
+  pick: (p: Json) => boolean = () => true,
+): Json {
   const group = (examples as unknown as { name: string; examples: Json[] }[]).find((e) => e.name === event);
   const found = group?.examples.find((p) => p.action === action && pick(p));
   if (!found) throw new Error(`no @octokit/webhooks-examples payload for ${event}.${action}`);
@@ -68,13 +72,16 @@ export async function deliver(
   return { status: res.status, body: await res.text() };
 }
 
-/** One fake GitHub and one app server per test file; a fresh repository per scenario. */
-export function useApp() {
+/**
+ * One fake GitHub and one app server per test file; a fresh repository per scenario. `env` adds to
+ * the app's environment (ledger remote, signing key), read once the file's earlier hooks have run.
+ */
+export function useApp(options: { env?: () => Record<string, string> } = {}) {
   const state = { gh: undefined as unknown as FakeGitHub, app: undefined as unknown as AppServer };
   let n = 0;
   beforeAll(async () => {
     state.gh = await startFakeGitHub();
-    state.app = await startAppServer(appEnv(state.gh));
+    state.app = await startAppServer(appEnv(state.gh, options.env?.() ?? {}));
   });
   afterEach(() => {
     // every response the fake sent had GitHub's published shape

@@ -9,18 +9,21 @@
 import { ShiplogError } from '../../errors.ts';
 import { collectApprovalEvidence } from '../../github/approvers.ts';
 import type { GitHubApi } from '../../github/client.ts';
+import { loadDeployedPullRequest } from '../../github/deployments.ts';
 import { createDirectory } from '../../github/directory.ts';
-import { fetchPullRequestForPolicy } from '../../github/pull-request.ts';
+import { evaluationInput, fetchPullRequestForPolicy } from '../../github/pull-request.ts';
 import { appendEntry } from '../../ledger/append.ts';
 import { loadSigningKey } from '../../ledger/keys.ts';
 import {
   describeOverriders,
+  evaluateDeployment,
   evaluatePolicy,
   mayOverride,
   parsePolicy,
   policyFromObject,
   renderCheckRun,
   renderText,
+  unmetRules,
   type Directory,
   type Policy,
   type Verdict,
@@ -63,6 +66,7 @@ function approversOf(verdict: Verdict): string[] {
 export async function gate(inputs: ActionInputs, deps: RunDeps): Promise<RunResult> {
   const ctx = readRunContext(deps.env);
   const api = deps.github(inputs.token, ctx.apiUrl);
+  if (inputs.environment) return deploymentGate(inputs, deps, ctx, api);
   const target = await pullRequestFor(api, ctx, inputs);
   if (!target) {
     const message = `no merged pull request brought commit ${inputs.commit} in (a direct push?); the approval gate fails closed`;
@@ -73,8 +77,8 @@ export async function gate(inputs: ActionInputs, deps: RunDeps): Promise<RunResu
     };
   }
 
-  const [file, data] = await Promise.all([
-    readPolicyFile(api, ctx),
+  const [policy, data] = await Promise.all([
+    readPolicy(api, ctx, deps),
     fetchPullRequestForPolicy(api, {
       owner: ctx.owner,
       repo: ctx.repo,
@@ -82,39 +86,9 @@ export async function gate(inputs: ActionInputs, deps: RunDeps): Promise<RunResu
       pullRequest: target.raw,
     }),
   ]);
-  if (file.text === undefined) {
-    deps.log.warning(
-      `${file.source} does not exist on the default branch: no path is protected, so the gate passes`,
-      {
-        title: 'shiplog gate: no policy',
-      },
-    );
-  }
-  const policy =
-    file.text === undefined ? policyFromObject({}, file.source) : parsePolicy(file.text, file.source);
-  if (policy.extends) {
-    throw new ShiplogError(
-      'BAD_POLICY',
-      `${file.source}: _extends ("${policy.extends}") is not resolved by the workflow gate yet; inline the rules or use the app`,
-    );
-  }
   const directory = createDirectory(api, { owner: ctx.owner, repo: ctx.repo });
   const pr = data.pullRequest;
-  const verdict = await evaluatePolicy(
-    policy,
-    {
-      pullRequest: {
-        number: pr.number,
-        author: pr.author,
-        headSha: pr.headSha,
-        changedFiles: pr.changedFiles,
-      },
-      files: data.files,
-      filesTruncated: data.filesTruncated,
-      reviews: data.reviews,
-    },
-    directory,
-  );
+  const verdict = await evaluatePolicy(policy, evaluationInput(data), directory);
   deps.log.info(renderText(verdict));
   const check = renderCheckRun(verdict);
   const summary = `## shiplog gate: ${md(check.title)} — ${md(`#${pr.number} ${pr.title}`)}\n\n${check.summary}`;
@@ -134,9 +108,112 @@ export async function gate(inputs: ActionInputs, deps: RunDeps): Promise<RunResu
       ),
     };
   }
-  return breakGlass(inputs, deps, { ctx, policy, directory, verdict, summary, approvers, pr });
+  return breakGlass(inputs, deps, {
+    ctx,
+    policy,
+    directory,
+    summary,
+    approvers: approversOf(verdict),
+    setAside: {
+      pull_request: {
+        number: pr.number,
+        url: pr.url,
+        title: pr.title,
+        author: pr.author,
+        head_sha: pr.headSha,
+      },
+      ...unmetRules(verdict),
+    },
+  });
 }
 
+/**
+ * `gate` with an `environment`: may this commit be deployed there? The same decision as the app's
+ * deployment protection rule (src/policy/deployment.ts) on the same data.
+ */
+async function deploymentGate(
+  inputs: ActionInputs,
+  deps: RunDeps,
+  ctx: RunContext,
+  api: GitHubApi,
+): Promise<RunResult> {
+  const environment = inputs.environment!;
+  const policy = await readPolicy(api, ctx, deps);
+  const directory = createDirectory(api, { owner: ctx.owner, repo: ctx.repo });
+  const decision = await evaluateDeployment(
+    policy,
+    {
+      environment,
+      sha: inputs.commit,
+      loadPullRequest: () =>
+        loadDeployedPullRequest(api, { owner: ctx.owner, repo: ctx.repo, sha: inputs.commit }),
+    },
+    directory,
+  );
+  deps.log.info(decision.comment);
+  const status =
+    decision.state === 'approved'
+      ? 'approved'
+      : decision.pullRequest === undefined && decision.managed
+        ? 'no-pull-request'
+        : 'unapproved';
+  const approvers = JSON.stringify(decision.approvers.map((login) => ({ login })));
+  const summary = [
+    `## shiplog gate: deployment to ${md(environment)} ${decision.state === 'approved' ? '✅ approved' : '❌ rejected'}`,
+    `> ${md(decision.comment, 1000)}`,
+    ...(decision.unmet.length > 0 ? [decision.unmet.map((u) => `- ${md(u, 500)}`).join('\n')] : []),
+    ...(decision.verdict ? [renderCheckRun(decision.verdict).summary] : []),
+  ].join('\n\n');
+  const outputs = {
+    'approval-status': status,
+    approvers,
+    'deployment-state': decision.state,
+    'deployment-comment': decision.comment,
+  };
+  if (decision.state === 'approved') return { outputs, summary };
+  if (!inputs.overrideReason) {
+    return { outputs, summary, failure: new ShiplogError('GATE_FAILED', decision.comment) };
+  }
+  return breakGlass(inputs, deps, {
+    ctx,
+    policy,
+    directory,
+    summary,
+    approvers: decision.approvers,
+    setAside: {
+      deployment: { environment, state: decision.state, comment: decision.comment, unmet: decision.unmet },
+      ...(decision.pullRequest !== undefined ? { pull_request: { number: decision.pullRequest } } : {}),
+      ...(decision.verdict ? unmetRules(decision.verdict) : {}),
+    },
+  });
+}
+
+/** The policy on the default branch; a missing file is an empty policy, as in the app. */
+async function readPolicy(api: GitHubApi, ctx: RunContext, deps: RunDeps): Promise<Policy> {
+  const file = await readPolicyFile(api, ctx);
+  if (file.text === undefined) {
+    deps.log.warning(
+      `${file.source} does not exist on the default branch: no path is protected, so the gate passes`,
+      {
+        title: 'shiplog gate: no policy',
+      },
+    );
+  }
+  const policy =
+    file.text === undefined ? policyFromObject({}, file.source) : parsePolicy(file.text, file.source);
+  if (policy.extends) {
+    throw new ShiplogError(
+      'BAD_POLICY',
+      `${file.source}: _extends ("${policy.extends}") is not resolved by the workflow gate yet; inline the rules or use the app`,
+    );
+  }
+  return policy;
+}
+
+/**
+ * Workflow-level break-glass: a permitted actor (the same `settings.override` rules as the app's
+ * `/shiplog override`) passes the gate, and the override — with what it set aside — is recorded.
+ */
 async function breakGlass(
   inputs: ActionInputs,
   deps: RunDeps,
@@ -144,17 +221,17 @@ async function breakGlass(
     ctx: RunContext;
     policy: Policy;
     directory: Directory;
-    verdict: Verdict;
     summary: string;
-    approvers: string;
-    pr: { number: number; url: string; title: string; headSha: string; author: string };
+    approvers: string[];
+    setAside: Record<string, unknown>;
   },
 ): Promise<RunResult> {
-  const { ctx, verdict, pr } = g;
+  const { ctx } = g;
+  const approvers = JSON.stringify(g.approvers.map((login) => ({ login })));
   if (!(await mayOverride(g.policy, ctx.actor, g.directory))) {
     const message = `${ctx.actor} may not override the approval gate (allowed: ${describeOverriders(g.policy)}); nothing was recorded`;
     return {
-      outputs: { 'approval-status': 'unapproved', approvers: g.approvers },
+      outputs: { 'approval-status': 'unapproved', approvers },
       summary: `${g.summary}\n\n❌ ${md(message)}`,
       failure: new ShiplogError('FORBIDDEN', message),
     };
@@ -176,22 +253,8 @@ async function breakGlass(
       ...(ctx.branch ? { branch: ctx.branch } : {}),
       actor: actorRecord(ctx),
       run: runRecord(ctx),
-      approval: { status: 'overridden', approvers: approversOf(verdict).map((login) => ({ login })) },
-      details: {
-        reason: inputs.overrideReason!,
-        via: 'action gate',
-        pull_request: {
-          number: pr.number,
-          url: pr.url,
-          title: pr.title,
-          author: pr.author,
-          head_sha: pr.headSha,
-        },
-        unmet_rules: verdict.rules
-          .filter((r) => !r.satisfied)
-          .map((r) => ({ name: r.name, required: r.required, missing: r.missing, blocked_by: r.blockedBy })),
-        problems: verdict.problems,
-      },
+      approval: { status: 'overridden', approvers: g.approvers.map((login) => ({ login })) },
+      details: { reason: inputs.overrideReason!, via: 'action gate', ...g.setAside },
       idempotency_key: idempotencyKey(ctx, 'override', inputs.environment),
     },
   });
@@ -207,7 +270,7 @@ async function breakGlass(
       'ledger-commit': result.commit,
       duplicate: String(result.duplicate),
       'approval-status': 'overridden',
-      approvers: g.approvers,
+      approvers,
     },
     summary: `${g.summary}\n\n🚨 **Overridden** by ${md(ctx.actor)}: ${md(inputs.overrideReason!, 1000)} — recorded as seq ${result.seq} (${md(result.hash)}).`,
   };

@@ -7,7 +7,9 @@
 import type { Context, Probot } from 'probot';
 import type { GitHubApi } from '../../github/index.ts';
 import { runApprovalCheck } from '../approval-check.ts';
+import { checkExtras } from '../check-extras.ts';
 import { loadPolicy } from '../policy-source.ts';
+import type { AppSettings } from '../settings.ts';
 import {
   checkRunTargets,
   checkSuiteTargets,
@@ -19,7 +21,9 @@ import {
 
 type GateEvent = 'pull_request' | 'pull_request_review' | 'check_run' | 'check_suite' | 'merge_group';
 
-export function registerApprovalGate(app: Probot): void {
+export function registerApprovalGate(app: Probot, settings: AppSettings): void {
+  const gate = (context: Context<GateEvent>, targets: (PullTarget | undefined)[]) =>
+    gateTargets(context, settings, targets);
   app.on(
     [
       'pull_request.opened',
@@ -39,7 +43,11 @@ export function registerApprovalGate(app: Probot): void {
   app.on('merge_group.checks_requested', (context) => gate(context, [mergeGroupTarget(context.payload)]));
 }
 
-async function gate(context: Context<GateEvent>, targets: (PullTarget | undefined)[]): Promise<void> {
+async function gateTargets(
+  context: Context<GateEvent>,
+  settings: AppSettings,
+  targets: (PullTarget | undefined)[],
+): Promise<void> {
   const wanted = targets.filter((t): t is PullTarget => t !== undefined);
   if (wanted.length === 0) {
     context.log.debug(`${context.name}: no pull request to evaluate`);
@@ -49,8 +57,9 @@ async function gate(context: Context<GateEvent>, targets: (PullTarget | undefine
   // One policy read per event, shared by every PR the event names.
   const { owner, repo } = wanted[0]!;
   const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, { owner, repo });
+  const extras = checkExtras(api, settings, loaded, { owner, repo });
   for (const target of wanted) {
-    const posted = await runApprovalCheck(api, loaded, target);
+    const posted = await runApprovalCheck(api, loaded, target, extras);
     context.log.info(
       `${context.name}: ${target.owner}/${target.repo}#${target.number} → ${posted.name} ${posted.conclusion} on ${posted.headSha.slice(0, 12)}: ${posted.title}`,
     );

@@ -1,0 +1,75 @@
+/**
+ * The app as a custom deployment protection rule: GitHub asks whether a workflow job may deploy a
+ * commit to an environment, and the app answers through the event's callback with the shared
+ * deployment decision (src/policy/deployment.ts, also used by the Action's `gate`). Whatever goes
+ * wrong — an unreadable policy, an API failure — is answered "rejected" with the reason: a
+ * protection rule that cannot decide must not let the deployment through.
+ */
+import type { Context, Probot } from 'probot';
+import { errorMessage } from '../../errors.ts';
+import {
+  createDirectory,
+  loadDeployedPullRequest,
+  parseDeploymentCallbackUrl,
+  reviewProtectionRule,
+  type GitHubApi,
+} from '../../github/index.ts';
+import { evaluateDeployment, type DeploymentState } from '../../policy/index.ts';
+import { loadPolicy } from '../policy-source.ts';
+import { repoOf } from '../targets.ts';
+
+const MAX_COMMENT = 1000;
+
+export function registerDeploymentProtection(app: Probot): void {
+  app.on('deployment_protection_rule.requested', (context) => protect(context));
+}
+
+async function protect(context: Context<'deployment_protection_rule.requested'>): Promise<void> {
+  const payload = context.payload;
+  const { owner, repo } = repoOf(payload);
+  const environment = payload.environment ?? payload.deployment?.environment ?? '';
+  const sha = payload.deployment?.sha ?? '';
+  let callback: { owner: string; repo: string; runId: number };
+  try {
+    callback = parseDeploymentCallbackUrl(payload.deployment_callback_url ?? '', { owner, repo });
+  } catch (error) {
+    // Nothing to answer to: GitHub keeps the deployment waiting (and an admin may bypass the rule).
+    context.log.error(`deployment_protection_rule: ${owner}/${repo}: ${errorMessage(error)}`);
+    return;
+  }
+  const api = context.octokit as unknown as GitHubApi;
+  const { state, comment } = await decide(context, api, { owner, repo, environment, sha });
+  await reviewProtectionRule(api, { ...callback, environment, state, comment });
+  context.log.info(
+    `deployment_protection_rule: ${owner}/${repo} ${environment} ${sha.slice(0, 12)} → ${state}: ${comment}`,
+  );
+}
+
+async function decide(
+  context: Context<'deployment_protection_rule.requested'>,
+  api: GitHubApi,
+  { owner, repo, environment, sha }: { owner: string; repo: string; environment: string; sha: string },
+): Promise<{ state: DeploymentState; comment: string }> {
+  const rejected = (why: string) => ({
+    state: 'rejected' as const,
+    comment: `shiplog: ${environment} rejected: ${why}`.slice(0, MAX_COMMENT),
+  });
+  if (!environment || !/^[0-9a-f]{40}$/i.test(sha)) {
+    return rejected('the request names no environment or no full commit sha to check');
+  }
+  const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, { owner, repo });
+  if (!loaded.ok) return rejected(`the policy could not be read: ${loaded.message}`);
+  try {
+    return await evaluateDeployment(
+      loaded.policy,
+      {
+        environment,
+        sha: sha.toLowerCase(),
+        loadPullRequest: () => loadDeployedPullRequest(api, { owner, repo, sha: sha.toLowerCase() }),
+      },
+      createDirectory(api, { owner, repo }),
+    );
+  } catch (error) {
+    return rejected(`the deployment could not be evaluated: ${errorMessage(error)}`);
+  }
+}

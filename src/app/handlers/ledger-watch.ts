@@ -1,0 +1,139 @@
+/**
+ * The ledger watch: a push to the ledger branch that rewrites history, a deletion of it, or commits
+ * that are not one-entry appends open an issue labelled `shiplog-alarm` — one per incident: while
+ * one is open, further events are added to it as comments (each once, so a redelivered webhook
+ * changes nothing). The issue keeps the last good checkpoint, out of reach of whoever rewrote the
+ * branch, and says how to verify the ledger against it.
+ */
+import type { Context, Probot } from 'probot';
+import { errorMessage } from '../../errors.ts';
+import {
+  commentOnIssue,
+  createIssue,
+  findOpenIssueWithLabel,
+  listIssueCommentBodies,
+  type GitHubApi,
+} from '../../github/index.ts';
+import { ALARM_LABEL } from '../check-extras.ts';
+import { isLedgerBranch, ledgerOf, readCheckpoint, type AppLedger } from '../ledger.ts';
+import {
+  alarmText,
+  alarmTitle,
+  deleteIncident,
+  incidentMarker,
+  pushIncident,
+  type Incident,
+  type PushPayload,
+} from '../ledger-incident.ts';
+import { loadPolicy } from '../policy-source.ts';
+import type { AppSettings } from '../settings.ts';
+import { repoOf, type RepoRef } from '../targets.ts';
+
+type WatchContext = Context<'push'> | Context<'delete'>;
+
+export function registerLedgerWatch(app: Probot, settings: AppSettings): void {
+  app.on('push', async (context) => {
+    // A push payload's repository owner is typed nullable; GitHub always sends it.
+    const at = repoOf(context.payload as unknown as Parameters<typeof repoOf>[0]);
+    const ledger = await ledgerFor(context, settings, at);
+    if (!isLedgerBranch(ledger, at, context.payload.ref)) return;
+    const incident = pushIncident(
+      `${at.owner}/${at.repo}`,
+      ledger.branch,
+      context.payload as unknown as PushPayload,
+    );
+    if (!incident) {
+      context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${ledger.branch}: honest append(s)`);
+      return;
+    }
+    await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
+  });
+  app.on('delete', async (context) => {
+    const { payload } = context;
+    if (payload.ref_type !== 'branch') return;
+    const at = repoOf(payload);
+    const ledger = await ledgerFor(context, settings, at);
+    if (!isLedgerBranch(ledger, at, payload.ref)) return;
+    const incident = deleteIncident(`${at.owner}/${at.repo}`, ledger.branch, payload.sender.login);
+    await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
+  });
+}
+
+/** A broken policy still has a ledger to watch: the default one. */
+async function ledgerFor(context: WatchContext, settings: AppSettings, at: RepoRef): Promise<AppLedger> {
+  const api = context.octokit as unknown as GitHubApi;
+  const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, at);
+  return ledgerOf(settings, loaded.ok ? loaded.policy : undefined, at);
+}
+
+async function raiseAlarm(
+  context: WatchContext,
+  ledger: AppLedger,
+  at: RepoRef,
+  incident: Incident,
+): Promise<void> {
+  const api = context.octokit as unknown as GitHubApi;
+  const marker = incidentMarker(incident);
+  const open = await findOpenIssueWithLabel(api, { ...at, label: ALARM_LABEL });
+  if (open) {
+    if (open.body.includes(marker)) return;
+    const comments = await listIssueCommentBodies(api, { ...at, number: open.number });
+    if (comments.some((c) => c.includes(marker))) return;
+  }
+  const text = alarmText(incident, await lastGood(api, ledger, incident));
+  if (open) {
+    await commentOnIssue(api, {
+      ...at,
+      number: open.number,
+      body: `Another event on the ledger branch:\n\n${text}`,
+    });
+    context.log.warn(
+      `ledger watch: ${incident.repository}: ${incident.kind}, added to alarm #${open.number}`,
+    );
+    return;
+  }
+  const issue = await createIssue(api, {
+    ...at,
+    title: alarmTitle(incident),
+    body: text,
+    labels: [ALARM_LABEL],
+  });
+  context.log.warn(`ledger watch: ${incident.repository}: ${incident.kind}, alarm #${issue.number} opened`);
+}
+
+/** The checkpoint of the branch tip before the event: what the ledger said before it was touched. */
+async function lastGood(
+  api: GitHubApi,
+  ledger: AppLedger,
+  incident: Incident,
+): Promise<{ checkpoint?: string; note: string }> {
+  const before = incident.before;
+  if (!before || /^0{40}$/.test(before)) {
+    return {
+      note: 'This event names no earlier commit. Take the checkpoint from the text of the latest shiplog/approvals check run recorded before it (or from a later comment on this issue).',
+    };
+  }
+  try {
+    const checkpoint = await readCheckpoint(api, ledger, before);
+    if (checkpoint) {
+      return {
+        checkpoint,
+        note: `The checkpoint at ${before}, the branch tip before this event:`,
+      };
+    }
+    return { note: `No checkpoint could be found at ${before}, the branch tip before this event.` };
+  } catch (error) {
+    return { note: `The checkpoint at ${before} could not be read: ${errorMessage(error)}` };
+  }
+}
+
+/** One alarm decision at a time per repository: two events of one incident must not open two issues. */
+const queues = new Map<string, Promise<void>>();
+function serially(key: string, task: () => Promise<void>): Promise<void> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(task, task);
+  queues.set(key, next);
+  return next.finally(() => {
+    if (queues.get(key) === next) queues.delete(key);
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * What a push to (or deletion of) the ledger branch says about the ledger. shiplog only ever adds
+ * one commit per entry, each adding exactly one entry file (plus index files and the checkpoint),
+ * never rewriting history — so a force-push, a deletion, or a commit that does anything else is an
+ * incident. Pure functions of the webhook payload, plus the alarm issue's text.
+ */
+import { seqOfEntryPath } from '../ledger/layout.ts';
+import { md } from '../policy/render.ts';
+
+export type IncidentKind = 'force-push' | 'deleted' | 'unexpected-commits';
+
+export interface Incident {
+  kind: IncidentKind;
+  branch: string;
+  repository: string;
+  before?: string;
+  after?: string;
+  pusher: string;
+  /** One line per commit that does not add exactly one entry. */
+  problems: string[];
+  /** Identifies this event among the comments of an open alarm (a redelivery says nothing new). */
+  key: string;
+}
+
+export interface PushCommit {
+  id: string;
+  added?: string[];
+  modified?: string[];
+  removed?: string[];
+}
+
+export interface PushPayload {
+  ref: string;
+  before: string;
+  after: string;
+  forced: boolean;
+  deleted: boolean;
+  commits: PushCommit[];
+  pusher: { name?: string; username?: string };
+  sender?: { login?: string } | null;
+}
+
+export function pushIncident(repository: string, branch: string, push: PushPayload): Incident | undefined {
+  const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? 'unknown';
+  const base = { branch, repository, pusher, before: push.before, after: push.after };
+  if (push.deleted) {
+    return { ...base, kind: 'deleted', problems: [], key: `deleted:${push.before}` };
+  }
+  if (push.forced) {
+    return { ...base, kind: 'force-push', problems: [], key: `force-push:${push.before}..${push.after}` };
+  }
+  const problems = push.commits.flatMap((c) => commitProblems(c));
+  if (problems.length === 0) return undefined;
+  return { ...base, kind: 'unexpected-commits', problems, key: `commits:${push.before}..${push.after}` };
+}
+
+export function deleteIncident(repository: string, branch: string, sender: string): Incident {
+  return { kind: 'deleted', branch, repository, pusher: sender, problems: [], key: `delete-event:${branch}` };
+}
+
+function commitProblems(c: PushCommit): string[] {
+  const short = c.id.slice(0, 12);
+  const added = c.added ?? [];
+  const entries = added.filter((p) => p.startsWith('entries/'));
+  const problems: string[] = [];
+  if (entries.length !== 1)
+    problems.push(`${short} adds ${entries.length} entry files (a ledger commit adds exactly one)`);
+  const badName = entries.filter((p) => seqOfEntryPath(p) === undefined);
+  if (badName.length > 0)
+    problems.push(`${short} adds ${badName.map((p) => `"${p}"`).join(', ')}, not named like an entry`);
+  const touched = [...(c.modified ?? []), ...(c.removed ?? [])].filter((p) => p.startsWith('entries/'));
+  if (touched.length > 0)
+    problems.push(`${short} modifies or removes recorded entries: ${touched.slice(0, 5).join(', ')}`);
+  const foreign = [...added, ...(c.modified ?? []), ...(c.removed ?? [])].filter(
+    (p) => !p.startsWith('entries/') && !p.startsWith('index/') && p !== 'checkpoint',
+  );
+  if (foreign.length > 0)
+    problems.push(`${short} touches files a ledger commit never does: ${foreign.slice(0, 5).join(', ')}`);
+  return problems;
+}
+
+const WHAT: Record<IncidentKind, string> = {
+  'force-push': 'was force-pushed (history rewritten)',
+  deleted: 'was deleted',
+  'unexpected-commits': 'received commits that are not ledger appends',
+};
+
+export function alarmTitle(incident: Incident): string {
+  return `shiplog alarm: the ledger branch "${incident.branch}" ${WHAT[incident.kind]}`;
+}
+
+export function incidentMarker(incident: Incident): string {
+  return `<!-- shiplog-incident ${incident.key.replace(/[<>-]{2,}/g, '')} -->`;
+}
+
+/** The issue body (or, for a further event of an open incident, the comment). */
+export function alarmText(incident: Incident, lastGood: { checkpoint?: string; note: string }): string {
+  const code = (s: string) => `\`${s.replace(/`/g, '')}\``;
+  const lines = [
+    `🚨 **The ledger branch ${code(incident.branch)} of ${md(incident.repository)} ${WHAT[incident.kind]}.**`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Event | ${incident.kind} |`,
+    `| Before | ${incident.before ? code(incident.before) : 'unknown (a delete event names no commit)'} |`,
+    `| After | ${incident.after ? code(incident.after) : '—'} |`,
+    `| Pushed by | ${md(incident.pusher)} |`,
+  ];
+  if (incident.problems.length > 0) {
+    lines.push(
+      '',
+      'Commits that are not ledger appends:',
+      '',
+      ...incident.problems.slice(0, 50).map((p) => `- ${md(p, 500)}`),
+    );
+  }
+  lines.push('', '### Last checkpoint known good', '', md(lastGood.note, 1000));
+  if (lastGood.checkpoint) lines.push('', '```', lastGood.checkpoint.replace(/```/g, '').trimEnd(), '```');
+  lines.push(
+    '',
+    '### How to verify',
+    '',
+    'Save the checkpoint above as `good.checkpoint` (or take one from the `text` of any `shiplog/approvals` check run recorded before this event), then:',
+    '',
+    '```sh',
+    `shiplog verify --remote <ledger remote> --ledger-branch ${incident.branch.replace(/[^\w./-]/g, '')} --trusted-key shiplog.pub --checkpoint good.checkpoint`,
+    '```',
+    '',
+    'It fails if the ledger no longer extends that checkpoint (entries removed or rewritten). Restore the branch from a good copy, verify it, then close this issue; while it is open, every approval check shows a warning.',
+    '',
+    incidentMarker(incident),
+  );
+  return lines.join('\n');
+}

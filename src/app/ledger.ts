@@ -1,0 +1,107 @@
+/**
+ * The ledger as the app sees it: where it lives (the policy's `ledger:` section, this repository's
+ * `shiplog` branch by default, or SHIPLOG_LEDGER_REMOTE), its checkpoint, and appending an entry
+ * through the same git store as every other writer. The installation token goes to git only for
+ * the GitHub server the app serves; a mirror named by SHIPLOG_LEDGER_REMOTE never receives it.
+ */
+import { isShiplogError } from '../errors.ts';
+import type { GitHubApi } from '../github/client.ts';
+import { readRepoFile } from '../github/contents.ts';
+import { appendEntry, type AppendResult, type NewEntry } from '../ledger/append.ts';
+import { git } from '../ledger/git.ts';
+import { CHECKPOINT_FILE } from '../ledger/layout.ts';
+import { openForRead, readCheckpointText } from '../ledger/read.ts';
+import type { LedgerLocation } from '../ledger/store.ts';
+import type { Policy } from '../policy/index.ts';
+import type { AppSettings } from './settings.ts';
+import type { RepoRef } from './targets.ts';
+
+export interface AppLedger {
+  /** The GitHub repository holding the ledger branch (owner/name). */
+  repository: string;
+  owner: string;
+  repo: string;
+  branch: string;
+  /** Where git reads and writes it (no token: that is added per append). */
+  location: LedgerLocation;
+  /** True when SHIPLOG_LEDGER_REMOTE replaces the GitHub repository. */
+  mirrored: boolean;
+  /** Checkpoint origin for a new ledger. */
+  origin: string;
+}
+
+export function ledgerOf(settings: AppSettings, policy: Policy | undefined, at: RepoRef): AppLedger {
+  const repository = policy?.ledger.repository ?? `${at.owner}/${at.repo}`;
+  const [owner, repo] = repository.split('/') as [string, string];
+  const branch = policy?.ledger.branch ?? 'shiplog';
+  const remote = settings.ledgerRemote ?? `${settings.serverUrl}/${repository}.git`;
+  return {
+    repository,
+    owner,
+    repo,
+    branch,
+    location: { remote, branch, ...(settings.cacheDir ? { cacheDir: settings.cacheDir } : {}) },
+    mirrored: settings.ledgerRemote !== undefined,
+    origin: `${new URL(settings.serverUrl).host}/${repository}/${branch}`,
+  };
+}
+
+/** Whether a push to `repository`'s `branch` is a push to this ledger. */
+export function isLedgerBranch(ledger: AppLedger, at: RepoRef, ref: string): boolean {
+  return (
+    ledger.repository.toLowerCase() === `${at.owner}/${at.repo}`.toLowerCase() &&
+    (ref === ledger.branch || ref === `refs/heads/${ledger.branch}`)
+  );
+}
+
+/**
+ * The checkpoint at the ledger branch's tip, or at an older ledger commit (`at`). Undefined when
+ * there is none (no ledger yet, or that commit is gone). A mirror is read with git — an older
+ * commit from the app's own clone, which keeps objects a force-push removed from the branch; the
+ * GitHub repository through the contents API, which serves a commit by sha even once unreachable.
+ */
+export async function readCheckpoint(
+  api: GitHubApi,
+  ledger: AppLedger,
+  at?: string,
+): Promise<string | undefined> {
+  if (!ledger.mirrored) {
+    const ref = at ?? ledger.branch;
+    return readRepoFile(api, { owner: ledger.owner, repo: ledger.repo, path: CHECKPOINT_FILE, ref });
+  }
+  try {
+    const snap = await openForRead(ledger.location);
+    if (at === undefined) return await readCheckpointText(snap);
+    const shown = await git(['cat-file', 'blob', `${at}:${CHECKPOINT_FILE}`], {
+      gitDir: snap.repo.gitDir,
+      allowFail: true,
+    });
+    return shown.code === 0 ? shown.stdout.toString('utf8') : undefined;
+  } catch (error) {
+    if (isShiplogError(error, 'BRANCH_NOT_FOUND')) return undefined;
+    throw error;
+  }
+}
+
+export async function appendToLedger(
+  settings: AppSettings,
+  ledger: AppLedger,
+  token: string,
+  entry: NewEntry,
+): Promise<AppendResult> {
+  return appendEntry({
+    location: { ...ledger.location, ...(ledger.mirrored ? {} : { token }) },
+    key: settings.signingKey!,
+    serverUrl: settings.serverUrl,
+    origin: ledger.origin,
+    entry,
+  });
+}
+
+/** The installation token of a Probot context's Octokit, for git. */
+export async function installationToken(octokit: unknown): Promise<string> {
+  const auth = (octokit as { auth: (o: { type: string }) => Promise<unknown> }).auth;
+  const result = (await auth({ type: 'installation' })) as { token?: unknown };
+  if (typeof result.token !== 'string') throw new Error('no installation token');
+  return result.token;
+}
