@@ -760,9 +760,12 @@ export class FakeGitHub {
           permissions: {
             checks: 'write',
             pull_requests: 'read',
-            contents: 'read',
+            contents: 'write',
             members: 'read',
             metadata: 'read',
+            deployments: 'write',
+            actions: 'read',
+            issues: 'write',
           },
           repository_selection: 'all',
         },

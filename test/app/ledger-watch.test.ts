@@ -1,0 +1,185 @@
+/**
+ * The ledger watch on a real ledger (a local bare repository the app reads through
+ * SHIPLOG_LEDGER_REMOTE): a force-push or a deletion of the ledger branch opens exactly one
+ * `shiplog-alarm` issue however often the event arrives, with the last good checkpoint and how to
+ * verify; an honest append opens none; while the alarm is open the approval check warns.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLedgerFixture, sh, workClone, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { example, useApp } from './harness.ts';
+
+let ledger: LedgerFixture;
+beforeAll(async () => {
+  ledger = await createLedgerFixture();
+  await ledger.append(3);
+});
+afterAll(() => ledger.cleanup());
+
+const h = useApp({
+  env: () => ({ SHIPLOG_LEDGER_REMOTE: ledger.remote, SHIPLOG_CACHE_DIR: join(ledger.dir, 'app-cache') }),
+});
+
+function tip(): string {
+  return execFileSync('git', ['rev-parse', 'refs/heads/shiplog'], {
+    cwd: ledger.remote,
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** What GitHub puts in a push payload's commits: each commit's added/modified/removed paths. */
+function commitsBetween(before: string, after: string) {
+  const ids = execFileSync('git', ['rev-list', '--reverse', `${before}..${after}`], {
+    cwd: ledger.remote,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
+  return ids.map((id) => {
+    const out = execFileSync('git', ['diff-tree', '--no-commit-id', '--name-status', '-r', '--root', id], {
+      cwd: ledger.remote,
+      encoding: 'utf8',
+    });
+    const files = { added: [] as string[], modified: [] as string[], removed: [] as string[] };
+    for (const line of out.split('\n').filter(Boolean)) {
+      const [status, path] = line.split('\t') as [string, string];
+      (status === 'A' ? files.added : status === 'D' ? files.removed : files.modified).push(path);
+    }
+    return {
+      id,
+      tree_id: id,
+      distinct: true,
+      message: 'shiplog',
+      timestamp: '2026-01-01T00:00:00Z',
+      url: '',
+      author: { name: 'shiplog', email: 's@example.com' },
+      committer: { name: 'shiplog', email: 's@example.com' },
+      ...files,
+    };
+  });
+}
+
+function pushEvent(
+  full: string,
+  fields: { before: string; after: string; forced?: boolean; deleted?: boolean },
+) {
+  const payload = example('push', undefined, (p) => String(p.ref).startsWith('refs/heads/'));
+  return h.envelope(full, {
+    ...payload,
+    ref: 'refs/heads/shiplog',
+    before: fields.before,
+    after: fields.after,
+    created: false,
+    forced: fields.forced ?? false,
+    deleted: fields.deleted ?? false,
+    commits: fields.forced || fields.deleted ? [] : commitsBetween(fields.before, fields.after),
+    pusher: { name: 'mallory', email: 'm@example.com' },
+    sender: { ...(payload.sender as Record<string, unknown>), login: 'mallory' },
+  });
+}
+
+function deleteEvent(full: string) {
+  const payload = example('delete', undefined);
+  return h.envelope(full, {
+    ...payload,
+    ref: 'shiplog',
+    ref_type: 'branch',
+    sender: { ...(payload.sender as Record<string, unknown>), login: 'mallory' },
+  });
+}
+
+const alarms = (full: string) => h.gh.issues(full).filter((i) => i.labels.includes('shiplog-alarm'));
+
+describe('ledger watch', () => {
+  it('opens no alarm for an honest append', async () => {
+    const r = h.repo();
+    const before = tip();
+    await ledger.append(1);
+    const res = await h.send('push', pushEvent(r.full, { before, after: tip() }));
+    expect(res.status).toBe(200);
+    expect(alarms(r.full)).toEqual([]);
+  });
+
+  it('opens one alarm for a force-push, keeping the last good checkpoint, however often it is sent', async () => {
+    const r = h.repo();
+    const pr = h.gh.addPullRequest(r.full, { user: 'alice', files: ['README.md'] });
+    // a code PR's check carries the checkpoint as it is now
+    await h.send('pull_request', h.pullRequestEvent(r.full, pr, 'opened'));
+    const goodCheckpoint = execFileSync('git', ['show', 'refs/heads/shiplog:checkpoint'], {
+      cwd: ledger.remote,
+      encoding: 'utf8',
+    });
+    expect(h.lastRun(r.full, pr.headSha).text).toContain(goodCheckpoint.trim());
+
+    // mallory rewrites the branch: drop the last entry commit and push with force
+    const before = tip();
+    const work = workClone(ledger.remote, ledger.dir);
+    sh(work, 'reset', '--hard', 'HEAD~1');
+    sh(work, 'push', '--force', 'origin', 'shiplog');
+    const event = pushEvent(r.full, { before, after: tip(), forced: true });
+    await h.send('push', event);
+    await h.send('push', event);
+
+    const open = alarms(r.full);
+    expect(open).toHaveLength(1);
+    expect(open[0]!.title).toBe(
+      'shiplog alarm: the ledger branch "shiplog" was force-pushed (history rewritten)',
+    );
+    const body = open[0]!.body!;
+    expect(body).toContain(before);
+    expect(body).toContain(tip());
+    expect(body).toContain('mallory');
+    expect(body).toContain(goodCheckpoint.trim());
+    expect(body).toContain('shiplog verify --remote <ledger remote> --ledger-branch shiplog');
+    expect(body).toContain('--checkpoint good.checkpoint');
+    // nothing added to the open alarm by the redelivery
+    expect(h.gh.comments(r.full, open[0]!.number)).toEqual([]);
+
+    // while it is open, every approval check warns
+    const next = h.gh.addPullRequest(r.full, { user: 'alice', files: ['README.md'] });
+    await h.send('pull_request', h.pullRequestEvent(r.full, next, 'opened'));
+    const run = h.lastRun(r.full, next.headSha);
+    expect(run.summary).toMatch(/^⚠️ \*\*Ledger alarm open:\*\* \[#\d+ /);
+    expect(run.text).toContain('**not** known good');
+  });
+
+  it('opens one alarm for a deletion of the ledger branch, and adds the push of it to that alarm', async () => {
+    const r = h.repo();
+    await h.send('delete', deleteEvent(r.full));
+    await h.send('delete', deleteEvent(r.full));
+    expect(alarms(r.full)).toHaveLength(1);
+    expect(alarms(r.full)[0]!.title).toBe('shiplog alarm: the ledger branch "shiplog" was deleted');
+
+    const before = tip();
+    const deletion = pushEvent(r.full, { before, after: '0'.repeat(40), deleted: true });
+    await h.send('push', deletion);
+    await h.send('push', deletion);
+    expect(alarms(r.full)).toHaveLength(1);
+    const comments = h.gh.comments(r.full, alarms(r.full)[0]!.number);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(before);
+  });
+
+  it('opens an alarm for commits that do not each add exactly one entry', async () => {
+    const r = h.repo();
+    const before = tip();
+    const work = workClone(ledger.remote, ledger.dir);
+    sh(work, 'rm', '-q', '--cached', 'checkpoint');
+    sh(work, 'commit', '-q', '-m', 'tidy up');
+    sh(work, 'push', '-q', 'origin', 'shiplog');
+    await h.send('push', pushEvent(r.full, { before, after: tip() }));
+    const open = alarms(r.full);
+    expect(open).toHaveLength(1);
+    expect(open[0]!.title).toContain('received commits that are not ledger appends');
+    expect(open[0]!.body).toContain('adds 0 entry files');
+  });
+
+  it('ignores pushes to other branches', async () => {
+    const r = h.repo();
+    const event = pushEvent(r.full, { before: 'a'.repeat(40), after: 'b'.repeat(40), forced: true });
+    event.ref = 'refs/heads/main';
+    await h.send('push', event);
+    expect(alarms(r.full)).toEqual([]);
+  });
+});
