@@ -41142,23 +41142,8 @@ ${output.summary}` : output.summary;
   };
 }
 async function evaluate(api, policy, target, data) {
-  const { pullRequest } = data;
   const directory = createDirectory(api, { owner: target.owner, repo: target.repo });
-  return evaluatePolicy(
-    policy,
-    {
-      pullRequest: {
-        number: pullRequest.number,
-        author: pullRequest.author,
-        headSha: pullRequest.headSha,
-        changedFiles: pullRequest.changedFiles
-      },
-      files: data.files,
-      filesTruncated: data.filesTruncated,
-      reviews: data.reviews
-    },
-    directory
-  );
+  return evaluatePolicy(policy, evaluationInput(data), directory);
 }
 function mergeGroupMismatch(target, data) {
   const group = target.mergeGroup;

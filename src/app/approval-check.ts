@@ -7,6 +7,7 @@ import { errorMessage } from '../errors.ts';
 import {
   createCheckRun,
   createDirectory,
+  evaluationInput,
   fetchPullRequestForPolicy,
   type GitHubApi,
   type PolicyPullRequestData,
@@ -120,24 +121,9 @@ export async function evaluate(
   target: PullTarget,
   data: PolicyPullRequestData,
 ): Promise<Verdict> {
-  const { pullRequest } = data;
   // A fresh directory per evaluation: permissions and teams are cached only as long as one verdict.
   const directory = createDirectory(api, { owner: target.owner, repo: target.repo });
-  return evaluatePolicy(
-    policy,
-    {
-      pullRequest: {
-        number: pullRequest.number,
-        author: pullRequest.author,
-        headSha: pullRequest.headSha,
-        changedFiles: pullRequest.changedFiles,
-      },
-      files: data.files,
-      filesTruncated: data.filesTruncated,
-      reviews: data.reviews,
-    },
-    directory,
-  );
+  return evaluatePolicy(policy, evaluationInput(data), directory);
 }
 
 /**

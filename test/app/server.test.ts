@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startAppServer } from '../../src/app/server.ts';
 import { appEnv, deliver, sign, useApp } from './harness.ts';
 
 const h = useApp();
@@ -111,5 +112,13 @@ describe('src/app/main.ts', () => {
     expect(err).toContain('APP_ID');
     expect(err).toContain('PRIVATE_KEY');
     expect(err).toContain('WEBHOOK_SECRET');
+  });
+
+  it('refuses to start with a signing key it cannot use, rather than failing at the first override', async () => {
+    await expect(
+      startAppServer(
+        appEnv(h.gh, { SHIPLOG_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----' }),
+      ),
+    ).rejects.toThrow(/SHIPLOG_SIGNING_KEY/);
   });
 });
