@@ -4,6 +4,7 @@
  * policy, so every such string is neutralised before it reaches Markdown or a terminal.
  */
 import type { IgnoredReview, MatchedFile, RuleResult, Verdict } from './model.ts';
+import { table } from '../text/table.ts';
 
 export const MAX_FILES_LISTED = 50;
 /** GitHub rejects check run summaries longer than 65535 characters. */
@@ -107,27 +108,6 @@ export function renderText(verdict: Verdict): string {
       );
   }
   return out.join('\n') + '\n';
-}
-
-interface Column<T> {
-  header: string;
-  value: (row: T) => string;
-}
-
-/** Left-aligned columns; cells are already `plain`, so widths are honest. */
-function table<T>(rows: readonly T[], columns: Column<T>[]): string {
-  const cells = rows.map((row) => columns.map((c) => c.value(row)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]): string =>
-    values
-      .map((v, i) => v.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [
-    line(columns.map((c) => c.header)),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...cells.map(line),
-  ].join('\n');
 }
 
 function status(r: RuleResult): string {
