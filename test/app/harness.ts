@@ -3,27 +3,17 @@
  * way a GitHub Enterprise install is configured, and webhook deliveries built from
  * @octokit/webhooks-examples, adapted to each scenario and signed like GitHub signs them.
  */
-import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
-import examples from '@octokit/webhooks-examples/api.github.com/index.json' with { type: 'json' };
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startAppServer, type AppServer } from '../../src/app/server.ts';
 import { startFakeGitHub, type FakeGitHub, type FakePull } from '../support/fake-github.ts';
+import { examplePayload as example, signBody } from '../support/webhooks.ts';
 
 export const WEBHOOK_SECRET = 'it-is-a-secret-to-everybody';
 
 type Json = Record<string, unknown>;
 
-/** A copy of the first example payload GitHub documents for this event and action. */
-export function example(
-  event: string,
-  action: string | undefined,
-  pick: (p: Json) => boolean = () => true,
-): Json {
-  const group = (examples as unknown as { name: string; examples: Json[] }[]).find((e) => e.name === event);
-  const found = group?.examples.find((p) => p.action === action && pick(p));
-  if (!found) throw new Error(`no @octokit/webhooks-examples payload for ${event}.${action}`);
-  return structuredClone(found);
-}
+export { examplePayload as example } from '../support/webhooks.ts';
 
 export function appEnv(gh: FakeGitHub, extra: Record<string, string> = {}): Record<string, string> {
   const { privateKey } = generateKeyPairSync('rsa', {
@@ -45,7 +35,7 @@ export function appEnv(gh: FakeGitHub, extra: Record<string, string> = {}): Reco
 }
 
 export function sign(body: string, secret = WEBHOOK_SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  return signBody(body, secret);
 }
 
 export interface Delivery {

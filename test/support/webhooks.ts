@@ -9,9 +9,13 @@ import type { FakeGitHub, FakePull } from './fake-github.ts';
 type Json = Record<string, unknown>;
 
 /** A copy of the first example payload GitHub documents for this event and action. */
-export function examplePayload(event: string, action: string): Json {
+export function examplePayload(
+  event: string,
+  action: string | undefined,
+  pick: (p: Json) => boolean = () => true,
+): Json {
   const group = (examples as unknown as { name: string; examples: Json[] }[]).find((e) => e.name === event);
-  const found = group?.examples.find((p) => p.action === action);
+  const found = group?.examples.find((p) => p.action === action && pick(p));
   if (!found) throw new Error(`no @octokit/webhooks-examples payload for ${event}.${action}`);
   return structuredClone(found);
 }
