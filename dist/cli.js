@@ -24402,7 +24402,7 @@ function positiveInt(name) {
   };
 }
 
-// src/cli/output.ts
+// src/text/table.ts
 function table(rows, columns) {
   const cells = rows.map((r) => columns.map((c) => oneLine(c.value(r))));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
@@ -24416,6 +24416,8 @@ function table(rows, columns) {
 function oneLine(s) {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
 }
+
+// src/cli/output.ts
 function printJson(value) {
   process.stdout.write(JSON.stringify(value, null, 2) + "\n");
 }
@@ -24922,7 +24924,7 @@ function renderText(verdict) {
   if (verdict.rules.length === 0) return out.join("\n") + "\n";
   out.push(
     "",
-    table2(verdict.rules, [
+    table(verdict.rules, [
       { header: "RULE", value: (r) => plain(r.name) },
       { header: "FILES", value: (r) => String(r.matchedFiles.length) },
       { header: "REQUIRED", value: (r) => String(r.required) },
@@ -24946,16 +24948,6 @@ function renderText(verdict) {
       );
   }
   return out.join("\n") + "\n";
-}
-function table2(rows, columns) {
-  const cells = rows.map((row) => columns.map((c) => c.value(row)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
-  const line = (values) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
-  return [
-    line(columns.map((c) => c.header)),
-    line(widths.map((w) => "-".repeat(w))),
-    ...cells.map(line)
-  ].join("\n");
 }
 function status(r) {
   const parts = [];

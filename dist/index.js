@@ -43630,6 +43630,21 @@ var Lookups = class {
   }
 };
 
+// src/text/table.ts
+function table(rows, columns) {
+  const cells = rows.map((r) => columns.map((c) => oneLine(c.value(r))));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
+  const line = (vals) => vals.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  return [
+    line(columns.map((c) => c.header)),
+    line(widths.map((w) => "-".repeat(w))),
+    ...cells.map(line)
+  ].join("\n");
+}
+function oneLine(s) {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+}
+
 // src/policy/render.ts
 var MAX_FILES_LISTED = 50;
 var MAX_SUMMARY_CHARS = 65e3;
@@ -43713,16 +43728,6 @@ function renderText(verdict) {
       );
   }
   return out.join("\n") + "\n";
-}
-function table(rows, columns) {
-  const cells = rows.map((row) => columns.map((c) => c.value(row)));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
-  const line = (values) => values.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
-  return [
-    line(columns.map((c) => c.header)),
-    line(widths.map((w) => "-".repeat(w))),
-    ...cells.map(line)
-  ].join("\n");
 }
 function status(r) {
   const parts = [];
@@ -43882,8 +43887,8 @@ function decideDeployment(source, rules, facts) {
     );
   }
   for (const problem of facts.approvals?.problems ?? []) unmet.push(`could not count approvals: ${problem}`);
-  const through = `${commit} came in through #${pr.number} (${oneLine(pr.title, 80)})`;
-  const comment = unmet.length === 0 ? `shiplog: ${environment} approved: ${through}; ${verdict ? `policy: ${oneLine(verdict.title, 120)}; ` : ""}fresh approvals: ${valid.length > 0 ? valid.join(", ") : "none needed"}.` : `shiplog: ${environment} rejected: ${through}. ${unmet.join(". ")}.`;
+  const through = `${commit} came in through #${pr.number} (${oneLine2(pr.title, 80)})`;
+  const comment = unmet.length === 0 ? `shiplog: ${environment} approved: ${through}; ${verdict ? `policy: ${oneLine2(verdict.title, 120)}; ` : ""}fresh approvals: ${valid.length > 0 ? valid.join(", ") : "none needed"}.` : `shiplog: ${environment} rejected: ${through}. ${unmet.join(". ")}.`;
   return {
     state: unmet.length === 0 ? "approved" : "rejected",
     comment: fit2(comment),
@@ -43900,16 +43905,16 @@ function verdictDetail(verdict) {
     const parts = [];
     if (r.missing > 0) parts.push(`needs ${r.missing} more approval${r.missing === 1 ? "" : "s"}`);
     if (r.blockedBy.length > 0) parts.push(`changes requested by ${r.blockedBy.join(", ")}`);
-    return `${oneLine(r.name, 60)} ${parts.join(" and ")}`;
+    return `${oneLine2(r.name, 60)} ${parts.join(" and ")}`;
   });
-  const problems = verdict.problems.map((p) => oneLine(p, 160));
-  return [oneLine(verdict.title, 120), ...failing, ...problems].join("; ");
+  const problems = verdict.problems.map((p) => oneLine2(p, 160));
+  return [oneLine2(verdict.title, 120), ...failing, ...problems].join("; ");
 }
 function notCounted(ignored) {
   if (ignored.length === 0) return "";
   return ` (not counted: ${ignored.map((i) => `${i.login}: ${i.reason}`).join(", ")})`;
 }
-function oneLine(text2, max) {
+function oneLine2(text2, max) {
   const flat = text2.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
