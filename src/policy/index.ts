@@ -11,7 +11,13 @@ export { compilePaths, matchRules, type PathMatcher, type RuleMatch } from './ma
 export { evaluatePolicy, MAX_LISTED_FILES } from './evaluate.ts';
 export { renderCheckRun, renderPolicyError, renderText, type CheckRunOutput } from './render.ts';
 export { parseSnapshot, snapshotFromObject, snapshotDirectory, type Snapshot } from './snapshot.ts';
-export { mayOverride, describeOverriders, parseOverrideCommand, unmetRules } from './override.ts';
+export {
+  mayOverride,
+  describeOverriders,
+  overriddenPullRequest,
+  parseOverrideCommand,
+  unmetRules,
+} from './override.ts';
 export { countFreshApprovals } from './evaluate.ts';
 export {
   decideDeployment,

@@ -54,3 +54,24 @@ export function unmetRules(verdict: Verdict): {
     problems: verdict.problems,
   };
 }
+
+/** How an override entry names the pull request it set aside (the Action's gate and the app's command). */
+export function overriddenPullRequest(pr: {
+  number: number;
+  url: string;
+  title: string;
+  author: string;
+  headSha: string;
+}): {
+  pull_request: { number: number; url: string; title: string; author: string; head_sha: string };
+} {
+  return {
+    pull_request: {
+      number: pr.number,
+      url: pr.url,
+      title: pr.title,
+      author: pr.author,
+      head_sha: pr.headSha,
+    },
+  };
+}

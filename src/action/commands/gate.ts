@@ -23,6 +23,7 @@ import {
   policyFromObject,
   renderCheckRun,
   renderText,
+  overriddenPullRequest,
   unmetRules,
   type Directory,
   type Policy,
@@ -34,7 +35,7 @@ import type { ActionInputs } from '../inputs.ts';
 import { ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
 import { md } from '../markdown.ts';
 import { readPolicyFile } from '../policy-file.ts';
-import { idempotencyKey } from './record.ts';
+import { idempotencyKey, ledgerOutputs } from './record.ts';
 
 interface Target {
   number: number;
@@ -115,13 +116,7 @@ export async function gate(inputs: ActionInputs, deps: RunDeps): Promise<RunResu
     summary,
     approvers: approversOf(verdict),
     setAside: {
-      pull_request: {
-        number: pr.number,
-        url: pr.url,
-        title: pr.title,
-        author: pr.author,
-        head_sha: pr.headSha,
-      },
+      ...overriddenPullRequest(pr),
       ...unmetRules(verdict),
     },
   });
@@ -263,15 +258,7 @@ async function breakGlass(
     { title: 'shiplog: break-glass override' },
   );
   return {
-    outputs: {
-      seq: String(result.seq),
-      'entry-hash': result.hash,
-      checkpoint: result.checkpoint,
-      'ledger-commit': result.commit,
-      duplicate: String(result.duplicate),
-      'approval-status': 'overridden',
-      approvers,
-    },
+    outputs: ledgerOutputs(result, 'overridden', approvers),
     summary: `${g.summary}\n\n🚨 **Overridden** by ${md(ctx.actor)}: ${md(inputs.overrideReason!, 1000)} — recorded as seq ${result.seq} (${md(result.hash)}).`,
   };
 }

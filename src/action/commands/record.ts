@@ -4,7 +4,7 @@
  * leaves an entry with missing evidence behind.
  */
 import { collectApprovalEvidence, type ApprovalEvidence } from '../../github/approvers.ts';
-import { appendEntry, AppendError, type NewEntry } from '../../ledger/append.ts';
+import { appendEntry, AppendError, type AppendResult, type NewEntry } from '../../ledger/append.ts';
 import { loadSigningKey } from '../../ledger/keys.ts';
 import { actorRecord, readRunContext, runRecord, type RunContext } from '../context.ts';
 import type { RunDeps, RunResult } from '../deps.ts';
@@ -75,6 +75,23 @@ async function typeDetails(
   }
 }
 
+/** The step outputs that describe an appended (or already recorded) entry. */
+export function ledgerOutputs(
+  result: AppendResult,
+  approvalStatus: string,
+  approvers: string,
+): Record<string, string> {
+  return {
+    seq: String(result.seq),
+    'entry-hash': result.hash,
+    checkpoint: result.checkpoint,
+    'ledger-commit': result.commit,
+    duplicate: String(result.duplicate),
+    'approval-status': approvalStatus,
+    approvers,
+  };
+}
+
 export function approvalRecord(evidence: ApprovalEvidence): NewEntry['approval'] {
   const note =
     evidence.status === 'no-pull-request'
@@ -140,15 +157,7 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
   } else deps.log.info(`shiplog: recorded ${type} as seq ${result.seq} ${result.hash}`);
 
   return {
-    outputs: {
-      seq: String(result.seq),
-      'entry-hash': result.hash,
-      checkpoint: result.checkpoint,
-      'ledger-commit': result.commit,
-      duplicate: String(result.duplicate),
-      'approval-status': recorded.status,
-      approvers: JSON.stringify(recorded.approvers),
-    },
+    outputs: ledgerOutputs(result, recorded.status, JSON.stringify(recorded.approvers)),
     summary: recordSummary({
       type,
       commit: inputs.commit,

@@ -20,6 +20,7 @@ import {
   mayOverride,
   parseOverrideCommand,
   renderCheckRun,
+  overriddenPullRequest,
   unmetRules,
   type Policy,
 } from '../../policy/index.ts';
@@ -163,13 +164,7 @@ async function recordOverride(
     details: {
       reason: o.reason,
       via: 'app comment',
-      pull_request: {
-        number: pr.number,
-        url: pr.url,
-        title: pr.title,
-        author: pr.author,
-        head_sha: pr.headSha,
-      },
+      ...overriddenPullRequest(pr),
       comment: { id: comment.id, url: comment.html_url },
       ...unmetRules(o.verdict),
     },
