@@ -40872,6 +40872,17 @@ function unmetRules(verdict) {
     problems: verdict.problems
   };
 }
+function overriddenPullRequest(pr) {
+  return {
+    pull_request: {
+      number: pr.number,
+      url: pr.url,
+      title: pr.title,
+      author: pr.author,
+      head_sha: pr.headSha
+    }
+  };
+}
 
 // src/policy/deployment.ts
 var MAX_COMMENT = 1e3;
@@ -42096,13 +42107,7 @@ async function recordOverride(context, settings, policy, o) {
     details: {
       reason: o.reason,
       via: "app comment",
-      pull_request: {
-        number: pr.number,
-        url: pr.url,
-        title: pr.title,
-        author: pr.author,
-        head_sha: pr.headSha
-      },
+      ...overriddenPullRequest(pr),
       comment: { id: comment.id, url: comment.html_url },
       ...unmetRules(o.verdict)
     },

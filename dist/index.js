@@ -43824,6 +43824,17 @@ function unmetRules(verdict) {
     problems: verdict.problems
   };
 }
+function overriddenPullRequest(pr) {
+  return {
+    pull_request: {
+      number: pr.number,
+      url: pr.url,
+      title: pr.title,
+      author: pr.author,
+      head_sha: pr.headSha
+    }
+  };
+}
 
 // src/policy/deployment.ts
 var MAX_COMMENT = 1e3;
@@ -44320,6 +44331,17 @@ async function typeDetails(inputs, type, workspace) {
       };
   }
 }
+function ledgerOutputs(result, approvalStatus, approvers) {
+  return {
+    seq: String(result.seq),
+    "entry-hash": result.hash,
+    checkpoint: result.checkpoint,
+    "ledger-commit": result.commit,
+    duplicate: String(result.duplicate),
+    "approval-status": approvalStatus,
+    approvers
+  };
+}
 function approvalRecord(evidence2) {
   const note = evidence2.status === "no-pull-request" ? "no pull request brought this commit in (direct push): nobody approved it through review" : void 0;
   return compact({ ...evidence2, note });
@@ -44375,15 +44397,7 @@ async function record(inputs, deps) {
     );
   } else deps.log.info(`shiplog: recorded ${type} as seq ${result.seq} ${result.hash}`);
   return {
-    outputs: {
-      seq: String(result.seq),
-      "entry-hash": result.hash,
-      checkpoint: result.checkpoint,
-      "ledger-commit": result.commit,
-      duplicate: String(result.duplicate),
-      "approval-status": recorded.status,
-      approvers: JSON.stringify(recorded.approvers)
-    },
+    outputs: ledgerOutputs(result, recorded.status, JSON.stringify(recorded.approvers)),
     summary: recordSummary({
       type,
       commit: inputs.commit,
@@ -44490,13 +44504,7 @@ ${check.summary}`;
     summary: summary2,
     approvers: approversOf(verdict),
     setAside: {
-      pull_request: {
-        number: pr.number,
-        url: pr.url,
-        title: pr.title,
-        author: pr.author,
-        head_sha: pr.headSha
-      },
+      ...overriddenPullRequest(pr),
       ...unmetRules(verdict)
     }
   });
@@ -44605,15 +44613,7 @@ async function breakGlass(inputs, deps, g) {
     { title: "shiplog: break-glass override" }
   );
   return {
-    outputs: {
-      seq: String(result.seq),
-      "entry-hash": result.hash,
-      checkpoint: result.checkpoint,
-      "ledger-commit": result.commit,
-      duplicate: String(result.duplicate),
-      "approval-status": "overridden",
-      approvers
-    },
+    outputs: ledgerOutputs(result, "overridden", approvers),
     summary: `${g.summary}
 
 \u{1F6A8} **Overridden** by ${md(ctx.actor)}: ${md(inputs.overrideReason, 1e3)} \u2014 recorded as seq ${result.seq} (${md(result.hash)}).`
