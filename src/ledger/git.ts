@@ -139,6 +139,41 @@ export interface BatchObject {
 }
 
 /**
+ * Incremental parser of `git cat-file --batch` output: fed stdout chunks, it calls `onObject` once
+ * per requested object, in request order (undefined for a missing one).
+ */
+class BatchOutputParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pending: { sha: string; type: string; size: number } | undefined;
+
+  constructor(private readonly onObject: (obj: BatchObject | undefined) => void) {}
+
+  push(chunk: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    for (;;) {
+      if (!this.pending) {
+        const nl = this.buf.indexOf(10);
+        if (nl < 0) return;
+        const header = this.buf.subarray(0, nl).toString('utf8');
+        this.buf = this.buf.subarray(nl + 1);
+        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+          this.onObject(undefined);
+          continue;
+        }
+        const [sha, type, size] = header.split(' ');
+        this.pending = { sha: sha!, type: type!, size: Number(size) };
+      }
+      if (this.buf.length < this.pending.size + 1) return;
+      const data = Buffer.from(this.buf.subarray(0, this.pending.size));
+      this.buf = this.buf.subarray(this.pending.size + 1);
+      const obj = { sha: this.pending.sha, type: this.pending.type, data };
+      this.pending = undefined;
+      this.onObject(obj);
+    }
+  }
+}
+
+/**
  * Streams `git cat-file --batch` over many object specs with one process, calling `onObject` in
  * request order (undefined for a missing object). Memory stays bounded by one object at a time.
  */
@@ -160,35 +195,14 @@ export function catFileBatch(
       killGroup(child.pid);
       reject(new ShiplogError('GIT_TIMEOUT', `git cat-file did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
-    let buf: Buffer = Buffer.alloc(0);
     let index = 0;
-    let pending: { sha: string; type: string; size: number } | undefined;
     let failed = false;
+    const parser = new BatchOutputParser((obj) => onObject(index++, obj));
     const errChunks: Buffer[] = [];
     child.stderr.on('data', (d: Buffer) => errChunks.push(d));
     child.stdout.on('data', (chunk: Buffer) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       try {
-        for (;;) {
-          if (!pending) {
-            const nl = buf.indexOf(10);
-            if (nl < 0) break;
-            const header = buf.subarray(0, nl).toString('utf8');
-            buf = buf.subarray(nl + 1);
-            if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-              onObject(index++, undefined);
-              continue;
-            }
-            const [sha, type, size] = header.split(' ');
-            pending = { sha: sha!, type: type!, size: Number(size) };
-          }
-          if (buf.length < pending.size + 1) break;
-          const data = Buffer.from(buf.subarray(0, pending.size));
-          buf = buf.subarray(pending.size + 1);
-          const obj = { sha: pending.sha, type: pending.type, data };
-          pending = undefined;
-          onObject(index++, obj);
-        }
+        parser.push(chunk);
       } catch (e) {
         failed = true;
         killGroup(child.pid);
@@ -232,9 +246,8 @@ export function catFileBatch(
 /** A long-lived `git cat-file --batch` for a few rounds of look-ups with one process. */
 export class CatFileSession {
   private child;
-  private buf: Buffer = Buffer.alloc(0);
   private queue: { resolve: (o: BatchObject | undefined) => void; reject: (e: Error) => void }[] = [];
-  private pending: { sha: string; type: string; size: number } | undefined;
+  private parser = new BatchOutputParser((obj) => this.queue.shift()?.resolve(obj));
   private closed = false;
   private stderr = '';
 
@@ -243,7 +256,7 @@ export class CatFileSession {
       env: gitEnv({ gitDir }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.child.stdout.on('data', (chunk: Buffer) => this.parser.push(chunk));
     this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.child.stdin.on('error', () => undefined);
     const fail = (e: Error): void => {
@@ -255,30 +268,6 @@ export class CatFileSession {
       if (this.queue.length)
         fail(new ShiplogError('GIT_FAILED', `git cat-file exited (${code}): ${lastLines(this.stderr)}`));
     });
-  }
-
-  private onData(chunk: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    for (;;) {
-      if (!this.pending) {
-        const nl = this.buf.indexOf(10);
-        if (nl < 0) return;
-        const header = this.buf.subarray(0, nl).toString('utf8');
-        this.buf = this.buf.subarray(nl + 1);
-        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-          this.queue.shift()?.resolve(undefined);
-          continue;
-        }
-        const [sha, type, size] = header.split(' ');
-        this.pending = { sha: sha!, type: type!, size: Number(size) };
-      }
-      if (this.buf.length < this.pending.size + 1) return;
-      const data = Buffer.from(this.buf.subarray(0, this.pending.size));
-      this.buf = this.buf.subarray(this.pending.size + 1);
-      const obj = { sha: this.pending.sha, type: this.pending.type, data };
-      this.pending = undefined;
-      this.queue.shift()?.resolve(obj);
-    }
   }
 
   get(specs: string[]): Promise<(BatchObject | undefined)[]> {
