@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startAppServer, type AppServer } from '../src/app/server.ts';
 import { generateSigningKeyPem } from '../src/ledger/keys.ts';
+import { parseOutputFile } from '../test/action/harness.ts';
 import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.ts';
 import { deliverWebhook, payloadsFor } from '../test/support/webhooks.ts';
 
@@ -142,15 +143,7 @@ async function runAction(
   child.stdout.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const status = await new Promise<number | null>((done) => child.on('close', done));
-  const outputs: Record<string, string> = {};
-  const lines = readFileSync(output, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    outputs[m[1]!] = value.join('\n');
-  }
+  const outputs = parseOutputFile(readFileSync(output, 'utf8'));
   expect(status === 0, `the Action (${inputs.type}) failed:\n${log.replace(/^::add-mask::.*$/gm, '')}`);
   return outputs;
 }
