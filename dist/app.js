@@ -28986,35 +28986,14 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
       killGroup(child.pid);
       reject(new ShiplogError("GIT_TIMEOUT", `git cat-file did not finish within ${timeoutMs} ms`));
     }, timeoutMs);
-    let buf = Buffer.alloc(0);
     let index = 0;
-    let pending;
     let failed = false;
+    const parser2 = new BatchOutputParser((obj) => onObject(index++, obj));
     const errChunks = [];
     child.stderr.on("data", (d) => errChunks.push(d));
     child.stdout.on("data", (chunk) => {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       try {
-        for (; ; ) {
-          if (!pending) {
-            const nl = buf.indexOf(10);
-            if (nl < 0) break;
-            const header = buf.subarray(0, nl).toString("utf8");
-            buf = buf.subarray(nl + 1);
-            if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-              onObject(index++, void 0);
-              continue;
-            }
-            const [sha, type, size] = header.split(" ");
-            pending = { sha, type, size: Number(size) };
-          }
-          if (buf.length < pending.size + 1) break;
-          const data = Buffer.from(buf.subarray(0, pending.size));
-          buf = buf.subarray(pending.size + 1);
-          const obj = { sha: pending.sha, type: pending.type, data };
-          pending = void 0;
-          onObject(index++, obj);
-        }
+        parser2.push(chunk);
       } catch (e) {
         failed = true;
         killGroup(child.pid);
@@ -29053,7 +29032,7 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     writeMore();
   });
 }
-var BASE_CONFIG, CatFileSession;
+var BASE_CONFIG, BatchOutputParser, CatFileSession;
 var init_git = __esm({
   "src/ledger/git.ts"() {
     "use strict";
@@ -29065,11 +29044,41 @@ var init_git = __esm({
       "core.hooksPath": "/dev/null",
       "advice.detachedHead": "false"
     };
+    BatchOutputParser = class {
+      constructor(onObject) {
+        this.onObject = onObject;
+      }
+      onObject;
+      buf = Buffer.alloc(0);
+      pending;
+      push(chunk) {
+        this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+        for (; ; ) {
+          if (!this.pending) {
+            const nl = this.buf.indexOf(10);
+            if (nl < 0) return;
+            const header = this.buf.subarray(0, nl).toString("utf8");
+            this.buf = this.buf.subarray(nl + 1);
+            if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+              this.onObject(void 0);
+              continue;
+            }
+            const [sha, type, size] = header.split(" ");
+            this.pending = { sha, type, size: Number(size) };
+          }
+          if (this.buf.length < this.pending.size + 1) return;
+          const data = Buffer.from(this.buf.subarray(0, this.pending.size));
+          this.buf = this.buf.subarray(this.pending.size + 1);
+          const obj = { sha: this.pending.sha, type: this.pending.type, data };
+          this.pending = void 0;
+          this.onObject(obj);
+        }
+      }
+    };
     CatFileSession = class {
       child;
-      buf = Buffer.alloc(0);
       queue = [];
-      pending;
+      parser = new BatchOutputParser((obj) => this.queue.shift()?.resolve(obj));
       closed = false;
       stderr = "";
       constructor(gitDir) {
@@ -29077,7 +29086,7 @@ var init_git = __esm({
           env: gitEnv({ gitDir }),
           stdio: ["pipe", "pipe", "pipe"]
         });
-        this.child.stdout.on("data", (chunk) => this.onData(chunk));
+        this.child.stdout.on("data", (chunk) => this.parser.push(chunk));
         this.child.stderr.on("data", (d) => this.stderr += d.toString());
         this.child.stdin.on("error", () => void 0);
         const fail2 = (e) => {
@@ -29089,29 +29098,6 @@ var init_git = __esm({
           if (this.queue.length)
             fail2(new ShiplogError("GIT_FAILED", `git cat-file exited (${code}): ${lastLines(this.stderr)}`));
         });
-      }
-      onData(chunk) {
-        this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-        for (; ; ) {
-          if (!this.pending) {
-            const nl = this.buf.indexOf(10);
-            if (nl < 0) return;
-            const header = this.buf.subarray(0, nl).toString("utf8");
-            this.buf = this.buf.subarray(nl + 1);
-            if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-              this.queue.shift()?.resolve(void 0);
-              continue;
-            }
-            const [sha, type, size] = header.split(" ");
-            this.pending = { sha, type, size: Number(size) };
-          }
-          if (this.buf.length < this.pending.size + 1) return;
-          const data = Buffer.from(this.buf.subarray(0, this.pending.size));
-          this.buf = this.buf.subarray(this.pending.size + 1);
-          const obj = { sha: this.pending.sha, type: this.pending.type, data };
-          this.pending = void 0;
-          this.queue.shift()?.resolve(obj);
-        }
       }
       get(specs) {
         if (this.closed) return Promise.reject(new ShiplogError("GIT_FAILED", "git cat-file already closed"));
