@@ -1,4 +1,4 @@
-import { sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import { sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { ShiplogError } from '../errors.ts';
 import { sha256Hex } from './encoding.ts';
 import type { SigningKey, TrustedKey } from './keys.ts';
@@ -38,6 +38,11 @@ export function signEnvelope(payload: Uint8Array, key: SigningKey): { envelope: 
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** Standard base64? A round trip settles the usual case cheaply; the pattern decides the rest. */
+function isBase64(text: string): boolean {
+  return Buffer.from(text, 'base64').toString('base64') === text || BASE64.test(text);
+}
+
 /** Checks the envelope's shape; returns it typed or throws a message naming the first problem. */
 export function parseEnvelope(text: string): Envelope {
   let raw: unknown;
@@ -60,7 +65,7 @@ export function parseEnvelope(text: string): Envelope {
     typeof o.payload !== 'string' ||
     o.payload.length === 0 ||
     o.payload.length % 4 !== 0 ||
-    !BASE64.test(o.payload)
+    !isBase64(o.payload)
   ) {
     throw new ShiplogError('BAD_INPUT', 'envelope payload is not standard base64');
   }
@@ -74,7 +79,7 @@ export function parseEnvelope(text: string): Envelope {
     if (
       typeof sig.keyid !== 'string' ||
       typeof sig.sig !== 'string' ||
-      !BASE64.test(sig.sig) ||
+      !isBase64(sig.sig) ||
       sig.sig.length === 0
     ) {
       throw new ShiplogError('BAD_INPUT', 'envelope signature needs string "keyid" and base64 "sig"');
@@ -83,23 +88,51 @@ export function parseEnvelope(text: string): Envelope {
   return o as unknown as Envelope;
 }
 
+/** One signature to try: its raw bytes and the index of the trusted key its keyid names (-1: none). */
+export interface SignatureCandidate {
+  sig: Uint8Array;
+  hint: number;
+}
+
+/** The envelope's signatures as candidates; a signature that is not 64 bytes can never verify. */
+export function signatureCandidates(envelope: Envelope, trusted: TrustedKey[]): SignatureCandidate[] {
+  const out: SignatureCandidate[] = [];
+  for (const s of envelope.signatures) {
+    const sig = Buffer.from(s.sig, 'base64');
+    if (sig.length === 64) out.push({ sig, hint: trusted.findIndex((k) => k.keyid === s.keyid) });
+  }
+  return out;
+}
+
 /**
- * Returns the trusted key that made one of the signatures, or undefined. The keyid is only a hint
+ * The index of the trusted key that made one of the signatures, or -1. The keyid is only a hint
  * for which key to try first: every trusted key is tried, and an untrusted keyid proves nothing.
+ * Kept free of envelopes so worker threads run it on raw bytes.
  */
+export function signerIndex(
+  paeBytes: Uint8Array,
+  candidates: SignatureCandidate[],
+  keys: KeyObject[],
+): number {
+  for (const c of candidates) {
+    if (c.hint >= 0 && cryptoVerify(null, paeBytes, keys[c.hint]!, c.sig)) return c.hint;
+    for (let k = 0; k < keys.length; k++) {
+      if (k !== c.hint && cryptoVerify(null, paeBytes, keys[k]!, c.sig)) return k;
+    }
+  }
+  return -1;
+}
+
+/** Returns the trusted key that made one of the signatures, or undefined (see signerIndex). */
 export function findSigner(
   paeBytes: Uint8Array,
   envelope: Envelope,
   trusted: TrustedKey[],
 ): TrustedKey | undefined {
-  for (const s of envelope.signatures) {
-    const sig = Buffer.from(s.sig, 'base64');
-    if (sig.length !== 64) continue;
-    const hinted = trusted.filter((k) => k.keyid === s.keyid);
-    const rest = trusted.filter((k) => k.keyid !== s.keyid);
-    for (const k of [...hinted, ...rest]) {
-      if (cryptoVerify(null, paeBytes, k.publicKey, sig)) return k;
-    }
-  }
-  return undefined;
+  const i = signerIndex(
+    paeBytes,
+    signatureCandidates(envelope, trusted),
+    trusted.map((k) => k.publicKey),
+  );
+  return i >= 0 ? trusted[i] : undefined;
 }

@@ -1,8 +1,7 @@
 /** Decoding and checking one stored entry file. Pure: shared by verify, its workers and queries. */
 import { ShiplogError } from '../errors.ts';
-import { findSigner, parseEnvelope, pae, entryHashOfPae, type Envelope } from './dsse.ts';
+import { parseEnvelope, pae, entryHashOfPae, type Envelope } from './dsse.ts';
 import { isCanonicalJson } from './encoding.ts';
-import type { TrustedKey } from './keys.ts';
 import { parseStatement, type Statement } from './statement.ts';
 
 export interface DecodedEntry {
@@ -51,13 +50,4 @@ export function decodeEntry(text: string): DecodedEntry {
     throw new EntryProblem('statement', e instanceof ShiplogError ? e.message : String(e));
   }
   return { envelope, statement, hash, paeBytes };
-}
-
-export function checkSignature(entry: DecodedEntry, trusted: TrustedKey[]): TrustedKey {
-  const signer = findSigner(entry.paeBytes, entry.envelope, trusted);
-  if (!signer) {
-    const ids = entry.envelope.signatures.map((s) => s.keyid.slice(0, 16)).join(', ');
-    throw new EntryProblem('signature', `no signature by a trusted key (signed with keyid ${ids || 'none'})`);
-  }
-  return signer;
 }

@@ -146,7 +146,7 @@ class BatchOutputParser {
   private buf: Buffer = Buffer.alloc(0);
   private pending: { sha: string; type: string; size: number } | undefined;
 
-  constructor(private readonly onObject: (obj: BatchObject | undefined) => void) {}
+  constructor(private readonly onObject: (obj: BatchObject | undefined) => unknown) {}
 
   push(chunk: Buffer): void {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
@@ -176,11 +176,13 @@ class BatchOutputParser {
 /**
  * Streams `git cat-file --batch` over many object specs with one process, calling `onObject` in
  * request order (undefined for a missing object). Memory stays bounded by one object at a time.
+ * When `onObject` returns a promise, reading pauses until it settles (back-pressure for consumers
+ * that hand objects on to slower workers).
  */
 export function catFileBatch(
   gitDir: string,
   specs: string[],
-  onObject: (index: number, obj: BatchObject | undefined) => void,
+  onObject: (index: number, obj: BatchObject | undefined) => void | Promise<void>,
   opts: { timeoutMs?: number; config?: Record<string, string> } = {},
 ): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
@@ -197,17 +199,30 @@ export function catFileBatch(
     }, timeoutMs);
     let index = 0;
     let failed = false;
-    const parser = new BatchOutputParser((obj) => onObject(index++, obj));
+    let waits: Promise<void>[] = [];
+    const parser = new BatchOutputParser((obj) => {
+      const wait = onObject(index++, obj);
+      if (wait) waits.push(wait);
+    });
     const errChunks: Buffer[] = [];
     child.stderr.on('data', (d: Buffer) => errChunks.push(d));
     child.stdout.on('data', (chunk: Buffer) => {
-      try {
-        parser.push(chunk);
-      } catch (e) {
+      const fail = (e: unknown): void => {
         failed = true;
         killGroup(child.pid);
         clearTimeout(timer);
         reject(e);
+      };
+      try {
+        parser.push(chunk);
+      } catch (e) {
+        return fail(e);
+      }
+      if (waits.length) {
+        child.stdout.pause();
+        const all = Promise.all(waits);
+        waits = [];
+        all.then(() => child.stdout.resume(), fail);
       }
     });
     child.on('error', (e) => {

@@ -1,9 +1,16 @@
-/** Worker thread for `verify --jobs N`: checks batches of entry files and posts the facts back. */
+/** Worker thread for `verify --jobs N`: checks the signatures of packed batches of entries. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { checkEntryText, trustedFromPems, type EntryCheckInput } from './check-entry.ts';
+import { signerIndex } from './dsse.ts';
+import { loadTrustedKey } from './keys.ts';
+import { unpackBatch, type PackedBatch } from './signature-pool.ts';
 
-const trusted = trustedFromPems((workerData as { pems: string[] }).pems);
+const keys = (workerData as { pems: string[] }).pems.map(
+  (pem, i) => loadTrustedKey(pem, `trusted key ${i + 1}`).publicKey,
+);
 
-parentPort?.on('message', (msg: { id: number; items: EntryCheckInput[] }) => {
-  parentPort!.postMessage({ id: msg.id, facts: msg.items.map((item) => checkEntryText(item, trusted)) });
+parentPort?.on('message', (batch: PackedBatch) => {
+  const signers = new Int32Array(batch.paeEnds.length);
+  let i = 0;
+  for (const job of unpackBatch(batch)) signers[i++] = signerIndex(job.paeBytes, job.candidates, keys);
+  parentPort!.postMessage({ id: batch.id, signers }, [signers.buffer]);
 });

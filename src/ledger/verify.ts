@@ -5,9 +5,14 @@
  * Every problem is reported with its check, seq and file — not only the first.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { checkpointSigner, parseCheckpoint, type ParsedCheckpoint } from './checkpoint.ts';
-import { checkEntryText, type EntryCheckInput, type EntryFacts } from './check-entry.ts';
+import {
+  applySigner,
+  checkEntryText,
+  decodeForVerify,
+  type EntryFacts,
+  type SignatureJob,
+} from './check-entry.ts';
 import { GENESIS_PREV, HASH_PATTERN, sha256Hex } from './encoding.ts';
 import { catFileBatch } from './git.ts';
 import { readHistory, type HistoryCommit } from './history.ts';
@@ -23,6 +28,7 @@ import {
   seqOfEntryPath,
 } from './layout.ts';
 import { listEntryFiles, listFiles, openForRead, readCheckpointText, type LedgerSnapshot } from './read.ts';
+import { SignaturePool } from './signature-pool.ts';
 import type { LedgerLocation } from './store.ts';
 
 export type CheckName =
@@ -65,7 +71,10 @@ export interface VerifyOptions {
   trusted: TrustedKey[];
   /** Text of an older checkpoint the ledger must extend. */
   olderCheckpoint?: string;
+  /** Signature-checking worker threads (for ledgers of at least `workersFrom` entries). */
   jobs?: number;
+  /** Below this many entries everything runs on this thread: starting workers would cost more. */
+  workersFrom?: number;
 }
 
 export async function verifyLedger(opts: VerifyOptions): Promise<VerifyReport> {
@@ -74,7 +83,7 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyReport> {
   // History (a second git process) runs while this thread checks signatures.
   const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
   const files = await listEntryFiles(snap);
-  const facts = await checkEntries(snap, files, opts.trusted, opts.jobs ?? 1);
+  const facts = await checkEntries(snap, files, opts.trusted, opts.jobs ?? 1, opts.workersFrom ?? 2000);
   const history = await historyPromise;
 
   const bySeq = checkChain(facts, problems);
@@ -107,35 +116,59 @@ async function checkEntries(
   files: { path: string; blob: string }[],
   trusted: TrustedKey[],
   jobs: number,
+  workersFrom: number,
 ): Promise<EntryFacts[]> {
-  const workers = jobs > 1 ? new WorkerPool(Math.min(jobs, 64), trusted) : undefined;
-  const facts: EntryFacts[] = [];
+  const facts: EntryFacts[] = new Array(files.length);
+  if (files.length < workersFrom) {
+    await catFileBatch(
+      snap.repo.gitDir,
+      files.map((f) => f.blob),
+      (i, obj) => {
+        facts[i] = checkEntryText(
+          { path: files[i]!.path, text: obj ? obj.data.toString('utf8') : '' },
+          trusted,
+        );
+      },
+    );
+    return facts;
+  }
+  // This thread reads and decodes; the workers only check signatures.
+  const pool = new SignaturePool(Math.min(jobs, 64), trusted);
   const pending: Promise<void>[] = [];
-  let batch: EntryCheckInput[] = [];
+  let batch: { index: number; job: SignatureJob }[] = [];
   const flush = (): void => {
-    if (!workers || batch.length === 0) return;
-    const offset = facts.length;
+    if (!batch.length) return;
     const items = batch;
     batch = [];
-    facts.length += items.length;
-    pending.push(workers.run(items).then((res) => res.forEach((f, i) => (facts[offset + i] = f))));
+    pending.push(
+      pool
+        .run(items.map((b) => b.job))
+        .then((signers) =>
+          items.forEach((b, k) => applySigner(facts[b.index]!, b.job, signers[k]!, trusted)),
+        ),
+    );
   };
   try {
     await catFileBatch(
       snap.repo.gitDir,
       files.map((f) => f.blob),
       (i, obj) => {
-        const item = { path: files[i]!.path, text: obj ? obj.data.toString('utf8') : '' };
-        if (workers) {
-          batch.push(item);
-          if (batch.length >= 256) flush();
-        } else facts.push(checkEntryText(item, trusted));
+        const { facts: f, job } = decodeForVerify(
+          { path: files[i]!.path, text: obj ? obj.data.toString('utf8') : '' },
+          trusted,
+        );
+        facts[i] = f;
+        if (!job) return;
+        batch.push({ index: i, job });
+        if (batch.length < 256) return;
+        flush();
+        return pool.room();
       },
     );
     flush();
     await Promise.all(pending);
   } finally {
-    await workers?.close();
+    await pool.close();
   }
   return facts;
 }
@@ -444,51 +477,6 @@ async function checkIndex(snap: LedgerSnapshot, facts: EntryFacts[], problems: P
       file: path,
       message: `entry ${seq} is missing from the index (${path})`,
     });
-  }
-}
-
-function startWorker(pems: string[]): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./verify-worker.js', self), { workerData: { pems } });
-  // From source (tests, benchmarks) the worker is TypeScript: register the tsx loader in it first.
-  const target = JSON.stringify(new URL('./verify-worker.ts', self).href);
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
-  return new Worker(boot, { eval: true, workerData: { pems } });
-}
-
-class WorkerPool {
-  private workers: Worker[];
-  private next = 0;
-  private seq = 0;
-  private waiting = new Map<number, { resolve: (f: EntryFacts[]) => void; reject: (e: Error) => void }>();
-
-  constructor(size: number, trusted: TrustedKey[]) {
-    const pems = trusted.map((k) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString());
-    this.workers = Array.from({ length: size }, () => {
-      const w = startWorker(pems);
-      w.on('message', (m: { id: number; facts: EntryFacts[] }) => {
-        this.waiting.get(m.id)?.resolve(m.facts);
-        this.waiting.delete(m.id);
-      });
-      w.on('error', (e) => {
-        for (const p of this.waiting.values()) p.reject(e);
-        this.waiting.clear();
-      });
-      return w;
-    });
-  }
-
-  run(items: EntryCheckInput[]): Promise<EntryFacts[]> {
-    const id = this.seq++;
-    const w = this.workers[this.next++ % this.workers.length]!;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      w.postMessage({ id, items });
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
 

@@ -31,13 +31,17 @@ async function damage(name: string, edit: (work: string) => void): Promise<Verif
   const work = workClone(loc.remote, fx.dir);
   edit(work);
   sh(work, 'push', '--quiet', '--force', 'origin', 'shiplog');
-  return verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 1 });
+  const inline = await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 1 });
+  // Worker threads must find exactly what this thread finds.
+  const pooled = await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 2, workersFrom: 0 });
+  expect(pooled).toEqual(inline);
+  return inline;
 }
 
 describe('verify', () => {
   it('passes an honest ledger, with one worker and with several', async () => {
     for (const jobs of [1, 2]) {
-      const r = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs });
+      const r = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs, workersFrom: 0 });
       expect(r.problems).toEqual([]);
       expect(r.ok).toBe(true);
       expect(r.entries).toBe(5);
@@ -90,8 +94,19 @@ describe('verify', () => {
 
   it('catches an entry signed by a foreign key', async () => {
     const loc = fx.copyRemote('foreign');
-    await appendEntry({ location: loc, key: newKey().key, entry: sampleEntry(99) });
+    const foreign = newKey();
+    await appendEntry({ location: loc, key: foreign.key, entry: sampleEntry(99) });
     const r = await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 1 });
+    // Worker threads agree, and with both keys trusted they name the foreign signer.
+    expect(await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 2, workersFrom: 0 })).toEqual(r);
+    const both = await verifyLedger({
+      location: loc,
+      trusted: [fx.trusted, foreign.trusted],
+      jobs: 1,
+      workersFrom: 0,
+    });
+    expect(both.ok).toBe(true);
+    expect(both.keys.sort()).toEqual([fx.trusted.keyid, foreign.trusted.keyid].sort());
     expect(r.problems.filter((p) => p.check === 'signature')).toEqual([
       expect.objectContaining({
         seq: 5,
