@@ -124,13 +124,15 @@ export async function ledgerBench(
   log('verify throughput…');
   const bigLoc = loc(big, 'c-big');
   await openForRead(bigLoc); // first full fetch is a clone; time verification, not the download
-  const timeVerify = async (jobs: number): Promise<number> => {
+  const timeVerify = async (jobs: number, workersFrom?: number): Promise<number> => {
     const t = performance.now();
-    const r = await verifyLedger({ location: bigLoc, trusted: [trusted], jobs });
+    const r = await verifyLedger({ location: bigLoc, trusted: [trusted], jobs, workersFrom });
     if (!r.ok) throw new Error(`bench ledger did not verify: ${JSON.stringify(r.problems.slice(0, 3))}`);
     return r.entries / ((performance.now() - t) / 1000);
   };
+  // One signature-checking worker (this thread reads and decodes), then everything on one thread.
   const verify1 = await timeVerify(1);
+  const verifyOneThread = await timeVerify(1, Infinity);
   const verifyJobs = await timeVerify(availableParallelism());
   const crypto = await cryptoLimit(bigLoc, trusted);
 
@@ -176,6 +178,7 @@ export async function ledgerBench(
     git_append_ms_p50: round(gitAppend),
     verify_entries_per_s_1: Math.round(verify1),
     verify_entries_per_s_jobs: Math.round(verifyJobs),
+    verify_entries_per_s_one_thread: Math.round(verifyOneThread),
     verify_jobs: availableParallelism(),
     crypto_limit_entries_per_s: Math.round(crypto),
     log_commit_ms_100k: round(percentile(lookups, 50)),
@@ -186,6 +189,7 @@ export async function ledgerBench(
     ratio_append_100k_vs_1k: round(appendBig / append1k, 2),
     ratio_verify_1_vs_crypto: round(verify1 / crypto, 2),
     ratio_verify_jobs_vs_crypto: round(verifyJobs / crypto, 2),
+    ratio_verify_one_thread_vs_crypto: round(verifyOneThread / crypto, 2),
   };
 }
 

@@ -15,6 +15,11 @@ export interface GitOptions {
   timeoutMs?: number;
   /** Resolve instead of throwing when git exits non-zero. */
   allowFail?: boolean;
+  /**
+   * Large output read all at once: let git fill its buffers (GIT_FLUSH=0). Otherwise `git log`
+   * into a pipe flushes after every commit and a 100k-commit log arrives in 100k tiny reads.
+   */
+  bulkOutput?: boolean;
 }
 
 export interface GitResult {
@@ -65,7 +70,7 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: opts.cwd,
-      env: gitEnv(opts),
+      env: opts.bulkOutput ? { ...gitEnv(opts), GIT_FLUSH: '0' } : gitEnv(opts),
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
@@ -188,7 +193,8 @@ export function catFileBatch(
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
   return new Promise((resolve, reject) => {
     if (specs.length === 0) return resolve();
-    const child = spawn('git', ['cat-file', '--batch'], {
+    // --buffer: every request is written up front, so git need not flush after each object.
+    const child = spawn('git', ['cat-file', '--batch', '--buffer'], {
       env: gitEnv({ gitDir, config: opts.config }),
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,

@@ -37,7 +37,7 @@ export async function readHistory(gitDir: string, tip: string): Promise<HistoryC
       tip,
       '--',
     ],
-    { gitDir },
+    { gitDir, bulkOutput: true },
   );
   return parseHistory(r.stdout.toString('utf8'));
 }

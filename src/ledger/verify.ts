@@ -19,6 +19,7 @@ import { readHistory, type HistoryCommit } from './history.ts';
 import type { TrustedKey } from './keys.ts';
 import {
   CHECKPOINT_FILE,
+  ENTRIES_DIR,
   entryPath,
   indexPath,
   INDEX_DIR,
@@ -27,7 +28,7 @@ import {
   runIndexPath,
   seqOfEntryPath,
 } from './layout.ts';
-import { listEntryFiles, listFiles, openForRead, readCheckpointText, type LedgerSnapshot } from './read.ts';
+import { listFiles, openForRead, readCheckpointText, type LedgerSnapshot, type TreeFile } from './read.ts';
 import { SignaturePool } from './signature-pool.ts';
 import type { LedgerLocation } from './store.ts';
 
@@ -80,21 +81,40 @@ export interface VerifyOptions {
 export async function verifyLedger(opts: VerifyOptions): Promise<VerifyReport> {
   const snap = await openForRead(opts.location);
   const problems: Problem[] = [];
-  // History (a second git process) runs while this thread checks signatures.
-  const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
-  const files = await listEntryFiles(snap);
-  const facts = await checkEntries(snap, files, opts.trusted, opts.jobs ?? 1, opts.workersFrom ?? 2000);
-  const history = await historyPromise;
+  const workersFrom = opts.workersFrom ?? 2000;
+  const startPool = (): SignaturePool => new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
+  const checkpointText = await readCheckpointText(snap);
+  // Workers take a moment to start: when the checkpoint (only a hint until it is checked) says the
+  // ledger is big, they start while git lists the tree.
+  let pool = checkpointSize(checkpointText) >= workersFrom ? startPool() : undefined;
+  let facts: EntryFacts[];
+  let history: HistoryCommit[];
+  let tipFiles: TreeFile[];
+  let files: TreeFile[];
+  try {
+    tipFiles = await listFiles(snap, '.');
+    files = tipFiles.filter((f) => f.path.startsWith(`${ENTRIES_DIR}/`));
+    if (files.length < workersFrom) {
+      await pool?.close();
+      pool = undefined;
+    } else pool ??= startPool();
+    // History (a second git process) is read while entries are checked.
+    const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
+    facts = await checkEntries(snap, files, opts.trusted, pool);
+    history = await historyPromise;
+  } finally {
+    await pool?.close();
+  }
 
   const bySeq = checkChain(facts, problems);
   checkHistory(history, facts, files, problems);
   const head = bySeq.length ? bySeq[bySeq.length - 1]?.hash : undefined;
   const origin = history[history.length - 1]?.origin;
-  const checkpoint = await checkCheckpoint(snap, opts.trusted, bySeq.length, head, origin, problems);
+  const checkpoint = checkCheckpoint(checkpointText, opts.trusted, bySeq.length, head, origin, problems);
   const older = opts.olderCheckpoint
     ? checkOlderCheckpoint(opts.olderCheckpoint, opts.trusted, bySeq, origin, problems)
     : undefined;
-  await checkIndex(snap, facts, problems);
+  checkIndex(tipFiles, facts, problems);
 
   problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   return {
@@ -115,11 +135,10 @@ async function checkEntries(
   snap: LedgerSnapshot,
   files: { path: string; blob: string }[],
   trusted: TrustedKey[],
-  jobs: number,
-  workersFrom: number,
+  pool: SignaturePool | undefined,
 ): Promise<EntryFacts[]> {
   const facts: EntryFacts[] = new Array(files.length);
-  if (files.length < workersFrom) {
+  if (!pool) {
     await catFileBatch(
       snap.repo.gitDir,
       files.map((f) => f.blob),
@@ -133,7 +152,6 @@ async function checkEntries(
     return facts;
   }
   // This thread reads and decodes; the workers only check signatures.
-  const pool = new SignaturePool(Math.min(jobs, 64), trusted);
   const pending: Promise<void>[] = [];
   let batch: { index: number; job: SignatureJob }[] = [];
   const flush = (): void => {
@@ -148,28 +166,24 @@ async function checkEntries(
         ),
     );
   };
-  try {
-    await catFileBatch(
-      snap.repo.gitDir,
-      files.map((f) => f.blob),
-      (i, obj) => {
-        const { facts: f, job } = decodeForVerify(
-          { path: files[i]!.path, text: obj ? obj.data.toString('utf8') : '' },
-          trusted,
-        );
-        facts[i] = f;
-        if (!job) return;
-        batch.push({ index: i, job });
-        if (batch.length < 256) return;
-        flush();
-        return pool.room();
-      },
-    );
-    flush();
-    await Promise.all(pending);
-  } finally {
-    await pool.close();
-  }
+  await catFileBatch(
+    snap.repo.gitDir,
+    files.map((f) => f.blob),
+    (i, obj) => {
+      const { facts: f, job } = decodeForVerify(
+        { path: files[i]!.path, text: obj ? obj.data.toString('utf8') : '' },
+        trusted,
+      );
+      facts[i] = f;
+      if (!job) return;
+      batch.push({ index: i, job });
+      if (batch.length < 256) return;
+      flush();
+      return pool.room();
+    },
+  );
+  flush();
+  await Promise.all(pending);
   return facts;
 }
 
@@ -359,15 +373,14 @@ function checkHistory(
   });
 }
 
-async function checkCheckpoint(
-  snap: LedgerSnapshot,
+function checkCheckpoint(
+  text: string | undefined,
   trusted: TrustedKey[],
   count: number,
   head: string | undefined,
   origin: string | undefined,
   problems: Problem[],
-): Promise<VerifyReport['checkpoint']> {
-  const text = await readCheckpointText(snap);
+): VerifyReport['checkpoint'] {
   if (text === undefined) {
     problems.push({
       check: 'checkpoint',
@@ -452,14 +465,16 @@ function checkOlderCheckpoint(
   return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
 }
 
-async function checkIndex(snap: LedgerSnapshot, facts: EntryFacts[], problems: Problem[]): Promise<void> {
+function checkIndex(tipFiles: TreeFile[], facts: EntryFacts[], problems: Problem[]): void {
   const want = new Map<string, number>();
   for (const f of facts) {
     if (f.seq === undefined || !f.commit) continue;
     want.set(indexPath(f.commit, f.seq), f.seq);
     if (f.idempotencyKey) want.set(runIndexPath(sha256Hex(f.idempotencyKey), f.seq), f.seq);
   }
-  const have = [...(await listFiles(snap, INDEX_DIR)), ...(await listFiles(snap, RUN_INDEX_DIR))];
+  const have = tipFiles.filter(
+    (f) => f.path.startsWith(`${INDEX_DIR}/`) || f.path.startsWith(`${RUN_INDEX_DIR}/`),
+  );
   for (const file of have) {
     if (want.delete(file.path)) continue;
     const parsed = parseIndexPath(file.path);
@@ -477,6 +492,15 @@ async function checkIndex(snap: LedgerSnapshot, facts: EntryFacts[], problems: P
       file: path,
       message: `entry ${seq} is missing from the index (${path})`,
     });
+  }
+}
+
+/** The entry count a checkpoint claims, or 0 when there is none or it does not parse. */
+function checkpointSize(text: string | undefined): number {
+  try {
+    return text === undefined ? 0 : parseCheckpoint(text).size;
+  } catch {
+    return 0;
   }
 }
 
