@@ -67,6 +67,46 @@ function gitAppendP50(dir: string): number {
   return percentile(times, 50);
 }
 
+/**
+ * The same floor on top of an existing ledger: one new file in the tip's root tree, pushed as a
+ * child of the tip. It shows what the git server itself costs per push at that ledger size.
+ */
+export function gitAppendOntoP50(dir: string, remote: string): number {
+  const work = join(dir, `bare-git-onto-${Date.now()}`);
+  execFileSync('git', ['init', '--quiet', '--bare', work]);
+  const g = (args: string[], input?: string): string =>
+    execFileSync('git', args, {
+      cwd: work,
+      input,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'b',
+        GIT_AUTHOR_EMAIL: 'b@b',
+        GIT_COMMITTER_NAME: 'b',
+        GIT_COMMITTER_EMAIL: 'b@b',
+      },
+    }).trim();
+  g(['config', 'remote.origin.url', remote]);
+  g(['config', 'remote.origin.promisor', 'true']);
+  g(['config', 'remote.origin.partialclonefilter', 'blob:none']);
+  g(['fetch', '--quiet', '--depth=1', '--filter=blob:none', 'origin', 'shiplog']);
+  let parent = g(['rev-parse', 'FETCH_HEAD']);
+  const root = g(['ls-tree', parent]);
+  const times: number[] = [];
+  for (let i = 0; i < APPENDS + 1; i++) {
+    const t = performance.now();
+    const blob = g(['hash-object', '-w', '--stdin'], JSON.stringify(benchEntry(i)));
+    const tree = g(['mktree', '--missing'], `${root}\n100644 blob ${blob}\tgit-append-${i}.json\n`);
+    const commit = g(['commit-tree', tree, '-p', parent, '-m', `entry ${i}`]);
+    g(['push', '--quiet', remote, `${commit}:refs/heads/bench-git-append`]);
+    parent = commit;
+    if (i > 0) times.push(performance.now() - t);
+  }
+  return percentile(times, 50);
+}
+
 /** Raw node:crypto over the same entries: SHA-256 of the PAE and one Ed25519 verify each. */
 async function cryptoLimit(
   location: LedgerLocation,
@@ -120,6 +160,8 @@ export async function ledgerBench(
   const append1k = await appendP50(loc(small, 'c-small'), key, 1000);
   const appendBig = await appendP50(loc(big, 'c-big'), key, bigCount);
   const gitAppend = gitAppendP50(dir);
+  // After the shiplog appends, so they never see the extra branch this leaves on the remote.
+  const gitAppendOntoBig = gitAppendOntoP50(dir, big);
 
   log('verify throughput…');
   const bigLoc = loc(big, 'c-big');
@@ -176,6 +218,7 @@ export async function ledgerBench(
     append_ms_p50_1k: round(append1k),
     append_ms_p50_100k: round(appendBig),
     git_append_ms_p50: round(gitAppend),
+    git_append_onto_100k_ms_p50: round(gitAppendOntoBig),
     verify_entries_per_s_1: Math.round(verify1),
     verify_entries_per_s_jobs: Math.round(verifyJobs),
     verify_entries_per_s_one_thread: Math.round(verifyOneThread),
@@ -187,6 +230,7 @@ export async function ledgerBench(
     contention_append_ms_p50: round(percentile(latencies, 50)),
     ratio_append_100k_vs_git: round(appendBig / gitAppend, 2),
     ratio_append_100k_vs_1k: round(appendBig / append1k, 2),
+    ratio_append_100k_vs_git_onto_100k: round(appendBig / gitAppendOntoBig, 2),
     ratio_verify_1_vs_crypto: round(verify1 / crypto, 2),
     ratio_verify_jobs_vs_crypto: round(verifyJobs / crypto, 2),
     ratio_verify_one_thread_vs_crypto: round(verifyOneThread / crypto, 2),
