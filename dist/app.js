@@ -28832,6 +28832,9 @@ function signEnvelope(payload, key) {
     hash: entryHashOfPae(paeBytes)
   };
 }
+function isBase642(text) {
+  return Buffer.from(text, "base64").toString("base64") === text || BASE64.test(text);
+}
 function parseEnvelope(text) {
   let raw;
   try {
@@ -28849,7 +28852,7 @@ function parseEnvelope(text) {
   if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
   }
-  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !BASE64.test(o.payload)) {
+  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !isBase642(o.payload)) {
     throw new ShiplogError("BAD_INPUT", "envelope payload is not standard base64");
   }
   if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
@@ -28859,7 +28862,7 @@ function parseEnvelope(text) {
     if (typeof s !== "object" || s === null)
       throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
     const sig = s;
-    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !BASE64.test(sig.sig) || sig.sig.length === 0) {
+    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !isBase642(sig.sig) || sig.sig.length === 0) {
       throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
     }
   }
@@ -28910,7 +28913,7 @@ function git(args, opts = {}) {
   return new Promise((resolve3, reject) => {
     const child = spawn("git", args, {
       cwd: opts.cwd,
-      env: gitEnv(opts),
+      env: opts.bulkOutput ? { ...gitEnv(opts), GIT_FLUSH: "0" } : gitEnv(opts),
       stdio: ["pipe", "pipe", "pipe"],
       detached: true
     });
@@ -28977,7 +28980,7 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
   return new Promise((resolve3, reject) => {
     if (specs.length === 0) return resolve3();
-    const child = spawn("git", ["cat-file", "--batch"], {
+    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
       env: gitEnv({ gitDir, config: opts.config }),
       stdio: ["pipe", "pipe", "pipe"],
       detached: true
@@ -28988,17 +28991,30 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     }, timeoutMs);
     let index = 0;
     let failed = false;
-    const parser2 = new BatchOutputParser((obj) => onObject(index++, obj));
+    let waits = [];
+    const parser2 = new BatchOutputParser((obj) => {
+      const wait2 = onObject(index++, obj);
+      if (wait2) waits.push(wait2);
+    });
     const errChunks = [];
     child.stderr.on("data", (d) => errChunks.push(d));
     child.stdout.on("data", (chunk) => {
-      try {
-        parser2.push(chunk);
-      } catch (e) {
+      const fail2 = (e) => {
         failed = true;
         killGroup(child.pid);
         clearTimeout(timer);
         reject(e);
+      };
+      try {
+        parser2.push(chunk);
+      } catch (e) {
+        return fail2(e);
+      }
+      if (waits.length) {
+        child.stdout.pause();
+        const all = Promise.all(waits);
+        waits = [];
+        all.then(() => child.stdout.resume(), fail2);
       }
     });
     child.on("error", (e) => {

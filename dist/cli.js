@@ -3621,6 +3621,9 @@ function signEnvelope(payload, key) {
     hash: entryHashOfPae(paeBytes)
   };
 }
+function isBase64(text) {
+  return Buffer.from(text, "base64").toString("base64") === text || BASE64.test(text);
+}
 function parseEnvelope(text) {
   let raw;
   try {
@@ -3638,7 +3641,7 @@ function parseEnvelope(text) {
   if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
   }
-  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !BASE64.test(o.payload)) {
+  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !isBase64(o.payload)) {
     throw new ShiplogError("BAD_INPUT", "envelope payload is not standard base64");
   }
   if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
@@ -3648,23 +3651,28 @@ function parseEnvelope(text) {
     if (typeof s !== "object" || s === null)
       throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
     const sig = s;
-    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !BASE64.test(sig.sig) || sig.sig.length === 0) {
+    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !isBase64(sig.sig) || sig.sig.length === 0) {
       throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
     }
   }
   return o;
 }
-function findSigner(paeBytes, envelope, trusted2) {
+function signatureCandidates(envelope, trusted2) {
+  const out = [];
   for (const s of envelope.signatures) {
     const sig = Buffer.from(s.sig, "base64");
-    if (sig.length !== 64) continue;
-    const hinted = trusted2.filter((k) => k.keyid === s.keyid);
-    const rest = trusted2.filter((k) => k.keyid !== s.keyid);
-    for (const k of [...hinted, ...rest]) {
-      if (cryptoVerify2(null, paeBytes, k.publicKey, sig)) return k;
+    if (sig.length === 64) out.push({ sig, hint: trusted2.findIndex((k) => k.keyid === s.keyid) });
+  }
+  return out;
+}
+function signerIndex(paeBytes, candidates, keys) {
+  for (const c of candidates) {
+    if (c.hint >= 0 && cryptoVerify2(null, paeBytes, keys[c.hint], c.sig)) return c.hint;
+    for (let k = 0; k < keys.length; k++) {
+      if (k !== c.hint && cryptoVerify2(null, paeBytes, keys[k], c.sig)) return k;
     }
   }
-  return void 0;
+  return -1;
 }
 var IN_TOTO_PAYLOAD_TYPE, BASE64;
 var init_dsse = __esm({
@@ -3711,7 +3719,7 @@ function git(args, opts = {}) {
   return new Promise((resolve3, reject) => {
     const child = spawn("git", args, {
       cwd: opts.cwd,
-      env: gitEnv(opts),
+      env: opts.bulkOutput ? { ...gitEnv(opts), GIT_FLUSH: "0" } : gitEnv(opts),
       stdio: ["pipe", "pipe", "pipe"],
       detached: true
     });
@@ -3778,7 +3786,7 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
   return new Promise((resolve3, reject) => {
     if (specs.length === 0) return resolve3();
-    const child = spawn("git", ["cat-file", "--batch"], {
+    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
       env: gitEnv({ gitDir, config: opts.config }),
       stdio: ["pipe", "pipe", "pipe"],
       detached: true
@@ -3789,17 +3797,30 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     }, timeoutMs);
     let index = 0;
     let failed = false;
-    const parser = new BatchOutputParser((obj) => onObject(index++, obj));
+    let waits = [];
+    const parser = new BatchOutputParser((obj) => {
+      const wait = onObject(index++, obj);
+      if (wait) waits.push(wait);
+    });
     const errChunks = [];
     child.stderr.on("data", (d) => errChunks.push(d));
     child.stdout.on("data", (chunk) => {
-      try {
-        parser.push(chunk);
-      } catch (e) {
+      const fail2 = (e) => {
         failed = true;
         killGroup(child.pid);
         clearTimeout(timer);
         reject(e);
+      };
+      try {
+        parser.push(chunk);
+      } catch (e) {
+        return fail2(e);
+      }
+      if (waits.length) {
+        child.stdout.pause();
+        const all = Promise.all(waits);
+        waits = [];
+        all.then(() => child.stdout.resume(), fail2);
       }
     });
     child.on("error", (e) => {
@@ -5850,14 +5871,6 @@ function decodeEntry(text) {
     throw new EntryProblem("statement", e instanceof ShiplogError ? e.message : String(e));
   }
   return { envelope, statement, hash, paeBytes };
-}
-function checkSignature(entry, trusted2) {
-  const signer = findSigner(entry.paeBytes, entry.envelope, trusted2);
-  if (!signer) {
-    const ids = entry.envelope.signatures.map((s) => s.keyid.slice(0, 16)).join(", ");
-    throw new EntryProblem("signature", `no signature by a trusted key (signed with keyid ${ids || "none"})`);
-  }
-  return signer;
 }
 var EntryProblem;
 var init_entry = __esm({
@@ -23848,11 +23861,11 @@ init_statement();
 
 // src/ledger/verify.ts
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 
 // src/ledger/check-entry.ts
+init_dsse();
 init_entry();
-function checkEntryText(input, trusted2) {
+function decodeForVerify(input, trusted2) {
   const facts = { path: input.path };
   try {
     const entry = decodeEntry(input.text);
@@ -23866,10 +23879,41 @@ function checkEntryText(input, trusted2) {
       environment: p.environment,
       idempotencyKey: p.idempotency_key
     });
-    facts.keyid = checkSignature(entry, trusted2).keyid;
+    const job = {
+      paeBytes: entry.paeBytes,
+      candidates: signatureCandidates(entry.envelope, trusted2),
+      keyids: entry.envelope.signatures.map((s) => s.keyid)
+    };
+    return { facts, job };
   } catch (e) {
     facts.problem = e instanceof EntryProblem ? { kind: e.kind, message: e.message } : { kind: "envelope", message: String(e) };
+    return { facts };
   }
+}
+function applySigner(facts, job, signer, trusted2) {
+  if (signer >= 0) {
+    facts.keyid = trusted2[signer].keyid;
+    return;
+  }
+  const ids = job.keyids.map((k) => k.slice(0, 16)).join(", ");
+  facts.problem = {
+    kind: "signature",
+    message: `no signature by a trusted key (signed with keyid ${ids || "none"})`
+  };
+}
+function checkEntryText(input, trusted2) {
+  const { facts, job } = decodeForVerify(input, trusted2);
+  if (job)
+    applySigner(
+      facts,
+      job,
+      signerIndex(
+        job.paeBytes,
+        job.candidates,
+        trusted2.map((k) => k.publicKey)
+      ),
+      trusted2
+    );
   return facts;
 }
 
@@ -23894,7 +23938,7 @@ async function readHistory(gitDir, tip) {
       tip,
       "--"
     ],
-    { gitDir }
+    { gitDir, bulkOutput: true }
   );
   return parseHistory(r.stdout.toString("utf8"));
 }
@@ -23945,20 +23989,131 @@ function parseHistory(out) {
 // src/ledger/verify.ts
 init_layout();
 init_read();
+
+// src/ledger/signature-pool.ts
+import { Worker } from "node:worker_threads";
+function packBatch(id, jobs) {
+  let paeLen = 0;
+  let sigCount = 0;
+  for (const j of jobs) {
+    paeLen += j.paeBytes.length;
+    sigCount += j.candidates.length;
+  }
+  const b = {
+    id,
+    pae: new Uint8Array(paeLen),
+    paeEnds: new Uint32Array(jobs.length),
+    sigs: new Uint8Array(sigCount * 64),
+    sigEnds: new Uint32Array(jobs.length),
+    hints: new Int32Array(sigCount)
+  };
+  let p = 0;
+  let s = 0;
+  jobs.forEach((j, i) => {
+    b.pae.set(j.paeBytes, p);
+    p += j.paeBytes.length;
+    b.paeEnds[i] = p;
+    for (const c of j.candidates) {
+      b.sigs.set(c.sig, s * 64);
+      b.hints[s++] = c.hint;
+    }
+    b.sigEnds[i] = s;
+  });
+  return b;
+}
+function startWorker(pems) {
+  const self2 = import.meta.url;
+  if (!self2.endsWith(".ts")) return new Worker(new URL("./verify-worker.js", self2), { workerData: { pems } });
+  const target = JSON.stringify(new URL("./verify-worker.ts", self2).href);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
+  return new Worker(boot, { eval: true, workerData: { pems } });
+}
+var SignaturePool = class {
+  workers;
+  next = 0;
+  ids = 0;
+  waiting = /* @__PURE__ */ new Map();
+  maxInFlight;
+  drained = [];
+  constructor(size, trusted2) {
+    const pems = trusted2.map((k) => k.publicKey.export({ type: "spki", format: "pem" }).toString());
+    this.maxInFlight = size * 4;
+    this.workers = Array.from({ length: size }, () => {
+      const w = startWorker(pems);
+      w.on(
+        "message",
+        (m) => this.settle(m.id, (p) => p.resolve(m.signers))
+      );
+      w.on("error", (e) => {
+        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(e));
+      });
+      return w;
+    });
+  }
+  /** Signer index per job (into the trusted keys), or -1. */
+  run(jobs) {
+    const batch = packBatch(this.ids++, jobs);
+    const w = this.workers[this.next++ % this.workers.length];
+    return new Promise((resolve3, reject) => {
+      this.waiting.set(batch.id, { resolve: resolve3, reject });
+      w.postMessage(batch, [
+        batch.pae.buffer,
+        batch.paeEnds.buffer,
+        batch.sigs.buffer,
+        batch.sigEnds.buffer,
+        batch.hints.buffer
+      ]);
+    });
+  }
+  /** Resolves once there is room for another batch; undefined when there already is. */
+  room() {
+    if (this.waiting.size < this.maxInFlight) return void 0;
+    return new Promise((resolve3) => this.drained.push(resolve3));
+  }
+  settle(id, how) {
+    const p = this.waiting.get(id);
+    if (!p) return;
+    this.waiting.delete(id);
+    how(p);
+    if (this.waiting.size < this.maxInFlight) for (const d of this.drained.splice(0)) d();
+  }
+  async close() {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+};
+
+// src/ledger/verify.ts
 async function verifyLedger(opts) {
   const snap = await openForRead(opts.location);
   const problems = [];
-  const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
-  const files = await listEntryFiles(snap);
-  const facts = await checkEntries(snap, files, opts.trusted, opts.jobs ?? 1);
-  const history = await historyPromise;
+  const workersFrom = opts.workersFrom ?? 2e3;
+  const startPool = () => new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
+  const checkpointText = await readCheckpointText(snap);
+  let pool = checkpointSize(checkpointText) >= workersFrom ? startPool() : void 0;
+  let facts;
+  let history;
+  let tipFiles;
+  let files;
+  try {
+    tipFiles = await listFiles(snap, ".");
+    files = tipFiles.filter((f) => f.path.startsWith(`${ENTRIES_DIR}/`));
+    if (files.length < workersFrom) {
+      await pool?.close();
+      pool = void 0;
+    } else pool ??= startPool();
+    const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
+    facts = await checkEntries(snap, files, opts.trusted, pool);
+    history = await historyPromise;
+  } finally {
+    await pool?.close();
+  }
   const bySeq = checkChain(facts, problems);
   checkHistory(history, facts, files, problems);
   const head = bySeq.length ? bySeq[bySeq.length - 1]?.hash : void 0;
   const origin = history[history.length - 1]?.origin;
-  const checkpoint = await checkCheckpoint(snap, opts.trusted, bySeq.length, head, origin, problems);
+  const checkpoint = checkCheckpoint(checkpointText, opts.trusted, bySeq.length, head, origin, problems);
   const older = opts.olderCheckpoint ? checkOlderCheckpoint(opts.olderCheckpoint, opts.trusted, bySeq, origin, problems) : void 0;
-  await checkIndex(snap, facts, problems);
+  checkIndex(tipFiles, facts, problems);
   problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   return {
     ok: problems.length === 0,
@@ -23973,36 +24128,51 @@ async function verifyLedger(opts) {
     problems
   };
 }
-async function checkEntries(snap, files, trusted2, jobs) {
-  const workers = jobs > 1 ? new WorkerPool(Math.min(jobs, 64), trusted2) : void 0;
-  const facts = [];
-  const pending = [];
-  let batch = [];
-  const flush = () => {
-    if (!workers || batch.length === 0) return;
-    const offset = facts.length;
-    const items = batch;
-    batch = [];
-    facts.length += items.length;
-    pending.push(workers.run(items).then((res) => res.forEach((f, i) => facts[offset + i] = f)));
-  };
-  try {
+async function checkEntries(snap, files, trusted2, pool) {
+  const facts = new Array(files.length);
+  if (!pool) {
     await catFileBatch(
       snap.repo.gitDir,
       files.map((f) => f.blob),
       (i, obj) => {
-        const item = { path: files[i].path, text: obj ? obj.data.toString("utf8") : "" };
-        if (workers) {
-          batch.push(item);
-          if (batch.length >= 256) flush();
-        } else facts.push(checkEntryText(item, trusted2));
+        facts[i] = checkEntryText(
+          { path: files[i].path, text: obj ? obj.data.toString("utf8") : "" },
+          trusted2
+        );
       }
     );
-    flush();
-    await Promise.all(pending);
-  } finally {
-    await workers?.close();
+    return facts;
   }
+  const pending = [];
+  let batch = [];
+  const flush = () => {
+    if (!batch.length) return;
+    const items = batch;
+    batch = [];
+    pending.push(
+      pool.run(items.map((b) => b.job)).then(
+        (signers) => items.forEach((b, k) => applySigner(facts[b.index], b.job, signers[k], trusted2))
+      )
+    );
+  };
+  await catFileBatch(
+    snap.repo.gitDir,
+    files.map((f) => f.blob),
+    (i, obj) => {
+      const { facts: f, job } = decodeForVerify(
+        { path: files[i].path, text: obj ? obj.data.toString("utf8") : "" },
+        trusted2
+      );
+      facts[i] = f;
+      if (!job) return;
+      batch.push({ index: i, job });
+      if (batch.length < 256) return;
+      flush();
+      return pool.room();
+    }
+  );
+  flush();
+  await Promise.all(pending);
   return facts;
 }
 function checkChain(facts, problems) {
@@ -24180,8 +24350,7 @@ function checkHistory(history, facts, files, problems) {
     }
   });
 }
-async function checkCheckpoint(snap, trusted2, count, head, origin, problems) {
-  const text = await readCheckpointText(snap);
+function checkCheckpoint(text, trusted2, count, head, origin, problems) {
   if (text === void 0) {
     problems.push({
       check: "checkpoint",
@@ -24258,14 +24427,16 @@ function checkOlderCheckpoint(text, trusted2, bySeq, origin, problems) {
   }
   return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
 }
-async function checkIndex(snap, facts, problems) {
+function checkIndex(tipFiles, facts, problems) {
   const want = /* @__PURE__ */ new Map();
   for (const f of facts) {
     if (f.seq === void 0 || !f.commit) continue;
     want.set(indexPath(f.commit, f.seq), f.seq);
     if (f.idempotencyKey) want.set(runIndexPath(sha256Hex(f.idempotencyKey), f.seq), f.seq);
   }
-  const have = [...await listFiles(snap, INDEX_DIR), ...await listFiles(snap, RUN_INDEX_DIR)];
+  const have = tipFiles.filter(
+    (f) => f.path.startsWith(`${INDEX_DIR}/`) || f.path.startsWith(`${RUN_INDEX_DIR}/`)
+  );
   for (const file of have) {
     if (want.delete(file.path)) continue;
     const parsed = parseIndexPath(file.path);
@@ -24285,45 +24456,13 @@ async function checkIndex(snap, facts, problems) {
     });
   }
 }
-function startWorker(pems) {
-  const self2 = import.meta.url;
-  if (!self2.endsWith(".ts")) return new Worker(new URL("./verify-worker.js", self2), { workerData: { pems } });
-  const target = JSON.stringify(new URL("./verify-worker.ts", self2).href);
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
-  return new Worker(boot, { eval: true, workerData: { pems } });
+function checkpointSize(text) {
+  try {
+    return text === void 0 ? 0 : parseCheckpoint(text).size;
+  } catch {
+    return 0;
+  }
 }
-var WorkerPool = class {
-  workers;
-  next = 0;
-  seq = 0;
-  waiting = /* @__PURE__ */ new Map();
-  constructor(size, trusted2) {
-    const pems = trusted2.map((k) => k.publicKey.export({ type: "spki", format: "pem" }).toString());
-    this.workers = Array.from({ length: size }, () => {
-      const w = startWorker(pems);
-      w.on("message", (m) => {
-        this.waiting.get(m.id)?.resolve(m.facts);
-        this.waiting.delete(m.id);
-      });
-      w.on("error", (e) => {
-        for (const p of this.waiting.values()) p.reject(e);
-        this.waiting.clear();
-      });
-      return w;
-    });
-  }
-  run(items) {
-    const id = this.seq++;
-    const w = this.workers[this.next++ % this.workers.length];
-    return new Promise((resolve3, reject) => {
-      this.waiting.set(id, { resolve: resolve3, reject });
-      w.postMessage({ id, items });
-    });
-  }
-  async close() {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-};
 function defaultJobs() {
   return availableParallelism();
 }

@@ -22885,7 +22885,7 @@ function git(args, opts = {}) {
   return new Promise((resolve2, reject) => {
     const child = spawn("git", args, {
       cwd: opts.cwd,
-      env: gitEnv(opts),
+      env: opts.bulkOutput ? { ...gitEnv(opts), GIT_FLUSH: "0" } : gitEnv(opts),
       stdio: ["pipe", "pipe", "pipe"],
       detached: true
     });
@@ -22952,7 +22952,7 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
   return new Promise((resolve2, reject) => {
     if (specs.length === 0) return resolve2();
-    const child = spawn("git", ["cat-file", "--batch"], {
+    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
       env: gitEnv({ gitDir, config: opts.config }),
       stdio: ["pipe", "pipe", "pipe"],
       detached: true
@@ -22963,17 +22963,30 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     }, timeoutMs);
     let index = 0;
     let failed = false;
-    const parser = new BatchOutputParser((obj) => onObject(index++, obj));
+    let waits = [];
+    const parser = new BatchOutputParser((obj) => {
+      const wait = onObject(index++, obj);
+      if (wait) waits.push(wait);
+    });
     const errChunks = [];
     child.stderr.on("data", (d) => errChunks.push(d));
     child.stdout.on("data", (chunk) => {
-      try {
-        parser.push(chunk);
-      } catch (e) {
+      const fail2 = (e) => {
         failed = true;
         killGroup(child.pid);
         clearTimeout(timer);
         reject(e);
+      };
+      try {
+        parser.push(chunk);
+      } catch (e) {
+        return fail2(e);
+      }
+      if (waits.length) {
+        child.stdout.pause();
+        const all = Promise.all(waits);
+        waits = [];
+        all.then(() => child.stdout.resume(), fail2);
       }
     });
     child.on("error", (e) => {
@@ -25161,6 +25174,9 @@ function signEnvelope(payload, key) {
     hash: entryHashOfPae(paeBytes)
   };
 }
+function isBase64(text2) {
+  return Buffer.from(text2, "base64").toString("base64") === text2 || BASE64.test(text2);
+}
 function parseEnvelope(text2) {
   let raw;
   try {
@@ -25178,7 +25194,7 @@ function parseEnvelope(text2) {
   if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
     throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
   }
-  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !BASE64.test(o.payload)) {
+  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !isBase64(o.payload)) {
     throw new ShiplogError("BAD_INPUT", "envelope payload is not standard base64");
   }
   if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
@@ -25188,23 +25204,28 @@ function parseEnvelope(text2) {
     if (typeof s !== "object" || s === null)
       throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
     const sig = s;
-    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !BASE64.test(sig.sig) || sig.sig.length === 0) {
+    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !isBase64(sig.sig) || sig.sig.length === 0) {
       throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
     }
   }
   return o;
 }
-function findSigner(paeBytes, envelope, trusted) {
+function signatureCandidates(envelope, trusted) {
+  const out = [];
   for (const s of envelope.signatures) {
     const sig = Buffer.from(s.sig, "base64");
-    if (sig.length !== 64) continue;
-    const hinted = trusted.filter((k) => k.keyid === s.keyid);
-    const rest = trusted.filter((k) => k.keyid !== s.keyid);
-    for (const k of [...hinted, ...rest]) {
-      if (cryptoVerify2(null, paeBytes, k.publicKey, sig)) return k;
+    if (sig.length === 64) out.push({ sig, hint: trusted.findIndex((k) => k.keyid === s.keyid) });
+  }
+  return out;
+}
+function signerIndex(paeBytes, candidates2, keys) {
+  for (const c of candidates2) {
+    if (c.hint >= 0 && cryptoVerify2(null, paeBytes, keys[c.hint], c.sig)) return c.hint;
+    for (let k = 0; k < keys.length; k++) {
+      if (k !== c.hint && cryptoVerify2(null, paeBytes, keys[k], c.sig)) return k;
     }
   }
-  return void 0;
+  return -1;
 }
 var IN_TOTO_PAYLOAD_TYPE, BASE64;
 var init_dsse = __esm({
@@ -25301,14 +25322,6 @@ function decodeEntry(text2) {
     throw new EntryProblem("statement", e instanceof ShiplogError ? e.message : String(e));
   }
   return { envelope, statement, hash, paeBytes };
-}
-function checkSignature(entry, trusted) {
-  const signer = findSigner(entry.paeBytes, entry.envelope, trusted);
-  if (!signer) {
-    const ids = entry.envelope.signatures.map((s) => s.keyid.slice(0, 16)).join(", ");
-    throw new EntryProblem("signature", `no signature by a trusted key (signed with keyid ${ids || "none"})`);
-  }
-  return signer;
 }
 var EntryProblem;
 var init_entry = __esm({
@@ -44656,12 +44669,10 @@ import { availableParallelism } from "node:os";
 import { readFileSync as readFileSync3 } from "node:fs";
 import { join as join4 } from "node:path";
 
-// src/ledger/verify.ts
-import { Worker } from "node:worker_threads";
-
 // src/ledger/check-entry.ts
+init_dsse();
 init_entry();
-function checkEntryText(input, trusted) {
+function decodeForVerify(input, trusted) {
   const facts = { path: input.path };
   try {
     const entry = decodeEntry(input.text);
@@ -44675,10 +44686,41 @@ function checkEntryText(input, trusted) {
       environment: p.environment,
       idempotencyKey: p.idempotency_key
     });
-    facts.keyid = checkSignature(entry, trusted).keyid;
+    const job = {
+      paeBytes: entry.paeBytes,
+      candidates: signatureCandidates(entry.envelope, trusted),
+      keyids: entry.envelope.signatures.map((s) => s.keyid)
+    };
+    return { facts, job };
   } catch (e) {
     facts.problem = e instanceof EntryProblem ? { kind: e.kind, message: e.message } : { kind: "envelope", message: String(e) };
+    return { facts };
   }
+}
+function applySigner(facts, job, signer, trusted) {
+  if (signer >= 0) {
+    facts.keyid = trusted[signer].keyid;
+    return;
+  }
+  const ids = job.keyids.map((k) => k.slice(0, 16)).join(", ");
+  facts.problem = {
+    kind: "signature",
+    message: `no signature by a trusted key (signed with keyid ${ids || "none"})`
+  };
+}
+function checkEntryText(input, trusted) {
+  const { facts, job } = decodeForVerify(input, trusted);
+  if (job)
+    applySigner(
+      facts,
+      job,
+      signerIndex(
+        job.paeBytes,
+        job.candidates,
+        trusted.map((k) => k.publicKey)
+      ),
+      trusted
+    );
   return facts;
 }
 
@@ -44703,7 +44745,7 @@ async function readHistory(gitDir, tip) {
       tip,
       "--"
     ],
-    { gitDir }
+    { gitDir, bulkOutput: true }
   );
   return parseHistory(r.stdout.toString("utf8"));
 }
@@ -44754,20 +44796,131 @@ function parseHistory(out) {
 // src/ledger/verify.ts
 init_layout();
 init_read();
+
+// src/ledger/signature-pool.ts
+import { Worker } from "node:worker_threads";
+function packBatch(id, jobs) {
+  let paeLen = 0;
+  let sigCount = 0;
+  for (const j of jobs) {
+    paeLen += j.paeBytes.length;
+    sigCount += j.candidates.length;
+  }
+  const b = {
+    id,
+    pae: new Uint8Array(paeLen),
+    paeEnds: new Uint32Array(jobs.length),
+    sigs: new Uint8Array(sigCount * 64),
+    sigEnds: new Uint32Array(jobs.length),
+    hints: new Int32Array(sigCount)
+  };
+  let p = 0;
+  let s = 0;
+  jobs.forEach((j, i) => {
+    b.pae.set(j.paeBytes, p);
+    p += j.paeBytes.length;
+    b.paeEnds[i] = p;
+    for (const c of j.candidates) {
+      b.sigs.set(c.sig, s * 64);
+      b.hints[s++] = c.hint;
+    }
+    b.sigEnds[i] = s;
+  });
+  return b;
+}
+function startWorker(pems) {
+  const self2 = import.meta.url;
+  if (!self2.endsWith(".ts")) return new Worker(new URL("./verify-worker.js", self2), { workerData: { pems } });
+  const target = JSON.stringify(new URL("./verify-worker.ts", self2).href);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
+  return new Worker(boot, { eval: true, workerData: { pems } });
+}
+var SignaturePool = class {
+  workers;
+  next = 0;
+  ids = 0;
+  waiting = /* @__PURE__ */ new Map();
+  maxInFlight;
+  drained = [];
+  constructor(size, trusted) {
+    const pems = trusted.map((k) => k.publicKey.export({ type: "spki", format: "pem" }).toString());
+    this.maxInFlight = size * 4;
+    this.workers = Array.from({ length: size }, () => {
+      const w = startWorker(pems);
+      w.on(
+        "message",
+        (m) => this.settle(m.id, (p) => p.resolve(m.signers))
+      );
+      w.on("error", (e) => {
+        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(e));
+      });
+      return w;
+    });
+  }
+  /** Signer index per job (into the trusted keys), or -1. */
+  run(jobs) {
+    const batch = packBatch(this.ids++, jobs);
+    const w = this.workers[this.next++ % this.workers.length];
+    return new Promise((resolve2, reject) => {
+      this.waiting.set(batch.id, { resolve: resolve2, reject });
+      w.postMessage(batch, [
+        batch.pae.buffer,
+        batch.paeEnds.buffer,
+        batch.sigs.buffer,
+        batch.sigEnds.buffer,
+        batch.hints.buffer
+      ]);
+    });
+  }
+  /** Resolves once there is room for another batch; undefined when there already is. */
+  room() {
+    if (this.waiting.size < this.maxInFlight) return void 0;
+    return new Promise((resolve2) => this.drained.push(resolve2));
+  }
+  settle(id, how) {
+    const p = this.waiting.get(id);
+    if (!p) return;
+    this.waiting.delete(id);
+    how(p);
+    if (this.waiting.size < this.maxInFlight) for (const d of this.drained.splice(0)) d();
+  }
+  async close() {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+};
+
+// src/ledger/verify.ts
 async function verifyLedger(opts) {
   const snap = await openForRead(opts.location);
   const problems = [];
-  const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
-  const files = await listEntryFiles(snap);
-  const facts = await checkEntries(snap, files, opts.trusted, opts.jobs ?? 1);
-  const history = await historyPromise;
+  const workersFrom = opts.workersFrom ?? 2e3;
+  const startPool = () => new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
+  const checkpointText = await readCheckpointText(snap);
+  let pool = checkpointSize(checkpointText) >= workersFrom ? startPool() : void 0;
+  let facts;
+  let history;
+  let tipFiles;
+  let files;
+  try {
+    tipFiles = await listFiles(snap, ".");
+    files = tipFiles.filter((f) => f.path.startsWith(`${ENTRIES_DIR}/`));
+    if (files.length < workersFrom) {
+      await pool?.close();
+      pool = void 0;
+    } else pool ??= startPool();
+    const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
+    facts = await checkEntries(snap, files, opts.trusted, pool);
+    history = await historyPromise;
+  } finally {
+    await pool?.close();
+  }
   const bySeq = checkChain(facts, problems);
   checkHistory(history, facts, files, problems);
   const head = bySeq.length ? bySeq[bySeq.length - 1]?.hash : void 0;
   const origin = history[history.length - 1]?.origin;
-  const checkpoint = await checkCheckpoint(snap, opts.trusted, bySeq.length, head, origin, problems);
+  const checkpoint = checkCheckpoint(checkpointText, opts.trusted, bySeq.length, head, origin, problems);
   const older = opts.olderCheckpoint ? checkOlderCheckpoint(opts.olderCheckpoint, opts.trusted, bySeq, origin, problems) : void 0;
-  await checkIndex(snap, facts, problems);
+  checkIndex(tipFiles, facts, problems);
   problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   return {
     ok: problems.length === 0,
@@ -44782,36 +44935,51 @@ async function verifyLedger(opts) {
     problems
   };
 }
-async function checkEntries(snap, files, trusted, jobs) {
-  const workers = jobs > 1 ? new WorkerPool(Math.min(jobs, 64), trusted) : void 0;
-  const facts = [];
-  const pending = [];
-  let batch = [];
-  const flush = () => {
-    if (!workers || batch.length === 0) return;
-    const offset = facts.length;
-    const items = batch;
-    batch = [];
-    facts.length += items.length;
-    pending.push(workers.run(items).then((res) => res.forEach((f, i) => facts[offset + i] = f)));
-  };
-  try {
+async function checkEntries(snap, files, trusted, pool) {
+  const facts = new Array(files.length);
+  if (!pool) {
     await catFileBatch(
       snap.repo.gitDir,
       files.map((f) => f.blob),
       (i, obj) => {
-        const item = { path: files[i].path, text: obj ? obj.data.toString("utf8") : "" };
-        if (workers) {
-          batch.push(item);
-          if (batch.length >= 256) flush();
-        } else facts.push(checkEntryText(item, trusted));
+        facts[i] = checkEntryText(
+          { path: files[i].path, text: obj ? obj.data.toString("utf8") : "" },
+          trusted
+        );
       }
     );
-    flush();
-    await Promise.all(pending);
-  } finally {
-    await workers?.close();
+    return facts;
   }
+  const pending = [];
+  let batch = [];
+  const flush = () => {
+    if (!batch.length) return;
+    const items = batch;
+    batch = [];
+    pending.push(
+      pool.run(items.map((b) => b.job)).then(
+        (signers) => items.forEach((b, k) => applySigner(facts[b.index], b.job, signers[k], trusted))
+      )
+    );
+  };
+  await catFileBatch(
+    snap.repo.gitDir,
+    files.map((f) => f.blob),
+    (i, obj) => {
+      const { facts: f, job } = decodeForVerify(
+        { path: files[i].path, text: obj ? obj.data.toString("utf8") : "" },
+        trusted
+      );
+      facts[i] = f;
+      if (!job) return;
+      batch.push({ index: i, job });
+      if (batch.length < 256) return;
+      flush();
+      return pool.room();
+    }
+  );
+  flush();
+  await Promise.all(pending);
   return facts;
 }
 function checkChain(facts, problems) {
@@ -44989,8 +45157,7 @@ function checkHistory(history, facts, files, problems) {
     }
   });
 }
-async function checkCheckpoint(snap, trusted, count, head, origin, problems) {
-  const text2 = await readCheckpointText(snap);
+function checkCheckpoint(text2, trusted, count, head, origin, problems) {
   if (text2 === void 0) {
     problems.push({
       check: "checkpoint",
@@ -45067,14 +45234,16 @@ function checkOlderCheckpoint(text2, trusted, bySeq, origin, problems) {
   }
   return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
 }
-async function checkIndex(snap, facts, problems) {
+function checkIndex(tipFiles, facts, problems) {
   const want = /* @__PURE__ */ new Map();
   for (const f of facts) {
     if (f.seq === void 0 || !f.commit) continue;
     want.set(indexPath(f.commit, f.seq), f.seq);
     if (f.idempotencyKey) want.set(runIndexPath(sha256Hex(f.idempotencyKey), f.seq), f.seq);
   }
-  const have = [...await listFiles(snap, INDEX_DIR), ...await listFiles(snap, RUN_INDEX_DIR)];
+  const have = tipFiles.filter(
+    (f) => f.path.startsWith(`${INDEX_DIR}/`) || f.path.startsWith(`${RUN_INDEX_DIR}/`)
+  );
   for (const file of have) {
     if (want.delete(file.path)) continue;
     const parsed = parseIndexPath(file.path);
@@ -45094,45 +45263,13 @@ async function checkIndex(snap, facts, problems) {
     });
   }
 }
-function startWorker(pems) {
-  const self2 = import.meta.url;
-  if (!self2.endsWith(".ts")) return new Worker(new URL("./verify-worker.js", self2), { workerData: { pems } });
-  const target = JSON.stringify(new URL("./verify-worker.ts", self2).href);
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
-  return new Worker(boot, { eval: true, workerData: { pems } });
+function checkpointSize(text2) {
+  try {
+    return text2 === void 0 ? 0 : parseCheckpoint(text2).size;
+  } catch {
+    return 0;
+  }
 }
-var WorkerPool = class {
-  workers;
-  next = 0;
-  seq = 0;
-  waiting = /* @__PURE__ */ new Map();
-  constructor(size, trusted) {
-    const pems = trusted.map((k) => k.publicKey.export({ type: "spki", format: "pem" }).toString());
-    this.workers = Array.from({ length: size }, () => {
-      const w = startWorker(pems);
-      w.on("message", (m) => {
-        this.waiting.get(m.id)?.resolve(m.facts);
-        this.waiting.delete(m.id);
-      });
-      w.on("error", (e) => {
-        for (const p of this.waiting.values()) p.reject(e);
-        this.waiting.clear();
-      });
-      return w;
-    });
-  }
-  run(items) {
-    const id = this.seq++;
-    const w = this.workers[this.next++ % this.workers.length];
-    return new Promise((resolve2, reject) => {
-      this.waiting.set(id, { resolve: resolve2, reject });
-      w.postMessage({ id, items });
-    });
-  }
-  async close() {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-};
 
 // src/action/commands/verify.ts
 function trustedKeysFrom(value, workspace) {

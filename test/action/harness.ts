@@ -29,6 +29,11 @@ export const TOKEN = 'ghs_testtoken0123456789abcdefSECRET';
  * another test file (or another engineer) cannot swap the file under a running test.
  */
 export async function bundleAction(): Promise<string> {
+  return bundleDist(['index.js', 'verify-worker.js']);
+}
+
+/** Like bundleAction, for any of the dist/ files; returns the path of the first one. */
+export async function bundleDist(files: string[]): Promise<string> {
   const lock = join(ROOT, 'dist', '.bundle-lock');
   mkdirSync(dirname(lock), { recursive: true });
   for (let i = 0; ; i++) {
@@ -43,8 +48,8 @@ export async function bundleAction(): Promise<string> {
   try {
     execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: ROOT, stdio: 'pipe' });
     const dir = mkdtempSync(join(tmpdir(), 'shiplog-action-dist-'));
-    for (const f of ['index.js', 'verify-worker.js']) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
-    return join(dir, 'index.js');
+    for (const f of files) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
+    return join(dir, files[0]!);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
