@@ -35,44 +35,13 @@ async function appendP50(
   return percentile(times, 50);
 }
 
-/** The floor: the least git work one append needs (hash-object, mktree, commit-tree, push). */
-function gitAppendP50(dir: string): number {
-  const remote = bareRemote(dir, 'bare-git.git');
-  const work = join(dir, 'bare-git-work');
-  execFileSync('git', ['init', '--quiet', '--bare', work]);
-  const g = (args: string[], input?: string): string =>
-    execFileSync('git', args, {
-      cwd: work,
-      input,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 'b',
-        GIT_AUTHOR_EMAIL: 'b@b',
-        GIT_COMMITTER_NAME: 'b',
-        GIT_COMMITTER_EMAIL: 'b@b',
-      },
-    }).trim();
-  let parent: string | undefined;
-  const times: number[] = [];
-  for (let i = 0; i < APPENDS + 1; i++) {
-    const t = performance.now();
-    const blob = g(['hash-object', '-w', '--stdin'], JSON.stringify(benchEntry(i)));
-    const tree = g(['mktree'], `100644 blob ${blob}\tentry-${i}.json\n`);
-    const commit = g(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', `entry ${i}`]);
-    g(['push', '--quiet', remote, `${commit}:refs/heads/shiplog`]);
-    parent = commit;
-    if (i > 0) times.push(performance.now() - t);
-  }
-  return percentile(times, 50);
-}
-
 /**
- * The same floor on top of an existing ledger: one new file in the tip's root tree, pushed as a
- * child of the tip. It shows what the git server itself costs per push at that ledger size.
+ * The floor: the least git work one append needs (hash-object, mktree, commit-tree, push), into an
+ * empty bare repository, or with `onto` as a child of that ledger's tip (one new file in its root
+ * tree), which shows what the git server itself costs per push at that ledger size.
  */
-export function gitAppendOntoP50(dir: string, remote: string): number {
-  const work = join(dir, `bare-git-onto-${Date.now()}`);
+export function gitAppendP50(dir: string, onto?: string): number {
+  const work = join(dir, `bare-git-work-${onto ? 'onto' : 'empty'}`);
   execFileSync('git', ['init', '--quiet', '--bare', work]);
   const g = (args: string[], input?: string): string =>
     execFileSync('git', args, {
@@ -88,19 +57,28 @@ export function gitAppendOntoP50(dir: string, remote: string): number {
         GIT_COMMITTER_EMAIL: 'b@b',
       },
     }).trim();
-  g(['config', 'remote.origin.url', remote]);
-  g(['config', 'remote.origin.promisor', 'true']);
-  g(['config', 'remote.origin.partialclonefilter', 'blob:none']);
-  g(['fetch', '--quiet', '--depth=1', '--filter=blob:none', 'origin', 'shiplog']);
-  let parent = g(['rev-parse', 'FETCH_HEAD']);
-  const root = g(['ls-tree', parent]);
+  let remote = bareRemote(dir, 'bare-git.git');
+  let parent: string | undefined;
+  let root = '';
+  if (onto) {
+    remote = onto;
+    for (const [k, v] of [
+      ['remote.origin.url', onto],
+      ['remote.origin.promisor', 'true'],
+      ['remote.origin.partialclonefilter', 'blob:none'],
+    ] as const)
+      g(['config', k, v]);
+    g(['fetch', '--quiet', '--depth=1', '--filter=blob:none', 'origin', 'shiplog']);
+    parent = g(['rev-parse', 'FETCH_HEAD']);
+    root = g(['ls-tree', parent]) + '\n';
+  }
   const times: number[] = [];
   for (let i = 0; i < APPENDS + 1; i++) {
     const t = performance.now();
     const blob = g(['hash-object', '-w', '--stdin'], JSON.stringify(benchEntry(i)));
-    const tree = g(['mktree', '--missing'], `${root}\n100644 blob ${blob}\tgit-append-${i}.json\n`);
-    const commit = g(['commit-tree', tree, '-p', parent, '-m', `entry ${i}`]);
-    g(['push', '--quiet', remote, `${commit}:refs/heads/bench-git-append`]);
+    const tree = g(['mktree', '--missing'], `${root}100644 blob ${blob}\tgit-append-${i}.json\n`);
+    const commit = g(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', `entry ${i}`]);
+    g(['push', '--quiet', remote, `${commit}:refs/heads/${onto ? 'bench-git-append' : 'shiplog'}`]);
     parent = commit;
     if (i > 0) times.push(performance.now() - t);
   }
@@ -161,7 +139,7 @@ export async function ledgerBench(
   const appendBig = await appendP50(loc(big, 'c-big'), key, bigCount);
   const gitAppend = gitAppendP50(dir);
   // After the shiplog appends, so they never see the extra branch this leaves on the remote.
-  const gitAppendOntoBig = gitAppendOntoP50(dir, big);
+  const gitAppendOntoBig = gitAppendP50(dir, big);
 
   log('verify throughput…');
   const bigLoc = loc(big, 'c-big');
