@@ -145,22 +145,25 @@ export interface BatchObject {
 
 /**
  * Incremental parser of `git cat-file --batch` output: fed stdout chunks, it calls `onObject` once
- * per requested object, in request order (undefined for a missing one).
+ * per requested object, in request order (undefined for a missing one). Chunks are kept in a list
+ * and joined only where an object spans two of them, so a large blob is not copied once per chunk
+ * and a small one usually not at all.
  */
 class BatchOutputParser {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private length = 0;
   private pending: { sha: string; type: string; size: number } | undefined;
 
   constructor(private readonly onObject: (obj: BatchObject | undefined) => unknown) {}
 
   push(chunk: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
     for (;;) {
       if (!this.pending) {
-        const nl = this.buf.indexOf(10);
+        const nl = this.newline();
         if (nl < 0) return;
-        const header = this.buf.subarray(0, nl).toString('utf8');
-        this.buf = this.buf.subarray(nl + 1);
+        const header = this.take(nl + 1).toString('utf8', 0, nl);
         if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
           this.onObject(undefined);
           continue;
@@ -168,13 +171,43 @@ class BatchOutputParser {
         const [sha, type, size] = header.split(' ');
         this.pending = { sha: sha!, type: type!, size: Number(size) };
       }
-      if (this.buf.length < this.pending.size + 1) return;
-      const data = Buffer.from(this.buf.subarray(0, this.pending.size));
-      this.buf = this.buf.subarray(this.pending.size + 1);
+      if (this.length < this.pending.size + 1) return;
+      const data = this.take(this.pending.size + 1).subarray(0, this.pending.size);
       const obj = { sha: this.pending.sha, type: this.pending.type, data };
       this.pending = undefined;
       this.onObject(obj);
     }
+  }
+
+  private newline(): number {
+    let base = 0;
+    for (const c of this.chunks) {
+      const i = c.indexOf(10);
+      if (i >= 0) return base + i;
+      base += c.length;
+    }
+    return -1;
+  }
+
+  /** Removes and returns the next n buffered bytes (n <= this.length). */
+  private take(n: number): Buffer {
+    this.length -= n;
+    const first = this.chunks[0]!;
+    if (first.length >= n) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    for (let off = 0; off < n;) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, n - off);
+      c.copy(out, off, 0, k);
+      off += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    return out;
   }
 }
 
@@ -206,6 +239,8 @@ export function catFileBatch(
     let index = 0;
     let failed = false;
     let waits: Promise<void>[] = [];
+    // Every consumer promise, so the call settles only after the last object was handled.
+    let handled: Promise<unknown> = Promise.resolve();
     const parser = new BatchOutputParser((obj) => {
       const wait = onObject(index++, obj);
       if (wait) waits.push(wait);
@@ -228,6 +263,8 @@ export function catFileBatch(
         child.stdout.pause();
         const all = Promise.all(waits);
         waits = [];
+        handled = Promise.all([handled, all]);
+        handled.catch(() => undefined); // a failure is reported through `fail`
         all.then(() => child.stdout.resume(), fail);
       }
     });
@@ -245,7 +282,7 @@ export function catFileBatch(
             `git cat-file failed (exit ${code}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`,
           ),
         );
-      } else resolve();
+      } else handled.then(() => resolve(), reject);
     });
     child.stdin.on('error', () => undefined);
     // Write requests with back-pressure so a 100k-entry request list does not balloon memory.
