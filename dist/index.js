@@ -22964,6 +22964,7 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     let index = 0;
     let failed = false;
     let waits = [];
+    let handled = Promise.resolve();
     const parser = new BatchOutputParser((obj) => {
       const wait = onObject(index++, obj);
       if (wait) waits.push(wait);
@@ -22986,6 +22987,8 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
         child.stdout.pause();
         const all = Promise.all(waits);
         waits = [];
+        handled = Promise.all([handled, all]);
+        handled.catch(() => void 0);
         all.then(() => child.stdout.resume(), fail2);
       }
     });
@@ -23003,7 +23006,7 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
             `git cat-file failed (exit ${code2}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`
           )
         );
-      } else resolve2();
+      } else handled.then(() => resolve2(), reject);
     });
     child.stdin.on("error", () => void 0);
     let i = 0;
@@ -23037,16 +23040,17 @@ var init_git = __esm({
         this.onObject = onObject;
       }
       onObject;
-      buf = Buffer.alloc(0);
+      chunks = [];
+      length = 0;
       pending;
       push(chunk) {
-        this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+        this.chunks.push(chunk);
+        this.length += chunk.length;
         for (; ; ) {
           if (!this.pending) {
-            const nl = this.buf.indexOf(10);
+            const nl = this.newline();
             if (nl < 0) return;
-            const header = this.buf.subarray(0, nl).toString("utf8");
-            this.buf = this.buf.subarray(nl + 1);
+            const header = this.take(nl + 1).toString("utf8", 0, nl);
             if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
               this.onObject(void 0);
               continue;
@@ -23054,13 +23058,41 @@ var init_git = __esm({
             const [sha, type, size] = header.split(" ");
             this.pending = { sha, type, size: Number(size) };
           }
-          if (this.buf.length < this.pending.size + 1) return;
-          const data = Buffer.from(this.buf.subarray(0, this.pending.size));
-          this.buf = this.buf.subarray(this.pending.size + 1);
+          if (this.length < this.pending.size + 1) return;
+          const data = this.take(this.pending.size + 1).subarray(0, this.pending.size);
           const obj = { sha: this.pending.sha, type: this.pending.type, data };
           this.pending = void 0;
           this.onObject(obj);
         }
+      }
+      newline() {
+        let base = 0;
+        for (const c of this.chunks) {
+          const i = c.indexOf(10);
+          if (i >= 0) return base + i;
+          base += c.length;
+        }
+        return -1;
+      }
+      /** Removes and returns the next n buffered bytes (n <= this.length). */
+      take(n) {
+        this.length -= n;
+        const first = this.chunks[0];
+        if (first.length >= n) {
+          if (first.length === n) this.chunks.shift();
+          else this.chunks[0] = first.subarray(n);
+          return first.subarray(0, n);
+        }
+        const out = Buffer.allocUnsafe(n);
+        for (let off = 0; off < n; ) {
+          const c = this.chunks[0];
+          const k = Math.min(c.length, n - off);
+          c.copy(out, off, 0, k);
+          off += k;
+          if (k === c.length) this.chunks.shift();
+          else this.chunks[0] = c.subarray(k);
+        }
+        return out;
       }
     };
     CatFileSession = class {
