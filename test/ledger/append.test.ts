@@ -39,7 +39,7 @@ describe('append', () => {
     expect(newest!.statement.predicate.prev).toBe(a.hash);
   });
 
-  it('fetches no entry blobs to append (cost does not grow with the ledger)', async () => {
+  it('fetches no entry blobs to append (what the client downloads does not grow with the ledger)', async () => {
     await fx.append(30);
     // A fresh cache, as on a new CI runner.
     const location = { ...fx.location, cacheDir: join(fx.dir, 'fresh-cache') };
