@@ -44941,6 +44941,7 @@ async function verifyLedger(opts) {
       pool = void 0;
     } else pool ??= startPool();
     const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
+    historyPromise.catch(() => void 0);
     facts = await checkEntries(snap, files, opts.trusted, pool);
     history = await historyPromise;
   } finally {

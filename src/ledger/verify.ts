@@ -100,6 +100,7 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyReport> {
     } else pool ??= startPool();
     // History (a second git process) is read while entries are checked.
     const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
+    historyPromise.catch(() => undefined); // awaited below; if entries fail first, theirs is the error
     facts = await checkEntries(snap, files, opts.trusted, pool);
     history = await historyPromise;
   } finally {
