@@ -1,60 +1,37 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { appendEntry } from '../../src/ledger/append.ts';
 import { loadSigningKey } from '../../src/ledger/keys.ts';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.ts';
 import { sampleEntry, sh, workClone } from '../support/ledger-fixture.ts';
 import {
-  bundleAction,
   createWorkbench,
   ledgerEntries,
   runAction,
   secretLines,
-  TOKEN,
   visibleLog,
   type ActionRun,
-  type Workbench,
 } from './harness.ts';
+import { useActionTestbed } from './testbed.ts';
 
 const REPO = 'acme/web';
-let bundle: string;
-let gh: FakeGitHub;
-let wb: Workbench;
+const tb = useActionTestbed(REPO);
 let n = 0;
-
-beforeAll(async () => {
-  bundle = await bundleAction();
-  gh = await startFakeGitHub({ tokens: [TOKEN] });
-  gh.addRepo(REPO);
-});
-afterAll(async () => {
-  await gh.close();
-});
-beforeEach(() => {
-  wb = createWorkbench();
-});
-afterEach(() => {
-  expect(gh.violations).toEqual([]);
-  gh.clearFaults();
-  gh.resetRequests();
-  wb.cleanup();
-});
 
 function action(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
   event?: unknown,
 ): Promise<ActionRun> {
-  return runAction(bundle, wb, gh, { inputs, env, event });
+  return runAction(tb.bundle, tb.wb, tb.gh, { inputs, env, event });
 }
 
 async function seed(count: number, over: Parameters<typeof sampleEntry>[1] = {}): Promise<void> {
-  const key = loadSigningKey(wb.privatePem, 'test');
+  const key = loadSigningKey(tb.wb.privatePem, 'test');
   for (let i = 0; i < count; i++) {
     await appendEntry({
-      location: { ...wb.location, cacheDir: join(wb.dir, 'seed') },
+      location: { ...tb.wb.location, cacheDir: join(tb.wb.dir, 'seed') },
       key,
       entry: sampleEntry(i, over),
     });
@@ -64,8 +41,8 @@ async function seed(count: number, over: Parameters<typeof sampleEntry>[1] = {})
 describe('verify', () => {
   it('passes on an intact ledger, with trusted keys given as a workspace file', async () => {
     await seed(3);
-    mkdirSync(join(wb.workspace, '.github'));
-    writeFileSync(join(wb.workspace, '.github/shiplog.pub'), wb.publicPem);
+    mkdirSync(join(tb.wb.workspace, '.github'));
+    writeFileSync(join(tb.wb.workspace, '.github/shiplog.pub'), tb.wb.publicPem);
 
     const run = await action({ command: 'verify', 'trusted-keys': '.github/shiplog.pub' });
 
@@ -76,7 +53,7 @@ describe('verify', () => {
 
   it('fails on a damaged ledger and lists each problem as an annotation', async () => {
     await seed(3);
-    const work = workClone(wb.remote, wb.dir);
+    const work = workClone(tb.wb.remote, tb.wb.dir);
     const file = sh(work, 'ls-files', 'entries').split('\n').filter(Boolean).sort()[1]!;
     const envelope = JSON.parse(sh(work, 'show', `HEAD:${file}`)) as { payload: string };
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString()) as {
@@ -88,7 +65,7 @@ describe('verify', () => {
     sh(work, 'commit', '-qam', 'quietly edit history');
     sh(work, 'push', '-q', 'origin', 'shiplog');
 
-    const run = await action({ command: 'verify', 'trusted-keys': wb.publicPem });
+    const run = await action({ command: 'verify', 'trusted-keys': tb.wb.publicPem });
 
     expect(run.code).toBe(1);
     const annotations = run.stdout.split('\n').filter((l) => l.startsWith('::error title=shiplog verify'));
@@ -148,18 +125,24 @@ describe('gate', () => {
 
   function pr(files: string[], title = 'Add column') {
     const commit = createHash('sha1').update(`gate-${++n}`).digest('hex');
-    const p = gh.addPullRequest(REPO, { user: 'alice', merged: true, mergeCommitSha: commit, files, title });
+    const p = tb.gh.addPullRequest(REPO, {
+      user: 'alice',
+      merged: true,
+      mergeCommitSha: commit,
+      files,
+      title,
+    });
     return { p, commit };
   }
 
   beforeAll(() => {
-    gh.setFile(REPO, '.github/shiplog.yml', policy);
-    gh.setPermission(REPO, 'bob', 'write');
+    tb.gh.setFile(REPO, '.github/shiplog.yml', policy);
+    tb.gh.setPermission(REPO, 'bob', 'write');
   });
 
   it('passes when the policy is met', async () => {
     const { p, commit } = pr(['db/migrations/003.sql']);
-    gh.addReview(REPO, p.number, { user: 'bob', state: 'APPROVED' });
+    tb.gh.addReview(REPO, p.number, { user: 'bob', state: 'APPROVED' });
 
     const run = await action({ command: 'gate', commit });
 
@@ -170,7 +153,7 @@ describe('gate', () => {
 
   it('fails when the policy is not met, saying why', async () => {
     const { p, commit } = pr(['db/migrations/004.sql']);
-    gh.addReview(REPO, p.number, { user: 'alice', state: 'APPROVED' });
+    tb.gh.addReview(REPO, p.number, { user: 'alice', state: 'APPROVED' });
 
     const run = await action({ command: 'gate', commit });
 
@@ -181,8 +164,8 @@ describe('gate', () => {
   });
 
   it('evaluates the pull request of a pull_request event', async () => {
-    const p = gh.addPullRequest(REPO, { user: 'alice', files: ['db/migrations/005.sql'] });
-    gh.addReview(REPO, p.number, { user: 'bob', state: 'APPROVED' });
+    const p = tb.gh.addPullRequest(REPO, { user: 'alice', files: ['db/migrations/005.sql'] });
+    tb.gh.addReview(REPO, p.number, { user: 'bob', state: 'APPROVED' });
     const event = { pull_request: { number: p.number, head: { sha: p.headSha } } };
 
     const run = await action({ command: 'gate' }, { GITHUB_EVENT_NAME: 'pull_request' }, event);
@@ -191,9 +174,9 @@ describe('gate', () => {
   });
 
   it('passes with a warning when the repository has no policy file, like the app', async () => {
-    gh.addRepo('acme/unguarded');
+    tb.gh.addRepo('acme/unguarded');
     const commit = createHash('sha1').update(`gate-${++n}`).digest('hex');
-    gh.addPullRequest('acme/unguarded', {
+    tb.gh.addPullRequest('acme/unguarded', {
       user: 'alice',
       merged: true,
       mergeCommitSha: commit,
@@ -218,12 +201,12 @@ describe('gate', () => {
       command: 'gate',
       commit,
       'override-reason': 'Outage INC-7: schema fix cannot wait',
-      'signing-key': wb.privatePem,
+      'signing-key': tb.wb.privatePem,
     });
 
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs['approval-status']).toBe('overridden');
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     expect(entry!.statement.predicate).toMatchObject({
       type: 'override',
       approval: { status: 'overridden' },
@@ -233,18 +216,18 @@ describe('gate', () => {
         unmet_rules: [{ name: 'migrations', missing: 1 }],
       },
     });
-    for (const s of secretLines(wb.privatePem))
+    for (const s of secretLines(tb.wb.privatePem))
       expect(visibleLog(run) + run.summary + run.outputsRaw).not.toContain(s);
   });
 
   it('refuses an override by someone the policy does not allow, recording nothing', async () => {
     const { commit } = pr(['db/migrations/007.sql']);
     const run = await action(
-      { command: 'gate', commit, 'override-reason': 'because', 'signing-key': wb.privatePem },
+      { command: 'gate', commit, 'override-reason': 'because', 'signing-key': tb.wb.privatePem },
       { GITHUB_ACTOR: 'mallory' },
     );
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('mallory may not override the approval gate (allowed: mona)');
-    expect(await ledgerEntries(wb)).toEqual([]);
+    expect(await ledgerEntries(tb.wb)).toEqual([]);
   });
 });

@@ -4,11 +4,11 @@
  * with the same words.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../src/app/server.ts';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.ts';
 import { appEnv, deliver, example } from '../app/harness.ts';
-import { bundleAction, createWorkbench, ledgerEntries, runAction, TOKEN, type Workbench } from './harness.ts';
+import { ledgerEntries, runAction } from './harness.ts';
+import { useActionTestbed } from './testbed.ts';
 
 const REPO = 'acme/web';
 const POLICY = [
@@ -25,35 +25,23 @@ const POLICY = [
   '',
 ].join('\n');
 
-let bundle: string;
-let gh: FakeGitHub;
+const tb = useActionTestbed(REPO, (gh) => {
+  gh.setFile(REPO, '.github/shiplog.yml', POLICY);
+  gh.setPermission(REPO, 'bob', 'write');
+});
 let app: AppServer;
-let wb: Workbench;
 let n = 0;
 
 beforeAll(async () => {
-  bundle = await bundleAction();
-  gh = await startFakeGitHub({ tokens: [TOKEN] });
-  gh.addRepo(REPO);
-  gh.setFile(REPO, '.github/shiplog.yml', POLICY);
-  gh.setPermission(REPO, 'bob', 'write');
-  app = await startAppServer(appEnv(gh));
+  app = await startAppServer(appEnv(tb.gh));
 });
 afterAll(async () => {
   await app?.close();
-  await gh?.close();
-});
-beforeEach(() => {
-  wb = createWorkbench();
-});
-afterEach(() => {
-  expect(gh.violations).toEqual([]);
-  wb.cleanup();
 });
 
 function merged(files = ['db/migrations/1.sql']) {
   const mergeCommitSha = createHash('sha1').update(`deploy-${++n}`).digest('hex');
-  return gh.addPullRequest(REPO, { user: 'alice', merged: true, mergeCommitSha, files });
+  return tb.gh.addPullRequest(REPO, { user: 'alice', merged: true, mergeCommitSha, files });
 }
 
 /** The app's answer to a deployment_protection_rule.requested for this commit and environment. */
@@ -65,7 +53,7 @@ async function appDecision(environment: string, sha: string): Promise<{ state: s
     action: 'requested',
     environment,
     event: 'push',
-    deployment_callback_url: `${gh.url}/repos/${REPO}/actions/runs/${runId}/deployment_protection_rule`,
+    deployment_callback_url: `${tb.gh.url}/repos/${REPO}/actions/runs/${runId}/deployment_protection_rule`,
     deployment: { ...(base.deployment as Record<string, unknown>), sha, environment },
     pull_requests: [],
     repository: {
@@ -75,10 +63,10 @@ async function appDecision(environment: string, sha: string): Promise<{ state: s
       owner: { ...(repository.owner as Record<string, unknown>), login: 'acme' },
     },
     sender: base.sender,
-    installation: { id: gh.installationId('acme'), node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u' },
+    installation: { id: tb.gh.installationId('acme'), node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u' },
   };
   expect((await deliver(app.webhookUrl, 'deployment_protection_rule', payload)).status).toBe(200);
-  const answer = gh.protectionCallbacks(REPO).find((c) => c.runId === runId)!.body as {
+  const answer = tb.gh.protectionCallbacks(REPO).find((c) => c.runId === runId)!.body as {
     environment_name: string;
     state: string;
     comment: string;
@@ -88,7 +76,9 @@ async function appDecision(environment: string, sha: string): Promise<{ state: s
 }
 
 async function gateDecision(environment: string, commit: string, extra: Record<string, string> = {}) {
-  const run = await runAction(bundle, wb, gh, { inputs: { command: 'gate', environment, commit, ...extra } });
+  const run = await runAction(tb.bundle, tb.wb, tb.gh, {
+    inputs: { command: 'gate', environment, commit, ...extra },
+  });
   return { run, state: run.outputs['deployment-state'], comment: run.outputs['deployment-comment'] };
 }
 
@@ -102,7 +92,7 @@ describe('gate with an environment decides like the deployment protection rule',
     let sha = 'd'.repeat(40);
     if (what.includes('merge')) {
       const pr = merged();
-      if (what === 'an approved merge') gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
+      if (what === 'an approved merge') tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
       sha = pr.mergeCommitSha!;
     }
     const fromApp = await appDecision(environment, sha);
@@ -119,11 +109,11 @@ describe('gate with an environment decides like the deployment protection rule',
     const pr = merged();
     const { run } = await gateDecision('production', pr.mergeCommitSha!, {
       'override-reason': 'INC-9: rollback of a broken release',
-      'signing-key': wb.privatePem,
+      'signing-key': tb.wb.privatePem,
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.outputs['approval-status']).toBe('overridden');
-    const [entry] = await ledgerEntries(wb, { commit: pr.mergeCommitSha! });
+    const [entry] = await ledgerEntries(tb.wb, { commit: pr.mergeCommitSha! });
     expect(entry!.statement.predicate).toMatchObject({
       type: 'override',
       environment: 'production',

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakeGitHub } from '../support/fake-github.ts';
 import {
   branchExists,
-  bundleAction,
-  createWorkbench,
   ledgerEntries,
   ledgerText,
   runAction,
@@ -14,34 +12,13 @@ import {
   TOKEN,
   visibleLog,
   type ActionRun,
-  type Workbench,
 } from './harness.ts';
+import { useActionTestbed } from './testbed.ts';
 
 const REPO = 'acme/web';
 const REVIEWS = '/repos/{owner}/{repo}/pulls/{pull_number}/reviews';
-let bundle: string;
-let gh: FakeGitHub;
-let wb: Workbench;
+const tb = useActionTestbed(REPO);
 let n = 0;
-
-beforeAll(async () => {
-  bundle = await bundleAction();
-  gh = await startFakeGitHub({ tokens: [TOKEN] });
-  gh.addRepo(REPO);
-});
-afterAll(async () => {
-  await gh.close();
-});
-beforeEach(() => {
-  wb = createWorkbench();
-});
-afterEach(() => {
-  // every answer the fake gave had GitHub's documented shape
-  expect(gh.violations).toEqual([]);
-  gh.clearFaults();
-  gh.resetRequests();
-  wb.cleanup();
-});
 
 function commitSha(): string {
   return createHash('sha1').update(`merge-${++n}-${Math.random()}`).digest('hex');
@@ -49,7 +26,7 @@ function commitSha(): string {
 
 function mergedPr(extra: Partial<Parameters<FakeGitHub['addPullRequest']>[1]> = {}) {
   const commit = commitSha();
-  const pr = gh.addPullRequest(REPO, {
+  const pr = tb.gh.addPullRequest(REPO, {
     user: 'alice',
     merged: true,
     mergedBy: 'mona',
@@ -61,8 +38,8 @@ function mergedPr(extra: Partial<Parameters<FakeGitHub['addPullRequest']>[1]> = 
 }
 
 function record(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
-  return runAction(bundle, wb, gh, {
-    inputs: { command: 'record', 'signing-key': wb.privatePem, ...inputs },
+  return runAction(tb.bundle, tb.wb, tb.gh, {
+    inputs: { command: 'record', 'signing-key': tb.wb.privatePem, ...inputs },
     env,
   });
 }
@@ -73,10 +50,10 @@ async function expectNoSecrets(run: ActionRun): Promise<void> {
     log: visibleLog(run),
     outputs: run.outputsRaw,
     summary: run.summary,
-    ledger: await ledgerText(wb),
+    ledger: await ledgerText(tb.wb),
   };
   for (const [where, text] of Object.entries(places)) {
-    for (const secret of [TOKEN, ...secretLines(wb.privatePem)]) {
+    for (const secret of [TOKEN, ...secretLines(tb.wb.privatePem)]) {
       expect(text.includes(secret), `secret found in ${where}`).toBe(false);
     }
   }
@@ -85,9 +62,9 @@ async function expectNoSecrets(run: ActionRun): Promise<void> {
 describe('record', () => {
   it('records a deploy of a merged PR with fresh approvals', async () => {
     const { pr, commit } = mergedPr();
-    const bob = gh.addUser(`bob-${n}`, { id: 50_000 + n });
-    gh.addReview(REPO, pr.number, { user: bob.login, state: 'APPROVED' });
-    gh.addReview(REPO, pr.number, { user: 'carol', state: 'APPROVED' });
+    const bob = tb.gh.addUser(`bob-${n}`, { id: 50_000 + n });
+    tb.gh.addReview(REPO, pr.number, { user: bob.login, state: 'APPROVED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'carol', state: 'APPROVED' });
 
     const run = await record({
       type: 'deploy',
@@ -109,7 +86,7 @@ describe('record', () => {
       'carol',
     ]);
 
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     const p = entry!.statement.predicate;
     expect(entry!.hash).toBe(run.outputs['entry-hash']);
     expect(p).toMatchObject({
@@ -167,14 +144,14 @@ describe('record', () => {
 
   it('marks an approval of an earlier head as stale: the change is unapproved', async () => {
     const { pr, commit } = mergedPr();
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
-    gh.pushToPull(REPO, pr.number);
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
+    tb.gh.pushToPull(REPO, pr.number);
 
     const run = await record({ type: 'deploy', commit, environment: 'production' });
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs['approval-status']).toBe('unapproved');
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     const approval = entry!.statement.predicate.approval as unknown as { approvers: { stale: boolean }[] };
     expect(approval.approvers).toEqual([expect.objectContaining({ login: 'bob', stale: true })]);
     expect(run.summary).toContain('stale');
@@ -182,14 +159,14 @@ describe('record', () => {
 
   it('counts a reviewer who requested changes and then approved', async () => {
     const { pr, commit } = mergedPr();
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'CHANGES_REQUESTED' });
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'CHANGES_REQUESTED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
 
     const run = await record({ type: 'deploy', commit });
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs['approval-status']).toBe('approved');
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     const approval = entry!.statement.predicate.approval as Record<string, unknown>;
     expect(approval.changes_requested).toEqual([]);
     expect(approval.reviews_considered).toBe(2);
@@ -197,13 +174,13 @@ describe('record', () => {
 
   it('records an outstanding change request, which blocks approval', async () => {
     const { pr, commit } = mergedPr();
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
-    gh.addReview(REPO, pr.number, { user: 'erin', state: 'CHANGES_REQUESTED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'erin', state: 'CHANGES_REQUESTED' });
 
     const run = await record({ type: 'deploy', commit });
 
     expect(run.outputs['approval-status']).toBe('unapproved');
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     const approval = entry!.statement.predicate.approval as unknown as {
       changes_requested: { login: string }[];
     };
@@ -213,15 +190,15 @@ describe('record', () => {
 
   it('does not count a reviewer who only commented, and a comment does not undo an approval', async () => {
     const { pr, commit } = mergedPr();
-    gh.addReview(REPO, pr.number, { user: 'dave', state: 'COMMENTED', body: 'looks fine?' });
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'COMMENTED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'dave', state: 'COMMENTED', body: 'looks fine?' });
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'COMMENTED' });
 
     const run = await record({ type: 'deploy', commit });
 
     expect(run.outputs['approval-status']).toBe('approved');
     expect(JSON.parse(run.outputs.approvers!).map((a: { login: string }) => a.login)).toEqual(['bob']);
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     expect(entry!.statement.predicate.approval).toMatchObject({ reviews_considered: 3 });
   });
 
@@ -233,7 +210,7 @@ describe('record', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs['approval-status']).toBe('no-pull-request');
     expect(run.outputs.approvers).toBe('[]');
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     expect(entry!.statement.predicate.approval).toEqual({
       status: 'no-pull-request',
       approvers: [],
@@ -247,40 +224,41 @@ describe('record', () => {
 
   it('reads all 150 reviews across pages', async () => {
     const { pr, commit } = mergedPr();
-    for (let i = 0; i < 150; i++) gh.addReview(REPO, pr.number, { user: `reviewer-${i}`, state: 'APPROVED' });
+    for (let i = 0; i < 150; i++)
+      tb.gh.addReview(REPO, pr.number, { user: `reviewer-${i}`, state: 'APPROVED' });
 
     const run = await record({ type: 'deploy', commit });
 
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.outputs.approvers!)).toHaveLength(150);
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     expect(entry!.statement.predicate.approval).toMatchObject({ reviews_considered: 150 });
-    expect(gh.count('GET', REVIEWS)).toBe(2);
+    expect(tb.gh.count('GET', REVIEWS)).toBe(2);
   });
 
   it('fails the step naming the call when the reviews API fails, and appends nothing', async () => {
     const { pr, commit } = mergedPr();
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
-    gh.fail({ route: REVIEWS, status: 500, times: Infinity });
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
+    tb.gh.fail({ route: REVIEWS, status: 500, times: Infinity });
 
     const run = await record({ type: 'deploy', commit });
 
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`::error::GET /repos/${REPO}/pulls/${pr.number}/reviews failed: 500`);
     expect(run.summary).toContain('failed');
-    expect(branchExists(wb)).toBe(false);
+    expect(branchExists(tb.wb)).toBe(false);
     expect(run.outputs).toEqual({});
   });
 
   it('hashes the applied migration files', async () => {
     const { commit } = mergedPr();
-    mkdirSync(join(wb.workspace, 'db/migrations'), { recursive: true });
+    mkdirSync(join(tb.wb.workspace, 'db/migrations'), { recursive: true });
     const files = {
       'db/migrations/001_init.sql': 'create table t (id int);\n',
       'db/migrations/002_idx.sql': 'create index i on t(id);\n',
     };
-    for (const [path, content] of Object.entries(files)) writeFileSync(join(wb.workspace, path), content);
-    writeFileSync(join(wb.workspace, 'db/migrations/README.md'), 'not a migration');
+    for (const [path, content] of Object.entries(files)) writeFileSync(join(tb.wb.workspace, path), content);
+    writeFileSync(join(tb.wb.workspace, 'db/migrations/README.md'), 'not a migration');
 
     const run = await record({
       type: 'migration',
@@ -292,7 +270,7 @@ describe('record', () => {
     });
 
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     expect(entry!.statement.predicate.details).toEqual({
       tool: 'flyway',
       database: 'orders',
@@ -308,7 +286,7 @@ describe('record', () => {
     const run = await record({ type: 'migration', commit, migrations: '../secrets/*.sql' });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('climbs out of the workspace');
-    expect(branchExists(wb)).toBe(false);
+    expect(branchExists(tb.wb)).toBe(false);
   });
 
   it('refuses a config override without a reason and records nothing', async () => {
@@ -316,16 +294,16 @@ describe('record', () => {
     const run = await record({ type: 'config-override', commit, 'config-keys': 'FEATURE_X' });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('input "reason": is required for type config-override');
-    expect(branchExists(wb)).toBe(false);
-    expect(gh.requests).toEqual([]);
+    expect(branchExists(tb.wb)).toBe(false);
+    expect(tb.gh.requests).toEqual([]);
   });
 
   it('records a config override by key names and file digests; the secret value goes nowhere', async () => {
     const { commit } = mergedPr();
     const secret = 'hunter2-Sup3rS3cret-value';
     const content = `DB_PASSWORD=${secret}\nFEATURE_X=on\n`;
-    mkdirSync(join(wb.workspace, 'config'));
-    writeFileSync(join(wb.workspace, 'config/prod.env'), content);
+    mkdirSync(join(tb.wb.workspace, 'config'));
+    writeFileSync(join(tb.wb.workspace, 'config/prod.env'), content);
 
     const run = await record({
       type: 'config-override',
@@ -338,7 +316,7 @@ describe('record', () => {
     });
 
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     const details = entry!.statement.predicate.details as Record<string, unknown>;
     expect(details).toMatchObject({
       keys: ['DB_PASSWORD', 'FEATURE_X'],
@@ -347,25 +325,25 @@ describe('record', () => {
     });
     const expires = Date.parse(details.expires as string) - Date.parse(entry!.statement.predicate.timestamp);
     expect(Math.abs(expires - 4 * 3600_000)).toBeLessThan(60_000);
-    for (const text of [visibleLog(run), run.outputsRaw, run.summary, await ledgerText(wb)]) {
+    for (const text of [visibleLog(run), run.outputsRaw, run.summary, await ledgerText(tb.wb)]) {
       expect(text).not.toContain(secret);
     }
     await expectNoSecrets(run);
   });
 
   it('keeps a PR title with shell syntax inert: nothing runs and the summary escapes it', async () => {
-    const marker = join(wb.dir, 'pwned');
-    const marker2 = join(wb.dir, 'pwned2');
+    const marker = join(tb.wb.dir, 'pwned');
+    const marker2 = join(tb.wb.dir, 'pwned2');
     const title = `$(touch ${marker}) \`touch ${marker2}\` <img src=x onerror=alert(1)> | x | [link](javascript:alert(1))`;
     const { pr, commit } = mergedPr({ title });
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
 
     const run = await record({ type: 'deploy', commit, environment: 'production' });
 
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(marker)).toBe(false);
     expect(existsSync(marker2)).toBe(false);
-    const [entry] = await ledgerEntries(wb, { commit });
+    const [entry] = await ledgerEntries(tb.wb, { commit });
     // the ledger keeps the title exactly: it is evidence, and data is not code
     expect(
       (entry!.statement.predicate.approval as unknown as { pull_request: { title: string } }).pull_request
@@ -382,7 +360,7 @@ describe('record', () => {
 
   it('does not append twice for a re-run of the same run attempt, job and type', async () => {
     const { pr, commit } = mergedPr();
-    gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
+    tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
     const inputs = { type: 'deploy', commit, environment: 'production' };
 
     const first = await record(inputs);
@@ -394,13 +372,13 @@ describe('record', () => {
     expect(again.outputs.duplicate).toBe('true');
     expect(again.outputs['approval-status']).toBe('approved');
     expect(again.summary).toContain('already recorded');
-    expect(await ledgerEntries(wb)).toHaveLength(1);
+    expect(await ledgerEntries(tb.wb)).toHaveLength(1);
 
     const nextAttempt = await record(inputs, { GITHUB_RUN_ATTEMPT: '2' });
     expect(nextAttempt.outputs.seq).toBe('1');
     const forced = await record({ ...inputs, 'allow-duplicate': 'true' });
     expect(forced.outputs.seq).toBe('2');
-    expect(await ledgerEntries(wb)).toHaveLength(3);
+    expect(await ledgerEntries(tb.wb)).toHaveLength(3);
   });
 
   it('fails clearly on a signing key that is not a key, without echoing it', async () => {
@@ -409,6 +387,6 @@ describe('record', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('input "signing-key" is not a PEM key');
     expect(visibleLog(run)).not.toContain('not-a-key-but-a-secret-value');
-    expect(branchExists(wb)).toBe(false);
+    expect(branchExists(tb.wb)).toBe(false);
   });
 });
