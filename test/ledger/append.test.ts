@@ -8,7 +8,12 @@ import { findSigner } from '../../src/ledger/dsse.ts';
 import { decodeEntry } from '../../src/ledger/entry.ts';
 import { findEntries } from '../../src/ledger/query.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { createLedgerFixture, sampleEntry, type LedgerFixture } from '../support/ledger-fixture.ts';
+import {
+  createLedgerFixture,
+  recordProcessArgs,
+  sampleEntry,
+  type LedgerFixture,
+} from '../support/ledger-fixture.ts';
 
 const run = promisify(execFile);
 let fx: LedgerFixture;
@@ -77,34 +82,12 @@ describe('append', () => {
   });
 
   it('lands every append from 8 parallel record processes x 5, with a valid chain', async () => {
-    const cli = join(process.cwd(), 'src/cli/main.ts');
     const writer = async (w: number): Promise<void> => {
       for (let i = 0; i < 5; i++) {
         const commit = `${w}${i}`.padStart(40, 'e');
-        await run(
-          'node',
-          [
-            '--import',
-            'tsx',
-            cli,
-            'record',
-            '--remote',
-            fx.remote,
-            '--key',
-            fx.keyFile,
-            '--type',
-            'deploy',
-            '--commit',
-            commit,
-            '--repo',
-            'acme/web',
-            '--environment',
-            `env${w}`,
-            '--cache-dir',
-            fx.cacheDir,
-          ],
-          { env: { ...process.env, SHIPLOG_APPEND_ATTEMPTS: '60' } },
-        );
+        await run(process.execPath, recordProcessArgs(fx, commit, `env${w}`), {
+          env: { ...process.env, SHIPLOG_APPEND_ATTEMPTS: '60' },
+        });
       }
     };
     await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));

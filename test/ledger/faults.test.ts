@@ -11,15 +11,19 @@ import { appendEntry } from '../../src/ledger/append.ts';
 import { decodeEntry } from '../../src/ledger/entry.ts';
 import { findEntries } from '../../src/ledger/query.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { commitOf, createLedgerFixture, sampleEntry, type LedgerFixture } from '../support/ledger-fixture.ts';
+import {
+  commitOf,
+  createLedgerFixture,
+  recordProcessArgs,
+  sampleEntry,
+  type LedgerFixture,
+} from '../support/ledger-fixture.ts';
 
 let fx: LedgerFixture;
 beforeEach(async () => {
   fx = await createLedgerFixture();
 });
 afterEach(() => fx.cleanup());
-
-const cli = join(process.cwd(), 'src/cli/main.ts');
 
 interface Run {
   code: number | null;
@@ -30,30 +34,9 @@ interface Run {
 
 function record(i: number, env: Record<string, string> = {}, killAfterMs?: number): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        cli,
-        'record',
-        '--remote',
-        fx.remote,
-        '--key',
-        fx.keyFile,
-        '--type',
-        'deploy',
-        '--commit',
-        commitOf(i),
-        '--repo',
-        'acme/web',
-        '--environment',
-        'production',
-        '--cache-dir',
-        fx.cacheDir,
-      ],
-      { env: { ...process.env, ...env } },
-    );
+    const child = spawn(process.execPath, recordProcessArgs(fx, commitOf(i), 'production'), {
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -112,3 +112,22 @@ export function workClone(remote: string, dir: string): string {
   execFileSync('git', ['clone', '--quiet', '--branch', 'shiplog', remote, work]);
   return work;
 }
+
+/** Node arguments for a separate `shiplog record` process (from source) appending to `fx`. */
+export function recordProcessArgs(fx: LedgerFixture, commit: string, environment: string): string[] {
+  const cli = join(process.cwd(), 'src/cli/main.ts');
+  const flags = ['--remote', fx.remote, '--key', fx.keyFile, '--type', 'deploy', '--commit', commit];
+  return [
+    '--import',
+    'tsx',
+    cli,
+    'record',
+    ...flags,
+    '--repo',
+    'acme/web',
+    '--environment',
+    environment,
+    '--cache-dir',
+    fx.cacheDir,
+  ];
+}
