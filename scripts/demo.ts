@@ -11,10 +11,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { startAppServer, type AppServer } from '../src/app/server.ts';
 import { generateSigningKeyPem } from '../src/ledger/keys.ts';
-import { parseOutputFile } from '../test/action/harness.ts';
+import { actionDefaults, parseOutputFile, runnerEnv } from '../test/action/harness.ts';
 import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.ts';
 import { deliverWebhook, payloadsFor } from '../test/support/webhooks.ts';
 
@@ -96,47 +95,26 @@ async function runAction(
   inputs: Record<string, string>,
   n: number,
 ) {
-  const spec = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-  };
-  const all: Record<string, string> = {};
-  for (const [name, s] of Object.entries(spec.inputs))
-    if (s.default !== undefined) all[name] = s.default.includes('github.token') ? TOKEN : String(s.default);
-  Object.assign(all, inputs);
   const output = join(dir, `action-${n}.out`);
   const summary = join(dir, `action-${n}.md`);
   const event = join(dir, `event-${n}.json`);
   writeFileSync(output, '');
   writeFileSync(summary, '');
   writeFileSync(event, JSON.stringify({ ref: 'refs/heads/main', after: commit }));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    SHIPLOG_CACHE_DIR: join(dir, 'runner-cache'),
-    GITHUB_ACTIONS: 'true',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: gh.url,
-    GITHUB_REPOSITORY: REPO,
-    GITHUB_REPOSITORY_OWNER: 'acme',
-    GITHUB_SHA: commit,
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_ACTOR: 'bob',
-    GITHUB_ACTOR_ID: String(gh.user('bob').id),
-    GITHUB_TRIGGERING_ACTOR: 'bob',
-    GITHUB_WORKFLOW: 'Deploy',
-    GITHUB_JOB: inputs.type === 'deploy' ? 'deploy' : 'release',
-    GITHUB_RUN_ID: '7000',
-    GITHUB_RUN_NUMBER: '12',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: event,
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    RUNNER_TEMP: join(dir, 'runner-temp'),
-  };
-  for (const [name, value] of Object.entries(all))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  const env = runnerEnv(
+    { apiUrl: gh.url, home: dir, workspace, cacheDir: join(dir, 'runner-cache'), event, output, summary },
+    { ...actionDefaults(TOKEN), ...inputs },
+    {
+      GITHUB_REPOSITORY: REPO,
+      GITHUB_SHA: commit,
+      GITHUB_ACTOR: 'bob',
+      GITHUB_ACTOR_ID: String(gh.user('bob').id),
+      GITHUB_TRIGGERING_ACTOR: 'bob',
+      GITHUB_JOB: inputs.type === 'deploy' ? 'deploy' : 'release',
+      GITHUB_RUN_ID: '7000',
+      GITHUB_RUN_NUMBER: '12',
+    },
+  );
   // Asynchronous: the fake GitHub answering the Action lives in this very process.
   const child = spawn(process.execPath, [ACTION], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';

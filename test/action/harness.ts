@@ -55,17 +55,70 @@ export async function bundleDist(files: string[]): Promise<string> {
   }
 }
 
-/** Input defaults as the runner applies them from action.yml. */
-function actionDefaults(): Record<string, string> {
+/** Input defaults as the runner applies them from action.yml (`github.token` becomes `token`). */
+export function actionDefaults(token = TOKEN): Record<string, string> {
   const doc = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
     inputs: Record<string, { default?: string }>;
   };
   const out: Record<string, string> = {};
   for (const [name, spec] of Object.entries(doc.inputs)) {
     if (spec.default !== undefined)
-      out[name] = spec.default === '${{ github.token }}' ? TOKEN : String(spec.default);
+      out[name] = spec.default === '${{ github.token }}' ? token : String(spec.default);
   }
   return out;
+}
+
+/** Where a runner step's files live, and the API the Action talks to. */
+export interface RunnerPlaces {
+  apiUrl: string;
+  /** The runner's home; runner-temp is made below it. */
+  home: string;
+  workspace: string;
+  cacheDir: string;
+  event: string;
+  output: string;
+  summary: string;
+}
+
+/**
+ * The environment a GitHub runner gives an Action step: GITHUB_* for a push to acme/web (`over`
+ * changes any of them) and every input as INPUT_<NAME>.
+ */
+export function runnerEnv(
+  at: RunnerPlaces,
+  inputs: Record<string, string>,
+  over: Record<string, string> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: at.home,
+    SHIPLOG_CACHE_DIR: at.cacheDir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: at.apiUrl,
+    GITHUB_REPOSITORY: 'acme/web',
+    GITHUB_REPOSITORY_OWNER: 'acme',
+    GITHUB_SHA: 'a'.repeat(40),
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_ACTOR: 'mona',
+    GITHUB_ACTOR_ID: '9001',
+    GITHUB_TRIGGERING_ACTOR: 'mona',
+    GITHUB_WORKFLOW: 'Deploy',
+    GITHUB_WORKFLOW_REF: 'acme/web/.github/workflows/deploy.yml@refs/heads/main',
+    GITHUB_JOB: 'deploy',
+    GITHUB_RUN_ID: '123456789',
+    GITHUB_RUN_NUMBER: '42',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: at.event,
+    GITHUB_WORKSPACE: at.workspace,
+    GITHUB_OUTPUT: at.output,
+    GITHUB_STEP_SUMMARY: at.summary,
+    RUNNER_TEMP: join(at.home, 'runner-temp'),
+    ...over,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
+  return env;
 }
 
 export function inputEnvName(name: string): string {
@@ -146,36 +199,19 @@ export async function runAction(
   writeFileSync(summaryFile, '');
   writeFileSync(eventFile, JSON.stringify(opts.event ?? { ref: 'refs/heads/main' }));
   const inputs = { ...actionDefaults(), 'ledger-remote': wb.remote, ...opts.inputs };
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: wb.dir,
-    SHIPLOG_CACHE_DIR: join(wb.dir, 'cache'),
-    SHIPLOG_GITHUB_RETRY_BASE_MS: '5',
-    GITHUB_ACTIONS: 'true',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: gh.url,
-    GITHUB_REPOSITORY: 'acme/web',
-    GITHUB_REPOSITORY_OWNER: 'acme',
-    GITHUB_SHA: 'a'.repeat(40),
-    GITHUB_REF: 'refs/heads/main',
-    GITHUB_ACTOR: 'mona',
-    GITHUB_ACTOR_ID: '9001',
-    GITHUB_TRIGGERING_ACTOR: 'mona',
-    GITHUB_WORKFLOW: 'Deploy',
-    GITHUB_WORKFLOW_REF: 'acme/web/.github/workflows/deploy.yml@refs/heads/main',
-    GITHUB_JOB: 'deploy',
-    GITHUB_RUN_ID: '123456789',
-    GITHUB_RUN_NUMBER: '42',
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_EVENT_NAME: 'push',
-    GITHUB_EVENT_PATH: eventFile,
-    GITHUB_WORKSPACE: wb.workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: join(wb.dir, 'runner-temp'),
-    ...opts.env,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[inputEnvName(name)] = value;
+  const env = runnerEnv(
+    {
+      apiUrl: gh.url,
+      home: wb.dir,
+      workspace: wb.workspace,
+      cacheDir: join(wb.dir, 'cache'),
+      event: eventFile,
+      output: outputFile,
+      summary: summaryFile,
+    },
+    inputs,
+    { SHIPLOG_GITHUB_RETRY_BASE_MS: '5', ...opts.env },
+  );
 
   const child = spawn(process.execPath, [bundle], {
     cwd: wb.workspace,
