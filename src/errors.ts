@@ -18,7 +18,9 @@ export type ErrorCode =
   | 'GITHUB_API'
   | 'VERIFY_FAILED'
   | 'GATE_FAILED'
-  | 'FORBIDDEN';
+  | 'FORBIDDEN'
+  | 'DELIVERY_FAILED'
+  | 'DELIVERY_REJECTED';
 
 const exitCodes: Partial<Record<ErrorCode, number>> = {
   VERIFY_FAILED: 1,
@@ -28,6 +30,10 @@ const exitCodes: Partial<Record<ErrorCode, number>> = {
   GIT_TIMEOUT: 1,
   GITHUB_API: 1,
   FORBIDDEN: 1,
+  // A collector that stayed down past the retries, or refused what was sent (bad token, bad data):
+  // the cursor stays where delivery is known complete, and a re-run goes on from there.
+  DELIVERY_FAILED: 1,
+  DELIVERY_REJECTED: 1,
 };
 
 export class ShiplogError extends Error {

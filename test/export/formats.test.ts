@@ -1,0 +1,320 @@
+import { describe, expect, it } from 'vitest';
+import { renderExportCsv, EXPORT_CSV_COLUMNS } from '../../src/export/csv.ts';
+import type { ExportEntry } from '../../src/export/entry.ts';
+import { formatBody, outboundMessage, parseStreamFormat } from '../../src/export/format.ts';
+import { jsonlRecord, renderJsonl } from '../../src/export/jsonl.ts';
+import {
+  OCSF_CLASSES,
+  OCSF_VERSION,
+  complianceFinding,
+  missingRequired,
+  toOcsf,
+  type OcsfEvent,
+} from '../../src/export/ocsf.ts';
+import { octetCounted, sdValue, syslogMessage } from '../../src/export/syslog.ts';
+import { encodeFrame, parseResponse, RelpFrameReader } from '../../src/export/transports/relp.ts';
+import { isShiplogError } from '../../src/errors.ts';
+import { chain, testKey } from './entries.ts';
+import { parse5424 } from './syslog-parse.ts';
+
+const key = testKey();
+
+/** One entry of every type shiplog writes today or is about to, and one it has never heard of. */
+const TYPES: Record<string, { cls: number; shape: Record<string, unknown> }> = {
+  deploy: { cls: 6002, shape: {} },
+  migration: {
+    cls: 6005,
+    shape: {
+      type: 'migration',
+      details: { tool: 'flyway', database: 'orders', files: [{ path: 'V1.sql', sha256: 'ab' }] },
+    },
+  },
+  'config-override': {
+    cls: 3004,
+    shape: {
+      type: 'config-override',
+      details: { keys: ['FEATURE_X'], reason: 'incident 42', expires: '2026-02-01T00:00:00Z' },
+    },
+  },
+  override: {
+    cls: 3004,
+    shape: {
+      type: 'override',
+      approval: { status: 'overridden', approvers: [] },
+      details: { reason: 'hotfix', via: 'app comment' },
+    },
+  },
+  'override-review': {
+    cls: 3004,
+    shape: { type: 'override-review', details: { override: 'sha256:' + 'b'.repeat(64) } },
+  },
+  merge: { cls: 3004, shape: { type: 'merge', details: { base: 'main', pull_request: 7 } } },
+  reconciliation: { cls: 2003, shape: { type: 'reconciliation', details: { status: 'drift' } } },
+  'canary-analysis': { cls: 3004, shape: { type: 'canary-analysis' } },
+};
+
+function entriesOfEveryType(): ExportEntry[] {
+  const names = Object.keys(TYPES);
+  return chain(key, names.length, { shape: (i) => TYPES[names[i]!]!.shape });
+}
+
+describe('jsonl', () => {
+  it('is the decoded statement plus seq, entry hash, ledger commit and signer; shard only when set', () => {
+    const [a] = chain(key, 1);
+    const [b] = chain(key, 1, { shard: 'shiplog/acme/api' });
+    const r = jsonlRecord(a!);
+    expect(r).toMatchObject({
+      seq: 0,
+      entry_hash: a!.hash,
+      ledger_commit: a!.ledgerCommit,
+      signer_keyid: key.keyid,
+    });
+    expect(r).not.toHaveProperty('shard');
+    const { seq: _s, entry_hash: _h, ledger_commit: _c, signer_keyid: _k, ...statement } = r;
+    expect(statement).toEqual(a!.statement);
+    expect(jsonlRecord(b!).shard).toBe('shiplog/acme/api');
+    expect(jsonlRecord({ ...a!, ledgerCommit: undefined }).ledger_commit).toBeNull();
+  });
+
+  it('one line per entry, each parsing back', () => {
+    const entries = chain(key, 3, { shape: () => ({ details: { note: 'line\nbreak "quoted"' } }) });
+    const lines = renderJsonl(entries).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('');
+    expect(lines.slice(0, 3).map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([0, 1, 2]);
+  });
+});
+
+/** A strict RFC 4180 reader (quoted cells, doubled quotes, CRLF rows). */
+function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), (i += 2));
+      else if (c === '"') ((quoted = false), i++);
+      else ((cell += c), i++);
+    } else if (c === '"' && cell === '') ((quoted = true), i++);
+    else if (c === ',') (row.push(cell), (cell = ''), i++);
+    else if (c === '\r' && text[i + 1] === '\n')
+      (row.push(cell), rows.push(row), (row = []), (cell = ''), (i += 2));
+    else if (c === '\n' || c === '"') throw new Error(`bare ${JSON.stringify(c)} at ${i}`);
+    else ((cell += c), i++);
+  }
+  if (cell !== '' || row.length) throw new Error('last row has no CRLF');
+  return rows;
+}
+
+describe('csv', () => {
+  it('one RFC 4180 row per entry with the whole statement; formulas neutralised', () => {
+    const entries = chain(key, 2, {
+      shape: (i) => (i === 1 ? { branch: '=HYPERLINK("http://x","y")' } : {}),
+    });
+    const rows = readCsv(renderExportCsv(entries));
+    expect(rows[0]).toEqual([...EXPORT_CSV_COLUMNS]);
+    expect(rows).toHaveLength(3);
+    const col = (name: (typeof EXPORT_CSV_COLUMNS)[number]) => EXPORT_CSV_COLUMNS.indexOf(name);
+    expect(rows[1]![col('entry_hash')]).toBe(entries[0]!.hash);
+    expect(rows[1]![col('approvers')]).toBe('bob');
+    expect(rows[2]![col('branch')]).toBe(`'=HYPERLINK("http://x","y")`);
+    expect(JSON.parse(rows[2]![col('statement_json')]!)).toEqual(entries[1]!.statement);
+  });
+});
+
+describe('ocsf', () => {
+  const entries = entriesOfEveryType();
+  const events = entries.map((e) => toOcsf(e, { productVersion: '0.1.0' }));
+
+  it.each(Object.keys(TYPES).map((t, i) => [t, i] as const))(
+    '%s maps to its class with every required attribute',
+    (type, i) => {
+      const e = entries[i]!;
+      const ev = events[i]!;
+      expect(ev.class_uid).toBe(TYPES[type]!.cls);
+      expect(missingRequired(ev)).toEqual([]);
+      expect(ev.type_uid).toBe(ev.class_uid * 100 + ev.activity_id);
+      expect(ev.time).toBe(Date.parse(e.statement.predicate.timestamp));
+      expect(ev.metadata).toMatchObject({ uid: e.hash, sequence: e.seq, version: OCSF_VERSION });
+      expect((ev.metadata.product as { name: string }).name).toBe('shiplog');
+      // Nothing dropped: the whole statement, the ledger position and the signed envelope travel along.
+      expect((ev.unmapped as { shiplog: unknown }).shiplog).toEqual({
+        seq: e.seq,
+        entry_hash: e.hash,
+        ledger_commit: e.ledgerCommit,
+        signer_keyid: e.keyid,
+        statement: e.statement,
+      });
+      expect(JSON.parse(ev.raw_data as string)).toEqual(e.envelope);
+    },
+  );
+
+  it('classes and activities: what each entry says in OCSF terms', () => {
+    const by = (t: string) => events[Object.keys(TYPES).indexOf(t)]! as OcsfEvent & Record<string, unknown>;
+    expect(by('deploy')).toMatchObject({
+      type_uid: 600208,
+      status_id: 1,
+      app: { name: 'acme/web', version: '1.0.0', vendor_name: 'acme' },
+    });
+    expect(by('migration')).toMatchObject({
+      type_uid: 600502,
+      database: { name: 'orders' },
+      actor: { user: { name: 'alice', uid: '1' } },
+      src_endpoint: { svc_name: 'github-actions', hostname: 'github.com' },
+    });
+    expect(by('config-override')).toMatchObject({
+      type_uid: 300403,
+      entity: { type: 'Configuration', name: 'FEATURE_X' },
+      comment: 'incident 42',
+    });
+    expect(by('override')).toMatchObject({
+      type_uid: 300403,
+      severity_id: 3,
+      entity: { type: 'Approval Gate' },
+    });
+    expect(by('override-review')).toMatchObject({
+      entity: { type: 'Override', uid: 'sha256:' + 'b'.repeat(64) },
+    });
+    expect(by('merge')).toMatchObject({ entity: { type: 'Branch', name: 'main' } });
+    expect(by('reconciliation')).toMatchObject({
+      type_uid: 200301,
+      compliance: { status_id: 3, status: 'Fail' },
+      finding_info: { uid: entries[6]!.hash },
+    });
+    // A type written by a newer shiplog: kept, under Entity Management with activity Other.
+    expect(by('canary-analysis')).toMatchObject({
+      type_uid: 300499,
+      activity_id: 99,
+      activity_name: 'canary-analysis',
+    });
+  });
+
+  it('an unapproved change sounds louder than an approved one', () => {
+    const [e] = chain(key, 1, { shape: () => ({ approval: { status: 'unapproved', approvers: [] } }) });
+    expect(toOcsf(e!).severity_id).toBe(3);
+    expect(events[0]!.severity_id).toBe(1);
+  });
+
+  it('missingRequired notices a missing class attribute and a wrong type_uid', () => {
+    const { app: _app, ...noApp } = events[0]!;
+    expect(missingRequired(noApp as OcsfEvent)).toEqual(expect.arrayContaining(['app', 'app.name']));
+    expect(missingRequired({ ...events[1]!, database: undefined } as OcsfEvent)).toContain(
+      'one of database, databucket, table',
+    );
+    expect(missingRequired({ ...events[0]!, type_uid: 1 })).toContain(
+      'type_uid = class_uid * 100 + activity_id',
+    );
+  });
+
+  it('every class in the table is one some entry produces', () => {
+    const produced = new Set(events.map((e) => e.class_uid));
+    for (const c of Object.values(OCSF_CLASSES)) expect(produced.has(c.uid)).toBe(true);
+  });
+});
+
+describe('complianceFinding', () => {
+  it('builds a Compliance Finding with its required attributes and a stable id', () => {
+    const input = {
+      title: 'ledger history was rewritten',
+      time: new Date('2026-03-01T00:00:00Z'),
+      severity: 'critical' as const,
+      status: 'fail' as const,
+      control: 'alarm:force-push',
+      entry: { seq: 12, hash: 'sha256:' + 'c'.repeat(64) },
+    };
+    const f = complianceFinding(input);
+    expect(missingRequired(f)).toEqual([]);
+    expect(f).toMatchObject({
+      class_uid: 2003,
+      category_uid: 2,
+      type_uid: 200301,
+      severity_id: 5,
+      compliance: { status_id: 3, control: 'alarm:force-push', standards: ['shiplog change control'] },
+      finding_info: { title: 'ledger history was rewritten' },
+      metadata: { sequence: 12 },
+    });
+    expect((f.finding_info as { uid: string }).uid).toBe(
+      (complianceFinding(input).finding_info as { uid: string }).uid,
+    );
+    expect(complianceFinding({ ...input, activity: 'close', status: 'pass' })).toMatchObject({
+      type_uid: 200303,
+      status_id: 4,
+      compliance: { status_id: 1 },
+    });
+  });
+});
+
+describe('syslog message (RFC 5424) and octet counting (RFC 6587)', () => {
+  const [e] = chain(key, 1, { shape: () => ({ actor: { login: 'zoë', id: 3 } }) });
+
+  it('has PRI, VERSION 1, the entry time, APP-NAME shiplog, MSGID the type, the hash in SD, and the JSON body', () => {
+    const m = outboundMessage(e!, 'ocsf');
+    const buf = syslogMessage(m, { hostname: 'ci runner 7' });
+    const p = parse5424(buf.toString('utf8'));
+    expect(p).toMatchObject({
+      pri: 13 * 8 + 6,
+      version: 1,
+      timestamp: '2026-01-01T00:00:00.000Z',
+      hostname: 'cirunner7',
+      appName: 'shiplog',
+      procId: '-',
+      msgId: 'deploy',
+      bom: true,
+      sd: { 'shiplog@32473': { hash: e!.hash, seq: '0' } },
+    });
+    expect(JSON.parse(p.msg)).toEqual(JSON.parse(formatBody(e!, 'ocsf')));
+    expect(parse5424(syslogMessage(m, { bom: false }).toString('utf8')).bom).toBe(false);
+  });
+
+  it('escapes SD values and counts octets, not characters', () => {
+    expect(sdValue('a"b\\c]d')).toBe('a\\"b\\\\c\\]d');
+    const msg = syslogMessage({ id: 'x"]', body: '{"n":"zoë"}' });
+    expect(parse5424(msg.toString('utf8')).sd['shiplog@32473']!.hash).toBe('x"]');
+    const framed = octetCounted(msg);
+    const sp = framed.indexOf(0x20);
+    expect(Number(framed.subarray(0, sp).toString())).toBe(framed.length - sp - 1);
+    expect(Number(framed.subarray(0, sp).toString())).toBeGreaterThan(msg.toString('utf8').length);
+  });
+});
+
+describe('RELP frames', () => {
+  it('reads frames split at any byte, with and without data', () => {
+    const wire = Buffer.concat([
+      encodeFrame(1, 'rsp', Buffer.from('200 OK\nrelp_version=0\ncommands=syslog')),
+      encodeFrame(2, 'rsp', Buffer.from('200 OK')),
+      Buffer.from('3 rsp 0\n'),
+      encodeFrame(0, 'serverclose'),
+    ]);
+    for (let cut = 1; cut < wire.length; cut++) {
+      const r = new RelpFrameReader();
+      const frames = [...r.push(wire.subarray(0, cut)), ...r.push(wire.subarray(cut))];
+      expect(frames.map((f) => [f.txnr, f.command, f.data.length])).toEqual([
+        [1, 'rsp', 37],
+        [2, 'rsp', 6],
+        [3, 'rsp', 0],
+        [0, 'serverclose', 0],
+      ]);
+    }
+    expect(parseResponse(Buffer.from('200 OK\nrelp_version=0'))).toEqual({
+      code: 200,
+      text: 'OK',
+      rest: 'relp_version=0',
+    });
+    expect(() => new RelpFrameReader().push(Buffer.from('x rsp 2 OK\n'))).toThrow(/malformed/);
+  });
+});
+
+describe('parseStreamFormat', () => {
+  it('accepts ocsf and jsonl only', () => {
+    expect(parseStreamFormat('jsonl')).toBe('jsonl');
+    try {
+      parseStreamFormat('cef');
+      expect.unreachable();
+    } catch (e) {
+      expect(isShiplogError(e, 'USAGE')).toBe(true);
+    }
+  });
+});
