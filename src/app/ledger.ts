@@ -8,9 +8,8 @@ import { isShiplogError } from '../errors.ts';
 import type { GitHubApi } from '../github/client.ts';
 import { readRepoFile } from '../github/contents.ts';
 import { appendEntry, type AppendResult, type NewEntry } from '../ledger/append.ts';
-import { git } from '../ledger/git.ts';
 import { CHECKPOINT_FILE } from '../ledger/layout.ts';
-import { openForRead, readCheckpointText } from '../ledger/read.ts';
+import { readCheckpointText } from '../ledger/tip.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
 import type { Policy } from '../policy/index.ts';
 import type { AppSettings } from './settings.ts';
@@ -57,8 +56,8 @@ export function isLedgerBranch(ledger: AppLedger, at: RepoRef, ref: string): boo
 /**
  * The checkpoint at the ledger branch's tip, or at an older ledger commit (`at`). Undefined when
  * there is none (no ledger yet, or that commit is gone). A mirror is read with git — an older
- * commit from the app's own clone, which keeps objects a force-push removed from the branch; the
- * GitHub repository through the contents API, which serves a commit by sha even once unreachable.
+ * commit from the app's own tip cache, or fetched by id; the GitHub repository through the
+ * contents API, which serves a commit by sha even once unreachable.
  */
 export async function readCheckpoint(
   api: GitHubApi,
@@ -70,13 +69,7 @@ export async function readCheckpoint(
     return readRepoFile(api, { owner: ledger.owner, repo: ledger.repo, path: CHECKPOINT_FILE, ref });
   }
   try {
-    const snap = await openForRead(ledger.location);
-    if (at === undefined) return await readCheckpointText(snap);
-    const shown = await git(['cat-file', 'blob', `${at}:${CHECKPOINT_FILE}`], {
-      gitDir: snap.repo.gitDir,
-      allowFail: true,
-    });
-    return shown.code === 0 ? shown.stdout.toString('utf8') : undefined;
+    return await readCheckpointText(ledger.location, at);
   } catch (error) {
     if (isShiplogError(error, 'BRANCH_NOT_FOUND')) return undefined;
     throw error;

@@ -1,33 +1,29 @@
 /**
- * Appending one entry: fetch the tip (shallow, no blobs), build the entry on the tip's seq and
- * hash, sign, write the few new git objects, push without force. A lost race means someone else
- * appended first: fetch again, rebuild, re-sign, and retry with backoff and jitter.
+ * Appending one entry: fetch the tip commit and its small tree (depth 1, no blobs), fetch the one
+ * bucket segment the entry's index line goes into, build the entry on the tip's seq and hash, sign
+ * it and the checkpoint, write the few new git objects, and push without force. A lost race means
+ * someone else appended first: fetch again, rebuild, re-sign, and retry with backoff and jitter.
+ * Nothing here grows with the ledger's length.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShiplogError } from '../errors.ts';
 import { signCheckpoint, checkOrigin } from './checkpoint.ts';
+import { decodeEntry } from './entry.ts';
 import { signEnvelope, type Envelope } from './dsse.ts';
-import { GENESIS_PREV, HASH_PATTERN, sha256Hex } from './encoding.ts';
-import { CatFileSession } from './git.ts';
-import {
-  BLOB_MODE,
-  parseCommit,
-  parseTree,
-  serializeCommit,
-  serializeTree,
-  TREE_MODE,
-  writeLooseObject,
-  type TreeEntry,
-} from './git-objects.ts';
+import { GENESIS_PREV } from './encoding.ts';
+import { BLOB_MODE, serializeCommit, serializeTree, TREE_MODE, writeLooseObject } from './git-objects.ts';
+import { IndexModel, type DeployChange } from './index-model.ts';
 import type { SigningKey } from './keys.ts';
 import {
   CHECKPOINT_FILE,
-  entryPath,
-  indexPath,
-  indexRecord,
-  runIndexBucket,
-  runIndexPath,
+  checkIndexText,
+  ENTRY_FILE,
+  INDEX_DIR,
+  parseSealedList,
+  parseSegment,
+  type IndexLine,
 } from './layout.ts';
+import { ledgerCommitMessage } from './ledger-commit.ts';
 import { buildStatement, statementBytes, type ChangePredicate } from './statement.ts';
 import {
   cachedTip,
@@ -38,6 +34,8 @@ import {
   type LedgerLocation,
   type LedgerRepo,
 } from './store.ts';
+import { ledgerCommitOfSeq } from './lookup.ts';
+import { readTipCommit, TipObjects, type TipCommit } from './tip.ts';
 
 export type NewEntry = Omit<ChangePredicate, 'seq' | 'prev'>;
 
@@ -59,7 +57,7 @@ export interface AppendRequest {
 export interface AppendResult {
   seq: number;
   hash: string;
-  /** The ledger commit that added the entry. */
+  /** The ledger commit that added the entry (for a duplicate: when it could be found cheaply). */
   commit: string;
   envelope: Envelope;
   checkpoint: string;
@@ -68,111 +66,37 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-interface TipInfo {
-  commit: string;
-  tree: string;
-  seq: number;
-  hash: string;
-  origin: string;
+/**
+ * What a deploy entry changes in `index/deploys`: a success is in force, a rollback withdraws its
+ * commit, anything else (failed, started) only makes the environment known.
+ */
+export function deployChange(p: Pick<ChangePredicate, 'type' | 'environment' | 'repository' | 'details'>):
+  | DeployChange
+  | undefined {
+  if (p.type !== 'deploy' || !p.environment) return undefined;
+  const status = p.details?.status;
+  // No status: recorded by a step that runs only after the deploy succeeded.
+  if (status === undefined || status === 'success')
+    return { repository: p.repository, environment: p.environment, kind: 'success' };
+  if (status === 'rolled-back') return { repository: p.repository, environment: p.environment, kind: 'rolled-back' };
+  return { repository: p.repository, environment: p.environment, kind: 'other' };
 }
 
-function trailer(message: string, name: string): string | undefined {
-  return new RegExp(`^${name}: (.+)$`, 'm').exec(message)?.[1]?.trim();
+export function indexLineOf(p: ChangePredicate, hash: string, blob: string): IndexLine {
+  return {
+    commit: p.commit,
+    seq: p.seq,
+    hash,
+    blob,
+    type: p.type,
+    ...(p.environment ? { environment: p.environment } : {}),
+    repository: p.repository,
+  };
 }
 
-export function parseTipCommit(commit: string, data: Buffer): TipInfo {
-  const c = parseCommit(data);
-  const seqText = trailer(c.message, 'Shiplog-Seq');
-  const hash = trailer(c.message, 'Shiplog-Entry');
-  const origin = trailer(c.message, 'Shiplog-Origin');
-  if (!seqText || !/^\d+$/.test(seqText) || !hash || !HASH_PATTERN.test(hash) || !origin) {
-    throw new ShiplogError(
-      'BAD_INPUT',
-      `the ledger branch tip ${commit} is not a shiplog commit (missing Shiplog-Seq/Shiplog-Entry/Shiplog-Origin trailers); run "shiplog verify" and check the branch name`,
-    );
-  }
-  return { commit, tree: c.tree, seq: Number(seqText), hash, origin };
-}
-
-/** Mutable view of the handful of trees an append touches. */
-class TreeEditor {
-  private dirs = new Map<string, Map<string, TreeEntry>>();
-  private dirty = new Set<string>();
-
-  load(dir: string, entries: TreeEntry[] | undefined): void {
-    this.dirs.set(dir, new Map((entries ?? []).map((e) => [e.name, e])));
-  }
-
-  has(dir: string): boolean {
-    return this.dirs.has(dir);
-  }
-
-  list(dir: string): TreeEntry[] {
-    return [...(this.dirs.get(dir)?.values() ?? [])];
-  }
-
-  put(path: string, sha: string): void {
-    const parts = path.split('/');
-    const name = parts.pop()!;
-    const dir = parts.join('/');
-    if (!this.dirs.has(dir)) this.load(dir, undefined);
-    this.dirs.get(dir)!.set(name, { mode: BLOB_MODE, name, sha });
-    for (let i = parts.length; i >= 0; i--) this.dirty.add(parts.slice(0, i).join('/'));
-  }
-
-  /** Writes changed trees deepest first and returns the new root tree id. */
-  write(gitDir: string): string {
-    const order = [...this.dirty].sort((a, b) => depth(b) - depth(a));
-    let root = '';
-    for (const dir of order) {
-      const sha = writeLooseObject(gitDir, 'tree', serializeTree(this.dirs.get(dir)!.values()));
-      if (dir === '') root = sha;
-      else {
-        const parts = dir.split('/');
-        const name = parts.pop()!;
-        const parent = parts.join('/');
-        if (!this.dirs.has(parent)) this.load(parent, undefined);
-        this.dirs.get(parent)!.set(name, { mode: TREE_MODE, name, sha });
-      }
-    }
-    return root;
-  }
-}
-
-function depth(dir: string): number {
-  return dir === '' ? 0 : dir.split('/').length;
-}
-
-function parentDirs(path: string): string[] {
-  const parts = path.split('/').slice(0, -1);
-  return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-}
-
-async function loadTrees(
-  cat: CatFileSession,
-  tip: TipInfo | undefined,
-  dirs: string[],
-  editor: TreeEditor,
-): Promise<void> {
-  const wanted = ['', ...dirs].filter((d, i, a) => a.indexOf(d) === i && !editor.has(d));
-  if (!tip) {
-    for (const d of wanted) editor.load(d, undefined);
-    return;
-  }
-  const objs = await cat.get(wanted.map((d) => (d === '' ? `${tip.tree}` : `${tip.tree}:${d}`)));
-  objs.forEach((o, i) => {
-    if (o && o.type !== 'tree')
-      throw new ShiplogError('BAD_INPUT', `ledger path "${wanted[i]}" is not a folder`);
-    editor.load(wanted[i]!, o ? parseTree(o.data) : undefined);
-  });
-}
-
-function commitMessage(seq: number, entry: NewEntry, hash: string, origin: string): string {
-  const title = ['shiplog:', `#${seq}`, entry.type, entry.environment, entry.commit.slice(0, 7)]
-    .filter(Boolean)
-    .join(' ')
-    .replace(/[\r\n]+/g, ' ');
-  return `${title}\n\nShiplog-Seq: ${seq}\nShiplog-Entry: ${hash}\nShiplog-Origin: ${origin}\n`;
+/** The bytes of `entry.json`: the envelope as one line. */
+export function entryFileBytes(envelope: Envelope): Buffer {
+  return Buffer.from(JSON.stringify(envelope) + '\n');
 }
 
 interface Built {
@@ -184,70 +108,95 @@ interface Built {
 }
 
 async function buildOn(
-  repo: LedgerRepo,
-  cat: CatFileSession,
-  tip: TipInfo | undefined,
+  gitDir: string,
+  objects: TipObjects,
+  tip: TipCommit | undefined,
+  index: IndexModel,
   req: AppendRequest,
 ): Promise<Built> {
   const seq = tip ? tip.seq + 1 : 0;
-  const prev = tip ? tip.hash : GENESIS_PREV;
-  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${repo.location.branch}`);
-  const statement = buildStatement({ seq, prev, ...req.entry }, req.serverUrl);
+  const prev = tip ? tip.entry : GENESIS_PREV;
+  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${req.location.branch}`);
+  const predicate = { seq, prev, ...req.entry };
+  const statement = buildStatement(predicate, req.serverUrl);
   const { envelope, hash } = signEnvelope(statementBytes(statement), req.key);
   const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash }, req.key);
 
-  const ePath = entryPath(seq);
-  const iPath = indexPath(req.entry.commit, seq);
-  const files: [string, Buffer][] = [
-    [ePath, Buffer.from(JSON.stringify(envelope) + '\n')],
-    [
-      iPath,
-      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment })),
-    ],
-    [CHECKPOINT_FILE, Buffer.from(checkpoint)],
-  ];
-  if (req.entry.idempotency_key) {
-    files.push([
-      runIndexPath(sha256Hex(req.entry.idempotency_key), seq),
-      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment })),
-    ]);
-  }
-  const editor = new TreeEditor();
-  await loadTrees(
-    cat,
-    tip,
-    files.flatMap(([p]) => parentDirs(p)),
-    editor,
+  const entryBytes = entryFileBytes(envelope);
+  const entryBlob = writeLooseObject(gitDir, 'blob', entryBytes);
+  const checkpointBlob = writeLooseObject(gitDir, 'blob', Buffer.from(checkpoint));
+  const line = indexLineOf(statement.predicate, hash, entryBlob);
+  const deploy = deployChange(statement.predicate);
+  await objects.fetch(await index.wantedBlobs(line.commit, deploy));
+  await index.prepare(line, deploy);
+  const step = index.apply(line, deploy);
+  for (const o of step.objects) writeLooseObject(gitDir, o.type, o.content);
+  const root = writeLooseObject(
+    gitDir,
+    'tree',
+    serializeTree([
+      { mode: BLOB_MODE, name: ENTRY_FILE, sha: entryBlob },
+      { mode: BLOB_MODE, name: CHECKPOINT_FILE, sha: checkpointBlob },
+      { mode: TREE_MODE, name: INDEX_DIR, sha: step.tree },
+    ]),
   );
-  for (const [path, content] of files) editor.put(path, writeLooseObject(repo.gitDir, 'blob', content));
-  const tree = editor.write(repo.gitDir);
   const commit = writeLooseObject(
-    repo.gitDir,
+    gitDir,
     'commit',
     serializeCommit({
-      tree,
+      tree: root,
       parents: tip ? [tip.commit] : [],
-      author: {
-        name: 'shiplog',
-        email: 'shiplog@users.noreply.github.com',
-        date: new Date(req.entry.timestamp),
-      },
-      message: commitMessage(seq, req.entry, hash, origin),
+      author: { name: 'shiplog', email: 'shiplog@users.noreply.github.com', date: new Date(req.entry.timestamp) },
+      message: ledgerCommitMessage({
+        seq,
+        entry: hash,
+        origin,
+        subject: req.entry.commit,
+        type: req.entry.type,
+        environment: req.entry.environment,
+      }),
     }),
   );
   return { seq, hash, commit, envelope, checkpoint };
 }
 
-/** Seqs of entries already recorded under this idempotency key at the tip. */
-async function existingRun(cat: CatFileSession, tip: TipInfo | undefined, key: string): Promise<number[]> {
-  if (!tip) return [];
-  const keyHash = sha256Hex(key);
-  const [obj] = await cat.get([`${tip.tree}:${runIndexBucket(keyHash)}`]);
-  if (!obj || obj.type !== 'tree') return [];
-  return parseTree(obj.data)
-    .map((e) => new RegExp(`^${keyHash}-(\\d{12})\\.json$`).exec(e.name)?.[1])
-    .filter((s): s is string => !!s)
-    .map(Number);
+/**
+ * An entry this run attempt already recorded (same idempotency key). The key names the subject
+ * commit, so such an entry is in the bucket the new line would go to: its open segment, or — when
+ * that is young — the segment sealed just before it.
+ */
+async function findDuplicate(
+  objects: TipObjects,
+  index: IndexModel,
+  entry: NewEntry,
+): Promise<{ seq: number; blob: string } | undefined> {
+  const files = await index.bucketFiles(entry.commit);
+  const listOid = files.lists.find((l) => l.level === 1)?.oid;
+  await objects.fetch([files.open?.oid, listOid].filter((o): o is string => !!o));
+  const lines = files.open ? segmentLines(await objects.blob(files.open.oid)) : [];
+  if (listOid && lines.length < 16) {
+    const refs = parseSealedList((await objects.blob(listOid)).toString('utf8')) ?? [];
+    const last = refs[refs.length - 1];
+    if (last) lines.push(...segmentLines(await objects.blob(last.blob)));
+  }
+  const candidates = lines.filter(
+    (l) => l.commit === entry.commit && l.type === entry.type && (l.environment ?? '') === (entry.environment ?? ''),
+  );
+  if (candidates.length === 0) return undefined;
+  const blobs = await objects.blobs(candidates.map((c) => c.blob));
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    try {
+      if (decodeEntry(blobs[i]!.toString('utf8')).statement.predicate.idempotency_key === entry.idempotency_key)
+        return { seq: candidates[i]!.seq, blob: candidates[i]!.blob };
+    } catch {
+      // A damaged entry is verify's business; it is not this run's earlier record.
+    }
+  }
+  return undefined;
+}
+
+function segmentLines(b: Buffer): IndexLine[] {
+  return parseSegment(b.toString('utf8')).filter((l): l is IndexLine => !!l);
 }
 
 export class AppendError extends ShiplogError {
@@ -259,30 +208,26 @@ export class AppendError extends ShiplogError {
 }
 
 export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
+  checkIndexText('environment', req.entry.environment);
+  checkIndexText('repository', req.entry.repository);
   const maxAttempts = req.maxAttempts ?? (Number(process.env.SHIPLOG_APPEND_ATTEMPTS) || 30);
-  const repo = await openRepo(req.location, 'append');
+  const repo = await openRepo(req.location, 'tip');
   let lastEnvelope: Envelope | undefined;
   let lastReason = '';
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const cat = new CatFileSession(repo.gitDir);
+    const objects = new TipObjects(repo);
     try {
       // Optimistic first try from the cached tip (no round trip): the push is a compare-and-swap,
       // so a stale guess only costs a rejected push, after which we fetch.
       const guess = attempt === 1 ? cachedTip(repo) : undefined;
       const remoteTip = guess ?? (await fetchTip(repo));
-      let tip: TipInfo | undefined;
-      if (remoteTip) {
-        const [obj] = await cat.get([remoteTip.commit]);
-        if (!obj)
-          throw new ShiplogError('GIT_FAILED', `fetched tip ${remoteTip.commit} is missing from the cache`);
-        tip = parseTipCommit(remoteTip.commit, obj.data);
+      const tip = remoteTip ? await readTipCommit(objects, remoteTip.commit) : undefined;
+      const index = tip ? await IndexModel.at(tip.indexTree, objects) : IndexModel.empty();
+      if (tip && req.entry.idempotency_key && !req.allowDuplicate) {
+        const dup = await findDuplicate(objects, index, req.entry);
+        if (dup) return { ...(await describeExisting(repo, objects, tip, dup)), attempts: attempt, duplicate: true };
       }
-      if (req.entry.idempotency_key && !req.allowDuplicate) {
-        const seqs = await existingRun(cat, tip, req.entry.idempotency_key);
-        if (seqs.length)
-          return { ...(await describeExisting(req, Math.max(...seqs))), attempts: attempt, duplicate: true };
-      }
-      const built = await buildOn(repo, cat, tip, req);
+      const built = await buildOn(repo.gitDir, objects, tip, index, req);
       lastEnvelope = built.envelope;
       const pushed = await pushCommit(repo, built.commit);
       if (pushed.outcome === 'pushed') {
@@ -290,9 +235,7 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
         return { ...built, attempts: attempt, duplicate: false };
       }
       lastReason =
-        pushed.outcome === 'lost-race'
-          ? 'another writer appended first'
-          : `the remote refused the push: ${pushed.message}`;
+        pushed.outcome === 'lost-race' ? 'another writer appended first' : `the remote refused the push: ${pushed.message}`;
     } catch (e) {
       // Input and configuration problems will not heal by retrying; timeouts and push failures may.
       if (e instanceof ShiplogError && !['GIT_FAILED', 'GIT_TIMEOUT'].includes(e.code)) {
@@ -300,7 +243,7 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
       }
       lastReason = (e as Error).message;
     } finally {
-      cat.close();
+      objects.close();
     }
     if (attempt < maxAttempts) {
       req.onRetry?.(attempt, lastReason);
@@ -318,18 +261,16 @@ function provisionalEnvelope(req: AppendRequest): Envelope {
   return signEnvelope(statementBytes(statement), req.key).envelope;
 }
 
-/** For a duplicate run: the seq and hash of the entry the earlier attempt already recorded. */
+/** For a duplicate run: the entry the earlier attempt recorded, and the tip's checkpoint. */
 async function describeExisting(
-  req: AppendRequest,
-  seq: number,
+  repo: LedgerRepo,
+  objects: TipObjects,
+  tip: TipCommit,
+  dup: { seq: number; blob: string },
 ): Promise<Omit<AppendResult, 'attempts' | 'duplicate'>> {
-  const { readEntryAt } = await import('./read.ts');
-  const found = await readEntryAt(req.location, seq);
-  return {
-    seq,
-    hash: found.hash,
-    commit: found.ledgerCommit,
-    envelope: found.envelope,
-    checkpoint: found.checkpoint,
-  };
+  const [entryBytes, checkpoint] = await objects.blobs([dup.blob, tip.checkpointBlob]);
+  const decoded = decodeEntry(entryBytes!.toString('utf8'));
+  const commit = (await ledgerCommitOfSeq(repo, tip, dup.seq)) ?? '';
+  return { seq: dup.seq, hash: decoded.hash, commit, envelope: decoded.envelope, checkpoint: checkpoint!.toString('utf8') };
 }
+

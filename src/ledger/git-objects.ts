@@ -39,14 +39,27 @@ function sortKey(e: TreeEntry): string {
 }
 
 export function serializeTree(entries: Iterable<TreeEntry>): Buffer {
-  const sorted = [...entries].sort((a, b) => {
-    const ka = Buffer.from(sortKey(a));
-    const kb = Buffer.from(sortKey(b));
-    return Buffer.compare(ka, kb);
-  });
-  return Buffer.concat(
-    sorted.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, 'utf8'), Buffer.from(e.sha, 'hex')]),
+  const keyed = [...entries].map((e) => ({ e, key: sortKey(e) }));
+  // Names here are nearly always ASCII, where string order is byte order; otherwise compare bytes.
+  const ascii = keyed.every((k) => /^[\x00-\x7f]*$/.test(k.key));
+  keyed.sort(
+    ascii
+      ? (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+      : (a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)),
   );
+  let size = 0;
+  const heads = keyed.map(({ e }) => {
+    const head = Buffer.from(`${e.mode} ${e.name}\0`, 'utf8');
+    size += head.length + 20;
+    return head;
+  });
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  keyed.forEach(({ e }, i) => {
+    pos += heads[i]!.copy(out, pos);
+    pos += out.write(e.sha, pos, 'hex');
+  });
+  return out;
 }
 
 export interface CommitFields {

@@ -1,45 +1,28 @@
-/** Reads the ledger branch's commit history with the files each commit changed (one git call). */
+/**
+ * Reads the ledger branch's commits oldest first along first parents (one git call): id, parents,
+ * root tree and trailers. Trees are not diffed here: verify computes what each commit's index tree
+ * must be and compares ids, which costs far less than asking git for per-commit diffs.
+ */
 import { git } from './git.ts';
-
-export interface HistoryChange {
-  status: string;
-  path: string;
-  oldBlob: string;
-  newBlob: string;
-}
+import { readTrailers, type RawTrailers } from './ledger-commit.ts';
 
 export interface HistoryCommit {
   sha: string;
   parents: string[];
-  seq?: string;
-  entry?: string;
-  origin?: string;
-  changes: HistoryChange[];
+  tree: string;
+  trailers: RawTrailers;
 }
 
-// Trailer values are attacker-controlled text in a damaged ledger: the field separators are
-// control bytes and every parsed value is validated by the caller.
-const FORMAT =
-  '%x01%H %P%x02%(trailers:key=Shiplog-Seq,valueonly,separator=%x1f)%x02' +
-  '%(trailers:key=Shiplog-Entry,valueonly,separator=%x1f)%x02%(trailers:key=Shiplog-Origin,valueonly,separator=%x1f)%x03';
+// Messages are attacker-controlled text in a damaged ledger: the field separators are control
+// bytes, and every parsed value is validated by the caller.
+const FORMAT = '%x01%H %P%x02%T%x02%B%x03';
 
-export async function readHistory(gitDir: string, tip: string): Promise<HistoryCommit[]> {
-  const r = await git(
-    [
-      'log',
-      '--reverse',
-      '--root',
-      '--raw',
-      '--no-renames',
-      '--no-abbrev',
-      '-z',
-      `--format=${FORMAT}`,
-      tip,
-      '--',
-    ],
-    { gitDir, bulkOutput: true },
-  );
-  return parseHistory(r.stdout.toString('utf8'));
+export async function readHistory(gitDir: string, tip: string, opts: { max?: number } = {}): Promise<HistoryCommit[]> {
+  const args = ['log', '--first-parent', `--format=${FORMAT}`];
+  if (opts.max !== undefined) args.push(`--max-count=${opts.max}`);
+  args.push(tip, '--');
+  const r = await git(args, { gitDir, bulkOutput: true });
+  return parseHistory(r.stdout.toString('utf8')).reverse();
 }
 
 export function parseHistory(out: string): HistoryCommit[] {
@@ -51,39 +34,10 @@ export function parseHistory(out: string): HistoryCommit[] {
     if (start < 0) break;
     const end = out.indexOf('\x03', start);
     if (end < 0) break;
-    const [head = '', seq, entry, origin] = out.slice(start + 1, end).split('\x02');
+    const [head = '', tree = '', ...body] = out.slice(start + 1, end).split('\x02');
     const [sha = '', ...parents] = head.trim().split(' ').filter(Boolean);
-    const commit: HistoryCommit = {
-      sha,
-      parents,
-      seq: seq?.trim() || undefined,
-      entry: entry?.trim() || undefined,
-      origin: origin?.trim() || undefined,
-      changes: [],
-    };
-    // After the header: "\0\n" then raw records ":<mode> <mode> <old> <new> <status>\0<path>\0".
+    commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join('\x02')) });
     pos = end + 1;
-    while (pos < out.length && out[pos] !== '\x01') {
-      if (out[pos] !== ':') {
-        pos++;
-        continue;
-      }
-      const nul = out.indexOf('\0', pos);
-      if (nul < 0) {
-        pos = out.length;
-        break;
-      }
-      const pathEnd = out.indexOf('\0', nul + 1);
-      const fields = out.slice(pos + 1, nul).split(' ');
-      commit.changes.push({
-        oldBlob: fields[2] ?? '',
-        newBlob: fields[3] ?? '',
-        status: fields[4] ?? '',
-        path: out.slice(nul + 1, pathEnd < 0 ? out.length : pathEnd),
-      });
-      pos = pathEnd < 0 ? out.length : pathEnd + 1;
-    }
-    commits.push(commit);
   }
   return commits;
 }

@@ -1,67 +1,168 @@
 /**
- * Where things live on the ledger branch. Folders fan out by two decimal digits (entries) or one
- * hex digit (indexes): no folder holds more than ~1000 names, and every tree an append rewrites
- * or `git log --raw` diffs stays small, so per-entry costs do not grow with the ledger.
+ * Ledger format v2: where things live in every ledger commit's tree, and the text of the index
+ * files. The history is the ledger (one entry per commit, in `entry.json`); the tip tree is only a
+ * small index whose size does not grow with the ledger:
+ *
+ *   entry.json                 this commit's entry (one DSSE envelope, one line)
+ *   checkpoint                 the signed checkpoint after this entry
+ *   index/deploys              latest successful deploys per (repository, environment)
+ *   index/<h1>/<h2>/<seq>      the open segment of the bucket for subject commits h1h2…: one line
+ *                              per entry, <seq> the first seq it holds
+ *   index/<h1>/<h2>/sealed     the bucket's full segments, by blob id (level 1)
+ *   index/<h1>/<h2>/sealed-2   full `sealed` lists, by blob id (level 2, and so on)
+ *
+ * A segment is sealed once the next line would take it past SEGMENT_CAP bytes: it leaves the tree
+ * and its blob id (still reachable from the commits that held it) is listed in `sealed`. So an
+ * append writes one small segment (and, one time in ~45, a list of at most LIST_CAP bytes), and the
+ * tip tree holds two files per bucket whatever the ledger's length.
  */
 import { ShiplogError } from '../errors.ts';
+import { COMMIT_PATTERN } from './encoding.ts';
 
-export const ENTRIES_DIR = 'entries';
-export const INDEX_DIR = 'index/commit';
-export const RUN_INDEX_DIR = 'index/run';
+export const ENTRY_FILE = 'entry.json';
 export const CHECKPOINT_FILE = 'checkpoint';
-const SEQ_DIGITS = 12;
+export const INDEX_DIR = 'index';
+export const DEPLOYS_FILE = 'deploys';
+export const DEPLOYS_PATH = `${INDEX_DIR}/${DEPLOYS_FILE}`;
+export const SEALED_FILE = 'sealed';
 
-export function padSeq(seq: number): string {
-  return String(seq).padStart(SEQ_DIGITS, '0');
+/** Bytes a segment may hold: what one append writes to the index stays under ~8 KB. */
+export const SEGMENT_CAP = 8192;
+/** Bytes a sealed list may hold before it is sealed one level up. */
+export const LIST_CAP = 8192;
+/** Successful deploys remembered per environment, so a rollback can say what runs again. */
+export const DEPLOY_STACK = 5;
+
+/** The bucket folder of a subject commit: index/<first hex>/<second hex>. */
+export function bucketDir(commit: string): string {
+  return `${INDEX_DIR}/${commit[0]}/${commit[1]}`;
 }
 
-/** entries/00/00/00/12/34/000000001234.json — at most 100 names per folder. */
-export function entryPath(seq: number): string {
-  const p = padSeq(seq);
-  return `${ENTRIES_DIR}/${p.slice(0, 2)}/${p.slice(2, 4)}/${p.slice(4, 6)}/${p.slice(6, 8)}/${p.slice(8, 10)}/${p}.json`;
+export function sealedName(level: number): string {
+  return level === 1 ? SEALED_FILE : `${SEALED_FILE}-${level}`;
 }
 
-const ENTRY_PATH = /^entries\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/(\d{12})\.json$/;
+/** The level of a sealed list file name, or undefined for anything else. */
+export function sealedLevel(name: string): number | undefined {
+  if (name === SEALED_FILE) return 1;
+  const m = /^sealed-([2-9]|[1-9]\d)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
 
-/** The seq a path names, or undefined when the path is not exactly where that seq belongs. */
-export function seqOfEntryPath(path: string): number | undefined {
-  const m = ENTRY_PATH.exec(path);
+/** A segment's file name is the seq of its first line, in plain decimal. */
+export function segmentSeq(name: string): number | undefined {
+  return /^(0|[1-9]\d{0,15})$/.test(name) ? Number(name) : undefined;
+}
+
+/** One index line: everything a cold reader needs to pick an entry and fetch it by blob id. */
+export interface IndexLine {
+  commit: string;
+  seq: number;
+  /** "sha256:<hex>" entry hash; written as bare hex. */
+  hash: string;
+  /** Git blob id of the entry's entry.json. */
+  blob: string;
+  type: string;
+  environment?: string;
+  repository: string;
+}
+
+// Tab separated; the environment may hold spaces but never control characters (checked on append).
+export function formatIndexLine(l: IndexLine): string {
+  return `${l.commit}\t${l.seq}\t${l.hash.slice('sha256:'.length)}\t${l.blob}\t${l.type}\t${l.environment ?? ''}\t${l.repository}\n`;
+}
+
+const LINE =
+  /^([0-9a-f]{40})\t(0|[1-9]\d{0,15})\t([0-9a-f]{64})\t([0-9a-f]{40})\t([a-z-]{1,40})\t([^\t\n]*)\t([^\t\n/]+\/[^\t\n/]+)$/;
+
+export function parseIndexLine(text: string): IndexLine | undefined {
+  const m = LINE.exec(text);
   if (!m) return undefined;
-  const seq = Number(m[1]);
-  return entryPath(seq) === path ? seq : undefined;
+  return {
+    commit: m[1]!,
+    seq: Number(m[2]),
+    hash: `sha256:${m[3]}`,
+    blob: m[4]!,
+    type: m[5]!,
+    ...(m[6] ? { environment: m[6] } : {}),
+    repository: m[7]!,
+  };
 }
 
-/** index/commit/a/b/c/<40 hex>-000000001234.json — one small file per (commit, seq); the name answers a look-up. */
-export function indexBucket(commit: string): string {
-  return `${INDEX_DIR}/${commit[0]}/${commit[1]}/${commit[2]}`;
+/** Lines of a segment; undefined entries mark lines that do not parse. */
+export function parseSegment(text: string): (IndexLine | undefined)[] {
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .map(parseIndexLine);
 }
 
-export function indexPath(commit: string, seq: number): string {
-  return `${indexBucket(commit)}/${commit}-${padSeq(seq)}.json`;
+/** A reference in a sealed list: a full segment (level 1) or a full list (level 2+). */
+export interface SealedRef {
+  first: number;
+  last: number;
+  blob: string;
 }
 
-const INDEX_PATH = /^index\/commit\/([0-9a-f])\/([0-9a-f])\/([0-9a-f])\/([0-9a-f]{40})-(\d{12})\.json$/;
-
-export function parseIndexPath(path: string): { commit: string; seq: number } | undefined {
-  const m = INDEX_PATH.exec(path);
-  if (!m || !m[4]!.startsWith(m[1]! + m[2]! + m[3]!)) return undefined;
-  return { commit: m[4]!, seq: Number(m[5]) };
+export function formatSealedRef(r: SealedRef): string {
+  return `${r.first}\t${r.last}\t${r.blob}\n`;
 }
 
-/** Where a workflow attempt's idempotency key is recorded: index/run/a/b/c/<sha256(key)>-<seq>.json */
-export function runIndexBucket(keyHash: string): string {
-  return `${RUN_INDEX_DIR}/${keyHash[0]}/${keyHash[1]}/${keyHash[2]}`;
+export function parseSealedList(text: string): SealedRef[] | undefined {
+  const out: SealedRef[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const m = /^(0|[1-9]\d{0,15})\t(0|[1-9]\d{0,15})\t([0-9a-f]{40})$/.exec(line);
+    if (!m) return undefined;
+    out.push({ first: Number(m[1]), last: Number(m[2]), blob: m[3]! });
+  }
+  return out;
 }
 
-export function runIndexPath(keyHash: string, seq: number): string {
-  return `${runIndexBucket(keyHash)}/${keyHash}-${padSeq(seq)}.json`;
+/** What `index/deploys` remembers of one successful deploy. */
+export interface DeployRef {
+  seq: number;
+  commit: string;
+  blob: string;
 }
 
-/** The index file's content: enough to list a commit's history without opening entries. */
-export function indexRecord(r: { seq: number; hash: string; type: string; environment?: string }): string {
-  return (
-    JSON.stringify({ seq: r.seq, hash: r.hash, type: r.type, environment: r.environment ?? null }) + '\n'
-  );
+/** Per (repository, environment): the successful deploys still in force, newest first. */
+export interface DeployState {
+  repository: string;
+  environment: string;
+  deploys: DeployRef[];
+}
+
+/** One line per (repository, environment) that ever saw a deploy; `-` when none is in force. */
+export function formatDeploys(states: DeployState[]): string {
+  return [...states]
+    .sort((a, b) => cmp(a.repository, b.repository) || cmp(a.environment, b.environment))
+    .map(
+      (s) =>
+        `${s.repository}\t${s.environment}\t${s.deploys.map((d) => `${d.seq}:${d.commit}:${d.blob}`).join(' ') || '-'}\n`,
+    )
+    .join('');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function parseDeploys(text: string): DeployState[] | undefined {
+  const out: DeployState[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const [repository, environment, stack, extra] = line.split('\t');
+    if (!repository || !environment || !stack || extra !== undefined) return undefined;
+    const deploys: DeployRef[] = [];
+    for (const item of stack === '-' ? [] : stack.split(' ')) {
+      const m = /^(0|[1-9]\d{0,15}):([0-9a-f]{40}):([0-9a-f]{40})$/.exec(item);
+      if (!m) return undefined;
+      deploys.push({ seq: Number(m[1]), commit: m[2]!, blob: m[3]! });
+    }
+    out.push({ repository, environment, deploys });
+  }
+  return out;
 }
 
 export function checkCommitPrefix(prefix: string): string {
@@ -70,4 +171,16 @@ export function checkCommitPrefix(prefix: string): string {
     throw new ShiplogError('USAGE', `commit "${prefix}" must be 4 to 40 hex characters`);
   }
   return p;
+}
+
+/** Text fields that end up in index lines and commit titles: one line, no tabs or control bytes. */
+export function checkIndexText(what: string, value: string | undefined): void {
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (value !== undefined && /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new ShiplogError('BAD_INPUT', `${what} must not contain tabs, newlines or control characters`);
+  }
+}
+
+export function isCommit(value: string): boolean {
+  return COMMIT_PATTERN.test(value);
 }

@@ -1,25 +1,22 @@
 /**
- * Answers to "what happened to commit X?": look-ups by commit use the index (only the matching
- * entries are opened); other filters read the entries. Queries decode but do not verify
- * signatures: `verify` is what establishes trust.
+ * Answers to "what happened to commit X?", read cold from the tip's index: by commit, one bucket's
+ * segments and the matching entries; by environment or type, the newest segments of every bucket
+ * until enough entries match. Queries decode but do not verify signatures: `verify` is what
+ * establishes trust.
  */
 import { ShiplogError } from '../errors.ts';
 import type { Envelope } from './dsse.ts';
-import {
-  ledgerCommitOf,
-  listEntryFiles,
-  openForRead,
-  readEntriesBySeq,
-  readEntryFiles,
-  seqsForCommit,
-} from './read.ts';
+import { checkCommitPrefix, type IndexLine } from './layout.ts';
+import { ledgerCommitOfSeq, lineForSeq, linesForCommit, newestLines, readEntries } from './lookup.ts';
 import type { Statement } from './statement.ts';
 import type { LedgerLocation } from './store.ts';
+import { openTip } from './tip.ts';
 
 export interface EntryView {
   seq: number;
   hash: string;
-  path: string;
+  /** Git blob id of the entry's entry.json (`git cat-file -p <blob>` shows it). */
+  blob: string;
   statement: Statement;
   envelope: Envelope;
   ledgerCommit?: string;
@@ -33,45 +30,41 @@ export interface EntryFilter {
 }
 
 export async function findEntries(location: LedgerLocation, filter: EntryFilter): Promise<EntryView[]> {
-  const snap = await openForRead(location);
-  let entries: EntryView[];
-  if (filter.commit) {
-    const hits = await seqsForCommit(snap, filter.commit);
-    entries = await readEntriesBySeq(snap, [...new Set(hits.map((h) => h.seq))]);
-  } else {
-    let files = (await listEntryFiles(snap)).sort((a, b) => (b.seq ?? -1) - (a.seq ?? -1));
-    if (filter.limit && !filter.environment && !filter.type) files = files.slice(0, filter.limit);
-    entries = await readEntryFiles(snap, files);
+  const prefix = filter.commit ? checkCommitPrefix(filter.commit) : undefined;
+  const view = await openTip(location);
+  try {
+    const keep = (l: IndexLine): boolean =>
+      (!filter.environment || l.environment === filter.environment) && (!filter.type || l.type === filter.type);
+    const lines = prefix
+      ? (await linesForCommit(view, prefix)).filter(keep).reverse().slice(0, filter.limit)
+      : await newestLines(view, keep, filter.limit);
+    return await readEntries(view, lines);
+  } finally {
+    view.close();
   }
-  const out = entries
-    .filter((e) => !filter.environment || e.statement.predicate.environment === filter.environment)
-    .filter((e) => !filter.type || e.statement.predicate.type === filter.type)
-    .sort((a, b) => b.seq - a.seq);
-  return filter.limit ? out.slice(0, filter.limit) : out;
 }
 
 export async function showEntry(location: LedgerLocation, ref: string): Promise<EntryView> {
-  const snap = await openForRead(location);
-  let entry: EntryView | undefined;
-  if (/^\d+$/.test(ref)) {
-    [entry] = await readEntriesBySeq(snap, [Number(ref)]);
-  } else {
-    const prefix = ref.toLowerCase().replace(/^sha256:/, '');
-    if (!/^[0-9a-f]{6,64}$/.test(prefix)) {
-      throw new ShiplogError(
-        'USAGE',
-        `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>, at least 6 hex)`,
-      );
-    }
-    const all = await readEntryFiles(snap, await listEntryFiles(snap));
-    const hits = all.filter((e) => e.hash.slice('sha256:'.length).startsWith(prefix));
-    if (hits.length > 1)
-      throw new ShiplogError(
-        'USAGE',
-        `hash prefix "${ref}" matches ${hits.length} entries; give more digits`,
-      );
-    entry = hits[0];
+  const bySeq = /^\d+$/.test(ref);
+  const prefix = ref.toLowerCase().replace(/^sha256:/, '');
+  if (!bySeq && !/^[0-9a-f]{6,64}$/.test(prefix)) {
+    throw new ShiplogError('USAGE', `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>, at least 6 hex)`);
   }
-  if (!entry) throw new ShiplogError('NOT_FOUND', `no ledger entry ${ref}`);
-  return { ...entry, ledgerCommit: await ledgerCommitOf(snap, entry.seq) };
+  const view = await openTip(location);
+  try {
+    let line: IndexLine | undefined;
+    if (bySeq) line = await lineForSeq(view, Number(ref));
+    else {
+      // A hash names no bucket: every line is read (the index only, never the history).
+      const hits = (await newestLines(view, (l) => l.hash.slice('sha256:'.length).startsWith(prefix))).slice(0, 2);
+      if (hits.length > 1)
+        throw new ShiplogError('USAGE', `hash prefix "${ref}" matches several entries; give more digits`);
+      line = hits[0];
+    }
+    if (!line) throw new ShiplogError('NOT_FOUND', `no ledger entry ${ref}`);
+    const [entry] = await readEntries(view, [line]);
+    return { ...entry!, ledgerCommit: await ledgerCommitOfSeq(view.repo, view.tip, line.seq) };
+  } finally {
+    view.close();
+  }
 }

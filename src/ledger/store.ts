@@ -1,6 +1,8 @@
 /**
- * The git side of the ledger: a local cache of the ledger branch for one remote, fetched either
- * shallow and without blobs (appends: cost independent of ledger size) or in full (verify, log).
+ * The git side of the ledger: a local cache of one ledger branch of one remote. A `tip` cache
+ * holds the tip commit and its small trees (depth 1, no blobs) plus exactly the blobs a reader
+ * fetched by id — what appends and queries need, whatever the ledger's length. A `history` cache
+ * holds the whole branch, for verify and reports.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import lockfile from 'proper-lockfile';
 import { ShiplogError } from '../errors.ts';
 import { sha256Hex } from './encoding.ts';
 import { git, lastLines, type GitResult } from './git.ts';
+import { missingObjects } from './object-presence.ts';
 
 export interface LedgerLocation {
   /** Any git URL or a local path (a bare repository works). */
@@ -22,7 +25,7 @@ export interface LedgerLocation {
   cacheDir?: string;
 }
 
-export type CacheMode = 'append' | 'read';
+export type CacheMode = 'tip' | 'history';
 
 export interface LedgerRepo {
   gitDir: string;
@@ -107,7 +110,7 @@ export async function openRepo(location: LedgerLocation, mode: CacheMode): Promi
     mkdirSync(tmp, { recursive: true });
     await git(['init', '--bare', '--quiet', tmp]);
     const extra =
-      mode === 'append'
+      mode === 'tip'
         ? '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n' +
           '[remote "origin"]\n\tpromisor = true\n\tpartialclonefilter = blob:none\n'
         : '';
@@ -128,51 +131,109 @@ export interface RemoteTip {
   commit: string;
 }
 
-/**
- * Fetches the remote branch tip into the cache. Returns undefined when the branch does not exist
- * yet. Appends fetch only the tip commit and its trees (--depth=1 --filter=blob:none).
- */
-export async function fetchTip(repo: LedgerRepo): Promise<RemoteTip | undefined> {
-  const ref = repo.mode === 'append' ? APPEND_REF : 'refs/shiplog/read-tip';
-  const args = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc'];
-  if (repo.mode === 'append') {
-    args.push('--filter=blob:none');
-    // First fetch: only the tip commit. Later fetches build on the cached tip, so the server sends
-    // just the new commits' changed trees; a shallow re-fetch would re-walk the whole tip tree.
-    if (!existsSync(join(repo.gitDir, ref))) args.push('--depth=1');
-  }
-  // Local mirrors: let the spawned upload-pack honour the blob filter like GitHub does.
-  if (repo.isLocal && repo.mode === 'append')
-    args.push('--upload-pack=git -c uploadpack.allowFilter=true upload-pack');
-  args.push('origin', `+refs/heads/${repo.location.branch}:${ref}`);
+const TIP_REF: Record<CacheMode, string> = {
+  tip: 'refs/shiplog/tip',
+  history: 'refs/shiplog/history-tip',
+};
+
+function fetchArgs(repo: LedgerRepo, extra: string[]): string[] {
+  const args = ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-auto-gc', ...extra];
+  // Local mirrors: let the spawned upload-pack honour filters like GitHub does.
+  if (repo.isLocal) args.push('--upload-pack=git -c uploadpack.allowFilter=true upload-pack');
+  return args;
+}
+
+async function runFetch(repo: LedgerRepo, args: string[], config: Record<string, string> = {}): Promise<GitResult> {
   const release = await lockRepo(repo.gitDir);
-  let result: GitResult;
   try {
-    result = await git(args, {
+    return await git(args, {
       gitDir: repo.gitDir,
       allowFail: true,
-      config: authConfig(repo.location.token, repo.isLocal),
+      config: { ...authConfig(repo.location.token, repo.isLocal), ...config },
     });
-    if (result.code === 0) {
-      return { commit: readRef(repo.gitDir, ref) };
-    }
   } finally {
     await release();
   }
-  const err = result.stderr;
-  if (/couldn't find remote ref/i.test(err)) return undefined;
-  if (
-    /does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)
-  ) {
-    throw new ShiplogError(
+}
+
+function fetchFailure(repo: LedgerRepo, err: string): ShiplogError {
+  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
+    return new ShiplogError(
       'REMOTE_NOT_FOUND',
-      `ledger remote "${repo.location.remote}" is not a reachable git repository: ${lastLines(err, 1)}`,
+      `ledger remote "${redact(repo.location.remote)}" is not a reachable git repository: ${lastLines(err, 1)}`,
     );
   }
-  throw new ShiplogError(
+  return new ShiplogError(
     'GIT_FAILED',
     `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`,
   );
+}
+
+/**
+ * Fetches the remote branch tip into the cache; undefined when the branch does not exist yet. A
+ * tip cache takes only the tip commit and its trees (depth 1, no blobs): a few tens of KB at any
+ * ledger length. A history cache takes everything new since its last fetch.
+ */
+export async function fetchTip(repo: LedgerRepo): Promise<RemoteTip | undefined> {
+  const ref = TIP_REF[repo.mode];
+  const extra = repo.mode === 'tip' ? ['--depth=1', '--filter=blob:none'] : [];
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, [...extra, 'origin', `+refs/heads/${repo.location.branch}:${ref}`]),
+  );
+  if (result.code === 0) return { commit: readRef(repo.gitDir, ref) };
+  if (/couldn't find remote ref/i.test(result.stderr)) return undefined;
+  throw fetchFailure(repo, result.stderr);
+}
+
+/** Fetches objects by id (blobs of the tip's index, entries, older segments) into a tip cache. */
+export async function fetchObjects(repo: LedgerRepo, oids: string[]): Promise<void> {
+  const wanted = [...new Set(oids)];
+  if (wanted.length === 0) return;
+  const missing = missingObjects(repo.gitDir, wanted);
+  if (missing.length === 0) return;
+  // No negotiation: the cache "has" the tip commit, from which the server would conclude it has
+  // every blob that commit reaches, and leave out exactly the ones asked for.
+  const result = await runFetch(repo, fetchArgs(repo, ['--filter=blob:none', 'origin', ...missing]), {
+    'fetch.negotiationAlgorithm': 'noop',
+  });
+  if (result.code !== 0) throw fetchFailure(repo, result.stderr);
+}
+
+/**
+ * Fetches `commit` and its `depth - 1` first ancestors into a tip cache: commits only (`trees:
+ * false`: enough to name the ledger commit of an entry) or with their trees (incremental verify).
+ */
+export async function fetchAncestry(
+  repo: LedgerRepo,
+  commit: string,
+  depth: number,
+  opts: { trees: boolean },
+): Promise<void> {
+  const filter = opts.trees ? '--filter=blob:none' : '--filter=tree:0';
+  const result = await runFetch(repo, fetchArgs(repo, [`--depth=${Math.max(1, depth)}`, filter, 'origin', commit]));
+  if (result.code !== 0) throw fetchFailure(repo, result.stderr);
+}
+
+/** Ledger branches of a remote: `shiplog` and every `shiplog/*` shard, sorted. */
+export async function listLedgerBranches(location: Pick<LedgerLocation, 'remote' | 'token'>): Promise<string[]> {
+  const { url, isLocal } = resolveRemote(location.remote);
+  const r = await git(['ls-remote', '--heads', url, 'refs/heads/shiplog', 'refs/heads/shiplog/*'], {
+    allowFail: true,
+    config: authConfig(location.token, isLocal),
+  });
+  if (r.code !== 0) {
+    throw new ShiplogError(
+      /does not appear to be a git repository|not found|No such file/i.test(r.stderr) ? 'REMOTE_NOT_FOUND' : 'GIT_FAILED',
+      `listing the ledger branches of "${redact(location.remote)}" failed: ${lastLines(r.stderr, 1)}`,
+    );
+  }
+  return r.stdout
+    .toString('utf8')
+    .split('\n')
+    .map((l) => /^[0-9a-f]{40}\trefs\/heads\/(.+)$/.exec(l)?.[1])
+    .filter((b): b is string => !!b && (b === 'shiplog' || b.startsWith('shiplog/')))
+    .sort();
 }
 
 function redact(url: string): string {
@@ -203,11 +264,9 @@ async function lockRepo(gitDir: string): Promise<() => Promise<void>> {
   }
 }
 
-const APPEND_REF = 'refs/shiplog/append-tip';
-
-/** The tip this cache last saw (fetched or pushed), if any: the optimistic first guess for an append. */
+/** The tip this tip cache last saw (fetched or pushed), if any: the optimistic first guess for an append. */
 export function cachedTip(repo: LedgerRepo): RemoteTip | undefined {
-  const file = join(repo.gitDir, APPEND_REF);
+  const file = join(repo.gitDir, TIP_REF[repo.mode]);
   if (!existsSync(file)) return undefined;
   const commit = readFileSync(file, 'utf8').trim();
   return /^[0-9a-f]{40}$/.test(commit) ? { commit } : undefined;
@@ -215,7 +274,7 @@ export function cachedTip(repo: LedgerRepo): RemoteTip | undefined {
 
 /** Remembers our own pushed commit as the new tip (a stale value only costs one retry). */
 export function rememberTip(repo: LedgerRepo, commit: string): void {
-  const file = join(repo.gitDir, APPEND_REF);
+  const file = join(repo.gitDir, TIP_REF[repo.mode]);
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     mkdirSync(join(file, '..'), { recursive: true });
@@ -239,6 +298,8 @@ export async function pushCommit(
       '--quiet',
       '--porcelain',
       '--no-verify',
+      // Full objects: a thin pack would delta against blobs this cache never fetched.
+      '--no-thin',
       'origin',
       `${commit}:refs/heads/${repo.location.branch}`,
     ],

@@ -103,30 +103,41 @@ export function latestSuccessfulDeploys(
     if (p.details?.status === 'rolled-back') {
       slot.successes = slot.successes.filter((d) => d.commit !== p.commit);
     } else if (isSuccessfulDeploy(e.statement)) {
-      slot.successes.push({
-        commit: p.commit,
-        timestamp: p.timestamp,
-        actor: actorLogin(e.statement),
-        approvers: currentApprovers(e.statement),
-        approvalStatus: p.approval?.status,
-        seq: e.seq,
-      });
+      slot.successes.push(deployOf(e));
     }
   }
-  return [...byEnv.values()]
-    .map(({ env, successes }) => ({ ...env, deploy: successes[successes.length - 1] }))
-    .sort((a, b) => a.environment.localeCompare(b.environment) || a.repository.localeCompare(b.repository));
+  return sortDeploys(
+    [...byEnv.values()].map(({ env, successes }) => ({ ...env, deploy: successes[successes.length - 1] })),
+  );
+}
+
+export function sortDeploys(list: EnvironmentDeploy[]): EnvironmentDeploy[] {
+  return list.sort(
+    (a, b) => a.environment.localeCompare(b.environment) || a.repository.localeCompare(b.repository),
+  );
+}
+
+/** A successful deploy as `where` shows it, from its entry. */
+export function deployOf(e: EntryLike): Deploy {
+  const p = e.statement.predicate;
+  return {
+    commit: p.commit,
+    timestamp: p.timestamp,
+    actor: actorLogin(e.statement),
+    approvers: currentApprovers(e.statement),
+    approvalStatus: p.approval?.status,
+    seq: e.seq,
+  };
 }
 
 export async function whereIsCommit(
   commit: string,
-  entries: readonly EntryLike[],
+  deploys: readonly EnvironmentDeploy[],
   isAncestor: IsAncestor,
-  opts: { repository?: string } = {},
 ): Promise<WhereAnswer> {
   const target = commit.toLowerCase();
   const environments: WhereRow[] = [];
-  for (const env of latestSuccessfulDeploys(entries, opts)) {
+  for (const env of deploys) {
     const d = env.deploy;
     let contains: boolean | null = false;
     if (d) contains = d.commit === target ? true : await isAncestor(target, d.commit);

@@ -1,24 +1,15 @@
 /**
- * What a report is made of: a verification of the ledger and the entries of exactly the tip that
- * was verified, so the page never shows an entry the verdict at its top did not cover.
+ * What a report is made of: a verification of the ledger and the entries that very pass read, so
+ * the page never shows an entry the verdict at its top did not cover, and the ledger is read once.
  */
-import { isShiplogError } from '../errors.ts';
 import type { TrustedKey } from '../ledger/keys.ts';
-import {
-  listEntryFiles,
-  openForRead,
-  readCheckpointText,
-  readEntryFiles,
-  type EntryFile,
-  type LedgerEntry,
-  type LedgerSnapshot,
-} from '../ledger/read.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
-import { verifyLedger, type VerifyReport } from '../ledger/verify.ts';
+import { verifyLedger, type VerifiedEntry, type VerifyReport } from '../ledger/verify.ts';
 
 export interface ReportData {
   verify: VerifyReport;
-  entries: LedgerEntry[];
+  /** Every readable entry, oldest first (a damaged one is named by verify, not shown). */
+  entries: VerifiedEntry[];
   checkpointText?: string;
 }
 
@@ -27,34 +18,11 @@ export async function loadReportData(opts: {
   trusted: TrustedKey[];
   jobs?: number;
 }): Promise<ReportData> {
-  const verify = await verifyLedger({ location: opts.location, trusted: opts.trusted, jobs: opts.jobs });
-  // A writer may have appended since; pin the read to the verified tip (its objects are cached).
-  const snap: LedgerSnapshot = { ...(await openForRead(opts.location)), tip: verify.tip };
-  const files = await listEntryFiles(snap);
-  return {
-    verify,
-    entries: await readReadable(snap, files),
-    checkpointText: await readCheckpointText(snap),
-  };
-}
-
-/**
- * A damaged entry must not stop the report: verify already names it, and the auditor still needs
- * to see everything else. Entries are read in one batch, one by one only when the batch fails.
- */
-async function readReadable(snap: LedgerSnapshot, files: EntryFile[]): Promise<LedgerEntry[]> {
-  try {
-    return await readEntryFiles(snap, files);
-  } catch (e) {
-    if (!isShiplogError(e, 'BAD_INPUT')) throw e;
-  }
-  const out: LedgerEntry[] = [];
-  for (const f of files) {
-    try {
-      out.push(...(await readEntryFiles(snap, [f])));
-    } catch (e) {
-      if (!isShiplogError(e, 'BAD_INPUT')) throw e;
-    }
-  }
-  return out;
+  const { verified, ...verify } = await verifyLedger({
+    location: opts.location,
+    trusted: opts.trusted,
+    jobs: opts.jobs,
+    collect: true,
+  });
+  return { verify, entries: verified ?? [], checkpointText: verify.checkpointText };
 }

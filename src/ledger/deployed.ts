@@ -1,0 +1,53 @@
+/**
+ * What runs where now, from the tip's `index/deploys` summary: the deploy in force per
+ * (repository, environment) and its entry, fetched by blob id. No history is read, so `where`
+ * and a deploy's change-set base cost the same at any ledger length.
+ */
+import type { DeployState } from './layout.ts';
+import { readEntries, type LedgerEntry } from './lookup.ts';
+import type { LedgerLocation } from './store.ts';
+import { openTip, type TipView } from './tip.ts';
+import { deployOf, sortDeploys, type EnvironmentDeploy } from './where.ts';
+
+export interface DeployInForce {
+  repository: string;
+  environment: string;
+  /** The entry of the successful deploy in force; undefined when none is (all failed or rolled back). */
+  entry?: LedgerEntry;
+}
+
+/** Every (repository, environment) the ledger knows, with the deploy in force there. */
+export async function deploysInForce(view: TipView, opts: { repository?: string } = {}): Promise<DeployInForce[]> {
+  const states: DeployState[] = (await view.index.deployStatesNow()).filter(
+    (s) => !opts.repository || s.repository === opts.repository,
+  );
+  const tops = states.map((s) => s.deploys[0]);
+  const present = tops.filter((t): t is NonNullable<typeof t> => !!t);
+  const entries = await readEntries(view, present);
+  const bySeq = new Map(entries.map((e) => [e.seq, e]));
+  return states.map((s, i) => ({
+    repository: s.repository,
+    environment: s.environment,
+    entry: tops[i] ? bySeq.get(tops[i]!.seq) : undefined,
+  }));
+}
+
+/** `where`'s input: the deploy in force per environment, from the tip alone. */
+export async function currentDeploys(
+  location: LedgerLocation,
+  opts: { repository?: string } = {},
+): Promise<EnvironmentDeploy[]> {
+  const view = await openTip(location);
+  try {
+    const found = await deploysInForce(view, opts);
+    return sortDeploys(
+      found.map((d) => ({
+        repository: d.repository,
+        environment: d.environment,
+        ...(d.entry ? { deploy: deployOf(d.entry) } : {}),
+      })),
+    );
+  } finally {
+    view.close();
+  }
+}

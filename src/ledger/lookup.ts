@@ -1,0 +1,149 @@
+/**
+ * Cold look-ups in the tip's index: the lines of one bucket (entries about one commit), the line of
+ * one seq, or the newest lines of every bucket — each answered with the tip's trees and a few
+ * batches of blobs fetched by id, never the history. Lines name entry blobs, so reading the entries
+ * is one more batch.
+ */
+import { ShiplogError } from '../errors.ts';
+import { decodeEntry, EntryProblem, type DecodedEntry } from './entry.ts';
+import { git } from './git.ts';
+import type { BucketFiles } from './index-model.ts';
+import { parseSealedList, parseSegment, type IndexLine, type SealedRef } from './layout.ts';
+import { fetchAncestry, type LedgerRepo } from './store.ts';
+import type { TipCommit, TipView } from './tip.ts';
+
+/** A segment or list to read, with the seq range it covers. */
+interface Part {
+  oid: string;
+  first: number;
+  last: number;
+}
+
+/**
+ * Lines of these buckets whose segment may hold a seq in [from, to]: open segments, then the
+ * sealed segments the lists name (lists above level 1 are opened one level per batch).
+ */
+async function bucketLines(view: TipView, buckets: BucketFiles[], from = 0, to = Infinity): Promise<IndexLine[]> {
+  const tipSeq = view.tip.seq;
+  const overlaps = (p: { first: number; last: number }): boolean => p.first <= to && p.last >= from;
+  const segments: Part[] = [];
+  let lists: (Part & { level: number })[] = [];
+  for (const b of buckets) {
+    if (b.open && overlaps({ first: b.open.first, last: tipSeq }))
+      segments.push({ oid: b.open.oid, first: b.open.first, last: tipSeq });
+    // A list's range is not in its name; it covers everything before the open segment.
+    for (const l of b.lists) lists.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq });
+  }
+  while (lists.length) {
+    const texts = await view.objects.blobs(lists.map((l) => l.oid));
+    const next: (Part & { level: number })[] = [];
+    lists.forEach((l, i) => {
+      const refs = parseSealedList(texts[i]!.toString('utf8'));
+      if (!refs) throw damaged(`sealed list ${l.oid}`);
+      for (const r of refs.filter(overlaps)) {
+        if (l.level === 1) segments.push(part(r));
+        else next.push({ ...part(r), level: l.level - 1 });
+      }
+    });
+    lists = next;
+  }
+  const texts = await view.objects.blobs(segments.map((s) => s.oid));
+  const out: IndexLine[] = [];
+  texts.forEach((t, i) => {
+    for (const line of parseSegment(t.toString('utf8'))) {
+      if (!line) throw damaged(`segment ${segments[i]!.oid}`);
+      if (line.seq >= from && line.seq <= to) out.push(line);
+    }
+  });
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
+function part(r: SealedRef): Part {
+  return { oid: r.blob, first: r.first, last: r.last };
+}
+
+function damaged(what: string): ShiplogError {
+  return new ShiplogError('BAD_INPUT', `the ledger index ${what} does not parse (run "shiplog verify")`);
+}
+
+/** Lines about subject commits starting with `prefix` (4 to 40 hex, already checked). */
+export async function linesForCommit(view: TipView, prefix: string): Promise<IndexLine[]> {
+  const lines = await bucketLines(view, [await view.index.bucketFiles(prefix)]);
+  return lines.filter((l) => l.commit.startsWith(prefix));
+}
+
+async function allBuckets(view: TipView): Promise<BucketFiles[]> {
+  const out: BucketFiles[] = [];
+  for (const p of await view.index.prefixes()) out.push(await view.index.bucketFiles(p));
+  return out;
+}
+
+/** The line of one seq: every bucket's segment covering it is read (at most one per bucket). */
+export async function lineForSeq(view: TipView, seq: number): Promise<IndexLine | undefined> {
+  if (seq > view.tip.seq) return undefined;
+  const lines = await bucketLines(view, await allBuckets(view), seq, seq);
+  return lines.find((l) => l.seq === seq);
+}
+
+/**
+ * The newest lines that pass `keep`, at most `limit` (all when undefined): a window of recent seqs
+ * is read from every bucket, doubled until enough lines are found or the ledger is exhausted.
+ */
+export async function newestLines(
+  view: TipView,
+  keep: (l: IndexLine) => boolean,
+  limit?: number,
+): Promise<IndexLine[]> {
+  const buckets = await allBuckets(view);
+  const top = view.tip.seq;
+  if (limit === undefined) return (await bucketLines(view, buckets)).filter(keep).reverse();
+  let window = Math.max(64, limit * 4);
+  for (;;) {
+    const from = Math.max(0, top - window + 1);
+    const found = (await bucketLines(view, buckets, from, top)).filter(keep).reverse();
+    if (found.length >= limit || from === 0) return found.slice(0, limit);
+    window *= 4;
+  }
+}
+
+export interface LedgerEntry extends DecodedEntry {
+  seq: number;
+  /** The git blob id of the entry's entry.json. */
+  blob: string;
+}
+
+/** Reads and decodes the entries these lines name (one batch of blobs). */
+export async function readEntries(view: TipView, lines: Pick<IndexLine, 'seq' | 'blob'>[]): Promise<LedgerEntry[]> {
+  const texts = await view.objects.blobs(lines.map((l) => l.blob));
+  return lines.map((l, i) => ({ ...decodeAt(`seq ${l.seq}`, texts[i]!), seq: l.seq, blob: l.blob }));
+}
+
+export function decodeAt(where: string, data: Buffer): DecodedEntry {
+  try {
+    return decodeEntry(data.toString('utf8'));
+  } catch (e) {
+    if (e instanceof EntryProblem)
+      throw new ShiplogError('BAD_INPUT', `${where}: ${e.message} (run "shiplog verify" for the full picture)`);
+    throw e;
+  }
+}
+
+/** Ancestors a look-up of a ledger commit may fetch (commits only, ~250 bytes each). */
+const MAX_WALK = 20_000;
+
+/**
+ * The ledger commit that added entry `seq`: the tip's (tip.seq - seq)-th first ancestor, found by
+ * fetching commits only. Undefined when it lies deeper than MAX_WALK commits (`verify` names it).
+ */
+export async function ledgerCommitOfSeq(repo: LedgerRepo, tip: TipCommit, seq: number): Promise<string | undefined> {
+  if (seq === tip.seq) return tip.commit;
+  const back = tip.seq - seq;
+  if (back < 0 || back > MAX_WALK) return undefined;
+  await fetchAncestry(repo, tip.commit, back + 1, { trees: false });
+  const r = await git(['rev-list', '--first-parent', '--max-count=1', `--skip=${back}`, tip.commit], {
+    gitDir: repo.gitDir,
+    allowFail: true,
+  });
+  const found = r.stdout.toString('utf8').trim();
+  return /^[0-9a-f]{40}$/.test(found) ? found : undefined;
+}
