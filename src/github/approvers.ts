@@ -11,11 +11,22 @@
  *   outstanding change request) — the lists say which;
  * - `no-pull-request`: no merged PR contains the commit (a direct push).
  * Any API failure throws ShiplogError('GITHUB_API') naming the call; there is no partial answer.
+ *
+ * The rules (which PR brought a commit in, what its reviews amount to) are exported so a deploy's
+ * change set (change-set.ts), which reads the same facts in GraphQL batches, applies them
+ * identically.
  */
 import { callGitHub } from './call.ts';
 import type { GitHubApi } from './client.ts';
 import { asArray, asObject, boundedText, optionalString, requireNumber, requireString } from './parse.ts';
-import { latestOpinions, listReviews, slimUser, type Opinion, type ReviewState } from './reviews.ts';
+import {
+  latestOpinions,
+  listReviews,
+  slimUser,
+  type Opinion,
+  type Review,
+  type ReviewState,
+} from './reviews.ts';
 
 export type ApprovalStatus = 'approved' | 'unapproved' | 'no-pull-request';
 
@@ -61,13 +72,14 @@ export interface ApprovalEvidence {
   reviews_considered: number;
 }
 
-interface Candidate {
+/** A pull request associated with a commit, as far as choosing the one that brought it in needs. */
+export interface MergedCandidate {
   number: number;
   mergeCommitSha: string | null;
   mergedAt: string | null;
 }
 
-function candidates(data: unknown, what: string): Candidate[] {
+function candidates(data: unknown, what: string): MergedCandidate[] {
   return asArray(data, what).map((item) => {
     const pr = asObject(item, `${what}: pull request`);
     return {
@@ -79,7 +91,10 @@ function candidates(data: unknown, what: string): Candidate[] {
 }
 
 /** The merged PR whose merge commit is this commit; else the first merged PR that contains it. */
-function choose(list: Candidate[], commit: string): Candidate | undefined {
+export function chooseMergedPullRequest<T extends MergedCandidate>(
+  list: readonly T[],
+  commit: string,
+): T | undefined {
   const merged = list.filter((c) => c.mergedAt !== null);
   const exact = merged.find((c) => c.mergeCommitSha?.toLowerCase() === commit.toLowerCase());
   if (exact) return exact;
@@ -150,7 +165,7 @@ export async function findMergedPullRequest(
       per_page: 100,
     }),
   );
-  return choose(candidates(data, what), commit);
+  return chooseMergedPullRequest(candidates(data, what), commit);
 }
 
 /** The policy's rule: a bot's or the author's own opinion is no review of the change. */
@@ -159,6 +174,35 @@ function excluded(opinion: Opinion, author: string): 'bot' | 'author' | undefine
   if (user.type === 'Bot' || user.login.endsWith('[bot]')) return 'bot';
   if (user.login.toLowerCase() === author.toLowerCase()) return 'author';
   return undefined;
+}
+
+/**
+ * What a merged pull request's reviews amount to (all of them, in GitHub's chronological order):
+ * each reviewer's latest opinion, bots and the author set apart, staleness against the PR's head.
+ */
+export function approvalEvidence(
+  pullRequest: PullRequestEvidence,
+  reviews: readonly Review[],
+): ApprovalEvidence {
+  const approvers: ReviewerEvidence[] = [];
+  const changesRequested: ReviewerEvidence[] = [];
+  const notCounted: NotCountedEvidence[] = [];
+  for (const opinion of latestOpinions(reviews)) {
+    const seen = evidence(opinion, pullRequest.head_sha);
+    const reason = excluded(opinion, pullRequest.author.login);
+    if (reason) notCounted.push({ ...seen, reason });
+    else if (opinion.review.state === 'APPROVED') approvers.push(seen);
+    else changesRequested.push(seen);
+  }
+  const approved = approvers.some((a) => !a.stale) && changesRequested.length === 0;
+  return {
+    status: approved ? 'approved' : 'unapproved',
+    pull_request: pullRequest,
+    approvers,
+    changes_requested: changesRequested,
+    not_counted: notCounted,
+    reviews_considered: reviews.length,
+  };
 }
 
 export async function collectApprovalEvidence(
@@ -179,23 +223,5 @@ export async function collectApprovalEvidence(
     fetchPullRequest(api, owner, repo, chosen.number),
     listReviews(api, { owner, repo, number: chosen.number }),
   ]);
-  const approvers: ReviewerEvidence[] = [];
-  const changesRequested: ReviewerEvidence[] = [];
-  const notCounted: NotCountedEvidence[] = [];
-  for (const opinion of latestOpinions(reviews)) {
-    const seen = evidence(opinion, pullRequest.head_sha);
-    const reason = excluded(opinion, pullRequest.author.login);
-    if (reason) notCounted.push({ ...seen, reason });
-    else if (opinion.review.state === 'APPROVED') approvers.push(seen);
-    else changesRequested.push(seen);
-  }
-  const approved = approvers.some((a) => !a.stale) && changesRequested.length === 0;
-  return {
-    status: approved ? 'approved' : 'unapproved',
-    pull_request: pullRequest,
-    approvers,
-    changes_requested: changesRequested,
-    not_counted: notCounted,
-    reviews_considered: reviews.length,
-  };
+  return approvalEvidence(pullRequest, reviews);
 }

@@ -1,13 +1,19 @@
 /**
  * A local fake of GitHub's REST API for tests and the demo: a real HTTP server on 127.0.0.1 with
  * in-memory state that scenarios build through helpers. Every JSON body it sends is checked against
- * GitHub's OpenAPI description, so code that passes here talks to GitHub's real shapes.
+ * GitHub's OpenAPI description, so code that passes here talks to GitHub's real shapes. GraphQL
+ * (POST /graphql, and /api/graphql as on GitHub Enterprise Server) runs against GitHub's published
+ * schema (fake-github/graphql.ts).
  *
  *   const gh = await startFakeGitHub();
  *   gh.addRepo('acme/web');
  *   const pr = gh.addPullRequest('acme/web', { user: 'alice', files: ['db/migrations/1.sql'], merged: true });
  *   gh.addReview('acme/web', pr.number, { user: 'bob', state: 'APPROVED' });
  *   gh.fail({ route: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', status: 502, times: 2 });
+ *   // a commit graph: direct pushes and merged pull requests on top of each other
+ *   const root = gh.addCommit('acme/web', { parents: [], message: 'init' }).sha;
+ *   const { tip } = gh.mergePullRequest('acme/web', { onto: root, user: 'alice', commits: 2 });
+ *   gh.fail({ route: '/graphql', status: 502 });
  *   // ... point the code under test at gh.url (…/api/v3) or gh.rootUrl, then:
  *   gh.count('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews');
  *   await gh.close();
@@ -19,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   app,
   checkRun,
+  commit as commitObject,
   diffEntry,
   installation,
   issue,
@@ -29,6 +36,7 @@ import {
   simpleUser,
   type FakeCheckRun,
   type FakeComment,
+  type FakeCommit,
   type FakeIssue,
   type FakePull,
   type FakeRepoInfo,
@@ -39,15 +47,26 @@ import {
   type Role,
   type Urls,
 } from './fake-github/objects.ts';
+import { executeGraphQL, type GraphQLWorld } from './fake-github/graphql.ts';
 import { checkResponse, hasOperation } from './fake-github/openapi.ts';
 
-export type { Role, ReviewState, FileStatus, FakeUser, FakePull, FakeReview, FakeCheckRun, FakeIssue };
+export type {
+  Role,
+  ReviewState,
+  FileStatus,
+  FakeUser,
+  FakePull,
+  FakeReview,
+  FakeCheckRun,
+  FakeIssue,
+  FakeCommit,
+};
 
 export interface RecordedRequest {
   method: string;
   /** Path without the /api/v3 prefix and without the query string. */
   path: string;
-  /** The OpenAPI path template that served it, e.g. /repos/{owner}/{repo}/pulls/{pull_number}. */
+  /** The OpenAPI path template that served it, e.g. /repos/{owner}/{repo}/pulls/{pull_number}; `/graphql` for GraphQL. */
   route?: string;
   query: Record<string, string>;
   status: number;
@@ -121,6 +140,26 @@ export interface ReviewInput {
   body?: string;
 }
 
+export interface CommitInput {
+  /** Defaults to a sha derived from the repository and the commit's position. */
+  sha?: string;
+  /** Shas already in the graph; [] for a root commit, two for a merge. */
+  parents: string[];
+  message?: string;
+  /** A login GitHub links the commit to (default: the repository owner), or a git identity it does not. */
+  author?: string | { name: string; email: string };
+  date?: string;
+}
+
+export interface MergeInput extends PullRequestInput {
+  /** The commit the pull request branched from and merged into (the base branch's tip). */
+  onto: string;
+  /** Commits on the PR branch (default 1). */
+  commits?: number;
+  /** Squash: one new commit on the base branch instead of the branch commits and a merge commit. */
+  squash?: boolean;
+}
+
 export interface FakeGitHubOptions {
   /** Answer a response that breaks GitHub's schema with 400 + the problems (default true). Always recorded. */
   strictSchema?: boolean;
@@ -138,6 +177,7 @@ interface RepoState extends FakeRepoInfo {
   issues: Map<number, FakeIssue>;
   comments: Map<number, FakeComment[]>;
   commitPulls: Map<string, Set<number>>;
+  commits: Map<string, FakeCommit>;
   checkRuns: FakeCheckRun[];
   files: Map<string, Map<string, string>>;
   protectionCallbacks: { runId: number; body: unknown; token?: string }[];
@@ -175,6 +215,10 @@ class HttpError extends Error {
 }
 
 const DOCS = 'https://docs.github.com/rest';
+/** How GraphQL requests are recorded (`gh.count('POST', '/graphql')`) and matched by fail(). */
+const GRAPHQL = '/graphql';
+/** Compare without paging parameters lists this many commits, the most recent ones. */
+const COMPARE_UNPAGED = 250;
 const MAX_FILES = 3000;
 const SUMMARY_LIMIT = 65535;
 
@@ -280,6 +324,7 @@ export class FakeGitHub {
       issues: new Map(),
       comments: new Map(),
       commitPulls: new Map(),
+      commits: new Map(),
       checkRuns: [],
       files: new Map(),
       protectionCallbacks: [],
@@ -400,12 +445,96 @@ export class FakeGitHub {
     return headSha;
   }
 
-  /** Say that `commit` belongs to these PRs (merge commit and head sha are associated already). */
-  linkCommit(fullName: string, commit: string, numbers: number[]): void {
+  /** Say that these commits belong to these PRs (merge commit and head sha are associated already). */
+  linkCommit(fullName: string, commit: string | string[], numbers: number[]): void {
     const repo = this.repo(fullName);
-    const set = repo.commitPulls.get(commit) ?? new Set<number>();
-    for (const n of numbers) set.add(n);
-    repo.commitPulls.set(commit, set);
+    for (const sha of typeof commit === 'string' ? [commit] : commit) {
+      const set = repo.commitPulls.get(sha) ?? new Set<number>();
+      for (const n of numbers) set.add(n);
+      repo.commitPulls.set(sha, set);
+    }
+  }
+
+  /** One commit on top of its parents (a direct push when nothing links it to a pull request). */
+  addCommit(fullName: string, input: CommitInput): FakeCommit {
+    const repo = this.repo(fullName);
+    const index = repo.commits.size;
+    for (const parent of input.parents) {
+      if (!repo.commits.has(parent))
+        throw new Error(`fake-github: parent ${parent} is not a commit of ${fullName}`);
+    }
+    const author = input.author ?? repo.owner;
+    const linked = typeof author === 'string' ? this.user(author).login : null;
+    const c: FakeCommit = {
+      sha: (input.sha ?? sha(`${fullName}:commit:${index}`)).toLowerCase(),
+      parents: [...input.parents],
+      message: input.message ?? `Change ${index}`,
+      author: linked,
+      authorName: typeof author === 'string' ? author : author.name,
+      authorEmail: typeof author === 'string' ? `${author}@users.noreply.github.com` : author.email,
+      date: input.date ?? new Date(Date.UTC(2024, 3, 1) + index * 60_000).toISOString().replace('.000', ''),
+      index,
+    };
+    if (repo.commits.has(c.sha))
+      throw new Error(`fake-github: commit ${c.sha} exists already in ${fullName}`);
+    repo.commits.set(c.sha, c);
+    return c;
+  }
+
+  /** `count` commits in a line on top of `parent` (null: starting a new history); their shas, oldest first. */
+  addCommits(
+    fullName: string,
+    {
+      parent,
+      count,
+      author,
+      message,
+    }: { parent: string | null; count: number; author?: string; message?: string },
+  ): string[] {
+    const shas: string[] = [];
+    let previous = parent;
+    for (let i = 0; i < count; i++) {
+      const c = this.addCommit(fullName, {
+        parents: previous ? [previous] : [],
+        ...(author !== undefined ? { author } : {}),
+        ...(message !== undefined ? { message: `${message} ${i + 1}` } : {}),
+      });
+      shas.push(c.sha);
+      previous = c.sha;
+    }
+    return shas;
+  }
+
+  /**
+   * A pull request branched from `onto` and merged back as GitHub does: its branch commits, a merge
+   * commit (or one squashed commit) on top of `onto`, the merged PR with that merge commit, and its
+   * commits associated with it. `commits` are the new commits the base branch gained; `tip` its new tip.
+   */
+  mergePullRequest(fullName: string, input: MergeInput): { pull: FakePull; commits: string[]; tip: string } {
+    const repo = this.repo(fullName);
+    const { onto, commits: count = 1, squash = false, ...pullInput } = input;
+    const number = pullInput.number ?? repo.nextNumber;
+    const title = pullInput.title ?? `Change #${number}`;
+    const branch = this.addCommits(fullName, { parent: onto, count, author: pullInput.user, message: title });
+    const head = branch.at(-1) ?? onto;
+    const merge = this.addCommit(fullName, {
+      parents: squash ? [onto] : [onto, head],
+      message: squash
+        ? `${title} (#${number})`
+        : `Merge pull request #${number} from ${repo.owner}/${pullInput.headRef ?? `feature-${number}`}\n\n${title}`,
+      author: squash ? pullInput.user : (pullInput.mergedBy ?? repo.owner),
+    });
+    const pull = this.addPullRequest(fullName, {
+      ...pullInput,
+      number,
+      title,
+      merged: true,
+      headSha: head,
+      baseSha: onto,
+      mergeCommitSha: merge.sha,
+    });
+    if (!squash) this.linkCommit(fullName, branch, [number]);
+    return { pull, commits: squash ? [merge.sha] : [...branch, merge.sha], tip: merge.sha };
   }
 
   addIssue(
@@ -494,6 +623,53 @@ export class FakeGitHub {
     const repo = this.repos.get(fullName.toLowerCase());
     if (!repo) throw new Error(`fake-github: no repo ${fullName} (call addRepo first)`);
     return repo;
+  }
+
+  /** A full sha, or an unambiguous prefix of at least 7 hex digits as GitHub accepts. */
+  private findCommit(repo: RepoState, ref: string): FakeCommit | undefined {
+    const wanted = ref.toLowerCase();
+    const exact = repo.commits.get(wanted);
+    if (exact || !/^[0-9a-f]{7,39}$/.test(wanted)) return exact;
+    const matches = [...repo.commits.values()].filter((c) => c.sha.startsWith(wanted));
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  /** The commit and everything reachable from it through parents. */
+  private reachable(repo: RepoState, start: string): Set<string> {
+    const seen = new Set<string>();
+    const stack = [start];
+    while (stack.length) {
+      const current = stack.pop()!;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      for (const parent of repo.commits.get(current)?.parents ?? []) stack.push(parent);
+    }
+    return seen;
+  }
+
+  /** The pull requests GitHub associates with a commit: linked ones, and those it is the merge or head commit of. */
+  private pullsOf(repo: RepoState, commit: string): FakePull[] {
+    const linked = repo.commitPulls.get(commit) ?? new Set<number>();
+    return [...repo.pulls.values()].filter(
+      (p) => linked.has(p.number) || p.mergeCommitSha === commit || p.headSha === commit,
+    );
+  }
+
+  private graphqlWorld(): GraphQLWorld {
+    return {
+      urls: this.urls(),
+      user: (login) => this.user(login),
+      repository: (owner, name) => {
+        const repo = this.repos.get(`${owner}/${name}`.toLowerCase());
+        if (!repo) return undefined;
+        return {
+          info: repo,
+          commit: (oid) => repo.commits.get(oid.toLowerCase()),
+          pull: (number) => repo.pulls.get(number),
+          pullsOf: (oid) => this.pullsOf(repo, oid.toLowerCase()),
+        };
+      },
+    };
   }
 
   private repoFor(ctx: Ctx): RepoState {
@@ -602,11 +778,19 @@ export class FakeGitHub {
           throw new HttpError(400, 'Problems parsing JSON');
         }
       }
-      const found = this.match(method, path);
-      if (!found) return send({ status: 404, body: { message: 'Not Found', documentation_url: DOCS } });
-      record.route = found.route.template;
-      if (!auth) throw new HttpError(401, 'Requires authentication');
-      if (needsJwt(found.route.template) !== isJwt(token)) {
+      // GitHub serves GraphQL at /graphql (api.github.com) or /api/graphql (GHES), never under /api/v3
+      const graphql = method === 'POST' && prefix === '' && (path === GRAPHQL || path === '/api/graphql');
+      const found = graphql ? undefined : this.match(method, path);
+      if (!graphql && !found)
+        return send({ status: 404, body: { message: 'Not Found', documentation_url: DOCS } });
+      const template = found ? found.route.template : GRAPHQL;
+      record.route = template;
+      if (!auth)
+        throw new HttpError(
+          401,
+          graphql ? 'This endpoint requires you to be authenticated.' : 'Requires authentication',
+        );
+      if (needsJwt(template) !== isJwt(token)) {
         throw new HttpError(
           401,
           isJwt(token)
@@ -622,7 +806,7 @@ export class FakeGitHub {
       ) {
         throw new HttpError(401, 'Bad credentials');
       }
-      const fault = this.takeFault(method, path, found.route.template);
+      const fault = this.takeFault(method, path, template);
       if (fault?.delayMs) await sleep(fault.delayMs);
       if (
         fault &&
@@ -634,6 +818,7 @@ export class FakeGitHub {
         record.faulted = true;
         return send(this.faultReply(fault));
       }
+      if (!found) return send(await executeGraphQL(this.graphqlWorld(), body));
       const ctx: Ctx = {
         method,
         path,
@@ -714,7 +899,8 @@ export class FakeGitHub {
       res.end(reply.raw);
       return;
     }
-    if (body !== undefined && record.route) {
+    // GraphQL answers come from executing against GitHub's schema, so they fit it by construction
+    if (body !== undefined && record.route && record.route !== GRAPHQL) {
       const problems = checkResponse(record.method, record.route, status, body);
       if (problems.length) {
         this.violations.push({ method: record.method, route: record.route, status, problems });
@@ -820,16 +1006,65 @@ export class FakeGitHub {
 
     this.route('GET', '/repos/{owner}/{repo}/commits/{commit_sha}/pulls', (ctx) => {
       const repo = this.repoFor(ctx);
-      const commit = ctx.params.commit_sha!;
-      const linked = repo.commitPulls.get(commit) ?? new Set<number>();
-      const pulls = [...repo.pulls.values()].filter(
-        (p) => linked.has(p.number) || p.mergeCommitSha === commit || p.headSha === commit,
-      );
+      const pulls = this.pullsOf(repo, ctx.params.commit_sha!);
       const pc = this.pullContext(repo);
       return this.page(
         ctx,
         pulls.map((p) => pullRequest(p, pc, false)),
       );
+    });
+
+    const commitBody = (repo: RepoState, c: FakeCommit, detail = false) =>
+      commitObject(c, repo, c.author ? this.user(c.author) : null, urls(), detail);
+
+    this.route('GET', '/repos/{owner}/{repo}/commits/{ref}', (ctx) => {
+      const repo = this.repoFor(ctx);
+      const c = this.findCommit(repo, ctx.params.ref!);
+      if (!c) throw new HttpError(422, `No commit found for SHA: ${ctx.params.ref}`);
+      return { status: 200, body: commitBody(repo, c, true) };
+    });
+
+    // `git log BASE..HEAD` in chronological order, as GitHub documents; three-dot form only
+    this.route('GET', '/repos/{owner}/{repo}/compare/{basehead}', (ctx) => {
+      const repo = this.repoFor(ctx);
+      const basehead = ctx.params.basehead!;
+      const [baseRef, headRef, ...rest] = basehead.split('...');
+      if (!baseRef || !headRef || rest.length) notFound();
+      const base = this.findCommit(repo, baseRef) ?? notFound();
+      const head = this.findCommit(repo, headRef) ?? notFound();
+      const fromBase = this.reachable(repo, base.sha);
+      const fromHead = this.reachable(repo, head.sha);
+      const byIndex = (shas: Iterable<string>) =>
+        [...shas].map((s) => repo.commits.get(s)!).sort((a, b) => a.index - b.index);
+      const common = byIndex([...fromHead].filter((s) => fromBase.has(s)));
+      const mergeBase = common.at(-1);
+      if (!mergeBase) throw new HttpError(404, `No common ancestor between ${baseRef} and ${headRef}.`);
+      const ahead = byIndex([...fromHead].filter((s) => !fromBase.has(s)));
+      const behindBy = [...fromBase].filter((s) => !fromHead.has(s)).length;
+      const status =
+        ahead.length && behindBy ? 'diverged' : ahead.length ? 'ahead' : behindBy ? 'behind' : 'identical';
+      const paged = ctx.query.has('per_page') || ctx.query.has('page');
+      const page = paged ? this.page(ctx, ahead) : { status: 200, body: ahead.slice(-COMPARE_UNPAGED) };
+      const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
+      const html = `${this.htmlUrl}/${repo.owner}/${repo.name}`;
+      return {
+        ...page,
+        body: {
+          url: `${api}/compare/${basehead}`,
+          html_url: `${html}/compare/${basehead}`,
+          permalink_url: `${html}/compare/${repo.owner}:${base.sha}...${repo.owner}:${head.sha}`,
+          diff_url: `${html}/compare/${basehead}.diff`,
+          patch_url: `${html}/compare/${basehead}.patch`,
+          base_commit: commitBody(repo, base),
+          merge_base_commit: commitBody(repo, mergeBase),
+          status,
+          ahead_by: ahead.length,
+          behind_by: behindBy,
+          total_commits: ahead.length,
+          commits: (page.body as FakeCommit[]).map((c) => commitBody(repo, c)),
+          files: [],
+        },
+      };
     });
 
     this.route('GET', '/repos/{owner}/{repo}/pulls', (ctx) => {

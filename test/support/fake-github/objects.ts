@@ -3,6 +3,7 @@
  * (every required field present) and overrides what a scenario cares about, so a field GitHub
  * adds later still validates and the fake never drifts into a shape of its own.
  */
+import { createHash } from 'node:crypto';
 import { fromSchema } from './openapi.ts';
 
 export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
@@ -91,6 +92,20 @@ export interface FakeCheckRun {
   startedAt: string;
   completedAt: string | null;
   appId: number;
+}
+
+/** A commit in the fake's graph. */
+export interface FakeCommit {
+  sha: string;
+  parents: string[];
+  message: string;
+  /** The account GitHub links the commit to (by the author's email), or null when none matches. */
+  author: string | null;
+  authorName: string;
+  authorEmail: string;
+  date: string;
+  /** Order of creation: the fake's "chronological" order, parents always before children. */
+  index: number;
 }
 
 export interface FakeRepoInfo {
@@ -311,6 +326,47 @@ export function review(r: FakeReview, pr: FakePull, repo: FakeRepoInfo, user: Fa
     ...(r.submittedAt !== undefined ? { submitted_at: r.submittedAt } : {}),
     commit_id: r.commitId,
   };
+}
+
+/** A `commit` object (compare, GET a commit); `detail` adds stats and files as GET a commit does. */
+export function commit(
+  c: FakeCommit,
+  repo: FakeRepoInfo,
+  author: FakeUser | null,
+  urls: Urls,
+  detail = false,
+) {
+  const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
+  const html = `${urls.html}/${repo.owner}/${repo.name}`;
+  const who = { name: c.authorName, email: c.authorEmail, date: c.date };
+  const user = author ? simpleUser(author, urls) : null;
+  const tree = createHash('sha1').update(`tree ${c.sha}`).digest('hex');
+  return fromSchema('commit', {
+    url: `${api}/commits/${c.sha}`,
+    sha: c.sha,
+    node_id: Buffer.from(`C_${c.sha}`).toString('base64').replace(/=+$/, ''),
+    html_url: `${html}/commit/${c.sha}`,
+    comments_url: `${api}/commits/${c.sha}/comments`,
+    commit: {
+      url: `${api}/git/commits/${c.sha}`,
+      author: who,
+      committer: who,
+      message: c.message,
+      comment_count: 0,
+      tree: { sha: tree, url: `${api}/git/trees/${tree}` },
+      verification: {
+        verified: false,
+        reason: 'unsigned',
+        payload: null,
+        signature: null,
+        verified_at: null,
+      },
+    },
+    author: user,
+    committer: user,
+    parents: c.parents.map((p) => ({ sha: p, url: `${api}/commits/${p}`, html_url: `${html}/commit/${p}` })),
+    ...(detail ? { stats: { additions: 1, deletions: 0, total: 1 }, files: [] } : {}),
+  });
 }
 
 export function issue(i: FakeIssue, ctx: PullContext, comments: number, isPull: boolean) {
