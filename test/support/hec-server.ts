@@ -34,8 +34,8 @@ export interface HecServer {
   /** Every event accepted, in arrival order (a re-sent event appears again). */
   events: HecEvent[];
   requests: number;
-  /** Answers for the next requests, in order; a request with no scripted fault is served normally. */
-  faults: HecFault[];
+  /** Answers for the next requests, in order; null (or running out) serves the request normally. */
+  faults: (HecFault | null)[];
   /** When set, decides per request (after `faults`): true answers 503 busy. */
   busyWhen?: (request: number) => boolean;
   close(): Promise<void>;
@@ -139,7 +139,7 @@ export async function startHecServer(options: {
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  state.url = `https://localhost:${port}`;
+  state.url = `https://127.0.0.1:${port}`;
   state.close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -12,7 +12,15 @@
  * that was acknowledged, which is what the RELP tests rely on.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +43,11 @@ export interface Rsyslog {
   lines(input: Input): string[];
   /** Resolves with the lines once there are at least `n` (polls the file; no fixed sleeps). */
   waitForLines(input: Input, n: number, timeoutMs?: number): Promise<string[]>;
+  /**
+   * SIGSTOP, resolved once every thread is stopped: the process keeps its sockets open but reads
+   * nothing more (the kernel still queues what arrives).
+   */
+  pause(): Promise<void>;
   /** SIGKILL, and wait until the process is gone. */
   kill(): Promise<void>;
   /** Start again on the same ports with the same files (after kill or stop). */
@@ -175,8 +188,24 @@ export async function startRsyslog(options: { tls: RsyslogTls; clientAuth?: bool
     await exited;
   };
 
+  const pause = async (): Promise<void> => {
+    const pid = child?.pid;
+    if (pid === undefined) return;
+    child!.kill('SIGSTOP');
+    // A signal is not synchronous: wait until /proc shows every thread stopped (state T).
+    await waitFor('rsyslogd to stop', () => {
+      const tasks = readdirSync(`/proc/${pid}/task`);
+      const stopped = tasks.every((t) => {
+        const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+        return /^\S+ \(.*\) [Tt] /.test(stat);
+      });
+      return stopped ? true : undefined;
+    });
+  };
+
   const stop = async (): Promise<void> => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
     const timer = setTimeout(() => child?.kill('SIGKILL'), 5_000);
     await exited;
@@ -206,11 +235,13 @@ export async function startRsyslog(options: { tls: RsyslogTls; clientAuth?: bool
         },
         timeoutMs,
       ),
+    pause,
     kill,
     start,
     stop,
     cleanup: async () => {
-      await stop();
+      // A test collector has nothing to flush: SIGKILL is instant where a graceful stop takes a second.
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };
