@@ -22,7 +22,8 @@ export interface RelpOptions extends StreamTarget, SyslogOptions {
   ackTimeoutMs?: number;
 }
 
-export const RELP_SOFTWARE = 'shiplog,1,https://github.com/shiplog';
+/** relp_software offer: name, version, URL (informational; there is no project URL to give). */
+export const RELP_SOFTWARE = 'shiplog,0.1.0,-';
 const MAX_TXNR = 999_999_999;
 
 export interface RelpFrame {
