@@ -2,7 +2,7 @@
 import { ShiplogError } from '../errors.ts';
 import { entryTimeMs, entryType, type ExportEntry } from './entry.ts';
 import { jsonlLine } from './jsonl.ts';
-import { toOcsf, type OcsfOptions } from './ocsf.ts';
+import { approvalSeverity, toOcsf, type OcsfOptions, type SeverityName } from './ocsf.ts';
 import type { OutboundMessage } from './transports/transport.ts';
 
 export const STREAM_FORMATS = ['ocsf', 'jsonl'] as const;
@@ -17,17 +17,17 @@ export function formatBody(entry: ExportEntry, format: StreamFormat, options: Oc
   return format === 'ocsf' ? JSON.stringify(toOcsf(entry, options)) : jsonlLine(entry);
 }
 
-/** RFC 5424 severity: a change that skipped or overrode approval is worth a second look. */
+const SYSLOG_SEVERITY: Record<SeverityName, number> = {
+  informational: 6,
+  low: 5, // notice
+  medium: 4, // warning
+  high: 3, // error
+  critical: 2,
+};
+
+/** RFC 5424 severity, as loud as the OCSF event: a change that skipped or overrode approval stands out. */
 export function syslogSeverity(entry: ExportEntry): number {
-  switch (entry.statement.predicate.approval?.status) {
-    case 'unapproved':
-    case 'overridden':
-      return 4; // warning
-    case 'no-pull-request':
-      return 5; // notice
-    default:
-      return 6; // informational
-  }
+  return SYSLOG_SEVERITY[approvalSeverity(entry)];
 }
 
 export function outboundMessage(

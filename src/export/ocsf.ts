@@ -225,15 +225,15 @@ function product(options: OcsfOptions): Record<string, unknown> {
 }
 
 /** How loudly an entry should sound: what its approval says, not whether the change succeeded. */
-function entrySeverity(entry: ExportEntry): number {
+export function approvalSeverity(entry: ExportEntry): SeverityName {
   switch (entry.statement.predicate.approval?.status) {
     case 'unapproved':
     case 'overridden':
-      return SEVERITY_ID.medium;
+      return 'medium';
     case 'no-pull-request':
-      return SEVERITY_ID.low;
+      return 'low';
     default:
-      return SEVERITY_ID.informational;
+      return 'informational';
   }
 }
 
@@ -520,25 +520,26 @@ function withLedger(event: OcsfEvent, entry: ExportEntry): OcsfEvent {
   return event;
 }
 
+const MAPPERS: Record<string, (entry: ExportEntry) => Mapped> = {
+  deploy: mapDeploy,
+  migration: mapMigration,
+  'config-override': mapConfigOverride,
+  override: mapOverride,
+  'override-review': mapOverrideReview,
+  merge: mapMerge,
+};
+
 /** One ledger entry as one OCSF event of the class that fits its type. */
 export function toOcsf(entry: ExportEntry, options: OcsfOptions = {}): OcsfEvent {
   const type = entryType(entry);
   if (type === 'reconciliation') return mapReconciliation(entry, options);
-  const mapped =
-    type === 'deploy'
-      ? mapDeploy(entry)
-      : type === 'migration'
-        ? mapMigration(entry)
-        : type === 'config-override'
-          ? mapConfigOverride(entry)
-          : type === 'override'
-            ? mapOverride(entry)
-            : type === 'override-review'
-              ? mapOverrideReview(entry)
-              : type === 'merge'
-                ? mapMerge(entry)
-                : mapUnknown(entry, type);
-  const event = head(mapped.cls, mapped.activity, entryTimeMs(entry) ?? 0, entrySeverity(entry));
+  const mapped = (MAPPERS[type] ?? ((e: ExportEntry) => mapUnknown(e, type)))(entry);
+  const event = head(
+    mapped.cls,
+    mapped.activity,
+    entryTimeMs(entry) ?? 0,
+    SEVERITY_ID[approvalSeverity(entry)],
+  );
   Object.assign(event, statusOf(entry), { message: mapped.message }, mapped.body);
   event.metadata = { version: OCSF_VERSION, product: product(options) };
   return withLedger(event, entry);

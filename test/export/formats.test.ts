@@ -208,6 +208,8 @@ describe('ocsf', () => {
     const [e] = chain(key, 1, { shape: () => ({ approval: { status: 'unapproved', approvers: [] } }) });
     expect(toOcsf(e!).severity_id).toBe(3);
     expect(events[0]!.severity_id).toBe(1);
+    // The same in syslog: warning (4) instead of informational (6).
+    expect(parse5424(syslogMessage(outboundMessage(e!, 'jsonl')).toString()).pri).toBe(13 * 8 + 4);
   });
 
   it('missingRequired notices a missing class attribute and a wrong type_uid', () => {
