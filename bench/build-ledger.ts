@@ -1,14 +1,12 @@
 /**
- * Bulk fast path for benchmarks: writes a ledger of N real, signed entries with `git fast-import`,
- * one commit per entry exactly as appends make them (entry, index file, checkpoint, trailers), so
- * the result passes `shiplog verify`.
+ * Bulk fast path for benchmarks: a ledger of N real, signed entries written with `git fast-import`
+ * through the same index model appends use, so the result passes `shiplog verify`.
  */
-import { spawn } from 'node:child_process';
 import { signCheckpoint } from '../src/ledger/checkpoint.ts';
 import { signEnvelope } from '../src/ledger/dsse.ts';
 import { GENESIS_PREV } from '../src/ledger/encoding.ts';
 import type { SigningKey } from '../src/ledger/keys.ts';
-import { CHECKPOINT_FILE, entryPath, indexPath, indexRecord } from '../src/ledger/layout.ts';
+import { writeLedgerHistory, type BulkItem } from '../src/ledger/bulk.ts';
 import { buildStatement, statementBytes, type ChangePredicate } from '../src/ledger/statement.ts';
 
 export function benchEntry(seq: number): Omit<ChangePredicate, 'seq' | 'prev'> {
@@ -41,52 +39,24 @@ export function benchEntry(seq: number): Omit<ChangePredicate, 'seq' | 'prev'> {
   };
 }
 
+/** Writes `count` entries to branch `shiplog` of the bare repository `remote`; returns their subject commits. */
 export async function buildLedger(
   remote: string,
   key: SigningKey,
   count: number,
   origin = 'shiplog/shiplog',
 ): Promise<string[]> {
-  const child = spawn('git', ['fast-import', '--quiet', '--done'], {
-    cwd: remote,
-    stdio: ['pipe', 'inherit', 'inherit'],
-  });
-  const done = new Promise<void>((resolve, reject) =>
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`git fast-import exited ${code}`)),
-    ),
-  );
-  const write = (chunk: string | Buffer): Promise<void> | void => {
-    if (!child.stdin.write(chunk)) return new Promise((r) => child.stdin.once('drain', () => r()));
-  };
-  const data = (b: Buffer | string): string => `data ${Buffer.byteLength(b)}\n${b}\n`;
-  let prev = GENESIS_PREV;
   const commits: string[] = [];
-  for (let seq = 0; seq < count; seq++) {
-    const e = benchEntry(seq);
-    commits.push(e.commit);
-    const { envelope, hash } = signEnvelope(statementBytes(buildStatement({ seq, prev, ...e })), key);
-    const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash }, key);
-    const epoch = Math.floor(Date.parse(e.timestamp) / 1000);
-    const msg = `shiplog: #${seq} ${e.type} ${e.environment} ${e.commit.slice(0, 7)}\n\nShiplog-Seq: ${seq}\nShiplog-Entry: ${hash}\nShiplog-Origin: ${origin}\n`;
-    const parts = [
-      'commit refs/heads/shiplog\n',
-      `author shiplog <shiplog@users.noreply.github.com> ${epoch} +0000\n`,
-      `committer shiplog <shiplog@users.noreply.github.com> ${epoch} +0000\n`,
-      data(msg),
-      `M 100644 inline ${entryPath(seq)}\n`,
-      data(JSON.stringify(envelope) + '\n'),
-      `M 100644 inline ${indexPath(e.commit, seq)}\n`,
-      data(indexRecord({ seq, hash, type: e.type, environment: e.environment })),
-      `M 100644 inline ${CHECKPOINT_FILE}\n`,
-      data(checkpoint),
-      '\n',
-    ];
-    await write(parts.join(''));
-    prev = hash;
+  async function* items(): AsyncGenerator<BulkItem> {
+    let prev = GENESIS_PREV;
+    for (let seq = 0; seq < count; seq++) {
+      const e = benchEntry(seq);
+      commits.push(e.commit);
+      const { envelope, hash } = signEnvelope(statementBytes(buildStatement({ seq, prev, ...e })), key);
+      yield { envelope, checkpoint: signCheckpoint({ origin, size: seq + 1, head: hash }, key) };
+      prev = hash;
+    }
   }
-  await write('done\n');
-  child.stdin.end();
-  await done;
+  await writeLedgerHistory(remote, 'shiplog', items(), { origin });
   return commits;
 }

@@ -5,7 +5,7 @@
  */
 import { ShiplogError } from '../errors.ts';
 import { COMMIT_PATTERN } from '../ledger/encoding.ts';
-import { checkBranchName } from '../ledger/store.ts';
+import { writeBranch } from '../ledger/shards.ts';
 import { CHANGE_TYPES, RECORDABLE_TYPES, type ChangeType } from '../ledger/statement.ts';
 import { checkPattern } from './files.ts';
 
@@ -51,6 +51,8 @@ export interface ActionInputs {
   expires?: string;
   overrideReason?: string;
   allowDuplicate: boolean;
+  /** verify: text of a checkpoint verified before (only what came after it is checked). */
+  since?: string;
 }
 
 export type InputReader = (name: string) => string;
@@ -169,11 +171,18 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
   if (!/^[\w.-]+\/[\w.-]+$/.test(ledgerRepository)) {
     bad('ledger-repository', `must be OWNER/NAME (got "${ledgerRepository}"; is GITHUB_REPOSITORY set?)`);
   }
-  const ledgerBranch = get('ledger-branch') || 'shiplog';
+  // A central ledger repository holds one shard per source repository (see ledger/shards.ts).
+  const central = ledgerRepository.toLowerCase() !== repository.toLowerCase();
+  let ledgerBranch: string;
   try {
-    checkBranchName(ledgerBranch);
-  } catch {
-    bad('ledger-branch', `"${ledgerBranch}" is not a valid branch name`);
+    ledgerBranch = writeBranch({ branch: get('ledger-branch') || undefined, central, repository });
+  } catch (e) {
+    bad(
+      'ledger-branch',
+      get('ledger-branch')
+        ? `"${get('ledger-branch')}" is not a valid branch name`
+        : `not given, and the shard of a central ledger needs GITHUB_REPOSITORY (${(e as Error).message})`,
+    );
   }
 
   const commitInput = get('commit').toLowerCase() || undefined;
@@ -209,6 +218,8 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
     overrideReason: prose('override-reason', get('override-reason').trim()),
     allowDuplicate: boolean('allow-duplicate', get('allow-duplicate')),
   };
+  const since = get('since').trim();
+  if (since) inputs.since = since;
 
   const url = inputs.url;
   if (url !== undefined && !/^https?:\/\/\S+$/i.test(url)) bad('url', 'must be an http(s) URL');
@@ -238,6 +249,7 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
     bad('signing-key', 'is required with override-reason: the override is recorded on the ledger');
   }
   if (command !== 'gate' && inputs.overrideReason) bad('override-reason', 'is only for command gate');
+  if (command !== 'verify' && inputs.since) bad('since', 'is only for command verify');
   return inputs;
 }
 

@@ -1,13 +1,14 @@
 /**
  * What a push to (or deletion of) the ledger branch says about the ledger. shiplog only ever adds
- * one commit per entry, each adding exactly one entry file (plus index files and the checkpoint),
- * never rewriting history — so a force-push, a deletion, or a commit that does anything else is an
- * incident. Pure functions of the webhook payload, plus the alarm issue's text.
+ * one commit per entry on top of the last, each rewriting `entry.json` and `checkpoint` and adding
+ * a line to the index, never rewriting history — so a force-push, a deletion, a merge, or a commit
+ * that touches anything else is an incident. Pure functions of the webhook payload (and of the
+ * commits' parents, which a push payload does not carry), plus the alarm issue's text.
  */
-import { seqOfEntryPath } from '../ledger/layout.ts';
+import { CHECKPOINT_FILE, ENTRY_FILE, INDEX_DIR } from '../ledger/layout.ts';
 import { md } from '../policy/render.ts';
 
-export type IncidentKind = 'force-push' | 'deleted' | 'unexpected-commits';
+export type IncidentKind = 'force-push' | 'deleted' | 'unexpected-commits' | 'non-linear';
 
 export interface Incident {
   kind: IncidentKind;
@@ -58,24 +59,40 @@ export function deleteIncident(repository: string, branch: string, sender: strin
   return { kind: 'deleted', branch, repository, pusher: sender, problems: [], key: `delete-event:${branch}` };
 }
 
+/** A push whose commits are not a straight line of single-parent commits (from the compare API). */
+export function nonLinearIncident(
+  repository: string,
+  branch: string,
+  push: PushPayload,
+  commits: { sha: string; parents: number }[],
+): Incident | undefined {
+  const bad = commits.filter((c) => c.parents !== 1);
+  if (bad.length === 0) return undefined;
+  const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? 'unknown';
+  return {
+    kind: 'non-linear',
+    branch,
+    repository,
+    pusher,
+    before: push.before,
+    after: push.after,
+    problems: bad.map((c) => `${c.sha.slice(0, 12)} has ${c.parents} parents (a ledger commit has exactly one)`),
+    key: `non-linear:${push.before}..${push.after}`,
+  };
+}
+
 function commitProblems(c: PushCommit): string[] {
   const short = c.id.slice(0, 12);
-  const added = c.added ?? [];
-  const entries = added.filter((p) => p.startsWith('entries/'));
+  const touched = [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])];
   const problems: string[] = [];
-  if (entries.length !== 1)
-    problems.push(`${short} adds ${entries.length} entry files (a ledger commit adds exactly one)`);
-  const badName = entries.filter((p) => seqOfEntryPath(p) === undefined);
-  if (badName.length > 0)
-    problems.push(`${short} adds ${badName.map((p) => `"${p}"`).join(', ')}, not named like an entry`);
-  const touched = [...(c.modified ?? []), ...(c.removed ?? [])].filter((p) => p.startsWith('entries/'));
-  if (touched.length > 0)
-    problems.push(`${short} modifies or removes recorded entries: ${touched.slice(0, 5).join(', ')}`);
-  const foreign = [...added, ...(c.modified ?? []), ...(c.removed ?? [])].filter(
-    (p) => !p.startsWith('entries/') && !p.startsWith('index/') && p !== 'checkpoint',
+  if (!touched.includes(ENTRY_FILE) || (c.removed ?? []).includes(ENTRY_FILE))
+    problems.push(`${short} does not write ${ENTRY_FILE} (a ledger commit adds exactly one entry)`);
+  const foreign = touched.filter(
+    (p) => p !== ENTRY_FILE && p !== CHECKPOINT_FILE && !p.startsWith(`${INDEX_DIR}/`),
   );
   if (foreign.length > 0)
     problems.push(`${short} touches files a ledger commit never does: ${foreign.slice(0, 5).join(', ')}`);
+  if ((c.removed ?? []).includes(CHECKPOINT_FILE)) problems.push(`${short} removes the checkpoint`);
   return problems;
 }
 
@@ -83,6 +100,7 @@ const WHAT: Record<IncidentKind, string> = {
   'force-push': 'was force-pushed (history rewritten)',
   deleted: 'was deleted',
   'unexpected-commits': 'received commits that are not ledger appends',
+  'non-linear': 'received a merge (the ledger must be linear)',
 };
 
 export function alarmTitle(incident: Incident): string {

@@ -9,6 +9,7 @@ import type { GitHubApi } from '../github/client.ts';
 import { readRepoFile } from '../github/contents.ts';
 import { appendEntry, type AppendResult, type NewEntry } from '../ledger/append.ts';
 import { CHECKPOINT_FILE } from '../ledger/layout.ts';
+import { isLedgerBranchName, writeBranch } from '../ledger/shards.ts';
 import { readCheckpointText } from '../ledger/tip.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
 import type { Policy } from '../policy/index.ts';
@@ -32,7 +33,8 @@ export interface AppLedger {
 export function ledgerOf(settings: AppSettings, policy: Policy | undefined, at: RepoRef): AppLedger {
   const repository = policy?.ledger.repository ?? `${at.owner}/${at.repo}`;
   const [owner, repo] = repository.split('/') as [string, string];
-  const branch = policy?.ledger.branch ?? 'shiplog';
+  const central = repository.toLowerCase() !== `${at.owner}/${at.repo}`.toLowerCase();
+  const branch = writeBranch({ branch: policy?.ledger.branch, central, repository: `${at.owner}/${at.repo}` });
   const remote = settings.ledgerRemote ?? `${settings.serverUrl}/${repository}.git`;
   return {
     repository,
@@ -45,11 +47,15 @@ export function ledgerOf(settings: AppSettings, policy: Policy | undefined, at: 
   };
 }
 
-/** Whether a push to `repository`'s `branch` is a push to this ledger. */
+/**
+ * Whether a push to this repository's `ref` is a push to a ledger: its own ledger branch, or —
+ * in a central ledger repository — any `shiplog` or `shiplog/<owner>/<repo>` shard.
+ */
 export function isLedgerBranch(ledger: AppLedger, at: RepoRef, ref: string): boolean {
+  const branch = ref.replace(/^refs\/heads\//, '');
   return (
     ledger.repository.toLowerCase() === `${at.owner}/${at.repo}`.toLowerCase() &&
-    (ref === ledger.branch || ref === `refs/heads/${ledger.branch}`)
+    (branch === ledger.branch || isLedgerBranchName(branch))
   );
 }
 

@@ -3,31 +3,63 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ShiplogError } from '../errors.ts';
 import { loadSigningKey, loadTrustedKey, type SigningKey, type TrustedKey } from '../ledger/keys.ts';
+import { allShards, readBranch, remoteIsRepository, writeBranch } from '../ledger/shards.ts';
 import { checkBranchName, type LedgerLocation } from '../ledger/store.ts';
 
 export interface LocationFlags {
   remote: string;
-  ledgerBranch: string;
+  ledgerBranch?: string;
   cacheDir?: string;
+  allShards?: boolean;
 }
 
 export function addLocationOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--remote <url-or-path>', 'git URL or path of the repository holding the ledger')
-    .option('--ledger-branch <name>', 'ledger branch', 'shiplog')
+    .option(
+      '--ledger-branch <name>',
+      'ledger branch (default: shiplog, or the only shiplog/<owner>/<repo> shard of a central repository)',
+    )
     .option(
       '--cache-dir <dir>',
       'where fetched ledgers are cached (default $SHIPLOG_CACHE_DIR or ~/.cache/shiplog)',
     );
 }
 
-export function locationFrom(flags: LocationFlags): LedgerLocation {
+/** `--all-shards`, for the commands that read every shard of a central ledger repository. */
+export function addShardsOption(cmd: Command): Command {
+  return cmd.option('--all-shards', 'every shiplog and shiplog/* branch of the remote, each checked as its own chain');
+}
+
+function located(flags: LocationFlags, branch: string): LedgerLocation {
   return {
     remote: flags.remote,
-    branch: checkBranchName(flags.ledgerBranch),
+    branch: checkBranchName(branch),
     cacheDir: flags.cacheDir,
     token: process.env.SHIPLOG_GIT_TOKEN || undefined,
   };
+}
+
+/** Where `record` appends: the branch given, else `shiplog`, or the repository's shard when the remote is a central ledger. */
+export function recordLocation(flags: LocationFlags, repository: string): LedgerLocation {
+  const central = !remoteIsRepository(flags.remote, repository);
+  return located(flags, writeBranch({ branch: flags.ledgerBranch, central, repository }));
+}
+
+/** The ledger a read command reads (the branch given, else the one the remote holds; see readBranch). */
+export async function readLocation(flags: LocationFlags, opts: { repository?: string } = {}): Promise<LedgerLocation> {
+  if (flags.ledgerBranch) return located(flags, flags.ledgerBranch);
+  const base = located(flags, 'shiplog');
+  return { ...base, branch: await readBranch(base, opts) };
+}
+
+/** Every ledger a read command reads: all shards with --all-shards, else the one of readLocation. */
+export async function readLocations(flags: LocationFlags, opts: { repository?: string } = {}): Promise<LedgerLocation[]> {
+  if (flags.allShards && flags.ledgerBranch)
+    throw new ShiplogError('USAGE', '--all-shards and --ledger-branch exclude each other');
+  if (!flags.allShards) return [await readLocation(flags, opts)];
+  const base = located(flags, 'shiplog');
+  return (await allShards(base)).map((branch) => ({ ...base, branch }));
 }
 
 export function readTextFile(path: string, what: string): string {

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { ShiplogError } from '../errors.ts';
 import { deployChange, entryFileBytes, indexLineOf } from './append.ts';
 import { pae, entryHashOfPae, type Envelope } from './dsse.ts';
-import { IndexModel } from './index-model.ts';
+import { IndexModel, type FileChange } from './index-model.ts';
 import { CHECKPOINT_FILE, ENTRY_FILE } from './layout.ts';
 import { ledgerCommitMessage } from './ledger-commit.ts';
 import { objectId } from './git-objects.ts';
@@ -20,8 +20,10 @@ export interface BulkItem {
   checkpoint: string;
   /** The commit message (default: the one an append writes, with this ledger's origin). */
   message?: string;
-  /** Extra top-level files, for damaged copies in tests. */
+  /** Extra files (any path), for damaged copies in tests. */
   extraFiles?: Record<string, string>;
+  /** Rewrites the index files this commit writes, for damaged copies in tests. */
+  damageIndex?: (files: FileChange[]) => FileChange[];
 }
 
 /**
@@ -84,7 +86,7 @@ export async function writeLedgerHistory(
     first = false;
     parts.push(Buffer.from(`M 100644 inline ${ENTRY_FILE}\n`), ...data(entry));
     parts.push(Buffer.from(`M 100644 inline ${CHECKPOINT_FILE}\n`), ...data(item.checkpoint));
-    for (const f of step.files) {
+    for (const f of item.damageIndex ? item.damageIndex(step.files) : step.files) {
       if (f.content) parts.push(Buffer.from(`M 100644 inline ${f.path}\n`), ...data(f.content));
       else parts.push(Buffer.from(`D ${f.path}\n`));
     }

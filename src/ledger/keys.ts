@@ -21,10 +21,18 @@ export function keyidOf(publicKey: KeyObject): string {
   return sha256Hex(publicKey.export({ type: 'spki', format: 'der' }));
 }
 
+// Exporting a key costs more than signing with it; a writer signs a checkpoint per append.
+const rawKeys = new WeakMap<KeyObject, Buffer>();
+
 export function rawPublicKey(publicKey: KeyObject): Buffer {
-  // The SPKI DER of an Ed25519 key is a fixed 12-byte prefix followed by the 32 key bytes.
-  const der = publicKey.export({ type: 'spki', format: 'der' });
-  return der.subarray(der.length - 32);
+  let raw = rawKeys.get(publicKey);
+  if (!raw) {
+    // The SPKI DER of an Ed25519 key is a fixed 12-byte prefix followed by the 32 key bytes.
+    const der = publicKey.export({ type: 'spki', format: 'der' });
+    raw = der.subarray(der.length - 32);
+    rawKeys.set(publicKey, raw);
+  }
+  return raw;
 }
 
 export function generateSigningKeyPem(): { privatePem: string; publicPem: string; keyid: string } {

@@ -107,15 +107,19 @@ export async function openRepo(location: LedgerLocation, mode: CacheMode): Promi
   if (!existsSync(join(gitDir, 'config'))) {
     // Build in a private folder, then rename: concurrent first runs must not see half a repo.
     const tmp = `${gitDir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    mkdirSync(tmp, { recursive: true });
-    await git(['init', '--bare', '--quiet', tmp]);
-    const extra =
+    // A bare repository is a handful of files: writing them costs far less than `git init`.
+    for (const d of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'])
+      mkdirSync(join(tmp, d), { recursive: true });
+    writeFileSync(join(tmp, 'HEAD'), 'ref: refs/heads/main\n');
+    const partial =
       mode === 'tip'
-        ? '[core]\n\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n' +
-          '[remote "origin"]\n\tpromisor = true\n\tpartialclonefilter = blob:none\n'
-        : '';
-    writeFileSync(join(tmp, 'config'), readFileSync(join(tmp, 'config'), 'utf8') + extra);
-    await git(['config', 'remote.origin.url', url], { gitDir: tmp });
+        ? '\trepositoryformatversion = 1\n[extensions]\n\tpartialClone = origin\n'
+        : '\trepositoryformatversion = 0\n';
+    const promisor = mode === 'tip' ? '\tpromisor = true\n\tpartialclonefilter = blob:none\n' : '';
+    writeFileSync(
+      join(tmp, 'config'),
+      `[core]\n\tbare = true\n${partial}[remote "origin"]\n\turl = ${configValue(url)}\n${promisor}`,
+    );
     try {
       renameSync(tmp, gitDir);
     } catch {
@@ -125,6 +129,11 @@ export async function openRepo(location: LedgerLocation, mode: CacheMode): Promi
     }
   }
   return { gitDir, location, url, isLocal, mode };
+}
+
+/** A git config value, quoted so any path or URL reads back unchanged. */
+function configValue(v: string): string {
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 export interface RemoteTip {

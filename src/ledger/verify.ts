@@ -125,8 +125,8 @@ interface Position {
   hash?: string;
   commit: string;
   facts?: EntryFacts;
-  /** prev differs from the hash of the entry before, which is to be reported if that one is trusted. */
-  prevMismatch?: { expected: string };
+  /** Holds the next seq in order, so its prev link is to be checked. */
+  linked?: boolean;
 }
 
 const ROOT_NAMES = new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR]);
@@ -142,8 +142,10 @@ class Checker {
   tipCheckpointBlob?: string;
   /** Incremental verify: the entry the earlier checkpoint ends with (stands in when nothing is new). */
   anchor?: Position;
-  private prevHash: string | undefined;
-  private prevSeq: number;
+  /** The highest seq seen so far, and every readable entry by seq (for repeats and prev links). */
+  private highest: number;
+  private readonly bySeq = new Map<number, Position>();
+  private readonly start: { seq: number; prev: string };
   private prevRootExtras = new Set<string>();
   private pending: Promise<void>[] = [];
   private batch: { pos: number; job: SignatureJob }[] = [];
@@ -157,12 +159,28 @@ class Checker {
     /** The seq the first commit must hold, and the hash it must follow. */
     start: { seq: number; prev: string },
   ) {
-    this.prevSeq = start.seq - 1;
-    this.prevHash = start.prev;
+    this.highest = start.seq - 1;
+    this.start = start;
   }
 
-  /** Returns a promise when the caller must wait (index reads, busy workers). */
+  /** Index work still running for an earlier commit: later commits wait their turn behind it. */
+  private busy?: Promise<void>;
+
+  /**
+   * Checks the next commit. Returns a promise when the caller should wait (index reads, busy
+   * workers); commits handed over meanwhile are queued, so they are always checked in order.
+   */
   step(item: CommitItem): Promise<void> | undefined {
+    const wait = this.busy ? this.busy.then(() => this.stepNow(item)) : this.stepNow(item);
+    if (!wait) return undefined;
+    const tracked: Promise<void> = wait.finally(() => {
+      if (this.busy === tracked) this.busy = undefined;
+    });
+    this.busy = tracked;
+    return tracked;
+  }
+
+  private stepNow(item: CommitItem): Promise<void> | undefined {
     const { commit: c } = item;
     const at = this.positions.length;
     const where = { commit: c.sha };
@@ -243,30 +261,47 @@ class Checker {
     return { index, checkpoint };
   }
 
+  /**
+   * Sequence: each entry must hold the seq after the highest so far. A gap, a repeat and an entry
+   * out of order are each named once; the `prev` link is checked at the end (prevProblems), when
+   * it is known which entries are trusted.
+   */
   private chain(pos: Position, c: HistoryCommit): void {
     if (pos.seq === undefined) {
-      // Unreadable: the link to the next entry cannot be checked, but the sequence continues.
-      this.prevSeq += 1;
-      this.prevHash = undefined;
+      // Unreadable: it takes the next seq's place, so what follows is not reported as a gap.
+      this.highest += 1;
       return;
     }
-    const expected = this.prevSeq + 1;
-    if (pos.seq !== expected) {
+    const seq = pos.seq;
+    const where = { seq, commit: c.sha };
+    const earlier = this.bySeq.get(seq);
+    if (earlier) {
       this.problems.push({
         check: 'seq',
-        seq: pos.seq,
-        commit: c.sha,
-        message:
-          pos.seq > expected
-            ? `commit ${short(c.sha)} holds seq ${pos.seq} where seq ${expected} belongs: ${pos.seq - expected === 1 ? `entry ${expected} is` : `entries ${expected}..${pos.seq - 1} are`} missing`
-            : `commit ${short(c.sha)} holds seq ${pos.seq} again after seq ${this.prevSeq}: entries out of order or repeated`,
+        ...where,
+        message: `commit ${short(c.sha)} holds seq ${seq} again (first in commit ${short(earlier.commit)}): an entry was repeated`,
       });
-      this.prevHash = undefined;
-    } else if (this.prevHash !== undefined && pos.facts?.prev !== this.prevHash) {
-      pos.prevMismatch = { expected: this.prevHash };
+      return;
     }
-    this.prevSeq = pos.seq;
-    this.prevHash = pos.hash;
+    this.bySeq.set(seq, pos);
+    if (seq < this.highest) {
+      this.problems.push({
+        check: 'seq',
+        ...where,
+        message: `commit ${short(c.sha)} holds seq ${seq} after seq ${this.highest}: entries are out of order`,
+      });
+      return;
+    }
+    if (seq > this.highest + 1) {
+      const from = this.highest + 1;
+      this.problems.push({
+        check: 'seq',
+        ...where,
+        message: `commit ${short(c.sha)} holds seq ${seq} where seq ${from} belongs: ${seq - from === 1 ? `entry ${from} is` : `entries ${from}..${seq - 1} are`} missing before it`,
+      });
+    }
+    this.highest = seq;
+    pos.linked = true;
   }
 
   private trailers(pos: Position, c: HistoryCommit): void {
@@ -376,21 +411,28 @@ class Checker {
     });
   }
 
-  /** `prev` problems, reported only where the entry before was readable and trusted. */
+  /**
+   * `prev` links, reported only where the entry before is readable and trusted: a link into an
+   * entry that is itself forged or unreadable says nothing new (that entry is already named).
+   */
   prevProblems(): void {
-    this.positions.forEach((p, i) => {
-      if (!p.prevMismatch) return;
-      // The first position follows the genesis value or an already verified checkpoint.
-      const before = this.positions[i - 1];
-      if (!before || (before.facts && !before.facts.problem)) {
+    for (const p of this.positions) {
+      if (!p.linked || p.seq === undefined || !p.facts || p.facts.prev === undefined) continue;
+      let expected: string | undefined;
+      if (p.seq === this.start.seq) expected = this.start.prev;
+      else {
+        const before = this.bySeq.get(p.seq - 1);
+        if (before?.facts && !before.facts.problem) expected = before.hash;
+      }
+      if (expected !== undefined && p.facts.prev !== expected) {
         this.problems.push({
           check: 'prev',
           seq: p.seq,
           commit: p.commit,
-          message: `prev is ${p.facts?.prev} but the entry before it hashes to ${p.prevMismatch.expected}`,
+          message: `prev is ${p.facts.prev} but the entry before it hashes to ${expected}`,
         });
       }
-    });
+    }
   }
 
   signatureProblems(): void {

@@ -36,7 +36,8 @@ export interface EnvironmentPolicy {
 export interface LedgerSettings {
   /** owner/name; absent means the repository the policy belongs to. */
   repository?: string;
-  branch: string;
+  /** Absent: `shiplog` in this repository, or this repository's shard `shiplog/<owner>/<repo>` in a central one. */
+  branch?: string;
 }
 
 export interface Policy {

@@ -186,7 +186,7 @@ function withDefaults(raw: RawPolicy, source: string): Policy {
       },
     },
     environments,
-    ledger: { branch: raw.ledger?.branch ?? 'shiplog' },
+    ledger: raw.ledger?.branch !== undefined ? { branch: raw.ledger.branch } : {},
   };
   if (raw.ledger?.repository !== undefined) policy.ledger.repository = raw.ledger.repository;
   if (raw._extends !== undefined) policy.extends = raw._extends;

@@ -1,233 +1,311 @@
-import { mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEntry } from '../../src/ledger/append.ts';
 import { signCheckpoint } from '../../src/ledger/checkpoint.ts';
-import { signEnvelope } from '../../src/ledger/dsse.ts';
-import { entryPath, indexPath, indexRecord } from '../../src/ledger/layout.ts';
+import { signEnvelope, type Envelope } from '../../src/ledger/dsse.ts';
+import { GENESIS_PREV } from '../../src/ledger/encoding.ts';
+import type { FileChange } from '../../src/ledger/index-model.ts';
+import { formatIndexLine, parseIndexLine } from '../../src/ledger/layout.ts';
 import { buildStatement, statementBytes } from '../../src/ledger/statement.ts';
+import type { LedgerLocation } from '../../src/ledger/store.ts';
 import { verifyLedger, type VerifyReport } from '../../src/ledger/verify.ts';
+import { createLedgerFixture, newKey, sampleEntry, sh, type LedgerFixture } from '../support/ledger-fixture.ts';
 import {
-  createLedgerFixture,
-  newKey,
-  sampleEntry,
-  sh,
-  workClone,
-  type LedgerFixture,
-} from '../support/ledger-fixture.ts';
+  historyItems,
+  predicateOf,
+  signedItem,
+  withoutMessage,
+  writeCopy,
+  type HistoryItem,
+} from '../support/ledger-history.ts';
 
 let fx: LedgerFixture;
+let items: HistoryItem[];
+const stranger = newKey();
 
-beforeEach(async () => {
+beforeAll(async () => {
   fx = await createLedgerFixture();
-  await fx.append(5);
+  await fx.append(6);
+  items = historyItems(fx.remote);
 });
-afterEach(() => fx.cleanup());
+afterAll(() => fx.cleanup());
 
 const checks = (r: VerifyReport): string[] => [...new Set(r.problems.map((p) => p.check))].sort();
 
-async function damage(name: string, edit: (work: string) => void): Promise<VerifyReport> {
-  const loc = fx.copyRemote(name);
-  const work = workClone(loc.remote, fx.dir);
-  edit(work);
-  sh(work, 'push', '--quiet', '--force', 'origin', 'shiplog');
-  const inline = await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 1 });
-  // Worker threads must find exactly what this thread finds.
-  const pooled = await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 2, workersFrom: 0 });
+/** Verifies inline and on worker threads (which must find exactly the same) and returns the report. */
+async function verify(location: LedgerLocation, extra: { olderCheckpoint?: string } = {}): Promise<VerifyReport> {
+  const inline = await verifyLedger({ location, trusted: [fx.trusted], jobs: 1, ...extra });
+  const pooled = await verifyLedger({
+    location: { ...location, cacheDir: `${location.cacheDir}-pool` },
+    trusted: [fx.trusted],
+    jobs: 2,
+    workersFrom: 0,
+    ...extra,
+  });
   expect(pooled).toEqual(inline);
   return inline;
 }
 
-describe('verify', () => {
-  it('passes an honest ledger, with one worker and with several', async () => {
-    for (const jobs of [1, 2]) {
-      const r = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs, workersFrom: 0 });
-      expect(r.problems).toEqual([]);
-      expect(r.ok).toBe(true);
-      expect(r.entries).toBe(5);
-      expect(r.checkpoint?.size).toBe(5);
-      expect(r.checkpoint?.head).toBe(r.head);
-    }
-  });
+function resign(envelope: Envelope, edit: (payload: string) => string, key = stranger.key): Envelope {
+  const payload = edit(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+  return signEnvelope(Buffer.from(payload), key).envelope;
+}
 
-  it('catches an edited payload byte, naming the seq and file', async () => {
-    const r = await damage('edit', (work) => {
-      const file = join(work, entryPath(2));
-      const env = JSON.parse(readFileSync(file, 'utf8'));
-      const payload = Buffer.from(env.payload, 'base64').toString('utf8').replace('production', 'productioN');
-      env.payload = Buffer.from(payload).toString('base64');
-      writeFileSync(file, JSON.stringify(env) + '\n');
-      sh(work, 'commit', '--quiet', '-am', 'tweak');
-    });
-    expect(r.ok).toBe(false);
-    const sig = r.problems.find((p) => p.check === 'signature');
-    expect(sig).toMatchObject({ seq: 2, file: entryPath(2) });
-    expect(r.problems.some((p) => p.check === 'prev' && p.seq === 3)).toBe(true);
-    expect(r.problems.some((p) => p.check === 'history' && /modifies existing entry/.test(p.message))).toBe(
-      true,
-    );
-  });
-
-  it('catches a deleted entry', async () => {
-    const r = await damage('delete', (work) => {
-      sh(work, 'rm', '--quiet', entryPath(1));
-      sh(work, 'commit', '--quiet', '-m', 'drop');
-    });
-    expect(checks(r)).toEqual(expect.arrayContaining(['seq', 'history']));
-    expect(r.problems.find((p) => p.check === 'seq')?.message).toMatch(/entry 1 is missing/);
-    expect(r.problems.some((p) => /deletes entry/.test(p.message))).toBe(true);
-  });
-
-  it('catches two swapped entries', async () => {
-    const r = await damage('swap', (work) => {
-      const a = join(work, entryPath(1));
-      const b = join(work, entryPath(2));
-      const ta = readFileSync(a);
-      writeFileSync(a, readFileSync(b));
-      writeFileSync(b, ta);
-      sh(work, 'commit', '--quiet', '-am', 'swap');
-    });
-    const seqProblems = r.problems.filter((p) => p.check === 'seq');
-    expect(seqProblems.map((p) => p.seq).sort()).toEqual([1, 2]);
-    expect(seqProblems[0]!.message).toMatch(/file is named for seq/);
-  });
-
-  it('catches an entry signed by a foreign key', async () => {
-    const loc = fx.copyRemote('foreign');
-    const foreign = newKey();
-    await appendEntry({ location: loc, key: foreign.key, entry: sampleEntry(99) });
-    const r = await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 1 });
-    // Worker threads agree, and with both keys trusted they name the foreign signer.
-    expect(await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 2, workersFrom: 0 })).toEqual(r);
-    const both = await verifyLedger({
-      location: loc,
-      trusted: [fx.trusted, foreign.trusted],
-      jobs: 1,
-      workersFrom: 0,
-    });
-    expect(both.ok).toBe(true);
-    expect(both.keys.sort()).toEqual([fx.trusted.keyid, foreign.trusted.keyid].sort());
-    expect(r.problems.filter((p) => p.check === 'signature')).toEqual([
-      expect.objectContaining({
-        seq: 5,
-        file: entryPath(5),
-        message: expect.stringMatching(/no signature by a trusted key/),
-      }),
-    ]);
-    // The foreign key also signed the new checkpoint.
-    expect(checks(r)).toContain('checkpoint');
-  });
-
-  it('catches a commit that rewrites an old entry with a validly re-signed one', async () => {
-    const r = await damage('modify', (work) => {
-      // Same key, same seq/prev: only the history shows the entry changed after the fact.
-      const st = buildStatement({
-        seq: 0,
-        prev: `sha256:${'0'.repeat(64)}`,
-        ...sampleEntry(0, { environment: 'staging' }),
-      });
-      const { envelope } = signEnvelope(statementBytes(st), fx.key);
-      writeFileSync(join(work, entryPath(0)), JSON.stringify(envelope) + '\n');
-      sh(work, 'commit', '--quiet', '-am', 'rewrite');
-    });
-    expect(
-      r.problems.some((p) => p.check === 'history' && p.file === entryPath(0) && /modifies/.test(p.message)),
-    ).toBe(true);
-    expect(r.problems.some((p) => p.check === 'prev' && p.seq === 1)).toBe(true);
-  });
-
-  it('catches two entries added in one commit even when both are well signed', async () => {
-    const r = await damage('two', (work) => {
-      const head = JSON.parse(readFileSync(join(work, entryPath(4)), 'utf8'));
-      let prev = signEnvelope(Buffer.from(head.payload, 'base64'), fx.key).hash;
-      for (const seq of [5, 6]) {
-        const e = sampleEntry(seq);
-        const st = buildStatement({ seq, prev, ...e });
-        const { envelope, hash } = signEnvelope(statementBytes(st), fx.key);
-        writeFileSync(join(work, entryPath(seq)), JSON.stringify(envelope) + '\n');
-        const ip = join(work, indexPath(e.commit, seq));
-        sh(work, 'rev-parse', 'HEAD');
-        mkdirSync(join(ip, '..'), { recursive: true });
-        writeFileSync(ip, indexRecord({ seq, hash, type: e.type, environment: e.environment }));
-        prev = hash;
-      }
-      writeFileSync(
-        join(work, 'checkpoint'),
-        signCheckpoint({ origin: 'shiplog/shiplog', size: 7, head: prev }, fx.key),
-      );
-      sh(work, 'add', '-A');
-      sh(
-        work,
-        'commit',
-        '--quiet',
-        '-m',
-        'shiplog: two\n\nShiplog-Seq: 5\nShiplog-Entry: ' + prev + '\nShiplog-Origin: shiplog/shiplog',
-      );
-    });
-    expect(r.problems.some((p) => p.check === 'history' && /adds 2 entries/.test(p.message))).toBe(true);
-    expect(r.problems.filter((p) => ['signature', 'prev', 'seq'].includes(p.check))).toEqual([]);
-  });
-
-  it('catches truncation only when given an older checkpoint', async () => {
-    const older = readFileSync(join(workClone(fx.remote, fx.dir), 'checkpoint'), 'utf8');
-    const loc = fx.copyRemote('trunc');
-    const work = workClone(loc.remote, fx.dir);
-    sh(work, 'reset', '--quiet', '--hard', 'HEAD~2');
-    sh(work, 'push', '--quiet', '--force', 'origin', 'shiplog');
-    const plain = await verifyLedger({ location: loc, trusted: [fx.trusted], jobs: 1 });
-    expect(plain.ok).toBe(true);
-    expect(plain.entries).toBe(3);
-    const r = await verifyLedger({ location: loc, trusted: [fx.trusted], olderCheckpoint: older, jobs: 1 });
-    expect(r.ok).toBe(false);
-    expect(r.problems).toEqual([
-      expect.objectContaining({
-        check: 'consistency',
-        message: expect.stringMatching(/3 entries but an earlier checkpoint saw 5/),
-      }),
-    ]);
-    expect(r.olderCheckpoint?.consistent).toBe(false);
-  });
-
-  it('accepts an older checkpoint the ledger extends', async () => {
-    const older = readFileSync(join(workClone(fx.remote, fx.dir), 'checkpoint'), 'utf8');
-    await fx.append(2);
-    const r = await verifyLedger({
-      location: fx.location,
-      trusted: [fx.trusted],
-      olderCheckpoint: older,
-      jobs: 1,
-    });
+describe('verify: an honest ledger', () => {
+  it('passes with one entry', async () => {
+    const one = await writeCopy(fx.dir, 'one', withoutMessage(items.slice(0, 1)));
+    const r = await verify(one);
     expect(r.problems).toEqual([]);
-    expect(r.olderCheckpoint).toMatchObject({ size: 5, consistent: true });
+    expect(r).toMatchObject({ ok: true, entries: 1, checked: 1 });
   });
 
-  it('catches a corrupted checkpoint signature', async () => {
-    const r = await damage('cpsig', (work) => {
-      const file = join(work, 'checkpoint');
-      const text = readFileSync(file, 'utf8');
-      const lines = text.split('\n');
-      const sigLine = lines.findIndex((l) => l.startsWith('\u2014'));
-      const parts = lines[sigLine]!.split(' ');
-      const blob = Buffer.from(parts[2]!, 'base64');
-      blob[10] = blob[10]! ^ 0xff;
-      parts[2] = blob.toString('base64');
-      lines[sigLine] = parts.join(' ');
-      writeFileSync(file, lines.join('\n'));
-      sh(work, 'commit', '--quiet', '-am', 'cp');
-    });
-    expect(r.problems.some((p) => p.check === 'checkpoint' && /signature is not valid/.test(p.message))).toBe(
-      true,
+  it('passes as written by appends, naming its size, head and checkpoint', async () => {
+    const r = await verify(fx.location);
+    expect(r.problems).toEqual([]);
+    expect(r.entries).toBe(6);
+    expect(r.checkpoint).toMatchObject({ size: 6, head: r.head });
+    expect(r.keys).toEqual([fx.trusted.keyid]);
+  });
+
+  it('the bulk writer and appends make the same trees', async () => {
+    const copy = await writeCopy(fx.dir, 'same', items);
+    const tree = (gitDir: string): string =>
+      execFileSync('git', ['--git-dir', gitDir, 'rev-parse', 'shiplog^{tree}'], { encoding: 'utf8' });
+    expect(tree(copy.remote)).toBe(tree(fx.remote));
+  });
+});
+
+describe('verify: each damaged copy fails with its named check and nothing else', () => {
+  it('a payload byte edited in an old entry, the history rewritten and re-signed by a stranger key: signature', async () => {
+    const damaged = items.map((it, i) =>
+      i === 2 ? { ...it, message: undefined, envelope: resign(it.envelope, (p) => p.replace('production', 'productioN')) } : it,
     );
-    // The stray commit added no entry: the history check says so as well.
-    expect(r.problems.some((p) => p.check === 'history' && /adds 0 entries/.test(p.message))).toBe(true);
+    const r = await verify(await writeCopy(fx.dir, 'edit', withoutMessage(damaged)));
+    expect(checks(r)).toEqual(['signature']);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ check: 'signature', seq: 2, commit: expect.stringMatching(/^[0-9a-f]{40}$/) }),
+    ]);
   });
 
-  it('catches an index that disagrees with the entries', async () => {
-    const r = await damage('index', (work) => {
-      const e = sampleEntry(3);
-      unlinkSync(join(work, indexPath(e.commit, 3)));
-      sh(work, 'commit', '--quiet', '-am', 'unindex');
+  it('an entry deleted from history: seq', async () => {
+    const r = await verify(await writeCopy(fx.dir, 'delete', withoutMessage(items.filter((_, i) => i !== 3))));
+    expect(checks(r)).toEqual(['seq']);
+    expect(r.problems[0]!.message).toMatch(/seq 4 where seq 3 belongs: entry 3 is missing/);
+  });
+
+  it('two entries swapped: seq', async () => {
+    const swapped = [...items];
+    [swapped[2], swapped[3]] = [swapped[3]!, swapped[2]!];
+    const r = await verify(await writeCopy(fx.dir, 'swap', withoutMessage(swapped)));
+    expect(checks(r)).toEqual(['seq']);
+    expect(r.problems.map((p) => p.seq)).toEqual([2, 3]);
+  });
+
+  it('an entry inserted (a validly signed entry replayed): seq', async () => {
+    const inserted = [...items.slice(0, 4), items[1]!, ...items.slice(4)];
+    const r = await verify(await writeCopy(fx.dir, 'insert', withoutMessage(inserted)));
+    expect(checks(r)).toEqual(['seq']);
+    expect(r.problems[0]!.message).toMatch(/holds seq 1 again/);
+  });
+
+  it('an entry signed by a foreign key, chain intact: signature', async () => {
+    const foreign = items.map((it, i) =>
+      i === 4 ? { ...it, envelope: resign(it.envelope, (p) => p) } : it,
+    );
+    const r = await verify(await writeCopy(fx.dir, 'foreign', withoutMessage(foreign)));
+    expect(checks(r)).toEqual(['signature']);
+    expect(r.problems[0]).toMatchObject({ seq: 4, message: expect.stringMatching(/no signature by a trusted key/) });
+    // With both keys trusted the same copy passes and names both signers.
+    const both = await verifyLedger({
+      location: { ...fx.location, remote: `${fx.dir}/foreign.git`, cacheDir: `${fx.dir}/cache-both` },
+      trusted: [fx.trusted, stranger.trusted],
+      jobs: 1,
     });
-    expect(r.problems.some((p) => p.check === 'index' && p.seq === 3)).toBe(true);
+    expect(both.problems).toEqual([]);
+    expect(both.keys.sort()).toEqual([fx.trusted.keyid, stranger.trusted.keyid].sort());
+  });
+
+  it('a spoofed keyid (a stranger signs, claiming the trusted keyid): signature', async () => {
+    const spoofed = items.map((it, i) => {
+      if (i !== 1) return it;
+      const e = resign(it.envelope, (p) => p);
+      return { ...it, envelope: { ...e, signatures: [{ ...e.signatures[0]!, keyid: fx.trusted.keyid }] } };
+    });
+    const r = await verify(await writeCopy(fx.dir, 'spoof', withoutMessage(spoofed)));
+    expect(checks(r)).toEqual(['signature']);
+    expect(r.problems[0]!.seq).toBe(1);
+  });
+
+  it('a signature swapped in from another entry: signature', async () => {
+    const swapped = items.map((it, i) =>
+      i === 3 ? { ...it, envelope: { ...it.envelope, signatures: items[2]!.envelope.signatures } } : it,
+    );
+    const r = await verify(await writeCopy(fx.dir, 'sigswap', withoutMessage(swapped)));
+    expect(checks(r)).toEqual(['signature']);
+    expect(r.problems[0]!.seq).toBe(3);
+  });
+
+  it('a payload that is not canonical JSON (signed by the trusted key): payload', async () => {
+    // A buggy writer: same content, extra whitespace, signed and chained on its own bytes.
+    let prev = GENESIS_PREV;
+    const rebuilt = items.map((it, i) => {
+      const p = { ...predicateOf(it.envelope), prev };
+      const bytes = statementBytes(buildStatement(p));
+      const payload = i === 2 ? Buffer.from(JSON.stringify(JSON.parse(bytes.toString()), null, 1)) : bytes;
+      const { envelope, hash } = signEnvelope(payload, fx.key);
+      prev = hash;
+      return { envelope, checkpoint: signCheckpoint({ origin: 'shiplog/shiplog', size: i + 1, head: hash }, fx.key) };
+    });
+    const r = await verify(await writeCopy(fx.dir, 'noncanon', rebuilt));
+    expect(checks(r)).toEqual(['payload']);
+    expect(r.problems[0]).toMatchObject({ seq: undefined, message: expect.stringMatching(/canonical/) });
+  });
+
+  it('a trailer that disagrees with its entry: trailer', async () => {
+    const lying = items.map((it, i) =>
+      i === 2 ? { ...it, message: it.message!.replace('Shiplog-Seq: 2', 'Shiplog-Seq: 7') } : it,
+    );
+    const r = await verify(await writeCopy(fx.dir, 'trailer', lying));
+    expect(checks(r)).toEqual(['trailer']);
+    expect(r.problems[0]).toMatchObject({ seq: 2, message: expect.stringMatching(/Shiplog-Seq 7 \(entry: 2\)/) });
+  });
+
+  /** A copy whose commit `at` writes index files changed by `edit` (later commits build on them). */
+  async function indexDamage(name: string, at: number, edit: (files: FileChange[]) => FileChange[]) {
+    const damaged = items.map((it, i) => (i === at ? { ...it, damageIndex: edit } : it));
+    return verify(await writeCopy(fx.dir, name, damaged));
+  }
+  const segment = (files: FileChange[]): FileChange =>
+    files.find((f) => f.content && /\/\d+$/.test(f.path))!;
+  const lastLine = (f: FileChange) => parseIndexLine(f.content!.toString().trimEnd().split('\n').pop()!)!;
+
+  it('a commit that adds two index lines: index', async () => {
+    const r = await indexDamage('twolines', 5, (files) => {
+      const seg = segment(files);
+      const extra = { ...lastLine(seg), seq: 99 };
+      return files.map((f) => (f === seg ? { ...f, content: Buffer.concat([f.content!, Buffer.from(formatIndexLine(extra))]) } : f));
+    });
+    expect(checks(r)).toEqual(['index']);
+    expect(r.problems[0]).toMatchObject({ seq: 5, message: expect.stringMatching(/adds 2 index lines/) });
+  });
+
+  it('a commit that changes an old index line: index', async () => {
+    // All sample entries of one environment share a bucket only by chance, so write one old line into this commit's segment.
+    const r = await indexDamage('oldline', 5, (files) => {
+      const seg = segment(files);
+      const old = formatIndexLine({ ...lastLine(seg), seq: 1 });
+      return files.map((f) => (f === seg ? { ...f, content: Buffer.concat([Buffer.from(old), f.content!]) } : f));
+    });
+    expect(checks(r)).toEqual(['index']);
+  });
+
+  it('an index line with a wrong blob id: index', async () => {
+    const r = await indexDamage('wrongblob', 3, (files) =>
+      files.map((f) => {
+        if (f !== segment(files)) return f;
+        const lines = f.content!.toString().trimEnd().split('\n');
+        const last = formatIndexLine({ ...lastLine(f), blob: 'f'.repeat(40) });
+        return { ...f, content: Buffer.from([...lines.slice(0, -1), last.trimEnd()].join('\n') + '\n') };
+      }),
+    );
+    expect(checks(r)).toEqual(['index']);
+    expect(r.problems[0]!.message).toMatch(/blob is f{40} but the entry's entry.json is/);
+  });
+
+  it('an extra file in a tree: tree', async () => {
+    const extra = items.map((it, i) => (i === 2 ? { ...it, extraFiles: { 'notes.txt': 'hello\n' } } : it));
+    const r = await verify(await writeCopy(fx.dir, 'extra', extra));
+    expect(checks(r)).toEqual(['tree']);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]!.message).toMatch(/notes\.txt/);
+    const inIndex = items.map((it, i) => (i === 4 ? { ...it, extraFiles: { 'index/a/b/readme': 'x\n' } } : it));
+    const r2 = await verify(await writeCopy(fx.dir, 'extra-index', inIndex));
+    expect(checks(r2)).toEqual(['tree']);
+    expect(r2.problems[0]).toMatchObject({ file: 'index/a/b/readme' });
+  });
+
+  it('a merge commit: history', async () => {
+    const copy = await writeCopy(fx.dir, 'merge', items);
+    const g = (...args: string[]): string => sh(copy.remote, ...args).trim();
+    const side = g('commit-tree', g('rev-parse', 'shiplog~3^{tree}'), '-m', 'side');
+    const merge = g('commit-tree', g('rev-parse', 'shiplog^{tree}'), '-p', 'shiplog~1', '-p', side, '-m', g('log', '-1', '--format=%B', 'shiplog'));
+    g('update-ref', 'refs/heads/shiplog', merge);
+    const r = await verify(copy);
+    expect(checks(r)).toEqual(['history']);
+    expect(r.problems[0]!.message).toMatch(/is a merge/);
+  });
+
+  it('truncation, given an older checkpoint: consistency', async () => {
+    const copy = await writeCopy(fx.dir, 'trunc', items.slice(0, 4));
+    expect((await verify(copy)).ok).toBe(true);
+    const r = await verify({ ...copy, cacheDir: `${copy.cacheDir}-older` }, { olderCheckpoint: items[5]!.checkpoint });
+    expect(checks(r)).toEqual(['consistency']);
+    expect(r.problems[0]!.message).toMatch(/has 4 entries but an earlier checkpoint saw 6/);
+  });
+
+  it('a fork re-signed with the trusted key, given an older checkpoint: consistency', async () => {
+    let prevHash = signEnvelope(Buffer.from(items[2]!.envelope.payload, 'base64'), fx.key).hash;
+    const fork: HistoryItem[] = items.slice(0, 3);
+    for (let seq = 3; seq < 6; seq++) {
+      const made = signedItem(fx.key, { seq, prev: prevHash, ...sampleEntry(seq, { environment: 'staging' }) });
+      fork.push({ ...made, commit: '' });
+      prevHash = made.hash;
+    }
+    const copy = await writeCopy(fx.dir, 'fork', withoutMessage(fork));
+    expect((await verify(copy)).ok).toBe(true);
+    const r = await verify({ ...copy, cacheDir: `${copy.cacheDir}-older` }, { olderCheckpoint: items[4]!.checkpoint });
+    expect(checks(r)).toEqual(['consistency']);
+    expect(r.problems[0]).toMatchObject({ seq: 4, message: expect.stringMatching(/history was rewritten \(fork\)/) });
+  });
+
+  it('a forged checkpoint signature: checkpoint', async () => {
+    const text = items[5]!.checkpoint;
+    const [body, sigLine] = text.split('\n\n');
+    const parts = sigLine!.trim().split(' ');
+    const blob = Buffer.from(parts[2]!, 'base64');
+    blob[10] ^= 1;
+    const forged = `${body}\n\n${parts[0]} ${parts[1]} ${blob.toString('base64')}\n`;
+    const r = await verify(await writeCopy(fx.dir, 'cpsig', items.map((it, i) => (i === 5 ? { ...it, checkpoint: forged } : it))));
+    expect(checks(r)).toEqual(['checkpoint']);
+    expect(r.problems[0]!.message).toMatch(/signature is not valid/);
+  });
+});
+
+describe('verify --since (incremental)', () => {
+  it('checks only what came after an earlier checkpoint, including the link to it', async () => {
+    const copy = await writeCopy(fx.dir, 'since', items);
+    const r = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[3]!.checkpoint });
+    expect(r.problems).toEqual([]);
+    expect(r).toMatchObject({ ok: true, entries: 6, checked: 2, since: { size: 4 } });
+    expect(r.checkpointText).toBe(items[5]!.checkpoint);
+    // Nothing new: still a clean answer.
+    const same = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[5]!.checkpoint });
+    expect(same).toMatchObject({ ok: true, checked: 0, entries: 6 });
+  });
+
+  it('names a fork under the checkpoint and a forged new entry', async () => {
+    const forked = items.map((it, i) => (i === 3 ? { ...it, envelope: resign(it.envelope, (p) => p.replace('production', 'staging'), fx.key) } : it));
+    const copy = await writeCopy(fx.dir, 'since-fork', withoutMessage(forked));
+    const r = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[3]!.checkpoint });
+    expect(checks(r)).toEqual(['consistency']);
+    const forged = items.map((it, i) => (i === 5 ? { ...it, envelope: resign(it.envelope, (p) => p) } : it));
+    const copy2 = await writeCopy(fx.dir, 'since-forged', withoutMessage(forged));
+    const r2 = await verifyLedger({ location: copy2, trusted: [fx.trusted], since: items[3]!.checkpoint });
+    expect(checks(r2)).toEqual(['signature']);
+    expect(r2.problems[0]!.seq).toBe(5);
+  });
+
+  it('names truncation below the checkpoint', async () => {
+    const copy = await writeCopy(fx.dir, 'since-trunc', items.slice(0, 3));
+    const r = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[5]!.checkpoint });
+    expect(checks(r)).toEqual(['consistency']);
+    expect(r.problems[0]!.message).toMatch(/3 entries but the checkpoint given to --since saw 6/);
+  });
+
+  it('follows appends made after the checkpoint was taken', async () => {
+    const before = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs: 1 });
+    await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(50) });
+    const r = await verifyLedger({ location: fx.location, trusted: [fx.trusted], since: before.checkpointText });
+    expect(r).toMatchObject({ ok: true, checked: 1, entries: 7 });
   });
 });

@@ -250,7 +250,7 @@ async function breakGlass(
       run: runRecord(ctx),
       approval: { status: 'overridden', approvers: g.approvers.map((login) => ({ login })) },
       details: { reason: inputs.overrideReason!, via: 'action gate', ...g.setAside },
-      idempotency_key: idempotencyKey(ctx, 'override', inputs.environment),
+      idempotency_key: idempotencyKey(ctx, 'override', inputs.commit, inputs.environment),
     },
   });
   deps.log.warning(

@@ -13,10 +13,17 @@ import type { ActionInputs, RecordType } from '../inputs.ts';
 import { ledgerCommitUrl, ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
 import { recordSummary } from '../summary.ts';
 
-/** Re-running one attempt of a job must not record the same change twice (issue 7). */
-export function idempotencyKey(ctx: RunContext, type: string, environment: string | undefined): string {
-  const base = `github-actions:${ctx.repository}:run/${ctx.runId}/attempt/${ctx.runAttempt}/job/${ctx.job}/${type}`;
-  // One job may deploy the same commit to several environments: each is its own change.
+/**
+ * Re-running one attempt of a job must not record the same change twice, but one job may record
+ * several changes: the key names the run attempt, job, type, subject commit and environment.
+ */
+export function idempotencyKey(
+  ctx: RunContext,
+  type: string,
+  commit: string,
+  environment: string | undefined,
+): string {
+  const base = `github-actions:${ctx.repository}:run/${ctx.runId}/attempt/${ctx.runAttempt}/job/${ctx.job}/${type}/${commit}`;
   return environment ? `${base}/${environment}` : base;
 }
 
@@ -125,7 +132,7 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
     run: runRecord(ctx),
     approval: approvalRecord(evidence),
     details,
-    idempotency_key: idempotencyKey(ctx, type, inputs.environment),
+    idempotency_key: idempotencyKey(ctx, type, inputs.commit, inputs.environment),
   });
 
   let result;

@@ -14,6 +14,7 @@ import {
   listIssueCommentBodies,
   type GitHubApi,
 } from '../../github/index.ts';
+import { pushedCommits } from '../../github/compare.ts';
 import { ALARM_LABEL } from '../check-extras.ts';
 import { isLedgerBranch, ledgerOf, readCheckpoint, type AppLedger } from '../ledger.ts';
 import {
@@ -21,6 +22,7 @@ import {
   alarmTitle,
   deleteIncident,
   incidentMarker,
+  nonLinearIncident,
   pushIncident,
   type Incident,
   type PushPayload,
@@ -37,13 +39,13 @@ export function registerLedgerWatch(app: Probot, settings: AppSettings): void {
     const at = repoOf(context.payload as unknown as Parameters<typeof repoOf>[0]);
     const ledger = await ledgerFor(context, settings, at);
     if (!isLedgerBranch(ledger, at, context.payload.ref)) return;
-    const incident = pushIncident(
-      `${at.owner}/${at.repo}`,
-      ledger.branch,
-      context.payload as unknown as PushPayload,
-    );
+    const branch = context.payload.ref.replace(/^refs\/heads\//, '');
+    const push = context.payload as unknown as PushPayload;
+    const incident =
+      pushIncident(`${at.owner}/${at.repo}`, branch, push) ??
+      (await linearity(context, at, branch, push));
     if (!incident) {
-      context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${ledger.branch}: honest append(s)`);
+      context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${branch}: honest append(s)`);
       return;
     }
     await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
@@ -54,9 +56,29 @@ export function registerLedgerWatch(app: Probot, settings: AppSettings): void {
     const at = repoOf(payload);
     const ledger = await ledgerFor(context, settings, at);
     if (!isLedgerBranch(ledger, at, payload.ref)) return;
-    const incident = deleteIncident(`${at.owner}/${at.repo}`, ledger.branch, payload.sender.login);
+    const incident = deleteIncident(
+      `${at.owner}/${at.repo}`,
+      payload.ref.replace(/^refs\/heads\//, ''),
+      payload.sender.login,
+    );
     await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
   });
+}
+
+/**
+ * A push payload does not say whether a commit is a merge: the compare API does. A new branch (no
+ * `before`) has nothing to compare with; its commits were checked file by file.
+ */
+async function linearity(
+  context: Context<'push'>,
+  at: RepoRef,
+  branch: string,
+  push: PushPayload,
+): Promise<Incident | undefined> {
+  if (!push.before || /^0{40}$/.test(push.before) || push.deleted) return undefined;
+  const api = context.octokit as unknown as GitHubApi;
+  const seen = await pushedCommits(api, { ...at, before: push.before, after: push.after });
+  return nonLinearIncident(`${at.owner}/${at.repo}`, branch, push, seen.commits);
 }
 
 /** A broken policy still has a ledger to watch: the default one. */

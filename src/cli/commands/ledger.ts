@@ -10,11 +10,14 @@ import { RECORDABLE_TYPES, type ChangeType } from '../../ledger/statement.ts';
 import { defaultJobs, verifyLedger, type VerifyReport } from '../../ledger/verify.ts';
 import {
   addLocationOptions,
+  addShardsOption,
   collect,
   jsonOption,
-  locationFrom,
   positiveInt,
+  readLocation,
+  readLocations,
   readTextFile,
+  recordLocation,
   signingKeyFrom,
   trustedKeysFrom,
   type LocationFlags,
@@ -82,9 +85,10 @@ export function registerLedgerCommands(program: Command): void {
       throw new ShiplogError('USAGE', `--repo must be OWNER/NAME (got "${o.repo}")`);
     const details = o.details ? parseDetails(readTextFile(o.details, 'details file'), o.details) : undefined;
     const key = signingKeyFrom(o.key);
+    const location = recordLocation(o, o.repo);
     try {
       const r = await appendEntry({
-        location: locationFrom(o),
+        location,
         key,
         serverUrl: o.serverUrl,
         allowDuplicate: o.allowDuplicate,
@@ -106,14 +110,15 @@ export function registerLedgerCommands(program: Command): void {
           seq: r.seq,
           hash: r.hash,
           ledgerCommit: r.commit,
+          branch: location.branch,
           duplicate: r.duplicate,
           checkpoint: r.checkpoint,
         });
       else {
         process.stdout.write(
           r.duplicate
-            ? `already recorded as seq ${r.seq} ${r.hash} (same idempotency key; nothing appended)\n`
-            : `recorded seq ${r.seq} ${r.hash}\n`,
+            ? `already recorded as seq ${r.seq} ${r.hash} on ${location.branch} (same idempotency key; nothing appended)\n`
+            : `recorded seq ${r.seq} ${r.hash} on ${location.branch}\n`,
         );
       }
     } catch (e) {
@@ -126,63 +131,83 @@ export function registerLedgerCommands(program: Command): void {
     }
   });
 
-  addLocationOptions(
-    program
-      .command('verify')
-      .description('verify every entry, the chain, the history and the checkpoint against trusted keys')
-      .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
-      .option(
-        '--checkpoint <file>',
-        'an older checkpoint the ledger must extend (detects truncation and forks)',
-      )
-      .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
-      .addOption(jsonOption()),
-  ).action(
-    async (
-      o: LocationFlags & { trustedKey?: string[]; checkpoint?: string; jobs?: number; json?: boolean },
-    ) => {
-      const trusted = trustedKeysFrom(o.trustedKey);
-      const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
-      const report = await verifyLedger({
-        location: locationFrom(o),
+  addShardsOption(
+    addLocationOptions(
+      program
+        .command('verify')
+        .description('verify every entry, the chain, the history, the index and the checkpoint against trusted keys')
+        .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
+        .option(
+          '--checkpoint <file>',
+          'an older checkpoint the ledger must extend (detects truncation and forks); every entry is still checked',
+        )
+        .option(
+          '--since <file>',
+          'a checkpoint verified before: check only the entries after it, and that the ledger extends it',
+        )
+        .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
+        .addOption(jsonOption()),
+    ),
+  ).action(async (o: VerifyFlags) => {
+    const trusted = trustedKeysFrom(o.trustedKey);
+    const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
+    const since = o.since ? readTextFile(o.since, 'checkpoint given to --since') : undefined;
+    if (since && o.allShards)
+      throw new ShiplogError('USAGE', '--since takes one shard\'s checkpoint; use it with --ledger-branch, not --all-shards');
+    const reports: VerifyReport[] = [];
+    for (const location of await readLocations(o)) {
+      const { verified: _unused, ...report } = await verifyLedger({
+        location,
         trusted,
         olderCheckpoint: older,
+        since,
         jobs: o.jobs ?? defaultJobs(),
       });
-      if (o.json) printJson(report);
-      else process.stdout.write(renderVerify(report));
-      if (!report.ok) process.exitCode = 1;
-    },
-  );
+      reports.push(report);
+    }
+    const ok = reports.every((r) => r.ok);
+    if (o.json) printJson(o.allShards ? { ok, shards: reports } : reports[0]);
+    else process.stdout.write(reports.map((r) => renderVerify(r, !!o.allShards)).join('\n'));
+    if (!ok) process.exitCode = 1;
+  });
 
-  addLocationOptions(
-    program
-      .command('log')
-      .description('list ledger entries, newest first')
-      .option('--commit <sha-or-prefix>', 'only entries about this commit (answered from the index)')
-      .option('--environment <name>', 'only this environment')
-      .option('--type <type>', 'only this change type')
-      .option('--limit <n>', 'at most this many entries', positiveInt('--limit'))
-      .addOption(jsonOption()),
+  addShardsOption(
+    addLocationOptions(
+      program
+        .command('log')
+        .description('list ledger entries, newest first')
+        .option('--commit <sha-or-prefix>', 'only entries about this commit (answered from the index)')
+        .option('--environment <name>', 'only this environment')
+        .option('--type <type>', 'only this change type')
+        .option('--repo <owner/name>', 'the shard of this repository, in a central ledger repository')
+        .option('--limit <n>', 'at most this many entries', positiveInt('--limit'))
+        .addOption(jsonOption()),
+    ),
   ).action(
     async (
       o: LocationFlags & {
         commit?: string;
         environment?: string;
         type?: string;
+        repo?: string;
         limit?: number;
         json?: boolean;
       },
     ) => {
-      const entries = await findEntries(locationFrom(o), {
-        commit: o.commit,
-        environment: o.environment,
-        type: o.type,
-        limit: o.limit,
-      });
-      if (o.json) return printJson(entries.map(jsonView));
-      if (entries.length === 0) return void process.stdout.write('no matching entries\n');
-      process.stdout.write(renderLog(entries) + '\n');
+      const filter = { commit: o.commit, environment: o.environment, type: o.type, limit: o.limit };
+      const entries: (EntryView & { branch?: string })[] = [];
+      const locations = await readLocations(o, { repository: o.repo });
+      for (const location of locations) {
+        const found = await findEntries(location, filter);
+        entries.push(...(o.allShards ? found.map((e) => ({ ...e, branch: location.branch })) : found));
+      }
+      // Shards are separate chains: merged by time, newest first.
+      if (o.allShards)
+        entries.sort((a, b) => b.statement.predicate.timestamp.localeCompare(a.statement.predicate.timestamp));
+      const shown = o.limit ? entries.slice(0, o.limit) : entries;
+      if (o.json) return printJson(shown.map(jsonView));
+      if (shown.length === 0) return void process.stdout.write('no matching entries\n');
+      process.stdout.write(renderLog(shown, !!o.allShards) + '\n');
     },
   );
 
@@ -191,15 +216,27 @@ export function registerLedgerCommands(program: Command): void {
       .command('show')
       .description('show one entry by seq or entry hash')
       .argument('<seq-or-hash>', 'a seq number, or sha256:<hex> (a hex prefix works)')
+      .option('--repo <owner/name>', 'the shard of this repository, in a central ledger repository')
       .addOption(jsonOption()),
-  ).action(async (ref: string, o: LocationFlags & { json?: boolean }) => {
-    const e = await showEntry(locationFrom(o), ref);
+  ).action(async (ref: string, o: LocationFlags & { repo?: string; json?: boolean }) => {
+    const location = await readLocation(o, { repository: o.repo });
+    const e = await showEntry(location, ref);
     if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope });
     process.stdout.write(
-      `seq        ${e.seq}\nhash       ${e.hash}\nledger     ${e.ledgerCommit ?? ''}\nfile       ${e.path}\n`,
+      `seq        ${e.seq}\nhash       ${e.hash}\nbranch     ${location.branch}\n` +
+        `ledger     ${e.ledgerCommit ?? '(deeper than a cold look-up walks; see "git log --grep")'}\n` +
+        `blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})\n`,
     );
     process.stdout.write(JSON.stringify(e.statement, null, 2) + '\n');
   });
+}
+
+interface VerifyFlags extends LocationFlags {
+  trustedKey?: string[];
+  checkpoint?: string;
+  since?: string;
+  jobs?: number;
+  json?: boolean;
 }
 
 interface RecordFlags extends LocationFlags {
@@ -229,8 +266,22 @@ function parseDetails(text: string, file: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-function jsonView(e: EntryView): { seq: number; hash: string; ledgerCommit?: string; statement: unknown } {
-  return { seq: e.seq, hash: e.hash, ledgerCommit: e.ledgerCommit, statement: e.statement };
+function jsonView(e: EntryView & { branch?: string }): {
+  seq: number;
+  hash: string;
+  blob: string;
+  ledgerCommit?: string;
+  branch?: string;
+  statement: unknown;
+} {
+  return {
+    seq: e.seq,
+    hash: e.hash,
+    blob: e.blob,
+    ledgerCommit: e.ledgerCommit,
+    ...(e.branch ? { branch: e.branch } : {}),
+    statement: e.statement,
+  };
 }
 
 export function approvalSummary(e: EntryView): string {
@@ -245,8 +296,9 @@ export function approvalSummary(e: EntryView): string {
   return who ? `${a.status} (${who})` : a.status;
 }
 
-function renderLog(entries: EntryView[]): string {
+function renderLog(entries: (EntryView & { branch?: string })[], shards: boolean): string {
   return table(entries, [
+    ...(shards ? [{ header: 'SHARD', value: (e: EntryView & { branch?: string }) => e.branch ?? '-' }] : []),
     { header: 'SEQ', value: (e) => String(e.seq) },
     { header: 'TIME', value: (e) => e.statement.predicate.timestamp.replace(/\.\d+Z$/, 'Z') },
     { header: 'TYPE', value: (e) => e.statement.predicate.type },
@@ -261,17 +313,20 @@ function renderLog(entries: EntryView[]): string {
   ]);
 }
 
-function renderVerify(r: VerifyReport): string {
+function renderVerify(r: VerifyReport, named: boolean): string {
   const lines: string[] = [];
+  const what = named ? `${r.branch}: ` : '';
+  const scope = r.since ? `${r.checked} new entries after the checkpoint of ${r.since.size}, ${r.entries} in all` : `${r.entries} entries`;
   if (r.ok) {
-    lines.push(colour.green(`ledger valid: ${r.entries} entries, chain intact, signatures trusted`));
+    lines.push(colour.green(`${what}ledger valid: ${scope}, chain intact, index consistent, signatures trusted`));
   } else {
-    lines.push(colour.red(`ledger INVALID: ${r.problems.length} problem(s) in ${r.entries} entries`));
+    lines.push(colour.red(`${what}ledger INVALID: ${r.problems.length} problem(s) in ${scope}`));
     lines.push(
       table(r.problems, [
         { header: 'CHECK', value: (p) => p.check },
         { header: 'SEQ', value: (p) => (p.seq === undefined ? '-' : String(p.seq)) },
-        { header: 'FILE', value: (p) => p.file ?? (p.commit ? `commit ${p.commit.slice(0, 12)}` : '-') },
+        { header: 'COMMIT', value: (p) => (p.commit ? p.commit.slice(0, 12) : '-') },
+        { header: 'FILE', value: (p) => p.file ?? '-' },
         { header: 'PROBLEM', value: (p) => p.message },
       ]),
     );

@@ -8,10 +8,11 @@ import { renderReportHtml } from '../../report/html.ts';
 import { loadReportData } from '../../report/load.ts';
 import {
   addLocationOptions,
+  addShardsOption,
   collect,
   jsonOption,
-  locationFrom,
   positiveInt,
+  readLocations,
   trustedKeysFrom,
   type LocationFlags,
 } from '../common.ts';
@@ -26,18 +27,24 @@ interface ReportFlags extends LocationFlags {
 }
 
 export function registerReportCommand(program: Command): void {
-  addLocationOptions(
-    program
-      .command('report')
-      .description('write a self-contained HTML report for auditors (and optionally a CSV of every entry)')
-      .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
-      .requiredOption('--out <file>', 'where to write the HTML report')
-      .option('--csv <file>', 'also write one CSV row per entry')
-      .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
-      .addOption(jsonOption()),
+  addShardsOption(
+    addLocationOptions(
+      program
+        .command('report')
+        .description('write a self-contained HTML report for auditors (and optionally a CSV of every entry)')
+        .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
+        .requiredOption('--out <file>', 'where to write the HTML report')
+        .option('--csv <file>', 'also write one CSV row per entry')
+        .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
+        .addOption(jsonOption()),
+    ),
   ).action(async (o: ReportFlags) => {
     const trusted = trustedKeysFrom(o.trustedKey);
-    const data = await loadReportData({ location: locationFrom(o), trusted, jobs: o.jobs ?? defaultJobs() });
+    const data = await loadReportData({
+      locations: await readLocations(o),
+      trusted,
+      jobs: o.jobs ?? defaultJobs(),
+    });
     const page = renderReportHtml({ ...data, generatedAt: new Date() });
     const out = resolve(o.out);
     writeAtomically(out, page);
