@@ -3,7 +3,9 @@
  * root tree and trailers. Trees are not diffed here: verify computes what each commit's index tree
  * must be and compares ids, which costs far less than asking git for per-commit diffs.
  */
+import { ShiplogError } from '../errors.ts';
 import { git } from './git.ts';
+import { fetchObjects, fetchTip, openRepo, type LedgerLocation } from './store.ts';
 import { readTrailers, type RawTrailers } from './ledger-commit.ts';
 
 export interface HistoryCommit {
@@ -40,4 +42,30 @@ export function parseHistory(out: string): HistoryCommit[] {
     pos = end + 1;
   }
   return commits;
+}
+
+/**
+ * The commits in `before..after` of a ledger remote with their parent counts, read from a history
+ * cache (for a mirror the app reads with git; on GitHub the compare API answers the same).
+ */
+export async function commitsBetween(
+  location: LedgerLocation,
+  before: string,
+  after: string,
+): Promise<{ sha: string; parents: number }[]> {
+  if (![before, after].every((s) => /^[0-9a-f]{40}$/.test(s)))
+    throw new ShiplogError('BAD_INPUT', 'commits must be 40-hex shas');
+  const repo = await openRepo(location, 'history');
+  await fetchTip(repo);
+  // The tip may have moved on since the push: ask for exactly the pushed commit too.
+  await fetchObjects(repo, [after]).catch(() => undefined);
+  const r = await git(['rev-list', '--parents', `${before}..${after}`, '--'], { gitDir: repo.gitDir });
+  return r.stdout
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [sha, ...parents] = l.split(' ');
+      return { sha: sha!, parents: parents.length };
+    });
 }

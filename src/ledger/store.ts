@@ -232,9 +232,15 @@ export async function listLedgerBranches(location: Pick<LedgerLocation, 'remote'
     config: authConfig(location.token, isLocal),
   });
   if (r.code !== 0) {
+    if (/does not appear to be a git repository|not found|No such file|Could not read from remote/i.test(r.stderr)) {
+      throw new ShiplogError(
+        'REMOTE_NOT_FOUND',
+        `ledger remote "${redact(location.remote)}" is not a reachable git repository: ${lastLines(r.stderr, 2)}`,
+      );
+    }
     throw new ShiplogError(
-      /does not appear to be a git repository|not found|No such file/i.test(r.stderr) ? 'REMOTE_NOT_FOUND' : 'GIT_FAILED',
-      `listing the ledger branches of "${redact(location.remote)}" failed: ${lastLines(r.stderr, 1)}`,
+      'GIT_FAILED',
+      `listing the ledger branches of "${redact(location.remote)}" failed: ${lastLines(r.stderr, 2)}`,
     );
   }
   return r.stdout

@@ -85,9 +85,9 @@ function verificationPanel(input: ReportInput): Markup {
     : `Verification FAILED: ${v.problems.length} ${plural(v.problems.length, 'problem', 'problems')} in ${entries}`;
   const problems = v.ok
     ? ''
-    : markup`<table class="problems"><thead><tr><th>check</th><th>seq</th><th>file</th><th>problem</th></tr></thead><tbody>${v.problems.map(
+    : markup`<table class="problems"><thead><tr><th>check</th><th>seq</th><th>ledger commit</th><th>file</th><th>problem</th></tr></thead><tbody>${v.problems.map(
         (p) =>
-          markup`<tr><td>${p.check}</td><td>${p.seq ?? '-'}</td><td><code>${p.file ?? (p.commit ? `commit ${p.commit}` : '-')}</code></td><td>${p.message}</td></tr>`,
+          markup`<tr><td>${p.check}</td><td>${p.seq ?? '-'}</td><td><code>${p.commit ?? '-'}</code></td><td><code>${p.file ?? '-'}</code></td><td>${p.message}</td></tr>`,
       )}</tbody></table>`;
   const checkpoint = cp
     ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, head <code>${cp.head}</code>`

@@ -54,23 +54,23 @@ describe('verify', () => {
   it('fails on a damaged ledger and lists each problem as an annotation', async () => {
     await seed(3);
     const work = workClone(tb.wb.remote, tb.wb.dir);
-    const file = sh(work, 'ls-files', 'entries').split('\n').filter(Boolean).sort()[1]!;
-    const envelope = JSON.parse(sh(work, 'show', `HEAD:${file}`)) as { payload: string };
+    // Quietly edit the newest entry in place and force the rewritten commit over the branch.
+    const envelope = JSON.parse(sh(work, 'show', 'HEAD:entry.json')) as { payload: string };
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString()) as {
       predicate: { environment: string };
     };
     statement.predicate.environment = 'staging';
     envelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
-    writeFileSync(join(work, file), JSON.stringify(envelope) + '\n');
-    sh(work, 'commit', '-qam', 'quietly edit history');
-    sh(work, 'push', '-q', 'origin', 'shiplog');
+    writeFileSync(join(work, 'entry.json'), JSON.stringify(envelope) + '\n');
+    sh(work, 'commit', '-q', '-a', '--amend', '--no-edit');
+    sh(work, 'push', '-q', '--force', 'origin', 'shiplog');
 
     const run = await action({ command: 'verify', 'trusted-keys': tb.wb.publicPem });
 
     expect(run.code).toBe(1);
     const annotations = run.stdout.split('\n').filter((l) => l.startsWith('::error title=shiplog verify'));
     expect(annotations.length).toBeGreaterThan(0);
-    expect(annotations.join('\n')).toContain('seq 1');
+    expect(annotations.join('\n')).toContain('seq 2');
     expect(run.stdout).toContain('::error::the ledger on branch shiplog failed verification');
     expect(run.summary).toContain('verification failed');
   });

@@ -116,7 +116,7 @@ describe('record', () => {
       },
     });
     expect(p.idempotency_key).toBe(
-      'github-actions:acme/web:run/123456789/attempt/1/job/deploy/deploy/production',
+      `github-actions:acme/web:run/123456789/attempt/1/job/deploy/deploy/${commit}/production`,
     );
     const approval = p.approval as unknown as Record<string, unknown> & {
       approvers: Record<string, unknown>[];
@@ -379,6 +379,18 @@ describe('record', () => {
     const forced = await record({ ...inputs, 'allow-duplicate': 'true' });
     expect(forced.outputs.seq).toBe('2');
     expect(await ledgerEntries(tb.wb)).toHaveLength(3);
+  });
+
+  it('records a deploy of another commit to the same environment in the same run attempt', async () => {
+    const a = mergedPr();
+    const b = mergedPr();
+    const first = await record({ type: 'deploy', commit: a.commit, environment: 'production' });
+    const second = await record({ type: 'deploy', commit: b.commit, environment: 'production' });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.outputs.duplicate).toBe('false');
+    expect(Number(second.outputs.seq)).toBe(Number(first.outputs.seq) + 1);
+    const entries = await ledgerEntries(tb.wb);
+    expect(entries.map((e) => e.statement.predicate.commit).sort()).toEqual([a.commit, b.commit].sort());
   });
 
   it('fails clearly on a signing key that is not a key, without echoing it', async () => {

@@ -5,6 +5,7 @@
  * verify; an honest append opens none; while the alarm is open the approval check warns.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedgerFixture, sh, workClone, type LedgerFixture } from '../support/ledger-fixture.ts';
@@ -28,6 +29,10 @@ function tip(): string {
   }).trim();
 }
 
+function parentsOf(id: string): string {
+  return execFileSync('git', ['log', '-1', '--format=%P', id], { cwd: ledger.remote, encoding: 'utf8' }).trim();
+}
+
 /** What GitHub puts in a push payload's commits: each commit's added/modified/removed paths. */
 function commitsBetween(before: string, after: string) {
   const ids = execFileSync('git', ['rev-list', '--reverse', `${before}..${after}`], {
@@ -45,6 +50,15 @@ function commitsBetween(before: string, after: string) {
     for (const line of out.split('\n').filter(Boolean)) {
       const [status, path] = line.split('\t') as [string, string];
       (status === 'A' ? files.added : status === 'D' ? files.removed : files.modified).push(path);
+    }
+    // GitHub lists a merge's files against its first parent.
+    if (/^[0-9a-f]{40} [0-9a-f]{40}/.test(parentsOf(id))) {
+      const diff = execFileSync('git', ['diff-tree', '--name-status', '-r', `${id}^1`, id], { cwd: ledger.remote, encoding: 'utf8' });
+      files.added.length = files.modified.length = files.removed.length = 0;
+      for (const line of diff.split('\n').filter(Boolean)) {
+        const [status, path] = line.split('\t') as [string, string];
+        (status === 'A' ? files.added : status === 'D' ? files.removed : files.modified).push(path);
+      }
     }
     return {
       id,
@@ -172,7 +186,27 @@ describe('ledger watch', () => {
     const open = alarms(r.full);
     expect(open).toHaveLength(1);
     expect(open[0]!.title).toContain('received commits that are not ledger appends');
-    expect(open[0]!.body).toContain('adds 0 entry files');
+    expect(open[0]!.body).toMatch(/does not write entry\\?\.json/);
+    expect(open[0]!.body).toContain('removes the checkpoint');
+  });
+
+  it('opens an alarm for a merge pushed onto the ledger branch', async () => {
+    const r = h.repo();
+    const before = tip();
+    const work = workClone(ledger.remote, ledger.dir);
+    // A merge that writes what an append writes: only its second parent gives it away.
+    writeFileSync(join(work, 'entry.json'), '{}\n');
+    writeFileSync(join(work, 'checkpoint'), 'x\n');
+    sh(work, 'add', '-A');
+    const tree = sh(work, 'write-tree').trim();
+    const side = sh(work, 'commit-tree', sh(work, 'rev-parse', 'HEAD~1^{tree}').trim(), '-m', 'side').trim();
+    const merge = sh(work, 'commit-tree', tree, '-p', 'HEAD', '-p', side, '-m', 'merge').trim();
+    sh(work, 'push', '-q', 'origin', `${merge}:refs/heads/shiplog`);
+    await h.send('push', pushEvent(r.full, { before, after: tip() }));
+    const open = alarms(r.full);
+    expect(open).toHaveLength(1);
+    expect(open[0]!.title).toContain('received a merge');
+    expect(open[0]!.body).toContain(`${merge.slice(0, 12)} has 2 parents`);
   });
 
   it('ignores pushes to other branches', async () => {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLedgerFixture, newKey, sh, workClone, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { createLedgerFixture, newKey, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { historyItems, writeCopy } from '../support/ledger-history.ts';
 import { runCli } from '../support/run-cli.ts';
 import { recordSample } from '../report/sample-ledger.ts';
 
@@ -54,18 +55,19 @@ describe('shiplog report', () => {
   });
 
   it('a damaged entry is reported as a problem and the other entries are still shown', async () => {
-    const loc = fx.copyRemote('damaged');
-    const work = workClone(loc.remote, fx.dir);
-    const victim = sh(work, 'ls-files', 'entries').split('\n').filter(Boolean).sort()[3]!;
-    writeFileSync(join(work, victim), '{"not": "an envelope"}');
-    sh(work, 'commit', '--quiet', '-am', 'tamper');
-    sh(work, 'push', '--quiet', 'origin', 'shiplog');
+    // The history rewritten with one entry.json replaced by something that is no envelope.
+    const items = historyItems(fx.remote);
+    const loc = await writeCopy(
+      fx.dir,
+      'damaged',
+      items.map((it, i) => (i === 3 ? { ...it, extraFiles: { 'entry.json': '{"not": "an envelope"}\n' } } : it)),
+    );
     const out = join(fx.dir, 'r.html');
     const r = await report(loc.remote, loc.cacheDir!, '--trusted-key', fx.pubFile, '--out', out);
     expect(r.code).toBe(1);
     const page = readFileSync(out, 'utf8');
     expect(page).toContain('Verification FAILED');
-    expect(page).toContain(`<code>${victim}</code>`);
+    expect(page).toMatch(/<tr><td>envelope<\/td><td>-<\/td><td><code>[0-9a-f]{40}<\/code><\/td><td><code>entry.json<\/code>/);
     expect(page.match(/<li class="change /g)).toHaveLength(6);
     expect(page).not.toContain('id="seq-3"');
   });

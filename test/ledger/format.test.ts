@@ -5,7 +5,7 @@ import { findSigner, pae, parseEnvelope, signEnvelope } from '../../src/ledger/d
 import { canonicalJson } from '../../src/ledger/encoding.ts';
 import { decodeEntry } from '../../src/ledger/entry.ts';
 import { keyidOf } from '../../src/ledger/keys.ts';
-import { entryPath, indexPath, parseIndexPath, seqOfEntryPath } from '../../src/ledger/layout.ts';
+import { formatIndexLine, parseDeploys, formatDeploys, parseIndexLine } from '../../src/ledger/layout.ts';
 import { buildStatement, statementBytes, PREDICATE_TYPE } from '../../src/ledger/statement.ts';
 import { newKey, sampleEntry } from '../support/ledger-fixture.ts';
 
@@ -113,13 +113,27 @@ describe('ledger format v1', () => {
     );
   });
 
-  it('lays out entries in buckets of at most 100 and parses paths back', () => {
-    expect(entryPath(0)).toBe('entries/00/00/00/00/00/000000000000.json');
-    expect(entryPath(1234567)).toBe('entries/00/00/01/23/45/000001234567.json');
-    expect(seqOfEntryPath(entryPath(1234567))).toBe(1234567);
-    expect(seqOfEntryPath('entries/00/00/00/00/01/000000000005.json')).toBeUndefined();
-    const c = 'ab'.repeat(20);
-    expect(indexPath(c, 7)).toBe(`index/commit/a/b/a/${c}-000000000007.json`);
-    expect(parseIndexPath(indexPath(c, 7))).toEqual({ commit: c, seq: 7 });
+  it('writes index lines and the deploy summary as plain text that parses back', () => {
+    const line = {
+      commit: 'ab'.repeat(20),
+      seq: 7,
+      hash: `sha256:${'e'.repeat(64)}`,
+      blob: 'f'.repeat(40),
+      type: 'deploy',
+      environment: 'prod eu',
+      repository: 'acme/web',
+    };
+    expect(formatIndexLine(line)).toBe(`${'ab'.repeat(20)}\t7\t${'e'.repeat(64)}\t${'f'.repeat(40)}\tdeploy\tprod eu\tacme/web\n`);
+    expect(parseIndexLine(formatIndexLine(line).trimEnd())).toEqual(line);
+    const { environment: _none, ...noEnv } = line;
+    expect(parseIndexLine(formatIndexLine(noEnv).trimEnd())).toEqual(noEnv);
+    expect(parseIndexLine('not a line')).toBeUndefined();
+    const states = [
+      { repository: 'acme/web', environment: 'staging', deploys: [] },
+      { repository: 'acme/api', environment: 'production', deploys: [{ seq: 3, commit: 'c'.repeat(40), blob: 'd'.repeat(40) }] },
+    ];
+    const text = formatDeploys(states);
+    expect(text).toBe(`acme/api\tproduction\t3:${'c'.repeat(40)}:${'d'.repeat(40)}\nacme/web\tstaging\t-\n`);
+    expect(parseDeploys(text)).toEqual([states[1], states[0]]);
   });
 });

@@ -263,7 +263,7 @@ describe('verify: each damaged copy fails with its named check and nothing else'
     const [body, sigLine] = text.split('\n\n');
     const parts = sigLine!.trim().split(' ');
     const blob = Buffer.from(parts[2]!, 'base64');
-    blob[10] ^= 1;
+    blob[10] = blob[10]! ^ 1;
     const forged = `${body}\n\n${parts[0]} ${parts[1]} ${blob.toString('base64')}\n`;
     const r = await verify(await writeCopy(fx.dir, 'cpsig', items.map((it, i) => (i === 5 ? { ...it, checkpoint: forged } : it))));
     expect(checks(r)).toEqual(['checkpoint']);

@@ -106,7 +106,7 @@ describe('whereIsCommit', () => {
       entry(2, { commit: C, environment: 'production' }),
       entry(3, { commit: A, environment: 'qa', details: { status: 'failure' } }),
     ];
-    const got = await whereIsCommit(A.toUpperCase(), entries, isAncestor);
+    const got = await whereIsCommit(A.toUpperCase(), latestSuccessfulDeploys(entries), isAncestor);
     expect(got.commit).toBe(A);
     expect(got.environments.map((e) => [e.environment, e.contains])).toEqual([
       ['dev', true],

@@ -66,7 +66,7 @@ describe('parsePolicy', () => {
     const policy = parsePolicy('# nothing yet\n', SRC);
     expect(policy.rules).toEqual([]);
     expect(policy.settings.check_name).toBe('shiplog/approvals');
-    expect(policy.ledger).toEqual({ branch: 'shiplog' });
+    expect(policy.ledger).toEqual({});
   });
 
   it('accepts _extends (Probot org defaults)', () => {

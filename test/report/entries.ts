@@ -22,6 +22,7 @@ export function okReport(entries: number, over: Partial<VerifyReport> = {}): Ver
     branch: 'shiplog',
     tip: commitOf(0xfeed),
     entries,
+    checked: entries,
     head: `sha256:${'a'.repeat(64)}`,
     checkpoint: { origin: 'acme/web', size: entries, head: `sha256:${'a'.repeat(64)}` },
     keys: ['b'.repeat(64)],

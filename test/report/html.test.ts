@@ -168,7 +168,8 @@ describe('renderReportHtml', () => {
           {
             check: 'signature',
             seq: 1,
-            file: 'entries/00/0000000001.json',
+            commit: 'c'.repeat(40),
+            file: 'entry.json',
             message: 'no trusted key signed it',
           },
           { check: 'checkpoint', message: 'checkpoint head differs' },
@@ -179,10 +180,10 @@ describe('renderReportHtml', () => {
     expect(out).toContain('<section class="panel verify failed" id="verification">');
     expect(out).toContain('Verification FAILED: 2 problems in 2 entries');
     expect(out).toContain(
-      '<tr><td>signature</td><td>1</td><td><code>entries/00/0000000001.json</code></td><td>no trusted key signed it</td></tr>',
+      `<tr><td>signature</td><td>1</td><td><code>${'c'.repeat(40)}</code></td><td><code>entry.json</code></td><td>no trusted key signed it</td></tr>`,
     );
     expect(out).toContain(
-      '<tr><td>checkpoint</td><td>-</td><td><code>-</code></td><td>checkpoint head differs</td></tr>',
+      '<tr><td>checkpoint</td><td>-</td><td><code>-</code></td><td><code>-</code></td><td>checkpoint head differs</td></tr>',
     );
   });
 

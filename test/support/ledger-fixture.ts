@@ -106,13 +106,6 @@ export async function createLedgerFixture(): Promise<LedgerFixture> {
   };
 }
 
-/** A working clone of a ledger remote, for making hostile commits with plain git. */
-export function workClone(remote: string, dir: string): string {
-  const work = `${dir}/work-${Math.random().toString(36).slice(2)}`;
-  execFileSync('git', ['clone', '--quiet', '--branch', 'shiplog', remote, work]);
-  return work;
-}
-
 /** Node arguments for a separate `shiplog record` process (from source) appending to `fx`. */
 export function recordProcessArgs(fx: LedgerFixture, commit: string, environment: string): string[] {
   const cli = join(process.cwd(), 'src/cli/main.ts');
@@ -129,5 +122,16 @@ export function recordProcessArgs(fx: LedgerFixture, commit: string, environment
     environment,
     '--cache-dir',
     fx.cacheDir,
+    // The fixture's remote is not named after acme/web, so without this the CLI would treat it as
+    // a central ledger and write the shard shiplog/acme/web.
+    '--ledger-branch',
+    'shiplog',
   ];
+}
+
+/** A working clone of a ledger remote, for making hostile commits with plain git. */
+export function workClone(remote: string, dir: string, branch = 'shiplog'): string {
+  const work = `${dir}/work-${Math.random().toString(36).slice(2)}`;
+  execFileSync('git', ['clone', '--quiet', '--branch', branch, remote, work]);
+  return work;
 }

@@ -15,6 +15,7 @@ import {
   type GitHubApi,
 } from '../../github/index.ts';
 import { pushedCommits } from '../../github/compare.ts';
+import { commitsBetween } from '../../ledger/history.ts';
 import { ALARM_LABEL } from '../check-extras.ts';
 import { isLedgerBranch, ledgerOf, readCheckpoint, type AppLedger } from '../ledger.ts';
 import {
@@ -43,7 +44,7 @@ export function registerLedgerWatch(app: Probot, settings: AppSettings): void {
     const push = context.payload as unknown as PushPayload;
     const incident =
       pushIncident(`${at.owner}/${at.repo}`, branch, push) ??
-      (await linearity(context, at, branch, push));
+      (await linearity(context, ledger, at, branch, push));
     if (!incident) {
       context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${branch}: honest append(s)`);
       return;
@@ -71,14 +72,18 @@ export function registerLedgerWatch(app: Probot, settings: AppSettings): void {
  */
 async function linearity(
   context: Context<'push'>,
+  ledger: AppLedger,
   at: RepoRef,
   branch: string,
   push: PushPayload,
 ): Promise<Incident | undefined> {
   if (!push.before || /^0{40}$/.test(push.before) || push.deleted) return undefined;
-  const api = context.octokit as unknown as GitHubApi;
-  const seen = await pushedCommits(api, { ...at, before: push.before, after: push.after });
-  return nonLinearIncident(`${at.owner}/${at.repo}`, branch, push, seen.commits);
+  // A mirror is read with git (GitHub does not hold it); a GitHub ledger through the compare API.
+  const commits = ledger.mirrored
+    ? await commitsBetween({ ...ledger.location, branch }, push.before, push.after)
+    : (await pushedCommits(context.octokit as unknown as GitHubApi, { ...at, before: push.before, after: push.after }))
+        .commits;
+  return nonLinearIncident(`${at.owner}/${at.repo}`, branch, push, commits);
 }
 
 /** A broken policy still has a ledger to watch: the default one. */
