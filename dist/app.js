@@ -12,24 +12,12 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
-var __esm = (fn, res, err) => function __init() {
-  if (err) throw err[0];
-  try {
-    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
-  }
-};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
-};
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -47,41 +35,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-
-// src/errors.ts
-function isShiplogError(e, code) {
-  return e instanceof ShiplogError && (code === void 0 || e.code === code);
-}
-function errorMessage(e) {
-  return e instanceof Error ? e.message : String(e);
-}
-var exitCodes, ShiplogError;
-var init_errors = __esm({
-  "src/errors.ts"() {
-    "use strict";
-    exitCodes = {
-      VERIFY_FAILED: 1,
-      GATE_FAILED: 1,
-      APPEND_EXHAUSTED: 1,
-      GIT_FAILED: 1,
-      GIT_TIMEOUT: 1,
-      GITHUB_API: 1,
-      FORBIDDEN: 1
-    };
-    ShiplogError = class extends Error {
-      code;
-      exitCode;
-      details;
-      constructor(code, message, options2) {
-        super(message, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
-        this.name = "ShiplogError";
-        this.code = code;
-        this.exitCode = exitCodes[code] ?? 2;
-        this.details = options2?.details;
-      }
-    };
-  }
-});
 
 // node_modules/deepmerge/dist/cjs.js
 var require_cjs = __commonJS({
@@ -793,8 +746,8 @@ var require_redact = __commonJS({
             }
           } else {
             for (let i = 0; i < current.length; i++) {
-              const indexPath2 = [...parentParts, i.toString()];
-              const actualCensor = typeof censor === "function" ? censor(current[i], indexPath2) : censor;
+              const indexPath = [...parentParts, i.toString()];
+              const actualCensor = typeof censor === "function" ? censor(current[i], indexPath) : censor;
               current[i] = actualCensor;
             }
           }
@@ -899,7 +852,7 @@ var require_redact = __commonJS({
       if (!pathStructure) {
         return obj;
       }
-      function cloneSelectively(source, pathMap, depth2 = 0) {
+      function cloneSelectively(source, pathMap, depth = 0) {
         if (!pathMap || pathMap.size === 0) {
           return source;
         }
@@ -2198,7 +2151,7 @@ var require_thread_stream = __commonJS({
     var { version } = require_package();
     var { EventEmitter } = __require("events");
     var { Worker } = __require("worker_threads");
-    var { join: join3 } = __require("path");
+    var { join: join4 } = __require("path");
     var { pathToFileURL: pathToFileURL2 } = __require("url");
     var { wait: wait2 } = require_wait();
     var {
@@ -2250,7 +2203,7 @@ var require_thread_stream = __commonJS({
     function createWorker(stream, opts) {
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
-      const toExecute = bundlerOverrides["thread-stream-worker"] || join3(__dirname, "lib", "worker.js");
+      const toExecute = bundlerOverrides["thread-stream-worker"] || join4(__dirname, "lib", "worker.js");
       const worker = new Worker(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
@@ -2761,9 +2714,9 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = __require("module");
-    var { existsSync: existsSync4 } = __require("node:fs");
+    var { existsSync: existsSync5 } = __require("node:fs");
     var getCallers = require_caller();
-    var { join: join3, isAbsolute: isAbsolute2, sep: sep2 } = __require("node:path");
+    var { join: join4, isAbsolute: isAbsolute2, sep: sep2 } = __require("node:path");
     var { fileURLToPath } = __require("node:url");
     var sleep2 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
@@ -2836,7 +2789,7 @@ var require_transport = __commonJS({
           return false;
         }
       }
-      return isAbsolute2(path2) && !existsSync4(path2);
+      return isAbsolute2(path2) && !existsSync5(path2);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -2918,7 +2871,7 @@ var require_transport = __commonJS({
         throw new Error("only one of target or targets can be specified");
       }
       if (targets) {
-        target = bundlerOverrides["pino-worker"] || join3(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join4(__dirname, "worker.js");
         options2.targets = targets.filter((dest) => dest.target).map((dest) => {
           return {
             ...dest,
@@ -2939,7 +2892,7 @@ var require_transport = __commonJS({
         const pipelinesHaveLevel = options2.pipelines.some((p) => p.some((t) => t.level != null));
         usesMultistream = options2.targets.length + options2.pipelines.length > 1 || targetsHaveLevel || pipelinesHaveLevel;
       } else if (pipeline) {
-        target = bundlerOverrides["pino-worker"] || join3(__dirname, "worker.js");
+        target = bundlerOverrides["pino-worker"] || join4(__dirname, "worker.js");
         options2.pipelines = [pipeline.map((dest) => {
           return {
             ...dest,
@@ -2966,7 +2919,7 @@ var require_transport = __commonJS({
           return origin;
         }
         if (origin === "pino/file") {
-          return join3(__dirname, "..", "file.js");
+          return join4(__dirname, "..", "file.js");
         }
         let fixTarget2;
         for (const filePath of callers) {
@@ -3946,7 +3899,7 @@ var require_safe_stable_stringify = __commonJS({
               return circularValue;
             }
             let res = "";
-            let join3 = ",";
+            let join4 = ",";
             const originalIndentation = indentation;
             if (Array.isArray(value)) {
               if (value.length === 0) {
@@ -3960,7 +3913,7 @@ var require_safe_stable_stringify = __commonJS({
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join3 = `,
+                join4 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -3968,13 +3921,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join3;
+                res += join4;
               }
               const tmp = stringifyFnReplacer(String(i), value, stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join3}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -3995,7 +3948,7 @@ ${originalIndentation}`;
             let separator = "";
             if (spacer !== "") {
               indentation += spacer;
-              join3 = `,
+              join4 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -4009,13 +3962,13 @@ ${indentation}`;
               const tmp = stringifyFnReplacer(key2, value, stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join3;
+                separator = join4;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...":${whitespace}"${getItemCount(removedKeys)} not stringified"`;
-              separator = join3;
+              separator = join4;
             }
             if (spacer !== "" && separator.length > 1) {
               res = `
@@ -4056,7 +4009,7 @@ ${originalIndentation}`;
             }
             const originalIndentation = indentation;
             let res = "";
-            let join3 = ",";
+            let join4 = ",";
             if (Array.isArray(value)) {
               if (value.length === 0) {
                 return "[]";
@@ -4069,7 +4022,7 @@ ${originalIndentation}`;
                 indentation += spacer;
                 res += `
 ${indentation}`;
-                join3 = `,
+                join4 = `,
 ${indentation}`;
               }
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
@@ -4077,13 +4030,13 @@ ${indentation}`;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
                 res += tmp2 !== void 0 ? tmp2 : "null";
-                res += join3;
+                res += join4;
               }
               const tmp = stringifyArrayReplacer(String(i), value[i], stack, replacer, spacer, indentation);
               res += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res += `${join3}"... ${getItemCount(removedKeys)} not stringified"`;
+                res += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               if (spacer !== "") {
                 res += `
@@ -4096,7 +4049,7 @@ ${originalIndentation}`;
             let whitespace = "";
             if (spacer !== "") {
               indentation += spacer;
-              join3 = `,
+              join4 = `,
 ${indentation}`;
               whitespace = " ";
             }
@@ -4105,7 +4058,7 @@ ${indentation}`;
               const tmp = stringifyArrayReplacer(key2, value[key2], stack, replacer, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}:${whitespace}${tmp}`;
-                separator = join3;
+                separator = join4;
               }
             }
             if (spacer !== "" && separator.length > 1) {
@@ -4163,20 +4116,20 @@ ${originalIndentation}`;
               indentation += spacer;
               let res2 = `
 ${indentation}`;
-              const join4 = `,
+              const join5 = `,
 ${indentation}`;
               const maximumValuesToStringify = Math.min(value.length, maximumBreadth);
               let i = 0;
               for (; i < maximumValuesToStringify - 1; i++) {
                 const tmp2 = stringifyIndent(String(i), value[i], stack, spacer, indentation);
                 res2 += tmp2 !== void 0 ? tmp2 : "null";
-                res2 += join4;
+                res2 += join5;
               }
               const tmp = stringifyIndent(String(i), value[i], stack, spacer, indentation);
               res2 += tmp !== void 0 ? tmp : "null";
               if (value.length - 1 > maximumBreadth) {
                 const removedKeys = value.length - maximumBreadth - 1;
-                res2 += `${join4}"... ${getItemCount(removedKeys)} not stringified"`;
+                res2 += `${join5}"... ${getItemCount(removedKeys)} not stringified"`;
               }
               res2 += `
 ${originalIndentation}`;
@@ -4192,16 +4145,16 @@ ${originalIndentation}`;
               return '"[Object]"';
             }
             indentation += spacer;
-            const join3 = `,
+            const join4 = `,
 ${indentation}`;
             let res = "";
             let separator = "";
             let maximumPropertiesToStringify = Math.min(keyLength, maximumBreadth);
             if (isTypedArrayWithEntries(value)) {
-              res += stringifyTypedArray(value, join3, maximumBreadth);
+              res += stringifyTypedArray(value, join4, maximumBreadth);
               keys = keys.slice(value.length);
               maximumPropertiesToStringify -= value.length;
-              separator = join3;
+              separator = join4;
             }
             if (deterministic) {
               keys = sort(keys, comparator);
@@ -4212,13 +4165,13 @@ ${indentation}`;
               const tmp = stringifyIndent(key2, value[key2], stack, spacer, indentation);
               if (tmp !== void 0) {
                 res += `${separator}${strEscape(key2)}: ${tmp}`;
-                separator = join3;
+                separator = join4;
               }
             }
             if (keyLength > maximumBreadth) {
               const removedKeys = keyLength - maximumBreadth;
               res += `${separator}"...": "${getItemCount(removedKeys)} not stringified"`;
-              separator = join3;
+              separator = join4;
             }
             if (separator !== "") {
               res = `
@@ -7413,8 +7366,8 @@ var require_fast_safe_stringify = __commonJS({
         arr.push([parent, k, val]);
       }
     }
-    function decirc(val, k, edgeIndex, stack, parent, depth2, options2) {
-      depth2 += 1;
+    function decirc(val, k, edgeIndex, stack, parent, depth, options2) {
+      depth += 1;
       var i;
       if (typeof val === "object" && val !== null) {
         for (i = 0; i < stack.length; i++) {
@@ -7423,7 +7376,7 @@ var require_fast_safe_stringify = __commonJS({
             return;
           }
         }
-        if (typeof options2.depthLimit !== "undefined" && depth2 > options2.depthLimit) {
+        if (typeof options2.depthLimit !== "undefined" && depth > options2.depthLimit) {
           setReplace(LIMIT_REPLACE_NODE, val, k, parent);
           return;
         }
@@ -7434,13 +7387,13 @@ var require_fast_safe_stringify = __commonJS({
         stack.push(val);
         if (Array.isArray(val)) {
           for (i = 0; i < val.length; i++) {
-            decirc(val[i], i, i, stack, val, depth2, options2);
+            decirc(val[i], i, i, stack, val, depth, options2);
           }
         } else {
           var keys = Object.keys(val);
           for (i = 0; i < keys.length; i++) {
             var key = keys[i];
-            decirc(val[key], key, i, stack, val, depth2, options2);
+            decirc(val[key], key, i, stack, val, depth, options2);
           }
         }
         stack.pop();
@@ -7481,8 +7434,8 @@ var require_fast_safe_stringify = __commonJS({
       }
       return res;
     }
-    function deterministicDecirc(val, k, edgeIndex, stack, parent, depth2, options2) {
-      depth2 += 1;
+    function deterministicDecirc(val, k, edgeIndex, stack, parent, depth, options2) {
+      depth += 1;
       var i;
       if (typeof val === "object" && val !== null) {
         for (i = 0; i < stack.length; i++) {
@@ -7498,7 +7451,7 @@ var require_fast_safe_stringify = __commonJS({
         } catch (_) {
           return;
         }
-        if (typeof options2.depthLimit !== "undefined" && depth2 > options2.depthLimit) {
+        if (typeof options2.depthLimit !== "undefined" && depth > options2.depthLimit) {
           setReplace(LIMIT_REPLACE_NODE, val, k, parent);
           return;
         }
@@ -7509,14 +7462,14 @@ var require_fast_safe_stringify = __commonJS({
         stack.push(val);
         if (Array.isArray(val)) {
           for (i = 0; i < val.length; i++) {
-            deterministicDecirc(val[i], i, i, stack, val, depth2, options2);
+            deterministicDecirc(val[i], i, i, stack, val, depth, options2);
           }
         } else {
           var tmp = {};
           var keys = Object.keys(val).sort(compareFunction);
           for (i = 0; i < keys.length; i++) {
             var key = keys[i];
-            deterministicDecirc(val[key], key, i, stack, val, depth2, options2);
+            deterministicDecirc(val[key], key, i, stack, val, depth, options2);
             tmp[key] = val[key];
           }
           if (typeof parent !== "undefined") {
@@ -21068,10 +21021,10 @@ var require_util = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash = {};
+      const hash3 = {};
       for (const item of arr)
-        hash[item] = true;
-      return hash;
+        hash3[item] = true;
+      return hash3;
     }
     exports2.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -27251,7 +27204,7 @@ var require_scan = __commonJS({
     var isPathSeparator = (code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
-    var depth2 = (token) => {
+    var depth = (token) => {
       if (token.isPrefix !== true) {
         token.depth = token.isGlobstar ? Infinity : 1;
       }
@@ -27524,7 +27477,7 @@ var require_scan = __commonJS({
             } else {
               tokens[idx].value = value2;
             }
-            depth2(tokens[idx]);
+            depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i >= start) {
@@ -27537,7 +27490,7 @@ var require_scan = __commonJS({
         parts.push(value);
         if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
           tokens[tokens.length - 1].value = value;
-          depth2(tokens[tokens.length - 1]);
+          depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
         state.slashes = slashes;
@@ -27756,15 +27709,15 @@ var require_parse = __commonJS({
       return chars;
     };
     var repeatedExtglobRecursion = (pattern) => {
-      let depth2 = 0;
+      let depth = 0;
       let value = pattern.trim();
       let match = parseRepeatedExtglob(value);
       while (match) {
-        depth2++;
+        depth++;
         value = match.body.trim();
         match = parseRepeatedExtglob(value);
       }
-      return depth2;
+      return depth;
     };
     var analyzeRepeatedExtglob = (body2, options2) => {
       if (options2.maxExtglobRecursion === false) {
@@ -28758,540 +28711,6 @@ var require_canonicalize = __commonJS({
   }
 });
 
-// src/ledger/encoding.ts
-import { createHash } from "node:crypto";
-function canonicalJson(value) {
-  let out;
-  try {
-    out = (0, import_canonicalize.default)(value);
-  } catch (e) {
-    throw new ShiplogError("BAD_INPUT", `value cannot be written as canonical JSON: ${e.message}`);
-  }
-  if (out === void 0) throw new ShiplogError("BAD_INPUT", "value cannot be written as canonical JSON");
-  return out;
-}
-function isCanonicalJson(text, value) {
-  const order = keyOrder(value);
-  if (order === "integer-keys") return canonicalJson(value) === text;
-  return order === "sorted" && JSON.stringify(value) === text;
-}
-function keyOrder(value) {
-  if (typeof value !== "object" || value === null) return "sorted";
-  const children = Array.isArray(value) ? value : Object.values(value);
-  if (!Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (keys.some((k) => INTEGER_KEY.test(k))) return "integer-keys";
-    for (let i = 1; i < keys.length; i++) if (!(keys[i - 1] < keys[i])) return "unsorted";
-  }
-  let result = "sorted";
-  for (const child of children) {
-    const r = keyOrder(child);
-    if (r === "integer-keys") return r;
-    if (r === "unsorted") result = r;
-  }
-  return result;
-}
-function sha256Hex(data) {
-  return createHash("sha256").update(data).digest("hex");
-}
-function sha256Bytes(data) {
-  return createHash("sha256").update(data).digest();
-}
-var import_canonicalize, INTEGER_KEY, GENESIS_PREV, HASH_PATTERN, COMMIT_PATTERN;
-var init_encoding = __esm({
-  "src/ledger/encoding.ts"() {
-    "use strict";
-    import_canonicalize = __toESM(require_canonicalize(), 1);
-    init_errors();
-    INTEGER_KEY = /^(0|[1-9]\d*)$/;
-    GENESIS_PREV = `sha256:${"0".repeat(64)}`;
-    HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
-    COMMIT_PATTERN = /^[0-9a-f]{40}$/;
-  }
-});
-
-// src/ledger/dsse.ts
-import { sign as cryptoSign2, verify as cryptoVerify2 } from "node:crypto";
-function pae(payloadType, payload) {
-  const type = Buffer.from(payloadType, "utf8");
-  const head = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, "utf8");
-  return Buffer.concat([head, payload]);
-}
-function entryHashOfPae(paeBytes) {
-  return `sha256:${sha256Hex(paeBytes)}`;
-}
-function signEnvelope(payload, key) {
-  const paeBytes = pae(IN_TOTO_PAYLOAD_TYPE, payload);
-  const sig = cryptoSign2(null, paeBytes, key.privateKey);
-  return {
-    envelope: {
-      payloadType: IN_TOTO_PAYLOAD_TYPE,
-      payload: Buffer.from(payload).toString("base64"),
-      signatures: [{ keyid: key.keyid, sig: sig.toString("base64") }]
-    },
-    hash: entryHashOfPae(paeBytes)
-  };
-}
-function isBase642(text) {
-  return Buffer.from(text, "base64").toString("base64") === text || BASE64.test(text);
-}
-function parseEnvelope(text) {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ShiplogError("BAD_INPUT", `envelope is not JSON: ${e.message}`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ShiplogError("BAD_INPUT", "envelope is not a JSON object");
-  }
-  const o = raw;
-  const extra = Object.keys(o).filter((k) => !["payloadType", "payload", "signatures"].includes(k));
-  if (extra.length)
-    throw new ShiplogError("BAD_INPUT", `envelope has unexpected field(s): ${extra.join(", ")}`);
-  if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
-  }
-  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !isBase642(o.payload)) {
-    throw new ShiplogError("BAD_INPUT", "envelope payload is not standard base64");
-  }
-  if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
-    throw new ShiplogError("BAD_INPUT", "envelope has no signatures");
-  }
-  for (const s of o.signatures) {
-    if (typeof s !== "object" || s === null)
-      throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
-    const sig = s;
-    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !isBase642(sig.sig) || sig.sig.length === 0) {
-      throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
-    }
-  }
-  return o;
-}
-var IN_TOTO_PAYLOAD_TYPE, BASE64;
-var init_dsse = __esm({
-  "src/ledger/dsse.ts"() {
-    "use strict";
-    init_errors();
-    init_encoding();
-    IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
-    BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-  }
-});
-
-// src/ledger/git.ts
-import { spawn } from "node:child_process";
-function defaultTimeoutMs() {
-  const fromEnv = Number(process.env.SHIPLOG_GIT_TIMEOUT_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 12e4;
-}
-function gitEnv(opts) {
-  const env = {
-    ...process.env,
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_ASKPASS: "",
-    SSH_ASKPASS: "",
-    GCM_INTERACTIVE: "never",
-    LC_ALL: "C",
-    LANG: "C"
-  };
-  delete env.GIT_DIR;
-  delete env.GIT_WORK_TREE;
-  delete env.GIT_INDEX_FILE;
-  if (opts.gitDir) env.GIT_DIR = opts.gitDir;
-  const config2 = { ...BASE_CONFIG, ...opts.config };
-  const keys = Object.keys(config2);
-  env.GIT_CONFIG_COUNT = String(keys.length);
-  keys.forEach((k, i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = k;
-    env[`GIT_CONFIG_VALUE_${i}`] = config2[k];
-  });
-  return env;
-}
-function git(args, opts = {}) {
-  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
-  return new Promise((resolve3, reject) => {
-    const child = spawn("git", args, {
-      cwd: opts.cwd,
-      env: opts.bulkOutput ? { ...gitEnv(opts), GIT_FLUSH: "0" } : gitEnv(opts),
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true
-    });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, timeoutMs);
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => err.push(d));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`, { cause: e }));
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const result = {
-        code: code ?? -1,
-        stdout: Buffer.concat(out),
-        stderr: Buffer.concat(err).toString("utf8")
-      };
-      if (timedOut) {
-        reject(
-          new ShiplogError(
-            "GIT_TIMEOUT",
-            `git ${args[0]} did not finish within ${timeoutMs} ms and was stopped`
-          )
-        );
-      } else if (result.code !== 0 && !opts.allowFail) {
-        reject(
-          new ShiplogError(
-            "GIT_FAILED",
-            `git ${args[0]} failed (exit ${result.code}): ${lastLines(result.stderr)}`,
-            {
-              details: result
-            }
-          )
-        );
-      } else {
-        resolve3(result);
-      }
-    });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(opts.input ?? "");
-  });
-}
-function killGroup(pid) {
-  if (!pid) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-    }
-  }
-}
-function lastLines(text, n = 3) {
-  return text.trim().split("\n").slice(-n).join(" | ") || "(no message)";
-}
-function catFileBatch(gitDir, specs, onObject, opts = {}) {
-  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
-  return new Promise((resolve3, reject) => {
-    if (specs.length === 0) return resolve3();
-    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
-      env: gitEnv({ gitDir, config: opts.config }),
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true
-    });
-    const timer = setTimeout(() => {
-      killGroup(child.pid);
-      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file did not finish within ${timeoutMs} ms`));
-    }, timeoutMs);
-    let index = 0;
-    let failed = false;
-    let waits = [];
-    let handled = Promise.resolve();
-    const parser2 = new BatchOutputParser((obj) => {
-      const wait2 = onObject(index++, obj);
-      if (wait2) waits.push(wait2);
-    });
-    const errChunks = [];
-    child.stderr.on("data", (d) => errChunks.push(d));
-    child.stdout.on("data", (chunk) => {
-      const fail2 = (e) => {
-        failed = true;
-        killGroup(child.pid);
-        clearTimeout(timer);
-        reject(e);
-      };
-      try {
-        parser2.push(chunk);
-      } catch (e) {
-        return fail2(e);
-      }
-      if (waits.length) {
-        child.stdout.pause();
-        const all = Promise.all(waits);
-        waits = [];
-        handled = Promise.all([handled, all]);
-        handled.catch(() => void 0);
-        all.then(() => child.stdout.resume(), fail2);
-      }
-    });
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`));
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (failed) return;
-      if (code !== 0 || index !== specs.length) {
-        reject(
-          new ShiplogError(
-            "GIT_FAILED",
-            `git cat-file failed (exit ${code}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`
-          )
-        );
-      } else handled.then(() => resolve3(), reject);
-    });
-    child.stdin.on("error", () => void 0);
-    let i = 0;
-    const writeMore = () => {
-      while (i < specs.length) {
-        const ok = child.stdin.write(specs[i++] + "\n");
-        if (!ok) {
-          child.stdin.once("drain", writeMore);
-          return;
-        }
-      }
-      child.stdin.end();
-    };
-    writeMore();
-  });
-}
-var BASE_CONFIG, BatchOutputParser, CatFileSession;
-var init_git = __esm({
-  "src/ledger/git.ts"() {
-    "use strict";
-    init_errors();
-    BASE_CONFIG = {
-      "gc.auto": "0",
-      "maintenance.auto": "false",
-      "protocol.ext.allow": "never",
-      "core.hooksPath": "/dev/null",
-      "advice.detachedHead": "false"
-    };
-    BatchOutputParser = class {
-      constructor(onObject) {
-        this.onObject = onObject;
-      }
-      onObject;
-      chunks = [];
-      length = 0;
-      pending;
-      push(chunk) {
-        this.chunks.push(chunk);
-        this.length += chunk.length;
-        for (; ; ) {
-          if (!this.pending) {
-            const nl = this.newline();
-            if (nl < 0) return;
-            const header = this.take(nl + 1).toString("utf8", 0, nl);
-            if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-              this.onObject(void 0);
-              continue;
-            }
-            const [sha, type, size] = header.split(" ");
-            this.pending = { sha, type, size: Number(size) };
-          }
-          if (this.length < this.pending.size + 1) return;
-          const data = this.take(this.pending.size + 1).subarray(0, this.pending.size);
-          const obj = { sha: this.pending.sha, type: this.pending.type, data };
-          this.pending = void 0;
-          this.onObject(obj);
-        }
-      }
-      newline() {
-        let base = 0;
-        for (const c of this.chunks) {
-          const i = c.indexOf(10);
-          if (i >= 0) return base + i;
-          base += c.length;
-        }
-        return -1;
-      }
-      /** Removes and returns the next n buffered bytes (n <= this.length). */
-      take(n) {
-        this.length -= n;
-        const first = this.chunks[0];
-        if (first.length >= n) {
-          if (first.length === n) this.chunks.shift();
-          else this.chunks[0] = first.subarray(n);
-          return first.subarray(0, n);
-        }
-        const out = Buffer.allocUnsafe(n);
-        for (let off = 0; off < n; ) {
-          const c = this.chunks[0];
-          const k = Math.min(c.length, n - off);
-          c.copy(out, off, 0, k);
-          off += k;
-          if (k === c.length) this.chunks.shift();
-          else this.chunks[0] = c.subarray(k);
-        }
-        return out;
-      }
-    };
-    CatFileSession = class {
-      child;
-      queue = [];
-      parser = new BatchOutputParser((obj) => this.queue.shift()?.resolve(obj));
-      closed = false;
-      stderr = "";
-      constructor(gitDir) {
-        this.child = spawn("git", ["cat-file", "--batch"], {
-          env: gitEnv({ gitDir }),
-          stdio: ["pipe", "pipe", "pipe"]
-        });
-        this.child.stdout.on("data", (chunk) => this.parser.push(chunk));
-        this.child.stderr.on("data", (d) => this.stderr += d.toString());
-        this.child.stdin.on("error", () => void 0);
-        const fail2 = (e) => {
-          this.closed = true;
-          for (const q of this.queue.splice(0)) q.reject(e);
-        };
-        this.child.on("error", (e) => fail2(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`)));
-        this.child.on("close", (code) => {
-          if (this.queue.length)
-            fail2(new ShiplogError("GIT_FAILED", `git cat-file exited (${code}): ${lastLines(this.stderr)}`));
-        });
-      }
-      get(specs) {
-        if (this.closed) return Promise.reject(new ShiplogError("GIT_FAILED", "git cat-file already closed"));
-        if (specs.some((s) => /[\n\0]/.test(s))) {
-          return Promise.reject(new ShiplogError("BAD_INPUT", "object name contains a newline"));
-        }
-        const results = specs.map(
-          () => new Promise((resolve3, reject) => this.queue.push({ resolve: resolve3, reject }))
-        );
-        this.child.stdin.write(specs.map((s) => s + "\n").join(""));
-        return Promise.all(results);
-      }
-      close() {
-        this.closed = true;
-        this.child.stdin.end();
-      }
-    };
-  }
-});
-
-// src/ledger/layout.ts
-function padSeq(seq) {
-  return String(seq).padStart(SEQ_DIGITS, "0");
-}
-function entryPath(seq) {
-  const p = padSeq(seq);
-  return `${ENTRIES_DIR}/${p.slice(0, 2)}/${p.slice(2, 4)}/${p.slice(4, 6)}/${p.slice(6, 8)}/${p.slice(8, 10)}/${p}.json`;
-}
-function seqOfEntryPath(path2) {
-  const m = ENTRY_PATH.exec(path2);
-  if (!m) return void 0;
-  const seq = Number(m[1]);
-  return entryPath(seq) === path2 ? seq : void 0;
-}
-function indexBucket(commit) {
-  return `${INDEX_DIR}/${commit[0]}/${commit[1]}/${commit[2]}`;
-}
-function indexPath(commit, seq) {
-  return `${indexBucket(commit)}/${commit}-${padSeq(seq)}.json`;
-}
-function parseIndexPath(path2) {
-  const m = INDEX_PATH.exec(path2);
-  if (!m || !m[4].startsWith(m[1] + m[2] + m[3])) return void 0;
-  return { commit: m[4], seq: Number(m[5]) };
-}
-function runIndexBucket(keyHash) {
-  return `${RUN_INDEX_DIR}/${keyHash[0]}/${keyHash[1]}/${keyHash[2]}`;
-}
-function runIndexPath(keyHash, seq) {
-  return `${runIndexBucket(keyHash)}/${keyHash}-${padSeq(seq)}.json`;
-}
-function indexRecord(r) {
-  return JSON.stringify({ seq: r.seq, hash: r.hash, type: r.type, environment: r.environment ?? null }) + "\n";
-}
-function checkCommitPrefix(prefix) {
-  const p = prefix.toLowerCase();
-  if (!/^[0-9a-f]{4,40}$/.test(p)) {
-    throw new ShiplogError("USAGE", `commit "${prefix}" must be 4 to 40 hex characters`);
-  }
-  return p;
-}
-var ENTRIES_DIR, INDEX_DIR, RUN_INDEX_DIR, CHECKPOINT_FILE, SEQ_DIGITS, ENTRY_PATH, INDEX_PATH;
-var init_layout = __esm({
-  "src/ledger/layout.ts"() {
-    "use strict";
-    init_errors();
-    ENTRIES_DIR = "entries";
-    INDEX_DIR = "index/commit";
-    RUN_INDEX_DIR = "index/run";
-    CHECKPOINT_FILE = "checkpoint";
-    SEQ_DIGITS = 12;
-    ENTRY_PATH = /^entries\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/(\d{12})\.json$/;
-    INDEX_PATH = /^index\/commit\/([0-9a-f])\/([0-9a-f])\/([0-9a-f])\/([0-9a-f]{40})-(\d{12})\.json$/;
-  }
-});
-
-// src/ledger/statement.ts
-function buildStatement(predicate, serverUrl = "https://github.com") {
-  return {
-    _type: STATEMENT_TYPE,
-    subject: [
-      {
-        name: `git+${serverUrl.replace(/\/+$/, "")}/${predicate.repository}`,
-        digest: { gitCommit: predicate.commit }
-      }
-    ],
-    predicateType: PREDICATE_TYPE,
-    predicate: dropUndefined(predicate)
-  };
-}
-function statementBytes(statement) {
-  return Buffer.from(canonicalJson(statement), "utf8");
-}
-function dropUndefined(o) {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
-}
-function fail(message) {
-  throw new ShiplogError("BAD_INPUT", message);
-}
-function parseStatement(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    fail("statement is not a JSON object");
-  const s = value;
-  if (s._type !== STATEMENT_TYPE) fail(`statement _type must be "${STATEMENT_TYPE}"`);
-  if (s.predicateType !== PREDICATE_TYPE) fail(`statement predicateType must be "${PREDICATE_TYPE}"`);
-  if (!Array.isArray(s.subject) || s.subject.length === 0)
-    fail("statement subject must be a non-empty array");
-  for (const sub of s.subject) {
-    const o = sub;
-    if (typeof o?.name !== "string" || typeof o.digest?.gitCommit !== "string" || !COMMIT_PATTERN.test(o.digest.gitCommit)) {
-      fail("statement subject needs a name and a 40-hex digest.gitCommit");
-    }
-  }
-  const p = s.predicate;
-  if (typeof p !== "object" || p === null || Array.isArray(p)) fail("statement predicate is not an object");
-  if (!Number.isSafeInteger(p.seq) || p.seq < 0)
-    fail("predicate.seq must be a non-negative integer");
-  if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev))
-    fail('predicate.prev must be "sha256:" + 64 hex');
-  if (!CHANGE_TYPES.includes(p.type))
-    fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
-  if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp)))
-    fail("predicate.timestamp must be a date");
-  if (typeof p.repository !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
-    fail("predicate.repository must be OWNER/NAME");
-  }
-  if (typeof p.commit !== "string" || !COMMIT_PATTERN.test(p.commit)) fail("predicate.commit must be 40 hex");
-  const subject0 = s.subject[0];
-  if (subject0.digest.gitCommit !== p.commit) fail("predicate.commit differs from the subject digest");
-  for (const k of ["environment", "branch", "idempotency_key"]) {
-    if (p[k] !== void 0 && typeof p[k] !== "string") fail(`predicate.${k} must be a string`);
-  }
-  return s;
-}
-var STATEMENT_TYPE, PREDICATE_TYPE, CHANGE_TYPES;
-var init_statement = __esm({
-  "src/ledger/statement.ts"() {
-    "use strict";
-    init_errors();
-    init_encoding();
-    STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
-    PREDICATE_TYPE = "https://shiplog.dev/attestations/change/v1";
-    CHANGE_TYPES = ["deploy", "migration", "config-override", "override"];
-  }
-});
-
 // node_modules/graceful-fs/polyfills.js
 var require_polyfills = __commonJS({
   "node_modules/graceful-fs/polyfills.js"(exports2, module2) {
@@ -29753,14 +29172,14 @@ var require_graceful_fs = __commonJS({
         return close;
       })(fs.close);
       fs.closeSync = (function(fs$closeSync) {
-        function closeSync(fd) {
+        function closeSync2(fd) {
           fs$closeSync.apply(fs, arguments);
           resetQueue();
         }
-        Object.defineProperty(closeSync, previousSymbol, {
+        Object.defineProperty(closeSync2, previousSymbol, {
           value: fs$closeSync
         });
-        return closeSync;
+        return closeSync2;
       })(fs.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
@@ -30869,379 +30288,38 @@ var require_proper_lockfile = __commonJS({
   }
 });
 
-// src/ledger/store.ts
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { isAbsolute, join as join2, resolve as resolve2 } from "node:path";
-import { randomBytes as randomBytes2 } from "node:crypto";
-function checkBranchName(branch) {
-  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith("-") || branch.includes("..") || branch.endsWith("/")) {
-    throw new ShiplogError("USAGE", `ledger branch "${branch}" is not a valid branch name`);
+// src/errors.ts
+var exitCodes = {
+  VERIFY_FAILED: 1,
+  GATE_FAILED: 1,
+  APPEND_EXHAUSTED: 1,
+  GIT_FAILED: 1,
+  GIT_TIMEOUT: 1,
+  GITHUB_API: 1,
+  FORBIDDEN: 1,
+  // A collector that stayed down past the retries, or refused what was sent (bad token, bad data):
+  // the cursor stays where delivery is known complete, and a re-run goes on from there.
+  DELIVERY_FAILED: 1,
+  DELIVERY_REJECTED: 1
+};
+var ShiplogError = class extends Error {
+  code;
+  exitCode;
+  details;
+  constructor(code, message, options2) {
+    super(message, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
+    this.name = "ShiplogError";
+    this.code = code;
+    this.exitCode = exitCodes[code] ?? 2;
+    this.details = options2?.details;
   }
-  return branch;
+};
+function isShiplogError(e, code) {
+  return e instanceof ShiplogError && (code === void 0 || e.code === code);
 }
-function resolveRemote(remote) {
-  const r = remote.trim();
-  if (!r) throw new ShiplogError("USAGE", "no ledger remote given (--remote)");
-  if (r.startsWith("-")) throw new ShiplogError("USAGE", `remote "${r}" looks like an option; refusing it`);
-  if (/[\0\n\r]/.test(r)) throw new ShiplogError("USAGE", "remote contains control characters");
-  if (/^[a-z][a-z0-9+.-]*::/i.test(r))
-    throw new ShiplogError("USAGE", `remote helper URLs ("${r.split("::")[0]}::") are not allowed`);
-  if (/^(https?|ssh|git):\/\//i.test(r)) return { url: r, isLocal: false };
-  if (/^file:\/\//i.test(r)) return { url: r, isLocal: true };
-  if (/^[^/\\]+@[^/:]+:/.test(r)) return { url: r, isLocal: false };
-  const path2 = isAbsolute(r) ? r : resolve2(r);
-  if (!existsSync3(path2)) throw new ShiplogError("REMOTE_NOT_FOUND", `ledger remote "${r}" does not exist`);
-  return { url: path2, isLocal: true };
+function errorMessage(e) {
+  return e instanceof Error ? e.message : String(e);
 }
-function defaultCacheRoot() {
-  if (process.env.SHIPLOG_CACHE_DIR) return process.env.SHIPLOG_CACHE_DIR;
-  if (process.env.RUNNER_TEMP) return join2(process.env.RUNNER_TEMP, "shiplog-cache");
-  const base = process.env.XDG_CACHE_HOME || join2(homedir(), ".cache");
-  return join2(base, "shiplog");
-}
-function authConfig(token, isLocal) {
-  if (!token || isLocal) return {};
-  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
-  return { "http.extraHeader": `AUTHORIZATION: basic ${basic}` };
-}
-function writableRoot(preferred) {
-  try {
-    mkdirSync2(preferred, { recursive: true });
-    const probe = join2(preferred, `.probe-${process.pid}-${randomBytes2(4).toString("hex")}`);
-    writeFileSync2(probe, "");
-    rmSync(probe);
-    return preferred;
-  } catch {
-    const fallback = join2(tmpdir(), `shiplog-cache-${process.getuid?.() ?? "user"}`);
-    try {
-      mkdirSync2(fallback, { recursive: true });
-      return fallback;
-    } catch (e) {
-      throw new ShiplogError(
-        "BAD_INPUT",
-        `cannot write a ledger cache in ${preferred} or ${fallback}: ${e.message} (set SHIPLOG_CACHE_DIR)`
-      );
-    }
-  }
-}
-async function openRepo(location, mode) {
-  checkBranchName(location.branch);
-  const { url, isLocal } = resolveRemote(location.remote);
-  const root = writableRoot(location.cacheDir ?? defaultCacheRoot());
-  const key = sha256Hex(`${url}\0${location.branch}`).slice(0, 24);
-  const gitDir = join2(root, key, `${mode}.git`);
-  if (!existsSync3(join2(gitDir, "config"))) {
-    const tmp = `${gitDir}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
-    mkdirSync2(tmp, { recursive: true });
-    await git(["init", "--bare", "--quiet", tmp]);
-    const extra = mode === "append" ? '[core]\n	repositoryformatversion = 1\n[extensions]\n	partialClone = origin\n[remote "origin"]\n	promisor = true\n	partialclonefilter = blob:none\n' : "";
-    writeFileSync2(join2(tmp, "config"), readFileSync2(join2(tmp, "config"), "utf8") + extra);
-    await git(["config", "remote.origin.url", url], { gitDir: tmp });
-    try {
-      renameSync2(tmp, gitDir);
-    } catch {
-      rmSync(tmp, { recursive: true, force: true });
-      if (!existsSync3(join2(gitDir, "config")))
-        throw new ShiplogError("GIT_FAILED", `could not create cache ${gitDir}`);
-    }
-  }
-  return { gitDir, location, url, isLocal, mode };
-}
-async function fetchTip(repo) {
-  const ref2 = repo.mode === "append" ? APPEND_REF : "refs/shiplog/read-tip";
-  const args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc"];
-  if (repo.mode === "append") {
-    args.push("--filter=blob:none");
-    if (!existsSync3(join2(repo.gitDir, ref2))) args.push("--depth=1");
-  }
-  if (repo.isLocal && repo.mode === "append")
-    args.push("--upload-pack=git -c uploadpack.allowFilter=true upload-pack");
-  args.push("origin", `+refs/heads/${repo.location.branch}:${ref2}`);
-  const release = await lockRepo(repo.gitDir);
-  let result;
-  try {
-    result = await git(args, {
-      gitDir: repo.gitDir,
-      allowFail: true,
-      config: authConfig(repo.location.token, repo.isLocal)
-    });
-    if (result.code === 0) {
-      return { commit: readRef(repo.gitDir, ref2) };
-    }
-  } finally {
-    await release();
-  }
-  const err = result.stderr;
-  if (/couldn't find remote ref/i.test(err)) return void 0;
-  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
-    throw new ShiplogError(
-      "REMOTE_NOT_FOUND",
-      `ledger remote "${repo.location.remote}" is not a reachable git repository: ${lastLines(err, 1)}`
-    );
-  }
-  throw new ShiplogError(
-    "GIT_FAILED",
-    `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`
-  );
-}
-function redact(url) {
-  return url.replace(/\/\/[^@/]+@/, "//***@");
-}
-function readRef(gitDir, ref2) {
-  const loose = join2(gitDir, ref2);
-  if (existsSync3(loose)) return readFileSync2(loose, "utf8").trim();
-  const packed = readFileSync2(join2(gitDir, "packed-refs"), "utf8");
-  const line = packed.split("\n").find((l) => l.endsWith(` ${ref2}`));
-  if (!line) throw new ShiplogError("GIT_FAILED", `fetched ref ${ref2} not found in ${gitDir}`);
-  return line.slice(0, 40);
-}
-async function lockRepo(gitDir) {
-  try {
-    return await import_proper_lockfile.default.lock(gitDir, {
-      realpath: false,
-      stale: 1e4,
-      retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true }
-    });
-  } catch (e) {
-    throw new ShiplogError(
-      "GIT_FAILED",
-      `could not lock the ledger cache ${gitDir}: ${e.message}`
-    );
-  }
-}
-function cachedTip(repo) {
-  const file = join2(repo.gitDir, APPEND_REF);
-  if (!existsSync3(file)) return void 0;
-  const commit = readFileSync2(file, "utf8").trim();
-  return /^[0-9a-f]{40}$/.test(commit) ? { commit } : void 0;
-}
-function rememberTip(repo, commit) {
-  const file = join2(repo.gitDir, APPEND_REF);
-  const tmp = `${file}.${process.pid}.${randomBytes2(4).toString("hex")}`;
-  try {
-    mkdirSync2(join2(file, ".."), { recursive: true });
-    writeFileSync2(tmp, `${commit}
-`);
-    renameSync2(tmp, file);
-  } catch {
-    rmSync(tmp, { force: true });
-  }
-}
-async function pushCommit(repo, commit) {
-  const r = await git(
-    [
-      "push",
-      "--quiet",
-      "--porcelain",
-      "--no-verify",
-      "origin",
-      `${commit}:refs/heads/${repo.location.branch}`
-    ],
-    { gitDir: repo.gitDir, allowFail: true, config: authConfig(repo.location.token, repo.isLocal) }
-  );
-  const text = `${r.stdout.toString("utf8")}
-${r.stderr}`;
-  if (r.code === 0) return { outcome: "pushed", message: "" };
-  if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text)) {
-    return { outcome: "lost-race", message: lastLines(text, 2) };
-  }
-  if (/\[remote rejected\]|pre-receive hook declined/i.test(text))
-    return { outcome: "rejected", message: lastLines(text, 2) };
-  if (/does not appear to be a git repository|Could not read from remote/i.test(text)) {
-    throw new ShiplogError(
-      "REMOTE_NOT_FOUND",
-      `cannot push to ledger remote "${redact(repo.location.remote)}": ${lastLines(text, 1)}`
-    );
-  }
-  return { outcome: "rejected", message: lastLines(text, 2) };
-}
-var import_proper_lockfile, APPEND_REF;
-var init_store = __esm({
-  "src/ledger/store.ts"() {
-    "use strict";
-    import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-    init_errors();
-    init_encoding();
-    init_git();
-    APPEND_REF = "refs/shiplog/append-tip";
-  }
-});
-
-// src/ledger/entry.ts
-function decodeEntry(text) {
-  let envelope;
-  try {
-    envelope = parseEnvelope(text);
-  } catch (e) {
-    throw new EntryProblem("envelope", e.message);
-  }
-  const payload = Buffer.from(envelope.payload, "base64");
-  const paeBytes = pae(envelope.payloadType, payload);
-  const hash = entryHashOfPae(paeBytes);
-  const payloadText = payload.toString("utf8");
-  let value;
-  try {
-    value = JSON.parse(payloadText);
-  } catch (e) {
-    throw new EntryProblem("payload", `payload is not JSON: ${e.message}`);
-  }
-  if (!isCanonicalJson(payloadText, value) || Buffer.byteLength(payloadText) !== payload.length) {
-    throw new EntryProblem("payload", "payload is not RFC 8785 canonical JSON");
-  }
-  let statement;
-  try {
-    statement = parseStatement(value);
-  } catch (e) {
-    throw new EntryProblem("statement", e instanceof ShiplogError ? e.message : String(e));
-  }
-  return { envelope, statement, hash, paeBytes };
-}
-var EntryProblem;
-var init_entry = __esm({
-  "src/ledger/entry.ts"() {
-    "use strict";
-    init_errors();
-    init_dsse();
-    init_encoding();
-    init_statement();
-    EntryProblem = class extends Error {
-      constructor(kind, message) {
-        super(message);
-        this.kind = kind;
-      }
-      kind;
-    };
-  }
-});
-
-// src/ledger/read.ts
-var read_exports = {};
-__export(read_exports, {
-  ledgerCommitOf: () => ledgerCommitOf,
-  listEntryFiles: () => listEntryFiles,
-  listFiles: () => listFiles,
-  openForRead: () => openForRead,
-  readCheckpointText: () => readCheckpointText,
-  readEntriesBySeq: () => readEntriesBySeq,
-  readEntryAt: () => readEntryAt,
-  readEntryFiles: () => readEntryFiles,
-  seqsForCommit: () => seqsForCommit
-});
-async function openForRead(location) {
-  const repo = await openRepo(location, "read");
-  const tip = await fetchTip(repo);
-  if (!tip) {
-    throw new ShiplogError(
-      "BRANCH_NOT_FOUND",
-      `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
-    );
-  }
-  return { repo, tip: tip.commit };
-}
-async function listFiles(snap, dir) {
-  const r = await git(["ls-tree", "-r", "-z", "--full-tree", snap.tip, "--", dir], {
-    gitDir: snap.repo.gitDir
-  });
-  const out = [];
-  for (const rec of r.stdout.toString("utf8").split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [, type, blob] = rec.slice(0, tab).split(" ");
-    if (type === "blob") out.push({ path: rec.slice(tab + 1), blob });
-  }
-  return out;
-}
-async function listEntryFiles(snap) {
-  const files = await listFiles(snap, "entries");
-  return files.map((f) => ({ ...f, seq: seqOfEntryPath(f.path) }));
-}
-async function readEntryFiles(snap, files) {
-  const out = [];
-  await catFileBatch(
-    snap.repo.gitDir,
-    files.map((f) => f.blob),
-    (i, obj) => {
-      const f = files[i];
-      if (!obj) throw new ShiplogError("GIT_FAILED", `entry blob for ${f.path} is missing`);
-      const decoded = decodeAt(f.path, obj.data);
-      out.push({ ...decoded, seq: decoded.statement.predicate.seq, path: f.path });
-    }
-  );
-  return out;
-}
-function decodeAt(path2, data) {
-  try {
-    return decodeEntry(data.toString("utf8"));
-  } catch (e) {
-    if (e instanceof EntryProblem) {
-      throw new ShiplogError(
-        "BAD_INPUT",
-        `${path2}: ${e.message} (run "shiplog verify" for the full picture)`
-      );
-    }
-    throw e;
-  }
-}
-async function readCheckpointText(snap) {
-  const cat = new CatFileSession(snap.repo.gitDir);
-  try {
-    const [obj] = await cat.get([`${snap.tip}:${CHECKPOINT_FILE}`]);
-    return obj?.type === "blob" ? obj.data.toString("utf8") : void 0;
-  } finally {
-    cat.close();
-  }
-}
-async function seqsForCommit(snap, prefix) {
-  const p = checkCommitPrefix(prefix);
-  const files = await listFiles(snap, indexBucket(p));
-  return files.map((f) => parseIndexPath(f.path)).filter((x) => !!x && x.commit.startsWith(p));
-}
-async function readEntriesBySeq(snap, seqs) {
-  const out = [];
-  const missing = [];
-  await catFileBatch(
-    snap.repo.gitDir,
-    seqs.map((s) => `${snap.tip}:${entryPath(s)}`),
-    (i, obj) => {
-      if (!obj) return void missing.push(seqs[i]);
-      const decoded = decodeAt(entryPath(seqs[i]), obj.data);
-      out.push({ ...decoded, seq: seqs[i], path: entryPath(seqs[i]) });
-    }
-  );
-  if (missing.length) {
-    throw new ShiplogError("NOT_FOUND", `no entry file for seq ${missing.join(", ")} (run "shiplog verify")`);
-  }
-  return out;
-}
-async function ledgerCommitOf(snap, seq) {
-  const r = await git(["log", "-1", "--format=%H", "--diff-filter=A", snap.tip, "--", entryPath(seq)], {
-    gitDir: snap.repo.gitDir
-  });
-  return r.stdout.toString("utf8").trim();
-}
-async function readEntryAt(location, seq) {
-  const snap = await openForRead(location);
-  const [entry] = await readEntriesBySeq(snap, [seq]);
-  return {
-    ...entry,
-    ledgerCommit: await ledgerCommitOf(snap, seq),
-    checkpoint: await readCheckpointText(snap) ?? ""
-  };
-}
-var init_read = __esm({
-  "src/ledger/read.ts"() {
-    "use strict";
-    init_errors();
-    init_entry();
-    init_git();
-    init_layout();
-    init_store();
-  }
-});
-
-// src/app/main.ts
-init_errors();
 
 // src/app/server.ts
 import { createServer } from "node:http";
@@ -39249,12 +38327,6 @@ async function createNodeMiddleware2(appFn, { probot = createProbot(), webhooksP
   return mainHandler;
 }
 
-// src/app/server.ts
-init_errors();
-
-// src/app/approval-check.ts
-init_errors();
-
 // node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 var VERSION19 = "0.0.0-development";
 function normalizePaginatedListResponse2(response) {
@@ -39375,7 +38447,6 @@ paginateRest2.VERSION = VERSION19;
 var ShiplogOctokit = Octokit.plugin(paginateRest2, retry, throttling);
 
 // src/github/call.ts
-init_errors();
 var MAX_MESSAGE = 300;
 function statusOf(error) {
   const status2 = error?.status;
@@ -39405,7 +38476,6 @@ async function callGitHub(what, fn) {
 }
 
 // src/github/parse.ts
-init_errors();
 function bad(what, expected) {
   return new ShiplogError("GITHUB_API", `${what}: unexpected response from GitHub (expected ${expected})`);
 }
@@ -39444,7 +38514,6 @@ function boundedText(value, max = 1024) {
 }
 
 // src/github/paginate.ts
-init_errors();
 function nextLink(link) {
   if (typeof link !== "string") return void 0;
   return /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
@@ -39520,7 +38589,7 @@ function candidates(data, what) {
     };
   });
 }
-function choose(list, commit) {
+function chooseMergedPullRequest(list, commit) {
   const merged = list.filter((c) => c.mergedAt !== null);
   const exact = merged.find((c) => c.mergeCommitSha?.toLowerCase() === commit.toLowerCase());
   if (exact) return exact;
@@ -39539,7 +38608,7 @@ async function findMergedPullRequest(api, { owner, repo, commit }) {
       per_page: 100
     })
   );
-  return choose(candidates(data, what), commit);
+  return chooseMergedPullRequest(candidates(data, what), commit);
 }
 
 // src/github/directory.ts
@@ -39886,7 +38955,6 @@ async function listIssueCommentBodies(api, { owner, repo, number }) {
 }
 
 // src/github/contents.ts
-init_errors();
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 async function readRepoFile(api, request2) {
   const { owner, repo, path: path2, ref: ref2 } = request2;
@@ -39918,7 +38986,6 @@ async function readRepoFile(api, request2) {
 }
 
 // src/github/deployments.ts
-init_errors();
 var CALLBACK_PATH = /\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/deployment_protection_rule\/?$/;
 function parseDeploymentCallbackUrl(url, expected) {
   let path2;
@@ -40057,12 +39124,11 @@ var shiplog_schema_default = {
           pattern: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"
         },
         branch: {
-          description: "Orphan branch holding the ledger.",
+          description: "Orphan branch holding the ledger. Default: shiplog in this repository; this repository's shard shiplog/<owner>/<repo> in a central ledger repository.",
           type: "string",
           minLength: 1,
           maxLength: 200,
-          pattern: "^(?![-/.])(?!.*\\.\\.)(?!.*//)(?!.*@\\{)(?!.*\\.lock$)[A-Za-z0-9._/-]+(?<![/.])$",
-          default: "shiplog"
+          pattern: "^(?![-/.])(?!.*\\.\\.)(?!.*//)(?!.*@\\{)(?!.*\\.lock$)[A-Za-z0-9._/-]+(?<![/.])$"
         }
       }
     }
@@ -40151,12 +39217,8 @@ var shiplog_schema_default = {
   }
 };
 
-// src/policy/schema.ts
-init_errors();
-
 // src/policy/match.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-init_errors();
 var GLOB_OPTIONS = { dot: true, nonegate: true };
 function compilePaths(patterns) {
   const include = [];
@@ -40321,7 +39383,7 @@ function withDefaults4(raw, source) {
       }
     },
     environments,
-    ledger: { branch: raw.ledger?.branch ?? "shiplog" }
+    ledger: raw.ledger?.branch !== void 0 ? { branch: raw.ledger.branch } : {}
   };
   if (raw.ledger?.repository !== void 0) policy.ledger.repository = raw.ledger.repository;
   if (raw._extends !== void 0) policy.extends = raw._extends;
@@ -40501,9 +39563,6 @@ function rangeStart(node) {
   const range = node?.range;
   return range?.[0];
 }
-
-// src/policy/evaluate.ts
-init_errors();
 
 // src/policy/opinions.ts
 var OPINIONATED = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
@@ -40873,7 +39932,6 @@ function md(s, max = MAX_FIELD_CHARS) {
 }
 
 // src/policy/snapshot.ts
-init_errors();
 var MAX_SNAPSHOT_BYTES = 100 * 1024 * 1024;
 
 // src/policy/override.ts
@@ -41229,31 +40287,71 @@ async function post(api, target, check) {
   return posted;
 }
 
-// src/app/check-extras.ts
-init_errors();
-
-// src/app/ledger.ts
-init_errors();
-
 // src/ledger/append.ts
-init_errors();
 import { setTimeout as sleep } from "node:timers/promises";
 
 // src/ledger/checkpoint.ts
-init_errors();
-init_encoding();
 import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
 
+// src/ledger/encoding.ts
+var import_canonicalize = __toESM(require_canonicalize(), 1);
+import { createHash, hash as cryptoHash } from "node:crypto";
+function canonicalJson(value) {
+  let out;
+  try {
+    out = (0, import_canonicalize.default)(value);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `value cannot be written as canonical JSON: ${e.message}`);
+  }
+  if (out === void 0) throw new ShiplogError("BAD_INPUT", "value cannot be written as canonical JSON");
+  return out;
+}
+function isCanonicalJson(text, value) {
+  const order = keyOrder(value);
+  if (order === "integer-keys") return canonicalJson(value) === text;
+  return order === "sorted" && JSON.stringify(value) === text;
+}
+var INTEGER_KEY = /^(0|[1-9]\d*)$/;
+function keyOrder(value) {
+  if (typeof value !== "object" || value === null) return "sorted";
+  const children = Array.isArray(value) ? value : Object.values(value);
+  if (!Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.some((k) => INTEGER_KEY.test(k))) return "integer-keys";
+    for (let i = 1; i < keys.length; i++) if (!(keys[i - 1] < keys[i])) return "unsorted";
+  }
+  let result = "sorted";
+  for (const child of children) {
+    const r = keyOrder(child);
+    if (r === "integer-keys") return r;
+    if (r === "unsorted") result = r;
+  }
+  return result;
+}
+function sha256Hex(data) {
+  return cryptoHash("sha256", data, "hex");
+}
+function sha256Bytes(data) {
+  return createHash("sha256").update(data).digest();
+}
+var GENESIS_PREV = `sha256:${"0".repeat(64)}`;
+var HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+var COMMIT_PATTERN = /^[0-9a-f]{40}$/;
+
 // src/ledger/keys.ts
-init_errors();
-init_encoding();
 import { createPrivateKey as createPrivateKey2, createPublicKey, generateKeyPairSync } from "node:crypto";
 function keyidOf(publicKey) {
   return sha256Hex(publicKey.export({ type: "spki", format: "der" }));
 }
+var rawKeys = /* @__PURE__ */ new WeakMap();
 function rawPublicKey(publicKey) {
-  const der = publicKey.export({ type: "spki", format: "der" });
-  return der.subarray(der.length - 32);
+  let raw = rawKeys.get(publicKey);
+  if (!raw) {
+    const der = publicKey.export({ type: "spki", format: "der" });
+    raw = der.subarray(der.length - 32);
+    rawKeys.set(publicKey, raw);
+  }
+  return raw;
 }
 function loadSigningKey(pem, source) {
   if (!pem.includes("-----BEGIN")) {
@@ -41305,13 +40403,174 @@ ${EM_DASH} ${c.origin} ${Buffer.concat([keyHash, sig]).toString("base64")}
 `;
 }
 
-// src/ledger/append.ts
-init_dsse();
-init_encoding();
-init_git();
+// src/ledger/dsse.ts
+import { sign as cryptoSign2, verify as cryptoVerify2 } from "node:crypto";
+var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+function pae(payloadType, payload) {
+  const type = Buffer.from(payloadType, "utf8");
+  const head = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, "utf8");
+  return Buffer.concat([head, payload]);
+}
+function entryHashOfPae(paeBytes) {
+  return `sha256:${sha256Hex(paeBytes)}`;
+}
+function signEnvelope(payload, key) {
+  const paeBytes = pae(IN_TOTO_PAYLOAD_TYPE, payload);
+  const sig = cryptoSign2(null, paeBytes, key.privateKey);
+  return {
+    envelope: {
+      payloadType: IN_TOTO_PAYLOAD_TYPE,
+      payload: Buffer.from(payload).toString("base64"),
+      signatures: [{ keyid: key.keyid, sig: sig.toString("base64") }]
+    },
+    hash: entryHashOfPae(paeBytes)
+  };
+}
+var BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+function isBase642(text) {
+  return BASE64.test(text);
+}
+function decodePayload(text) {
+  if (text.length === 0 || text.length % 4 !== 0 || text.includes("-") || text.includes("_"))
+    return void 0;
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.length === text.length / 4 * 3 - pad ? bytes : void 0;
+}
+function readEnvelope(text) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `envelope is not JSON: ${e.message}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ShiplogError("BAD_INPUT", "envelope is not a JSON object");
+  }
+  const o = raw;
+  const extra = Object.keys(o).filter((k) => !["payloadType", "payload", "signatures"].includes(k));
+  if (extra.length)
+    throw new ShiplogError("BAD_INPUT", `envelope has unexpected field(s): ${extra.join(", ")}`);
+  if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
+  }
+  const payload = typeof o.payload === "string" ? decodePayload(o.payload) : void 0;
+  if (!payload) throw new ShiplogError("BAD_INPUT", "envelope payload is not standard base64");
+  if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
+    throw new ShiplogError("BAD_INPUT", "envelope has no signatures");
+  }
+  for (const s of o.signatures) {
+    if (typeof s !== "object" || s === null)
+      throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
+    const sig = s;
+    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !isBase642(sig.sig) || sig.sig.length === 0) {
+      throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
+    }
+  }
+  return { envelope: o, payload };
+}
+
+// src/ledger/statement.ts
+var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+var PREDICATE_TYPE = "https://shiplog.dev/attestations/change/v1";
+var CHANGE_TYPES = ["deploy", "migration", "config-override", "override"];
+function buildStatement(predicate, serverUrl = "https://github.com") {
+  return {
+    _type: STATEMENT_TYPE,
+    subject: [
+      {
+        name: `git+${serverUrl.replace(/\/+$/, "")}/${predicate.repository}`,
+        digest: { gitCommit: predicate.commit }
+      }
+    ],
+    predicateType: PREDICATE_TYPE,
+    predicate: dropUndefined(predicate)
+  };
+}
+function statementBytes(statement) {
+  return Buffer.from(canonicalJson(statement), "utf8");
+}
+function dropUndefined(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
+}
+function fail(message) {
+  throw new ShiplogError("BAD_INPUT", message);
+}
+function parseStatement(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail("statement is not a JSON object");
+  const s = value;
+  if (s._type !== STATEMENT_TYPE) fail(`statement _type must be "${STATEMENT_TYPE}"`);
+  if (s.predicateType !== PREDICATE_TYPE) fail(`statement predicateType must be "${PREDICATE_TYPE}"`);
+  if (!Array.isArray(s.subject) || s.subject.length === 0)
+    fail("statement subject must be a non-empty array");
+  for (const sub of s.subject) {
+    const o = sub;
+    if (typeof o?.name !== "string" || typeof o.digest?.gitCommit !== "string" || !COMMIT_PATTERN.test(o.digest.gitCommit)) {
+      fail("statement subject needs a name and a 40-hex digest.gitCommit");
+    }
+  }
+  const p = s.predicate;
+  if (typeof p !== "object" || p === null || Array.isArray(p)) fail("statement predicate is not an object");
+  if (!Number.isSafeInteger(p.seq) || p.seq < 0)
+    fail("predicate.seq must be a non-negative integer");
+  if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev))
+    fail('predicate.prev must be "sha256:" + 64 hex');
+  if (!CHANGE_TYPES.includes(p.type))
+    fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
+  if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp)))
+    fail("predicate.timestamp must be a date");
+  if (typeof p.repository !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
+    fail("predicate.repository must be OWNER/NAME");
+  }
+  if (typeof p.commit !== "string" || !COMMIT_PATTERN.test(p.commit)) fail("predicate.commit must be 40 hex");
+  const subject0 = s.subject[0];
+  if (subject0.digest.gitCommit !== p.commit) fail("predicate.commit differs from the subject digest");
+  for (const k of ["environment", "branch", "idempotency_key"]) {
+    if (p[k] !== void 0 && typeof p[k] !== "string") fail(`predicate.${k} must be a string`);
+  }
+  return s;
+}
+
+// src/ledger/entry.ts
+var EntryProblem = class extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind;
+  }
+  kind;
+};
+function decodeEntry(text) {
+  let envelope;
+  let payload;
+  try {
+    ({ envelope, payload } = readEnvelope(text));
+  } catch (e) {
+    throw new EntryProblem("envelope", e.message);
+  }
+  const paeBytes = pae(envelope.payloadType, payload);
+  const hash3 = entryHashOfPae(paeBytes);
+  const payloadText = payload.toString("utf8");
+  let value;
+  try {
+    value = JSON.parse(payloadText);
+  } catch (e) {
+    throw new EntryProblem("payload", `payload is not JSON: ${e.message}`);
+  }
+  if (!isCanonicalJson(payloadText, value) || Buffer.byteLength(payloadText) !== payload.length) {
+    throw new EntryProblem("payload", "payload is not RFC 8785 canonical JSON");
+  }
+  let statement;
+  try {
+    statement = parseStatement(value);
+  } catch (e) {
+    throw new EntryProblem("statement", e instanceof ShiplogError ? e.message : String(e));
+  }
+  return { envelope, statement, hash: hash3, paeBytes };
+}
 
 // src/ledger/git-objects.ts
-import { createHash as createHash2, randomBytes } from "node:crypto";
+import { createHash as createHash2, hash as cryptoHash2, randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync, existsSync as existsSync2, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -41337,14 +40596,24 @@ function sortKey(e) {
   return e.mode === TREE_MODE ? `${e.name}/` : e.name;
 }
 function serializeTree(entries) {
-  const sorted = [...entries].sort((a, b) => {
-    const ka = Buffer.from(sortKey(a));
-    const kb = Buffer.from(sortKey(b));
-    return Buffer.compare(ka, kb);
-  });
-  return Buffer.concat(
-    sorted.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, "utf8"), Buffer.from(e.sha, "hex")])
+  const keyed = [...entries].map((e) => ({ e, key: sortKey(e) }));
+  const ascii = keyed.every((k) => /^[\x00-\x7f]*$/.test(k.key));
+  keyed.sort(
+    ascii ? (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0 : (a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key))
   );
+  let size = 0;
+  const heads = keyed.map(({ e }) => {
+    const head = Buffer.from(`${e.mode} ${e.name}\0`, "utf8");
+    size += head.length + 20;
+    return head;
+  });
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  keyed.forEach(({ e }, i) => {
+    pos += heads[i].copy(out, pos);
+    pos += out.write(e.sha, pos, "hex");
+  });
+  return out;
 }
 function serializeCommit(c) {
   const ident = `${c.author.name} <${c.author.email}> ${Math.floor(c.author.date.getTime() / 1e3)} +0000`;
@@ -41369,7 +40638,9 @@ function parseCommit(data) {
   return { tree, parents, message };
 }
 function objectId(type, content) {
-  return createHash2("sha1").update(`${type} ${content.length}\0`).update(content).digest("hex");
+  const header = `${type} ${content.length}\0`;
+  if (content.length <= 2048) return cryptoHash2("sha1", Buffer.concat([Buffer.from(header), content]), "hex");
+  return createHash2("sha1").update(header).update(content).digest("hex");
 }
 function writeLooseObject(gitDir, type, content) {
   const sha = objectId(type, content);
@@ -41388,147 +40659,1186 @@ function writeLooseObject(gitDir, type, content) {
   return sha;
 }
 
-// src/ledger/append.ts
-init_layout();
-init_statement();
-init_store();
-function trailer(message, name) {
-  return new RegExp(`^${name}: (.+)$`, "m").exec(message)?.[1]?.trim();
-}
-function parseTipCommit(commit, data) {
-  const c = parseCommit(data);
-  const seqText = trailer(c.message, "Shiplog-Seq");
-  const hash = trailer(c.message, "Shiplog-Entry");
-  const origin = trailer(c.message, "Shiplog-Origin");
-  if (!seqText || !/^\d+$/.test(seqText) || !hash || !HASH_PATTERN.test(hash) || !origin) {
-    throw new ShiplogError(
-      "BAD_INPUT",
-      `the ledger branch tip ${commit} is not a shiplog commit (missing Shiplog-Seq/Shiplog-Entry/Shiplog-Origin trailers); run "shiplog verify" and check the branch name`
-    );
-  }
-  return { commit, tree: c.tree, seq: Number(seqText), hash, origin };
-}
-var TreeEditor = class {
-  dirs = /* @__PURE__ */ new Map();
-  dirty = /* @__PURE__ */ new Set();
-  load(dir, entries) {
-    this.dirs.set(dir, new Map((entries ?? []).map((e) => [e.name, e])));
-  }
-  has(dir) {
-    return this.dirs.has(dir);
-  }
-  list(dir) {
-    return [...this.dirs.get(dir)?.values() ?? []];
-  }
-  put(path2, sha) {
-    const parts = path2.split("/");
-    const name = parts.pop();
-    const dir = parts.join("/");
-    if (!this.dirs.has(dir)) this.load(dir, void 0);
-    this.dirs.get(dir).set(name, { mode: BLOB_MODE, name, sha });
-    for (let i = parts.length; i >= 0; i--) this.dirty.add(parts.slice(0, i).join("/"));
-  }
-  /** Writes changed trees deepest first and returns the new root tree id. */
-  write(gitDir) {
-    const order = [...this.dirty].sort((a, b) => depth(b) - depth(a));
-    let root = "";
-    for (const dir of order) {
-      const sha = writeLooseObject(gitDir, "tree", serializeTree(this.dirs.get(dir).values()));
-      if (dir === "") root = sha;
-      else {
-        const parts = dir.split("/");
-        const name = parts.pop();
-        const parent = parts.join("/");
-        if (!this.dirs.has(parent)) this.load(parent, void 0);
-        this.dirs.get(parent).set(name, { mode: TREE_MODE, name, sha });
-      }
+// src/ledger/index-model.ts
+import { hash as hash2 } from "node:crypto";
+
+// src/ledger/tree-bytes.ts
+import { hash } from "node:crypto";
+var TreeBytes = class {
+  bytes;
+  headerLength;
+  offsets = /* @__PURE__ */ new Map();
+  constructor(entries) {
+    const content = serializeTree(entries);
+    const header = Buffer.from(`tree ${content.length}\0`);
+    this.headerLength = header.length;
+    this.bytes = Buffer.concat([header, content]);
+    let pos = this.headerLength;
+    while (pos < this.bytes.length) {
+      const nul = this.bytes.indexOf(0, pos);
+      const space = this.bytes.indexOf(32, pos);
+      this.offsets.set(this.bytes.toString("utf8", space + 1, nul), nul + 1);
+      pos = nul + 21;
     }
-    return root;
+  }
+  /** Sets the id of an existing entry; false when there is no entry of that name. */
+  patch(name, oid) {
+    const at = this.offsets.get(name);
+    if (at === void 0) return false;
+    this.bytes.write(oid, at, 20, "hex");
+    return true;
+  }
+  oid() {
+    return hash("sha1", this.bytes, "hex");
+  }
+  /** A copy of the tree's content (the bytes are patched in place later). */
+  content() {
+    return Buffer.from(this.bytes.subarray(this.headerLength));
   }
 };
-function depth(dir) {
-  return dir === "" ? 0 : dir.split("/").length;
-}
-function parentDirs(path2) {
-  const parts = path2.split("/").slice(0, -1);
-  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
-}
-async function loadTrees(cat, tip, dirs, editor) {
-  const wanted = ["", ...dirs].filter((d, i, a) => a.indexOf(d) === i && !editor.has(d));
-  if (!tip) {
-    for (const d of wanted) editor.load(d, void 0);
-    return;
-  }
-  const objs = await cat.get(wanted.map((d) => d === "" ? `${tip.tree}` : `${tip.tree}:${d}`));
-  objs.forEach((o, i) => {
-    if (o && o.type !== "tree")
-      throw new ShiplogError("BAD_INPUT", `ledger path "${wanted[i]}" is not a folder`);
-    editor.load(wanted[i], o ? parseTree(o.data) : void 0);
-  });
-}
-function commitMessage(seq, entry, hash, origin) {
-  const title = ["shiplog:", `#${seq}`, entry.type, entry.environment, entry.commit.slice(0, 7)].filter(Boolean).join(" ").replace(/[\r\n]+/g, " ");
-  return `${title}
 
-Shiplog-Seq: ${seq}
-Shiplog-Entry: ${hash}
-Shiplog-Origin: ${origin}
+// src/ledger/layout.ts
+var ENTRY_FILE = "entry.json";
+var CHECKPOINT_FILE = "checkpoint";
+var INDEX_DIR = "index";
+var DEPLOYS_FILE = "deploys";
+var DEPLOYS_PATH = `${INDEX_DIR}/${DEPLOYS_FILE}`;
+var SEALED_FILE = "sealed";
+var SEGMENT_CAP = 8192;
+var LIST_CAP = 8192;
+var DEPLOY_STACK = 5;
+function sealedName(level) {
+  return level === 1 ? SEALED_FILE : `${SEALED_FILE}-${level}`;
+}
+function sealedLevel(name) {
+  if (name === SEALED_FILE) return 1;
+  const m = /^sealed-([2-9]|[1-9]\d)$/.exec(name);
+  return m ? Number(m[1]) : void 0;
+}
+function segmentSeq(name) {
+  return /^(0|[1-9]\d{0,15})$/.test(name) ? Number(name) : void 0;
+}
+function formatIndexLine(l) {
+  return `${l.commit}	${l.seq}	${l.hash.slice("sha256:".length)}	${l.blob}	${l.type}	${l.environment ?? ""}	${l.repository}
 `;
 }
-async function buildOn(repo, cat, tip, req) {
-  const seq = tip ? tip.seq + 1 : 0;
-  const prev = tip ? tip.hash : GENESIS_PREV;
-  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${repo.location.branch}`);
-  const statement = buildStatement({ seq, prev, ...req.entry }, req.serverUrl);
-  const { envelope, hash } = signEnvelope(statementBytes(statement), req.key);
-  const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash }, req.key);
-  const ePath = entryPath(seq);
-  const iPath = indexPath(req.entry.commit, seq);
-  const files = [
-    [ePath, Buffer.from(JSON.stringify(envelope) + "\n")],
-    [
-      iPath,
-      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))
-    ],
-    [CHECKPOINT_FILE, Buffer.from(checkpoint)]
-  ];
-  if (req.entry.idempotency_key) {
-    files.push([
-      runIndexPath(sha256Hex(req.entry.idempotency_key), seq),
-      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))
-    ]);
+var LINE = /^([0-9a-f]{40})\t(0|[1-9]\d{0,15})\t([0-9a-f]{64})\t([0-9a-f]{40})\t([a-z-]{1,40})\t([^\t\n]*)\t([^\t\n/]+\/[^\t\n/]+)$/;
+function parseIndexLine(text) {
+  const m = LINE.exec(text);
+  if (!m) return void 0;
+  return {
+    commit: m[1],
+    seq: Number(m[2]),
+    hash: `sha256:${m[3]}`,
+    blob: m[4],
+    type: m[5],
+    ...m[6] ? { environment: m[6] } : {},
+    repository: m[7]
+  };
+}
+function parseSegment(text) {
+  return text.split("\n").filter((l) => l !== "").map(parseIndexLine);
+}
+function formatSealedRef(r) {
+  return `${r.first}	${r.last}	${r.blob}
+`;
+}
+function parseSealedList(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const m = /^(0|[1-9]\d{0,15})\t(0|[1-9]\d{0,15})\t([0-9a-f]{40})$/.exec(line);
+    if (!m) return void 0;
+    out.push({ first: Number(m[1]), last: Number(m[2]), blob: m[3] });
   }
-  const editor = new TreeEditor();
-  await loadTrees(
-    cat,
-    tip,
-    files.flatMap(([p]) => parentDirs(p)),
-    editor
+  return out;
+}
+function formatDeploys(states) {
+  return [...states].sort((a, b) => cmp(a.repository, b.repository) || cmp(a.environment, b.environment)).map(
+    (s) => `${s.repository}	${s.environment}	${s.deploys.map((d) => `${d.seq}:${d.commit}:${d.blob}`).join(" ") || "-"}
+`
+  ).join("");
+}
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function parseDeploys(text) {
+  const out = [];
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const [repository, environment, stack, extra] = line.split("	");
+    if (!repository || !environment || !stack || extra !== void 0) return void 0;
+    const deploys = [];
+    for (const item of stack === "-" ? [] : stack.split(" ")) {
+      const m = /^(0|[1-9]\d{0,15}):([0-9a-f]{40}):([0-9a-f]{40})$/.exec(item);
+      if (!m) return void 0;
+      deploys.push({ seq: Number(m[1]), commit: m[2], blob: m[3] });
+    }
+    out.push({ repository, environment, deploys });
+  }
+  return out;
+}
+function checkIndexText(what, value) {
+  if (value !== void 0 && /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new ShiplogError("BAD_INPUT", `${what} must not contain tabs, newlines or control characters`);
+  }
+}
+
+// src/ledger/index-model.ts
+var HEAD = 16;
+var HEX = "0123456789abcdef";
+function blobObject(content) {
+  return { type: "blob", oid: objectId("blob", content), content };
+}
+function bad2(path2, why) {
+  throw new ShiplogError("BAD_INPUT", `ledger index ${path2}: ${why} (run "shiplog verify")`);
+}
+var IndexModel = class _IndexModel {
+  constructor(reader, tolerant = false) {
+    this.reader = reader;
+    this.tolerant = tolerant;
+  }
+  reader;
+  tolerant;
+  shelves = /* @__PURE__ */ new Map();
+  deploys;
+  deployStates;
+  extras = [];
+  tree;
+  /** The index of an empty ledger. */
+  static empty() {
+    const m = new _IndexModel();
+    m.deployStates = [];
+    return m;
+  }
+  /** The index held by the tree `indexTree` (undefined: none yet); parts are read when needed. */
+  static async at(indexTree, reader, opts = {}) {
+    const m = new _IndexModel(reader, opts.tolerant);
+    if (!indexTree) {
+      m.deployStates = [];
+      return m;
+    }
+    for (const e of parseTree(await reader.tree(indexTree))) {
+      if (e.name === DEPLOYS_FILE && e.mode === BLOB_MODE) m.deploys = { oid: e.sha };
+      else if (e.mode === TREE_MODE && e.name.length === 1 && HEX.includes(e.name))
+        m.shelves.set(e.name, { oid: e.sha, read: false, buckets: /* @__PURE__ */ new Map(), extras: [] });
+      else m.extra(m.extras, `${INDEX_DIR}/${e.name}`, e, "is not part of a shiplog index");
+    }
+    return m;
+  }
+  /** True when `apply(line, deploy)` can run without reading anything first. */
+  ready(line, deploy) {
+    const shelf = this.shelves.get(line.commit[0]);
+    if (shelf && !shelf.read) return false;
+    const bucket = shelf?.buckets.get(line.commit[1]);
+    if (bucket && !bucket.read) return false;
+    if (deploy && !this.deployStates) return false;
+    const open = bucket?.open;
+    if (!open) return true;
+    if (!open.blob.content) return false;
+    if (open.blob.content.length + Buffer.byteLength(formatIndexLine(line)) <= SEGMENT_CAP) return true;
+    return [...bucket.lists.values()].every((l) => l.content !== void 0);
+  }
+  extra(into, path2, e, why) {
+    if (!this.tolerant) bad2(path2, why);
+    into.push(e);
+  }
+  /** Blob ids a step for this commit (and deploy) may read, to fetch them in one round trip. */
+  async wantedBlobs(commit, deploy) {
+    const bucket = await this.bucket(commit);
+    const out = [];
+    if (bucket.open && !bucket.open.blob.content) out.push(bucket.open.blob.oid);
+    const list = bucket.lists.get(1);
+    if (list && !list.content) out.push(list.oid);
+    if (deploy && this.deploys && !this.deployStates) out.push(this.deploys.oid);
+    return out;
+  }
+  /** Reads everything `apply(line, deploy)` will touch. */
+  async prepare(line, deploy) {
+    const bucket = await this.bucket(line.commit);
+    if (deploy) await this.deployState();
+    if (!bucket.open) return;
+    const open = await this.content(bucket.open.blob, `${bucketPath(line.commit)}/${bucket.open.name}`);
+    if (open.length + Buffer.byteLength(formatIndexLine(line)) <= SEGMENT_CAP) return;
+    for (const [level, list] of bucket.lists)
+      await this.content(list, `${bucketPath(line.commit)}/${sealedName(level)}`);
+  }
+  /**
+   * Adds one entry's line (and deploy change); returns the new index tree id and every object the
+   * step created. Synchronous: what it touches must have been read first (`prepare`).
+   */
+  apply(line, deploy, opts = {}) {
+    const record = opts.objects !== false;
+    const objects = [];
+    const files = [];
+    const dir = bucketPath(line.commit);
+    const h1 = line.commit[0];
+    const h2 = line.commit[1];
+    const newShelf = !this.shelves.has(h1);
+    const shelf = this.shelfNow(h1);
+    const newBucket = !shelf.buckets.has(h2) || !shelf.buckets.get(h2).oid;
+    const bucket = this.bucketNow(shelf, h2);
+    const text = Buffer.from(formatIndexLine(line));
+    const open = bucket.open;
+    let sameNames = !!open && !!bucket.tree;
+    if (open && need(open.blob.content, "open segment").length + text.length <= SEGMENT_CAP) {
+      appendTo(open.blob, text);
+      if (record) objects.push({ type: "blob", oid: open.blob.oid, content: open.blob.content });
+      if (record) files.push({ path: `${dir}/${open.name}`, content: open.blob.content });
+    } else {
+      sameNames = false;
+      if (open) {
+        for (const level of this.seal(bucket, open, objects))
+          files.push({ path: `${dir}/${sealedName(level)}`, content: bucket.lists.get(level).content });
+        files.push({ path: `${dir}/${open.name}` });
+      }
+      const blob = { oid: "" };
+      appendTo(blob, text);
+      if (record) objects.push({ type: "blob", oid: blob.oid, content: blob.content });
+      bucket.open = { name: String(line.seq), blob };
+      files.push({ path: `${dir}/${line.seq}`, content: blob.content });
+    }
+    const hadDeploys = !!this.deploys;
+    const deploysChanged = !!deploy && this.applyDeploy(line, deploy, objects);
+    if (deploysChanged) files.push({ path: `${INDEX_DIR}/${DEPLOYS_FILE}`, content: this.deploys.content });
+    let bucketTree = bucket.tree;
+    if (!(sameNames && bucketTree?.patch(bucket.open.name, bucket.open.blob.oid)))
+      bucketTree = bucket.tree = new TreeBytes([...bucketEntries(bucket), ...bucket.extras]);
+    bucket.oid = bucketTree.oid();
+    let shelfTree = shelf.tree;
+    if (newBucket || !shelfTree?.patch(h2, bucket.oid)) {
+      shelfTree = shelf.tree = new TreeBytes([
+        ...[...shelf.buckets].filter(([, b]) => !b.read || b.open || b.lists.size || b.extras.length).map(([name, b]) => ({ mode: TREE_MODE, name, sha: b.oid })),
+        ...shelf.extras
+      ]);
+    }
+    shelf.oid = shelfTree.oid();
+    let indexTree = this.tree;
+    const patched = !newShelf && !!indexTree?.patch(h1, shelf.oid) && (!deploysChanged || hadDeploys && indexTree.patch(DEPLOYS_FILE, this.deploys.oid));
+    if (!patched) indexTree = this.tree = new TreeBytes(this.indexEntries());
+    const tree = indexTree.oid();
+    if (record) {
+      objects.push(
+        { type: "tree", oid: bucket.oid, content: bucketTree.content() },
+        { type: "tree", oid: shelf.oid, content: shelfTree.content() },
+        { type: "tree", oid: tree, content: indexTree.content() }
+      );
+    }
+    return { tree, objects, files };
+  }
+  /** The deploys in force per (repository, environment), newest first. */
+  async deployStatesNow() {
+    return this.deployState();
+  }
+  /** The files of the bucket for subject commits starting with `prefix` (at least 2 hex digits). */
+  async bucketFiles(prefix) {
+    const b = await this.bucket(prefix);
+    return {
+      prefix: prefix.slice(0, 2),
+      open: b.open ? { first: Number(b.open.name), oid: b.open.blob.oid } : void 0,
+      lists: [...b.lists].map(([level, list]) => ({ level, oid: list.oid })).sort((x, y) => y.level - x.level)
+    };
+  }
+  /** The two-hex-digit prefixes that have a bucket. */
+  async prefixes() {
+    const out = [];
+    for (const h1 of [...this.shelves.keys()].sort()) {
+      await this.bucket(`${h1}0`);
+      for (const [h2, b] of this.shelves.get(h1).buckets)
+        if (!b.read || b.open || b.lists.size) out.push(h1 + h2);
+    }
+    return out.sort();
+  }
+  /** Seals the open segment into the lists; returns the levels whose list changed. */
+  seal(bucket, open, objects) {
+    const changed = [];
+    const first = Number(open.name);
+    const lines = open.blob.content.toString("utf8").trimEnd().split("\n");
+    const last = parseIndexLine(lines[lines.length - 1])?.seq ?? first;
+    let ref2 = Buffer.from(formatSealedRef({ first, last, blob: open.blob.oid }));
+    for (let level = 1; ; level++) {
+      const list = bucket.lists.get(level);
+      const content = list ? need(list.content, sealedName(level)) : Buffer.alloc(0);
+      if (content.length === 0 || content.length + ref2.length <= LIST_CAP) {
+        const o2 = blobObject(Buffer.concat([content, ref2]));
+        objects.push(o2);
+        bucket.lists.set(level, { oid: o2.oid, content: o2.content });
+        changed.push(level);
+        return changed;
+      }
+      const refs = parseSealedList(content.toString("utf8"));
+      if (!refs?.length) bad2(sealedName(level), "does not parse");
+      const o = blobObject(ref2);
+      objects.push(o);
+      bucket.lists.set(level, { oid: o.oid, content: o.content });
+      changed.push(level);
+      ref2 = Buffer.from(
+        formatSealedRef({ first: refs[0].first, last: refs[refs.length - 1].last, blob: list.oid })
+      );
+    }
+  }
+  /** Updates index/deploys; false when the entry changes nothing there. */
+  applyDeploy(line, change, objects) {
+    const states = need(this.deployStates, DEPLOYS_FILE);
+    let state = states.find(
+      (s) => s.repository === change.repository && s.environment === change.environment
+    );
+    if (!state) {
+      state = { repository: change.repository, environment: change.environment, deploys: [] };
+      states.push(state);
+    } else if (change.kind === "other") return false;
+    if (change.kind !== "other") state.deploys = state.deploys.filter((d) => d.commit !== line.commit);
+    if (change.kind === "success") {
+      state.deploys.unshift({ seq: line.seq, commit: line.commit, blob: line.blob });
+      state.deploys.length = Math.min(state.deploys.length, DEPLOY_STACK);
+    }
+    const o = blobObject(Buffer.from(formatDeploys(states)));
+    if (o.oid === this.deploys?.oid) return false;
+    objects.push(o);
+    this.deploys = { oid: o.oid, content: o.content };
+    return true;
+  }
+  indexEntries() {
+    const entries = [...this.shelves].filter(([, s]) => s.oid !== void 0).map(([name, s]) => ({ mode: TREE_MODE, name, sha: s.oid }));
+    if (this.deploys) entries.push({ mode: BLOB_MODE, name: DEPLOYS_FILE, sha: this.deploys.oid });
+    return [...entries, ...this.extras];
+  }
+  shelfNow(h1) {
+    let shelf = this.shelves.get(h1);
+    if (!shelf) {
+      shelf = { read: true, buckets: /* @__PURE__ */ new Map(), extras: [] };
+      this.shelves.set(h1, shelf);
+    }
+    if (!shelf.read) bad2(`${INDEX_DIR}/${h1}`, "was not read before the step");
+    return shelf;
+  }
+  bucketNow(shelf, h2) {
+    let bucket = shelf.buckets.get(h2);
+    if (!bucket) {
+      bucket = { read: true, lists: /* @__PURE__ */ new Map(), extras: [] };
+      shelf.buckets.set(h2, bucket);
+    }
+    if (!bucket.read) bad2(`bucket ${h2}`, "was not read before the step");
+    return bucket;
+  }
+  async bucket(commit) {
+    const h1 = commit[0];
+    const h2 = commit[1];
+    const known = this.shelves.get(h1);
+    if (known && !known.read) {
+      for (const e of parseTree(await this.reader.tree(known.oid))) {
+        if (e.mode !== TREE_MODE || e.name.length !== 1 || !HEX.includes(e.name))
+          this.extra(known.extras, `${INDEX_DIR}/${h1}/${e.name}`, e, "is not a bucket folder");
+        else known.buckets.set(e.name, { oid: e.sha, read: false, lists: /* @__PURE__ */ new Map(), extras: [] });
+      }
+      known.read = true;
+    }
+    const shelf = this.shelfNow(h1);
+    const b = shelf.buckets.get(h2);
+    if (b && !b.read) {
+      const dir = bucketPath(commit);
+      for (const e of parseTree(await this.reader.tree(b.oid))) {
+        const level = e.mode === BLOB_MODE ? sealedLevel(e.name) : void 0;
+        if (level !== void 0) b.lists.set(level, { oid: e.sha });
+        else if (e.mode === BLOB_MODE && segmentSeq(e.name) !== void 0 && !b.open)
+          b.open = { name: e.name, blob: { oid: e.sha } };
+        else this.extra(b.extras, `${dir}/${e.name}`, e, "is neither the open segment nor a sealed list");
+      }
+      b.read = true;
+    }
+    return this.bucketNow(shelf, h2);
+  }
+  async content(blob, what) {
+    if (!blob.content) blob.content = await this.reader.blob(blob.oid);
+    if (!blob.content) bad2(what, `blob ${blob.oid} is missing`);
+    return blob.content;
+  }
+  async deployState() {
+    if (this.deployStates) return this.deployStates;
+    if (!this.deploys) return this.deployStates = [];
+    const parsed = parseDeploys((await this.content(this.deploys, DEPLOYS_FILE)).toString("utf8"));
+    if (!parsed) bad2(DEPLOYS_FILE, "does not parse");
+    return this.deployStates = parsed;
+  }
+};
+function appendTo(blob, line) {
+  const old = blob.content ?? Buffer.alloc(0);
+  const length = old.length + line.length;
+  if (!blob.backing || HEAD + length > blob.backing.length) {
+    const backing = Buffer.allocUnsafe(HEAD + Math.max(SEGMENT_CAP, length) + 256);
+    old.copy(backing, HEAD);
+    blob.backing = backing;
+  }
+  line.copy(blob.backing, HEAD + old.length);
+  const header = `blob ${length}\0`;
+  blob.backing.write(header, HEAD - header.length, "latin1");
+  blob.content = blob.backing.subarray(HEAD, HEAD + length);
+  blob.oid = hash2("sha1", blob.backing.subarray(HEAD - header.length, HEAD + length), "hex");
+}
+function need(value, what) {
+  if (value === void 0) bad2(what, "was not read before the step");
+  return value;
+}
+function bucketPath(commit) {
+  return `${INDEX_DIR}/${commit[0]}/${commit[1]}`;
+}
+function bucketEntries(bucket) {
+  const entries = [];
+  if (bucket.open) entries.push({ mode: BLOB_MODE, name: bucket.open.name, sha: bucket.open.blob.oid });
+  for (const [level, list] of bucket.lists)
+    entries.push({ mode: BLOB_MODE, name: sealedName(level), sha: list.oid });
+  return entries;
+}
+
+// src/ledger/ledger-commit.ts
+function ledgerCommitMessage(t) {
+  const title = ["shiplog:", `#${t.seq}`, t.type, t.environment, t.subject.slice(0, 7)].filter(Boolean).join(" ").replace(/[\r\n]+/g, " ");
+  return `${title}
+
+Shiplog-Seq: ${t.seq}
+Shiplog-Entry: ${t.entry}
+Shiplog-Origin: ${t.origin}
+Shiplog-Subject: ${t.subject}
+`;
+}
+function readTrailers(message) {
+  const get2 = (name) => {
+    const values = [...message.matchAll(new RegExp(`^${name}: (.*)$`, "gm"))].map((m) => m[1].trim());
+    return values.length === 1 ? values[0] : values.length > 1 ? "(repeated)" : void 0;
+  };
+  return {
+    seq: get2("Shiplog-Seq"),
+    entry: get2("Shiplog-Entry"),
+    origin: get2("Shiplog-Origin"),
+    subject: get2("Shiplog-Subject")
+  };
+}
+function validTrailers(raw) {
+  if (!raw.seq || !/^(0|[1-9]\d{0,15})$/.test(raw.seq)) return void 0;
+  if (!raw.entry || !HASH_PATTERN.test(raw.entry)) return void 0;
+  if (!raw.origin || !/^[^\s+]+$/.test(raw.origin)) return void 0;
+  if (!raw.subject || !COMMIT_PATTERN.test(raw.subject)) return void 0;
+  return { seq: Number(raw.seq), entry: raw.entry, origin: raw.origin, subject: raw.subject };
+}
+
+// src/ledger/store.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync2, renameSync as renameSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { isAbsolute, join as join3, resolve as resolve2 } from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
+
+// src/ledger/git.ts
+import { spawn } from "node:child_process";
+var BASE_CONFIG = {
+  "gc.auto": "0",
+  "maintenance.auto": "false",
+  "protocol.ext.allow": "never",
+  "core.hooksPath": "/dev/null",
+  "advice.detachedHead": "false"
+};
+function defaultTimeoutMs() {
+  const fromEnv = Number(process.env.SHIPLOG_GIT_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 12e4;
+}
+function gitEnv(opts) {
+  const env = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_ASKPASS: "",
+    SSH_ASKPASS: "",
+    GCM_INTERACTIVE: "never",
+    LC_ALL: "C",
+    LANG: "C"
+  };
+  delete env.GIT_DIR;
+  delete env.GIT_WORK_TREE;
+  delete env.GIT_INDEX_FILE;
+  if (opts.gitDir) env.GIT_DIR = opts.gitDir;
+  const config2 = { ...BASE_CONFIG, ...opts.config };
+  const keys = Object.keys(config2);
+  env.GIT_CONFIG_COUNT = String(keys.length);
+  keys.forEach((k, i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = k;
+    env[`GIT_CONFIG_VALUE_${i}`] = config2[k];
+  });
+  return env;
+}
+function git(args, opts = {}) {
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
+  return new Promise((resolve3, reject) => {
+    const child = spawn("git", args, {
+      cwd: opts.cwd,
+      env: opts.bulkOutput ? { ...gitEnv(opts), GIT_FLUSH: "0" } : gitEnv(opts),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`, { cause: e }));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const result = {
+        code: code ?? -1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString("utf8")
+      };
+      if (timedOut) {
+        reject(
+          new ShiplogError(
+            "GIT_TIMEOUT",
+            `git ${args[0]} did not finish within ${timeoutMs} ms and was stopped`
+          )
+        );
+      } else if (result.code !== 0 && !opts.allowFail) {
+        reject(
+          new ShiplogError(
+            "GIT_FAILED",
+            `git ${args[0]} failed (exit ${result.code}): ${lastLines(result.stderr)}`,
+            {
+              details: result
+            }
+          )
+        );
+      } else {
+        resolve3(result);
+      }
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(opts.input ?? "");
+  });
+}
+function killGroup(pid) {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  }
+}
+function lastLines(text, n = 3) {
+  return text.trim().split("\n").slice(-n).join(" | ") || "(no message)";
+}
+var BatchOutputParser = class {
+  constructor(onObject) {
+    this.onObject = onObject;
+  }
+  onObject;
+  chunks = [];
+  length = 0;
+  pending;
+  push(chunk) {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    for (; ; ) {
+      if (!this.pending) {
+        const nl = this.newline();
+        if (nl < 0) return;
+        const header = this.take(nl + 1).toString("utf8", 0, nl);
+        if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+          this.onObject(void 0);
+          continue;
+        }
+        const [sha, type, size] = header.split(" ");
+        this.pending = { sha, type, size: Number(size) };
+      }
+      if (this.length < this.pending.size + 1) return;
+      const data = this.take(this.pending.size + 1).subarray(0, this.pending.size);
+      const obj = { sha: this.pending.sha, type: this.pending.type, data };
+      this.pending = void 0;
+      this.onObject(obj);
+    }
+  }
+  newline() {
+    let base = 0;
+    for (const c of this.chunks) {
+      const i = c.indexOf(10);
+      if (i >= 0) return base + i;
+      base += c.length;
+    }
+    return -1;
+  }
+  /** Removes and returns the next n buffered bytes (n <= this.length). */
+  take(n) {
+    this.length -= n;
+    const first = this.chunks[0];
+    if (first.length >= n) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    for (let off = 0; off < n; ) {
+      const c = this.chunks[0];
+      const k = Math.min(c.length, n - off);
+      c.copy(out, off, 0, k);
+      off += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    return out;
+  }
+};
+var CatFileSession = class {
+  child;
+  queue = [];
+  parser = new BatchOutputParser((obj) => this.queue.shift()?.resolve(obj));
+  closed = false;
+  stderr = "";
+  constructor(gitDir) {
+    this.child = spawn("git", ["cat-file", "--batch"], {
+      env: gitEnv({ gitDir }),
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    this.child.stdout.on("data", (chunk) => this.parser.push(chunk));
+    this.child.stderr.on("data", (d) => this.stderr += d.toString());
+    this.child.stdin.on("error", () => void 0);
+    const fail2 = (e) => {
+      this.closed = true;
+      for (const q of this.queue.splice(0)) q.reject(e);
+    };
+    this.child.on("error", (e) => fail2(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`)));
+    this.child.on("close", (code) => {
+      if (this.queue.length)
+        fail2(new ShiplogError("GIT_FAILED", `git cat-file exited (${code}): ${lastLines(this.stderr)}`));
+    });
+  }
+  get(specs) {
+    if (this.closed) return Promise.reject(new ShiplogError("GIT_FAILED", "git cat-file already closed"));
+    if (specs.some((s) => /[\n\0]/.test(s))) {
+      return Promise.reject(new ShiplogError("BAD_INPUT", "object name contains a newline"));
+    }
+    const results = specs.map(
+      () => new Promise((resolve3, reject) => this.queue.push({ resolve: resolve3, reject }))
+    );
+    this.child.stdin.write(specs.map((s) => s + "\n").join(""));
+    return Promise.all(results);
+  }
+  close() {
+    this.closed = true;
+    this.child.stdin.end();
+  }
+};
+
+// src/ledger/object-presence.ts
+import { existsSync as existsSync3, openSync, readdirSync as readdirSync2, readSync, closeSync, statSync } from "node:fs";
+import { join as join2 } from "node:path";
+var IDX_MAGIC = 4285812579;
+var PackIndex = class _PackIndex {
+  constructor(ids, fanout) {
+    this.ids = ids;
+    this.fanout = fanout;
+  }
+  ids;
+  fanout;
+  static read(file) {
+    const fd = openSync(file, "r");
+    try {
+      const head = Buffer.alloc(8 + 256 * 4);
+      if (readSync(fd, head, 0, head.length, 0) !== head.length) return void 0;
+      if (head.readUInt32BE(0) !== IDX_MAGIC || head.readUInt32BE(4) !== 2) return void 0;
+      const fanout = new Uint32Array(256);
+      for (let i = 0; i < 256; i++) fanout[i] = head.readUInt32BE(8 + i * 4);
+      const count = fanout[255];
+      const ids = Buffer.alloc(count * 20);
+      if (readSync(fd, ids, 0, ids.length, head.length) !== ids.length) return void 0;
+      return new _PackIndex(ids, fanout);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  has(oid) {
+    let lo = oid[0] === 0 ? 0 : this.fanout[oid[0] - 1];
+    let hi = this.fanout[oid[0]];
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      const c = this.ids.compare(oid, 0, 20, mid * 20, mid * 20 + 20);
+      if (c === 0) return true;
+      if (c > 0) hi = mid;
+      else lo = mid + 1;
+    }
+    return false;
+  }
+};
+var indexes = /* @__PURE__ */ new Map();
+function packIndexes(gitDir) {
+  const dir = join2(gitDir, "objects", "pack");
+  if (!existsSync3(dir)) return [];
+  const out = [];
+  for (const name of readdirSync2(dir)) {
+    if (!name.endsWith(".idx")) continue;
+    const file = join2(dir, name);
+    const key = `${file}:${statSync(file).size}`;
+    if (!indexes.has(key)) indexes.set(key, PackIndex.read(file));
+    const idx = indexes.get(key);
+    if (idx) out.push(idx);
+  }
+  return out;
+}
+function missingObjects(gitDir, oids) {
+  let packs;
+  return oids.filter((oid) => {
+    if (existsSync3(join2(gitDir, "objects", oid.slice(0, 2), oid.slice(2)))) return false;
+    packs ??= packIndexes(gitDir);
+    const raw = Buffer.from(oid, "hex");
+    return !packs.some((p) => p.has(raw));
+  });
+}
+
+// src/ledger/store.ts
+function checkBranchName(branch) {
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith("-") || branch.includes("..") || branch.endsWith("/")) {
+    throw new ShiplogError("USAGE", `ledger branch "${branch}" is not a valid branch name`);
+  }
+  return branch;
+}
+function resolveRemote(remote) {
+  const r = remote.trim();
+  if (!r) throw new ShiplogError("USAGE", "no ledger remote given (--remote)");
+  if (r.startsWith("-")) throw new ShiplogError("USAGE", `remote "${r}" looks like an option; refusing it`);
+  if (/[\0\n\r]/.test(r)) throw new ShiplogError("USAGE", "remote contains control characters");
+  if (/^[a-z][a-z0-9+.-]*::/i.test(r))
+    throw new ShiplogError("USAGE", `remote helper URLs ("${r.split("::")[0]}::") are not allowed`);
+  if (/^(https?|ssh|git):\/\//i.test(r)) return { url: r, isLocal: false };
+  if (/^file:\/\//i.test(r)) return { url: r, isLocal: true };
+  if (/^[^/\\]+@[^/:]+:/.test(r)) return { url: r, isLocal: false };
+  const path2 = isAbsolute(r) ? r : resolve2(r);
+  if (!existsSync4(path2)) throw new ShiplogError("REMOTE_NOT_FOUND", `ledger remote "${r}" does not exist`);
+  return { url: path2, isLocal: true };
+}
+function defaultCacheRoot() {
+  if (process.env.SHIPLOG_CACHE_DIR) return process.env.SHIPLOG_CACHE_DIR;
+  if (process.env.RUNNER_TEMP) return join3(process.env.RUNNER_TEMP, "shiplog-cache");
+  const base = process.env.XDG_CACHE_HOME || join3(homedir(), ".cache");
+  return join3(base, "shiplog");
+}
+function authConfig(token, isLocal) {
+  if (!token || isLocal) return {};
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return { "http.extraHeader": `AUTHORIZATION: basic ${basic}` };
+}
+function writableRoot(preferred) {
+  try {
+    mkdirSync2(preferred, { recursive: true });
+    const probe = join3(preferred, `.probe-${process.pid}-${randomBytes2(4).toString("hex")}`);
+    writeFileSync2(probe, "");
+    rmSync(probe);
+    return preferred;
+  } catch {
+    const fallback = join3(tmpdir(), `shiplog-cache-${process.getuid?.() ?? "user"}`);
+    try {
+      mkdirSync2(fallback, { recursive: true });
+      return fallback;
+    } catch (e) {
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `cannot write a ledger cache in ${preferred} or ${fallback}: ${e.message} (set SHIPLOG_CACHE_DIR)`
+      );
+    }
+  }
+}
+async function openRepo(location, mode) {
+  checkBranchName(location.branch);
+  const { url, isLocal } = resolveRemote(location.remote);
+  const root = writableRoot(location.cacheDir ?? defaultCacheRoot());
+  const key = sha256Hex(`${url}\0${location.branch}`).slice(0, 24);
+  const gitDir = join3(root, key, `${mode}.git`);
+  if (!existsSync4(join3(gitDir, "config"))) {
+    const tmp = `${gitDir}.tmp-${process.pid}-${randomBytes2(4).toString("hex")}`;
+    for (const d of ["objects/info", "objects/pack", "refs/heads", "refs/tags"])
+      mkdirSync2(join3(tmp, d), { recursive: true });
+    writeFileSync2(join3(tmp, "HEAD"), "ref: refs/heads/main\n");
+    const partial = mode === "tip" ? "	repositoryformatversion = 1\n[extensions]\n	partialClone = origin\n" : "	repositoryformatversion = 0\n";
+    const promisor = mode === "tip" ? "	promisor = true\n	partialclonefilter = blob:none\n" : "";
+    writeFileSync2(
+      join3(tmp, "config"),
+      `[core]
+	bare = true
+${partial}[remote "origin"]
+	url = ${configValue(url)}
+${promisor}`
+    );
+    try {
+      renameSync2(tmp, gitDir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync4(join3(gitDir, "config")))
+        throw new ShiplogError("GIT_FAILED", `could not create cache ${gitDir}`);
+    }
+  }
+  return { gitDir, location, url, isLocal, mode };
+}
+function configValue(v) {
+  return `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+var TIP_REF = {
+  tip: "refs/shiplog/tip",
+  history: "refs/shiplog/history-tip"
+};
+function fetchArgs(repo, extra) {
+  const args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", ...extra];
+  if (repo.isLocal) args.push("--upload-pack=git -c uploadpack.allowFilter=true upload-pack");
+  return args;
+}
+async function runFetch(repo, args, config2 = {}) {
+  const release = await lockRepo(repo.gitDir);
+  try {
+    return await git(args, {
+      gitDir: repo.gitDir,
+      allowFail: true,
+      config: { ...authConfig(repo.location.token, repo.isLocal), ...config2 }
+    });
+  } finally {
+    await release();
+  }
+}
+function fetchFailure(repo, err) {
+  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
+    return new ShiplogError(
+      "REMOTE_NOT_FOUND",
+      `ledger remote "${redact(repo.location.remote)}" is not a reachable git repository: ${lastLines(err, 1)}`
+    );
+  }
+  return new ShiplogError(
+    "GIT_FAILED",
+    `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`
   );
-  for (const [path2, content] of files) editor.put(path2, writeLooseObject(repo.gitDir, "blob", content));
-  const tree = editor.write(repo.gitDir);
+}
+async function fetchTip(repo) {
+  const ref2 = TIP_REF[repo.mode];
+  const extra = repo.mode === "tip" ? ["--depth=1", "--filter=blob:none"] : [];
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, [...extra, "origin", `+refs/heads/${repo.location.branch}:${ref2}`])
+  );
+  if (result.code === 0) return { commit: readRef(repo.gitDir, ref2) };
+  if (/couldn't find remote ref/i.test(result.stderr)) return void 0;
+  throw fetchFailure(repo, result.stderr);
+}
+async function fetchObjects(repo, oids) {
+  const wanted = [...new Set(oids)];
+  if (wanted.length === 0) return;
+  const missing = missingObjects(repo.gitDir, wanted);
+  if (missing.length === 0) return;
+  const result = await runFetch(repo, fetchArgs(repo, ["--filter=blob:none", "origin", ...missing]), {
+    "fetch.negotiationAlgorithm": "noop"
+  });
+  if (result.code !== 0) throw fetchFailure(repo, result.stderr);
+}
+async function fetchAncestry(repo, commit, depth, opts) {
+  const filter = opts.trees ? "--filter=blob:none" : "--filter=tree:0";
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, [`--depth=${Math.max(1, depth)}`, filter, "origin", commit])
+  );
+  if (result.code !== 0) throw fetchFailure(repo, result.stderr);
+}
+function redact(url) {
+  return url.replace(/\/\/[^@/]+@/, "//***@");
+}
+function readRef(gitDir, ref2) {
+  const loose = join3(gitDir, ref2);
+  if (existsSync4(loose)) return readFileSync2(loose, "utf8").trim();
+  const packed = readFileSync2(join3(gitDir, "packed-refs"), "utf8");
+  const line = packed.split("\n").find((l) => l.endsWith(` ${ref2}`));
+  if (!line) throw new ShiplogError("GIT_FAILED", `fetched ref ${ref2} not found in ${gitDir}`);
+  return line.slice(0, 40);
+}
+async function lockRepo(gitDir) {
+  try {
+    return await import_proper_lockfile.default.lock(gitDir, {
+      realpath: false,
+      stale: 1e4,
+      retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true }
+    });
+  } catch (e) {
+    throw new ShiplogError(
+      "GIT_FAILED",
+      `could not lock the ledger cache ${gitDir}: ${e.message}`
+    );
+  }
+}
+function cachedTip(repo) {
+  const file = join3(repo.gitDir, TIP_REF[repo.mode]);
+  if (!existsSync4(file)) return void 0;
+  const commit = readFileSync2(file, "utf8").trim();
+  return /^[0-9a-f]{40}$/.test(commit) ? { commit } : void 0;
+}
+function rememberTip(repo, commit) {
+  const file = join3(repo.gitDir, TIP_REF[repo.mode]);
+  const tmp = `${file}.${process.pid}.${randomBytes2(4).toString("hex")}`;
+  try {
+    mkdirSync2(join3(file, ".."), { recursive: true });
+    writeFileSync2(tmp, `${commit}
+`);
+    renameSync2(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+async function pushCommit(repo, commit) {
+  const r = await git(
+    [
+      "push",
+      "--quiet",
+      "--porcelain",
+      "--no-verify",
+      // Full objects: a thin pack would delta against blobs this cache never fetched.
+      "--no-thin",
+      "origin",
+      `${commit}:refs/heads/${repo.location.branch}`
+    ],
+    { gitDir: repo.gitDir, allowFail: true, config: authConfig(repo.location.token, repo.isLocal) }
+  );
+  const text = `${r.stdout.toString("utf8")}
+${r.stderr}`;
+  if (r.code === 0) return { outcome: "pushed", message: "" };
+  if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text)) {
+    return { outcome: "lost-race", message: lastLines(text, 2) };
+  }
+  if (/\[remote rejected\]|pre-receive hook declined/i.test(text))
+    return { outcome: "rejected", message: lastLines(text, 2) };
+  if (/does not appear to be a git repository|Could not read from remote/i.test(text)) {
+    throw new ShiplogError(
+      "REMOTE_NOT_FOUND",
+      `cannot push to ledger remote "${redact(repo.location.remote)}": ${lastLines(text, 1)}`
+    );
+  }
+  return { outcome: "rejected", message: lastLines(text, 2) };
+}
+
+// src/ledger/lookup.ts
+var MAX_WALK = 2e4;
+async function ledgerCommitOfSeq(repo, tip, seq) {
+  if (seq === tip.seq) return tip.commit;
+  const back = tip.seq - seq;
+  if (back < 0 || back > MAX_WALK) return void 0;
+  await fetchAncestry(repo, tip.commit, back + 1, { trees: false });
+  const r = await git(["rev-list", "--first-parent", "--max-count=1", `--skip=${back}`, tip.commit], {
+    gitDir: repo.gitDir,
+    allowFail: true
+  });
+  const found = r.stdout.toString("utf8").trim();
+  return /^[0-9a-f]{40}$/.test(found) ? found : void 0;
+}
+
+// src/ledger/tip.ts
+var TipObjects = class {
+  constructor(repo) {
+    this.repo = repo;
+    this.cat = new CatFileSession(repo.gitDir);
+  }
+  repo;
+  cat;
+  /** Makes sure these objects are here, with one fetch for all that are missing. */
+  async fetch(oids) {
+    await fetchObjects(this.repo, oids);
+  }
+  async object(oid, type) {
+    if (missingObjects(this.repo.gitDir, [oid]).length) await this.fetch([oid]);
+    const [obj] = await this.cat.get([oid]);
+    if (!obj || obj.type !== type) {
+      throw new ShiplogError("GIT_FAILED", `ledger ${type} ${oid} could not be read from the remote`);
+    }
+    return obj.data;
+  }
+  /** Several blobs, fetched together when missing, in the order asked. */
+  async blobs(oids) {
+    await this.fetch(oids);
+    const objs = await this.cat.get(oids);
+    return objs.map((o, i) => {
+      if (!o || o.type !== "blob")
+        throw new ShiplogError("GIT_FAILED", `ledger blob ${oids[i]} could not be read from the remote`);
+      return o.data;
+    });
+  }
+  tree(oid) {
+    return this.object(oid, "tree");
+  }
+  blob(oid) {
+    return this.object(oid, "blob");
+  }
+  close() {
+    this.cat.close();
+  }
+};
+function notLedger(commit, why) {
+  throw new ShiplogError(
+    "BAD_INPUT",
+    `the ledger branch tip ${commit} is not a shiplog v2 ledger commit (${why}); run "shiplog verify" and check the branch name`
+  );
+}
+async function readTipCommit(objects, commit) {
+  const c = parseCommit(await objects.object(commit, "commit"));
+  const trailers = validTrailers(readTrailers(c.message));
+  if (!trailers) notLedger(commit, "missing or malformed Shiplog-Seq/-Entry/-Origin/-Subject trailers");
+  let entryBlob;
+  let checkpointBlob;
+  let indexTree;
+  for (const e of parseTree(await objects.tree(c.tree))) {
+    if (e.name === ENTRY_FILE && e.mode === BLOB_MODE) entryBlob = e.sha;
+    else if (e.name === CHECKPOINT_FILE && e.mode === BLOB_MODE) checkpointBlob = e.sha;
+    else if (e.name === INDEX_DIR && e.mode === TREE_MODE) indexTree = e.sha;
+    else notLedger(commit, `unexpected "${e.name}" in its tree`);
+  }
+  if (!entryBlob || !checkpointBlob) notLedger(commit, `no ${ENTRY_FILE} or ${CHECKPOINT_FILE}`);
+  return { ...trailers, commit, tree: c.tree, entryBlob, checkpointBlob, indexTree };
+}
+async function openTip(location) {
+  const repo = await openRepo(location, "tip");
+  const remote = await fetchTip(repo);
+  if (!remote) {
+    throw new ShiplogError(
+      "BRANCH_NOT_FOUND",
+      `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
+    );
+  }
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, remote.commit);
+    const index = await IndexModel.at(tip.indexTree, objects);
+    return { repo, objects, tip, index, close: () => objects.close() };
+  } catch (e) {
+    objects.close();
+    throw e;
+  }
+}
+async function readCheckpointText(location, at) {
+  if (at === void 0) {
+    const view = await openTip(location);
+    try {
+      return (await view.objects.blob(view.tip.checkpointBlob)).toString("utf8");
+    } finally {
+      view.close();
+    }
+  }
+  const repo = await openRepo(location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    if (missingObjects(repo.gitDir, [at]).length) await fetchAncestry(repo, at, 1, { trees: true });
+    const c = parseCommit(await objects.object(at, "commit"));
+    const cp = parseTree(await objects.tree(c.tree)).find((e) => e.name === CHECKPOINT_FILE);
+    return cp ? (await objects.blob(cp.sha)).toString("utf8") : void 0;
+  } catch (e) {
+    if (e instanceof ShiplogError && ["GIT_FAILED", "REMOTE_NOT_FOUND"].includes(e.code)) return void 0;
+    throw e;
+  } finally {
+    objects.close();
+  }
+}
+
+// src/ledger/append.ts
+function deployChange(p) {
+  if (p.type !== "deploy" || !p.environment) return void 0;
+  const status2 = p.details?.status;
+  if (status2 === void 0 || status2 === "success")
+    return { repository: p.repository, environment: p.environment, kind: "success" };
+  if (status2 === "rolled-back")
+    return { repository: p.repository, environment: p.environment, kind: "rolled-back" };
+  return { repository: p.repository, environment: p.environment, kind: "other" };
+}
+function indexLineOf(p, hash3, blob) {
+  return {
+    commit: p.commit,
+    seq: p.seq,
+    hash: hash3,
+    blob,
+    type: p.type,
+    ...p.environment ? { environment: p.environment } : {},
+    repository: p.repository
+  };
+}
+function entryFileBytes(envelope) {
+  return Buffer.from(JSON.stringify(envelope) + "\n");
+}
+async function buildOn(gitDir, objects, tip, index, req) {
+  const seq = tip ? tip.seq + 1 : 0;
+  const prev = tip ? tip.entry : GENESIS_PREV;
+  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${req.location.branch}`);
+  const predicate = { seq, prev, ...req.entry };
+  const statement = buildStatement(predicate, req.serverUrl);
+  const { envelope, hash: hash3 } = signEnvelope(statementBytes(statement), req.key);
+  const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash3 }, req.key);
+  const entryBytes = entryFileBytes(envelope);
+  const entryBlob = writeLooseObject(gitDir, "blob", entryBytes);
+  const checkpointBlob = writeLooseObject(gitDir, "blob", Buffer.from(checkpoint));
+  const line = indexLineOf(statement.predicate, hash3, entryBlob);
+  const deploy = deployChange(statement.predicate);
+  await objects.fetch(await index.wantedBlobs(line.commit, deploy));
+  await index.prepare(line, deploy);
+  const step = index.apply(line, deploy);
+  for (const o of step.objects) writeLooseObject(gitDir, o.type, o.content);
+  const root = writeLooseObject(
+    gitDir,
+    "tree",
+    serializeTree([
+      { mode: BLOB_MODE, name: ENTRY_FILE, sha: entryBlob },
+      { mode: BLOB_MODE, name: CHECKPOINT_FILE, sha: checkpointBlob },
+      { mode: TREE_MODE, name: INDEX_DIR, sha: step.tree }
+    ])
+  );
   const commit = writeLooseObject(
-    repo.gitDir,
+    gitDir,
     "commit",
     serializeCommit({
-      tree,
+      tree: root,
       parents: tip ? [tip.commit] : [],
       author: {
         name: "shiplog",
         email: "shiplog@users.noreply.github.com",
         date: new Date(req.entry.timestamp)
       },
-      message: commitMessage(seq, req.entry, hash, origin)
+      message: ledgerCommitMessage({
+        seq,
+        entry: hash3,
+        origin,
+        subject: req.entry.commit,
+        type: req.entry.type,
+        environment: req.entry.environment
+      })
     })
   );
-  return { seq, hash, commit, envelope, checkpoint };
+  return { seq, hash: hash3, commit, envelope, checkpoint };
 }
-async function existingRun(cat, tip, key) {
-  if (!tip) return [];
-  const keyHash = sha256Hex(key);
-  const [obj] = await cat.get([`${tip.tree}:${runIndexBucket(keyHash)}`]);
-  if (!obj || obj.type !== "tree") return [];
-  return parseTree(obj.data).map((e) => new RegExp(`^${keyHash}-(\\d{12})\\.json$`).exec(e.name)?.[1]).filter((s) => !!s).map(Number);
+async function findDuplicate(objects, index, entry) {
+  const files = await index.bucketFiles(entry.commit);
+  const listOid = files.lists.find((l) => l.level === 1)?.oid;
+  await objects.fetch([files.open?.oid, listOid].filter((o) => !!o));
+  const lines = files.open ? segmentLines(await objects.blob(files.open.oid)) : [];
+  if (listOid && lines.length < 16) {
+    const refs = parseSealedList((await objects.blob(listOid)).toString("utf8")) ?? [];
+    const last = refs[refs.length - 1];
+    if (last) lines.push(...segmentLines(await objects.blob(last.blob)));
+  }
+  const candidates2 = lines.filter(
+    (l) => l.commit === entry.commit && l.type === entry.type && (l.environment ?? "") === (entry.environment ?? "")
+  );
+  if (candidates2.length === 0) return void 0;
+  const blobs = await objects.blobs(candidates2.map((c) => c.blob));
+  for (let i = candidates2.length - 1; i >= 0; i--) {
+    try {
+      if (decodeEntry(blobs[i].toString("utf8")).statement.predicate.idempotency_key === entry.idempotency_key)
+        return { seq: candidates2[i].seq, blob: candidates2[i].blob };
+    } catch {
+    }
+  }
+  return void 0;
+}
+function segmentLines(b) {
+  return parseSegment(b.toString("utf8")).filter((l) => !!l);
 }
 var AppendError = class extends ShiplogError {
   envelope;
@@ -41538,28 +41848,25 @@ var AppendError = class extends ShiplogError {
   }
 };
 async function appendEntry(req) {
+  checkIndexText("environment", req.entry.environment);
+  checkIndexText("repository", req.entry.repository);
   const maxAttempts = req.maxAttempts ?? (Number(process.env.SHIPLOG_APPEND_ATTEMPTS) || 30);
-  const repo = await openRepo(req.location, "append");
+  const repo = await openRepo(req.location, "tip");
   let lastEnvelope;
   let lastReason = "";
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const cat = new CatFileSession(repo.gitDir);
+    const objects = new TipObjects(repo);
     try {
       const guess = attempt === 1 ? cachedTip(repo) : void 0;
       const remoteTip = guess ?? await fetchTip(repo);
-      let tip;
-      if (remoteTip) {
-        const [obj] = await cat.get([remoteTip.commit]);
-        if (!obj)
-          throw new ShiplogError("GIT_FAILED", `fetched tip ${remoteTip.commit} is missing from the cache`);
-        tip = parseTipCommit(remoteTip.commit, obj.data);
+      const tip = remoteTip ? await readTipCommit(objects, remoteTip.commit) : void 0;
+      const index = tip ? await IndexModel.at(tip.indexTree, objects) : IndexModel.empty();
+      if (tip && req.entry.idempotency_key && !req.allowDuplicate) {
+        const dup = await findDuplicate(objects, index, req.entry);
+        if (dup)
+          return { ...await describeExisting(repo, objects, tip, dup), attempts: attempt, duplicate: true };
       }
-      if (req.entry.idempotency_key && !req.allowDuplicate) {
-        const seqs = await existingRun(cat, tip, req.entry.idempotency_key);
-        if (seqs.length)
-          return { ...await describeExisting(req, Math.max(...seqs)), attempts: attempt, duplicate: true };
-      }
-      const built = await buildOn(repo, cat, tip, req);
+      const built = await buildOn(repo.gitDir, objects, tip, index, req);
       lastEnvelope = built.envelope;
       const pushed = await pushCommit(repo, built.commit);
       if (pushed.outcome === "pushed") {
@@ -41573,7 +41880,7 @@ async function appendEntry(req) {
       }
       lastReason = e.message;
     } finally {
-      cat.close();
+      objects.close();
     }
     if (attempt < maxAttempts) {
       req.onRetry?.(attempt, lastReason);
@@ -41588,26 +41895,45 @@ function provisionalEnvelope(req) {
   const statement = buildStatement({ seq: 0, prev: GENESIS_PREV, ...req.entry }, req.serverUrl);
   return signEnvelope(statementBytes(statement), req.key).envelope;
 }
-async function describeExisting(req, seq) {
-  const { readEntryAt: readEntryAt2 } = await Promise.resolve().then(() => (init_read(), read_exports));
-  const found = await readEntryAt2(req.location, seq);
+async function describeExisting(repo, objects, tip, dup) {
+  const [entryBytes, checkpoint] = await objects.blobs([dup.blob, tip.checkpointBlob]);
+  const decoded = decodeEntry(entryBytes.toString("utf8"));
+  const commit = await ledgerCommitOfSeq(repo, tip, dup.seq) ?? "";
   return {
-    seq,
-    hash: found.hash,
-    commit: found.ledgerCommit,
-    envelope: found.envelope,
-    checkpoint: found.checkpoint
+    seq: dup.seq,
+    hash: decoded.hash,
+    commit,
+    envelope: decoded.envelope,
+    checkpoint: checkpoint.toString("utf8")
   };
 }
 
+// src/ledger/shards.ts
+var DEFAULT_BRANCH = "shiplog";
+var SHARD = /^shiplog\/[\w.-]+\/[\w.-]+$/;
+function shardBranch(repository) {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+    throw new ShiplogError("USAGE", `repository "${repository}" must be OWNER/NAME`);
+  return `${DEFAULT_BRANCH}/${repository.toLowerCase()}`;
+}
+function isLedgerBranchName(branch) {
+  return branch === DEFAULT_BRANCH || SHARD.test(branch);
+}
+function writeBranch(opts) {
+  if (opts.branch) return checkBranchName(opts.branch);
+  return opts.central ? shardBranch(opts.repository) : DEFAULT_BRANCH;
+}
+
 // src/app/ledger.ts
-init_git();
-init_layout();
-init_read();
 function ledgerOf(settings, policy, at) {
   const repository = policy?.ledger.repository ?? `${at.owner}/${at.repo}`;
   const [owner, repo] = repository.split("/");
-  const branch = policy?.ledger.branch ?? "shiplog";
+  const central = repository.toLowerCase() !== `${at.owner}/${at.repo}`.toLowerCase();
+  const branch = writeBranch({
+    branch: policy?.ledger.branch,
+    central,
+    repository: `${at.owner}/${at.repo}`
+  });
   const remote = settings.ledgerRemote ?? `${settings.serverUrl}/${repository}.git`;
   return {
     repository,
@@ -41620,7 +41946,8 @@ function ledgerOf(settings, policy, at) {
   };
 }
 function isLedgerBranch(ledger, at, ref2) {
-  return ledger.repository.toLowerCase() === `${at.owner}/${at.repo}`.toLowerCase() && (ref2 === ledger.branch || ref2 === `refs/heads/${ledger.branch}`);
+  const branch = ref2.replace(/^refs\/heads\//, "");
+  return ledger.repository.toLowerCase() === `${at.owner}/${at.repo}`.toLowerCase() && (branch === ledger.branch || isLedgerBranchName(branch));
 }
 async function readCheckpoint(api, ledger, at) {
   if (!ledger.mirrored) {
@@ -41628,13 +41955,7 @@ async function readCheckpoint(api, ledger, at) {
     return readRepoFile(api, { owner: ledger.owner, repo: ledger.repo, path: CHECKPOINT_FILE, ref: ref2 });
   }
   try {
-    const snap = await openForRead(ledger.location);
-    if (at === void 0) return await readCheckpointText(snap);
-    const shown = await git(["cat-file", "blob", `${at}:${CHECKPOINT_FILE}`], {
-      gitDir: snap.repo.gitDir,
-      allowFail: true
-    });
-    return shown.code === 0 ? shown.stdout.toString("utf8") : void 0;
+    return await readCheckpointText(ledger.location, at);
   } catch (error) {
     if (isShiplogError(error, "BRANCH_NOT_FOUND")) return void 0;
     throw error;
@@ -41701,7 +42022,6 @@ async function ledgerStatus(api, ledger) {
 }
 
 // src/app/policy-source.ts
-init_errors();
 var POLICY_FILE = "shiplog.yml";
 var POLICY_PATH = `.github/${POLICY_FILE}`;
 var DEFAULT_CHECK_NAME = policyFromObject({}, "defaults").settings.check_name;
@@ -41793,7 +42113,6 @@ async function gateTargets(context, settings, targets) {
 }
 
 // src/app/handlers/deployment-protection.ts
-init_errors();
 var MAX_COMMENT2 = 1e3;
 function registerDeploymentProtection(app) {
   app.on("deployment_protection_rule.requested", (context) => protect(context));
@@ -41842,11 +42161,43 @@ async function decide2(context, api, { owner, repo, environment, sha }) {
   }
 }
 
-// src/app/handlers/ledger-watch.ts
-init_errors();
+// src/github/compare.ts
+async function pushedCommits(api, { owner, repo, before, after }) {
+  const basehead = `${before}...${after}`;
+  const what = `GET /repos/${owner}/${repo}/compare/${basehead}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/compare/{basehead}", { owner, repo, basehead, per_page: 100 })
+  );
+  const body2 = asObject(data, what);
+  return {
+    status: requireString(body2.status, `${what}: status`),
+    total: requireNumber(body2.total_commits, `${what}: total_commits`),
+    commits: asArray(body2.commits, `${what}: commits`).map((c) => {
+      const o = asObject(c, `${what}: commit`);
+      return {
+        sha: requireString(o.sha, `${what}: commit sha`),
+        parents: asArray(o.parents, `${what}: commit parents`).length
+      };
+    })
+  };
+}
+
+// src/ledger/history.ts
+async function commitsBetween(location, before, after) {
+  if (![before, after].every((s) => /^[0-9a-f]{40}$/.test(s)))
+    throw new ShiplogError("BAD_INPUT", "commits must be 40-hex shas");
+  const repo = await openRepo(location, "history");
+  await fetchTip(repo);
+  await fetchObjects(repo, [after]).catch(() => void 0);
+  const r = await git(["rev-list", "--parents", `${before}..${after}`, "--"], { gitDir: repo.gitDir });
+  return r.stdout.toString("utf8").split("\n").filter(Boolean).map((l) => {
+    const [sha, ...parents] = l.split(" ");
+    return { sha, parents: parents.length };
+  });
+}
 
 // src/app/ledger-incident.ts
-init_layout();
 function pushIncident(repository, branch, push) {
   const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? "unknown";
   const base = { branch, repository, pusher, before: push.before, after: push.after };
@@ -41863,30 +42214,42 @@ function pushIncident(repository, branch, push) {
 function deleteIncident(repository, branch, sender) {
   return { kind: "deleted", branch, repository, pusher: sender, problems: [], key: `delete-event:${branch}` };
 }
+function nonLinearIncident(repository, branch, push, commits) {
+  const bad3 = commits.filter((c) => c.parents !== 1);
+  if (bad3.length === 0) return void 0;
+  const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? "unknown";
+  return {
+    kind: "non-linear",
+    branch,
+    repository,
+    pusher,
+    before: push.before,
+    after: push.after,
+    problems: bad3.map(
+      (c) => `${c.sha.slice(0, 12)} has ${c.parents} parents (a ledger commit has exactly one)`
+    ),
+    key: `non-linear:${push.before}..${push.after}`
+  };
+}
 function commitProblems(c) {
   const short2 = c.id.slice(0, 12);
-  const added = c.added ?? [];
-  const entries = added.filter((p) => p.startsWith("entries/"));
+  const touched = [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []];
   const problems = [];
-  if (entries.length !== 1)
-    problems.push(`${short2} adds ${entries.length} entry files (a ledger commit adds exactly one)`);
-  const badName = entries.filter((p) => seqOfEntryPath(p) === void 0);
-  if (badName.length > 0)
-    problems.push(`${short2} adds ${badName.map((p) => `"${p}"`).join(", ")}, not named like an entry`);
-  const touched = [...c.modified ?? [], ...c.removed ?? []].filter((p) => p.startsWith("entries/"));
-  if (touched.length > 0)
-    problems.push(`${short2} modifies or removes recorded entries: ${touched.slice(0, 5).join(", ")}`);
-  const foreign = [...added, ...c.modified ?? [], ...c.removed ?? []].filter(
-    (p) => !p.startsWith("entries/") && !p.startsWith("index/") && p !== "checkpoint"
+  if (!touched.includes(ENTRY_FILE) || (c.removed ?? []).includes(ENTRY_FILE))
+    problems.push(`${short2} does not write ${ENTRY_FILE} (a ledger commit adds exactly one entry)`);
+  const foreign = touched.filter(
+    (p) => p !== ENTRY_FILE && p !== CHECKPOINT_FILE && !p.startsWith(`${INDEX_DIR}/`)
   );
   if (foreign.length > 0)
     problems.push(`${short2} touches files a ledger commit never does: ${foreign.slice(0, 5).join(", ")}`);
+  if ((c.removed ?? []).includes(CHECKPOINT_FILE)) problems.push(`${short2} removes the checkpoint`);
   return problems;
 }
 var WHAT = {
   "force-push": "was force-pushed (history rewritten)",
   deleted: "was deleted",
-  "unexpected-commits": "received commits that are not ledger appends"
+  "unexpected-commits": "received commits that are not ledger appends",
+  "non-linear": "received a merge (the ledger must be linear)"
 };
 function alarmTitle(incident) {
   return `shiplog alarm: the ledger branch "${incident.branch}" ${WHAT[incident.kind]}`;
@@ -41939,13 +42302,11 @@ function registerLedgerWatch(app, settings) {
     const at = repoOf(context.payload);
     const ledger = await ledgerFor(context, settings, at);
     if (!isLedgerBranch(ledger, at, context.payload.ref)) return;
-    const incident = pushIncident(
-      `${at.owner}/${at.repo}`,
-      ledger.branch,
-      context.payload
-    );
+    const branch = context.payload.ref.replace(/^refs\/heads\//, "");
+    const push = context.payload;
+    const incident = pushIncident(`${at.owner}/${at.repo}`, branch, push) ?? await linearity(context, ledger, at, branch, push);
     if (!incident) {
-      context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${ledger.branch}: honest append(s)`);
+      context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${branch}: honest append(s)`);
       return;
     }
     await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
@@ -41956,9 +42317,22 @@ function registerLedgerWatch(app, settings) {
     const at = repoOf(payload);
     const ledger = await ledgerFor(context, settings, at);
     if (!isLedgerBranch(ledger, at, payload.ref)) return;
-    const incident = deleteIncident(`${at.owner}/${at.repo}`, ledger.branch, payload.sender.login);
+    const incident = deleteIncident(
+      `${at.owner}/${at.repo}`,
+      payload.ref.replace(/^refs\/heads\//, ""),
+      payload.sender.login
+    );
     await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
   });
+}
+async function linearity(context, ledger, at, branch, push) {
+  if (!push.before || /^0{40}$/.test(push.before) || push.deleted) return void 0;
+  const commits = ledger.mirrored ? await commitsBetween({ ...ledger.location, branch }, push.before, push.after) : (await pushedCommits(context.octokit, {
+    ...at,
+    before: push.before,
+    after: push.after
+  })).commits;
+  return nonLinearIncident(`${at.owner}/${at.repo}`, branch, push, commits);
 }
 async function ledgerFor(context, settings, at) {
   const api = context.octokit;
@@ -42027,7 +42401,6 @@ function serially(key, task) {
 }
 
 // src/app/handlers/override-command.ts
-init_errors();
 function registerOverrideCommand(app, settings) {
   app.on("issue_comment.created", (context) => onComment(context, settings));
 }

@@ -12,24 +12,12 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
-var __esm = (fn, res, err) => function __init() {
-  if (err) throw err[0];
-  try {
-    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
-  }
-};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
-};
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -1654,24 +1642,24 @@ var require_HeaderParser = __commonJS({
       if (this.npairs === this.maxHeaderPairs) {
         return;
       }
-      const lines2 = this.buffer.split(RE_CRLF);
-      const len = lines2.length;
+      const lines3 = this.buffer.split(RE_CRLF);
+      const len = lines3.length;
       let m, h;
       for (var i = 0; i < len; ++i) {
-        if (lines2[i].length === 0) {
+        if (lines3[i].length === 0) {
           continue;
         }
-        if (lines2[i][0] === "	" || lines2[i][0] === " ") {
+        if (lines3[i][0] === "	" || lines3[i][0] === " ") {
           if (h) {
-            this.header[h][this.header[h].length - 1] += lines2[i];
+            this.header[h][this.header[h].length - 1] += lines3[i];
             continue;
           }
         }
-        const posColon = lines2[i].indexOf(":");
+        const posColon = lines3[i].indexOf(":");
         if (posColon === -1 || posColon === 0) {
           return;
         }
-        m = RE_HDR.exec(lines2[i]);
+        m = RE_HDR.exec(lines3[i]);
         h = m[1].toLowerCase();
         this.header[h] = this.header[h] || [];
         this.header[h].push(m[2] || "");
@@ -2729,20 +2717,20 @@ var require_multipart = __commonJS({
           self2._cb = void 0;
           cb();
         }
-      }).on("part", function onPart(part) {
+      }).on("part", function onPart(part2) {
         if (++self2._nparts > partsLimit) {
           self2.parser.removeListener("part", onPart);
           self2.parser.on("part", skipPart);
           boy.hitPartsLimit = true;
           boy.emit("partsLimit");
-          return skipPart(part);
+          return skipPart(part2);
         }
         if (curField) {
           const field = curField;
           field.emit("end");
           field.removeAllListeners("end");
         }
-        part.on("header", function(header) {
+        part2.on("header", function(header) {
           let contype;
           let fieldname;
           let parsed;
@@ -2771,7 +2759,7 @@ var require_multipart = __commonJS({
           if (header["content-disposition"]) {
             parsed = parseParams(header["content-disposition"][0]);
             if (!RE_FIELD.test(parsed[0])) {
-              return skipPart(part);
+              return skipPart(part2);
             }
             for (i = 0, len = parsed.length; i < len; ++i) {
               if (RE_NAME.test(parsed[i][0])) {
@@ -2784,7 +2772,7 @@ var require_multipart = __commonJS({
               }
             }
           } else {
-            return skipPart(part);
+            return skipPart(part2);
           }
           if (header["content-transfer-encoding"]) {
             encoding = header["content-transfer-encoding"][0].toLowerCase();
@@ -2798,7 +2786,7 @@ var require_multipart = __commonJS({
                 boy.hitFilesLimit = true;
                 boy.emit("filesLimit");
               }
-              return skipPart(part);
+              return skipPart(part2);
             }
             ++nfiles;
             if (boy.listenerCount("file") === 0) {
@@ -2838,7 +2826,7 @@ var require_multipart = __commonJS({
                 }
                 file.truncated = true;
                 file.bytesRead = fileSizeLimit;
-                part.removeAllListeners("data");
+                part2.removeAllListeners("data");
                 file.emit("limit");
                 return;
               } else if (!file.push(data)) {
@@ -2856,19 +2844,19 @@ var require_multipart = __commonJS({
                 boy.hitFieldsLimit = true;
                 boy.emit("fieldsLimit");
               }
-              return skipPart(part);
+              return skipPart(part2);
             }
             ++nfields;
             ++nends;
             let buffer = "";
             let truncated = false;
-            curField = part;
+            curField = part2;
             onData = function(data) {
               if ((nsize += data.length) > fieldSizeLimit) {
                 const extralen = fieldSizeLimit - (nsize - data.length);
                 buffer += data.toString("binary", 0, extralen);
                 truncated = true;
-                part.removeAllListeners("data");
+                part2.removeAllListeners("data");
               } else {
                 buffer += data.toString("binary");
               }
@@ -2883,9 +2871,9 @@ var require_multipart = __commonJS({
               checkFinished();
             };
           }
-          part._readableState.sync = false;
-          part.on("data", onData);
-          part.on("end", onEnd);
+          part2._readableState.sync = false;
+          part2.on("data", onData);
+          part2.on("end", onEnd);
         }).on("error", function(err) {
           if (curFile) {
             curFile.emit("error", err);
@@ -2918,8 +2906,8 @@ var require_multipart = __commonJS({
         });
       }
     };
-    function skipPart(part) {
-      part.resume();
+    function skipPart(part2) {
+      part2.resume();
     }
     function FileStream(opts) {
       Readable.call(this, opts);
@@ -2938,7 +2926,7 @@ var require_Decoder = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/Decoder.js"(exports, module) {
     "use strict";
     var RE_PLUS = /\+/g;
-    var HEX = [
+    var HEX2 = [
       0,
       0,
       0,
@@ -3079,7 +3067,7 @@ var require_Decoder = __commonJS({
       const len = str.length;
       for (; i < len; ++i) {
         if (this.buffer !== void 0) {
-          if (!HEX[str.charCodeAt(i)]) {
+          if (!HEX2[str.charCodeAt(i)]) {
             res += "%" + this.buffer;
             this.buffer = void 0;
             --i;
@@ -3656,7 +3644,7 @@ var require_util2 = __commonJS({
     try {
       crypto = __require("crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto.getHashes().filter((hash3) => possibleRelevantHashes.includes(hash3));
     } catch {
     }
     function responseURL(response) {
@@ -5379,11 +5367,11 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         }
         source = object;
         action = async function* () {
-          for (const part of blobParts) {
-            if (part.stream) {
-              yield* part.stream();
+          for (const part2 of blobParts) {
+            if (part2.stream) {
+              yield* part2.stream();
             } else {
-              yield part;
+              yield part2;
             }
           }
         };
@@ -15640,11 +15628,11 @@ var require_util6 = __commonJS({
       if (cookie.sameSite) {
         out.push(`SameSite=${cookie.sameSite}`);
       }
-      for (const part of cookie.unparsed) {
-        if (!part.includes("=")) {
+      for (const part2 of cookie.unparsed) {
+        if (!part2.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part.split("=");
+        const [key, ...value] = part2.split("=");
         out.push(`${key.trim()}=${value.join("=")}`);
       }
       return out.join("; ");
@@ -19831,41 +19819,6 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
   }
 });
 
-// src/errors.ts
-function isShiplogError(e, code2) {
-  return e instanceof ShiplogError && (code2 === void 0 || e.code === code2);
-}
-function errorMessage(e) {
-  return e instanceof Error ? e.message : String(e);
-}
-var exitCodes, ShiplogError;
-var init_errors = __esm({
-  "src/errors.ts"() {
-    "use strict";
-    exitCodes = {
-      VERIFY_FAILED: 1,
-      GATE_FAILED: 1,
-      APPEND_EXHAUSTED: 1,
-      GIT_FAILED: 1,
-      GIT_TIMEOUT: 1,
-      GITHUB_API: 1,
-      FORBIDDEN: 1
-    };
-    ShiplogError = class extends Error {
-      code;
-      exitCode;
-      details;
-      constructor(code2, message, options) {
-        super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
-        this.name = "ShiplogError";
-        this.code = code2;
-        this.exitCode = exitCodes[code2] ?? 2;
-        this.details = options?.details;
-      }
-    };
-  }
-});
-
 // node_modules/bottleneck/light.js
 var require_light = __commonJS({
   "node_modules/bottleneck/light.js"(exports, module) {
@@ -21222,58 +21175,6 @@ var require_canonicalize = __commonJS({
   }
 });
 
-// src/ledger/encoding.ts
-import { createHash } from "node:crypto";
-function canonicalJson(value) {
-  let out;
-  try {
-    out = (0, import_canonicalize.default)(value);
-  } catch (e) {
-    throw new ShiplogError("BAD_INPUT", `value cannot be written as canonical JSON: ${e.message}`);
-  }
-  if (out === void 0) throw new ShiplogError("BAD_INPUT", "value cannot be written as canonical JSON");
-  return out;
-}
-function isCanonicalJson(text2, value) {
-  const order = keyOrder(value);
-  if (order === "integer-keys") return canonicalJson(value) === text2;
-  return order === "sorted" && JSON.stringify(value) === text2;
-}
-function keyOrder(value) {
-  if (typeof value !== "object" || value === null) return "sorted";
-  const children = Array.isArray(value) ? value : Object.values(value);
-  if (!Array.isArray(value)) {
-    const keys = Object.keys(value);
-    if (keys.some((k) => INTEGER_KEY.test(k))) return "integer-keys";
-    for (let i = 1; i < keys.length; i++) if (!(keys[i - 1] < keys[i])) return "unsorted";
-  }
-  let result = "sorted";
-  for (const child of children) {
-    const r = keyOrder(child);
-    if (r === "integer-keys") return r;
-    if (r === "unsorted") result = r;
-  }
-  return result;
-}
-function sha256Hex(data) {
-  return createHash("sha256").update(data).digest("hex");
-}
-function sha256Bytes(data) {
-  return createHash("sha256").update(data).digest();
-}
-var import_canonicalize, INTEGER_KEY, GENESIS_PREV, HASH_PATTERN, COMMIT_PATTERN;
-var init_encoding = __esm({
-  "src/ledger/encoding.ts"() {
-    "use strict";
-    import_canonicalize = __toESM(require_canonicalize(), 1);
-    init_errors();
-    INTEGER_KEY = /^(0|[1-9]\d*)$/;
-    GENESIS_PREV = `sha256:${"0".repeat(64)}`;
-    HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
-    COMMIT_PATTERN = /^[0-9a-f]{40}$/;
-  }
-});
-
 // node_modules/graceful-fs/polyfills.js
 var require_polyfills = __commonJS({
   "node_modules/graceful-fs/polyfills.js"(exports, module) {
@@ -21735,14 +21636,14 @@ var require_graceful_fs = __commonJS({
         return close;
       })(fs.close);
       fs.closeSync = (function(fs$closeSync) {
-        function closeSync(fd) {
+        function closeSync2(fd) {
           fs$closeSync.apply(fs, arguments);
           resetQueue();
         }
-        Object.defineProperty(closeSync, previousSymbol, {
+        Object.defineProperty(closeSync2, previousSymbol, {
           value: fs$closeSync
         });
-        return closeSync;
+        return closeSync2;
       })(fs.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
@@ -22851,563 +22752,6 @@ var require_proper_lockfile = __commonJS({
   }
 });
 
-// src/ledger/git.ts
-import { spawn } from "node:child_process";
-function defaultTimeoutMs() {
-  const fromEnv = Number(process.env.SHIPLOG_GIT_TIMEOUT_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 12e4;
-}
-function gitEnv(opts) {
-  const env = {
-    ...process.env,
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_ASKPASS: "",
-    SSH_ASKPASS: "",
-    GCM_INTERACTIVE: "never",
-    LC_ALL: "C",
-    LANG: "C"
-  };
-  delete env.GIT_DIR;
-  delete env.GIT_WORK_TREE;
-  delete env.GIT_INDEX_FILE;
-  if (opts.gitDir) env.GIT_DIR = opts.gitDir;
-  const config = { ...BASE_CONFIG, ...opts.config };
-  const keys = Object.keys(config);
-  env.GIT_CONFIG_COUNT = String(keys.length);
-  keys.forEach((k, i) => {
-    env[`GIT_CONFIG_KEY_${i}`] = k;
-    env[`GIT_CONFIG_VALUE_${i}`] = config[k];
-  });
-  return env;
-}
-function git(args, opts = {}) {
-  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
-  return new Promise((resolve2, reject) => {
-    const child = spawn("git", args, {
-      cwd: opts.cwd,
-      env: opts.bulkOutput ? { ...gitEnv(opts), GIT_FLUSH: "0" } : gitEnv(opts),
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true
-    });
-    const out = [];
-    const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, timeoutMs);
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => err.push(d));
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`, { cause: e }));
-    });
-    child.on("close", (code2) => {
-      clearTimeout(timer);
-      const result = {
-        code: code2 ?? -1,
-        stdout: Buffer.concat(out),
-        stderr: Buffer.concat(err).toString("utf8")
-      };
-      if (timedOut) {
-        reject(
-          new ShiplogError(
-            "GIT_TIMEOUT",
-            `git ${args[0]} did not finish within ${timeoutMs} ms and was stopped`
-          )
-        );
-      } else if (result.code !== 0 && !opts.allowFail) {
-        reject(
-          new ShiplogError(
-            "GIT_FAILED",
-            `git ${args[0]} failed (exit ${result.code}): ${lastLines(result.stderr)}`,
-            {
-              details: result
-            }
-          )
-        );
-      } else {
-        resolve2(result);
-      }
-    });
-    child.stdin.on("error", () => void 0);
-    child.stdin.end(opts.input ?? "");
-  });
-}
-function killGroup(pid) {
-  if (!pid) return;
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-    }
-  }
-}
-function lastLines(text2, n = 3) {
-  return text2.trim().split("\n").slice(-n).join(" | ") || "(no message)";
-}
-function catFileBatch(gitDir, specs, onObject, opts = {}) {
-  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
-  return new Promise((resolve2, reject) => {
-    if (specs.length === 0) return resolve2();
-    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
-      env: gitEnv({ gitDir, config: opts.config }),
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true
-    });
-    const timer = setTimeout(() => {
-      killGroup(child.pid);
-      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file did not finish within ${timeoutMs} ms`));
-    }, timeoutMs);
-    let index = 0;
-    let failed = false;
-    let waits = [];
-    let handled = Promise.resolve();
-    const parser = new BatchOutputParser((obj) => {
-      const wait = onObject(index++, obj);
-      if (wait) waits.push(wait);
-    });
-    const errChunks = [];
-    child.stderr.on("data", (d) => errChunks.push(d));
-    child.stdout.on("data", (chunk) => {
-      const fail2 = (e) => {
-        failed = true;
-        killGroup(child.pid);
-        clearTimeout(timer);
-        reject(e);
-      };
-      try {
-        parser.push(chunk);
-      } catch (e) {
-        return fail2(e);
-      }
-      if (waits.length) {
-        child.stdout.pause();
-        const all = Promise.all(waits);
-        waits = [];
-        handled = Promise.all([handled, all]);
-        handled.catch(() => void 0);
-        all.then(() => child.stdout.resume(), fail2);
-      }
-    });
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`));
-    });
-    child.on("close", (code2) => {
-      clearTimeout(timer);
-      if (failed) return;
-      if (code2 !== 0 || index !== specs.length) {
-        reject(
-          new ShiplogError(
-            "GIT_FAILED",
-            `git cat-file failed (exit ${code2}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`
-          )
-        );
-      } else handled.then(() => resolve2(), reject);
-    });
-    child.stdin.on("error", () => void 0);
-    let i = 0;
-    const writeMore = () => {
-      while (i < specs.length) {
-        const ok = child.stdin.write(specs[i++] + "\n");
-        if (!ok) {
-          child.stdin.once("drain", writeMore);
-          return;
-        }
-      }
-      child.stdin.end();
-    };
-    writeMore();
-  });
-}
-var BASE_CONFIG, BatchOutputParser, CatFileSession;
-var init_git = __esm({
-  "src/ledger/git.ts"() {
-    "use strict";
-    init_errors();
-    BASE_CONFIG = {
-      "gc.auto": "0",
-      "maintenance.auto": "false",
-      "protocol.ext.allow": "never",
-      "core.hooksPath": "/dev/null",
-      "advice.detachedHead": "false"
-    };
-    BatchOutputParser = class {
-      constructor(onObject) {
-        this.onObject = onObject;
-      }
-      onObject;
-      chunks = [];
-      length = 0;
-      pending;
-      push(chunk) {
-        this.chunks.push(chunk);
-        this.length += chunk.length;
-        for (; ; ) {
-          if (!this.pending) {
-            const nl = this.newline();
-            if (nl < 0) return;
-            const header = this.take(nl + 1).toString("utf8", 0, nl);
-            if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
-              this.onObject(void 0);
-              continue;
-            }
-            const [sha, type, size] = header.split(" ");
-            this.pending = { sha, type, size: Number(size) };
-          }
-          if (this.length < this.pending.size + 1) return;
-          const data = this.take(this.pending.size + 1).subarray(0, this.pending.size);
-          const obj = { sha: this.pending.sha, type: this.pending.type, data };
-          this.pending = void 0;
-          this.onObject(obj);
-        }
-      }
-      newline() {
-        let base = 0;
-        for (const c of this.chunks) {
-          const i = c.indexOf(10);
-          if (i >= 0) return base + i;
-          base += c.length;
-        }
-        return -1;
-      }
-      /** Removes and returns the next n buffered bytes (n <= this.length). */
-      take(n) {
-        this.length -= n;
-        const first = this.chunks[0];
-        if (first.length >= n) {
-          if (first.length === n) this.chunks.shift();
-          else this.chunks[0] = first.subarray(n);
-          return first.subarray(0, n);
-        }
-        const out = Buffer.allocUnsafe(n);
-        for (let off = 0; off < n; ) {
-          const c = this.chunks[0];
-          const k = Math.min(c.length, n - off);
-          c.copy(out, off, 0, k);
-          off += k;
-          if (k === c.length) this.chunks.shift();
-          else this.chunks[0] = c.subarray(k);
-        }
-        return out;
-      }
-    };
-    CatFileSession = class {
-      child;
-      queue = [];
-      parser = new BatchOutputParser((obj) => this.queue.shift()?.resolve(obj));
-      closed = false;
-      stderr = "";
-      constructor(gitDir) {
-        this.child = spawn("git", ["cat-file", "--batch"], {
-          env: gitEnv({ gitDir }),
-          stdio: ["pipe", "pipe", "pipe"]
-        });
-        this.child.stdout.on("data", (chunk) => this.parser.push(chunk));
-        this.child.stderr.on("data", (d) => this.stderr += d.toString());
-        this.child.stdin.on("error", () => void 0);
-        const fail2 = (e) => {
-          this.closed = true;
-          for (const q of this.queue.splice(0)) q.reject(e);
-        };
-        this.child.on("error", (e) => fail2(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`)));
-        this.child.on("close", (code2) => {
-          if (this.queue.length)
-            fail2(new ShiplogError("GIT_FAILED", `git cat-file exited (${code2}): ${lastLines(this.stderr)}`));
-        });
-      }
-      get(specs) {
-        if (this.closed) return Promise.reject(new ShiplogError("GIT_FAILED", "git cat-file already closed"));
-        if (specs.some((s) => /[\n\0]/.test(s))) {
-          return Promise.reject(new ShiplogError("BAD_INPUT", "object name contains a newline"));
-        }
-        const results = specs.map(
-          () => new Promise((resolve2, reject) => this.queue.push({ resolve: resolve2, reject }))
-        );
-        this.child.stdin.write(specs.map((s) => s + "\n").join(""));
-        return Promise.all(results);
-      }
-      close() {
-        this.closed = true;
-        this.child.stdin.end();
-      }
-    };
-  }
-});
-
-// src/ledger/store.ts
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
-function checkBranchName(branch) {
-  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith("-") || branch.includes("..") || branch.endsWith("/")) {
-    throw new ShiplogError("USAGE", `ledger branch "${branch}" is not a valid branch name`);
-  }
-  return branch;
-}
-function resolveRemote(remote) {
-  const r = remote.trim();
-  if (!r) throw new ShiplogError("USAGE", "no ledger remote given (--remote)");
-  if (r.startsWith("-")) throw new ShiplogError("USAGE", `remote "${r}" looks like an option; refusing it`);
-  if (/[\0\n\r]/.test(r)) throw new ShiplogError("USAGE", "remote contains control characters");
-  if (/^[a-z][a-z0-9+.-]*::/i.test(r))
-    throw new ShiplogError("USAGE", `remote helper URLs ("${r.split("::")[0]}::") are not allowed`);
-  if (/^(https?|ssh|git):\/\//i.test(r)) return { url: r, isLocal: false };
-  if (/^file:\/\//i.test(r)) return { url: r, isLocal: true };
-  if (/^[^/\\]+@[^/:]+:/.test(r)) return { url: r, isLocal: false };
-  const path = isAbsolute(r) ? r : resolve(r);
-  if (!existsSync(path)) throw new ShiplogError("REMOTE_NOT_FOUND", `ledger remote "${r}" does not exist`);
-  return { url: path, isLocal: true };
-}
-function defaultCacheRoot() {
-  if (process.env.SHIPLOG_CACHE_DIR) return process.env.SHIPLOG_CACHE_DIR;
-  if (process.env.RUNNER_TEMP) return join(process.env.RUNNER_TEMP, "shiplog-cache");
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "shiplog");
-}
-function authConfig(token, isLocal) {
-  if (!token || isLocal) return {};
-  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
-  return { "http.extraHeader": `AUTHORIZATION: basic ${basic}` };
-}
-function writableRoot(preferred) {
-  try {
-    mkdirSync(preferred, { recursive: true });
-    const probe = join(preferred, `.probe-${process.pid}-${randomBytes(4).toString("hex")}`);
-    writeFileSync(probe, "");
-    rmSync(probe);
-    return preferred;
-  } catch {
-    const fallback = join(tmpdir(), `shiplog-cache-${process.getuid?.() ?? "user"}`);
-    try {
-      mkdirSync(fallback, { recursive: true });
-      return fallback;
-    } catch (e) {
-      throw new ShiplogError(
-        "BAD_INPUT",
-        `cannot write a ledger cache in ${preferred} or ${fallback}: ${e.message} (set SHIPLOG_CACHE_DIR)`
-      );
-    }
-  }
-}
-async function openRepo(location, mode) {
-  checkBranchName(location.branch);
-  const { url, isLocal } = resolveRemote(location.remote);
-  const root = writableRoot(location.cacheDir ?? defaultCacheRoot());
-  const key = sha256Hex(`${url}\0${location.branch}`).slice(0, 24);
-  const gitDir = join(root, key, `${mode}.git`);
-  if (!existsSync(join(gitDir, "config"))) {
-    const tmp = `${gitDir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-    mkdirSync(tmp, { recursive: true });
-    await git(["init", "--bare", "--quiet", tmp]);
-    const extra = mode === "append" ? '[core]\n	repositoryformatversion = 1\n[extensions]\n	partialClone = origin\n[remote "origin"]\n	promisor = true\n	partialclonefilter = blob:none\n' : "";
-    writeFileSync(join(tmp, "config"), readFileSync(join(tmp, "config"), "utf8") + extra);
-    await git(["config", "remote.origin.url", url], { gitDir: tmp });
-    try {
-      renameSync(tmp, gitDir);
-    } catch {
-      rmSync(tmp, { recursive: true, force: true });
-      if (!existsSync(join(gitDir, "config")))
-        throw new ShiplogError("GIT_FAILED", `could not create cache ${gitDir}`);
-    }
-  }
-  return { gitDir, location, url, isLocal, mode };
-}
-async function fetchTip(repo) {
-  const ref = repo.mode === "append" ? APPEND_REF : "refs/shiplog/read-tip";
-  const args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc"];
-  if (repo.mode === "append") {
-    args.push("--filter=blob:none");
-    if (!existsSync(join(repo.gitDir, ref))) args.push("--depth=1");
-  }
-  if (repo.isLocal && repo.mode === "append")
-    args.push("--upload-pack=git -c uploadpack.allowFilter=true upload-pack");
-  args.push("origin", `+refs/heads/${repo.location.branch}:${ref}`);
-  const release = await lockRepo(repo.gitDir);
-  let result;
-  try {
-    result = await git(args, {
-      gitDir: repo.gitDir,
-      allowFail: true,
-      config: authConfig(repo.location.token, repo.isLocal)
-    });
-    if (result.code === 0) {
-      return { commit: readRef(repo.gitDir, ref) };
-    }
-  } finally {
-    await release();
-  }
-  const err = result.stderr;
-  if (/couldn't find remote ref/i.test(err)) return void 0;
-  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
-    throw new ShiplogError(
-      "REMOTE_NOT_FOUND",
-      `ledger remote "${repo.location.remote}" is not a reachable git repository: ${lastLines(err, 1)}`
-    );
-  }
-  throw new ShiplogError(
-    "GIT_FAILED",
-    `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`
-  );
-}
-function redact(url) {
-  return url.replace(/\/\/[^@/]+@/, "//***@");
-}
-function readRef(gitDir, ref) {
-  const loose = join(gitDir, ref);
-  if (existsSync(loose)) return readFileSync(loose, "utf8").trim();
-  const packed = readFileSync(join(gitDir, "packed-refs"), "utf8");
-  const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
-  if (!line) throw new ShiplogError("GIT_FAILED", `fetched ref ${ref} not found in ${gitDir}`);
-  return line.slice(0, 40);
-}
-async function lockRepo(gitDir) {
-  try {
-    return await import_proper_lockfile.default.lock(gitDir, {
-      realpath: false,
-      stale: 1e4,
-      retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true }
-    });
-  } catch (e) {
-    throw new ShiplogError(
-      "GIT_FAILED",
-      `could not lock the ledger cache ${gitDir}: ${e.message}`
-    );
-  }
-}
-function cachedTip(repo) {
-  const file = join(repo.gitDir, APPEND_REF);
-  if (!existsSync(file)) return void 0;
-  const commit = readFileSync(file, "utf8").trim();
-  return /^[0-9a-f]{40}$/.test(commit) ? { commit } : void 0;
-}
-function rememberTip(repo, commit) {
-  const file = join(repo.gitDir, APPEND_REF);
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
-  try {
-    mkdirSync(join(file, ".."), { recursive: true });
-    writeFileSync(tmp, `${commit}
-`);
-    renameSync(tmp, file);
-  } catch {
-    rmSync(tmp, { force: true });
-  }
-}
-async function pushCommit(repo, commit) {
-  const r = await git(
-    [
-      "push",
-      "--quiet",
-      "--porcelain",
-      "--no-verify",
-      "origin",
-      `${commit}:refs/heads/${repo.location.branch}`
-    ],
-    { gitDir: repo.gitDir, allowFail: true, config: authConfig(repo.location.token, repo.isLocal) }
-  );
-  const text2 = `${r.stdout.toString("utf8")}
-${r.stderr}`;
-  if (r.code === 0) return { outcome: "pushed", message: "" };
-  if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text2)) {
-    return { outcome: "lost-race", message: lastLines(text2, 2) };
-  }
-  if (/\[remote rejected\]|pre-receive hook declined/i.test(text2))
-    return { outcome: "rejected", message: lastLines(text2, 2) };
-  if (/does not appear to be a git repository|Could not read from remote/i.test(text2)) {
-    throw new ShiplogError(
-      "REMOTE_NOT_FOUND",
-      `cannot push to ledger remote "${redact(repo.location.remote)}": ${lastLines(text2, 1)}`
-    );
-  }
-  return { outcome: "rejected", message: lastLines(text2, 2) };
-}
-var import_proper_lockfile, APPEND_REF;
-var init_store = __esm({
-  "src/ledger/store.ts"() {
-    "use strict";
-    import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-    init_errors();
-    init_encoding();
-    init_git();
-    APPEND_REF = "refs/shiplog/append-tip";
-  }
-});
-
-// src/ledger/statement.ts
-function buildStatement(predicate, serverUrl = "https://github.com") {
-  return {
-    _type: STATEMENT_TYPE,
-    subject: [
-      {
-        name: `git+${serverUrl.replace(/\/+$/, "")}/${predicate.repository}`,
-        digest: { gitCommit: predicate.commit }
-      }
-    ],
-    predicateType: PREDICATE_TYPE,
-    predicate: dropUndefined(predicate)
-  };
-}
-function statementBytes(statement) {
-  return Buffer.from(canonicalJson(statement), "utf8");
-}
-function dropUndefined(o) {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
-}
-function fail(message) {
-  throw new ShiplogError("BAD_INPUT", message);
-}
-function parseStatement(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    fail("statement is not a JSON object");
-  const s = value;
-  if (s._type !== STATEMENT_TYPE) fail(`statement _type must be "${STATEMENT_TYPE}"`);
-  if (s.predicateType !== PREDICATE_TYPE) fail(`statement predicateType must be "${PREDICATE_TYPE}"`);
-  if (!Array.isArray(s.subject) || s.subject.length === 0)
-    fail("statement subject must be a non-empty array");
-  for (const sub of s.subject) {
-    const o = sub;
-    if (typeof o?.name !== "string" || typeof o.digest?.gitCommit !== "string" || !COMMIT_PATTERN.test(o.digest.gitCommit)) {
-      fail("statement subject needs a name and a 40-hex digest.gitCommit");
-    }
-  }
-  const p = s.predicate;
-  if (typeof p !== "object" || p === null || Array.isArray(p)) fail("statement predicate is not an object");
-  if (!Number.isSafeInteger(p.seq) || p.seq < 0)
-    fail("predicate.seq must be a non-negative integer");
-  if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev))
-    fail('predicate.prev must be "sha256:" + 64 hex');
-  if (!CHANGE_TYPES.includes(p.type))
-    fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
-  if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp)))
-    fail("predicate.timestamp must be a date");
-  if (typeof p.repository !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
-    fail("predicate.repository must be OWNER/NAME");
-  }
-  if (typeof p.commit !== "string" || !COMMIT_PATTERN.test(p.commit)) fail("predicate.commit must be 40 hex");
-  const subject0 = s.subject[0];
-  if (subject0.digest.gitCommit !== p.commit) fail("predicate.commit differs from the subject digest");
-  for (const k of ["environment", "branch", "idempotency_key"]) {
-    if (p[k] !== void 0 && typeof p[k] !== "string") fail(`predicate.${k} must be a string`);
-  }
-  return s;
-}
-var STATEMENT_TYPE, PREDICATE_TYPE, CHANGE_TYPES, RECORDABLE_TYPES;
-var init_statement = __esm({
-  "src/ledger/statement.ts"() {
-    "use strict";
-    init_errors();
-    init_encoding();
-    STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
-    PREDICATE_TYPE = "https://shiplog.dev/attestations/change/v1";
-    CHANGE_TYPES = ["deploy", "migration", "config-override", "override"];
-    RECORDABLE_TYPES = ["deploy", "migration", "config-override"];
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
 var require_constants6 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
@@ -23714,7 +23058,7 @@ var require_scan = __commonJS({
     var isPathSeparator = (code2) => {
       return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
     };
-    var depth2 = (token) => {
+    var depth = (token) => {
       if (token.isPrefix !== true) {
         token.depth = token.isGlobstar ? Infinity : 1;
       }
@@ -23987,7 +23331,7 @@ var require_scan = __commonJS({
             } else {
               tokens[idx].value = value2;
             }
-            depth2(tokens[idx]);
+            depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i >= start) {
@@ -24000,7 +23344,7 @@ var require_scan = __commonJS({
         parts.push(value);
         if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
           tokens[tokens.length - 1].value = value;
-          depth2(tokens[tokens.length - 1]);
+          depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
         state.slashes = slashes;
@@ -24219,15 +23563,15 @@ var require_parse2 = __commonJS({
       return chars;
     };
     var repeatedExtglobRecursion = (pattern) => {
-      let depth2 = 0;
+      let depth = 0;
       let value = pattern.trim();
       let match = parseRepeatedExtglob(value);
       while (match) {
-        depth2++;
+        depth++;
         value = match.body.trim();
         match = parseRepeatedExtglob(value);
       }
-      return depth2;
+      return depth;
     };
     var analyzeRepeatedExtglob = (body, options) => {
       if (options.maxExtglobRecursion === false) {
@@ -25181,320 +24525,6 @@ var require_picomatch2 = __commonJS({
     }
     Object.assign(picomatch3, pico);
     module.exports = picomatch3;
-  }
-});
-
-// src/ledger/dsse.ts
-import { sign as cryptoSign2, verify as cryptoVerify2 } from "node:crypto";
-function pae(payloadType, payload) {
-  const type = Buffer.from(payloadType, "utf8");
-  const head = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, "utf8");
-  return Buffer.concat([head, payload]);
-}
-function entryHashOfPae(paeBytes) {
-  return `sha256:${sha256Hex(paeBytes)}`;
-}
-function signEnvelope(payload, key) {
-  const paeBytes = pae(IN_TOTO_PAYLOAD_TYPE, payload);
-  const sig = cryptoSign2(null, paeBytes, key.privateKey);
-  return {
-    envelope: {
-      payloadType: IN_TOTO_PAYLOAD_TYPE,
-      payload: Buffer.from(payload).toString("base64"),
-      signatures: [{ keyid: key.keyid, sig: sig.toString("base64") }]
-    },
-    hash: entryHashOfPae(paeBytes)
-  };
-}
-function isBase64(text2) {
-  return Buffer.from(text2, "base64").toString("base64") === text2 || BASE64.test(text2);
-}
-function parseEnvelope(text2) {
-  let raw;
-  try {
-    raw = JSON.parse(text2);
-  } catch (e) {
-    throw new ShiplogError("BAD_INPUT", `envelope is not JSON: ${e.message}`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new ShiplogError("BAD_INPUT", "envelope is not a JSON object");
-  }
-  const o = raw;
-  const extra = Object.keys(o).filter((k) => !["payloadType", "payload", "signatures"].includes(k));
-  if (extra.length)
-    throw new ShiplogError("BAD_INPUT", `envelope has unexpected field(s): ${extra.join(", ")}`);
-  if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
-  }
-  if (typeof o.payload !== "string" || o.payload.length === 0 || o.payload.length % 4 !== 0 || !isBase64(o.payload)) {
-    throw new ShiplogError("BAD_INPUT", "envelope payload is not standard base64");
-  }
-  if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
-    throw new ShiplogError("BAD_INPUT", "envelope has no signatures");
-  }
-  for (const s of o.signatures) {
-    if (typeof s !== "object" || s === null)
-      throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
-    const sig = s;
-    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !isBase64(sig.sig) || sig.sig.length === 0) {
-      throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
-    }
-  }
-  return o;
-}
-function signatureCandidates(envelope, trusted) {
-  const out = [];
-  for (const s of envelope.signatures) {
-    const sig = Buffer.from(s.sig, "base64");
-    if (sig.length === 64) out.push({ sig, hint: trusted.findIndex((k) => k.keyid === s.keyid) });
-  }
-  return out;
-}
-function signerIndex(paeBytes, candidates2, keys) {
-  for (const c of candidates2) {
-    if (c.hint >= 0 && cryptoVerify2(null, paeBytes, keys[c.hint], c.sig)) return c.hint;
-    for (let k = 0; k < keys.length; k++) {
-      if (k !== c.hint && cryptoVerify2(null, paeBytes, keys[k], c.sig)) return k;
-    }
-  }
-  return -1;
-}
-var IN_TOTO_PAYLOAD_TYPE, BASE64;
-var init_dsse = __esm({
-  "src/ledger/dsse.ts"() {
-    "use strict";
-    init_errors();
-    init_encoding();
-    IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
-    BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-  }
-});
-
-// src/ledger/layout.ts
-function padSeq(seq) {
-  return String(seq).padStart(SEQ_DIGITS, "0");
-}
-function entryPath(seq) {
-  const p = padSeq(seq);
-  return `${ENTRIES_DIR}/${p.slice(0, 2)}/${p.slice(2, 4)}/${p.slice(4, 6)}/${p.slice(6, 8)}/${p.slice(8, 10)}/${p}.json`;
-}
-function seqOfEntryPath(path) {
-  const m = ENTRY_PATH.exec(path);
-  if (!m) return void 0;
-  const seq = Number(m[1]);
-  return entryPath(seq) === path ? seq : void 0;
-}
-function indexBucket(commit) {
-  return `${INDEX_DIR}/${commit[0]}/${commit[1]}/${commit[2]}`;
-}
-function indexPath(commit, seq) {
-  return `${indexBucket(commit)}/${commit}-${padSeq(seq)}.json`;
-}
-function parseIndexPath(path) {
-  const m = INDEX_PATH.exec(path);
-  if (!m || !m[4].startsWith(m[1] + m[2] + m[3])) return void 0;
-  return { commit: m[4], seq: Number(m[5]) };
-}
-function runIndexBucket(keyHash) {
-  return `${RUN_INDEX_DIR}/${keyHash[0]}/${keyHash[1]}/${keyHash[2]}`;
-}
-function runIndexPath(keyHash, seq) {
-  return `${runIndexBucket(keyHash)}/${keyHash}-${padSeq(seq)}.json`;
-}
-function indexRecord(r) {
-  return JSON.stringify({ seq: r.seq, hash: r.hash, type: r.type, environment: r.environment ?? null }) + "\n";
-}
-function checkCommitPrefix(prefix) {
-  const p = prefix.toLowerCase();
-  if (!/^[0-9a-f]{4,40}$/.test(p)) {
-    throw new ShiplogError("USAGE", `commit "${prefix}" must be 4 to 40 hex characters`);
-  }
-  return p;
-}
-var ENTRIES_DIR, INDEX_DIR, RUN_INDEX_DIR, CHECKPOINT_FILE, SEQ_DIGITS, ENTRY_PATH, INDEX_PATH;
-var init_layout = __esm({
-  "src/ledger/layout.ts"() {
-    "use strict";
-    init_errors();
-    ENTRIES_DIR = "entries";
-    INDEX_DIR = "index/commit";
-    RUN_INDEX_DIR = "index/run";
-    CHECKPOINT_FILE = "checkpoint";
-    SEQ_DIGITS = 12;
-    ENTRY_PATH = /^entries\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/\d{2}\/(\d{12})\.json$/;
-    INDEX_PATH = /^index\/commit\/([0-9a-f])\/([0-9a-f])\/([0-9a-f])\/([0-9a-f]{40})-(\d{12})\.json$/;
-  }
-});
-
-// src/ledger/entry.ts
-function decodeEntry(text2) {
-  let envelope;
-  try {
-    envelope = parseEnvelope(text2);
-  } catch (e) {
-    throw new EntryProblem("envelope", e.message);
-  }
-  const payload = Buffer.from(envelope.payload, "base64");
-  const paeBytes = pae(envelope.payloadType, payload);
-  const hash = entryHashOfPae(paeBytes);
-  const payloadText = payload.toString("utf8");
-  let value;
-  try {
-    value = JSON.parse(payloadText);
-  } catch (e) {
-    throw new EntryProblem("payload", `payload is not JSON: ${e.message}`);
-  }
-  if (!isCanonicalJson(payloadText, value) || Buffer.byteLength(payloadText) !== payload.length) {
-    throw new EntryProblem("payload", "payload is not RFC 8785 canonical JSON");
-  }
-  let statement;
-  try {
-    statement = parseStatement(value);
-  } catch (e) {
-    throw new EntryProblem("statement", e instanceof ShiplogError ? e.message : String(e));
-  }
-  return { envelope, statement, hash, paeBytes };
-}
-var EntryProblem;
-var init_entry = __esm({
-  "src/ledger/entry.ts"() {
-    "use strict";
-    init_errors();
-    init_dsse();
-    init_encoding();
-    init_statement();
-    EntryProblem = class extends Error {
-      constructor(kind, message) {
-        super(message);
-        this.kind = kind;
-      }
-      kind;
-    };
-  }
-});
-
-// src/ledger/read.ts
-var read_exports = {};
-__export(read_exports, {
-  ledgerCommitOf: () => ledgerCommitOf,
-  listEntryFiles: () => listEntryFiles,
-  listFiles: () => listFiles,
-  openForRead: () => openForRead,
-  readCheckpointText: () => readCheckpointText,
-  readEntriesBySeq: () => readEntriesBySeq,
-  readEntryAt: () => readEntryAt,
-  readEntryFiles: () => readEntryFiles,
-  seqsForCommit: () => seqsForCommit
-});
-async function openForRead(location) {
-  const repo = await openRepo(location, "read");
-  const tip = await fetchTip(repo);
-  if (!tip) {
-    throw new ShiplogError(
-      "BRANCH_NOT_FOUND",
-      `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
-    );
-  }
-  return { repo, tip: tip.commit };
-}
-async function listFiles(snap, dir) {
-  const r = await git(["ls-tree", "-r", "-z", "--full-tree", snap.tip, "--", dir], {
-    gitDir: snap.repo.gitDir
-  });
-  const out = [];
-  for (const rec of r.stdout.toString("utf8").split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [, type, blob] = rec.slice(0, tab).split(" ");
-    if (type === "blob") out.push({ path: rec.slice(tab + 1), blob });
-  }
-  return out;
-}
-async function listEntryFiles(snap) {
-  const files = await listFiles(snap, "entries");
-  return files.map((f) => ({ ...f, seq: seqOfEntryPath(f.path) }));
-}
-async function readEntryFiles(snap, files) {
-  const out = [];
-  await catFileBatch(
-    snap.repo.gitDir,
-    files.map((f) => f.blob),
-    (i, obj) => {
-      const f = files[i];
-      if (!obj) throw new ShiplogError("GIT_FAILED", `entry blob for ${f.path} is missing`);
-      const decoded = decodeAt(f.path, obj.data);
-      out.push({ ...decoded, seq: decoded.statement.predicate.seq, path: f.path });
-    }
-  );
-  return out;
-}
-function decodeAt(path, data) {
-  try {
-    return decodeEntry(data.toString("utf8"));
-  } catch (e) {
-    if (e instanceof EntryProblem) {
-      throw new ShiplogError(
-        "BAD_INPUT",
-        `${path}: ${e.message} (run "shiplog verify" for the full picture)`
-      );
-    }
-    throw e;
-  }
-}
-async function readCheckpointText(snap) {
-  const cat = new CatFileSession(snap.repo.gitDir);
-  try {
-    const [obj] = await cat.get([`${snap.tip}:${CHECKPOINT_FILE}`]);
-    return obj?.type === "blob" ? obj.data.toString("utf8") : void 0;
-  } finally {
-    cat.close();
-  }
-}
-async function seqsForCommit(snap, prefix) {
-  const p = checkCommitPrefix(prefix);
-  const files = await listFiles(snap, indexBucket(p));
-  return files.map((f) => parseIndexPath(f.path)).filter((x) => !!x && x.commit.startsWith(p));
-}
-async function readEntriesBySeq(snap, seqs) {
-  const out = [];
-  const missing = [];
-  await catFileBatch(
-    snap.repo.gitDir,
-    seqs.map((s) => `${snap.tip}:${entryPath(s)}`),
-    (i, obj) => {
-      if (!obj) return void missing.push(seqs[i]);
-      const decoded = decodeAt(entryPath(seqs[i]), obj.data);
-      out.push({ ...decoded, seq: seqs[i], path: entryPath(seqs[i]) });
-    }
-  );
-  if (missing.length) {
-    throw new ShiplogError("NOT_FOUND", `no entry file for seq ${missing.join(", ")} (run "shiplog verify")`);
-  }
-  return out;
-}
-async function ledgerCommitOf(snap, seq) {
-  const r = await git(["log", "-1", "--format=%H", "--diff-filter=A", snap.tip, "--", entryPath(seq)], {
-    gitDir: snap.repo.gitDir
-  });
-  return r.stdout.toString("utf8").trim();
-}
-async function readEntryAt(location, seq) {
-  const snap = await openForRead(location);
-  const [entry] = await readEntriesBySeq(snap, [seq]);
-  return {
-    ...entry,
-    ledgerCommit: await ledgerCommitOf(snap, seq),
-    checkpoint: await readCheckpointText(snap) ?? ""
-  };
-}
-var init_read = __esm({
-  "src/ledger/read.ts"() {
-    "use strict";
-    init_errors();
-    init_entry();
-    init_git();
-    init_layout();
-    init_store();
   }
 });
 
@@ -26526,10 +25556,10 @@ var require_util8 = __commonJS({
     var codegen_1 = require_codegen();
     var code_1 = require_code();
     function toHash(arr) {
-      const hash = {};
+      const hash3 = {};
       for (const item of arr)
-        hash[item] = true;
-      return hash;
+        hash3[item] = true;
+      return hash3;
     }
     exports.toHash = toHash;
     function alwaysValidSchema(it, schema) {
@@ -28362,9 +27392,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines: lines2 } = this.opts.code;
+      const { es5, lines: lines3 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines3, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -28523,15 +27553,15 @@ var require_compile = __commonJS({
       var _a;
       if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
-      for (const part of parsedRef.fragment.slice(1).split("/")) {
+      for (const part2 of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema === "boolean")
           return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
+        const partSchema = schema[(0, util_1.unescapeFragment)(part2)];
         if (partSchema === void 0)
           return;
         schema = partSchema;
         const schId = typeof schema === "object" && schema[this.opts.schemaId];
-        if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
+        if (!PREVENT_SCOPE_CHANGE.has(part2) && schId) {
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
@@ -28671,15 +27701,15 @@ var require_utils4 = __commonJS({
       const parts = left.concat(right);
       let hextetCount = 0;
       for (let i = 0; i < parts.length; i++) {
-        const part = parts[i];
-        if (part === "") return void 0;
-        if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+        const part2 = parts[i];
+        if (part2 === "") return void 0;
+        if (part2.indexOf(".") !== -1) {
+          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part2)) return void 0;
           hextetCount += 2;
           continue;
         }
-        if (!isHextet(part)) return void 0;
-        parts[i] = parseInt(part, 16).toString(16);
+        if (!isHextet(part2)) return void 0;
+        parts[i] = parseInt(part2, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
@@ -29871,8 +28901,8 @@ var require_core2 = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines: lines2 } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
+        const { es5, lines: lines3 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines3 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -32762,7 +31792,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines3 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -32778,9 +31808,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines2.push(`%TAG ${handle} ${prefix}`);
+            lines3.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines2.join("\n");
+        return lines3.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -34241,22 +33271,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines2 = [];
+      const lines3 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines2.push("");
-          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
+            lines3.push("");
+          addCommentBefore(ctx, lines3, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines2.push("");
-            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
+              lines3.push("");
+            addCommentBefore(ctx, lines3, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -34265,15 +33295,15 @@ var require_stringifyCollection = __commonJS({
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines2.push(blockItemPrefix + str2);
+        lines3.push(blockItemPrefix + str2);
       }
       let str;
-      if (lines2.length === 0) {
+      if (lines3.length === 0) {
         str = flowChars.start + flowChars.end;
       } else {
-        str = lines2[0];
-        for (let i = 1; i < lines2.length; ++i) {
-          const line = lines2[i];
+        str = lines3[0];
+        for (let i = 1; i < lines3.length; ++i) {
+          const line = lines3[i];
           str += line ? `
 ${indent}${line}` : "\n";
         }
@@ -34296,22 +33326,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines2 = [];
+      const lines3 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines2.push("");
-          addCommentBefore(ctx, lines2, item.commentBefore, false);
+            lines3.push("");
+          addCommentBefore(ctx, lines3, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines2.push("");
-            addCommentBefore(ctx, lines2, ik.commentBefore, false);
+              lines3.push("");
+            addCommentBefore(ctx, lines3, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -34328,12 +33358,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines2.length > linesAtValue || str.includes("\n"));
+        reqNewline || (reqNewline = lines3.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines3.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -34341,35 +33371,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines2.push(str);
-        linesAtValue = lines2.length;
+        lines3.push(str);
+        linesAtValue = lines3.length;
       }
       const { start, end } = flowChars;
-      if (lines2.length === 0) {
+      if (lines3.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines3.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines2)
+          for (const line of lines3)
             str += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines3.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines3, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines2.push(ic.trimStart());
+        lines3.push(ic.trimStart());
       }
     }
     exports.stringifyCollection = stringifyCollection;
@@ -35007,11 +34037,11 @@ var require_binary = __commonJS({
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
-          const lines2 = new Array(n);
+          const lines3 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines2[i] = str.substr(o, lineWidth);
+            lines3[i] = str.substr(o, lineWidth);
           }
-          str = lines2.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines3.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -35691,35 +34721,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines2 = [];
+      const lines3 = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines2.push(dir);
+          lines3.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines2.push("---");
+        lines3.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines2.length !== 1)
-          lines2.unshift("");
+        if (lines3.length !== 1)
+          lines3.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines2.unshift(stringifyComment.indentComment(cs, ""));
+        lines3.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines2.push("");
+            lines3.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines2.push(stringifyComment.indentComment(cs, ""));
+            lines3.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -35728,36 +34758,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
-          lines2[lines2.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines3[lines3.length - 1] === "---") {
+          lines3[lines3.length - 1] = `--- ${body}`;
         } else
-          lines2.push(body);
+          lines3.push(body);
       } else {
-        lines2.push(stringify.stringify(doc.contents, ctx));
+        lines3.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines2.push("...");
-            lines2.push(stringifyComment.indentComment(cs, ""));
+            lines3.push("...");
+            lines3.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines2.push(`... ${cs}`);
+            lines3.push(`... ${cs}`);
           }
         } else {
-          lines2.push("...");
+          lines3.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
-            lines2.push("");
-          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines3[lines3.length - 1] !== "")
+            lines3.push("");
+          lines3.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines2.join("\n") + "\n";
+      return lines3.join("\n") + "\n";
     }
     exports.stringifyDocument = stringifyDocument;
   }
@@ -36819,17 +35849,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines2 = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines2.length;
-      for (let i = lines2.length - 1; i >= 0; --i) {
-        const content = lines2[i][1];
+      const lines3 = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines3.length;
+      for (let i = lines3.length - 1; i >= 0; --i) {
+        const content = lines3[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines3.length > 0 ? "\n".repeat(Math.max(1, lines3.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -36839,7 +35869,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines2[i];
+        const [indent, content] = lines3[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -36859,17 +35889,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines2.length - 1; i >= chompStart; --i) {
-        if (lines2[i][0].length > trimIndent)
+      for (let i = lines3.length - 1; i >= chompStart; --i) {
+        if (lines3[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines2[i][0].slice(trimIndent) + "\n";
+        value += lines3[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines2[i];
+        let [indent, content] = lines3[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -36906,8 +35936,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines2.length; ++i)
-            value += "\n" + lines2[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines3.length; ++i)
+            value += "\n" + lines3[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -36982,10 +36012,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines2 = [line0];
+      const lines3 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines2.push([split[i], split[i + 1]]);
-      return lines2;
+        lines3.push([split[i], split[i + 1]]);
+      return lines3;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
   }
@@ -39735,7 +38765,39 @@ var require_dist = __commonJS({
 
 // src/action/main.ts
 var core = __toESM(require_core(), 1);
-init_errors();
+
+// src/errors.ts
+var exitCodes = {
+  VERIFY_FAILED: 1,
+  GATE_FAILED: 1,
+  APPEND_EXHAUSTED: 1,
+  GIT_FAILED: 1,
+  GIT_TIMEOUT: 1,
+  GITHUB_API: 1,
+  FORBIDDEN: 1,
+  // A collector that stayed down past the retries, or refused what was sent (bad token, bad data):
+  // the cursor stays where delivery is known complete, and a re-run goes on from there.
+  DELIVERY_FAILED: 1,
+  DELIVERY_REJECTED: 1
+};
+var ShiplogError = class extends Error {
+  code;
+  exitCode;
+  details;
+  constructor(code2, message, options) {
+    super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "ShiplogError";
+    this.code = code2;
+    this.exitCode = exitCodes[code2] ?? 2;
+    this.details = options?.details;
+  }
+};
+function isShiplogError(e, code2) {
+  return e instanceof ShiplogError && (code2 === void 0 || e.code === code2);
+}
+function errorMessage(e) {
+  return e instanceof Error ? e.message : String(e);
+}
 
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -39960,11 +39022,11 @@ function omit(object, keysToOmit) {
   return result;
 }
 function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part2) {
+    if (!/%[0-9A-Fa-f]/.test(part2)) {
+      part2 = encodeURI(part2).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
-    return part;
+    return part2;
   }).join("");
 }
 function encodeUnreserved(str) {
@@ -41663,19 +40725,706 @@ function createGitHubClient(options) {
   });
 }
 
-// src/action/inputs.ts
-init_errors();
-init_encoding();
-init_store();
-init_statement();
+// src/ledger/encoding.ts
+var import_canonicalize = __toESM(require_canonicalize(), 1);
+import { createHash, hash as cryptoHash } from "node:crypto";
+function canonicalJson(value) {
+  let out;
+  try {
+    out = (0, import_canonicalize.default)(value);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `value cannot be written as canonical JSON: ${e.message}`);
+  }
+  if (out === void 0) throw new ShiplogError("BAD_INPUT", "value cannot be written as canonical JSON");
+  return out;
+}
+function isCanonicalJson(text2, value) {
+  const order = keyOrder(value);
+  if (order === "integer-keys") return canonicalJson(value) === text2;
+  return order === "sorted" && JSON.stringify(value) === text2;
+}
+var INTEGER_KEY = /^(0|[1-9]\d*)$/;
+function keyOrder(value) {
+  if (typeof value !== "object" || value === null) return "sorted";
+  const children = Array.isArray(value) ? value : Object.values(value);
+  if (!Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.some((k) => INTEGER_KEY.test(k))) return "integer-keys";
+    for (let i = 1; i < keys.length; i++) if (!(keys[i - 1] < keys[i])) return "unsorted";
+  }
+  let result = "sorted";
+  for (const child of children) {
+    const r = keyOrder(child);
+    if (r === "integer-keys") return r;
+    if (r === "unsorted") result = r;
+  }
+  return result;
+}
+function sha256Hex(data) {
+  return cryptoHash("sha256", data, "hex");
+}
+function sha256Bytes(data) {
+  return createHash("sha256").update(data).digest();
+}
+var GENESIS_PREV = `sha256:${"0".repeat(64)}`;
+var HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
+var COMMIT_PATTERN = /^[0-9a-f]{40}$/;
+
+// src/ledger/store.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+import { existsSync as existsSync2, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { isAbsolute, join as join2, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+
+// src/ledger/git.ts
+import { spawn } from "node:child_process";
+var BASE_CONFIG = {
+  "gc.auto": "0",
+  "maintenance.auto": "false",
+  "protocol.ext.allow": "never",
+  "core.hooksPath": "/dev/null",
+  "advice.detachedHead": "false"
+};
+function defaultTimeoutMs() {
+  const fromEnv = Number(process.env.SHIPLOG_GIT_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 12e4;
+}
+function gitEnv(opts) {
+  const env = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_ASKPASS: "",
+    SSH_ASKPASS: "",
+    GCM_INTERACTIVE: "never",
+    LC_ALL: "C",
+    LANG: "C"
+  };
+  delete env.GIT_DIR;
+  delete env.GIT_WORK_TREE;
+  delete env.GIT_INDEX_FILE;
+  if (opts.gitDir) env.GIT_DIR = opts.gitDir;
+  const config = { ...BASE_CONFIG, ...opts.config };
+  const keys = Object.keys(config);
+  env.GIT_CONFIG_COUNT = String(keys.length);
+  keys.forEach((k, i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = k;
+    env[`GIT_CONFIG_VALUE_${i}`] = config[k];
+  });
+  return env;
+}
+function git(args, opts = {}) {
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
+  return new Promise((resolve2, reject) => {
+    const child = spawn("git", args, {
+      cwd: opts.cwd,
+      env: opts.bulkOutput ? { ...gitEnv(opts), GIT_FLUSH: "0" } : gitEnv(opts),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const out = [];
+    const err = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => err.push(d));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`, { cause: e }));
+    });
+    child.on("close", (code2) => {
+      clearTimeout(timer);
+      const result = {
+        code: code2 ?? -1,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString("utf8")
+      };
+      if (timedOut) {
+        reject(
+          new ShiplogError(
+            "GIT_TIMEOUT",
+            `git ${args[0]} did not finish within ${timeoutMs} ms and was stopped`
+          )
+        );
+      } else if (result.code !== 0 && !opts.allowFail) {
+        reject(
+          new ShiplogError(
+            "GIT_FAILED",
+            `git ${args[0]} failed (exit ${result.code}): ${lastLines(result.stderr)}`,
+            {
+              details: result
+            }
+          )
+        );
+      } else {
+        resolve2(result);
+      }
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(opts.input ?? "");
+  });
+}
+function killGroup(pid) {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+    }
+  }
+}
+function lastLines(text2, n = 3) {
+  return text2.trim().split("\n").slice(-n).join(" | ") || "(no message)";
+}
+var BatchOutputParser = class {
+  constructor(onObject) {
+    this.onObject = onObject;
+  }
+  onObject;
+  chunks = [];
+  length = 0;
+  pending;
+  push(chunk) {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    for (; ; ) {
+      if (!this.pending) {
+        const nl = this.newline();
+        if (nl < 0) return;
+        const header = this.take(nl + 1).toString("utf8", 0, nl);
+        if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+          this.onObject(void 0);
+          continue;
+        }
+        const [sha, type, size] = header.split(" ");
+        this.pending = { sha, type, size: Number(size) };
+      }
+      if (this.length < this.pending.size + 1) return;
+      const data = this.take(this.pending.size + 1).subarray(0, this.pending.size);
+      const obj = { sha: this.pending.sha, type: this.pending.type, data };
+      this.pending = void 0;
+      this.onObject(obj);
+    }
+  }
+  newline() {
+    let base = 0;
+    for (const c of this.chunks) {
+      const i = c.indexOf(10);
+      if (i >= 0) return base + i;
+      base += c.length;
+    }
+    return -1;
+  }
+  /** Removes and returns the next n buffered bytes (n <= this.length). */
+  take(n) {
+    this.length -= n;
+    const first = this.chunks[0];
+    if (first.length >= n) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    for (let off = 0; off < n; ) {
+      const c = this.chunks[0];
+      const k = Math.min(c.length, n - off);
+      c.copy(out, off, 0, k);
+      off += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    return out;
+  }
+};
+function catFileBatch(gitDir, specs, onObject, opts = {}) {
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
+  return new Promise((resolve2, reject) => {
+    if (specs.length === 0) return resolve2();
+    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
+      env: gitEnv({ gitDir, config: opts.config }),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let index = 0;
+    let failed = false;
+    let waits = [];
+    let handled = Promise.resolve();
+    const parser = new BatchOutputParser((obj) => {
+      const wait = onObject(index++, obj);
+      if (wait) waits.push(wait);
+    });
+    const errChunks = [];
+    child.stderr.on("data", (d) => errChunks.push(d));
+    child.stdout.on("data", (chunk) => {
+      const fail2 = (e) => {
+        failed = true;
+        killGroup(child.pid);
+        clearTimeout(timer);
+        reject(e);
+      };
+      try {
+        parser.push(chunk);
+      } catch (e) {
+        return fail2(e);
+      }
+      if (waits.length) {
+        child.stdout.pause();
+        const all = Promise.all(waits);
+        waits = [];
+        handled = Promise.all([handled, all]);
+        handled.catch(() => void 0);
+        all.then(() => child.stdout.resume(), fail2);
+      }
+    });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`));
+    });
+    child.on("close", (code2) => {
+      clearTimeout(timer);
+      if (failed) return;
+      if (code2 !== 0 || index !== specs.length) {
+        reject(
+          new ShiplogError(
+            "GIT_FAILED",
+            `git cat-file failed (exit ${code2}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`
+          )
+        );
+      } else handled.then(() => resolve2(), reject);
+    });
+    child.stdin.on("error", () => void 0);
+    let i = 0;
+    const writeMore = () => {
+      while (i < specs.length) {
+        const ok = child.stdin.write(specs[i++] + "\n");
+        if (!ok) {
+          child.stdin.once("drain", writeMore);
+          return;
+        }
+      }
+      child.stdin.end();
+    };
+    writeMore();
+  });
+}
+var CatFileSession = class {
+  child;
+  queue = [];
+  parser = new BatchOutputParser((obj) => this.queue.shift()?.resolve(obj));
+  closed = false;
+  stderr = "";
+  constructor(gitDir) {
+    this.child = spawn("git", ["cat-file", "--batch"], {
+      env: gitEnv({ gitDir }),
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    this.child.stdout.on("data", (chunk) => this.parser.push(chunk));
+    this.child.stderr.on("data", (d) => this.stderr += d.toString());
+    this.child.stdin.on("error", () => void 0);
+    const fail2 = (e) => {
+      this.closed = true;
+      for (const q of this.queue.splice(0)) q.reject(e);
+    };
+    this.child.on("error", (e) => fail2(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`)));
+    this.child.on("close", (code2) => {
+      if (this.queue.length)
+        fail2(new ShiplogError("GIT_FAILED", `git cat-file exited (${code2}): ${lastLines(this.stderr)}`));
+    });
+  }
+  get(specs) {
+    if (this.closed) return Promise.reject(new ShiplogError("GIT_FAILED", "git cat-file already closed"));
+    if (specs.some((s) => /[\n\0]/.test(s))) {
+      return Promise.reject(new ShiplogError("BAD_INPUT", "object name contains a newline"));
+    }
+    const results = specs.map(
+      () => new Promise((resolve2, reject) => this.queue.push({ resolve: resolve2, reject }))
+    );
+    this.child.stdin.write(specs.map((s) => s + "\n").join(""));
+    return Promise.all(results);
+  }
+  close() {
+    this.closed = true;
+    this.child.stdin.end();
+  }
+};
+
+// src/ledger/object-presence.ts
+import { existsSync, openSync, readdirSync, readSync, closeSync, statSync } from "node:fs";
+import { join } from "node:path";
+var IDX_MAGIC = 4285812579;
+var PackIndex = class _PackIndex {
+  constructor(ids, fanout) {
+    this.ids = ids;
+    this.fanout = fanout;
+  }
+  ids;
+  fanout;
+  static read(file) {
+    const fd = openSync(file, "r");
+    try {
+      const head = Buffer.alloc(8 + 256 * 4);
+      if (readSync(fd, head, 0, head.length, 0) !== head.length) return void 0;
+      if (head.readUInt32BE(0) !== IDX_MAGIC || head.readUInt32BE(4) !== 2) return void 0;
+      const fanout = new Uint32Array(256);
+      for (let i = 0; i < 256; i++) fanout[i] = head.readUInt32BE(8 + i * 4);
+      const count = fanout[255];
+      const ids = Buffer.alloc(count * 20);
+      if (readSync(fd, ids, 0, ids.length, head.length) !== ids.length) return void 0;
+      return new _PackIndex(ids, fanout);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  has(oid) {
+    let lo = oid[0] === 0 ? 0 : this.fanout[oid[0] - 1];
+    let hi = this.fanout[oid[0]];
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      const c = this.ids.compare(oid, 0, 20, mid * 20, mid * 20 + 20);
+      if (c === 0) return true;
+      if (c > 0) hi = mid;
+      else lo = mid + 1;
+    }
+    return false;
+  }
+};
+var indexes = /* @__PURE__ */ new Map();
+function packIndexes(gitDir) {
+  const dir = join(gitDir, "objects", "pack");
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith(".idx")) continue;
+    const file = join(dir, name);
+    const key = `${file}:${statSync(file).size}`;
+    if (!indexes.has(key)) indexes.set(key, PackIndex.read(file));
+    const idx = indexes.get(key);
+    if (idx) out.push(idx);
+  }
+  return out;
+}
+function missingObjects(gitDir, oids) {
+  let packs;
+  return oids.filter((oid) => {
+    if (existsSync(join(gitDir, "objects", oid.slice(0, 2), oid.slice(2)))) return false;
+    packs ??= packIndexes(gitDir);
+    const raw = Buffer.from(oid, "hex");
+    return !packs.some((p) => p.has(raw));
+  });
+}
+
+// src/ledger/store.ts
+function checkBranchName(branch) {
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith("-") || branch.includes("..") || branch.endsWith("/")) {
+    throw new ShiplogError("USAGE", `ledger branch "${branch}" is not a valid branch name`);
+  }
+  return branch;
+}
+function resolveRemote(remote) {
+  const r = remote.trim();
+  if (!r) throw new ShiplogError("USAGE", "no ledger remote given (--remote)");
+  if (r.startsWith("-")) throw new ShiplogError("USAGE", `remote "${r}" looks like an option; refusing it`);
+  if (/[\0\n\r]/.test(r)) throw new ShiplogError("USAGE", "remote contains control characters");
+  if (/^[a-z][a-z0-9+.-]*::/i.test(r))
+    throw new ShiplogError("USAGE", `remote helper URLs ("${r.split("::")[0]}::") are not allowed`);
+  if (/^(https?|ssh|git):\/\//i.test(r)) return { url: r, isLocal: false };
+  if (/^file:\/\//i.test(r)) return { url: r, isLocal: true };
+  if (/^[^/\\]+@[^/:]+:/.test(r)) return { url: r, isLocal: false };
+  const path = isAbsolute(r) ? r : resolve(r);
+  if (!existsSync2(path)) throw new ShiplogError("REMOTE_NOT_FOUND", `ledger remote "${r}" does not exist`);
+  return { url: path, isLocal: true };
+}
+function defaultCacheRoot() {
+  if (process.env.SHIPLOG_CACHE_DIR) return process.env.SHIPLOG_CACHE_DIR;
+  if (process.env.RUNNER_TEMP) return join2(process.env.RUNNER_TEMP, "shiplog-cache");
+  const base = process.env.XDG_CACHE_HOME || join2(homedir(), ".cache");
+  return join2(base, "shiplog");
+}
+function authConfig(token, isLocal) {
+  if (!token || isLocal) return {};
+  const basic = Buffer.from(`x-access-token:${token}`).toString("base64");
+  return { "http.extraHeader": `AUTHORIZATION: basic ${basic}` };
+}
+function writableRoot(preferred) {
+  try {
+    mkdirSync(preferred, { recursive: true });
+    const probe = join2(preferred, `.probe-${process.pid}-${randomBytes(4).toString("hex")}`);
+    writeFileSync(probe, "");
+    rmSync(probe);
+    return preferred;
+  } catch {
+    const fallback = join2(tmpdir(), `shiplog-cache-${process.getuid?.() ?? "user"}`);
+    try {
+      mkdirSync(fallback, { recursive: true });
+      return fallback;
+    } catch (e) {
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `cannot write a ledger cache in ${preferred} or ${fallback}: ${e.message} (set SHIPLOG_CACHE_DIR)`
+      );
+    }
+  }
+}
+async function openRepo(location, mode) {
+  checkBranchName(location.branch);
+  const { url, isLocal } = resolveRemote(location.remote);
+  const root = writableRoot(location.cacheDir ?? defaultCacheRoot());
+  const key = sha256Hex(`${url}\0${location.branch}`).slice(0, 24);
+  const gitDir = join2(root, key, `${mode}.git`);
+  if (!existsSync2(join2(gitDir, "config"))) {
+    const tmp = `${gitDir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+    for (const d of ["objects/info", "objects/pack", "refs/heads", "refs/tags"])
+      mkdirSync(join2(tmp, d), { recursive: true });
+    writeFileSync(join2(tmp, "HEAD"), "ref: refs/heads/main\n");
+    const partial = mode === "tip" ? "	repositoryformatversion = 1\n[extensions]\n	partialClone = origin\n" : "	repositoryformatversion = 0\n";
+    const promisor = mode === "tip" ? "	promisor = true\n	partialclonefilter = blob:none\n" : "";
+    writeFileSync(
+      join2(tmp, "config"),
+      `[core]
+	bare = true
+${partial}[remote "origin"]
+	url = ${configValue(url)}
+${promisor}`
+    );
+    try {
+      renameSync(tmp, gitDir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync2(join2(gitDir, "config")))
+        throw new ShiplogError("GIT_FAILED", `could not create cache ${gitDir}`);
+    }
+  }
+  return { gitDir, location, url, isLocal, mode };
+}
+function configValue(v) {
+  return `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+var TIP_REF = {
+  tip: "refs/shiplog/tip",
+  history: "refs/shiplog/history-tip"
+};
+function fetchArgs(repo, extra) {
+  const args = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-auto-gc", ...extra];
+  if (repo.isLocal) args.push("--upload-pack=git -c uploadpack.allowFilter=true upload-pack");
+  return args;
+}
+async function runFetch(repo, args, config = {}) {
+  const release = await lockRepo(repo.gitDir);
+  try {
+    return await git(args, {
+      gitDir: repo.gitDir,
+      allowFail: true,
+      config: { ...authConfig(repo.location.token, repo.isLocal), ...config }
+    });
+  } finally {
+    await release();
+  }
+}
+function fetchFailure(repo, err) {
+  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
+    return new ShiplogError(
+      "REMOTE_NOT_FOUND",
+      `ledger remote "${redact(repo.location.remote)}" is not a reachable git repository: ${lastLines(err, 1)}`
+    );
+  }
+  return new ShiplogError(
+    "GIT_FAILED",
+    `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`
+  );
+}
+async function fetchTip(repo) {
+  const ref = TIP_REF[repo.mode];
+  const extra = repo.mode === "tip" ? ["--depth=1", "--filter=blob:none"] : [];
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, [...extra, "origin", `+refs/heads/${repo.location.branch}:${ref}`])
+  );
+  if (result.code === 0) return { commit: readRef(repo.gitDir, ref) };
+  if (/couldn't find remote ref/i.test(result.stderr)) return void 0;
+  throw fetchFailure(repo, result.stderr);
+}
+async function fetchObjects(repo, oids) {
+  const wanted = [...new Set(oids)];
+  if (wanted.length === 0) return;
+  const missing = missingObjects(repo.gitDir, wanted);
+  if (missing.length === 0) return;
+  const result = await runFetch(repo, fetchArgs(repo, ["--filter=blob:none", "origin", ...missing]), {
+    "fetch.negotiationAlgorithm": "noop"
+  });
+  if (result.code !== 0) throw fetchFailure(repo, result.stderr);
+}
+async function fetchAncestry(repo, commit, depth, opts) {
+  const filter = opts.trees ? "--filter=blob:none" : "--filter=tree:0";
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, [`--depth=${Math.max(1, depth)}`, filter, "origin", commit])
+  );
+  if (result.code !== 0) throw fetchFailure(repo, result.stderr);
+}
+function redact(url) {
+  return url.replace(/\/\/[^@/]+@/, "//***@");
+}
+function readRef(gitDir, ref) {
+  const loose = join2(gitDir, ref);
+  if (existsSync2(loose)) return readFileSync(loose, "utf8").trim();
+  const packed = readFileSync(join2(gitDir, "packed-refs"), "utf8");
+  const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
+  if (!line) throw new ShiplogError("GIT_FAILED", `fetched ref ${ref} not found in ${gitDir}`);
+  return line.slice(0, 40);
+}
+async function lockRepo(gitDir) {
+  try {
+    return await import_proper_lockfile.default.lock(gitDir, {
+      realpath: false,
+      stale: 1e4,
+      retries: { retries: 400, minTimeout: 10, maxTimeout: 150, factor: 1.3, randomize: true }
+    });
+  } catch (e) {
+    throw new ShiplogError(
+      "GIT_FAILED",
+      `could not lock the ledger cache ${gitDir}: ${e.message}`
+    );
+  }
+}
+function cachedTip(repo) {
+  const file = join2(repo.gitDir, TIP_REF[repo.mode]);
+  if (!existsSync2(file)) return void 0;
+  const commit = readFileSync(file, "utf8").trim();
+  return /^[0-9a-f]{40}$/.test(commit) ? { commit } : void 0;
+}
+function rememberTip(repo, commit) {
+  const file = join2(repo.gitDir, TIP_REF[repo.mode]);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  try {
+    mkdirSync(join2(file, ".."), { recursive: true });
+    writeFileSync(tmp, `${commit}
+`);
+    renameSync(tmp, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+async function pushCommit(repo, commit) {
+  const r = await git(
+    [
+      "push",
+      "--quiet",
+      "--porcelain",
+      "--no-verify",
+      // Full objects: a thin pack would delta against blobs this cache never fetched.
+      "--no-thin",
+      "origin",
+      `${commit}:refs/heads/${repo.location.branch}`
+    ],
+    { gitDir: repo.gitDir, allowFail: true, config: authConfig(repo.location.token, repo.isLocal) }
+  );
+  const text2 = `${r.stdout.toString("utf8")}
+${r.stderr}`;
+  if (r.code === 0) return { outcome: "pushed", message: "" };
+  if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text2)) {
+    return { outcome: "lost-race", message: lastLines(text2, 2) };
+  }
+  if (/\[remote rejected\]|pre-receive hook declined/i.test(text2))
+    return { outcome: "rejected", message: lastLines(text2, 2) };
+  if (/does not appear to be a git repository|Could not read from remote/i.test(text2)) {
+    throw new ShiplogError(
+      "REMOTE_NOT_FOUND",
+      `cannot push to ledger remote "${redact(repo.location.remote)}": ${lastLines(text2, 1)}`
+    );
+  }
+  return { outcome: "rejected", message: lastLines(text2, 2) };
+}
+
+// src/ledger/shards.ts
+var DEFAULT_BRANCH = "shiplog";
+function shardBranch(repository) {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+    throw new ShiplogError("USAGE", `repository "${repository}" must be OWNER/NAME`);
+  return `${DEFAULT_BRANCH}/${repository.toLowerCase()}`;
+}
+function writeBranch(opts) {
+  if (opts.branch) return checkBranchName(opts.branch);
+  return opts.central ? shardBranch(opts.repository) : DEFAULT_BRANCH;
+}
+
+// src/ledger/statement.ts
+var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+var PREDICATE_TYPE = "https://shiplog.dev/attestations/change/v1";
+var CHANGE_TYPES = ["deploy", "migration", "config-override", "override"];
+var RECORDABLE_TYPES = ["deploy", "migration", "config-override"];
+function buildStatement(predicate, serverUrl = "https://github.com") {
+  return {
+    _type: STATEMENT_TYPE,
+    subject: [
+      {
+        name: `git+${serverUrl.replace(/\/+$/, "")}/${predicate.repository}`,
+        digest: { gitCommit: predicate.commit }
+      }
+    ],
+    predicateType: PREDICATE_TYPE,
+    predicate: dropUndefined(predicate)
+  };
+}
+function statementBytes(statement) {
+  return Buffer.from(canonicalJson(statement), "utf8");
+}
+function dropUndefined(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
+}
+function fail(message) {
+  throw new ShiplogError("BAD_INPUT", message);
+}
+function parseStatement(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail("statement is not a JSON object");
+  const s = value;
+  if (s._type !== STATEMENT_TYPE) fail(`statement _type must be "${STATEMENT_TYPE}"`);
+  if (s.predicateType !== PREDICATE_TYPE) fail(`statement predicateType must be "${PREDICATE_TYPE}"`);
+  if (!Array.isArray(s.subject) || s.subject.length === 0)
+    fail("statement subject must be a non-empty array");
+  for (const sub of s.subject) {
+    const o = sub;
+    if (typeof o?.name !== "string" || typeof o.digest?.gitCommit !== "string" || !COMMIT_PATTERN.test(o.digest.gitCommit)) {
+      fail("statement subject needs a name and a 40-hex digest.gitCommit");
+    }
+  }
+  const p = s.predicate;
+  if (typeof p !== "object" || p === null || Array.isArray(p)) fail("statement predicate is not an object");
+  if (!Number.isSafeInteger(p.seq) || p.seq < 0)
+    fail("predicate.seq must be a non-negative integer");
+  if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev))
+    fail('predicate.prev must be "sha256:" + 64 hex');
+  if (!CHANGE_TYPES.includes(p.type))
+    fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
+  if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp)))
+    fail("predicate.timestamp must be a date");
+  if (typeof p.repository !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
+    fail("predicate.repository must be OWNER/NAME");
+  }
+  if (typeof p.commit !== "string" || !COMMIT_PATTERN.test(p.commit)) fail("predicate.commit must be 40 hex");
+  const subject0 = s.subject[0];
+  if (subject0.digest.gitCommit !== p.commit) fail("predicate.commit differs from the subject digest");
+  for (const k of ["environment", "branch", "idempotency_key"]) {
+    if (p[k] !== void 0 && typeof p[k] !== "string") fail(`predicate.${k} must be a string`);
+  }
+  return s;
+}
 
 // src/action/files.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
-init_errors();
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { lstat, readdir, realpath, stat } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join2, relative, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, relative, sep as sep2 } from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 var MAX_FILES_PER_INPUT = 1e4;
 function checkPattern(input, pattern) {
@@ -41703,9 +41452,9 @@ function inside(root, target) {
   return rel === "" || !rel.startsWith("..") && !isAbsolute2(rel);
 }
 async function sha256OfFile(file) {
-  const hash = createHash2("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk);
-  return hash.digest("hex");
+  const hash3 = createHash2("sha256");
+  for await (const chunk of createReadStream(file)) hash3.update(chunk);
+  return hash3.digest("hex");
 }
 async function walk(root, base, isMatch, input) {
   const found = [];
@@ -41714,7 +41463,7 @@ async function walk(root, base, isMatch, input) {
     const dir = pending.pop();
     let entries;
     try {
-      entries = await readdir(join2(root, dir), { withFileTypes: true });
+      entries = await readdir(join3(root, dir), { withFileTypes: true });
     } catch (e) {
       if (e.code === "ENOENT" || e.code === "ENOTDIR")
         continue;
@@ -41750,7 +41499,7 @@ async function hashFiles(workspace, patterns, input) {
     const scan = import_picomatch.default.scan(pattern);
     let matches;
     if (!scan.isGlob) {
-      const s = await lstat(join2(root, pattern)).catch(() => void 0);
+      const s = await lstat(join3(root, pattern)).catch(() => void 0);
       matches = s && !s.isDirectory() ? [pattern] : [];
     } else {
       const isMatch = (0, import_picomatch.default)(pattern, { dot: true });
@@ -41764,7 +41513,7 @@ async function hashFiles(workspace, patterns, input) {
   const sorted = [...paths].sort();
   const out = [];
   for (const path of sorted) {
-    const full = join2(root, ...path.split("/"));
+    const full = join3(root, ...path.split("/"));
     const real = await realpath(full).catch(() => {
       throw new ShiplogError("BAD_INPUT", `input "${input}": "${path}" is a broken link`);
     });
@@ -41878,11 +41627,15 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
   if (!/^[\w.-]+\/[\w.-]+$/.test(ledgerRepository)) {
     bad("ledger-repository", `must be OWNER/NAME (got "${ledgerRepository}"; is GITHUB_REPOSITORY set?)`);
   }
-  const ledgerBranch = get("ledger-branch") || "shiplog";
+  const central = ledgerRepository.toLowerCase() !== repository.toLowerCase();
+  let ledgerBranch;
   try {
-    checkBranchName(ledgerBranch);
-  } catch {
-    bad("ledger-branch", `"${ledgerBranch}" is not a valid branch name`);
+    ledgerBranch = writeBranch({ branch: get("ledger-branch") || void 0, central, repository });
+  } catch (e) {
+    bad(
+      "ledger-branch",
+      get("ledger-branch") ? `"${get("ledger-branch")}" is not a valid branch name` : `not given, and the shard of a central ledger needs GITHUB_REPOSITORY (${e.message})`
+    );
   }
   const commitInput = get("commit").toLowerCase() || void 0;
   const commit = commitInput ?? (env.GITHUB_SHA ?? "").toLowerCase();
@@ -41914,6 +41667,8 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
     overrideReason: prose("override-reason", get("override-reason").trim()),
     allowDuplicate: boolean("allow-duplicate", get("allow-duplicate"))
   };
+  const since = get("since").trim();
+  if (since) inputs.since = since;
   const url = inputs.url;
   if (url !== void 0 && !/^https?:\/\/\S+$/i.test(url)) bad("url", "must be an http(s) URL");
   const status2 = get("status");
@@ -41941,6 +41696,7 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
     bad("signing-key", "is required with override-reason: the override is recorded on the ledger");
   }
   if (command !== "gate" && inputs.overrideReason) bad("override-reason", "is only for command gate");
+  if (command !== "verify" && inputs.since) bad("since", "is only for command verify");
   return inputs;
 }
 function checkTypeInputs(i) {
@@ -41979,11 +41735,7 @@ function checkTypeInputs(i) {
   }
 }
 
-// src/action/commands/gate.ts
-init_errors();
-
 // src/github/call.ts
-init_errors();
 var MAX_MESSAGE = 300;
 function statusOf(error2) {
   const status2 = error2?.status;
@@ -42013,7 +41765,6 @@ async function callGitHub(what, fn) {
 }
 
 // src/github/parse.ts
-init_errors();
 function bad2(what, expected) {
   return new ShiplogError("GITHUB_API", `${what}: unexpected response from GitHub (expected ${expected})`);
 }
@@ -42052,7 +41803,6 @@ function boundedText(value, max = 1024) {
 }
 
 // src/github/paginate.ts
-init_errors();
 function nextLink(link2) {
   if (typeof link2 !== "string") return void 0;
   return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1];
@@ -42140,7 +41890,7 @@ function candidates(data, what) {
     };
   });
 }
-function choose(list, commit) {
+function chooseMergedPullRequest(list, commit) {
   const merged = list.filter((c) => c.mergedAt !== null);
   const exact = merged.find((c) => c.mergeCommitSha?.toLowerCase() === commit.toLowerCase());
   if (exact) return exact;
@@ -42197,7 +41947,7 @@ async function findMergedPullRequest(api, { owner, repo, commit }) {
       per_page: 100
     })
   );
-  return choose(candidates(data, what), commit);
+  return chooseMergedPullRequest(candidates(data, what), commit);
 }
 function excluded(opinion, author) {
   const { user } = opinion;
@@ -42205,20 +41955,7 @@ function excluded(opinion, author) {
   if (user.login.toLowerCase() === author.toLowerCase()) return "author";
   return void 0;
 }
-async function collectApprovalEvidence(api, { owner, repo, commit }) {
-  const chosen = await findMergedPullRequest(api, { owner, repo, commit });
-  if (!chosen)
-    return {
-      status: "no-pull-request",
-      approvers: [],
-      changes_requested: [],
-      not_counted: [],
-      reviews_considered: 0
-    };
-  const [pullRequest, reviews] = await Promise.all([
-    fetchPullRequest(api, owner, repo, chosen.number),
-    listReviews(api, { owner, repo, number: chosen.number })
-  ]);
+function approvalEvidence(pullRequest, reviews) {
   const approvers = [];
   const changesRequested = [];
   const notCounted2 = [];
@@ -42239,9 +41976,22 @@ async function collectApprovalEvidence(api, { owner, repo, commit }) {
     reviews_considered: reviews.length
   };
 }
-
-// src/github/deployments.ts
-init_errors();
+async function collectApprovalEvidence(api, { owner, repo, commit }) {
+  const chosen = await findMergedPullRequest(api, { owner, repo, commit });
+  if (!chosen)
+    return {
+      status: "no-pull-request",
+      approvers: [],
+      changes_requested: [],
+      not_counted: [],
+      reviews_considered: 0
+    };
+  const [pullRequest, reviews] = await Promise.all([
+    fetchPullRequest(api, owner, repo, chosen.number),
+    listReviews(api, { owner, repo, number: chosen.number })
+  ]);
+  return approvalEvidence(pullRequest, reviews);
+}
 
 // src/github/directory.ts
 var ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read", "none"]);
@@ -42447,24 +42197,25 @@ async function loadDeployedPullRequest(api, { owner, repo, sha }) {
 }
 
 // src/ledger/append.ts
-init_errors();
 import { setTimeout as sleep } from "node:timers/promises";
 
 // src/ledger/checkpoint.ts
-init_errors();
-init_encoding();
 import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
 
 // src/ledger/keys.ts
-init_errors();
-init_encoding();
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 function keyidOf(publicKey) {
   return sha256Hex(publicKey.export({ type: "spki", format: "der" }));
 }
+var rawKeys = /* @__PURE__ */ new WeakMap();
 function rawPublicKey(publicKey) {
-  const der = publicKey.export({ type: "spki", format: "der" });
-  return der.subarray(der.length - 32);
+  let raw = rawKeys.get(publicKey);
+  if (!raw) {
+    const der = publicKey.export({ type: "spki", format: "der" });
+    raw = der.subarray(der.length - 32);
+    rawKeys.set(publicKey, raw);
+  }
+  return raw;
 }
 function loadSigningKey(pem, source) {
   if (!pem.includes("-----BEGIN")) {
@@ -42555,9 +42306,9 @@ function parseCheckpoint(text2) {
   const split = text2.indexOf("\n\n");
   if (split < 0) bad3("no blank line between the body and the signatures");
   const body = text2.slice(0, split + 1);
-  const lines2 = body.slice(0, -1).split("\n");
-  if (lines2.length < 3) bad3("body needs an origin, an entry count and a head hash");
-  const [origin, sizeText, headB64] = lines2;
+  const lines3 = body.slice(0, -1).split("\n");
+  if (lines3.length < 3) bad3("body needs an origin, an entry count and a head hash");
+  const [origin, sizeText, headB64] = lines3;
   if (!origin || /\s/.test(origin)) bad3("origin line is empty or has spaces");
   if (!/^(0|[1-9]\d{0,15})$/.test(sizeText))
     bad3(`entry count "${sizeText.slice(0, 40)}" is not a decimal number`);
@@ -42588,15 +42339,131 @@ function checkpointSigner(cp, trusted) {
   return void 0;
 }
 
-// src/ledger/append.ts
-init_dsse();
-init_encoding();
-init_git();
+// src/ledger/dsse.ts
+import { sign as cryptoSign2, verify as cryptoVerify2 } from "node:crypto";
+var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+function pae(payloadType, payload) {
+  const type = Buffer.from(payloadType, "utf8");
+  const head = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, "utf8");
+  return Buffer.concat([head, payload]);
+}
+function entryHashOfPae(paeBytes) {
+  return `sha256:${sha256Hex(paeBytes)}`;
+}
+function signEnvelope(payload, key) {
+  const paeBytes = pae(IN_TOTO_PAYLOAD_TYPE, payload);
+  const sig = cryptoSign2(null, paeBytes, key.privateKey);
+  return {
+    envelope: {
+      payloadType: IN_TOTO_PAYLOAD_TYPE,
+      payload: Buffer.from(payload).toString("base64"),
+      signatures: [{ keyid: key.keyid, sig: sig.toString("base64") }]
+    },
+    hash: entryHashOfPae(paeBytes)
+  };
+}
+var BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+function isBase64(text2) {
+  return BASE64.test(text2);
+}
+function decodePayload(text2) {
+  if (text2.length === 0 || text2.length % 4 !== 0 || text2.includes("-") || text2.includes("_"))
+    return void 0;
+  const pad = text2.endsWith("==") ? 2 : text2.endsWith("=") ? 1 : 0;
+  const bytes = Buffer.from(text2, "base64");
+  return bytes.length === text2.length / 4 * 3 - pad ? bytes : void 0;
+}
+function readEnvelope(text2) {
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `envelope is not JSON: ${e.message}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ShiplogError("BAD_INPUT", "envelope is not a JSON object");
+  }
+  const o = raw;
+  const extra = Object.keys(o).filter((k) => !["payloadType", "payload", "signatures"].includes(k));
+  if (extra.length)
+    throw new ShiplogError("BAD_INPUT", `envelope has unexpected field(s): ${extra.join(", ")}`);
+  if (o.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    throw new ShiplogError("BAD_INPUT", `envelope payloadType must be "${IN_TOTO_PAYLOAD_TYPE}"`);
+  }
+  const payload = typeof o.payload === "string" ? decodePayload(o.payload) : void 0;
+  if (!payload) throw new ShiplogError("BAD_INPUT", "envelope payload is not standard base64");
+  if (!Array.isArray(o.signatures) || o.signatures.length === 0) {
+    throw new ShiplogError("BAD_INPUT", "envelope has no signatures");
+  }
+  for (const s of o.signatures) {
+    if (typeof s !== "object" || s === null)
+      throw new ShiplogError("BAD_INPUT", "envelope signature is not an object");
+    const sig = s;
+    if (typeof sig.keyid !== "string" || typeof sig.sig !== "string" || !isBase64(sig.sig) || sig.sig.length === 0) {
+      throw new ShiplogError("BAD_INPUT", 'envelope signature needs string "keyid" and base64 "sig"');
+    }
+  }
+  return { envelope: o, payload };
+}
+function signatureCandidates(envelope, trusted) {
+  const out = [];
+  for (const s of envelope.signatures) {
+    const sig = Buffer.from(s.sig, "base64");
+    if (sig.length === 64) out.push({ sig, hint: trusted.findIndex((k) => k.keyid === s.keyid) });
+  }
+  return out;
+}
+function signerIndex(paeBytes, candidates2, keys) {
+  for (const c of candidates2) {
+    if (c.hint >= 0 && cryptoVerify2(null, paeBytes, keys[c.hint], c.sig)) return c.hint;
+    for (let k = 0; k < keys.length; k++) {
+      if (k !== c.hint && cryptoVerify2(null, paeBytes, keys[k], c.sig)) return k;
+    }
+  }
+  return -1;
+}
+
+// src/ledger/entry.ts
+var EntryProblem = class extends Error {
+  constructor(kind, message) {
+    super(message);
+    this.kind = kind;
+  }
+  kind;
+};
+function decodeEntry(text2) {
+  let envelope;
+  let payload;
+  try {
+    ({ envelope, payload } = readEnvelope(text2));
+  } catch (e) {
+    throw new EntryProblem("envelope", e.message);
+  }
+  const paeBytes = pae(envelope.payloadType, payload);
+  const hash3 = entryHashOfPae(paeBytes);
+  const payloadText = payload.toString("utf8");
+  let value;
+  try {
+    value = JSON.parse(payloadText);
+  } catch (e) {
+    throw new EntryProblem("payload", `payload is not JSON: ${e.message}`);
+  }
+  if (!isCanonicalJson(payloadText, value) || Buffer.byteLength(payloadText) !== payload.length) {
+    throw new EntryProblem("payload", "payload is not RFC 8785 canonical JSON");
+  }
+  let statement;
+  try {
+    statement = parseStatement(value);
+  } catch (e) {
+    throw new EntryProblem("statement", e instanceof ShiplogError ? e.message : String(e));
+  }
+  return { envelope, statement, hash: hash3, paeBytes };
+}
 
 // src/ledger/git-objects.ts
-import { createHash as createHash3, randomBytes as randomBytes2 } from "node:crypto";
-import { mkdirSync as mkdirSync2, renameSync as renameSync2, writeFileSync as writeFileSync2, existsSync as existsSync2, unlinkSync } from "node:fs";
-import { join as join3 } from "node:path";
+import { createHash as createHash3, hash as cryptoHash2, randomBytes as randomBytes2 } from "node:crypto";
+import { mkdirSync as mkdirSync2, renameSync as renameSync2, writeFileSync as writeFileSync2, existsSync as existsSync3, unlinkSync } from "node:fs";
+import { join as join4 } from "node:path";
 import { deflateSync } from "node:zlib";
 var TREE_MODE = "40000";
 var BLOB_MODE = "100644";
@@ -42620,24 +42487,34 @@ function sortKey(e) {
   return e.mode === TREE_MODE ? `${e.name}/` : e.name;
 }
 function serializeTree(entries) {
-  const sorted = [...entries].sort((a, b) => {
-    const ka = Buffer.from(sortKey(a));
-    const kb = Buffer.from(sortKey(b));
-    return Buffer.compare(ka, kb);
-  });
-  return Buffer.concat(
-    sorted.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, "utf8"), Buffer.from(e.sha, "hex")])
+  const keyed = [...entries].map((e) => ({ e, key: sortKey(e) }));
+  const ascii = keyed.every((k) => /^[\x00-\x7f]*$/.test(k.key));
+  keyed.sort(
+    ascii ? (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0 : (a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key))
   );
+  let size = 0;
+  const heads = keyed.map(({ e }) => {
+    const head = Buffer.from(`${e.mode} ${e.name}\0`, "utf8");
+    size += head.length + 20;
+    return head;
+  });
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  keyed.forEach(({ e }, i) => {
+    pos += heads[i].copy(out, pos);
+    pos += out.write(e.sha, pos, "hex");
+  });
+  return out;
 }
 function serializeCommit(c) {
   const ident = `${c.author.name} <${c.author.email}> ${Math.floor(c.author.date.getTime() / 1e3)} +0000`;
-  const lines2 = [
+  const lines3 = [
     `tree ${c.tree}`,
     ...c.parents.map((p) => `parent ${p}`),
     `author ${ident}`,
     `committer ${ident}`
   ];
-  return Buffer.from(`${lines2.join("\n")}
+  return Buffer.from(`${lines3.join("\n")}
 
 ${c.message}`, "utf8");
 }
@@ -42652,166 +42529,801 @@ function parseCommit(data) {
   return { tree, parents, message };
 }
 function objectId(type, content) {
-  return createHash3("sha1").update(`${type} ${content.length}\0`).update(content).digest("hex");
+  const header = `${type} ${content.length}\0`;
+  if (content.length <= 2048) return cryptoHash2("sha1", Buffer.concat([Buffer.from(header), content]), "hex");
+  return createHash3("sha1").update(header).update(content).digest("hex");
 }
 function writeLooseObject(gitDir, type, content) {
   const sha = objectId(type, content);
-  const dir = join3(gitDir, "objects", sha.slice(0, 2));
-  const file = join3(dir, sha.slice(2));
-  if (existsSync2(file)) return sha;
+  const dir = join4(gitDir, "objects", sha.slice(0, 2));
+  const file = join4(dir, sha.slice(2));
+  if (existsSync3(file)) return sha;
   mkdirSync2(dir, { recursive: true });
-  const tmp = join3(dir, `.tmp-${process.pid}-${randomBytes2(6).toString("hex")}`);
+  const tmp = join4(dir, `.tmp-${process.pid}-${randomBytes2(6).toString("hex")}`);
   writeFileSync2(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])));
   try {
     renameSync2(tmp, file);
   } catch (e) {
-    if (!existsSync2(file)) throw e;
+    if (!existsSync3(file)) throw e;
     unlinkSync(tmp);
   }
   return sha;
 }
 
-// src/ledger/append.ts
-init_layout();
-init_statement();
-init_store();
-function trailer(message, name) {
-  return new RegExp(`^${name}: (.+)$`, "m").exec(message)?.[1]?.trim();
-}
-function parseTipCommit(commit, data) {
-  const c = parseCommit(data);
-  const seqText = trailer(c.message, "Shiplog-Seq");
-  const hash = trailer(c.message, "Shiplog-Entry");
-  const origin = trailer(c.message, "Shiplog-Origin");
-  if (!seqText || !/^\d+$/.test(seqText) || !hash || !HASH_PATTERN.test(hash) || !origin) {
-    throw new ShiplogError(
-      "BAD_INPUT",
-      `the ledger branch tip ${commit} is not a shiplog commit (missing Shiplog-Seq/Shiplog-Entry/Shiplog-Origin trailers); run "shiplog verify" and check the branch name`
-    );
-  }
-  return { commit, tree: c.tree, seq: Number(seqText), hash, origin };
-}
-var TreeEditor = class {
-  dirs = /* @__PURE__ */ new Map();
-  dirty = /* @__PURE__ */ new Set();
-  load(dir, entries) {
-    this.dirs.set(dir, new Map((entries ?? []).map((e) => [e.name, e])));
-  }
-  has(dir) {
-    return this.dirs.has(dir);
-  }
-  list(dir) {
-    return [...this.dirs.get(dir)?.values() ?? []];
-  }
-  put(path, sha) {
-    const parts = path.split("/");
-    const name = parts.pop();
-    const dir = parts.join("/");
-    if (!this.dirs.has(dir)) this.load(dir, void 0);
-    this.dirs.get(dir).set(name, { mode: BLOB_MODE, name, sha });
-    for (let i = parts.length; i >= 0; i--) this.dirty.add(parts.slice(0, i).join("/"));
-  }
-  /** Writes changed trees deepest first and returns the new root tree id. */
-  write(gitDir) {
-    const order = [...this.dirty].sort((a, b) => depth(b) - depth(a));
-    let root = "";
-    for (const dir of order) {
-      const sha = writeLooseObject(gitDir, "tree", serializeTree(this.dirs.get(dir).values()));
-      if (dir === "") root = sha;
-      else {
-        const parts = dir.split("/");
-        const name = parts.pop();
-        const parent = parts.join("/");
-        if (!this.dirs.has(parent)) this.load(parent, void 0);
-        this.dirs.get(parent).set(name, { mode: TREE_MODE, name, sha });
-      }
+// src/ledger/index-model.ts
+import { hash as hash2 } from "node:crypto";
+
+// src/ledger/tree-bytes.ts
+import { hash } from "node:crypto";
+var TreeBytes = class {
+  bytes;
+  headerLength;
+  offsets = /* @__PURE__ */ new Map();
+  constructor(entries) {
+    const content = serializeTree(entries);
+    const header = Buffer.from(`tree ${content.length}\0`);
+    this.headerLength = header.length;
+    this.bytes = Buffer.concat([header, content]);
+    let pos = this.headerLength;
+    while (pos < this.bytes.length) {
+      const nul = this.bytes.indexOf(0, pos);
+      const space = this.bytes.indexOf(32, pos);
+      this.offsets.set(this.bytes.toString("utf8", space + 1, nul), nul + 1);
+      pos = nul + 21;
     }
-    return root;
+  }
+  /** Sets the id of an existing entry; false when there is no entry of that name. */
+  patch(name, oid) {
+    const at = this.offsets.get(name);
+    if (at === void 0) return false;
+    this.bytes.write(oid, at, 20, "hex");
+    return true;
+  }
+  oid() {
+    return hash("sha1", this.bytes, "hex");
+  }
+  /** A copy of the tree's content (the bytes are patched in place later). */
+  content() {
+    return Buffer.from(this.bytes.subarray(this.headerLength));
   }
 };
-function depth(dir) {
-  return dir === "" ? 0 : dir.split("/").length;
-}
-function parentDirs(path) {
-  const parts = path.split("/").slice(0, -1);
-  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
-}
-async function loadTrees(cat, tip, dirs, editor) {
-  const wanted = ["", ...dirs].filter((d, i, a) => a.indexOf(d) === i && !editor.has(d));
-  if (!tip) {
-    for (const d of wanted) editor.load(d, void 0);
-    return;
-  }
-  const objs = await cat.get(wanted.map((d) => d === "" ? `${tip.tree}` : `${tip.tree}:${d}`));
-  objs.forEach((o, i) => {
-    if (o && o.type !== "tree")
-      throw new ShiplogError("BAD_INPUT", `ledger path "${wanted[i]}" is not a folder`);
-    editor.load(wanted[i], o ? parseTree(o.data) : void 0);
-  });
-}
-function commitMessage(seq, entry, hash, origin) {
-  const title = ["shiplog:", `#${seq}`, entry.type, entry.environment, entry.commit.slice(0, 7)].filter(Boolean).join(" ").replace(/[\r\n]+/g, " ");
-  return `${title}
 
-Shiplog-Seq: ${seq}
-Shiplog-Entry: ${hash}
-Shiplog-Origin: ${origin}
+// src/ledger/layout.ts
+var ENTRY_FILE = "entry.json";
+var CHECKPOINT_FILE = "checkpoint";
+var INDEX_DIR = "index";
+var DEPLOYS_FILE = "deploys";
+var DEPLOYS_PATH = `${INDEX_DIR}/${DEPLOYS_FILE}`;
+var SEALED_FILE = "sealed";
+var SEGMENT_CAP = 8192;
+var LIST_CAP = 8192;
+var DEPLOY_STACK = 5;
+function bucketDir(commit) {
+  return `${INDEX_DIR}/${commit[0]}/${commit[1]}`;
+}
+function sealedName(level) {
+  return level === 1 ? SEALED_FILE : `${SEALED_FILE}-${level}`;
+}
+function sealedLevel(name) {
+  if (name === SEALED_FILE) return 1;
+  const m = /^sealed-([2-9]|[1-9]\d)$/.exec(name);
+  return m ? Number(m[1]) : void 0;
+}
+function segmentSeq(name) {
+  return /^(0|[1-9]\d{0,15})$/.test(name) ? Number(name) : void 0;
+}
+function formatIndexLine(l) {
+  return `${l.commit}	${l.seq}	${l.hash.slice("sha256:".length)}	${l.blob}	${l.type}	${l.environment ?? ""}	${l.repository}
 `;
 }
-async function buildOn(repo, cat, tip, req) {
-  const seq = tip ? tip.seq + 1 : 0;
-  const prev = tip ? tip.hash : GENESIS_PREV;
-  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${repo.location.branch}`);
-  const statement = buildStatement({ seq, prev, ...req.entry }, req.serverUrl);
-  const { envelope, hash } = signEnvelope(statementBytes(statement), req.key);
-  const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash }, req.key);
-  const ePath = entryPath(seq);
-  const iPath = indexPath(req.entry.commit, seq);
-  const files = [
-    [ePath, Buffer.from(JSON.stringify(envelope) + "\n")],
-    [
-      iPath,
-      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))
-    ],
-    [CHECKPOINT_FILE, Buffer.from(checkpoint)]
-  ];
-  if (req.entry.idempotency_key) {
-    files.push([
-      runIndexPath(sha256Hex(req.entry.idempotency_key), seq),
-      Buffer.from(indexRecord({ seq, hash, type: req.entry.type, environment: req.entry.environment }))
-    ]);
+var LINE = /^([0-9a-f]{40})\t(0|[1-9]\d{0,15})\t([0-9a-f]{64})\t([0-9a-f]{40})\t([a-z-]{1,40})\t([^\t\n]*)\t([^\t\n/]+\/[^\t\n/]+)$/;
+function parseIndexLine(text2) {
+  const m = LINE.exec(text2);
+  if (!m) return void 0;
+  return {
+    commit: m[1],
+    seq: Number(m[2]),
+    hash: `sha256:${m[3]}`,
+    blob: m[4],
+    type: m[5],
+    ...m[6] ? { environment: m[6] } : {},
+    repository: m[7]
+  };
+}
+function parseSegment(text2) {
+  return text2.split("\n").filter((l) => l !== "").map(parseIndexLine);
+}
+function formatSealedRef(r) {
+  return `${r.first}	${r.last}	${r.blob}
+`;
+}
+function parseSealedList(text2) {
+  const out = [];
+  for (const line of text2.split("\n")) {
+    if (line === "") continue;
+    const m = /^(0|[1-9]\d{0,15})\t(0|[1-9]\d{0,15})\t([0-9a-f]{40})$/.exec(line);
+    if (!m) return void 0;
+    out.push({ first: Number(m[1]), last: Number(m[2]), blob: m[3] });
   }
-  const editor = new TreeEditor();
-  await loadTrees(
-    cat,
-    tip,
-    files.flatMap(([p]) => parentDirs(p)),
-    editor
+  return out;
+}
+function formatDeploys(states) {
+  return [...states].sort((a, b) => cmp(a.repository, b.repository) || cmp(a.environment, b.environment)).map(
+    (s) => `${s.repository}	${s.environment}	${s.deploys.map((d) => `${d.seq}:${d.commit}:${d.blob}`).join(" ") || "-"}
+`
+  ).join("");
+}
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function parseDeploys(text2) {
+  const out = [];
+  for (const line of text2.split("\n")) {
+    if (line === "") continue;
+    const [repository, environment, stack, extra] = line.split("	");
+    if (!repository || !environment || !stack || extra !== void 0) return void 0;
+    const deploys = [];
+    for (const item of stack === "-" ? [] : stack.split(" ")) {
+      const m = /^(0|[1-9]\d{0,15}):([0-9a-f]{40}):([0-9a-f]{40})$/.exec(item);
+      if (!m) return void 0;
+      deploys.push({ seq: Number(m[1]), commit: m[2], blob: m[3] });
+    }
+    out.push({ repository, environment, deploys });
+  }
+  return out;
+}
+function checkCommitPrefix(prefix) {
+  const p = prefix.toLowerCase();
+  if (!/^[0-9a-f]{4,40}$/.test(p)) {
+    throw new ShiplogError("USAGE", `commit "${prefix}" must be 4 to 40 hex characters`);
+  }
+  return p;
+}
+function checkIndexText(what, value) {
+  if (value !== void 0 && /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new ShiplogError("BAD_INPUT", `${what} must not contain tabs, newlines or control characters`);
+  }
+}
+
+// src/ledger/index-model.ts
+var HEAD = 16;
+var HEX = "0123456789abcdef";
+function blobObject(content) {
+  return { type: "blob", oid: objectId("blob", content), content };
+}
+function bad4(path, why) {
+  throw new ShiplogError("BAD_INPUT", `ledger index ${path}: ${why} (run "shiplog verify")`);
+}
+var IndexModel = class _IndexModel {
+  constructor(reader, tolerant = false) {
+    this.reader = reader;
+    this.tolerant = tolerant;
+  }
+  reader;
+  tolerant;
+  shelves = /* @__PURE__ */ new Map();
+  deploys;
+  deployStates;
+  extras = [];
+  tree;
+  /** The index of an empty ledger. */
+  static empty() {
+    const m = new _IndexModel();
+    m.deployStates = [];
+    return m;
+  }
+  /** The index held by the tree `indexTree` (undefined: none yet); parts are read when needed. */
+  static async at(indexTree, reader, opts = {}) {
+    const m = new _IndexModel(reader, opts.tolerant);
+    if (!indexTree) {
+      m.deployStates = [];
+      return m;
+    }
+    for (const e of parseTree(await reader.tree(indexTree))) {
+      if (e.name === DEPLOYS_FILE && e.mode === BLOB_MODE) m.deploys = { oid: e.sha };
+      else if (e.mode === TREE_MODE && e.name.length === 1 && HEX.includes(e.name))
+        m.shelves.set(e.name, { oid: e.sha, read: false, buckets: /* @__PURE__ */ new Map(), extras: [] });
+      else m.extra(m.extras, `${INDEX_DIR}/${e.name}`, e, "is not part of a shiplog index");
+    }
+    return m;
+  }
+  /** True when `apply(line, deploy)` can run without reading anything first. */
+  ready(line, deploy) {
+    const shelf = this.shelves.get(line.commit[0]);
+    if (shelf && !shelf.read) return false;
+    const bucket = shelf?.buckets.get(line.commit[1]);
+    if (bucket && !bucket.read) return false;
+    if (deploy && !this.deployStates) return false;
+    const open = bucket?.open;
+    if (!open) return true;
+    if (!open.blob.content) return false;
+    if (open.blob.content.length + Buffer.byteLength(formatIndexLine(line)) <= SEGMENT_CAP) return true;
+    return [...bucket.lists.values()].every((l) => l.content !== void 0);
+  }
+  extra(into, path, e, why) {
+    if (!this.tolerant) bad4(path, why);
+    into.push(e);
+  }
+  /** Blob ids a step for this commit (and deploy) may read, to fetch them in one round trip. */
+  async wantedBlobs(commit, deploy) {
+    const bucket = await this.bucket(commit);
+    const out = [];
+    if (bucket.open && !bucket.open.blob.content) out.push(bucket.open.blob.oid);
+    const list = bucket.lists.get(1);
+    if (list && !list.content) out.push(list.oid);
+    if (deploy && this.deploys && !this.deployStates) out.push(this.deploys.oid);
+    return out;
+  }
+  /** Reads everything `apply(line, deploy)` will touch. */
+  async prepare(line, deploy) {
+    const bucket = await this.bucket(line.commit);
+    if (deploy) await this.deployState();
+    if (!bucket.open) return;
+    const open = await this.content(bucket.open.blob, `${bucketPath(line.commit)}/${bucket.open.name}`);
+    if (open.length + Buffer.byteLength(formatIndexLine(line)) <= SEGMENT_CAP) return;
+    for (const [level, list] of bucket.lists)
+      await this.content(list, `${bucketPath(line.commit)}/${sealedName(level)}`);
+  }
+  /**
+   * Adds one entry's line (and deploy change); returns the new index tree id and every object the
+   * step created. Synchronous: what it touches must have been read first (`prepare`).
+   */
+  apply(line, deploy, opts = {}) {
+    const record2 = opts.objects !== false;
+    const objects = [];
+    const files = [];
+    const dir = bucketPath(line.commit);
+    const h1 = line.commit[0];
+    const h2 = line.commit[1];
+    const newShelf = !this.shelves.has(h1);
+    const shelf = this.shelfNow(h1);
+    const newBucket = !shelf.buckets.has(h2) || !shelf.buckets.get(h2).oid;
+    const bucket = this.bucketNow(shelf, h2);
+    const text2 = Buffer.from(formatIndexLine(line));
+    const open = bucket.open;
+    let sameNames = !!open && !!bucket.tree;
+    if (open && need(open.blob.content, "open segment").length + text2.length <= SEGMENT_CAP) {
+      appendTo(open.blob, text2);
+      if (record2) objects.push({ type: "blob", oid: open.blob.oid, content: open.blob.content });
+      if (record2) files.push({ path: `${dir}/${open.name}`, content: open.blob.content });
+    } else {
+      sameNames = false;
+      if (open) {
+        for (const level of this.seal(bucket, open, objects))
+          files.push({ path: `${dir}/${sealedName(level)}`, content: bucket.lists.get(level).content });
+        files.push({ path: `${dir}/${open.name}` });
+      }
+      const blob = { oid: "" };
+      appendTo(blob, text2);
+      if (record2) objects.push({ type: "blob", oid: blob.oid, content: blob.content });
+      bucket.open = { name: String(line.seq), blob };
+      files.push({ path: `${dir}/${line.seq}`, content: blob.content });
+    }
+    const hadDeploys = !!this.deploys;
+    const deploysChanged = !!deploy && this.applyDeploy(line, deploy, objects);
+    if (deploysChanged) files.push({ path: `${INDEX_DIR}/${DEPLOYS_FILE}`, content: this.deploys.content });
+    let bucketTree = bucket.tree;
+    if (!(sameNames && bucketTree?.patch(bucket.open.name, bucket.open.blob.oid)))
+      bucketTree = bucket.tree = new TreeBytes([...bucketEntries(bucket), ...bucket.extras]);
+    bucket.oid = bucketTree.oid();
+    let shelfTree = shelf.tree;
+    if (newBucket || !shelfTree?.patch(h2, bucket.oid)) {
+      shelfTree = shelf.tree = new TreeBytes([
+        ...[...shelf.buckets].filter(([, b]) => !b.read || b.open || b.lists.size || b.extras.length).map(([name, b]) => ({ mode: TREE_MODE, name, sha: b.oid })),
+        ...shelf.extras
+      ]);
+    }
+    shelf.oid = shelfTree.oid();
+    let indexTree = this.tree;
+    const patched = !newShelf && !!indexTree?.patch(h1, shelf.oid) && (!deploysChanged || hadDeploys && indexTree.patch(DEPLOYS_FILE, this.deploys.oid));
+    if (!patched) indexTree = this.tree = new TreeBytes(this.indexEntries());
+    const tree = indexTree.oid();
+    if (record2) {
+      objects.push(
+        { type: "tree", oid: bucket.oid, content: bucketTree.content() },
+        { type: "tree", oid: shelf.oid, content: shelfTree.content() },
+        { type: "tree", oid: tree, content: indexTree.content() }
+      );
+    }
+    return { tree, objects, files };
+  }
+  /** The deploys in force per (repository, environment), newest first. */
+  async deployStatesNow() {
+    return this.deployState();
+  }
+  /** The files of the bucket for subject commits starting with `prefix` (at least 2 hex digits). */
+  async bucketFiles(prefix) {
+    const b = await this.bucket(prefix);
+    return {
+      prefix: prefix.slice(0, 2),
+      open: b.open ? { first: Number(b.open.name), oid: b.open.blob.oid } : void 0,
+      lists: [...b.lists].map(([level, list]) => ({ level, oid: list.oid })).sort((x, y) => y.level - x.level)
+    };
+  }
+  /** The two-hex-digit prefixes that have a bucket. */
+  async prefixes() {
+    const out = [];
+    for (const h1 of [...this.shelves.keys()].sort()) {
+      await this.bucket(`${h1}0`);
+      for (const [h2, b] of this.shelves.get(h1).buckets)
+        if (!b.read || b.open || b.lists.size) out.push(h1 + h2);
+    }
+    return out.sort();
+  }
+  /** Seals the open segment into the lists; returns the levels whose list changed. */
+  seal(bucket, open, objects) {
+    const changed = [];
+    const first = Number(open.name);
+    const lines3 = open.blob.content.toString("utf8").trimEnd().split("\n");
+    const last = parseIndexLine(lines3[lines3.length - 1])?.seq ?? first;
+    let ref = Buffer.from(formatSealedRef({ first, last, blob: open.blob.oid }));
+    for (let level = 1; ; level++) {
+      const list = bucket.lists.get(level);
+      const content = list ? need(list.content, sealedName(level)) : Buffer.alloc(0);
+      if (content.length === 0 || content.length + ref.length <= LIST_CAP) {
+        const o2 = blobObject(Buffer.concat([content, ref]));
+        objects.push(o2);
+        bucket.lists.set(level, { oid: o2.oid, content: o2.content });
+        changed.push(level);
+        return changed;
+      }
+      const refs = parseSealedList(content.toString("utf8"));
+      if (!refs?.length) bad4(sealedName(level), "does not parse");
+      const o = blobObject(ref);
+      objects.push(o);
+      bucket.lists.set(level, { oid: o.oid, content: o.content });
+      changed.push(level);
+      ref = Buffer.from(
+        formatSealedRef({ first: refs[0].first, last: refs[refs.length - 1].last, blob: list.oid })
+      );
+    }
+  }
+  /** Updates index/deploys; false when the entry changes nothing there. */
+  applyDeploy(line, change, objects) {
+    const states = need(this.deployStates, DEPLOYS_FILE);
+    let state = states.find(
+      (s) => s.repository === change.repository && s.environment === change.environment
+    );
+    if (!state) {
+      state = { repository: change.repository, environment: change.environment, deploys: [] };
+      states.push(state);
+    } else if (change.kind === "other") return false;
+    if (change.kind !== "other") state.deploys = state.deploys.filter((d) => d.commit !== line.commit);
+    if (change.kind === "success") {
+      state.deploys.unshift({ seq: line.seq, commit: line.commit, blob: line.blob });
+      state.deploys.length = Math.min(state.deploys.length, DEPLOY_STACK);
+    }
+    const o = blobObject(Buffer.from(formatDeploys(states)));
+    if (o.oid === this.deploys?.oid) return false;
+    objects.push(o);
+    this.deploys = { oid: o.oid, content: o.content };
+    return true;
+  }
+  indexEntries() {
+    const entries = [...this.shelves].filter(([, s]) => s.oid !== void 0).map(([name, s]) => ({ mode: TREE_MODE, name, sha: s.oid }));
+    if (this.deploys) entries.push({ mode: BLOB_MODE, name: DEPLOYS_FILE, sha: this.deploys.oid });
+    return [...entries, ...this.extras];
+  }
+  shelfNow(h1) {
+    let shelf = this.shelves.get(h1);
+    if (!shelf) {
+      shelf = { read: true, buckets: /* @__PURE__ */ new Map(), extras: [] };
+      this.shelves.set(h1, shelf);
+    }
+    if (!shelf.read) bad4(`${INDEX_DIR}/${h1}`, "was not read before the step");
+    return shelf;
+  }
+  bucketNow(shelf, h2) {
+    let bucket = shelf.buckets.get(h2);
+    if (!bucket) {
+      bucket = { read: true, lists: /* @__PURE__ */ new Map(), extras: [] };
+      shelf.buckets.set(h2, bucket);
+    }
+    if (!bucket.read) bad4(`bucket ${h2}`, "was not read before the step");
+    return bucket;
+  }
+  async bucket(commit) {
+    const h1 = commit[0];
+    const h2 = commit[1];
+    const known = this.shelves.get(h1);
+    if (known && !known.read) {
+      for (const e of parseTree(await this.reader.tree(known.oid))) {
+        if (e.mode !== TREE_MODE || e.name.length !== 1 || !HEX.includes(e.name))
+          this.extra(known.extras, `${INDEX_DIR}/${h1}/${e.name}`, e, "is not a bucket folder");
+        else known.buckets.set(e.name, { oid: e.sha, read: false, lists: /* @__PURE__ */ new Map(), extras: [] });
+      }
+      known.read = true;
+    }
+    const shelf = this.shelfNow(h1);
+    const b = shelf.buckets.get(h2);
+    if (b && !b.read) {
+      const dir = bucketPath(commit);
+      for (const e of parseTree(await this.reader.tree(b.oid))) {
+        const level = e.mode === BLOB_MODE ? sealedLevel(e.name) : void 0;
+        if (level !== void 0) b.lists.set(level, { oid: e.sha });
+        else if (e.mode === BLOB_MODE && segmentSeq(e.name) !== void 0 && !b.open)
+          b.open = { name: e.name, blob: { oid: e.sha } };
+        else this.extra(b.extras, `${dir}/${e.name}`, e, "is neither the open segment nor a sealed list");
+      }
+      b.read = true;
+    }
+    return this.bucketNow(shelf, h2);
+  }
+  async content(blob, what) {
+    if (!blob.content) blob.content = await this.reader.blob(blob.oid);
+    if (!blob.content) bad4(what, `blob ${blob.oid} is missing`);
+    return blob.content;
+  }
+  async deployState() {
+    if (this.deployStates) return this.deployStates;
+    if (!this.deploys) return this.deployStates = [];
+    const parsed = parseDeploys((await this.content(this.deploys, DEPLOYS_FILE)).toString("utf8"));
+    if (!parsed) bad4(DEPLOYS_FILE, "does not parse");
+    return this.deployStates = parsed;
+  }
+};
+function appendTo(blob, line) {
+  const old = blob.content ?? Buffer.alloc(0);
+  const length = old.length + line.length;
+  if (!blob.backing || HEAD + length > blob.backing.length) {
+    const backing = Buffer.allocUnsafe(HEAD + Math.max(SEGMENT_CAP, length) + 256);
+    old.copy(backing, HEAD);
+    blob.backing = backing;
+  }
+  line.copy(blob.backing, HEAD + old.length);
+  const header = `blob ${length}\0`;
+  blob.backing.write(header, HEAD - header.length, "latin1");
+  blob.content = blob.backing.subarray(HEAD, HEAD + length);
+  blob.oid = hash2("sha1", blob.backing.subarray(HEAD - header.length, HEAD + length), "hex");
+}
+function need(value, what) {
+  if (value === void 0) bad4(what, "was not read before the step");
+  return value;
+}
+function bucketPath(commit) {
+  return `${INDEX_DIR}/${commit[0]}/${commit[1]}`;
+}
+function bucketEntries(bucket) {
+  const entries = [];
+  if (bucket.open) entries.push({ mode: BLOB_MODE, name: bucket.open.name, sha: bucket.open.blob.oid });
+  for (const [level, list] of bucket.lists)
+    entries.push({ mode: BLOB_MODE, name: sealedName(level), sha: list.oid });
+  return entries;
+}
+
+// src/ledger/ledger-commit.ts
+function ledgerCommitMessage(t) {
+  const title = ["shiplog:", `#${t.seq}`, t.type, t.environment, t.subject.slice(0, 7)].filter(Boolean).join(" ").replace(/[\r\n]+/g, " ");
+  return `${title}
+
+Shiplog-Seq: ${t.seq}
+Shiplog-Entry: ${t.entry}
+Shiplog-Origin: ${t.origin}
+Shiplog-Subject: ${t.subject}
+`;
+}
+function readTrailers(message) {
+  const get = (name) => {
+    const values = [...message.matchAll(new RegExp(`^${name}: (.*)$`, "gm"))].map((m) => m[1].trim());
+    return values.length === 1 ? values[0] : values.length > 1 ? "(repeated)" : void 0;
+  };
+  return {
+    seq: get("Shiplog-Seq"),
+    entry: get("Shiplog-Entry"),
+    origin: get("Shiplog-Origin"),
+    subject: get("Shiplog-Subject")
+  };
+}
+function validTrailers(raw) {
+  if (!raw.seq || !/^(0|[1-9]\d{0,15})$/.test(raw.seq)) return void 0;
+  if (!raw.entry || !HASH_PATTERN.test(raw.entry)) return void 0;
+  if (!raw.origin || !/^[^\s+]+$/.test(raw.origin)) return void 0;
+  if (!raw.subject || !COMMIT_PATTERN.test(raw.subject)) return void 0;
+  return { seq: Number(raw.seq), entry: raw.entry, origin: raw.origin, subject: raw.subject };
+}
+
+// src/ledger/lookup.ts
+async function bucketLines(view, buckets, from = 0, to = Infinity) {
+  const tipSeq = view.tip.seq;
+  const overlaps = (p) => p.first <= to && p.last >= from;
+  const segments = [];
+  let lists = [];
+  for (const b of buckets) {
+    if (b.open && overlaps({ first: b.open.first, last: tipSeq }))
+      segments.push({ oid: b.open.oid, first: b.open.first, last: tipSeq });
+    for (const l of b.lists)
+      lists.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq });
+  }
+  while (lists.length) {
+    const texts2 = await view.objects.blobs(lists.map((l) => l.oid));
+    const next = [];
+    lists.forEach((l, i) => {
+      const refs = parseSealedList(texts2[i].toString("utf8"));
+      if (!refs) throw damaged(`sealed list ${l.oid}`);
+      for (const r of refs.filter(overlaps)) {
+        if (l.level === 1) segments.push(part(r));
+        else next.push({ ...part(r), level: l.level - 1 });
+      }
+    });
+    lists = next;
+  }
+  const texts = await view.objects.blobs(segments.map((s) => s.oid));
+  const out = [];
+  texts.forEach((t, i) => {
+    for (const line of parseSegment(t.toString("utf8"))) {
+      if (!line) throw damaged(`segment ${segments[i].oid}`);
+      if (line.seq >= from && line.seq <= to) out.push(line);
+    }
+  });
+  return out.sort((a, b) => a.seq - b.seq);
+}
+function part(r) {
+  return { oid: r.blob, first: r.first, last: r.last };
+}
+function damaged(what) {
+  return new ShiplogError("BAD_INPUT", `the ledger index ${what} does not parse (run "shiplog verify")`);
+}
+async function entriesForCommit(view, prefix, keep, limit) {
+  const files = await view.index.bucketFiles(prefix);
+  const match = (l) => l.commit.startsWith(prefix) && keep(l);
+  await view.objects.fetch(
+    [files.open?.oid, ...files.lists.map((l) => l.oid)].filter((o) => !!o)
   );
-  for (const [path, content] of files) editor.put(path, writeLooseObject(repo.gitDir, "blob", content));
-  const tree = editor.write(repo.gitDir);
+  const recent = files.open ? await segmentLines(view, files.open.oid) : [];
+  const hits = recent.filter(match);
+  let refs = [];
+  let lists = files.lists;
+  while (lists.length) {
+    const next = [];
+    for (const l of lists) {
+      const parsed = parseSealedList((await view.objects.blob(l.oid)).toString("utf8"));
+      if (!parsed) throw damaged(`sealed list ${l.oid}`);
+      if (l.level === 1) refs.push(...parsed);
+      else next.push(...parsed.map((r) => ({ level: l.level - 1, oid: r.blob })));
+    }
+    if (next.length) await view.objects.fetch(next.map((n) => n.oid));
+    lists = next;
+  }
+  refs = refs.sort((a, b) => a.first - b.first);
+  await view.objects.fetch([...refs.map((r) => r.blob), ...hits.map((h) => h.blob)]);
+  for (const r of refs) hits.push(...(await segmentLines(view, r.blob)).filter(match));
+  const newest = hits.sort((a, b) => b.seq - a.seq).slice(0, limit);
+  return readEntries(view, newest);
+}
+async function segmentLines(view, oid) {
+  return parseSegment((await view.objects.blob(oid)).toString("utf8")).map((l) => {
+    if (!l) throw damaged(`segment ${oid}`);
+    return l;
+  });
+}
+async function allBuckets(view) {
+  const out = [];
+  for (const p of await view.index.prefixes()) out.push(await view.index.bucketFiles(p));
+  return out;
+}
+async function newestLines(view, keep, limit) {
+  const buckets = await allBuckets(view);
+  const top = view.tip.seq;
+  if (limit === void 0) return (await bucketLines(view, buckets)).filter(keep).reverse();
+  let window2 = Math.max(64, limit * 4);
+  for (; ; ) {
+    const from = Math.max(0, top - window2 + 1);
+    const found = (await bucketLines(view, buckets, from, top)).filter(keep).reverse();
+    if (found.length >= limit || from === 0) return found.slice(0, limit);
+    window2 *= 4;
+  }
+}
+async function readEntries(view, lines3) {
+  const texts = await view.objects.blobs(lines3.map((l) => l.blob));
+  return lines3.map((l, i) => ({ ...decodeAt(`seq ${l.seq}`, texts[i]), seq: l.seq, blob: l.blob }));
+}
+function decodeAt(where, data) {
+  try {
+    return decodeEntry(data.toString("utf8"));
+  } catch (e) {
+    if (e instanceof EntryProblem)
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `${where}: ${e.message} (run "shiplog verify" for the full picture)`
+      );
+    throw e;
+  }
+}
+var MAX_WALK = 2e4;
+async function ledgerCommitOfSeq(repo, tip, seq) {
+  if (seq === tip.seq) return tip.commit;
+  const back = tip.seq - seq;
+  if (back < 0 || back > MAX_WALK) return void 0;
+  await fetchAncestry(repo, tip.commit, back + 1, { trees: false });
+  const r = await git(["rev-list", "--first-parent", "--max-count=1", `--skip=${back}`, tip.commit], {
+    gitDir: repo.gitDir,
+    allowFail: true
+  });
+  const found = r.stdout.toString("utf8").trim();
+  return /^[0-9a-f]{40}$/.test(found) ? found : void 0;
+}
+
+// src/ledger/tip.ts
+var TipObjects = class {
+  constructor(repo) {
+    this.repo = repo;
+    this.cat = new CatFileSession(repo.gitDir);
+  }
+  repo;
+  cat;
+  /** Makes sure these objects are here, with one fetch for all that are missing. */
+  async fetch(oids) {
+    await fetchObjects(this.repo, oids);
+  }
+  async object(oid, type) {
+    if (missingObjects(this.repo.gitDir, [oid]).length) await this.fetch([oid]);
+    const [obj] = await this.cat.get([oid]);
+    if (!obj || obj.type !== type) {
+      throw new ShiplogError("GIT_FAILED", `ledger ${type} ${oid} could not be read from the remote`);
+    }
+    return obj.data;
+  }
+  /** Several blobs, fetched together when missing, in the order asked. */
+  async blobs(oids) {
+    await this.fetch(oids);
+    const objs = await this.cat.get(oids);
+    return objs.map((o, i) => {
+      if (!o || o.type !== "blob")
+        throw new ShiplogError("GIT_FAILED", `ledger blob ${oids[i]} could not be read from the remote`);
+      return o.data;
+    });
+  }
+  tree(oid) {
+    return this.object(oid, "tree");
+  }
+  blob(oid) {
+    return this.object(oid, "blob");
+  }
+  close() {
+    this.cat.close();
+  }
+};
+function notLedger(commit, why) {
+  throw new ShiplogError(
+    "BAD_INPUT",
+    `the ledger branch tip ${commit} is not a shiplog v2 ledger commit (${why}); run "shiplog verify" and check the branch name`
+  );
+}
+async function readTipCommit(objects, commit) {
+  const c = parseCommit(await objects.object(commit, "commit"));
+  const trailers = validTrailers(readTrailers(c.message));
+  if (!trailers) notLedger(commit, "missing or malformed Shiplog-Seq/-Entry/-Origin/-Subject trailers");
+  let entryBlob;
+  let checkpointBlob;
+  let indexTree;
+  for (const e of parseTree(await objects.tree(c.tree))) {
+    if (e.name === ENTRY_FILE && e.mode === BLOB_MODE) entryBlob = e.sha;
+    else if (e.name === CHECKPOINT_FILE && e.mode === BLOB_MODE) checkpointBlob = e.sha;
+    else if (e.name === INDEX_DIR && e.mode === TREE_MODE) indexTree = e.sha;
+    else notLedger(commit, `unexpected "${e.name}" in its tree`);
+  }
+  if (!entryBlob || !checkpointBlob) notLedger(commit, `no ${ENTRY_FILE} or ${CHECKPOINT_FILE}`);
+  return { ...trailers, commit, tree: c.tree, entryBlob, checkpointBlob, indexTree };
+}
+async function openTip(location) {
+  const repo = await openRepo(location, "tip");
+  const remote = await fetchTip(repo);
+  if (!remote) {
+    throw new ShiplogError(
+      "BRANCH_NOT_FOUND",
+      `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
+    );
+  }
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, remote.commit);
+    const index = await IndexModel.at(tip.indexTree, objects);
+    return { repo, objects, tip, index, close: () => objects.close() };
+  } catch (e) {
+    objects.close();
+    throw e;
+  }
+}
+
+// src/ledger/append.ts
+function deployChange(p) {
+  if (p.type !== "deploy" || !p.environment) return void 0;
+  const status2 = p.details?.status;
+  if (status2 === void 0 || status2 === "success")
+    return { repository: p.repository, environment: p.environment, kind: "success" };
+  if (status2 === "rolled-back")
+    return { repository: p.repository, environment: p.environment, kind: "rolled-back" };
+  return { repository: p.repository, environment: p.environment, kind: "other" };
+}
+function indexLineOf(p, hash3, blob) {
+  return {
+    commit: p.commit,
+    seq: p.seq,
+    hash: hash3,
+    blob,
+    type: p.type,
+    ...p.environment ? { environment: p.environment } : {},
+    repository: p.repository
+  };
+}
+function entryFileBytes(envelope) {
+  return Buffer.from(JSON.stringify(envelope) + "\n");
+}
+async function buildOn(gitDir, objects, tip, index, req) {
+  const seq = tip ? tip.seq + 1 : 0;
+  const prev = tip ? tip.entry : GENESIS_PREV;
+  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${req.location.branch}`);
+  const predicate = { seq, prev, ...req.entry };
+  const statement = buildStatement(predicate, req.serverUrl);
+  const { envelope, hash: hash3 } = signEnvelope(statementBytes(statement), req.key);
+  const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash3 }, req.key);
+  const entryBytes = entryFileBytes(envelope);
+  const entryBlob = writeLooseObject(gitDir, "blob", entryBytes);
+  const checkpointBlob = writeLooseObject(gitDir, "blob", Buffer.from(checkpoint));
+  const line = indexLineOf(statement.predicate, hash3, entryBlob);
+  const deploy = deployChange(statement.predicate);
+  await objects.fetch(await index.wantedBlobs(line.commit, deploy));
+  await index.prepare(line, deploy);
+  const step = index.apply(line, deploy);
+  for (const o of step.objects) writeLooseObject(gitDir, o.type, o.content);
+  const root = writeLooseObject(
+    gitDir,
+    "tree",
+    serializeTree([
+      { mode: BLOB_MODE, name: ENTRY_FILE, sha: entryBlob },
+      { mode: BLOB_MODE, name: CHECKPOINT_FILE, sha: checkpointBlob },
+      { mode: TREE_MODE, name: INDEX_DIR, sha: step.tree }
+    ])
+  );
   const commit = writeLooseObject(
-    repo.gitDir,
+    gitDir,
     "commit",
     serializeCommit({
-      tree,
+      tree: root,
       parents: tip ? [tip.commit] : [],
       author: {
         name: "shiplog",
         email: "shiplog@users.noreply.github.com",
         date: new Date(req.entry.timestamp)
       },
-      message: commitMessage(seq, req.entry, hash, origin)
+      message: ledgerCommitMessage({
+        seq,
+        entry: hash3,
+        origin,
+        subject: req.entry.commit,
+        type: req.entry.type,
+        environment: req.entry.environment
+      })
     })
   );
-  return { seq, hash, commit, envelope, checkpoint };
+  return { seq, hash: hash3, commit, envelope, checkpoint };
 }
-async function existingRun(cat, tip, key) {
-  if (!tip) return [];
-  const keyHash = sha256Hex(key);
-  const [obj] = await cat.get([`${tip.tree}:${runIndexBucket(keyHash)}`]);
-  if (!obj || obj.type !== "tree") return [];
-  return parseTree(obj.data).map((e) => new RegExp(`^${keyHash}-(\\d{12})\\.json$`).exec(e.name)?.[1]).filter((s) => !!s).map(Number);
+async function findDuplicate(objects, index, entry) {
+  const files = await index.bucketFiles(entry.commit);
+  const listOid = files.lists.find((l) => l.level === 1)?.oid;
+  await objects.fetch([files.open?.oid, listOid].filter((o) => !!o));
+  const lines3 = files.open ? segmentLines2(await objects.blob(files.open.oid)) : [];
+  if (listOid && lines3.length < 16) {
+    const refs = parseSealedList((await objects.blob(listOid)).toString("utf8")) ?? [];
+    const last = refs[refs.length - 1];
+    if (last) lines3.push(...segmentLines2(await objects.blob(last.blob)));
+  }
+  const candidates2 = lines3.filter(
+    (l) => l.commit === entry.commit && l.type === entry.type && (l.environment ?? "") === (entry.environment ?? "")
+  );
+  if (candidates2.length === 0) return void 0;
+  const blobs = await objects.blobs(candidates2.map((c) => c.blob));
+  for (let i = candidates2.length - 1; i >= 0; i--) {
+    try {
+      if (decodeEntry(blobs[i].toString("utf8")).statement.predicate.idempotency_key === entry.idempotency_key)
+        return { seq: candidates2[i].seq, blob: candidates2[i].blob };
+    } catch {
+    }
+  }
+  return void 0;
+}
+function segmentLines2(b) {
+  return parseSegment(b.toString("utf8")).filter((l) => !!l);
 }
 var AppendError = class extends ShiplogError {
   envelope;
@@ -42821,28 +43333,25 @@ var AppendError = class extends ShiplogError {
   }
 };
 async function appendEntry(req) {
+  checkIndexText("environment", req.entry.environment);
+  checkIndexText("repository", req.entry.repository);
   const maxAttempts = req.maxAttempts ?? (Number(process.env.SHIPLOG_APPEND_ATTEMPTS) || 30);
-  const repo = await openRepo(req.location, "append");
+  const repo = await openRepo(req.location, "tip");
   let lastEnvelope;
   let lastReason = "";
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const cat = new CatFileSession(repo.gitDir);
+    const objects = new TipObjects(repo);
     try {
       const guess = attempt === 1 ? cachedTip(repo) : void 0;
       const remoteTip = guess ?? await fetchTip(repo);
-      let tip;
-      if (remoteTip) {
-        const [obj] = await cat.get([remoteTip.commit]);
-        if (!obj)
-          throw new ShiplogError("GIT_FAILED", `fetched tip ${remoteTip.commit} is missing from the cache`);
-        tip = parseTipCommit(remoteTip.commit, obj.data);
+      const tip = remoteTip ? await readTipCommit(objects, remoteTip.commit) : void 0;
+      const index = tip ? await IndexModel.at(tip.indexTree, objects) : IndexModel.empty();
+      if (tip && req.entry.idempotency_key && !req.allowDuplicate) {
+        const dup = await findDuplicate(objects, index, req.entry);
+        if (dup)
+          return { ...await describeExisting(repo, objects, tip, dup), attempts: attempt, duplicate: true };
       }
-      if (req.entry.idempotency_key && !req.allowDuplicate) {
-        const seqs = await existingRun(cat, tip, req.entry.idempotency_key);
-        if (seqs.length)
-          return { ...await describeExisting(req, Math.max(...seqs)), attempts: attempt, duplicate: true };
-      }
-      const built = await buildOn(repo, cat, tip, req);
+      const built = await buildOn(repo.gitDir, objects, tip, index, req);
       lastEnvelope = built.envelope;
       const pushed = await pushCommit(repo, built.commit);
       if (pushed.outcome === "pushed") {
@@ -42856,7 +43365,7 @@ async function appendEntry(req) {
       }
       lastReason = e.message;
     } finally {
-      cat.close();
+      objects.close();
     }
     if (attempt < maxAttempts) {
       req.onRetry?.(attempt, lastReason);
@@ -42871,15 +43380,16 @@ function provisionalEnvelope(req) {
   const statement = buildStatement({ seq: 0, prev: GENESIS_PREV, ...req.entry }, req.serverUrl);
   return signEnvelope(statementBytes(statement), req.key).envelope;
 }
-async function describeExisting(req, seq) {
-  const { readEntryAt: readEntryAt2 } = await Promise.resolve().then(() => (init_read(), read_exports));
-  const found = await readEntryAt2(req.location, seq);
+async function describeExisting(repo, objects, tip, dup) {
+  const [entryBytes, checkpoint] = await objects.blobs([dup.blob, tip.checkpointBlob]);
+  const decoded = decodeEntry(entryBytes.toString("utf8"));
+  const commit = await ledgerCommitOfSeq(repo, tip, dup.seq) ?? "";
   return {
-    seq,
-    hash: found.hash,
-    commit: found.ledgerCommit,
-    envelope: found.envelope,
-    checkpoint: found.checkpoint
+    seq: dup.seq,
+    hash: decoded.hash,
+    commit,
+    envelope: decoded.envelope,
+    checkpoint: checkpoint.toString("utf8")
   };
 }
 
@@ -42973,12 +43483,11 @@ var shiplog_schema_default = {
           pattern: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"
         },
         branch: {
-          description: "Orphan branch holding the ledger.",
+          description: "Orphan branch holding the ledger. Default: shiplog in this repository; this repository's shard shiplog/<owner>/<repo> in a central ledger repository.",
           type: "string",
           minLength: 1,
           maxLength: 200,
-          pattern: "^(?![-/.])(?!.*\\.\\.)(?!.*//)(?!.*@\\{)(?!.*\\.lock$)[A-Za-z0-9._/-]+(?<![/.])$",
-          default: "shiplog"
+          pattern: "^(?![-/.])(?!.*\\.\\.)(?!.*//)(?!.*@\\{)(?!.*\\.lock$)[A-Za-z0-9._/-]+(?<![/.])$"
         }
       }
     }
@@ -43067,12 +43576,8 @@ var shiplog_schema_default = {
   }
 };
 
-// src/policy/schema.ts
-init_errors();
-
 // src/policy/match.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-init_errors();
 var GLOB_OPTIONS = { dot: true, nonegate: true };
 function compilePaths(patterns) {
   const include = [];
@@ -43237,7 +43742,7 @@ function withDefaults4(raw, source) {
       }
     },
     environments,
-    ledger: { branch: raw.ledger?.branch ?? "shiplog" }
+    ledger: raw.ledger?.branch !== void 0 ? { branch: raw.ledger.branch } : {}
   };
   if (raw.ledger?.repository !== void 0) policy.ledger.repository = raw.ledger.repository;
   if (raw._extends !== void 0) policy.extends = raw._extends;
@@ -43417,9 +43922,6 @@ function rangeStart(node) {
   const range = node?.range;
   return range?.[0];
 }
-
-// src/policy/evaluate.ts
-init_errors();
 
 // src/policy/opinions.ts
 var OPINIONATED = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
@@ -43702,27 +44204,27 @@ function renderCheckRun(verdict) {
     ].join("\n")
   );
   for (const rule of verdict.rules) {
-    const lines2 = [
+    const lines3 = [
       `### ${md(rule.name)}`,
       "",
       `<details><summary>${rule.matchedFiles.length} matched file(s)</summary>`,
       ""
     ];
-    for (const f of rule.matchedFiles.slice(0, MAX_FILES_LISTED)) lines2.push(`- ${fileLabel(f, md)}`);
+    for (const f of rule.matchedFiles.slice(0, MAX_FILES_LISTED)) lines3.push(`- ${fileLabel(f, md)}`);
     const more = rule.matchedFiles.length - MAX_FILES_LISTED;
-    if (more > 0) lines2.push(`- \u2026 and ${more} more`);
-    lines2.push("", "</details>");
+    if (more > 0) lines3.push(`- \u2026 and ${more} more`);
+    lines3.push("", "</details>");
     if (rule.ignored.length > 0) {
-      lines2.push("", "Reviews that did not count:", "");
-      for (const i of rule.ignored) lines2.push(`- ${md(i.login)} (${stateWord(i.state)}): ${explain(i)}`);
+      lines3.push("", "Reviews that did not count:", "");
+      for (const i of rule.ignored) lines3.push(`- ${md(i.login)} (${stateWord(i.state)}): ${explain(i)}`);
     }
     if (rule.notNeeded.length > 0) {
-      lines2.push(
+      lines3.push(
         "",
         `Also approved, not checked (the rule already had enough valid approvals): ${rule.notNeeded.map((l) => md(l)).join(", ")}`
       );
     }
-    parts.push(lines2.join("\n"));
+    parts.push(lines3.join("\n"));
   }
   return { title: checkTitle(verdict.title), summary: fit(parts) };
 }
@@ -43809,15 +44311,15 @@ function checkTitle(title) {
 function fit(parts) {
   const out = [];
   let used = 0;
-  for (const [i, part] of parts.entries()) {
-    if (used + part.length + 2 > MAX_SUMMARY_CHARS) {
+  for (const [i, part2] of parts.entries()) {
+    if (used + part2.length + 2 > MAX_SUMMARY_CHARS) {
       out.push(
         `_\u2026 ${parts.length - i} more section(s) left out: the summary would exceed GitHub's size limit._`
       );
       break;
     }
-    out.push(part);
-    used += part.length + 2;
+    out.push(part2);
+    used += part2.length + 2;
   }
   return out.join("\n\n") + "\n";
 }
@@ -43831,7 +44333,6 @@ function md(s, max = MAX_FIELD_CHARS) {
 }
 
 // src/policy/snapshot.ts
-init_errors();
 var MAX_SNAPSHOT_BYTES = 100 * 1024 * 1024;
 
 // src/policy/override.ts
@@ -43965,7 +44466,6 @@ function fit2(comment) {
 }
 
 // src/action/context.ts
-init_errors();
 import { readFileSync as readFileSync2 } from "node:fs";
 function required(env, name) {
   const v = env[name];
@@ -44088,11 +44588,7 @@ function short2(sha) {
   return sha ? sha.slice(0, 7) : "\u2014";
 }
 
-// src/action/policy-file.ts
-init_errors();
-
 // src/github/contents.ts
-init_errors();
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 async function readRepoFile(api, request2) {
   const { owner, repo, path, ref } = request2;
@@ -44314,8 +44810,8 @@ function errorSummary(command, message) {
 }
 
 // src/action/commands/record.ts
-function idempotencyKey(ctx, type, environment) {
-  const base = `github-actions:${ctx.repository}:run/${ctx.runId}/attempt/${ctx.runAttempt}/job/${ctx.job}/${type}`;
+function idempotencyKey(ctx, type, commit, environment) {
+  const base = `github-actions:${ctx.repository}:run/${ctx.runId}/attempt/${ctx.runAttempt}/job/${ctx.job}/${type}/${commit}`;
   return environment ? `${base}/${environment}` : base;
 }
 function compact(value) {
@@ -44400,7 +44896,7 @@ async function record(inputs, deps) {
     run: runRecord(ctx),
     approval: approvalRecord(evidence2),
     details,
-    idempotency_key: idempotencyKey(ctx, type, inputs.environment)
+    idempotency_key: idempotencyKey(ctx, type, inputs.commit, inputs.environment)
   });
   let result;
   try {
@@ -44636,7 +45132,7 @@ async function breakGlass(inputs, deps, g) {
       run: runRecord(ctx),
       approval: { status: "overridden", approvers: g.approvers.map((login) => ({ login })) },
       details: { reason: inputs.overrideReason, via: "action gate", ...g.setAside },
-      idempotency_key: idempotencyKey(ctx, "override", inputs.environment)
+      idempotency_key: idempotencyKey(ctx, "override", inputs.commit, inputs.environment)
     }
   });
   deps.log.warning(
@@ -44652,21 +45148,16 @@ async function breakGlass(inputs, deps, g) {
 }
 
 // src/ledger/query.ts
-init_errors();
-init_read();
 async function findEntries(location, filter) {
-  const snap = await openForRead(location);
-  let entries;
-  if (filter.commit) {
-    const hits = await seqsForCommit(snap, filter.commit);
-    entries = await readEntriesBySeq(snap, [...new Set(hits.map((h) => h.seq))]);
-  } else {
-    let files = (await listEntryFiles(snap)).sort((a, b) => (b.seq ?? -1) - (a.seq ?? -1));
-    if (filter.limit && !filter.environment && !filter.type) files = files.slice(0, filter.limit);
-    entries = await readEntryFiles(snap, files);
+  const prefix = filter.commit ? checkCommitPrefix(filter.commit) : void 0;
+  const view = await openTip(location);
+  try {
+    const keep = (l) => (!filter.environment || l.environment === filter.environment) && (!filter.type || l.type === filter.type);
+    if (prefix) return await entriesForCommit(view, prefix, keep, filter.limit);
+    return await readEntries(view, await newestLines(view, keep, filter.limit));
+  } finally {
+    view.close();
   }
-  const out = entries.filter((e) => !filter.environment || e.statement.predicate.environment === filter.environment).filter((e) => !filter.type || e.statement.predicate.type === filter.type).sort((a, b) => b.seq - a.seq);
-  return filter.limit ? out.slice(0, filter.limit) : out;
 }
 
 // src/action/commands/query.ts
@@ -44696,14 +45187,11 @@ async function query(inputs, deps) {
 }
 
 // src/action/commands/verify.ts
-init_errors();
 import { availableParallelism } from "node:os";
 import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 
 // src/ledger/check-entry.ts
-init_dsse();
-init_entry();
 function decodeForVerify(input, trusted) {
   const facts = { path: input.path };
   try {
@@ -44723,7 +45211,7 @@ function decodeForVerify(input, trusted) {
       candidates: signatureCandidates(entry.envelope, trusted),
       keyids: entry.envelope.signatures.map((s) => s.keyid)
     };
-    return { facts, job };
+    return { facts, job, entry };
   } catch (e) {
     facts.problem = e instanceof EntryProblem ? { kind: e.kind, message: e.message } : { kind: "envelope", message: String(e) };
     return { facts };
@@ -44740,46 +45228,15 @@ function applySigner(facts, job, signer, trusted) {
     message: `no signature by a trusted key (signed with keyid ${ids || "none"})`
   };
 }
-function checkEntryText(input, trusted) {
-  const { facts, job } = decodeForVerify(input, trusted);
-  if (job)
-    applySigner(
-      facts,
-      job,
-      signerIndex(
-        job.paeBytes,
-        job.candidates,
-        trusted.map((k) => k.publicKey)
-      ),
-      trusted
-    );
-  return facts;
-}
-
-// src/ledger/verify.ts
-init_encoding();
-init_git();
 
 // src/ledger/history.ts
-init_git();
-var FORMAT = "%x01%H %P%x02%(trailers:key=Shiplog-Seq,valueonly,separator=%x1f)%x02%(trailers:key=Shiplog-Entry,valueonly,separator=%x1f)%x02%(trailers:key=Shiplog-Origin,valueonly,separator=%x1f)%x03";
-async function readHistory(gitDir, tip) {
-  const r = await git(
-    [
-      "log",
-      "--reverse",
-      "--root",
-      "--raw",
-      "--no-renames",
-      "--no-abbrev",
-      "-z",
-      `--format=${FORMAT}`,
-      tip,
-      "--"
-    ],
-    { gitDir, bulkOutput: true }
-  );
-  return parseHistory(r.stdout.toString("utf8"));
+var FORMAT = "%x01%H %P%x02%T%x02%B%x03";
+async function readHistory(gitDir, tip, opts = {}) {
+  const args = ["log", "--first-parent", `--format=${FORMAT}`];
+  if (opts.max !== void 0) args.push(`--max-count=${opts.max}`);
+  args.push(tip, "--");
+  const r = await git(args, { gitDir, bulkOutput: true });
+  return parseHistory(r.stdout.toString("utf8")).reverse();
 }
 function parseHistory(out) {
   const commits = [];
@@ -44789,45 +45246,152 @@ function parseHistory(out) {
     if (start < 0) break;
     const end = out.indexOf("", start);
     if (end < 0) break;
-    const [head = "", seq, entry, origin] = out.slice(start + 1, end).split("");
+    const [head = "", tree = "", ...body] = out.slice(start + 1, end).split("");
     const [sha = "", ...parents] = head.trim().split(" ").filter(Boolean);
-    const commit = {
-      sha,
-      parents,
-      seq: seq?.trim() || void 0,
-      entry: entry?.trim() || void 0,
-      origin: origin?.trim() || void 0,
-      changes: []
-    };
+    commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join("")) });
     pos = end + 1;
-    while (pos < out.length && out[pos] !== "") {
-      if (out[pos] !== ":") {
-        pos++;
-        continue;
-      }
-      const nul = out.indexOf("\0", pos);
-      if (nul < 0) {
-        pos = out.length;
-        break;
-      }
-      const pathEnd = out.indexOf("\0", nul + 1);
-      const fields = out.slice(pos + 1, nul).split(" ");
-      commit.changes.push({
-        oldBlob: fields[2] ?? "",
-        newBlob: fields[3] ?? "",
-        status: fields[4] ?? "",
-        path: out.slice(nul + 1, pathEnd < 0 ? out.length : pathEnd)
-      });
-      pos = pathEnd < 0 ? out.length : pathEnd + 1;
-    }
-    commits.push(commit);
   }
   return commits;
 }
 
-// src/ledger/verify.ts
-init_layout();
-init_read();
+// src/ledger/index-diagnosis.ts
+var NULL_OID = "0".repeat(40);
+async function indexChanges(gitDir, parent, commit) {
+  const args = ["diff-tree", "-r", "--no-renames", "--no-abbrev", "-z", "--raw"];
+  args.push(...parent ? [parent, commit] : ["--root", commit], "--", INDEX_DIR);
+  const out = (await git(args, { gitDir })).stdout.toString("utf8").split("\0");
+  const changes = [];
+  for (let i = 0; i + 1 < out.length; i += 2) {
+    const meta = out[i].replace(/^[^:]*:/, "").split(" ");
+    if (meta.length < 5) continue;
+    changes.push({ oldBlob: meta[2], newBlob: meta[3], status: meta[4], path: out[i + 1] });
+  }
+  return changes;
+}
+function knownIndexPath(path) {
+  if (path === DEPLOYS_PATH) return true;
+  const m = /^index\/[0-9a-f]\/[0-9a-f]\/([^/]+)$/.exec(path);
+  return !!m && (segmentSeq(m[1]) !== void 0 || sealedLevel(m[1]) !== void 0);
+}
+async function lines2(reader, oid) {
+  if (oid === NULL_OID) return [];
+  return (await reader.blob(oid)).toString("utf8").split("\n").filter(Boolean);
+}
+function lineDifferences(found, want) {
+  if (!found) return "it does not parse as an index line";
+  const fields = ["commit", "seq", "hash", "blob", "type", "environment", "repository"];
+  return fields.filter((f) => (found[f] ?? "") !== (want[f] ?? "")).map(
+    (f) => `${f} is ${found[f] ?? "(none)"} but ${f === "blob" ? "the entry's entry.json is" : "the entry says"} ${want[f] ?? "(none)"}`
+  ).join("; ");
+}
+async function diagnoseIndex(gitDir, m, reader) {
+  const where = { commit: m.commit, seq: m.line?.seq };
+  const short4 = m.commit.slice(0, 12);
+  const problems = [];
+  let changes;
+  try {
+    changes = await indexChanges(gitDir, m.parent, m.commit);
+  } catch (e) {
+    return [
+      {
+        check: "index",
+        ...where,
+        message: `commit ${short4}: its index could not be compared: ${e.message}`
+      }
+    ];
+  }
+  if (!m.line) {
+    return [
+      {
+        check: "index",
+        ...where,
+        message: `commit ${short4}: its index could not be checked (its entry is unreadable)`
+      }
+    ];
+  }
+  const dir = `${bucketDir(m.line.commit)}/`;
+  const want = formatIndexLine(m.line).trimEnd();
+  const added = [];
+  const removed = [];
+  const sealedRefs = /* @__PURE__ */ new Set();
+  for (const c of changes) {
+    if (!knownIndexPath(c.path)) {
+      problems.push({
+        check: "tree",
+        ...where,
+        file: c.path,
+        message: `commit ${short4} ${c.status === "D" ? "removes" : "holds"} ${c.path}, which is no part of the ledger's index`
+      });
+      continue;
+    }
+    if (c.path === DEPLOYS_PATH) continue;
+    const name = c.path.slice(c.path.lastIndexOf("/") + 1);
+    if (!c.path.startsWith(dir)) {
+      problems.push({
+        check: "index",
+        ...where,
+        file: c.path,
+        message: `commit ${short4} changes ${c.path}, but its entry (seq ${m.line.seq}, commit ${m.line.commit.slice(0, 12)}) belongs in ${dir}`
+      });
+      continue;
+    }
+    const before = await lines2(reader, c.oldBlob);
+    const after = await lines2(reader, c.newBlob);
+    if (sealedLevel(name) !== void 0) {
+      const old = new Set(before);
+      for (const l of after)
+        if (!old.has(l)) for (const r of parseSealedList(l) ?? []) sealedRefs.add(r.blob);
+      continue;
+    }
+    const count = /* @__PURE__ */ new Map();
+    for (const l of before) count.set(l, (count.get(l) ?? 0) + 1);
+    for (const l of after) {
+      const n = count.get(l) ?? 0;
+      if (n > 0) count.set(l, n - 1);
+      else added.push(l);
+    }
+    if (c.status === "D" && sealedRefs.has(c.oldBlob)) continue;
+    if (c.status === "D") {
+      const sealedLater = changes.some(
+        (x) => sealedLevel(x.path.slice(x.path.lastIndexOf("/") + 1)) !== void 0
+      );
+      if (sealedLater) continue;
+    }
+    for (const [l, n] of count) for (let i = 0; i < n; i++) removed.push(l);
+  }
+  if (removed.length) {
+    const seqs = removed.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ");
+    problems.push({
+      check: "index",
+      ...where,
+      message: `commit ${short4} changes or removes index lines recorded before it (seq ${seqs})`
+    });
+  }
+  const extra = added.filter((l) => l !== want);
+  if (added.length !== 1 || extra.length) {
+    if (added.length === 1) {
+      problems.push({
+        check: "index",
+        ...where,
+        message: `commit ${short4}: the index line for seq ${m.line.seq} is wrong: ${lineDifferences(parseIndexLine(extra[0]), m.line)}`
+      });
+    } else if (added.length !== 1 || !removed.length) {
+      problems.push({
+        check: "index",
+        ...where,
+        message: `commit ${short4} adds ${added.length} index lines; one entry adds exactly one${extra.length ? ` (also: seq ${extra.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ")})` : ""}`
+      });
+    }
+  }
+  if (problems.length === 0) {
+    problems.push({
+      check: "index",
+      ...where,
+      message: `commit ${short4}: the index is not its parent's index plus the line of seq ${m.line.seq}${changes.some((c) => c.path === DEPLOYS_PATH) || m.line.type === "deploy" ? ` (${DEPLOYS_PATH} does not summarise the deploys the entries record)` : ""}`
+    });
+  }
+  return problems;
+}
 
 // src/ledger/signature-pool.ts
 import { Worker } from "node:worker_threads";
@@ -44922,320 +45486,461 @@ var SignaturePool = class {
 };
 
 // src/ledger/verify.ts
+var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR]);
+var Checker = class {
+  constructor(index, reader, trusted, pool, collect, start) {
+    this.index = index;
+    this.reader = reader;
+    this.trusted = trusted;
+    this.pool = pool;
+    this.collect = collect;
+    this.highest = start.seq - 1;
+    this.start = start;
+  }
+  index;
+  reader;
+  trusted;
+  pool;
+  collect;
+  problems = [];
+  positions = [];
+  mismatches = [];
+  verified = [];
+  origin;
+  tipCheckpointBlob;
+  /** Incremental verify: the entry the earlier checkpoint ends with (stands in when nothing is new). */
+  anchor;
+  /** The highest seq seen so far, and every readable entry by seq (for repeats and prev links). */
+  highest;
+  bySeq = /* @__PURE__ */ new Map();
+  start;
+  prevRootExtras = /* @__PURE__ */ new Set();
+  pending = [];
+  batch = [];
+  /** Index work still running for an earlier commit: later commits wait their turn behind it. */
+  busy;
+  /**
+   * Checks the next commit. Returns a promise when the caller should wait (index reads, busy
+   * workers); commits handed over meanwhile are queued, so they are always checked in order.
+   */
+  step(item) {
+    const wait = this.busy ? this.busy.then(() => this.stepNow(item)) : this.stepNow(item);
+    if (!wait) return void 0;
+    const tracked = wait.finally(() => {
+      if (this.busy === tracked) this.busy = void 0;
+    });
+    this.busy = tracked;
+    return tracked;
+  }
+  stepNow(item) {
+    const { commit: c } = item;
+    const at = this.positions.length;
+    const where = { commit: c.sha };
+    if (c.parents.length > 1) {
+      this.problems.push({
+        check: "history",
+        ...where,
+        message: `commit ${short3(c.sha)} is a merge (${c.parents.length} parents); the ledger must be linear`
+      });
+    }
+    const root = this.rootTree(item);
+    const pos = { commit: c.sha };
+    this.positions.push(pos);
+    let facts;
+    let job;
+    let decoded;
+    if (item.entry) {
+      ({
+        facts,
+        job,
+        entry: decoded
+      } = decodeForVerify({ path: ENTRY_FILE, text: item.entry.data.toString("utf8") }, this.trusted));
+      pos.facts = facts;
+      pos.seq = facts.seq;
+      pos.hash = facts.hash;
+      if (facts.problem) {
+        this.problems.push({
+          check: facts.problem.kind,
+          seq: facts.seq,
+          ...where,
+          file: ENTRY_FILE,
+          message: facts.problem.message
+        });
+      }
+    }
+    this.chain(pos, c);
+    this.trailers(pos, c);
+    if (job) this.queueSignature(at, job);
+    if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha);
+    const wait = this.indexStep(item, at, root?.index, decoded);
+    const room = job && this.batch.length === 0 ? this.pool?.room() : void 0;
+    if (wait && room) return Promise.all([wait, room]).then(() => void 0);
+    return wait ?? room;
+  }
+  rootTree(item) {
+    const c = item.commit;
+    if (!item.root || item.root.type !== "tree") {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        message: `commit ${short3(c.sha)} has no readable tree`
+      });
+      return void 0;
+    }
+    let index;
+    let checkpoint;
+    const extras = /* @__PURE__ */ new Set();
+    const seen = /* @__PURE__ */ new Set();
+    for (const e of parseTree(item.root.data)) {
+      seen.add(e.name);
+      const expected = e.name === INDEX_DIR ? TREE_MODE : BLOB_MODE;
+      if (!ROOT_NAMES.has(e.name) || e.mode !== expected) extras.add(`${e.name} (${e.mode})`);
+      else if (e.name === INDEX_DIR) index = e.sha;
+      else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
+    }
+    const added = [...extras].filter((x) => !this.prevRootExtras.has(x));
+    if (added.length) {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        file: added[0].split(" ")[0],
+        message: `commit ${short3(c.sha)} holds ${added.join(", ")} at the top of its tree; a ledger commit holds only ${ENTRY_FILE}, ${CHECKPOINT_FILE} and ${INDEX_DIR}/`
+      });
+    }
+    this.prevRootExtras = extras;
+    const missing = [...ROOT_NAMES].filter((n) => !seen.has(n));
+    if (missing.length) {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        message: `commit ${short3(c.sha)} has no ${missing.join(", ")}`
+      });
+    }
+    this.tipCheckpointBlob = checkpoint;
+    return { index, checkpoint };
+  }
+  /**
+   * Sequence: each entry must hold the seq after the highest so far. A gap, a repeat and an entry
+   * out of order are each named once; the `prev` link is checked at the end (prevProblems), when
+   * it is known which entries are trusted.
+   */
+  chain(pos, c) {
+    if (pos.seq === void 0) {
+      this.highest += 1;
+      return;
+    }
+    const seq = pos.seq;
+    const where = { seq, commit: c.sha };
+    const earlier = this.bySeq.get(seq);
+    if (earlier) {
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short3(c.sha)} holds seq ${seq} again (first in commit ${short3(earlier.commit)}): an entry was repeated`
+      });
+      return;
+    }
+    this.bySeq.set(seq, pos);
+    if (seq < this.highest) {
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short3(c.sha)} holds seq ${seq} after seq ${this.highest}: entries are out of order`
+      });
+      return;
+    }
+    if (seq > this.highest + 1) {
+      const from = this.highest + 1;
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short3(c.sha)} holds seq ${seq} where seq ${from} belongs: ${seq - from === 1 ? `entry ${from} is` : `entries ${from}..${seq - 1} are`} missing before it`
+      });
+    }
+    this.highest = seq;
+    pos.linked = true;
+  }
+  trailers(pos, c) {
+    const t = validTrailers(c.trailers);
+    const where = { seq: pos.seq, commit: c.sha };
+    if (!t) {
+      this.problems.push({
+        check: "trailer",
+        ...where,
+        message: `commit ${short3(c.sha)} lacks well-formed Shiplog-Seq, -Entry, -Origin and -Subject trailers`
+      });
+      return;
+    }
+    this.origin ??= t.origin;
+    const f = pos.facts;
+    const wrong = [];
+    if (pos.seq !== void 0 && t.seq !== pos.seq) wrong.push(`Shiplog-Seq ${t.seq} (entry: ${pos.seq})`);
+    if (f?.hash && t.entry !== f.hash) wrong.push(`Shiplog-Entry ${t.entry} (entry hashes to ${f.hash})`);
+    if (f?.commit && t.subject !== f.commit) wrong.push(`Shiplog-Subject ${t.subject} (entry: ${f.commit})`);
+    if (t.origin !== this.origin) wrong.push(`Shiplog-Origin "${t.origin}" (the ledger's: "${this.origin}")`);
+    if (wrong.length)
+      this.problems.push({
+        check: "trailer",
+        ...where,
+        message: `commit ${short3(c.sha)} trailers disagree with its entry: ${wrong.join("; ")}`
+      });
+  }
+  queueSignature(at, job) {
+    if (!this.pool) {
+      const signer = signerIndex(
+        job.paeBytes,
+        job.candidates,
+        this.trusted.map((k) => k.publicKey)
+      );
+      applySigner(this.positions[at].facts, job, signer, this.trusted);
+      return;
+    }
+    this.batch.push({ pos: at, job });
+    if (this.batch.length >= 256) this.flush();
+  }
+  flush() {
+    if (!this.pool || !this.batch.length) return;
+    const items = this.batch;
+    this.batch = [];
+    this.pending.push(
+      this.pool.run(items.map((b) => b.job)).then(
+        (signers) => items.forEach(
+          (b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted)
+        )
+      )
+    );
+  }
+  async signatures() {
+    this.flush();
+    await Promise.all(this.pending);
+  }
+  keep(pos, d, blob) {
+    this.verified.push({
+      seq: pos.seq,
+      hash: d.hash,
+      ledgerCommit: pos.commit,
+      blob,
+      statement: d.statement,
+      envelope: d.envelope
+    });
+  }
+  /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
+  indexStep(item, at, actual, d) {
+    if (!d || !item.entry || !actual) {
+      return this.resync(actual);
+    }
+    const line = indexLineOf(d.statement.predicate, d.hash, item.entry.sha);
+    const deploy = deployChange(d.statement.predicate);
+    const run2 = () => {
+      const { tree } = this.index.apply(line, deploy, { objects: false });
+      if (tree === actual) return void 0;
+      this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
+      return this.resync(actual);
+    };
+    if (this.index.ready(line, deploy)) return run2();
+    return this.index.prepare(line, deploy).then(
+      () => run2(),
+      () => {
+        this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
+        return this.resync(actual);
+      }
+    );
+  }
+  resync(actual) {
+    return IndexModel.at(actual, this.reader, { tolerant: true }).then((m) => {
+      this.index = m;
+    });
+  }
+  /**
+   * `prev` links, reported only where the entry before is readable and trusted: a link into an
+   * entry that is itself forged or unreadable says nothing new (that entry is already named).
+   */
+  prevProblems() {
+    for (const p of this.positions) {
+      if (!p.linked || p.seq === void 0 || !p.facts || p.facts.prev === void 0) continue;
+      let expected;
+      if (p.seq === this.start.seq) expected = this.start.prev;
+      else {
+        const before = this.bySeq.get(p.seq - 1);
+        if (before?.facts && !before.facts.problem) expected = before.hash;
+      }
+      if (expected !== void 0 && p.facts.prev !== expected) {
+        this.problems.push({
+          check: "prev",
+          seq: p.seq,
+          commit: p.commit,
+          message: `prev is ${p.facts.prev} but the entry before it hashes to ${expected}`
+        });
+      }
+    }
+  }
+  signatureProblems() {
+    for (const p of this.positions) {
+      const prob = p.facts?.problem;
+      if (prob?.kind === "signature")
+        this.problems.push({
+          check: "signature",
+          seq: p.seq,
+          commit: p.commit,
+          file: ENTRY_FILE,
+          message: prob.message
+        });
+    }
+  }
+};
+function short3(sha) {
+  return sha.slice(0, 12);
+}
+var LocalObjects = class {
+  cat;
+  constructor(gitDir) {
+    this.cat = new CatFileSession(gitDir);
+  }
+  async tree(oid) {
+    return this.get(oid, "tree");
+  }
+  async blob(oid) {
+    return this.get(oid, "blob");
+  }
+  async get(oid, type) {
+    const [o] = await this.cat.get([oid]);
+    if (!o || o.type !== type) throw new Error(`${type} ${oid} is missing`);
+    return o.data;
+  }
+  close() {
+    this.cat.close();
+  }
+};
 async function verifyLedger(opts) {
-  const snap = await openForRead(opts.location);
-  const problems = [];
-  const workersFrom = opts.workersFrom ?? 2e3;
-  const startPool = () => new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
-  const checkpointText = await readCheckpointText(snap);
-  let pool = checkpointSize(checkpointText) >= workersFrom ? startPool() : void 0;
-  let facts;
-  let history;
-  let tipFiles;
-  let files;
+  if (opts.since !== void 0) return verifySince(opts);
+  const repo = await openRepo(opts.location, "history");
+  const tip = await fetchTip(repo);
+  if (!tip) throw branchNotFound(opts.location);
+  const commits = await readHistory(repo.gitDir, tip.commit);
+  const reader = new LocalObjects(repo.gitDir);
+  const pool = startPool(opts, commits.length);
   try {
-    tipFiles = await listFiles(snap, ".");
-    files = tipFiles.filter((f) => f.path.startsWith(`${ENTRIES_DIR}/`));
-    if (files.length < workersFrom) {
-      await pool?.close();
-      pool = void 0;
-    } else pool ??= startPool();
-    const historyPromise = readHistory(snap.repo.gitDir, snap.tip);
-    historyPromise.catch(() => void 0);
-    facts = await checkEntries(snap, files, opts.trusted, pool);
-    history = await historyPromise;
+    const checker = new Checker(IndexModel.empty(), reader, opts.trusted, pool, !!opts.collect, {
+      seq: 0,
+      prev: GENESIS_PREV
+    });
+    if (commits[0] && commits[0].parents.length > 0) {
+      checker.problems.push({
+        check: "history",
+        commit: commits[0].sha,
+        message: `the first ledger commit ${short3(commits[0].sha)} has a parent: the branch is not an orphan`
+      });
+    }
+    await runChecks(repo.gitDir, commits, checker);
+    return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
   } finally {
+    reader.close();
     await pool?.close();
   }
-  const bySeq = checkChain(facts, problems);
-  checkHistory(history, facts, files, problems);
-  const head = bySeq.length ? bySeq[bySeq.length - 1]?.hash : void 0;
-  const origin = history[history.length - 1]?.origin;
-  const checkpoint = checkCheckpoint(checkpointText, opts.trusted, bySeq.length, head, origin, problems);
-  const older = opts.olderCheckpoint ? checkOlderCheckpoint(opts.olderCheckpoint, opts.trusted, bySeq, origin, problems) : void 0;
-  checkIndex(tipFiles, facts, problems);
-  problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
+}
+function startPool(opts, count) {
+  const workersFrom = opts.workersFrom ?? 2e3;
+  if (count < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
+  return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
+}
+async function runChecks(gitDir, commits, checker) {
+  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`]);
+  let root;
+  await catFileBatch(gitDir, specs, (i, obj) => {
+    if (i % 2 === 0) {
+      root = obj;
+      return;
+    }
+    return checker.step({ commit: commits[i >> 1], root, entry: obj });
+  });
+  await checker.signatures();
+}
+async function finish(opts, repo, reader, checker, commits, at) {
+  checker.signatureProblems();
+  checker.prevProblems();
+  for (const m of checker.mismatches) {
+    checker.problems.push(...await diagnoseIndex(repo.gitDir, m, reader));
+  }
+  const last = checker.positions[checker.positions.length - 1] ?? checker.anchor;
+  const checkpointText2 = checker.tipCheckpointBlob ? (await reader.blob(checker.tipCheckpointBlob)).toString("utf8") : void 0;
+  const checkpoint = checkCheckpoint(
+    checkpointText2,
+    opts.trusted,
+    last,
+    checker.origin,
+    checker.problems,
+    at.tip
+  );
+  const hashes = new Map(checker.positions.map((p) => [p.seq, p.hash]));
+  const older = opts.olderCheckpoint ? checkOlder(opts.olderCheckpoint, opts.trusted, last?.seq, hashes, checker.origin, checker.problems) : void 0;
+  const problems = checker.problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
+  const keys = /* @__PURE__ */ new Set();
+  for (const p of checker.positions) if (p.facts?.keyid) keys.add(p.facts.keyid);
+  if (opts.collect) {
+    const keyOf = new Map(checker.positions.map((p) => [p.commit, p.facts?.keyid]));
+    for (const v of checker.verified) v.keyid = keyOf.get(v.ledgerCommit);
+  }
+  const entries = last?.seq !== void 0 ? last.seq + 1 : commits.length;
   return {
     ok: problems.length === 0,
     remote: opts.location.remote,
     branch: opts.location.branch,
-    tip: snap.tip,
-    entries: files.length,
-    head,
+    tip: at.tip,
+    entries,
+    checked: checker.positions.length,
+    head: last?.hash,
     checkpoint,
+    ...checkpointText2 !== void 0 ? { checkpointText: checkpointText2 } : {},
     olderCheckpoint: older,
-    keys: [...new Set(facts.map((f) => f.keyid).filter((k) => !!k))],
-    problems
+    ...at.since ? { since: at.since } : {},
+    keys: [...keys],
+    problems,
+    ...opts.collect ? { verified: checker.verified.filter((v) => v.seq >= at.firstSeq) } : {}
   };
 }
-async function checkEntries(snap, files, trusted, pool) {
-  const facts = new Array(files.length);
-  if (!pool) {
-    await catFileBatch(
-      snap.repo.gitDir,
-      files.map((f) => f.blob),
-      (i, obj) => {
-        facts[i] = checkEntryText(
-          { path: files[i].path, text: obj ? obj.data.toString("utf8") : "" },
-          trusted
-        );
-      }
-    );
-    return facts;
-  }
-  const pending = [];
-  let batch = [];
-  const flush = () => {
-    if (!batch.length) return;
-    const items = batch;
-    batch = [];
-    pending.push(
-      pool.run(items.map((b) => b.job)).then(
-        (signers) => items.forEach((b, k) => applySigner(facts[b.index], b.job, signers[k], trusted))
-      )
-    );
-  };
-  await catFileBatch(
-    snap.repo.gitDir,
-    files.map((f) => f.blob),
-    (i, obj) => {
-      const { facts: f, job } = decodeForVerify(
-        { path: files[i].path, text: obj ? obj.data.toString("utf8") : "" },
-        trusted
-      );
-      facts[i] = f;
-      if (!job) return;
-      batch.push({ index: i, job });
-      if (batch.length < 256) return;
-      flush();
-      return pool.room();
-    }
-  );
-  flush();
-  await Promise.all(pending);
-  return facts;
-}
-function checkChain(facts, problems) {
-  const good = [];
-  const seen = /* @__PURE__ */ new Map();
-  for (const f of facts) {
-    const fileSeq = seqOfEntryPath(f.path);
-    if (fileSeq === void 0) {
-      problems.push({
-        check: "file-name",
-        file: f.path,
-        seq: f.seq,
-        message: `"${f.path}" is not a valid entry file name`
-      });
-    }
-    if (f.problem) {
-      problems.push({
-        check: f.problem.kind,
-        file: f.path,
-        seq: fileSeq,
-        message: f.problem.message
-      });
-      if (f.hash === void 0) continue;
-    }
-    if (fileSeq !== void 0 && f.seq !== fileSeq) {
-      problems.push({
-        check: "seq",
-        file: f.path,
-        seq: fileSeq,
-        message: `entry says seq ${f.seq} but its file is named for seq ${fileSeq}`
-      });
-    }
-    const key = fileSeq ?? f.seq;
-    if (seen.has(key)) {
-      problems.push({ check: "seq", file: f.path, seq: key, message: `seq ${key} appears twice` });
-      continue;
-    }
-    seen.set(key, f);
-  }
-  const count = Math.max(facts.length, seen.size ? Math.max(...seen.keys()) + 1 : 0);
-  let prevHash = GENESIS_PREV;
-  for (let seq = 0; seq < count; seq++) {
-    const f = seen.get(seq);
-    if (!f) {
-      if (!facts.some((x) => seqOfEntryPath(x.path) === seq)) {
-        problems.push({
-          check: "seq",
-          seq,
-          file: entryPath(seq),
-          message: `entry ${seq} is missing (gap in the sequence)`
-        });
-      }
-      prevHash = void 0;
-      continue;
-    }
-    if (prevHash !== void 0 && f.prev !== prevHash) {
-      problems.push({
-        check: "prev",
-        seq,
-        file: f.path,
-        message: `prev is ${f.prev} but the entry before it hashes to ${prevHash}`
-      });
-    }
-    prevHash = f.hash;
-    good[seq] = f;
-  }
-  return Array.from({ length: count }, (_, i) => good[i] ?? { path: entryPath(i) });
-}
-var ALLOWED_EXTRA = (path) => path === CHECKPOINT_FILE || path.startsWith(`${INDEX_DIR}/`) || path.startsWith(`${RUN_INDEX_DIR}/`);
-function checkHistory(history, facts, files, problems) {
-  const blobAtTip = new Map(files.map((f) => [f.path, f.blob]));
-  const hashByPath = new Map(facts.map((f) => [f.path, f.hash]));
-  history.forEach((c, i) => {
-    const where = { commit: c.sha };
-    if (i === 0 && c.parents.length !== 0) {
-      problems.push({
-        check: "history",
-        ...where,
-        message: "the first ledger commit has a parent (branch is not orphan)"
-      });
-    }
-    if (c.parents.length > 1) {
-      problems.push({
-        check: "history",
-        ...where,
-        message: `commit ${c.sha.slice(0, 12)} is a merge; the ledger must be linear`
-      });
-    }
-    const entryChanges = c.changes.filter((ch) => ch.path.startsWith("entries/"));
-    for (const ch of entryChanges) {
-      const seq = seqOfEntryPath(ch.path);
-      if (ch.status === "M") {
-        problems.push({
-          check: "history",
-          ...where,
-          seq,
-          file: ch.path,
-          message: `commit ${c.sha.slice(0, 12)} modifies existing entry ${ch.path}`
-        });
-      } else if (ch.status === "D") {
-        problems.push({
-          check: "history",
-          ...where,
-          seq,
-          file: ch.path,
-          message: `commit ${c.sha.slice(0, 12)} deletes entry ${ch.path}`
-        });
-      } else if (ch.status !== "A") {
-        problems.push({
-          check: "history",
-          ...where,
-          seq,
-          file: ch.path,
-          message: `commit ${c.sha.slice(0, 12)} changes ${ch.path} (${ch.status})`
-        });
-      }
-    }
-    const added = entryChanges.filter((ch) => ch.status === "A");
-    if (added.length !== 1) {
-      problems.push({
-        check: "history",
-        ...where,
-        message: `commit ${c.sha.slice(0, 12)} adds ${added.length} entries; each ledger commit must add exactly one`
-      });
-    }
-    for (const ch of c.changes) {
-      if (ch.path.startsWith("entries/")) continue;
-      if (!ALLOWED_EXTRA(ch.path)) {
-        problems.push({
-          check: "history",
-          ...where,
-          file: ch.path,
-          message: `commit ${c.sha.slice(0, 12)} touches ${ch.path}, which is not part of the ledger`
-        });
-      } else if (ch.path !== CHECKPOINT_FILE && ch.status !== "A") {
-        problems.push({
-          check: "history",
-          ...where,
-          file: ch.path,
-          message: `commit ${c.sha.slice(0, 12)} changes index file ${ch.path} (${ch.status})`
-        });
-      }
-    }
-    if (added.length === 1) {
-      const ch = added[0];
-      const seq = seqOfEntryPath(ch.path);
-      if (seq !== void 0 && seq !== i) {
-        problems.push({
-          check: "history",
-          ...where,
-          seq,
-          file: ch.path,
-          message: `commit #${i} of the branch adds entry ${seq}; entries must be added in order`
-        });
-      }
-      if (c.seq !== String(seq)) {
-        problems.push({
-          check: "trailer",
-          ...where,
-          seq,
-          file: ch.path,
-          message: `Shiplog-Seq trailer "${c.seq ?? ""}" does not match the added entry ${seq}`
-        });
-      }
-      const hash = blobAtTip.get(ch.path) === ch.newBlob ? hashByPath.get(ch.path) : void 0;
-      if (!c.entry || !HASH_PATTERN.test(c.entry) || hash && c.entry !== hash) {
-        problems.push({
-          check: "trailer",
-          ...where,
-          seq,
-          file: ch.path,
-          message: `Shiplog-Entry trailer "${c.entry ?? ""}" does not match the entry hash ${hash ?? "(unknown)"}`
-        });
-      }
-    }
-  });
-}
-function checkCheckpoint(text2, trusted, count, head, origin, problems) {
+function checkCheckpoint(text2, trusted, last, origin, problems, tip) {
+  const where = { commit: tip, file: CHECKPOINT_FILE };
   if (text2 === void 0) {
-    problems.push({
-      check: "checkpoint",
-      file: CHECKPOINT_FILE,
-      message: "the ledger has no checkpoint file"
-    });
+    problems.push({ check: "checkpoint", ...where, message: "the ledger tip has no checkpoint file" });
     return void 0;
   }
   let cp;
   try {
     cp = parseCheckpoint(text2);
   } catch (e) {
-    problems.push({ check: "checkpoint", file: CHECKPOINT_FILE, message: e.message });
+    problems.push({ check: "checkpoint", ...where, message: e.message });
     return void 0;
   }
   if (!checkpointSigner(cp, trusted)) {
     problems.push({
       check: "checkpoint",
-      file: CHECKPOINT_FILE,
+      ...where,
       message: "checkpoint signature is not valid for any trusted key"
     });
   }
-  if (cp.size !== count) {
+  if (last?.seq !== void 0 && cp.size !== last.seq + 1) {
     problems.push({
       check: "checkpoint",
-      file: CHECKPOINT_FILE,
-      message: `checkpoint counts ${cp.size} entries but the ledger has ${count}`
+      ...where,
+      message: `checkpoint counts ${cp.size} entries but the tip entry is seq ${last.seq}`
     });
-  } else if (head && cp.head !== head) {
+  } else if (last?.hash && cp.head !== last.hash) {
     problems.push({
       check: "checkpoint",
-      file: CHECKPOINT_FILE,
-      message: `checkpoint head ${cp.head} is not the newest entry's hash ${head}`
+      ...where,
+      message: `checkpoint head ${cp.head} is not the tip entry's hash ${last.hash}`
     });
   }
   if (origin && cp.origin !== origin) {
     problems.push({
       check: "checkpoint",
-      file: CHECKPOINT_FILE,
+      ...where,
       message: `checkpoint origin "${cp.origin}" differs from the ledger's "${origin}"`
     });
   }
   return { origin: cp.origin, size: cp.size, head: cp.head };
 }
-function checkOlderCheckpoint(text2, trusted, bySeq, origin, problems) {
+function checkOlder(text2, trusted, lastSeq, hashes, origin, problems) {
   let cp;
   try {
     cp = parseCheckpoint(text2);
@@ -45244,63 +45949,146 @@ function checkOlderCheckpoint(text2, trusted, bySeq, origin, problems) {
     return void 0;
   }
   const before = problems.length;
-  if (!checkpointSigner(cp, trusted)) {
-    problems.push({ check: "consistency", message: "the older checkpoint is not signed by a trusted key" });
+  checkOlderSignature(cp, trusted, origin, problems);
+  const size = lastSeq === void 0 ? 0 : lastSeq + 1;
+  if (cp.size > size) {
+    problems.push({
+      check: "consistency",
+      message: `the ledger has ${size} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`
+    });
+  } else if (cp.size > 0 && hashes.get(cp.size - 1) !== cp.head) {
+    problems.push({
+      check: "consistency",
+      seq: cp.size - 1,
+      message: `entry ${cp.size - 1} hashes to ${hashes.get(cp.size - 1) ?? "(unreadable)"} but the earlier checkpoint recorded ${cp.head}: history was rewritten (fork)`
+    });
   }
+  return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
+}
+function checkOlderSignature(cp, trusted, origin, problems) {
+  if (!checkpointSigner(cp, trusted))
+    problems.push({ check: "consistency", message: "the older checkpoint is not signed by a trusted key" });
   if (origin && cp.origin !== origin) {
     problems.push({
       check: "consistency",
       message: `the older checkpoint is for "${cp.origin}", not this ledger ("${origin}")`
     });
   }
-  if (cp.size > bySeq.length) {
-    problems.push({
-      check: "consistency",
-      message: `the ledger has ${bySeq.length} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`
-    });
-  } else if (cp.size > 0 && bySeq[cp.size - 1]?.hash !== cp.head) {
-    problems.push({
-      check: "consistency",
-      seq: cp.size - 1,
-      message: `entry ${cp.size - 1} hashes to ${bySeq[cp.size - 1]?.hash ?? "(unreadable)"} but the earlier checkpoint recorded ${cp.head}: history was rewritten (fork)`
-    });
-  }
-  return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
 }
-function checkIndex(tipFiles, facts, problems) {
-  const want = /* @__PURE__ */ new Map();
-  for (const f of facts) {
-    if (f.seq === void 0 || !f.commit) continue;
-    want.set(indexPath(f.commit, f.seq), f.seq);
-    if (f.idempotencyKey) want.set(runIndexPath(sha256Hex(f.idempotencyKey), f.seq), f.seq);
-  }
-  const have = tipFiles.filter(
-    (f) => f.path.startsWith(`${INDEX_DIR}/`) || f.path.startsWith(`${RUN_INDEX_DIR}/`)
+function branchNotFound(location) {
+  return new ShiplogError(
+    "BRANCH_NOT_FOUND",
+    `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
   );
-  for (const file of have) {
-    if (want.delete(file.path)) continue;
-    const parsed = parseIndexPath(file.path);
-    problems.push({
-      check: "index",
-      file: file.path,
-      seq: parsed?.seq,
-      message: `index file ${file.path} names no matching entry`
-    });
+}
+async function verifySince(opts) {
+  let cp;
+  try {
+    cp = parseCheckpoint(opts.since);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `--since: ${e.message}`);
   }
-  for (const [path, seq] of want) {
-    problems.push({
-      check: "index",
-      seq,
-      file: path,
-      message: `entry ${seq} is missing from the index (${path})`
+  if (cp.size === 0) return verifyLedger({ ...opts, since: void 0 });
+  const since = { origin: cp.origin, size: cp.size, head: cp.head };
+  const repo = await openRepo(opts.location, "tip");
+  const remote = await fetchTip(repo);
+  if (!remote) throw branchNotFound(opts.location);
+  const objects = new TipObjects(repo);
+  let pool;
+  try {
+    const tip = await readTipCommit(objects, remote.commit);
+    const problems = [];
+    checkOlderSignature(cp, opts.trusted, tip.origin, problems);
+    const count = tip.seq - (cp.size - 1) + 1;
+    if (count < 1) {
+      problems.push({
+        check: "consistency",
+        message: `the ledger has ${tip.seq + 1} entries but the checkpoint given to --since saw ${cp.size}: entries were removed (truncation or rewrite)`
+      });
+      return {
+        ok: false,
+        remote: opts.location.remote,
+        branch: opts.location.branch,
+        tip: tip.commit,
+        entries: tip.seq + 1,
+        checked: 0,
+        head: tip.entry,
+        since,
+        keys: [],
+        problems
+      };
+    }
+    await fetchAncestry(repo, tip.commit, count, { trees: true });
+    const commits = await readHistory(repo.gitDir, tip.commit, { max: count });
+    const roots = await Promise.all(commits.map((c) => objects.tree(c.tree)));
+    const entryBlobs = roots.map((r) => parseTree(r).find((e) => e.name === ENTRY_FILE)?.sha);
+    await fetchObjects(repo, [...entryBlobs.filter((b) => !!b), tip.checkpointBlob]);
+    const anchor = commits[0];
+    const anchorIndex = parseTree(roots[0]).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
+    const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
+    pool = startPool(opts, count);
+    const checker = new Checker(index, objects, opts.trusted, pool, !!opts.collect, {
+      seq: cp.size,
+      prev: cp.head
     });
+    checker.problems.push(...problems);
+    checker.origin = tip.origin;
+    const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : void 0;
+    let anchorHash;
+    try {
+      anchorHash = anchorEntry ? decodeEntry(anchorEntry.toString("utf8")).hash : void 0;
+    } catch {
+      anchorHash = void 0;
+    }
+    checker.anchor = { seq: cp.size - 1, hash: anchorHash, commit: anchor.sha };
+    checker.tipCheckpointBlob = parseTree(roots[0]).find((e) => e.name === CHECKPOINT_FILE)?.sha;
+    if (anchorHash !== cp.head) {
+      checker.problems.push({
+        check: "consistency",
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        message: `entry ${cp.size - 1} hashes to ${anchorHash ?? "(unreadable)"} but the checkpoint given to --since recorded ${cp.head}: history was rewritten (fork)`
+      });
+    }
+    await prefetchIndex(index, objects, entryBlobs.slice(1));
+    await runSinceChecks(repo, commits.slice(1), roots.slice(1), entryBlobs.slice(1), checker);
+    const result = await finish(opts, repo, objects, checker, commits.slice(1), {
+      tip: tip.commit,
+      firstSeq: cp.size,
+      since
+    });
+    return { ...result, olderCheckpoint: result.olderCheckpoint };
+  } finally {
+    objects.close();
+    await pool?.close();
   }
 }
-function checkpointSize(text2) {
+async function prefetchIndex(index, objects, entryBlobs) {
+  const texts = await objects.blobs(entryBlobs.filter((b) => !!b));
+  const wanted = /* @__PURE__ */ new Set();
+  for (const t of texts) {
+    try {
+      const p = decodeEntry(t.toString("utf8")).statement.predicate;
+      for (const oid of await index.wantedBlobs(p.commit, deployChange(p))) wanted.add(oid);
+    } catch {
+    }
+  }
+  await objects.fetch([...wanted]);
+}
+async function runSinceChecks(repo, commits, roots, entryBlobs, checker) {
+  const cat = new CatFileSession(repo.gitDir);
   try {
-    return text2 === void 0 ? 0 : parseCheckpoint(text2).size;
-  } catch {
-    return 0;
+    const entries = await cat.get(entryBlobs.map((b) => b ?? "0".repeat(40)));
+    for (let i = 0; i < commits.length; i++) {
+      const c = commits[i];
+      const root = { sha: c.tree, type: "tree", data: roots[i] };
+      const entry = entryBlobs[i] ? entries[i] : void 0;
+      const wait = checker.step({ commit: c, root, entry });
+      if (wait) await wait;
+    }
+    await checker.signatures();
+  } finally {
+    cat.close();
   }
 }
 
@@ -45312,7 +46100,7 @@ function trustedKeysFrom(value, workspace) {
     const rel = checkPattern("trusted-keys", p);
     let text2;
     try {
-      text2 = readFileSync3(join4(workspace, rel), "utf8");
+      text2 = readFileSync3(join5(workspace, rel), "utf8");
     } catch (e) {
       throw new ShiplogError(
         "BAD_KEY",
@@ -45322,12 +46110,24 @@ function trustedKeysFrom(value, workspace) {
     return loadTrustedKeys(text2, `trusted key file ${rel}`);
   });
 }
+function checkpointText(value, workspace) {
+  if (value.includes("\n")) return value.endsWith("\n") ? value : `${value}
+`;
+  const rel = checkPattern("since", value);
+  try {
+    return readFileSync3(join5(workspace, rel), "utf8");
+  } catch (e) {
+    throw new ShiplogError("USAGE", `input "since": cannot read "${rel}": ${e.message}`);
+  }
+}
 async function verify(inputs, deps) {
   const ctx = readRunContext(deps.env);
   const trusted = trustedKeysFrom(inputs.trustedKeys ?? "", ctx.workspace);
+  const since = inputs.since ? checkpointText(inputs.since, ctx.workspace) : void 0;
   const report = await verifyLedger({
     location: ledgerLocation(inputs, ctx),
     trusted,
+    since,
     jobs: Math.min(4, availableParallelism())
   });
   for (const p of report.problems) {
@@ -45335,11 +46135,12 @@ async function verify(inputs, deps) {
     deps.log.error(`${where ? `${where}: ` : ""}${p.message}`, { title: `shiplog verify: ${p.check}` });
   }
   deps.log.info(
-    report.ok ? `shiplog: ledger verified: ${report.entries} entries, head ${report.head ?? "(empty)"}` : `shiplog: ledger verification found ${report.problems.length} problem(s)`
+    report.ok ? `shiplog: ledger verified: ${report.since ? `${report.checked} new entries after the checkpoint of ${report.since.size}, ` : ""}${report.entries} entries, head ${report.head ?? "(empty)"}` : `shiplog: ledger verification found ${report.problems.length} problem(s)`
   );
   const outputs = { entries: String(report.entries) };
   if (report.entries > 0) outputs.seq = String(report.entries - 1);
   if (report.head) outputs["entry-hash"] = report.head;
+  if (report.ok && report.checkpointText) outputs.checkpoint = report.checkpointText;
   return {
     outputs,
     summary: verifySummary(report),

@@ -81,7 +81,11 @@ var exitCodes = {
   GIT_FAILED: 1,
   GIT_TIMEOUT: 1,
   GITHUB_API: 1,
-  FORBIDDEN: 1
+  FORBIDDEN: 1,
+  // A collector that stayed down past the retries, or refused what was sent (bad token, bad data):
+  // the cursor stays where delivery is known complete, and a re-run goes on from there.
+  DELIVERY_FAILED: 1,
+  DELIVERY_REJECTED: 1
 };
 var ShiplogError = class extends Error {
   code;
@@ -98,9 +102,9 @@ var ShiplogError = class extends Error {
 
 // src/ledger/encoding.ts
 var import_canonicalize = __toESM(require_canonicalize(), 1);
-import { createHash } from "node:crypto";
+import { createHash, hash as cryptoHash } from "node:crypto";
 function sha256Hex(data) {
-  return createHash("sha256").update(data).digest("hex");
+  return cryptoHash("sha256", data, "hex");
 }
 var GENESIS_PREV = `sha256:${"0".repeat(64)}`;
 
@@ -120,9 +124,15 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:cry
 function keyidOf(publicKey) {
   return sha256Hex(publicKey.export({ type: "spki", format: "der" }));
 }
+var rawKeys = /* @__PURE__ */ new WeakMap();
 function rawPublicKey(publicKey) {
-  const der = publicKey.export({ type: "spki", format: "der" });
-  return der.subarray(der.length - 32);
+  let raw = rawKeys.get(publicKey);
+  if (!raw) {
+    const der = publicKey.export({ type: "spki", format: "der" });
+    raw = der.subarray(der.length - 32);
+    rawKeys.set(publicKey, raw);
+  }
+  return raw;
 }
 function loadTrustedKey(pem, source) {
   if (!pem.includes("-----BEGIN")) {

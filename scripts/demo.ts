@@ -8,13 +8,14 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startAppServer, type AppServer } from '../src/app/server.ts';
 import { generateSigningKeyPem } from '../src/ledger/keys.ts';
 import { actionDefaults, parseOutputFile, runnerEnv } from '../test/action/harness.ts';
 import { startFakeGitHub, type FakeGitHub } from '../test/support/fake-github.ts';
+import { historyItems, historyOrigin, writeCopy } from '../test/support/ledger-history.ts';
 import { deliverWebhook, payloadsFor } from '../test/support/webhooks.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -356,18 +357,21 @@ async function main(): Promise<void> {
     // 9. Verify the ledger, then a damaged copy.
     const ok = shiplog(['verify', '--remote', origin, '--trusted-key', pub], 0, env);
     say('verify: the ledger on origin is intact', ok.split('\n')[0]);
-    const copy = join(dir, 'tampered.git');
-    cpSync(origin, copy, { recursive: true });
-    const tamper = join(dir, 'tamper');
-    git(dir, 'clone', '--quiet', '--branch', 'shiplog', copy, tamper);
-    const file = join(tamper, 'entries/00/00/00/00/00/000000000001.json');
-    const envelope = JSON.parse(readFileSync(file, 'utf8')) as { payload: string };
-    envelope.payload = Buffer.from(
-      Buffer.from(envelope.payload, 'base64').toString('utf8').replace('Launch orders', 'Routine tweak'),
-    ).toString('base64');
-    writeFileSync(file, JSON.stringify(envelope) + '\n');
-    git(tamper, 'commit', '--quiet', '-am', 'reword');
-    git(tamper, 'push', '--quiet', '--force', 'origin', 'shiplog');
+    // Someone with push access rewrites the history in a copy: the override's reason reworded, every
+    // commit, trailer and index line rebuilt to match. Only the signature cannot be redone.
+    const items = historyItems(origin).map((it, i) => {
+      if (i !== 1) return it;
+      const payload = Buffer.from(it.envelope.payload, 'base64')
+        .toString('utf8')
+        .replace('Launch orders', 'Routine tweak');
+      return {
+        ...it,
+        message: undefined,
+        envelope: { ...it.envelope, payload: Buffer.from(payload).toString('base64') },
+      };
+    });
+    const tampered = await writeCopy(dir, 'tampered', items, historyOrigin(origin));
+    const copy = tampered.remote;
     const bad = shiplog(['verify', '--remote', copy, '--trusted-key', pub], 1, env);
     expect(/signature +1 /.test(bad), 'verify should name seq 1 as badly signed');
     say(

@@ -76,7 +76,9 @@ export function nonLinearIncident(
     pusher,
     before: push.before,
     after: push.after,
-    problems: bad.map((c) => `${c.sha.slice(0, 12)} has ${c.parents} parents (a ledger commit has exactly one)`),
+    problems: bad.map(
+      (c) => `${c.sha.slice(0, 12)} has ${c.parents} parents (a ledger commit has exactly one)`,
+    ),
     key: `non-linear:${push.before}..${push.after}`,
   };
 }

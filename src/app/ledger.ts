@@ -34,7 +34,11 @@ export function ledgerOf(settings: AppSettings, policy: Policy | undefined, at: 
   const repository = policy?.ledger.repository ?? `${at.owner}/${at.repo}`;
   const [owner, repo] = repository.split('/') as [string, string];
   const central = repository.toLowerCase() !== `${at.owner}/${at.repo}`.toLowerCase();
-  const branch = writeBranch({ branch: policy?.ledger.branch, central, repository: `${at.owner}/${at.repo}` });
+  const branch = writeBranch({
+    branch: policy?.ledger.branch,
+    central,
+    repository: `${at.owner}/${at.repo}`,
+  });
   const remote = settings.ledgerRemote ?? `${settings.serverUrl}/${repository}.git`;
   return {
     repository,

@@ -1,9 +1,9 @@
 /** Option parsing shared by the ledger commands: read once at the edge, typed from then on. */
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { ShiplogError } from '../errors.ts';
+import { isShiplogError, ShiplogError } from '../errors.ts';
 import { loadSigningKey, loadTrustedKey, type SigningKey, type TrustedKey } from '../ledger/keys.ts';
-import { allShards, readBranch, remoteIsRepository, writeBranch } from '../ledger/shards.ts';
+import { allShards, readBranch, remoteIsRepository, shardBranch, writeBranch } from '../ledger/shards.ts';
 import { checkBranchName, type LedgerLocation } from '../ledger/store.ts';
 
 export interface LocationFlags {
@@ -28,7 +28,10 @@ export function addLocationOptions(cmd: Command): Command {
 
 /** `--all-shards`, for the commands that read every shard of a central ledger repository. */
 export function addShardsOption(cmd: Command): Command {
-  return cmd.option('--all-shards', 'every shiplog and shiplog/* branch of the remote, each checked as its own chain');
+  return cmd.option(
+    '--all-shards',
+    'every shiplog and shiplog/* branch of the remote, each checked as its own chain',
+  );
 }
 
 function located(flags: LocationFlags, branch: string): LedgerLocation {
@@ -47,19 +50,44 @@ export function recordLocation(flags: LocationFlags, repository: string): Ledger
 }
 
 /** The ledger a read command reads (the branch given, else the one the remote holds; see readBranch). */
-export async function readLocation(flags: LocationFlags, opts: { repository?: string } = {}): Promise<LedgerLocation> {
+export async function readLocation(
+  flags: LocationFlags,
+  opts: { repository?: string } = {},
+): Promise<LedgerLocation> {
   if (flags.ledgerBranch) return located(flags, flags.ledgerBranch);
   const base = located(flags, 'shiplog');
   return { ...base, branch: await readBranch(base, opts) };
 }
 
-/** Every ledger a read command reads: all shards with --all-shards, else the one of readLocation. */
-export async function readLocations(flags: LocationFlags, opts: { repository?: string } = {}): Promise<LedgerLocation[]> {
+/**
+ * Runs a read on every ledger the flags name: each shard with --all-shards; else the branch given;
+ * else the likely one (`shiplog`, or the shard of --repo) straight away — a cold look-up should
+ * not pay a round trip to list branches — and only if that branch does not exist, the one
+ * `readBranch` finds.
+ */
+export async function forEachLedger<T>(
+  flags: LocationFlags,
+  opts: { repository?: string },
+  read: (location: LedgerLocation) => Promise<T>,
+): Promise<T[]> {
   if (flags.allShards && flags.ledgerBranch)
     throw new ShiplogError('USAGE', '--all-shards and --ledger-branch exclude each other');
-  if (!flags.allShards) return [await readLocation(flags, opts)];
-  const base = located(flags, 'shiplog');
-  return (await allShards(base)).map((branch) => ({ ...base, branch }));
+  if (flags.allShards) {
+    const base = located(flags, 'shiplog');
+    const out: T[] = [];
+    for (const branch of await allShards(base)) out.push(await read({ ...base, branch }));
+    return out;
+  }
+  if (flags.ledgerBranch) return [await read(located(flags, flags.ledgerBranch))];
+  const guess = located(flags, opts.repository ? shardBranch(opts.repository) : 'shiplog');
+  try {
+    return [await read(guess)];
+  } catch (e) {
+    if (!isShiplogError(e, 'BRANCH_NOT_FOUND')) throw e;
+    const branch = await readBranch(guess, opts);
+    if (branch === guess.branch) throw e;
+    return [await read({ ...guess, branch })];
+  }
 }
 
 export function readTextFile(path: string, what: string): string {

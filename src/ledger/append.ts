@@ -70,15 +70,16 @@ export interface AppendResult {
  * What a deploy entry changes in `index/deploys`: a success is in force, a rollback withdraws its
  * commit, anything else (failed, started) only makes the environment known.
  */
-export function deployChange(p: Pick<ChangePredicate, 'type' | 'environment' | 'repository' | 'details'>):
-  | DeployChange
-  | undefined {
+export function deployChange(
+  p: Pick<ChangePredicate, 'type' | 'environment' | 'repository' | 'details'>,
+): DeployChange | undefined {
   if (p.type !== 'deploy' || !p.environment) return undefined;
   const status = p.details?.status;
   // No status: recorded by a step that runs only after the deploy succeeded.
   if (status === undefined || status === 'success')
     return { repository: p.repository, environment: p.environment, kind: 'success' };
-  if (status === 'rolled-back') return { repository: p.repository, environment: p.environment, kind: 'rolled-back' };
+  if (status === 'rolled-back')
+    return { repository: p.repository, environment: p.environment, kind: 'rolled-back' };
   return { repository: p.repository, environment: p.environment, kind: 'other' };
 }
 
@@ -146,7 +147,11 @@ async function buildOn(
     serializeCommit({
       tree: root,
       parents: tip ? [tip.commit] : [],
-      author: { name: 'shiplog', email: 'shiplog@users.noreply.github.com', date: new Date(req.entry.timestamp) },
+      author: {
+        name: 'shiplog',
+        email: 'shiplog@users.noreply.github.com',
+        date: new Date(req.entry.timestamp),
+      },
       message: ledgerCommitMessage({
         seq,
         entry: hash,
@@ -180,13 +185,18 @@ async function findDuplicate(
     if (last) lines.push(...segmentLines(await objects.blob(last.blob)));
   }
   const candidates = lines.filter(
-    (l) => l.commit === entry.commit && l.type === entry.type && (l.environment ?? '') === (entry.environment ?? ''),
+    (l) =>
+      l.commit === entry.commit &&
+      l.type === entry.type &&
+      (l.environment ?? '') === (entry.environment ?? ''),
   );
   if (candidates.length === 0) return undefined;
   const blobs = await objects.blobs(candidates.map((c) => c.blob));
   for (let i = candidates.length - 1; i >= 0; i--) {
     try {
-      if (decodeEntry(blobs[i]!.toString('utf8')).statement.predicate.idempotency_key === entry.idempotency_key)
+      if (
+        decodeEntry(blobs[i]!.toString('utf8')).statement.predicate.idempotency_key === entry.idempotency_key
+      )
         return { seq: candidates[i]!.seq, blob: candidates[i]!.blob };
     } catch {
       // A damaged entry is verify's business; it is not this run's earlier record.
@@ -225,7 +235,8 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
       const index = tip ? await IndexModel.at(tip.indexTree, objects) : IndexModel.empty();
       if (tip && req.entry.idempotency_key && !req.allowDuplicate) {
         const dup = await findDuplicate(objects, index, req.entry);
-        if (dup) return { ...(await describeExisting(repo, objects, tip, dup)), attempts: attempt, duplicate: true };
+        if (dup)
+          return { ...(await describeExisting(repo, objects, tip, dup)), attempts: attempt, duplicate: true };
       }
       const built = await buildOn(repo.gitDir, objects, tip, index, req);
       lastEnvelope = built.envelope;
@@ -235,7 +246,9 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
         return { ...built, attempts: attempt, duplicate: false };
       }
       lastReason =
-        pushed.outcome === 'lost-race' ? 'another writer appended first' : `the remote refused the push: ${pushed.message}`;
+        pushed.outcome === 'lost-race'
+          ? 'another writer appended first'
+          : `the remote refused the push: ${pushed.message}`;
     } catch (e) {
       // Input and configuration problems will not heal by retrying; timeouts and push failures may.
       if (e instanceof ShiplogError && !['GIT_FAILED', 'GIT_TIMEOUT'].includes(e.code)) {
@@ -271,6 +284,11 @@ async function describeExisting(
   const [entryBytes, checkpoint] = await objects.blobs([dup.blob, tip.checkpointBlob]);
   const decoded = decodeEntry(entryBytes!.toString('utf8'));
   const commit = (await ledgerCommitOfSeq(repo, tip, dup.seq)) ?? '';
-  return { seq: dup.seq, hash: decoded.hash, commit, envelope: decoded.envelope, checkpoint: checkpoint!.toString('utf8') };
+  return {
+    seq: dup.seq,
+    hash: decoded.hash,
+    commit,
+    envelope: decoded.envelope,
+    checkpoint: checkpoint!.toString('utf8'),
+  };
 }
-

@@ -54,7 +54,11 @@ export async function writeLedgerHistory(
   const write = (chunk: string | Buffer): Promise<void> | void => {
     if (!child.stdin.write(chunk)) return new Promise((r) => child.stdin.once('drain', () => r()));
   };
-  const data = (b: Buffer | string): Buffer[] => [Buffer.from(`data ${Buffer.byteLength(b)}\n`), Buffer.from(b), Buffer.from('\n')];
+  const data = (b: Buffer | string): Buffer[] => [
+    Buffer.from(`data ${Buffer.byteLength(b)}\n`),
+    Buffer.from(b),
+    Buffer.from('\n'),
+  ];
   const index = opts.index ?? IndexModel.empty();
   let first = true;
   for await (const item of items) {

@@ -4,7 +4,7 @@
  * only on Ed25519 (the one cost that dominates verify).
  */
 import { signatureCandidates, signerIndex, type SignatureCandidate } from './dsse.ts';
-import { decodeEntry, EntryProblem } from './entry.ts';
+import { decodeEntry, EntryProblem, type DecodedEntry } from './entry.ts';
 import type { TrustedKey } from './keys.ts';
 
 export interface EntryCheckInput {
@@ -37,7 +37,7 @@ export interface SignatureJob {
 export function decodeForVerify(
   input: EntryCheckInput,
   trusted: TrustedKey[],
-): { facts: EntryFacts; job?: SignatureJob } {
+): { facts: EntryFacts; job?: SignatureJob; entry?: DecodedEntry } {
   const facts: EntryFacts = { path: input.path };
   try {
     const entry = decodeEntry(input.text);
@@ -56,7 +56,7 @@ export function decodeForVerify(
       candidates: signatureCandidates(entry.envelope, trusted),
       keyids: entry.envelope.signatures.map((s) => s.keyid),
     };
-    return { facts, job };
+    return { facts, job, entry };
   } catch (e) {
     facts.problem =
       e instanceof EntryProblem

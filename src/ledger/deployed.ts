@@ -17,7 +17,10 @@ export interface DeployInForce {
 }
 
 /** Every (repository, environment) the ledger knows, with the deploy in force there. */
-export async function deploysInForce(view: TipView, opts: { repository?: string } = {}): Promise<DeployInForce[]> {
+export async function deploysInForce(
+  view: TipView,
+  opts: { repository?: string } = {},
+): Promise<DeployInForce[]> {
   const states: DeployState[] = (await view.index.deployStatesNow()).filter(
     (s) => !opts.repository || s.repository === opts.repository,
   );

@@ -1,6 +1,6 @@
 /** Decoding and checking one stored entry file. Pure: shared by verify, its workers and queries. */
 import { ShiplogError } from '../errors.ts';
-import { parseEnvelope, pae, entryHashOfPae, type Envelope } from './dsse.ts';
+import { readEnvelope, pae, entryHashOfPae, type Envelope } from './dsse.ts';
 import { isCanonicalJson } from './encoding.ts';
 import { parseStatement, type Statement } from './statement.ts';
 
@@ -25,12 +25,12 @@ export class EntryProblem extends Error {
 /** Decodes an entry file, checking envelope shape, canonical payload and statement shape. */
 export function decodeEntry(text: string): DecodedEntry {
   let envelope: Envelope;
+  let payload: Buffer;
   try {
-    envelope = parseEnvelope(text);
+    ({ envelope, payload } = readEnvelope(text));
   } catch (e) {
     throw new EntryProblem('envelope', (e as Error).message);
   }
-  const payload = Buffer.from(envelope.payload, 'base64');
   const paeBytes = pae(envelope.payloadType, payload);
   const hash = entryHashOfPae(paeBytes);
   const payloadText = payload.toString('utf8');

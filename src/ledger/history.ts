@@ -19,7 +19,11 @@ export interface HistoryCommit {
 // bytes, and every parsed value is validated by the caller.
 const FORMAT = '%x01%H %P%x02%T%x02%B%x03';
 
-export async function readHistory(gitDir: string, tip: string, opts: { max?: number } = {}): Promise<HistoryCommit[]> {
+export async function readHistory(
+  gitDir: string,
+  tip: string,
+  opts: { max?: number } = {},
+): Promise<HistoryCommit[]> {
   const args = ['log', '--first-parent', `--format=${FORMAT}`];
   if (opts.max !== undefined) args.push(`--max-count=${opts.max}`);
   args.push(tip, '--');

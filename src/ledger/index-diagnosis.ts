@@ -58,7 +58,10 @@ function lineDifferences(found: IndexLine | undefined, want: IndexLine): string 
   const fields: (keyof IndexLine)[] = ['commit', 'seq', 'hash', 'blob', 'type', 'environment', 'repository'];
   return fields
     .filter((f) => (found[f] ?? '') !== (want[f] ?? ''))
-    .map((f) => `${f} is ${found[f] ?? '(none)'} but ${f === 'blob' ? "the entry's entry.json is" : 'the entry says'} ${want[f] ?? '(none)'}`)
+    .map(
+      (f) =>
+        `${f} is ${found[f] ?? '(none)'} but ${f === 'blob' ? "the entry's entry.json is" : 'the entry says'} ${want[f] ?? '(none)'}`,
+    )
     .join('; ');
 }
 
@@ -74,10 +77,22 @@ export async function diagnoseIndex(
   try {
     changes = await indexChanges(gitDir, m.parent, m.commit);
   } catch (e) {
-    return [{ check: 'index', ...where, message: `commit ${short}: its index could not be compared: ${(e as Error).message}` }];
+    return [
+      {
+        check: 'index',
+        ...where,
+        message: `commit ${short}: its index could not be compared: ${(e as Error).message}`,
+      },
+    ];
   }
   if (!m.line) {
-    return [{ check: 'index', ...where, message: `commit ${short}: its index could not be checked (its entry is unreadable)` }];
+    return [
+      {
+        check: 'index',
+        ...where,
+        message: `commit ${short}: its index could not be checked (its entry is unreadable)`,
+      },
+    ];
   }
   const dir = `${bucketDir(m.line.commit)}/`;
   const want = formatIndexLine(m.line).trimEnd();
@@ -109,7 +124,8 @@ export async function diagnoseIndex(
     const after = await lines(reader, c.newBlob);
     if (sealedLevel(name) !== undefined) {
       const old = new Set(before);
-      for (const l of after) if (!old.has(l)) for (const r of parseSealedList(l) ?? []) sealedRefs.add(r.blob);
+      for (const l of after)
+        if (!old.has(l)) for (const r of parseSealedList(l) ?? []) sealedRefs.add(r.blob);
       continue;
     }
     const count = new Map<string, number>();
@@ -122,7 +138,9 @@ export async function diagnoseIndex(
     // A segment that left the tree because it was sealed keeps its lines (in the sealed list).
     if (c.status === 'D' && sealedRefs.has(c.oldBlob)) continue;
     if (c.status === 'D') {
-      const sealedLater = changes.some((x) => sealedLevel(x.path.slice(x.path.lastIndexOf('/') + 1)) !== undefined);
+      const sealedLater = changes.some(
+        (x) => sealedLevel(x.path.slice(x.path.lastIndexOf('/') + 1)) !== undefined,
+      );
       if (sealedLater) continue;
     }
     for (const [l, n] of count) for (let i = 0; i < n; i++) removed.push(l);

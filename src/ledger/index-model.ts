@@ -5,8 +5,10 @@
  * builder to write a ledger of any size. Parts of the index are read from git only when a step
  * touches them, so a step costs the same at any ledger length.
  */
+import { hash } from 'node:crypto';
 import { ShiplogError } from '../errors.ts';
-import { BLOB_MODE, objectId, parseTree, serializeTree, TREE_MODE, type TreeEntry } from './git-objects.ts';
+import { BLOB_MODE, objectId, parseTree, TREE_MODE, type TreeEntry } from './git-objects.ts';
+import { TreeBytes } from './tree-bytes.ts';
 import {
   DEPLOY_STACK,
   DEPLOYS_FILE,
@@ -71,12 +73,21 @@ export interface DeployChange {
 interface Blob {
   oid: string;
   content?: Buffer;
+  /**
+   * For an open segment being appended to: a buffer with room to grow, the content at HEAD and the
+   * git blob header written just before it, so each step appends a line and hashes without
+   * copying the segment. Older `content` views stay valid: bytes already written never change.
+   */
+  backing?: Buffer;
 }
+
+const HEAD = 16;
 
 /** A folder of the index: its tree id when known, its content once read (or built). */
 interface Bucket {
   oid?: string;
   read: boolean;
+  tree?: TreeBytes;
   /** The open segment: file name (the first seq it holds) and blob. */
   open?: { name: string; blob: Blob };
   /** Sealed lists by level (1 lists segments, 2 lists level-1 lists, …). */
@@ -88,6 +99,7 @@ interface Bucket {
 interface Shelf {
   oid?: string;
   read: boolean;
+  tree?: TreeBytes;
   /** Buckets by the subject commit's second hex digit. */
   buckets: Map<string, Bucket>;
   extras: TreeEntry[];
@@ -99,11 +111,6 @@ function blobObject(content: Buffer): NewObject {
   return { type: 'blob', oid: objectId('blob', content), content };
 }
 
-function treeObject(entries: TreeEntry[]): NewObject {
-  const content = serializeTree(entries);
-  return { type: 'tree', oid: objectId('tree', content), content };
-}
-
 function bad(path: string, why: string): never {
   throw new ShiplogError('BAD_INPUT', `ledger index ${path}: ${why} (run "shiplog verify")`);
 }
@@ -113,6 +120,7 @@ export class IndexModel {
   private deploys?: Blob;
   private deployStates?: DeployState[];
   private extras: TreeEntry[] = [];
+  private tree?: TreeBytes;
 
   private constructor(
     private readonly reader?: ObjectReader,
@@ -194,48 +202,72 @@ export class IndexModel {
    * Adds one entry's line (and deploy change); returns the new index tree id and every object the
    * step created. Synchronous: what it touches must have been read first (`prepare`).
    */
-  apply(line: IndexLine, deploy?: DeployChange): IndexStep {
+  apply(line: IndexLine, deploy?: DeployChange, opts: { objects?: boolean } = {}): IndexStep {
+    const record = opts.objects !== false;
     const objects: NewObject[] = [];
     const files: FileChange[] = [];
     const dir = bucketPath(line.commit);
     const h1 = line.commit[0]!;
     const h2 = line.commit[1]!;
+    const newShelf = !this.shelves.has(h1);
     const shelf = this.shelfNow(h1);
+    const newBucket = !shelf.buckets.has(h2) || !shelf.buckets.get(h2)!.oid;
     const bucket = this.bucketNow(shelf, h2);
     const text = Buffer.from(formatIndexLine(line));
     const open = bucket.open;
+    let sameNames = !!open && !!bucket.tree;
     if (open && need(open.blob.content, 'open segment').length + text.length <= SEGMENT_CAP) {
-      const o = blobObject(Buffer.concat([open.blob.content!, text]));
-      objects.push(o);
-      bucket.open = { name: open.name, blob: { oid: o.oid, content: o.content } };
-      files.push({ path: `${dir}/${open.name}`, content: o.content });
+      appendTo(open.blob, text);
+      if (record) objects.push({ type: 'blob', oid: open.blob.oid, content: open.blob.content! });
+      if (record) files.push({ path: `${dir}/${open.name}`, content: open.blob.content! });
     } else {
+      sameNames = false;
       if (open) {
         for (const level of this.seal(bucket, open, objects))
           files.push({ path: `${dir}/${sealedName(level)}`, content: bucket.lists.get(level)!.content! });
         files.push({ path: `${dir}/${open.name}` });
       }
-      const o = blobObject(text);
-      objects.push(o);
-      bucket.open = { name: String(line.seq), blob: { oid: o.oid, content: text } };
-      files.push({ path: `${dir}/${line.seq}`, content: text });
+      const blob: Blob = { oid: '' };
+      appendTo(blob, text);
+      if (record) objects.push({ type: 'blob', oid: blob.oid, content: blob.content! });
+      bucket.open = { name: String(line.seq), blob };
+      files.push({ path: `${dir}/${line.seq}`, content: blob.content });
     }
-    if (deploy && this.applyDeploy(line, deploy, objects))
-      files.push({ path: `${INDEX_DIR}/${DEPLOYS_FILE}`, content: this.deploys!.content });
+    const hadDeploys = !!this.deploys;
+    const deploysChanged = !!deploy && this.applyDeploy(line, deploy, objects);
+    if (deploysChanged) files.push({ path: `${INDEX_DIR}/${DEPLOYS_FILE}`, content: this.deploys!.content });
 
-    const bucketTree = treeObject([...bucketEntries(bucket), ...bucket.extras]);
-    bucket.oid = bucketTree.oid;
-    // Folders a read-only look created empty are not part of the tree.
-    const shelfTree = treeObject([
-      ...[...shelf.buckets]
-        .filter(([, b]) => !b.read || b.open || b.lists.size || b.extras.length)
-        .map(([name, b]) => ({ mode: TREE_MODE, name, sha: b.oid! })),
-      ...shelf.extras,
-    ]);
-    shelf.oid = shelfTree.oid;
-    const indexTree = treeObject(this.indexEntries());
-    objects.push(bucketTree, shelfTree, indexTree);
-    return { tree: indexTree.oid, objects, files };
+    // Trees: patch the one changed id where the names stayed the same, else serialize anew.
+    let bucketTree = bucket.tree;
+    if (!(sameNames && bucketTree?.patch(bucket.open!.name, bucket.open!.blob.oid)))
+      bucketTree = bucket.tree = new TreeBytes([...bucketEntries(bucket), ...bucket.extras]);
+    bucket.oid = bucketTree!.oid();
+    let shelfTree = shelf.tree;
+    if (newBucket || !shelfTree?.patch(h2, bucket.oid)) {
+      // Folders a read-only look created empty are not part of the tree.
+      shelfTree = shelf.tree = new TreeBytes([
+        ...[...shelf.buckets]
+          .filter(([, b]) => !b.read || b.open || b.lists.size || b.extras.length)
+          .map(([name, b]) => ({ mode: TREE_MODE, name, sha: b.oid! })),
+        ...shelf.extras,
+      ]);
+    }
+    shelf.oid = shelfTree.oid();
+    let indexTree = this.tree;
+    const patched =
+      !newShelf &&
+      !!indexTree?.patch(h1, shelf.oid) &&
+      (!deploysChanged || (hadDeploys && indexTree.patch(DEPLOYS_FILE, this.deploys!.oid)));
+    if (!patched) indexTree = this.tree = new TreeBytes(this.indexEntries());
+    const tree = indexTree!.oid();
+    if (record) {
+      objects.push(
+        { type: 'tree', oid: bucket.oid, content: bucketTree!.content() },
+        { type: 'tree', oid: shelf.oid, content: shelfTree.content() },
+        { type: 'tree', oid: tree, content: indexTree!.content() },
+      );
+    }
+    return { tree, objects, files };
   }
 
   /** The deploys in force per (repository, environment), newest first. */
@@ -249,7 +281,9 @@ export class IndexModel {
     return {
       prefix: prefix.slice(0, 2),
       open: b.open ? { first: Number(b.open.name), oid: b.open.blob.oid } : undefined,
-      lists: [...b.lists].map(([level, list]) => ({ level, oid: list.oid })).sort((x, y) => y.level - x.level),
+      lists: [...b.lists]
+        .map(([level, list]) => ({ level, oid: list.oid }))
+        .sort((x, y) => y.level - x.level),
     };
   }
 
@@ -298,7 +332,9 @@ export class IndexModel {
   /** Updates index/deploys; false when the entry changes nothing there. */
   private applyDeploy(line: IndexLine, change: DeployChange, objects: NewObject[]): boolean {
     const states = need(this.deployStates, DEPLOYS_FILE);
-    let state = states.find((s) => s.repository === change.repository && s.environment === change.environment);
+    let state = states.find(
+      (s) => s.repository === change.repository && s.environment === change.environment,
+    );
     if (!state) {
       state = { repository: change.repository, environment: change.environment, deploys: [] };
       states.push(state);
@@ -386,6 +422,22 @@ export class IndexModel {
   }
 }
 
+/** Appends a line to a blob in its growable buffer and sets its content view and id. */
+function appendTo(blob: Blob, line: Buffer): void {
+  const old = blob.content ?? Buffer.alloc(0);
+  const length = old.length + line.length;
+  if (!blob.backing || HEAD + length > blob.backing.length) {
+    const backing = Buffer.allocUnsafe(HEAD + Math.max(SEGMENT_CAP, length) + 256);
+    old.copy(backing, HEAD);
+    blob.backing = backing;
+  }
+  line.copy(blob.backing, HEAD + old.length);
+  const header = `blob ${length}\0`;
+  blob.backing.write(header, HEAD - header.length, 'latin1');
+  blob.content = blob.backing.subarray(HEAD, HEAD + length);
+  blob.oid = hash('sha1', blob.backing.subarray(HEAD - header.length, HEAD + length), 'hex');
+}
+
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) bad(what, 'was not read before the step');
   return value;
@@ -398,6 +450,7 @@ function bucketPath(commit: string): string {
 function bucketEntries(bucket: Bucket): TreeEntry[] {
   const entries: TreeEntry[] = [];
   if (bucket.open) entries.push({ mode: BLOB_MODE, name: bucket.open.name, sha: bucket.open.blob.oid });
-  for (const [level, list] of bucket.lists) entries.push({ mode: BLOB_MODE, name: sealedName(level), sha: list.oid });
+  for (const [level, list] of bucket.lists)
+    entries.push({ mode: BLOB_MODE, name: sealedName(level), sha: list.oid });
   return entries;
 }

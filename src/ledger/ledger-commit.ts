@@ -12,9 +12,7 @@ export interface CommitTrailers {
   subject: string;
 }
 
-export function ledgerCommitMessage(
-  t: CommitTrailers & { type: string; environment?: string },
-): string {
+export function ledgerCommitMessage(t: CommitTrailers & { type: string; environment?: string }): string {
   const title = ['shiplog:', `#${t.seq}`, t.type, t.environment, t.subject.slice(0, 7)]
     .filter(Boolean)
     .join(' ')

@@ -23,7 +23,12 @@ interface Part {
  * Lines of these buckets whose segment may hold a seq in [from, to]: open segments, then the
  * sealed segments the lists name (lists above level 1 are opened one level per batch).
  */
-async function bucketLines(view: TipView, buckets: BucketFiles[], from = 0, to = Infinity): Promise<IndexLine[]> {
+async function bucketLines(
+  view: TipView,
+  buckets: BucketFiles[],
+  from = 0,
+  to = Infinity,
+): Promise<IndexLine[]> {
   const tipSeq = view.tip.seq;
   const overlaps = (p: { first: number; last: number }): boolean => p.first <= to && p.last >= from;
   const segments: Part[] = [];
@@ -32,7 +37,8 @@ async function bucketLines(view: TipView, buckets: BucketFiles[], from = 0, to =
     if (b.open && overlaps({ first: b.open.first, last: tipSeq }))
       segments.push({ oid: b.open.oid, first: b.open.first, last: tipSeq });
     // A list's range is not in its name; it covers everything before the open segment.
-    for (const l of b.lists) lists.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq });
+    for (const l of b.lists)
+      lists.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq });
   }
   while (lists.length) {
     const texts = await view.objects.blobs(lists.map((l) => l.oid));
@@ -66,10 +72,50 @@ function damaged(what: string): ShiplogError {
   return new ShiplogError('BAD_INPUT', `the ledger index ${what} does not parse (run "shiplog verify")`);
 }
 
-/** Lines about subject commits starting with `prefix` (4 to 40 hex, already checked). */
-export async function linesForCommit(view: TipView, prefix: string): Promise<IndexLine[]> {
-  const lines = await bucketLines(view, [await view.index.bucketFiles(prefix)]);
-  return lines.filter((l) => l.commit.startsWith(prefix));
+/**
+ * The entries about subject commits starting with `prefix` that pass `keep`, newest first: the
+ * bucket's open segment and lists in one batch, its sealed segments together with the entries the
+ * open segment already named in the next, and only then entries found in sealed segments.
+ */
+export async function entriesForCommit(
+  view: TipView,
+  prefix: string,
+  keep: (l: IndexLine) => boolean,
+  limit?: number,
+): Promise<LedgerEntry[]> {
+  const files = await view.index.bucketFiles(prefix);
+  const match = (l: IndexLine): boolean => l.commit.startsWith(prefix) && keep(l);
+  await view.objects.fetch(
+    [files.open?.oid, ...files.lists.map((l) => l.oid)].filter((o): o is string => !!o),
+  );
+  const recent = files.open ? await segmentLines(view, files.open.oid) : [];
+  const hits = recent.filter(match);
+  // Lists above level 1 (past ~1.6M entries) are opened one level per batch.
+  let refs: SealedRef[] = [];
+  let lists = files.lists;
+  while (lists.length) {
+    const next: { level: number; oid: string }[] = [];
+    for (const l of lists) {
+      const parsed = parseSealedList((await view.objects.blob(l.oid)).toString('utf8'));
+      if (!parsed) throw damaged(`sealed list ${l.oid}`);
+      if (l.level === 1) refs.push(...parsed);
+      else next.push(...parsed.map((r) => ({ level: l.level - 1, oid: r.blob })));
+    }
+    if (next.length) await view.objects.fetch(next.map((n) => n.oid));
+    lists = next;
+  }
+  refs = refs.sort((a, b) => a.first - b.first);
+  await view.objects.fetch([...refs.map((r) => r.blob), ...hits.map((h) => h.blob)]);
+  for (const r of refs) hits.push(...(await segmentLines(view, r.blob)).filter(match));
+  const newest = hits.sort((a, b) => b.seq - a.seq).slice(0, limit);
+  return readEntries(view, newest);
+}
+
+async function segmentLines(view: TipView, oid: string): Promise<IndexLine[]> {
+  return parseSegment((await view.objects.blob(oid)).toString('utf8')).map((l) => {
+    if (!l) throw damaged(`segment ${oid}`);
+    return l;
+  });
 }
 
 async function allBuckets(view: TipView): Promise<BucketFiles[]> {
@@ -113,7 +159,10 @@ export interface LedgerEntry extends DecodedEntry {
 }
 
 /** Reads and decodes the entries these lines name (one batch of blobs). */
-export async function readEntries(view: TipView, lines: Pick<IndexLine, 'seq' | 'blob'>[]): Promise<LedgerEntry[]> {
+export async function readEntries(
+  view: TipView,
+  lines: Pick<IndexLine, 'seq' | 'blob'>[],
+): Promise<LedgerEntry[]> {
   const texts = await view.objects.blobs(lines.map((l) => l.blob));
   return lines.map((l, i) => ({ ...decodeAt(`seq ${l.seq}`, texts[i]!), seq: l.seq, blob: l.blob }));
 }
@@ -123,7 +172,10 @@ export function decodeAt(where: string, data: Buffer): DecodedEntry {
     return decodeEntry(data.toString('utf8'));
   } catch (e) {
     if (e instanceof EntryProblem)
-      throw new ShiplogError('BAD_INPUT', `${where}: ${e.message} (run "shiplog verify" for the full picture)`);
+      throw new ShiplogError(
+        'BAD_INPUT',
+        `${where}: ${e.message} (run "shiplog verify" for the full picture)`,
+      );
     throw e;
   }
 }
@@ -135,7 +187,11 @@ const MAX_WALK = 20_000;
  * The ledger commit that added entry `seq`: the tip's (tip.seq - seq)-th first ancestor, found by
  * fetching commits only. Undefined when it lies deeper than MAX_WALK commits (`verify` names it).
  */
-export async function ledgerCommitOfSeq(repo: LedgerRepo, tip: TipCommit, seq: number): Promise<string | undefined> {
+export async function ledgerCommitOfSeq(
+  repo: LedgerRepo,
+  tip: TipCommit,
+  seq: number,
+): Promise<string | undefined> {
   if (seq === tip.seq) return tip.commit;
   const back = tip.seq - seq;
   if (back < 0 || back > MAX_WALK) return undefined;

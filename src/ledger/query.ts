@@ -7,7 +7,7 @@
 import { ShiplogError } from '../errors.ts';
 import type { Envelope } from './dsse.ts';
 import { checkCommitPrefix, type IndexLine } from './layout.ts';
-import { ledgerCommitOfSeq, lineForSeq, linesForCommit, newestLines, readEntries } from './lookup.ts';
+import { entriesForCommit, ledgerCommitOfSeq, lineForSeq, newestLines, readEntries } from './lookup.ts';
 import type { Statement } from './statement.ts';
 import type { LedgerLocation } from './store.ts';
 import { openTip } from './tip.ts';
@@ -34,11 +34,10 @@ export async function findEntries(location: LedgerLocation, filter: EntryFilter)
   const view = await openTip(location);
   try {
     const keep = (l: IndexLine): boolean =>
-      (!filter.environment || l.environment === filter.environment) && (!filter.type || l.type === filter.type);
-    const lines = prefix
-      ? (await linesForCommit(view, prefix)).filter(keep).reverse().slice(0, filter.limit)
-      : await newestLines(view, keep, filter.limit);
-    return await readEntries(view, lines);
+      (!filter.environment || l.environment === filter.environment) &&
+      (!filter.type || l.type === filter.type);
+    if (prefix) return await entriesForCommit(view, prefix, keep, filter.limit);
+    return await readEntries(view, await newestLines(view, keep, filter.limit));
   } finally {
     view.close();
   }
@@ -48,7 +47,10 @@ export async function showEntry(location: LedgerLocation, ref: string): Promise<
   const bySeq = /^\d+$/.test(ref);
   const prefix = ref.toLowerCase().replace(/^sha256:/, '');
   if (!bySeq && !/^[0-9a-f]{6,64}$/.test(prefix)) {
-    throw new ShiplogError('USAGE', `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>, at least 6 hex)`);
+    throw new ShiplogError(
+      'USAGE',
+      `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>, at least 6 hex)`,
+    );
   }
   const view = await openTip(location);
   try {
@@ -56,7 +58,10 @@ export async function showEntry(location: LedgerLocation, ref: string): Promise<
     if (bySeq) line = await lineForSeq(view, Number(ref));
     else {
       // A hash names no bucket: every line is read (the index only, never the history).
-      const hits = (await newestLines(view, (l) => l.hash.slice('sha256:'.length).startsWith(prefix))).slice(0, 2);
+      const hits = (await newestLines(view, (l) => l.hash.slice('sha256:'.length).startsWith(prefix))).slice(
+        0,
+        2,
+      );
       if (hits.length > 1)
         throw new ShiplogError('USAGE', `hash prefix "${ref}" matches several entries; give more digits`);
       line = hits[0];

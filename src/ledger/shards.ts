@@ -74,7 +74,10 @@ export async function readBranch(
 export async function allShards(location: Pick<LedgerLocation, 'remote' | 'token'>): Promise<string[]> {
   const branches = (await listLedgerBranches(location)).filter(isLedgerBranchName);
   if (branches.length === 0) {
-    throw new ShiplogError('BRANCH_NOT_FOUND', `"${location.remote}" has no ledger branch: nothing has been recorded yet`);
+    throw new ShiplogError(
+      'BRANCH_NOT_FOUND',
+      `"${location.remote}" has no ledger branch: nothing has been recorded yet`,
+    );
   }
   return branches;
 }

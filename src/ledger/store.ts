@@ -152,7 +152,11 @@ function fetchArgs(repo: LedgerRepo, extra: string[]): string[] {
   return args;
 }
 
-async function runFetch(repo: LedgerRepo, args: string[], config: Record<string, string> = {}): Promise<GitResult> {
+async function runFetch(
+  repo: LedgerRepo,
+  args: string[],
+  config: Record<string, string> = {},
+): Promise<GitResult> {
   const release = await lockRepo(repo.gitDir);
   try {
     return await git(args, {
@@ -166,7 +170,9 @@ async function runFetch(repo: LedgerRepo, args: string[], config: Record<string,
 }
 
 function fetchFailure(repo: LedgerRepo, err: string): ShiplogError {
-  if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
+  if (
+    /does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)
+  ) {
     return new ShiplogError(
       'REMOTE_NOT_FOUND',
       `ledger remote "${redact(repo.location.remote)}" is not a reachable git repository: ${lastLines(err, 1)}`,
@@ -220,19 +226,28 @@ export async function fetchAncestry(
   opts: { trees: boolean },
 ): Promise<void> {
   const filter = opts.trees ? '--filter=blob:none' : '--filter=tree:0';
-  const result = await runFetch(repo, fetchArgs(repo, [`--depth=${Math.max(1, depth)}`, filter, 'origin', commit]));
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, [`--depth=${Math.max(1, depth)}`, filter, 'origin', commit]),
+  );
   if (result.code !== 0) throw fetchFailure(repo, result.stderr);
 }
 
 /** Ledger branches of a remote: `shiplog` and every `shiplog/*` shard, sorted. */
-export async function listLedgerBranches(location: Pick<LedgerLocation, 'remote' | 'token'>): Promise<string[]> {
+export async function listLedgerBranches(
+  location: Pick<LedgerLocation, 'remote' | 'token'>,
+): Promise<string[]> {
   const { url, isLocal } = resolveRemote(location.remote);
   const r = await git(['ls-remote', '--heads', url, 'refs/heads/shiplog', 'refs/heads/shiplog/*'], {
     allowFail: true,
     config: authConfig(location.token, isLocal),
   });
   if (r.code !== 0) {
-    if (/does not appear to be a git repository|not found|No such file|Could not read from remote/i.test(r.stderr)) {
+    if (
+      /does not appear to be a git repository|not found|No such file|Could not read from remote/i.test(
+        r.stderr,
+      )
+    ) {
       throw new ShiplogError(
         'REMOTE_NOT_FOUND',
         `ledger remote "${redact(location.remote)}" is not a reachable git repository: ${lastLines(r.stderr, 2)}`,

@@ -10,7 +10,14 @@ import { IndexModel, type ObjectReader } from './index-model.ts';
 import { CHECKPOINT_FILE, ENTRY_FILE, INDEX_DIR } from './layout.ts';
 import { readTrailers, validTrailers, type CommitTrailers } from './ledger-commit.ts';
 import { missingObjects } from './object-presence.ts';
-import { fetchAncestry, fetchObjects, fetchTip, openRepo, type LedgerLocation, type LedgerRepo } from './store.ts';
+import {
+  fetchAncestry,
+  fetchObjects,
+  fetchTip,
+  openRepo,
+  type LedgerLocation,
+  type LedgerRepo,
+} from './store.ts';
 
 export interface TipCommit extends CommitTrailers {
   commit: string;

@@ -17,7 +17,7 @@ import { deployChange, indexLineOf } from './append.ts';
 import { checkpointSigner, parseCheckpoint, type ParsedCheckpoint } from './checkpoint.ts';
 import { applySigner, decodeForVerify, type EntryFacts, type SignatureJob } from './check-entry.ts';
 import { signerIndex, type Envelope } from './dsse.ts';
-import { decodeEntry } from './entry.ts';
+import { decodeEntry, type DecodedEntry } from './entry.ts';
 import { GENESIS_PREV } from './encoding.ts';
 import { catFileBatch, CatFileSession, type BatchObject } from './git.ts';
 import { BLOB_MODE, parseTree, TREE_MODE } from './git-objects.ts';
@@ -29,7 +29,14 @@ import { CHECKPOINT_FILE, ENTRY_FILE, INDEX_DIR } from './layout.ts';
 import { validTrailers } from './ledger-commit.ts';
 import { SignaturePool } from './signature-pool.ts';
 import type { Statement } from './statement.ts';
-import { fetchAncestry, fetchObjects, fetchTip, openRepo, type LedgerLocation, type LedgerRepo } from './store.ts';
+import {
+  fetchAncestry,
+  fetchObjects,
+  fetchTip,
+  openRepo,
+  type LedgerLocation,
+  type LedgerRepo,
+} from './store.ts';
 import { readTipCommit, TipObjects } from './tip.ts';
 
 export type CheckName =
@@ -135,8 +142,12 @@ const ROOT_NAMES = new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR]);
 class Checker {
   readonly problems: Problem[] = [];
   readonly positions: Position[] = [];
-  readonly mismatches: { at: number; parent?: string; commit: string; line?: ReturnType<typeof indexLineOf> }[] =
-    [];
+  readonly mismatches: {
+    at: number;
+    parent?: string;
+    commit: string;
+    line?: ReturnType<typeof indexLineOf>;
+  }[] = [];
   readonly verified: VerifiedEntry[] = [];
   origin?: string;
   tipCheckpointBlob?: string;
@@ -196,8 +207,13 @@ class Checker {
     this.positions.push(pos);
     let facts: EntryFacts | undefined;
     let job: SignatureJob | undefined;
+    let decoded: DecodedEntry | undefined;
     if (item.entry) {
-      ({ facts, job } = decodeForVerify({ path: ENTRY_FILE, text: item.entry.data.toString('utf8') }, this.trusted));
+      ({
+        facts,
+        job,
+        entry: decoded,
+      } = decodeForVerify({ path: ENTRY_FILE, text: item.entry.data.toString('utf8') }, this.trusted));
       pos.facts = facts;
       pos.seq = facts.seq;
       pos.hash = facts.hash;
@@ -214,8 +230,8 @@ class Checker {
     this.chain(pos, c);
     this.trailers(pos, c);
     if (job) this.queueSignature(at, job);
-    if (this.collect && facts?.hash && item.entry) this.keep(pos, item.entry);
-    const wait = this.indexStep(item, at, root?.index);
+    if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha);
+    const wait = this.indexStep(item, at, root?.index, decoded);
     const room = job && this.batch.length === 0 ? this.pool?.room() : undefined;
     if (wait && room) return Promise.all([wait, room]).then(() => undefined);
     return wait ?? room;
@@ -224,7 +240,11 @@ class Checker {
   private rootTree(item: CommitItem): { index?: string; checkpoint?: string } | undefined {
     const c = item.commit;
     if (!item.root || item.root.type !== 'tree') {
-      this.problems.push({ check: 'tree', commit: c.sha, message: `commit ${short(c.sha)} has no readable tree` });
+      this.problems.push({
+        check: 'tree',
+        commit: c.sha,
+        message: `commit ${short(c.sha)} has no readable tree`,
+      });
       return undefined;
     }
     let index: string | undefined;
@@ -352,7 +372,9 @@ class Checker {
       this.pool
         .run(items.map((b) => b.job))
         .then((signers) =>
-          items.forEach((b, k) => applySigner(this.positions[b.pos]!.facts!, b.job, signers[k]!, this.trusted)),
+          items.forEach((b, k) =>
+            applySigner(this.positions[b.pos]!.facts!, b.job, signers[k]!, this.trusted),
+          ),
         ),
     );
   }
@@ -362,35 +384,32 @@ class Checker {
     await Promise.all(this.pending);
   }
 
-  private keep(pos: Position, entry: BatchObject): void {
-    try {
-      const d = decodeEntry(entry.data.toString('utf8'));
-      this.verified.push({
-        seq: pos.seq!,
-        hash: d.hash,
-        ledgerCommit: pos.commit,
-        blob: entry.sha,
-        statement: d.statement,
-        envelope: d.envelope,
-      });
-    } catch {
-      // Not decodable: verify names it; the caller gets only readable entries.
-    }
+  private keep(pos: Position, d: DecodedEntry, blob: string): void {
+    this.verified.push({
+      seq: pos.seq!,
+      hash: d.hash,
+      ledgerCommit: pos.commit,
+      blob,
+      statement: d.statement,
+      envelope: d.envelope,
+    });
   }
 
   /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
-  private indexStep(item: CommitItem, at: number, actual: string | undefined): Promise<void> | undefined {
-    const facts = this.positions[at]!.facts;
-    const statementOk = facts && facts.seq !== undefined && facts.hash && item.entry;
-    if (!statementOk || !actual) {
+  private indexStep(
+    item: CommitItem,
+    at: number,
+    actual: string | undefined,
+    d: DecodedEntry | undefined,
+  ): Promise<void> | undefined {
+    if (!d || !item.entry || !actual) {
       // Nothing to compute the index from: take the commit's index as it is and go on.
       return this.resync(actual);
     }
-    const d = decodeEntry(item.entry!.data.toString('utf8'));
-    const line = indexLineOf(d.statement.predicate, facts.hash!, item.entry!.sha);
+    const line = indexLineOf(d.statement.predicate, d.hash, item.entry.sha);
     const deploy = deployChange(d.statement.predicate);
     const run = (): Promise<void> | undefined => {
-      const { tree } = this.index.apply(line, deploy);
+      const { tree } = this.index.apply(line, deploy, { objects: false });
       if (tree === actual) return undefined;
       this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
       return this.resync(actual);
@@ -439,7 +458,13 @@ class Checker {
     for (const p of this.positions) {
       const prob = p.facts?.problem;
       if (prob?.kind === 'signature')
-        this.problems.push({ check: 'signature', seq: p.seq, commit: p.commit, file: ENTRY_FILE, message: prob.message });
+        this.problems.push({
+          check: 'signature',
+          seq: p.seq,
+          commit: p.commit,
+          file: ENTRY_FILE,
+          message: prob.message,
+        });
     }
   }
 }
@@ -535,7 +560,14 @@ async function finish(
   const checkpointText = checker.tipCheckpointBlob
     ? (await reader.blob(checker.tipCheckpointBlob)).toString('utf8')
     : undefined;
-  const checkpoint = checkCheckpoint(checkpointText, opts.trusted, last, checker.origin, checker.problems, at.tip);
+  const checkpoint = checkCheckpoint(
+    checkpointText,
+    opts.trusted,
+    last,
+    checker.origin,
+    checker.problems,
+    at.tip,
+  );
   const hashes = new Map(checker.positions.map((p) => [p.seq, p.hash]));
   const older = opts.olderCheckpoint
     ? checkOlder(opts.olderCheckpoint, opts.trusted, last?.seq, hashes, checker.origin, checker.problems)
@@ -587,7 +619,11 @@ function checkCheckpoint(
     return undefined;
   }
   if (!checkpointSigner(cp, trusted)) {
-    problems.push({ check: 'checkpoint', ...where, message: 'checkpoint signature is not valid for any trusted key' });
+    problems.push({
+      check: 'checkpoint',
+      ...where,
+      message: 'checkpoint signature is not valid for any trusted key',
+    });
   }
   // The checkpoint vouches for the tip entry: its count is that entry's seq + 1 (a gap in the
   // sequence is the seq check's to report, not a second problem here).

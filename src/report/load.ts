@@ -25,12 +25,18 @@ export async function loadReportData(opts: {
   const reports: VerifyReport[] = [];
   const entries: ReportData['entries'] = [];
   for (const location of opts.locations) {
-    const { verified, ...verify } = await verifyLedger({ location, trusted: opts.trusted, jobs: opts.jobs, collect: true });
+    const { verified, ...verify } = await verifyLedger({
+      location,
+      trusted: opts.trusted,
+      jobs: opts.jobs,
+      collect: true,
+    });
     reports.push(verify);
     const many = opts.locations.length > 1;
     for (const e of verified ?? []) entries.push(many ? { ...e, branch: location.branch } : e);
   }
-  if (reports.length === 1) return { verify: reports[0]!, entries, checkpointText: reports[0]!.checkpointText };
+  if (reports.length === 1)
+    return { verify: reports[0]!, entries, checkpointText: reports[0]!.checkpointText };
   entries.sort((a, b) => a.statement.predicate.timestamp.localeCompare(b.statement.predicate.timestamp));
   const first = reports[0]!;
   const verify: VerifyReport = {
@@ -42,6 +48,8 @@ export async function loadReportData(opts: {
     keys: [...new Set(reports.flatMap((r) => r.keys))],
     problems: reports.flatMap((r) => r.problems.map((p) => ({ ...p, message: `${r.branch}: ${p.message}` }))),
   };
-  const checkpointText = reports.map((r) => `# ${r.branch}\n${r.checkpointText ?? '(no checkpoint)\n'}`).join('\n');
+  const checkpointText = reports
+    .map((r) => `# ${r.branch}\n${r.checkpointText ?? '(no checkpoint)\n'}`)
+    .join('\n');
   return { verify, shards: reports, entries, checkpointText };
 }

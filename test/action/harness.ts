@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -49,6 +50,9 @@ export async function bundleDist(files: string[]): Promise<string> {
     execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: ROOT, stdio: 'pipe' });
     const dir = mkdtempSync(join(tmpdir(), 'shiplog-action-dist-'));
     for (const f of files) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
+    // The CLI loads some commands from chunks next to it.
+    if (files.includes('cli.js'))
+      cpSync(join(ROOT, 'dist', 'cli-chunks'), join(dir, 'cli-chunks'), { recursive: true });
     return join(dir, files[0]!);
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -30,7 +30,10 @@ function tip(): string {
 }
 
 function parentsOf(id: string): string {
-  return execFileSync('git', ['log', '-1', '--format=%P', id], { cwd: ledger.remote, encoding: 'utf8' }).trim();
+  return execFileSync('git', ['log', '-1', '--format=%P', id], {
+    cwd: ledger.remote,
+    encoding: 'utf8',
+  }).trim();
 }
 
 /** What GitHub puts in a push payload's commits: each commit's added/modified/removed paths. */
@@ -53,7 +56,10 @@ function commitsBetween(before: string, after: string) {
     }
     // GitHub lists a merge's files against its first parent.
     if (/^[0-9a-f]{40} [0-9a-f]{40}/.test(parentsOf(id))) {
-      const diff = execFileSync('git', ['diff-tree', '--name-status', '-r', `${id}^1`, id], { cwd: ledger.remote, encoding: 'utf8' });
+      const diff = execFileSync('git', ['diff-tree', '--name-status', '-r', `${id}^1`, id], {
+        cwd: ledger.remote,
+        encoding: 'utf8',
+      });
       files.added.length = files.modified.length = files.removed.length = 0;
       for (const line of diff.split('\n').filter(Boolean)) {
         const [status, path] = line.split('\t') as [string, string];

@@ -149,8 +149,21 @@ describe('shiplog CLI: ledger commands', () => {
       fx.pubFile,
     ]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('has no ledger branch')]);
-    r = await runCli(['verify', '--remote', fx.remote, '--cache-dir', fx.cacheDir, '--trusted-key', fx.pubFile, '--ledger-branch', 'shiplog']);
-    expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('the ledger branch "shiplog" does not exist')]);
+    r = await runCli([
+      'verify',
+      '--remote',
+      fx.remote,
+      '--cache-dir',
+      fx.cacheDir,
+      '--trusted-key',
+      fx.pubFile,
+      '--ledger-branch',
+      'shiplog',
+    ]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      expect.stringContaining('the ledger branch "shiplog" does not exist'),
+    ]);
 
     r = await runCli(['verify', '--remote', fx.remote, '--cache-dir', fx.cacheDir]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('no trusted key')]);

@@ -60,14 +60,18 @@ describe('shiplog report', () => {
     const loc = await writeCopy(
       fx.dir,
       'damaged',
-      items.map((it, i) => (i === 3 ? { ...it, extraFiles: { 'entry.json': '{"not": "an envelope"}\n' } } : it)),
+      items.map((it, i) =>
+        i === 3 ? { ...it, extraFiles: { 'entry.json': '{"not": "an envelope"}\n' } } : it,
+      ),
     );
     const out = join(fx.dir, 'r.html');
     const r = await report(loc.remote, loc.cacheDir!, '--trusted-key', fx.pubFile, '--out', out);
     expect(r.code).toBe(1);
     const page = readFileSync(out, 'utf8');
     expect(page).toContain('Verification FAILED');
-    expect(page).toMatch(/<tr><td>envelope<\/td><td>-<\/td><td><code>[0-9a-f]{40}<\/code><\/td><td><code>entry.json<\/code>/);
+    expect(page).toMatch(
+      /<tr><td>envelope<\/td><td>-<\/td><td><code>[0-9a-f]{40}<\/code><\/td><td><code>entry.json<\/code>/,
+    );
     expect(page.match(/<li class="change /g)).toHaveLength(6);
     expect(page).not.toContain('id="seq-3"');
   });

@@ -63,8 +63,12 @@ describe('append', () => {
     const blobs = have.filter((t) => t === 'blob').length;
     // this commit's entry, checkpoint, segment and deploy summary, plus the old segment and summary fetched by id
     expect(blobs).toBeLessThanOrEqual(6);
-    expect(execFileSync('git', ['cat-file', '-t', `${r.commit}^`], { env, encoding: 'utf8' }).trim()).toBe('commit');
-    expect(readFileSync(join(gitDir, 'shallow'), 'utf8').trim()).toBe(execFileSync('git', ['rev-parse', `${r.commit}^`], { env, encoding: 'utf8' }).trim());
+    expect(execFileSync('git', ['cat-file', '-t', `${r.commit}^`], { env, encoding: 'utf8' }).trim()).toBe(
+      'commit',
+    );
+    expect(readFileSync(join(gitDir, 'shallow'), 'utf8').trim()).toBe(
+      execFileSync('git', ['rev-parse', `${r.commit}^`], { env, encoding: 'utf8' }).trim(),
+    );
   });
 
   it('does not record the same workflow attempt twice unless asked', async () => {

@@ -123,14 +123,20 @@ describe('ledger format v1', () => {
       environment: 'prod eu',
       repository: 'acme/web',
     };
-    expect(formatIndexLine(line)).toBe(`${'ab'.repeat(20)}\t7\t${'e'.repeat(64)}\t${'f'.repeat(40)}\tdeploy\tprod eu\tacme/web\n`);
+    expect(formatIndexLine(line)).toBe(
+      `${'ab'.repeat(20)}\t7\t${'e'.repeat(64)}\t${'f'.repeat(40)}\tdeploy\tprod eu\tacme/web\n`,
+    );
     expect(parseIndexLine(formatIndexLine(line).trimEnd())).toEqual(line);
     const { environment: _none, ...noEnv } = line;
     expect(parseIndexLine(formatIndexLine(noEnv).trimEnd())).toEqual(noEnv);
     expect(parseIndexLine('not a line')).toBeUndefined();
     const states = [
       { repository: 'acme/web', environment: 'staging', deploys: [] },
-      { repository: 'acme/api', environment: 'production', deploys: [{ seq: 3, commit: 'c'.repeat(40), blob: 'd'.repeat(40) }] },
+      {
+        repository: 'acme/api',
+        environment: 'production',
+        deploys: [{ seq: 3, commit: 'c'.repeat(40), blob: 'd'.repeat(40) }],
+      },
     ];
     const text = formatDeploys(states);
     expect(text).toBe(`acme/api\tproduction\t3:${'c'.repeat(40)}:${'d'.repeat(40)}\nacme/web\tstaging\t-\n`);

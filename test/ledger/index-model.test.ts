@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IndexModel, type DeployChange, type ObjectReader } from '../../src/ledger/index-model.ts';
-import { formatIndexLine, LIST_CAP, parseSealedList, SEGMENT_CAP, type IndexLine } from '../../src/ledger/layout.ts';
+import {
+  formatIndexLine,
+  LIST_CAP,
+  parseSealedList,
+  SEGMENT_CAP,
+  type IndexLine,
+} from '../../src/ledger/layout.ts';
 
 const line = (seq: number, commit = `ab${String(seq).padStart(38, '0')}`): IndexLine => ({
   commit,
@@ -44,7 +50,10 @@ describe('index model', () => {
       [2 * perSegment, 3 * perSegment - 1],
     ]);
     for (const r of sealed) expect(objects.get(r.blob)!.length).toBeLessThanOrEqual(SEGMENT_CAP);
-    const all = [...sealed.map((r) => objects.get(r.blob)!.toString()), objects.get(files.open!.oid)!.toString()]
+    const all = [
+      ...sealed.map((r) => objects.get(r.blob)!.toString()),
+      objects.get(files.open!.oid)!.toString(),
+    ]
       .join('')
       .trimEnd()
       .split('\n');
@@ -63,9 +72,19 @@ describe('index model', () => {
   });
 
   it('keeps the deploy in force per environment: success, rollback, failure', async () => {
-    const change = (kind: DeployChange['kind']): DeployChange => ({ repository: 'acme/web', environment: 'production', kind });
+    const change = (kind: DeployChange['kind']): DeployChange => ({
+      repository: 'acme/web',
+      environment: 'production',
+      kind,
+    });
     const kinds: DeployChange['kind'][] = ['success', 'success', 'other', 'rolled-back', 'success'];
-    const lines = [line(0, 'a'.repeat(40)), line(1, 'b'.repeat(40)), line(2, 'c'.repeat(40)), line(3, 'b'.repeat(40)), line(4, 'a'.repeat(40))];
+    const lines = [
+      line(0, 'a'.repeat(40)),
+      line(1, 'b'.repeat(40)),
+      line(2, 'c'.repeat(40)),
+      line(3, 'b'.repeat(40)),
+      line(4, 'a'.repeat(40)),
+    ];
     const m = IndexModel.empty();
     const seen: string[][] = [];
     for (const [i, l] of lines.entries()) {
@@ -77,13 +96,24 @@ describe('index model', () => {
   });
 
   it('computes the tree ids git computes for the same files', async () => {
-    const lines = Array.from({ length: 40 }, (_, i) => line(i, `${(i * 37 % 256).toString(16).padStart(2, '0')}${'0'.repeat(38)}`));
-    const { tree, objects } = run(lines, (l) => ({ repository: l.repository, environment: 'production', kind: 'success' }));
+    const lines = Array.from({ length: 40 }, (_, i) =>
+      line(i, `${((i * 37) % 256).toString(16).padStart(2, '0')}${'0'.repeat(38)}`),
+    );
+    const { tree, objects } = run(lines, (l) => ({
+      repository: l.repository,
+      environment: 'production',
+      kind: 'success',
+    }));
     const dir = mkdtempSync(join(tmpdir(), 'shiplog-tree-'));
     try {
       execFileSync('git', ['init', '--bare', '--quiet', dir]);
       const write = (type: string, content: Buffer): string =>
-        execFileSync('git', ['hash-object', '-w', '-t', type, '--stdin', '--literally'], { cwd: dir, input: content }).toString().trim();
+        execFileSync('git', ['hash-object', '-w', '-t', type, '--stdin', '--literally'], {
+          cwd: dir,
+          input: content,
+        })
+          .toString()
+          .trim();
       for (const [oid, content] of objects) {
         const type = content.includes(0) ? 'tree' : 'blob';
         expect(write(type, content)).toBe(oid);

@@ -9,7 +9,13 @@ import { formatIndexLine, parseIndexLine } from '../../src/ledger/layout.ts';
 import { buildStatement, statementBytes } from '../../src/ledger/statement.ts';
 import type { LedgerLocation } from '../../src/ledger/store.ts';
 import { verifyLedger, type VerifyReport } from '../../src/ledger/verify.ts';
-import { createLedgerFixture, newKey, sampleEntry, sh, type LedgerFixture } from '../support/ledger-fixture.ts';
+import {
+  createLedgerFixture,
+  newKey,
+  sampleEntry,
+  sh,
+  type LedgerFixture,
+} from '../support/ledger-fixture.ts';
 import {
   historyItems,
   predicateOf,
@@ -33,7 +39,10 @@ afterAll(() => fx.cleanup());
 const checks = (r: VerifyReport): string[] => [...new Set(r.problems.map((p) => p.check))].sort();
 
 /** Verifies inline and on worker threads (which must find exactly the same) and returns the report. */
-async function verify(location: LedgerLocation, extra: { olderCheckpoint?: string } = {}): Promise<VerifyReport> {
+async function verify(
+  location: LedgerLocation,
+  extra: { olderCheckpoint?: string } = {},
+): Promise<VerifyReport> {
   const inline = await verifyLedger({ location, trusted: [fx.trusted], jobs: 1, ...extra });
   const pooled = await verifyLedger({
     location: { ...location, cacheDir: `${location.cacheDir}-pool` },
@@ -78,17 +87,29 @@ describe('verify: an honest ledger', () => {
 describe('verify: each damaged copy fails with its named check and nothing else', () => {
   it('a payload byte edited in an old entry, the history rewritten and re-signed by a stranger key: signature', async () => {
     const damaged = items.map((it, i) =>
-      i === 2 ? { ...it, message: undefined, envelope: resign(it.envelope, (p) => p.replace('production', 'productioN')) } : it,
+      i === 2
+        ? {
+            ...it,
+            message: undefined,
+            envelope: resign(it.envelope, (p) => p.replace('production', 'productioN')),
+          }
+        : it,
     );
     const r = await verify(await writeCopy(fx.dir, 'edit', withoutMessage(damaged)));
     expect(checks(r)).toEqual(['signature']);
     expect(r.problems).toEqual([
-      expect.objectContaining({ check: 'signature', seq: 2, commit: expect.stringMatching(/^[0-9a-f]{40}$/) }),
+      expect.objectContaining({
+        check: 'signature',
+        seq: 2,
+        commit: expect.stringMatching(/^[0-9a-f]{40}$/),
+      }),
     ]);
   });
 
   it('an entry deleted from history: seq', async () => {
-    const r = await verify(await writeCopy(fx.dir, 'delete', withoutMessage(items.filter((_, i) => i !== 3))));
+    const r = await verify(
+      await writeCopy(fx.dir, 'delete', withoutMessage(items.filter((_, i) => i !== 3))),
+    );
     expect(checks(r)).toEqual(['seq']);
     expect(r.problems[0]!.message).toMatch(/seq 4 where seq 3 belongs: entry 3 is missing/);
   });
@@ -109,12 +130,13 @@ describe('verify: each damaged copy fails with its named check and nothing else'
   });
 
   it('an entry signed by a foreign key, chain intact: signature', async () => {
-    const foreign = items.map((it, i) =>
-      i === 4 ? { ...it, envelope: resign(it.envelope, (p) => p) } : it,
-    );
+    const foreign = items.map((it, i) => (i === 4 ? { ...it, envelope: resign(it.envelope, (p) => p) } : it));
     const r = await verify(await writeCopy(fx.dir, 'foreign', withoutMessage(foreign)));
     expect(checks(r)).toEqual(['signature']);
-    expect(r.problems[0]).toMatchObject({ seq: 4, message: expect.stringMatching(/no signature by a trusted key/) });
+    expect(r.problems[0]).toMatchObject({
+      seq: 4,
+      message: expect.stringMatching(/no signature by a trusted key/),
+    });
     // With both keys trusted the same copy passes and names both signers.
     const both = await verifyLedger({
       location: { ...fx.location, remote: `${fx.dir}/foreign.git`, cacheDir: `${fx.dir}/cache-both` },
@@ -154,7 +176,10 @@ describe('verify: each damaged copy fails with its named check and nothing else'
       const payload = i === 2 ? Buffer.from(JSON.stringify(JSON.parse(bytes.toString()), null, 1)) : bytes;
       const { envelope, hash } = signEnvelope(payload, fx.key);
       prev = hash;
-      return { envelope, checkpoint: signCheckpoint({ origin: 'shiplog/shiplog', size: i + 1, head: hash }, fx.key) };
+      return {
+        envelope,
+        checkpoint: signCheckpoint({ origin: 'shiplog/shiplog', size: i + 1, head: hash }, fx.key),
+      };
     });
     const r = await verify(await writeCopy(fx.dir, 'noncanon', rebuilt));
     expect(checks(r)).toEqual(['payload']);
@@ -167,7 +192,10 @@ describe('verify: each damaged copy fails with its named check and nothing else'
     );
     const r = await verify(await writeCopy(fx.dir, 'trailer', lying));
     expect(checks(r)).toEqual(['trailer']);
-    expect(r.problems[0]).toMatchObject({ seq: 2, message: expect.stringMatching(/Shiplog-Seq 7 \(entry: 2\)/) });
+    expect(r.problems[0]).toMatchObject({
+      seq: 2,
+      message: expect.stringMatching(/Shiplog-Seq 7 \(entry: 2\)/),
+    });
   });
 
   /** A copy whose commit `at` writes index files changed by `edit` (later commits build on them). */
@@ -175,15 +203,16 @@ describe('verify: each damaged copy fails with its named check and nothing else'
     const damaged = items.map((it, i) => (i === at ? { ...it, damageIndex: edit } : it));
     return verify(await writeCopy(fx.dir, name, damaged));
   }
-  const segment = (files: FileChange[]): FileChange =>
-    files.find((f) => f.content && /\/\d+$/.test(f.path))!;
+  const segment = (files: FileChange[]): FileChange => files.find((f) => f.content && /\/\d+$/.test(f.path))!;
   const lastLine = (f: FileChange) => parseIndexLine(f.content!.toString().trimEnd().split('\n').pop()!)!;
 
   it('a commit that adds two index lines: index', async () => {
     const r = await indexDamage('twolines', 5, (files) => {
       const seg = segment(files);
       const extra = { ...lastLine(seg), seq: 99 };
-      return files.map((f) => (f === seg ? { ...f, content: Buffer.concat([f.content!, Buffer.from(formatIndexLine(extra))]) } : f));
+      return files.map((f) =>
+        f === seg ? { ...f, content: Buffer.concat([f.content!, Buffer.from(formatIndexLine(extra))]) } : f,
+      );
     });
     expect(checks(r)).toEqual(['index']);
     expect(r.problems[0]).toMatchObject({ seq: 5, message: expect.stringMatching(/adds 2 index lines/) });
@@ -194,7 +223,9 @@ describe('verify: each damaged copy fails with its named check and nothing else'
     const r = await indexDamage('oldline', 5, (files) => {
       const seg = segment(files);
       const old = formatIndexLine({ ...lastLine(seg), seq: 1 });
-      return files.map((f) => (f === seg ? { ...f, content: Buffer.concat([Buffer.from(old), f.content!]) } : f));
+      return files.map((f) =>
+        f === seg ? { ...f, content: Buffer.concat([Buffer.from(old), f.content!]) } : f,
+      );
     });
     expect(checks(r)).toEqual(['index']);
   });
@@ -218,7 +249,9 @@ describe('verify: each damaged copy fails with its named check and nothing else'
     expect(checks(r)).toEqual(['tree']);
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]!.message).toMatch(/notes\.txt/);
-    const inIndex = items.map((it, i) => (i === 4 ? { ...it, extraFiles: { 'index/a/b/readme': 'x\n' } } : it));
+    const inIndex = items.map((it, i) =>
+      i === 4 ? { ...it, extraFiles: { 'index/a/b/readme': 'x\n' } } : it,
+    );
     const r2 = await verify(await writeCopy(fx.dir, 'extra-index', inIndex));
     expect(checks(r2)).toEqual(['tree']);
     expect(r2.problems[0]).toMatchObject({ file: 'index/a/b/readme' });
@@ -228,7 +261,16 @@ describe('verify: each damaged copy fails with its named check and nothing else'
     const copy = await writeCopy(fx.dir, 'merge', items);
     const g = (...args: string[]): string => sh(copy.remote, ...args).trim();
     const side = g('commit-tree', g('rev-parse', 'shiplog~3^{tree}'), '-m', 'side');
-    const merge = g('commit-tree', g('rev-parse', 'shiplog^{tree}'), '-p', 'shiplog~1', '-p', side, '-m', g('log', '-1', '--format=%B', 'shiplog'));
+    const merge = g(
+      'commit-tree',
+      g('rev-parse', 'shiplog^{tree}'),
+      '-p',
+      'shiplog~1',
+      '-p',
+      side,
+      '-m',
+      g('log', '-1', '--format=%B', 'shiplog'),
+    );
     g('update-ref', 'refs/heads/shiplog', merge);
     const r = await verify(copy);
     expect(checks(r)).toEqual(['history']);
@@ -238,7 +280,10 @@ describe('verify: each damaged copy fails with its named check and nothing else'
   it('truncation, given an older checkpoint: consistency', async () => {
     const copy = await writeCopy(fx.dir, 'trunc', items.slice(0, 4));
     expect((await verify(copy)).ok).toBe(true);
-    const r = await verify({ ...copy, cacheDir: `${copy.cacheDir}-older` }, { olderCheckpoint: items[5]!.checkpoint });
+    const r = await verify(
+      { ...copy, cacheDir: `${copy.cacheDir}-older` },
+      { olderCheckpoint: items[5]!.checkpoint },
+    );
     expect(checks(r)).toEqual(['consistency']);
     expect(r.problems[0]!.message).toMatch(/has 4 entries but an earlier checkpoint saw 6/);
   });
@@ -247,15 +292,25 @@ describe('verify: each damaged copy fails with its named check and nothing else'
     let prevHash = signEnvelope(Buffer.from(items[2]!.envelope.payload, 'base64'), fx.key).hash;
     const fork: HistoryItem[] = items.slice(0, 3);
     for (let seq = 3; seq < 6; seq++) {
-      const made = signedItem(fx.key, { seq, prev: prevHash, ...sampleEntry(seq, { environment: 'staging' }) });
+      const made = signedItem(fx.key, {
+        seq,
+        prev: prevHash,
+        ...sampleEntry(seq, { environment: 'staging' }),
+      });
       fork.push({ ...made, commit: '' });
       prevHash = made.hash;
     }
     const copy = await writeCopy(fx.dir, 'fork', withoutMessage(fork));
     expect((await verify(copy)).ok).toBe(true);
-    const r = await verify({ ...copy, cacheDir: `${copy.cacheDir}-older` }, { olderCheckpoint: items[4]!.checkpoint });
+    const r = await verify(
+      { ...copy, cacheDir: `${copy.cacheDir}-older` },
+      { olderCheckpoint: items[4]!.checkpoint },
+    );
     expect(checks(r)).toEqual(['consistency']);
-    expect(r.problems[0]).toMatchObject({ seq: 4, message: expect.stringMatching(/history was rewritten \(fork\)/) });
+    expect(r.problems[0]).toMatchObject({
+      seq: 4,
+      message: expect.stringMatching(/history was rewritten \(fork\)/),
+    });
   });
 
   it('a forged checkpoint signature: checkpoint', async () => {
@@ -265,7 +320,13 @@ describe('verify: each damaged copy fails with its named check and nothing else'
     const blob = Buffer.from(parts[2]!, 'base64');
     blob[10] = blob[10]! ^ 1;
     const forged = `${body}\n\n${parts[0]} ${parts[1]} ${blob.toString('base64')}\n`;
-    const r = await verify(await writeCopy(fx.dir, 'cpsig', items.map((it, i) => (i === 5 ? { ...it, checkpoint: forged } : it))));
+    const r = await verify(
+      await writeCopy(
+        fx.dir,
+        'cpsig',
+        items.map((it, i) => (i === 5 ? { ...it, checkpoint: forged } : it)),
+      ),
+    );
     expect(checks(r)).toEqual(['checkpoint']);
     expect(r.problems[0]!.message).toMatch(/signature is not valid/);
   });
@@ -284,7 +345,11 @@ describe('verify --since (incremental)', () => {
   });
 
   it('names a fork under the checkpoint and a forged new entry', async () => {
-    const forked = items.map((it, i) => (i === 3 ? { ...it, envelope: resign(it.envelope, (p) => p.replace('production', 'staging'), fx.key) } : it));
+    const forked = items.map((it, i) =>
+      i === 3
+        ? { ...it, envelope: resign(it.envelope, (p) => p.replace('production', 'staging'), fx.key) }
+        : it,
+    );
     const copy = await writeCopy(fx.dir, 'since-fork', withoutMessage(forked));
     const r = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[3]!.checkpoint });
     expect(checks(r)).toEqual(['consistency']);
@@ -305,7 +370,11 @@ describe('verify --since (incremental)', () => {
   it('follows appends made after the checkpoint was taken', async () => {
     const before = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs: 1 });
     await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(50) });
-    const r = await verifyLedger({ location: fx.location, trusted: [fx.trusted], since: before.checkpointText });
+    const r = await verifyLedger({
+      location: fx.location,
+      trusted: [fx.trusted],
+      since: before.checkpointText,
+    });
     expect(r).toMatchObject({ ok: true, checked: 1, entries: 7 });
   });
 });

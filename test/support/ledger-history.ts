@@ -58,11 +58,18 @@ export function signedItem(
 
 /** The predicate an envelope carries. */
 export function predicateOf(envelope: Envelope): ChangePredicate {
-  return (JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: ChangePredicate })
-    .predicate;
+  return (
+    JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { predicate: ChangePredicate }
+  ).predicate;
 }
 
 /** Drops the message a test must not keep (so the bulk writer makes the append's own). */
 export function withoutMessage(items: HistoryItem[]): BulkItem[] {
   return items.map(({ envelope, checkpoint }) => ({ envelope, checkpoint }));
+}
+
+/** The checkpoint origin a ledger's commits name (its tip's Shiplog-Origin trailer). */
+export function historyOrigin(gitDir: string, branch = 'shiplog'): string {
+  const message = git(gitDir, ['log', '-1', '--format=%B', branch]);
+  return /^Shiplog-Origin: (.+)$/m.exec(message)?.[1]?.trim() ?? 'shiplog/shiplog';
 }

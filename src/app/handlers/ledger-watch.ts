@@ -81,8 +81,13 @@ async function linearity(
   // A mirror is read with git (GitHub does not hold it); a GitHub ledger through the compare API.
   const commits = ledger.mirrored
     ? await commitsBetween({ ...ledger.location, branch }, push.before, push.after)
-    : (await pushedCommits(context.octokit as unknown as GitHubApi, { ...at, before: push.before, after: push.after }))
-        .commits;
+    : (
+        await pushedCommits(context.octokit as unknown as GitHubApi, {
+          ...at,
+          before: push.before,
+          after: push.after,
+        })
+      ).commits;
   return nonLinearIncident(`${at.owner}/${at.repo}`, branch, push, commits);
 }
 

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
+import type { LedgerLocation } from '../../ledger/store.ts';
 import { AppendError, appendEntry } from '../../ledger/append.ts';
 import { COMMIT_PATTERN } from '../../ledger/encoding.ts';
 import { generateSigningKeyPem } from '../../ledger/keys.ts';
@@ -13,9 +14,8 @@ import {
   addShardsOption,
   collect,
   jsonOption,
+  forEachLedger,
   positiveInt,
-  readLocation,
-  readLocations,
   readTextFile,
   recordLocation,
   signingKeyFrom,
@@ -135,7 +135,9 @@ export function registerLedgerCommands(program: Command): void {
     addLocationOptions(
       program
         .command('verify')
-        .description('verify every entry, the chain, the history, the index and the checkpoint against trusted keys')
+        .description(
+          'verify every entry, the chain, the history, the index and the checkpoint against trusted keys',
+        )
         .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
         .option(
           '--checkpoint <file>',
@@ -145,7 +147,11 @@ export function registerLedgerCommands(program: Command): void {
           '--since <file>',
           'a checkpoint verified before: check only the entries after it, and that the ledger extends it',
         )
-        .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
+        .option(
+          '--jobs <n>',
+          'worker threads for signature checks (default: all cores)',
+          positiveInt('--jobs'),
+        )
         .addOption(jsonOption()),
     ),
   ).action(async (o: VerifyFlags) => {
@@ -153,9 +159,11 @@ export function registerLedgerCommands(program: Command): void {
     const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
     const since = o.since ? readTextFile(o.since, 'checkpoint given to --since') : undefined;
     if (since && o.allShards)
-      throw new ShiplogError('USAGE', '--since takes one shard\'s checkpoint; use it with --ledger-branch, not --all-shards');
-    const reports: VerifyReport[] = [];
-    for (const location of await readLocations(o)) {
+      throw new ShiplogError(
+        'USAGE',
+        "--since takes one shard's checkpoint; use it with --ledger-branch, not --all-shards",
+      );
+    const reports: VerifyReport[] = await forEachLedger(o, {}, async (location) => {
       const { verified: _unused, ...report } = await verifyLedger({
         location,
         trusted,
@@ -163,8 +171,8 @@ export function registerLedgerCommands(program: Command): void {
         since,
         jobs: o.jobs ?? defaultJobs(),
       });
-      reports.push(report);
-    }
+      return report;
+    });
     const ok = reports.every((r) => r.ok);
     if (o.json) printJson(o.allShards ? { ok, shards: reports } : reports[0]);
     else process.stdout.write(reports.map((r) => renderVerify(r, !!o.allShards)).join('\n'));
@@ -195,15 +203,17 @@ export function registerLedgerCommands(program: Command): void {
       },
     ) => {
       const filter = { commit: o.commit, environment: o.environment, type: o.type, limit: o.limit };
-      const entries: (EntryView & { branch?: string })[] = [];
-      const locations = await readLocations(o, { repository: o.repo });
-      for (const location of locations) {
-        const found = await findEntries(location, filter);
-        entries.push(...(o.allShards ? found.map((e) => ({ ...e, branch: location.branch })) : found));
-      }
+      const found = await forEachLedger(o, { repository: o.repo }, async (location) =>
+        (await findEntries(location, filter)).map((e) =>
+          o.allShards ? { ...e, branch: location.branch } : e,
+        ),
+      );
+      const entries: (EntryView & { branch?: string })[] = found.flat();
       // Shards are separate chains: merged by time, newest first.
       if (o.allShards)
-        entries.sort((a, b) => b.statement.predicate.timestamp.localeCompare(a.statement.predicate.timestamp));
+        entries.sort((a, b) =>
+          b.statement.predicate.timestamp.localeCompare(a.statement.predicate.timestamp),
+        );
       const shown = o.limit ? entries.slice(0, o.limit) : entries;
       if (o.json) return printJson(shown.map(jsonView));
       if (shown.length === 0) return void process.stdout.write('no matching entries\n');
@@ -219,8 +229,10 @@ export function registerLedgerCommands(program: Command): void {
       .option('--repo <owner/name>', 'the shard of this repository, in a central ledger repository')
       .addOption(jsonOption()),
   ).action(async (ref: string, o: LocationFlags & { repo?: string; json?: boolean }) => {
-    const location = await readLocation(o, { repository: o.repo });
-    const e = await showEntry(location, ref);
+    const [{ location, e }] = (await forEachLedger(o, { repository: o.repo }, async (location) => ({
+      location,
+      e: await showEntry(location, ref),
+    }))) as [{ location: LedgerLocation; e: EntryView }];
     if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope });
     process.stdout.write(
       `seq        ${e.seq}\nhash       ${e.hash}\nbranch     ${location.branch}\n` +
@@ -316,9 +328,13 @@ function renderLog(entries: (EntryView & { branch?: string })[], shards: boolean
 function renderVerify(r: VerifyReport, named: boolean): string {
   const lines: string[] = [];
   const what = named ? `${r.branch}: ` : '';
-  const scope = r.since ? `${r.checked} new entries after the checkpoint of ${r.since.size}, ${r.entries} in all` : `${r.entries} entries`;
+  const scope = r.since
+    ? `${r.checked} new entries after the checkpoint of ${r.since.size}, ${r.entries} in all`
+    : `${r.entries} entries`;
   if (r.ok) {
-    lines.push(colour.green(`${what}ledger valid: ${scope}, chain intact, index consistent, signatures trusted`));
+    lines.push(
+      colour.green(`${what}ledger valid: ${scope}, chain intact, index consistent, signatures trusted`),
+    );
   } else {
     lines.push(colour.red(`${what}ledger INVALID: ${r.problems.length} problem(s) in ${scope}`));
     lines.push(

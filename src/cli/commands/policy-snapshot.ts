@@ -5,8 +5,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
-import { createGitHubClient, fetchPolicySnapshot } from '../../github/index.ts';
-import { parsePolicy } from '../../policy/index.ts';
 import { readTextFile } from '../common.ts';
 import { policyCommand } from './policy.ts';
 
@@ -33,7 +31,7 @@ function prFrom(value: string): number {
 }
 
 /** Teams named on the command line plus, with --policy, every team its rules and override name. */
-function teamsFrom(flags: SnapshotFlags): string[] {
+async function teamsFrom(flags: SnapshotFlags): Promise<string[]> {
   const teams = new Set(
     (flags.teams ?? '')
       .split(',')
@@ -41,6 +39,7 @@ function teamsFrom(flags: SnapshotFlags): string[] {
       .filter(Boolean),
   );
   if (flags.policy) {
+    const { parsePolicy } = await import('./policy-room.ts');
     const policy = parsePolicy(readTextFile(flags.policy, 'policy file'), flags.policy);
     for (const rule of policy.rules) for (const t of rule.teams) teams.add(t);
     for (const t of policy.settings.override.teams) teams.add(t);
@@ -62,9 +61,10 @@ export function registerPolicySnapshotCommand(program: Command): void {
     .action(async (flags: SnapshotFlags) => {
       const { owner, repo } = repoFrom(flags.repo);
       const number = prFrom(flags.pr);
-      const teams = teamsFrom(flags);
+      const teams = await teamsFrom(flags);
       const token = process.env.GITHUB_TOKEN;
       if (!token) throw new ShiplogError('USAGE', 'set GITHUB_TOKEN to a token that can read the repository');
+      const { createGitHubClient, fetchPolicySnapshot } = await import('./policy-room.ts');
       const api = createGitHubClient({ token, onRateLimit: (m) => process.stderr.write(`shiplog: ${m}\n`) });
       const snapshot = await fetchPolicySnapshot(api, { owner, repo, number, teams });
       const json = `${JSON.stringify(snapshot, null, 2)}\n`;

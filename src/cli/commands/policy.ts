@@ -3,10 +3,6 @@
  * Exit 0 satisfied, 1 not satisfied, 2 the policy or the snapshot is invalid (a ShiplogError).
  */
 import type { Command } from 'commander';
-import { evaluatePolicy } from '../../policy/evaluate.ts';
-import { renderText } from '../../policy/render.ts';
-import { parsePolicy } from '../../policy/schema.ts';
-import { parseSnapshot, snapshotDirectory } from '../../policy/snapshot.ts';
 import { jsonOption, readTextFile } from '../common.ts';
 import { printJson } from '../output.ts';
 import { registerPolicySnapshotCommand } from './policy-snapshot.ts';
@@ -24,6 +20,9 @@ export function registerPolicyCommands(program: Command): void {
     )
     .addOption(jsonOption())
     .action(async (o: { policy: string; pr: string; json?: boolean }) => {
+      // The policy room (YAML, JSON Schema) loads only for policy commands: ledger commands start faster.
+      const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } =
+        await import('./policy-room.ts');
       // Both inputs are read and validated before anything is evaluated, so exit 2 never hides a verdict.
       const policy = parsePolicy(readTextFile(o.policy, 'policy file'), o.policy);
       const snapshot = parseSnapshot(readTextFile(o.pr, 'pull request snapshot'), o.pr);

@@ -12,7 +12,8 @@ import {
   collect,
   jsonOption,
   positiveInt,
-  readLocations,
+  forEachLedger,
+  readLocation,
   trustedKeysFrom,
   type LocationFlags,
 } from '../common.ts';
@@ -35,16 +36,20 @@ export function registerReportCommand(program: Command): void {
         .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
         .requiredOption('--out <file>', 'where to write the HTML report')
         .option('--csv <file>', 'also write one CSV row per entry')
-        .option('--jobs <n>', 'worker threads for signature checks (default: all cores)', positiveInt('--jobs'))
+        .option(
+          '--jobs <n>',
+          'worker threads for signature checks (default: all cores)',
+          positiveInt('--jobs'),
+        )
         .addOption(jsonOption()),
     ),
   ).action(async (o: ReportFlags) => {
     const trusted = trustedKeysFrom(o.trustedKey);
-    const data = await loadReportData({
-      locations: await readLocations(o),
-      trusted,
-      jobs: o.jobs ?? defaultJobs(),
-    });
+    // A report reads the whole history anyway: listing the branches first costs nothing to speak of.
+    const locations = o.allShards
+      ? await forEachLedger(o, {}, async (location) => location)
+      : [await readLocation(o)];
+    const data = await loadReportData({ locations, trusted, jobs: o.jobs ?? defaultJobs() });
     const page = renderReportHtml({ ...data, generatedAt: new Date() });
     const out = resolve(o.out);
     writeAtomically(out, page);

@@ -1,7 +1,19 @@
 import type { Command } from 'commander';
 import { currentDeploys } from '../../ledger/deployed.ts';
-import { openCheckout, sortDeploys, whereIsCommit, type WhereAnswer, type WhereRow } from '../../ledger/where.ts';
-import { addLocationOptions, addShardsOption, jsonOption, readLocations, type LocationFlags } from '../common.ts';
+import {
+  openCheckout,
+  sortDeploys,
+  whereIsCommit,
+  type WhereAnswer,
+  type WhereRow,
+} from '../../ledger/where.ts';
+import {
+  addLocationOptions,
+  addShardsOption,
+  forEachLedger,
+  jsonOption,
+  type LocationFlags,
+} from '../common.ts';
 import { printJson, table } from '../output.ts';
 
 interface WhereFlags extends LocationFlags {
@@ -15,7 +27,9 @@ export function registerWhereCommand(program: Command): void {
     addLocationOptions(
       program
         .command('where')
-        .description('which environments contain a commit (the deploy in force per environment + git ancestry)')
+        .description(
+          'which environments contain a commit (the deploy in force per environment + git ancestry)',
+        )
         .argument('<commit>', 'a commit sha (short is fine) or any rev of the code checkout')
         .option('--repo-dir <dir>', 'the code checkout used for ancestry', '.')
         .option('--repo <owner/name>', 'only deploys of this repository (its shard, in a central ledger)')
@@ -25,10 +39,12 @@ export function registerWhereCommand(program: Command): void {
     // Resolve first: a typo should fail fast, before the ledger is fetched.
     const checkout = await openCheckout(o.repoDir);
     const commit = await checkout.resolve(rev);
-    const deploys = [];
     // The tip's deploy summary answers this: no history is read.
-    for (const location of await readLocations(o, { repository: o.repo }))
-      deploys.push(...(await currentDeploys(location, { repository: o.repo })));
+    const deploys = (
+      await forEachLedger(o, { repository: o.repo }, (location) =>
+        currentDeploys(location, { repository: o.repo }),
+      )
+    ).flat();
     const answer = await whereIsCommit(commit, sortDeploys(deploys), checkout.isAncestor);
     if (o.json) printJson(answer);
     else process.stdout.write(renderWhere(answer));
