@@ -41840,6 +41840,11 @@ async function findDuplicate(objects, index, entry) {
 function segmentLines(b) {
   return parseSegment(b.toString("utf8")).filter((l) => !!l);
 }
+function backoffMs(attempt) {
+  const max = Number(process.env.SHIPLOG_APPEND_BACKOFF_MAX_MS) || 2e3;
+  const cap = Math.min(max, 40 * 2 ** Math.min(attempt, 10));
+  return Math.floor(cap / 2 + Math.random() * (cap / 2));
+}
 var AppendError = class extends ShiplogError {
   envelope;
   constructor(message, envelope, cause) {
@@ -41884,8 +41889,7 @@ async function appendEntry(req) {
     }
     if (attempt < maxAttempts) {
       req.onRetry?.(attempt, lastReason);
-      const cap = Math.min(2e3, 40 * 2 ** Math.min(attempt, 10));
-      await sleep(Math.floor(cap / 2 + Math.random() * (cap / 2)));
+      await sleep(backoffMs(attempt));
     }
   }
   const envelope = lastEnvelope ?? provisionalEnvelope(req);

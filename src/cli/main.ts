@@ -4,9 +4,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isShiplogError, errorMessage } from '../errors.ts';
+import { registerAuditCommand } from './commands/audit.ts';
+import { registerExportCommands } from './commands/export.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerReportCommand } from './commands/report.ts';
+import { registerStatsCommand } from './commands/stats.ts';
 import { registerWhereCommand } from './commands/where.ts';
 
 export function buildProgram(): Command {
@@ -19,6 +22,9 @@ export function buildProgram(): Command {
   registerPolicyCommands(program);
   registerWhereCommand(program);
   registerReportCommand(program);
+  registerAuditCommand(program);
+  registerStatsCommand(program);
+  registerExportCommands(program);
   return program;
 }
 

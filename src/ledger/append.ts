@@ -209,6 +209,17 @@ function segmentLines(b: Buffer): IndexLine[] {
   return parseSegment(b.toString('utf8')).filter((l): l is IndexLine => !!l);
 }
 
+/**
+ * Time to wait before another attempt: exponential from 40 ms with full jitter, capped (default
+ * 2000 ms, SHIPLOG_APPEND_BACKOFF_MAX_MS) so a writer that lost a few races is not pushed to the
+ * back for seconds.
+ */
+export function backoffMs(attempt: number): number {
+  const max = Number(process.env.SHIPLOG_APPEND_BACKOFF_MAX_MS) || 2000;
+  const cap = Math.min(max, 40 * 2 ** Math.min(attempt, 10));
+  return Math.floor(cap / 2 + Math.random() * (cap / 2));
+}
+
 export class AppendError extends ShiplogError {
   readonly envelope: Envelope | undefined;
   constructor(message: string, envelope: Envelope | undefined, cause?: unknown) {
@@ -260,8 +271,7 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
     }
     if (attempt < maxAttempts) {
       req.onRetry?.(attempt, lastReason);
-      const cap = Math.min(2000, 40 * 2 ** Math.min(attempt, 10));
-      await sleep(Math.floor(cap / 2 + Math.random() * (cap / 2)));
+      await sleep(backoffMs(attempt));
     }
   }
   // Never reached the remote: still sign the evidence (on the last known chain position) so it survives.

@@ -5,7 +5,20 @@ export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 /** Stable, documented predicate type for every shiplog ledger entry (see docs/ledger-format.md). */
 export const PREDICATE_TYPE = 'https://shiplog.dev/attestations/change/v1';
 
-export const CHANGE_TYPES = ['deploy', 'migration', 'config-override', 'override'] as const;
+/**
+ * Every entry type. `override` and `override-review` are written by the gate and the app (a
+ * break-glass and the review that followed it), `merge` by the app when a pull request merges (the
+ * approval decision as it stood), `reconciliation` by the app's sweep against GitHub deployments.
+ */
+export const CHANGE_TYPES = [
+  'deploy',
+  'migration',
+  'config-override',
+  'override',
+  'override-review',
+  'merge',
+  'reconciliation',
+] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 /** The types a workflow may record; `override` is written only by the gate and the app. */
 export const RECORDABLE_TYPES = ['deploy', 'migration', 'config-override'] as const;
@@ -28,6 +41,8 @@ export interface ChangePredicate {
   approval?: { status: ApprovalStatus } & Record<string, unknown>;
   /** The change type's own fields (deploy version and status, migration files, override keys...). */
   details?: Record<string, unknown>;
+  /** Deploys: every commit the deploy ships since the environment's last one, with its approvals. */
+  change_set?: Record<string, unknown>;
 }
 
 export interface Statement {

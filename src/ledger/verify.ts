@@ -37,6 +37,7 @@ import {
   type LedgerLocation,
   type LedgerRepo,
 } from './store.ts';
+import { missingObjects } from './object-presence.ts';
 import { readTipCommit, TipObjects } from './tip.ts';
 
 export type CheckName =
@@ -96,6 +97,8 @@ export interface VerifiedEntry {
   ledgerCommit: string;
   /** Git blob id of its entry.json. */
   blob: string;
+  /** Git blob id of the checkpoint after it (in the same commit): see readLedgerBlob. */
+  checkpointBlob?: string;
   keyid?: string;
   statement: Statement;
   envelope: Envelope;
@@ -230,7 +233,7 @@ class Checker {
     this.chain(pos, c);
     this.trailers(pos, c);
     if (job) this.queueSignature(at, job);
-    if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha);
+    if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha, root?.checkpoint);
     const wait = this.indexStep(item, at, root?.index, decoded);
     const room = job && this.batch.length === 0 ? this.pool?.room() : undefined;
     if (wait && room) return Promise.all([wait, room]).then(() => undefined);
@@ -384,12 +387,13 @@ class Checker {
     await Promise.all(this.pending);
   }
 
-  private keep(pos: Position, d: DecodedEntry, blob: string): void {
+  private keep(pos: Position, d: DecodedEntry, blob: string, checkpointBlob: string | undefined): void {
     this.verified.push({
       seq: pos.seq!,
       hash: d.hash,
       ledgerCommit: pos.commit,
       blob,
+      ...(checkpointBlob ? { checkpointBlob } : {}),
       statement: d.statement,
       envelope: d.envelope,
     });
@@ -838,6 +842,25 @@ async function runSinceChecks(
   } finally {
     cat.close();
   }
+}
+
+/**
+ * A blob of a ledger the caller verified (a checkpoint after some entry, for a stream's cursor),
+ * read from the cache verify filled, fetched by id if this cache does not hold it.
+ */
+export async function readLedgerBlob(location: LedgerLocation, oid: string): Promise<string> {
+  for (const mode of ['history', 'tip'] as const) {
+    const repo = await openRepo(location, mode);
+    if (missingObjects(repo.gitDir, [oid]).length === 0 || mode === 'tip') {
+      const objects = new TipObjects(repo);
+      try {
+        return (await objects.blob(oid)).toString('utf8');
+      } finally {
+        objects.close();
+      }
+    }
+  }
+  throw new ShiplogError('NOT_FOUND', `ledger blob ${oid} not found`);
 }
 
 export function defaultJobs(): number {

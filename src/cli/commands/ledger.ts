@@ -112,6 +112,7 @@ export function registerLedgerCommands(program: Command): void {
           ledgerCommit: r.commit,
           branch: location.branch,
           duplicate: r.duplicate,
+          attempts: r.attempts,
           checkpoint: r.checkpoint,
         });
       else {
