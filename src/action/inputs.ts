@@ -53,6 +53,8 @@ export interface ActionInputs {
   allowDuplicate: boolean;
   /** verify: text of a checkpoint verified before (only what came after it is checked). */
   since?: string;
+  /** record deploy: record a change set GitHub could not give completely (complete: false) instead of failing. */
+  allowIncomplete: boolean;
 }
 
 export type InputReader = (name: string) => string;
@@ -217,6 +219,7 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
     reason: prose('reason', get('reason').trim()),
     overrideReason: prose('override-reason', get('override-reason').trim()),
     allowDuplicate: boolean('allow-duplicate', get('allow-duplicate')),
+    allowIncomplete: boolean('allow-incomplete', get('allow-incomplete')),
   };
   const since = get('since').trim();
   if (since) inputs.since = since;

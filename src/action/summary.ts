@@ -5,6 +5,7 @@
 import type { ApprovalEvidence, ReviewerEvidence } from '../github/approvers.ts';
 import type { EntryView } from '../ledger/query.ts';
 import type { VerifyReport } from '../ledger/verify.ts';
+import type { ChangeSetDecision, ChangeSetRecord } from '../policy/change-set.ts';
 import { code, link, md, short, table } from './markdown.ts';
 
 export interface RecordedSummary {
@@ -23,6 +24,10 @@ export interface RecordedSummary {
   ledgerBranch: string;
   runUrl: string;
   duplicate: boolean;
+  /** Deploys: the change set since the environment's last deploy, and the verdict on it. */
+  changeSet?: { record: ChangeSetRecord; decision: ChangeSetDecision };
+  /** The deploy's status as recorded (for deploys, decided on the change set). */
+  status?: string;
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -109,7 +114,7 @@ export function recordSummary(s: RecordedSummary): string {
   ];
   if (s.environment) rows.push(['Environment', md(s.environment)]);
   if (s.branch) rows.push(['Branch', md(s.branch)]);
-  rows.push(['Approval', statusWord(s.evidence.status)]);
+  rows.push(['Approval', statusWord(s.status ?? s.evidence.status)]);
   if (pr) {
     const merged = pr.merged_by ? `, merged by ${md(pr.merged_by.login)}` : '';
     rows.push([
@@ -130,12 +135,60 @@ export function recordSummary(s: RecordedSummary): string {
   return [
     head,
     table(['', ''], rows),
+    ...(s.changeSet ? ['### Change set', changeSetSection(s.changeSet, s.serverUrl, s.repository)] : []),
     '### Approvals',
     approvalSection(s.evidence, s.serverUrl),
     ...(Object.keys(s.details).length
       ? ['### Details', table(['Field', 'Value'], detailRows(s.details))]
       : []),
   ].join('\n\n');
+}
+
+/** What the deploy ships since the environment's last deploy, and what no approved PR covers. */
+function changeSetSection(
+  cs: { record: ChangeSetRecord; decision: ChangeSetDecision },
+  serverUrl: string,
+  repository: string,
+): string {
+  const r = cs.record;
+  const commitLink = (sha: string): string => link(short(sha), `${serverUrl}/${repository}/commit/${sha}`);
+  const lines = [
+    md(cs.decision.summary, 2000),
+    table(
+      ['', ''],
+      [
+        ['Base (last deploy here)', r.base ? commitLink(r.base) : 'none: first deploy to this environment'],
+        ['Relation', md(r.relation)],
+        ['Commits shipped', String(r.commits.count)],
+        ['Evidence complete', r.complete ? 'yes' : `**no**: ${md((r.truncated ?? []).join('; '), 500)}`],
+      ],
+    ),
+  ];
+  if (r.pull_requests.length) {
+    lines.push(
+      table(
+        ['Pull request', 'Author', 'Approval'],
+        r.pull_requests
+          .slice(0, 100)
+          .map((p) => [
+            link(`#${p.number} ${p.title}`, `${serverUrl}/${repository}/pull/${p.number}`),
+            md(p.author.login),
+            statusWord(p.approval.status),
+          ]),
+      ),
+    );
+  }
+  if (r.uncovered_commits.length) {
+    lines.push(
+      table(
+        ['Not covered by an approved PR', 'Author', 'Why'],
+        r.uncovered_commits
+          .slice(0, 100)
+          .map((c) => [`${commitLink(c.sha)} ${md(c.message, 100)}`, md(c.author), md(c.reason)]),
+      ),
+    );
+  }
+  return lines.join('\n\n');
 }
 
 export function verifySummary(report: VerifyReport): string {
@@ -157,10 +210,11 @@ export function verifySummary(report: VerifyReport): string {
     const shown = report.problems.slice(0, 200);
     parts.push(
       table(
-        ['Check', 'Seq', 'File', 'Problem'],
+        ['Check', 'Seq', 'Ledger commit', 'File', 'Problem'],
         shown.map((p) => [
           md(p.check),
           p.seq === undefined ? '—' : String(p.seq),
+          p.commit ? code(short(p.commit)) : '—',
           md(p.file ?? '—'),
           md(p.message, 500),
         ]),

@@ -12,7 +12,7 @@ import { appSettings, type AppSettings } from './settings.ts';
 export function createShiplogApp(settings: AppSettings): (app: Probot) => void {
   return (app) => {
     registerApprovalGate(app, settings);
-    registerDeploymentProtection(app);
+    registerDeploymentProtection(app, settings);
     registerOverrideCommand(app, settings);
     registerLedgerWatch(app, settings);
   };

@@ -3,7 +3,8 @@
  * (repository, environment) and its entry, fetched by blob id. No history is read, so `where`
  * and a deploy's change-set base cost the same at any ledger length.
  */
-import type { DeployState } from './layout.ts';
+import { isShiplogError } from '../errors.ts';
+import type { DeployRef, DeployState } from './layout.ts';
 import { readEntries, type LedgerEntry } from './lookup.ts';
 import type { LedgerLocation } from './store.ts';
 import { openTip, type TipView } from './tip.ts';
@@ -50,6 +51,33 @@ export async function currentDeploys(
         ...(d.entry ? { deploy: deployOf(d.entry) } : {}),
       })),
     );
+  } finally {
+    view.close();
+  }
+}
+
+/**
+ * The successful deploy in force for (repository, environment): a deploy's change-set base. From
+ * the tip's `index/deploys` alone (no entry is read); undefined on a first deploy — when the
+ * environment has none, or nothing has been recorded on the ledger yet.
+ */
+export async function latestDeploy(
+  location: LedgerLocation,
+  repository: string,
+  environment: string,
+): Promise<DeployRef | undefined> {
+  let view: TipView;
+  try {
+    view = await openTip(location);
+  } catch (e) {
+    if (isShiplogError(e, 'BRANCH_NOT_FOUND')) return undefined;
+    throw e;
+  }
+  try {
+    const state = (await view.index.deployStatesNow()).find(
+      (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment,
+    );
+    return state?.deploys[0];
   } finally {
     view.close();
   }

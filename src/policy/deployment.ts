@@ -9,7 +9,9 @@
  *       require_approved_pr: true   # the commit came in through a merged PR whose verdict is satisfied
  *       min_approvals: 1            # fresh valid approvals on that PR, by the check's own rules
  *       allow_direct_push: false    # a commit no merged PR brought in may not deploy
+ *       require_approved_change_set: true  # every commit shipped since the last deploy is covered
  */
+import { decideChangeSet, type ChangeSetRecord } from './change-set.ts';
 import { countFreshApprovals, evaluatePolicy } from './evaluate.ts';
 import type {
   Directory,
@@ -36,6 +38,12 @@ export interface DeploymentRequest {
   sha: string;
   /** Undefined when no merged pull request brought the commit in (a direct push). */
   loadPullRequest(): Promise<DeployedPullRequest | undefined>;
+  /**
+   * Every commit the deploy would ship since the environment's last successful deploy (the base
+   * from the ledger), with its pull request and approvals. Asked only when the environment
+   * requires an approved change set; a failure to establish it must throw (fail closed).
+   */
+  loadChangeSet?(): Promise<ChangeSetRecord>;
 }
 
 /** Everything the decision rests on, so the decision itself is a pure function of it. */
@@ -45,6 +53,7 @@ export interface DeploymentFacts {
   pullRequest?: { number: number; title: string; url: string };
   verdict?: Verdict;
   approvals?: { valid: string[]; ignored: IgnoredReview[]; problems: string[] };
+  changeSet?: ChangeSetRecord;
 }
 
 export interface DeploymentDecision {
@@ -59,6 +68,8 @@ export interface DeploymentDecision {
   pullRequest?: number;
   verdict?: Verdict;
   approvers: string[];
+  /** The change set the decision looked at, when the environment requires one. */
+  changeSet?: ChangeSetRecord;
 }
 
 /** Comments are shown in the deployment's review box; long ones help nobody. */
@@ -72,8 +83,10 @@ export async function evaluateDeployment(
   const { environment, sha } = request;
   const rules = environmentPolicy(policy, environment);
   if (!rules) return decideDeployment(policy.source, undefined, { environment, sha });
+  const changeSet =
+    rules.require_approved_change_set && request.loadChangeSet ? await request.loadChangeSet() : undefined;
   const pull = await request.loadPullRequest();
-  if (!pull) return decideDeployment(policy.source, rules, { environment, sha });
+  if (!pull) return decideDeployment(policy.source, rules, { environment, sha, changeSet });
   const [verdict, approvals] = await Promise.all([
     evaluatePolicy(policy, pull.input, directory),
     countFreshApprovals(policy, pull.input, directory, rules.min_approvals),
@@ -84,6 +97,7 @@ export async function evaluateDeployment(
     pullRequest: { number: pull.number, title: pull.title, url: pull.url },
     verdict,
     approvals,
+    changeSet,
   });
 }
 
@@ -107,21 +121,30 @@ export function decideDeployment(
     };
   }
 
+  const changeSetUnmet = changeSetProblem(rules, facts.changeSet);
+  const withChangeSet = facts.changeSet ? { changeSet: facts.changeSet } : {};
   const pr = facts.pullRequest;
   if (!pr) {
-    const allowed = rules.allow_direct_push;
+    const allowed = rules.allow_direct_push && !changeSetUnmet;
     const why = `no merged pull request brought ${commit} in (a direct push, or a commit not merged yet)`;
+    const unmet = [
+      ...(rules.allow_direct_push ? [] : [`allow_direct_push: ${why}`]),
+      ...(changeSetUnmet ? [changeSetUnmet] : []),
+    ];
     return {
       state: allowed ? 'approved' : 'rejected',
       comment: fit(
         allowed
           ? `shiplog: ${environment} approved: ${why}, and environments.${environment}.allow_direct_push is true.`
-          : `shiplog: ${environment} rejected: ${why}; environments.${environment}.allow_direct_push is false.`,
+          : rules.allow_direct_push
+            ? `shiplog: ${environment} rejected: ${changeSetUnmet}.`
+            : `shiplog: ${environment} rejected: ${why}; environments.${environment}.allow_direct_push is false.${changeSetUnmet ? ` ${changeSetUnmet}.` : ''}`,
       ),
       environment,
       managed: true,
-      unmet: allowed ? [] : [`allow_direct_push: ${why}`],
+      unmet,
       approvers: [],
+      ...withChangeSet,
     };
   }
 
@@ -137,6 +160,7 @@ export function decideDeployment(
     );
   }
   for (const problem of facts.approvals?.problems ?? []) unmet.push(`could not count approvals: ${problem}`);
+  if (changeSetUnmet) unmet.push(changeSetUnmet);
 
   const through = `${commit} came in through #${pr.number} (${oneLine(pr.title, 80)})`;
   const comment =
@@ -152,7 +176,17 @@ export function decideDeployment(
     pullRequest: pr.number,
     ...(verdict ? { verdict } : {}),
     approvers: valid,
+    ...withChangeSet,
   };
+}
+
+/** The change-set requirement, unmet: which shipped commits no approved pull request covers. */
+function changeSetProblem(rules: EnvironmentPolicy, changeSet: ChangeSetRecord | undefined): string | undefined {
+  if (!rules.require_approved_change_set || !changeSet) return undefined;
+  const { status, summary } = decideChangeSet(changeSet);
+  if (status === 'approved') return undefined;
+  // The summary starts with its status ("unapproved: …") and ends a sentence; the comment joins parts.
+  return `require_approved_change_set: ${oneLine(summary.replace(/^[a-z-]+: /, ''), 600).replace(/\.$/, '')}`;
 }
 
 function verdictDetail(verdict: Verdict): string {

@@ -17,6 +17,8 @@ export interface OverrideSettings {
   /** Both empty means "repository admins". */
   users: string[];
   teams: string[];
+  /** How soon an eligible reviewer must review a break-glass, e.g. `72h` (see durationMs). */
+  review_within: string;
 }
 
 export interface Settings {
@@ -31,6 +33,8 @@ export interface EnvironmentPolicy {
   require_approved_pr: boolean;
   min_approvals: number;
   allow_direct_push: boolean;
+  /** Every commit shipped since the environment's last deploy came in through an approved PR. */
+  require_approved_change_set: boolean;
 }
 
 export interface LedgerSettings {

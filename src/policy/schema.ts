@@ -121,7 +121,7 @@ interface RawPolicy {
     allow_author?: boolean;
     block_on_changes_requested?: boolean;
     check_name?: string;
-    override?: { users?: string[]; teams?: string[] };
+    override?: { users?: string[]; teams?: string[]; review_within?: string };
   };
   environments?: Record<string, Partial<EnvironmentPolicy> | null>;
   ledger?: { repository?: string; branch?: string };
@@ -164,6 +164,7 @@ function withDefaults(raw: RawPolicy, source: string): Policy {
       require_approved_pr: env?.require_approved_pr ?? true,
       min_approvals: env?.min_approvals ?? 1,
       allow_direct_push: env?.allow_direct_push ?? false,
+      require_approved_change_set: env?.require_approved_change_set ?? true,
     };
   }
   const policy: Policy = {
@@ -183,6 +184,7 @@ function withDefaults(raw: RawPolicy, source: string): Policy {
       override: {
         users: [...(settings.override?.users ?? [])],
         teams: [...(settings.override?.teams ?? [])],
+        review_within: settings.override?.review_within ?? '72h',
       },
     },
     environments,

@@ -4,7 +4,8 @@
  * with the same words.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../src/app/server.ts';
 import { appEnv, deliver, example } from '../app/harness.ts';
 import { ledgerEntries, runAction } from './harness.ts';
@@ -32,10 +33,13 @@ const tb = useActionTestbed(REPO, (gh) => {
 let app: AppServer;
 let n = 0;
 
-beforeAll(async () => {
-  app = await startAppServer(appEnv(tb.gh));
+// Each test's app reads the change-set base from the ledger that test's Action writes.
+beforeEach(async () => {
+  app = await startAppServer(
+    appEnv(tb.gh, { SHIPLOG_LEDGER_REMOTE: tb.wb.remote, SHIPLOG_CACHE_DIR: join(tb.wb.dir, 'app-cache') }),
+  );
 });
-afterAll(async () => {
+afterEach(async () => {
   await app?.close();
 });
 
@@ -90,6 +94,7 @@ describe('gate with an environment decides like the deployment protection rule',
     ['an unmanaged environment', 'staging', 'approved'],
   ])('%s', async (what, environment, expected) => {
     let sha = 'd'.repeat(40);
+    tb.gh.ensureCommit(REPO, sha);
     if (what.includes('merge')) {
       const pr = merged();
       if (what === 'an approved merge') tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });

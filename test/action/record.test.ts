@@ -204,6 +204,7 @@ describe('record', () => {
 
   it('records a direct push as no-pull-request and says so', async () => {
     const commit = commitSha();
+    tb.gh.ensureCommit(REPO, commit);
 
     const run = await record({ type: 'deploy', commit, environment: 'staging' });
 
@@ -218,6 +219,7 @@ describe('record', () => {
       not_counted: [],
       reviews_considered: 0,
       note: 'no pull request brought this commit in (direct push): nobody approved it through review',
+      change_set: expect.stringMatching(/^no-pull-request: the commit did not come in through a merged pull request/),
     });
     expect(run.summary).toContain('No pull request brought this commit in');
   });
@@ -383,14 +385,15 @@ describe('record', () => {
 
   it('records a deploy of another commit to the same environment in the same run attempt', async () => {
     const a = mergedPr();
-    const b = mergedPr();
+    const b = tb.gh.mergePullRequest(REPO, { onto: a.commit, user: 'alice', squash: true });
+    tb.gh.addReview(REPO, b.pull.number, { user: 'bob', state: 'APPROVED' });
     const first = await record({ type: 'deploy', commit: a.commit, environment: 'production' });
-    const second = await record({ type: 'deploy', commit: b.commit, environment: 'production' });
+    const second = await record({ type: 'deploy', commit: b.tip, environment: 'production' });
     expect(second.code, second.stderr).toBe(0);
     expect(second.outputs.duplicate).toBe('false');
     expect(Number(second.outputs.seq)).toBe(Number(first.outputs.seq) + 1);
     const entries = await ledgerEntries(tb.wb);
-    expect(entries.map((e) => e.statement.predicate.commit).sort()).toEqual([a.commit, b.commit].sort());
+    expect(entries.map((e) => e.statement.predicate.commit).sort()).toEqual([a.commit, b.tip].sort());
   });
 
   it('fails clearly on a signing key that is not a key, without echoing it', async () => {

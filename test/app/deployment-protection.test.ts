@@ -4,7 +4,11 @@
  * which approvals were missing) for an unapproved one or a direct push, approved for environments
  * the policy does not manage.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { example, useApp } from './harness.ts';
 
@@ -21,7 +25,12 @@ const POLICY = [
   '',
 ].join('\n');
 
-const h = useApp();
+// The ledger the app reads a deploy's change-set base from: empty here, so every deploy is a first one.
+const ledgerDir = mkdtempSync(join(tmpdir(), 'shiplog-protection-'));
+execFileSync('git', ['init', '--bare', '--quiet', join(ledgerDir, 'ledger.git')]);
+const h = useApp({
+  env: () => ({ SHIPLOG_LEDGER_REMOTE: join(ledgerDir, 'ledger.git'), SHIPLOG_CACHE_DIR: join(ledgerDir, 'cache') }),
+});
 let runs = 7000;
 
 function mergedPr(full: string, files = ['db/migrations/001.sql']) {
@@ -88,6 +97,7 @@ describe('deployment protection rule', () => {
 
   it('rejects a direct push when allow_direct_push is false', async () => {
     const r = h.repo(POLICY);
+    h.gh.ensureCommit(r.full, 'd'.repeat(40));
     const answer = await protect(r.full, 'production', 'd'.repeat(40));
     expect(answer.body).toMatchObject({ state: 'rejected' });
     expect((answer.body as { comment: string }).comment).toContain(
@@ -110,6 +120,7 @@ describe('deployment protection rule', () => {
 
   it('rejects, saying why, when the policy cannot be read or GitHub fails', async () => {
     const broken = h.repo('environments:\n  production:\n    min_approvals: lots\n');
+    h.gh.ensureCommit(broken.full, 'd'.repeat(40));
     const answer = await protect(broken.full, 'production', 'd'.repeat(40));
     expect(answer.body).toMatchObject({ state: 'rejected' });
     expect((answer.body as { comment: string }).comment).toContain('the policy could not be read');

@@ -46,17 +46,19 @@ describe('parsePolicy', () => {
       allow_author: false,
       block_on_changes_requested: true,
       check_name: 'shiplog/approvals',
-      override: { users: [], teams: [] },
+      override: { users: [], teams: [], review_within: '72h' },
     });
     expect(environmentPolicy(policy, 'production')).toEqual({
       require_approved_pr: true,
       min_approvals: 1,
       allow_direct_push: false,
+      require_approved_change_set: true,
     });
     expect(environmentPolicy(policy, 'staging')).toEqual({
       require_approved_pr: true,
       min_approvals: 1,
       allow_direct_push: false,
+      require_approved_change_set: true,
     });
     expect(environmentPolicy(policy, 'constructor')).toBeUndefined();
     expect(policy.ledger).toEqual({ repository: 'acme/audit', branch: 'shiplog' });
@@ -357,9 +359,16 @@ describe('the JSON Schema (schema/shiplog.schema.json)', () => {
         allow_author: true,
         block_on_changes_requested: false,
         check_name: 'gate',
-        override: { users: ['root'], teams: ['sre'] },
+        override: { users: ['root'], teams: ['sre'], review_within: '4h' },
       },
-      environments: { production: { require_approved_pr: false, min_approvals: 3, allow_direct_push: true } },
+      environments: {
+        production: {
+          require_approved_pr: false,
+          min_approvals: 3,
+          allow_direct_push: true,
+          require_approved_change_set: false,
+        },
+      },
       ledger: { repository: 'acme/audit', branch: 'audit/shiplog' },
     };
     const parsed = parsePolicy(stringify(full), SRC);

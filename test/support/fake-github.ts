@@ -392,6 +392,15 @@ export class FakeGitHub {
     if (pr.mergedBy) this.user(pr.mergedBy);
     repo.pulls.set(number, pr);
     this.addFiles(fullName, number, input.files ?? []);
+    // GitHub knows every merge commit: a scenario that only names one gets it as a root commit.
+    if (pr.mergeCommitSha && !repo.commits.has(pr.mergeCommitSha.toLowerCase())) {
+      this.addCommit(fullName, {
+        sha: pr.mergeCommitSha,
+        parents: [],
+        message: `${pr.title} (#${number})`,
+        author: pr.mergedBy ?? repo.owner,
+      });
+    }
     return pr;
   }
 
@@ -453,6 +462,12 @@ export class FakeGitHub {
       for (const n of numbers) set.add(n);
       repo.commitPulls.set(sha, set);
     }
+  }
+
+  /** A commit GitHub knows, added as a root commit unless it exists already (for direct pushes). */
+  ensureCommit(fullName: string, sha: string, input: Omit<CommitInput, 'sha' | 'parents'> = {}): FakeCommit {
+    const known = this.repo(fullName).commits.get(sha.toLowerCase());
+    return known ?? this.addCommit(fullName, { ...input, sha, parents: [] });
   }
 
   /** One commit on top of its parents (a direct push when nothing links it to a pull request). */

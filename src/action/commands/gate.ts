@@ -12,6 +12,7 @@ import type { GitHubApi } from '../../github/client.ts';
 import { loadDeployedPullRequest } from '../../github/deployments.ts';
 import { createDirectory } from '../../github/directory.ts';
 import { evaluationInput, fetchPullRequestForPolicy } from '../../github/pull-request.ts';
+import { deployChangeSet } from '../../evidence/deploy-change-set.ts';
 import { appendEntry } from '../../ledger/append.ts';
 import { loadSigningKey } from '../../ledger/keys.ts';
 import {
@@ -142,6 +143,16 @@ async function deploymentGate(
       sha: inputs.commit,
       loadPullRequest: () =>
         loadDeployedPullRequest(api, { owner: ctx.owner, repo: ctx.repo, sha: inputs.commit }),
+      loadChangeSet: async () =>
+        (
+          await deployChangeSet({
+            api,
+            ledger: ledgerLocation(inputs, ctx),
+            repository: ctx.repository,
+            environment,
+            head: inputs.commit,
+          })
+        ).record,
     },
     directory,
   );
@@ -156,7 +167,7 @@ async function deploymentGate(
   const summary = [
     `## shiplog gate: deployment to ${md(environment)} ${decision.state === 'approved' ? '✅ approved' : '❌ rejected'}`,
     `> ${md(decision.comment, 1000)}`,
-    ...(decision.unmet.length > 0 ? [decision.unmet.map((u) => `- ${md(u, 500)}`).join('\n')] : []),
+    ...(decision.unmet.length > 0 ? [decision.unmet.map((u) => `- ${md(u, 700)}`).join('\n')] : []),
     ...(decision.verdict ? [renderCheckRun(decision.verdict).summary] : []),
   ].join('\n\n');
   const outputs = {

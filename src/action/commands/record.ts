@@ -5,6 +5,7 @@
  */
 import { collectApprovalEvidence, type ApprovalEvidence } from '../../github/approvers.ts';
 import { appendEntry, AppendError, type AppendResult, type NewEntry } from '../../ledger/append.ts';
+import { deployChangeSet, type DeployChangeSet } from '../../evidence/deploy-change-set.ts';
 import { loadSigningKey } from '../../ledger/keys.ts';
 import { actorRecord, readRunContext, runRecord, type RunContext } from '../context.ts';
 import type { RunDeps, RunResult } from '../deps.ts';
@@ -121,6 +122,23 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
     commit: inputs.commit,
   });
 
+  const location = ledgerLocation(inputs, ctx);
+  // A deploy ships every commit since the environment's last one: each must be accounted for.
+  let changeSet: DeployChangeSet | undefined;
+  if (type === 'deploy' && inputs.environment) {
+    deps.log.info(`shiplog: collecting the change set since the last deploy to ${inputs.environment}`);
+    changeSet = await deployChangeSet({
+      api: deps.github(inputs.token, ctx.apiUrl),
+      ledger: location,
+      repository: ctx.repository,
+      environment: inputs.environment,
+      head: inputs.commit,
+      allowIncomplete: inputs.allowIncomplete,
+    });
+    deps.log.info(`shiplog: change set ${changeSet.decision.summary}`);
+  }
+  const approval = approvalRecord(evidence)!;
+  const status = changeSet ? changeSet.decision.status : evidence.status;
   const entry: NewEntry = compact({
     type,
     timestamp: now.toISOString(),
@@ -130,15 +148,17 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
     branch: ctx.branch,
     actor: actorRecord(ctx),
     run: runRecord(ctx),
-    approval: approvalRecord(evidence),
+    // The deployed commit's own pull request stays in `approval`; the status is the change set's.
+    approval: changeSet ? { ...approval, status, change_set: changeSet.decision.summary } : approval,
     details,
+    change_set: changeSet?.record as unknown as Record<string, unknown> | undefined,
     idempotency_key: idempotencyKey(ctx, type, inputs.commit, inputs.environment),
   });
 
   let result;
   try {
     result = await appendEntry({
-      location: ledgerLocation(inputs, ctx),
+      location,
       key,
       entry,
       serverUrl: ctx.serverUrl,
@@ -155,16 +175,18 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
     throw e;
   }
   let recorded = evidence;
+  let recordedStatus = status;
   if (result.duplicate) {
     // Outputs describe the entry on the ledger, which the earlier attempt wrote.
     recorded = recordedEvidence(result.envelope.payload) ?? evidence;
+    recordedStatus = recorded.status;
     deps.log.info(
       `shiplog: this run attempt already recorded ${type} as seq ${result.seq}; nothing appended (set allow-duplicate: true to record again)`,
     );
   } else deps.log.info(`shiplog: recorded ${type} as seq ${result.seq} ${result.hash}`);
 
   return {
-    outputs: ledgerOutputs(result, recorded.status, JSON.stringify(recorded.approvers)),
+    outputs: ledgerOutputs(result, recordedStatus, JSON.stringify(recorded.approvers)),
     summary: recordSummary({
       type,
       commit: inputs.commit,
@@ -181,6 +203,8 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
       ledgerBranch: inputs.ledgerBranch,
       runUrl: ctx.runUrl,
       duplicate: result.duplicate,
+      status: recordedStatus,
+      ...(changeSet && !result.duplicate ? { changeSet } : {}),
     }),
   };
 }

@@ -15,16 +15,22 @@ import {
   type GitHubApi,
 } from '../../github/index.ts';
 import { evaluateDeployment, type DeploymentState } from '../../policy/index.ts';
+import { deployChangeSet } from '../../evidence/deploy-change-set.ts';
+import { installationToken, ledgerOf } from '../ledger.ts';
 import { loadPolicy } from '../policy-source.ts';
+import type { AppSettings } from '../settings.ts';
 import { repoOf } from '../targets.ts';
 
 const MAX_COMMENT = 1000;
 
-export function registerDeploymentProtection(app: Probot): void {
-  app.on('deployment_protection_rule.requested', (context) => protect(context));
+export function registerDeploymentProtection(app: Probot, settings: AppSettings): void {
+  app.on('deployment_protection_rule.requested', (context) => protect(context, settings));
 }
 
-async function protect(context: Context<'deployment_protection_rule.requested'>): Promise<void> {
+async function protect(
+  context: Context<'deployment_protection_rule.requested'>,
+  settings: AppSettings,
+): Promise<void> {
   const payload = context.payload;
   const { owner, repo } = repoOf(payload);
   const environment = payload.environment ?? payload.deployment?.environment ?? '';
@@ -38,7 +44,7 @@ async function protect(context: Context<'deployment_protection_rule.requested'>)
     return;
   }
   const api = context.octokit as unknown as GitHubApi;
-  const { state, comment } = await decide(context, api, { owner, repo, environment, sha });
+  const { state, comment } = await decide(context, settings, api, { owner, repo, environment, sha });
   await reviewProtectionRule(api, { ...callback, environment, state, comment });
   context.log.info(
     `deployment_protection_rule: ${owner}/${repo} ${environment} ${sha.slice(0, 12)} → ${state}: ${comment}`,
@@ -47,6 +53,7 @@ async function protect(context: Context<'deployment_protection_rule.requested'>)
 
 async function decide(
   context: Context<'deployment_protection_rule.requested'>,
+  settings: AppSettings,
   api: GitHubApi,
   { owner, repo, environment, sha }: { owner: string; repo: string; environment: string; sha: string },
 ): Promise<{ state: DeploymentState; comment: string }> {
@@ -66,6 +73,20 @@ async function decide(
         environment,
         sha: sha.toLowerCase(),
         loadPullRequest: () => loadDeployedPullRequest(api, { owner, repo, sha: sha.toLowerCase() }),
+        // The base is the deploy in force on the ledger this repository's policy names.
+        loadChangeSet: async () => {
+          const ledger = ledgerOf(settings, loaded.policy, { owner, repo });
+          const token = ledger.mirrored ? undefined : await installationToken(context.octokit);
+          return (
+            await deployChangeSet({
+              api,
+              ledger: { ...ledger.location, ...(token ? { token } : {}) },
+              repository: `${owner}/${repo}`,
+              environment,
+              head: sha.toLowerCase(),
+            })
+          ).record;
+        },
       },
       createDirectory(api, { owner, repo }),
     );
