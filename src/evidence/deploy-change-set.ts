@@ -8,7 +8,12 @@ import type { GitHubApi } from '../github/client.ts';
 import { collectChangeSet } from '../github/change-set.ts';
 import { latestDeploy } from '../ledger/deployed.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
-import { buildChangeSetRecord, decideChangeSet, type ChangeSetDecision, type ChangeSetRecord } from '../policy/change-set.ts';
+import {
+  buildChangeSetRecord,
+  decideChangeSet,
+  type ChangeSetDecision,
+  type ChangeSetRecord,
+} from '../policy/change-set.ts';
 
 export interface DeployChangeSet {
   record: ChangeSetRecord;
@@ -37,5 +42,9 @@ export async function deployChangeSet(opts: {
     allowIncomplete: opts.allowIncomplete,
   });
   const record = buildChangeSetRecord(evidence);
-  return { record, decision: decideChangeSet(record), ...(base ? { base: { seq: base.seq, commit: base.commit } } : {}) };
+  return {
+    record,
+    decision: decideChangeSet(record),
+    ...(base ? { base: { seq: base.seq, commit: base.commit } } : {}),
+  };
 }

@@ -181,7 +181,10 @@ export function decideDeployment(
 }
 
 /** The change-set requirement, unmet: which shipped commits no approved pull request covers. */
-function changeSetProblem(rules: EnvironmentPolicy, changeSet: ChangeSetRecord | undefined): string | undefined {
+function changeSetProblem(
+  rules: EnvironmentPolicy,
+  changeSet: ChangeSetRecord | undefined,
+): string | undefined {
   if (!rules.require_approved_change_set || !changeSet) return undefined;
   const { status, summary } = decideChangeSet(changeSet);
   if (status === 'approved') return undefined;
