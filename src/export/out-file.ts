@@ -1,0 +1,52 @@
+/**
+ * Where an export goes: a file written aside and renamed into place (a half-written export could
+ * be mistaken for a complete one), or stdout with its back-pressure respected. Both take the text
+ * in parts, so an export bigger than one JavaScript string can hold still goes out.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ShiplogError } from '../errors.ts';
+
+/** Parts are joined into writes of about this many characters. */
+const CHUNK = 1 << 20;
+
+function* chunked(parts: Iterable<string>): Iterable<string> {
+  let buf = '';
+  for (const p of parts) {
+    buf += p;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+export async function writeFileAtomically(path: string, parts: Iterable<string>): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const fh = await open(tmp, 'wx', 0o644);
+    try {
+      for (const chunk of chunked(parts)) await fh.write(chunk, null, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    if (e instanceof ShiplogError) throw e;
+    throw new ShiplogError('BAD_INPUT', `cannot write "${path}": ${(e as Error).message}`);
+  }
+}
+
+export async function writeToStdout(parts: Iterable<string>): Promise<void> {
+  for (const chunk of chunked(parts)) {
+    if (!process.stdout.write(chunk)) {
+      await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    }
+  }
+}
