@@ -4,7 +4,7 @@ import { chmodSync, existsSync, rmSync } from 'node:fs';
 
 const entries = {
   cli: 'src/cli/main.ts',
-  index: 'src/action/main.ts',
+  index: 'src/action/index.ts',
   app: 'src/app/main.ts',
   'verify-worker': 'src/ledger/verify-worker.ts',
 };

@@ -1,12 +1,14 @@
 /**
- * The Action's entry point (bundled to dist/index.js): mask secrets, read inputs once, run, and
- * report through outputs, the job summary and the step's status.
+ * The Action's `run()`, as actions/typescript-action lays it out (src/action/index.ts calls it; it
+ * is bundled to dist/index.js): mask secrets, read inputs once, dispatch the command, and report
+ * through outputs, the job summary and the step's status. `@github/local-action` imports this
+ * module and calls `run()` with its own stand-in for @actions/core.
  */
 import * as core from '@actions/core';
 import { errorMessage, ShiplogError } from '../errors.ts';
 import { createGitHubClient } from '../github/client.ts';
 import { parseInputs } from './inputs.ts';
-import { run } from './run.ts';
+import { dispatch } from './dispatch.ts';
 import { errorSummary } from './summary.ts';
 
 /**
@@ -36,7 +38,7 @@ async function writeSummary(markdown: string): Promise<void> {
   await core.summary.addRaw(markdown, true).write();
 }
 
-async function main(): Promise<void> {
+export async function run(): Promise<void> {
   maskSecret(core.getInput('signing-key'));
   maskSecret(core.getInput('token'));
   let command = core.getInput('command') || 'record';
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
     const inputs = parseInputs((name) => core.getInput(name), process.env);
     command = inputs.command;
     const retryBaseMs = envNumber('SHIPLOG_GITHUB_RETRY_BASE_MS');
-    const result = await run(inputs, {
+    const result = await dispatch(inputs, {
       env: process.env,
       log: {
         info: (m) => core.info(m),
@@ -70,5 +72,3 @@ async function main(): Promise<void> {
     core.setFailed(message);
   }
 }
-
-await main();

@@ -8,7 +8,7 @@ import type { ActionInputs } from './inputs.ts';
 
 export type { RunDeps, RunResult } from './deps.ts';
 
-export async function run(inputs: ActionInputs, deps: RunDeps): Promise<RunResult> {
+export async function dispatch(inputs: ActionInputs, deps: RunDeps): Promise<RunResult> {
   switch (inputs.command) {
     case 'record':
       return record(inputs, deps);
