@@ -7,6 +7,7 @@ import { registerApprovalGate } from './handlers/approval-gate.ts';
 import { registerDeploymentProtection } from './handlers/deployment-protection.ts';
 import { registerLedgerWatch } from './handlers/ledger-watch.ts';
 import { registerOverrideCommand } from './handlers/override-command.ts';
+import { registerOverrideReview } from './handlers/override-review.ts';
 import { appSettings, type AppSettings } from './settings.ts';
 
 export function createShiplogApp(settings: AppSettings): (app: Probot) => void {
@@ -14,6 +15,7 @@ export function createShiplogApp(settings: AppSettings): (app: Probot) => void {
     registerApprovalGate(app, settings);
     registerDeploymentProtection(app, settings);
     registerOverrideCommand(app, settings);
+    registerOverrideReview(app, settings);
     registerLedgerWatch(app, settings);
   };
 }

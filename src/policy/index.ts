@@ -13,9 +13,12 @@ export { renderCheckRun, renderPolicyError, renderText, type CheckRunOutput } fr
 export { parseSnapshot, snapshotFromObject, snapshotDirectory, type Snapshot } from './snapshot.ts';
 export {
   mayOverride,
+  mayReviewOverride,
   describeOverriders,
+  durationMs,
   overriddenPullRequest,
   parseOverrideCommand,
+  parseReviewOverrideCommand,
   unmetRules,
 } from './override.ts';
 export { countFreshApprovals } from './evaluate.ts';

@@ -75,3 +75,45 @@ export function overriddenPullRequest(pr: {
     },
   };
 }
+
+const REVIEW_COMMAND = /^\/shiplog[ \t]+review-override(?=\s|$)/;
+
+/** `/shiplog review-override <note>`: an eligible reviewer signs off a break-glass after the fact. */
+export function parseReviewOverrideCommand(body: string): { note: string } | undefined {
+  const text = body.replace(/\r\n?/g, '\n').trimStart();
+  const m = REVIEW_COMMAND.exec(text);
+  if (!m) return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters never reach the ledger
+  const note = text
+    .slice(m[0].length)
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .trim();
+  return { note: note.length > MAX_REASON ? `${note.slice(0, MAX_REASON)}…` : note };
+}
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** `settings.override.review_within` (e.g. `72h`) in milliseconds. */
+export function durationMs(value: string): number {
+  const m = /^([1-9]\d{0,3})(m|h|d|w)$/.exec(value);
+  if (!m) throw new Error(`"${value}" is not a duration such as 72h`);
+  return Number(m[1]) * UNIT_MS[m[2]!]!;
+}
+
+/**
+ * Who may review a break-glass: someone with write access (or more) who is neither the one who
+ * overrode, nor the pull request's author, nor a bot — the override's four-eyes check.
+ */
+export async function mayReviewOverride(
+  reviewer: { login: string; type?: string },
+  override: { by: string; author: string },
+  directory: Directory,
+): Promise<{ ok: true } | { ok: false; why: string }> {
+  if (reviewer.type === 'Bot' || reviewer.login.endsWith('[bot]')) return { ok: false, why: 'a bot' };
+  if (sameLogin(reviewer.login, override.by)) return { ok: false, why: 'the one who overrode' };
+  if (sameLogin(reviewer.login, override.author)) return { ok: false, why: "the pull request's author" };
+  const permission = await directory.permission(reviewer.login);
+  if (!['admin', 'maintain', 'write'].includes(permission))
+    return { ok: false, why: `${permission} access only` };
+  return { ok: true };
+}

@@ -29,7 +29,10 @@ const POLICY = [
 const ledgerDir = mkdtempSync(join(tmpdir(), 'shiplog-protection-'));
 execFileSync('git', ['init', '--bare', '--quiet', join(ledgerDir, 'ledger.git')]);
 const h = useApp({
-  env: () => ({ SHIPLOG_LEDGER_REMOTE: join(ledgerDir, 'ledger.git'), SHIPLOG_CACHE_DIR: join(ledgerDir, 'cache') }),
+  env: () => ({
+    SHIPLOG_LEDGER_REMOTE: join(ledgerDir, 'ledger.git'),
+    SHIPLOG_CACHE_DIR: join(ledgerDir, 'cache'),
+  }),
 });
 let runs = 7000;
 

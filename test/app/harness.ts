@@ -137,15 +137,16 @@ export function useApp(options: { env?: () => Record<string, string> } = {}) {
       payload.pull_request = h.pullObject(payload.pull_request as Json, pr);
       return h.envelope(full, { ...payload, ...extra });
     },
-    reviewEvent(full: string, pr: FakePull, action: string, reviewer: string): Json {
+    reviewEvent(full: string, pr: FakePull, action: string, reviewer: string, over: Json = {}): Json {
       const payload = example('pull_request_review', action === 'edited' ? 'submitted' : action);
       payload.action = action;
       payload.pull_request = h.pullObject(payload.pull_request as Json, pr);
       const review = payload.review as Json;
       payload.review = {
         ...review,
-        user: { ...(review.user as Json), login: reviewer },
+        user: { ...(review.user as Json), login: reviewer, id: state.gh.user(reviewer).id, type: 'User' },
         commit_id: pr.headSha,
+        ...over,
       };
       return h.envelope(full, payload);
     },

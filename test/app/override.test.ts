@@ -74,9 +74,20 @@ function commentEvent(full: string, number: number, login: string, body: string,
     ...comment,
     id: ++commentIds,
     body,
+    created_at: new Date().toISOString(),
     user: { ...(comment.user as Record<string, unknown>), login, id: h.gh.user(login).id, type: 'User' },
   };
   return h.envelope(full, payload);
+}
+
+async function reviewEntries() {
+  return findEntries(
+    { ...ledger.location, cacheDir: join(ledger.dir, `read-${++reads}`) },
+    { type: 'override-review' },
+  ).catch((error: unknown) => {
+    if (String(error).includes('does not exist')) return [];
+    throw error;
+  });
 }
 
 describe('break-glass overrides', () => {
@@ -194,6 +205,75 @@ describe('break-glass overrides', () => {
     expect(h.lastRun(r.full, pr.headSha)).toMatchObject({
       conclusion: 'success',
       title: 'overridden by sam: SRE on call',
+    });
+  });
+});
+
+describe('reviewed break-glass', () => {
+  it('a later approval by an eligible reviewer records one override-review linking the override', async () => {
+    const { full, pr } = failingPr();
+    await h.send('issue_comment', commentEvent(full, pr.number, 'mona', '/shiplog override INC-50: hotfix'));
+    const [override] = (await entries()).filter((e) => e.statement.predicate.commit === pr.headSha);
+    expect(override).toBeDefined();
+    const before = (await reviewEntries()).length;
+
+    // the one who overrode approving it does not count
+    const now = new Date().toISOString();
+    await h.send(
+      'pull_request_review',
+      h.reviewEvent(full, pr, 'submitted', 'mona', { state: 'approved', submitted_at: now }),
+    );
+    expect(await reviewEntries()).toHaveLength(before);
+
+    await h.send(
+      'pull_request_review',
+      h.reviewEvent(full, pr, 'submitted', 'bob', { state: 'approved', submitted_at: now, id: 4242 }),
+    );
+    const after = await reviewEntries();
+    expect(after).toHaveLength(before + 1);
+    expect(after[0]!.statement.predicate).toMatchObject({
+      type: 'override-review',
+      commit: pr.headSha,
+      actor: { login: 'bob' },
+      details: {
+        override: { seq: override!.seq, hash: override!.hash, by: 'mona' },
+        via: 'review',
+        review: { id: 4242 },
+        within: true,
+        review_within: '72h',
+        pull_request: { number: pr.number },
+      },
+    });
+    // a second approval, or a redelivery, adds nothing
+    await h.send(
+      'pull_request_review',
+      h.reviewEvent(full, pr, 'submitted', 'bob', { state: 'approved', submitted_at: now, id: 4242 }),
+    );
+    expect(await reviewEntries()).toHaveLength(before + 1);
+  });
+
+  it('/shiplog review-override by an eligible reviewer records it; the author gets a reply saying why not', async () => {
+    const { full, pr } = failingPr();
+    await h.send('issue_comment', commentEvent(full, pr.number, 'mona', '/shiplog override INC-51: hotfix'));
+    const before = (await reviewEntries()).length;
+    await h.send(
+      'issue_comment',
+      commentEvent(full, pr.number, 'alice', '/shiplog review-override looks fine to me'),
+    );
+    expect(h.gh.comments(full, pr.number).at(-1)!.body).toContain(
+      "@alice cannot review this override (the pull request's author)",
+    );
+    expect(await reviewEntries()).toHaveLength(before);
+    await h.send(
+      'issue_comment',
+      commentEvent(full, pr.number, 'bob', '/shiplog review-override checked the hotfix, fine'),
+    );
+    expect(h.gh.comments(full, pr.number).at(-1)!.body).toContain('was reviewed by @bob');
+    const found = await reviewEntries();
+    expect(found).toHaveLength(before + 1);
+    expect(found[0]!.statement.predicate.details).toMatchObject({
+      via: 'comment',
+      note: 'checked the hotfix, fine',
     });
   });
 });
