@@ -1,4 +1,5 @@
 /** Dispatches one command. Inputs arrive parsed; nothing here reads `@actions/core` inputs. */
+import { forwardCommand } from './commands/forward.ts';
 import { gate } from './commands/gate.ts';
 import { query } from './commands/query.ts';
 import { record } from './commands/record.ts';
@@ -18,5 +19,7 @@ export async function dispatch(inputs: ActionInputs, deps: RunDeps): Promise<Run
       return query(inputs, deps);
     case 'gate':
       return gate(inputs, deps);
+    case 'forward':
+      return forwardCommand(inputs, deps);
   }
 }

@@ -9,7 +9,7 @@ import { writeBranch } from '../ledger/shards.ts';
 import { CHANGE_TYPES, RECORDABLE_TYPES, type ChangeType } from '../ledger/statement.ts';
 import { checkPattern } from './files.ts';
 
-export const COMMANDS = ['record', 'verify', 'query', 'gate'] as const;
+export const COMMANDS = ['record', 'verify', 'query', 'gate', 'forward'] as const;
 export type Command = (typeof COMMANDS)[number];
 export type RecordType = (typeof RECORDABLE_TYPES)[number];
 export const DEPLOY_STATUSES = ['success', 'failure', 'started', 'rolled-back'] as const;
@@ -55,6 +55,16 @@ export interface ActionInputs {
   since?: string;
   /** record deploy: record a change set GitHub could not give completely (complete: false) instead of failing. */
   allowIncomplete: boolean;
+  /** forward: the collector (syslog+tcp://, syslog+tls://, relp://, https:// Splunk HEC). */
+  to?: string;
+  /** forward: the cursor file, a workspace path. */
+  cursor?: string;
+  /** forward: ocsf | jsonl. */
+  format?: string;
+  /** forward: a workspace PEM file of CAs for the collector's certificate. */
+  ca?: string;
+  /** forward: the Splunk HEC token (masked by main.ts before parsing). */
+  hecToken?: string;
 }
 
 export type InputReader = (name: string) => string;
@@ -223,6 +233,26 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
   };
   const since = get('since').trim();
   if (since) inputs.since = since;
+  for (const [input, field] of [
+    ['to', 'to'],
+    ['cursor', 'cursor'],
+    ['format', 'format'],
+    ['ca', 'ca'],
+    ['hec-token', 'hecToken'],
+  ] as const) {
+    const value = get(input).trim();
+    if (!value) continue;
+    if (command !== 'forward') bad(input, 'is only for command forward');
+    inputs[field] = field === 'hecToken' ? value : text(input, value, 2000);
+  }
+  if (command === 'forward') {
+    if (!inputs.to)
+      bad('to', 'is required for command forward (syslog+tcp://, syslog+tls://, relp:// or https://)');
+    if (!inputs.cursor)
+      bad('cursor', 'is required for command forward (a workspace path; keep it with actions/cache)');
+    if (!inputs.trustedKeys)
+      bad('trusted-keys', 'is required for command forward: only verified entries leave');
+  }
 
   const url = inputs.url;
   if (url !== undefined && !/^https?:\/\/\S+$/i.test(url)) bad('url', 'must be an http(s) URL');

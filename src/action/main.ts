@@ -41,6 +41,7 @@ async function writeSummary(markdown: string): Promise<void> {
 export async function run(): Promise<void> {
   maskSecret(core.getInput('signing-key'));
   maskSecret(core.getInput('token'));
+  maskSecret(core.getInput('hec-token'));
   let command = core.getInput('command') || 'record';
   try {
     const inputs = parseInputs((name) => core.getInput(name), process.env);

@@ -1,0 +1,81 @@
+/**
+ * `forward` end to end, for the CLI and the Action alike: open the destination, read the cursor,
+ * verify each ledger from the cursor's checkpoint (forwarding nothing when one fails), then send
+ * what came after it, the cursor moving only past delivered batches.
+ */
+import type { TrustedKey } from '../ledger/keys.ts';
+import { readCursor } from './cursor.ts';
+import type { StreamFormat } from './format.ts';
+import { forward, type ForwardResult } from './forward.ts';
+import { openTransport } from './transports/open.ts';
+import {
+  checkCursor,
+  checkpointAfter,
+  refuseUnlessVerified,
+  verifyAll,
+  type EachLedger,
+} from './verified-ledgers.ts';
+
+export interface ForwardLedgerOptions {
+  each: EachLedger;
+  /** Several shards are read (each event and cursor position names its shard). */
+  labelled: boolean;
+  trusted: TrustedKey[];
+  jobs: number;
+  to: string;
+  cursorPath: string;
+  format: StreamFormat;
+  batch?: number;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** Splunk HEC token (https:// destinations). */
+  token?: string;
+  attempts?: number;
+  productVersion?: string;
+  log: { info(m: string): void; warning(m: string): void };
+  /** Where verification problems are written before the run fails. */
+  tell(lines: string[]): void;
+  /** How this caller names the format and the shards switch, for messages about a foreign cursor. */
+  hint: { format: string; shards: string };
+}
+
+export async function forwardLedgers(
+  o: ForwardLedgerOptions,
+): Promise<{ result: ForwardResult; destination: string }> {
+  const transport = openTransport(o.to, { tls: o.tls, token: o.token, sourcetype: `shiplog:${o.format}` });
+  try {
+    const cursor = await readCursor(o.cursorPath);
+    checkCursor(
+      cursor,
+      { path: o.cursorPath, allShards: o.labelled, hint: o.hint },
+      transport.destination,
+      o.format,
+    );
+    const shards = await verifyAll(o.each, {
+      trusted: o.trusted,
+      jobs: o.jobs,
+      labelled: o.labelled,
+      since: (branch) =>
+        cursor?.positions.find((p) => p.shard === (o.labelled ? branch : undefined))?.checkpoint,
+    });
+    const gone = o.labelled
+      ? (cursor?.positions ?? [])
+          .map((p) => p.shard!)
+          .filter((b) => !shards.some((s) => s.location.branch === b))
+      : [];
+    refuseUnlessVerified(shards, gone, 'forwarded', o.tell);
+    const byShard = new Map(shards.map((s) => [s.label, s]));
+    const result = await forward({
+      entries: shards.flatMap((s) => s.entries),
+      format: o.format,
+      transport,
+      cursor: { path: o.cursorPath, checkpointAfter: (e) => checkpointAfter(byShard.get(e.shard)!, e) },
+      batchSize: o.batch,
+      ...(o.attempts !== undefined ? { retry: { attempts: o.attempts } } : {}),
+      ocsf: { productVersion: o.productVersion },
+      log: o.log,
+    });
+    return { result, destination: transport.destination };
+  } finally {
+    await transport.close();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The Action's `forward` through the bundled dist/index.js, as a runner runs it: verified entries to
+ * a local Splunk HTTP Event Collector, the cursor in the workspace, the token from a masked input.
+ */
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendEntry } from '../../src/ledger/append.ts';
+import { loadSigningKey } from '../../src/ledger/keys.ts';
+import { makeCerts, opensslAvailable, type TestCerts } from '../export/certs.ts';
+import { startHecServer, type HecServer } from '../support/hec-server.ts';
+import { newKey, sampleEntry } from '../support/ledger-fixture.ts';
+import { runAction, visibleLog } from './harness.ts';
+import { useActionTestbed } from './testbed.ts';
+
+const REPO = 'acme/web';
+const TOKEN = 'hec-token-0123456789abcdef';
+const tb = useActionTestbed(REPO);
+let certs: TestCerts;
+let hec: HecServer;
+
+beforeAll(async () => {
+  certs = makeCerts(mkdtempSync(join(tmpdir(), 'shiplog-forward-certs-')));
+  hec = await startHecServer({ token: TOKEN, cert: certs.serverCert, key: certs.serverKey });
+});
+afterAll(async () => {
+  await hec?.close();
+});
+
+async function seed(n: number, key = loadSigningKey(tb.wb.privatePem, 'test')): Promise<void> {
+  for (let i = 0; i < n; i++)
+    await appendEntry({
+      location: { ...tb.wb.location, cacheDir: join(tb.wb.dir, 'seed') },
+      key,
+      entry: sampleEntry(i),
+    });
+}
+
+function forward() {
+  copyFileSync(certs.ca, join(tb.wb.workspace, 'hec-ca.pem'));
+  return runAction(tb.bundle, tb.wb, tb.gh, {
+    inputs: {
+      command: 'forward',
+      to: hec.url,
+      cursor: '.shiplog/hec.cursor',
+      ca: 'hec-ca.pem',
+      'hec-token': TOKEN,
+      'trusted-keys': tb.wb.publicPem,
+    },
+  });
+}
+
+describe.runIf(opensslAvailable())('forward', () => {
+  it('sends what is new since the cursor, and keeps the token out of sight', async () => {
+    hec.events.length = 0;
+    await seed(3);
+    const first = await forward();
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.outputs).toMatchObject({ delivered: '3', seq: '2' });
+    expect(hec.events.map((e) => (e.fields as { entry_hash: string }).entry_hash)).toHaveLength(3);
+    expect(existsSync(join(tb.wb.workspace, '.shiplog/hec.cursor'))).toBe(true);
+    const again = await forward();
+    expect(again.outputs.delivered).toBe('0');
+    expect(hec.events).toHaveLength(3);
+    for (const place of [
+      visibleLog(first),
+      first.summary,
+      readFileSync(join(tb.wb.workspace, '.shiplog/hec.cursor'), 'utf8'),
+    ])
+      expect(place).not.toContain(TOKEN);
+  });
+
+  it('forwards nothing from a ledger that does not verify', async () => {
+    hec.events.length = 0;
+    await seed(2, newKey().key);
+    const run = await forward();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('did not verify');
+    expect(hec.events).toHaveLength(0);
+    expect(existsSync(join(tb.wb.workspace, '.shiplog/hec.cursor'))).toBe(false);
+  });
+});
