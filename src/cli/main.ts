@@ -4,10 +4,12 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isShiplogError, errorMessage } from '../errors.ts';
+import { registerAppCommands } from './commands/app-admin.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerExportCommands } from './commands/export.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
+import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerWhereCommand } from './commands/where.ts';
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerStatsCommand(program);
   registerExportCommands(program);
+  registerReconcileCommand(program);
+  registerAppCommands(program);
   return program;
 }
 

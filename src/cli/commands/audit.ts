@@ -1,6 +1,135 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { ShiplogError } from '../../errors.ts';
+import { renderExceptionsCsv } from '../../audit/csv.ts';
+import { DEFAULT_REVIEW_WITHIN_MS, EXCEPTION_KINDS, findExceptions } from '../../audit/exceptions.ts';
+import { renderFindings, renderRefusal } from '../../audit/render.ts';
+import { formatTime, formatWindow, parseDuration, parsePointInTime } from '../../audit/window.ts';
+import { defaultJobs } from '../../ledger/verify.ts';
+import { loadReportData } from '../../report/load.ts';
+import { writeAtomically } from '../../report/write.ts';
+import {
+  addLocationOptions,
+  addShardsOption,
+  collect,
+  forEachLedger,
+  jsonOption,
+  positiveInt,
+  readLocation,
+  trustedKeysFrom,
+  type LocationFlags,
+} from '../common.ts';
+import { colour, printJson } from '../output.ts';
+
+interface AuditFlags extends LocationFlags {
+  trustedKey?: string[];
+  environment?: string;
+  since?: string;
+  until?: string;
+  reviewWithin?: string;
+  csv?: string;
+  jobs?: number;
+  json?: boolean;
+}
 
 /** `shiplog audit` (issue 12): every exception in the ledger, for auditors. */
 export function registerAuditCommand(program: Command): void {
-  void program;
+  addShardsOption(
+    addLocationOptions(
+      program
+        .command('audit')
+        .description(
+          `list every exception the ledger shows (${EXCEPTION_KINDS.filter((k) => k !== 'unrecorded-deploy').join(', ')}); exit 1 when there is one`,
+        )
+        .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
+        .option('--environment <name>', 'only exceptions about this environment')
+        .option(
+          '--since <date-or-duration>',
+          'only exceptions from then on: 2026-03-01, or back from now: 30d, 12h',
+        )
+        .option('--until <date-or-duration>', 'only exceptions up to then (default: now)')
+        .option(
+          '--review-within <duration>',
+          "how soon a break-glass override must be reviewed (the policy's settings.override.review_within)",
+          formatWindow(DEFAULT_REVIEW_WITHIN_MS),
+        )
+        .option('--csv <file>', 'also write one CSV row per exception')
+        .option(
+          '--jobs <n>',
+          'worker threads for signature checks (default: all cores)',
+          positiveInt('--jobs'),
+        )
+        .addOption(jsonOption()),
+    ),
+  ).action(async (o: AuditFlags) => {
+    // Every flag is checked before the ledger is fetched: a typo costs nothing.
+    const now = new Date();
+    const since = o.since === undefined ? undefined : parsePointInTime(o.since, '--since', now);
+    const until = o.until === undefined ? undefined : parsePointInTime(o.until, '--until', now);
+    if (since && until && since >= until) throw new ShiplogError('USAGE', '--since must be before --until');
+    const reviewWithinMs = parseDuration(o.reviewWithin!, '--review-within');
+    const trusted = trustedKeysFrom(o.trustedKey);
+    const locations = o.allShards
+      ? await forEachLedger(o, {}, async (location) => location)
+      : [await readLocation(o)];
+    const data = await loadReportData({ locations, trusted, jobs: o.jobs ?? defaultJobs() });
+    const reports = data.shards ?? [data.verify];
+
+    // Exceptions read from a ledger that does not verify could be forged, or hide what was removed.
+    if (!data.verify.ok) {
+      if (o.json)
+        printJson({
+          ok: false,
+          verified: false,
+          problems: reports.flatMap((r) =>
+            r.problems.map((p) => ({ ...p, ...(reports.length > 1 ? { shard: r.branch } : {}) })),
+          ),
+        });
+      else process.stdout.write(colour.red(renderRefusal(reports, 'exceptions are not listed')));
+      process.exitCode = 1;
+      return;
+    }
+
+    const findings = findExceptions(data.entries, {
+      now,
+      reviewWithinMs,
+      environment: o.environment,
+      since,
+      until,
+    });
+    const csv = o.csv ? resolve(o.csv) : undefined;
+    if (csv) writeAtomically(csv, renderExceptionsCsv(findings.exceptions));
+    if (o.json) {
+      const counts = Object.fromEntries(
+        EXCEPTION_KINDS.map((k) => [k, findings.exceptions.filter((x) => x.kind === k).length]),
+      );
+      printJson({
+        ok: findings.exceptions.length === 0,
+        verified: true,
+        entries: data.entries.length,
+        filters: {
+          ...(o.environment !== undefined ? { environment: o.environment } : {}),
+          ...(since ? { since: since.toISOString() } : {}),
+          ...(until ? { until: until.toISOString() } : {}),
+        },
+        review_within: formatWindow(reviewWithinMs),
+        counts,
+        exceptions: findings.exceptions,
+        awaiting_review: findings.awaitingReview,
+        ...(csv ? { csv } : {}),
+      });
+    } else {
+      const scope = [
+        o.environment !== undefined ? ` in ${o.environment}` : '',
+        since ? ` since ${formatTime(since.toISOString())}` : '',
+        until ? ` until ${formatTime(until.toISOString())}` : '',
+      ].join('');
+      process.stdout.write(
+        colour.green(`ledger valid: ${data.verify.entries} entries, chain intact, signatures trusted`) + '\n',
+      );
+      process.stdout.write(renderFindings(findings, scope, !!o.allShards));
+      if (csv) process.stdout.write(`csv ${csv}\n`);
+    }
+    if (findings.exceptions.length) process.exitCode = 1;
+  });
 }
