@@ -1,6 +1,8 @@
 /**
  * The auditor's report: one self-contained HTML file. Verification first (a timeline is only
- * worth reading if the ledger checks out), then each environment's changes, newest first.
+ * worth reading if the ledger checks out), then the exceptions `shiplog audit` lists, the delivery
+ * metrics `shiplog stats` computes, and each environment's changes, newest first (a deploy with
+ * the change set it shipped).
  * A Content-Security-Policy that allows only this file's own style and script (by hash) means the
  * page can make no request at all, and injected markup could not run even if escaping failed.
  *
@@ -8,7 +10,12 @@
  * the page (and the hashed script) behind the tests' back.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_REVIEW_WITHIN_MS, findExceptions } from '../audit/exceptions.ts';
 import type { VerifyReport } from '../ledger/verify.ts';
+import { changeSetBlock } from './change-set.ts';
+import { deliverySection } from './delivery.ts';
+import { exceptionsSection } from './exceptions.ts';
+import { formatTime, plural } from './format.ts';
 import { markup, trusted, type Markup } from './markup.ts';
 import { BADGE_ORDER, toRows, type BadgeTone, type ReportEntry, type ReportRow } from './model.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
@@ -20,6 +27,8 @@ export interface ReportInput {
   /** The checkpoint file as stored on the ledger branch (the signed note). */
   checkpointText?: string;
   generatedAt: Date;
+  /** How soon an override must be reviewed for the Exceptions section (default 72h). */
+  reviewWithinMs?: number;
 }
 
 const NO_ENVIRONMENT = 'no environment';
@@ -30,6 +39,7 @@ export function renderReportHtml(input: ReportInput): string {
   const envOptions = [...environments.keys()].filter((e) => e !== NO_ENVIRONMENT);
   const types = [...new Set(rows.map((r) => r.type))].sort();
   const remote = displayRemote(input.verify.remote);
+  const reviewWithinMs = input.reviewWithinMs ?? DEFAULT_REVIEW_WITHIN_MS;
   const page = markup`<!doctype html>
 <html lang="en">
 <head>
@@ -45,6 +55,8 @@ export function renderReportHtml(input: ReportInput): string {
 <h1>shiplog report</h1>
 <p class="meta">Ledger <code>${remote}</code>, branch <code>${input.verify.branch}</code> at <code>${input.verify.tip}</code> · generated ${formatTime(input.generatedAt.toISOString())}</p>
 ${verificationPanel(input)}
+${exceptionsSection(findExceptions(input.entries, { now: input.generatedAt, reviewWithinMs }), { verified: input.verify.ok, reviewWithinMs })}
+${deliverySection(input.entries, input.generatedAt)}
 ${summary(rows)}
 <div class="filters" role="search">
 <label for="filter-env">Environment <select id="filter-env"><option value="">all</option>${envOptions.map(option)}</select></label>
@@ -165,6 +177,7 @@ function changeItem(r: ReportRow): Markup {
 <div class="what"><span class="type">${r.type}</span><code class="commit" title="${r.commit}">${r.commit.slice(0, 12)}</code><span class="repo">${r.repository}</span>${version}${branch}</div>
 <div class="badges"><span class="badge approval tone-${r.badge.tone}">${r.badge.label}</span>${deployStatus}</div>
 <div class="who">by <b class="actor">${r.actor ?? 'unknown'}</b> · approvers: <b class="approvers">${approvers}</b>${stale}${prText}</div>
+${r.type === 'deploy' ? changeSetBlock(r.statement.predicate) : ''}
 <details><summary>Details</summary><pre>${statement}</pre></details>
 </li>
 `;
@@ -173,14 +186,4 @@ function changeItem(r: ReportRow): Markup {
 /** Credentials in a remote URL must not end up in a file handed to auditors. */
 export function displayRemote(remote: string): string {
   return remote.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-
-function formatTime(iso: string): string {
-  return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(iso)
-    ? iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC')
-    : iso;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return n === 1 ? one : many;
 }

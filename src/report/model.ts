@@ -10,6 +10,8 @@ export interface ReportEntry {
   seq: number;
   hash: string;
   statement: Statement;
+  /** The shard it came from, when several were read. */
+  branch?: string;
 }
 
 export type BadgeTone = 'good' | 'bad' | 'warn' | 'neutral';

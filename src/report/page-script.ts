@@ -1,6 +1,7 @@
 /**
- * The report's only script: environment and type filters. The URL query (?env=production&type=
- * deploy) sets them on load so a filtered view can be linked to, printed, or checked headless.
+ * The report's only script: environment and type filters (the environment one narrows the
+ * exceptions too). The URL query (?env=production&type=deploy) sets them on load so a filtered
+ * view can be linked to, printed, or checked headless.
  * Plain ES2017 with no dependencies; it must never contain a closing script tag.
  */
 export const PAGE_SCRIPT = `
@@ -9,6 +10,7 @@ export const PAGE_SCRIPT = `
   var envSelect = document.getElementById('filter-env');
   var typeSelect = document.getElementById('filter-type');
   var rows = Array.prototype.slice.call(document.querySelectorAll('li.change'));
+  var exceptionRows = Array.prototype.slice.call(document.querySelectorAll('tr.exception, ul.awaiting li'));
   var sections = Array.prototype.slice.call(document.querySelectorAll('section.env'));
   var noMatch = document.getElementById('no-match');
   var note = document.getElementById('filter-note');
@@ -32,6 +34,14 @@ export const PAGE_SCRIPT = `
       row.hidden = (env !== '' && row.getAttribute('data-env') !== env) ||
         (type !== '' && row.getAttribute('data-type') !== type);
     });
+    // Exceptions follow the environment filter (an override has none: it shows only unfiltered).
+    var exceptionsShown = 0;
+    exceptionRows.forEach(function (row) {
+      row.hidden = env !== '' && row.getAttribute('data-env') !== env;
+      if (!row.hidden && row.tagName === 'TR') exceptionsShown++;
+    });
+    var shownNote = document.getElementById('exceptions-shown');
+    if (shownNote) shownNote.textContent = env ? ' (' + exceptionsShown + ' in environment ' + env + ')' : '';
     var shown = 0;
     sections.forEach(function (section) {
       var visible = section.querySelectorAll('li.change:not([hidden])').length;

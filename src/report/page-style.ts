@@ -60,6 +60,38 @@ details summary { cursor: pointer; color: var(--muted); font-size: 12px; width: 
 details pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px;
   overflow: auto; max-height: 420px; margin: 6px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .empty { padding: 12px; color: var(--muted); }
+.exceptions.none { border-color: var(--good); background: var(--good-bg); }
+.exceptions.none h2 { color: var(--good); }
+.exceptions.found { border-color: var(--bad); }
+.exceptions.found h2 { color: var(--bad); }
+table.exceptions, table.metrics-table { border-collapse: collapse; width: 100%; margin-top: 8px; background: var(--bg); }
+table.exceptions th, table.exceptions td, table.metrics-table th, table.metrics-table td { text-align: left;
+  border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; }
+table.exceptions td.why { overflow-wrap: anywhere; }
+.caveat { color: var(--bad); font-weight: 600; margin: 6px 0; }
+.awaiting { margin: 8px 0 0; padding-left: 18px; color: var(--warn); }
+.metrics > p { margin: 4px 0 0; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 8px; margin: 8px 0 0; }
+.figure { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
+.figure-name { font-size: 12px; color: var(--muted); font-weight: 600; }
+.figure-value { font-size: 20px; font-weight: 700; }
+.figure-basis { font-size: 12px; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; margin-top: 12px; }
+.chart-box { margin: 0; flex: 1 1 320px; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
+.chart-box figcaption { font-size: 12px; color: var(--muted); font-weight: 600; margin-bottom: 4px; }
+svg.chart { display: block; width: 100%; max-width: 520px; height: auto; }
+svg.chart .bar { fill: var(--good); }
+svg.chart.tone-neutral .bar { fill: var(--neutral); }
+svg.chart .axis { stroke: var(--line); }
+svg.chart text { font-size: 9px; fill: var(--muted); }
+svg.chart .value { fill: var(--fg); font-weight: 600; }
+svg.chart .empty-note { font-size: 12px; }
+table.exceptions td:first-child { white-space: nowrap; }
+.changeset { grid-column: 2 / 4; border-left: 3px solid var(--line); padding: 2px 0 2px 8px; font-size: 13px; min-width: 0; }
+.changeset ul { list-style: none; margin: 2px 0 0; padding: 0; }
+.changeset li { margin: 2px 0; overflow-wrap: anywhere; }
+.changeset li.uncovered { background: var(--bad-bg); border-radius: 4px; padding: 1px 6px; }
+.changeset .badge { font-size: 11px; padding: 0 6px; }
 @media print {
   :root { --panel: #ffffff; }
   body { font-size: 11px; }
@@ -68,6 +100,8 @@ details pre { background: var(--panel); border: 1px solid var(--line); border-ra
   .filter-note:not(:empty) { display: block; margin: 0 0 12px; font-style: italic; }
   section.env > header { break-after: avoid; }
   li.change, .panel, table.problems tr { break-inside: avoid; }
+  table.exceptions tr, .figures, .chart-box, .changeset { break-inside: avoid; }
+  .panel.exceptions, .panel.metrics { break-inside: auto; }
   li.change::before { display: none; }
   ol.timeline { border-left: 0; padding-left: 0; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }

@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLedgerFixture, type LedgerFixture } from '../support/ledger-fixture.ts';
 import { runCli } from '../support/run-cli.ts';
+import { renderReportHtml } from '../../src/report/html.ts';
+import { AUDIT_LEDGER, inMemory, STATS_LEDGER } from '../audit/scenario.ts';
 import { chromiumPath, dumpDom, fileUrl, screenshot } from './chromium.ts';
+import { okReport } from './entries.ts';
 import { recordSample } from './sample-ledger.ts';
 
 // Any request leaving the page would fail loudly (and be logged) instead of reaching a network.
@@ -83,7 +86,11 @@ describe('report in headless Chromium', () => {
     }
     // The hostile PR title and branch stayed text: the only script is the report's own.
     expect(page.stdout.match(/<script\b/g)).toHaveLength(1);
-    expect(page.stdout).not.toMatch(/<(img|svg)\b/);
+    expect(page.stdout).not.toMatch(/<img\b/);
+    // The only SVG is the report's own two charts (the hostile branch's <svg onload> stayed text).
+    expect(page.stdout.match(/<svg\b/g)).toHaveLength(2);
+    expect(page.stdout.match(/<svg class="chart /g)).toHaveLength(2);
+    expect(page.stdout).not.toMatch(/<svg[^>]*\sonload/);
     expect(page.stdout).toMatch(/<title>shiplog report: [^<]*<\/title>/);
     expect(page.stdout).toContain('&lt;b&gt;mallory&lt;/b&gt;');
   });
@@ -146,5 +153,73 @@ document.getElementById('f').addEventListener('load', function () {
     writeFileSync(broken, '<!doctype html><script>throw new Error("boom")</script>');
     const page = await dumpDom(fileUrl(broken), OFFLINE);
     expect(page.console.join('\n')).toMatch(/Uncaught Error: boom/);
+  });
+});
+
+describe('exceptions, change sets and delivery charts in headless Chromium', () => {
+  let page: string;
+  beforeAll(() => {
+    const entries = inMemory([...AUDIT_LEDGER, ...STATS_LEDGER]);
+    page = join(fx.dir, 'delivery.html');
+    writeFileSync(
+      page,
+      renderReportHtml({
+        entries,
+        verify: okReport(entries.length),
+        generatedAt: new Date('2026-03-31T00:00:00Z'),
+      }),
+    );
+  });
+
+  it('renders the charts under the CSP with no console messages (a blocked style or script would log one)', async () => {
+    const look = await dumpDom(fileUrl(page), OFFLINE);
+    expect(look.console).toEqual([]);
+    expect(look.stdout.match(/<svg class="chart /g)).toHaveLength(2);
+    expect(look.stdout.match(/<rect class="bar"/g)).toHaveLength(12 + 6);
+    expect(look.stdout.match(/<tr class="exception"/g)).toHaveLength(12);
+  });
+
+  it('the charts have a layout box and the bars the stylesheet colours', async () => {
+    const harness = join(fx.dir, 'charts.html');
+    writeFileSync(
+      harness,
+      `<!doctype html><body><iframe id="f" width="1200" height="800" src="delivery.html"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {
+  var doc = this.contentDocument;
+  var charts = doc.querySelectorAll('svg.chart');
+  var sizes = [];
+  charts.forEach(function (svg) { var r = svg.getBoundingClientRect(); sizes.push(Math.round(r.width) > 100 && Math.round(r.height) > 40); });
+  var bar = doc.querySelector('svg.chart rect.bar');
+  document.body.setAttribute('data-sized', sizes.join(','));
+  document.body.setAttribute('data-fill', this.contentWindow.getComputedStyle(bar).fill);
+});
+</script></body>`,
+    );
+    const look = await dumpDom(fileUrl(harness), [...OFFLINE, '--allow-file-access-from-files']);
+    expect(look.stdout).toMatch(/data-sized="true,true"/);
+    expect(look.stdout).toMatch(/data-fill="rgb\(26, 127, 55\)"/); // --good
+  });
+
+  it('?env= narrows the exceptions too (an override, with no environment, only shows unfiltered)', async () => {
+    const dom = (await dumpDom(fileUrl(page, '?env=staging'), OFFLINE)).stdout;
+    const rows = [
+      ...dom.matchAll(/<tr class="exception" data-env="([^"]*)" data-kind="([^"]*)"( hidden="")?>/g),
+    ];
+    expect(rows.filter((r) => !r[3]).map((r) => [r[1], r[2]])).toEqual([
+      ['staging', 'unapproved-pr'],
+      ['staging', 'incomplete-evidence'],
+    ]);
+    expect(dom).toContain(
+      '12 exceptions<span class="muted" id="exceptions-shown"> (2 in environment staging)</span>',
+    );
+  });
+
+  it('screenshot: test-output/report-delivery.png', async () => {
+    mkdirSync(OUTPUT, { recursive: true });
+    const png = join(OUTPUT, 'report-delivery.png');
+    const look = await screenshot(fileUrl(page), png, '1280,2000');
+    expect(look.console).toEqual([]);
+    expect(statSync(png).size).toBeGreaterThan(20_000);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_LEDGER, inMemory, STATS_LEDGER } from '../audit/scenario.ts';
 import { displayRemote, renderReportHtml } from '../../src/report/html.ts';
 import { escapeHtml, markup } from '../../src/report/markup.ts';
 import { okReport, reportEntry } from './entries.ts';
@@ -120,6 +121,10 @@ describe('renderReportHtml', () => {
     expect(csp).toContain(`style-src 'sha256-${sha(style)}'`);
     expect(csp).toContain(`script-src 'sha256-${sha(script)}'`);
     expect(page.match(/<script\b/g)).toHaveLength(1);
+    // Inline SVG charts are markup, not resources; colours come from classes (a style attribute
+    // would need 'unsafe-inline').
+    expect(page.match(/<svg class="chart /g)).toHaveLength(2);
+    expect(names.has('style')).toBe(false);
     const print = page.slice(page.indexOf('@media print'));
     expect(print).toMatch(/\.filters, details, \.no-print \{ display: none !important; \}/);
     expect(print).toMatch(/li\.change, \.panel, table\.problems tr \{ break-inside: avoid; \}/);
@@ -137,6 +142,31 @@ describe('renderReportHtml', () => {
         pull_request: { number: 1, title: `</pre></details></li><script>alert(1)</script>${EVIL}` },
       },
       details: { status: EVIL, version: EVIL },
+      change_set: {
+        base: null,
+        relation: EVIL,
+        commits: { count: 1, list: [{ sha: 'c'.repeat(40), pull_request: 1 }] },
+        pull_requests: [
+          {
+            number: 1,
+            title: EVIL,
+            author: { login: EVIL, id: 1 },
+            merged_at: EVIL,
+            approval: {
+              status: EVIL,
+              approvers: [{ login: EVIL }],
+              changes_requested: [{ login: EVIL }],
+              not_counted: [],
+            },
+          },
+        ],
+        uncovered_commits: [
+          { sha: 'c'.repeat(40), author: EVIL, message: EVIL, reason: 'unapproved-pull-request' },
+        ],
+        removed_commits: { count: 0, list: [] },
+        complete: false,
+        truncated: [EVIL],
+      },
     });
     const out = renderReportHtml({
       entries: [hostile],
@@ -156,6 +186,9 @@ describe('renderReportHtml', () => {
     expect(attributeNames(out)).not.toContain('x-evil');
     expect(out.split(EVIL_TEXT).length - 1).toBeGreaterThanOrEqual(10);
     expect(out).toContain(`data-env="${EVIL_TEXT}"`);
+    // The change set and the exceptions it raises carry the hostile text too, escaped.
+    expect(out).toContain(`<span class="message">${EVIL_TEXT}</span>`);
+    expect(out).toMatch(/<tr class="exception" data-env="&lt;x-evil[^"]*" data-kind="uncovered-commits">/);
     expect(out).not.toContain('secret');
   });
 
@@ -198,5 +231,131 @@ describe('renderReportHtml', () => {
     );
     expect(displayRemote('git@github.com:acme/web.git')).toBe('git@github.com:acme/web.git');
     expect(displayRemote('/srv/ledger.git')).toBe('/srv/ledger.git');
+  });
+});
+
+describe('exceptions, change sets and delivery metrics', () => {
+  // The audit scenario followed by the stats one, seen at the end of the stats window.
+  const entries = inMemory([...AUDIT_LEDGER, ...STATS_LEDGER]);
+  const page = renderReportHtml({
+    entries,
+    verify: okReport(entries.length),
+    generatedAt: new Date('2026-03-31T00:00:00Z'),
+  });
+  const order = (id: string): number => page.indexOf(`id="${id}"`);
+
+  it('the exceptions come right after the verification, then the metrics, then the timeline', () => {
+    expect(order('verification')).toBeGreaterThan(0);
+    expect(order('exceptions')).toBeGreaterThan(order('verification'));
+    expect(order('delivery')).toBeGreaterThan(order('exceptions'));
+    expect(order('summary')).toBeGreaterThan(order('delivery'));
+  });
+
+  it('lists what shiplog audit lists, with a badge per kind and the sentence', () => {
+    expect(page).toContain(
+      '<section class="panel exceptions found" id="exceptions">\n<h2>12 exceptions<span class="muted" id="exceptions-shown"></span></h2>',
+    );
+    const rows = [...page.matchAll(/<tr class="exception" data-env="([^"]*)" data-kind="([^"]*)">/g)];
+    expect(rows.map((m) => m[2])).toEqual([
+      'unapproved-pr',
+      'direct-push-deploy',
+      'uncovered-commits',
+      'unapproved-pr',
+      'direct-push-deploy',
+      'incomplete-evidence',
+      'override-not-reviewed',
+      'override-reviewed-late',
+      'override-reviewed-late',
+      'override-not-reviewed', // seq 12: 03-09 12:00 + 72h is before 03-31
+      'uncovered-commits',
+      'direct-push-deploy',
+    ]);
+    expect(rows[6]![1]).toBe(''); // an override has no environment
+    expect(page).toContain('<span class="badge tone-bad">uncovered commits</span>');
+    expect(page).toContain(
+      '<td class="why">Pull request #13 &quot;PR 13&quot; by frank, shipped by the deploy of 4ead000 to production (seq 3), is not approved: ',
+    );
+  });
+
+  it('a clean ledger says there is nothing, and a failed verification casts doubt on the list', () => {
+    const clean = renderReportHtml({ entries: entries.slice(0, 1), verify: okReport(1), generatedAt: at });
+    expect(clean).toContain(
+      '<section class="panel exceptions none" id="exceptions">\n<h2>No exceptions: no uncovered commits, unapproved pull requests, direct pushes or incomplete change sets, and no override unreviewed after 72h<span',
+    );
+    const failed = renderReportHtml({
+      entries,
+      verify: okReport(entries.length, { ok: false, problems: [{ check: 'signature', message: 'x' }] }),
+      generatedAt: at,
+    });
+    expect(failed).toContain('<p class="caveat">The ledger did not verify');
+  });
+
+  it('each deploy shows its change set: commits, PRs with approval badges, uncovered commits highlighted', () => {
+    const row = /<li class="change [^"]*" id="seq-3"[\s\S]*?<\/li>\n/.exec(page)![0];
+    expect(row).toContain('<div class="cs-summary"><b>4 commits</b> since <code title="ba5e');
+    expect(row).toContain('<span class="muted">(ahead of the last deploy)</span>');
+    const prs = [
+      ...row.matchAll(
+        /<li class="cs-pr" data-approval="([^"]*)"><span class="badge tone-(\w+)">[^<]*<\/span> #(\d+)/g,
+      ),
+    ];
+    expect(prs.map((m) => [m[3], m[1], m[2]])).toEqual([
+      ['11', 'approved', 'good'],
+      ['12', 'approved', 'good'],
+      ['13', 'unapproved', 'bad'],
+    ]);
+    expect(row).toContain('changes requested: erin');
+    expect(row.match(/<li class="uncovered">/g)).toHaveLength(2);
+    expect(row).toContain(
+      '<li class="uncovered"><code title="4ead000000000000000000000000000000000000">4ead000</code> <span class="message">Hotfix typo</span> by <b>bob</b> <span class="badge tone-bad">no pull request</span></li>',
+    );
+    const incomplete = /<li class="change [^"]*" id="seq-4"[\s\S]*?<\/li>\n/.exec(page)![0];
+    expect(incomplete).toContain(
+      '<span class="badge tone-warn">incomplete evidence</span> <span class="muted">the compare API listed 250 of 300 commits</span>',
+    );
+    // A deploy recorded before change sets shows none.
+    const old = /<li class="change [^"]*" id="seq-0"[\s\S]*?<\/li>\n/.exec(page)![0];
+    expect(old).not.toContain('changeset');
+  });
+
+  it('delivery metrics: the four figures for the last 30 days with what they rest on, per environment, and two charts', () => {
+    const section = /<section class="panel metrics" id="delivery">[\s\S]*?<\/section>/.exec(page)![0];
+    const figures = [
+      ...section.matchAll(
+        /<div class="figure-name">([^<]*)<\/div><div class="figure-value[^"]*">([^<]*)<\/div><div class="figure-basis muted">([^<]*)<\/div>/g,
+      ),
+    ].map((m) => m.slice(1));
+    // The audit scenario adds deploys on 03-09 (one success, one start) to the stats scenario's:
+    // 6 + 1 = 7 successes in 30 days, 7 · 7 / 30 = 1.63 a week; 9 + 1 = 10 deploys with an outcome.
+    expect(figures).toEqual([
+      ['Deployment frequency', '1.63 / week', '7 successful deploys, 0.23 per day'],
+      [
+        'Lead time for changes',
+        'p50 12h',
+        'p90 24h; 6 pull requests in 4 deploys; 1 deploy without a change set',
+      ],
+      ['Change failure rate', '40.0%', '4 of 10 deploys: 3 failed, 1 rolled back'],
+      ['Time to restore', 'p50 1h', '2 restores; 1 not restored yet'],
+    ]);
+    expect(section).toContain(
+      '<tr data-env="production"><td>production</td><td>1.40 <span class="muted">(6)</span></td><td>12h</td><td>24h <span class="muted">(5 PRs)</span></td>',
+    );
+    const charts = [
+      ...section.matchAll(/<svg class="chart[^"]*"[^>]*aria-label="([^"]*)">([\s\S]*?)<\/svg>/g),
+    ];
+    expect(charts.map((c) => c[1])).toEqual([
+      'Successful deploys per week over the last 12 weeks',
+      'Lead time distribution',
+    ]);
+    const bars = (svg: string): number[] =>
+      [...svg.matchAll(/<title>[^<]*?(\d+) (?:successful deploy|pull request)/g)].map((m) => Number(m[1]));
+    // Successful deploys by whole weeks back from 03-31 00:00 (floor((03-31 − t) / 7d)):
+    // 5 weeks back: 02-20, 02-21, 02-22, 02-23 (audit seq 0–3)       → 4
+    // 4: 02-24 10:00 (seq 4), 02-25 (p0), 03-02 12:00 (p1), 03-03 (s0) → 4
+    // 3: 03-05 06:00 (p4), 03-09 13:10 (seq 14), 03-10 00:00 (p5, exactly 21 days) → 3
+    // 2: 03-10 03:00 (p7) → 1;  1: 03-20 00:30 (p9) → 1;  0: none (p10 is after the end)
+    expect(bars(charts[0]![2]!)).toEqual([0, 0, 0, 0, 0, 0, 4, 4, 3, 1, 1, 0]);
+    // lead times 1h 2h 12h 14h 24h 24h: < 1h 0, 1–4h 2, 4–24h 2, 1–3d 2
+    expect(bars(charts[1]![2]!)).toEqual([0, 2, 2, 2, 0, 0]);
   });
 });
