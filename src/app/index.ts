@@ -1,11 +1,12 @@
 /**
  * The shiplog GitHub App (Probot): each capability registers its own handlers — the approval gate,
- * the deployment protection rule, break-glass overrides and the ledger watch.
+ * the deployment protection rule, break-glass overrides, the ledger watch and the merge record.
  */
 import type { Probot } from 'probot';
 import { registerApprovalGate } from './handlers/approval-gate.ts';
 import { registerDeploymentProtection } from './handlers/deployment-protection.ts';
 import { registerLedgerWatch } from './handlers/ledger-watch.ts';
+import { registerMergeRecord } from './handlers/merge-record.ts';
 import { registerOverrideCommand } from './handlers/override-command.ts';
 import { registerOverrideReview } from './handlers/override-review.ts';
 import { appSettings, type AppSettings } from './settings.ts';
@@ -17,6 +18,7 @@ export function createShiplogApp(settings: AppSettings): (app: Probot) => void {
     registerOverrideCommand(app, settings);
     registerOverrideReview(app, settings);
     registerLedgerWatch(app, settings);
+    registerMergeRecord(app, settings);
   };
 }
 

@@ -1,13 +1,20 @@
 /**
  * A deploy's change set, end to end: the base is the deploy in force for the same repository and
- * environment on the ledger (its index, not its history); the commits since, their pull requests
- * and approvals come from GitHub. The Action's `record` and `gate` and the app's deployment
- * protection rule all ask this one function, so they judge the same change set.
+ * environment on the ledger (its index, not its history); the commits since and their pull
+ * requests come from GitHub. A pull request's approval is the decision the app recorded in a signed
+ * `merge` entry when it merged, where there is one, so a review dismissed or edited after the merge
+ * does not rewrite history; otherwise its reviews as GitHub has them now. Each pull request says
+ * which (`approval.source`). The Action's `record` and `gate` and the app's deployment protection
+ * rule all ask this one function, so they judge the same change set.
  */
+import { isShiplogError } from '../errors.ts';
 import type { GitHubApi } from '../github/client.ts';
-import { collectChangeSet } from '../github/change-set.ts';
-import { latestDeploy } from '../ledger/deployed.ts';
+import { collectChangeSet, type ChangeSetEvidence, type PullRequestApproval } from '../github/change-set.ts';
+import { latestDeployIn } from '../ledger/deployed.ts';
+import type { TrustedKey } from '../ledger/keys.ts';
+import { recordedMerges, type MergeLookup, type RecordedMerge } from '../ledger/merge-entries.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
+import { openTip, type TipView } from '../ledger/tip.ts';
 import {
   buildChangeSetRecord,
   decideChangeSet,
@@ -31,20 +38,113 @@ export async function deployChangeSet(opts: {
   head: string;
   /** Record what could be established (complete: false) instead of failing on a gap. */
   allowIncomplete?: boolean;
+  /** Keys whose `merge` entries are believed; without any, every approval is read from reviews. */
+  trusted?: TrustedKey[];
 }): Promise<DeployChangeSet> {
   const [owner, repo] = opts.repository.split('/') as [string, string];
-  const base = await latestDeploy(opts.ledger, opts.repository, opts.environment);
-  const evidence = await collectChangeSet(opts.api, {
-    owner,
-    repo,
-    base: base?.commit ?? null,
-    head: opts.head,
-    allowIncomplete: opts.allowIncomplete,
-  });
-  const record = buildChangeSetRecord(evidence);
+  const view = await openLedger(opts.ledger);
+  try {
+    const base = view ? await latestDeployIn(view, opts.repository, opts.environment) : undefined;
+    const evidence = await collectChangeSet(opts.api, {
+      owner,
+      repo,
+      base: base?.commit ?? null,
+      head: opts.head,
+      allowIncomplete: opts.allowIncomplete,
+    });
+    const merges = await mergesOf(view, opts.repository, evidence, opts.trusted ?? []);
+    const withSources = { ...evidence, pull_requests: evidence.pull_requests.map((p) => sourced(p, merges)) };
+    const fromEntries = withSources.pull_requests.filter((p) => p.source === 'merge-entry').length;
+    const record: ChangeSetRecord = {
+      ...buildChangeSetRecord(withSources),
+      approval_sources: {
+        merge_entries: fromEntries,
+        reviews_at_deploy: withSources.pull_requests.length - fromEntries,
+        ...(merges.untrusted ? { untrusted_merge_entries: merges.untrusted } : {}),
+      },
+    };
+    return {
+      record,
+      decision: decideChangeSet(record),
+      ...(base ? { base: { seq: base.seq, commit: base.commit } } : {}),
+    };
+  } finally {
+    view?.close();
+  }
+}
+
+async function openLedger(location: LedgerLocation): Promise<TipView | undefined> {
+  try {
+    return await openTip(location);
+  } catch (e) {
+    // nothing recorded yet: a first deploy, and no merge was recorded either
+    if (isShiplogError(e, 'BRANCH_NOT_FOUND')) return undefined;
+    throw e;
+  }
+}
+
+async function mergesOf(
+  view: TipView | undefined,
+  repository: string,
+  evidence: ChangeSetEvidence,
+  trusted: TrustedKey[],
+): Promise<MergeLookup> {
+  const shas = evidence.pull_requests
+    .map((p) => p.pull_request.merge_commit_sha)
+    .filter((s): s is string => typeof s === 'string');
+  if (!view || !trusted.length || !shas.length) return { found: new Map(), untrusted: 0 };
+  return recordedMerges(view, repository, shas, trusted);
+}
+
+/** The pull request's approval from its merge entry when it has a usable one; else as read now. */
+function sourced(p: PullRequestApproval, merges: MergeLookup): PullRequestApproval {
+  const sha = p.pull_request.merge_commit_sha;
+  const merge = sha ? merges.found.get(sha) : undefined;
+  const recorded = merge && recordedReviews(merge, p.pull_request.number);
+  if (!merge || !recorded) return { ...p, source: 'reviews-at-deploy' };
+  const verdict = (merge.details.verdict as { outcome?: unknown } | undefined)?.outcome;
   return {
-    record,
-    decision: decideChangeSet(record),
-    ...(base ? { base: { seq: base.seq, commit: base.commit } } : {}),
+    ...p,
+    ...recorded,
+    source: 'merge-entry',
+    merge_entry: {
+      seq: merge.seq,
+      hash: merge.hash,
+      verdict: typeof verdict === 'string' ? verdict : 'unknown',
+    },
   };
+}
+
+/** The review evidence a merge entry froze, if it is about this pull request and well formed. */
+function recordedReviews(
+  merge: RecordedMerge,
+  number: number,
+):
+  | Pick<
+      PullRequestApproval,
+      'status' | 'approvers' | 'changes_requested' | 'not_counted' | 'reviews_considered'
+    >
+  | undefined {
+  const pr = merge.details.pull_request as { number?: unknown } | undefined;
+  const r = merge.details.reviews as Record<string, unknown> | undefined;
+  if (pr?.number !== number || !r) return undefined;
+  const { status, approvers, changes_requested, not_counted, reviews_considered } = r;
+  if (
+    (status !== 'approved' && status !== 'unapproved') ||
+    !Array.isArray(approvers) ||
+    !Array.isArray(changes_requested) ||
+    !Array.isArray(not_counted) ||
+    typeof reviews_considered !== 'number'
+  )
+    return undefined;
+  return {
+    status,
+    approvers,
+    changes_requested,
+    not_counted,
+    reviews_considered,
+  } as Pick<
+    PullRequestApproval,
+    'status' | 'approvers' | 'changes_requested' | 'not_counted' | 'reviews_considered'
+  >;
 }

@@ -55,6 +55,8 @@ export interface PullRequestEvidence {
   merged_at: string | null;
   head_sha: string;
   base_ref: string;
+  /** The commit the merge made on the base (merge, squash or last rebased commit). */
+  merge_commit_sha?: string | null;
 }
 
 export interface NotCountedEvidence extends ReviewerEvidence {
@@ -118,13 +120,19 @@ async function fetchPullRequest(
   const { data } = await callGitHub(what, () =>
     api.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', { owner, repo, pull_number: number }),
   );
+  return pullRequestEvidence(data, what);
+}
+
+/** A pull request object (REST, or a webhook payload's) as evidence. */
+export function pullRequestEvidence(data: unknown, what: string): PullRequestEvidence {
   const pr = asObject(data, what);
   const head = asObject(pr.head, `${what}: head`);
   const base = asObject(pr.base, `${what}: base`);
   const author = person(pr.user, `${what}: user`);
   const mergedBy = person(pr.merged_by, `${what}: merged_by`);
+  const mergeCommit = optionalString(pr.merge_commit_sha);
   return {
-    number,
+    number: requireNumber(pr.number, `${what}: number`),
     url: requireString(pr.html_url, `${what}: html_url`),
     title: boundedText(pr.title, 256),
     author: author ?? { login: 'ghost', id: 0 },
@@ -132,6 +140,7 @@ async function fetchPullRequest(
     merged_at: optionalString(pr.merged_at) ?? null,
     head_sha: requireString(head.sha, `${what}: head.sha`),
     base_ref: requireString(base.ref, `${what}: base.ref`),
+    merge_commit_sha: mergeCommit ? mergeCommit.toLowerCase() : null,
   };
 }
 

@@ -45,7 +45,15 @@ export interface ChangeSetCommit {
 }
 
 /** Approval evidence of a pull request that brought commits in (so `pull_request` is always set). */
-export type PullRequestApproval = ApprovalEvidence & { pull_request: PullRequestEvidence };
+export type PullRequestApproval = ApprovalEvidence & {
+  pull_request: PullRequestEvidence;
+  /**
+   * Where the approval came from: the reviews as they are now, or the decision a signed `merge`
+   * entry recorded when the pull request merged (set by src/evidence/deploy-change-set.ts).
+   */
+  source?: 'reviews-at-deploy' | 'merge-entry';
+  merge_entry?: { seq: number; hash: string; verdict: string };
+};
 
 export interface ChangeSetEvidence {
   base: string | null;
@@ -510,6 +518,7 @@ function pullStateOf(pr: Associated): PullState {
       merged_at: pr.mergedAt,
       head_sha: requireString(node.headRefOid, `${what}.headRefOid`),
       base_ref: requireString(node.baseRefName, `${what}.baseRefName`),
+      merge_commit_sha: pr.mergeCommitSha,
     },
     reviews: page.reviews,
     total: page.total,

@@ -21,6 +21,14 @@ export interface RepoFileRequest {
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 export async function readRepoFile(api: GitHubApi, request: RepoFileRequest): Promise<string | undefined> {
+  return (await readRepoBlob(api, request))?.text;
+}
+
+/** The file's text and its git blob id (which names exactly this version of it). */
+export async function readRepoBlob(
+  api: GitHubApi,
+  request: RepoFileRequest,
+): Promise<{ text: string; sha?: string } | undefined> {
   const { owner, repo, path, ref } = request;
   const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
   const what = `GET /repos/${owner}/${repo}/contents/${path}${ref ? `?ref=${ref}` : ''}`;
@@ -46,5 +54,6 @@ export async function readRepoFile(api: GitHubApi, request: RepoFileRequest): Pr
   if (typeof file.size === 'number' && file.size > maxBytes) {
     throw new ShiplogError('BAD_INPUT', `${owner}/${repo}:${path} is larger than ${maxBytes} bytes`);
   }
-  return Buffer.from(file.content.replace(/\s+/g, ''), 'base64').toString('utf8');
+  const sha = typeof file.sha === 'string' && /^[0-9a-f]{40,64}$/.test(file.sha) ? file.sha : undefined;
+  return { text: Buffer.from(file.content.replace(/\s+/g, ''), 'base64').toString('utf8'), sha };
 }

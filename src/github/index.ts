@@ -2,8 +2,10 @@
 export { createGitHubClient, type GitHubApi, type GitHubClient, type GitHubClientOptions } from './client.ts';
 export { apiError, callGitHub } from './call.ts';
 export {
+  approvalEvidence,
   collectApprovalEvidence,
   findMergedPullRequest,
+  pullRequestEvidence,
   type ApprovalEvidence,
   type ApprovalStatus,
   type NotCountedEvidence,
@@ -37,7 +39,8 @@ export {
   listIssueCommentBodies,
   type IssueRef,
 } from './issues.ts';
-export { readRepoFile, type RepoFileRequest } from './contents.ts';
+export { readRepoBlob, readRepoFile, type RepoFileRequest } from './contents.ts';
+export { commitParents } from './commits.ts';
 export {
   loadDeployedPullRequest,
   parseDeploymentCallbackUrl,

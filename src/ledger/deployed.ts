@@ -74,11 +74,20 @@ export async function latestDeploy(
     throw e;
   }
   try {
-    const state = (await view.index.deployStatesNow()).find(
-      (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment,
-    );
-    return state?.deploys[0];
+    return await latestDeployIn(view, repository, environment);
   } finally {
     view.close();
   }
+}
+
+/** latestDeploy on an open tip. */
+export async function latestDeployIn(
+  view: TipView,
+  repository: string,
+  environment: string,
+): Promise<DeployRef | undefined> {
+  const state = (await view.index.deployStatesNow()).find(
+    (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment,
+  );
+  return state?.deploys[0];
 }

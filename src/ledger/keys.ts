@@ -93,6 +93,11 @@ export function loadTrustedKey(pem: string, source: string): TrustedKey {
   return { publicKey, keyid: keyidOf(publicKey), raw: rawPublicKey(publicKey), source };
 }
 
+/** A signing key's public half, trusted: a writer believes what it signed itself. */
+export function trustedKeyOf(key: SigningKey, source: string): TrustedKey {
+  return { publicKey: key.publicKey, keyid: key.keyid, raw: rawPublicKey(key.publicKey), source };
+}
+
 /** Splits text holding one or more PEM public keys (the Action's multi-line input) into keys. */
 export function loadTrustedKeys(text: string, source: string): TrustedKey[] {
   const blocks = text.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? [];

@@ -73,9 +73,8 @@ function damaged(what: string): ShiplogError {
 }
 
 /**
- * The entries about subject commits starting with `prefix` that pass `keep`, newest first: the
- * bucket's open segment and lists in one batch, its sealed segments together with the entries the
- * open segment already named in the next, and only then entries found in sealed segments.
+ * The entries about subject commits starting with `prefix` that pass `keep`, newest first (see
+ * entriesForCommits).
  */
 export async function entriesForCommit(
   view: TipView,
@@ -83,16 +82,37 @@ export async function entriesForCommit(
   keep: (l: IndexLine) => boolean,
   limit?: number,
 ): Promise<LedgerEntry[]> {
-  const files = await view.index.bucketFiles(prefix);
-  const match = (l: IndexLine): boolean => l.commit.startsWith(prefix) && keep(l);
+  return entriesForCommits(view, [prefix], keep, limit);
+}
+
+/**
+ * The entries about subject commits starting with any of `prefixes` that pass `keep`, newest
+ * first. However many prefixes, three batches: every bucket's open segment and lists, then their
+ * sealed segments together with the entries the open segments already named, and only then the
+ * entries found in sealed segments (lists above level 1, past ~1.6M entries, add one per level).
+ */
+export async function entriesForCommits(
+  view: TipView,
+  prefixes: string[],
+  keep: (l: IndexLine) => boolean,
+  limit?: number,
+): Promise<LedgerEntry[]> {
+  const wanted = [...new Set(prefixes.map((p) => p.toLowerCase()))];
+  if (!wanted.length) return [];
+  const buckets = new Map<string, BucketFiles>();
+  for (const p of wanted) {
+    const files = await view.index.bucketFiles(p);
+    buckets.set(files.prefix, files);
+  }
+  const match = (l: IndexLine): boolean => wanted.some((p) => l.commit.startsWith(p)) && keep(l);
+  const files = [...buckets.values()];
   await view.objects.fetch(
-    [files.open?.oid, ...files.lists.map((l) => l.oid)].filter((o): o is string => !!o),
+    files.flatMap((f) => [f.open?.oid, ...f.lists.map((l) => l.oid)]).filter((o): o is string => !!o),
   );
-  const recent = files.open ? await segmentLines(view, files.open.oid) : [];
-  const hits = recent.filter(match);
-  // Lists above level 1 (past ~1.6M entries) are opened one level per batch.
+  const hits: IndexLine[] = [];
+  for (const f of files) if (f.open) hits.push(...(await segmentLines(view, f.open.oid)).filter(match));
   let refs: SealedRef[] = [];
-  let lists = files.lists;
+  let lists = files.flatMap((f) => f.lists);
   while (lists.length) {
     const next: { level: number; oid: string }[] = [];
     for (const l of lists) {

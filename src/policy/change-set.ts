@@ -28,7 +28,10 @@ export interface ChangeSetPullRequest {
   title: string;
   author: Person;
   merged_at: string | null;
-  approval: Omit<ApprovalEvidence, 'pull_request'>;
+  approval: Omit<ApprovalEvidence, 'pull_request'> & {
+    source?: 'reviews-at-deploy' | 'merge-entry';
+    merge_entry?: { seq: number; hash: string; verdict: string };
+  };
 }
 
 export interface UncoveredCommit {
@@ -50,6 +53,11 @@ export interface ChangeSetRecord {
   removed_commits: { count: number; list: { sha: string }[] };
   complete: boolean;
   truncated?: string[];
+  /**
+   * How many pull requests' approvals come from signed `merge` entries (the decision as it stood
+   * at merge) and how many from reading their reviews at deploy time.
+   */
+  approval_sources?: { merge_entries: number; reviews_at_deploy: number; untrusted_merge_entries?: number };
 }
 
 export interface ChangeSetDecision {

@@ -13,7 +13,7 @@ import { checkPattern } from '../files.ts';
 import type { ActionInputs } from '../inputs.ts';
 import { ledgerLocation } from '../ledger-location.ts';
 import { md } from '../markdown.ts';
-import { trustedKeysFrom } from './verify.ts';
+import { trustedKeysFrom } from '../trusted-keys.ts';
 
 export async function forwardCommand(inputs: ActionInputs, deps: RunDeps): Promise<RunResult> {
   const ctx = readRunContext(deps.env);

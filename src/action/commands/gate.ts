@@ -37,6 +37,7 @@ import { ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
 import { md } from '../markdown.ts';
 import { readPolicyFile } from '../policy-file.ts';
 import { idempotencyKey, ledgerOutputs } from './record.ts';
+import { changeSetTrust } from '../trusted-keys.ts';
 
 interface Target {
   number: number;
@@ -151,6 +152,7 @@ async function deploymentGate(
             repository: ctx.repository,
             environment,
             head: inputs.commit,
+            trusted: changeSetTrust(inputs, ctx.workspace),
           })
         ).record,
     },

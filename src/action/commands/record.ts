@@ -13,6 +13,7 @@ import { hashFiles } from '../files.ts';
 import type { ActionInputs, RecordType } from '../inputs.ts';
 import { ledgerCommitUrl, ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
 import { recordSummary } from '../summary.ts';
+import { changeSetTrust } from '../trusted-keys.ts';
 
 /**
  * Re-running one attempt of a job must not record the same change twice, but one job may record
@@ -134,6 +135,7 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
       environment: inputs.environment,
       head: inputs.commit,
       allowIncomplete: inputs.allowIncomplete,
+      trusted: changeSetTrust(inputs, ctx.workspace),
     });
     deps.log.info(`shiplog: change set ${changeSet.decision.summary}`);
   }

@@ -6,7 +6,6 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ShiplogError } from '../../errors.ts';
-import { loadTrustedKeys, type TrustedKey } from '../../ledger/keys.ts';
 import { verifyLedger } from '../../ledger/verify.ts';
 import { readRunContext } from '../context.ts';
 import type { RunDeps, RunResult } from '../deps.ts';
@@ -14,28 +13,7 @@ import { checkPattern } from '../files.ts';
 import type { ActionInputs } from '../inputs.ts';
 import { ledgerLocation } from '../ledger-location.ts';
 import { verifySummary } from '../summary.ts';
-
-/** `trusted-keys` holds PEM text, or workspace paths of PEM files (one a line). */
-export function trustedKeysFrom(value: string, workspace: string): TrustedKey[] {
-  if (value.includes('-----BEGIN')) return loadTrustedKeys(value, 'input "trusted-keys"');
-  const paths = value
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return paths.flatMap((p) => {
-    const rel = checkPattern('trusted-keys', p);
-    let text: string;
-    try {
-      text = readFileSync(join(workspace, rel), 'utf8');
-    } catch (e) {
-      throw new ShiplogError(
-        'BAD_KEY',
-        `input "trusted-keys": cannot read "${rel}": ${(e as Error).message}`,
-      );
-    }
-    return loadTrustedKeys(text, `trusted key file ${rel}`);
-  });
-}
+import { trustedKeysFrom } from '../trusted-keys.ts';
 
 /** `since` holds a checkpoint's text, or the workspace path of a file with it. */
 function checkpointText(value: string, workspace: string): string {

@@ -16,6 +16,7 @@ import {
 } from '../../github/index.ts';
 import { evaluateDeployment, type DeploymentState } from '../../policy/index.ts';
 import { deployChangeSet } from '../../evidence/deploy-change-set.ts';
+import { trustedKeyOf } from '../../ledger/keys.ts';
 import { installationToken, ledgerOf } from '../ledger.ts';
 import { loadPolicy } from '../policy-source.ts';
 import type { AppSettings } from '../settings.ts';
@@ -84,6 +85,8 @@ async function decide(
               repository: `${owner}/${repo}`,
               environment,
               head: sha.toLowerCase(),
+              // the merge entries it believes are the ones it signed itself
+              trusted: settings.signingKey ? [trustedKeyOf(settings.signingKey, 'SHIPLOG_SIGNING_KEY')] : [],
             })
           ).record;
         },

@@ -1,0 +1,190 @@
+/**
+ * The approval decision recorded at merge: a merged pull request gets one signed `merge` entry on
+ * the ledger (a real bare repository) naming each valid approval's review id, and a deploy's
+ * change set later cites that entry — so dismissing a review after the merge leaves the deploy's
+ * evidence as it was, while a change set that cannot trust the entry reads the reviews and says so.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployChangeSet } from '../../src/evidence/deploy-change-set.ts';
+import { createGitHubClient } from '../../src/github/client.ts';
+import { findEntries } from '../../src/ledger/query.ts';
+import { verifyLedger } from '../../src/ledger/verify.ts';
+import { createLedgerFixture, newKey, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { useApp } from './harness.ts';
+
+const POLICY = [
+  'rules:',
+  '  - name: Migrations',
+  '    paths: ["db/migrations/**"]',
+  '    approvals: 2',
+  '',
+].join('\n');
+
+let ledger: LedgerFixture;
+let reads = 0;
+beforeAll(async () => {
+  ledger = await createLedgerFixture();
+});
+afterAll(() => ledger.cleanup());
+
+const h = useApp({
+  env: () => ({
+    SHIPLOG_LEDGER_REMOTE: ledger.remote,
+    SHIPLOG_SIGNING_KEY: readFileSync(ledger.keyFile, 'utf8'),
+    SHIPLOG_CACHE_DIR: join(ledger.dir, 'app-cache'),
+  }),
+});
+
+function fresh() {
+  return { ...ledger.location, cacheDir: join(ledger.dir, `read-${++reads}`) };
+}
+
+async function mergeEntries(full: string) {
+  const found = await findEntries(fresh(), { type: 'merge' }).catch((error: unknown) => {
+    if (String(error).includes('does not exist')) return [];
+    throw error;
+  });
+  return found.filter((e) => e.statement.predicate.repository === full);
+}
+
+type Json = Record<string, unknown>;
+
+/** A pull request merged onto the repository's root with two approvals of its head. */
+function mergedWithTwoApprovals() {
+  const r = h.repo(POLICY);
+  for (const login of ['bob', 'carol']) h.gh.setPermission(r.full, login, 'write');
+  const root = h.gh.addCommit(r.full, { parents: [], message: 'init' }).sha;
+  const { pull, tip } = h.gh.mergePullRequest(r.full, {
+    onto: root,
+    user: 'alice',
+    files: ['db/migrations/001_users.sql'],
+    title: 'Add users table',
+    commits: 2,
+  });
+  const bob = h.gh.addReview(r.full, pull.number, { user: 'bob', state: 'APPROVED' });
+  const carol = h.gh.addReview(r.full, pull.number, { user: 'carol', state: 'APPROVED' });
+  return { ...r, root, pull, tip, reviews: { bob, carol } };
+}
+
+function closedEvent(full: string, pull: ReturnType<typeof mergedWithTwoApprovals>['pull'], merged = true) {
+  const payload = h.pullRequestEvent(full, pull, 'closed');
+  const pr = payload.pull_request as Json;
+  payload.pull_request = {
+    ...pr,
+    state: 'closed',
+    merged,
+    merge_commit_sha: merged ? pull.mergeCommitSha : null,
+    merged_at: merged ? pull.mergedAt : null,
+    merged_by: merged
+      ? { ...(pr.user as Json), login: pull.mergedBy, id: h.gh.user(pull.mergedBy!).id, type: 'User' }
+      : null,
+  };
+  return payload;
+}
+
+function api() {
+  return createGitHubClient({ token: 'test-token', baseUrl: h.gh.url, retryBaseMs: 10, spaceWrites: false });
+}
+
+describe('merge entries', () => {
+  it('records the verdict at merge with both review ids, once however often GitHub delivers', async () => {
+    const s = mergedWithTwoApprovals();
+    const event = closedEvent(s.full, s.pull);
+    expect((await h.send('pull_request', event)).status).toBe(200);
+    expect((await h.send('pull_request', event)).status).toBe(200);
+
+    const entries = await mergeEntries(s.full);
+    expect(entries).toHaveLength(1);
+    const p = entries[0]!.statement.predicate;
+    expect(p.commit).toBe(s.tip);
+    expect(entries[0]!.statement.subject[0]!.digest.gitCommit).toBe(s.tip);
+    expect(p.approval?.status).toBe('approved');
+    const details = p.details as Json;
+    expect(details.pull_request).toMatchObject({
+      number: s.pull.number,
+      base_ref: 'main',
+      head_sha: s.pull.headSha,
+      merge_commit_sha: s.tip,
+    });
+    const policyBlob = (await api().request('GET /repos/{owner}/{repo}/contents/{path}', {
+      owner: s.owner,
+      repo: s.repo,
+      path: '.github/shiplog.yml',
+    })) as { data: { sha: string } };
+    expect(details.policy).toMatchObject({ path: '.github/shiplog.yml', blob_sha: policyBlob.data.sha });
+    const verdict = details.verdict as { outcome: string; rules: Json[] };
+    expect(verdict.outcome).toBe('satisfied');
+    expect(verdict.rules).toHaveLength(1);
+    expect(verdict.rules[0]).toMatchObject({ name: 'Migrations', satisfied: true, required: 2 });
+    const approvals = verdict.rules[0]!.approvals as Json[];
+    expect(approvals.map((a) => [a.login, a.review_id, a.reviewed_sha]).sort()).toEqual(
+      [
+        ['bob', s.reviews.bob.id, s.pull.headSha],
+        ['carol', s.reviews.carol.id, s.pull.headSha],
+      ].sort(),
+    );
+    expect(details.overrides).toEqual([]);
+    const report = await verifyLedger({ location: fresh(), trusted: [ledger.trusted] });
+    expect(report.problems).toEqual([]);
+  });
+
+  it('records nothing for a pull request closed without merging', async () => {
+    const s = mergedWithTwoApprovals();
+    expect((await h.send('pull_request', closedEvent(s.full, s.pull, false))).status).toBe(200);
+    expect(await mergeEntries(s.full)).toEqual([]);
+  });
+
+  it('records an unsatisfied verdict as unapproved, with what was missing', async () => {
+    const s = mergedWithTwoApprovals();
+    s.reviews.carol.state = 'COMMENTED';
+    expect((await h.send('pull_request', closedEvent(s.full, s.pull))).status).toBe(200);
+    const [entry] = await mergeEntries(s.full);
+    expect(entry!.statement.predicate.approval?.status).toBe('unapproved');
+    const verdict = (entry!.statement.predicate.details as Json).verdict as {
+      outcome: string;
+      rules: Json[];
+    };
+    expect(verdict.outcome).toBe('unsatisfied');
+    expect(verdict.rules[0]).toMatchObject({ satisfied: false, missing: 1 });
+  });
+
+  it('a review dismissed after the merge does not change the deploy change set recorded from it', async () => {
+    const s = mergedWithTwoApprovals();
+    expect((await h.send('pull_request', closedEvent(s.full, s.pull))).status).toBe(200);
+    const [merge] = await mergeEntries(s.full);
+
+    // after the merge, both approvals are dismissed
+    s.reviews.bob.state = 'DISMISSED';
+    s.reviews.carol.state = 'DISMISSED';
+
+    const request = { api: api(), repository: s.full, environment: 'production', head: s.tip };
+    const cited = await deployChangeSet({ ...request, ledger: fresh(), trusted: [ledger.trusted] });
+    expect(cited.decision.status).toBe('approved');
+    const pr = cited.record.pull_requests.find((p) => p.number === s.pull.number)!;
+    expect(pr.approval.source).toBe('merge-entry');
+    expect(pr.approval.merge_entry).toEqual({ seq: merge!.seq, hash: merge!.hash, verdict: 'satisfied' });
+    expect(pr.approval.approvers.map((a) => a.review_id).sort()).toEqual(
+      [s.reviews.bob.id, s.reviews.carol.id].sort(),
+    );
+    expect(cited.record.approval_sources).toEqual({ merge_entries: 1, reviews_at_deploy: 0 });
+
+    // without a key to believe the entry, the reviews are read as they are now: and say so
+    const reread = await deployChangeSet({ ...request, ledger: fresh() });
+    expect(reread.decision.status).toBe('unapproved');
+    const again = reread.record.pull_requests.find((p) => p.number === s.pull.number)!;
+    expect(again.approval.source).toBe('reviews-at-deploy');
+    expect(again.approval.approvers).toEqual([]);
+
+    // an entry signed by a key nobody trusts is not evidence either, and is counted
+    const stranger = newKey().trusted;
+    const forged = await deployChangeSet({ ...request, ledger: fresh(), trusted: [stranger] });
+    expect(forged.decision.status).toBe('unapproved');
+    expect(forged.record.approval_sources).toEqual({
+      merge_entries: 0,
+      reviews_at_deploy: 1,
+      untrusted_merge_entries: 1,
+    });
+  });
+});
