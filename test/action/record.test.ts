@@ -219,7 +219,9 @@ describe('record', () => {
       not_counted: [],
       reviews_considered: 0,
       note: 'no pull request brought this commit in (direct push): nobody approved it through review',
-      change_set: expect.stringMatching(/^no-pull-request: the commit did not come in through a merged pull request/),
+      change_set: expect.stringMatching(
+        /^no-pull-request: the commit did not come in through a merged pull request/,
+      ),
     });
     expect(run.summary).toContain('No pull request brought this commit in');
   });
