@@ -18,7 +18,7 @@
  *   gh.count('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews');
  *   await gh.close();
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +26,11 @@ import {
   app,
   checkRun,
   commit as commitObject,
+  deployment as deploymentObject,
+  deploymentStatus,
   diffEntry,
+  environmentApproval,
+  hookDelivery,
   installation,
   issue,
   issueComment,
@@ -34,13 +38,17 @@ import {
   repository,
   review,
   simpleUser,
+  type DeploymentStatusState,
   type FakeCheckRun,
   type FakeComment,
   type FakeCommit,
+  type FakeDelivery,
+  type FakeDeployment,
   type FakeIssue,
   type FakePull,
   type FakeRepoInfo,
   type FakeReview,
+  type FakeRunApproval,
   type FakeUser,
   type FileStatus,
   type ReviewState,
@@ -60,6 +68,10 @@ export type {
   FakeCheckRun,
   FakeIssue,
   FakeCommit,
+  FakeDeployment,
+  FakeDelivery,
+  FakeRunApproval,
+  DeploymentStatusState,
 };
 
 export interface RecordedRequest {
@@ -160,6 +172,32 @@ export interface MergeInput extends PullRequestInput {
   squash?: boolean;
 }
 
+export interface DeploymentInput {
+  sha: string;
+  environment: string;
+  /** Who created it (default github-actions[bot], as for a workflow job with an environment). */
+  creator?: string;
+  createdAt?: string;
+  ref?: string;
+  task?: string;
+  /** Oldest first; each defaults to a minute after the one before (the first: a minute after createdAt). */
+  statuses?: { state: DeploymentStatusState; createdAt?: string; logUrl?: string; description?: string }[];
+}
+
+export interface DeliveryInput {
+  guid?: string;
+  deliveredAt?: string;
+  redelivery?: boolean;
+  /** Default `OK` for a 2xx status code, else `Invalid HTTP Response: <code>`. */
+  status?: string;
+  /** The app's answer (default 200; 0 for a delivery GitHub could not make at all). */
+  statusCode?: number;
+  event?: string;
+  action?: string | null;
+  installationId?: number | null;
+  repositoryId?: number | null;
+}
+
 export interface FakeGitHubOptions {
   /** Answer a response that breaks GitHub's schema with 400 + the problems (default true). Always recorded. */
   strictSchema?: boolean;
@@ -181,6 +219,8 @@ interface RepoState extends FakeRepoInfo {
   checkRuns: FakeCheckRun[];
   files: Map<string, Map<string, string>>;
   protectionCallbacks: { runId: number; body: unknown; token?: string }[];
+  deployments: FakeDeployment[];
+  runApprovals: Map<number, FakeRunApproval[]>;
   nextNumber: number;
 }
 
@@ -261,6 +301,11 @@ export class FakeGitHub {
   private readonly routes: { method: string; template: string; segments: string[]; handler: Handler }[] = [];
   private nextId = 1000;
   private readonly htmlUrl: string;
+  private readonly hookDeliveries: FakeDelivery[] = [];
+  /** What the app answers when GitHub redelivers (POST /app/hook/deliveries/{id}/attempts). */
+  private redeliveryAnswer: { statusCode: number; status: string } = { statusCode: 200, status: 'OK' };
+  /** Every redelivery asked for, in order: the delivery named, and the new delivery it made. */
+  readonly redeliveries: { deliveryId: number; guid: string; newId: number }[] = [];
 
   constructor(private readonly options: FakeGitHubOptions = {}) {
     this.appId = options.appId ?? 424242;
@@ -328,6 +373,8 @@ export class FakeGitHub {
       checkRuns: [],
       files: new Map(),
       protectionCallbacks: [],
+      deployments: [],
+      runApprovals: new Map(),
       nextNumber: 1,
     };
     this.repos.set(fullName.toLowerCase(), repo);
@@ -588,6 +635,84 @@ export class FakeGitHub {
 
   protectionCallbacks(fullName: string): { runId: number; body: unknown; token?: string }[] {
     return this.repo(fullName).protectionCallbacks;
+  }
+
+  /**
+   * A deployment with its statuses, as a workflow job with `environment:` makes one (queued,
+   * in_progress, then success or failure, the statuses' log_url naming the run).
+   */
+  addDeployment(fullName: string, input: DeploymentInput): FakeDeployment {
+    const repo = this.repo(fullName);
+    const createdAt = input.createdAt ?? now();
+    let previous = Date.parse(createdAt);
+    const creator = input.creator ?? 'github-actions[bot]';
+    this.user(creator);
+    const d: FakeDeployment = {
+      id: this.id(),
+      sha: input.sha.toLowerCase(),
+      ref: input.ref ?? repo.defaultBranch,
+      task: input.task ?? 'deploy',
+      environment: input.environment,
+      creator,
+      createdAt,
+      statuses: (input.statuses ?? []).map((s) => {
+        previous = s.createdAt ? Date.parse(s.createdAt) : previous + 60_000;
+        return {
+          id: this.id(),
+          state: s.state,
+          createdAt: s.createdAt ?? new Date(previous).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          creator,
+          ...(s.logUrl !== undefined ? { logUrl: s.logUrl } : {}),
+          description: s.description ?? '',
+        };
+      }),
+    };
+    repo.deployments.push(d);
+    return d;
+  }
+
+  deployments(fullName: string): FakeDeployment[] {
+    return this.repo(fullName).deployments;
+  }
+
+  /** The environment reviews of a workflow run (`GET …/actions/runs/{run_id}/approvals`), oldest first. */
+  addRunApprovals(fullName: string, runId: number, approvals: FakeRunApproval[]): void {
+    const repo = this.repo(fullName);
+    for (const a of approvals) this.user(a.user);
+    repo.runApprovals.set(runId, [...(repo.runApprovals.get(runId) ?? []), ...approvals]);
+  }
+
+  /** A delivery of the app's webhook (GET /app/hook/deliveries lists them newest first). */
+  addDelivery(input: DeliveryInput = {}): FakeDelivery {
+    const statusCode = input.statusCode ?? 200;
+    const d: FakeDelivery = {
+      id: this.id(),
+      guid: input.guid ?? randomUUID(),
+      deliveredAt: input.deliveredAt ?? now(),
+      redelivery: input.redelivery ?? false,
+      status:
+        input.status ??
+        (statusCode >= 200 && statusCode < 300 ? 'OK' : `Invalid HTTP Response: ${statusCode}`),
+      statusCode,
+      event: input.event ?? 'pull_request',
+      action: input.action === undefined ? 'opened' : input.action,
+      installationId: input.installationId === undefined ? null : input.installationId,
+      repositoryId: input.repositoryId === undefined ? null : input.repositoryId,
+    };
+    this.hookDeliveries.push(d);
+    return d;
+  }
+
+  deliveries(): FakeDelivery[] {
+    return this.hookDeliveries;
+  }
+
+  /** How the app answers the redeliveries asked for from now on (default 200 OK). */
+  answerRedeliveries(
+    statusCode: number,
+    status = statusCode < 300 ? 'OK' : `Invalid HTTP Response: ${statusCode}`,
+  ): void {
+    this.redeliveryAnswer = { statusCode, status };
   }
 
   /** A file in the repository (for contents API, e.g. .github/shiplog.yml); ref defaults to the default branch. */
@@ -1340,6 +1465,86 @@ export class FakeGitHub {
         ...(ctx.token ? { token: ctx.token } : {}),
       });
       return { status: 204 };
+    });
+
+    this.route('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals', (ctx) => {
+      const repo = this.repoFor(ctx);
+      const approvals = repo.runApprovals.get(this.number(ctx.params.run_id)) ?? [];
+      // Not paginated on GitHub: the whole review log in one answer
+      return {
+        status: 200,
+        body: approvals.map((a) => environmentApproval(a, repo, this.user(a.user), urls())),
+      };
+    });
+
+    // Newest first, as GitHub lists them; environment, sha, ref and task filter exactly
+    this.route('GET', '/repos/{owner}/{repo}/deployments', (ctx) => {
+      const repo = this.repoFor(ctx);
+      const filters = (['environment', 'sha', 'ref', 'task'] as const)
+        .map((k) => [k, ctx.query.get(k)] as const)
+        .filter(([, v]) => v !== null);
+      const list = repo.deployments
+        .filter((d) => filters.every(([k, v]) => d[k] === v))
+        .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+      return this.page(
+        ctx,
+        list.map((d) => deploymentObject(d, repo, this.user(d.creator), urls())),
+      );
+    });
+
+    this.route('GET', '/repos/{owner}/{repo}/deployments/{deployment_id}/statuses', (ctx) => {
+      const repo = this.repoFor(ctx);
+      const d = repo.deployments.find((x) => x.id === this.number(ctx.params.deployment_id)) ?? notFound();
+      const newestFirst = [...d.statuses].reverse();
+      return this.page(
+        ctx,
+        newestFirst.map((s) => deploymentStatus(s, d, repo, this.user(s.creator), urls())),
+      );
+    });
+
+    // Cursor pagination: the Link header's next page starts at an opaque cursor, not a page number
+    this.route('GET', '/app/hook/deliveries', (ctx) => {
+      const perPage = Math.min(Math.max(Number(ctx.query.get('per_page') ?? 30) || 30, 1), 100);
+      const status = ctx.query.get('status');
+      const list = this.hookDeliveries
+        .filter((d) => {
+          const ok = d.statusCode >= 200 && d.statusCode < 400;
+          return status === 'success' ? ok : status === 'failure' ? !ok : true;
+        })
+        .sort((a, b) => Date.parse(b.deliveredAt) - Date.parse(a.deliveredAt) || b.id - a.id);
+      const cursor = ctx.query.get('cursor');
+      let start = 0;
+      if (cursor) {
+        const id = /^v1_(\d+)$/.exec(cursor)?.[1];
+        start = list.findIndex((d) => String(d.id) === id);
+        if (start < 0) throw new HttpError(422, 'Invalid cursor');
+      }
+      const slice = list.slice(start, start + perPage);
+      const next = list[start + perPage];
+      const headers: Record<string, string> = {};
+      if (next) {
+        const q = new URLSearchParams(ctx.query);
+        q.set('per_page', String(perPage));
+        q.set('cursor', `v1_${next.id}`);
+        headers.link = `<${ctx.selfUrl}?${q.toString()}>; rel="next"`;
+      }
+      return { status: 200, body: slice.map((d) => hookDelivery(d)), headers };
+    });
+
+    this.route('POST', '/app/hook/deliveries/{delivery_id}/attempts', (ctx) => {
+      const original =
+        this.hookDeliveries.find((d) => d.id === this.number(ctx.params.delivery_id)) ?? notFound();
+      const again = this.addDelivery({
+        guid: original.guid,
+        redelivery: true,
+        event: original.event,
+        action: original.action,
+        installationId: original.installationId,
+        repositoryId: original.repositoryId,
+        ...this.redeliveryAnswer,
+      });
+      this.redeliveries.push({ deliveryId: original.id, guid: original.guid, newId: again.id });
+      return { status: 202, body: {} };
     });
   }
 }

@@ -515,3 +515,140 @@ export function installation(id: number, appId: number, account: FakeUser, urls:
     suspended_at: null,
   });
 }
+
+export type DeploymentStatusState =
+  'error' | 'failure' | 'inactive' | 'pending' | 'success' | 'queued' | 'in_progress';
+
+export interface FakeDeploymentStatus {
+  id: number;
+  state: DeploymentStatusState;
+  createdAt: string;
+  creator: string;
+  /** A workflow run's page (…/actions/runs/<id>/job/<id>) for statuses GitHub Actions sets. */
+  logUrl?: string;
+  description: string;
+}
+
+export interface FakeDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  creator: string;
+  createdAt: string;
+  /** Oldest first, as they were set. */
+  statuses: FakeDeploymentStatus[];
+}
+
+export function deployment(d: FakeDeployment, repo: FakeRepoInfo, creator: FakeUser, urls: Urls) {
+  const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
+  return fromSchema('deployment', {
+    url: `${api}/deployments/${d.id}`,
+    id: d.id,
+    node_id: nodeId('DE_', d.id),
+    sha: d.sha,
+    ref: d.ref,
+    task: d.task,
+    payload: {},
+    original_environment: d.environment,
+    environment: d.environment,
+    description: null,
+    creator: simpleUser(creator, urls),
+    created_at: d.createdAt,
+    updated_at: d.statuses.at(-1)?.createdAt ?? d.createdAt,
+    statuses_url: `${api}/deployments/${d.id}/statuses`,
+    repository_url: api,
+    transient_environment: false,
+    production_environment: d.environment === 'production',
+  });
+}
+
+export function deploymentStatus(
+  s: FakeDeploymentStatus,
+  d: FakeDeployment,
+  repo: FakeRepoInfo,
+  creator: FakeUser,
+  urls: Urls,
+) {
+  const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
+  // GitHub copies log_url into the deprecated target_url; the schema wants a URL there either way.
+  const target =
+    s.logUrl ?? `${urls.html}/${repo.owner}/${repo.name}/deployments/${encodeURIComponent(d.environment)}`;
+  return fromSchema('deployment-status', {
+    url: `${api}/deployments/${d.id}/statuses/${s.id}`,
+    id: s.id,
+    node_id: nodeId('DES_', s.id),
+    state: s.state,
+    creator: simpleUser(creator, urls),
+    description: s.description,
+    environment: d.environment,
+    target_url: target,
+    ...(s.logUrl !== undefined ? { log_url: s.logUrl } : {}),
+    created_at: s.createdAt,
+    updated_at: s.createdAt,
+    deployment_url: `${api}/deployments/${d.id}`,
+    repository_url: api,
+  });
+}
+
+export interface FakeRunApproval {
+  user: string;
+  state: 'approved' | 'rejected' | 'pending';
+  comment: string;
+  /** Names of the environments the review was for. */
+  environments: string[];
+}
+
+/** One entry of a run's environment review log (`GET …/actions/runs/{run_id}/approvals`). */
+export function environmentApproval(a: FakeRunApproval, repo: FakeRepoInfo, user: FakeUser, urls: Urls) {
+  return fromSchema('environment-approvals', {
+    environments: a.environments.map((name) => {
+      const id = 56780000 + [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 10000, 11);
+      return {
+        id,
+        node_id: nodeId('EN_', id),
+        name,
+        url: `${urls.api}/repos/${repo.owner}/${repo.name}/environments/${encodeURIComponent(name)}`,
+        html_url: `${urls.html}/${repo.owner}/${repo.name}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+        created_at: '2023-01-10T09:00:00Z',
+        updated_at: '2024-05-01T12:00:00Z',
+      };
+    }),
+    state: a.state,
+    user: simpleUser(user, urls),
+    comment: a.comment,
+  });
+}
+
+export interface FakeDelivery {
+  id: number;
+  guid: string;
+  deliveredAt: string;
+  redelivery: boolean;
+  /** `OK`, or what went wrong: `Invalid HTTP Response: 503`, `timed out`, `failed to connect`. */
+  status: string;
+  statusCode: number;
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  repositoryId: number | null;
+}
+
+/** A `hook-delivery-item` of the app's webhook. */
+export function hookDelivery(d: FakeDelivery) {
+  return fromSchema('hook-delivery-item', {
+    id: d.id,
+    guid: d.guid,
+    delivered_at: d.deliveredAt,
+    redelivery: d.redelivery,
+    duration: d.statusCode === 0 ? 10 : 0.05,
+    status: d.status,
+    status_code: d.statusCode,
+    event: d.event,
+    action: d.action,
+    installation_id: d.installationId,
+    repository_id: d.repositoryId,
+    throttled_at: null,
+  });
+}
