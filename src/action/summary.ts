@@ -2,6 +2,7 @@
  * Job summaries: what an auditor or a reviewer of the run wants to see at a glance — what was
  * recorded, who approved it and why a review did not count, where the entry landed.
  */
+import type { EnvironmentApprovals } from '../github/run-approvals.ts';
 import type { ApprovalEvidence, ReviewerEvidence } from '../github/approvers.ts';
 import type { EntryView } from '../ledger/query.ts';
 import type { VerifyReport } from '../ledger/verify.ts';
@@ -28,6 +29,8 @@ export interface RecordedSummary {
   changeSet?: { record: ChangeSetRecord; decision: ChangeSetDecision };
   /** The deploy's status as recorded (for deploys, decided on the change set). */
   status?: string;
+  /** Deploys: the environment's required reviewers' sign-off of this run. */
+  environmentApprovals?: EnvironmentApprovals;
 }
 
 const STATUS_WORDS: Record<string, string> = {
@@ -120,6 +123,18 @@ export function recordSummary(s: RecordedSummary): string {
     rows.push([
       'Pull request',
       `${link(`#${pr.number} ${pr.title}`, pr.url)} by ${md(pr.author.login)}${merged}`,
+    ]);
+  }
+  const env = s.environmentApprovals;
+  if (env) {
+    const who = env.status === 'collected' ? env.approvals.map((a) => `${md(a.login)} (${a.state})`) : [];
+    rows.push([
+      'Environment reviewers',
+      env.status === 'not-collected'
+        ? `not collected: ${md(env.reason)}`
+        : who.length
+          ? who.join(', ')
+          : 'none (the environment has no required reviewers, or none reviewed this run)',
     ]);
   }
   rows.push(

@@ -222,6 +222,8 @@ describe('record', () => {
       change_set: expect.stringMatching(
         /^no-pull-request: the commit did not come in through a merged pull request/,
       ),
+      // the run had no environment reviews: collected, and empty
+      environment_approvals: { status: 'collected', environment: 'staging', approvals: [], approved: false },
     });
     expect(run.summary).toContain('No pull request brought this commit in');
   });

@@ -4,6 +4,7 @@
  * leaves an entry with missing evidence behind.
  */
 import { collectApprovalEvidence, type ApprovalEvidence } from '../../github/approvers.ts';
+import { collectEnvironmentApprovals } from '../../github/run-approvals.ts';
 import { appendEntry, AppendError, type AppendResult, type NewEntry } from '../../ledger/append.ts';
 import { deployChangeSet, type DeployChangeSet } from '../../evidence/deploy-change-set.ts';
 import { loadSigningKey } from '../../ledger/keys.ts';
@@ -139,6 +140,16 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
     });
     deps.log.info(`shiplog: change set ${changeSet.decision.summary}`);
   }
+  // The environment's required reviewers are the other half of "who let this in".
+  const environmentApprovals =
+    type === 'deploy' && inputs.environment
+      ? await collectEnvironmentApprovals(deps.github(inputs.token, ctx.apiUrl), {
+          owner: ctx.owner,
+          repo: ctx.repo,
+          runId: ctx.runId,
+          environment: inputs.environment,
+        })
+      : undefined;
   const approval = approvalRecord(evidence)!;
   const status = changeSet ? changeSet.decision.status : evidence.status;
   const entry: NewEntry = compact({
@@ -151,7 +162,11 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
     actor: actorRecord(ctx),
     run: runRecord(ctx),
     // The deployed commit's own pull request stays in `approval`; the status is the change set's.
-    approval: changeSet ? { ...approval, status, change_set: changeSet.decision.summary } : approval,
+    approval: compact({
+      ...approval,
+      ...(changeSet ? { status, change_set: changeSet.decision.summary } : {}),
+      environment_approvals: environmentApprovals,
+    }),
     details,
     change_set: changeSet?.record as unknown as Record<string, unknown> | undefined,
     idempotency_key: idempotencyKey(ctx, type, inputs.commit, inputs.environment),
@@ -206,6 +221,7 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
       runUrl: ctx.runUrl,
       duplicate: result.duplicate,
       status: recordedStatus,
+      environmentApprovals,
       ...(changeSet && !result.duplicate ? { changeSet } : {}),
     }),
   };
