@@ -9,10 +9,13 @@ import { registerLedgerWatch } from './handlers/ledger-watch.ts';
 import { registerMergeRecord } from './handlers/merge-record.ts';
 import { registerOverrideCommand } from './handlers/override-command.ts';
 import { registerOverrideReview } from './handlers/override-review.ts';
+import { DeliveryLog, dedupeDeliveries } from './deliveries.ts';
 import { appSettings, type AppSettings } from './settings.ts';
 
 export function createShiplogApp(settings: AppSettings): (app: Probot) => void {
-  return (app) => {
+  return (probot) => {
+    // handlers see each verified delivery once (a redelivered copy of a handled one is skipped)
+    const app = dedupeDeliveries(probot, new DeliveryLog());
     registerApprovalGate(app, settings);
     registerDeploymentProtection(app, settings);
     registerOverrideCommand(app, settings);

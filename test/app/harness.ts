@@ -47,13 +47,13 @@ export async function deliver(
   url: string,
   event: string,
   payload: unknown,
-  options: { signature?: string | null } = {},
+  options: { signature?: string | null; deliveryId?: string } = {},
 ): Promise<Delivery> {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-github-event': event,
-    'x-github-delivery': randomUUID(),
+    'x-github-delivery': options.deliveryId ?? randomUUID(),
     'user-agent': 'GitHub-Hookshot/test',
   };
   const signature = options.signature === undefined ? sign(body) : options.signature;
@@ -98,7 +98,7 @@ export function useApp(options: { env?: () => Record<string, string> } = {}) {
       if (policy !== undefined) state.gh.setFile(full, '.github/shiplog.yml', policy);
       return { owner: 'acme', repo: name, full };
     },
-    send(event: string, payload: unknown, options?: { signature?: string | null }) {
+    send(event: string, payload: unknown, options?: { signature?: string | null; deliveryId?: string }) {
       return deliver(state.app.webhookUrl, event, payload, options);
     },
     /** The webhook envelope fields shared by every event: this repository, this installation. */
