@@ -3,21 +3,12 @@
  * the command line's edge, and durations written back the same way in sentences.
  */
 import { ShiplogError } from '../errors.ts';
+import { durationMs, HOUR_MS, DAY_MS, MINUTE_MS } from '../text/duration.ts';
 
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
-export const HOUR_MS = UNIT_MS.h;
-export const DAY_MS = UNIT_MS.d;
+export { durationMs, HOUR_MS, DAY_MS };
 
-/** The units the policy's `settings.override.review_within` uses: minutes, hours, days, weeks. */
-const DURATION = /^([1-9][0-9]{0,5})(m|h|d|w)$/;
 /** A date, or a date and time with its offset: a time without one would depend on the reader's clock. */
 const DATE = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$/;
-
-/** `72h` → milliseconds, or undefined when the text is not a duration. */
-export function durationMs(text: string): number | undefined {
-  const m = DURATION.exec(text.trim());
-  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
-}
 
 export function parseDuration(text: string, flag: string): number {
   const ms = durationMs(text);
@@ -42,8 +33,8 @@ export function parsePointInTime(text: string, flag: string, now: Date): Date {
 
 /** A window's length as the policy writes it: `72h`, `90m`, or `36h` rather than `1.5d`. */
 export function formatWindow(ms: number): string {
-  if (ms % UNIT_MS.h === 0) return `${ms / UNIT_MS.h}h`;
-  return `${Math.round(ms / UNIT_MS.m)}m`;
+  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
+  return `${Math.round(ms / MINUTE_MS)}m`;
 }
 
 /** A measured duration for people: `2d 4h`, `3h 20m`, `45m`, `30s`. */

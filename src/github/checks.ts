@@ -102,6 +102,7 @@ export interface CheckRunSeen {
   title: string;
   summary: string;
   text: string;
+  completedAt: string | null;
 }
 
 /** Check runs named `name` on a commit, newest first (at most 100: one commit rarely has more). */
@@ -134,6 +135,7 @@ export async function listCheckRuns(
         title: optionalString(output.title) ?? '',
         summary: optionalString(output.summary) ?? '',
         text: optionalString(output.text) ?? '',
+        completedAt: optionalString(run.completed_at) ?? null,
       };
     })
     .sort((a, b) => b.id - a.id);

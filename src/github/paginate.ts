@@ -8,7 +8,7 @@ import { ShiplogError } from '../errors.ts';
 import type { GitHubApi } from './client.ts';
 import { asArray } from './parse.ts';
 
-function nextLink(link: unknown): string | undefined {
+export function nextLink(link: unknown): string | undefined {
   if (typeof link !== 'string') return undefined;
   return /<([^>]+)>;\s*rel="next"/.exec(link)?.[1];
 }

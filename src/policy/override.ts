@@ -4,6 +4,7 @@
  */
 import type { Directory, Policy, Verdict } from './model.ts';
 import { sameLogin } from './opinions.ts';
+import { durationMs as parseDuration } from '../text/duration.ts';
 
 export async function mayOverride(policy: Policy, login: string, directory: Directory): Promise<boolean> {
   const { users, teams } = policy.settings.override;
@@ -91,13 +92,11 @@ export function parseReviewOverrideCommand(body: string): { note: string } | und
   return { note: note.length > MAX_REASON ? `${note.slice(0, MAX_REASON)}…` : note };
 }
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
 /** `settings.override.review_within` (e.g. `72h`) in milliseconds. */
 export function durationMs(value: string): number {
-  const m = /^([1-9]\d{0,3})(m|h|d|w)$/.exec(value);
-  if (!m) throw new Error(`"${value}" is not a duration such as 72h`);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new Error(`"${value}" is not a duration such as 72h`);
+  return ms;
 }
 
 /**

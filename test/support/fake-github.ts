@@ -290,6 +290,8 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   readonly violations: SchemaViolation[] = [];
   readonly issuedTokens = new Set<string>();
+  /** Which installation each issued token acts for (`GET /installation/repositories`). */
+  private readonly tokenInstallations = new Map<string, number>();
   readonly appId: number;
 
   private server?: Server;
@@ -1078,6 +1080,7 @@ export class FakeGitHub {
       if (!this.installations.has(id)) notFound();
       const token = `ghs_${randomBytes(18).toString('base64url')}`;
       this.issuedTokens.add(token);
+      this.tokenInstallations.set(token, id);
       return {
         status: 201,
         body: {
@@ -1095,6 +1098,31 @@ export class FakeGitHub {
           },
           repository_selection: 'all',
         },
+      };
+    });
+
+    // the app's installations (JWT), for its periodic sweeps
+    this.route('GET', '/app/installations', (ctx) =>
+      this.page(
+        ctx,
+        [...this.installations].map(([id, account]) =>
+          installation(id, this.appId, this.user(account), urls()),
+        ),
+      ),
+    );
+
+    // the repositories an installation token may act on
+    this.route('GET', '/installation/repositories', (ctx) => {
+      const id = this.tokenInstallations.get(ctx.token ?? '');
+      if (id === undefined) throw new HttpError(403, 'Resource not accessible by integration');
+      const repos = [...this.repos.values()].filter((r) => r.installationId === id);
+      const paged = this.page(
+        ctx,
+        repos.map((r) => repository(r, this.user(r.owner), urls())),
+      );
+      return {
+        ...paged,
+        body: { total_count: repos.length, repository_selection: 'all', repositories: paged.body },
       };
     });
 

@@ -6,23 +6,13 @@
  * branch, and says how to verify the ledger against it.
  */
 import type { Context, Probot } from 'probot';
-import { errorMessage } from '../../errors.ts';
-import {
-  commentOnIssue,
-  createIssue,
-  findOpenIssueWithLabel,
-  listIssueCommentBodies,
-  type GitHubApi,
-} from '../../github/index.ts';
+import type { GitHubApi } from '../../github/index.ts';
 import { pushedCommits } from '../../github/compare.ts';
 import { commitsBetween } from '../../ledger/history.ts';
-import { ALARM_LABEL } from '../check-extras.ts';
-import { isLedgerBranch, ledgerOf, readCheckpoint, type AppLedger } from '../ledger.ts';
+import { raiseLedgerAlarm } from '../alarm.ts';
+import { isLedgerBranch, ledgerOf, type AppLedger } from '../ledger.ts';
 import {
-  alarmText,
-  alarmTitle,
   deleteIncident,
-  incidentMarker,
   nonLinearIncident,
   pushIncident,
   type Incident,
@@ -49,7 +39,7 @@ export function registerLedgerWatch(app: Probot, settings: AppSettings): void {
       context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${branch}: honest append(s)`);
       return;
     }
-    await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
+    await raiseLedgerAlarm(context.octokit as unknown as GitHubApi, context.log, ledger, at, incident);
   });
   app.on('delete', async (context) => {
     const { payload } = context;
@@ -62,7 +52,7 @@ export function registerLedgerWatch(app: Probot, settings: AppSettings): void {
       payload.ref.replace(/^refs\/heads\//, ''),
       payload.sender.login,
     );
-    await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
+    await raiseLedgerAlarm(context.octokit as unknown as GitHubApi, context.log, ledger, at, incident);
   });
 }
 
@@ -96,76 +86,4 @@ async function ledgerFor(context: WatchContext, settings: AppSettings, at: RepoR
   const api = context.octokit as unknown as GitHubApi;
   const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, at);
   return ledgerOf(settings, loaded.ok ? loaded.policy : undefined, at);
-}
-
-async function raiseAlarm(
-  context: WatchContext,
-  ledger: AppLedger,
-  at: RepoRef,
-  incident: Incident,
-): Promise<void> {
-  const api = context.octokit as unknown as GitHubApi;
-  const marker = incidentMarker(incident);
-  const open = await findOpenIssueWithLabel(api, { ...at, label: ALARM_LABEL });
-  if (open) {
-    if (open.body.includes(marker)) return;
-    const comments = await listIssueCommentBodies(api, { ...at, number: open.number });
-    if (comments.some((c) => c.includes(marker))) return;
-  }
-  const text = alarmText(incident, await lastGood(api, ledger, incident));
-  if (open) {
-    await commentOnIssue(api, {
-      ...at,
-      number: open.number,
-      body: `Another event on the ledger branch:\n\n${text}`,
-    });
-    context.log.warn(
-      `ledger watch: ${incident.repository}: ${incident.kind}, added to alarm #${open.number}`,
-    );
-    return;
-  }
-  const issue = await createIssue(api, {
-    ...at,
-    title: alarmTitle(incident),
-    body: text,
-    labels: [ALARM_LABEL],
-  });
-  context.log.warn(`ledger watch: ${incident.repository}: ${incident.kind}, alarm #${issue.number} opened`);
-}
-
-/** The checkpoint of the branch tip before the event: what the ledger said before it was touched. */
-async function lastGood(
-  api: GitHubApi,
-  ledger: AppLedger,
-  incident: Incident,
-): Promise<{ checkpoint?: string; note: string }> {
-  const before = incident.before;
-  if (!before || /^0{40}$/.test(before)) {
-    return {
-      note: 'This event names no earlier commit. Take the checkpoint from the text of the latest shiplog/approvals check run recorded before it (or from a later comment on this issue).',
-    };
-  }
-  try {
-    const checkpoint = await readCheckpoint(api, ledger, before);
-    if (checkpoint) {
-      return {
-        checkpoint,
-        note: `The checkpoint at ${before}, the branch tip before this event:`,
-      };
-    }
-    return { note: `No checkpoint could be found at ${before}, the branch tip before this event.` };
-  } catch (error) {
-    return { note: `The checkpoint at ${before} could not be read: ${errorMessage(error)}` };
-  }
-}
-
-/** One alarm decision at a time per repository: two events of one incident must not open two issues. */
-const queues = new Map<string, Promise<void>>();
-function serially(key: string, task: () => Promise<void>): Promise<void> {
-  const previous = queues.get(key) ?? Promise.resolve();
-  const next = previous.then(task, task);
-  queues.set(key, next);
-  return next.finally(() => {
-    if (queues.get(key) === next) queues.delete(key);
-  });
 }
