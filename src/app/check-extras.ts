@@ -47,7 +47,7 @@ async function ledgerStatus(api: GitHubApi, ledger: AppLedger): Promise<{ warnin
   const lines = [`### Ledger checkpoint (${md(where)})`];
   let warning: string | undefined;
   if ('issue' in alarm && alarm.issue) {
-    warning = `⚠️ **Ledger alarm open:** [#${alarm.issue.number} ${md(alarm.issue.title)}](${alarm.issue.url}) — the ledger branch may have been rewritten; do not trust it until it is verified against the last good checkpoint in that issue.`;
+    warning = `⚠️ **Ledger alarm open:** [#${alarm.issue.number} ${md(alarm.issue.title)}](${alarm.issue.url}) — the ledger may have been rewritten or may be missing deploys; do not rely on it until the issue is resolved (verify it against the last good checkpoint the issue names).`;
     lines.push(
       `An alarm is open (#${alarm.issue.number}): the checkpoint below is the branch as it is now, **not** known good.`,
     );

@@ -24,6 +24,35 @@ export type LoadedPolicy =
       /** Best guess, so the failure lands on the required check. */ checkName: string;
     };
 
+/**
+ * `context.config` for code that has no webhook context (the sweeps) or reads another ref (the
+ * merge record): Probot's config plugin, answering null when no file exists, as context.config does.
+ */
+export function configReader(
+  octokit: unknown,
+  at: { owner: string; repo: string },
+  branch?: string,
+): (fileName: string) => Promise<unknown> {
+  const config = (octokit as ConfigPlugin).config;
+  return async (fileName) => {
+    const { config: merged, files } = await config.get({
+      ...at,
+      path: `.github/${fileName}`,
+      ...(branch ? { branch } : {}),
+    });
+    return files.every((f) => f.config === null) ? null : merged;
+  };
+}
+
+interface ConfigPlugin {
+  config: {
+    get(o: { owner: string; repo: string; path: string; branch?: string }): Promise<{
+      config: unknown;
+      files: { config: unknown }[];
+    }>;
+  };
+}
+
 /** What reading the policy needs from a Probot context. */
 export interface PolicyContext {
   config(fileName: string): Promise<unknown>;

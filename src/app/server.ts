@@ -10,6 +10,7 @@ import { createNodeMiddleware, createProbot } from 'probot';
 import { ShiplogError } from '../errors.ts';
 import { createShiplogApp } from './index.ts';
 import { appSettings } from './settings.ts';
+import { startSweeps, type Sweeps } from './sweep/scheduler.ts';
 
 export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
 
@@ -19,6 +20,8 @@ export interface AppServer {
   /** Where GitHub must POST webhooks. */
   webhookUrl: string;
   port: number;
+  /** The periodic sweeps (also run on their timers); stopped by close(). */
+  sweeps: Sweeps;
   close(): Promise<void>;
 }
 
@@ -70,6 +73,7 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
     server.once('error', reject);
     server.listen(port, env.HOST || undefined, () => resolve());
   });
+  const sweeps = startSweeps(probot, settings);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -77,8 +81,10 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
     url,
     webhookUrl: `${url}${webhookPath}`,
     port: address.port,
+    sweeps,
     close: () =>
       new Promise<void>((resolve) => {
+        sweeps.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -4,10 +4,16 @@
  *   are refused: an override that is not on the ledger did not happen);
  * - SHIPLOG_LEDGER_REMOTE: any git URL or path that replaces the ledger repository named by the
  *   policy (self-hosted mirrors, tests); it never receives the installation token;
- * - SHIPLOG_CACHE_DIR: where ledger clones are kept.
- * A signing key that is set but unusable stops the app at start rather than at the first override.
+ * - SHIPLOG_CACHE_DIR: where ledger clones are kept;
+ * - SHIPLOG_TRUSTED_KEYS: PEM public keys (the workflows' signing keys) whose deploy entries the
+ *   reconciliation sweep believes, besides the app's own;
+ * - SHIPLOG_SWEEP_INTERVAL (default 15m) and SHIPLOG_RECONCILE_INTERVAL (default 24h): how often the
+ *   sweeps run (`off` turns one off; seconds allowed, e.g. `30s`).
+ * A setting that is set but unusable stops the app at start rather than at its first use.
  */
-import { loadSigningKey, type SigningKey } from '../ledger/keys.ts';
+import { ShiplogError } from '../errors.ts';
+import { loadSigningKey, loadTrustedKeys, type SigningKey, type TrustedKey } from '../ledger/keys.ts';
+import { durationMs, HOUR_MS, MINUTE_MS } from '../text/duration.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,6 +25,24 @@ export interface AppSettings {
   signingKey?: SigningKey;
   ledgerRemote?: string;
   cacheDir?: string;
+  trustedKeys: TrustedKey[];
+  /** Re-evaluating stale approval checks and watching ledger tips; 0 when off. */
+  sweepIntervalMs: number;
+  /** Reconciling GitHub's deployments with the ledger; 0 when off. */
+  reconcileIntervalMs: number;
+}
+
+function interval(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (raw === 'off' || raw === '0') return 0;
+  const ms = durationMs(raw, ['s', 'm', 'h', 'd']);
+  if (ms === undefined)
+    throw new ShiplogError(
+      'USAGE',
+      `${name} must be a duration like 30s, 15m or 24h, or "off" (got "${raw}")`,
+    );
+  return ms;
 }
 
 export function appSettings(env: Env): AppSettings {
@@ -31,5 +55,10 @@ export function appSettings(env: Env): AppSettings {
     ...(pem ? { signingKey: loadSigningKey(pem, 'SHIPLOG_SIGNING_KEY') } : {}),
     ...(env.SHIPLOG_LEDGER_REMOTE ? { ledgerRemote: env.SHIPLOG_LEDGER_REMOTE } : {}),
     ...(env.SHIPLOG_CACHE_DIR ? { cacheDir: env.SHIPLOG_CACHE_DIR } : {}),
+    trustedKeys: env.SHIPLOG_TRUSTED_KEYS?.trim()
+      ? loadTrustedKeys(env.SHIPLOG_TRUSTED_KEYS, 'SHIPLOG_TRUSTED_KEYS')
+      : [],
+    sweepIntervalMs: interval(env, 'SHIPLOG_SWEEP_INTERVAL', 15 * MINUTE_MS),
+    reconcileIntervalMs: interval(env, 'SHIPLOG_RECONCILE_INTERVAL', 24 * HOUR_MS),
   };
 }

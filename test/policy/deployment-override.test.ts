@@ -5,7 +5,12 @@ import type { EnvironmentPolicy, Verdict } from '../../src/policy/model.ts';
 import { parseOverrideCommand } from '../../src/policy/override.ts';
 
 const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
-const STRICT: EnvironmentPolicy = { require_approved_pr: true, min_approvals: 2, allow_direct_push: false, require_approved_change_set: true };
+const STRICT: EnvironmentPolicy = {
+  require_approved_pr: true,
+  min_approvals: 2,
+  allow_direct_push: false,
+  require_approved_change_set: true,
+};
 const pr = { number: 7, title: 'Add index', url: 'https://github.com/acme/web/pull/7' };
 
 function verdict(satisfied: boolean): Verdict {

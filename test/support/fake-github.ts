@@ -1105,9 +1105,21 @@ export class FakeGitHub {
     this.route('GET', '/app/installations', (ctx) =>
       this.page(
         ctx,
-        [...this.installations].map(([id, account]) =>
-          installation(id, this.appId, this.user(account), urls()),
-        ),
+        [...this.installations].map(([id, account]) => {
+          const body = installation(id, this.appId, this.user(account), urls());
+          // this operation's schema says `allOf: [simple-user, enterprise]` for the account (where
+          // the component says anyOf), so the account also carries the enterprise's required fields
+          return {
+            ...body,
+            account: {
+              ...(body.account as Record<string, unknown>),
+              name: account,
+              slug: account.toLowerCase(),
+              created_at: '2023-01-10T09:00:00Z',
+              updated_at: '2024-05-01T12:00:00Z',
+            },
+          };
+        }),
       ),
     );
 

@@ -31,7 +31,13 @@ import type { Verdict } from '../../policy/index.ts';
 import { evaluate } from '../approval-check.ts';
 import { appendToLedger, installationToken, ledgerOf } from '../ledger.ts';
 import { findOverride } from '../override-state.ts';
-import { DEFAULT_CHECK_NAME, loadPolicy, POLICY_PATH, type LoadedPolicy } from '../policy-source.ts';
+import {
+  configReader,
+  DEFAULT_CHECK_NAME,
+  loadPolicy,
+  POLICY_PATH,
+  type LoadedPolicy,
+} from '../policy-source.ts';
 import type { AppSettings } from '../settings.ts';
 import { repoOf, type RepoRef } from '../targets.ts';
 
@@ -79,12 +85,8 @@ async function recordMerge(
   const pr = pullRequestEvidence(payload, 'pull_request.closed payload: pull_request');
   const mergeSha = pr.merge_commit_sha!;
   const read = await policyRef(api, at, mergeSha, payload.base.sha);
-  const configAt = (file: string) =>
-    (context.octokit as unknown as ConfigReader).config
-      .get({ ...at, path: `.github/${file}`, branch: read.ref })
-      .then((r) => r.config);
   const [loaded, blob, data] = await Promise.all([
-    loadPolicy({ config: configAt, octokit: api }, at),
+    loadPolicy({ config: configReader(context.octokit, at, read.ref), octokit: api }, at),
     readRepoBlob(api, { ...at, path: POLICY_PATH, ref: read.ref }),
     fetchPullRequestForPolicy(api, { ...at, number: pr.number, pullRequest: payload }),
   ]);
@@ -165,10 +167,4 @@ async function ledgerPolicy(context: Context<'pull_request.closed'>, at: RepoRef
   const now = await loadPolicy({ config: (file) => context.config(file), octokit: api }, at);
   if (now.ok) return now.policy;
   return atBase.ok ? atBase.policy : undefined;
-}
-
-interface ConfigReader {
-  config: {
-    get(o: { owner: string; repo: string; path: string; branch?: string }): Promise<{ config: unknown }>;
-  };
 }

@@ -1,0 +1,64 @@
+/**
+ * The approval sweep: GitHub never retries a webhook it failed to deliver, so a dropped
+ * `pull_request.synchronize` would leave the new head without a check (a required check then
+ * blocks the merge forever) and a dropped review would leave a stale verdict. Each open pull
+ * request whose `shiplog/approvals` check by this app is missing on its head, or older than the
+ * pull request's last update, is evaluated again exactly as a webhook would have had it.
+ */
+import { errorMessage } from '../../errors.ts';
+import type { GitHubApi } from '../../github/client.ts';
+import { listCheckRuns } from '../../github/checks.ts';
+import { listOpenPullRequests, type OpenPullRequest } from '../../github/installations.ts';
+import { runApprovalCheck } from '../approval-check.ts';
+import { checkExtras } from '../check-extras.ts';
+import type { LoadedPolicy } from '../policy-source.ts';
+import type { AppSettings } from '../settings.ts';
+import type { RepoRef } from '../targets.ts';
+
+export interface ApprovalSweepResult {
+  open: number;
+  reevaluated: number[];
+  failed: { number: number; error: string }[];
+}
+
+export async function sweepApprovals(
+  api: GitHubApi,
+  settings: AppSettings,
+  loaded: LoadedPolicy,
+  at: RepoRef,
+): Promise<ApprovalSweepResult> {
+  const checkName = loaded.ok ? loaded.policy.settings.check_name : loaded.checkName;
+  const pulls = await listOpenPullRequests(api, at);
+  const result: ApprovalSweepResult = { open: pulls.length, reevaluated: [], failed: [] };
+  for (const pr of pulls) {
+    try {
+      if (!(await isStale(api, settings, at, pr, checkName))) continue;
+      await runApprovalCheck(
+        api,
+        loaded,
+        { ...at, number: pr.number, headSha: pr.headSha },
+        checkExtras(api, settings, loaded, at),
+      );
+      result.reevaluated.push(pr.number);
+    } catch (error) {
+      result.failed.push({ number: pr.number, error: errorMessage(error) });
+    }
+  }
+  return result;
+}
+
+async function isStale(
+  api: GitHubApi,
+  settings: AppSettings,
+  at: RepoRef,
+  pr: OpenPullRequest,
+  checkName: string,
+): Promise<boolean> {
+  const runs = (await listCheckRuns(api, { ...at, ref: pr.headSha, name: checkName })).filter(
+    (r) => r.appId === settings.appId,
+  );
+  const newest = runs[0];
+  if (!newest) return true;
+  if (!newest.completedAt) return true;
+  return Date.parse(newest.completedAt) < Date.parse(pr.updatedAt);
+}
