@@ -96,6 +96,7 @@ export function findExceptions(entries: readonly AuditEntry[], opts: AuditOption
     const p = e.statement.predicate;
     if (p.type === 'deploy' && !superseded.has(e)) exceptions.push(...deployExceptions(e));
   }
+  exceptions.push(...unrecordedDeploys(entries));
   const overrides = linkReviews(entries);
   const awaitingReview: AwaitingReview[] = [];
   for (const { override: o, reviews } of overrides) {
@@ -114,6 +115,42 @@ export function findExceptions(entries: readonly AuditEntry[], opts: AuditOption
     exceptions: exceptions.filter((x) => inScope(x, opts)).sort(byTime),
     awaitingReview: awaitingReview.filter((x) => inScope(x, opts)).sort(byTime),
   };
+}
+
+/**
+ * Deployments GitHub shows and no deploy entry accounts for, as the app's reconciliation sweeps
+ * recorded them; a deployment named by several sweeps (each looks back two intervals) is listed
+ * once, at the first reconciliation that found it, and timed by when it succeeded.
+ */
+function unrecordedDeploys(entries: readonly AuditEntry[]): AuditException[] {
+  const seen = new Set<string>();
+  const out: AuditException[] = [];
+  for (const e of [...entries].sort((a, b) => a.seq - b.seq)) {
+    const p = e.statement.predicate;
+    if (p.type !== 'reconciliation' || !Array.isArray(p.details?.differences)) continue;
+    for (const d of p.details.differences as Record<string, unknown>[]) {
+      if (d?.kind !== 'unrecorded-deploy' || typeof d.deployment_id !== 'number') continue;
+      const key = `${p.repository.toLowerCase()}#${d.deployment_id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const commit = typeof d.commit === 'string' ? d.commit : p.commit;
+      const when = typeof d.succeeded_at === 'string' ? d.succeeded_at : p.timestamp;
+      const by = typeof d.creator === 'string' ? ` by ${d.creator}` : '';
+      const environment = typeof d.environment === 'string' ? d.environment : p.environment;
+      out.push({
+        kind: 'unrecorded-deploy',
+        seq: e.seq,
+        hash: e.hash,
+        timestamp: when,
+        ...(environment ? { environment } : {}),
+        repository: p.repository,
+        commit,
+        why: `GitHub deployment ${d.deployment_id} of ${commit.slice(0, 7)} to ${environment ?? 'an environment'}${by} succeeded at ${when} with no deploy entry on the ledger (found by the reconciliation at seq ${e.seq}).`,
+        commits: [commit],
+      });
+    }
+  }
+  return out;
 }
 
 function inScope(x: { timestamp: string; environment?: string }, opts: AuditOptions): boolean {

@@ -212,4 +212,38 @@ describe('findExceptions', () => {
     );
     expect(notApprovedBecause({ ...none, status: 'unknown' })).toBe('its approval evidence is missing');
   });
+
+  it("lists each deployment the app's reconciliations found unrecorded once, at the first that found it", () => {
+    const unrecorded = {
+      kind: 'unrecorded-deploy',
+      deployment_id: 4711,
+      commit: sha('dead'),
+      ref: 'hotfix',
+      environment: 'production',
+      creator: 'mallory',
+      created_at: '2026-03-08T09:00:00Z',
+      succeeded_at: '2026-03-08T09:05:00Z',
+      state: 'success',
+    };
+    const sweep = (timestamp: string) => ({
+      type: 'reconciliation' as const,
+      timestamp,
+      commit: sha('5'),
+      environment: 'production',
+      details: { status: 'drift', differences: [unrecorded], unrecorded_deployment_ids: [4711] },
+    });
+    const found = findExceptions(inMemory([sweep('2026-03-08T12:00:00Z'), sweep('2026-03-09T12:00:00Z')]), {
+      now: AUDIT_NOW,
+    }).exceptions;
+    expect(found).toEqual([
+      expect.objectContaining({
+        kind: 'unrecorded-deploy',
+        seq: 0,
+        environment: 'production',
+        commit: sha('dead'),
+        timestamp: '2026-03-08T09:05:00Z',
+        why: `GitHub deployment 4711 of ${sha('dead').slice(0, 7)} to production by mallory succeeded at 2026-03-08T09:05:00Z with no deploy entry on the ledger (found by the reconciliation at seq 0).`,
+      }),
+    ]);
+  });
 });

@@ -39,7 +39,7 @@ export function registerAuditCommand(program: Command): void {
       program
         .command('audit')
         .description(
-          `list every exception the ledger shows (${EXCEPTION_KINDS.filter((k) => k !== 'unrecorded-deploy').join(', ')}); exit 1 when there is one`,
+          `list every exception the ledger shows (${EXCEPTION_KINDS.join(', ')}; unrecorded-deploy from the app's reconciliation entries); exit 1 when there is one`,
         )
         .option('--trusted-key <file>', 'trusted PEM public key (repeatable)', collect)
         .option('--environment <name>', 'only exceptions about this environment')
