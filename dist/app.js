@@ -683,30 +683,30 @@ var require_redact = __commonJS({
     var PATH_NOT_FOUND = /* @__PURE__ */ Symbol("PATH_NOT_FOUND");
     function getValueIfExists(obj, parts) {
       let current = obj;
-      for (const part of parts) {
+      for (const part2 of parts) {
         if (current === null || current === void 0) {
           return PATH_NOT_FOUND;
         }
         if (typeof current !== "object" || current === null) {
           return PATH_NOT_FOUND;
         }
-        if (!(part in current)) {
+        if (!(part2 in current)) {
           return PATH_NOT_FOUND;
         }
-        current = current[part];
+        current = current[part2];
       }
       return current;
     }
     function getValue(obj, parts) {
       let current = obj;
-      for (const part of parts) {
+      for (const part2 of parts) {
         if (current === null || current === void 0) {
           return void 0;
         }
         if (typeof current !== "object" || current === null) {
           return void 0;
         }
-        current = current[part];
+        current = current[part2];
       }
       return current;
     }
@@ -734,10 +734,10 @@ var require_redact = __commonJS({
       if (wildcardIndex === parts.length - 1) {
         const parentParts = parts.slice(0, -1);
         let current = obj;
-        for (const part of parentParts) {
+        for (const part2 of parentParts) {
           if (current === null || current === void 0) return;
           if (typeof current !== "object" || current === null) return;
-          current = current[part];
+          current = current[part2];
         }
         if (Array.isArray(current)) {
           if (remove) {
@@ -819,11 +819,11 @@ var require_redact = __commonJS({
       } else {
         let current = obj;
         for (let i = 0; i < beforeWildcard.length; i++) {
-          const part = beforeWildcard[i];
+          const part2 = beforeWildcard[i];
           if (current === null || current === void 0) return;
           if (typeof current !== "object" || current === null) return;
-          current = current[part];
-          pathArray[i] = part;
+          current = current[part2];
+          pathArray[i] = part2;
         }
         if (current !== null && current !== void 0) {
           traverse(current, beforeWildcard.length);
@@ -839,11 +839,11 @@ var require_redact = __commonJS({
         const parts = parsePath(path2);
         let current = pathStructure;
         for (let i = 0; i < parts.length; i++) {
-          const part = parts[i];
-          if (!current.has(part)) {
-            current.set(part, /* @__PURE__ */ new Map());
+          const part2 = parts[i];
+          if (!current.has(part2)) {
+            current.set(part2, /* @__PURE__ */ new Map());
           }
-          current = current.get(part);
+          current = current.get(part2);
         }
       }
       return pathStructure;
@@ -7072,7 +7072,7 @@ var require_dateformat = __commonJS({
 var require_format_time = __commonJS({
   "node_modules/pino-pretty/lib/utils/format-time.js"(exports2, module2) {
     "use strict";
-    module2.exports = formatTime;
+    module2.exports = formatTime2;
     var {
       DATE_FORMAT,
       DATE_FORMAT_SIMPLE
@@ -7080,7 +7080,7 @@ var require_format_time = __commonJS({
     var dateformat = require_dateformat();
     var createDate = require_create_date();
     var isValidDate = require_is_valid_date();
-    function formatTime(epoch, translateTime = false) {
+    function formatTime2(epoch, translateTime = false) {
       if (translateTime === false) {
         return epoch;
       }
@@ -7342,11 +7342,11 @@ var require_fast_safe_stringify = __commonJS({
         return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
       } finally {
         while (arr.length !== 0) {
-          var part = arr.pop();
-          if (part.length === 4) {
-            Object.defineProperty(part[0], part[1], part[3]);
+          var part2 = arr.pop();
+          if (part2.length === 4) {
+            Object.defineProperty(part2[0], part2[1], part2[3]);
           } else {
-            part[0][part[1]] = part[2];
+            part2[0][part2[1]] = part2[2];
           }
         }
       }
@@ -7424,11 +7424,11 @@ var require_fast_safe_stringify = __commonJS({
         return JSON.stringify("[unable to serialize, circular reference is too complex to analyze]");
       } finally {
         while (arr.length !== 0) {
-          var part = arr.pop();
-          if (part.length === 4) {
-            Object.defineProperty(part[0], part[1], part[3]);
+          var part2 = arr.pop();
+          if (part2.length === 4) {
+            Object.defineProperty(part2[0], part2[1], part2[3]);
           } else {
-            part[0][part[1]] = part[2];
+            part2[0][part2[1]] = part2[2];
           }
         }
       }
@@ -7489,9 +7489,9 @@ var require_fast_safe_stringify = __commonJS({
       return function(key, val) {
         if (replacerStack.length > 0) {
           for (var i = 0; i < replacerStack.length; i++) {
-            var part = replacerStack[i];
-            if (part[1] === key && part[0] === val) {
-              val = part[2];
+            var part2 = replacerStack[i];
+            if (part2[1] === key && part2[0] === val) {
+              val = part2[2];
               replacerStack.splice(i, 1);
               break;
             }
@@ -7795,7 +7795,7 @@ var require_prettify_time = __commonJS({
   "node_modules/pino-pretty/lib/utils/prettify-time.js"(exports2, module2) {
     "use strict";
     module2.exports = prettifyTime;
-    var formatTime = require_format_time();
+    var formatTime2 = require_format_time();
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
     function prettifyTime({ log, context }) {
       const {
@@ -7810,7 +7810,7 @@ var require_prettify_time = __commonJS({
         time = log.timestamp;
       }
       if (time === null) return void 0;
-      const output = translateFormat ? formatTime(time, translateFormat) : time;
+      const output = translateFormat ? formatTime2(time, translateFormat) : time;
       return prettifier ? prettifier(output) : `[${stripUnsafeControlChars(output)}]`;
     }
   }
@@ -23018,15 +23018,15 @@ var require_compile = __commonJS({
       var _a;
       if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
-      for (const part of parsedRef.fragment.slice(1).split("/")) {
+      for (const part2 of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema === "boolean")
           return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
+        const partSchema = schema[(0, util_1.unescapeFragment)(part2)];
         if (partSchema === void 0)
           return;
         schema = partSchema;
         const schId = typeof schema === "object" && schema[this.opts.schemaId];
-        if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
+        if (!PREVENT_SCOPE_CHANGE.has(part2) && schId) {
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
@@ -23166,15 +23166,15 @@ var require_utils2 = __commonJS({
       const parts = left.concat(right);
       let hextetCount = 0;
       for (let i = 0; i < parts.length; i++) {
-        const part = parts[i];
-        if (part === "") return void 0;
-        if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+        const part2 = parts[i];
+        if (part2 === "") return void 0;
+        if (part2.indexOf(".") !== -1) {
+          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part2)) return void 0;
           hextetCount += 2;
           continue;
         }
-        if (!isHextet(part)) return void 0;
-        parts[i] = parseInt(part, 16).toString(16);
+        if (!isHextet(part2)) return void 0;
+        parts[i] = parseInt(part2, 16).toString(16);
         hextetCount++;
       }
       if (compression === -1) {
@@ -31991,11 +31991,11 @@ function omit(object, keysToOmit) {
   return result;
 }
 function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part2) {
+    if (!/%[0-9A-Fa-f]/.test(part2)) {
+      part2 = encodeURI(part2).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
-    return part;
+    return part2;
   }).join("");
 }
 function encodeUnreserved(str) {
@@ -38577,6 +38577,18 @@ async function listReviews(api, { owner, repo, number }) {
     return reviews;
   });
 }
+function latestOpinions(reviews) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const review of reviews) {
+    if (!review.user) continue;
+    if (review.state === "APPROVED" || review.state === "CHANGES_REQUESTED") {
+      latest.set(review.user.id, { review, user: review.user });
+    } else if (review.state === "DISMISSED") {
+      latest.set(review.user.id, null);
+    }
+  }
+  return [...latest.values()].filter((o) => o !== null);
+}
 
 // src/github/approvers.ts
 function candidates(data, what) {
@@ -38597,6 +38609,41 @@ function chooseMergedPullRequest(list, commit) {
     (a, b) => a.mergedAt < b.mergedAt ? -1 : a.mergedAt > b.mergedAt ? 1 : a.number - b.number
   )[0];
 }
+function person(value, what) {
+  const user = slimUser(value, what);
+  return user ? { login: user.login, id: user.id } : void 0;
+}
+function pullRequestEvidence(data, what) {
+  const pr = asObject(data, what);
+  const head = asObject(pr.head, `${what}: head`);
+  const base = asObject(pr.base, `${what}: base`);
+  const author = person(pr.user, `${what}: user`);
+  const mergedBy = person(pr.merged_by, `${what}: merged_by`);
+  const mergeCommit = optionalString(pr.merge_commit_sha);
+  return {
+    number: requireNumber(pr.number, `${what}: number`),
+    url: requireString(pr.html_url, `${what}: html_url`),
+    title: boundedText(pr.title, 256),
+    author: author ?? { login: "ghost", id: 0 },
+    ...mergedBy ? { merged_by: mergedBy } : {},
+    merged_at: optionalString(pr.merged_at) ?? null,
+    head_sha: requireString(head.sha, `${what}: head.sha`),
+    base_ref: requireString(base.ref, `${what}: base.ref`),
+    merge_commit_sha: mergeCommit ? mergeCommit.toLowerCase() : null
+  };
+}
+function evidence(opinion, headSha) {
+  const { review, user } = opinion;
+  return {
+    login: user.login,
+    id: user.id,
+    review_id: review.id,
+    state: review.state,
+    submitted_at: review.submitted_at ?? null,
+    commit_id: review.commit_id,
+    stale: review.commit_id !== headSha
+  };
+}
 async function findMergedPullRequest(api, { owner, repo, commit }) {
   const what = `GET /repos/${owner}/${repo}/commits/${commit}/pulls`;
   const { data } = await callGitHub(
@@ -38609,6 +38656,33 @@ async function findMergedPullRequest(api, { owner, repo, commit }) {
     })
   );
   return chooseMergedPullRequest(candidates(data, what), commit);
+}
+function excluded(opinion, author) {
+  const { user } = opinion;
+  if (user.type === "Bot" || user.login.endsWith("[bot]")) return "bot";
+  if (user.login.toLowerCase() === author.toLowerCase()) return "author";
+  return void 0;
+}
+function approvalEvidence(pullRequest, reviews) {
+  const approvers = [];
+  const changesRequested = [];
+  const notCounted2 = [];
+  for (const opinion of latestOpinions(reviews)) {
+    const seen = evidence(opinion, pullRequest.head_sha);
+    const reason = excluded(opinion, pullRequest.author.login);
+    if (reason) notCounted2.push({ ...seen, reason });
+    else if (opinion.review.state === "APPROVED") approvers.push(seen);
+    else changesRequested.push(seen);
+  }
+  const approved = approvers.some((a) => !a.stale) && changesRequested.length === 0;
+  return {
+    status: approved ? "approved" : "unapproved",
+    pull_request: pullRequest,
+    approvers,
+    changes_requested: changesRequested,
+    not_counted: notCounted2,
+    reviews_considered: reviews.length
+  };
 }
 
 // src/github/directory.ts
@@ -38869,7 +38943,8 @@ async function listCheckRuns(api, { owner, repo, ref: ref2, name }) {
       conclusion: optionalString(run2.conclusion) ?? null,
       title: optionalString(output.title) ?? "",
       summary: optionalString(output.summary) ?? "",
-      text: optionalString(output.text) ?? ""
+      text: optionalString(output.text) ?? "",
+      completedAt: optionalString(run2.completed_at) ?? null
     };
   }).sort((a, b) => b.id - a.id);
 }
@@ -38957,6 +39032,9 @@ async function listIssueCommentBodies(api, { owner, repo, number }) {
 // src/github/contents.ts
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 async function readRepoFile(api, request2) {
+  return (await readRepoBlob(api, request2))?.text;
+}
+async function readRepoBlob(api, request2) {
   const { owner, repo, path: path2, ref: ref2 } = request2;
   const maxBytes = request2.maxBytes ?? DEFAULT_MAX_BYTES;
   const what = `GET /repos/${owner}/${repo}/contents/${path2}${ref2 ? `?ref=${ref2}` : ""}`;
@@ -38982,7 +39060,20 @@ async function readRepoFile(api, request2) {
   if (typeof file.size === "number" && file.size > maxBytes) {
     throw new ShiplogError("BAD_INPUT", `${owner}/${repo}:${path2} is larger than ${maxBytes} bytes`);
   }
-  return Buffer.from(file.content.replace(/\s+/g, ""), "base64").toString("utf8");
+  const sha = typeof file.sha === "string" && /^[0-9a-f]{40,64}$/.test(file.sha) ? file.sha : void 0;
+  return { text: Buffer.from(file.content.replace(/\s+/g, ""), "base64").toString("utf8"), sha };
+}
+
+// src/github/commits.ts
+async function commitParents(api, { owner, repo, sha }) {
+  const what = `GET /repos/${owner}/${repo}/commits/${sha}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/commits/{ref}", { owner, repo, ref: sha, per_page: 1 })
+  );
+  return asArray(asObject(data, what).parents, `${what}: parents`).map(
+    (p, i) => requireString(asObject(p, `${what}: parents[${i}]`).sha, `${what}: parents[${i}].sha`).toLowerCase()
+  );
 }
 
 // src/github/deployments.ts
@@ -39098,6 +39189,12 @@ var shiplog_schema_default = {
             teams: {
               description: "Teams (slugs) whose active members may override.",
               $ref: "#/definitions/teams"
+            },
+            review_within: {
+              description: "How soon after a break-glass override an eligible reviewer must review it (an approving review of the pull request or `/shiplog review-override <note>`); later reviews are recorded as late, and `shiplog audit` lists overrides never reviewed.",
+              type: "string",
+              pattern: "^[1-9][0-9]{0,3}(m|h|d|w)$",
+              default: "72h"
             }
           }
         }
@@ -39211,6 +39308,11 @@ var shiplog_schema_default = {
           description: "Allow deploying commits that reached the branch without a pull request.",
           type: "boolean",
           default: false
+        },
+        require_approved_change_set: {
+          description: "Every commit the deploy ships since the environment's last successful deploy (its change set) must have come in through an approved pull request.",
+          type: "boolean",
+          default: true
         }
       }
     }
@@ -39360,7 +39462,8 @@ function withDefaults4(raw, source) {
     environments[name] = {
       require_approved_pr: env?.require_approved_pr ?? true,
       min_approvals: env?.min_approvals ?? 1,
-      allow_direct_push: env?.allow_direct_push ?? false
+      allow_direct_push: env?.allow_direct_push ?? false,
+      require_approved_change_set: env?.require_approved_change_set ?? true
     };
   }
   const policy = {
@@ -39379,7 +39482,8 @@ function withDefaults4(raw, source) {
       check_name: settings.check_name ?? "shiplog/approvals",
       override: {
         users: [...settings.override?.users ?? []],
-        teams: [...settings.override?.teams ?? []]
+        teams: [...settings.override?.teams ?? []],
+        review_within: settings.override?.review_within ?? "72h"
       }
     },
     environments,
@@ -39910,15 +40014,15 @@ function checkTitle(title) {
 function fit2(parts) {
   const out = [];
   let used = 0;
-  for (const [i, part] of parts.entries()) {
-    if (used + part.length + 2 > MAX_SUMMARY_CHARS) {
+  for (const [i, part2] of parts.entries()) {
+    if (used + part2.length + 2 > MAX_SUMMARY_CHARS) {
       out.push(
         `_\u2026 ${parts.length - i} more section(s) left out: the summary would exceed GitHub's size limit._`
       );
       break;
     }
-    out.push(part);
-    used += part.length + 2;
+    out.push(part2);
+    used += part2.length + 2;
   }
   return out.join("\n\n") + "\n";
 }
@@ -39933,6 +40037,18 @@ function md(s, max = MAX_FIELD_CHARS) {
 
 // src/policy/snapshot.ts
 var MAX_SNAPSHOT_BYTES = 100 * 1024 * 1024;
+
+// src/text/duration.ts
+var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+var HOUR_MS = UNIT_MS.h;
+var DAY_MS = UNIT_MS.d;
+var MINUTE_MS = UNIT_MS.m;
+var DURATION = /^([1-9][0-9]{0,5})(s|m|h|d|w)$/;
+function durationMs(text, units = ["m", "h", "d", "w"]) {
+  const m = DURATION.exec(text.trim());
+  if (!m || !units.includes(m[2])) return void 0;
+  return Number(m[1]) * UNIT_MS[m[2]];
+}
 
 // src/policy/override.ts
 async function mayOverride(policy, login, directory) {
@@ -39975,6 +40091,115 @@ function overriddenPullRequest(pr) {
     }
   };
 }
+var REVIEW_COMMAND = /^\/shiplog[ \t]+review-override(?=\s|$)/;
+function parseReviewOverrideCommand(body2) {
+  const text = body2.replace(/\r\n?/g, "\n").trimStart();
+  const m = REVIEW_COMMAND.exec(text);
+  if (!m) return void 0;
+  const controls = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+  const note = text.slice(m[0].length).replace(controls, "").trim();
+  return { note: note.length > MAX_REASON ? `${note.slice(0, MAX_REASON)}\u2026` : note };
+}
+function durationMs2(value) {
+  const ms = durationMs(value);
+  if (ms === void 0) throw new Error(`"${value}" is not a duration such as 72h`);
+  return ms;
+}
+async function mayReviewOverride(reviewer, override, directory) {
+  if (reviewer.type === "Bot" || reviewer.login.endsWith("[bot]")) return { ok: false, why: "a bot" };
+  if (sameLogin(reviewer.login, override.by)) return { ok: false, why: "the one who overrode" };
+  if (sameLogin(reviewer.login, override.author)) return { ok: false, why: "the pull request's author" };
+  const permission = await directory.permission(reviewer.login);
+  if (!["admin", "maintain", "write"].includes(permission))
+    return { ok: false, why: `${permission} access only` };
+  return { ok: true };
+}
+
+// src/policy/change-set.ts
+var MAX_REASONS = 20;
+var NAMED_IN_SUMMARY = 5;
+function short2(sha) {
+  return sha.slice(0, 7);
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function buildChangeSetRecord(evidence2) {
+  const approvals = new Map(evidence2.pull_requests.map((p) => [p.pull_request.number, p]));
+  const uncovered = [];
+  for (const c of evidence2.commits) {
+    const approval = c.pull_request === void 0 || c.pull_request === null ? void 0 : approvals.get(c.pull_request);
+    const reason = c.pull_request === void 0 ? "unknown" : c.pull_request === null ? "no-pull-request" : approval?.status === "approved" ? void 0 : (
+      // a PR number without its evidence cannot happen from the collector; if it does, it is not approved
+      "unapproved-pull-request"
+    );
+    if (reason) uncovered.push({ sha: c.sha, author: c.author, message: c.message, reason });
+  }
+  const listed = evidence2.commits.slice(0, evidence2.cap);
+  const removed = evidence2.removed.shas.slice(0, evidence2.cap);
+  const gaps = evidence2.truncated.slice(0, MAX_REASONS);
+  if (evidence2.truncated.length > MAX_REASONS)
+    gaps.push(`and ${evidence2.truncated.length - MAX_REASONS} more reasons not listed`);
+  const truncated = [...gaps];
+  if (listed.length < evidence2.total_commits && listed.length < evidence2.commits.length) {
+    truncated.push(
+      evidence2.complete ? `commits.list holds the first ${listed.length} of ${evidence2.total_commits} commits; the pull request of every one of the ${evidence2.total_commits} was checked` : `commits.list holds the first ${listed.length} of ${evidence2.total_commits} commits`
+    );
+  }
+  if (removed.length < evidence2.removed.count)
+    truncated.push(`removed_commits.list holds ${removed.length} of ${evidence2.removed.count} commits`);
+  return {
+    base: evidence2.base,
+    relation: evidence2.relation,
+    commits: {
+      count: evidence2.total_commits,
+      list: listed.map((c) => ({ sha: c.sha, pull_request: c.pull_request ?? null }))
+    },
+    pull_requests: evidence2.pull_requests.map(({ pull_request: pr, ...approval }) => ({
+      number: pr.number,
+      title: pr.title,
+      author: pr.author,
+      merged_at: pr.merged_at,
+      approval
+    })),
+    uncovered_commits: uncovered,
+    removed_commits: { count: evidence2.removed.count, list: removed.map((sha) => ({ sha })) },
+    complete: evidence2.complete,
+    ...truncated.length ? { truncated } : {}
+  };
+}
+function describeUncovered(record) {
+  const numbers = new Map(record.commits.list.map((c) => [c.sha, c.pull_request]));
+  const named = record.uncovered_commits.slice(0, NAMED_IN_SUMMARY).map((c) => {
+    const number = numbers.get(c.sha);
+    const why = c.reason === "no-pull-request" ? "no pull request" : c.reason === "unknown" ? "pull request unknown" : number ? `pull request #${number} is not approved` : "its pull request is not approved";
+    return `${short2(c.sha)} "${c.message}" by ${c.author} (${why})`;
+  });
+  const more = record.uncovered_commits.length - named.length;
+  return named.join("; ") + (more > 0 ? `; and ${more} more` : "");
+}
+function decideChangeSet(record) {
+  const { commits, uncovered_commits: uncovered, complete } = record;
+  const gaps = complete ? [] : record.truncated ?? [];
+  const incomplete = complete ? "" : ` Evidence incomplete, so the deploy cannot count as approved: ${gaps[0] ?? "reason not recorded"}${gaps.length > 1 ? ` (and ${plural(gaps.length - 1, "more reason")})` : ""}.`;
+  const removed = record.removed_commits.count ? ` It removes ${plural(record.removed_commits.count, "commit")} deployed before.` : "";
+  const since = record.base ? ` since ${short2(record.base)}` : "";
+  let status2;
+  let what;
+  if (complete && uncovered.length === 0) {
+    status2 = "approved";
+    const numbers = record.pull_requests.map((p) => `#${p.number}`).join(", ");
+    what = commits.count === 0 ? record.relation === "behind" ? "rollback: ships no new commits." : `ships no new commits${since}.` : record.relation === "first-deploy" ? `first deploy to this environment: its commit came in through approved pull request ${numbers}.` : `all ${plural(commits.count, "commit")}${since} came in through approved pull requests (${numbers}).`;
+  } else if (complete && commits.count > 0 && record.pull_requests.length === 0 && uncovered.every((c) => c.reason === "no-pull-request")) {
+    status2 = "no-pull-request";
+    const which = commits.count === 1 ? `the commit${since} did not come in` : `none of the ${commits.count} commits${since} came in`;
+    what = `${which} through a merged pull request: ${describeUncovered(record)}.`;
+  } else {
+    status2 = "unapproved";
+    what = uncovered.length ? `${uncovered.length} of ${plural(commits.count, "commit")}${since} ${uncovered.length === 1 ? "is" : "are"} not covered by an approved pull request: ${describeUncovered(record)}.` : `the pull request of every commit read is approved.`;
+  }
+  return { status: status2, summary: `${status2}: ${what}${removed}${incomplete}` };
+}
 
 // src/policy/deployment.ts
 var MAX_COMMENT = 1e3;
@@ -39982,8 +40207,9 @@ async function evaluateDeployment(policy, request2, directory) {
   const { environment, sha } = request2;
   const rules = environmentPolicy(policy, environment);
   if (!rules) return decideDeployment(policy.source, void 0, { environment, sha });
+  const changeSet = rules.require_approved_change_set && request2.loadChangeSet ? await request2.loadChangeSet() : void 0;
   const pull = await request2.loadPullRequest();
-  if (!pull) return decideDeployment(policy.source, rules, { environment, sha });
+  if (!pull) return decideDeployment(policy.source, rules, { environment, sha, changeSet });
   const [verdict, approvals] = await Promise.all([
     evaluatePolicy(policy, pull.input, directory),
     countFreshApprovals(policy, pull.input, directory, rules.min_approvals)
@@ -39993,7 +40219,8 @@ async function evaluateDeployment(policy, request2, directory) {
     sha,
     pullRequest: { number: pull.number, title: pull.title, url: pull.url },
     verdict,
-    approvals
+    approvals,
+    changeSet
   });
 }
 function decideDeployment(source, rules, facts) {
@@ -40011,19 +40238,26 @@ function decideDeployment(source, rules, facts) {
       approvers: []
     };
   }
+  const changeSetUnmet = changeSetProblem(rules, facts.changeSet);
+  const withChangeSet = facts.changeSet ? { changeSet: facts.changeSet } : {};
   const pr = facts.pullRequest;
   if (!pr) {
-    const allowed = rules.allow_direct_push;
+    const allowed = rules.allow_direct_push && !changeSetUnmet;
     const why = `no merged pull request brought ${commit} in (a direct push, or a commit not merged yet)`;
+    const unmet2 = [
+      ...rules.allow_direct_push ? [] : [`allow_direct_push: ${why}`],
+      ...changeSetUnmet ? [changeSetUnmet] : []
+    ];
     return {
       state: allowed ? "approved" : "rejected",
       comment: fit3(
-        allowed ? `shiplog: ${environment} approved: ${why}, and environments.${environment}.allow_direct_push is true.` : `shiplog: ${environment} rejected: ${why}; environments.${environment}.allow_direct_push is false.`
+        allowed ? `shiplog: ${environment} approved: ${why}, and environments.${environment}.allow_direct_push is true.` : rules.allow_direct_push ? `shiplog: ${environment} rejected: ${changeSetUnmet}.` : `shiplog: ${environment} rejected: ${why}; environments.${environment}.allow_direct_push is false.${changeSetUnmet ? ` ${changeSetUnmet}.` : ""}`
       ),
       environment,
       managed: true,
-      unmet: allowed ? [] : [`allow_direct_push: ${why}`],
-      approvers: []
+      unmet: unmet2,
+      approvers: [],
+      ...withChangeSet
     };
   }
   const unmet = [];
@@ -40038,6 +40272,7 @@ function decideDeployment(source, rules, facts) {
     );
   }
   for (const problem of facts.approvals?.problems ?? []) unmet.push(`could not count approvals: ${problem}`);
+  if (changeSetUnmet) unmet.push(changeSetUnmet);
   const through = `${commit} came in through #${pr.number} (${oneLine(pr.title, 80)})`;
   const comment = unmet.length === 0 ? `shiplog: ${environment} approved: ${through}; ${verdict ? `policy: ${oneLine(verdict.title, 120)}; ` : ""}fresh approvals: ${valid.length > 0 ? valid.join(", ") : "none needed"}.` : `shiplog: ${environment} rejected: ${through}. ${unmet.join(". ")}.`;
   return {
@@ -40048,8 +40283,15 @@ function decideDeployment(source, rules, facts) {
     unmet,
     pullRequest: pr.number,
     ...verdict ? { verdict } : {},
-    approvers: valid
+    approvers: valid,
+    ...withChangeSet
   };
+}
+function changeSetProblem(rules, changeSet) {
+  if (!rules.require_approved_change_set || !changeSet) return void 0;
+  const { status: status2, summary } = decideChangeSet(changeSet);
+  if (status2 === "approved") return void 0;
+  return `require_approved_change_set: ${oneLine(summary.replace(/^[a-z-]+: /, ""), 600).replace(/\.$/, "")}`;
 }
 function verdictDetail(verdict) {
   const failing = verdict.rules.filter((r) => !r.satisfied).map((r) => {
@@ -40372,6 +40614,41 @@ function loadSigningKey(pem, source) {
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKey, keyid: keyidOf(publicKey) };
 }
+function loadTrustedKey(pem, source) {
+  if (!pem.includes("-----BEGIN")) {
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} is not a PEM public key (expected "-----BEGIN PUBLIC KEY-----")`
+    );
+  }
+  if (pem.includes("PRIVATE KEY")) {
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} holds a private key; pass the public key (shiplog.pub) instead`
+    );
+  }
+  let publicKey;
+  try {
+    publicKey = createPublicKey({ key: pem, format: "pem" });
+  } catch (e) {
+    throw new ShiplogError("BAD_KEY", `${source} is not a readable public key: ${e.message}`);
+  }
+  if (publicKey.asymmetricKeyType !== "ed25519") {
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} is a ${publicKey.asymmetricKeyType ?? "unknown"} key, not Ed25519`
+    );
+  }
+  return { publicKey, keyid: keyidOf(publicKey), raw: rawPublicKey(publicKey), source };
+}
+function trustedKeyOf(key, source) {
+  return { publicKey: key.publicKey, keyid: key.keyid, raw: rawPublicKey(key.publicKey), source };
+}
+function loadTrustedKeys(text, source) {
+  const blocks = text.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? [];
+  if (blocks.length === 0) throw new ShiplogError("BAD_KEY", `${source} holds no PEM public key`);
+  return blocks.map((b, i) => loadTrustedKey(b, blocks.length > 1 ? `${source} (key ${i + 1})` : source));
+}
 
 // src/ledger/checkpoint.ts
 var EM_DASH = "\u2014";
@@ -40469,11 +40746,44 @@ function readEnvelope(text) {
   }
   return { envelope: o, payload };
 }
+function signatureCandidates(envelope, trusted) {
+  const out = [];
+  for (const s of envelope.signatures) {
+    const sig = Buffer.from(s.sig, "base64");
+    if (sig.length === 64) out.push({ sig, hint: trusted.findIndex((k) => k.keyid === s.keyid) });
+  }
+  return out;
+}
+function signerIndex(paeBytes, candidates2, keys) {
+  for (const c of candidates2) {
+    if (c.hint >= 0 && cryptoVerify2(null, paeBytes, keys[c.hint], c.sig)) return c.hint;
+    for (let k = 0; k < keys.length; k++) {
+      if (k !== c.hint && cryptoVerify2(null, paeBytes, keys[k], c.sig)) return k;
+    }
+  }
+  return -1;
+}
+function findSigner(paeBytes, envelope, trusted) {
+  const i = signerIndex(
+    paeBytes,
+    signatureCandidates(envelope, trusted),
+    trusted.map((k) => k.publicKey)
+  );
+  return i >= 0 ? trusted[i] : void 0;
+}
 
 // src/ledger/statement.ts
 var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 var PREDICATE_TYPE = "https://shiplog.dev/attestations/change/v1";
-var CHANGE_TYPES = ["deploy", "migration", "config-override", "override"];
+var CHANGE_TYPES = [
+  "deploy",
+  "migration",
+  "config-override",
+  "override",
+  "override-review",
+  "merge",
+  "reconciliation"
+];
 function buildStatement(predicate, serverUrl = "https://github.com") {
   return {
     _type: STATEMENT_TYPE,
@@ -41621,6 +41931,119 @@ ${r.stderr}`;
 }
 
 // src/ledger/lookup.ts
+async function bucketLines(view, buckets, from = 0, to = Infinity) {
+  const tipSeq = view.tip.seq;
+  const overlaps = (p) => p.first <= to && p.last >= from;
+  const segments = [];
+  let lists = [];
+  for (const b of buckets) {
+    if (b.open && overlaps({ first: b.open.first, last: tipSeq }))
+      segments.push({ oid: b.open.oid, first: b.open.first, last: tipSeq });
+    for (const l of b.lists)
+      lists.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq });
+  }
+  while (lists.length) {
+    const texts2 = await view.objects.blobs(lists.map((l) => l.oid));
+    const next = [];
+    lists.forEach((l, i) => {
+      const refs = parseSealedList(texts2[i].toString("utf8"));
+      if (!refs) throw damaged(`sealed list ${l.oid}`);
+      for (const r of refs.filter(overlaps)) {
+        if (l.level === 1) segments.push(part(r));
+        else next.push({ ...part(r), level: l.level - 1 });
+      }
+    });
+    lists = next;
+  }
+  const texts = await view.objects.blobs(segments.map((s) => s.oid));
+  const out = [];
+  texts.forEach((t, i) => {
+    for (const line of parseSegment(t.toString("utf8"))) {
+      if (!line) throw damaged(`segment ${segments[i].oid}`);
+      if (line.seq >= from && line.seq <= to) out.push(line);
+    }
+  });
+  return out.sort((a, b) => a.seq - b.seq);
+}
+function part(r) {
+  return { oid: r.blob, first: r.first, last: r.last };
+}
+function damaged(what) {
+  return new ShiplogError("BAD_INPUT", `the ledger index ${what} does not parse (run "shiplog verify")`);
+}
+async function entriesForCommits(view, prefixes, keep, limit) {
+  const wanted = [...new Set(prefixes.map((p) => p.toLowerCase()))];
+  if (!wanted.length) return [];
+  const buckets = /* @__PURE__ */ new Map();
+  for (const p of wanted) {
+    const files2 = await view.index.bucketFiles(p);
+    buckets.set(files2.prefix, files2);
+  }
+  const match = (l) => wanted.some((p) => l.commit.startsWith(p)) && keep(l);
+  const files = [...buckets.values()];
+  await view.objects.fetch(
+    files.flatMap((f) => [f.open?.oid, ...f.lists.map((l) => l.oid)]).filter((o) => !!o)
+  );
+  const hits = [];
+  for (const f of files) if (f.open) hits.push(...(await segmentLines(view, f.open.oid)).filter(match));
+  let refs = [];
+  let lists = files.flatMap((f) => f.lists);
+  while (lists.length) {
+    const next = [];
+    for (const l of lists) {
+      const parsed = parseSealedList((await view.objects.blob(l.oid)).toString("utf8"));
+      if (!parsed) throw damaged(`sealed list ${l.oid}`);
+      if (l.level === 1) refs.push(...parsed);
+      else next.push(...parsed.map((r) => ({ level: l.level - 1, oid: r.blob })));
+    }
+    if (next.length) await view.objects.fetch(next.map((n) => n.oid));
+    lists = next;
+  }
+  refs = refs.sort((a, b) => a.first - b.first);
+  await view.objects.fetch([...refs.map((r) => r.blob), ...hits.map((h) => h.blob)]);
+  for (const r of refs) hits.push(...(await segmentLines(view, r.blob)).filter(match));
+  const newest = hits.sort((a, b) => b.seq - a.seq).slice(0, limit);
+  return readEntries(view, newest);
+}
+async function segmentLines(view, oid) {
+  return parseSegment((await view.objects.blob(oid)).toString("utf8")).map((l) => {
+    if (!l) throw damaged(`segment ${oid}`);
+    return l;
+  });
+}
+async function allBuckets(view) {
+  const out = [];
+  for (const p of await view.index.prefixes()) out.push(await view.index.bucketFiles(p));
+  return out;
+}
+async function newestLines(view, keep, limit) {
+  const buckets = await allBuckets(view);
+  const top = view.tip.seq;
+  if (limit === void 0) return (await bucketLines(view, buckets)).filter(keep).reverse();
+  let window2 = Math.max(64, limit * 4);
+  for (; ; ) {
+    const from = Math.max(0, top - window2 + 1);
+    const found = (await bucketLines(view, buckets, from, top)).filter(keep).reverse();
+    if (found.length >= limit || from === 0) return found.slice(0, limit);
+    window2 *= 4;
+  }
+}
+async function readEntries(view, lines) {
+  const texts = await view.objects.blobs(lines.map((l) => l.blob));
+  return lines.map((l, i) => ({ ...decodeAt(`seq ${l.seq}`, texts[i]), seq: l.seq, blob: l.blob }));
+}
+function decodeAt(where, data) {
+  try {
+    return decodeEntry(data.toString("utf8"));
+  } catch (e) {
+    if (e instanceof EntryProblem)
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `${where}: ${e.message} (run "shiplog verify" for the full picture)`
+      );
+    throw e;
+  }
+}
 var MAX_WALK = 2e4;
 async function ledgerCommitOfSeq(repo, tip, seq) {
   if (seq === tip.seq) return tip.commit;
@@ -41817,11 +42240,11 @@ async function findDuplicate(objects, index, entry) {
   const files = await index.bucketFiles(entry.commit);
   const listOid = files.lists.find((l) => l.level === 1)?.oid;
   await objects.fetch([files.open?.oid, listOid].filter((o) => !!o));
-  const lines = files.open ? segmentLines(await objects.blob(files.open.oid)) : [];
+  const lines = files.open ? segmentLines2(await objects.blob(files.open.oid)) : [];
   if (listOid && lines.length < 16) {
     const refs = parseSealedList((await objects.blob(listOid)).toString("utf8")) ?? [];
     const last = refs[refs.length - 1];
-    if (last) lines.push(...segmentLines(await objects.blob(last.blob)));
+    if (last) lines.push(...segmentLines2(await objects.blob(last.blob)));
   }
   const candidates2 = lines.filter(
     (l) => l.commit === entry.commit && l.type === entry.type && (l.environment ?? "") === (entry.environment ?? "")
@@ -41837,7 +42260,7 @@ async function findDuplicate(objects, index, entry) {
   }
   return void 0;
 }
-function segmentLines(b) {
+function segmentLines2(b) {
   return parseSegment(b.toString("utf8")).filter((l) => !!l);
 }
 function backoffMs(attempt) {
@@ -42005,7 +42428,7 @@ async function ledgerStatus(api, ledger) {
   const lines = [`### Ledger checkpoint (${md(where)})`];
   let warning;
   if ("issue" in alarm && alarm.issue) {
-    warning = `\u26A0\uFE0F **Ledger alarm open:** [#${alarm.issue.number} ${md(alarm.issue.title)}](${alarm.issue.url}) \u2014 the ledger branch may have been rewritten; do not trust it until it is verified against the last good checkpoint in that issue.`;
+    warning = `\u26A0\uFE0F **Ledger alarm open:** [#${alarm.issue.number} ${md(alarm.issue.title)}](${alarm.issue.url}) \u2014 the ledger may have been rewritten or may be missing deploys; do not rely on it until the issue is resolved (verify it against the last good checkpoint the issue names).`;
     lines.push(
       `An alarm is open (#${alarm.issue.number}): the checkpoint below is the branch as it is now, **not** known good.`
     );
@@ -42029,6 +42452,17 @@ async function ledgerStatus(api, ledger) {
 var POLICY_FILE = "shiplog.yml";
 var POLICY_PATH = `.github/${POLICY_FILE}`;
 var DEFAULT_CHECK_NAME = policyFromObject({}, "defaults").settings.check_name;
+function configReader(octokit, at, branch) {
+  const config2 = octokit.config;
+  return async (fileName) => {
+    const { config: merged, files } = await config2.get({
+      ...at,
+      path: `.github/${fileName}`,
+      ...branch ? { branch } : {}
+    });
+    return files.every((f) => f.config === null) ? null : merged;
+  };
+}
 async function loadPolicy(context, { owner, repo }) {
   const source = `${owner}/${repo}:${POLICY_PATH}`;
   let raw;
@@ -42116,12 +42550,571 @@ async function gateTargets(context, settings, targets) {
   }
 }
 
+// src/github/change-set.ts
+var DEFAULT_CAP = 250;
+var DEFAULT_MAX_COMMITS = 1e3;
+var PAGE = 100;
+var PULLS_PER_COMMIT = 10;
+var MAX_REVIEW_PAGES = 100;
+var MAX_REASON2 = 300;
+var STATUSES = /* @__PURE__ */ new Map([
+  ["identical", "same"],
+  ["ahead", "ahead"],
+  ["behind", "behind"],
+  ["diverged", "diverged"]
+]);
+var ACTOR_FRAGMENT = `fragment ShiplogActor on Actor {
+  __typename
+  login
+  ... on User { databaseId }
+  ... on Bot { databaseId }
+  ... on Mannequin { databaseId }
+  ... on Organization { databaseId }
+}`;
+var REVIEWS_FRAGMENT = `fragment ShiplogReviews on PullRequestReviewConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    fullDatabaseId
+    state
+    submittedAt
+    commit { oid }
+    author { ...ShiplogActor }
+  }
+}`;
+var COMMIT_FRAGMENT = `fragment ShiplogCommit on Commit {
+  oid
+  associatedPullRequests(first: ${PULLS_PER_COMMIT}) {
+    totalCount
+    nodes {
+      number
+      title
+      url
+      mergedAt
+      mergeCommit { oid }
+      headRefOid
+      baseRefName
+      baseRepository { nameWithOwner }
+      author { ...ShiplogActor }
+      mergedBy { ...ShiplogActor }
+      reviews(first: ${PAGE}) { ...ShiplogReviews }
+    }
+  }
+}`;
+function changeSetCommitsQuery(count) {
+  const indexes2 = Array.from({ length: count }, (_, i) => i);
+  return [
+    `query ShiplogChangeSetCommits($owner: String!, $name: String!${indexes2.map((i) => `, $c${i}: GitObjectID!`).join("")}) {`,
+    "  repository(owner: $owner, name: $name) {",
+    "    nameWithOwner",
+    ...indexes2.map((i) => `    c${i}: object(oid: $c${i}) { ...ShiplogCommit }`),
+    "  }",
+    "}",
+    COMMIT_FRAGMENT,
+    REVIEWS_FRAGMENT,
+    ACTOR_FRAGMENT
+  ].join("\n");
+}
+function changeSetReviewsQuery(count) {
+  const indexes2 = Array.from({ length: count }, (_, i) => i);
+  return [
+    `query ShiplogChangeSetReviews($owner: String!, $name: String!${indexes2.map((i) => `, $p${i}: Int!, $a${i}: String!`).join("")}) {`,
+    "  repository(owner: $owner, name: $name) {",
+    ...indexes2.map(
+      (i) => `    p${i}: pullRequest(number: $p${i}) { reviews(first: ${PAGE}, after: $a${i}) { ...ShiplogReviews } }`
+    ),
+    "  }",
+    "}",
+    REVIEWS_FRAGMENT,
+    ACTOR_FRAGMENT
+  ].join("\n");
+}
+function parseRequest(request2) {
+  const bad3 = (what) => new ShiplogError("BAD_INPUT", `change set: ${what}`);
+  const name = /^[\w.-]+$/;
+  if (!name.test(request2.owner) || !name.test(request2.repo))
+    throw bad3(`repository must be owner/name, got ${request2.owner}/${request2.repo}`);
+  const ref2 = /^[\w./-]+$/;
+  if (!ref2.test(request2.head)) throw bad3(`head must be a commit sha, got "${request2.head}"`);
+  if (request2.base !== null && !ref2.test(request2.base))
+    throw bad3(`base must be a commit sha or null, got "${request2.base}"`);
+  const cap = request2.cap ?? DEFAULT_CAP;
+  const maxCommits = request2.maxCommits ?? DEFAULT_MAX_COMMITS;
+  if (!Number.isInteger(cap) || cap < 0) throw bad3(`cap must be a whole number, got ${cap}`);
+  if (!Number.isInteger(maxCommits) || maxCommits < 1)
+    throw bad3(`maxCommits must be a positive whole number, got ${maxCommits}`);
+  return {
+    owner: request2.owner,
+    repo: request2.repo,
+    base: request2.base,
+    head: request2.head,
+    cap,
+    maxCommits,
+    allowIncomplete: request2.allowIncomplete ?? false,
+    ...request2.graphqlUrl !== void 0 ? { graphqlUrl: request2.graphqlUrl } : {}
+  };
+}
+function bounded(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_REASON2 ? `${flat.slice(0, MAX_REASON2)}\u2026` : flat;
+}
+var Gaps = class {
+  constructor(tolerate) {
+    this.tolerate = tolerate;
+  }
+  tolerate;
+  reasons = [];
+  /** A limit cut something: never an error, always said. */
+  cut(reason) {
+    this.reasons.push(bounded(reason));
+  }
+  /** An API failure: thrown, unless the caller asked for what could be read. */
+  fail(error) {
+    if (!this.tolerate) throw error;
+    this.reasons.push(bounded(error.message));
+  }
+  /** Run an API step; undefined when it failed and that was recorded. */
+  async attempt(step) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!isShiplogError(error, "GITHUB_API")) throw error;
+      this.fail(error);
+      return void 0;
+    }
+  }
+};
+function short3(sha) {
+  return sha.slice(0, 7);
+}
+function commitOf(value, what) {
+  const item = asObject(value, what);
+  const sha = requireString(item.sha, `${what}.sha`);
+  const detail = asObject(item.commit, `${what}.commit`);
+  const message = requireString(detail.message, `${what}.commit.message`);
+  const end = message.indexOf("\n");
+  const account = item.author !== null && typeof item.author === "object" ? item.author : {};
+  const login = optionalString(account.login);
+  const gitAuthor = detail.author !== null && typeof detail.author === "object" ? detail.author : {};
+  const name = optionalString(gitAuthor.name);
+  return {
+    sha: sha.toLowerCase(),
+    author: login ?? (boundedText(name, 64) || "unknown"),
+    message: boundedText(end === -1 ? message : message.slice(0, end), 100)
+  };
+}
+async function comparePage(api, input, from, to, page) {
+  const { owner, repo } = input;
+  const basehead = `${from}...${to}`;
+  const what = `GET /repos/${owner}/${repo}/compare/${basehead}${page > 1 ? ` (page ${page})` : ""}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+      owner,
+      repo,
+      basehead,
+      per_page: PAGE,
+      page
+    })
+  );
+  const body2 = asObject(data, what);
+  const status2 = requireString(body2.status, `${what}: status`);
+  if (!STATUSES.has(status2))
+    throw new ShiplogError(
+      "GITHUB_API",
+      `${what}: unexpected response from GitHub (unknown comparison status "${boundedText(status2, 40)}")`
+    );
+  return {
+    status: status2,
+    total: requireNumber(body2.total_commits, `${what}: total_commits`),
+    behindBy: requireNumber(body2.behind_by, `${what}: behind_by`),
+    commits: asArray(body2.commits, `${what}: commits`).map((c) => commitOf(c, `${what}: commit`))
+  };
+}
+async function compareRange(api, input, from, to, limit, gaps) {
+  const first = await comparePage(api, input, from, to, 1);
+  const seen = /* @__PURE__ */ new Set();
+  const commits = [];
+  const add = (list) => {
+    for (const c of list) {
+      if (seen.has(c.sha)) continue;
+      seen.add(c.sha);
+      commits.push(c);
+    }
+  };
+  add(first.commits);
+  const wanted = Math.min(first.total, limit);
+  const pages2 = Math.ceil(wanted / PAGE);
+  for (let page = 2; page <= pages2 && commits.length < wanted; page++) {
+    const next = await gaps.attempt(() => comparePage(api, input, from, to, page));
+    if (!next?.commits.length) break;
+    add(next.commits);
+  }
+  return { ...first, commits: commits.slice(0, limit) };
+}
+async function headCommit(api, input) {
+  const { owner, repo, head } = input;
+  const what = `GET /repos/${owner}/${repo}/commits/${head}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/commits/{ref}", { owner, repo, ref: head, per_page: 1 })
+  );
+  return commitOf(data, what);
+}
+function graphqlEndpoint(api, explicit) {
+  if (explicit) return explicit;
+  const defaults = api.request.endpoint?.DEFAULTS;
+  const base = defaults?.baseUrl;
+  if (typeof base === "string" && /\/api\/v3\/?$/.test(base))
+    return base.replace(/\/api\/v3\/?$/, "/api/graphql");
+  return void 0;
+}
+async function graphql3(api, url, what, query, variables) {
+  const { data } = await callGitHub(
+    what,
+    () => api.request("POST /graphql", { query, variables, ...url ? { url } : {} })
+  );
+  const body2 = asObject(data, what);
+  if (Array.isArray(body2.errors) && body2.errors.length) {
+    const messages = body2.errors.map((e) => {
+      const error = e !== null && typeof e === "object" ? e : {};
+      const type = optionalString(error.type);
+      return `${type ? `${type}: ` : ""}${optionalString(error.message) ?? "unknown error"}`;
+    });
+    throw new ShiplogError("GITHUB_API", bounded(`${what} failed: ${messages.join("; ")}`), {
+      details: { call: what, errors: body2.errors.slice(0, 10) }
+    });
+  }
+  return asObject(body2.data, `${what}: data`);
+}
+function actorOf(value, what) {
+  if (value === null || value === void 0) return null;
+  const actor = asObject(value, what);
+  const type = requireString(actor.__typename, `${what}.__typename`);
+  const login = requireString(actor.login, `${what}.login`);
+  if (typeof actor.databaseId !== "number") return null;
+  return {
+    // GraphQL names a bot "renovate" where REST, and so the policy and the evidence, say "renovate[bot]"
+    login: type === "Bot" && !login.endsWith("[bot]") ? `${login}[bot]` : login,
+    id: actor.databaseId,
+    type
+  };
+}
+function personOf(value, what) {
+  const actor = actorOf(value, what);
+  return actor ? { login: actor.login, id: actor.id } : void 0;
+}
+function reviewPage(value, what) {
+  const page = asObject(value, what);
+  const info = asObject(page.pageInfo, `${what}.pageInfo`);
+  const reviews = asArray(page.nodes, `${what}.nodes`).map((item, i) => {
+    const node = asObject(item, `${what}.nodes[${i}]`);
+    const id = node.fullDatabaseId;
+    const commit = node.commit === null ? null : asObject(node.commit, `${what}.nodes[${i}].commit`);
+    return slimReview(
+      {
+        id: typeof id === "string" && /^\d+$/.test(id) ? Number(id) : id,
+        user: actorOf(node.author, `${what}.nodes[${i}].author`),
+        state: node.state,
+        commit_id: commit ? commit.oid : null,
+        ...typeof node.submittedAt === "string" ? { submitted_at: node.submittedAt } : {}
+      },
+      `${what}.nodes[${i}]`
+    );
+  });
+  return {
+    reviews,
+    total: requireNumber(page.totalCount, `${what}.totalCount`),
+    next: info.hasNextPage === true ? requireString(info.endCursor, `${what}.pageInfo.endCursor`) : null
+  };
+}
+function associatedOf(value, what) {
+  const node = asObject(value, what);
+  const mergeCommit = node.mergeCommit === null ? null : asObject(node.mergeCommit, `${what}.mergeCommit`);
+  const base = node.baseRepository === null ? null : asObject(node.baseRepository, `${what}.baseRepository`);
+  return {
+    number: requireNumber(node.number, `${what}.number`),
+    mergeCommitSha: mergeCommit ? requireString(mergeCommit.oid, `${what}.mergeCommit.oid`).toLowerCase() : null,
+    mergedAt: optionalString(node.mergedAt) ?? null,
+    repository: base ? requireString(base.nameWithOwner, `${what}.baseRepository.nameWithOwner`) : null,
+    node,
+    what
+  };
+}
+function pullStateOf(pr) {
+  const { node, what } = pr;
+  const page = reviewPage(node.reviews, `${what}.reviews`);
+  const mergedBy = personOf(node.mergedBy, `${what}.mergedBy`);
+  return {
+    evidence: {
+      number: pr.number,
+      url: requireString(node.url, `${what}.url`),
+      title: boundedText(node.title, 256),
+      author: personOf(node.author, `${what}.author`) ?? { login: "ghost", id: 0 },
+      ...mergedBy ? { merged_by: mergedBy } : {},
+      merged_at: pr.mergedAt,
+      head_sha: requireString(node.headRefOid, `${what}.headRefOid`),
+      base_ref: requireString(node.baseRefName, `${what}.baseRefName`),
+      merge_commit_sha: pr.mergeCommitSha
+    },
+    reviews: page.reviews,
+    total: page.total,
+    next: page.next,
+    partial: false
+  };
+}
+async function coverCommits(api, url, input, commits, gaps) {
+  const { owner, repo } = input;
+  const pulls = /* @__PURE__ */ new Map();
+  for (let start = 0; start < commits.length; start += PAGE) {
+    const batch = commits.slice(start, start + PAGE);
+    const what = `POST /graphql (pull requests of commits ${start + 1}-${start + batch.length} of ${commits.length})`;
+    const variables = { owner, name: repo };
+    batch.forEach((c, i) => variables[`c${i}`] = c.sha);
+    const done = await gaps.attempt(async () => {
+      const data = await graphql3(api, url, what, changeSetCommitsQuery(batch.length), variables);
+      const repository = asObject(data.repository, `${what}: repository`);
+      const fullName = requireString(repository.nameWithOwner, `${what}: nameWithOwner`).toLowerCase();
+      batch.forEach((c, i) => {
+        const at = `${what}: c${i}`;
+        if (repository[`c${i}`] === null) {
+          gaps.fail(new ShiplogError("GITHUB_API", `${what}: GitHub does not know commit ${c.sha}`));
+          return;
+        }
+        const associated = asObject(
+          asObject(repository[`c${i}`], at).associatedPullRequests,
+          `${at}.associatedPullRequests`
+        );
+        const total = requireNumber(associated.totalCount, `${at}.associatedPullRequests.totalCount`);
+        const list = asArray(associated.nodes, `${at}.associatedPullRequests.nodes`).map((n, j) => associatedOf(n, `${at}.associatedPullRequests.nodes[${j}]`)).filter((p) => p.repository?.toLowerCase() === fullName);
+        const chosen = chooseMergedPullRequest(list, c.sha);
+        if (total > PULLS_PER_COMMIT && chosen?.mergeCommitSha !== c.sha) {
+          gaps.cut(
+            `commit ${short3(c.sha)} is in ${total} pull requests and only ${PULLS_PER_COMMIT} were read, so which one brought it in is unknown`
+          );
+          return;
+        }
+        c.pull_request = chosen ? chosen.number : null;
+        if (chosen && !pulls.has(chosen.number)) pulls.set(chosen.number, pullStateOf(chosen));
+      });
+      return true;
+    });
+    if (done === void 0) break;
+  }
+  return pulls;
+}
+async function pageReviews(api, url, input, pulls, gaps) {
+  const { owner, repo } = input;
+  let failed = false;
+  for (let round = 1; round < MAX_REVIEW_PAGES && !failed; round++) {
+    const pending = [...pulls.values()].filter((p) => p.next !== null);
+    if (!pending.length) break;
+    for (let start = 0; start < pending.length && !failed; start += PAGE) {
+      const batch = pending.slice(start, start + PAGE);
+      const numbers = batch.map((p) => `#${p.evidence.number}`);
+      const what = `POST /graphql (reviews of ${numbers.length > 5 ? `${numbers.length} pull requests` : numbers.join(", ")}, page ${round + 1})`;
+      const variables = { owner, name: repo };
+      batch.forEach((p, i) => {
+        variables[`p${i}`] = p.evidence.number;
+        variables[`a${i}`] = p.next;
+      });
+      const done = await gaps.attempt(async () => {
+        const data = await graphql3(api, url, what, changeSetReviewsQuery(batch.length), variables);
+        const repository = asObject(data.repository, `${what}: repository`);
+        batch.forEach((p, i) => {
+          const node = asObject(repository[`p${i}`], `${what}: p${i}`);
+          const page = reviewPage(node.reviews, `${what}: p${i}.reviews`);
+          p.reviews.push(...page.reviews);
+          p.total = page.total;
+          p.next = page.next;
+        });
+        return true;
+      });
+      failed = done === void 0;
+    }
+  }
+  for (const p of pulls.values()) {
+    if (p.next === null) continue;
+    p.partial = true;
+    gaps.cut(
+      `pull request #${p.evidence.number}: ${p.reviews.length} of its ${p.total} reviews were read, so it does not count as approved`
+    );
+  }
+}
+async function collectChangeSet(api, request2) {
+  const input = parseRequest(request2);
+  const { base, head, cap, maxCommits } = input;
+  const gaps = new Gaps(input.allowIncomplete);
+  let relation;
+  let commits = [];
+  let total = 0;
+  let removed = { count: 0, shas: [] };
+  let headSha = head.toLowerCase();
+  if (base === null) {
+    const commit = await headCommit(api, input);
+    relation = "first-deploy";
+    commits = [commit];
+    total = 1;
+    headSha = commit.sha;
+  } else if (base.toLowerCase() === head.toLowerCase()) {
+    relation = "same";
+  } else {
+    const range = await compareRange(api, input, base, head, maxCommits, gaps);
+    relation = STATUSES.get(range.status);
+    commits = range.commits;
+    total = range.total;
+    if (commits.length < total) {
+      gaps.cut(
+        total > maxCommits && commits.length === maxCommits ? `the deploy ships ${total} commits; pull requests were looked up for the first ${maxCommits} only` : `GitHub listed ${commits.length} of the ${total} commits the deploy ships; the others' pull requests are unknown`
+      );
+    }
+    if ((relation === "behind" || relation === "diverged") && range.behindBy > 0) {
+      const taken = cap > 0 ? await gaps.attempt(() => compareRange(api, input, head, base, cap, gaps)) : void 0;
+      removed = { count: range.behindBy, shas: taken?.commits.map((c) => c.sha) ?? [] };
+    }
+  }
+  const url = graphqlEndpoint(api, input.graphqlUrl);
+  const pulls = commits.length ? await coverCommits(api, url, input, commits, gaps) : /* @__PURE__ */ new Map();
+  if (pulls.size) await pageReviews(api, url, input, pulls, gaps);
+  const pullRequests = [...pulls.values()].sort((a, b) => a.evidence.number - b.evidence.number).map((p) => {
+    const evidence2 = approvalEvidence(p.evidence, p.reviews);
+    return p.partial ? { ...evidence2, status: "unapproved" } : evidence2;
+  });
+  return {
+    base: base === null ? null : base.toLowerCase(),
+    head: headSha,
+    relation,
+    commits,
+    total_commits: total,
+    cap,
+    pull_requests: pullRequests,
+    removed,
+    complete: gaps.reasons.length === 0,
+    truncated: gaps.reasons
+  };
+}
+
+// src/ledger/deployed.ts
+async function latestDeployIn(view, repository, environment) {
+  const state = (await view.index.deployStatesNow()).find(
+    (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment
+  );
+  return state?.deploys[0];
+}
+
+// src/ledger/merge-entries.ts
+async function recordedMerges(view, repository, mergeCommits, trusted) {
+  const wanted = new Set(mergeCommits.map((s) => s.toLowerCase()));
+  const found = /* @__PURE__ */ new Map();
+  let untrusted = 0;
+  if (!wanted.size) return { found, untrusted };
+  const entries = await entriesForCommits(
+    view,
+    [...wanted],
+    (l) => l.type === "merge" && wanted.has(l.commit) && l.repository.toLowerCase() === repository.toLowerCase()
+  );
+  for (const e of entries.sort((a, b) => a.seq - b.seq)) {
+    const p = e.statement.predicate;
+    if (!findSigner(e.paeBytes, e.envelope, trusted)) {
+      untrusted++;
+      continue;
+    }
+    if (found.has(p.commit)) continue;
+    found.set(p.commit, {
+      seq: e.seq,
+      hash: e.hash,
+      details: p.details ?? {},
+      approval: p.approval ?? { status: "not-collected" }
+    });
+  }
+  return { found, untrusted };
+}
+
+// src/evidence/deploy-change-set.ts
+async function deployChangeSet(opts) {
+  const [owner, repo] = opts.repository.split("/");
+  const view = await openLedger(opts.ledger);
+  try {
+    const base = view ? await latestDeployIn(view, opts.repository, opts.environment) : void 0;
+    const evidence2 = await collectChangeSet(opts.api, {
+      owner,
+      repo,
+      base: base?.commit ?? null,
+      head: opts.head,
+      allowIncomplete: opts.allowIncomplete
+    });
+    const merges = await mergesOf(view, opts.repository, evidence2, opts.trusted ?? []);
+    const withSources = { ...evidence2, pull_requests: evidence2.pull_requests.map((p) => sourced(p, merges)) };
+    const fromEntries = withSources.pull_requests.filter((p) => p.source === "merge-entry").length;
+    const record = {
+      ...buildChangeSetRecord(withSources),
+      approval_sources: {
+        merge_entries: fromEntries,
+        reviews_at_deploy: withSources.pull_requests.length - fromEntries,
+        ...merges.untrusted ? { untrusted_merge_entries: merges.untrusted } : {}
+      }
+    };
+    return {
+      record,
+      decision: decideChangeSet(record),
+      ...base ? { base: { seq: base.seq, commit: base.commit } } : {}
+    };
+  } finally {
+    view?.close();
+  }
+}
+async function openLedger(location) {
+  try {
+    return await openTip(location);
+  } catch (e) {
+    if (isShiplogError(e, "BRANCH_NOT_FOUND")) return void 0;
+    throw e;
+  }
+}
+async function mergesOf(view, repository, evidence2, trusted) {
+  const shas = evidence2.pull_requests.map((p) => p.pull_request.merge_commit_sha).filter((s) => typeof s === "string");
+  if (!view || !trusted.length || !shas.length) return { found: /* @__PURE__ */ new Map(), untrusted: 0 };
+  return recordedMerges(view, repository, shas, trusted);
+}
+function sourced(p, merges) {
+  const sha = p.pull_request.merge_commit_sha;
+  const merge3 = sha ? merges.found.get(sha) : void 0;
+  const recorded = merge3 && recordedReviews(merge3, p.pull_request.number);
+  if (!merge3 || !recorded) return { ...p, source: "reviews-at-deploy" };
+  const verdict = merge3.details.verdict?.outcome;
+  return {
+    ...p,
+    ...recorded,
+    source: "merge-entry",
+    merge_entry: {
+      seq: merge3.seq,
+      hash: merge3.hash,
+      verdict: typeof verdict === "string" ? verdict : "unknown"
+    }
+  };
+}
+function recordedReviews(merge3, number) {
+  const pr = merge3.details.pull_request;
+  const r = merge3.details.reviews;
+  if (pr?.number !== number || !r) return void 0;
+  const { status: status2, approvers, changes_requested, not_counted, reviews_considered } = r;
+  if (status2 !== "approved" && status2 !== "unapproved" || !Array.isArray(approvers) || !Array.isArray(changes_requested) || !Array.isArray(not_counted) || typeof reviews_considered !== "number")
+    return void 0;
+  return {
+    status: status2,
+    approvers,
+    changes_requested,
+    not_counted,
+    reviews_considered
+  };
+}
+
 // src/app/handlers/deployment-protection.ts
 var MAX_COMMENT2 = 1e3;
-function registerDeploymentProtection(app) {
-  app.on("deployment_protection_rule.requested", (context) => protect(context));
+function registerDeploymentProtection(app, settings) {
+  app.on("deployment_protection_rule.requested", (context) => protect(context, settings));
 }
-async function protect(context) {
+async function protect(context, settings) {
   const payload = context.payload;
   const { owner, repo } = repoOf(payload);
   const environment = payload.environment ?? payload.deployment?.environment ?? "";
@@ -42134,13 +43127,13 @@ async function protect(context) {
     return;
   }
   const api = context.octokit;
-  const { state, comment } = await decide2(context, api, { owner, repo, environment, sha });
+  const { state, comment } = await decide2(context, settings, api, { owner, repo, environment, sha });
   await reviewProtectionRule(api, { ...callback, environment, state, comment });
   context.log.info(
     `deployment_protection_rule: ${owner}/${repo} ${environment} ${sha.slice(0, 12)} \u2192 ${state}: ${comment}`
   );
 }
-async function decide2(context, api, { owner, repo, environment, sha }) {
+async function decide2(context, settings, api, { owner, repo, environment, sha }) {
   const rejected = (why) => ({
     state: "rejected",
     comment: `shiplog: ${environment} rejected: ${why}`.slice(0, MAX_COMMENT2)
@@ -42156,7 +43149,21 @@ async function decide2(context, api, { owner, repo, environment, sha }) {
       {
         environment,
         sha: sha.toLowerCase(),
-        loadPullRequest: () => loadDeployedPullRequest(api, { owner, repo, sha: sha.toLowerCase() })
+        loadPullRequest: () => loadDeployedPullRequest(api, { owner, repo, sha: sha.toLowerCase() }),
+        // The base is the deploy in force on the ledger this repository's policy names.
+        loadChangeSet: async () => {
+          const ledger = ledgerOf(settings, loaded.policy, { owner, repo });
+          const token = ledger.mirrored ? void 0 : await installationToken(context.octokit);
+          return (await deployChangeSet({
+            api,
+            ledger: { ...ledger.location, ...token ? { token } : {} },
+            repository: `${owner}/${repo}`,
+            environment,
+            head: sha.toLowerCase(),
+            // the merge entries it believes are the ones it signed itself
+            trusted: settings.signingKey ? [trustedKeyOf(settings.signingKey, "SHIPLOG_SIGNING_KEY")] : []
+          })).record;
+        }
       },
       createDirectory(api, { owner, repo })
     );
@@ -42236,17 +43243,17 @@ function nonLinearIncident(repository, branch, push, commits) {
   };
 }
 function commitProblems(c) {
-  const short2 = c.id.slice(0, 12);
+  const short4 = c.id.slice(0, 12);
   const touched = [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []];
   const problems = [];
   if (!touched.includes(ENTRY_FILE) || (c.removed ?? []).includes(ENTRY_FILE))
-    problems.push(`${short2} does not write ${ENTRY_FILE} (a ledger commit adds exactly one entry)`);
+    problems.push(`${short4} does not write ${ENTRY_FILE} (a ledger commit adds exactly one entry)`);
   const foreign = touched.filter(
     (p) => p !== ENTRY_FILE && p !== CHECKPOINT_FILE && !p.startsWith(`${INDEX_DIR}/`)
   );
   if (foreign.length > 0)
-    problems.push(`${short2} touches files a ledger commit never does: ${foreign.slice(0, 5).join(", ")}`);
-  if ((c.removed ?? []).includes(CHECKPOINT_FILE)) problems.push(`${short2} removes the checkpoint`);
+    problems.push(`${short4} touches files a ledger commit never does: ${foreign.slice(0, 5).join(", ")}`);
+  if ((c.removed ?? []).includes(CHECKPOINT_FILE)) problems.push(`${short4} removes the checkpoint`);
   return problems;
 }
 var WHAT = {
@@ -42300,6 +43307,67 @@ function alarmText(incident, lastGood2) {
   return lines.join("\n");
 }
 
+// src/app/alarm.ts
+async function raiseAlarm(api, log, at, alarm) {
+  return serially(`${at.owner}/${at.repo}`.toLowerCase(), async () => {
+    const open = await findOpenIssueWithLabel(api, { ...at, label: ALARM_LABEL });
+    if (open) {
+      const known = (t) => t.includes(alarm.marker) || !!alarm.knownBy && t.includes(alarm.knownBy);
+      if (known(open.body)) return "known";
+      const comments = await listIssueCommentBodies(api, { ...at, number: open.number });
+      if (comments.some(known)) return "known";
+      await commentOnIssue(api, { ...at, number: open.number, body: `Another event:
+
+${alarm.text}` });
+      log.warn(`alarm: ${at.owner}/${at.repo}: ${alarm.what}, added to #${open.number}`);
+      return "commented";
+    }
+    const issue = await createIssue(api, {
+      ...at,
+      title: alarm.title,
+      body: alarm.text,
+      labels: [ALARM_LABEL]
+    });
+    log.warn(`alarm: ${at.owner}/${at.repo}: ${alarm.what}, #${issue.number} opened`);
+    return "opened";
+  });
+}
+async function raiseLedgerAlarm(api, log, ledger, at, incident, kept2) {
+  const marker = incidentMarker(incident);
+  await raiseAlarm(api, log, at, {
+    title: alarmTitle(incident),
+    text: alarmText(incident, kept2 ?? await lastGood(api, ledger, incident)),
+    marker,
+    ...incident.after && !/^0+$/.test(incident.after) ? { knownBy: incident.after } : {},
+    what: incident.kind
+  });
+}
+async function lastGood(api, ledger, incident) {
+  const before = incident.before;
+  if (!before || /^0{40}$/.test(before)) {
+    return {
+      note: "This event names no earlier commit. Take the checkpoint from the text of the latest shiplog/approvals check run recorded before it (or from a later comment on this issue)."
+    };
+  }
+  try {
+    const checkpoint = await readCheckpoint(api, ledger, before);
+    if (checkpoint)
+      return { checkpoint, note: `The checkpoint at ${before}, the branch tip before this event:` };
+    return { note: `No checkpoint could be found at ${before}, the branch tip before this event.` };
+  } catch (error) {
+    return { note: `The checkpoint at ${before} could not be read: ${errorMessage(error)}` };
+  }
+}
+var queues = /* @__PURE__ */ new Map();
+function serially(key, task) {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(task, task);
+  queues.set(key, next);
+  return next.finally(() => {
+    if (queues.get(key) === next) queues.delete(key);
+  });
+}
+
 // src/app/handlers/ledger-watch.ts
 function registerLedgerWatch(app, settings) {
   app.on("push", async (context) => {
@@ -42313,7 +43381,7 @@ function registerLedgerWatch(app, settings) {
       context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${branch}: honest append(s)`);
       return;
     }
-    await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
+    await raiseLedgerAlarm(context.octokit, context.log, ledger, at, incident);
   });
   app.on("delete", async (context) => {
     const { payload } = context;
@@ -42326,7 +43394,7 @@ function registerLedgerWatch(app, settings) {
       payload.ref.replace(/^refs\/heads\//, ""),
       payload.sender.login
     );
-    await serially(`${at.owner}/${at.repo}`, () => raiseAlarm(context, ledger, at, incident));
+    await raiseLedgerAlarm(context.octokit, context.log, ledger, at, incident);
   });
 }
 async function linearity(context, ledger, at, branch, push) {
@@ -42343,65 +43411,163 @@ async function ledgerFor(context, settings, at) {
   const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, at);
   return ledgerOf(settings, loaded.ok ? loaded.policy : void 0, at);
 }
-async function raiseAlarm(context, ledger, at, incident) {
-  const api = context.octokit;
-  const marker = incidentMarker(incident);
-  const open = await findOpenIssueWithLabel(api, { ...at, label: ALARM_LABEL });
-  if (open) {
-    if (open.body.includes(marker)) return;
-    const comments = await listIssueCommentBodies(api, { ...at, number: open.number });
-    if (comments.some((c) => c.includes(marker))) return;
-  }
-  const text = alarmText(incident, await lastGood(api, ledger, incident));
-  if (open) {
-    await commentOnIssue(api, {
-      ...at,
-      number: open.number,
-      body: `Another event on the ledger branch:
 
-${text}`
-    });
-    context.log.warn(
-      `ledger watch: ${incident.repository}: ${incident.kind}, added to alarm #${open.number}`
-    );
-    return;
-  }
-  const issue = await createIssue(api, {
-    ...at,
-    title: alarmTitle(incident),
-    body: text,
-    labels: [ALARM_LABEL]
-  });
-  context.log.warn(`ledger watch: ${incident.repository}: ${incident.kind}, alarm #${issue.number} opened`);
-}
-async function lastGood(api, ledger, incident) {
-  const before = incident.before;
-  if (!before || /^0{40}$/.test(before)) {
+// src/policy/merge-decision.ts
+var FILES_PER_RULE = 50;
+function approvalsOf(logins, reviews) {
+  const opinions = latestOpinions2(reviews);
+  return logins.map((login) => {
+    const o = opinions.find((x) => x.login !== null && sameLogin(x.login, login) && x.state === "APPROVED");
     return {
-      note: "This event names no earlier commit. Take the checkpoint from the text of the latest shiplog/approvals check run recorded before it (or from a later comment on this issue)."
+      login,
+      id: o?.review.user?.id ?? null,
+      review_id: o?.review.id ?? 0,
+      reviewed_sha: o?.review.commit_id ?? null,
+      submitted_at: o?.review.submitted_at ?? null
     };
-  }
-  try {
-    const checkpoint = await readCheckpoint(api, ledger, before);
-    if (checkpoint) {
-      return {
-        checkpoint,
-        note: `The checkpoint at ${before}, the branch tip before this event:`
-      };
-    }
-    return { note: `No checkpoint could be found at ${before}, the branch tip before this event.` };
-  } catch (error) {
-    return { note: `The checkpoint at ${before} could not be read: ${errorMessage(error)}` };
-  }
-}
-var queues = /* @__PURE__ */ new Map();
-function serially(key, task) {
-  const previous = queues.get(key) ?? Promise.resolve();
-  const next = previous.then(task, task);
-  queues.set(key, next);
-  return next.finally(() => {
-    if (queues.get(key) === next) queues.delete(key);
   });
+}
+function recordRule(rule, reviews) {
+  const files = rule.matchedFiles.map((f) => f.filename);
+  return {
+    name: rule.name,
+    satisfied: rule.satisfied,
+    required: rule.required,
+    approvals: approvalsOf(rule.validApprovers, reviews),
+    not_needed: approvalsOf(rule.notNeeded, reviews),
+    blocked_by: rule.blockedBy,
+    missing: rule.missing,
+    matched_files: files.length > FILES_PER_RULE ? [...files.slice(0, FILES_PER_RULE), `\u2026 and ${files.length - FILES_PER_RULE} more`] : files
+  };
+}
+function mergeVerdict(input) {
+  const { verdict } = input;
+  if (!verdict)
+    return {
+      outcome: "error",
+      title: "the policy could not be evaluated",
+      rules: [],
+      problems: [input.policyError ?? "no verdict"]
+    };
+  return {
+    outcome: verdict.satisfied ? "satisfied" : input.override ? "overridden" : "unsatisfied",
+    title: verdict.title,
+    rules: verdict.rules.map((r) => recordRule(r, input.reviews)),
+    problems: verdict.problems
+  };
+}
+function mergeApprovalStatus(verdict) {
+  return verdict.outcome === "satisfied" ? "approved" : verdict.outcome === "overridden" ? "overridden" : "unapproved";
+}
+function mergeApprovers(verdict) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const rule of verdict.rules)
+    for (const a of rule.approvals) if (!seen.has(a.login.toLowerCase())) seen.set(a.login.toLowerCase(), a);
+  return [...seen.values()];
+}
+
+// src/app/handlers/merge-record.ts
+function registerMergeRecord(app, settings) {
+  app.on("pull_request.closed", async (context) => {
+    const pr = context.payload.pull_request;
+    if (!pr.merged || !pr.merge_commit_sha) return;
+    const at = repoOf(context.payload);
+    const where = `${at.owner}/${at.repo}#${pr.number}`;
+    if (!settings.signingKey) {
+      context.log.warn(`merge record: ${where}: no signing key (SHIPLOG_SIGNING_KEY), nothing recorded`);
+      return;
+    }
+    try {
+      const seq = await recordMerge(context, settings, at);
+      context.log.info(`merge record: ${where} \u2192 ${seq}`);
+    } catch (error) {
+      context.log.error(`merge record: ${where}: ${errorMessage(error)}`);
+      throw error;
+    }
+  });
+}
+async function policyRef(api, at, mergeSha, baseSha) {
+  const parents = await commitParents(api, { ...at, sha: mergeSha });
+  return parents.length > 1 ? { ref: parents[0], read_at: "merge-parent" } : { ref: baseSha.toLowerCase(), read_at: "pull-request-base" };
+}
+async function recordMerge(context, settings, at) {
+  const api = context.octokit;
+  const payload = context.payload.pull_request;
+  const pr = pullRequestEvidence(payload, "pull_request.closed payload: pull_request");
+  const mergeSha = pr.merge_commit_sha;
+  const read = await policyRef(api, at, mergeSha, payload.base.sha);
+  const [loaded, blob, data] = await Promise.all([
+    loadPolicy({ config: configReader(context.octokit, at, read.ref), octokit: api }, at),
+    readRepoBlob(api, { ...at, path: POLICY_PATH, ref: read.ref }),
+    fetchPullRequestForPolicy(api, { ...at, number: pr.number, pullRequest: payload })
+  ]);
+  let verdict;
+  let override;
+  if (loaded.ok) {
+    verdict = await evaluate(api, loaded.policy, { ...at, number: pr.number, headSha: pr.head_sha }, data);
+    if (!verdict.satisfied) {
+      const found = await findOverride(api, {
+        ...at,
+        appId: settings.appId,
+        checkName: loaded.policy.settings.check_name,
+        headSha: pr.head_sha
+      });
+      if (found)
+        override = { by: found.by, at: found.at, reason: found.reason, seq: found.seq, hash: found.hash };
+    }
+  }
+  const recorded = mergeVerdict({
+    verdict,
+    ...loaded.ok ? {} : { policyError: loaded.message },
+    reviews: data.reviews,
+    override
+  });
+  const { pull_request: _pr, ...reviews } = approvalEvidence(pr, data.reviews);
+  const ledger = ledgerOf(settings, await ledgerPolicy(context, at, loaded), at);
+  const result = await appendToLedger(settings, ledger, await installationToken(context.octokit), {
+    type: "merge",
+    timestamp: (/* @__PURE__ */ new Date()).toISOString(),
+    repository: `${at.owner}/${at.repo}`,
+    commit: mergeSha,
+    branch: pr.base_ref,
+    ...pr.merged_by ? { actor: { login: pr.merged_by.login, id: pr.merged_by.id } } : {},
+    approval: {
+      status: mergeApprovalStatus(recorded),
+      approvers: mergeApprovers(recorded),
+      ...override ? { override } : {}
+    },
+    details: {
+      pull_request: {
+        number: pr.number,
+        title: pr.title,
+        url: pr.url,
+        author: pr.author,
+        merged_at: pr.merged_at,
+        ...pr.merged_by ? { merged_by: pr.merged_by } : {},
+        base_ref: pr.base_ref,
+        head_sha: pr.head_sha,
+        merge_commit_sha: mergeSha
+      },
+      policy: {
+        path: POLICY_PATH,
+        blob_sha: blob?.sha ?? null,
+        ref: read.ref,
+        read_at: read.read_at,
+        check_name: loaded.ok ? loaded.policy.settings.check_name : DEFAULT_CHECK_NAME
+      },
+      verdict: recorded,
+      overrides: override ? [override] : [],
+      reviews
+    },
+    idempotency_key: `app:merge:${at.owner}/${at.repo}#${pr.number}:${mergeSha}`
+  });
+  return result.duplicate ? `already recorded as seq ${result.seq}` : `seq ${result.seq} (${recorded.outcome}, ${recorded.rules.length} rule(s))`;
+}
+async function ledgerPolicy(context, at, atBase) {
+  const api = context.octokit;
+  const now = await loadPolicy({ config: (file) => context.config(file), octokit: api }, at);
+  if (now.ok) return now.policy;
+  return atBase.ok ? atBase.policy : void 0;
 }
 
 // src/app/handlers/override-command.ts
@@ -42536,7 +43702,203 @@ async function recordOverride(context, settings, policy, o) {
   };
 }
 
+// src/app/handlers/override-review.ts
+function registerOverrideReview(app, settings) {
+  app.on("pull_request_review.submitted", async (context) => {
+    const { review, pull_request: pr } = context.payload;
+    if (review.state.toLowerCase() !== "approved" || !review.user || !review.commit_id) return;
+    await reviewOverride(context, settings, {
+      at: repoOf(context.payload),
+      number: pr.number,
+      headSha: review.commit_id,
+      reviewer: { login: review.user.login, id: review.user.id, type: review.user.type },
+      when: review.submitted_at ?? (/* @__PURE__ */ new Date()).toISOString(),
+      via: { via: "review", review: { id: review.id, submitted_at: review.submitted_at ?? null } }
+    });
+  });
+  app.on("issue_comment.created", async (context) => {
+    const { comment, issue } = context.payload;
+    if (!issue.pull_request || !comment.user) return;
+    const command = parseReviewOverrideCommand(comment.body ?? "");
+    if (!command) return;
+    if (comment.user.type === "Bot") return;
+    const at = repoOf(context.payload);
+    const api = context.octokit;
+    let headSha;
+    try {
+      headSha = (await fetchPullRequestForPolicy(api, { ...at, number: issue.number })).pullRequest.headSha;
+    } catch (error) {
+      await commentOnIssue(api, {
+        ...at,
+        number: issue.number,
+        body: `shiplog: could not read the pull request: ${errorMessage(error)}`
+      });
+      return;
+    }
+    const outcome = await reviewOverride(context, settings, {
+      at,
+      number: issue.number,
+      headSha,
+      reviewer: { login: comment.user.login, id: comment.user.id, type: comment.user.type },
+      when: comment.created_at,
+      via: {
+        via: "comment",
+        comment: { id: comment.id, url: comment.html_url },
+        ...command.note ? { note: command.note } : {}
+      }
+    });
+    await commentOnIssue(api, { ...at, number: issue.number, body: `shiplog: ${outcome}` });
+  });
+}
+async function reviewOverride(context, settings, r) {
+  const api = context.octokit;
+  const where = `${r.at.owner}/${r.at.repo}#${r.number}`;
+  const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, r.at);
+  if (!loaded.ok) return `the policy cannot be read, so no override review was recorded: ${loaded.message}`;
+  const policy = loaded.policy;
+  let override;
+  let author;
+  let data;
+  try {
+    override = await findOverride(api, {
+      ...r.at,
+      appId: settings.appId,
+      checkName: policy.settings.check_name,
+      headSha: r.headSha
+    });
+    if (!override) return `there is no break-glass override on ${r.headSha.slice(0, 12)} to review.`;
+    data = await fetchPullRequestForPolicy(api, { ...r.at, number: r.number });
+    author = data.pullRequest.author;
+  } catch (error) {
+    context.log.error(`override review: ${where}: ${errorMessage(error)}`);
+    return `the override could not be looked up: ${errorMessage(error)}`;
+  }
+  const eligible = await mayReviewOverride(
+    r.reviewer,
+    { by: override.by, author },
+    createDirectory(api, r.at)
+  );
+  if (!eligible.ok) {
+    context.log.info(`override review: ${where}: ${r.reviewer.login} may not review it (${eligible.why})`);
+    return `@${r.reviewer.login} cannot review this override (${eligible.why}); an eligible reviewer has write access and is neither the one who overrode (@${override.by}) nor the author.`;
+  }
+  if (Date.parse(r.when) < Date.parse(override.at))
+    return "this review came before the override; it reviews nothing.";
+  const window2 = policy.settings.override.review_within;
+  const within = Date.parse(r.when) - Date.parse(override.at) <= durationMs2(window2);
+  if (!settings.signingKey)
+    return "the app has no signing key (SHIPLOG_SIGNING_KEY): the review could not be recorded.";
+  const ledger = ledgerOf(settings, policy, r.at);
+  try {
+    const result = await appendToLedger(settings, ledger, await installationToken(context.octokit), {
+      type: "override-review",
+      timestamp: (/* @__PURE__ */ new Date()).toISOString(),
+      repository: `${r.at.owner}/${r.at.repo}`,
+      commit: override.headSha,
+      actor: { login: r.reviewer.login, id: r.reviewer.id },
+      approval: { status: "approved", approvers: [{ login: r.reviewer.login, id: r.reviewer.id }] },
+      details: {
+        override: { seq: override.seq, hash: override.hash, by: override.by, at: override.at },
+        reviewed_at: r.when,
+        review_within: window2,
+        within,
+        ...r.via,
+        ...overriddenPullRequest(data.pullRequest)
+      },
+      // One review per override, however many approvals or redeliveries follow.
+      idempotency_key: `app:override-review:${r.at.owner}/${r.at.repo}:seq:${override.seq}`
+    });
+    if (result.duplicate)
+      return `the override (seq ${override.seq}) was already reviewed (seq ${result.seq}).`;
+    context.log.info(
+      `override review: ${where}: seq ${override.seq} reviewed by ${r.reviewer.login} as seq ${result.seq}`
+    );
+    return `\u2705 the break-glass override by @${override.by} (seq ${override.seq}) was reviewed by @${r.reviewer.login}${within ? "" : `, later than ${window2} after it`}; recorded on the ledger as seq ${result.seq}.`;
+  } catch (error) {
+    context.log.error(`override review: ${where}: ${errorMessage(error)}`);
+    return `the review could not be recorded on the ledger: ${errorMessage(error)}`;
+  }
+}
+
+// src/app/deliveries.ts
+var THREE_DAYS_MS = 3 * 24 * 3600 * 1e3;
+var DeliveryLog = class {
+  done = /* @__PURE__ */ new Map();
+  running = /* @__PURE__ */ new Map();
+  max;
+  ttlMs;
+  now;
+  /** Copies skipped because the same delivery was already handled (or was being handled). */
+  skipped = 0;
+  constructor(opts = {}) {
+    this.max = opts.max ?? 2e4;
+    this.ttlMs = opts.ttlMs ?? THREE_DAYS_MS;
+    this.now = opts.now ?? Date.now;
+  }
+  /** Runs `fn` unless `key` already succeeded; joins a run of it in progress. */
+  async once(key, fn) {
+    this.expire();
+    if (this.done.has(key)) {
+      this.skipped++;
+      return "duplicate";
+    }
+    const inFlight = this.running.get(key);
+    if (inFlight) {
+      this.skipped++;
+      await inFlight;
+      return "duplicate";
+    }
+    const run2 = fn();
+    this.running.set(key, run2);
+    try {
+      await run2;
+      this.done.set(key, this.now());
+      return "ran";
+    } finally {
+      this.running.delete(key);
+    }
+  }
+  expire() {
+    const oldest = this.now() - this.ttlMs;
+    for (const [key, at] of this.done) {
+      if (at >= oldest && this.done.size <= this.max) break;
+      this.done.delete(key);
+    }
+  }
+};
+function dedupeDeliveries(app, log) {
+  let registered = 0;
+  const on = (events, handler2) => {
+    const slot = registered++;
+    app.on(events, async (context) => {
+      const outcome = await log.once(`${context.id}#${slot}`, async () => {
+        await handler2(context);
+      });
+      if (outcome === "duplicate")
+        context.log.debug(`${context.name}: delivery ${context.id} already handled`);
+    });
+  };
+  return new Proxy(app, {
+    get(target, prop, receiver) {
+      if (prop === "on") return on;
+      return Reflect.get(target, prop, receiver);
+    }
+  });
+}
+
 // src/app/settings.ts
+function interval(env, name, fallback) {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (raw === "off" || raw === "0") return 0;
+  const ms = durationMs(raw, ["s", "m", "h", "d"]);
+  if (ms === void 0)
+    throw new ShiplogError(
+      "USAGE",
+      `${name} must be a duration like 30s, 15m or 24h, or "off" (got "${raw}")`
+    );
+  return ms;
+}
 function appSettings(env) {
   const host = env.GHE_HOST?.trim();
   const serverUrl = host ? `${env.GHE_PROTOCOL || "https"}://${host}` : "https://github.com";
@@ -42546,18 +43908,658 @@ function appSettings(env) {
     serverUrl,
     ...pem ? { signingKey: loadSigningKey(pem, "SHIPLOG_SIGNING_KEY") } : {},
     ...env.SHIPLOG_LEDGER_REMOTE ? { ledgerRemote: env.SHIPLOG_LEDGER_REMOTE } : {},
-    ...env.SHIPLOG_CACHE_DIR ? { cacheDir: env.SHIPLOG_CACHE_DIR } : {}
+    ...env.SHIPLOG_CACHE_DIR ? { cacheDir: env.SHIPLOG_CACHE_DIR } : {},
+    trustedKeys: env.SHIPLOG_TRUSTED_KEYS?.trim() ? loadTrustedKeys(env.SHIPLOG_TRUSTED_KEYS, "SHIPLOG_TRUSTED_KEYS") : [],
+    sweepIntervalMs: interval(env, "SHIPLOG_SWEEP_INTERVAL", 15 * MINUTE_MS),
+    reconcileIntervalMs: interval(env, "SHIPLOG_RECONCILE_INTERVAL", 24 * HOUR_MS)
   };
 }
 
 // src/app/index.ts
 function createShiplogApp(settings) {
-  return (app) => {
+  return (probot) => {
+    const app = dedupeDeliveries(probot, new DeliveryLog());
     registerApprovalGate(app, settings);
-    registerDeploymentProtection(app);
+    registerDeploymentProtection(app, settings);
     registerOverrideCommand(app, settings);
+    registerOverrideReview(app, settings);
     registerLedgerWatch(app, settings);
+    registerMergeRecord(app, settings);
   };
+}
+
+// src/github/installations.ts
+async function listInstallations(appApi, max = 1e3) {
+  const what = "GET /app/installations";
+  const out = [];
+  await callGitHub(what, async () => {
+    for await (const page of pages(appApi, "GET /app/installations", {}, what, {
+      maxPages: Math.ceil(max / 100)
+    }))
+      for (const item of page) {
+        const o = asObject(item, `${what}: installation`);
+        const account = asObject(o.account, `${what}: installation account`);
+        out.push({
+          id: requireNumber(o.id, `${what}: id`),
+          account: requireString(account.login, `${what}: account.login`)
+        });
+      }
+  });
+  return out;
+}
+async function listInstallationRepositories(api, max = 5e3) {
+  const what = "GET /installation/repositories";
+  const out = [];
+  await callGitHub(what, async () => {
+    let response = await api.request("GET /installation/repositories", { per_page: 100 });
+    for (; ; ) {
+      const body2 = asObject(response.data, what);
+      for (const item of asArray(body2.repositories, `${what}: repositories`)) {
+        const full = requireString(asObject(item, `${what}: repository`).full_name, `${what}: full_name`);
+        const [owner, repo] = full.split("/");
+        out.push({ owner, repo });
+      }
+      const next = nextLink(response.headers.link);
+      if (!next) return;
+      if (out.length >= max)
+        throw new ShiplogError("GITHUB_API", `${what}: more than ${max} repositories; refusing to read on`);
+      response = await api.request(`GET ${next}`);
+    }
+  });
+  return out;
+}
+async function listOpenPullRequests(api, { owner, repo, max = 300 }) {
+  const what = `GET /repos/${owner}/${repo}/pulls?state=open`;
+  const out = [];
+  await callGitHub(what, async () => {
+    const params = { owner, repo, state: "open", sort: "updated", direction: "desc" };
+    for await (const page of pages(api, "GET /repos/{owner}/{repo}/pulls", params, what, {
+      maxPages: Math.ceil(max / 100),
+      onLimit: "stop"
+    }))
+      for (const item of page) {
+        const o = asObject(item, `${what}: pull request`);
+        out.push({
+          number: requireNumber(o.number, `${what}: number`),
+          headSha: requireString(asObject(o.head, `${what}: head`).sha, `${what}: head.sha`),
+          updatedAt: optionalString(o.updated_at) ?? (/* @__PURE__ */ new Date(0)).toISOString(),
+          raw: item
+        });
+      }
+  });
+  return out.slice(0, max);
+}
+
+// src/app/sweep/approvals.ts
+async function sweepApprovals(api, settings, loaded, at) {
+  const checkName = loaded.ok ? loaded.policy.settings.check_name : loaded.checkName;
+  const pulls = await listOpenPullRequests(api, at);
+  const result = { open: pulls.length, reevaluated: [], failed: [] };
+  for (const pr of pulls) {
+    try {
+      if (!await isStale(api, settings, at, pr, checkName)) continue;
+      await runApprovalCheck(
+        api,
+        loaded,
+        { ...at, number: pr.number, headSha: pr.headSha },
+        checkExtras(api, settings, loaded, at)
+      );
+      result.reevaluated.push(pr.number);
+    } catch (error) {
+      result.failed.push({ number: pr.number, error: errorMessage(error) });
+    }
+  }
+  return result;
+}
+async function isStale(api, settings, at, pr, checkName) {
+  const runs = (await listCheckRuns(api, { ...at, ref: pr.headSha, name: checkName })).filter(
+    (r) => r.appId === settings.appId
+  );
+  const newest = runs[0];
+  if (!newest) return true;
+  if (!newest.completedAt) return true;
+  return Date.parse(newest.completedAt) < Date.parse(pr.updatedAt);
+}
+
+// src/app/sweep/ledger-tip.ts
+var TipWatch = class {
+  seen = /* @__PURE__ */ new Map();
+  /** Checks one ledger; `token` goes to git for a ledger on GitHub (never to a mirror). */
+  async check(api, log, ledger, at, token) {
+    const key = `${ledger.location.remote}#${ledger.branch}`;
+    const last = this.seen.get(key);
+    let view;
+    try {
+      view = await openTip({ ...ledger.location, ...token && !ledger.mirrored ? { token } : {} });
+    } catch (error) {
+      if (!isShiplogError(error, "BRANCH_NOT_FOUND")) throw error;
+      if (!last) return "absent";
+      this.seen.delete(key);
+      await raiseLedgerAlarm(api, log, ledger, at, this.incident(ledger, "deleted", last), kept(last));
+      return "deleted";
+    }
+    try {
+      const tip = view.tip;
+      const checkpoint = (await view.objects.blob(tip.checkpointBlob)).toString("utf8");
+      const now = { commit: tip.commit, seq: tip.seq, checkpoint, at: (/* @__PURE__ */ new Date()).toISOString() };
+      this.seen.set(key, now);
+      if (!last) return "first-look";
+      if (last.commit === tip.commit) return "unchanged";
+      const ancestor = tip.seq >= last.seq ? await ledgerCommitOfSeq(view.repo, tip, last.seq) : void 0;
+      if (ancestor === last.commit) return "grew";
+      await raiseLedgerAlarm(
+        api,
+        log,
+        ledger,
+        at,
+        this.incident(ledger, "force-push", last, now),
+        kept(last)
+      );
+      return "rewritten";
+    } finally {
+      view.close();
+    }
+  }
+  incident(ledger, kind, last, now) {
+    return {
+      kind,
+      branch: ledger.branch,
+      repository: ledger.repository,
+      before: last.commit,
+      ...now ? { after: now.commit } : {},
+      pusher: "unknown (found by the periodic sweep: GitHub delivered no webhook for it)",
+      problems: [],
+      key: now ? `force-push:${last.commit}..${now.commit}` : `deleted:${last.commit}`
+    };
+  }
+};
+function kept(last) {
+  return {
+    checkpoint: last.checkpoint,
+    note: `The checkpoint the app last saw on the branch (seq ${last.seq}, ${last.commit}, at ${last.at}), kept by the app itself:`
+  };
+}
+
+// src/github/deployments-list.ts
+var RUN_PATH = /\/actions\/runs\/(\d{1,15})(?:[/?#]|$)/;
+function runIdFromUrl(url) {
+  if (!url) return void 0;
+  let path2;
+  try {
+    path2 = new URL(url).pathname;
+  } catch {
+    return void 0;
+  }
+  const m = RUN_PATH.exec(path2);
+  return m ? Number(m[1]) : void 0;
+}
+function slimStatus(value, what) {
+  const s = asObject(value, what);
+  const runId = runIdFromUrl(optionalString(s.log_url)) ?? runIdFromUrl(optionalString(s.target_url));
+  return {
+    id: requireNumber(s.id, `${what}.id`),
+    state: requireString(s.state, `${what}.state`),
+    createdAt: requireString(s.created_at, `${what}.created_at`),
+    ...runId !== void 0 ? { runId } : {}
+  };
+}
+var byTime = (a, b) => a.createdAt === b.createdAt ? a.id - b.id : Date.parse(a.createdAt) - Date.parse(b.createdAt);
+async function listStatuses(api, { owner, repo, id, maxStatuses }) {
+  const what = `GET /repos/${owner}/${repo}/deployments/${id}/statuses`;
+  return callGitHub(what, async () => {
+    const statuses = [];
+    const route = "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses";
+    const maxPages = Math.ceil(maxStatuses / 100);
+    for await (const items of pages(api, route, { owner, repo, deployment_id: id }, what, { maxPages })) {
+      for (const item of items) statuses.push(slimStatus(item, `${what}: status`));
+    }
+    return statuses.sort(byTime);
+  });
+}
+function slimDeployment(value, what) {
+  const d = asObject(value, what);
+  const creator = d.creator === null || d.creator === void 0 ? null : asObject(d.creator, `${what}.creator`);
+  return {
+    id: requireNumber(d.id, `${what}.id`),
+    sha: requireString(d.sha, `${what}.sha`).toLowerCase(),
+    ref: requireString(d.ref, `${what}.ref`),
+    environment: requireString(d.environment, `${what}.environment`),
+    createdAt: requireString(d.created_at, `${what}.created_at`),
+    creator: creator ? requireString(creator.login, `${what}.creator.login`) : null
+  };
+}
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+async function listDeployments(api, options2) {
+  const { owner, repo, environment, since } = options2;
+  const maxDeployments = options2.maxDeployments ?? 1e3;
+  const maxStatuses = options2.maxStatuses ?? 1e3;
+  const what = `GET /repos/${owner}/${repo}/deployments?environment=${environment}`;
+  const listed = await callGitHub(what, async () => {
+    const found = [];
+    const route = "GET /repos/{owner}/{repo}/deployments";
+    const maxPages = Math.ceil(maxDeployments / 100) + 1;
+    for await (const items of pages(api, route, { owner, repo, environment }, what, { maxPages })) {
+      let older = false;
+      for (const item of items) {
+        const d = slimDeployment(item, `${what}: deployment`);
+        if (Date.parse(d.createdAt) < since.getTime()) older = true;
+        else found.push(d);
+      }
+      if (found.length > maxDeployments) {
+        throw new ShiplogError(
+          "GITHUB_API",
+          `${what}: more than ${maxDeployments} deployments since ${since.toISOString()}; refusing to read a partial list (narrow the window)`
+        );
+      }
+      if (older) break;
+    }
+    return found;
+  });
+  const withStatuses = await mapLimit(listed, options2.concurrency ?? 4, async (d) => {
+    const statuses = await listStatuses(api, { owner, repo, id: d.id, maxStatuses });
+    const newest = statuses.at(-1);
+    const succeeded = statuses.find((s) => s.state === "success");
+    const runId = [...statuses].reverse().find((s) => s.runId !== void 0)?.runId;
+    const deployment = {
+      ...d,
+      ...newest ? { latest: { state: newest.state, createdAt: newest.createdAt } } : {},
+      ...succeeded ? { succeededAt: succeeded.createdAt } : {},
+      ...runId !== void 0 ? { runId } : {}
+    };
+    return deployment;
+  });
+  return withStatuses.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id - b.id);
+}
+
+// src/audit/entry.ts
+function deployOutcome(p) {
+  if (p.type !== "deploy") return void 0;
+  const status2 = p.details?.status;
+  if (status2 === void 0 || status2 === "success") return "success";
+  if (status2 === "failure" || status2 === "started" || status2 === "rolled-back") return status2;
+  return "unknown";
+}
+var shortSha = (sha) => sha.slice(0, 7);
+
+// src/audit/window.ts
+function formatWindow(ms) {
+  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
+  return `${Math.round(ms / MINUTE_MS)}m`;
+}
+function formatTime(iso) {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d)?(\.\d+)?Z$/.exec(iso);
+  if (!m) return iso;
+  return `${m[1]} ${m[2]}${m[3] && m[3] !== ":00" ? m[3] : ""} UTC`;
+}
+
+// src/reconcile/compare.ts
+var DIFFERENCE_KINDS = ["unrecorded-deploy", "unmatched-entry"];
+var DEFAULT_TOLERANCE_MS = 36e5;
+var same = (a, b) => a.toLowerCase() === b.toLowerCase();
+function runIdOf(run2) {
+  const id = run2?.id;
+  if (typeof id === "number" && Number.isSafeInteger(id)) return id;
+  if (typeof id === "string" && /^\d{1,15}$/.test(id)) return Number(id);
+  return void 0;
+}
+function ledgerDeploys(entries, scope) {
+  const out = [];
+  for (const e of entries) {
+    const p = e.statement.predicate;
+    if (deployOutcome(p) !== "success") continue;
+    if (!same(p.repository, scope.repository) || !same(p.environment ?? "", scope.environment)) continue;
+    const runId = runIdOf(p.run);
+    out.push({
+      seq: e.seq,
+      hash: e.hash,
+      commit: p.commit.toLowerCase(),
+      environment: p.environment,
+      timestamp: p.timestamp,
+      time: Date.parse(p.timestamp),
+      ...runId !== void 0 ? { runId } : {},
+      ...e.branch !== void 0 ? { shard: e.branch } : {}
+    });
+  }
+  return out;
+}
+function distance(d, time) {
+  const start = Date.parse(d.createdAt);
+  const end = Math.max(start, Date.parse(d.succeededAt ?? d.latest?.createdAt ?? d.createdAt));
+  return time < start ? start - time : time > end ? time - end : 0;
+}
+function candidatePairs(deployments, entries, toleranceMs) {
+  const byCommit = /* @__PURE__ */ new Map();
+  entries.forEach((e, i) => byCommit.set(e.commit, [...byCommit.get(e.commit) ?? [], i]));
+  const pairs = [];
+  deployments.forEach((d, di) => {
+    for (const ei of byCommit.get(d.sha.toLowerCase()) ?? []) {
+      const e = entries[ei];
+      if (!same(d.environment, e.environment)) continue;
+      const bothRuns = d.runId !== void 0 && e.runId !== void 0;
+      if (bothRuns && d.runId !== e.runId) continue;
+      const gap = distance(d, e.time);
+      if (!bothRuns && gap > toleranceMs) continue;
+      pairs.push({ d: di, e: ei, rank: [bothRuns ? 0 : 1, d.succeededAt ? 0 : 1, gap] });
+    }
+  });
+  return pairs.sort((a, b) => a.rank[0] - b.rank[0] || a.rank[1] - b.rank[1] || a.rank[2] - b.rank[2]);
+}
+function inWindow(time, scope) {
+  return time >= scope.since.getTime() && time <= scope.until.getTime();
+}
+function reconcile(deployments, entries, scope) {
+  const toleranceMs = scope.toleranceMs ?? DEFAULT_TOLERANCE_MS;
+  const ours = deployments.filter((d) => same(d.environment, scope.environment));
+  const deploys = ledgerDeploys(entries, scope);
+  const pairs = candidatePairs(ours, deploys, toleranceMs);
+  const recordOf = /* @__PURE__ */ new Map();
+  const used = /* @__PURE__ */ new Set();
+  for (const p of pairs) {
+    if (recordOf.has(p.d) || used.has(p.e)) continue;
+    recordOf.set(p.d, p.e);
+    used.add(p.e);
+  }
+  const maybeDeployment = new Set(pairs.map((p) => p.e));
+  const windowed = ours.filter((d) => inWindow(Date.parse(d.createdAt), scope));
+  const owed = windowed.filter((d) => d.succeededAt !== void 0);
+  const windowedEntries = deploys.filter((e) => inWindow(e.time, scope));
+  const usesDeployments = windowed.length > 0;
+  const differences = [];
+  ours.forEach((d, i) => {
+    if (d.succeededAt === void 0 || !inWindow(Date.parse(d.createdAt), scope) || recordOf.has(i)) return;
+    differences.push({ ...unrecorded(d), at: Date.parse(d.createdAt) });
+  });
+  if (usesDeployments) {
+    deploys.forEach((e, i) => {
+      if (!inWindow(e.time, scope) || maybeDeployment.has(i)) return;
+      differences.push({ ...unmatched(e, ours, toleranceMs), at: e.time });
+    });
+  }
+  differences.sort((a, b) => a.at - b.at);
+  const counts = Object.fromEntries(
+    DIFFERENCE_KINDS.map((k) => [k, differences.filter((x) => x.kind === k).length])
+  );
+  return {
+    status: differences.length ? "drift" : "reconciled",
+    repository: scope.repository,
+    environment: scope.environment,
+    since: scope.since.toISOString(),
+    until: scope.until.toISOString(),
+    tolerance_seconds: Math.round(toleranceMs / 1e3),
+    uses_deployments: usesDeployments,
+    compared: {
+      deployments: windowed.length,
+      successful_deployments: owed.length,
+      entries: windowedEntries.length,
+      recorded: owed.length - counts["unrecorded-deploy"]
+    },
+    counts,
+    differences: differences.map(({ at: _at, ...d }) => d)
+  };
+}
+function unrecorded(d) {
+  const state = d.latest?.state ?? "success";
+  const by = d.creator ? ` by ${d.creator}` : "";
+  const run2 = d.runId !== void 0 ? ` (run ${d.runId})` : "";
+  return {
+    kind: "unrecorded-deploy",
+    deployment_id: d.id,
+    commit: d.sha,
+    ref: d.ref,
+    environment: d.environment,
+    creator: d.creator,
+    created_at: d.createdAt,
+    succeeded_at: d.succeededAt,
+    state,
+    ...d.runId !== void 0 ? { run_id: d.runId } : {},
+    why: `GitHub deployment ${d.id} of ${shortSha(d.sha)} (${d.ref}) to ${d.environment}${by}${run2}, created ${formatTime(d.createdAt)}, succeeded ${formatTime(d.succeededAt)}${state === "success" ? "" : ` (now ${state})`}, has no deploy entry in the ledger`
+  };
+}
+function unmatched(e, deployments, toleranceMs) {
+  const ofCommit = deployments.filter((d) => d.sha.toLowerCase() === e.commit);
+  let detail = `GitHub has no deployment of that commit to ${e.environment}`;
+  if (ofCommit.length) {
+    const otherRun = ofCommit.find(
+      (d) => d.runId !== void 0 && e.runId !== void 0 && d.runId !== e.runId
+    );
+    detail = otherRun ? `GitHub's deployment of that commit (${otherRun.id}) was made by run ${otherRun.runId}, not run ${e.runId}` : `GitHub's deployments of that commit to ${e.environment} are more than ${formatWindow(toleranceMs)} away from it`;
+  }
+  const run2 = e.runId !== void 0 ? ` by run ${e.runId}` : "";
+  return {
+    kind: "unmatched-entry",
+    seq: e.seq,
+    hash: e.hash,
+    commit: e.commit,
+    environment: e.environment,
+    timestamp: e.timestamp,
+    ...e.runId !== void 0 ? { run_id: e.runId } : {},
+    ...e.shard !== void 0 ? { shard: e.shard } : {},
+    why: `deploy entry seq ${e.seq} records ${shortSha(e.commit)} to ${e.environment}${run2} at ${formatTime(e.timestamp)}, but ${detail}`
+  };
+}
+
+// src/app/sweep/reconciliation.ts
+var MAX_LISTED = 200;
+async function reconcileRepository(opts) {
+  const { api, settings, ledger, at } = opts;
+  const repository = `${at.owner}/${at.repo}`;
+  const until = opts.now ?? /* @__PURE__ */ new Date();
+  const since = new Date(until.getTime() - opts.windowMs);
+  const location = {
+    ...ledger.location,
+    ...opts.token && !ledger.mirrored ? { token: opts.token } : {}
+  };
+  const trusted = [
+    ...settings.signingKey ? [trustedKeyOf(settings.signingKey, "SHIPLOG_SIGNING_KEY")] : [],
+    ...settings.trustedKeys
+  ];
+  const checked = settings.trustedKeys.length > 0;
+  const view = await openTip(location).catch((e) => {
+    if (isShiplogError(e, "BRANCH_NOT_FOUND")) return void 0;
+    throw e;
+  });
+  const out = [];
+  try {
+    const environments = new Set(Object.keys(opts.policy?.environments ?? {}));
+    if (view) {
+      for (const s of await view.index.deployStatesNow())
+        if (s.repository.toLowerCase() === repository.toLowerCase()) environments.add(s.environment);
+    }
+    for (const environment of [...environments].sort()) {
+      const deployments = await listDeployments(api, {
+        ...at,
+        environment,
+        since: new Date(since.getTime() - DEFAULT_TOLERANCE_MS)
+      });
+      const entries = view ? await deploysSince(view, repository, environment, since, checked ? trusted : void 0) : { entries: [], untrusted: 0 };
+      const result = reconcile(deployments, entries.entries, { repository, environment, since, until });
+      const done = { environment, result };
+      out.push(done);
+      if (result.compared.deployments === 0 && result.compared.entries === 0) continue;
+      const subject = newestCommit(deployments, entries.entries);
+      if (!subject || !settings.signingKey) continue;
+      done.appended = await appendToLedger(settings, ledger, opts.token ?? "", {
+        type: "reconciliation",
+        timestamp: until.toISOString(),
+        repository,
+        commit: subject,
+        environment,
+        details: {
+          ...result,
+          differences: result.differences.slice(0, MAX_LISTED),
+          ...result.differences.length > MAX_LISTED ? { differences_listed: MAX_LISTED } : {},
+          unrecorded_deployment_ids: result.differences.filter((d) => d.kind === "unrecorded-deploy").map((d) => d.deployment_id),
+          signatures: checked ? { checked: true, untrusted_entries: entries.untrusted } : { checked: false, note: "not checked: set SHIPLOG_TRUSTED_KEYS to the workflows' public keys" }
+        },
+        idempotency_key: `app:reconciliation:${repository}:${environment}:${since.toISOString()}..${until.toISOString()}`
+      });
+      const unrecorded2 = result.differences.filter(
+        (d) => d.kind === "unrecorded-deploy"
+      );
+      if (unrecorded2.length)
+        done.alarm = await raiseAlarm(
+          api,
+          opts.log,
+          at,
+          unrecordedAlarm(repository, environment, unrecorded2, done.appended)
+        );
+    }
+  } finally {
+    view?.close();
+  }
+  return out;
+}
+async function deploysSince(view, repository, environment, since, trusted) {
+  const keep = (l) => l.type === "deploy" && l.environment === environment && l.repository.toLowerCase() === repository.toLowerCase();
+  let limit = 64;
+  for (; ; ) {
+    const lines = await newestLines(view, keep, limit);
+    const entries = await readEntries(view, lines);
+    const older = entries.filter((e) => Date.parse(e.statement.predicate.timestamp) < since.getTime());
+    if (lines.length < limit || older.length > 0) {
+      const inWindow2 = entries.filter((e) => Date.parse(e.statement.predicate.timestamp) >= since.getTime());
+      const signed = trusted ? inWindow2.filter((e) => findSigner(e.paeBytes, e.envelope, trusted)) : inWindow2;
+      return {
+        entries: signed.map((e) => ({ seq: e.seq, hash: e.hash, statement: e.statement })).sort((a, b) => a.seq - b.seq),
+        untrusted: inWindow2.length - signed.length
+      };
+    }
+    limit *= 4;
+  }
+}
+function newestCommit(deployments, entries) {
+  const newest = [...deployments].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+  return (newest?.sha ?? entries.at(-1)?.statement.predicate.commit)?.toLowerCase();
+}
+function unrecordedAlarm(repository, environment, unrecorded2, appended) {
+  const ids = unrecorded2.map((d) => d.deployment_id).sort((a, b) => a - b);
+  const marker = `<!-- shiplog-unrecorded ${environment.replace(/[<>-]{2,}/g, "")}:${ids.join(",")} -->`;
+  const rows = unrecorded2.slice(0, 50).map(
+    (d) => `| ${d.deployment_id} | \`${d.commit.slice(0, 12)}\` | ${md(d.ref, 100)} | ${md(d.creator ?? "unknown", 100)} | ${d.succeeded_at} |`
+  );
+  const text = [
+    `\u{1F6A8} **${unrecorded2.length} deployment${unrecorded2.length === 1 ? "" : "s"} of ${md(repository)} to ${md(environment)} reached the environment with no record on the ledger.**`,
+    "",
+    "GitHub shows them as deployed; no signed deploy entry accounts for them, so nobody can say from the ledger who approved them.",
+    "",
+    "| Deployment | Commit | Ref | Created by | Succeeded |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    ...unrecorded2.length > rows.length ? ["", `\u2026 and ${unrecorded2.length - rows.length} more.`] : [],
+    "",
+    appended ? `Recorded by the reconciliation entry seq ${appended.seq} (${appended.hash}).` : "The reconciliation could not be recorded on the ledger (no signing key).",
+    "",
+    `Check with \`shiplog reconcile --repo ${repository} --environment ${environment.replace(/[^\w.-]/g, "")} --since 7d --trusted-key shiplog.pub\`, then record what happened or explain it here.`,
+    "",
+    marker
+  ].join("\n");
+  return {
+    title: `shiplog alarm: ${unrecorded2.length} unrecorded deploy${unrecorded2.length === 1 ? "" : "s"} to ${environment} in ${repository}`,
+    text,
+    marker,
+    what: `${unrecorded2.length} unrecorded deploy(s) to ${environment}`
+  };
+}
+
+// src/app/sweep/scheduler.ts
+function startSweeps(probot, settings) {
+  const log = probot.log;
+  const tips = new TipWatch();
+  const seenLedgers = /* @__PURE__ */ new Set();
+  async function eachRepository(visit) {
+    const out = [];
+    const app = await probot.auth();
+    for (const installation of await listInstallations(app)) {
+      const octokit = await probot.auth(installation.id);
+      const api = octokit;
+      let repos;
+      try {
+        repos = await listInstallationRepositories(api);
+      } catch (error) {
+        log.error(`sweep: installation ${installation.id} (${installation.account}): ${errorMessage(error)}`);
+        continue;
+      }
+      for (const at of repos) {
+        const repository = `${at.owner}/${at.repo}`;
+        try {
+          const loaded = await loadPolicy({ config: configReader(octokit, at), octokit: api }, at);
+          const ledger = ledgerOf(settings, loaded.ok ? loaded.policy : void 0, at);
+          out.push({
+            repository,
+            ...await visit({ api, at, loaded, ledger, token: () => installationToken(octokit) })
+          });
+        } catch (error) {
+          log.error(`sweep: ${repository}: ${errorMessage(error)}`);
+          out.push({ repository, error: errorMessage(error) });
+        }
+      }
+    }
+    return out;
+  }
+  const sweep = () => {
+    seenLedgers.clear();
+    return eachRepository(async ({ api, at, loaded, ledger, token }) => {
+      const approvals = await sweepApprovals(api, settings, loaded, at);
+      if (approvals.reevaluated.length)
+        log.info(
+          `sweep: ${at.owner}/${at.repo}: re-evaluated ${approvals.reevaluated.map((n) => `#${n}`).join(", ")}`
+        );
+      const key = `${ledger.location.remote}#${ledger.branch}`;
+      if (seenLedgers.has(key)) return { approvals };
+      seenLedgers.add(key);
+      const verdict = await tips.check(
+        api,
+        log,
+        ledger,
+        { owner: ledger.owner, repo: ledger.repo },
+        ledger.mirrored ? void 0 : await token()
+      );
+      return { approvals, ledger: verdict };
+    });
+  };
+  const reconcile2 = () => eachRepository(async ({ api, at, loaded, ledger, token }) => ({
+    reconciled: await reconcileRepository({
+      api,
+      log,
+      settings,
+      policy: loaded.ok ? loaded.policy : void 0,
+      ledger,
+      at,
+      token: ledger.mirrored ? void 0 : await token(),
+      windowMs: 2 * settings.reconcileIntervalMs || 2 * 24 * 36e5
+    })
+  }));
+  const timers = [
+    every(settings.sweepIntervalMs, "sweep", sweep, log),
+    every(settings.reconcileIntervalMs, "reconciliation", reconcile2, log)
+  ];
+  return {
+    sweep,
+    reconcile: reconcile2,
+    stop: () => timers.forEach((t) => t?.stop())
+  };
+}
+function every(ms, name, run2, log) {
+  if (!ms) return void 0;
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    run2().catch((error) => log.error(`${name}: ${errorMessage(error)}`)).finally(() => running = false);
+  }, ms);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }
 
 // src/app/server.ts
@@ -42602,6 +44604,7 @@ async function startAppServer(env = process.env) {
     server.once("error", reject);
     server.listen(port, env.HOST || void 0, () => resolve3());
   });
+  const sweeps = startSweeps(probot, settings);
   const address = server.address();
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -42609,7 +44612,9 @@ async function startAppServer(env = process.env) {
     url,
     webhookUrl: `${url}${webhookPath}`,
     port: address.port,
+    sweeps,
     close: () => new Promise((resolve3) => {
+      sweeps.stop();
       server.closeAllConnections();
       server.close(() => resolve3());
     })

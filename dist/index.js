@@ -415,12 +415,12 @@ var require_tunnel = __commonJS({
       function onResponse(res) {
         res.upgrade = true;
       }
-      function onUpgrade(res, socket, head) {
+      function onUpgrade(res, socket, head2) {
         process.nextTick(function() {
-          onConnect(res, socket, head);
+          onConnect(res, socket, head2);
         });
       }
-      function onConnect(res, socket, head) {
+      function onConnect(res, socket, head2) {
         connectReq.removeAllListeners();
         socket.removeAllListeners();
         if (res.statusCode !== 200) {
@@ -435,7 +435,7 @@ var require_tunnel = __commonJS({
           self2.removeSocket(placeholder);
           return;
         }
-        if (head.length > 0) {
+        if (head2.length > 0) {
           debug("got illegal response body from proxy");
           socket.destroy();
           var error2 = new Error("got illegal response body from proxy");
@@ -478,11 +478,11 @@ var require_tunnel = __commonJS({
       var self2 = this;
       TunnelingAgent.prototype.createSocket.call(self2, options, function(socket) {
         var hostHeader = options.request.getHeader("host");
-        var tlsOptions = mergeOptions({}, self2.options, {
+        var tlsOptions2 = mergeOptions({}, self2.options, {
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
-        var secureSocket = tls.connect(0, tlsOptions);
+        var secureSocket = tls.connect(0, tlsOptions2);
         self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
@@ -2520,7 +2520,7 @@ var require_parseParams = __commonJS({
     var STATE_VALUE = 1;
     var STATE_CHARSET = 2;
     var STATE_LANG = 3;
-    function parseParams(str) {
+    function parseParams(str2) {
       const res = [];
       let state = STATE_KEY;
       let charset = "";
@@ -2528,9 +2528,9 @@ var require_parseParams = __commonJS({
       let escaping = false;
       let p = 0;
       let tmp = "";
-      const len = str.length;
+      const len = str2.length;
       for (var i = 0; i < len; ++i) {
-        const char = str[i];
+        const char = str2[i];
         if (char === "\\" && inquote) {
           if (escaping) {
             escaping = false;
@@ -2623,7 +2623,7 @@ var require_parseParams = __commonJS({
 var require_basename = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/basename.js"(exports, module) {
     "use strict";
-    module.exports = function basename(path) {
+    module.exports = function basename2(path) {
       if (typeof path !== "string") {
         return "";
       }
@@ -2650,7 +2650,7 @@ var require_multipart = __commonJS({
     var Dicer = require_Dicer();
     var parseParams = require_parseParams();
     var decodeText = require_decodeText();
-    var basename = require_basename();
+    var basename2 = require_basename();
     var getLimit = require_getLimit();
     var RE_BOUNDARY = /^boundary$/i;
     var RE_FIELD = /^form-data$/i;
@@ -2767,7 +2767,7 @@ var require_multipart = __commonJS({
               } else if (RE_FILENAME.test(parsed[i][0])) {
                 filename = parsed[i][1];
                 if (!preservePath) {
-                  filename = basename(filename);
+                  filename = basename2(filename);
                 }
               }
             }
@@ -3059,29 +3059,29 @@ var require_Decoder = __commonJS({
     function Decoder() {
       this.buffer = void 0;
     }
-    Decoder.prototype.write = function(str) {
-      str = str.replace(RE_PLUS, " ");
+    Decoder.prototype.write = function(str2) {
+      str2 = str2.replace(RE_PLUS, " ");
       let res = "";
       let i = 0;
       let p = 0;
-      const len = str.length;
+      const len = str2.length;
       for (; i < len; ++i) {
         if (this.buffer !== void 0) {
-          if (!HEX2[str.charCodeAt(i)]) {
+          if (!HEX2[str2.charCodeAt(i)]) {
             res += "%" + this.buffer;
             this.buffer = void 0;
             --i;
           } else {
-            this.buffer += str[i];
+            this.buffer += str2[i];
             ++p;
             if (this.buffer.length === 2) {
               res += String.fromCharCode(parseInt(this.buffer, 16));
               this.buffer = void 0;
             }
           }
-        } else if (str[i] === "%") {
+        } else if (str2[i] === "%") {
           if (i > p) {
-            res += str.substring(p, i);
+            res += str2.substring(p, i);
             p = i;
           }
           this.buffer = "";
@@ -3089,7 +3089,7 @@ var require_Decoder = __commonJS({
         }
       }
       if (p < len && this.buffer === void 0) {
-        res += str.substring(p);
+        res += str2.substring(p);
       }
       return res;
     };
@@ -3762,10 +3762,10 @@ var require_util2 = __commonJS({
     function TAOCheck() {
       return "success";
     }
-    function appendFetchMetadata(httpRequest) {
+    function appendFetchMetadata(httpRequest2) {
       let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header);
+      header = httpRequest2.mode;
+      httpRequest2.headersList.set("sec-fetch-mode", header);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -4273,8 +4273,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -4875,30 +4875,30 @@ var require_dataURL = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === "\r" || char === "\n" || char === "	" || char === " ";
     }
-    function removeHTTPWhitespace(str, leading = true, trailing = true) {
+    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
       let lead = 0;
-      let trail = str.length - 1;
+      let trail = str2.length - 1;
       if (leading) {
-        for (; lead < str.length && isHTTPWhiteSpace(str[lead]); lead++) ;
+        for (; lead < str2.length && isHTTPWhiteSpace(str2[lead]); lead++) ;
       }
       if (trailing) {
-        for (; trail > 0 && isHTTPWhiteSpace(str[trail]); trail--) ;
+        for (; trail > 0 && isHTTPWhiteSpace(str2[trail]); trail--) ;
       }
-      return str.slice(lead, trail + 1);
+      return str2.slice(lead, trail + 1);
     }
     function isASCIIWhitespace(char) {
       return char === "\r" || char === "\n" || char === "	" || char === "\f" || char === " ";
     }
-    function removeASCIIWhitespace(str, leading = true, trailing = true) {
+    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
       let lead = 0;
-      let trail = str.length - 1;
+      let trail = str2.length - 1;
       if (leading) {
-        for (; lead < str.length && isASCIIWhitespace(str[lead]); lead++) ;
+        for (; lead < str2.length && isASCIIWhitespace(str2[lead]); lead++) ;
       }
       if (trailing) {
-        for (; trail > 0 && isASCIIWhitespace(str[trail]); trail--) ;
+        for (; trail > 0 && isASCIIWhitespace(str2[trail]); trail--) ;
       }
-      return str.slice(lead, trail + 1);
+      return str2.slice(lead, trail + 1);
     }
     module.exports = {
       dataURLProcessor,
@@ -5332,7 +5332,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -6151,12 +6151,12 @@ var require_dispatcher_base = __commonJS({
           this[kInterceptedDispatch] = this[kDispatch];
           return this[kDispatch](opts, handler);
         }
-        let dispatch = this[kDispatch].bind(this);
+        let dispatch2 = this[kDispatch].bind(this);
         for (let i = this[kInterceptors].length - 1; i >= 0; i--) {
-          dispatch = this[kInterceptors][i](dispatch);
+          dispatch2 = this[kInterceptors][i](dispatch2);
         }
-        this[kInterceptedDispatch] = dispatch;
-        return dispatch(opts, handler);
+        this[kInterceptedDispatch] = dispatch2;
+        return dispatch2(opts, handler);
       }
       dispatch(opts, handler) {
         if (!handler || typeof handler !== "object") {
@@ -6706,12 +6706,12 @@ var require_RedirectHandler = __commonJS({
       }
     };
     var RedirectHandler = class {
-      constructor(dispatch, maxRedirections, opts, handler) {
+      constructor(dispatch2, maxRedirections, opts, handler) {
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         util.validateHandler(handler, opts.method, opts.upgrade);
-        this.dispatch = dispatch;
+        this.dispatch = dispatch2;
         this.location = null;
         this.abort = null;
         this.opts = { ...opts, maxRedirections: 0 };
@@ -6839,15 +6839,15 @@ var require_redirectInterceptor = __commonJS({
     "use strict";
     var RedirectHandler = require_RedirectHandler();
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections }) {
-      return (dispatch) => {
+      return (dispatch2) => {
         return function Intercept(opts, handler) {
           const { maxRedirections = defaultMaxRedirections } = opts;
           if (!maxRedirections) {
-            return dispatch(opts, handler);
+            return dispatch2(opts, handler);
           }
-          const redirectHandler = new RedirectHandler(dispatch, maxRedirections, opts, handler);
+          const redirectHandler = new RedirectHandler(dispatch2, maxRedirections, opts, handler);
           opts = { ...opts, maxRedirections: 0 };
-          return dispatch(opts, redirectHandler);
+          return dispatch2(opts, redirectHandler);
         };
       };
     }
@@ -7487,7 +7487,7 @@ var require_client = __commonJS({
           util.destroy(this.socket, new HeadersOverflowError());
         }
       }
-      onUpgrade(head) {
+      onUpgrade(head2) {
         const { upgrade, client, socket, headers, statusCode } = this;
         assert(upgrade);
         const request2 = client[kQueue][client[kRunningIdx]];
@@ -7502,7 +7502,7 @@ var require_client = __commonJS({
         assert(this.headers.length % 2 === 0);
         this.headers = [];
         this.headersSize = 0;
-        socket.unshift(head);
+        socket.unshift(head2);
         socket[kParser].destroy();
         socket[kParser] = null;
         socket[kClient] = null;
@@ -9110,7 +9110,7 @@ var require_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
-    var Agent = class extends DispatcherBase {
+    var Agent2 = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, ...options } = {}) {
         super();
         if (typeof factory !== "function") {
@@ -9201,7 +9201,7 @@ var require_agent = __commonJS({
         await Promise.all(destroyPromises);
       }
     };
-    module.exports = Agent;
+    module.exports = Agent2;
   }
 });
 
@@ -10450,11 +10450,11 @@ var require_mock_utils = __commonJS({
       return newMockDispatch;
     }
     function deleteMockDispatch(mockDispatches, key) {
-      const index = mockDispatches.findIndex((dispatch) => {
-        if (!dispatch.consumed) {
+      const index = mockDispatches.findIndex((dispatch2) => {
+        if (!dispatch2.consumed) {
           return false;
         }
-        return matchKey(dispatch, key);
+        return matchKey(dispatch2, key);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -10534,17 +10534,17 @@ var require_mock_utils = __commonJS({
       const agent = this[kMockAgent];
       const origin = this[kOrigin];
       const originalDispatch = this[kOriginalDispatch];
-      return function dispatch(opts, handler) {
+      return function dispatch2(opts, handler) {
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler);
           } catch (error2) {
             if (error2 instanceof MockNotMatchedError) {
-              const netConnect = agent[kGetNetConnect]();
-              if (netConnect === false) {
+              const netConnect2 = agent[kGetNetConnect]();
+              if (netConnect2 === false) {
                 throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
-              if (checkNetConnect(netConnect, origin)) {
+              if (checkNetConnect(netConnect2, origin)) {
                 originalDispatch.call(this, opts, handler);
               } else {
                 throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
@@ -10558,11 +10558,11 @@ var require_mock_utils = __commonJS({
         }
       };
     }
-    function checkNetConnect(netConnect, origin) {
+    function checkNetConnect(netConnect2, origin) {
       const url = new URL(origin);
-      if (netConnect === true) {
+      if (netConnect2 === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url.host))) {
+      } else if (Array.isArray(netConnect2) && netConnect2.some((matcher) => matchValue(matcher, url.host))) {
         return true;
       }
       return false;
@@ -10876,9 +10876,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -10934,7 +10934,7 @@ var require_mock_agent = __commonJS({
   "node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
     "use strict";
     var { kClients } = require_symbols();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var {
       kAgent,
       kMockAgentSet,
@@ -10969,7 +10969,7 @@ var require_mock_agent = __commonJS({
         if (opts && opts.agent && typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
-        const agent = opts && opts.agent ? opts.agent : new Agent(opts);
+        const agent = opts && opts.agent ? opts.agent : new Agent2(opts);
         this[kAgent] = agent;
         this[kClients] = agent[kClients];
         this[kOptions] = buildMockOptions(opts);
@@ -11049,7 +11049,7 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope.deref()[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending }) => pending);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope.deref()[kDispatches].map((dispatch2) => ({ ...dispatch2, origin }))).filter(({ pending }) => pending);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
         const pending = this.pendingInterceptors();
@@ -11074,7 +11074,7 @@ var require_proxy_agent = __commonJS({
     "use strict";
     var { kProxy, kClose, kDestroy, kInterceptors } = require_symbols();
     var { URL: URL2 } = __require("url");
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
@@ -11107,7 +11107,7 @@ var require_proxy_agent = __commonJS({
       constructor(opts) {
         super(opts);
         this[kProxy] = buildProxyOptions(opts);
-        this[kAgent] = new Agent(opts);
+        this[kAgent] = new Agent2(opts);
         this[kInterceptors] = opts.interceptors && opts.interceptors.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         if (typeof opts === "string") {
           opts = { uri: opts };
@@ -11136,7 +11136,7 @@ var require_proxy_agent = __commonJS({
         const connect = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         this[kClient] = clientFactory(resolvedUrl, { connect });
-        this[kAgent] = new Agent({
+        this[kAgent] = new Agent2({
           ...opts,
           connect: async (opts2, callback) => {
             let requestedHost = opts2.host;
@@ -11493,9 +11493,9 @@ var require_global2 = __commonJS({
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError } = require_errors();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     if (getGlobalDispatcher() === void 0) {
-      setGlobalDispatcher(new Agent());
+      setGlobalDispatcher(new Agent2());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
@@ -13570,74 +13570,74 @@ var require_fetch = __commonJS({
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
       const request2 = fetchParams.request;
       let httpFetchParams = null;
-      let httpRequest = null;
+      let httpRequest2 = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
       if (request2.window === "no-window" && request2.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest2 = request2;
       } else {
-        httpRequest = makeRequest(request2);
+        httpRequest2 = makeRequest(request2);
         httpFetchParams = { ...fetchParams };
-        httpFetchParams.request = httpRequest;
+        httpFetchParams.request = httpRequest2;
       }
       const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
-      const contentLength = httpRequest.body ? httpRequest.body.length : null;
+      const contentLength = httpRequest2.body ? httpRequest2.body.length : null;
       let contentLengthHeaderValue = null;
-      if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
+      if (httpRequest2.body == null && ["POST", "PUT"].includes(httpRequest2.method)) {
         contentLengthHeaderValue = "0";
       }
       if (contentLength != null) {
         contentLengthHeaderValue = isomorphicEncode(`${contentLength}`);
       }
       if (contentLengthHeaderValue != null) {
-        httpRequest.headersList.append("content-length", contentLengthHeaderValue);
+        httpRequest2.headersList.append("content-length", contentLengthHeaderValue);
       }
-      if (contentLength != null && httpRequest.keepalive) {
+      if (contentLength != null && httpRequest2.keepalive) {
       }
-      if (httpRequest.referrer instanceof URL) {
-        httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href));
+      if (httpRequest2.referrer instanceof URL) {
+        httpRequest2.headersList.append("referer", isomorphicEncode(httpRequest2.referrer.href));
       }
-      appendRequestOriginHeader(httpRequest);
-      appendFetchMetadata(httpRequest);
-      if (!httpRequest.headersList.contains("user-agent")) {
-        httpRequest.headersList.append("user-agent", typeof esbuildDetection === "undefined" ? "undici" : "node");
+      appendRequestOriginHeader(httpRequest2);
+      appendFetchMetadata(httpRequest2);
+      if (!httpRequest2.headersList.contains("user-agent")) {
+        httpRequest2.headersList.append("user-agent", typeof esbuildDetection === "undefined" ? "undici" : "node");
       }
-      if (httpRequest.cache === "default" && (httpRequest.headersList.contains("if-modified-since") || httpRequest.headersList.contains("if-none-match") || httpRequest.headersList.contains("if-unmodified-since") || httpRequest.headersList.contains("if-match") || httpRequest.headersList.contains("if-range"))) {
-        httpRequest.cache = "no-store";
+      if (httpRequest2.cache === "default" && (httpRequest2.headersList.contains("if-modified-since") || httpRequest2.headersList.contains("if-none-match") || httpRequest2.headersList.contains("if-unmodified-since") || httpRequest2.headersList.contains("if-match") || httpRequest2.headersList.contains("if-range"))) {
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.cache === "no-cache" && !httpRequest.preventNoCacheCacheControlHeaderModification && !httpRequest.headersList.contains("cache-control")) {
-        httpRequest.headersList.append("cache-control", "max-age=0");
+      if (httpRequest2.cache === "no-cache" && !httpRequest2.preventNoCacheCacheControlHeaderModification && !httpRequest2.headersList.contains("cache-control")) {
+        httpRequest2.headersList.append("cache-control", "max-age=0");
       }
-      if (httpRequest.cache === "no-store" || httpRequest.cache === "reload") {
-        if (!httpRequest.headersList.contains("pragma")) {
-          httpRequest.headersList.append("pragma", "no-cache");
+      if (httpRequest2.cache === "no-store" || httpRequest2.cache === "reload") {
+        if (!httpRequest2.headersList.contains("pragma")) {
+          httpRequest2.headersList.append("pragma", "no-cache");
         }
-        if (!httpRequest.headersList.contains("cache-control")) {
-          httpRequest.headersList.append("cache-control", "no-cache");
+        if (!httpRequest2.headersList.contains("cache-control")) {
+          httpRequest2.headersList.append("cache-control", "no-cache");
         }
       }
-      if (httpRequest.headersList.contains("range")) {
-        httpRequest.headersList.append("accept-encoding", "identity");
+      if (httpRequest2.headersList.contains("range")) {
+        httpRequest2.headersList.append("accept-encoding", "identity");
       }
-      if (!httpRequest.headersList.contains("accept-encoding")) {
-        if (urlHasHttpsScheme(requestCurrentURL(httpRequest))) {
-          httpRequest.headersList.append("accept-encoding", "br, gzip, deflate");
+      if (!httpRequest2.headersList.contains("accept-encoding")) {
+        if (urlHasHttpsScheme(requestCurrentURL(httpRequest2))) {
+          httpRequest2.headersList.append("accept-encoding", "br, gzip, deflate");
         } else {
-          httpRequest.headersList.append("accept-encoding", "gzip, deflate");
+          httpRequest2.headersList.append("accept-encoding", "gzip, deflate");
         }
       }
-      httpRequest.headersList.delete("host");
+      httpRequest2.headersList.delete("host");
       if (includeCredentials) {
       }
       if (httpCache == null) {
-        httpRequest.cache = "no-store";
+        httpRequest2.cache = "no-store";
       }
-      if (httpRequest.mode !== "no-store" && httpRequest.mode !== "reload") {
+      if (httpRequest2.mode !== "no-store" && httpRequest2.mode !== "reload") {
       }
       if (response == null) {
-        if (httpRequest.mode === "only-if-cached") {
+        if (httpRequest2.mode === "only-if-cached") {
           return makeNetworkError("only if cached");
         }
         const forwardResponse = await httpNetworkFetch(
@@ -13645,7 +13645,7 @@ var require_fetch = __commonJS({
           includeCredentials,
           isNewConnectionFetch
         );
-        if (!safeMethodsSet.has(httpRequest.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
+        if (!safeMethodsSet.has(httpRequest2.method) && forwardResponse.status >= 200 && forwardResponse.status <= 399) {
         }
         if (revalidatingFlag && forwardResponse.status === 304) {
         }
@@ -13653,8 +13653,8 @@ var require_fetch = __commonJS({
           response = forwardResponse;
         }
       }
-      response.urlList = [...httpRequest.urlList];
-      if (httpRequest.headersList.contains("range")) {
+      response.urlList = [...httpRequest2.urlList];
+      if (httpRequest2.headersList.contains("range")) {
         response.rangeRequested = true;
       }
       response.requestIncludesCredentials = includeCredentials;
@@ -13751,7 +13751,7 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status: status2, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status: status2, statusText, headersList, socket } = await dispatch2({ body: requestBody });
         if (socket) {
           response = makeResponse({ status: status2, statusText, headersList, socket });
         } else {
@@ -13852,7 +13852,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      async function dispatch({ body }) {
+      async function dispatch2({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve2, reject) => agent.dispatch(
@@ -15835,8 +15835,8 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, { header: "setCookie" });
       webidl.brandCheck(headers, Headers, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str = stringify(cookie);
-      if (str) {
+      const str2 = stringify(cookie);
+      if (str2) {
         headers.append("Set-Cookie", stringify(cookie));
       }
     }
@@ -17165,7 +17165,7 @@ var require_undici = __commonJS({
     var errors = require_errors();
     var Pool = require_pool();
     var BalancedPool = require_balanced_pool();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var util = require_util();
     var { InvalidArgumentError } = errors;
     var api = require_api();
@@ -17192,7 +17192,7 @@ var require_undici = __commonJS({
     module.exports.Client = Client;
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
-    module.exports.Agent = Agent;
+    module.exports.Agent = Agent2;
     module.exports.ProxyAgent = ProxyAgent;
     module.exports.RetryHandler = RetryHandler;
     module.exports.DecoratorHandler = DecoratorHandler;
@@ -19026,8 +19026,8 @@ var require_toolrunner = __commonJS({
         }
         return this.args;
       }
-      _endsWith(str, end) {
-        return str.endsWith(end);
+      _endsWith(str2, end) {
+        return str2.endsWith(end);
       }
       _isCmdFile() {
         const upperToolPath = this.toolPath.toUpperCase();
@@ -21242,7 +21242,7 @@ var require_polyfills = __commonJS({
       }
       if (platform === "win32") {
         fs.rename = typeof fs.rename !== "function" ? fs.rename : (function(fs$rename) {
-          function rename(from, to, cb) {
+          function rename2(from, to, cb) {
             var start = Date.now();
             var backoff = 0;
             fs$rename(from, to, function CB(er) {
@@ -21262,8 +21262,8 @@ var require_polyfills = __commonJS({
               if (cb) cb(er);
             });
           }
-          if (Object.setPrototypeOf) Object.setPrototypeOf(rename, fs$rename);
-          return rename;
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename2, fs$rename);
+          return rename2;
         })(fs.rename);
       }
       fs.read = typeof fs.read !== "function" ? fs.read : (function(fs$read) {
@@ -21667,8 +21667,8 @@ var require_graceful_fs = __commonJS({
       fs2.createReadStream = createReadStream2;
       fs2.createWriteStream = createWriteStream;
       var fs$readFile = fs2.readFile;
-      fs2.readFile = readFile;
-      function readFile(path, options, cb) {
+      fs2.readFile = readFile2;
+      function readFile2(path, options, cb) {
         if (typeof options === "function")
           cb = options, options = null;
         return go$readFile(path, options, cb);
@@ -21844,7 +21844,7 @@ var require_graceful_fs = __commonJS({
       }
       function ReadStream$open() {
         var that = this;
-        open(that.path, that.flags, that.mode, function(err, fd) {
+        open2(that.path, that.flags, that.mode, function(err, fd) {
           if (err) {
             if (that.autoClose)
               that.destroy();
@@ -21864,7 +21864,7 @@ var require_graceful_fs = __commonJS({
       }
       function WriteStream$open() {
         var that = this;
-        open(that.path, that.flags, that.mode, function(err, fd) {
+        open2(that.path, that.flags, that.mode, function(err, fd) {
           if (err) {
             that.destroy();
             that.emit("error", err);
@@ -21881,8 +21881,8 @@ var require_graceful_fs = __commonJS({
         return new fs2.WriteStream(path, options);
       }
       var fs$open = fs2.open;
-      fs2.open = open;
-      function open(path, flags, mode, cb) {
+      fs2.open = open2;
+      function open2(path, flags, mode, cb) {
         if (typeof mode === "function")
           cb = mode, mode = null;
         return go$open(path, flags, mode, cb);
@@ -22965,10 +22965,10 @@ var require_utils3 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
+    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
+    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -22979,8 +22979,8 @@ var require_utils3 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str2) => {
+      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -23070,7 +23070,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str = input;
+      let str2 = input;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -23089,10 +23089,10 @@ var require_scan = __commonJS({
       let code2;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
+      const peek = () => str2.charCodeAt(index + 1);
       const advance = () => {
         prev = code2;
-        return str.charCodeAt(++index);
+        return str2.charCodeAt(++index);
       };
       while (index < length) {
         code2 = advance();
@@ -23269,24 +23269,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str;
+      let base = str2;
       let prefix = "";
       let glob = "";
       if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
+        prefix = str2.slice(0, start);
+        str2 = str2.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
+        base = str2.slice(0, lastIndex);
+        glob = str2.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob = str;
+        glob = str2;
       } else {
-        base = str;
+        base = str2;
       }
-      if (base && base !== "" && base !== "/" && base !== str) {
+      if (base && base !== "" && base !== "/" && base !== str2) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -23753,16 +23753,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -23982,15 +23982,15 @@ var require_parse2 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open);
-          push(open);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -24333,8 +24333,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str) => {
-        switch (str) {
+      const create = (str2) => {
+        switch (str2) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -24352,7 +24352,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
+            const match = /^(.*?)\.(\w+)$/.exec(str2);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -24383,9 +24383,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str) => {
+        const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str);
+            const state2 = isMatch(str2);
             if (state2) return state2;
           }
           return false;
@@ -24461,7 +24461,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex2.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
@@ -24596,7 +24596,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str(strs, ...args) {
+    function str2(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -24607,7 +24607,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str;
+    exports.str = str2;
     function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
         code2.push(...arg._items);
@@ -24650,7 +24650,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -25612,22 +25612,22 @@ var require_util8 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str) {
-      return unescapeJsonPointer(decodeURIComponent(str));
+    function unescapeFragment(str2) {
+      return unescapeJsonPointer(decodeURIComponent(str2));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str) {
-      return encodeURIComponent(escapeJsonPointer(str));
+    function escapeFragment(str2) {
+      return encodeURIComponent(escapeJsonPointer(str2));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str) {
-      if (typeof str == "number")
-        return `${str}`;
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str2) {
+      if (typeof str2 == "number")
+        return `${str2}`;
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str) {
-      return str.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str2) {
+      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -26652,8 +26652,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str) {
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str2) {
+      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -27685,9 +27685,9 @@ var require_utils4 = __commonJS({
         }
       }
       if (bestLength < 2) return hextets.join(":");
-      const head = hextets.slice(0, bestStart).join(":");
+      const head2 = hextets.slice(0, bestStart).join(":");
       const tail = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail;
+      return head2 + "::" + tail;
     }
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
@@ -27750,10 +27750,10 @@ var require_utils4 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str, token) {
+    function findToken(str2, token) {
       let ind = 0;
-      for (let i = 0; i < str.length; i++) {
-        if (str[i] === token) ind++;
+      for (let i = 0; i < str2.length; i++) {
+        if (str2[i] === token) ind++;
       }
       return ind;
     }
@@ -28823,7 +28823,7 @@ var require_core2 = __commonJS({
     var util_1 = require_util8();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str, flags) => new RegExp(str, flags);
+    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -29618,16 +29618,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
+    function ucs2length(str2) {
+      const len = str2.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str.charCodeAt(pos++);
+        value = str2.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
+          value = str2.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -32380,13 +32380,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -32540,16 +32540,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str) => /^(%|---|\.\.\.)/m.test(str);
-    function lineLengthOverLimit(str, lineWidth, indentLength) {
+    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
+    function lineLengthOverLimit(str2, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str.length;
+      const strLen = str2.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str[i] === "\n") {
+        if (str2[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -32566,11 +32566,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str = "";
+      let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
         if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-          str += json.slice(start, i) + "\\ ";
+          str2 += json.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -32579,38 +32579,38 @@ var require_stringifyString = __commonJS({
           switch (json[i + 1]) {
             case "u":
               {
-                str += json.slice(start, i);
+                str2 += json.slice(start, i);
                 const code2 = json.substr(i + 2, 4);
                 switch (code2) {
                   case "0000":
-                    str += "\\0";
+                    str2 += "\\0";
                     break;
                   case "0007":
-                    str += "\\a";
+                    str2 += "\\a";
                     break;
                   case "000b":
-                    str += "\\v";
+                    str2 += "\\v";
                     break;
                   case "001b":
-                    str += "\\e";
+                    str2 += "\\e";
                     break;
                   case "0085":
-                    str += "\\N";
+                    str2 += "\\N";
                     break;
                   case "00a0":
-                    str += "\\_";
+                    str2 += "\\_";
                     break;
                   case "2028":
-                    str += "\\L";
+                    str2 += "\\L";
                     break;
                   case "2029":
-                    str += "\\P";
+                    str2 += "\\P";
                     break;
                   default:
                     if (code2.substr(0, 2) === "00")
-                      str += "\\x" + code2.substr(2);
+                      str2 += "\\x" + code2.substr(2);
                     else
-                      str += json.substr(i, 6);
+                      str2 += json.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -32620,14 +32620,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i + 2] === '"' || json.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str += json.slice(start, i) + "\n\n";
+                str2 += json.slice(start, i) + "\n\n";
                 while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-                  str += "\n";
+                  str2 += "\n";
                   i += 2;
                 }
-                str += indent;
+                str2 += indent;
                 if (json[i + 2] === " ")
-                  str += "\\";
+                  str2 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -32636,8 +32636,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str = start ? str + json.slice(start) : json;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str2 = start ? str2 + json.slice(start) : json;
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -32765,15 +32765,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str = value.replace(/\n+/g, `$&
+      const str2 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -32925,11 +32925,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
-${ctx.indent}${str}`;
+        return str2;
+      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify;
@@ -32964,8 +32964,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str.length > 1024) {
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -32974,27 +32974,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str === "" ? "?" : explicitKey ? `? ${str}` : str;
+          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str = `? ${str}`;
+        str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str;
+        return str2;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
-        str = `? ${str}
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+        str2 = `? ${str2}
 ${indent}:`;
       } else {
-        str = `${str}:`;
+        str2 = `${str2}:`;
         if (keyComment)
-          str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
+          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -33010,7 +33010,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str.length + 1;
+        ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -33054,16 +33054,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str += ws + valueStr;
+      str2 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str += stringifyComment.lineComment(str, ctx.indent, commentString(valueComment));
+        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str;
+      return str2;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -33290,31 +33290,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str2 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str3 = stringify.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines3.push(blockItemPrefix + str2);
+        lines3.push(blockItemPrefix + str3);
       }
-      let str;
+      let str2;
       if (lines3.length === 0) {
-        str = flowChars.start + flowChars.end;
+        str2 = flowChars.start + flowChars.end;
       } else {
-        str = lines3[0];
+        str2 = lines3[0];
         for (let i = 1; i < lines3.length; ++i) {
           const line = lines3[i];
-          str += line ? `
+          str2 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str;
+      return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -33357,21 +33357,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines3.length > linesAtValue || str.includes("\n"));
+        let str2 = stringify.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines3.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
-          str += ",";
+          str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines3.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines3.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str += ",";
+            str2 += ",";
           }
         }
         if (comment)
-          str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines3.push(str);
+          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
+        lines3.push(str2);
         linesAtValue = lines3.length;
       }
       const { start, end } = flowChars;
@@ -33383,11 +33383,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str = start;
+          let str2 = start;
           for (const line of lines3)
-            str += line ? `
+            str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str}
+          return `${str2}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines3.join(" ")}${fcPadding}${end}`;
@@ -33719,7 +33719,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str) => str,
+      resolve: (str2) => str2,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -33757,7 +33757,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -33809,7 +33809,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -33818,7 +33818,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str),
+      resolve: (str2) => parseFloat(str2),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -33829,11 +33829,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str));
-        const dot = str.indexOf(".");
-        if (dot !== -1 && str[str.length - 1] === "0")
-          node.minFractionDigits = str.length - dot - 1;
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2));
+        const dot = str2.indexOf(".");
+        if (dot !== -1 && str2[str2.length - 1] === "0")
+          node.minFractionDigits = str2.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -33850,7 +33850,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
+    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -33863,7 +33863,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -33871,7 +33871,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -33880,7 +33880,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -33933,7 +33933,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str) => str,
+        resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
@@ -33950,7 +33950,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str) => str === "true",
+        resolve: (str2) => str2 === "true",
         stringify: stringifyJSON
       },
       {
@@ -33958,7 +33958,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str, 10),
+        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -33966,7 +33966,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str) => parseFloat(str),
+        resolve: (str2) => parseFloat(str2),
         stringify: stringifyJSON
       }
     ];
@@ -33974,9 +33974,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str)}`);
-        return str;
+      resolve(str2, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
+        return str2;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -34008,10 +34008,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str.length);
-          for (let i = 0; i < str.length; ++i)
-            buffer[i] = str.charCodeAt(i);
+          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str2.length);
+          for (let i = 0; i < str2.length; ++i)
+            buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -34022,28 +34022,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str;
+        let str2;
         if (typeof node_buffer.Buffer === "function") {
-          str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i = 0; i < buf.length; ++i)
             s += String.fromCharCode(buf[i]);
-          str = btoa(s);
+          str2 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n = Math.ceil(str.length / lineWidth);
+          const n = Math.ceil(str2.length / lineWidth);
           const lines3 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines3[i] = str.substr(o, lineWidth);
+            lines3[i] = str2.substr(o, lineWidth);
           }
-          str = lines3.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines3.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -34249,7 +34249,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str) => str.slice(-3).toLowerCase() === "nan" ? NaN : str[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -34258,7 +34258,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str) => parseFloat(str.replace(/_/g, "")),
+      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -34269,11 +34269,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str) {
-        const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
-        const dot = str.indexOf(".");
+      resolve(str2) {
+        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
+        const dot = str2.indexOf(".");
         if (dot !== -1) {
-          const f = str.substring(dot + 1).replace(/_/g, "");
+          const f = str2.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -34293,34 +34293,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
+    function intResolve(str2, offset, radix, { intAsBigInt }) {
+      const sign = str2[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str = str.substring(offset).replace(/_/g, "");
+      str2 = str2.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str = `0b${str}`;
+            str2 = `0b${str2}`;
             break;
           case 8:
-            str = `0o${str}`;
+            str2 = `0o${str2}`;
             break;
           case 16:
-            str = `0x${str}`;
+            str2 = `0x${str2}`;
             break;
         }
-        const n2 = BigInt(str);
+        const n2 = BigInt(str2);
         return sign === "-" ? BigInt(-1) * n2 : n2;
       }
-      const n = parseInt(str, radix);
+      const n = parseInt(str2, radix);
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str = value.toString(radix);
-        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
+        const str2 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -34330,7 +34330,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 2, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -34339,7 +34339,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 1, 8, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -34347,7 +34347,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str, _onError, opt) => intResolve(str, 0, 10, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -34356,7 +34356,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str, _onError, opt) => intResolve(str, 2, 16, opt),
+      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -34460,9 +34460,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+    function parseSexagesimal(str2, asBigInt) {
+      const sign = str2[0];
+      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign === "-" ? num(-1) * res : res;
@@ -34499,7 +34499,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str, _onError, { intAsBigInt }) => parseSexagesimal(str, intAsBigInt),
+      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -34508,7 +34508,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str) => parseSexagesimal(str, false),
+      resolve: (str2) => parseSexagesimal(str2, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -34519,8 +34519,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str) {
-        const match = str.match(timestamp.test);
+      resolve(str2) {
+        const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -36753,10 +36753,10 @@ var require_cst_scalar = __commonJS({
         case "|":
         case ">": {
           const he = source.indexOf("\n");
-          const head = source.substring(0, he);
+          const head2 = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent, source: head2 }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -36816,19 +36816,19 @@ var require_cst_scalar = __commonJS({
     }
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
-      const head = source.substring(0, he);
+      const head2 = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header.source = head2;
         token.source = body;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent, source: head2 }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -37025,7 +37025,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -37033,7 +37033,7 @@ var require_cst = __commonJS({
     var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -37047,7 +37047,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -37109,7 +37109,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
+    exports.BOM = BOM2;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -39021,16 +39021,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part2) {
+function encodeReserved(str2) {
+  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part2) {
     if (!/%[0-9A-Fa-f]/.test(part2)) {
       part2 = encodeURI(part2).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part2;
   }).join("");
 }
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+function encodeUnreserved(str2) {
+  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c) {
     return "%" + c.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -39402,15 +39402,15 @@ function parseParameters(header, type, index, len, stopFlags) {
   }
   return { type, index, parameters };
 }
-function unescapeQuotedPairs(str, start, end) {
+function unescapeQuotedPairs(str2, start, end) {
   let result = "";
   for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
+    if (str2.charCodeAt(index) === BSLASH) {
+      result += str2.slice(start, index);
       start = ++index;
     }
   }
-  return result + str.slice(start, end);
+  return result + str2.slice(start, end);
 }
 
 // node_modules/json-with-bigint/json-with-bigint.js
@@ -41071,14 +41071,14 @@ var PackIndex = class _PackIndex {
   static read(file) {
     const fd = openSync(file, "r");
     try {
-      const head = Buffer.alloc(8 + 256 * 4);
-      if (readSync(fd, head, 0, head.length, 0) !== head.length) return void 0;
-      if (head.readUInt32BE(0) !== IDX_MAGIC || head.readUInt32BE(4) !== 2) return void 0;
+      const head2 = Buffer.alloc(8 + 256 * 4);
+      if (readSync(fd, head2, 0, head2.length, 0) !== head2.length) return void 0;
+      if (head2.readUInt32BE(0) !== IDX_MAGIC || head2.readUInt32BE(4) !== 2) return void 0;
       const fanout = new Uint32Array(256);
-      for (let i = 0; i < 256; i++) fanout[i] = head.readUInt32BE(8 + i * 4);
+      for (let i = 0; i < 256; i++) fanout[i] = head2.readUInt32BE(8 + i * 4);
       const count = fanout[255];
       const ids = Buffer.alloc(count * 20);
-      if (readSync(fd, ids, 0, ids.length, head.length) !== ids.length) return void 0;
+      if (readSync(fd, ids, 0, ids.length, head2.length) !== ids.length) return void 0;
       return new _PackIndex(ids, fanout);
     } finally {
       closeSync(fd);
@@ -41359,7 +41359,15 @@ function writeBranch(opts) {
 // src/ledger/statement.ts
 var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 var PREDICATE_TYPE = "https://shiplog.dev/attestations/change/v1";
-var CHANGE_TYPES = ["deploy", "migration", "config-override", "override"];
+var CHANGE_TYPES = [
+  "deploy",
+  "migration",
+  "config-override",
+  "override",
+  "override-review",
+  "merge",
+  "reconciliation"
+];
 var RECORDABLE_TYPES = ["deploy", "migration", "config-override"];
 function buildStatement(predicate, serverUrl = "https://github.com") {
   return {
@@ -41530,7 +41538,7 @@ async function hashFiles(workspace, patterns, input) {
 }
 
 // src/action/inputs.ts
-var COMMANDS = ["record", "verify", "query", "gate"];
+var COMMANDS = ["record", "verify", "query", "gate", "forward"];
 var DEPLOY_STATUSES = ["success", "failure", "started", "rolled-back"];
 var MIGRATION_TOOLS = ["flyway", "liquibase", "atlas", "prisma", "other"];
 var MAX_TEXT = 1e3;
@@ -41665,10 +41673,31 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
     configFiles: lines(get("config-files")).map((p) => checkPattern("config-files", p)),
     reason: prose("reason", get("reason").trim()),
     overrideReason: prose("override-reason", get("override-reason").trim()),
-    allowDuplicate: boolean("allow-duplicate", get("allow-duplicate"))
+    allowDuplicate: boolean("allow-duplicate", get("allow-duplicate")),
+    allowIncomplete: boolean("allow-incomplete", get("allow-incomplete"))
   };
   const since = get("since").trim();
   if (since) inputs.since = since;
+  for (const [input, field] of [
+    ["to", "to"],
+    ["cursor", "cursor"],
+    ["format", "format"],
+    ["ca", "ca"],
+    ["hec-token", "hecToken"]
+  ]) {
+    const value = get(input).trim();
+    if (!value) continue;
+    if (command !== "forward") bad(input, "is only for command forward");
+    inputs[field] = field === "hecToken" ? value : text(input, value, 2e3);
+  }
+  if (command === "forward") {
+    if (!inputs.to)
+      bad("to", "is required for command forward (syslog+tcp://, syslog+tls://, relp:// or https://)");
+    if (!inputs.cursor)
+      bad("cursor", "is required for command forward (a workspace path; keep it with actions/cache)");
+    if (!inputs.trustedKeys)
+      bad("trusted-keys", "is required for command forward: only verified entries leave");
+  }
   const url = inputs.url;
   if (url !== void 0 && !/^https?:\/\/\S+$/i.test(url)) bad("url", "must be an http(s) URL");
   const status2 = get("status");
@@ -41735,469 +41764,102 @@ function checkTypeInputs(i) {
   }
 }
 
-// src/github/call.ts
-var MAX_MESSAGE = 300;
-function statusOf(error2) {
-  const status2 = error2?.status;
-  return typeof status2 === "number" ? status2 : void 0;
-}
-function describe(error2) {
-  const e = error2;
-  const data = e?.response?.data;
-  const message = typeof data?.message === "string" ? data.message : e?.message ?? String(error2);
-  const status2 = statusOf(error2);
-  const text2 = `${status2 !== void 0 ? `${status2} ` : ""}${message}`.replace(/\s+/g, " ").trim();
-  return text2.length > MAX_MESSAGE ? `${text2.slice(0, MAX_MESSAGE)}\u2026` : text2;
-}
-function apiError(what, error2) {
-  if (error2 instanceof ShiplogError) return error2;
-  return new ShiplogError("GITHUB_API", `${what} failed: ${describe(error2)}`, {
-    cause: error2,
-    details: { call: what, status: statusOf(error2) }
-  });
-}
-async function callGitHub(what, fn) {
-  try {
-    return await fn();
-  } catch (error2) {
-    throw apiError(what, error2);
-  }
-}
+// src/action/commands/forward.ts
+import { join as join7 } from "node:path";
 
-// src/github/parse.ts
-function bad2(what, expected) {
-  return new ShiplogError("GITHUB_API", `${what}: unexpected response from GitHub (expected ${expected})`);
+// src/export/cursor.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { basename, dirname, join as join4 } from "node:path";
+var CURSOR_VERSION = 1;
+function bad2(path, why) {
+  throw new ShiplogError(
+    "BAD_INPUT",
+    `cursor file ${path} ${why}; fix or remove it (removing sends everything again)`
+  );
 }
-function jsonData(value) {
-  if (typeof value !== "string") return value;
+async function readCursor(path) {
+  let text2;
   try {
-    return JSON.parse(value);
+    text2 = await readFile(path, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw new ShiplogError("USAGE", `cannot read cursor file ${path}: ${e.message}`);
+  }
+  let raw;
+  try {
+    raw = JSON.parse(text2);
   } catch {
-    return value;
+    bad2(path, "is not JSON");
   }
-}
-function asObject(input, what) {
-  const value = jsonData(input);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw bad2(what, "an object");
-  return value;
-}
-function asArray(input, what) {
-  const value = jsonData(input);
-  if (!Array.isArray(value)) throw bad2(what, "a list");
-  return value;
-}
-function requireString(value, what) {
-  if (typeof value !== "string") throw bad2(what, "a string");
-  return value;
-}
-function requireNumber(value, what) {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw bad2(what, "a number");
-  return value;
-}
-function optionalString(value) {
-  return typeof value === "string" ? value : void 0;
-}
-function boundedText(value, max = 1024) {
-  const text2 = typeof value === "string" ? value : "";
-  return text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
-}
-
-// src/github/paginate.ts
-function nextLink(link2) {
-  if (typeof link2 !== "string") return void 0;
-  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1];
-}
-async function* pages(api, route, params, what, {
-  maxPages = 100,
-  onLimit = "error",
-  onStop
-} = {}) {
-  let response = await api.request(route, { ...params, per_page: 100 });
-  for (let page = 1; ; page++) {
-    yield asArray(response.data, what);
-    const next = nextLink(response.headers.link);
-    if (!next) return;
-    if (page >= maxPages) {
-      if (onLimit === "stop") {
-        onStop?.();
-        return;
-      }
-      throw new ShiplogError(
-        "GITHUB_API",
-        `${what}: more than ${maxPages} pages of results; refusing to read on`
-      );
-    }
-    response = await api.request(`GET ${next}`);
+  const o = raw;
+  if (typeof o !== "object" || o === null || o.shiplog_cursor !== CURSOR_VERSION) {
+    bad2(path, `is not a shiplog cursor (version ${CURSOR_VERSION})`);
   }
-}
-
-// src/github/reviews.ts
-var STATES = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]);
-function slimUser(value, what) {
-  if (value === null || value === void 0) return null;
-  const u = asObject(value, what);
-  return {
-    login: requireString(u.login, `${what}.login`),
-    id: requireNumber(u.id, `${what}.id`),
-    type: optionalString(u.type) ?? "User"
-  };
-}
-function slimReview(value, what) {
-  const r = asObject(value, what);
-  const state = requireString(r.state, `${what}.state`);
-  const submitted = optionalString(r.submitted_at);
-  return {
-    id: requireNumber(r.id, `${what}.id`),
-    user: slimUser(r.user, `${what}.user`),
-    // GitHub may add states; an unknown one is no opinion rather than a crash
-    state: STATES.has(state) ? state : "COMMENTED",
-    commit_id: optionalString(r.commit_id) ?? null,
-    ...submitted !== void 0 ? { submitted_at: submitted } : {}
-  };
-}
-async function listReviews(api, { owner, repo, number }) {
-  const what = `GET /repos/${owner}/${repo}/pulls/${number}/reviews`;
-  return callGitHub(what, async () => {
-    const reviews = [];
-    const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews";
-    for await (const items of pages(api, route, { owner, repo, pull_number: number }, what)) {
-      for (const item of items) reviews.push(slimReview(item, `${what}: review`));
+  if (typeof o.destination !== "string" || !Array.isArray(o.positions))
+    bad2(path, "lacks destination or positions");
+  const positions = o.positions.map((p) => {
+    const q = p;
+    if (!q || !Number.isSafeInteger(q.seq) || q.seq < 0 || typeof q.hash !== "string" || !HASH_PATTERN.test(q.hash) || typeof q.checkpoint !== "string" || q.shard !== void 0 && typeof q.shard !== "string") {
+      bad2(path, "has a malformed position");
     }
-    return reviews;
-  });
-}
-function latestOpinions(reviews) {
-  const latest = /* @__PURE__ */ new Map();
-  for (const review of reviews) {
-    if (!review.user) continue;
-    if (review.state === "APPROVED" || review.state === "CHANGES_REQUESTED") {
-      latest.set(review.user.id, { review, user: review.user });
-    } else if (review.state === "DISMISSED") {
-      latest.set(review.user.id, null);
-    }
-  }
-  return [...latest.values()].filter((o) => o !== null);
-}
-
-// src/github/approvers.ts
-function candidates(data, what) {
-  return asArray(data, what).map((item) => {
-    const pr = asObject(item, `${what}: pull request`);
     return {
-      number: requireNumber(pr.number, `${what}: pull request number`),
-      mergeCommitSha: optionalString(pr.merge_commit_sha) ?? null,
-      mergedAt: optionalString(pr.merged_at) ?? null
+      ...q.shard !== void 0 ? { shard: q.shard } : {},
+      seq: q.seq,
+      hash: q.hash,
+      checkpoint: q.checkpoint
     };
   });
-}
-function chooseMergedPullRequest(list, commit) {
-  const merged = list.filter((c) => c.mergedAt !== null);
-  const exact = merged.find((c) => c.mergeCommitSha?.toLowerCase() === commit.toLowerCase());
-  if (exact) return exact;
-  return merged.sort(
-    (a, b) => a.mergedAt < b.mergedAt ? -1 : a.mergedAt > b.mergedAt ? 1 : a.number - b.number
-  )[0];
-}
-function person(value, what) {
-  const user = slimUser(value, what);
-  return user ? { login: user.login, id: user.id } : void 0;
-}
-async function fetchPullRequest(api, owner, repo, number) {
-  const what = `GET /repos/${owner}/${repo}/pulls/${number}`;
-  const { data } = await callGitHub(
-    what,
-    () => api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: number })
-  );
-  const pr = asObject(data, what);
-  const head = asObject(pr.head, `${what}: head`);
-  const base = asObject(pr.base, `${what}: base`);
-  const author = person(pr.user, `${what}: user`);
-  const mergedBy = person(pr.merged_by, `${what}: merged_by`);
   return {
-    number,
-    url: requireString(pr.html_url, `${what}: html_url`),
-    title: boundedText(pr.title, 256),
-    author: author ?? { login: "ghost", id: 0 },
-    ...mergedBy ? { merged_by: mergedBy } : {},
-    merged_at: optionalString(pr.merged_at) ?? null,
-    head_sha: requireString(head.sha, `${what}: head.sha`),
-    base_ref: requireString(base.ref, `${what}: base.ref`)
+    destination: o.destination,
+    format: typeof o.format === "string" ? o.format : "",
+    updated: typeof o.updated === "string" ? o.updated : "",
+    positions
   };
 }
-function evidence(opinion, headSha) {
-  const { review, user } = opinion;
-  return {
-    login: user.login,
-    id: user.id,
-    review_id: review.id,
-    state: review.state,
-    submitted_at: review.submitted_at ?? null,
-    commit_id: review.commit_id,
-    stale: review.commit_id !== headSha
-  };
-}
-async function findMergedPullRequest(api, { owner, repo, commit }) {
-  const what = `GET /repos/${owner}/${repo}/commits/${commit}/pulls`;
-  const { data } = await callGitHub(
-    what,
-    () => api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
-      owner,
-      repo,
-      commit_sha: commit,
-      per_page: 100
-    })
-  );
-  return chooseMergedPullRequest(candidates(data, what), commit);
-}
-function excluded(opinion, author) {
-  const { user } = opinion;
-  if (user.type === "Bot" || user.login.endsWith("[bot]")) return "bot";
-  if (user.login.toLowerCase() === author.toLowerCase()) return "author";
-  return void 0;
-}
-function approvalEvidence(pullRequest, reviews) {
-  const approvers = [];
-  const changesRequested = [];
-  const notCounted2 = [];
-  for (const opinion of latestOpinions(reviews)) {
-    const seen = evidence(opinion, pullRequest.head_sha);
-    const reason = excluded(opinion, pullRequest.author.login);
-    if (reason) notCounted2.push({ ...seen, reason });
-    else if (opinion.review.state === "APPROVED") approvers.push(seen);
-    else changesRequested.push(seen);
-  }
-  const approved = approvers.some((a) => !a.stale) && changesRequested.length === 0;
-  return {
-    status: approved ? "approved" : "unapproved",
-    pull_request: pullRequest,
-    approvers,
-    changes_requested: changesRequested,
-    not_counted: notCounted2,
-    reviews_considered: reviews.length
-  };
-}
-async function collectApprovalEvidence(api, { owner, repo, commit }) {
-  const chosen = await findMergedPullRequest(api, { owner, repo, commit });
-  if (!chosen)
-    return {
-      status: "no-pull-request",
-      approvers: [],
-      changes_requested: [],
-      not_counted: [],
-      reviews_considered: 0
-    };
-  const [pullRequest, reviews] = await Promise.all([
-    fetchPullRequest(api, owner, repo, chosen.number),
-    listReviews(api, { owner, repo, number: chosen.number })
-  ]);
-  return approvalEvidence(pullRequest, reviews);
-}
-
-// src/github/directory.ts
-var ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read", "none"]);
-var LEGACY = {
-  admin: "admin",
-  write: "write",
-  push: "write",
-  read: "read",
-  pull: "read"
-};
-function toPermission(roleName, permission) {
-  const role = roleName?.toLowerCase();
-  if (role && ROLES.has(role)) return role;
-  return LEGACY[permission?.toLowerCase() ?? ""] ?? "none";
-}
-function splitTeam(slug, org) {
-  return slug.includes("/") ? slug.split("/", 2) : [org, slug];
-}
-function createDirectory(api, { owner, repo, org = owner }) {
-  const permissions = /* @__PURE__ */ new Map();
-  const memberships = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  const once = (cache, key, load) => {
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = load();
-      cache.set(key, hit);
-    }
-    return hit;
-  };
-  return {
-    permission(login) {
-      return once(permissions, login.toLowerCase(), () => {
-        const what = `GET /repos/${owner}/${repo}/collaborators/${login}/permission`;
-        return callGitHub(what, async () => {
-          try {
-            const { data } = await api.request(
-              "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
-              {
-                owner,
-                repo,
-                username: login
-              }
-            );
-            const body = asObject(data, what);
-            return toPermission(optionalString(body.role_name), optionalString(body.permission));
-          } catch (error2) {
-            if (statusOf(error2) === 404) return "none";
-            throw error2;
-          }
-        });
-      });
+function cursorText(c) {
+  return JSON.stringify(
+    {
+      shiplog_cursor: CURSOR_VERSION,
+      destination: c.destination,
+      format: c.format,
+      updated: c.updated,
+      positions: c.positions
     },
-    teamMembers(slug, maxPages) {
-      const [teamOrg, teamSlug] = splitTeam(slug, org);
-      const key = `${teamOrg}/${teamSlug}`.toLowerCase();
-      const cached = listings.get(key);
-      if (cached && cached.maxPages >= maxPages) return cached.listing;
-      const what = `GET /orgs/${teamOrg}/teams/${teamSlug}/members`;
-      const listing = callGitHub(what, async () => {
-        const members = /* @__PURE__ */ new Set();
-        const route = "GET /orgs/{org}/teams/{team_slug}/members";
-        let complete = true;
-        try {
-          for await (const items of pages(api, route, { org: teamOrg, team_slug: teamSlug }, what, {
-            maxPages,
-            onLimit: "stop",
-            onStop: () => complete = false
-          })) {
-            for (const item of items) {
-              const login = optionalString(asObject(item, `${what}: member`).login);
-              if (login) members.add(login.toLowerCase());
-            }
-          }
-        } catch (error2) {
-          if (statusOf(error2) === 404) return { members, complete: true };
-          throw error2;
-        }
-        return { members, complete };
-      });
-      listings.set(key, { maxPages, listing });
-      return listing;
-    },
-    isTeamMember(slug, login) {
-      const [teamOrg, teamSlug] = splitTeam(slug, org);
-      return once(memberships, `${teamOrg}/${teamSlug}/${login}`.toLowerCase(), () => {
-        const what = `GET /orgs/${teamOrg}/teams/${teamSlug}/memberships/${login}`;
-        return callGitHub(what, async () => {
-          try {
-            const { data } = await api.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", {
-              org: teamOrg,
-              team_slug: teamSlug,
-              username: login
-            });
-            return asObject(data, what).state === "active";
-          } catch (error2) {
-            if (statusOf(error2) === 404) return false;
-            throw error2;
-          }
-        });
-      });
+    null,
+    2
+  ) + "\n";
+}
+async function writeCursor(path, c) {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const tmp = join4(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
+  try {
+    const fh = await open(tmp, "wx", 420);
+    try {
+      await fh.writeFile(cursorText(c), "utf8");
+      await fh.sync();
+    } finally {
+      await fh.close();
     }
-  };
-}
-
-// src/github/pull-request.ts
-var MAX_LISTED_FILES = 3e3;
-var PER_PAGE = 100;
-function readPullRequest(value, what) {
-  const pr = asObject(value, what);
-  const head = asObject(pr.head, `${what}: head`);
-  const base = asObject(pr.base, `${what}: base`);
-  const user = slimUser(pr.user, `${what}: user`);
-  return {
-    number: requireNumber(pr.number, `${what}: number`),
-    author: user?.login ?? "ghost",
-    authorId: user?.id ?? 0,
-    headSha: requireString(head.sha, `${what}: head.sha`),
-    baseRef: requireString(base.ref, `${what}: base.ref`),
-    changedFiles: requireNumber(pr.changed_files, `${what}: changed_files`),
-    title: boundedText(pr.title, 256),
-    url: optionalString(pr.html_url) ?? "",
-    state: optionalString(pr.state) ?? "open",
-    draft: pr.draft === true
-  };
-}
-async function loadPullRequest(api, {
-  owner,
-  repo,
-  number,
-  pullRequest
-}) {
-  const given = pullRequest;
-  if (given && typeof given.changed_files === "number" && given.number === number) {
-    return { raw: given, pr: readPullRequest(given, `pull request #${number} from the event`) };
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new ShiplogError("USAGE", `cannot write cursor file ${path}: ${e.message}`);
   }
-  const what = `GET /repos/${owner}/${repo}/pulls/${number}`;
-  const { data } = await callGitHub(
-    what,
-    () => api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: number })
-  );
-  const raw = asObject(data, what);
-  return { raw, pr: readPullRequest(raw, what) };
-}
-async function listRawFiles(api, { owner, repo, number }) {
-  const what = `GET /repos/${owner}/${repo}/pulls/${number}/files`;
-  return callGitHub(what, async () => {
-    const files = [];
-    const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/files";
-    const maxPages = MAX_LISTED_FILES / PER_PAGE;
-    for await (const items of pages(api, route, { owner, repo, pull_number: number }, what, {
-      maxPages,
-      onLimit: "stop"
-    })) {
-      for (const item of items) {
-        const { patch: _patch, ...file } = asObject(item, `${what}: file`);
-        files.push(file);
-      }
+  try {
+    const d = await open(dir, "r");
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
     }
-    return files.slice(0, MAX_LISTED_FILES);
-  });
+  } catch {
+  }
 }
-async function fetchPullRequestForPolicy(api, params) {
-  const { owner, repo, number } = params;
-  const [{ pr }, rawFiles, reviews] = await Promise.all([
-    loadPullRequest(api, params),
-    listRawFiles(api, { owner, repo, number }),
-    listReviews(api, { owner, repo, number })
-  ]);
-  const what = `GET /repos/${owner}/${repo}/pulls/${number}/files`;
-  const files = rawFiles.map((f) => {
-    const previous = optionalString(f.previous_filename);
-    return {
-      filename: requireString(f.filename, `${what}: filename`),
-      ...previous !== void 0 ? { previous_filename: previous } : {},
-      status: optionalString(f.status) ?? "modified"
-    };
-  });
-  return {
-    pullRequest: pr,
-    files,
-    filesTruncated: pr.changedFiles > files.length || pr.changedFiles > MAX_LISTED_FILES,
-    reviews
-  };
+function positionOf(c, shard) {
+  return c?.positions.find((p) => p.shard === shard);
 }
-function evaluationInput(data) {
-  const { pullRequest: pr } = data;
-  return {
-    pullRequest: { number: pr.number, author: pr.author, headSha: pr.headSha, changedFiles: pr.changedFiles },
-    files: data.files,
-    filesTruncated: data.filesTruncated,
-    reviews: data.reviews
-  };
-}
-
-// src/github/deployments.ts
-async function loadDeployedPullRequest(api, { owner, repo, sha }) {
-  const found = await findMergedPullRequest(api, { owner, repo, commit: sha });
-  if (!found) return void 0;
-  const data = await fetchPullRequestForPolicy(api, { owner, repo, number: found.number });
-  const pr = data.pullRequest;
-  return { number: pr.number, title: pr.title, url: pr.url, input: evaluationInput(data) };
-}
-
-// src/ledger/append.ts
-import { setTimeout as sleep } from "node:timers/promises";
 
 // src/ledger/checkpoint.ts
 import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
@@ -42263,6 +41925,9 @@ function loadTrustedKey(pem, source) {
   }
   return { publicKey, keyid: keyidOf(publicKey), raw: rawPublicKey(publicKey), source };
 }
+function trustedKeyOf(key, source) {
+  return { publicKey: key.publicKey, keyid: key.keyid, raw: rawPublicKey(key.publicKey), source };
+}
 function loadTrustedKeys(text2, source) {
   const blocks = text2.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? [];
   if (blocks.length === 0) throw new ShiplogError("BAD_KEY", `${source} holds no PEM public key`);
@@ -42325,9 +41990,9 @@ function parseCheckpoint(text2) {
     return { name: m[1], keyHash: blob.subarray(0, 4), sig: blob.subarray(4) };
   });
   if (signatures.length === 0) bad3("no signature lines");
-  const head = `sha256:${headBytes.toString("hex")}`;
-  if (!HASH_PATTERN.test(head)) bad3("head hash is malformed");
-  return { origin, size: Number(sizeText), head, body, signatures };
+  const head2 = `sha256:${headBytes.toString("hex")}`;
+  if (!HASH_PATTERN.test(head2)) bad3("head hash is malformed");
+  return { origin, size: Number(sizeText), head: head2, body, signatures };
 }
 function checkpointSigner(cp, trusted) {
   for (const s of cp.signatures) {
@@ -42339,13 +42004,1274 @@ function checkpointSigner(cp, trusted) {
   return void 0;
 }
 
+// src/export/entry.ts
+function entryType(entry) {
+  const t = entry.statement.predicate.type;
+  return typeof t === "string" && t !== "" ? t : "unknown";
+}
+function entryTimeMs(entry) {
+  const ms = Date.parse(entry.statement.predicate.timestamp);
+  return Number.isNaN(ms) ? void 0 : ms;
+}
+
+// src/export/jsonl.ts
+function jsonlRecord(entry) {
+  return {
+    // The ledger's own fields come last so a statement field of the same name can never mask them.
+    ...entry.statement,
+    seq: entry.seq,
+    entry_hash: entry.hash,
+    ledger_commit: entry.ledgerCommit ?? null,
+    signer_keyid: entry.keyid,
+    ...entry.shard !== void 0 ? { shard: entry.shard } : {}
+  };
+}
+function jsonlLine(entry) {
+  return JSON.stringify(jsonlRecord(entry));
+}
+
+// src/export/ocsf.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/ledger/where.ts
+function actorLogin(s) {
+  const login = s.predicate.actor?.login;
+  return typeof login === "string" ? login : void 0;
+}
+
+// src/export/ocsf.ts
+var OCSF_VERSION = "1.3.0";
+var BASE_REQUIRED = [
+  "activity_id",
+  "category_uid",
+  "class_uid",
+  "type_uid",
+  "time",
+  "severity_id",
+  "metadata",
+  "metadata.version",
+  "metadata.product",
+  "metadata.product.name"
+];
+var ACTOR_ONE_OF = [
+  "actor.process",
+  "actor.user",
+  "actor.invoked_by",
+  "actor.session",
+  "actor.app_name",
+  "actor.app_uid"
+];
+var OCSF_CLASSES = {
+  /**
+   * events/application/application_lifecycle.json: `activity_id` and `app` (a product object)
+   * required; activities 1 Install … 8 Update. Category 6 Application Activity
+   * (events/application/application.json, categories.json).
+   */
+  applicationLifecycle: {
+    uid: 6002,
+    name: "Application Lifecycle",
+    category_uid: 6,
+    category_name: "Application Activity",
+    required: [...BASE_REQUIRED, "app", "app.name"],
+    atLeastOne: []
+  },
+  /**
+   * events/application/datastore_activity.json: `actor` and `src_endpoint` required, and
+   * `at_least_one` of database, databucket, table; activity 2 Update; type_id 1 Database.
+   * objects/network_endpoint.json: `at_least_one` of ip, uid, name, hostname, svc_name, …;
+   * objects/database.json extends the entity constraint of name or uid (objects/_entity.json).
+   */
+  datastoreActivity: {
+    uid: 6005,
+    name: "Datastore Activity",
+    category_uid: 6,
+    category_name: "Application Activity",
+    required: [...BASE_REQUIRED, "actor", "src_endpoint"],
+    atLeastOne: [
+      ["database", "databucket", "table"],
+      ACTOR_ONE_OF,
+      [
+        "src_endpoint.ip",
+        "src_endpoint.uid",
+        "src_endpoint.name",
+        "src_endpoint.hostname",
+        "src_endpoint.svc_name",
+        "src_endpoint.instance_uid",
+        "src_endpoint.interface_uid",
+        "src_endpoint.interface_name"
+      ],
+      ["database.name", "database.uid"]
+    ]
+  },
+  /**
+   * events/iam/entity_management.json: `entity` (a managed_entity) required, `entity_result` and
+   * `comment` recommended; activities 1 Create, 2 Read, 3 Update, 4 Delete. Category 3 Identity &
+   * Access Management (events/iam/iam.json). objects/managed_entity.json extends
+   * objects/_entity.json: `at_least_one` of name and uid.
+   */
+  entityManagement: {
+    uid: 3004,
+    name: "Entity Management",
+    category_uid: 3,
+    category_name: "Identity & Access Management",
+    required: [...BASE_REQUIRED, "entity"],
+    atLeastOne: [["entity.name", "entity.uid"]]
+  },
+  /**
+   * events/findings/compliance_finding.json: `compliance` required; events/findings/finding.json:
+   * `finding_info` required, activities 1 Create, 2 Update, 3 Close. objects/finding_info.json:
+   * `uid` required (title recommended: we always set it); objects/compliance.json: `standards`
+   * required, status_id 1 Pass, 2 Warning, 3 Fail. Category 2 Findings.
+   */
+  complianceFinding: {
+    uid: 2003,
+    name: "Compliance Finding",
+    category_uid: 2,
+    category_name: "Findings",
+    required: [...BASE_REQUIRED, "finding_info", "finding_info.uid", "compliance", "compliance.standards"],
+    atLeastOne: []
+  }
+};
+var CLASS_BY_UID = new Map(Object.values(OCSF_CLASSES).map((c) => [c.uid, c]));
+var SEVERITY = ["Unknown", "Informational", "Low", "Medium", "High", "Critical", "Fatal"];
+var SEVERITY_ID = {
+  informational: 1,
+  low: 2,
+  medium: 3,
+  high: 4,
+  critical: 5
+};
+var UPDATE_APP = { id: 8, name: "Update" };
+var UPDATE_DATA = { id: 2, name: "Update" };
+var UPDATE_ENTITY = { id: 3, name: "Update" };
+var CREATE_FINDING = { id: 1, name: "Create" };
+function head(cls, activity, time, severityId) {
+  return {
+    activity_id: activity.id,
+    activity_name: activity.name,
+    category_uid: cls.category_uid,
+    category_name: cls.category_name,
+    class_uid: cls.uid,
+    class_name: cls.name,
+    type_uid: cls.uid * 100 + activity.id,
+    type_name: `${cls.name}: ${activity.name}`,
+    time,
+    severity_id: severityId,
+    severity: SEVERITY[severityId] ?? "Other",
+    metadata: {}
+  };
+}
+function product(options) {
+  return {
+    name: "shiplog",
+    vendor_name: "shiplog",
+    ...options.productVersion ? { version: options.productVersion } : {}
+  };
+}
+function approvalSeverity(entry) {
+  switch (entry.statement.predicate.approval?.status) {
+    case "unapproved":
+    case "overridden":
+      return "medium";
+    case "no-pull-request":
+      return "low";
+    default:
+      return "informational";
+  }
+}
+function str(v) {
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function record(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? v : void 0;
+}
+function compact(o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
+}
+function actorOf(entry) {
+  const a = record(entry.statement.predicate.actor);
+  const login = actorLogin(entry.statement);
+  const id = a?.id;
+  return compact({
+    user: login ? compact({
+      name: login,
+      uid: typeof id === "number" || typeof id === "string" ? String(id) : void 0
+    }) : void 0,
+    // The actor object needs one of its members; shiplog recorded the change either way.
+    app_name: "shiplog"
+  });
+}
+function runOf(entry) {
+  return record(entry.statement.predicate.run);
+}
+function srcEndpoint(entry) {
+  const run2 = runOf(entry);
+  const url = str(run2?.url);
+  let hostname;
+  const server = str(run2?.server_url);
+  if (server) {
+    try {
+      hostname = new URL(server).hostname;
+    } catch {
+      hostname = void 0;
+    }
+  }
+  return compact({
+    svc_name: run2 ? "github-actions" : "shiplog",
+    uid: url,
+    name: str(run2?.workflow),
+    hostname
+  });
+}
+function shortCommit(c) {
+  return c.slice(0, 7);
+}
+function describe(entry, what) {
+  const p = entry.statement.predicate;
+  const by = actorLogin(entry.statement);
+  const approval = p.approval?.status;
+  return [
+    `${what} ${p.repository}@${shortCommit(p.commit)}`,
+    p.environment ? `to ${p.environment}` : void 0,
+    by ? `by ${by}` : void 0,
+    approval ? `(${approval})` : void 0
+  ].filter(Boolean).join(" ");
+}
+function statusOf(entry) {
+  if (entryType(entry) !== "deploy") return { status_id: 1, status: "Success" };
+  const s = entry.statement.predicate.details?.status;
+  if (s === void 0 || s === "success") return { status_id: 1, status: "Success" };
+  if (s === "failure") return { status_id: 2, status: "Failure" };
+  return { status_id: 99, status: String(s) };
+}
+function mapDeploy(entry) {
+  const p = entry.statement.predicate;
+  const d = p.details ?? {};
+  const owner = p.repository.split("/")[0];
+  return {
+    cls: OCSF_CLASSES.applicationLifecycle,
+    activity: UPDATE_APP,
+    body: {
+      app: compact({
+        name: p.repository,
+        uid: entry.statement.subject[0]?.name,
+        vendor_name: owner,
+        version: str(d.version) ?? p.commit
+      }),
+      actor: actorOf(entry)
+    },
+    message: describe(entry, str(d.status) === "rolled-back" ? "rollback of" : "deploy of")
+  };
+}
+function mapMigration(entry) {
+  const p = entry.statement.predicate;
+  const d = p.details ?? {};
+  const name = str(d.database) ?? p.environment ?? p.repository;
+  return {
+    cls: OCSF_CLASSES.datastoreActivity,
+    activity: UPDATE_DATA,
+    body: {
+      type_id: 1,
+      type: "Database",
+      database: compact({
+        name,
+        uid: [p.repository, p.environment, str(d.database)].filter(Boolean).join("/"),
+        desc: str(d.tool) ? `schema migration with ${String(d.tool)}` : "schema migration"
+      }),
+      actor: actorOf(entry),
+      src_endpoint: srcEndpoint(entry)
+    },
+    message: describe(entry, "migration of")
+  };
+}
+function entityChange(entry, entity, result, message, activity = UPDATE_ENTITY) {
+  const d = entry.statement.predicate.details ?? {};
+  return {
+    cls: OCSF_CLASSES.entityManagement,
+    activity,
+    body: compact({
+      entity: compact(entity),
+      entity_result: result ? compact(result) : void 0,
+      comment: str(d.reason) ?? str(d.comment),
+      actor: actorOf(entry)
+    }),
+    message
+  };
+}
+function mapConfigOverride(entry) {
+  const p = entry.statement.predicate;
+  const d = p.details ?? {};
+  const keys = Array.isArray(d.keys) ? d.keys.filter((k) => typeof k === "string") : [];
+  const entity = {
+    type: "Configuration",
+    name: keys.length ? keys.join(", ") : "configuration",
+    uid: `${p.repository}:${p.environment ?? "*"}:config`
+  };
+  return entityChange(
+    entry,
+    entity,
+    { ...entity, data: compact({ keys, files: d.files, expires: d.expires }) },
+    describe(entry, "config override for")
+  );
+}
+function mapOverride(entry) {
+  const p = entry.statement.predicate;
+  const entity = {
+    type: "Approval Gate",
+    name: `${p.repository} approval policy`,
+    uid: `${p.repository}@${p.commit}`
+  };
+  return entityChange(
+    entry,
+    entity,
+    { ...entity, data: compact({ approval: p.approval, details: p.details }) },
+    describe(entry, "break-glass override of the approval gate for")
+  );
+}
+function mapOverrideReview(entry) {
+  const p = entry.statement.predicate;
+  const d = p.details ?? {};
+  const reviewed = str(d.override) ?? str(d.override_hash) ?? str(d.entry);
+  const entity = {
+    type: "Override",
+    name: "break-glass override",
+    uid: reviewed ?? `${p.repository}@${p.commit}`
+  };
+  return entityChange(
+    entry,
+    entity,
+    { ...entity, data: compact({ details: p.details }) },
+    describe(entry, "review of the override for")
+  );
+}
+function mapMerge(entry) {
+  const p = entry.statement.predicate;
+  const d = p.details ?? {};
+  const branch = str(d.base) ?? str(d.branch) ?? p.branch ?? "branch";
+  const entity = { type: "Branch", name: branch, uid: `${p.repository}:${branch}`, version: p.commit };
+  return entityChange(
+    entry,
+    entity,
+    { ...entity, data: compact({ details: p.details }) },
+    describe(entry, "merge of")
+  );
+}
+var PASS = /* @__PURE__ */ new Set(["pass", "passed", "ok", "clean", "match", "matched", "success", "reconciled"]);
+var FAIL = /* @__PURE__ */ new Set(["fail", "failed", "failure", "drift", "mismatch", "missing", "diverged"]);
+function mapReconciliation(entry, options) {
+  const p = entry.statement.predicate;
+  const d = p.details ?? {};
+  const outcome = (str(d.status) ?? str(d.result) ?? "").toLowerCase();
+  const status2 = PASS.has(outcome) ? "pass" : FAIL.has(outcome) ? "fail" : "warning";
+  const event = complianceFinding(
+    {
+      uid: entry.hash,
+      title: `reconciliation of ${p.repository}${p.environment ? ` ${p.environment}` : ""}: ${status2}`,
+      time: entryTimeMs(entry) ?? 0,
+      severity: status2 === "fail" ? "high" : status2 === "warning" ? "low" : "informational",
+      status: status2,
+      control: "reconciliation",
+      resources: [{ type: "Git Repository", name: p.repository, uid: entry.statement.subject[0]?.name }]
+    },
+    options
+  );
+  return withLedger(event, entry);
+}
+function mapUnknown(entry, type) {
+  const p = entry.statement.predicate;
+  const entity = {
+    type: `shiplog ${type}`,
+    name: `${p.repository}@${shortCommit(p.commit)}`,
+    uid: entry.hash
+  };
+  return entityChange(entry, entity, void 0, describe(entry, `${type} of`), { id: 99, name: type });
+}
+function withLedger(event, entry) {
+  event.metadata = compact({
+    ...event.metadata,
+    uid: entry.hash,
+    sequence: entry.seq,
+    log_name: entry.shard ?? "shiplog",
+    original_time: entry.statement.predicate.timestamp,
+    correlation_uid: entry.statement.predicate.commit,
+    labels: [entryType(entry)]
+  });
+  event.raw_data = JSON.stringify(entry.envelope);
+  event.unmapped = {
+    shiplog: compact({
+      seq: entry.seq,
+      entry_hash: entry.hash,
+      ledger_commit: entry.ledgerCommit ?? null,
+      signer_keyid: entry.keyid,
+      shard: entry.shard,
+      statement: entry.statement
+    })
+  };
+  return event;
+}
+var MAPPERS = {
+  deploy: mapDeploy,
+  migration: mapMigration,
+  "config-override": mapConfigOverride,
+  override: mapOverride,
+  "override-review": mapOverrideReview,
+  merge: mapMerge
+};
+function toOcsf(entry, options = {}) {
+  const type = entryType(entry);
+  if (type === "reconciliation") return mapReconciliation(entry, options);
+  const mapped = (MAPPERS[type] ?? ((e) => mapUnknown(e, type)))(entry);
+  const event = head(
+    mapped.cls,
+    mapped.activity,
+    entryTimeMs(entry) ?? 0,
+    SEVERITY_ID[approvalSeverity(entry)]
+  );
+  Object.assign(event, statusOf(entry), { message: mapped.message }, mapped.body);
+  event.metadata = { version: OCSF_VERSION, product: product(options) };
+  return withLedger(event, entry);
+}
+var FINDING_ACTIVITY = {
+  create: CREATE_FINDING,
+  update: { id: 2, name: "Update" },
+  close: { id: 3, name: "Close" }
+};
+var COMPLIANCE_STATUS = { pass: [1, "Pass"], warning: [2, "Warning"], fail: [3, "Fail"] };
+function complianceFinding(input, options = {}) {
+  const time = typeof input.time === "number" ? input.time : input.time.getTime();
+  const uid = input.uid ?? `sha256:${createHash3("sha256").update(JSON.stringify([input.control, input.title, input.entry?.hash ?? null])).digest("hex")}`;
+  const cls = OCSF_CLASSES.complianceFinding;
+  const event = head(cls, FINDING_ACTIVITY[input.activity ?? "create"], time, SEVERITY_ID[input.severity]);
+  const [statusId, statusName] = COMPLIANCE_STATUS[input.status];
+  Object.assign(event, {
+    message: input.title,
+    status_id: input.activity === "close" ? 4 : 1,
+    status: input.activity === "close" ? "Resolved" : "New",
+    finding_info: compact({
+      uid,
+      title: input.title,
+      desc: input.desc,
+      created_time: time,
+      types: ["shiplog"]
+    }),
+    compliance: {
+      standards: input.standards ?? ["shiplog change control"],
+      control: input.control,
+      status_id: statusId,
+      status: statusName
+    },
+    resources: input.resources,
+    unmapped: input.details || input.entry ? { shiplog: compact({ ...input.entry, details: input.details }) } : void 0
+  });
+  event.metadata = compact({
+    version: OCSF_VERSION,
+    product: product(options),
+    uid,
+    ...input.entry ? { sequence: input.entry.seq, correlation_uid: input.entry.hash } : {}
+  });
+  return compact(event);
+}
+
+// src/export/format.ts
+var STREAM_FORMATS = ["ocsf", "jsonl"];
+function parseStreamFormat(value) {
+  if (STREAM_FORMATS.includes(value)) return value;
+  throw new ShiplogError("USAGE", `unknown format "${value}": use ${STREAM_FORMATS.join(" or ")}`);
+}
+function formatBody(entry, format, options = {}) {
+  return format === "ocsf" ? JSON.stringify(toOcsf(entry, options)) : jsonlLine(entry);
+}
+var SYSLOG_SEVERITY = {
+  informational: 6,
+  low: 5,
+  // notice
+  medium: 4,
+  // warning
+  high: 3,
+  // error
+  critical: 2
+};
+function syslogSeverity(entry) {
+  return SYSLOG_SEVERITY[approvalSeverity(entry)];
+}
+function outboundMessage(entry, format, options = {}) {
+  return {
+    id: entry.hash,
+    body: formatBody(entry, format, options),
+    seq: entry.seq,
+    type: entryType(entry),
+    time: entryTimeMs(entry),
+    severity: syslogSeverity(entry)
+  };
+}
+
+// src/export/transports/transport.ts
+var DeliveryError = class extends Error {
+  retryable;
+  constructor(message, retryable, options) {
+    super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "DeliveryError";
+    this.retryable = retryable;
+  }
+};
+function isRetryable(e) {
+  return e instanceof DeliveryError ? e.retryable : true;
+}
+
+// src/export/forward.ts
+var DEFAULT_RETRY = { attempts: 6, baseMs: 500, maxMs: 3e4 };
+var quiet = { info: () => {
+}, warning: () => {
+} };
+function backoffMs(attempt, policy, random = Math.random) {
+  const step = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * step / 2);
+}
+var defaultSleep = (ms) => new Promise((resolve2) => setTimeout(resolve2, ms));
+function shardName(shard) {
+  return shard === void 0 ? "the ledger" : `shard ${shard}`;
+}
+function checkCheckpoint(text2, entry) {
+  const cp = parseCheckpoint(text2);
+  if (cp.size !== entry.seq + 1 || cp.head !== entry.hash) {
+    throw new ShiplogError(
+      "BAD_INPUT",
+      `checkpoint for seq ${entry.seq} says size ${cp.size} head ${cp.head}, expected size ${entry.seq + 1} head ${entry.hash}`
+    );
+  }
+}
+async function forward(options) {
+  const { transport, format } = options;
+  const log = options.log ?? quiet;
+  const policy = { ...DEFAULT_RETRY, ...options.retry };
+  if (!Number.isSafeInteger(policy.attempts) || policy.attempts < 1) {
+    throw new ShiplogError("USAGE", "retry attempts must be 1 or more");
+  }
+  const batchSize = options.batchSize ?? 100;
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new ShiplogError("USAGE", "batch size must be 1 or more");
+  const sleep2 = options.sleep ?? defaultSleep;
+  let cursor = await readCursor(options.cursor.path);
+  if (cursor && cursor.destination !== transport.destination) {
+    throw new ShiplogError(
+      "USAGE",
+      `cursor file ${options.cursor.path} tracks ${cursor.destination}, not ${transport.destination}: use one cursor file per destination`
+    );
+  }
+  const last = /* @__PURE__ */ new Map();
+  for (const p of cursor?.positions ?? []) last.set(p.shard, { seq: p.seq, hash: p.hash });
+  const result = { delivered: 0, batches: 0, skipped: 0, retries: 0, cursor };
+  let batch = [];
+  const deliver = async (entries) => {
+    const tails = /* @__PURE__ */ new Map();
+    for (const e of entries) tails.set(e.shard, e);
+    const moved = [];
+    for (const [shard, e] of tails) {
+      const checkpoint = await options.cursor.checkpointAfter(e);
+      checkCheckpoint(checkpoint, e);
+      moved.push({ ...shard !== void 0 ? { shard } : {}, seq: e.seq, hash: e.hash, checkpoint });
+    }
+    const messages = entries.map((e) => outboundMessage(e, format, options.ocsf));
+    const range = `seq ${entries[0].seq}\u2013${entries[entries.length - 1].seq}`;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await transport.send(messages);
+        break;
+      } catch (e) {
+        const where = cursorSummary(cursor);
+        if (!isRetryable(e)) {
+          throw new ShiplogError(
+            "DELIVERY_REJECTED",
+            `${transport.destination} refused ${range}: ${errorMessage(e)}. Nothing more was sent; the cursor stays ${where}`,
+            { cause: e, details: { cursor } }
+          );
+        }
+        if (attempt >= policy.attempts) {
+          throw new ShiplogError(
+            "DELIVERY_FAILED",
+            `could not deliver ${range} to ${transport.destination} after ${attempt} attempt(s): ${errorMessage(e)}. The cursor stays ${where}; run again to send the rest`,
+            { cause: e, details: { cursor } }
+          );
+        }
+        const wait = backoffMs(attempt, policy, options.random);
+        result.retries++;
+        log.warning(
+          `shiplog: ${range} not delivered (${errorMessage(e)}); attempt ${attempt + 1} in ${wait} ms`
+        );
+        await sleep2(wait);
+      }
+    }
+    const positions = [...(cursor?.positions ?? []).filter((p) => !tails.has(p.shard)), ...moved];
+    cursor = {
+      destination: transport.destination,
+      format,
+      updated: (/* @__PURE__ */ new Date()).toISOString(),
+      positions
+    };
+    await writeCursor(options.cursor.path, cursor);
+    result.cursor = cursor;
+    result.delivered += entries.length;
+    result.batches++;
+    log.info(`shiplog: delivered ${range} (${entries.length}) to ${transport.destination}`);
+  };
+  for await (const entry of options.entries) {
+    const prev = last.get(entry.shard);
+    const done = positionOf(cursor, entry.shard);
+    if (done && entry.seq <= done.seq) {
+      if (entry.seq === done.seq && entry.hash !== done.hash) {
+        throw new ShiplogError(
+          "BAD_INPUT",
+          `${shardName(entry.shard)} seq ${entry.seq} is ${entry.hash}, but the cursor delivered ${done.hash} there: the ledger was rewritten`
+        );
+      }
+      result.skipped++;
+      continue;
+    }
+    if (prev) {
+      if (entry.seq !== prev.seq + 1) {
+        throw new ShiplogError(
+          "BAD_INPUT",
+          `${shardName(entry.shard)}: seq ${entry.seq} does not follow seq ${prev.seq}; the stream would have a gap`
+        );
+      }
+      if (entry.statement.predicate.prev !== prev.hash) {
+        throw new ShiplogError(
+          "BAD_INPUT",
+          `${shardName(entry.shard)}: seq ${entry.seq} does not link to ${prev.hash} (prev ${entry.statement.predicate.prev})`
+        );
+      }
+    }
+    last.set(entry.shard, { seq: entry.seq, hash: entry.hash });
+    batch.push(entry);
+    if (batch.length >= batchSize) {
+      await deliver(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await deliver(batch);
+  return result;
+}
+function cursorSummary(c) {
+  if (!c || c.positions.length === 0) return "empty (nothing delivered yet)";
+  return c.positions.map((p) => `${p.shard !== void 0 ? `${p.shard} ` : ""}at seq ${p.seq} ${p.hash}`).join(", ");
+}
+
+// src/export/transports/hec.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent, request as httpsRequest } from "node:https";
+import { hostname as osHostname } from "node:os";
+
+// src/export/transports/connect.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+import { connect as netConnect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+function readPem(path, what) {
+  try {
+    return readFileSync2(path);
+  } catch (e) {
+    throw new ShiplogError("USAGE", `cannot read the ${what} file ${path}: ${e.message}`);
+  }
+}
+function tlsOptions(target) {
+  const t = target.tls ?? {};
+  if (t.certFile === void 0 !== (t.keyFile === void 0)) {
+    throw new ShiplogError("USAGE", "a client certificate needs both the certificate and its key");
+  }
+  return {
+    host: target.host,
+    port: target.port,
+    servername: t.servername ?? (isIp(target.host) ? void 0 : target.host),
+    ca: t.caFile ? readPem(t.caFile, "CA") : void 0,
+    cert: t.certFile ? readPem(t.certFile, "client certificate") : void 0,
+    key: t.keyFile ? readPem(t.keyFile, "client key") : void 0,
+    rejectUnauthorized: t.rejectUnauthorized ?? true,
+    minVersion: "TLSv1.2"
+  };
+}
+function isIp(host) {
+  return /^[\d.]+$/.test(host) || host.includes(":");
+}
+var CERT_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_|HOSTNAME|ERR_TLS_CERT_ALTNAME|DEPTH_ZERO|ALERT/i;
+function describeError(e) {
+  const err = e;
+  return err?.code ? `${err.code}: ${err.message}` : String(e?.message ?? e);
+}
+function connectStream(target, tls) {
+  const timeout = target.connectTimeoutMs ?? 1e4;
+  const where = `${target.host}:${target.port}`;
+  return new Promise((resolve2, reject) => {
+    const socket = tls ? tlsConnect(tls) : netConnect({ host: target.host, port: target.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new DeliveryError(`no connection to ${where} within ${timeout} ms`, true));
+    }, timeout);
+    socket.once(tls ? "secureConnect" : "connect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      socket.setNoDelay(true);
+      resolve2(socket);
+    });
+    socket.once("error", (e) => {
+      clearTimeout(timer);
+      socket.destroy();
+      const code2 = e.code ?? "";
+      if (tls && CERT_ERRORS.test(code2 + " " + e.message)) {
+        reject(
+          new DeliveryError(
+            `TLS to ${where} failed: ${describeError(e)} (the collector's certificate is not trusted for this name; pass its CA with --ca FILE)`,
+            false,
+            { cause: e }
+          )
+        );
+      } else reject(new DeliveryError(`cannot connect to ${where}: ${describeError(e)}`, true, { cause: e }));
+    });
+  });
+}
+
+// src/export/transports/hec.ts
+var HEC_EVENT_PATH = "/services/collector/event";
+function isLoopback(host) {
+  const h = host.replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+function hecEvent(m, meta) {
+  const head2 = {
+    ...m.time !== void 0 ? { time: m.time / 1e3 } : {},
+    host: meta.host,
+    source: meta.source,
+    sourcetype: meta.sourcetype,
+    ...meta.index ? { index: meta.index } : {},
+    // Indexed fields: a search can drop copies of an event by its entry hash.
+    fields: {
+      entry_hash: m.id,
+      ...m.seq !== void 0 ? { seq: String(m.seq) } : {},
+      ...m.type ? { type: m.type } : {}
+    }
+  };
+  const text2 = JSON.stringify(head2);
+  return `${text2.slice(0, -1)},"event":${m.body}}`;
+}
+function openHec(options) {
+  const url = options.url;
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    throw new ShiplogError(
+      "USAGE",
+      `HEC needs https:// (plain http:// only to localhost): ${url.protocol}//${url.host}`
+    );
+  }
+  if (!options.token)
+    throw new ShiplogError("USAGE", "no HEC token: set it in the environment variable the command names");
+  if (/[\r\n]/.test(options.token)) throw new ShiplogError("USAGE", "the HEC token holds a line break");
+  const path = url.pathname === "/" || url.pathname === "" ? HEC_EVENT_PATH : url.pathname;
+  const destination = `${url.protocol}//${url.host}${path}`;
+  const tls = options.tls ?? {};
+  const agent = url.protocol === "https:" ? new Agent({
+    keepAlive: true,
+    ca: tls.caFile ? readFileSync3(tls.caFile) : void 0,
+    cert: tls.certFile ? readFileSync3(tls.certFile) : void 0,
+    key: tls.keyFile ? readFileSync3(tls.keyFile) : void 0,
+    servername: tls.servername,
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+    minVersion: "TLSv1.2"
+  }) : new HttpAgent({ keepAlive: true });
+  const meta = {
+    host: options.host ?? osHostname(),
+    source: options.source ?? "shiplog",
+    sourcetype: options.sourcetype ?? "shiplog",
+    index: options.index
+  };
+  const maxBytes = options.maxBodyBytes ?? 1e6;
+  const timeout = options.timeoutMs ?? 3e4;
+  function post(body) {
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise((resolve2, reject) => {
+      const req = send(
+        {
+          host: url.hostname.replace(/^\[|\]$/g, ""),
+          port: url.port || (url.protocol === "https:" ? 443 : 80),
+          path: path + url.search,
+          method: "POST",
+          agent,
+          headers: {
+            Authorization: `Splunk ${options.token}`,
+            "Content-Type": "application/json",
+            "Content-Length": body.length
+          }
+        },
+        (res) => {
+          const chunks = [];
+          res.on("data", (c) => chunks.push(c));
+          res.on(
+            "error",
+            (e) => reject(new DeliveryError(`${destination}: ${describeError(e)}`, true, { cause: e }))
+          );
+          res.on("end", () => {
+            const raw = Buffer.concat(chunks).toString("utf8");
+            let parsed = {};
+            try {
+              parsed = JSON.parse(raw);
+            } catch {
+              parsed = {};
+            }
+            resolve2({
+              status: res.statusCode ?? 0,
+              text: typeof parsed.text === "string" ? parsed.text : void 0,
+              code: typeof parsed.code === "number" ? parsed.code : void 0,
+              raw
+            });
+          });
+        }
+      );
+      req.setTimeout(timeout, () => req.destroy(new Error(`no answer within ${timeout} ms`)));
+      req.on("error", (e) => {
+        const code2 = e.code ?? "";
+        const certificate = /CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME|DEPTH_ZERO/.test(code2);
+        reject(
+          new DeliveryError(
+            `${destination}: ${describeError(e)}${certificate ? " (the collector certificate is not trusted; pass its CA with --ca FILE)" : ""}`,
+            !certificate,
+            { cause: e }
+          )
+        );
+      });
+      req.end(body);
+    });
+  }
+  function check(a) {
+    if (a.status === 200 && a.code === 0) return;
+    const said = a.text !== void 0 ? `"${a.text}"${a.code !== void 0 ? ` (code ${a.code})` : ""}` : a.raw.slice(0, 200);
+    const retryable = a.status === 429 || a.status >= 500;
+    throw new DeliveryError(
+      `${destination} ${retryable ? "could not take" : "refused"} the batch: HTTP ${a.status} ${said}`.trim(),
+      retryable
+    );
+  }
+  return {
+    destination,
+    async send(batch) {
+      let parts = [];
+      let size = 0;
+      for (const m of batch) {
+        const e = hecEvent(m, meta);
+        const n = Buffer.byteLength(e);
+        if (parts.length && size + n > maxBytes) {
+          check(await post(Buffer.from(parts.join(""), "utf8")));
+          parts = [];
+          size = 0;
+        }
+        parts.push(e);
+        size += n;
+      }
+      if (parts.length) check(await post(Buffer.from(parts.join(""), "utf8")));
+    },
+    async close() {
+      agent.destroy();
+    }
+  };
+}
+
+// src/export/syslog.ts
+import { hostname as osHostname2 } from "node:os";
+var SHIPLOG_SD_ID = "shiplog@32473";
+var BOM = Buffer.from([239, 187, 191]);
+function headerField(value, max) {
+  const clean = (value ?? "").replace(/[^\x21-\x7e]/g, "").slice(0, max);
+  return clean === "" ? "-" : clean;
+}
+function sdValue(value) {
+  return value.replace(/["\\\]]/g, (c) => `\\${c}`);
+}
+function syslogTimestamp(ms) {
+  if (ms === void 0 || !Number.isFinite(ms)) return "-";
+  return new Date(ms).toISOString();
+}
+function defaultHostname() {
+  return headerField(osHostname2(), 255);
+}
+function syslogMessage(m, options = {}) {
+  const facility = options.facility ?? 13;
+  const severity = m.severity ?? 6;
+  const params = [`hash="${sdValue(m.id)}"`, ...m.seq !== void 0 ? [`seq="${m.seq}"`] : []];
+  const header = [
+    `<${facility * 8 + severity}>1`,
+    syslogTimestamp(m.time),
+    options.hostname !== void 0 ? headerField(options.hostname, 255) : defaultHostname(),
+    "shiplog",
+    "-",
+    headerField(m.type, 32),
+    `[${SHIPLOG_SD_ID} ${params.join(" ")}]`
+  ].join(" ");
+  const body = Buffer.from(m.body, "utf8");
+  return Buffer.concat([Buffer.from(header + " ", "ascii"), ...options.bom === false ? [] : [BOM], body]);
+}
+function octetCounted(message) {
+  return Buffer.concat([Buffer.from(`${message.length} `, "ascii"), message]);
+}
+
+// src/export/transports/relp.ts
+var RELP_SOFTWARE = "shiplog,0.1.0,-";
+var MAX_TXNR = 999999999;
+function encodeFrame(txnr, command, data = Buffer.alloc(0)) {
+  const head2 = `${txnr} ${command} ${data.length}`;
+  return data.length === 0 ? Buffer.from(`${head2}
+`, "ascii") : Buffer.concat([Buffer.from(`${head2} `, "ascii"), data, Buffer.from("\n", "ascii")]);
+}
+var RelpFrameReader = class {
+  buf = Buffer.alloc(0);
+  push(chunk) {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    const frames = [];
+    for (; ; ) {
+      const f = this.next();
+      if (!f) break;
+      frames.push(f);
+    }
+    return frames;
+  }
+  next() {
+    const sp1 = this.buf.indexOf(32);
+    if (sp1 < 0) return this.tooLongHeader();
+    const sp2 = this.buf.indexOf(32, sp1 + 1);
+    if (sp2 < 0) return this.tooLongHeader();
+    let end = sp2 + 1;
+    while (end < this.buf.length && this.buf[end] >= 48 && this.buf[end] <= 57) end++;
+    if (end === this.buf.length) return this.tooLongHeader();
+    const txnrText = this.buf.subarray(0, sp1).toString("ascii");
+    const command = this.buf.subarray(sp1 + 1, sp2).toString("ascii");
+    const lenText = this.buf.subarray(sp2 + 1, end).toString("ascii");
+    if (!/^\d{1,9}$/.test(txnrText) || !/^[a-z]{1,32}$/.test(command) || !/^\d{1,9}$/.test(lenText)) {
+      throw new DeliveryError(
+        `RELP: malformed frame header "${this.buf.subarray(0, 40).toString("latin1")}"`,
+        true
+      );
+    }
+    const len = Number(lenText);
+    let dataStart = end;
+    if (this.buf[end] === 32) dataStart = end + 1;
+    else if (len > 0 || this.buf[end] !== 10)
+      throw new DeliveryError("RELP: malformed frame (no space before data)", true);
+    if (this.buf.length < dataStart + len + 1) return void 0;
+    if (this.buf[dataStart + len] !== 10) throw new DeliveryError("RELP: frame trailer is not LF", true);
+    const data = Buffer.from(this.buf.subarray(dataStart, dataStart + len));
+    this.buf = this.buf.subarray(dataStart + len + 1);
+    return { txnr: Number(txnrText), command, data };
+  }
+  tooLongHeader() {
+    if (this.buf.length > 64 && this.buf.indexOf(10) < 0 && this.buf.subarray(0, 64).indexOf(32) < 0) {
+      throw new DeliveryError("RELP: no frame header in the first 64 bytes", true);
+    }
+    return void 0;
+  }
+};
+function parseResponse(data) {
+  const s = data.toString("utf8");
+  const nl = s.indexOf("\n");
+  const line = nl < 0 ? s : s.slice(0, nl);
+  const m = /^(\d{3})\s?(.*)$/.exec(line);
+  return { code: m ? Number(m[1]) : 0, text: m ? m[2] : line, rest: nl < 0 ? "" : s.slice(nl + 1) };
+}
+var RelpSession = class {
+  constructor(socket, window2, ackTimeoutMs, where) {
+    this.socket = socket;
+    this.window = window2;
+    this.ackTimeoutMs = ackTimeoutMs;
+    this.where = where;
+    socket.on("data", (chunk) => {
+      try {
+        for (const f of this.reader.push(chunk)) this.onFrame(f);
+      } catch (e) {
+        this.abort(e);
+      }
+    });
+    socket.on(
+      "error",
+      (e) => this.fail(new DeliveryError(`${where}: ${describeError(e)}`, true, { cause: e }))
+    );
+    socket.on(
+      "close",
+      () => this.fail(new DeliveryError(`${where}: connection closed by the collector`, true))
+    );
+  }
+  socket;
+  window;
+  ackTimeoutMs;
+  where;
+  reader = new RelpFrameReader();
+  pending = /* @__PURE__ */ new Map();
+  waiters = [];
+  nextTxnr = 1;
+  dead;
+  takeTxnr() {
+    const t = this.nextTxnr;
+    this.nextTxnr = t >= MAX_TXNR ? 1 : t + 1;
+    return t;
+  }
+  onFrame(f) {
+    if (f.command === "serverclose") {
+      return this.abort(
+        new DeliveryError(`${this.where}: the collector closed the session (serverclose)`, true)
+      );
+    }
+    if (f.command !== "rsp") {
+      return this.abort(new DeliveryError(`${this.where}: unexpected RELP command "${f.command}"`, true));
+    }
+    const p = this.pending.get(f.txnr);
+    if (!p)
+      return this.abort(new DeliveryError(`${this.where}: response to unknown transaction ${f.txnr}`, true));
+    this.pending.delete(f.txnr);
+    p.resolve(f.data);
+    this.waiters.shift()?.();
+  }
+  /** Every command still waiting fails with `e`; the session is not used again. */
+  fail(e) {
+    if (this.dead) return;
+    this.dead = e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+    for (const w of this.waiters.splice(0)) w();
+  }
+  abort(e) {
+    this.fail(e);
+    this.socket.destroy();
+  }
+  /** Sends one command once the window has room; resolves with the response's DATA. */
+  async request(name, data) {
+    while (!this.dead && this.pending.size >= this.window) {
+      await new Promise((resolve2) => this.waiters.push(resolve2));
+    }
+    if (this.dead) throw this.dead;
+    const txnr = this.takeTxnr();
+    const answer = new Promise((resolve2, reject) => {
+      const timer = setTimeout(() => {
+        this.abort(
+          new DeliveryError(`${this.where}: no answer to ${name} within ${this.ackTimeoutMs} ms`, true)
+        );
+      }, this.ackTimeoutMs);
+      this.pending.set(txnr, {
+        resolve: (d) => {
+          clearTimeout(timer);
+          resolve2(d);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        }
+      });
+    });
+    this.socket.write(encodeFrame(txnr, name, data));
+    return answer;
+  }
+  /** `open`: our offers out, the collector's back; it must accept the syslog command. */
+  async open() {
+    const offers = Buffer.from(`relp_version=0
+relp_software=${RELP_SOFTWARE}
+commands=syslog`, "ascii");
+    const r = parseResponse(await this.request("open", offers));
+    if (r.code !== 200) {
+      throw new DeliveryError(
+        `${this.where}: the collector refused the RELP session: ${r.code} ${r.text}`,
+        false
+      );
+    }
+    const commands = /(?:^|\n)commands=([^\n]*)/.exec(r.rest)?.[1] ?? "";
+    if (!commands.split(",").includes("syslog")) {
+      throw new DeliveryError(`${this.where}: the RELP collector does not offer the syslog command`, false);
+    }
+  }
+  /** Resolves when the collector acknowledged this message with 200. */
+  async syslog(message) {
+    const r = parseResponse(await this.request("syslog", message));
+    if (r.code !== 200)
+      throw new DeliveryError(`${this.where}: the collector answered ${r.code} ${r.text}`.trim(), true);
+  }
+  async close() {
+    if (this.dead) return;
+    try {
+      await this.request("close");
+    } catch {
+    }
+  }
+};
+function openRelp(options) {
+  const tls = options.tls ? tlsOptions(options) : void 0;
+  const destination = `relp${tls ? "+tls" : ""}://${options.host}:${options.port}`;
+  const window2 = options.window ?? 128;
+  if (!Number.isSafeInteger(window2) || window2 < 1)
+    throw new ShiplogError("USAGE", "RELP window must be 1 or more");
+  let session;
+  let socket;
+  async function current() {
+    if (session && !session.dead) return session;
+    socket?.destroy();
+    const s = await connectStream(options, tls);
+    socket = s;
+    session = new RelpSession(s, window2, options.ackTimeoutMs ?? 3e4, destination);
+    await session.open();
+    return session;
+  }
+  return {
+    destination,
+    async send(batch) {
+      if (batch.length === 0) return;
+      const s = await current();
+      const acks = batch.map((m) => s.syslog(syslogMessage(m, options)));
+      const results = await Promise.allSettled(acks);
+      const failed = results.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+    },
+    async close() {
+      const s = session;
+      session = void 0;
+      if (s) await s.close();
+      socket?.end();
+      socket?.destroy();
+      socket = void 0;
+    }
+  };
+}
+
+// src/export/transports/syslog-stream.ts
+function openSyslogStream(options) {
+  const tls = options.tls ? tlsOptions(options) : void 0;
+  const destination = `syslog+${tls ? "tls" : "tcp"}://${options.host}:${options.port}`;
+  let socket;
+  let broken;
+  async function connection() {
+    if (socket && !socket.destroyed && !broken && socket.writable) return socket;
+    socket?.destroy();
+    broken = void 0;
+    const s = await connectStream(options, tls);
+    s.on("error", (e) => {
+      broken = e;
+    });
+    s.on("close", () => {
+      broken ??= new Error("connection closed by the collector");
+    });
+    s.on("data", () => {
+    });
+    s.on("end", () => {
+      broken ??= new Error("the collector ended the connection");
+      s.destroy();
+    });
+    socket = s;
+    return s;
+  }
+  function write(s, data) {
+    const timeout = options.writeTimeoutMs ?? 3e4;
+    return new Promise((resolve2, reject) => {
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new DeliveryError(`${destination}: write not taken within ${timeout} ms`, true));
+      }, timeout);
+      const onClose = () => fail2(broken ?? new Error("connection closed"));
+      const fail2 = (e) => {
+        clearTimeout(timer);
+        s.off("close", onClose);
+        reject(new DeliveryError(`${destination}: ${describeError(e)}`, true, { cause: e }));
+      };
+      s.once("close", onClose);
+      s.write(data, (err) => {
+        clearTimeout(timer);
+        s.off("close", onClose);
+        if (err) fail2(err);
+        else if (broken) fail2(broken);
+        else resolve2();
+      });
+    });
+  }
+  return {
+    destination,
+    async send(batch) {
+      if (batch.length === 0) return;
+      const s = await connection();
+      const frames = Buffer.concat(batch.map((m) => octetCounted(syslogMessage(m, options))));
+      await write(s, frames);
+    },
+    async close() {
+      const s = socket;
+      socket = void 0;
+      if (!s || s.destroyed) return;
+      await new Promise((resolve2) => {
+        const timer = setTimeout(() => {
+          s.destroy();
+          resolve2();
+        }, 5e3);
+        s.end(() => {
+          clearTimeout(timer);
+          resolve2();
+        });
+      });
+      s.destroy();
+    }
+  };
+}
+
+// src/export/transports/open.ts
+function hostPort(url, what) {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (!host) throw new ShiplogError("USAGE", `${what} URL needs a host: ${url.href}`);
+  if (!url.port)
+    throw new ShiplogError("USAGE", `${what} URL needs a port, e.g. ${url.protocol}//${host}:6514`);
+  return { host, port: Number(url.port) };
+}
+function openTransport(destination, options = {}) {
+  let url;
+  try {
+    url = new URL(destination);
+  } catch {
+    throw new ShiplogError("USAGE", `not a destination URL: ${destination}`);
+  }
+  const stream = {
+    connectTimeoutMs: options.connectTimeoutMs,
+    hostname: options.hostname
+  };
+  switch (url.protocol) {
+    case "syslog+tcp:":
+      return openSyslogStream({ ...hostPort(url, "syslog"), ...stream, writeTimeoutMs: options.timeoutMs });
+    case "syslog+tls:":
+      return openSyslogStream({
+        ...hostPort(url, "syslog"),
+        ...stream,
+        tls: options.tls ?? {},
+        writeTimeoutMs: options.timeoutMs
+      });
+    case "relp:":
+      return openRelp({
+        ...hostPort(url, "RELP"),
+        ...stream,
+        window: options.window,
+        ackTimeoutMs: options.timeoutMs
+      });
+    case "https:":
+    case "http:":
+      return openHec({
+        url,
+        token: options.token ?? "",
+        host: options.hostname,
+        sourcetype: options.sourcetype,
+        index: options.index,
+        tls: options.tls,
+        timeoutMs: options.timeoutMs
+      });
+    default:
+      throw new ShiplogError(
+        "USAGE",
+        `unknown destination scheme "${url.protocol}": use syslog+tcp://, syslog+tls://, relp:// or https:// (Splunk HEC)`
+      );
+  }
+}
+
+// src/ledger/append.ts
+import { setTimeout as sleep } from "node:timers/promises";
+
 // src/ledger/dsse.ts
 import { sign as cryptoSign2, verify as cryptoVerify2 } from "node:crypto";
 var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 function pae(payloadType, payload) {
   const type = Buffer.from(payloadType, "utf8");
-  const head = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, "utf8");
-  return Buffer.concat([head, payload]);
+  const head2 = Buffer.from(`DSSEv1 ${type.length} ${payloadType} ${payload.length} `, "utf8");
+  return Buffer.concat([head2, payload]);
 }
 function entryHashOfPae(paeBytes) {
   return `sha256:${sha256Hex(paeBytes)}`;
@@ -42422,6 +43348,14 @@ function signerIndex(paeBytes, candidates2, keys) {
   }
   return -1;
 }
+function findSigner(paeBytes, envelope, trusted) {
+  const i = signerIndex(
+    paeBytes,
+    signatureCandidates(envelope, trusted),
+    trusted.map((k) => k.publicKey)
+  );
+  return i >= 0 ? trusted[i] : void 0;
+}
 
 // src/ledger/entry.ts
 var EntryProblem = class extends Error {
@@ -42461,9 +43395,9 @@ function decodeEntry(text2) {
 }
 
 // src/ledger/git-objects.ts
-import { createHash as createHash3, hash as cryptoHash2, randomBytes as randomBytes2 } from "node:crypto";
+import { createHash as createHash4, hash as cryptoHash2, randomBytes as randomBytes3 } from "node:crypto";
 import { mkdirSync as mkdirSync2, renameSync as renameSync2, writeFileSync as writeFileSync2, existsSync as existsSync3, unlinkSync } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 import { deflateSync } from "node:zlib";
 var TREE_MODE = "40000";
 var BLOB_MODE = "100644";
@@ -42494,9 +43428,9 @@ function serializeTree(entries) {
   );
   let size = 0;
   const heads = keyed.map(({ e }) => {
-    const head = Buffer.from(`${e.mode} ${e.name}\0`, "utf8");
-    size += head.length + 20;
-    return head;
+    const head2 = Buffer.from(`${e.mode} ${e.name}\0`, "utf8");
+    size += head2.length + 20;
+    return head2;
   });
   const out = Buffer.allocUnsafe(size);
   let pos = 0;
@@ -42531,15 +43465,15 @@ function parseCommit(data) {
 function objectId(type, content) {
   const header = `${type} ${content.length}\0`;
   if (content.length <= 2048) return cryptoHash2("sha1", Buffer.concat([Buffer.from(header), content]), "hex");
-  return createHash3("sha1").update(header).update(content).digest("hex");
+  return createHash4("sha1").update(header).update(content).digest("hex");
 }
 function writeLooseObject(gitDir, type, content) {
   const sha = objectId(type, content);
-  const dir = join4(gitDir, "objects", sha.slice(0, 2));
-  const file = join4(dir, sha.slice(2));
+  const dir = join5(gitDir, "objects", sha.slice(0, 2));
+  const file = join5(dir, sha.slice(2));
   if (existsSync3(file)) return sha;
   mkdirSync2(dir, { recursive: true });
-  const tmp = join4(dir, `.tmp-${process.pid}-${randomBytes2(6).toString("hex")}`);
+  const tmp = join5(dir, `.tmp-${process.pid}-${randomBytes3(6).toString("hex")}`);
   writeFileSync2(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])));
   try {
     renameSync2(tmp, file);
@@ -42734,10 +43668,10 @@ var IndexModel = class _IndexModel {
     const bucket = shelf?.buckets.get(line.commit[1]);
     if (bucket && !bucket.read) return false;
     if (deploy && !this.deployStates) return false;
-    const open = bucket?.open;
-    if (!open) return true;
-    if (!open.blob.content) return false;
-    if (open.blob.content.length + Buffer.byteLength(formatIndexLine(line)) <= SEGMENT_CAP) return true;
+    const open2 = bucket?.open;
+    if (!open2) return true;
+    if (!open2.blob.content) return false;
+    if (open2.blob.content.length + Buffer.byteLength(formatIndexLine(line)) <= SEGMENT_CAP) return true;
     return [...bucket.lists.values()].every((l) => l.content !== void 0);
   }
   extra(into, path, e, why) {
@@ -42759,8 +43693,8 @@ var IndexModel = class _IndexModel {
     const bucket = await this.bucket(line.commit);
     if (deploy) await this.deployState();
     if (!bucket.open) return;
-    const open = await this.content(bucket.open.blob, `${bucketPath(line.commit)}/${bucket.open.name}`);
-    if (open.length + Buffer.byteLength(formatIndexLine(line)) <= SEGMENT_CAP) return;
+    const open2 = await this.content(bucket.open.blob, `${bucketPath(line.commit)}/${bucket.open.name}`);
+    if (open2.length + Buffer.byteLength(formatIndexLine(line)) <= SEGMENT_CAP) return;
     for (const [level, list] of bucket.lists)
       await this.content(list, `${bucketPath(line.commit)}/${sealedName(level)}`);
   }
@@ -42769,7 +43703,7 @@ var IndexModel = class _IndexModel {
    * step created. Synchronous: what it touches must have been read first (`prepare`).
    */
   apply(line, deploy, opts = {}) {
-    const record2 = opts.objects !== false;
+    const record3 = opts.objects !== false;
     const objects = [];
     const files = [];
     const dir = bucketPath(line.commit);
@@ -42780,22 +43714,22 @@ var IndexModel = class _IndexModel {
     const newBucket = !shelf.buckets.has(h2) || !shelf.buckets.get(h2).oid;
     const bucket = this.bucketNow(shelf, h2);
     const text2 = Buffer.from(formatIndexLine(line));
-    const open = bucket.open;
-    let sameNames = !!open && !!bucket.tree;
-    if (open && need(open.blob.content, "open segment").length + text2.length <= SEGMENT_CAP) {
-      appendTo(open.blob, text2);
-      if (record2) objects.push({ type: "blob", oid: open.blob.oid, content: open.blob.content });
-      if (record2) files.push({ path: `${dir}/${open.name}`, content: open.blob.content });
+    const open2 = bucket.open;
+    let sameNames = !!open2 && !!bucket.tree;
+    if (open2 && need(open2.blob.content, "open segment").length + text2.length <= SEGMENT_CAP) {
+      appendTo(open2.blob, text2);
+      if (record3) objects.push({ type: "blob", oid: open2.blob.oid, content: open2.blob.content });
+      if (record3) files.push({ path: `${dir}/${open2.name}`, content: open2.blob.content });
     } else {
       sameNames = false;
-      if (open) {
-        for (const level of this.seal(bucket, open, objects))
+      if (open2) {
+        for (const level of this.seal(bucket, open2, objects))
           files.push({ path: `${dir}/${sealedName(level)}`, content: bucket.lists.get(level).content });
-        files.push({ path: `${dir}/${open.name}` });
+        files.push({ path: `${dir}/${open2.name}` });
       }
       const blob = { oid: "" };
       appendTo(blob, text2);
-      if (record2) objects.push({ type: "blob", oid: blob.oid, content: blob.content });
+      if (record3) objects.push({ type: "blob", oid: blob.oid, content: blob.content });
       bucket.open = { name: String(line.seq), blob };
       files.push({ path: `${dir}/${line.seq}`, content: blob.content });
     }
@@ -42818,7 +43752,7 @@ var IndexModel = class _IndexModel {
     const patched = !newShelf && !!indexTree?.patch(h1, shelf.oid) && (!deploysChanged || hadDeploys && indexTree.patch(DEPLOYS_FILE, this.deploys.oid));
     if (!patched) indexTree = this.tree = new TreeBytes(this.indexEntries());
     const tree = indexTree.oid();
-    if (record2) {
+    if (record3) {
       objects.push(
         { type: "tree", oid: bucket.oid, content: bucketTree.content() },
         { type: "tree", oid: shelf.oid, content: shelfTree.content() },
@@ -42851,12 +43785,12 @@ var IndexModel = class _IndexModel {
     return out.sort();
   }
   /** Seals the open segment into the lists; returns the levels whose list changed. */
-  seal(bucket, open, objects) {
+  seal(bucket, open2, objects) {
     const changed = [];
-    const first = Number(open.name);
-    const lines3 = open.blob.content.toString("utf8").trimEnd().split("\n");
+    const first = Number(open2.name);
+    const lines3 = open2.blob.content.toString("utf8").trimEnd().split("\n");
     const last = parseIndexLine(lines3[lines3.length - 1])?.seq ?? first;
-    let ref = Buffer.from(formatSealedRef({ first, last, blob: open.blob.oid }));
+    let ref = Buffer.from(formatSealedRef({ first, last, blob: open2.blob.oid }));
     for (let level = 1; ; level++) {
       const list = bucket.lists.get(level);
       const content = list ? need(list.content, sealedName(level)) : Buffer.alloc(0);
@@ -43064,15 +43998,25 @@ function damaged(what) {
   return new ShiplogError("BAD_INPUT", `the ledger index ${what} does not parse (run "shiplog verify")`);
 }
 async function entriesForCommit(view, prefix, keep, limit) {
-  const files = await view.index.bucketFiles(prefix);
-  const match = (l) => l.commit.startsWith(prefix) && keep(l);
+  return entriesForCommits(view, [prefix], keep, limit);
+}
+async function entriesForCommits(view, prefixes, keep, limit) {
+  const wanted = [...new Set(prefixes.map((p) => p.toLowerCase()))];
+  if (!wanted.length) return [];
+  const buckets = /* @__PURE__ */ new Map();
+  for (const p of wanted) {
+    const files2 = await view.index.bucketFiles(p);
+    buckets.set(files2.prefix, files2);
+  }
+  const match = (l) => wanted.some((p) => l.commit.startsWith(p)) && keep(l);
+  const files = [...buckets.values()];
   await view.objects.fetch(
-    [files.open?.oid, ...files.lists.map((l) => l.oid)].filter((o) => !!o)
+    files.flatMap((f) => [f.open?.oid, ...f.lists.map((l) => l.oid)]).filter((o) => !!o)
   );
-  const recent = files.open ? await segmentLines(view, files.open.oid) : [];
-  const hits = recent.filter(match);
+  const hits = [];
+  for (const f of files) if (f.open) hits.push(...(await segmentLines(view, f.open.oid)).filter(match));
   let refs = [];
-  let lists = files.lists;
+  let lists = files.flatMap((f) => f.lists);
   while (lists.length) {
     const next = [];
     for (const l of lists) {
@@ -43325,7 +44269,7 @@ async function findDuplicate(objects, index, entry) {
 function segmentLines2(b) {
   return parseSegment(b.toString("utf8")).filter((l) => !!l);
 }
-function backoffMs(attempt) {
+function backoffMs2(attempt) {
   const max = Number(process.env.SHIPLOG_APPEND_BACKOFF_MAX_MS) || 2e3;
   const cap = Math.min(max, 40 * 2 ** Math.min(attempt, 10));
   return Math.floor(cap / 2 + Math.random() * (cap / 2));
@@ -43374,7 +44318,7 @@ async function appendEntry(req) {
     }
     if (attempt < maxAttempts) {
       req.onRetry?.(attempt, lastReason);
-      await sleep(backoffMs(attempt));
+      await sleep(backoffMs2(attempt));
     }
   }
   const envelope = lastEnvelope ?? provisionalEnvelope(req);
@@ -43394,6 +44338,2536 @@ async function describeExisting(repo, objects, tip, dup) {
     commit,
     envelope: decoded.envelope,
     checkpoint: checkpoint.toString("utf8")
+  };
+}
+
+// src/ledger/check-entry.ts
+function decodeForVerify(input, trusted) {
+  const facts = { path: input.path };
+  try {
+    const entry = decodeEntry(input.text);
+    const p = entry.statement.predicate;
+    Object.assign(facts, {
+      seq: p.seq,
+      hash: entry.hash,
+      prev: p.prev,
+      commit: p.commit,
+      type: p.type,
+      environment: p.environment,
+      idempotencyKey: p.idempotency_key
+    });
+    const job = {
+      paeBytes: entry.paeBytes,
+      candidates: signatureCandidates(entry.envelope, trusted),
+      keyids: entry.envelope.signatures.map((s) => s.keyid)
+    };
+    return { facts, job, entry };
+  } catch (e) {
+    facts.problem = e instanceof EntryProblem ? { kind: e.kind, message: e.message } : { kind: "envelope", message: String(e) };
+    return { facts };
+  }
+}
+function applySigner(facts, job, signer, trusted) {
+  if (signer >= 0) {
+    facts.keyid = trusted[signer].keyid;
+    return;
+  }
+  const ids = job.keyids.map((k) => k.slice(0, 16)).join(", ");
+  facts.problem = {
+    kind: "signature",
+    message: `no signature by a trusted key (signed with keyid ${ids || "none"})`
+  };
+}
+
+// src/ledger/history.ts
+var FORMAT = "%x01%H %P%x02%T%x02%B%x03";
+async function readHistory(gitDir, tip, opts = {}) {
+  const args = ["log", "--first-parent", `--format=${FORMAT}`];
+  if (opts.max !== void 0) args.push(`--max-count=${opts.max}`);
+  args.push(tip, "--");
+  const r = await git(args, { gitDir, bulkOutput: true });
+  return parseHistory(r.stdout.toString("utf8")).reverse();
+}
+function parseHistory(out) {
+  const commits = [];
+  let pos = 0;
+  while (pos < out.length) {
+    const start = out.indexOf("", pos);
+    if (start < 0) break;
+    const end = out.indexOf("", start);
+    if (end < 0) break;
+    const [head2 = "", tree = "", ...body] = out.slice(start + 1, end).split("");
+    const [sha = "", ...parents] = head2.trim().split(" ").filter(Boolean);
+    commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join("")) });
+    pos = end + 1;
+  }
+  return commits;
+}
+
+// src/ledger/index-diagnosis.ts
+var NULL_OID = "0".repeat(40);
+async function indexChanges(gitDir, parent, commit) {
+  const args = ["diff-tree", "-r", "--no-renames", "--no-abbrev", "-z", "--raw"];
+  args.push(...parent ? [parent, commit] : ["--root", commit], "--", INDEX_DIR);
+  const out = (await git(args, { gitDir })).stdout.toString("utf8").split("\0");
+  const changes = [];
+  for (let i = 0; i + 1 < out.length; i += 2) {
+    const meta = out[i].replace(/^[^:]*:/, "").split(" ");
+    if (meta.length < 5) continue;
+    changes.push({ oldBlob: meta[2], newBlob: meta[3], status: meta[4], path: out[i + 1] });
+  }
+  return changes;
+}
+function knownIndexPath(path) {
+  if (path === DEPLOYS_PATH) return true;
+  const m = /^index\/[0-9a-f]\/[0-9a-f]\/([^/]+)$/.exec(path);
+  return !!m && (segmentSeq(m[1]) !== void 0 || sealedLevel(m[1]) !== void 0);
+}
+async function lines2(reader, oid) {
+  if (oid === NULL_OID) return [];
+  return (await reader.blob(oid)).toString("utf8").split("\n").filter(Boolean);
+}
+function lineDifferences(found, want) {
+  if (!found) return "it does not parse as an index line";
+  const fields = ["commit", "seq", "hash", "blob", "type", "environment", "repository"];
+  return fields.filter((f) => (found[f] ?? "") !== (want[f] ?? "")).map(
+    (f) => `${f} is ${found[f] ?? "(none)"} but ${f === "blob" ? "the entry's entry.json is" : "the entry says"} ${want[f] ?? "(none)"}`
+  ).join("; ");
+}
+async function diagnoseIndex(gitDir, m, reader) {
+  const where = { commit: m.commit, seq: m.line?.seq };
+  const short6 = m.commit.slice(0, 12);
+  const problems = [];
+  let changes;
+  try {
+    changes = await indexChanges(gitDir, m.parent, m.commit);
+  } catch (e) {
+    return [
+      {
+        check: "index",
+        ...where,
+        message: `commit ${short6}: its index could not be compared: ${e.message}`
+      }
+    ];
+  }
+  if (!m.line) {
+    return [
+      {
+        check: "index",
+        ...where,
+        message: `commit ${short6}: its index could not be checked (its entry is unreadable)`
+      }
+    ];
+  }
+  const dir = `${bucketDir(m.line.commit)}/`;
+  const want = formatIndexLine(m.line).trimEnd();
+  const added = [];
+  const removed = [];
+  const sealedRefs = /* @__PURE__ */ new Set();
+  for (const c of changes) {
+    if (!knownIndexPath(c.path)) {
+      problems.push({
+        check: "tree",
+        ...where,
+        file: c.path,
+        message: `commit ${short6} ${c.status === "D" ? "removes" : "holds"} ${c.path}, which is no part of the ledger's index`
+      });
+      continue;
+    }
+    if (c.path === DEPLOYS_PATH) continue;
+    const name = c.path.slice(c.path.lastIndexOf("/") + 1);
+    if (!c.path.startsWith(dir)) {
+      problems.push({
+        check: "index",
+        ...where,
+        file: c.path,
+        message: `commit ${short6} changes ${c.path}, but its entry (seq ${m.line.seq}, commit ${m.line.commit.slice(0, 12)}) belongs in ${dir}`
+      });
+      continue;
+    }
+    const before = await lines2(reader, c.oldBlob);
+    const after = await lines2(reader, c.newBlob);
+    if (sealedLevel(name) !== void 0) {
+      const old = new Set(before);
+      for (const l of after)
+        if (!old.has(l)) for (const r of parseSealedList(l) ?? []) sealedRefs.add(r.blob);
+      continue;
+    }
+    const count = /* @__PURE__ */ new Map();
+    for (const l of before) count.set(l, (count.get(l) ?? 0) + 1);
+    for (const l of after) {
+      const n = count.get(l) ?? 0;
+      if (n > 0) count.set(l, n - 1);
+      else added.push(l);
+    }
+    if (c.status === "D" && sealedRefs.has(c.oldBlob)) continue;
+    if (c.status === "D") {
+      const sealedLater = changes.some(
+        (x) => sealedLevel(x.path.slice(x.path.lastIndexOf("/") + 1)) !== void 0
+      );
+      if (sealedLater) continue;
+    }
+    for (const [l, n] of count) for (let i = 0; i < n; i++) removed.push(l);
+  }
+  if (removed.length) {
+    const seqs = removed.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ");
+    problems.push({
+      check: "index",
+      ...where,
+      message: `commit ${short6} changes or removes index lines recorded before it (seq ${seqs})`
+    });
+  }
+  const extra = added.filter((l) => l !== want);
+  if (added.length !== 1 || extra.length) {
+    if (added.length === 1) {
+      problems.push({
+        check: "index",
+        ...where,
+        message: `commit ${short6}: the index line for seq ${m.line.seq} is wrong: ${lineDifferences(parseIndexLine(extra[0]), m.line)}`
+      });
+    } else if (added.length !== 1 || !removed.length) {
+      problems.push({
+        check: "index",
+        ...where,
+        message: `commit ${short6} adds ${added.length} index lines; one entry adds exactly one${extra.length ? ` (also: seq ${extra.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ")})` : ""}`
+      });
+    }
+  }
+  if (problems.length === 0) {
+    problems.push({
+      check: "index",
+      ...where,
+      message: `commit ${short6}: the index is not its parent's index plus the line of seq ${m.line.seq}${changes.some((c) => c.path === DEPLOYS_PATH) || m.line.type === "deploy" ? ` (${DEPLOYS_PATH} does not summarise the deploys the entries record)` : ""}`
+    });
+  }
+  return problems;
+}
+
+// src/ledger/signature-pool.ts
+import { Worker } from "node:worker_threads";
+function packBatch(id, jobs) {
+  let paeLen = 0;
+  let sigCount = 0;
+  for (const j of jobs) {
+    paeLen += j.paeBytes.length;
+    sigCount += j.candidates.length;
+  }
+  const b = {
+    id,
+    pae: new Uint8Array(paeLen),
+    paeEnds: new Uint32Array(jobs.length),
+    sigs: new Uint8Array(sigCount * 64),
+    sigEnds: new Uint32Array(jobs.length),
+    hints: new Int32Array(sigCount)
+  };
+  let p = 0;
+  let s = 0;
+  jobs.forEach((j, i) => {
+    b.pae.set(j.paeBytes, p);
+    p += j.paeBytes.length;
+    b.paeEnds[i] = p;
+    for (const c of j.candidates) {
+      b.sigs.set(c.sig, s * 64);
+      b.hints[s++] = c.hint;
+    }
+    b.sigEnds[i] = s;
+  });
+  return b;
+}
+function startWorker(pems) {
+  const self2 = import.meta.url;
+  if (!self2.endsWith(".ts")) return new Worker(new URL("./verify-worker.js", self2), { workerData: { pems } });
+  const target = JSON.stringify(new URL("./verify-worker.ts", self2).href);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
+  return new Worker(boot, { eval: true, workerData: { pems } });
+}
+var SignaturePool = class {
+  workers;
+  next = 0;
+  ids = 0;
+  waiting = /* @__PURE__ */ new Map();
+  maxInFlight;
+  drained = [];
+  constructor(size, trusted) {
+    const pems = trusted.map((k) => k.publicKey.export({ type: "spki", format: "pem" }).toString());
+    this.maxInFlight = size * 4;
+    this.workers = Array.from({ length: size }, () => {
+      const w = startWorker(pems);
+      w.on(
+        "message",
+        (m) => this.settle(m.id, (p) => p.resolve(m.signers))
+      );
+      w.on("error", (e) => {
+        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(e));
+      });
+      return w;
+    });
+  }
+  /** Signer index per job (into the trusted keys), or -1. */
+  run(jobs) {
+    const batch = packBatch(this.ids++, jobs);
+    const w = this.workers[this.next++ % this.workers.length];
+    return new Promise((resolve2, reject) => {
+      this.waiting.set(batch.id, { resolve: resolve2, reject });
+      w.postMessage(batch, [
+        batch.pae.buffer,
+        batch.paeEnds.buffer,
+        batch.sigs.buffer,
+        batch.sigEnds.buffer,
+        batch.hints.buffer
+      ]);
+    });
+  }
+  /** Resolves once there is room for another batch; undefined when there already is. */
+  room() {
+    if (this.waiting.size < this.maxInFlight) return void 0;
+    return new Promise((resolve2) => this.drained.push(resolve2));
+  }
+  settle(id, how) {
+    const p = this.waiting.get(id);
+    if (!p) return;
+    this.waiting.delete(id);
+    how(p);
+    if (this.waiting.size < this.maxInFlight) for (const d of this.drained.splice(0)) d();
+  }
+  async close() {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+};
+
+// src/ledger/verify.ts
+var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR]);
+var Checker = class {
+  constructor(index, reader, trusted, pool, collect, start) {
+    this.index = index;
+    this.reader = reader;
+    this.trusted = trusted;
+    this.pool = pool;
+    this.collect = collect;
+    this.highest = start.seq - 1;
+    this.start = start;
+  }
+  index;
+  reader;
+  trusted;
+  pool;
+  collect;
+  problems = [];
+  positions = [];
+  mismatches = [];
+  verified = [];
+  origin;
+  tipCheckpointBlob;
+  /** Incremental verify: the entry the earlier checkpoint ends with (stands in when nothing is new). */
+  anchor;
+  /** The highest seq seen so far, and every readable entry by seq (for repeats and prev links). */
+  highest;
+  bySeq = /* @__PURE__ */ new Map();
+  start;
+  prevRootExtras = /* @__PURE__ */ new Set();
+  pending = [];
+  batch = [];
+  /** Index work still running for an earlier commit: later commits wait their turn behind it. */
+  busy;
+  /**
+   * Checks the next commit. Returns a promise when the caller should wait (index reads, busy
+   * workers); commits handed over meanwhile are queued, so they are always checked in order.
+   */
+  step(item) {
+    const wait = this.busy ? this.busy.then(() => this.stepNow(item)) : this.stepNow(item);
+    if (!wait) return void 0;
+    const tracked = wait.finally(() => {
+      if (this.busy === tracked) this.busy = void 0;
+    });
+    this.busy = tracked;
+    return tracked;
+  }
+  stepNow(item) {
+    const { commit: c } = item;
+    const at = this.positions.length;
+    const where = { commit: c.sha };
+    if (c.parents.length > 1) {
+      this.problems.push({
+        check: "history",
+        ...where,
+        message: `commit ${short(c.sha)} is a merge (${c.parents.length} parents); the ledger must be linear`
+      });
+    }
+    const root = this.rootTree(item);
+    const pos = { commit: c.sha };
+    this.positions.push(pos);
+    let facts;
+    let job;
+    let decoded;
+    if (item.entry) {
+      ({
+        facts,
+        job,
+        entry: decoded
+      } = decodeForVerify({ path: ENTRY_FILE, text: item.entry.data.toString("utf8") }, this.trusted));
+      pos.facts = facts;
+      pos.seq = facts.seq;
+      pos.hash = facts.hash;
+      if (facts.problem) {
+        this.problems.push({
+          check: facts.problem.kind,
+          seq: facts.seq,
+          ...where,
+          file: ENTRY_FILE,
+          message: facts.problem.message
+        });
+      }
+    }
+    this.chain(pos, c);
+    this.trailers(pos, c);
+    if (job) this.queueSignature(at, job);
+    if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha, root?.checkpoint);
+    const wait = this.indexStep(item, at, root?.index, decoded);
+    const room = job && this.batch.length === 0 ? this.pool?.room() : void 0;
+    if (wait && room) return Promise.all([wait, room]).then(() => void 0);
+    return wait ?? room;
+  }
+  rootTree(item) {
+    const c = item.commit;
+    if (!item.root || item.root.type !== "tree") {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        message: `commit ${short(c.sha)} has no readable tree`
+      });
+      return void 0;
+    }
+    let index;
+    let checkpoint;
+    const extras = /* @__PURE__ */ new Set();
+    const seen = /* @__PURE__ */ new Set();
+    for (const e of parseTree(item.root.data)) {
+      seen.add(e.name);
+      const expected = e.name === INDEX_DIR ? TREE_MODE : BLOB_MODE;
+      if (!ROOT_NAMES.has(e.name) || e.mode !== expected) extras.add(`${e.name} (${e.mode})`);
+      else if (e.name === INDEX_DIR) index = e.sha;
+      else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
+    }
+    const added = [...extras].filter((x) => !this.prevRootExtras.has(x));
+    if (added.length) {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        file: added[0].split(" ")[0],
+        message: `commit ${short(c.sha)} holds ${added.join(", ")} at the top of its tree; a ledger commit holds only ${ENTRY_FILE}, ${CHECKPOINT_FILE} and ${INDEX_DIR}/`
+      });
+    }
+    this.prevRootExtras = extras;
+    const missing = [...ROOT_NAMES].filter((n) => !seen.has(n));
+    if (missing.length) {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        message: `commit ${short(c.sha)} has no ${missing.join(", ")}`
+      });
+    }
+    this.tipCheckpointBlob = checkpoint;
+    return { index, checkpoint };
+  }
+  /**
+   * Sequence: each entry must hold the seq after the highest so far. A gap, a repeat and an entry
+   * out of order are each named once; the `prev` link is checked at the end (prevProblems), when
+   * it is known which entries are trusted.
+   */
+  chain(pos, c) {
+    if (pos.seq === void 0) {
+      this.highest += 1;
+      return;
+    }
+    const seq = pos.seq;
+    const where = { seq, commit: c.sha };
+    const earlier = this.bySeq.get(seq);
+    if (earlier) {
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short(c.sha)} holds seq ${seq} again (first in commit ${short(earlier.commit)}): an entry was repeated`
+      });
+      return;
+    }
+    this.bySeq.set(seq, pos);
+    if (seq < this.highest) {
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short(c.sha)} holds seq ${seq} after seq ${this.highest}: entries are out of order`
+      });
+      return;
+    }
+    if (seq > this.highest + 1) {
+      const from = this.highest + 1;
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short(c.sha)} holds seq ${seq} where seq ${from} belongs: ${seq - from === 1 ? `entry ${from} is` : `entries ${from}..${seq - 1} are`} missing before it`
+      });
+    }
+    this.highest = seq;
+    pos.linked = true;
+  }
+  trailers(pos, c) {
+    const t = validTrailers(c.trailers);
+    const where = { seq: pos.seq, commit: c.sha };
+    if (!t) {
+      this.problems.push({
+        check: "trailer",
+        ...where,
+        message: `commit ${short(c.sha)} lacks well-formed Shiplog-Seq, -Entry, -Origin and -Subject trailers`
+      });
+      return;
+    }
+    this.origin ??= t.origin;
+    const f = pos.facts;
+    const wrong = [];
+    if (pos.seq !== void 0 && t.seq !== pos.seq) wrong.push(`Shiplog-Seq ${t.seq} (entry: ${pos.seq})`);
+    if (f?.hash && t.entry !== f.hash) wrong.push(`Shiplog-Entry ${t.entry} (entry hashes to ${f.hash})`);
+    if (f?.commit && t.subject !== f.commit) wrong.push(`Shiplog-Subject ${t.subject} (entry: ${f.commit})`);
+    if (t.origin !== this.origin) wrong.push(`Shiplog-Origin "${t.origin}" (the ledger's: "${this.origin}")`);
+    if (wrong.length)
+      this.problems.push({
+        check: "trailer",
+        ...where,
+        message: `commit ${short(c.sha)} trailers disagree with its entry: ${wrong.join("; ")}`
+      });
+  }
+  queueSignature(at, job) {
+    if (!this.pool) {
+      const signer = signerIndex(
+        job.paeBytes,
+        job.candidates,
+        this.trusted.map((k) => k.publicKey)
+      );
+      applySigner(this.positions[at].facts, job, signer, this.trusted);
+      return;
+    }
+    this.batch.push({ pos: at, job });
+    if (this.batch.length >= 256) this.flush();
+  }
+  flush() {
+    if (!this.pool || !this.batch.length) return;
+    const items = this.batch;
+    this.batch = [];
+    this.pending.push(
+      this.pool.run(items.map((b) => b.job)).then(
+        (signers) => items.forEach(
+          (b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted)
+        )
+      )
+    );
+  }
+  async signatures() {
+    this.flush();
+    await Promise.all(this.pending);
+  }
+  keep(pos, d, blob, checkpointBlob) {
+    this.verified.push({
+      seq: pos.seq,
+      hash: d.hash,
+      ledgerCommit: pos.commit,
+      blob,
+      ...checkpointBlob ? { checkpointBlob } : {},
+      statement: d.statement,
+      envelope: d.envelope
+    });
+  }
+  /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
+  indexStep(item, at, actual, d) {
+    if (!d || !item.entry || !actual) {
+      return this.resync(actual);
+    }
+    const line = indexLineOf(d.statement.predicate, d.hash, item.entry.sha);
+    const deploy = deployChange(d.statement.predicate);
+    const run2 = () => {
+      const { tree } = this.index.apply(line, deploy, { objects: false });
+      if (tree === actual) return void 0;
+      this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
+      return this.resync(actual);
+    };
+    if (this.index.ready(line, deploy)) return run2();
+    return this.index.prepare(line, deploy).then(
+      () => run2(),
+      () => {
+        this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
+        return this.resync(actual);
+      }
+    );
+  }
+  resync(actual) {
+    return IndexModel.at(actual, this.reader, { tolerant: true }).then((m) => {
+      this.index = m;
+    });
+  }
+  /**
+   * `prev` links, reported only where the entry before is readable and trusted: a link into an
+   * entry that is itself forged or unreadable says nothing new (that entry is already named).
+   */
+  prevProblems() {
+    for (const p of this.positions) {
+      if (!p.linked || p.seq === void 0 || !p.facts || p.facts.prev === void 0) continue;
+      let expected;
+      if (p.seq === this.start.seq) expected = this.start.prev;
+      else {
+        const before = this.bySeq.get(p.seq - 1);
+        if (before?.facts && !before.facts.problem) expected = before.hash;
+      }
+      if (expected !== void 0 && p.facts.prev !== expected) {
+        this.problems.push({
+          check: "prev",
+          seq: p.seq,
+          commit: p.commit,
+          message: `prev is ${p.facts.prev} but the entry before it hashes to ${expected}`
+        });
+      }
+    }
+  }
+  signatureProblems() {
+    for (const p of this.positions) {
+      const prob = p.facts?.problem;
+      if (prob?.kind === "signature")
+        this.problems.push({
+          check: "signature",
+          seq: p.seq,
+          commit: p.commit,
+          file: ENTRY_FILE,
+          message: prob.message
+        });
+    }
+  }
+};
+function short(sha) {
+  return sha.slice(0, 12);
+}
+var LocalObjects = class {
+  cat;
+  constructor(gitDir) {
+    this.cat = new CatFileSession(gitDir);
+  }
+  async tree(oid) {
+    return this.get(oid, "tree");
+  }
+  async blob(oid) {
+    return this.get(oid, "blob");
+  }
+  async get(oid, type) {
+    const [o] = await this.cat.get([oid]);
+    if (!o || o.type !== type) throw new Error(`${type} ${oid} is missing`);
+    return o.data;
+  }
+  close() {
+    this.cat.close();
+  }
+};
+async function verifyLedger(opts) {
+  if (opts.since !== void 0) return verifySince(opts);
+  const repo = await openRepo(opts.location, "history");
+  const tip = await fetchTip(repo);
+  if (!tip) throw branchNotFound(opts.location);
+  const commits = await readHistory(repo.gitDir, tip.commit);
+  const reader = new LocalObjects(repo.gitDir);
+  const pool = startPool(opts, commits.length);
+  try {
+    const checker = new Checker(IndexModel.empty(), reader, opts.trusted, pool, !!opts.collect, {
+      seq: 0,
+      prev: GENESIS_PREV
+    });
+    if (commits[0] && commits[0].parents.length > 0) {
+      checker.problems.push({
+        check: "history",
+        commit: commits[0].sha,
+        message: `the first ledger commit ${short(commits[0].sha)} has a parent: the branch is not an orphan`
+      });
+    }
+    await runChecks(repo.gitDir, commits, checker);
+    return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
+  } finally {
+    reader.close();
+    await pool?.close();
+  }
+}
+function startPool(opts, count) {
+  const workersFrom = opts.workersFrom ?? 2e3;
+  if (count < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
+  return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
+}
+async function runChecks(gitDir, commits, checker) {
+  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`]);
+  let root;
+  await catFileBatch(gitDir, specs, (i, obj) => {
+    if (i % 2 === 0) {
+      root = obj;
+      return;
+    }
+    return checker.step({ commit: commits[i >> 1], root, entry: obj });
+  });
+  await checker.signatures();
+}
+async function finish(opts, repo, reader, checker, commits, at) {
+  checker.signatureProblems();
+  checker.prevProblems();
+  for (const m of checker.mismatches) {
+    checker.problems.push(...await diagnoseIndex(repo.gitDir, m, reader));
+  }
+  const last = checker.positions[checker.positions.length - 1] ?? checker.anchor;
+  const checkpointText2 = checker.tipCheckpointBlob ? (await reader.blob(checker.tipCheckpointBlob)).toString("utf8") : void 0;
+  const checkpoint = checkCheckpoint2(
+    checkpointText2,
+    opts.trusted,
+    last,
+    checker.origin,
+    checker.problems,
+    at.tip
+  );
+  const hashes = new Map(checker.positions.map((p) => [p.seq, p.hash]));
+  const older = opts.olderCheckpoint ? checkOlder(opts.olderCheckpoint, opts.trusted, last?.seq, hashes, checker.origin, checker.problems) : void 0;
+  const problems = checker.problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
+  const keys = /* @__PURE__ */ new Set();
+  for (const p of checker.positions) if (p.facts?.keyid) keys.add(p.facts.keyid);
+  if (opts.collect) {
+    const keyOf = new Map(checker.positions.map((p) => [p.commit, p.facts?.keyid]));
+    for (const v of checker.verified) v.keyid = keyOf.get(v.ledgerCommit);
+  }
+  const entries = last?.seq !== void 0 ? last.seq + 1 : commits.length;
+  return {
+    ok: problems.length === 0,
+    remote: opts.location.remote,
+    branch: opts.location.branch,
+    tip: at.tip,
+    entries,
+    checked: checker.positions.length,
+    head: last?.hash,
+    checkpoint,
+    ...checkpointText2 !== void 0 ? { checkpointText: checkpointText2 } : {},
+    olderCheckpoint: older,
+    ...at.since ? { since: at.since } : {},
+    keys: [...keys],
+    problems,
+    ...opts.collect ? { verified: checker.verified.filter((v) => v.seq >= at.firstSeq) } : {}
+  };
+}
+function checkCheckpoint2(text2, trusted, last, origin, problems, tip) {
+  const where = { commit: tip, file: CHECKPOINT_FILE };
+  if (text2 === void 0) {
+    problems.push({ check: "checkpoint", ...where, message: "the ledger tip has no checkpoint file" });
+    return void 0;
+  }
+  let cp;
+  try {
+    cp = parseCheckpoint(text2);
+  } catch (e) {
+    problems.push({ check: "checkpoint", ...where, message: e.message });
+    return void 0;
+  }
+  if (!checkpointSigner(cp, trusted)) {
+    problems.push({
+      check: "checkpoint",
+      ...where,
+      message: "checkpoint signature is not valid for any trusted key"
+    });
+  }
+  if (last?.seq !== void 0 && cp.size !== last.seq + 1) {
+    problems.push({
+      check: "checkpoint",
+      ...where,
+      message: `checkpoint counts ${cp.size} entries but the tip entry is seq ${last.seq}`
+    });
+  } else if (last?.hash && cp.head !== last.hash) {
+    problems.push({
+      check: "checkpoint",
+      ...where,
+      message: `checkpoint head ${cp.head} is not the tip entry's hash ${last.hash}`
+    });
+  }
+  if (origin && cp.origin !== origin) {
+    problems.push({
+      check: "checkpoint",
+      ...where,
+      message: `checkpoint origin "${cp.origin}" differs from the ledger's "${origin}"`
+    });
+  }
+  return { origin: cp.origin, size: cp.size, head: cp.head };
+}
+function checkOlder(text2, trusted, lastSeq, hashes, origin, problems) {
+  let cp;
+  try {
+    cp = parseCheckpoint(text2);
+  } catch (e) {
+    problems.push({ check: "consistency", message: `older checkpoint: ${e.message}` });
+    return void 0;
+  }
+  const before = problems.length;
+  checkOlderSignature(cp, trusted, origin, problems);
+  const size = lastSeq === void 0 ? 0 : lastSeq + 1;
+  if (cp.size > size) {
+    problems.push({
+      check: "consistency",
+      message: `the ledger has ${size} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`
+    });
+  } else if (cp.size > 0 && hashes.get(cp.size - 1) !== cp.head) {
+    problems.push({
+      check: "consistency",
+      seq: cp.size - 1,
+      message: `entry ${cp.size - 1} hashes to ${hashes.get(cp.size - 1) ?? "(unreadable)"} but the earlier checkpoint recorded ${cp.head}: history was rewritten (fork)`
+    });
+  }
+  return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
+}
+function checkOlderSignature(cp, trusted, origin, problems) {
+  if (!checkpointSigner(cp, trusted))
+    problems.push({ check: "consistency", message: "the older checkpoint is not signed by a trusted key" });
+  if (origin && cp.origin !== origin) {
+    problems.push({
+      check: "consistency",
+      message: `the older checkpoint is for "${cp.origin}", not this ledger ("${origin}")`
+    });
+  }
+}
+function branchNotFound(location) {
+  return new ShiplogError(
+    "BRANCH_NOT_FOUND",
+    `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
+  );
+}
+async function verifySince(opts) {
+  let cp;
+  try {
+    cp = parseCheckpoint(opts.since);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `--since: ${e.message}`);
+  }
+  if (cp.size === 0) return verifyLedger({ ...opts, since: void 0 });
+  const since = { origin: cp.origin, size: cp.size, head: cp.head };
+  const repo = await openRepo(opts.location, "tip");
+  const remote = await fetchTip(repo);
+  if (!remote) throw branchNotFound(opts.location);
+  const objects = new TipObjects(repo);
+  let pool;
+  try {
+    const tip = await readTipCommit(objects, remote.commit);
+    const problems = [];
+    checkOlderSignature(cp, opts.trusted, tip.origin, problems);
+    const count = tip.seq - (cp.size - 1) + 1;
+    if (count < 1) {
+      problems.push({
+        check: "consistency",
+        message: `the ledger has ${tip.seq + 1} entries but the checkpoint given to --since saw ${cp.size}: entries were removed (truncation or rewrite)`
+      });
+      return {
+        ok: false,
+        remote: opts.location.remote,
+        branch: opts.location.branch,
+        tip: tip.commit,
+        entries: tip.seq + 1,
+        checked: 0,
+        head: tip.entry,
+        since,
+        keys: [],
+        problems
+      };
+    }
+    await fetchAncestry(repo, tip.commit, count, { trees: true });
+    const commits = await readHistory(repo.gitDir, tip.commit, { max: count });
+    const roots = await Promise.all(commits.map((c) => objects.tree(c.tree)));
+    const entryBlobs = roots.map((r) => parseTree(r).find((e) => e.name === ENTRY_FILE)?.sha);
+    await fetchObjects(repo, [...entryBlobs.filter((b) => !!b), tip.checkpointBlob]);
+    const anchor = commits[0];
+    const anchorIndex = parseTree(roots[0]).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
+    const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
+    pool = startPool(opts, count);
+    const checker = new Checker(index, objects, opts.trusted, pool, !!opts.collect, {
+      seq: cp.size,
+      prev: cp.head
+    });
+    checker.problems.push(...problems);
+    checker.origin = tip.origin;
+    const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : void 0;
+    let anchorHash;
+    try {
+      anchorHash = anchorEntry ? decodeEntry(anchorEntry.toString("utf8")).hash : void 0;
+    } catch {
+      anchorHash = void 0;
+    }
+    checker.anchor = { seq: cp.size - 1, hash: anchorHash, commit: anchor.sha };
+    checker.tipCheckpointBlob = parseTree(roots[0]).find((e) => e.name === CHECKPOINT_FILE)?.sha;
+    if (anchorHash !== cp.head) {
+      checker.problems.push({
+        check: "consistency",
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        message: `entry ${cp.size - 1} hashes to ${anchorHash ?? "(unreadable)"} but the checkpoint given to --since recorded ${cp.head}: history was rewritten (fork)`
+      });
+    }
+    await prefetchIndex(index, objects, entryBlobs.slice(1));
+    await runSinceChecks(repo, commits.slice(1), roots.slice(1), entryBlobs.slice(1), checker);
+    const result = await finish(opts, repo, objects, checker, commits.slice(1), {
+      tip: tip.commit,
+      firstSeq: cp.size,
+      since
+    });
+    return { ...result, olderCheckpoint: result.olderCheckpoint };
+  } finally {
+    objects.close();
+    await pool?.close();
+  }
+}
+async function prefetchIndex(index, objects, entryBlobs) {
+  const texts = await objects.blobs(entryBlobs.filter((b) => !!b));
+  const wanted = /* @__PURE__ */ new Set();
+  for (const t of texts) {
+    try {
+      const p = decodeEntry(t.toString("utf8")).statement.predicate;
+      for (const oid of await index.wantedBlobs(p.commit, deployChange(p))) wanted.add(oid);
+    } catch {
+    }
+  }
+  await objects.fetch([...wanted]);
+}
+async function runSinceChecks(repo, commits, roots, entryBlobs, checker) {
+  const cat = new CatFileSession(repo.gitDir);
+  try {
+    const entries = await cat.get(entryBlobs.map((b) => b ?? "0".repeat(40)));
+    for (let i = 0; i < commits.length; i++) {
+      const c = commits[i];
+      const root = { sha: c.tree, type: "tree", data: roots[i] };
+      const entry = entryBlobs[i] ? entries[i] : void 0;
+      const wait = checker.step({ commit: c, root, entry });
+      if (wait) await wait;
+    }
+    await checker.signatures();
+  } finally {
+    cat.close();
+  }
+}
+async function readLedgerBlob(location, oid) {
+  for (const mode of ["history", "tip"]) {
+    const repo = await openRepo(location, mode);
+    if (missingObjects(repo.gitDir, [oid]).length === 0 || mode === "tip") {
+      const objects = new TipObjects(repo);
+      try {
+        return (await objects.blob(oid)).toString("utf8");
+      } finally {
+        objects.close();
+      }
+    }
+  }
+  throw new ShiplogError("NOT_FOUND", `ledger blob ${oid} not found`);
+}
+
+// src/export/verified-ledgers.ts
+async function verifyAll(each, opts) {
+  return each(async (location) => {
+    const report = await verifyLedger({
+      location,
+      trusted: opts.trusted,
+      since: opts.since(location.branch),
+      jobs: opts.jobs,
+      collect: true
+    });
+    const label = opts.labelled ? location.branch : void 0;
+    const verified = [...report.verified ?? []].sort((a, b) => a.seq - b.seq);
+    const checkpointBlobs = /* @__PURE__ */ new Map();
+    const entries = [];
+    if (report.ok) {
+      for (const v of verified) {
+        if (v.checkpointBlob) checkpointBlobs.set(v.hash, v.checkpointBlob);
+        entries.push({
+          seq: v.seq,
+          hash: v.hash,
+          ledgerCommit: v.ledgerCommit,
+          // A verified entry has a trusted signer; the fallback only keeps the type honest.
+          keyid: v.keyid ?? "",
+          statement: v.statement,
+          envelope: v.envelope,
+          ...label !== void 0 ? { shard: label } : {}
+        });
+      }
+    }
+    return { location, label, report, entries, checkpointBlobs };
+  });
+}
+function refuseUnlessVerified(shards, gone, what, tell) {
+  const failed = shards.filter((s) => !s.report.ok);
+  if (failed.length === 0 && gone.length === 0) return;
+  const lines3 = [];
+  for (const s of failed) {
+    const r = s.report;
+    lines3.push(`shiplog: ${r.branch}: ledger INVALID: ${r.problems.length} problem(s)`);
+    for (const p of r.problems) {
+      const at = [
+        p.seq !== void 0 ? `seq ${p.seq}` : "",
+        p.commit ? `commit ${p.commit.slice(0, 12)}` : ""
+      ].filter(Boolean).join(" ");
+      lines3.push(`  ${p.check}${at ? ` (${at})` : ""}: ${p.message}`);
+    }
+  }
+  for (const b of gone)
+    lines3.push(`shiplog: ${b}: the checkpoint file names this shard, but the remote no longer has it`);
+  tell(lines3);
+  const names = [...failed.map((s) => s.report.branch), ...gone];
+  throw new ShiplogError(
+    "VERIFY_FAILED",
+    `${names.join(", ")} did not verify (run "shiplog verify" for the full report); nothing was ${what}`
+  );
+}
+async function checkpointAfter(s, e) {
+  if (e.hash === s.report.head && s.report.checkpointText !== void 0) {
+    const cp = parseCheckpoint(s.report.checkpointText);
+    if (cp.size === e.seq + 1 && cp.head === e.hash) return s.report.checkpointText;
+  }
+  const blob = s.checkpointBlobs.get(e.hash);
+  if (!blob) {
+    throw new ShiplogError(
+      "VERIFY_FAILED",
+      `${s.location.branch}: no checkpoint after seq ${e.seq} in its ledger commit`
+    );
+  }
+  return readLedgerBlob(s.location, blob);
+}
+function checkCursor(cursor, o, destination, format) {
+  if (!cursor) return;
+  if (cursor.destination !== destination) {
+    throw new ShiplogError(
+      "USAGE",
+      `cursor file ${o.path} tracks ${cursor.destination}, not ${destination}: use one cursor file per destination`
+    );
+  }
+  if (cursor.format && cursor.format !== format) {
+    throw new ShiplogError(
+      "USAGE",
+      `cursor file ${o.path} tracks a ${cursor.format} stream: pass ${o.hint.format} ${cursor.format}, or start a new cursor file for ${format}`
+    );
+  }
+  for (const p of cursor.positions) {
+    if (p.shard !== void 0 !== o.allShards) {
+      throw new ShiplogError(
+        "USAGE",
+        o.allShards ? `cursor file ${o.path} was written by forward without ${o.hint.shards}: run it that way, or start a new cursor file` : `cursor file ${o.path} was written by forward ${o.hint.shards}: pass ${o.hint.shards}, or start a new cursor file`
+      );
+    }
+    let cp;
+    try {
+      cp = parseCheckpoint(p.checkpoint);
+    } catch (e) {
+      throw new ShiplogError("BAD_INPUT", `cursor file ${o.path}: ${e.message}`);
+    }
+    if (cp.size !== p.seq + 1 || cp.head !== p.hash) {
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `cursor file ${o.path}: the position at seq ${p.seq} does not match its checkpoint (size ${cp.size}); fix or remove it (removing sends everything again)`
+      );
+    }
+  }
+}
+
+// src/export/forward-ledger.ts
+async function forwardLedgers(o) {
+  const transport = openTransport(o.to, { tls: o.tls, token: o.token, sourcetype: `shiplog:${o.format}` });
+  try {
+    const cursor = await readCursor(o.cursorPath);
+    checkCursor(
+      cursor,
+      { path: o.cursorPath, allShards: o.labelled, hint: o.hint },
+      transport.destination,
+      o.format
+    );
+    const shards = await verifyAll(o.each, {
+      trusted: o.trusted,
+      jobs: o.jobs,
+      labelled: o.labelled,
+      since: (branch) => cursor?.positions.find((p) => p.shard === (o.labelled ? branch : void 0))?.checkpoint
+    });
+    const gone = o.labelled ? (cursor?.positions ?? []).map((p) => p.shard).filter((b) => !shards.some((s) => s.location.branch === b)) : [];
+    refuseUnlessVerified(shards, gone, "forwarded", o.tell);
+    const byShard = new Map(shards.map((s) => [s.label, s]));
+    const result = await forward({
+      entries: shards.flatMap((s) => s.entries),
+      format: o.format,
+      transport,
+      cursor: { path: o.cursorPath, checkpointAfter: (e) => checkpointAfter(byShard.get(e.shard), e) },
+      batchSize: o.batch,
+      ...o.attempts !== void 0 ? { retry: { attempts: o.attempts } } : {},
+      ocsf: { productVersion: o.productVersion },
+      log: o.log
+    });
+    return { result, destination: transport.destination };
+  } finally {
+    await transport.close();
+  }
+}
+
+// src/action/context.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+function required(env, name) {
+  const v = env[name];
+  if (!v) throw new ShiplogError("USAGE", `${name} is not set: run this inside a GitHub Actions job`);
+  return v;
+}
+function readRunContext(env) {
+  const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  const repository = required(env, "GITHUB_REPOSITORY");
+  const [owner, repo] = repository.split("/");
+  const runId = required(env, "GITHUB_RUN_ID");
+  const runAttempt = env.GITHUB_RUN_ATTEMPT || "1";
+  const ref = env.GITHUB_REF ?? "";
+  const actorId = Number(env.GITHUB_ACTOR_ID);
+  return {
+    serverUrl,
+    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    repository,
+    owner,
+    repo,
+    actor: required(env, "GITHUB_ACTOR"),
+    ...Number.isSafeInteger(actorId) && actorId > 0 ? { actorId } : {},
+    ...env.GITHUB_TRIGGERING_ACTOR ? { triggeringActor: env.GITHUB_TRIGGERING_ACTOR } : {},
+    workflow: env.GITHUB_WORKFLOW ?? "",
+    ...env.GITHUB_WORKFLOW_REF ? { workflowRef: env.GITHUB_WORKFLOW_REF } : {},
+    job: env.GITHUB_JOB ?? "",
+    runId,
+    runNumber: env.GITHUB_RUN_NUMBER ?? "",
+    runAttempt,
+    runUrl: `${serverUrl}/${repository}/actions/runs/${runId}/attempts/${runAttempt}`,
+    eventName: env.GITHUB_EVENT_NAME ?? "",
+    ref,
+    ...ref.startsWith("refs/heads/") ? { branch: ref.slice("refs/heads/".length) } : {},
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    ...env.GITHUB_EVENT_PATH ? { eventPath: env.GITHUB_EVENT_PATH } : {}
+  };
+}
+function eventPullRequest(ctx) {
+  if (!ctx.eventPath) return void 0;
+  let payload;
+  try {
+    payload = JSON.parse(readFileSync4(ctx.eventPath, "utf8"));
+  } catch {
+    return void 0;
+  }
+  const pr = payload.pull_request;
+  if (!pr || typeof pr.number !== "number" || typeof pr.head?.sha !== "string") return void 0;
+  return { number: pr.number, headSha: pr.head.sha, raw: pr };
+}
+function actorRecord(ctx) {
+  return {
+    login: ctx.actor,
+    ...ctx.actorId !== void 0 ? { id: ctx.actorId } : {},
+    ...ctx.triggeringActor ? { triggering_actor: ctx.triggeringActor } : {}
+  };
+}
+function runRecord(ctx) {
+  return {
+    workflow: ctx.workflow,
+    ...ctx.workflowRef ? { workflow_ref: ctx.workflowRef } : {},
+    job: ctx.job,
+    id: numeric(ctx.runId),
+    number: numeric(ctx.runNumber),
+    attempt: numeric(ctx.runAttempt),
+    url: ctx.runUrl,
+    event: ctx.eventName,
+    ref: ctx.ref,
+    repository: ctx.repository,
+    server_url: ctx.serverUrl
+  };
+}
+function numeric(v) {
+  return /^\d{1,15}$/.test(v) ? Number(v) : v;
+}
+
+// src/action/ledger-location.ts
+function sameOrigin(a, b) {
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.protocol === "https:" && x.origin === y.origin;
+  } catch {
+    return false;
+  }
+}
+function ledgerLocation(inputs, ctx) {
+  const remote = inputs.ledgerRemote ?? `${ctx.serverUrl}/${inputs.ledgerRepository}.git`;
+  const token = inputs.token && sameOrigin(remote, ctx.serverUrl) ? inputs.token : void 0;
+  return { remote, branch: inputs.ledgerBranch, ...token ? { token } : {} };
+}
+function ledgerOrigin(inputs, ctx) {
+  const host = new URL(ctx.serverUrl).host;
+  return `${host}/${inputs.ledgerRepository}/${inputs.ledgerBranch}`;
+}
+function ledgerCommitUrl(inputs, ctx, commit) {
+  if (inputs.ledgerRemote) return void 0;
+  return `${ctx.serverUrl}/${inputs.ledgerRepository}/commit/${commit}`;
+}
+
+// src/text/table.ts
+function table(rows, columns) {
+  const cells = rows.map((r) => columns.map((c) => oneLine(c.value(r))));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
+  const line = (vals) => vals.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  return [
+    line(columns.map((c) => c.header)),
+    line(widths.map((w) => "-".repeat(w))),
+    ...cells.map(line)
+  ].join("\n");
+}
+function oneLine(s) {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+}
+
+// src/policy/render.ts
+var MAX_FILES_LISTED = 50;
+var MAX_SUMMARY_CHARS = 65e3;
+var MAX_FIELD_CHARS = 300;
+function renderCheckRun(verdict) {
+  const parts = [];
+  parts.push(
+    `${verdict.satisfied ? "\u2705" : "\u274C"} **${md(verdict.title)}** for commit ${md(short2(verdict.headSha))}`
+  );
+  if (verdict.problems.length > 0) {
+    parts.push(verdict.problems.map((p) => `> \u26A0\uFE0F ${md(p, 1e3)}`).join("\n>\n"));
+  }
+  if (verdict.rules.length === 0) {
+    if (verdict.problems.length === 0) parts.push("No rule of the policy matches the changed files.");
+    return { title: checkTitle(verdict.title), summary: fit(parts) };
+  }
+  parts.push(
+    [
+      "| Rule | Matched files | Required | Valid approvals | Status |",
+      "| --- | ---: | ---: | --- | --- |",
+      ...verdict.rules.map(
+        (r) => `| ${md(r.name)} | ${r.matchedFiles.length} | ${r.required} | ${approvalsCell(r)} | ${r.satisfied ? "\u2705" : "\u274C"} ${md(status(r))} |`
+      )
+    ].join("\n")
+  );
+  for (const rule of verdict.rules) {
+    const lines3 = [
+      `### ${md(rule.name)}`,
+      "",
+      `<details><summary>${rule.matchedFiles.length} matched file(s)</summary>`,
+      ""
+    ];
+    for (const f of rule.matchedFiles.slice(0, MAX_FILES_LISTED)) lines3.push(`- ${fileLabel(f, md)}`);
+    const more = rule.matchedFiles.length - MAX_FILES_LISTED;
+    if (more > 0) lines3.push(`- \u2026 and ${more} more`);
+    lines3.push("", "</details>");
+    if (rule.ignored.length > 0) {
+      lines3.push("", "Reviews that did not count:", "");
+      for (const i of rule.ignored) lines3.push(`- ${md(i.login)} (${stateWord(i.state)}): ${explain(i)}`);
+    }
+    if (rule.notNeeded.length > 0) {
+      lines3.push(
+        "",
+        `Also approved, not checked (the rule already had enough valid approvals): ${rule.notNeeded.map((l) => md(l)).join(", ")}`
+      );
+    }
+    parts.push(lines3.join("\n"));
+  }
+  return { title: checkTitle(verdict.title), summary: fit(parts) };
+}
+function renderText(verdict) {
+  const out = [];
+  out.push(
+    `${verdict.satisfied ? "SATISFIED" : "NOT SATISFIED"}: ${plain(verdict.title)} (PR #${verdict.pullRequest} at ${plain(short2(verdict.headSha))})`
+  );
+  for (const p of verdict.problems) out.push(`problem: ${plain(p, 1e3)}`);
+  if (verdict.rules.length === 0) return out.join("\n") + "\n";
+  out.push(
+    "",
+    table(verdict.rules, [
+      { header: "RULE", value: (r) => plain(r.name) },
+      { header: "FILES", value: (r) => String(r.matchedFiles.length) },
+      { header: "REQUIRED", value: (r) => String(r.required) },
+      { header: "VALID APPROVALS", value: (r) => approvalsText(r) },
+      { header: "STATUS", value: (r) => `${r.satisfied ? "ok" : "FAIL"}: ${plain(status(r))}` }
+    ])
+  );
+  for (const rule of verdict.rules) {
+    out.push("", `${plain(rule.name)}:`, `  matched files (${rule.matchedFiles.length}):`);
+    for (const f of rule.matchedFiles.slice(0, MAX_FILES_LISTED)) out.push(`    ${fileLabel(f, plain)}`);
+    const more = rule.matchedFiles.length - MAX_FILES_LISTED;
+    if (more > 0) out.push(`    \u2026 and ${more} more`);
+    if (rule.ignored.length > 0) {
+      out.push("  reviews that did not count:");
+      for (const i of rule.ignored)
+        out.push(`    ${plain(i.login)} (${stateWord(i.state)}): ${plain(explain(i))}`);
+    }
+    if (rule.notNeeded.length > 0)
+      out.push(
+        `  also approved, not checked (enough valid approvals already): ${rule.notNeeded.map((l) => plain(l)).join(", ")}`
+      );
+  }
+  return out.join("\n") + "\n";
+}
+function status(r) {
+  const parts = [];
+  if (r.blockedBy.length > 0) parts.push(`changes requested by ${r.blockedBy.join(", ")}`);
+  if (r.missing > 0) parts.push(`needs ${r.missing} more approval${r.missing === 1 ? "" : "s"}`);
+  return parts.length > 0 ? parts.join("; ") : "satisfied";
+}
+function approvalsCell(r) {
+  return r.validApprovers.length === 0 ? "0" : `${r.validApprovers.length}: ${r.validApprovers.map((l) => md(l)).join(", ")}`;
+}
+function approvalsText(r) {
+  return r.validApprovers.length === 0 ? "0" : `${r.validApprovers.length} (${r.validApprovers.map((l) => plain(l)).join(", ")})`;
+}
+function fileLabel(f, escape2) {
+  const how = f.status === "removed" ? " (deleted)" : "";
+  return f.previous_filename !== void 0 && f.previous_filename !== f.filename ? `${escape2(f.filename)} (renamed from ${escape2(f.previous_filename)})${how}` : `${escape2(f.filename)}${how}`;
+}
+function stateWord(state) {
+  return state === "CHANGES_REQUESTED" ? "changes requested" : state === "DISMISSED" ? "dismissed" : "approved";
+}
+function explain(i) {
+  switch (i.reason) {
+    case "stale":
+      return "stale: the approval is for an earlier commit; new commits were pushed since";
+    case "author":
+      return "author: the pull request author cannot approve their own change";
+    case "bot":
+      return "bot: approvals by bots and apps do not count";
+    case "no write access":
+      return "no write access: only reviewers with write, maintain or admin permission count";
+    case "not in team":
+      return "not in team: this rule only counts its listed users and teams";
+    case "dismissed":
+      return "dismissed: the review was dismissed";
+    case "unknown user":
+      return "unknown user: the account no longer exists";
+    case "lookup failed":
+      return "lookup failed: permission or team membership could not be checked";
+  }
+}
+function short2(sha) {
+  return sha.slice(0, 12);
+}
+function checkTitle(title) {
+  const t = plain(title);
+  return t.length > 200 ? `${t.slice(0, 199)}\u2026` : t;
+}
+function fit(parts) {
+  const out = [];
+  let used = 0;
+  for (const [i, part2] of parts.entries()) {
+    if (used + part2.length + 2 > MAX_SUMMARY_CHARS) {
+      out.push(
+        `_\u2026 ${parts.length - i} more section(s) left out: the summary would exceed GitHub's size limit._`
+      );
+      break;
+    }
+    out.push(part2);
+    used += part2.length + 2;
+  }
+  return out.join("\n\n") + "\n";
+}
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function plain(s, max = MAX_FIELD_CHARS) {
+  const t = String(s).replace(CONTROL, " ");
+  return t.length > max ? `${t.slice(0, max - 1)}\u2026` : t;
+}
+function md(s, max = MAX_FIELD_CHARS) {
+  return plain(s, max).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+\-.!|~:"'=$^]/g, "\\$&").replace(/@/g, "@\u200B");
+}
+
+// src/action/markdown.ts
+function link(text2, url) {
+  if (!url || !/^https?:\/\/[^\s<>"'`]+$/i.test(url)) return md(text2);
+  const safe = url.replace(
+    /[()[\]\\|]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
+  );
+  return `[${md(text2)}](${safe})`;
+}
+function code(value) {
+  return `<code>${md(value, 200)}</code>`;
+}
+function table2(head2, rows) {
+  return [
+    `| ${head2.join(" | ")} |`,
+    `| ${head2.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`)
+  ].join("\n");
+}
+function short3(sha) {
+  return sha ? sha.slice(0, 7) : "\u2014";
+}
+
+// src/action/trusted-keys.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import { join as join6 } from "node:path";
+function trustedKeysFrom(value, workspace) {
+  if (value.includes("-----BEGIN")) return loadTrustedKeys(value, 'input "trusted-keys"');
+  const paths = value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return paths.flatMap((p) => {
+    const rel = checkPattern("trusted-keys", p);
+    let text2;
+    try {
+      text2 = readFileSync5(join6(workspace, rel), "utf8");
+    } catch (e) {
+      throw new ShiplogError(
+        "BAD_KEY",
+        `input "trusted-keys": cannot read "${rel}": ${e.message}`
+      );
+    }
+    return loadTrustedKeys(text2, `trusted key file ${rel}`);
+  });
+}
+function changeSetTrust(inputs, workspace) {
+  return [
+    ...inputs.signingKey ? [trustedKeyOf(loadSigningKey(inputs.signingKey, 'input "signing-key"'), 'input "signing-key"')] : [],
+    ...inputs.trustedKeys ? trustedKeysFrom(inputs.trustedKeys, workspace) : []
+  ];
+}
+
+// src/action/commands/forward.ts
+async function forwardCommand(inputs, deps) {
+  const ctx = readRunContext(deps.env);
+  const trusted = trustedKeysFrom(inputs.trustedKeys ?? "", ctx.workspace);
+  const to = inputs.to;
+  const hec = /^https?:/i.test(to);
+  if (hec && !inputs.hecToken) {
+    throw new ShiplogError("USAGE", 'input "hec-token": required for an https:// (Splunk HEC) destination');
+  }
+  const cursorPath = join7(ctx.workspace, checkPattern("cursor", inputs.cursor));
+  const ca = inputs.ca ? join7(ctx.workspace, checkPattern("ca", inputs.ca)) : void 0;
+  const location = ledgerLocation(inputs, ctx);
+  const { result, destination } = await forwardLedgers({
+    each: async (read) => [await read(location)],
+    labelled: false,
+    trusted,
+    jobs: 2,
+    to,
+    cursorPath,
+    format: parseStreamFormat(inputs.format ?? "ocsf"),
+    ...ca ? { tls: { caFile: ca } } : {},
+    ...hec ? { token: inputs.hecToken } : {},
+    log: { info: (m) => deps.log.info(m), warning: (m) => deps.log.warning(m) },
+    tell: (lines3) => lines3.forEach((l) => deps.log.error(l)),
+    hint: { format: 'input "format"', shards: "the CLI's --all-shards" }
+  });
+  const position = result.cursor?.positions[0];
+  deps.log.info(
+    result.delivered ? `shiplog: forwarded ${result.delivered} entries to ${destination}; cursor at seq ${position?.seq}` : `shiplog: nothing new to forward to ${destination}`
+  );
+  return {
+    outputs: {
+      delivered: String(result.delivered),
+      ...position ? { seq: String(position.seq), "entry-hash": position.hash, checkpoint: position.checkpoint } : {}
+    },
+    summary: [
+      `## shiplog: forwarded ${result.delivered} ${result.delivered === 1 ? "entry" : "entries"} to ${md(destination)}`,
+      position ? `Delivery is complete through seq ${position.seq} (${md(position.hash)}); the cursor file says so for the next run.` : "The ledger has nothing to forward yet."
+    ].join("\n\n")
+  };
+}
+
+// src/github/call.ts
+var MAX_MESSAGE = 300;
+function statusOf2(error2) {
+  const status2 = error2?.status;
+  return typeof status2 === "number" ? status2 : void 0;
+}
+function describe2(error2) {
+  const e = error2;
+  const data = e?.response?.data;
+  const message = typeof data?.message === "string" ? data.message : e?.message ?? String(error2);
+  const status2 = statusOf2(error2);
+  const text2 = `${status2 !== void 0 ? `${status2} ` : ""}${message}`.replace(/\s+/g, " ").trim();
+  return text2.length > MAX_MESSAGE ? `${text2.slice(0, MAX_MESSAGE)}\u2026` : text2;
+}
+function apiError(what, error2) {
+  if (error2 instanceof ShiplogError) return error2;
+  return new ShiplogError("GITHUB_API", `${what} failed: ${describe2(error2)}`, {
+    cause: error2,
+    details: { call: what, status: statusOf2(error2) }
+  });
+}
+async function callGitHub(what, fn) {
+  try {
+    return await fn();
+  } catch (error2) {
+    throw apiError(what, error2);
+  }
+}
+
+// src/github/parse.ts
+function bad5(what, expected) {
+  return new ShiplogError("GITHUB_API", `${what}: unexpected response from GitHub (expected ${expected})`);
+}
+function jsonData(value) {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+function asObject(input, what) {
+  const value = jsonData(input);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw bad5(what, "an object");
+  return value;
+}
+function asArray(input, what) {
+  const value = jsonData(input);
+  if (!Array.isArray(value)) throw bad5(what, "a list");
+  return value;
+}
+function requireString(value, what) {
+  if (typeof value !== "string") throw bad5(what, "a string");
+  return value;
+}
+function requireNumber(value, what) {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw bad5(what, "a number");
+  return value;
+}
+function optionalString(value) {
+  return typeof value === "string" ? value : void 0;
+}
+function boundedText(value, max = 1024) {
+  const text2 = typeof value === "string" ? value : "";
+  return text2.length > max ? `${text2.slice(0, max)}\u2026` : text2;
+}
+
+// src/github/paginate.ts
+function nextLink(link2) {
+  if (typeof link2 !== "string") return void 0;
+  return /<([^>]+)>;\s*rel="next"/.exec(link2)?.[1];
+}
+async function* pages(api, route, params, what, {
+  maxPages = 100,
+  onLimit = "error",
+  onStop
+} = {}) {
+  let response = await api.request(route, { ...params, per_page: 100 });
+  for (let page = 1; ; page++) {
+    yield asArray(response.data, what);
+    const next = nextLink(response.headers.link);
+    if (!next) return;
+    if (page >= maxPages) {
+      if (onLimit === "stop") {
+        onStop?.();
+        return;
+      }
+      throw new ShiplogError(
+        "GITHUB_API",
+        `${what}: more than ${maxPages} pages of results; refusing to read on`
+      );
+    }
+    response = await api.request(`GET ${next}`);
+  }
+}
+
+// src/github/reviews.ts
+var STATES = /* @__PURE__ */ new Set(["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"]);
+function slimUser(value, what) {
+  if (value === null || value === void 0) return null;
+  const u = asObject(value, what);
+  return {
+    login: requireString(u.login, `${what}.login`),
+    id: requireNumber(u.id, `${what}.id`),
+    type: optionalString(u.type) ?? "User"
+  };
+}
+function slimReview(value, what) {
+  const r = asObject(value, what);
+  const state = requireString(r.state, `${what}.state`);
+  const submitted = optionalString(r.submitted_at);
+  return {
+    id: requireNumber(r.id, `${what}.id`),
+    user: slimUser(r.user, `${what}.user`),
+    // GitHub may add states; an unknown one is no opinion rather than a crash
+    state: STATES.has(state) ? state : "COMMENTED",
+    commit_id: optionalString(r.commit_id) ?? null,
+    ...submitted !== void 0 ? { submitted_at: submitted } : {}
+  };
+}
+async function listReviews(api, { owner, repo, number }) {
+  const what = `GET /repos/${owner}/${repo}/pulls/${number}/reviews`;
+  return callGitHub(what, async () => {
+    const reviews = [];
+    const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews";
+    for await (const items of pages(api, route, { owner, repo, pull_number: number }, what)) {
+      for (const item of items) reviews.push(slimReview(item, `${what}: review`));
+    }
+    return reviews;
+  });
+}
+function latestOpinions(reviews) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const review of reviews) {
+    if (!review.user) continue;
+    if (review.state === "APPROVED" || review.state === "CHANGES_REQUESTED") {
+      latest.set(review.user.id, { review, user: review.user });
+    } else if (review.state === "DISMISSED") {
+      latest.set(review.user.id, null);
+    }
+  }
+  return [...latest.values()].filter((o) => o !== null);
+}
+
+// src/github/approvers.ts
+function candidates(data, what) {
+  return asArray(data, what).map((item) => {
+    const pr = asObject(item, `${what}: pull request`);
+    return {
+      number: requireNumber(pr.number, `${what}: pull request number`),
+      mergeCommitSha: optionalString(pr.merge_commit_sha) ?? null,
+      mergedAt: optionalString(pr.merged_at) ?? null
+    };
+  });
+}
+function chooseMergedPullRequest(list, commit) {
+  const merged = list.filter((c) => c.mergedAt !== null);
+  const exact = merged.find((c) => c.mergeCommitSha?.toLowerCase() === commit.toLowerCase());
+  if (exact) return exact;
+  return merged.sort(
+    (a, b) => a.mergedAt < b.mergedAt ? -1 : a.mergedAt > b.mergedAt ? 1 : a.number - b.number
+  )[0];
+}
+function person(value, what) {
+  const user = slimUser(value, what);
+  return user ? { login: user.login, id: user.id } : void 0;
+}
+async function fetchPullRequest(api, owner, repo, number) {
+  const what = `GET /repos/${owner}/${repo}/pulls/${number}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: number })
+  );
+  return pullRequestEvidence(data, what);
+}
+function pullRequestEvidence(data, what) {
+  const pr = asObject(data, what);
+  const head2 = asObject(pr.head, `${what}: head`);
+  const base = asObject(pr.base, `${what}: base`);
+  const author = person(pr.user, `${what}: user`);
+  const mergedBy = person(pr.merged_by, `${what}: merged_by`);
+  const mergeCommit = optionalString(pr.merge_commit_sha);
+  return {
+    number: requireNumber(pr.number, `${what}: number`),
+    url: requireString(pr.html_url, `${what}: html_url`),
+    title: boundedText(pr.title, 256),
+    author: author ?? { login: "ghost", id: 0 },
+    ...mergedBy ? { merged_by: mergedBy } : {},
+    merged_at: optionalString(pr.merged_at) ?? null,
+    head_sha: requireString(head2.sha, `${what}: head.sha`),
+    base_ref: requireString(base.ref, `${what}: base.ref`),
+    merge_commit_sha: mergeCommit ? mergeCommit.toLowerCase() : null
+  };
+}
+function evidence(opinion, headSha) {
+  const { review, user } = opinion;
+  return {
+    login: user.login,
+    id: user.id,
+    review_id: review.id,
+    state: review.state,
+    submitted_at: review.submitted_at ?? null,
+    commit_id: review.commit_id,
+    stale: review.commit_id !== headSha
+  };
+}
+async function findMergedPullRequest(api, { owner, repo, commit }) {
+  const what = `GET /repos/${owner}/${repo}/commits/${commit}/pulls`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", {
+      owner,
+      repo,
+      commit_sha: commit,
+      per_page: 100
+    })
+  );
+  return chooseMergedPullRequest(candidates(data, what), commit);
+}
+function excluded(opinion, author) {
+  const { user } = opinion;
+  if (user.type === "Bot" || user.login.endsWith("[bot]")) return "bot";
+  if (user.login.toLowerCase() === author.toLowerCase()) return "author";
+  return void 0;
+}
+function approvalEvidence(pullRequest, reviews) {
+  const approvers = [];
+  const changesRequested = [];
+  const notCounted2 = [];
+  for (const opinion of latestOpinions(reviews)) {
+    const seen = evidence(opinion, pullRequest.head_sha);
+    const reason = excluded(opinion, pullRequest.author.login);
+    if (reason) notCounted2.push({ ...seen, reason });
+    else if (opinion.review.state === "APPROVED") approvers.push(seen);
+    else changesRequested.push(seen);
+  }
+  const approved = approvers.some((a) => !a.stale) && changesRequested.length === 0;
+  return {
+    status: approved ? "approved" : "unapproved",
+    pull_request: pullRequest,
+    approvers,
+    changes_requested: changesRequested,
+    not_counted: notCounted2,
+    reviews_considered: reviews.length
+  };
+}
+async function collectApprovalEvidence(api, { owner, repo, commit }) {
+  const chosen = await findMergedPullRequest(api, { owner, repo, commit });
+  if (!chosen)
+    return {
+      status: "no-pull-request",
+      approvers: [],
+      changes_requested: [],
+      not_counted: [],
+      reviews_considered: 0
+    };
+  const [pullRequest, reviews] = await Promise.all([
+    fetchPullRequest(api, owner, repo, chosen.number),
+    listReviews(api, { owner, repo, number: chosen.number })
+  ]);
+  return approvalEvidence(pullRequest, reviews);
+}
+
+// src/github/directory.ts
+var ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read", "none"]);
+var LEGACY = {
+  admin: "admin",
+  write: "write",
+  push: "write",
+  read: "read",
+  pull: "read"
+};
+function toPermission(roleName, permission) {
+  const role = roleName?.toLowerCase();
+  if (role && ROLES.has(role)) return role;
+  return LEGACY[permission?.toLowerCase() ?? ""] ?? "none";
+}
+function splitTeam(slug, org) {
+  return slug.includes("/") ? slug.split("/", 2) : [org, slug];
+}
+function createDirectory(api, { owner, repo, org = owner }) {
+  const permissions = /* @__PURE__ */ new Map();
+  const memberships = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const once = (cache, key, load) => {
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = load();
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+  return {
+    permission(login) {
+      return once(permissions, login.toLowerCase(), () => {
+        const what = `GET /repos/${owner}/${repo}/collaborators/${login}/permission`;
+        return callGitHub(what, async () => {
+          try {
+            const { data } = await api.request(
+              "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+              {
+                owner,
+                repo,
+                username: login
+              }
+            );
+            const body = asObject(data, what);
+            return toPermission(optionalString(body.role_name), optionalString(body.permission));
+          } catch (error2) {
+            if (statusOf2(error2) === 404) return "none";
+            throw error2;
+          }
+        });
+      });
+    },
+    teamMembers(slug, maxPages) {
+      const [teamOrg, teamSlug] = splitTeam(slug, org);
+      const key = `${teamOrg}/${teamSlug}`.toLowerCase();
+      const cached = listings.get(key);
+      if (cached && cached.maxPages >= maxPages) return cached.listing;
+      const what = `GET /orgs/${teamOrg}/teams/${teamSlug}/members`;
+      const listing = callGitHub(what, async () => {
+        const members = /* @__PURE__ */ new Set();
+        const route = "GET /orgs/{org}/teams/{team_slug}/members";
+        let complete = true;
+        try {
+          for await (const items of pages(api, route, { org: teamOrg, team_slug: teamSlug }, what, {
+            maxPages,
+            onLimit: "stop",
+            onStop: () => complete = false
+          })) {
+            for (const item of items) {
+              const login = optionalString(asObject(item, `${what}: member`).login);
+              if (login) members.add(login.toLowerCase());
+            }
+          }
+        } catch (error2) {
+          if (statusOf2(error2) === 404) return { members, complete: true };
+          throw error2;
+        }
+        return { members, complete };
+      });
+      listings.set(key, { maxPages, listing });
+      return listing;
+    },
+    isTeamMember(slug, login) {
+      const [teamOrg, teamSlug] = splitTeam(slug, org);
+      return once(memberships, `${teamOrg}/${teamSlug}/${login}`.toLowerCase(), () => {
+        const what = `GET /orgs/${teamOrg}/teams/${teamSlug}/memberships/${login}`;
+        return callGitHub(what, async () => {
+          try {
+            const { data } = await api.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", {
+              org: teamOrg,
+              team_slug: teamSlug,
+              username: login
+            });
+            return asObject(data, what).state === "active";
+          } catch (error2) {
+            if (statusOf2(error2) === 404) return false;
+            throw error2;
+          }
+        });
+      });
+    }
+  };
+}
+
+// src/github/pull-request.ts
+var MAX_LISTED_FILES = 3e3;
+var PER_PAGE = 100;
+function readPullRequest(value, what) {
+  const pr = asObject(value, what);
+  const head2 = asObject(pr.head, `${what}: head`);
+  const base = asObject(pr.base, `${what}: base`);
+  const user = slimUser(pr.user, `${what}: user`);
+  return {
+    number: requireNumber(pr.number, `${what}: number`),
+    author: user?.login ?? "ghost",
+    authorId: user?.id ?? 0,
+    headSha: requireString(head2.sha, `${what}: head.sha`),
+    baseRef: requireString(base.ref, `${what}: base.ref`),
+    changedFiles: requireNumber(pr.changed_files, `${what}: changed_files`),
+    title: boundedText(pr.title, 256),
+    url: optionalString(pr.html_url) ?? "",
+    state: optionalString(pr.state) ?? "open",
+    draft: pr.draft === true
+  };
+}
+async function loadPullRequest(api, {
+  owner,
+  repo,
+  number,
+  pullRequest
+}) {
+  const given = pullRequest;
+  if (given && typeof given.changed_files === "number" && given.number === number) {
+    return { raw: given, pr: readPullRequest(given, `pull request #${number} from the event`) };
+  }
+  const what = `GET /repos/${owner}/${repo}/pulls/${number}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: number })
+  );
+  const raw = asObject(data, what);
+  return { raw, pr: readPullRequest(raw, what) };
+}
+async function listRawFiles(api, { owner, repo, number }) {
+  const what = `GET /repos/${owner}/${repo}/pulls/${number}/files`;
+  return callGitHub(what, async () => {
+    const files = [];
+    const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/files";
+    const maxPages = MAX_LISTED_FILES / PER_PAGE;
+    for await (const items of pages(api, route, { owner, repo, pull_number: number }, what, {
+      maxPages,
+      onLimit: "stop"
+    })) {
+      for (const item of items) {
+        const { patch: _patch, ...file } = asObject(item, `${what}: file`);
+        files.push(file);
+      }
+    }
+    return files.slice(0, MAX_LISTED_FILES);
+  });
+}
+async function fetchPullRequestForPolicy(api, params) {
+  const { owner, repo, number } = params;
+  const [{ pr }, rawFiles, reviews] = await Promise.all([
+    loadPullRequest(api, params),
+    listRawFiles(api, { owner, repo, number }),
+    listReviews(api, { owner, repo, number })
+  ]);
+  const what = `GET /repos/${owner}/${repo}/pulls/${number}/files`;
+  const files = rawFiles.map((f) => {
+    const previous = optionalString(f.previous_filename);
+    return {
+      filename: requireString(f.filename, `${what}: filename`),
+      ...previous !== void 0 ? { previous_filename: previous } : {},
+      status: optionalString(f.status) ?? "modified"
+    };
+  });
+  return {
+    pullRequest: pr,
+    files,
+    filesTruncated: pr.changedFiles > files.length || pr.changedFiles > MAX_LISTED_FILES,
+    reviews
+  };
+}
+function evaluationInput(data) {
+  const { pullRequest: pr } = data;
+  return {
+    pullRequest: { number: pr.number, author: pr.author, headSha: pr.headSha, changedFiles: pr.changedFiles },
+    files: data.files,
+    filesTruncated: data.filesTruncated,
+    reviews: data.reviews
+  };
+}
+
+// src/github/deployments.ts
+async function loadDeployedPullRequest(api, { owner, repo, sha }) {
+  const found = await findMergedPullRequest(api, { owner, repo, commit: sha });
+  if (!found) return void 0;
+  const data = await fetchPullRequestForPolicy(api, { owner, repo, number: found.number });
+  const pr = data.pullRequest;
+  return { number: pr.number, title: pr.title, url: pr.url, input: evaluationInput(data) };
+}
+
+// src/github/change-set.ts
+var DEFAULT_CAP = 250;
+var DEFAULT_MAX_COMMITS = 1e3;
+var PAGE = 100;
+var PULLS_PER_COMMIT = 10;
+var MAX_REVIEW_PAGES = 100;
+var MAX_REASON = 300;
+var STATUSES = /* @__PURE__ */ new Map([
+  ["identical", "same"],
+  ["ahead", "ahead"],
+  ["behind", "behind"],
+  ["diverged", "diverged"]
+]);
+var ACTOR_FRAGMENT = `fragment ShiplogActor on Actor {
+  __typename
+  login
+  ... on User { databaseId }
+  ... on Bot { databaseId }
+  ... on Mannequin { databaseId }
+  ... on Organization { databaseId }
+}`;
+var REVIEWS_FRAGMENT = `fragment ShiplogReviews on PullRequestReviewConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    fullDatabaseId
+    state
+    submittedAt
+    commit { oid }
+    author { ...ShiplogActor }
+  }
+}`;
+var COMMIT_FRAGMENT = `fragment ShiplogCommit on Commit {
+  oid
+  associatedPullRequests(first: ${PULLS_PER_COMMIT}) {
+    totalCount
+    nodes {
+      number
+      title
+      url
+      mergedAt
+      mergeCommit { oid }
+      headRefOid
+      baseRefName
+      baseRepository { nameWithOwner }
+      author { ...ShiplogActor }
+      mergedBy { ...ShiplogActor }
+      reviews(first: ${PAGE}) { ...ShiplogReviews }
+    }
+  }
+}`;
+function changeSetCommitsQuery(count) {
+  const indexes2 = Array.from({ length: count }, (_, i) => i);
+  return [
+    `query ShiplogChangeSetCommits($owner: String!, $name: String!${indexes2.map((i) => `, $c${i}: GitObjectID!`).join("")}) {`,
+    "  repository(owner: $owner, name: $name) {",
+    "    nameWithOwner",
+    ...indexes2.map((i) => `    c${i}: object(oid: $c${i}) { ...ShiplogCommit }`),
+    "  }",
+    "}",
+    COMMIT_FRAGMENT,
+    REVIEWS_FRAGMENT,
+    ACTOR_FRAGMENT
+  ].join("\n");
+}
+function changeSetReviewsQuery(count) {
+  const indexes2 = Array.from({ length: count }, (_, i) => i);
+  return [
+    `query ShiplogChangeSetReviews($owner: String!, $name: String!${indexes2.map((i) => `, $p${i}: Int!, $a${i}: String!`).join("")}) {`,
+    "  repository(owner: $owner, name: $name) {",
+    ...indexes2.map(
+      (i) => `    p${i}: pullRequest(number: $p${i}) { reviews(first: ${PAGE}, after: $a${i}) { ...ShiplogReviews } }`
+    ),
+    "  }",
+    "}",
+    REVIEWS_FRAGMENT,
+    ACTOR_FRAGMENT
+  ].join("\n");
+}
+function parseRequest(request2) {
+  const bad6 = (what) => new ShiplogError("BAD_INPUT", `change set: ${what}`);
+  const name = /^[\w.-]+$/;
+  if (!name.test(request2.owner) || !name.test(request2.repo))
+    throw bad6(`repository must be owner/name, got ${request2.owner}/${request2.repo}`);
+  const ref = /^[\w./-]+$/;
+  if (!ref.test(request2.head)) throw bad6(`head must be a commit sha, got "${request2.head}"`);
+  if (request2.base !== null && !ref.test(request2.base))
+    throw bad6(`base must be a commit sha or null, got "${request2.base}"`);
+  const cap = request2.cap ?? DEFAULT_CAP;
+  const maxCommits = request2.maxCommits ?? DEFAULT_MAX_COMMITS;
+  if (!Number.isInteger(cap) || cap < 0) throw bad6(`cap must be a whole number, got ${cap}`);
+  if (!Number.isInteger(maxCommits) || maxCommits < 1)
+    throw bad6(`maxCommits must be a positive whole number, got ${maxCommits}`);
+  return {
+    owner: request2.owner,
+    repo: request2.repo,
+    base: request2.base,
+    head: request2.head,
+    cap,
+    maxCommits,
+    allowIncomplete: request2.allowIncomplete ?? false,
+    ...request2.graphqlUrl !== void 0 ? { graphqlUrl: request2.graphqlUrl } : {}
+  };
+}
+function bounded(text2) {
+  const flat = text2.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_REASON ? `${flat.slice(0, MAX_REASON)}\u2026` : flat;
+}
+var Gaps = class {
+  constructor(tolerate) {
+    this.tolerate = tolerate;
+  }
+  tolerate;
+  reasons = [];
+  /** A limit cut something: never an error, always said. */
+  cut(reason) {
+    this.reasons.push(bounded(reason));
+  }
+  /** An API failure: thrown, unless the caller asked for what could be read. */
+  fail(error2) {
+    if (!this.tolerate) throw error2;
+    this.reasons.push(bounded(error2.message));
+  }
+  /** Run an API step; undefined when it failed and that was recorded. */
+  async attempt(step) {
+    try {
+      return await step();
+    } catch (error2) {
+      if (!isShiplogError(error2, "GITHUB_API")) throw error2;
+      this.fail(error2);
+      return void 0;
+    }
+  }
+};
+function short4(sha) {
+  return sha.slice(0, 7);
+}
+function commitOf(value, what) {
+  const item = asObject(value, what);
+  const sha = requireString(item.sha, `${what}.sha`);
+  const detail = asObject(item.commit, `${what}.commit`);
+  const message = requireString(detail.message, `${what}.commit.message`);
+  const end = message.indexOf("\n");
+  const account = item.author !== null && typeof item.author === "object" ? item.author : {};
+  const login = optionalString(account.login);
+  const gitAuthor = detail.author !== null && typeof detail.author === "object" ? detail.author : {};
+  const name = optionalString(gitAuthor.name);
+  return {
+    sha: sha.toLowerCase(),
+    author: login ?? (boundedText(name, 64) || "unknown"),
+    message: boundedText(end === -1 ? message : message.slice(0, end), 100)
+  };
+}
+async function comparePage(api, input, from, to, page) {
+  const { owner, repo } = input;
+  const basehead = `${from}...${to}`;
+  const what = `GET /repos/${owner}/${repo}/compare/${basehead}${page > 1 ? ` (page ${page})` : ""}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+      owner,
+      repo,
+      basehead,
+      per_page: PAGE,
+      page
+    })
+  );
+  const body = asObject(data, what);
+  const status2 = requireString(body.status, `${what}: status`);
+  if (!STATUSES.has(status2))
+    throw new ShiplogError(
+      "GITHUB_API",
+      `${what}: unexpected response from GitHub (unknown comparison status "${boundedText(status2, 40)}")`
+    );
+  return {
+    status: status2,
+    total: requireNumber(body.total_commits, `${what}: total_commits`),
+    behindBy: requireNumber(body.behind_by, `${what}: behind_by`),
+    commits: asArray(body.commits, `${what}: commits`).map((c) => commitOf(c, `${what}: commit`))
+  };
+}
+async function compareRange(api, input, from, to, limit, gaps) {
+  const first = await comparePage(api, input, from, to, 1);
+  const seen = /* @__PURE__ */ new Set();
+  const commits = [];
+  const add = (list) => {
+    for (const c of list) {
+      if (seen.has(c.sha)) continue;
+      seen.add(c.sha);
+      commits.push(c);
+    }
+  };
+  add(first.commits);
+  const wanted = Math.min(first.total, limit);
+  const pages2 = Math.ceil(wanted / PAGE);
+  for (let page = 2; page <= pages2 && commits.length < wanted; page++) {
+    const next = await gaps.attempt(() => comparePage(api, input, from, to, page));
+    if (!next?.commits.length) break;
+    add(next.commits);
+  }
+  return { ...first, commits: commits.slice(0, limit) };
+}
+async function headCommit(api, input) {
+  const { owner, repo, head: head2 } = input;
+  const what = `GET /repos/${owner}/${repo}/commits/${head2}`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/commits/{ref}", { owner, repo, ref: head2, per_page: 1 })
+  );
+  return commitOf(data, what);
+}
+function graphqlEndpoint(api, explicit) {
+  if (explicit) return explicit;
+  const defaults = api.request.endpoint?.DEFAULTS;
+  const base = defaults?.baseUrl;
+  if (typeof base === "string" && /\/api\/v3\/?$/.test(base))
+    return base.replace(/\/api\/v3\/?$/, "/api/graphql");
+  return void 0;
+}
+async function graphql3(api, url, what, query2, variables) {
+  const { data } = await callGitHub(
+    what,
+    () => api.request("POST /graphql", { query: query2, variables, ...url ? { url } : {} })
+  );
+  const body = asObject(data, what);
+  if (Array.isArray(body.errors) && body.errors.length) {
+    const messages = body.errors.map((e) => {
+      const error2 = e !== null && typeof e === "object" ? e : {};
+      const type = optionalString(error2.type);
+      return `${type ? `${type}: ` : ""}${optionalString(error2.message) ?? "unknown error"}`;
+    });
+    throw new ShiplogError("GITHUB_API", bounded(`${what} failed: ${messages.join("; ")}`), {
+      details: { call: what, errors: body.errors.slice(0, 10) }
+    });
+  }
+  return asObject(body.data, `${what}: data`);
+}
+function actorOf2(value, what) {
+  if (value === null || value === void 0) return null;
+  const actor = asObject(value, what);
+  const type = requireString(actor.__typename, `${what}.__typename`);
+  const login = requireString(actor.login, `${what}.login`);
+  if (typeof actor.databaseId !== "number") return null;
+  return {
+    // GraphQL names a bot "renovate" where REST, and so the policy and the evidence, say "renovate[bot]"
+    login: type === "Bot" && !login.endsWith("[bot]") ? `${login}[bot]` : login,
+    id: actor.databaseId,
+    type
+  };
+}
+function personOf(value, what) {
+  const actor = actorOf2(value, what);
+  return actor ? { login: actor.login, id: actor.id } : void 0;
+}
+function reviewPage(value, what) {
+  const page = asObject(value, what);
+  const info2 = asObject(page.pageInfo, `${what}.pageInfo`);
+  const reviews = asArray(page.nodes, `${what}.nodes`).map((item, i) => {
+    const node = asObject(item, `${what}.nodes[${i}]`);
+    const id = node.fullDatabaseId;
+    const commit = node.commit === null ? null : asObject(node.commit, `${what}.nodes[${i}].commit`);
+    return slimReview(
+      {
+        id: typeof id === "string" && /^\d+$/.test(id) ? Number(id) : id,
+        user: actorOf2(node.author, `${what}.nodes[${i}].author`),
+        state: node.state,
+        commit_id: commit ? commit.oid : null,
+        ...typeof node.submittedAt === "string" ? { submitted_at: node.submittedAt } : {}
+      },
+      `${what}.nodes[${i}]`
+    );
+  });
+  return {
+    reviews,
+    total: requireNumber(page.totalCount, `${what}.totalCount`),
+    next: info2.hasNextPage === true ? requireString(info2.endCursor, `${what}.pageInfo.endCursor`) : null
+  };
+}
+function associatedOf(value, what) {
+  const node = asObject(value, what);
+  const mergeCommit = node.mergeCommit === null ? null : asObject(node.mergeCommit, `${what}.mergeCommit`);
+  const base = node.baseRepository === null ? null : asObject(node.baseRepository, `${what}.baseRepository`);
+  return {
+    number: requireNumber(node.number, `${what}.number`),
+    mergeCommitSha: mergeCommit ? requireString(mergeCommit.oid, `${what}.mergeCommit.oid`).toLowerCase() : null,
+    mergedAt: optionalString(node.mergedAt) ?? null,
+    repository: base ? requireString(base.nameWithOwner, `${what}.baseRepository.nameWithOwner`) : null,
+    node,
+    what
+  };
+}
+function pullStateOf(pr) {
+  const { node, what } = pr;
+  const page = reviewPage(node.reviews, `${what}.reviews`);
+  const mergedBy = personOf(node.mergedBy, `${what}.mergedBy`);
+  return {
+    evidence: {
+      number: pr.number,
+      url: requireString(node.url, `${what}.url`),
+      title: boundedText(node.title, 256),
+      author: personOf(node.author, `${what}.author`) ?? { login: "ghost", id: 0 },
+      ...mergedBy ? { merged_by: mergedBy } : {},
+      merged_at: pr.mergedAt,
+      head_sha: requireString(node.headRefOid, `${what}.headRefOid`),
+      base_ref: requireString(node.baseRefName, `${what}.baseRefName`),
+      merge_commit_sha: pr.mergeCommitSha
+    },
+    reviews: page.reviews,
+    total: page.total,
+    next: page.next,
+    partial: false
+  };
+}
+async function coverCommits(api, url, input, commits, gaps) {
+  const { owner, repo } = input;
+  const pulls = /* @__PURE__ */ new Map();
+  for (let start = 0; start < commits.length; start += PAGE) {
+    const batch = commits.slice(start, start + PAGE);
+    const what = `POST /graphql (pull requests of commits ${start + 1}-${start + batch.length} of ${commits.length})`;
+    const variables = { owner, name: repo };
+    batch.forEach((c, i) => variables[`c${i}`] = c.sha);
+    const done = await gaps.attempt(async () => {
+      const data = await graphql3(api, url, what, changeSetCommitsQuery(batch.length), variables);
+      const repository = asObject(data.repository, `${what}: repository`);
+      const fullName = requireString(repository.nameWithOwner, `${what}: nameWithOwner`).toLowerCase();
+      batch.forEach((c, i) => {
+        const at = `${what}: c${i}`;
+        if (repository[`c${i}`] === null) {
+          gaps.fail(new ShiplogError("GITHUB_API", `${what}: GitHub does not know commit ${c.sha}`));
+          return;
+        }
+        const associated = asObject(
+          asObject(repository[`c${i}`], at).associatedPullRequests,
+          `${at}.associatedPullRequests`
+        );
+        const total = requireNumber(associated.totalCount, `${at}.associatedPullRequests.totalCount`);
+        const list = asArray(associated.nodes, `${at}.associatedPullRequests.nodes`).map((n, j) => associatedOf(n, `${at}.associatedPullRequests.nodes[${j}]`)).filter((p) => p.repository?.toLowerCase() === fullName);
+        const chosen = chooseMergedPullRequest(list, c.sha);
+        if (total > PULLS_PER_COMMIT && chosen?.mergeCommitSha !== c.sha) {
+          gaps.cut(
+            `commit ${short4(c.sha)} is in ${total} pull requests and only ${PULLS_PER_COMMIT} were read, so which one brought it in is unknown`
+          );
+          return;
+        }
+        c.pull_request = chosen ? chosen.number : null;
+        if (chosen && !pulls.has(chosen.number)) pulls.set(chosen.number, pullStateOf(chosen));
+      });
+      return true;
+    });
+    if (done === void 0) break;
+  }
+  return pulls;
+}
+async function pageReviews(api, url, input, pulls, gaps) {
+  const { owner, repo } = input;
+  let failed = false;
+  for (let round = 1; round < MAX_REVIEW_PAGES && !failed; round++) {
+    const pending = [...pulls.values()].filter((p) => p.next !== null);
+    if (!pending.length) break;
+    for (let start = 0; start < pending.length && !failed; start += PAGE) {
+      const batch = pending.slice(start, start + PAGE);
+      const numbers = batch.map((p) => `#${p.evidence.number}`);
+      const what = `POST /graphql (reviews of ${numbers.length > 5 ? `${numbers.length} pull requests` : numbers.join(", ")}, page ${round + 1})`;
+      const variables = { owner, name: repo };
+      batch.forEach((p, i) => {
+        variables[`p${i}`] = p.evidence.number;
+        variables[`a${i}`] = p.next;
+      });
+      const done = await gaps.attempt(async () => {
+        const data = await graphql3(api, url, what, changeSetReviewsQuery(batch.length), variables);
+        const repository = asObject(data.repository, `${what}: repository`);
+        batch.forEach((p, i) => {
+          const node = asObject(repository[`p${i}`], `${what}: p${i}`);
+          const page = reviewPage(node.reviews, `${what}: p${i}.reviews`);
+          p.reviews.push(...page.reviews);
+          p.total = page.total;
+          p.next = page.next;
+        });
+        return true;
+      });
+      failed = done === void 0;
+    }
+  }
+  for (const p of pulls.values()) {
+    if (p.next === null) continue;
+    p.partial = true;
+    gaps.cut(
+      `pull request #${p.evidence.number}: ${p.reviews.length} of its ${p.total} reviews were read, so it does not count as approved`
+    );
+  }
+}
+async function collectChangeSet(api, request2) {
+  const input = parseRequest(request2);
+  const { base, head: head2, cap, maxCommits } = input;
+  const gaps = new Gaps(input.allowIncomplete);
+  let relation;
+  let commits = [];
+  let total = 0;
+  let removed = { count: 0, shas: [] };
+  let headSha = head2.toLowerCase();
+  if (base === null) {
+    const commit = await headCommit(api, input);
+    relation = "first-deploy";
+    commits = [commit];
+    total = 1;
+    headSha = commit.sha;
+  } else if (base.toLowerCase() === head2.toLowerCase()) {
+    relation = "same";
+  } else {
+    const range = await compareRange(api, input, base, head2, maxCommits, gaps);
+    relation = STATUSES.get(range.status);
+    commits = range.commits;
+    total = range.total;
+    if (commits.length < total) {
+      gaps.cut(
+        total > maxCommits && commits.length === maxCommits ? `the deploy ships ${total} commits; pull requests were looked up for the first ${maxCommits} only` : `GitHub listed ${commits.length} of the ${total} commits the deploy ships; the others' pull requests are unknown`
+      );
+    }
+    if ((relation === "behind" || relation === "diverged") && range.behindBy > 0) {
+      const taken = cap > 0 ? await gaps.attempt(() => compareRange(api, input, head2, base, cap, gaps)) : void 0;
+      removed = { count: range.behindBy, shas: taken?.commits.map((c) => c.sha) ?? [] };
+    }
+  }
+  const url = graphqlEndpoint(api, input.graphqlUrl);
+  const pulls = commits.length ? await coverCommits(api, url, input, commits, gaps) : /* @__PURE__ */ new Map();
+  if (pulls.size) await pageReviews(api, url, input, pulls, gaps);
+  const pullRequests = [...pulls.values()].sort((a, b) => a.evidence.number - b.evidence.number).map((p) => {
+    const evidence2 = approvalEvidence(p.evidence, p.reviews);
+    return p.partial ? { ...evidence2, status: "unapproved" } : evidence2;
+  });
+  return {
+    base: base === null ? null : base.toLowerCase(),
+    head: headSha,
+    relation,
+    commits,
+    total_commits: total,
+    cap,
+    pull_requests: pullRequests,
+    removed,
+    complete: gaps.reasons.length === 0,
+    truncated: gaps.reasons
+  };
+}
+
+// src/ledger/deployed.ts
+async function latestDeployIn(view, repository, environment) {
+  const state = (await view.index.deployStatesNow()).find(
+    (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment
+  );
+  return state?.deploys[0];
+}
+
+// src/ledger/merge-entries.ts
+async function recordedMerges(view, repository, mergeCommits, trusted) {
+  const wanted = new Set(mergeCommits.map((s) => s.toLowerCase()));
+  const found = /* @__PURE__ */ new Map();
+  let untrusted = 0;
+  if (!wanted.size) return { found, untrusted };
+  const entries = await entriesForCommits(
+    view,
+    [...wanted],
+    (l) => l.type === "merge" && wanted.has(l.commit) && l.repository.toLowerCase() === repository.toLowerCase()
+  );
+  for (const e of entries.sort((a, b) => a.seq - b.seq)) {
+    const p = e.statement.predicate;
+    if (!findSigner(e.paeBytes, e.envelope, trusted)) {
+      untrusted++;
+      continue;
+    }
+    if (found.has(p.commit)) continue;
+    found.set(p.commit, {
+      seq: e.seq,
+      hash: e.hash,
+      details: p.details ?? {},
+      approval: p.approval ?? { status: "not-collected" }
+    });
+  }
+  return { found, untrusted };
+}
+
+// src/policy/change-set.ts
+var MAX_REASONS = 20;
+var NAMED_IN_SUMMARY = 5;
+function short5(sha) {
+  return sha.slice(0, 7);
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function buildChangeSetRecord(evidence2) {
+  const approvals = new Map(evidence2.pull_requests.map((p) => [p.pull_request.number, p]));
+  const uncovered = [];
+  for (const c of evidence2.commits) {
+    const approval = c.pull_request === void 0 || c.pull_request === null ? void 0 : approvals.get(c.pull_request);
+    const reason = c.pull_request === void 0 ? "unknown" : c.pull_request === null ? "no-pull-request" : approval?.status === "approved" ? void 0 : (
+      // a PR number without its evidence cannot happen from the collector; if it does, it is not approved
+      "unapproved-pull-request"
+    );
+    if (reason) uncovered.push({ sha: c.sha, author: c.author, message: c.message, reason });
+  }
+  const listed = evidence2.commits.slice(0, evidence2.cap);
+  const removed = evidence2.removed.shas.slice(0, evidence2.cap);
+  const gaps = evidence2.truncated.slice(0, MAX_REASONS);
+  if (evidence2.truncated.length > MAX_REASONS)
+    gaps.push(`and ${evidence2.truncated.length - MAX_REASONS} more reasons not listed`);
+  const truncated = [...gaps];
+  if (listed.length < evidence2.total_commits && listed.length < evidence2.commits.length) {
+    truncated.push(
+      evidence2.complete ? `commits.list holds the first ${listed.length} of ${evidence2.total_commits} commits; the pull request of every one of the ${evidence2.total_commits} was checked` : `commits.list holds the first ${listed.length} of ${evidence2.total_commits} commits`
+    );
+  }
+  if (removed.length < evidence2.removed.count)
+    truncated.push(`removed_commits.list holds ${removed.length} of ${evidence2.removed.count} commits`);
+  return {
+    base: evidence2.base,
+    relation: evidence2.relation,
+    commits: {
+      count: evidence2.total_commits,
+      list: listed.map((c) => ({ sha: c.sha, pull_request: c.pull_request ?? null }))
+    },
+    pull_requests: evidence2.pull_requests.map(({ pull_request: pr, ...approval }) => ({
+      number: pr.number,
+      title: pr.title,
+      author: pr.author,
+      merged_at: pr.merged_at,
+      approval
+    })),
+    uncovered_commits: uncovered,
+    removed_commits: { count: evidence2.removed.count, list: removed.map((sha) => ({ sha })) },
+    complete: evidence2.complete,
+    ...truncated.length ? { truncated } : {}
+  };
+}
+function describeUncovered(record3) {
+  const numbers = new Map(record3.commits.list.map((c) => [c.sha, c.pull_request]));
+  const named = record3.uncovered_commits.slice(0, NAMED_IN_SUMMARY).map((c) => {
+    const number = numbers.get(c.sha);
+    const why = c.reason === "no-pull-request" ? "no pull request" : c.reason === "unknown" ? "pull request unknown" : number ? `pull request #${number} is not approved` : "its pull request is not approved";
+    return `${short5(c.sha)} "${c.message}" by ${c.author} (${why})`;
+  });
+  const more = record3.uncovered_commits.length - named.length;
+  return named.join("; ") + (more > 0 ? `; and ${more} more` : "");
+}
+function decideChangeSet(record3) {
+  const { commits, uncovered_commits: uncovered, complete } = record3;
+  const gaps = complete ? [] : record3.truncated ?? [];
+  const incomplete = complete ? "" : ` Evidence incomplete, so the deploy cannot count as approved: ${gaps[0] ?? "reason not recorded"}${gaps.length > 1 ? ` (and ${plural(gaps.length - 1, "more reason")})` : ""}.`;
+  const removed = record3.removed_commits.count ? ` It removes ${plural(record3.removed_commits.count, "commit")} deployed before.` : "";
+  const since = record3.base ? ` since ${short5(record3.base)}` : "";
+  let status2;
+  let what;
+  if (complete && uncovered.length === 0) {
+    status2 = "approved";
+    const numbers = record3.pull_requests.map((p) => `#${p.number}`).join(", ");
+    what = commits.count === 0 ? record3.relation === "behind" ? "rollback: ships no new commits." : `ships no new commits${since}.` : record3.relation === "first-deploy" ? `first deploy to this environment: its commit came in through approved pull request ${numbers}.` : `all ${plural(commits.count, "commit")}${since} came in through approved pull requests (${numbers}).`;
+  } else if (complete && commits.count > 0 && record3.pull_requests.length === 0 && uncovered.every((c) => c.reason === "no-pull-request")) {
+    status2 = "no-pull-request";
+    const which = commits.count === 1 ? `the commit${since} did not come in` : `none of the ${commits.count} commits${since} came in`;
+    what = `${which} through a merged pull request: ${describeUncovered(record3)}.`;
+  } else {
+    status2 = "unapproved";
+    what = uncovered.length ? `${uncovered.length} of ${plural(commits.count, "commit")}${since} ${uncovered.length === 1 ? "is" : "are"} not covered by an approved pull request: ${describeUncovered(record3)}.` : `the pull request of every commit read is approved.`;
+  }
+  return { status: status2, summary: `${status2}: ${what}${removed}${incomplete}` };
+}
+
+// src/evidence/deploy-change-set.ts
+async function deployChangeSet(opts) {
+  const [owner, repo] = opts.repository.split("/");
+  const view = await openLedger(opts.ledger);
+  try {
+    const base = view ? await latestDeployIn(view, opts.repository, opts.environment) : void 0;
+    const evidence2 = await collectChangeSet(opts.api, {
+      owner,
+      repo,
+      base: base?.commit ?? null,
+      head: opts.head,
+      allowIncomplete: opts.allowIncomplete
+    });
+    const merges = await mergesOf(view, opts.repository, evidence2, opts.trusted ?? []);
+    const withSources = { ...evidence2, pull_requests: evidence2.pull_requests.map((p) => sourced(p, merges)) };
+    const fromEntries = withSources.pull_requests.filter((p) => p.source === "merge-entry").length;
+    const record3 = {
+      ...buildChangeSetRecord(withSources),
+      approval_sources: {
+        merge_entries: fromEntries,
+        reviews_at_deploy: withSources.pull_requests.length - fromEntries,
+        ...merges.untrusted ? { untrusted_merge_entries: merges.untrusted } : {}
+      }
+    };
+    return {
+      record: record3,
+      decision: decideChangeSet(record3),
+      ...base ? { base: { seq: base.seq, commit: base.commit } } : {}
+    };
+  } finally {
+    view?.close();
+  }
+}
+async function openLedger(location) {
+  try {
+    return await openTip(location);
+  } catch (e) {
+    if (isShiplogError(e, "BRANCH_NOT_FOUND")) return void 0;
+    throw e;
+  }
+}
+async function mergesOf(view, repository, evidence2, trusted) {
+  const shas = evidence2.pull_requests.map((p) => p.pull_request.merge_commit_sha).filter((s) => typeof s === "string");
+  if (!view || !trusted.length || !shas.length) return { found: /* @__PURE__ */ new Map(), untrusted: 0 };
+  return recordedMerges(view, repository, shas, trusted);
+}
+function sourced(p, merges) {
+  const sha = p.pull_request.merge_commit_sha;
+  const merge2 = sha ? merges.found.get(sha) : void 0;
+  const recorded = merge2 && recordedReviews(merge2, p.pull_request.number);
+  if (!merge2 || !recorded) return { ...p, source: "reviews-at-deploy" };
+  const verdict = merge2.details.verdict?.outcome;
+  return {
+    ...p,
+    ...recorded,
+    source: "merge-entry",
+    merge_entry: {
+      seq: merge2.seq,
+      hash: merge2.hash,
+      verdict: typeof verdict === "string" ? verdict : "unknown"
+    }
+  };
+}
+function recordedReviews(merge2, number) {
+  const pr = merge2.details.pull_request;
+  const r = merge2.details.reviews;
+  if (pr?.number !== number || !r) return void 0;
+  const { status: status2, approvers, changes_requested, not_counted, reviews_considered } = r;
+  if (status2 !== "approved" && status2 !== "unapproved" || !Array.isArray(approvers) || !Array.isArray(changes_requested) || !Array.isArray(not_counted) || typeof reviews_considered !== "number")
+    return void 0;
+  return {
+    status: status2,
+    approvers,
+    changes_requested,
+    not_counted,
+    reviews_considered
   };
 }
 
@@ -43461,6 +46935,12 @@ var shiplog_schema_default = {
             teams: {
               description: "Teams (slugs) whose active members may override.",
               $ref: "#/definitions/teams"
+            },
+            review_within: {
+              description: "How soon after a break-glass override an eligible reviewer must review it (an approving review of the pull request or `/shiplog review-override <note>`); later reviews are recorded as late, and `shiplog audit` lists overrides never reviewed.",
+              type: "string",
+              pattern: "^[1-9][0-9]{0,3}(m|h|d|w)$",
+              default: "72h"
             }
           }
         }
@@ -43574,6 +47054,11 @@ var shiplog_schema_default = {
           description: "Allow deploying commits that reached the branch without a pull request.",
           type: "boolean",
           default: false
+        },
+        require_approved_change_set: {
+          description: "Every commit the deploy ships since the environment's last successful deploy (its change set) must have come in through an approved pull request.",
+          type: "boolean",
+          default: true
         }
       }
     }
@@ -43723,7 +47208,8 @@ function withDefaults4(raw, source) {
     environments[name] = {
       require_approved_pr: env?.require_approved_pr ?? true,
       min_approvals: env?.min_approvals ?? 1,
-      allow_direct_push: env?.allow_direct_push ?? false
+      allow_direct_push: env?.allow_direct_push ?? false,
+      require_approved_change_set: env?.require_approved_change_set ?? true
     };
   }
   const policy = {
@@ -43742,7 +47228,8 @@ function withDefaults4(raw, source) {
       check_name: settings.check_name ?? "shiplog/approvals",
       override: {
         users: [...settings.override?.users ?? []],
-        teams: [...settings.override?.teams ?? []]
+        teams: [...settings.override?.teams ?? []],
+        review_within: settings.override?.review_within ?? "72h"
       }
     },
     environments,
@@ -44167,177 +47654,14 @@ var Lookups = class {
   }
 };
 
-// src/text/table.ts
-function table(rows, columns) {
-  const cells = rows.map((r) => columns.map((c) => oneLine(c.value(r))));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i].length)));
-  const line = (vals) => vals.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
-  return [
-    line(columns.map((c) => c.header)),
-    line(widths.map((w) => "-".repeat(w))),
-    ...cells.map(line)
-  ].join("\n");
-}
-function oneLine(s) {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
-}
-
-// src/policy/render.ts
-var MAX_FILES_LISTED = 50;
-var MAX_SUMMARY_CHARS = 65e3;
-var MAX_FIELD_CHARS = 300;
-function renderCheckRun(verdict) {
-  const parts = [];
-  parts.push(
-    `${verdict.satisfied ? "\u2705" : "\u274C"} **${md(verdict.title)}** for commit ${md(short(verdict.headSha))}`
-  );
-  if (verdict.problems.length > 0) {
-    parts.push(verdict.problems.map((p) => `> \u26A0\uFE0F ${md(p, 1e3)}`).join("\n>\n"));
-  }
-  if (verdict.rules.length === 0) {
-    if (verdict.problems.length === 0) parts.push("No rule of the policy matches the changed files.");
-    return { title: checkTitle(verdict.title), summary: fit(parts) };
-  }
-  parts.push(
-    [
-      "| Rule | Matched files | Required | Valid approvals | Status |",
-      "| --- | ---: | ---: | --- | --- |",
-      ...verdict.rules.map(
-        (r) => `| ${md(r.name)} | ${r.matchedFiles.length} | ${r.required} | ${approvalsCell(r)} | ${r.satisfied ? "\u2705" : "\u274C"} ${md(status(r))} |`
-      )
-    ].join("\n")
-  );
-  for (const rule of verdict.rules) {
-    const lines3 = [
-      `### ${md(rule.name)}`,
-      "",
-      `<details><summary>${rule.matchedFiles.length} matched file(s)</summary>`,
-      ""
-    ];
-    for (const f of rule.matchedFiles.slice(0, MAX_FILES_LISTED)) lines3.push(`- ${fileLabel(f, md)}`);
-    const more = rule.matchedFiles.length - MAX_FILES_LISTED;
-    if (more > 0) lines3.push(`- \u2026 and ${more} more`);
-    lines3.push("", "</details>");
-    if (rule.ignored.length > 0) {
-      lines3.push("", "Reviews that did not count:", "");
-      for (const i of rule.ignored) lines3.push(`- ${md(i.login)} (${stateWord(i.state)}): ${explain(i)}`);
-    }
-    if (rule.notNeeded.length > 0) {
-      lines3.push(
-        "",
-        `Also approved, not checked (the rule already had enough valid approvals): ${rule.notNeeded.map((l) => md(l)).join(", ")}`
-      );
-    }
-    parts.push(lines3.join("\n"));
-  }
-  return { title: checkTitle(verdict.title), summary: fit(parts) };
-}
-function renderText(verdict) {
-  const out = [];
-  out.push(
-    `${verdict.satisfied ? "SATISFIED" : "NOT SATISFIED"}: ${plain(verdict.title)} (PR #${verdict.pullRequest} at ${plain(short(verdict.headSha))})`
-  );
-  for (const p of verdict.problems) out.push(`problem: ${plain(p, 1e3)}`);
-  if (verdict.rules.length === 0) return out.join("\n") + "\n";
-  out.push(
-    "",
-    table(verdict.rules, [
-      { header: "RULE", value: (r) => plain(r.name) },
-      { header: "FILES", value: (r) => String(r.matchedFiles.length) },
-      { header: "REQUIRED", value: (r) => String(r.required) },
-      { header: "VALID APPROVALS", value: (r) => approvalsText(r) },
-      { header: "STATUS", value: (r) => `${r.satisfied ? "ok" : "FAIL"}: ${plain(status(r))}` }
-    ])
-  );
-  for (const rule of verdict.rules) {
-    out.push("", `${plain(rule.name)}:`, `  matched files (${rule.matchedFiles.length}):`);
-    for (const f of rule.matchedFiles.slice(0, MAX_FILES_LISTED)) out.push(`    ${fileLabel(f, plain)}`);
-    const more = rule.matchedFiles.length - MAX_FILES_LISTED;
-    if (more > 0) out.push(`    \u2026 and ${more} more`);
-    if (rule.ignored.length > 0) {
-      out.push("  reviews that did not count:");
-      for (const i of rule.ignored)
-        out.push(`    ${plain(i.login)} (${stateWord(i.state)}): ${plain(explain(i))}`);
-    }
-    if (rule.notNeeded.length > 0)
-      out.push(
-        `  also approved, not checked (enough valid approvals already): ${rule.notNeeded.map((l) => plain(l)).join(", ")}`
-      );
-  }
-  return out.join("\n") + "\n";
-}
-function status(r) {
-  const parts = [];
-  if (r.blockedBy.length > 0) parts.push(`changes requested by ${r.blockedBy.join(", ")}`);
-  if (r.missing > 0) parts.push(`needs ${r.missing} more approval${r.missing === 1 ? "" : "s"}`);
-  return parts.length > 0 ? parts.join("; ") : "satisfied";
-}
-function approvalsCell(r) {
-  return r.validApprovers.length === 0 ? "0" : `${r.validApprovers.length}: ${r.validApprovers.map((l) => md(l)).join(", ")}`;
-}
-function approvalsText(r) {
-  return r.validApprovers.length === 0 ? "0" : `${r.validApprovers.length} (${r.validApprovers.map((l) => plain(l)).join(", ")})`;
-}
-function fileLabel(f, escape2) {
-  const how = f.status === "removed" ? " (deleted)" : "";
-  return f.previous_filename !== void 0 && f.previous_filename !== f.filename ? `${escape2(f.filename)} (renamed from ${escape2(f.previous_filename)})${how}` : `${escape2(f.filename)}${how}`;
-}
-function stateWord(state) {
-  return state === "CHANGES_REQUESTED" ? "changes requested" : state === "DISMISSED" ? "dismissed" : "approved";
-}
-function explain(i) {
-  switch (i.reason) {
-    case "stale":
-      return "stale: the approval is for an earlier commit; new commits were pushed since";
-    case "author":
-      return "author: the pull request author cannot approve their own change";
-    case "bot":
-      return "bot: approvals by bots and apps do not count";
-    case "no write access":
-      return "no write access: only reviewers with write, maintain or admin permission count";
-    case "not in team":
-      return "not in team: this rule only counts its listed users and teams";
-    case "dismissed":
-      return "dismissed: the review was dismissed";
-    case "unknown user":
-      return "unknown user: the account no longer exists";
-    case "lookup failed":
-      return "lookup failed: permission or team membership could not be checked";
-  }
-}
-function short(sha) {
-  return sha.slice(0, 12);
-}
-function checkTitle(title) {
-  const t = plain(title);
-  return t.length > 200 ? `${t.slice(0, 199)}\u2026` : t;
-}
-function fit(parts) {
-  const out = [];
-  let used = 0;
-  for (const [i, part2] of parts.entries()) {
-    if (used + part2.length + 2 > MAX_SUMMARY_CHARS) {
-      out.push(
-        `_\u2026 ${parts.length - i} more section(s) left out: the summary would exceed GitHub's size limit._`
-      );
-      break;
-    }
-    out.push(part2);
-    used += part2.length + 2;
-  }
-  return out.join("\n\n") + "\n";
-}
-var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function plain(s, max = MAX_FIELD_CHARS) {
-  const t = String(s).replace(CONTROL, " ");
-  return t.length > max ? `${t.slice(0, max - 1)}\u2026` : t;
-}
-function md(s, max = MAX_FIELD_CHARS) {
-  return plain(s, max).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_{}[\]()#+\-.!|~:"'=$^]/g, "\\$&").replace(/@/g, "@\u200B");
-}
-
 // src/policy/snapshot.ts
 var MAX_SNAPSHOT_BYTES = 100 * 1024 * 1024;
+
+// src/text/duration.ts
+var UNIT_MS2 = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+var HOUR_MS = UNIT_MS2.h;
+var DAY_MS = UNIT_MS2.d;
+var MINUTE_MS = UNIT_MS2.m;
 
 // src/policy/override.ts
 async function mayOverride(policy, login, directory) {
@@ -44378,8 +47702,9 @@ async function evaluateDeployment(policy, request2, directory) {
   const { environment, sha } = request2;
   const rules = environmentPolicy(policy, environment);
   if (!rules) return decideDeployment(policy.source, void 0, { environment, sha });
+  const changeSet = rules.require_approved_change_set && request2.loadChangeSet ? await request2.loadChangeSet() : void 0;
   const pull = await request2.loadPullRequest();
-  if (!pull) return decideDeployment(policy.source, rules, { environment, sha });
+  if (!pull) return decideDeployment(policy.source, rules, { environment, sha, changeSet });
   const [verdict, approvals] = await Promise.all([
     evaluatePolicy(policy, pull.input, directory),
     countFreshApprovals(policy, pull.input, directory, rules.min_approvals)
@@ -44389,7 +47714,8 @@ async function evaluateDeployment(policy, request2, directory) {
     sha,
     pullRequest: { number: pull.number, title: pull.title, url: pull.url },
     verdict,
-    approvals
+    approvals,
+    changeSet
   });
 }
 function decideDeployment(source, rules, facts) {
@@ -44407,19 +47733,26 @@ function decideDeployment(source, rules, facts) {
       approvers: []
     };
   }
+  const changeSetUnmet = changeSetProblem(rules, facts.changeSet);
+  const withChangeSet = facts.changeSet ? { changeSet: facts.changeSet } : {};
   const pr = facts.pullRequest;
   if (!pr) {
-    const allowed = rules.allow_direct_push;
+    const allowed = rules.allow_direct_push && !changeSetUnmet;
     const why = `no merged pull request brought ${commit} in (a direct push, or a commit not merged yet)`;
+    const unmet2 = [
+      ...rules.allow_direct_push ? [] : [`allow_direct_push: ${why}`],
+      ...changeSetUnmet ? [changeSetUnmet] : []
+    ];
     return {
       state: allowed ? "approved" : "rejected",
       comment: fit2(
-        allowed ? `shiplog: ${environment} approved: ${why}, and environments.${environment}.allow_direct_push is true.` : `shiplog: ${environment} rejected: ${why}; environments.${environment}.allow_direct_push is false.`
+        allowed ? `shiplog: ${environment} approved: ${why}, and environments.${environment}.allow_direct_push is true.` : rules.allow_direct_push ? `shiplog: ${environment} rejected: ${changeSetUnmet}.` : `shiplog: ${environment} rejected: ${why}; environments.${environment}.allow_direct_push is false.${changeSetUnmet ? ` ${changeSetUnmet}.` : ""}`
       ),
       environment,
       managed: true,
-      unmet: allowed ? [] : [`allow_direct_push: ${why}`],
-      approvers: []
+      unmet: unmet2,
+      approvers: [],
+      ...withChangeSet
     };
   }
   const unmet = [];
@@ -44434,6 +47767,7 @@ function decideDeployment(source, rules, facts) {
     );
   }
   for (const problem of facts.approvals?.problems ?? []) unmet.push(`could not count approvals: ${problem}`);
+  if (changeSetUnmet) unmet.push(changeSetUnmet);
   const through = `${commit} came in through #${pr.number} (${oneLine2(pr.title, 80)})`;
   const comment = unmet.length === 0 ? `shiplog: ${environment} approved: ${through}; ${verdict ? `policy: ${oneLine2(verdict.title, 120)}; ` : ""}fresh approvals: ${valid.length > 0 ? valid.join(", ") : "none needed"}.` : `shiplog: ${environment} rejected: ${through}. ${unmet.join(". ")}.`;
   return {
@@ -44444,8 +47778,15 @@ function decideDeployment(source, rules, facts) {
     unmet,
     pullRequest: pr.number,
     ...verdict ? { verdict } : {},
-    approvers: valid
+    approvers: valid,
+    ...withChangeSet
   };
+}
+function changeSetProblem(rules, changeSet) {
+  if (!rules.require_approved_change_set || !changeSet) return void 0;
+  const { status: status2, summary: summary2 } = decideChangeSet(changeSet);
+  if (status2 === "approved") return void 0;
+  return `require_approved_change_set: ${oneLine2(summary2.replace(/^[a-z-]+: /, ""), 600).replace(/\.$/, "")}`;
 }
 function verdictDetail(verdict) {
   const failing = verdict.rules.filter((r) => !r.satisfied).map((r) => {
@@ -44469,132 +47810,12 @@ function fit2(comment) {
   return comment.length > MAX_COMMENT ? `${comment.slice(0, MAX_COMMENT - 1)}\u2026` : comment;
 }
 
-// src/action/context.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-function required(env, name) {
-  const v = env[name];
-  if (!v) throw new ShiplogError("USAGE", `${name} is not set: run this inside a GitHub Actions job`);
-  return v;
-}
-function readRunContext(env) {
-  const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
-  const repository = required(env, "GITHUB_REPOSITORY");
-  const [owner, repo] = repository.split("/");
-  const runId = required(env, "GITHUB_RUN_ID");
-  const runAttempt = env.GITHUB_RUN_ATTEMPT || "1";
-  const ref = env.GITHUB_REF ?? "";
-  const actorId = Number(env.GITHUB_ACTOR_ID);
-  return {
-    serverUrl,
-    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
-    repository,
-    owner,
-    repo,
-    actor: required(env, "GITHUB_ACTOR"),
-    ...Number.isSafeInteger(actorId) && actorId > 0 ? { actorId } : {},
-    ...env.GITHUB_TRIGGERING_ACTOR ? { triggeringActor: env.GITHUB_TRIGGERING_ACTOR } : {},
-    workflow: env.GITHUB_WORKFLOW ?? "",
-    ...env.GITHUB_WORKFLOW_REF ? { workflowRef: env.GITHUB_WORKFLOW_REF } : {},
-    job: env.GITHUB_JOB ?? "",
-    runId,
-    runNumber: env.GITHUB_RUN_NUMBER ?? "",
-    runAttempt,
-    runUrl: `${serverUrl}/${repository}/actions/runs/${runId}/attempts/${runAttempt}`,
-    eventName: env.GITHUB_EVENT_NAME ?? "",
-    ref,
-    ...ref.startsWith("refs/heads/") ? { branch: ref.slice("refs/heads/".length) } : {},
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    ...env.GITHUB_EVENT_PATH ? { eventPath: env.GITHUB_EVENT_PATH } : {}
-  };
-}
-function eventPullRequest(ctx) {
-  if (!ctx.eventPath) return void 0;
-  let payload;
-  try {
-    payload = JSON.parse(readFileSync2(ctx.eventPath, "utf8"));
-  } catch {
-    return void 0;
-  }
-  const pr = payload.pull_request;
-  if (!pr || typeof pr.number !== "number" || typeof pr.head?.sha !== "string") return void 0;
-  return { number: pr.number, headSha: pr.head.sha, raw: pr };
-}
-function actorRecord(ctx) {
-  return {
-    login: ctx.actor,
-    ...ctx.actorId !== void 0 ? { id: ctx.actorId } : {},
-    ...ctx.triggeringActor ? { triggering_actor: ctx.triggeringActor } : {}
-  };
-}
-function runRecord(ctx) {
-  return {
-    workflow: ctx.workflow,
-    ...ctx.workflowRef ? { workflow_ref: ctx.workflowRef } : {},
-    job: ctx.job,
-    id: numeric(ctx.runId),
-    number: numeric(ctx.runNumber),
-    attempt: numeric(ctx.runAttempt),
-    url: ctx.runUrl,
-    event: ctx.eventName,
-    ref: ctx.ref,
-    repository: ctx.repository,
-    server_url: ctx.serverUrl
-  };
-}
-function numeric(v) {
-  return /^\d{1,15}$/.test(v) ? Number(v) : v;
-}
-
-// src/action/ledger-location.ts
-function sameOrigin(a, b) {
-  try {
-    const x = new URL(a);
-    const y = new URL(b);
-    return x.protocol === "https:" && x.origin === y.origin;
-  } catch {
-    return false;
-  }
-}
-function ledgerLocation(inputs, ctx) {
-  const remote = inputs.ledgerRemote ?? `${ctx.serverUrl}/${inputs.ledgerRepository}.git`;
-  const token = inputs.token && sameOrigin(remote, ctx.serverUrl) ? inputs.token : void 0;
-  return { remote, branch: inputs.ledgerBranch, ...token ? { token } : {} };
-}
-function ledgerOrigin(inputs, ctx) {
-  const host = new URL(ctx.serverUrl).host;
-  return `${host}/${inputs.ledgerRepository}/${inputs.ledgerBranch}`;
-}
-function ledgerCommitUrl(inputs, ctx, commit) {
-  if (inputs.ledgerRemote) return void 0;
-  return `${ctx.serverUrl}/${inputs.ledgerRepository}/commit/${commit}`;
-}
-
-// src/action/markdown.ts
-function link(text2, url) {
-  if (!url || !/^https?:\/\/[^\s<>"'`]+$/i.test(url)) return md(text2);
-  const safe = url.replace(
-    /[()[\]\\|]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`
-  );
-  return `[${md(text2)}](${safe})`;
-}
-function code(value) {
-  return `<code>${md(value, 200)}</code>`;
-}
-function table2(head, rows) {
-  return [
-    `| ${head.join(" | ")} |`,
-    `| ${head.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.join(" | ")} |`)
-  ].join("\n");
-}
-function short2(sha) {
-  return sha ? sha.slice(0, 7) : "\u2014";
-}
-
 // src/github/contents.ts
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 async function readRepoFile(api, request2) {
+  return (await readRepoBlob(api, request2))?.text;
+}
+async function readRepoBlob(api, request2) {
   const { owner, repo, path, ref } = request2;
   const maxBytes = request2.maxBytes ?? DEFAULT_MAX_BYTES;
   const what = `GET /repos/${owner}/${repo}/contents/${path}${ref ? `?ref=${ref}` : ""}`;
@@ -44608,7 +47829,7 @@ async function readRepoFile(api, request2) {
       });
       return res.data;
     } catch (error2) {
-      if (statusOf(error2) === 404) return void 0;
+      if (statusOf2(error2) === 404) return void 0;
       throw error2;
     }
   });
@@ -44620,7 +47841,8 @@ async function readRepoFile(api, request2) {
   if (typeof file.size === "number" && file.size > maxBytes) {
     throw new ShiplogError("BAD_INPUT", `${owner}/${repo}:${path} is larger than ${maxBytes} bytes`);
   }
-  return Buffer.from(file.content.replace(/\s+/g, ""), "base64").toString("utf8");
+  const sha = typeof file.sha === "string" && /^[0-9a-f]{40,64}$/.test(file.sha) ? file.sha : void 0;
+  return { text: Buffer.from(file.content.replace(/\s+/g, ""), "base64").toString("utf8"), sha };
 }
 
 // src/action/policy-file.ts
@@ -44635,6 +47857,60 @@ async function readPolicyFile(api, { owner, repo }) {
       throw new ShiplogError("BAD_POLICY", `${POLICY_PATH} is larger than ${MAX_POLICY_BYTES} bytes`);
     throw error2;
   }
+}
+
+// src/github/run-approvals.ts
+var STATES2 = /* @__PURE__ */ new Set(["approved", "rejected", "pending"]);
+async function collectEnvironmentApprovals(api, { owner, repo, runId, environment }) {
+  const what = `GET /repos/${owner}/${repo}/actions/runs/${runId}/approvals`;
+  if (!/^\d+$/.test(runId))
+    return { status: "not-collected", environment, reason: "no workflow run id (GITHUB_RUN_ID)" };
+  const answer = await callGitHub(what, async () => {
+    try {
+      const res = await api.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals", {
+        owner,
+        repo,
+        run_id: Number(runId)
+      });
+      return { data: res.data };
+    } catch (error2) {
+      const status2 = statusOf2(error2);
+      if (status2 === 403 || status2 === 404) return { refused: status2 };
+      throw error2;
+    }
+  });
+  if ("refused" in answer)
+    return {
+      status: "not-collected",
+      environment,
+      reason: answer.refused === 403 ? `${what} answered 403: give the workflow's token "actions: read"` : `${what} answered 404: the run is not visible to this token`
+    };
+  const data = answer.data;
+  const wanted = environment.toLowerCase();
+  const approvals = [];
+  asArray(data, what).forEach((item, i) => {
+    const at = `${what}: [${i}]`;
+    const a = asObject(item, at);
+    const environments = asArray(a.environments, `${at}.environments`).map(
+      (e, j) => optionalString(asObject(e, `${at}.environments[${j}]`).name) ?? ""
+    );
+    if (!environments.some((e) => e.toLowerCase() === wanted)) return;
+    const user = slimUser(a.user, `${at}.user`);
+    const state = optionalString(a.state) ?? "";
+    approvals.push({
+      login: user?.login ?? "ghost",
+      id: user?.id ?? 0,
+      state: STATES2.has(state) ? state : "pending",
+      comment: boundedText(a.comment, 500),
+      environments
+    });
+  });
+  return {
+    status: "collected",
+    environment,
+    approvals,
+    approved: approvals.some((a) => a.state === "approved") && !approvals.some((a) => a.state === "rejected")
+  };
 }
 
 // src/action/summary.ts
@@ -44658,7 +47934,7 @@ function reviewerRow(r, serverUrl) {
   return [
     link(r.login, `${serverUrl}/${encodeURIComponent(r.login)}`),
     md(r.state),
-    code(short2(r.commit_id)),
+    code(short3(r.commit_id)),
     md(r.submitted_at ?? "\u2014"),
     verdict
   ];
@@ -44683,7 +47959,7 @@ function approvalSection(evidence2, serverUrl) {
     );
   }
   out.push(
-    `${evidence2.reviews_considered} review(s) considered; each reviewer's latest approval or change request counts, a later comment does not undo it, a dismissal does. The PR's final head is ${code(short2(pr.head_sha))}.`
+    `${evidence2.reviews_considered} review(s) considered; each reviewer's latest approval or change request counts, a later comment does not undo it, a dismissal does. The PR's final head is ${code(short3(pr.head_sha))}.`
   );
   return out.join("\n\n");
 }
@@ -44708,16 +47984,16 @@ function detailRows(details) {
 }
 function recordSummary(s) {
   const pr = s.evidence.pull_request;
-  const head = s.duplicate ? `## shiplog: ${md(s.type)} already recorded (seq ${s.seq})
+  const head2 = s.duplicate ? `## shiplog: ${md(s.type)} already recorded (seq ${s.seq})
 
 This run attempt had already recorded this change; nothing new was appended.` : `## shiplog: ${md(s.type)} recorded as seq ${s.seq}`;
   const rows = [
     ["Type", md(s.type)],
-    ["Commit", link(short2(s.commit), `${s.serverUrl}/${s.repository}/commit/${s.commit}`)]
+    ["Commit", link(short3(s.commit), `${s.serverUrl}/${s.repository}/commit/${s.commit}`)]
   ];
   if (s.environment) rows.push(["Environment", md(s.environment)]);
   if (s.branch) rows.push(["Branch", md(s.branch)]);
-  rows.push(["Approval", statusWord(s.evidence.status)]);
+  rows.push(["Approval", statusWord(s.status ?? s.evidence.status)]);
   if (pr) {
     const merged = pr.merged_by ? `, merged by ${md(pr.merged_by.login)}` : "";
     rows.push([
@@ -44725,23 +48001,69 @@ This run attempt had already recorded this change; nothing new was appended.` : 
       `${link(`#${pr.number} ${pr.title}`, pr.url)} by ${md(pr.author.login)}${merged}`
     ]);
   }
+  const env = s.environmentApprovals;
+  if (env) {
+    const who = env.status === "collected" ? env.approvals.map((a) => `${md(a.login)} (${a.state})`) : [];
+    rows.push([
+      "Environment reviewers",
+      env.status === "not-collected" ? `not collected: ${md(env.reason)}` : who.length ? who.join(", ") : "none (the environment has no required reviewers, or none reviewed this run)"
+    ]);
+  }
   rows.push(
     ["Seq", String(s.seq)],
     ["Entry hash", code(s.hash)],
     [
       "Ledger commit",
-      s.ledgerCommitUrl ? link(short2(s.ledgerCommit), s.ledgerCommitUrl) : code(short2(s.ledgerCommit))
+      s.ledgerCommitUrl ? link(short3(s.ledgerCommit), s.ledgerCommitUrl) : code(short3(s.ledgerCommit))
     ],
     ["Ledger branch", md(s.ledgerBranch)],
     ["Run", link("this workflow run", s.runUrl)]
   );
   return [
-    head,
+    head2,
     table2(["", ""], rows),
+    ...s.changeSet ? ["### Change set", changeSetSection(s.changeSet, s.serverUrl, s.repository)] : [],
     "### Approvals",
     approvalSection(s.evidence, s.serverUrl),
     ...Object.keys(s.details).length ? ["### Details", table2(["Field", "Value"], detailRows(s.details))] : []
   ].join("\n\n");
+}
+function changeSetSection(cs, serverUrl, repository) {
+  const r = cs.record;
+  const commitLink = (sha) => link(short3(sha), `${serverUrl}/${repository}/commit/${sha}`);
+  const lines3 = [
+    md(cs.decision.summary, 2e3),
+    table2(
+      ["", ""],
+      [
+        ["Base (last deploy here)", r.base ? commitLink(r.base) : "none: first deploy to this environment"],
+        ["Relation", md(r.relation)],
+        ["Commits shipped", String(r.commits.count)],
+        ["Evidence complete", r.complete ? "yes" : `**no**: ${md((r.truncated ?? []).join("; "), 500)}`]
+      ]
+    )
+  ];
+  if (r.pull_requests.length) {
+    lines3.push(
+      table2(
+        ["Pull request", "Author", "Approval"],
+        r.pull_requests.slice(0, 100).map((p) => [
+          link(`#${p.number} ${p.title}`, `${serverUrl}/${repository}/pull/${p.number}`),
+          md(p.author.login),
+          statusWord(p.approval.status)
+        ])
+      )
+    );
+  }
+  if (r.uncovered_commits.length) {
+    lines3.push(
+      table2(
+        ["Not covered by an approved PR", "Author", "Why"],
+        r.uncovered_commits.slice(0, 100).map((c) => [`${commitLink(c.sha)} ${md(c.message, 100)}`, md(c.author), md(c.reason)])
+      )
+    );
+  }
+  return lines3.join("\n\n");
 }
 function verifySummary(report) {
   const title = report.ok ? `## shiplog: ledger verified \u2705 (${report.entries} entries)` : `## shiplog: ledger verification failed \u274C (${report.problems.length} problem(s))`;
@@ -44760,10 +48082,11 @@ function verifySummary(report) {
     const shown = report.problems.slice(0, 200);
     parts.push(
       table2(
-        ["Check", "Seq", "File", "Problem"],
+        ["Check", "Seq", "Ledger commit", "File", "Problem"],
         shown.map((p) => [
           md(p.check),
           p.seq === void 0 ? "\u2014" : String(p.seq),
+          p.commit ? code(short3(p.commit)) : "\u2014",
           md(p.file ?? "\u2014"),
           md(p.message, 500)
         ])
@@ -44792,7 +48115,7 @@ function querySummary(entries, filter, capped) {
           String(e.seq),
           md(p.type),
           md(p.environment ?? "\u2014"),
-          code(short2(p.commit)),
+          code(short3(p.commit)),
           md(p.timestamp),
           approval.status ? statusWord(approval.status) : "\u2014",
           approvers || "\u2014",
@@ -44818,11 +48141,11 @@ function idempotencyKey(ctx, type, commit, environment) {
   const base = `github-actions:${ctx.repository}:run/${ctx.runId}/attempt/${ctx.runAttempt}/job/${ctx.job}/${type}/${commit}`;
   return environment ? `${base}/${environment}` : base;
 }
-function compact(value) {
-  if (Array.isArray(value)) return value.map(compact);
+function compact2(value) {
+  if (Array.isArray(value)) return value.map(compact2);
   if (value && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).filter(([, v]) => v !== void 0).map(([k, v]) => [k, compact(v)])
+      Object.entries(value).filter(([, v]) => v !== void 0).map(([k, v]) => [k, compact2(v)])
     );
   }
   return value;
@@ -44875,21 +48198,44 @@ function ledgerOutputs(result, approvalStatus, approvers) {
 }
 function approvalRecord(evidence2) {
   const note = evidence2.status === "no-pull-request" ? "no pull request brought this commit in (direct push): nobody approved it through review" : void 0;
-  return compact({ ...evidence2, note });
+  return compact2({ ...evidence2, note });
 }
-async function record(inputs, deps) {
+async function record2(inputs, deps) {
   const type = inputs.type;
   const key = loadSigningKey(inputs.signingKey ?? "", 'input "signing-key"');
   const ctx = readRunContext(deps.env);
   const now = deps.now?.() ?? /* @__PURE__ */ new Date();
-  const details = compact(await typeDetails(inputs, type, ctx.workspace));
+  const details = compact2(await typeDetails(inputs, type, ctx.workspace));
   deps.log.info(`shiplog: collecting approvals for ${ctx.repository}@${inputs.commit}`);
   const evidence2 = await collectApprovalEvidence(deps.github(inputs.token, ctx.apiUrl), {
     owner: ctx.owner,
     repo: ctx.repo,
     commit: inputs.commit
   });
-  const entry = compact({
+  const location = ledgerLocation(inputs, ctx);
+  let changeSet;
+  if (type === "deploy" && inputs.environment) {
+    deps.log.info(`shiplog: collecting the change set since the last deploy to ${inputs.environment}`);
+    changeSet = await deployChangeSet({
+      api: deps.github(inputs.token, ctx.apiUrl),
+      ledger: location,
+      repository: ctx.repository,
+      environment: inputs.environment,
+      head: inputs.commit,
+      allowIncomplete: inputs.allowIncomplete,
+      trusted: changeSetTrust(inputs, ctx.workspace)
+    });
+    deps.log.info(`shiplog: change set ${changeSet.decision.summary}`);
+  }
+  const environmentApprovals = type === "deploy" && inputs.environment ? await collectEnvironmentApprovals(deps.github(inputs.token, ctx.apiUrl), {
+    owner: ctx.owner,
+    repo: ctx.repo,
+    runId: ctx.runId,
+    environment: inputs.environment
+  }) : void 0;
+  const approval = approvalRecord(evidence2);
+  const status2 = changeSet ? changeSet.decision.status : evidence2.status;
+  const entry = compact2({
     type,
     timestamp: now.toISOString(),
     repository: ctx.repository,
@@ -44898,14 +48244,20 @@ async function record(inputs, deps) {
     branch: ctx.branch,
     actor: actorRecord(ctx),
     run: runRecord(ctx),
-    approval: approvalRecord(evidence2),
+    // The deployed commit's own pull request stays in `approval`; the status is the change set's.
+    approval: compact2({
+      ...approval,
+      ...changeSet ? { status: status2, change_set: changeSet.decision.summary } : {},
+      environment_approvals: environmentApprovals
+    }),
     details,
+    change_set: changeSet?.record,
     idempotency_key: idempotencyKey(ctx, type, inputs.commit, inputs.environment)
   });
   let result;
   try {
     result = await appendEntry({
-      location: ledgerLocation(inputs, ctx),
+      location,
       key,
       entry,
       serverUrl: ctx.serverUrl,
@@ -44921,14 +48273,16 @@ async function record(inputs, deps) {
     throw e;
   }
   let recorded = evidence2;
+  let recordedStatus = status2;
   if (result.duplicate) {
     recorded = recordedEvidence(result.envelope.payload) ?? evidence2;
+    recordedStatus = recorded.status;
     deps.log.info(
       `shiplog: this run attempt already recorded ${type} as seq ${result.seq}; nothing appended (set allow-duplicate: true to record again)`
     );
   } else deps.log.info(`shiplog: recorded ${type} as seq ${result.seq} ${result.hash}`);
   return {
-    outputs: ledgerOutputs(result, recorded.status, JSON.stringify(recorded.approvers)),
+    outputs: ledgerOutputs(result, recordedStatus, JSON.stringify(recorded.approvers)),
     summary: recordSummary({
       type,
       commit: inputs.commit,
@@ -44944,7 +48298,10 @@ async function record(inputs, deps) {
       ledgerCommitUrl: ledgerCommitUrl(inputs, ctx, result.commit),
       ledgerBranch: inputs.ledgerBranch,
       runUrl: ctx.runUrl,
-      duplicate: result.duplicate
+      duplicate: result.duplicate,
+      status: recordedStatus,
+      environmentApprovals,
+      ...changeSet && !result.duplicate ? { changeSet } : {}
     })
   };
 }
@@ -45049,7 +48406,15 @@ async function deploymentGate(inputs, deps, ctx, api) {
     {
       environment,
       sha: inputs.commit,
-      loadPullRequest: () => loadDeployedPullRequest(api, { owner: ctx.owner, repo: ctx.repo, sha: inputs.commit })
+      loadPullRequest: () => loadDeployedPullRequest(api, { owner: ctx.owner, repo: ctx.repo, sha: inputs.commit }),
+      loadChangeSet: async () => (await deployChangeSet({
+        api,
+        ledger: ledgerLocation(inputs, ctx),
+        repository: ctx.repository,
+        environment,
+        head: inputs.commit,
+        trusted: changeSetTrust(inputs, ctx.workspace)
+      })).record
     },
     directory
   );
@@ -45059,7 +48424,7 @@ async function deploymentGate(inputs, deps, ctx, api) {
   const summary2 = [
     `## shiplog gate: deployment to ${md(environment)} ${decision.state === "approved" ? "\u2705 approved" : "\u274C rejected"}`,
     `> ${md(decision.comment, 1e3)}`,
-    ...decision.unmet.length > 0 ? [decision.unmet.map((u) => `- ${md(u, 500)}`).join("\n")] : [],
+    ...decision.unmet.length > 0 ? [decision.unmet.map((u) => `- ${md(u, 700)}`).join("\n")] : [],
     ...decision.verdict ? [renderCheckRun(decision.verdict).summary] : []
   ].join("\n\n");
   const outputs = {
@@ -45192,934 +48557,14 @@ async function query(inputs, deps) {
 
 // src/action/commands/verify.ts
 import { availableParallelism } from "node:os";
-import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
-
-// src/ledger/check-entry.ts
-function decodeForVerify(input, trusted) {
-  const facts = { path: input.path };
-  try {
-    const entry = decodeEntry(input.text);
-    const p = entry.statement.predicate;
-    Object.assign(facts, {
-      seq: p.seq,
-      hash: entry.hash,
-      prev: p.prev,
-      commit: p.commit,
-      type: p.type,
-      environment: p.environment,
-      idempotencyKey: p.idempotency_key
-    });
-    const job = {
-      paeBytes: entry.paeBytes,
-      candidates: signatureCandidates(entry.envelope, trusted),
-      keyids: entry.envelope.signatures.map((s) => s.keyid)
-    };
-    return { facts, job, entry };
-  } catch (e) {
-    facts.problem = e instanceof EntryProblem ? { kind: e.kind, message: e.message } : { kind: "envelope", message: String(e) };
-    return { facts };
-  }
-}
-function applySigner(facts, job, signer, trusted) {
-  if (signer >= 0) {
-    facts.keyid = trusted[signer].keyid;
-    return;
-  }
-  const ids = job.keyids.map((k) => k.slice(0, 16)).join(", ");
-  facts.problem = {
-    kind: "signature",
-    message: `no signature by a trusted key (signed with keyid ${ids || "none"})`
-  };
-}
-
-// src/ledger/history.ts
-var FORMAT = "%x01%H %P%x02%T%x02%B%x03";
-async function readHistory(gitDir, tip, opts = {}) {
-  const args = ["log", "--first-parent", `--format=${FORMAT}`];
-  if (opts.max !== void 0) args.push(`--max-count=${opts.max}`);
-  args.push(tip, "--");
-  const r = await git(args, { gitDir, bulkOutput: true });
-  return parseHistory(r.stdout.toString("utf8")).reverse();
-}
-function parseHistory(out) {
-  const commits = [];
-  let pos = 0;
-  while (pos < out.length) {
-    const start = out.indexOf("", pos);
-    if (start < 0) break;
-    const end = out.indexOf("", start);
-    if (end < 0) break;
-    const [head = "", tree = "", ...body] = out.slice(start + 1, end).split("");
-    const [sha = "", ...parents] = head.trim().split(" ").filter(Boolean);
-    commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join("")) });
-    pos = end + 1;
-  }
-  return commits;
-}
-
-// src/ledger/index-diagnosis.ts
-var NULL_OID = "0".repeat(40);
-async function indexChanges(gitDir, parent, commit) {
-  const args = ["diff-tree", "-r", "--no-renames", "--no-abbrev", "-z", "--raw"];
-  args.push(...parent ? [parent, commit] : ["--root", commit], "--", INDEX_DIR);
-  const out = (await git(args, { gitDir })).stdout.toString("utf8").split("\0");
-  const changes = [];
-  for (let i = 0; i + 1 < out.length; i += 2) {
-    const meta = out[i].replace(/^[^:]*:/, "").split(" ");
-    if (meta.length < 5) continue;
-    changes.push({ oldBlob: meta[2], newBlob: meta[3], status: meta[4], path: out[i + 1] });
-  }
-  return changes;
-}
-function knownIndexPath(path) {
-  if (path === DEPLOYS_PATH) return true;
-  const m = /^index\/[0-9a-f]\/[0-9a-f]\/([^/]+)$/.exec(path);
-  return !!m && (segmentSeq(m[1]) !== void 0 || sealedLevel(m[1]) !== void 0);
-}
-async function lines2(reader, oid) {
-  if (oid === NULL_OID) return [];
-  return (await reader.blob(oid)).toString("utf8").split("\n").filter(Boolean);
-}
-function lineDifferences(found, want) {
-  if (!found) return "it does not parse as an index line";
-  const fields = ["commit", "seq", "hash", "blob", "type", "environment", "repository"];
-  return fields.filter((f) => (found[f] ?? "") !== (want[f] ?? "")).map(
-    (f) => `${f} is ${found[f] ?? "(none)"} but ${f === "blob" ? "the entry's entry.json is" : "the entry says"} ${want[f] ?? "(none)"}`
-  ).join("; ");
-}
-async function diagnoseIndex(gitDir, m, reader) {
-  const where = { commit: m.commit, seq: m.line?.seq };
-  const short4 = m.commit.slice(0, 12);
-  const problems = [];
-  let changes;
-  try {
-    changes = await indexChanges(gitDir, m.parent, m.commit);
-  } catch (e) {
-    return [
-      {
-        check: "index",
-        ...where,
-        message: `commit ${short4}: its index could not be compared: ${e.message}`
-      }
-    ];
-  }
-  if (!m.line) {
-    return [
-      {
-        check: "index",
-        ...where,
-        message: `commit ${short4}: its index could not be checked (its entry is unreadable)`
-      }
-    ];
-  }
-  const dir = `${bucketDir(m.line.commit)}/`;
-  const want = formatIndexLine(m.line).trimEnd();
-  const added = [];
-  const removed = [];
-  const sealedRefs = /* @__PURE__ */ new Set();
-  for (const c of changes) {
-    if (!knownIndexPath(c.path)) {
-      problems.push({
-        check: "tree",
-        ...where,
-        file: c.path,
-        message: `commit ${short4} ${c.status === "D" ? "removes" : "holds"} ${c.path}, which is no part of the ledger's index`
-      });
-      continue;
-    }
-    if (c.path === DEPLOYS_PATH) continue;
-    const name = c.path.slice(c.path.lastIndexOf("/") + 1);
-    if (!c.path.startsWith(dir)) {
-      problems.push({
-        check: "index",
-        ...where,
-        file: c.path,
-        message: `commit ${short4} changes ${c.path}, but its entry (seq ${m.line.seq}, commit ${m.line.commit.slice(0, 12)}) belongs in ${dir}`
-      });
-      continue;
-    }
-    const before = await lines2(reader, c.oldBlob);
-    const after = await lines2(reader, c.newBlob);
-    if (sealedLevel(name) !== void 0) {
-      const old = new Set(before);
-      for (const l of after)
-        if (!old.has(l)) for (const r of parseSealedList(l) ?? []) sealedRefs.add(r.blob);
-      continue;
-    }
-    const count = /* @__PURE__ */ new Map();
-    for (const l of before) count.set(l, (count.get(l) ?? 0) + 1);
-    for (const l of after) {
-      const n = count.get(l) ?? 0;
-      if (n > 0) count.set(l, n - 1);
-      else added.push(l);
-    }
-    if (c.status === "D" && sealedRefs.has(c.oldBlob)) continue;
-    if (c.status === "D") {
-      const sealedLater = changes.some(
-        (x) => sealedLevel(x.path.slice(x.path.lastIndexOf("/") + 1)) !== void 0
-      );
-      if (sealedLater) continue;
-    }
-    for (const [l, n] of count) for (let i = 0; i < n; i++) removed.push(l);
-  }
-  if (removed.length) {
-    const seqs = removed.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ");
-    problems.push({
-      check: "index",
-      ...where,
-      message: `commit ${short4} changes or removes index lines recorded before it (seq ${seqs})`
-    });
-  }
-  const extra = added.filter((l) => l !== want);
-  if (added.length !== 1 || extra.length) {
-    if (added.length === 1) {
-      problems.push({
-        check: "index",
-        ...where,
-        message: `commit ${short4}: the index line for seq ${m.line.seq} is wrong: ${lineDifferences(parseIndexLine(extra[0]), m.line)}`
-      });
-    } else if (added.length !== 1 || !removed.length) {
-      problems.push({
-        check: "index",
-        ...where,
-        message: `commit ${short4} adds ${added.length} index lines; one entry adds exactly one${extra.length ? ` (also: seq ${extra.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ")})` : ""}`
-      });
-    }
-  }
-  if (problems.length === 0) {
-    problems.push({
-      check: "index",
-      ...where,
-      message: `commit ${short4}: the index is not its parent's index plus the line of seq ${m.line.seq}${changes.some((c) => c.path === DEPLOYS_PATH) || m.line.type === "deploy" ? ` (${DEPLOYS_PATH} does not summarise the deploys the entries record)` : ""}`
-    });
-  }
-  return problems;
-}
-
-// src/ledger/signature-pool.ts
-import { Worker } from "node:worker_threads";
-function packBatch(id, jobs) {
-  let paeLen = 0;
-  let sigCount = 0;
-  for (const j of jobs) {
-    paeLen += j.paeBytes.length;
-    sigCount += j.candidates.length;
-  }
-  const b = {
-    id,
-    pae: new Uint8Array(paeLen),
-    paeEnds: new Uint32Array(jobs.length),
-    sigs: new Uint8Array(sigCount * 64),
-    sigEnds: new Uint32Array(jobs.length),
-    hints: new Int32Array(sigCount)
-  };
-  let p = 0;
-  let s = 0;
-  jobs.forEach((j, i) => {
-    b.pae.set(j.paeBytes, p);
-    p += j.paeBytes.length;
-    b.paeEnds[i] = p;
-    for (const c of j.candidates) {
-      b.sigs.set(c.sig, s * 64);
-      b.hints[s++] = c.hint;
-    }
-    b.sigEnds[i] = s;
-  });
-  return b;
-}
-function startWorker(pems) {
-  const self2 = import.meta.url;
-  if (!self2.endsWith(".ts")) return new Worker(new URL("./verify-worker.js", self2), { workerData: { pems } });
-  const target = JSON.stringify(new URL("./verify-worker.ts", self2).href);
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
-  return new Worker(boot, { eval: true, workerData: { pems } });
-}
-var SignaturePool = class {
-  workers;
-  next = 0;
-  ids = 0;
-  waiting = /* @__PURE__ */ new Map();
-  maxInFlight;
-  drained = [];
-  constructor(size, trusted) {
-    const pems = trusted.map((k) => k.publicKey.export({ type: "spki", format: "pem" }).toString());
-    this.maxInFlight = size * 4;
-    this.workers = Array.from({ length: size }, () => {
-      const w = startWorker(pems);
-      w.on(
-        "message",
-        (m) => this.settle(m.id, (p) => p.resolve(m.signers))
-      );
-      w.on("error", (e) => {
-        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(e));
-      });
-      return w;
-    });
-  }
-  /** Signer index per job (into the trusted keys), or -1. */
-  run(jobs) {
-    const batch = packBatch(this.ids++, jobs);
-    const w = this.workers[this.next++ % this.workers.length];
-    return new Promise((resolve2, reject) => {
-      this.waiting.set(batch.id, { resolve: resolve2, reject });
-      w.postMessage(batch, [
-        batch.pae.buffer,
-        batch.paeEnds.buffer,
-        batch.sigs.buffer,
-        batch.sigEnds.buffer,
-        batch.hints.buffer
-      ]);
-    });
-  }
-  /** Resolves once there is room for another batch; undefined when there already is. */
-  room() {
-    if (this.waiting.size < this.maxInFlight) return void 0;
-    return new Promise((resolve2) => this.drained.push(resolve2));
-  }
-  settle(id, how) {
-    const p = this.waiting.get(id);
-    if (!p) return;
-    this.waiting.delete(id);
-    how(p);
-    if (this.waiting.size < this.maxInFlight) for (const d of this.drained.splice(0)) d();
-  }
-  async close() {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-};
-
-// src/ledger/verify.ts
-var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR]);
-var Checker = class {
-  constructor(index, reader, trusted, pool, collect, start) {
-    this.index = index;
-    this.reader = reader;
-    this.trusted = trusted;
-    this.pool = pool;
-    this.collect = collect;
-    this.highest = start.seq - 1;
-    this.start = start;
-  }
-  index;
-  reader;
-  trusted;
-  pool;
-  collect;
-  problems = [];
-  positions = [];
-  mismatches = [];
-  verified = [];
-  origin;
-  tipCheckpointBlob;
-  /** Incremental verify: the entry the earlier checkpoint ends with (stands in when nothing is new). */
-  anchor;
-  /** The highest seq seen so far, and every readable entry by seq (for repeats and prev links). */
-  highest;
-  bySeq = /* @__PURE__ */ new Map();
-  start;
-  prevRootExtras = /* @__PURE__ */ new Set();
-  pending = [];
-  batch = [];
-  /** Index work still running for an earlier commit: later commits wait their turn behind it. */
-  busy;
-  /**
-   * Checks the next commit. Returns a promise when the caller should wait (index reads, busy
-   * workers); commits handed over meanwhile are queued, so they are always checked in order.
-   */
-  step(item) {
-    const wait = this.busy ? this.busy.then(() => this.stepNow(item)) : this.stepNow(item);
-    if (!wait) return void 0;
-    const tracked = wait.finally(() => {
-      if (this.busy === tracked) this.busy = void 0;
-    });
-    this.busy = tracked;
-    return tracked;
-  }
-  stepNow(item) {
-    const { commit: c } = item;
-    const at = this.positions.length;
-    const where = { commit: c.sha };
-    if (c.parents.length > 1) {
-      this.problems.push({
-        check: "history",
-        ...where,
-        message: `commit ${short3(c.sha)} is a merge (${c.parents.length} parents); the ledger must be linear`
-      });
-    }
-    const root = this.rootTree(item);
-    const pos = { commit: c.sha };
-    this.positions.push(pos);
-    let facts;
-    let job;
-    let decoded;
-    if (item.entry) {
-      ({
-        facts,
-        job,
-        entry: decoded
-      } = decodeForVerify({ path: ENTRY_FILE, text: item.entry.data.toString("utf8") }, this.trusted));
-      pos.facts = facts;
-      pos.seq = facts.seq;
-      pos.hash = facts.hash;
-      if (facts.problem) {
-        this.problems.push({
-          check: facts.problem.kind,
-          seq: facts.seq,
-          ...where,
-          file: ENTRY_FILE,
-          message: facts.problem.message
-        });
-      }
-    }
-    this.chain(pos, c);
-    this.trailers(pos, c);
-    if (job) this.queueSignature(at, job);
-    if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha);
-    const wait = this.indexStep(item, at, root?.index, decoded);
-    const room = job && this.batch.length === 0 ? this.pool?.room() : void 0;
-    if (wait && room) return Promise.all([wait, room]).then(() => void 0);
-    return wait ?? room;
-  }
-  rootTree(item) {
-    const c = item.commit;
-    if (!item.root || item.root.type !== "tree") {
-      this.problems.push({
-        check: "tree",
-        commit: c.sha,
-        message: `commit ${short3(c.sha)} has no readable tree`
-      });
-      return void 0;
-    }
-    let index;
-    let checkpoint;
-    const extras = /* @__PURE__ */ new Set();
-    const seen = /* @__PURE__ */ new Set();
-    for (const e of parseTree(item.root.data)) {
-      seen.add(e.name);
-      const expected = e.name === INDEX_DIR ? TREE_MODE : BLOB_MODE;
-      if (!ROOT_NAMES.has(e.name) || e.mode !== expected) extras.add(`${e.name} (${e.mode})`);
-      else if (e.name === INDEX_DIR) index = e.sha;
-      else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
-    }
-    const added = [...extras].filter((x) => !this.prevRootExtras.has(x));
-    if (added.length) {
-      this.problems.push({
-        check: "tree",
-        commit: c.sha,
-        file: added[0].split(" ")[0],
-        message: `commit ${short3(c.sha)} holds ${added.join(", ")} at the top of its tree; a ledger commit holds only ${ENTRY_FILE}, ${CHECKPOINT_FILE} and ${INDEX_DIR}/`
-      });
-    }
-    this.prevRootExtras = extras;
-    const missing = [...ROOT_NAMES].filter((n) => !seen.has(n));
-    if (missing.length) {
-      this.problems.push({
-        check: "tree",
-        commit: c.sha,
-        message: `commit ${short3(c.sha)} has no ${missing.join(", ")}`
-      });
-    }
-    this.tipCheckpointBlob = checkpoint;
-    return { index, checkpoint };
-  }
-  /**
-   * Sequence: each entry must hold the seq after the highest so far. A gap, a repeat and an entry
-   * out of order are each named once; the `prev` link is checked at the end (prevProblems), when
-   * it is known which entries are trusted.
-   */
-  chain(pos, c) {
-    if (pos.seq === void 0) {
-      this.highest += 1;
-      return;
-    }
-    const seq = pos.seq;
-    const where = { seq, commit: c.sha };
-    const earlier = this.bySeq.get(seq);
-    if (earlier) {
-      this.problems.push({
-        check: "seq",
-        ...where,
-        message: `commit ${short3(c.sha)} holds seq ${seq} again (first in commit ${short3(earlier.commit)}): an entry was repeated`
-      });
-      return;
-    }
-    this.bySeq.set(seq, pos);
-    if (seq < this.highest) {
-      this.problems.push({
-        check: "seq",
-        ...where,
-        message: `commit ${short3(c.sha)} holds seq ${seq} after seq ${this.highest}: entries are out of order`
-      });
-      return;
-    }
-    if (seq > this.highest + 1) {
-      const from = this.highest + 1;
-      this.problems.push({
-        check: "seq",
-        ...where,
-        message: `commit ${short3(c.sha)} holds seq ${seq} where seq ${from} belongs: ${seq - from === 1 ? `entry ${from} is` : `entries ${from}..${seq - 1} are`} missing before it`
-      });
-    }
-    this.highest = seq;
-    pos.linked = true;
-  }
-  trailers(pos, c) {
-    const t = validTrailers(c.trailers);
-    const where = { seq: pos.seq, commit: c.sha };
-    if (!t) {
-      this.problems.push({
-        check: "trailer",
-        ...where,
-        message: `commit ${short3(c.sha)} lacks well-formed Shiplog-Seq, -Entry, -Origin and -Subject trailers`
-      });
-      return;
-    }
-    this.origin ??= t.origin;
-    const f = pos.facts;
-    const wrong = [];
-    if (pos.seq !== void 0 && t.seq !== pos.seq) wrong.push(`Shiplog-Seq ${t.seq} (entry: ${pos.seq})`);
-    if (f?.hash && t.entry !== f.hash) wrong.push(`Shiplog-Entry ${t.entry} (entry hashes to ${f.hash})`);
-    if (f?.commit && t.subject !== f.commit) wrong.push(`Shiplog-Subject ${t.subject} (entry: ${f.commit})`);
-    if (t.origin !== this.origin) wrong.push(`Shiplog-Origin "${t.origin}" (the ledger's: "${this.origin}")`);
-    if (wrong.length)
-      this.problems.push({
-        check: "trailer",
-        ...where,
-        message: `commit ${short3(c.sha)} trailers disagree with its entry: ${wrong.join("; ")}`
-      });
-  }
-  queueSignature(at, job) {
-    if (!this.pool) {
-      const signer = signerIndex(
-        job.paeBytes,
-        job.candidates,
-        this.trusted.map((k) => k.publicKey)
-      );
-      applySigner(this.positions[at].facts, job, signer, this.trusted);
-      return;
-    }
-    this.batch.push({ pos: at, job });
-    if (this.batch.length >= 256) this.flush();
-  }
-  flush() {
-    if (!this.pool || !this.batch.length) return;
-    const items = this.batch;
-    this.batch = [];
-    this.pending.push(
-      this.pool.run(items.map((b) => b.job)).then(
-        (signers) => items.forEach(
-          (b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted)
-        )
-      )
-    );
-  }
-  async signatures() {
-    this.flush();
-    await Promise.all(this.pending);
-  }
-  keep(pos, d, blob) {
-    this.verified.push({
-      seq: pos.seq,
-      hash: d.hash,
-      ledgerCommit: pos.commit,
-      blob,
-      statement: d.statement,
-      envelope: d.envelope
-    });
-  }
-  /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
-  indexStep(item, at, actual, d) {
-    if (!d || !item.entry || !actual) {
-      return this.resync(actual);
-    }
-    const line = indexLineOf(d.statement.predicate, d.hash, item.entry.sha);
-    const deploy = deployChange(d.statement.predicate);
-    const run2 = () => {
-      const { tree } = this.index.apply(line, deploy, { objects: false });
-      if (tree === actual) return void 0;
-      this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
-      return this.resync(actual);
-    };
-    if (this.index.ready(line, deploy)) return run2();
-    return this.index.prepare(line, deploy).then(
-      () => run2(),
-      () => {
-        this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
-        return this.resync(actual);
-      }
-    );
-  }
-  resync(actual) {
-    return IndexModel.at(actual, this.reader, { tolerant: true }).then((m) => {
-      this.index = m;
-    });
-  }
-  /**
-   * `prev` links, reported only where the entry before is readable and trusted: a link into an
-   * entry that is itself forged or unreadable says nothing new (that entry is already named).
-   */
-  prevProblems() {
-    for (const p of this.positions) {
-      if (!p.linked || p.seq === void 0 || !p.facts || p.facts.prev === void 0) continue;
-      let expected;
-      if (p.seq === this.start.seq) expected = this.start.prev;
-      else {
-        const before = this.bySeq.get(p.seq - 1);
-        if (before?.facts && !before.facts.problem) expected = before.hash;
-      }
-      if (expected !== void 0 && p.facts.prev !== expected) {
-        this.problems.push({
-          check: "prev",
-          seq: p.seq,
-          commit: p.commit,
-          message: `prev is ${p.facts.prev} but the entry before it hashes to ${expected}`
-        });
-      }
-    }
-  }
-  signatureProblems() {
-    for (const p of this.positions) {
-      const prob = p.facts?.problem;
-      if (prob?.kind === "signature")
-        this.problems.push({
-          check: "signature",
-          seq: p.seq,
-          commit: p.commit,
-          file: ENTRY_FILE,
-          message: prob.message
-        });
-    }
-  }
-};
-function short3(sha) {
-  return sha.slice(0, 12);
-}
-var LocalObjects = class {
-  cat;
-  constructor(gitDir) {
-    this.cat = new CatFileSession(gitDir);
-  }
-  async tree(oid) {
-    return this.get(oid, "tree");
-  }
-  async blob(oid) {
-    return this.get(oid, "blob");
-  }
-  async get(oid, type) {
-    const [o] = await this.cat.get([oid]);
-    if (!o || o.type !== type) throw new Error(`${type} ${oid} is missing`);
-    return o.data;
-  }
-  close() {
-    this.cat.close();
-  }
-};
-async function verifyLedger(opts) {
-  if (opts.since !== void 0) return verifySince(opts);
-  const repo = await openRepo(opts.location, "history");
-  const tip = await fetchTip(repo);
-  if (!tip) throw branchNotFound(opts.location);
-  const commits = await readHistory(repo.gitDir, tip.commit);
-  const reader = new LocalObjects(repo.gitDir);
-  const pool = startPool(opts, commits.length);
-  try {
-    const checker = new Checker(IndexModel.empty(), reader, opts.trusted, pool, !!opts.collect, {
-      seq: 0,
-      prev: GENESIS_PREV
-    });
-    if (commits[0] && commits[0].parents.length > 0) {
-      checker.problems.push({
-        check: "history",
-        commit: commits[0].sha,
-        message: `the first ledger commit ${short3(commits[0].sha)} has a parent: the branch is not an orphan`
-      });
-    }
-    await runChecks(repo.gitDir, commits, checker);
-    return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
-  } finally {
-    reader.close();
-    await pool?.close();
-  }
-}
-function startPool(opts, count) {
-  const workersFrom = opts.workersFrom ?? 2e3;
-  if (count < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
-  return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
-}
-async function runChecks(gitDir, commits, checker) {
-  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`]);
-  let root;
-  await catFileBatch(gitDir, specs, (i, obj) => {
-    if (i % 2 === 0) {
-      root = obj;
-      return;
-    }
-    return checker.step({ commit: commits[i >> 1], root, entry: obj });
-  });
-  await checker.signatures();
-}
-async function finish(opts, repo, reader, checker, commits, at) {
-  checker.signatureProblems();
-  checker.prevProblems();
-  for (const m of checker.mismatches) {
-    checker.problems.push(...await diagnoseIndex(repo.gitDir, m, reader));
-  }
-  const last = checker.positions[checker.positions.length - 1] ?? checker.anchor;
-  const checkpointText2 = checker.tipCheckpointBlob ? (await reader.blob(checker.tipCheckpointBlob)).toString("utf8") : void 0;
-  const checkpoint = checkCheckpoint(
-    checkpointText2,
-    opts.trusted,
-    last,
-    checker.origin,
-    checker.problems,
-    at.tip
-  );
-  const hashes = new Map(checker.positions.map((p) => [p.seq, p.hash]));
-  const older = opts.olderCheckpoint ? checkOlder(opts.olderCheckpoint, opts.trusted, last?.seq, hashes, checker.origin, checker.problems) : void 0;
-  const problems = checker.problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
-  const keys = /* @__PURE__ */ new Set();
-  for (const p of checker.positions) if (p.facts?.keyid) keys.add(p.facts.keyid);
-  if (opts.collect) {
-    const keyOf = new Map(checker.positions.map((p) => [p.commit, p.facts?.keyid]));
-    for (const v of checker.verified) v.keyid = keyOf.get(v.ledgerCommit);
-  }
-  const entries = last?.seq !== void 0 ? last.seq + 1 : commits.length;
-  return {
-    ok: problems.length === 0,
-    remote: opts.location.remote,
-    branch: opts.location.branch,
-    tip: at.tip,
-    entries,
-    checked: checker.positions.length,
-    head: last?.hash,
-    checkpoint,
-    ...checkpointText2 !== void 0 ? { checkpointText: checkpointText2 } : {},
-    olderCheckpoint: older,
-    ...at.since ? { since: at.since } : {},
-    keys: [...keys],
-    problems,
-    ...opts.collect ? { verified: checker.verified.filter((v) => v.seq >= at.firstSeq) } : {}
-  };
-}
-function checkCheckpoint(text2, trusted, last, origin, problems, tip) {
-  const where = { commit: tip, file: CHECKPOINT_FILE };
-  if (text2 === void 0) {
-    problems.push({ check: "checkpoint", ...where, message: "the ledger tip has no checkpoint file" });
-    return void 0;
-  }
-  let cp;
-  try {
-    cp = parseCheckpoint(text2);
-  } catch (e) {
-    problems.push({ check: "checkpoint", ...where, message: e.message });
-    return void 0;
-  }
-  if (!checkpointSigner(cp, trusted)) {
-    problems.push({
-      check: "checkpoint",
-      ...where,
-      message: "checkpoint signature is not valid for any trusted key"
-    });
-  }
-  if (last?.seq !== void 0 && cp.size !== last.seq + 1) {
-    problems.push({
-      check: "checkpoint",
-      ...where,
-      message: `checkpoint counts ${cp.size} entries but the tip entry is seq ${last.seq}`
-    });
-  } else if (last?.hash && cp.head !== last.hash) {
-    problems.push({
-      check: "checkpoint",
-      ...where,
-      message: `checkpoint head ${cp.head} is not the tip entry's hash ${last.hash}`
-    });
-  }
-  if (origin && cp.origin !== origin) {
-    problems.push({
-      check: "checkpoint",
-      ...where,
-      message: `checkpoint origin "${cp.origin}" differs from the ledger's "${origin}"`
-    });
-  }
-  return { origin: cp.origin, size: cp.size, head: cp.head };
-}
-function checkOlder(text2, trusted, lastSeq, hashes, origin, problems) {
-  let cp;
-  try {
-    cp = parseCheckpoint(text2);
-  } catch (e) {
-    problems.push({ check: "consistency", message: `older checkpoint: ${e.message}` });
-    return void 0;
-  }
-  const before = problems.length;
-  checkOlderSignature(cp, trusted, origin, problems);
-  const size = lastSeq === void 0 ? 0 : lastSeq + 1;
-  if (cp.size > size) {
-    problems.push({
-      check: "consistency",
-      message: `the ledger has ${size} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`
-    });
-  } else if (cp.size > 0 && hashes.get(cp.size - 1) !== cp.head) {
-    problems.push({
-      check: "consistency",
-      seq: cp.size - 1,
-      message: `entry ${cp.size - 1} hashes to ${hashes.get(cp.size - 1) ?? "(unreadable)"} but the earlier checkpoint recorded ${cp.head}: history was rewritten (fork)`
-    });
-  }
-  return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
-}
-function checkOlderSignature(cp, trusted, origin, problems) {
-  if (!checkpointSigner(cp, trusted))
-    problems.push({ check: "consistency", message: "the older checkpoint is not signed by a trusted key" });
-  if (origin && cp.origin !== origin) {
-    problems.push({
-      check: "consistency",
-      message: `the older checkpoint is for "${cp.origin}", not this ledger ("${origin}")`
-    });
-  }
-}
-function branchNotFound(location) {
-  return new ShiplogError(
-    "BRANCH_NOT_FOUND",
-    `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
-  );
-}
-async function verifySince(opts) {
-  let cp;
-  try {
-    cp = parseCheckpoint(opts.since);
-  } catch (e) {
-    throw new ShiplogError("BAD_INPUT", `--since: ${e.message}`);
-  }
-  if (cp.size === 0) return verifyLedger({ ...opts, since: void 0 });
-  const since = { origin: cp.origin, size: cp.size, head: cp.head };
-  const repo = await openRepo(opts.location, "tip");
-  const remote = await fetchTip(repo);
-  if (!remote) throw branchNotFound(opts.location);
-  const objects = new TipObjects(repo);
-  let pool;
-  try {
-    const tip = await readTipCommit(objects, remote.commit);
-    const problems = [];
-    checkOlderSignature(cp, opts.trusted, tip.origin, problems);
-    const count = tip.seq - (cp.size - 1) + 1;
-    if (count < 1) {
-      problems.push({
-        check: "consistency",
-        message: `the ledger has ${tip.seq + 1} entries but the checkpoint given to --since saw ${cp.size}: entries were removed (truncation or rewrite)`
-      });
-      return {
-        ok: false,
-        remote: opts.location.remote,
-        branch: opts.location.branch,
-        tip: tip.commit,
-        entries: tip.seq + 1,
-        checked: 0,
-        head: tip.entry,
-        since,
-        keys: [],
-        problems
-      };
-    }
-    await fetchAncestry(repo, tip.commit, count, { trees: true });
-    const commits = await readHistory(repo.gitDir, tip.commit, { max: count });
-    const roots = await Promise.all(commits.map((c) => objects.tree(c.tree)));
-    const entryBlobs = roots.map((r) => parseTree(r).find((e) => e.name === ENTRY_FILE)?.sha);
-    await fetchObjects(repo, [...entryBlobs.filter((b) => !!b), tip.checkpointBlob]);
-    const anchor = commits[0];
-    const anchorIndex = parseTree(roots[0]).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
-    const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
-    pool = startPool(opts, count);
-    const checker = new Checker(index, objects, opts.trusted, pool, !!opts.collect, {
-      seq: cp.size,
-      prev: cp.head
-    });
-    checker.problems.push(...problems);
-    checker.origin = tip.origin;
-    const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : void 0;
-    let anchorHash;
-    try {
-      anchorHash = anchorEntry ? decodeEntry(anchorEntry.toString("utf8")).hash : void 0;
-    } catch {
-      anchorHash = void 0;
-    }
-    checker.anchor = { seq: cp.size - 1, hash: anchorHash, commit: anchor.sha };
-    checker.tipCheckpointBlob = parseTree(roots[0]).find((e) => e.name === CHECKPOINT_FILE)?.sha;
-    if (anchorHash !== cp.head) {
-      checker.problems.push({
-        check: "consistency",
-        seq: cp.size - 1,
-        commit: anchor.sha,
-        message: `entry ${cp.size - 1} hashes to ${anchorHash ?? "(unreadable)"} but the checkpoint given to --since recorded ${cp.head}: history was rewritten (fork)`
-      });
-    }
-    await prefetchIndex(index, objects, entryBlobs.slice(1));
-    await runSinceChecks(repo, commits.slice(1), roots.slice(1), entryBlobs.slice(1), checker);
-    const result = await finish(opts, repo, objects, checker, commits.slice(1), {
-      tip: tip.commit,
-      firstSeq: cp.size,
-      since
-    });
-    return { ...result, olderCheckpoint: result.olderCheckpoint };
-  } finally {
-    objects.close();
-    await pool?.close();
-  }
-}
-async function prefetchIndex(index, objects, entryBlobs) {
-  const texts = await objects.blobs(entryBlobs.filter((b) => !!b));
-  const wanted = /* @__PURE__ */ new Set();
-  for (const t of texts) {
-    try {
-      const p = decodeEntry(t.toString("utf8")).statement.predicate;
-      for (const oid of await index.wantedBlobs(p.commit, deployChange(p))) wanted.add(oid);
-    } catch {
-    }
-  }
-  await objects.fetch([...wanted]);
-}
-async function runSinceChecks(repo, commits, roots, entryBlobs, checker) {
-  const cat = new CatFileSession(repo.gitDir);
-  try {
-    const entries = await cat.get(entryBlobs.map((b) => b ?? "0".repeat(40)));
-    for (let i = 0; i < commits.length; i++) {
-      const c = commits[i];
-      const root = { sha: c.tree, type: "tree", data: roots[i] };
-      const entry = entryBlobs[i] ? entries[i] : void 0;
-      const wait = checker.step({ commit: c, root, entry });
-      if (wait) await wait;
-    }
-    await checker.signatures();
-  } finally {
-    cat.close();
-  }
-}
-
-// src/action/commands/verify.ts
-function trustedKeysFrom(value, workspace) {
-  if (value.includes("-----BEGIN")) return loadTrustedKeys(value, 'input "trusted-keys"');
-  const paths = value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  return paths.flatMap((p) => {
-    const rel = checkPattern("trusted-keys", p);
-    let text2;
-    try {
-      text2 = readFileSync3(join5(workspace, rel), "utf8");
-    } catch (e) {
-      throw new ShiplogError(
-        "BAD_KEY",
-        `input "trusted-keys": cannot read "${rel}": ${e.message}`
-      );
-    }
-    return loadTrustedKeys(text2, `trusted key file ${rel}`);
-  });
-}
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join8 } from "node:path";
 function checkpointText(value, workspace) {
   if (value.includes("\n")) return value.endsWith("\n") ? value : `${value}
 `;
   const rel = checkPattern("since", value);
   try {
-    return readFileSync3(join5(workspace, rel), "utf8");
+    return readFileSync6(join8(workspace, rel), "utf8");
   } catch (e) {
     throw new ShiplogError("USAGE", `input "since": cannot read "${rel}": ${e.message}`);
   }
@@ -46157,17 +48602,19 @@ async function verify(inputs, deps) {
   };
 }
 
-// src/action/run.ts
-async function run(inputs, deps) {
+// src/action/dispatch.ts
+async function dispatch(inputs, deps) {
   switch (inputs.command) {
     case "record":
-      return record(inputs, deps);
+      return record2(inputs, deps);
     case "verify":
       return verify(inputs, deps);
     case "query":
       return query(inputs, deps);
     case "gate":
       return gate(inputs, deps);
+    case "forward":
+      return forwardCommand(inputs, deps);
   }
 }
 
@@ -46191,15 +48638,16 @@ async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await core.summary.addRaw(markdown, true).write();
 }
-async function main() {
+async function run() {
   maskSecret(core.getInput("signing-key"));
   maskSecret(core.getInput("token"));
+  maskSecret(core.getInput("hec-token"));
   let command = core.getInput("command") || "record";
   try {
     const inputs = parseInputs((name) => core.getInput(name), process.env);
     command = inputs.command;
     const retryBaseMs = envNumber("SHIPLOG_GITHUB_RETRY_BASE_MS");
-    const result = await run(inputs, {
+    const result = await dispatch(inputs, {
       env: process.env,
       log: {
         info: (m) => core.info(m),
@@ -46225,4 +48673,6 @@ async function main() {
     core.setFailed(message);
   }
 }
-await main();
+
+// src/action/index.ts
+await run();

@@ -84,11 +84,10 @@ export function parseReviewOverrideCommand(body: string): { note: string } | und
   const text = body.replace(/\r\n?/g, '\n').trimStart();
   const m = REVIEW_COMMAND.exec(text);
   if (!m) return undefined;
-  // eslint-disable-next-line no-control-regex -- control characters never reach the ledger
-  const note = text
-    .slice(m[0].length)
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
-    .trim();
+  // control characters never reach the ledger
+  // eslint-disable-next-line no-control-regex -- that is the point of this pattern
+  const controls = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+  const note = text.slice(m[0].length).replace(controls, '').trim();
   return { note: note.length > MAX_REASON ? `${note.slice(0, MAX_REASON)}…` : note };
 }
 
