@@ -49,7 +49,7 @@ import {
   toRows,
   verifyLedger,
   whereIsCommit
-} from "./cli-chunks/chunk-OFJZIEE2.js";
+} from "./cli-chunks/chunk-QGSSN6Q4.js";
 import {
   table
 } from "./cli-chunks/chunk-NADFYT3N.js";
@@ -3655,6 +3655,11 @@ function positiveInt(name) {
     return n;
   };
 }
+function repoFrom(value) {
+  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(value);
+  if (!m) throw new ShiplogError("USAGE", `--repo must be OWNER/NAME, got "${value}"`);
+  return { owner: m[1], repo: m[2] };
+}
 
 // src/cli/output.ts
 function printJson(value) {
@@ -4204,6 +4209,21 @@ var duration = (s) => formatDuration(s * 1e3);
 var round = (n, digits) => n.toFixed(digits);
 var plural = (n, word) => n === 1 ? word : `${word}s`;
 
+// src/report/write.ts
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+function writeAtomically(path, text) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new ShiplogError("BAD_INPUT", `cannot write "${path}": ${e.message}`);
+  }
+}
+
 // src/report/load.ts
 async function loadReportData(opts) {
   const reports = [];
@@ -4237,19 +4257,28 @@ ${r.checkpointText ?? "(no checkpoint)\n"}`).join("\n");
   return { verify, shards: reports, entries, checkpointText };
 }
 
-// src/report/write.ts
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-function writeAtomically(path, text) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new ShiplogError("BAD_INPUT", `cannot write "${path}": ${e.message}`);
-  }
+// src/cli/verified-ledger.ts
+function jobsOption() {
+  return new Option("--jobs <n>", "worker threads for signature checks (default: all cores)").argParser(
+    positiveInt("--jobs")
+  );
+}
+async function readVerifiedLedger(o, trusted2, withheld) {
+  const locations = o.allShards ? await forEachLedger(o, {}, async (location) => location) : [await readLocation(o)];
+  const data = await loadReportData({ locations, trusted: trusted2, jobs: o.jobs ?? defaultJobs() });
+  if (data.verify.ok) return data;
+  const reports = data.shards ?? [data.verify];
+  if (o.json)
+    printJson({
+      ok: false,
+      verified: false,
+      problems: reports.flatMap(
+        (r) => r.problems.map((p) => ({ ...p, ...reports.length > 1 ? { shard: r.branch } : {} }))
+      )
+    });
+  else process.stdout.write(colour.red(renderRefusal(reports, withheld)));
+  process.exitCode = 1;
+  return void 0;
 }
 
 // src/cli/commands/audit.ts
@@ -4265,11 +4294,7 @@ function registerAuditCommand(program2) {
         "--review-within <duration>",
         "how soon a break-glass override must be reviewed (the policy's settings.override.review_within)",
         formatWindow(DEFAULT_REVIEW_WITHIN_MS)
-      ).option("--csv <file>", "also write one CSV row per exception").option(
-        "--jobs <n>",
-        "worker threads for signature checks (default: all cores)",
-        positiveInt("--jobs")
-      ).addOption(jsonOption())
+      ).option("--csv <file>", "also write one CSV row per exception").addOption(jobsOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
     const now = /* @__PURE__ */ new Date();
@@ -4278,22 +4303,8 @@ function registerAuditCommand(program2) {
     if (since && until && since >= until) throw new ShiplogError("USAGE", "--since must be before --until");
     const reviewWithinMs = parseDuration(o.reviewWithin, "--review-within");
     const trusted2 = trustedKeysFrom(o.trustedKey);
-    const locations = o.allShards ? await forEachLedger(o, {}, async (location) => location) : [await readLocation(o)];
-    const data = await loadReportData({ locations, trusted: trusted2, jobs: o.jobs ?? defaultJobs() });
-    const reports = data.shards ?? [data.verify];
-    if (!data.verify.ok) {
-      if (o.json)
-        printJson({
-          ok: false,
-          verified: false,
-          problems: reports.flatMap(
-            (r) => r.problems.map((p) => ({ ...p, ...reports.length > 1 ? { shard: r.branch } : {} }))
-          )
-        });
-      else process.stdout.write(colour.red(renderRefusal(reports, "exceptions are not listed")));
-      process.exitCode = 1;
-      return;
-    }
+    const data = await readVerifiedLedger(o, trusted2, "exceptions are not listed");
+    if (!data) return;
     const findings = findExceptions(data.entries, {
       now,
       reviewWithinMs,
@@ -4341,7 +4352,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-V7W3S7BI.js");
+var loadRoom = () => import("./cli-chunks/room-TKKAGZ3M.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -4838,11 +4849,6 @@ function renderVerify(r, named) {
 
 // src/cli/commands/policy-snapshot.ts
 import { writeFileSync as writeFileSync3 } from "node:fs";
-function repoFrom(value) {
-  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(value);
-  if (!m) throw new ShiplogError("USAGE", `--repo must be OWNER/NAME, got "${value}"`);
-  return { owner: m[1], repo: m[2] };
-}
 function prFrom(value) {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
@@ -4912,11 +4918,6 @@ function policyCommand(program2) {
 }
 
 // src/cli/commands/reconcile.ts
-function repoFrom2(value) {
-  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(value);
-  if (!m) throw new ShiplogError("USAGE", `--repo must be OWNER/NAME, got "${value}"`);
-  return { owner: m[1], repo: m[2] };
-}
 function registerReconcileCommand(program2) {
   addLocationOptions(
     program2.command("reconcile").description(
@@ -4931,7 +4932,7 @@ function registerReconcileCommand(program2) {
     ).option("--trusted-key <file>", "trusted PEM public key (repeatable)", collect).option("--jobs <n>", "worker threads for signature checks (default: all cores)", positiveInt("--jobs")).addOption(jsonOption())
   ).action(async (o) => {
     const now = /* @__PURE__ */ new Date();
-    const { owner, repo } = repoFrom2(o.repo);
+    const { owner, repo } = repoFrom(o.repo);
     const repository = `${owner}/${repo}`;
     const environment = o.environment.trim();
     if (!environment) throw new ShiplogError("USAGE", "--environment must name an environment");
@@ -4987,8 +4988,7 @@ function registerReconcileCommand(program2) {
 }
 
 // src/cli/commands/report.ts
-import { mkdirSync as mkdirSync3, renameSync as renameSync2, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname2, resolve as resolve3 } from "node:path";
+import { resolve as resolve3 } from "node:path";
 
 // src/report/html.ts
 import { createHash } from "node:crypto";
@@ -5740,9 +5740,9 @@ function registerReportCommand(program2) {
     const data = await loadReportData({ locations, trusted: trusted2, jobs: o.jobs ?? defaultJobs() });
     const page = renderReportHtml({ ...data, generatedAt: /* @__PURE__ */ new Date() });
     const out = resolve3(o.out);
-    writeAtomically2(out, page);
+    writeAtomically(out, page);
     const csv = o.csv ? resolve3(o.csv) : void 0;
-    if (csv) writeAtomically2(csv, renderCsv(data.entries));
+    if (csv) writeAtomically(csv, renderCsv(data.entries));
     const v = data.verify;
     if (o.json) {
       printJson({ ok: v.ok, entries: data.entries.length, problems: v.problems.length, html: out, csv });
@@ -5758,17 +5758,6 @@ function registerReportCommand(program2) {
     if (!v.ok) process.exitCode = 1;
   });
 }
-function writeAtomically2(path, text) {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync3(dirname2(path), { recursive: true });
-    writeFileSync4(tmp, text);
-    renameSync2(tmp, path);
-  } catch (e) {
-    rmSync2(tmp, { force: true });
-    throw new ShiplogError("BAD_INPUT", `cannot write "${path}": ${e.message}`);
-  }
-}
 
 // src/cli/commands/stats.ts
 function registerStatsCommand(program2) {
@@ -5776,11 +5765,7 @@ function registerStatsCommand(program2) {
     addLocationOptions(
       program2.command("stats").description(
         "the four DORA figures from the ledger: deployment frequency, lead time, change failure rate, time to restore"
-      ).option("--trusted-key <file>", "trusted PEM public key (repeatable)", collect).option("--environment <name>", "only this environment").option("--since <date-or-duration>", "start of the window: 2026-03-01, or back from now: 30d", "30d").option("--until <date-or-duration>", "end of the window (default: now)").option(
-        "--jobs <n>",
-        "worker threads for signature checks (default: all cores)",
-        positiveInt("--jobs")
-      ).addOption(jsonOption())
+      ).option("--trusted-key <file>", "trusted PEM public key (repeatable)", collect).option("--environment <name>", "only this environment").option("--since <date-or-duration>", "start of the window: 2026-03-01, or back from now: 30d", "30d").option("--until <date-or-duration>", "end of the window (default: now)").addOption(jobsOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
     const now = /* @__PURE__ */ new Date();
@@ -5788,22 +5773,8 @@ function registerStatsCommand(program2) {
     const until = o.until === void 0 ? now : parsePointInTime(o.until, "--until", now);
     if (since >= until) throw new ShiplogError("USAGE", "--since must be before --until (default: now)");
     const trusted2 = trustedKeysFrom(o.trustedKey);
-    const locations = o.allShards ? await forEachLedger(o, {}, async (location) => location) : [await readLocation(o)];
-    const data = await loadReportData({ locations, trusted: trusted2, jobs: o.jobs ?? defaultJobs() });
-    const reports = data.shards ?? [data.verify];
-    if (!data.verify.ok) {
-      if (o.json)
-        printJson({
-          ok: false,
-          verified: false,
-          problems: reports.flatMap(
-            (r) => r.problems.map((p) => ({ ...p, ...reports.length > 1 ? { shard: r.branch } : {} }))
-          )
-        });
-      else process.stdout.write(colour.red(renderRefusal(reports, "no figures")));
-      process.exitCode = 1;
-      return;
-    }
+    const data = await readVerifiedLedger(o, trusted2, "no figures");
+    if (!data) return;
     const stats = deliveryStats(data.entries, { since, until, environment: o.environment });
     if (o.json) printJson({ ok: true, verified: true, entries: data.entries.length, ...stats });
     else process.stdout.write(renderStats(stats));

@@ -44544,6 +44544,8 @@ async function diagnoseIndex(gitDir, m, reader) {
 }
 
 // src/ledger/signature-pool.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 function packBatch(id, jobs) {
   let paeLen = 0;
@@ -44576,7 +44578,12 @@ function packBatch(id, jobs) {
 }
 function startWorker(pems) {
   const self2 = import.meta.url;
-  if (!self2.endsWith(".ts")) return new Worker(new URL("./verify-worker.js", self2), { workerData: { pems } });
+  if (!self2.endsWith(".ts")) {
+    const here = new URL("./verify-worker.js", self2);
+    const up = new URL("../verify-worker.js", self2);
+    const script = existsSync4(fileURLToPath(here)) || !existsSync4(fileURLToPath(up)) ? here : up;
+    return new Worker(script, { workerData: { pems } });
+  }
   const target = JSON.stringify(new URL("./verify-worker.ts", self2).href);
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
   return new Worker(boot, { eval: true, workerData: { pems } });
@@ -44588,6 +44595,9 @@ var SignaturePool = class {
   waiting = /* @__PURE__ */ new Map();
   maxInFlight;
   drained = [];
+  /** Set once a worker failed (or could not start): every batch, pending or later, fails with it. */
+  failed;
+  closing = false;
   constructor(size, trusted) {
     const pems = trusted.map((k) => k.publicKey.export({ type: "spki", format: "pem" }).toString());
     this.maxInFlight = size * 4;
@@ -44597,14 +44607,20 @@ var SignaturePool = class {
         "message",
         (m) => this.settle(m.id, (p) => p.resolve(m.signers))
       );
-      w.on("error", (e) => {
-        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(e));
+      const fail2 = (e) => {
+        this.failed ??= e;
+        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(this.failed));
+      };
+      w.on("error", fail2);
+      w.on("exit", (code2) => {
+        if (!this.closing) fail2(new Error(`a signature worker stopped (exit code ${code2})`));
       });
       return w;
     });
   }
   /** Signer index per job (into the trusted keys), or -1. */
   run(jobs) {
+    if (this.failed) return Promise.reject(this.failed);
     const batch = packBatch(this.ids++, jobs);
     const w = this.workers[this.next++ % this.workers.length];
     return new Promise((resolve2, reject) => {
@@ -44631,6 +44647,7 @@ var SignaturePool = class {
     if (this.waiting.size < this.maxInFlight) for (const d of this.drained.splice(0)) d();
   }
   async close() {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 };
@@ -44852,13 +44869,13 @@ var Checker = class {
     if (!this.pool || !this.batch.length) return;
     const items = this.batch;
     this.batch = [];
-    this.pending.push(
-      this.pool.run(items.map((b) => b.job)).then(
-        (signers) => items.forEach(
-          (b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted)
-        )
+    const done = this.pool.run(items.map((b) => b.job)).then(
+      (signers) => items.forEach(
+        (b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted)
       )
     );
+    done.catch(() => void 0);
+    this.pending.push(done);
   }
   async signatures() {
     this.flush();

@@ -137,3 +137,10 @@ export function positiveInt(name: string) {
     return n;
   };
 }
+
+/** `--repo OWNER/NAME`. */
+export function repoFrom(value: string): { owner: string; repo: string } {
+  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(value);
+  if (!m) throw new ShiplogError('USAGE', `--repo must be OWNER/NAME, got "${value}"`);
+  return { owner: m[1]!, repo: m[2]! };
+}

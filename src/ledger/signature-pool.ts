@@ -3,6 +3,8 @@
  * few transferred buffers (no per-entry structured cloning), and the number of batches in flight
  * is capped so a 100k-entry ledger never sits in memory twice.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SignatureJob } from './check-entry.ts';
 import type { TrustedKey } from './keys.ts';
@@ -64,7 +66,14 @@ export function* unpackBatch(b: PackedBatch): Generator<SignatureJob> {
 
 function startWorker(pems: string[]): Worker {
   const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./verify-worker.js', self), { workerData: { pems } });
+  if (!self.endsWith('.ts')) {
+    // Bundled: next to this file, or — when this code landed in a chunk under dist/cli-chunks/ —
+    // beside the entry point one folder up.
+    const here = new URL('./verify-worker.js', self);
+    const up = new URL('../verify-worker.js', self);
+    const script = existsSync(fileURLToPath(here)) || !existsSync(fileURLToPath(up)) ? here : up;
+    return new Worker(script, { workerData: { pems } });
+  }
   // From source (tests, benchmarks) the worker is TypeScript: register the tsx loader in it first.
   const target = JSON.stringify(new URL('./verify-worker.ts', self).href);
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
@@ -81,6 +90,9 @@ export class SignaturePool {
   >();
   private readonly maxInFlight: number;
   private drained: (() => void)[] = [];
+  /** Set once a worker failed (or could not start): every batch, pending or later, fails with it. */
+  private failed?: Error;
+  private closing = false;
 
   constructor(size: number, trusted: TrustedKey[]) {
     const pems = trusted.map((k) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString());
@@ -90,8 +102,13 @@ export class SignaturePool {
       w.on('message', (m: { id: number; signers: Int32Array }) =>
         this.settle(m.id, (p) => p.resolve(m.signers)),
       );
-      w.on('error', (e) => {
-        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(e));
+      const fail = (e: Error) => {
+        this.failed ??= e;
+        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(this.failed!));
+      };
+      w.on('error', fail);
+      w.on('exit', (code) => {
+        if (!this.closing) fail(new Error(`a signature worker stopped (exit code ${code})`));
       });
       return w;
     });
@@ -99,6 +116,7 @@ export class SignaturePool {
 
   /** Signer index per job (into the trusted keys), or -1. */
   run(jobs: SignatureJob[]): Promise<Int32Array> {
+    if (this.failed) return Promise.reject(this.failed);
     const batch = packBatch(this.ids++, jobs);
     const w = this.workers[this.next++ % this.workers.length]!;
     return new Promise((resolve, reject) => {
@@ -131,6 +149,7 @@ export class SignaturePool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -371,15 +371,16 @@ class Checker {
     if (!this.pool || !this.batch.length) return;
     const items = this.batch;
     this.batch = [];
-    this.pending.push(
-      this.pool
-        .run(items.map((b) => b.job))
-        .then((signers) =>
-          items.forEach((b, k) =>
-            applySigner(this.positions[b.pos]!.facts!, b.job, signers[k]!, this.trusted),
-          ),
+    const done = this.pool
+      .run(items.map((b) => b.job))
+      .then((signers) =>
+        items.forEach((b, k) =>
+          applySigner(this.positions[b.pos]!.facts!, b.job, signers[k]!, this.trusted),
         ),
-    );
+      );
+    // awaited in signatures(); until then a failed worker must not count as an unhandled rejection
+    done.catch(() => undefined);
+    this.pending.push(done);
   }
 
   async signatures(): Promise<void> {

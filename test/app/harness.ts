@@ -4,9 +4,13 @@
  * @octokit/webhooks-examples, adapted to each scenario and signed like GitHub signs them.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startAppServer, type AppServer } from '../../src/app/server.ts';
 import { startFakeGitHub, type FakeGitHub, type FakePull } from '../support/fake-github.ts';
+import { createLedgerFixture, type LedgerFixture } from '../support/ledger-fixture.ts';
+import type { LedgerLocation } from '../../src/ledger/store.ts';
 import { examplePayload as example, signBody } from '../support/webhooks.ts';
 
 export const WEBHOOK_SECRET = 'it-is-a-secret-to-everybody';
@@ -161,4 +165,33 @@ export function useApp(options: { env?: () => Record<string, string> } = {}) {
     },
   };
   return h;
+}
+
+/**
+ * useApp with a real ledger: a bare repository the app writes as its mirror, signing with the
+ * fixture's key. `fresh()` is a location with a cache of its own, so each read starts cold.
+ */
+export function useLedgerApp(extra: Record<string, string> = {}) {
+  const state = { ledger: undefined as unknown as LedgerFixture, reads: 0 };
+  beforeAll(async () => {
+    state.ledger = await createLedgerFixture();
+  });
+  afterAll(() => state.ledger?.cleanup());
+  const h = useApp({
+    env: () => ({
+      SHIPLOG_LEDGER_REMOTE: state.ledger.remote,
+      SHIPLOG_SIGNING_KEY: readFileSync(state.ledger.keyFile, 'utf8'),
+      SHIPLOG_CACHE_DIR: join(state.ledger.dir, 'app-cache'),
+      ...extra,
+    }),
+  });
+  return {
+    h,
+    get ledger(): LedgerFixture {
+      return state.ledger;
+    },
+    fresh(): LedgerLocation {
+      return { ...state.ledger.location, cacheDir: join(state.ledger.dir, `read-${++state.reads}`) };
+    },
+  };
 }

@@ -4,15 +4,13 @@
  * change set later cites that entry — so dismissing a review after the merge leaves the deploy's
  * evidence as it was, while a change set that cannot trust the entry reads the reviews and says so.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deployChangeSet } from '../../src/evidence/deploy-change-set.ts';
 import { createGitHubClient } from '../../src/github/client.ts';
 import { findEntries } from '../../src/ledger/query.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { createLedgerFixture, newKey, type LedgerFixture } from '../support/ledger-fixture.ts';
-import { useApp } from './harness.ts';
+import { newKey } from '../support/ledger-fixture.ts';
+import { useLedgerApp } from './harness.ts';
 
 const POLICY = [
   'rules:',
@@ -22,23 +20,11 @@ const POLICY = [
   '',
 ].join('\n');
 
-let ledger: LedgerFixture;
-let reads = 0;
-beforeAll(async () => {
-  ledger = await createLedgerFixture();
-});
-afterAll(() => ledger.cleanup());
-
-const h = useApp({
-  env: () => ({
-    SHIPLOG_LEDGER_REMOTE: ledger.remote,
-    SHIPLOG_SIGNING_KEY: readFileSync(ledger.keyFile, 'utf8'),
-    SHIPLOG_CACHE_DIR: join(ledger.dir, 'app-cache'),
-  }),
-});
+const app = useLedgerApp();
+const h = app.h;
 
 function fresh() {
-  return { ...ledger.location, cacheDir: join(ledger.dir, `read-${++reads}`) };
+  return app.fresh();
 }
 
 async function mergeEntries(full: string) {
@@ -126,7 +112,7 @@ describe('merge entries', () => {
       ].sort(),
     );
     expect(details.overrides).toEqual([]);
-    const report = await verifyLedger({ location: fresh(), trusted: [ledger.trusted] });
+    const report = await verifyLedger({ location: fresh(), trusted: [app.ledger.trusted] });
     expect(report.problems).toEqual([]);
   });
 
@@ -160,7 +146,7 @@ describe('merge entries', () => {
     s.reviews.carol.state = 'DISMISSED';
 
     const request = { api: api(), repository: s.full, environment: 'production', head: s.tip };
-    const cited = await deployChangeSet({ ...request, ledger: fresh(), trusted: [ledger.trusted] });
+    const cited = await deployChangeSet({ ...request, ledger: fresh(), trusted: [app.ledger.trusted] });
     expect(cited.decision.status).toBe('approved');
     const pr = cited.record.pull_requests.find((p) => p.number === s.pull.number)!;
     expect(pr.approval.source).toBe('merge-entry');

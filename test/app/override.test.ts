@@ -4,13 +4,10 @@
  * real bare repository). Everything else — a non-admin, no reason, an edited comment — changes
  * nothing.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findEntries } from '../../src/ledger/query.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { createLedgerFixture, type LedgerFixture } from '../support/ledger-fixture.ts';
-import { example, useApp } from './harness.ts';
+import { example, useLedgerApp } from './harness.ts';
 
 const POLICY = [
   'rules:',
@@ -20,26 +17,11 @@ const POLICY = [
   '',
 ].join('\n');
 
-let ledger: LedgerFixture;
-let reads = 0;
-beforeAll(async () => {
-  ledger = await createLedgerFixture();
-});
-afterAll(() => ledger.cleanup());
-
-const h = useApp({
-  env: () => ({
-    SHIPLOG_LEDGER_REMOTE: ledger.remote,
-    SHIPLOG_SIGNING_KEY: readFileSync(ledger.keyFile, 'utf8'),
-    SHIPLOG_CACHE_DIR: join(ledger.dir, 'app-cache'),
-  }),
-});
+const app = useLedgerApp();
+const h = app.h;
 
 async function entries() {
-  return findEntries(
-    { ...ledger.location, cacheDir: join(ledger.dir, `read-${++reads}`) },
-    { type: 'override' },
-  ).catch((error: unknown) => {
+  return findEntries(app.fresh(), { type: 'override' }).catch((error: unknown) => {
     if (String(error).includes('does not exist')) return [];
     throw error;
   });
@@ -81,10 +63,7 @@ function commentEvent(full: string, number: number, login: string, body: string,
 }
 
 async function reviewEntries() {
-  return findEntries(
-    { ...ledger.location, cacheDir: join(ledger.dir, `read-${++reads}`) },
-    { type: 'override-review' },
-  ).catch((error: unknown) => {
+  return findEntries(app.fresh(), { type: 'override-review' }).catch((error: unknown) => {
     if (String(error).includes('does not exist')) return [];
     throw error;
   });
@@ -127,8 +106,8 @@ describe('break-glass overrides', () => {
       },
     });
     const report = await verifyLedger({
-      location: { ...ledger.location, cacheDir: join(ledger.dir, `verify-${++reads}`) },
-      trusted: [ledger.trusted],
+      location: app.fresh(),
+      trusted: [app.ledger.trusted],
     });
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);

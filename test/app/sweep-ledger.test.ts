@@ -5,43 +5,27 @@
  * one recorded, and opens one alarm.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendEntry } from '../../src/ledger/append.ts';
 import { findEntries } from '../../src/ledger/query.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
-import { createLedgerFixture, sampleEntry, type LedgerFixture } from '../support/ledger-fixture.ts';
-import { useApp } from './harness.ts';
+import { sampleEntry } from '../support/ledger-fixture.ts';
+import { useLedgerApp } from './harness.ts';
 
 const HOUR = 3600_000;
-let ledger: LedgerFixture;
-let reads = 0;
-beforeAll(async () => {
-  ledger = await createLedgerFixture();
-});
-afterAll(() => ledger.cleanup());
+const app = useLedgerApp({ SHIPLOG_SWEEP_INTERVAL: 'off', SHIPLOG_RECONCILE_INTERVAL: 'off' });
+const h = app.h;
 
-const h = useApp({
-  env: () => ({
-    SHIPLOG_LEDGER_REMOTE: ledger.remote,
-    SHIPLOG_SIGNING_KEY: readFileSync(ledger.keyFile, 'utf8'),
-    SHIPLOG_CACHE_DIR: join(ledger.dir, 'app-cache'),
-    SHIPLOG_SWEEP_INTERVAL: 'off',
-    SHIPLOG_RECONCILE_INTERVAL: 'off',
-  }),
-});
-
-const fresh = () => ({ ...ledger.location, cacheDir: join(ledger.dir, `read-${++reads}`) });
+const fresh = () => app.fresh();
 const git = (...args: string[]) =>
-  execFileSync('git', ['--git-dir', ledger.remote, ...args], { encoding: 'utf8' }).trim();
+  execFileSync('git', ['--git-dir', app.ledger.remote, ...args], { encoding: 'utf8' }).trim();
 const alarms = (full: string) => h.gh.issues(full).filter((i) => i.labels.includes('shiplog-alarm'));
 const ago = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString();
 const sha = (n: number) => n.toString(16).padStart(40, 'd');
 
 let seq = 0;
 const append = (over: Parameters<typeof sampleEntry>[1]) =>
-  appendEntry({ location: ledger.location, key: ledger.key, entry: sampleEntry(seq++, over) });
+  appendEntry({ location: app.ledger.location, key: app.ledger.key, entry: sampleEntry(seq++, over) });
 
 describe('sweeps', () => {
   it('alarms on a ledger rewrite whose push webhook never came, with the checkpoint it kept', async () => {
@@ -129,7 +113,7 @@ describe('sweeps', () => {
     expect(opened[0]!.body).toContain(`seq ${entries[0]!.seq}`);
 
     // the ledger with the reconciliation on it still verifies
-    const report = await verifyLedger({ location: fresh(), trusted: [ledger.trusted] });
+    const report = await verifyLedger({ location: fresh(), trusted: [app.ledger.trusted] });
     expect(report.problems).toEqual([]);
   });
 });

@@ -3,23 +3,19 @@ import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
 import { renderExceptionsCsv } from '../../audit/csv.ts';
 import { DEFAULT_REVIEW_WITHIN_MS, EXCEPTION_KINDS, findExceptions } from '../../audit/exceptions.ts';
-import { renderFindings, renderRefusal } from '../../audit/render.ts';
+import { renderFindings } from '../../audit/render.ts';
 import { formatTime, formatWindow, parseDuration, parsePointInTime } from '../../audit/window.ts';
-import { defaultJobs } from '../../ledger/verify.ts';
-import { loadReportData } from '../../report/load.ts';
 import { writeAtomically } from '../../report/write.ts';
 import {
   addLocationOptions,
   addShardsOption,
   collect,
-  forEachLedger,
   jsonOption,
-  positiveInt,
-  readLocation,
   trustedKeysFrom,
   type LocationFlags,
 } from '../common.ts';
 import { colour, printJson } from '../output.ts';
+import { jobsOption, readVerifiedLedger } from '../verified-ledger.ts';
 
 interface AuditFlags extends LocationFlags {
   trustedKey?: string[];
@@ -54,11 +50,7 @@ export function registerAuditCommand(program: Command): void {
           formatWindow(DEFAULT_REVIEW_WITHIN_MS),
         )
         .option('--csv <file>', 'also write one CSV row per exception')
-        .option(
-          '--jobs <n>',
-          'worker threads for signature checks (default: all cores)',
-          positiveInt('--jobs'),
-        )
+        .addOption(jobsOption())
         .addOption(jsonOption()),
     ),
   ).action(async (o: AuditFlags) => {
@@ -69,26 +61,8 @@ export function registerAuditCommand(program: Command): void {
     if (since && until && since >= until) throw new ShiplogError('USAGE', '--since must be before --until');
     const reviewWithinMs = parseDuration(o.reviewWithin!, '--review-within');
     const trusted = trustedKeysFrom(o.trustedKey);
-    const locations = o.allShards
-      ? await forEachLedger(o, {}, async (location) => location)
-      : [await readLocation(o)];
-    const data = await loadReportData({ locations, trusted, jobs: o.jobs ?? defaultJobs() });
-    const reports = data.shards ?? [data.verify];
-
-    // Exceptions read from a ledger that does not verify could be forged, or hide what was removed.
-    if (!data.verify.ok) {
-      if (o.json)
-        printJson({
-          ok: false,
-          verified: false,
-          problems: reports.flatMap((r) =>
-            r.problems.map((p) => ({ ...p, ...(reports.length > 1 ? { shard: r.branch } : {}) })),
-          ),
-        });
-      else process.stdout.write(colour.red(renderRefusal(reports, 'exceptions are not listed')));
-      process.exitCode = 1;
-      return;
-    }
+    const data = await readVerifiedLedger(o, trusted, 'exceptions are not listed');
+    if (!data) return;
 
     const findings = findExceptions(data.entries, {
       now,

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
-import { readTextFile } from '../common.ts';
+import { readTextFile, repoFrom } from '../common.ts';
 import { policyCommand } from './policy.ts';
 
 interface SnapshotFlags {
@@ -14,12 +14,6 @@ interface SnapshotFlags {
   teams?: string;
   policy?: string;
   out?: string;
-}
-
-function repoFrom(value: string): { owner: string; repo: string } {
-  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(value);
-  if (!m) throw new ShiplogError('USAGE', `--repo must be OWNER/NAME, got "${value}"`);
-  return { owner: m[1]!, repo: m[2]! };
 }
 
 function prFrom(value: string): number {

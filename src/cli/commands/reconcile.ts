@@ -16,6 +16,7 @@ import {
   forEachLedger,
   jsonOption,
   positiveInt,
+  repoFrom,
   trustedKeysFrom,
   type LocationFlags,
 } from '../common.ts';
@@ -29,12 +30,6 @@ interface ReconcileFlags extends LocationFlags {
   trustedKey?: string[];
   jobs?: number;
   json?: boolean;
-}
-
-function repoFrom(value: string): { owner: string; repo: string } {
-  const m = /^([\w.-]+)\/([\w.-]+)$/.exec(value);
-  if (!m) throw new ShiplogError('USAGE', `--repo must be OWNER/NAME, got "${value}"`);
-  return { owner: m[1]!, repo: m[2]! };
 }
 
 export function registerReconcileCommand(program: Command): void {

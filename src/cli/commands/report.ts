@@ -1,11 +1,10 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ShiplogError } from '../../errors.ts';
 import { defaultJobs } from '../../ledger/verify.ts';
 import { renderCsv } from '../../report/csv.ts';
 import { renderReportHtml } from '../../report/html.ts';
 import { loadReportData } from '../../report/load.ts';
+import { writeAtomically } from '../../report/write.ts';
 import {
   addLocationOptions,
   addShardsOption,
@@ -70,17 +69,4 @@ export function registerReportCommand(program: Command): void {
     // The report is written either way (it is the evidence), but a failed verification must fail CI.
     if (!v.ok) process.exitCode = 1;
   });
-}
-
-/** A half-written report could be mistaken for a complete one: write aside, then rename. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new ShiplogError('BAD_INPUT', `cannot write "${path}": ${(e as Error).message}`);
-  }
 }
