@@ -44870,9 +44870,7 @@ var Checker = class {
     const items = this.batch;
     this.batch = [];
     const done = this.pool.run(items.map((b) => b.job)).then(
-      (signers) => items.forEach(
-        (b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted)
-      )
+      (signers) => items.forEach((b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted))
     );
     done.catch(() => void 0);
     this.pending.push(done);

@@ -374,9 +374,7 @@ class Checker {
     const done = this.pool
       .run(items.map((b) => b.job))
       .then((signers) =>
-        items.forEach((b, k) =>
-          applySigner(this.positions[b.pos]!.facts!, b.job, signers[k]!, this.trusted),
-        ),
+        items.forEach((b, k) => applySigner(this.positions[b.pos]!.facts!, b.job, signers[k]!, this.trusted)),
       );
     // awaited in signatures(); until then a failed worker must not count as an unhandled rejection
     done.catch(() => undefined);
