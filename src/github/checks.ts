@@ -102,6 +102,7 @@ export interface CheckRunSeen {
   title: string;
   summary: string;
   text: string;
+  startedAt: string | null;
   completedAt: string | null;
 }
 
@@ -135,6 +136,7 @@ export async function listCheckRuns(
         title: optionalString(output.title) ?? '',
         summary: optionalString(output.summary) ?? '',
         text: optionalString(output.text) ?? '',
+        startedAt: optionalString(run.started_at) ?? null,
         completedAt: optionalString(run.completed_at) ?? null,
       };
     })

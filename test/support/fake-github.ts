@@ -432,7 +432,8 @@ export class FakeGitHub {
       mergedBy: merged ? (input.mergedBy ?? repo.owner) : null,
       mergedAt: merged ? (input.mergedAt ?? '2024-05-01T12:00:00Z') : null,
       createdAt: created,
-      updatedAt: input.mergedAt ?? '2024-05-01T12:00:00Z',
+      // GitHub bumps updated_at on every push and review; an open PR made now was updated now
+      updatedAt: input.mergedAt ?? (merged ? '2024-05-01T12:00:00Z' : now()),
       changedFiles: input.changedFiles,
       files: [],
       reviews: [],
@@ -494,12 +495,15 @@ export class FakeGitHub {
       body: input.body ?? '',
     };
     pr.reviews.push(r);
+    pr.updatedAt = now();
     return r;
   }
 
   /** Move the PR's head (a new push): earlier reviews keep their commit_id and become stale. */
   pushToPull(fullName: string, number: number, headSha = sha(`${fullName}#${number}:${this.id()}`)): string {
-    this.pull(fullName, number).headSha = headSha;
+    const pr = this.pull(fullName, number);
+    pr.headSha = headSha;
+    pr.updatedAt = now();
     return headSha;
   }
 

@@ -4,6 +4,10 @@
  * blocks the merge forever) and a dropped review would leave a stale verdict. Each open pull
  * request whose `shiplog/approvals` check by this app is missing on its head, or older than the
  * pull request's last update, is evaluated again exactly as a webhook would have had it.
+ *
+ * A sweep must not race the webhook it backs up: a pull request updated less than half an
+ * interval ago (at most a minute) is left to its webhook and looked at by the next sweep, and a check
+ * still in progress counts as current until it has run for ten minutes (a handler that died).
  */
 import { errorMessage } from '../../errors.ts';
 import type { GitHubApi } from '../../github/client.ts';
@@ -47,6 +51,9 @@ export async function sweepApprovals(
   return result;
 }
 
+const MAX_WEBHOOK_GRACE_MS = 60_000;
+const STUCK_CHECK_MS = 10 * 60_000;
+
 async function isStale(
   api: GitHubApi,
   settings: AppSettings,
@@ -54,11 +61,14 @@ async function isStale(
   pr: OpenPullRequest,
   checkName: string,
 ): Promise<boolean> {
+  const now = Date.now();
+  const updated = Date.parse(pr.updatedAt);
+  if (now - updated < Math.min(settings.sweepIntervalMs / 2, MAX_WEBHOOK_GRACE_MS)) return false;
   const runs = (await listCheckRuns(api, { ...at, ref: pr.headSha, name: checkName })).filter(
     (r) => r.appId === settings.appId,
   );
   const newest = runs[0];
   if (!newest) return true;
-  if (!newest.completedAt) return true;
-  return Date.parse(newest.completedAt) < Date.parse(pr.updatedAt);
+  if (!newest.completedAt) return !newest.startedAt || now - Date.parse(newest.startedAt) >= STUCK_CHECK_MS;
+  return Date.parse(newest.completedAt) < updated;
 }
