@@ -38944,6 +38944,7 @@ async function listCheckRuns(api, { owner, repo, ref: ref2, name }) {
       title: optionalString(output.title) ?? "",
       summary: optionalString(output.summary) ?? "",
       text: optionalString(output.text) ?? "",
+      startedAt: optionalString(run2.started_at) ?? null,
       completedAt: optionalString(run2.completed_at) ?? null
     };
   }).sort((a, b) => b.id - a.id);
@@ -44011,14 +44012,19 @@ async function sweepApprovals(api, settings, loaded, at) {
   }
   return result;
 }
+var MAX_WEBHOOK_GRACE_MS = 6e4;
+var STUCK_CHECK_MS = 10 * 6e4;
 async function isStale(api, settings, at, pr, checkName) {
+  const now = Date.now();
+  const updated = Date.parse(pr.updatedAt);
+  if (now - updated < Math.min(settings.sweepIntervalMs / 2, MAX_WEBHOOK_GRACE_MS)) return false;
   const runs = (await listCheckRuns(api, { ...at, ref: pr.headSha, name: checkName })).filter(
     (r) => r.appId === settings.appId
   );
   const newest = runs[0];
   if (!newest) return true;
-  if (!newest.completedAt) return true;
-  return Date.parse(newest.completedAt) < Date.parse(pr.updatedAt);
+  if (!newest.completedAt) return !newest.startedAt || now - Date.parse(newest.startedAt) >= STUCK_CHECK_MS;
+  return Date.parse(newest.completedAt) < updated;
 }
 
 // src/app/sweep/ledger-tip.ts

@@ -6,8 +6,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeMiddleware, createProbot } from 'probot';
+import { createNodeMiddleware, createProbot, ProbotOctokit } from 'probot';
 import { ShiplogError } from '../errors.ts';
+import { unspacedWrites } from '../github/client.ts';
 import { createShiplogApp } from './index.ts';
 import { appSettings } from './settings.ts';
 import { startSweeps, type Sweeps } from './sweep/scheduler.ts';
@@ -48,13 +49,22 @@ function portFrom(env: Env): number {
   return port;
 }
 
+/** Probot's options with its write spacing replaced (its defaults merge `throttle` shallowly). */
+function unspaced(options: Record<string, unknown>): Record<string, unknown> {
+  const throttle = (options.throttle ?? {}) as Record<string, unknown>;
+  return { ...options, throttle: { ...throttle, write: unspacedWrites, notifications: unspacedWrites } };
+}
+
 export async function startAppServer(env: Env = process.env): Promise<AppServer> {
   checkEnv(env);
   const port = portFrom(env);
   const webhookPath = env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH;
   // createProbot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, REDIS_URL …
   const settings = appSettings(env);
-  const probot = createProbot({ env });
+  const probot = createProbot({
+    env,
+    overrides: settings.spaceWrites ? {} : { Octokit: ProbotOctokit.defaults(unspaced) },
+  });
   const middleware = await createNodeMiddleware(createShiplogApp(settings), {
     probot,
     webhooksPath: webhookPath,

@@ -8,7 +8,10 @@
  * - SHIPLOG_TRUSTED_KEYS: PEM public keys (the workflows' signing keys) whose deploy entries the
  *   reconciliation sweep believes, besides the app's own;
  * - SHIPLOG_SWEEP_INTERVAL (default 15m) and SHIPLOG_RECONCILE_INTERVAL (default 24h): how often the
- *   sweeps run (`off` turns one off; seconds allowed, e.g. `30s`).
+ *   sweeps run (`off` turns one off; seconds allowed, e.g. `30s`);
+ * - SHIPLOG_SPACE_WRITES (default `true`): space the app's writes to GitHub ~1 s apart per
+ *   installation, as GitHub asks to keep clear of its secondary rate limits; `false` only for a
+ *   GitHub Enterprise Server with those limits off, or a test server.
  * A setting that is set but unusable stops the app at start rather than at its first use.
  */
 import { ShiplogError } from '../errors.ts';
@@ -30,6 +33,15 @@ export interface AppSettings {
   sweepIntervalMs: number;
   /** Reconciling GitHub's deployments with the ledger; 0 when off. */
   reconcileIntervalMs: number;
+  spaceWrites: boolean;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ShiplogError('USAGE', `${name} must be true or false (got "${env[name]}")`);
 }
 
 function interval(env: Env, name: string, fallback: number): number {
@@ -60,5 +72,6 @@ export function appSettings(env: Env): AppSettings {
       : [],
     sweepIntervalMs: interval(env, 'SHIPLOG_SWEEP_INTERVAL', 15 * MINUTE_MS),
     reconcileIntervalMs: interval(env, 'SHIPLOG_RECONCILE_INTERVAL', 24 * HOUR_MS),
+    spaceWrites: flag(env, 'SHIPLOG_SPACE_WRITES', true),
   };
 }

@@ -53,7 +53,7 @@ export type GitHubClient = InstanceType<typeof ShiplogOctokit>;
 
 // Stands in for the plugin's Bottleneck write group (only `key().schedule()` is used); typed loosely
 // because Bottleneck's types are not a dependency of shiplog.
-const immediate = {
+export const unspacedWrites = {
   key: () => ({ schedule: <T>(_options: unknown, fn: () => Promise<T>) => fn() }),
 } as never;
 
@@ -101,7 +101,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     throttle: {
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
-      ...(options.spaceWrites === false ? { write: immediate, notifications: immediate } : {}),
+      ...(options.spaceWrites === false ? { write: unspacedWrites, notifications: unspacedWrites } : {}),
     },
   });
 }

@@ -121,4 +121,10 @@ describe('src/app/main.ts', () => {
       ),
     ).rejects.toThrow(/SHIPLOG_SIGNING_KEY/);
   });
+
+  it('refuses a write-spacing setting it cannot read, naming it', async () => {
+    await expect(startAppServer(appEnv(h.gh, { SHIPLOG_SPACE_WRITES: 'sometimes' }))).rejects.toThrow(
+      'SHIPLOG_SPACE_WRITES must be true or false (got "sometimes")',
+    );
+  });
 });
