@@ -38445,6 +38445,9 @@ paginateRest2.VERSION = VERSION19;
 
 // src/github/client.ts
 var ShiplogOctokit = Octokit.plugin(paginateRest2, retry, throttling);
+var unspacedWrites = {
+  key: () => ({ schedule: (_options, fn) => fn() })
+};
 
 // src/github/call.ts
 var MAX_MESSAGE = 300;
@@ -43888,6 +43891,13 @@ function dedupeDeliveries(app, log) {
 }
 
 // src/app/settings.ts
+function flag(env, name, fallback) {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new ShiplogError("USAGE", `${name} must be true or false (got "${env[name]}")`);
+}
 function interval(env, name, fallback) {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -43912,7 +43922,8 @@ function appSettings(env) {
     ...env.SHIPLOG_CACHE_DIR ? { cacheDir: env.SHIPLOG_CACHE_DIR } : {},
     trustedKeys: env.SHIPLOG_TRUSTED_KEYS?.trim() ? loadTrustedKeys(env.SHIPLOG_TRUSTED_KEYS, "SHIPLOG_TRUSTED_KEYS") : [],
     sweepIntervalMs: interval(env, "SHIPLOG_SWEEP_INTERVAL", 15 * MINUTE_MS),
-    reconcileIntervalMs: interval(env, "SHIPLOG_RECONCILE_INTERVAL", 24 * HOUR_MS)
+    reconcileIntervalMs: interval(env, "SHIPLOG_RECONCILE_INTERVAL", 24 * HOUR_MS),
+    spaceWrites: flag(env, "SHIPLOG_SPACE_WRITES", true)
   };
 }
 
@@ -44587,12 +44598,19 @@ function portFrom(env) {
     throw new ShiplogError("USAGE", `PORT must be 0-65535, got "${raw}"`);
   return port;
 }
+function unspaced(options2) {
+  const throttle = options2.throttle ?? {};
+  return { ...options2, throttle: { ...throttle, write: unspacedWrites, notifications: unspacedWrites } };
+}
 async function startAppServer(env = process.env) {
   checkEnv(env);
   const port = portFrom(env);
   const webhookPath = env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH;
   const settings = appSettings(env);
-  const probot = createProbot({ env });
+  const probot = createProbot({
+    env,
+    overrides: settings.spaceWrites ? {} : { Octokit: ProbotOctokit.defaults(unspaced) }
+  });
   const middleware = await createNodeMiddleware2(createShiplogApp(settings), {
     probot,
     webhooksPath: webhookPath

@@ -3721,7 +3721,7 @@ function registerAppCommands(program2) {
       );
     }
     const credentials = appCredentialsFrom(process.env);
-    const room = await import("./cli-chunks/room-GPH7ZOGQ.js");
+    const room = await import("./cli-chunks/room-RRTYMMH7.js");
     const api = room.createAppClient({
       ...credentials,
       onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
@@ -4861,7 +4861,7 @@ async function teamsFrom(flags) {
     (flags.teams ?? "").split(",").map((t) => t.trim()).filter(Boolean)
   );
   if (flags.policy) {
-    const { parsePolicy } = await import("./cli-chunks/policy-room-DHTRH4JG.js");
+    const { parsePolicy } = await import("./cli-chunks/policy-room-TOX4S3UB.js");
     const policy = parsePolicy(readTextFile(flags.policy, "policy file"), flags.policy);
     for (const rule of policy.rules) for (const t of rule.teams) teams.add(t);
     for (const t of policy.settings.override.teams) teams.add(t);
@@ -4877,7 +4877,7 @@ function registerPolicySnapshotCommand(program2) {
     const teams = await teamsFrom(flags);
     const token = process.env.GITHUB_TOKEN;
     if (!token) throw new ShiplogError("USAGE", "set GITHUB_TOKEN to a token that can read the repository");
-    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-DHTRH4JG.js");
+    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-TOX4S3UB.js");
     const api = createGitHubClient({ token, onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
 `) });
     const snapshot = await fetchPolicySnapshot(api, { owner, repo, number, teams });
@@ -4903,7 +4903,7 @@ function registerPolicyCommands(program2) {
     "--pr <snapshot.json>",
     "pull request snapshot: { pull_request, files, reviews, teams, permissions }"
   ).addOption(jsonOption()).action(async (o) => {
-    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-DHTRH4JG.js");
+    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-TOX4S3UB.js");
     const policy = parsePolicy(readTextFile(o.policy, "policy file"), o.policy);
     const snapshot = parseSnapshot(readTextFile(o.pr, "pull request snapshot"), o.pr);
     const verdict = await evaluatePolicy(policy, snapshot.input, snapshotDirectory(snapshot));
@@ -4957,7 +4957,7 @@ function registerReconcileCommand(program2) {
       process.exitCode = 1;
       return;
     }
-    const room = await import("./cli-chunks/room-GPH7ZOGQ.js");
+    const room = await import("./cli-chunks/room-RRTYMMH7.js");
     const api = room.createGitHubClient({
       token,
       onRateLimit: (m) => process.stderr.write(`shiplog: ${m}

@@ -40683,7 +40683,7 @@ throttling.triggersNotification = triggersNotification;
 
 // src/github/client.ts
 var ShiplogOctokit = Octokit.plugin(paginateRest, retry, throttling);
-var immediate = {
+var unspacedWrites = {
   key: () => ({ schedule: (_options, fn) => fn() })
 };
 function createGitHubClient(options) {
@@ -40720,7 +40720,7 @@ function createGitHubClient(options) {
     throttle: {
       onRateLimit: onLimit("rate limit"),
       onSecondaryRateLimit: onLimit("secondary rate limit"),
-      ...options.spaceWrites === false ? { write: immediate, notifications: immediate } : {}
+      ...options.spaceWrites === false ? { write: unspacedWrites, notifications: unspacedWrites } : {}
     }
   });
 }
