@@ -59,6 +59,32 @@ rules:
     users: [alice]
 `;
 
+/**
+ * Tells the fake GitHub about the real commits up to `rev` (GitHub knows every pushed commit; the
+ * Action asks it for the commits each deploy ships). Authors are the demo's logins.
+ */
+function mirrorCommits(gh: FakeGitHub, cwd: string, rev: string): void {
+  const lines = git(
+    cwd,
+    'log',
+    '--topo-order',
+    '--reverse',
+    '--format=%H%x00%P%x00%an%x00%aI%x00%s',
+    rev,
+  ).split('\n');
+  for (const line of lines) {
+    const [sha, parents, author, date, message] = line.split('\0') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (gh.hasCommit(REPO, sha)) continue;
+    gh.addCommit(REPO, { sha, parents: parents ? parents.split(' ') : [], author, date, message });
+  }
+}
+
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
@@ -289,6 +315,7 @@ async function main(): Promise<void> {
       mergedAt: new Date().toISOString(),
     });
     gh.linkCommit(REPO, merged, [pr.number]);
+    mirrorCommits(gh, work, merged);
     say(`bob merges PR #${pr.number} as ${merged.slice(0, 7)}`);
 
     // 6-8. The bundled Action records the migration, the config override and the deploy.

@@ -517,6 +517,10 @@ export class FakeGitHub {
     }
   }
 
+  hasCommit(fullName: string, sha: string): boolean {
+    return this.repo(fullName).commits.has(sha.toLowerCase());
+  }
+
   /** A commit GitHub knows, added as a root commit unless it exists already (for direct pushes). */
   ensureCommit(fullName: string, sha: string, input: Omit<CommitInput, 'sha' | 'parents'> = {}): FakeCommit {
     const known = this.repo(fullName).commits.get(sha.toLowerCase());
