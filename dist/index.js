@@ -41768,9 +41768,54 @@ function checkTypeInputs(i) {
 import { join as join7 } from "node:path";
 
 // src/export/cursor.ts
+import { readFile } from "node:fs/promises";
+
+// src/export/out-file.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join as join4 } from "node:path";
+var CHUNK = 1 << 20;
+function* chunked(parts) {
+  let buf = "";
+  for (const p of parts) {
+    buf += p;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = "";
+    }
+  }
+  if (buf) yield buf;
+}
+async function writeFileAtomically(path, parts, what = `"${path}"`) {
+  const dir = dirname(path);
+  const tmp = join4(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const fh = await open(tmp, "wx", 420);
+    try {
+      for (const chunk of chunked(parts)) await fh.write(chunk, null, "utf8");
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    if (e instanceof ShiplogError) throw e;
+    throw new ShiplogError("BAD_INPUT", `cannot write ${what}: ${e.message}`);
+  }
+  try {
+    const d = await open(dir, "r");
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+  }
+}
+
+// src/export/cursor.ts
 var CURSOR_VERSION = 1;
 function bad2(path, why) {
   throw new ShiplogError(
@@ -41831,30 +41876,10 @@ function cursorText(c) {
   ) + "\n";
 }
 async function writeCursor(path, c) {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join4(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
   try {
-    const fh = await open(tmp, "wx", 420);
-    try {
-      await fh.writeFile(cursorText(c), "utf8");
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomically(path, [cursorText(c)], `cursor file ${path}`);
   } catch (e) {
-    await rm(tmp, { force: true });
-    throw new ShiplogError("USAGE", `cannot write cursor file ${path}: ${e.message}`);
-  }
-  try {
-    const d = await open(dir, "r");
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
+    throw e instanceof ShiplogError ? new ShiplogError("USAGE", e.message, { cause: e }) : e;
   }
 }
 function positionOf(c, shard) {

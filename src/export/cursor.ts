@@ -16,11 +16,10 @@
  * `shard` is absent when one ledger is exported. The file is replaced atomically (temporary file,
  * fsync, rename, fsync of the folder): a crash leaves the old cursor or the new one, never half.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ShiplogError } from '../errors.ts';
 import { HASH_PATTERN } from '../ledger/encoding.ts';
+import { writeFileAtomically } from './out-file.ts';
 
 export const CURSOR_VERSION = 1;
 
@@ -111,32 +110,11 @@ export function cursorText(c: Cursor): string {
 }
 
 export async function writeCursor(path: string, c: Cursor): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      await fh.writeFile(cursorText(c), 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomically(path, [cursorText(c)], `cursor file ${path}`);
   } catch (e) {
-    await rm(tmp, { force: true });
-    throw new ShiplogError('USAGE', `cannot write cursor file ${path}: ${(e as Error).message}`);
-  }
-  // The rename is durable only once the folder's entry is on disk too.
-  try {
-    const d = await open(dir, 'r');
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-    // Some filesystems refuse fsync on a folder; the rename itself has happened.
+    // a cursor that cannot be written is the caller's setting to fix, as it always was
+    throw e instanceof ShiplogError ? new ShiplogError('USAGE', e.message, { cause: e }) : e;
   }
 }
 

@@ -23,7 +23,16 @@ function* chunked(parts: Iterable<string>): Iterable<string> {
   if (buf) yield buf;
 }
 
-export async function writeFileAtomically(path: string, parts: Iterable<string>): Promise<void> {
+/**
+ * Writes `parts` to a temporary file beside `path`, syncs it and renames it into place, then syncs
+ * the folder (the rename is durable only once the folder's entry is on disk). A failure leaves the
+ * old file as it was and is a BAD_INPUT error naming `what` (default: the path).
+ */
+export async function writeFileAtomically(
+  path: string,
+  parts: Iterable<string>,
+  what = `"${path}"`,
+): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -39,7 +48,17 @@ export async function writeFileAtomically(path: string, parts: Iterable<string>)
   } catch (e) {
     await rm(tmp, { force: true });
     if (e instanceof ShiplogError) throw e;
-    throw new ShiplogError('BAD_INPUT', `cannot write "${path}": ${(e as Error).message}`);
+    throw new ShiplogError('BAD_INPUT', `cannot write ${what}: ${(e as Error).message}`);
+  }
+  try {
+    const d = await open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // Some filesystems refuse fsync on a folder; the rename itself has happened.
   }
 }
 
