@@ -14,6 +14,7 @@ import {
 import { octetCounted, sdValue, syslogMessage } from '../../src/export/syslog.ts';
 import { encodeFrame, parseResponse, RelpFrameReader } from '../../src/export/transports/relp.ts';
 import { isShiplogError } from '../../src/errors.ts';
+import { parseCsv as readCsv } from '../support/csv.ts';
 import { chain, testKey } from './entries.ts';
 import { parse5424 } from './syslog-parse.ts';
 
@@ -84,42 +85,6 @@ describe('jsonl', () => {
     expect(lines.slice(0, 3).map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([0, 1, 2]);
   });
 });
-
-/** A strict RFC 4180 reader (quoted cells, doubled quotes, CRLF rows). */
-function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let cell = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new Error('unterminated quote');
-        if (text.startsWith('""', i)) {
-          cell += '"';
-          i += 2;
-        } else if (text[i] === '"') {
-          i++;
-          break;
-        } else cell += text[i++];
-      }
-    } else {
-      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
-        if (text[i] === '"' || text[i] === '\n') throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`);
-        cell += text[i++];
-      }
-    }
-    row.push(cell);
-    if (text[i] === ',') i++;
-    else if (text.startsWith('\r\n', i)) {
-      rows.push(row);
-      row = [];
-      i += 2;
-    } else throw new Error(`unexpected ${JSON.stringify(text[i])} at ${i}`);
-  }
-  return rows;
-}
 
 describe('csv', () => {
   it('one RFC 4180 row per entry with the whole statement; formulas neutralised', () => {

@@ -1,43 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, neutraliseFormula, renderCsv } from '../../src/report/csv.ts';
+import { parseCsv } from '../support/csv.ts';
 import { commitOf } from '../support/ledger-fixture.ts';
 import { reportEntry } from './entries.ts';
-
-/** A strict RFC 4180 reader, to prove the output round-trips. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    let cell = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new Error('unterminated quote');
-        if (text[i] === '"' && text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-        } else if (text[i] === '"') {
-          i++;
-          break;
-        } else cell += text[i++];
-      }
-    } else {
-      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
-        if (text[i] === '"' || text[i] === '\n') throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`);
-        cell += text[i++];
-      }
-    }
-    row.push(cell);
-    if (text[i] === ',') i++;
-    else if (text.startsWith('\r\n', i)) {
-      rows.push(row);
-      row = [];
-      i += 2;
-    } else throw new Error(`unexpected ${JSON.stringify(text[i])} at ${i}`);
-  }
-  return rows;
-}
 
 describe('renderCsv', () => {
   it('one row per entry, oldest first, with the agreed columns', () => {
