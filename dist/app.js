@@ -41494,7 +41494,8 @@ function git(args, opts = {}) {
       timedOut = true;
       killGroup(child.pid);
     }, timeoutMs);
-    child.stdout.on("data", (d) => out.push(d));
+    const onStdout = opts.onStdout;
+    child.stdout.on("data", onStdout ? (d) => onStdout(d) : (d) => out.push(d));
     child.stderr.on("data", (d) => err.push(d));
     child.on("error", (e) => {
       clearTimeout(timer);

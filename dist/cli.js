@@ -49,7 +49,7 @@ import {
   toRows,
   verifyLedger,
   whereIsCommit
-} from "./cli-chunks/chunk-L7PR5OB3.js";
+} from "./cli-chunks/chunk-EZEEXVTX.js";
 import {
   table
 } from "./cli-chunks/chunk-NADFYT3N.js";
@@ -4352,7 +4352,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-77QNWGVH.js");
+var loadRoom = () => import("./cli-chunks/room-HFEJGK2E.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();

@@ -14380,7 +14380,7 @@ var require_util4 = __commonJS({
     var { DOMException: DOMException2 } = require_constants2();
     var { serializeAMimeType, parseMIMEType } = require_dataURL();
     var { types } = __require("util");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var { btoa: btoa2 } = __require("buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -14471,7 +14471,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -14500,7 +14500,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder("latin1");
+          const decoder = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -40829,7 +40829,8 @@ function git(args, opts = {}) {
       timedOut = true;
       killGroup(child.pid);
     }, timeoutMs);
-    child.stdout.on("data", (d) => out.push(d));
+    const onStdout = opts.onStdout;
+    child.stdout.on("data", onStdout ? (d) => onStdout(d) : (d) => out.push(d));
     child.stderr.on("data", (d) => err.push(d));
     child.on("error", (e) => {
       clearTimeout(timer);
@@ -44405,28 +44406,43 @@ function applySigner(facts, job, signer, trusted) {
 }
 
 // src/ledger/history.ts
+import { StringDecoder } from "node:string_decoder";
 var FORMAT = "%x01%H %P%x02%T%x02%B%x03";
 async function readHistory(gitDir, tip, opts = {}) {
   const args = ["log", "--first-parent", `--format=${FORMAT}`];
   if (opts.max !== void 0) args.push(`--max-count=${opts.max}`);
   args.push(tip, "--");
-  const r = await git(args, { gitDir, bulkOutput: true });
-  return parseHistory(r.stdout.toString("utf8")).reverse();
+  const parser = new HistoryParser();
+  const decoder = new StringDecoder("utf8");
+  await git(args, { gitDir, bulkOutput: true, onStdout: (chunk) => parser.push(decoder.write(chunk)) });
+  parser.push(decoder.end());
+  return parser.commits.reverse();
 }
-function parseHistory(out) {
-  const commits = [];
+var HistoryParser = class {
+  commits = [];
+  pending = [];
+  push(text2) {
+    if (!text2.includes("")) {
+      if (text2) this.pending.push(text2);
+      return;
+    }
+    const out = this.pending.join("") + text2;
+    this.pending = [out.slice(parseRecords(out, this.commits))];
+  }
+};
+function parseRecords(out, commits) {
   let pos = 0;
   while (pos < out.length) {
     const start = out.indexOf("", pos);
-    if (start < 0) break;
+    if (start < 0) return out.length;
     const end = out.indexOf("", start);
-    if (end < 0) break;
+    if (end < 0) return start;
     const [head2 = "", tree = "", ...body] = out.slice(start + 1, end).split("");
     const [sha = "", ...parents] = head2.trim().split(" ").filter(Boolean);
     commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join("")) });
     pos = end + 1;
   }
-  return commits;
+  return pos;
 }
 
 // src/ledger/index-diagnosis.ts

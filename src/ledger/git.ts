@@ -20,6 +20,8 @@ export interface GitOptions {
    * into a pipe flushes after every commit and a 100k-commit log arrives in 100k tiny reads.
    */
   bulkOutput?: boolean;
+  /** Hands stdout over chunk by chunk as it arrives (the result's stdout is then empty). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface GitResult {
@@ -81,7 +83,8 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
       timedOut = true;
       killGroup(child.pid);
     }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
+    const onStdout = opts.onStdout;
+    child.stdout.on('data', onStdout ? (d: Buffer) => onStdout(d) : (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
       clearTimeout(timer);

@@ -3,6 +3,7 @@
  * root tree and trailers. Trees are not diffed here: verify computes what each commit's index tree
  * must be and compares ids, which costs far less than asking git for per-commit diffs.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { ShiplogError } from '../errors.ts';
 import { git } from './git.ts';
 import { fetchObjects, fetchTip, openRepo, type LedgerLocation } from './store.ts';
@@ -27,24 +28,51 @@ export async function readHistory(
   const args = ['log', '--first-parent', `--format=${FORMAT}`];
   if (opts.max !== undefined) args.push(`--max-count=${opts.max}`);
   args.push(tip, '--');
-  const r = await git(args, { gitDir, bulkOutput: true });
-  return parseHistory(r.stdout.toString('utf8')).reverse();
+  // Parsed as it arrives: the parse then runs while git is still walking, not after it.
+  const parser = new HistoryParser();
+  const decoder = new StringDecoder('utf8');
+  await git(args, { gitDir, bulkOutput: true, onStdout: (chunk) => parser.push(decoder.write(chunk)) });
+  parser.push(decoder.end());
+  return parser.commits.reverse();
 }
 
-export function parseHistory(out: string): HistoryCommit[] {
-  const commits: HistoryCommit[] = [];
+/** `git log` output in FORMAT, newest first, fed in pieces that may split a record anywhere. */
+export class HistoryParser {
+  readonly commits: HistoryCommit[] = [];
+  private pending: string[] = [];
+
+  push(text: string): void {
+    // A piece that ends no record is only kept: a huge commit message costs one join, not one
+    // rescan per piece.
+    if (!text.includes('\x03')) {
+      if (text) this.pending.push(text);
+      return;
+    }
+    const out = this.pending.join('') + text;
+    this.pending = [out.slice(parseRecords(out, this.commits))];
+  }
+}
+
+/** Appends every complete record in `out` to `commits`; returns where the unparsed rest starts. */
+function parseRecords(out: string, commits: HistoryCommit[]): number {
   let pos = 0;
   // Every step moves `pos` forward, so malformed output can end the parse early but never loop.
   while (pos < out.length) {
     const start = out.indexOf('\x01', pos);
-    if (start < 0) break;
+    if (start < 0) return out.length;
     const end = out.indexOf('\x03', start);
-    if (end < 0) break;
+    if (end < 0) return start;
     const [head = '', tree = '', ...body] = out.slice(start + 1, end).split('\x02');
     const [sha = '', ...parents] = head.trim().split(' ').filter(Boolean);
     commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join('\x02')) });
     pos = end + 1;
   }
+  return pos;
+}
+
+export function parseHistory(out: string): HistoryCommit[] {
+  const commits: HistoryCommit[] = [];
+  parseRecords(out, commits);
   return commits;
 }
 

@@ -5,7 +5,7 @@ import { parseCheckpoint } from '../../src/ledger/checkpoint.ts';
 import { parseEnvelope, signEnvelope } from '../../src/ledger/dsse.ts';
 import { decodeEntry, EntryProblem } from '../../src/ledger/entry.ts';
 import { ShiplogError } from '../../src/errors.ts';
-import { parseHistory } from '../../src/ledger/history.ts';
+import { HistoryParser, parseHistory } from '../../src/ledger/history.ts';
 import { parseStatement } from '../../src/ledger/statement.ts';
 import { parseTree } from '../../src/ledger/git-objects.ts';
 import { newKey } from '../support/ledger-fixture.ts';
@@ -85,6 +85,23 @@ describe('hostile input', () => {
     );
     fc.assert(
       fc.property(fc.string({ maxLength: 2000 }), (s) => onlyClearErrors(() => parseCheckpoint(s))),
+      { numRuns: 500 },
+    );
+  });
+
+  it('history read in pieces, split anywhere, parses exactly as read whole', () => {
+    const unit = fc.constantFrom('\x01', '\x02', '\x03', ' ', 'a', 'f', '0', '\n', 'Shiplog-Seq: 1', 'é');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 300 }), fc.array(fc.nat(300), { maxLength: 8 }), (s, cuts) => {
+        const parser = new HistoryParser();
+        let at = 0;
+        for (const cut of [...cuts].sort((a, b) => a - b)) {
+          parser.push(s.slice(at, Math.max(at, cut)));
+          at = Math.max(at, cut);
+        }
+        parser.push(s.slice(at));
+        expect(parser.commits).toEqual(parseHistory(s));
+      }),
       { numRuns: 500 },
     );
   });
