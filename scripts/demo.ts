@@ -192,7 +192,18 @@ async function main(): Promise<void> {
       privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
+    // The app signs its own entries (merge decisions) with a key of its own, on the same ledger.
+    const appKeys = generateSigningKeyPem();
+    const appPub = join(dir, 'shiplog-app.pub');
+    writeFileSync(appPub, appKeys.publicPem);
     app = await startAppServer({
+      SHIPLOG_LEDGER_REMOTE: origin,
+      SHIPLOG_SIGNING_KEY: appKeys.privatePem,
+      SHIPLOG_CACHE_DIR: join(dir, 'app-cache'),
+      SHIPLOG_SWEEP_INTERVAL: 'off',
+      SHIPLOG_RECONCILE_INTERVAL: 'off',
+      // the fake GitHub has no secondary rate limits to keep clear of
+      SHIPLOG_SPACE_WRITES: 'false',
       APP_ID: String(gh.appId),
       PRIVATE_KEY: privateKey,
       WEBHOOK_SECRET: SECRET,
@@ -282,7 +293,7 @@ async function main(): Promise<void> {
     expect(run.conclusion === 'success', `expected the check to pass, got ${run.conclusion}: ${run.title}`);
     say(`dana (dba), alice and bob approve the current head: check passes — ${run.title}`);
 
-    // 5. Merge.
+    // 5. Merge; the app records the approval decision as it stands at merge.
     git(work, 'checkout', '--quiet', 'main');
     execFileSync(
       'git',
@@ -316,7 +327,22 @@ async function main(): Promise<void> {
     });
     gh.linkCommit(REPO, merged, [pr.number]);
     mirrorCommits(gh, work, merged);
-    say(`bob merges PR #${pr.number} as ${merged.slice(0, 7)}`);
+    await send('pull_request', events.pullRequest(gh.pull(REPO, pr.number), 'closed'));
+    const mergeEntry = JSON.parse(shiplog(['show', '0', '--remote', origin, '--json'], 0, env)) as {
+      statement: { predicate: { type: string; details: { verdict: { outcome: string; rules: Rule[] } } } };
+    };
+    type Rule = { name: string; approvals: { login: string; review_id: number }[] };
+    const verdict = mergeEntry.statement.predicate.details.verdict;
+    expect(
+      mergeEntry.statement.predicate.type === 'merge' && verdict.outcome === 'satisfied',
+      `the app should record a satisfied merge decision: ${JSON.stringify(mergeEntry).slice(0, 300)}`,
+    );
+    say(
+      `bob merges PR #${pr.number} as ${merged.slice(0, 7)}; the app records the decision at merge: seq 0`,
+      verdict.rules
+        .map((r) => `${r.name}: ${r.approvals.map((a) => `${a.login} (review ${a.review_id})`).join(', ')}`)
+        .join('\n'),
+    );
 
     // 6-8. The bundled Action records the migration, the config override and the deploy.
     const keys = generateSigningKeyPem();
@@ -327,6 +353,8 @@ async function main(): Promise<void> {
       'ledger-remote': origin,
       commit: merged,
       environment: 'production',
+      // the app's key: the deploy's change set believes its merge entries
+      'trusted-keys': appKeys.publicPem,
     };
     let out = await runAction(
       dir,
@@ -342,7 +370,7 @@ async function main(): Promise<void> {
       },
       1,
     );
-    expect(out['approval-status'] === 'approved' && out.seq === '0', `migration: ${JSON.stringify(out)}`);
+    expect(out['approval-status'] === 'approved' && out.seq === '1', `migration: ${JSON.stringify(out)}`);
     const approvers = (JSON.parse(out.approvers ?? '[]') as { login: string; stale?: boolean }[])
       .filter((a) => !a.stale)
       .map((a) => a.login);
@@ -365,7 +393,7 @@ async function main(): Promise<void> {
       },
       2,
     );
-    expect(out.seq === '1', `config override: ${JSON.stringify(out)}`);
+    expect(out.seq === '2', `config override: ${JSON.stringify(out)}`);
     say(
       `Action records the config override with its reason: seq ${out.seq}`,
       'keys orders_enabled, pool_size; file digests only, never values',
@@ -378,16 +406,36 @@ async function main(): Promise<void> {
       { ...common, type: 'deploy', version: 'v1.4.0', status: 'success', url: 'https://shop.acme.test' },
       3,
     );
-    expect(out.seq === '2', `deploy: ${JSON.stringify(out)}`);
-    say(`Action records the production deploy: seq ${out.seq}`, `checkpoint:\n${out.checkpoint ?? ''}`);
+    expect(out.seq === '3', `deploy: ${JSON.stringify(out)}`);
+    const deploy = JSON.parse(shiplog(['show', '3', '--remote', origin, '--json'], 0, env)) as {
+      statement: {
+        predicate: {
+          change_set: {
+            relation: string;
+            pull_requests: { number: number; approval: { source: string; merge_entry?: { seq: number } } }[];
+          };
+        };
+      };
+    };
+    const changeSet = deploy.statement.predicate.change_set;
+    const cited = changeSet.pull_requests[0]?.approval;
+    expect(
+      cited?.source === 'merge-entry' && cited.merge_entry?.seq === 0,
+      `the deploy's change set should cite the merge entry: ${JSON.stringify(changeSet).slice(0, 300)}`,
+    );
+    say(
+      `Action records the production deploy: seq ${out.seq}`,
+      `change set: ${changeSet.relation}, PR #${changeSet.pull_requests[0]!.number} approved as recorded at merge (seq 0)\ncheckpoint:\n${out.checkpoint ?? ''}`,
+    );
 
     // 9. Verify the ledger, then a damaged copy.
-    const ok = shiplog(['verify', '--remote', origin, '--trusted-key', pub], 0, env);
+    const trust = ['--trusted-key', pub, '--trusted-key', appPub];
+    const ok = shiplog(['verify', '--remote', origin, ...trust], 0, env);
     say('verify: the ledger on origin is intact', ok.split('\n')[0]);
     // Someone with push access rewrites the history in a copy: the override's reason reworded, every
     // commit, trailer and index line rebuilt to match. Only the signature cannot be redone.
     const items = historyItems(origin).map((it, i) => {
-      if (i !== 1) return it;
+      if (i !== 2) return it;
       const payload = Buffer.from(it.envelope.payload, 'base64')
         .toString('utf8')
         .replace('Launch orders', 'Routine tweak');
@@ -399,10 +447,10 @@ async function main(): Promise<void> {
     });
     const tampered = await writeCopy(dir, 'tampered', items, historyOrigin(origin));
     const copy = tampered.remote;
-    const bad = shiplog(['verify', '--remote', copy, '--trusted-key', pub], 1, env);
-    expect(/signature +1 /.test(bad), 'verify should name seq 1 as badly signed');
+    const bad = shiplog(['verify', '--remote', copy, ...trust], 1, env);
+    expect(/signature +2 /.test(bad), 'verify should name seq 2 as badly signed');
     say(
-      'someone rewords the override in a copy: verify fails (exit 1) and names seq 1',
+      'someone rewords the override in a copy: verify fails (exit 1) and names seq 2',
       bad
         .split('\n')
         .filter((l) => /^(ledger|signature|history)/.test(l))
@@ -429,7 +477,7 @@ async function main(): Promise<void> {
     // 12. The auditor's report.
     const report = join(dir, 'report.html');
     shiplog(
-      ['report', '--remote', origin, '--trusted-key', pub, '--out', report, '--csv', join(dir, 'report.csv')],
+      ['report', '--remote', origin, ...trust, '--out', report, '--csv', join(dir, 'report.csv')],
       0,
       env,
     );

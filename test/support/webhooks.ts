@@ -72,11 +72,24 @@ export function payloadsFor(gh: FakeGitHub, fullName: string) {
     ...('changed_files' in base ? { changed_files: pr.changedFiles ?? pr.files.length } : {}),
   });
   return {
-    pullRequest(pr: FakePull, action: 'opened' | 'synchronize'): Json {
-      const payload = examplePayload('pull_request', action === 'synchronize' ? 'opened' : action);
+    pullRequest(pr: FakePull, action: 'opened' | 'synchronize' | 'closed'): Json {
+      const payload = examplePayload('pull_request', 'opened');
       payload.action = action;
       payload.number = pr.number;
-      payload.pull_request = pullObject(payload.pull_request as Json, pr);
+      const pull = pullObject(payload.pull_request as Json, pr);
+      payload.pull_request =
+        action === 'closed'
+          ? {
+              ...pull,
+              state: 'closed',
+              merged: pr.merged,
+              merge_commit_sha: pr.mergeCommitSha,
+              merged_at: pr.mergedAt,
+              merged_by: pr.mergedBy
+                ? { ...(pull.user as Json), login: pr.mergedBy, id: gh.user(pr.mergedBy).id }
+                : null,
+            }
+          : pull;
       return envelope(payload);
     },
     review(pr: FakePull, reviewer: string): Json {
