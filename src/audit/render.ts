@@ -1,4 +1,5 @@
 /** `audit` and `stats` for a terminal: plain tables and short blocks, every count said out loud. */
+import { renderProblems } from '../ledger/problem-groups.ts';
 import type { VerifyReport } from '../ledger/verify.ts';
 import { table } from '../text/table.ts';
 import type { AuditFindings } from './exceptions.ts';
@@ -91,14 +92,18 @@ export function renderRefusal(reports: readonly VerifyReport[], what: string): s
   const problems = reports.flatMap((r) => r.problems.map((p) => ({ ...p, branch: r.branch })));
   const lines = [
     `ledger INVALID: ${problems.length} ${plural(problems.length, 'problem')}; ${what} for a ledger that does not verify`,
-    table(problems, [
-      ...(reports.length > 1 ? [{ header: 'SHARD', value: (p: (typeof problems)[number]) => p.branch }] : []),
-      { header: 'CHECK', value: (p) => p.check },
-      { header: 'SEQ', value: (p) => (p.seq === undefined ? '-' : String(p.seq)) },
-      { header: 'COMMIT', value: (p) => (p.commit ? p.commit.slice(0, 12) : '-') },
-      { header: 'FILE', value: (p) => p.file ?? '-' },
-      { header: 'PROBLEM', value: (p) => p.message },
-    ]),
+    renderProblems(problems, (rows) =>
+      table(rows as typeof problems, [
+        ...(reports.length > 1
+          ? [{ header: 'SHARD', value: (p: (typeof problems)[number]) => p.branch }]
+          : []),
+        { header: 'CHECK', value: (p) => p.check },
+        { header: 'SEQ', value: (p) => (p.seq === undefined ? '-' : String(p.seq)) },
+        { header: 'COMMIT', value: (p) => (p.commit ? p.commit.slice(0, 12) : '-') },
+        { header: 'FILE', value: (p) => p.file ?? '-' },
+        { header: 'PROBLEM', value: (p) => p.message },
+      ]),
+    ),
   ];
   return lines.join('\n') + '\n';
 }

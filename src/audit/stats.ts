@@ -17,6 +17,7 @@
  * the durations. Percentiles are nearest-rank (the smallest sample with at least p% at or below it),
  * so every figure is a value that was measured.
  */
+import type { ChangePredicate } from '../ledger/statement.ts';
 import { changeSetOf, deployOutcome, type AuditEntry } from './entry.ts';
 import { DAY_MS } from './window.ts';
 
@@ -105,106 +106,162 @@ interface Tally {
   unrestored: number;
 }
 
-export function deliveryStats(entries: readonly AuditEntry[], opts: StatsOptions): DeliveryStats {
-  const since = opts.since.getTime();
-  const first = Math.min(...entries.map((e) => Date.parse(e.statement.predicate.timestamp)));
-  const start = Number.isFinite(first) && first > since ? first : since;
-  const days = Math.max(0, opts.until.getTime() - start) / DAY_MS;
+/**
+ * The figures built one entry at a time, so a command streams the ledger through it instead of
+ * holding every entry. Entries of one (shard, repository, environment) must come in seq order —
+ * as verify hands them over.
+ */
+export class DeliveryStatsBuilder {
+  private first = Infinity;
+  private readonly groups = new Map<string, TallyBuilder>();
 
-  const byEnv = new Map<string, Tally[]>();
-  for (const t of tallies(entries, opts)) byEnv.set(t.environment, [...(byEnv.get(t.environment) ?? []), t]);
-  const environments = [...byEnv.keys()].sort().map((environment) => ({
-    environment,
-    repositories: [...new Set(byEnv.get(environment)!.map((t) => t.repository))].sort(),
-    ...figures(byEnv.get(environment)!, days),
-  }));
-  return {
-    window: {
-      since: opts.since.toISOString(),
-      until: opts.until.toISOString(),
-      days,
-      ...(start > since ? { ledger_begins: new Date(start).toISOString() } : {}),
-    },
-    overall: figures([...byEnv.values()].flat(), days),
-    environments,
-  };
+  constructor(private readonly opts: StatsOptions) {}
+
+  add(e: AuditEntry): void {
+    const p = e.statement.predicate;
+    const at = Date.parse(p.timestamp);
+    if (at < this.first) this.first = at;
+    if (p.type !== 'deploy' || !p.environment) return;
+    if (this.opts.environment !== undefined && p.environment !== this.opts.environment) return;
+    const key = JSON.stringify([e.branch ?? '', p.repository, p.environment]);
+    let g = this.groups.get(key);
+    if (!g) {
+      g = new TallyBuilder(p.environment, p.repository, this.opts.since.getTime(), this.opts.until.getTime());
+      this.groups.set(key, g);
+    }
+    g.add(p);
+  }
+
+  /** One tally per (shard, repository, environment) deployed to in the window. */
+  private tallies(): Tally[] {
+    return [...this.groups.values()].map((g) => g.done()).filter((t) => t.entries > 0); // deployed there before the window only
+  }
+
+  result(): DeliveryStats {
+    const since = this.opts.since.getTime();
+    const first = this.first;
+    const start = Number.isFinite(first) && first > since ? first : since;
+    const days = Math.max(0, this.opts.until.getTime() - start) / DAY_MS;
+    const byEnv = new Map<string, Tally[]>();
+    for (const t of this.tallies()) {
+      const list = byEnv.get(t.environment) ?? [];
+      list.push(t);
+      byEnv.set(t.environment, list);
+    }
+    const environments = [...byEnv.keys()].sort().map((environment) => ({
+      environment,
+      repositories: [...new Set(byEnv.get(environment)!.map((t) => t.repository))].sort(),
+      ...figures(byEnv.get(environment)!, days),
+    }));
+    return {
+      window: {
+        since: this.opts.since.toISOString(),
+        until: this.opts.until.toISOString(),
+        days,
+        ...(start > since ? { ledger_begins: new Date(start).toISOString() } : {}),
+      },
+      overall: figures([...byEnv.values()].flat(), days),
+      environments,
+    };
+  }
+
+  /** Every lead time the figures rest on, in seconds, ascending (for a distribution chart). */
+  leadTimeSamples(): number[] {
+    return this.tallies()
+      .flatMap((t) => t.leadMs)
+      .map((ms) => Math.round(ms / 1000))
+      .sort((a, b) => a - b);
+  }
+}
+
+/** Entries in seq order (stable: shards keep their own order), as the builders take them. */
+function inSeqOrder(entries: readonly AuditEntry[]): readonly AuditEntry[] {
+  return [...entries].sort((a, b) => a.seq - b.seq);
+}
+
+export function deliveryStats(entries: readonly AuditEntry[], opts: StatsOptions): DeliveryStats {
+  const b = new DeliveryStatsBuilder(opts);
+  for (const e of inSeqOrder(entries)) b.add(e);
+  return b.result();
 }
 
 /** Every lead time the figures rest on, in seconds, ascending (for a distribution chart). */
 export function leadTimeSamples(entries: readonly AuditEntry[], opts: StatsOptions): number[] {
-  return tallies(entries, opts)
-    .flatMap((t) => t.leadMs)
-    .map((ms) => Math.round(ms / 1000))
-    .sort((a, b) => a - b);
+  const b = new DeliveryStatsBuilder(opts);
+  for (const e of inSeqOrder(entries)) b.add(e);
+  return b.leadTimeSamples();
 }
 
-/** Successful deploys per week, the last `weeks` weeks up to `until`, oldest first. */
+/** Successful deploys per week, the last `weeks` weeks up to `until`, oldest first (streamed). */
+export class WeeklyDeploys {
+  private readonly end: number;
+  readonly weeks: { start: string; deploys: number }[];
+
+  constructor(private readonly opts: { until: Date; weeks: number; environment?: string }) {
+    this.end = opts.until.getTime();
+    this.weeks = Array.from({ length: opts.weeks }, (_, i) => ({
+      start: new Date(this.end - (opts.weeks - i) * 7 * DAY_MS).toISOString(),
+      deploys: 0,
+    }));
+  }
+
+  add(e: AuditEntry): void {
+    const p = e.statement.predicate;
+    if (deployOutcome(p) !== 'success' || !p.environment) return;
+    if (this.opts.environment !== undefined && p.environment !== this.opts.environment) return;
+    const back = Math.floor((this.end - Date.parse(p.timestamp)) / (7 * DAY_MS));
+    if (back >= 0 && back < this.opts.weeks) this.weeks[this.opts.weeks - 1 - back]!.deploys++;
+  }
+}
+
 export function weeklyDeploys(
   entries: readonly AuditEntry[],
   opts: { until: Date; weeks: number; environment?: string },
 ): { start: string; deploys: number }[] {
-  const end = opts.until.getTime();
-  const weeks = Array.from({ length: opts.weeks }, (_, i) => ({
-    start: new Date(end - (opts.weeks - i) * 7 * DAY_MS).toISOString(),
-    deploys: 0,
-  }));
-  for (const e of entries) {
-    const p = e.statement.predicate;
-    if (deployOutcome(p) !== 'success' || !p.environment) continue;
-    if (opts.environment !== undefined && p.environment !== opts.environment) continue;
-    const back = Math.floor((end - Date.parse(p.timestamp)) / (7 * DAY_MS));
-    if (back >= 0 && back < opts.weeks) weeks[opts.weeks - 1 - back]!.deploys++;
-  }
-  return weeks;
-}
-
-/** One tally per (shard, repository, environment) deployed to in the window. */
-function tallies(entries: readonly AuditEntry[], opts: StatsOptions): Tally[] {
-  const groups = new Map<string, AuditEntry[]>();
-  for (const e of entries) {
-    const p = e.statement.predicate;
-    if (p.type !== 'deploy' || !p.environment) continue;
-    if (opts.environment !== undefined && p.environment !== opts.environment) continue;
-    const key = JSON.stringify([e.branch ?? '', p.repository, p.environment]);
-    groups.set(key, [...(groups.get(key) ?? []), e]);
-  }
-  return [...groups.values()]
-    .map((list) =>
-      tally(
-        [...list].sort((a, b) => a.seq - b.seq),
-        opts.since.getTime(),
-        opts.until.getTime(),
-      ),
-    )
-    .filter((t) => t.entries > 0); // deployed there before the window only
+  const w = new WeeklyDeploys(opts);
+  for (const e of entries) w.add(e);
+  return w.weeks;
 }
 
 /** One environment of one repository (one shard), in ledger order, from its first deploy on. */
-function tally(list: readonly AuditEntry[], since: number, until: number): Tally {
-  const p0 = list[0]!.statement.predicate;
-  const t: Tally = {
-    environment: p0.environment!,
-    repository: p0.repository,
-    entries: 0,
-    successes: 0,
-    outcomes: 0,
-    failed: 0,
-    rolledBack: 0,
-    leadMs: [],
-    leadDeploys: 0,
-    withoutChangeSet: 0,
-    withoutMergeTime: 0,
-    restoreMs: [],
-    unrestored: 0,
-  };
+class TallyBuilder {
+  private readonly t: Tally;
   // Earlier history counts for what was shipped before and which successes a rollback withdraws.
-  const shipped = new Set<number>();
-  const successes: { commit: string; inWindow: boolean; withdrawn: boolean }[] = [];
-  let incident: number | undefined;
-  for (const e of list) {
-    const p = e.statement.predicate;
+  private readonly shipped = new Set<number>();
+  private readonly successes: { commit: string; inWindow: boolean; withdrawn: boolean }[] = [];
+  private incident: number | undefined;
+  private ended = false;
+
+  constructor(
+    environment: string,
+    repository: string,
+    private readonly since: number,
+    private readonly until: number,
+  ) {
+    this.t = {
+      environment,
+      repository,
+      entries: 0,
+      successes: 0,
+      outcomes: 0,
+      failed: 0,
+      rolledBack: 0,
+      leadMs: [],
+      leadDeploys: 0,
+      withoutChangeSet: 0,
+      withoutMergeTime: 0,
+      restoreMs: [],
+      unrestored: 0,
+    };
+  }
+
+  add(p: ChangePredicate): void {
+    const { t, since } = this;
     const at = Date.parse(p.timestamp);
-    if (at > until) break;
+    if (this.ended || at > this.until) {
+      this.ended = true;
+      return;
+    }
     const inWindow = at >= since;
     if (inWindow) t.entries++;
     const outcome = deployOutcome(p);
@@ -213,17 +270,17 @@ function tally(list: readonly AuditEntry[], since: number, until: number): Tally
         t.successes++;
         t.outcomes++;
       }
-      successes.push({ commit: p.commit, inWindow, withdrawn: false });
-      if (incident !== undefined) {
-        if (incident >= since) t.restoreMs.push(at - incident);
-        incident = undefined;
+      this.successes.push({ commit: p.commit, inWindow, withdrawn: false });
+      if (this.incident !== undefined) {
+        if (this.incident >= since) t.restoreMs.push(at - this.incident);
+        this.incident = undefined;
       }
       const cs = changeSetOf(p);
       if (cs?.readable) {
         let measured = 0;
         for (const pr of cs.pull_requests) {
-          if (shipped.has(pr.number)) continue;
-          shipped.add(pr.number);
+          if (this.shipped.has(pr.number)) continue;
+          this.shipped.add(pr.number);
           if (!inWindow) continue;
           const merged = pr.merged_at === undefined ? NaN : Date.parse(pr.merged_at);
           if (Number.isNaN(merged)) {
@@ -243,9 +300,16 @@ function tally(list: readonly AuditEntry[], since: number, until: number): Tally
         t.outcomes++;
         t.failed++;
       }
-      incident ??= at;
+      this.incident ??= at;
     } else if (outcome === 'rolled-back') {
-      const withdrawn = [...successes].reverse().find((s) => s.commit === p.commit && !s.withdrawn);
+      let withdrawn: (typeof this.successes)[number] | undefined;
+      for (let i = this.successes.length - 1; i >= 0; i--) {
+        const s = this.successes[i]!;
+        if (s.commit === p.commit && !s.withdrawn) {
+          withdrawn = s;
+          break;
+        }
+      }
       if (withdrawn) {
         withdrawn.withdrawn = true;
         if (withdrawn.inWindow) t.rolledBack++;
@@ -253,11 +317,17 @@ function tally(list: readonly AuditEntry[], since: number, until: number): Tally
         t.outcomes++;
         t.rolledBack++;
       }
-      incident ??= at;
+      this.incident ??= at;
     }
   }
-  if (incident !== undefined && incident >= since) t.unrestored++;
-  return t;
+
+  /** The tally so far (an incident still open counts as unrestored). */
+  done(): Tally {
+    return {
+      ...this.t,
+      unrestored: this.incident !== undefined && this.incident >= this.since ? 1 : 0,
+    };
+  }
 }
 
 function figures(tallies: readonly Tally[], days: number): DeliveryFigures {

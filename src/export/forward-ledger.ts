@@ -5,8 +5,10 @@
  */
 import type { TrustedKey } from '../ledger/keys.ts';
 import { readCursor } from './cursor.ts';
+import type { ExportEntry } from './entry.ts';
 import type { StreamFormat } from './format.ts';
 import { forward, type ForwardResult } from './forward.ts';
+import { Spool } from './spool.ts';
 import { openTransport } from './transports/open.ts';
 import {
   checkCursor,
@@ -36,6 +38,8 @@ export interface ForwardLedgerOptions {
   tell(lines: string[]): void;
   /** How this caller names the format and the shards switch, for messages about a foreign cursor. */
   hint: { format: string; shards: string };
+  /** Commits verified of how many. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export async function forwardLedgers(
@@ -50,32 +54,60 @@ export async function forwardLedgers(
       transport.destination,
       o.format,
     );
-    const shards = await verifyAll(o.each, {
-      trusted: o.trusted,
-      jobs: o.jobs,
-      labelled: o.labelled,
-      since: (branch) =>
-        cursor?.positions.find((p) => p.shard === (o.labelled ? branch : undefined))?.checkpoint,
-    });
-    const gone = o.labelled
-      ? (cursor?.positions ?? [])
-          .map((p) => p.shard!)
-          .filter((b) => !shards.some((s) => s.location.branch === b))
-      : [];
-    refuseUnlessVerified(shards, gone, 'forwarded', o.tell);
-    const byShard = new Map(shards.map((s) => [s.label, s]));
-    const result = await forward({
-      entries: shards.flatMap((s) => s.entries),
-      format: o.format,
-      transport,
-      cursor: { path: o.cursorPath, checkpointAfter: (e) => checkpointAfter(byShard.get(e.shard)!, e) },
-      batchSize: o.batch,
-      ...(o.attempts !== undefined ? { retry: { attempts: o.attempts } } : {}),
-      ocsf: { productVersion: o.productVersion },
-      log: o.log,
-    });
-    return { result, destination: transport.destination };
+    // Entries wait in a spool until every ledger verified: nothing may be sent before that.
+    const spool = Spool.temporary('forward');
+    try {
+      return await forwardSpooled(o, transport, cursor, spool);
+    } finally {
+      spool.remove();
+    }
   } finally {
     await transport.close();
   }
+}
+
+async function forwardSpooled(
+  o: ForwardLedgerOptions,
+  transport: ReturnType<typeof openTransport>,
+  cursor: Awaited<ReturnType<typeof readCursor>>,
+  spool: Spool,
+): Promise<{ result: ForwardResult; destination: string }> {
+  const shards = await verifyAll(o.each, {
+    trusted: o.trusted,
+    jobs: o.jobs,
+    labelled: o.labelled,
+    since: (branch) =>
+      cursor?.positions.find((p) => p.shard === (o.labelled ? branch : undefined))?.checkpoint,
+    onEntry: (entry, checkpointBlob) => spool.write(JSON.stringify({ entry, checkpointBlob }) + '\n'),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
+  const gone = o.labelled
+    ? (cursor?.positions ?? [])
+        .map((p) => p.shard!)
+        .filter((b) => !shards.some((s) => s.location.branch === b))
+    : [];
+  refuseUnlessVerified(shards, gone, 'forwarded', o.tell);
+  const byShard = new Map(shards.map((s) => [s.label, s]));
+  const blobs = new WeakMap<ExportEntry, string>();
+  async function* entries(): AsyncIterable<ExportEntry> {
+    for await (const line of spool.lines()) {
+      const { entry, checkpointBlob } = JSON.parse(line) as { entry: ExportEntry; checkpointBlob?: string };
+      if (checkpointBlob) blobs.set(entry, checkpointBlob);
+      yield entry;
+    }
+  }
+  const result = await forward({
+    entries: entries(),
+    format: o.format,
+    transport,
+    cursor: {
+      path: o.cursorPath,
+      checkpointAfter: (e) => checkpointAfter(byShard.get(e.shard)!, e, blobs.get(e)),
+    },
+    batchSize: o.batch,
+    ...(o.attempts !== undefined ? { retry: { attempts: o.attempts } } : {}),
+    ocsf: { productVersion: o.productVersion },
+    log: o.log,
+  });
+  return { result, destination: transport.destination };
 }

@@ -62,8 +62,9 @@ export async function writeFileAtomically(
   }
 }
 
-export async function writeToStdout(parts: Iterable<string>): Promise<void> {
-  for (const chunk of chunked(parts)) {
+export async function writeToStdout(parts: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  const chunks = Symbol.asyncIterator in parts ? parts : chunked(parts);
+  for await (const chunk of chunks) {
     if (!process.stdout.write(chunk)) {
       await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
     }

@@ -9,6 +9,7 @@ export { readCursor, type Cursor } from './cursor.ts';
 export { formatBody, parseStreamFormat, type StreamFormat } from './format.ts';
 export { forward, type ForwardResult } from './forward.ts';
 export { writeFileAtomically, writeToStdout } from './out-file.ts';
+export { Spool } from './spool.ts';
 export { openTransport } from './transports/open.ts';
 export { forwardLedgers } from './forward-ledger.ts';
 export { refuseUnlessVerified, tipCheckpoint, verifyAll } from './verified-ledgers.ts';

@@ -1,6 +1,6 @@
 /**
  * What leaves the repository is only what verified: every ledger (or shard) read is verified first,
- * from a checkpoint when one is given, and its entries are handed on as the export room takes them,
+ * from a checkpoint when one is given, and its entries are handed on as verification passes them,
  * each with the signed checkpoint right after it (a stream's cursor moves to those). Shared by the
  * CLI's `export` and `forward` and the Action's `forward`.
  */
@@ -8,25 +8,30 @@ import { ShiplogError } from '../errors.ts';
 import { parseCheckpoint } from '../ledger/checkpoint.ts';
 import type { TrustedKey } from '../ledger/keys.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
-import { readLedgerBlob, verifyLedger, type VerifyResult } from '../ledger/verify.ts';
+import { renderProblems } from '../ledger/problem-groups.ts';
+import { readLedgerBlob, verifyLedger, type Problem, type VerifyResult } from '../ledger/verify.ts';
 import type { Cursor } from './cursor.ts';
 import type { ExportEntry } from './entry.ts';
 
 /** Runs `read` on every ledger to export (one, or each shard), in order. */
 export type EachLedger = <T>(read: (location: LedgerLocation) => Promise<T>) => Promise<T[]>;
 
-/** One verified ledger (or shard): its entries as the export room takes them. */
+/** One verified ledger (or shard). */
 export interface VerifiedShard {
   location: LedgerLocation;
   /** The shard name events and cursor positions carry: the branch when several are read, else none. */
   label: string | undefined;
   report: VerifyResult;
-  entries: ExportEntry[];
-  /** Entry hash → blob id of the signed checkpoint right after it. */
-  checkpointBlobs: Map<string, string>;
+  /** Entries handed to `onEntry` (those after the checkpoint verification started from). */
+  count: number;
 }
 
-/** Verifies every ledger `each` names, each from the checkpoint `since(branch)` gives (or fully). */
+/**
+ * Verifies every ledger `each` names, each from the checkpoint `since(branch)` gives (or fully),
+ * handing each entry that passed its own checks to `onEntry` as verification goes, with the blob id
+ * of the signed checkpoint right after it. Whether an entry may leave is known only at the end
+ * (refuseUnlessVerified): `onEntry` must hold them back (e.g. in a spool) until then.
+ */
 export async function verifyAll(
   each: EachLedger,
   opts: {
@@ -34,36 +39,37 @@ export async function verifyAll(
     jobs: number;
     labelled: boolean;
     since: (branch: string) => string | undefined;
+    onEntry: (entry: ExportEntry, checkpointBlob: string | undefined) => void;
+    onProgress?: (done: number, total: number) => void;
   },
 ): Promise<VerifiedShard[]> {
   return each(async (location) => {
-    const report = await verifyLedger({
+    const label = opts.labelled ? location.branch : undefined;
+    let count = 0;
+    const { verified: _none, ...report } = await verifyLedger({
       location,
       trusted: opts.trusted,
       since: opts.since(location.branch),
       jobs: opts.jobs,
-      collect: true,
+      onEntry: (v) => {
+        count++;
+        opts.onEntry(
+          {
+            seq: v.seq,
+            hash: v.hash,
+            ledgerCommit: v.ledgerCommit,
+            // onEntry hands over only entries a trusted key signed; the fallback keeps the type honest.
+            keyid: v.keyid ?? '',
+            statement: v.statement,
+            envelope: v.envelope,
+            ...(label !== undefined ? { shard: label } : {}),
+          },
+          v.checkpointBlob,
+        );
+      },
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
-    const label = opts.labelled ? location.branch : undefined;
-    const verified = [...(report.verified ?? [])].sort((a, b) => a.seq - b.seq);
-    const checkpointBlobs = new Map<string, string>();
-    const entries: ExportEntry[] = [];
-    if (report.ok) {
-      for (const v of verified) {
-        if (v.checkpointBlob) checkpointBlobs.set(v.hash, v.checkpointBlob);
-        entries.push({
-          seq: v.seq,
-          hash: v.hash,
-          ledgerCommit: v.ledgerCommit,
-          // A verified entry has a trusted signer; the fallback only keeps the type honest.
-          keyid: v.keyid ?? '',
-          statement: v.statement,
-          envelope: v.envelope,
-          ...(label !== undefined ? { shard: label } : {}),
-        });
-      }
-    }
-    return { location, label, report, entries, checkpointBlobs };
+    return { location, label, report, count };
   });
 }
 
@@ -83,15 +89,17 @@ export function refuseUnlessVerified(
   for (const s of failed) {
     const r = s.report;
     lines.push(`shiplog: ${r.branch}: ledger INVALID: ${r.problems.length} problem(s)`);
-    for (const p of r.problems) {
+    const row = (p: Problem): string => {
       const at = [
         p.seq !== undefined ? `seq ${p.seq}` : '',
         p.commit ? `commit ${p.commit.slice(0, 12)}` : '',
       ]
         .filter(Boolean)
         .join(' ');
-      lines.push(`  ${p.check}${at ? ` (${at})` : ''}: ${p.message}`);
-    }
+      return `${p.check}${at ? ` (${at})` : ''}: ${p.message}`;
+    };
+    const text = renderProblems(r.problems, (rows) => rows.map(row).join('\n'));
+    for (const l of text.split('\n')) lines.push(`  ${l}`);
   }
   for (const b of gone)
     lines.push(`shiplog: ${b}: the checkpoint file names this shard, but the remote no longer has it`);
@@ -111,13 +119,19 @@ export function tipCheckpoint(s: VerifiedShard): string {
   return text;
 }
 
-/** The signed checkpoint right after this entry: the tip's when it is the head, else its own blob. */
-export async function checkpointAfter(s: VerifiedShard, e: ExportEntry): Promise<string> {
+/**
+ * The signed checkpoint right after this entry: the tip's when it is the head, else the one in the
+ * entry's own ledger commit (`blob`, as verifyAll handed it over).
+ */
+export async function checkpointAfter(
+  s: VerifiedShard,
+  e: ExportEntry,
+  blob: string | undefined,
+): Promise<string> {
   if (e.hash === s.report.head && s.report.checkpointText !== undefined) {
     const cp = parseCheckpoint(s.report.checkpointText);
     if (cp.size === e.seq + 1 && cp.head === e.hash) return s.report.checkpointText;
   }
-  const blob = s.checkpointBlobs.get(e.hash);
   if (!blob) {
     throw new ShiplogError(
       'VERIFY_FAILED',

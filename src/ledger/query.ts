@@ -43,6 +43,30 @@ export async function findEntries(location: LedgerLocation, filter: EntryFilter)
   }
 }
 
+/**
+ * `log` without a commit: the newest entries that pass the filter, newest first, in pages — the
+ * first small so a terminal shows something at once, later ones larger (fewer round trips) — so
+ * the whole ledger (`limit` 0) never sits in memory and goes out as it is read.
+ */
+export async function* streamEntries(
+  location: LedgerLocation,
+  filter: Omit<EntryFilter, 'commit' | 'limit'> & { limit: number },
+): AsyncIterable<EntryView[]> {
+  const view = await openTip(location);
+  try {
+    const keep = (l: IndexLine): boolean =>
+      (!filter.environment || l.environment === filter.environment) &&
+      (!filter.type || l.type === filter.type);
+    const lines = await newestLines(view, keep, filter.limit > 0 ? filter.limit : undefined);
+    let size = 100;
+    for (let at = 0; at < lines.length; at += size, size = Math.min(size * 4, 10_000)) {
+      yield await readEntries(view, lines.slice(at, at + size));
+    }
+  } finally {
+    view.close();
+  }
+}
+
 export async function showEntry(location: LedgerLocation, ref: string): Promise<EntryView> {
   const bySeq = /^\d+$/.test(ref);
   const prefix = ref.toLowerCase().replace(/^sha256:/, '');

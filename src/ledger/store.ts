@@ -156,12 +156,14 @@ async function runFetch(
   repo: LedgerRepo,
   args: string[],
   config: Record<string, string> = {},
+  input?: string,
 ): Promise<GitResult> {
   const release = await lockRepo(repo.gitDir);
   try {
     return await git(args, {
       gitDir: repo.gitDir,
       allowFail: true,
+      ...(input !== undefined ? { input } : {}),
       config: { ...authConfig(repo.location.token, repo.isLocal), ...config },
     });
   } finally {
@@ -209,9 +211,13 @@ export async function fetchObjects(repo: LedgerRepo, oids: string[]): Promise<vo
   if (missing.length === 0) return;
   // No negotiation: the cache "has" the tip commit, from which the server would conclude it has
   // every blob that commit reaches, and leave out exactly the ones asked for.
-  const result = await runFetch(repo, fetchArgs(repo, ['--filter=blob:none', 'origin', ...missing]), {
-    'fetch.negotiationAlgorithm': 'noop',
-  });
+  // Ids go on stdin: 100k of them as arguments exceed the kernel's limit (spawn E2BIG).
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, ['--filter=blob:none', '--stdin', 'origin']),
+    { 'fetch.negotiationAlgorithm': 'noop' },
+    missing.join('\n') + '\n',
+  );
   if (result.code !== 0) throw fetchFailure(repo, result.stderr);
 }
 

@@ -115,8 +115,16 @@ export interface VerifyOptions {
   jobs?: number;
   /** Below this many entries everything runs on this thread: starting workers would cost more. */
   workersFrom?: number;
-  /** Keep every decoded entry for the caller (report, export): they are in `entries` of the result. */
+  /** Keep every decoded entry for the caller: they are in `verified` of the result. */
   collect?: boolean;
+  /**
+   * Streams instead of `collect`: each entry whose own checks passed (shape, statement, trusted
+   * signature), in seq order, as verification goes. Whether the whole ledger verified is known only
+   * from the result, so a consumer must not let anything out before it has that.
+   */
+  onEntry?: (entry: VerifiedEntry) => void;
+  /** How many commits of how many have been checked so far (for a progress line). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface VerifyResult extends VerifyReport {
@@ -163,6 +171,11 @@ class Checker {
   private prevRootExtras = new Set<string>();
   private pending: Promise<void>[] = [];
   private batch: { pos: number; job: SignatureJob }[] = [];
+  /** Entries for onEntry, waiting (with their batch) for the signature check. */
+  private outbox: { pos: number; entry: VerifiedEntry }[] = [];
+  /** The last hand-out to onEntry: batches may finish out of order, entries go out in order. */
+  private handedOut: Promise<void> = Promise.resolve();
+  onEntry?: (entry: VerifiedEntry) => void;
 
   constructor(
     private index: IndexModel,
@@ -232,7 +245,12 @@ class Checker {
     }
     this.chain(pos, c);
     this.trailers(pos, c);
-    if (job) this.queueSignature(at, job);
+    if (job) {
+      if (this.onEntry && decoded && item.entry)
+        this.outbox.push({ pos: at, entry: this.verifiedOf(pos, decoded, item.entry.sha, root?.checkpoint) });
+      this.queueSignature(at, job);
+      if (!this.pool) this.handOut(this.takeOutbox());
+    }
     if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha, root?.checkpoint);
     const wait = this.indexStep(item, at, root?.index, decoded);
     const room = job && this.batch.length === 0 ? this.pool?.room() : undefined;
@@ -370,15 +388,35 @@ class Checker {
   flush(): void {
     if (!this.pool || !this.batch.length) return;
     const items = this.batch;
+    const out = this.takeOutbox();
     this.batch = [];
-    const done = this.pool
+    const checked = this.pool
       .run(items.map((b) => b.job))
       .then((signers) =>
         items.forEach((b, k) => applySigner(this.positions[b.pos]!.facts!, b.job, signers[k]!, this.trusted)),
       );
+    const done = out.length
+      ? (this.handedOut = Promise.all([this.handedOut, checked]).then(() => this.handOut(out)))
+      : checked;
     // awaited in signatures(); until then a failed worker must not count as an unhandled rejection
     done.catch(() => undefined);
     this.pending.push(done);
+  }
+
+  private takeOutbox(): { pos: number; entry: VerifiedEntry }[] {
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+
+  /** Hands entries whose signature a trusted key made to onEntry (the others are problems). */
+  private handOut(out: { pos: number; entry: VerifiedEntry }[]): void {
+    for (const { pos, entry } of out) {
+      const facts = this.positions[pos]!.facts;
+      if (!facts || facts.problem || !facts.keyid) continue;
+      entry.keyid = facts.keyid;
+      this.onEntry!(entry);
+    }
   }
 
   async signatures(): Promise<void> {
@@ -387,7 +425,16 @@ class Checker {
   }
 
   private keep(pos: Position, d: DecodedEntry, blob: string, checkpointBlob: string | undefined): void {
-    this.verified.push({
+    this.verified.push(this.verifiedOf(pos, d, blob, checkpointBlob));
+  }
+
+  private verifiedOf(
+    pos: Position,
+    d: DecodedEntry,
+    blob: string,
+    checkpointBlob: string | undefined,
+  ): VerifiedEntry {
+    return {
       seq: pos.seq!,
       hash: d.hash,
       ledgerCommit: pos.commit,
@@ -395,7 +442,7 @@ class Checker {
       ...(checkpointBlob ? { checkpointBlob } : {}),
       statement: d.statement,
       envelope: d.envelope,
-    });
+    };
   }
 
   /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
@@ -511,6 +558,7 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyResult> {
       seq: 0,
       prev: GENESIS_PREV,
     });
+    checker.onEntry = opts.onEntry;
     if (commits[0] && commits[0].parents.length > 0) {
       checker.problems.push({
         check: 'history',
@@ -518,7 +566,7 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyResult> {
         message: `the first ledger commit ${short(commits[0].sha)} has a parent: the branch is not an orphan`,
       });
     }
-    await runChecks(repo.gitDir, commits, checker);
+    await runChecks(repo.gitDir, commits, checker, opts.onProgress);
     return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
   } finally {
     reader.close();
@@ -533,7 +581,12 @@ function startPool(opts: VerifyOptions, count: number): SignaturePool | undefine
 }
 
 /** Streams each commit's root tree and entry through the checker, in order. */
-async function runChecks(gitDir: string, commits: HistoryCommit[], checker: Checker): Promise<void> {
+async function runChecks(
+  gitDir: string,
+  commits: HistoryCommit[],
+  checker: Checker,
+  onProgress?: VerifyOptions['onProgress'],
+): Promise<void> {
   const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`]);
   let root: BatchObject | undefined;
   await catFileBatch(gitDir, specs, (i, obj) => {
@@ -541,10 +594,16 @@ async function runChecks(gitDir: string, commits: HistoryCommit[], checker: Chec
       root = obj;
       return;
     }
-    return checker.step({ commit: commits[i >> 1]!, root, entry: obj });
+    const at = i >> 1;
+    if (onProgress && at % PROGRESS_EVERY === 0) onProgress(at, commits.length);
+    return checker.step({ commit: commits[at]!, root, entry: obj });
   });
   await checker.signatures();
+  onProgress?.(commits.length, commits.length);
 }
+
+/** Commits between two progress calls. */
+const PROGRESS_EVERY = 500;
 
 async function finish(
   opts: VerifyOptions,
@@ -769,6 +828,7 @@ async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
     });
     checker.problems.push(...problems);
     checker.origin = tip.origin;
+    checker.onEntry = opts.onEntry;
     // The anchor: the checkpoint's last entry must be exactly where the checkpoint said.
     const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : undefined;
     let anchorHash: string | undefined;
@@ -789,7 +849,14 @@ async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
     }
     // Read every index blob the steps will touch in one batch, then run them.
     await prefetchIndex(index, objects, entryBlobs.slice(1));
-    await runSinceChecks(repo, commits.slice(1), roots.slice(1), entryBlobs.slice(1), checker);
+    await runSinceChecks(
+      repo,
+      commits.slice(1),
+      roots.slice(1),
+      entryBlobs.slice(1),
+      checker,
+      opts.onProgress,
+    );
     const result = await finish(opts, repo, objects, checker, commits.slice(1), {
       tip: tip.commit,
       firstSeq: cp.size,
@@ -826,11 +893,13 @@ async function runSinceChecks(
   roots: Buffer[],
   entryBlobs: (string | undefined)[],
   checker: Checker,
+  onProgress?: VerifyOptions['onProgress'],
 ): Promise<void> {
   const cat = new CatFileSession(repo.gitDir);
   try {
     const entries = await cat.get(entryBlobs.map((b) => b ?? '0'.repeat(40)));
     for (let i = 0; i < commits.length; i++) {
+      if (onProgress && i % PROGRESS_EVERY === 0) onProgress(i, commits.length);
       const c = commits[i]!;
       const root: BatchObject = { sha: c.tree, type: 'tree', data: roots[i]! };
       const entry = entryBlobs[i] ? entries[i] : undefined;
@@ -838,6 +907,7 @@ async function runSinceChecks(
       if (wait) await wait;
     }
     await checker.signatures();
+    onProgress?.(commits.length, commits.length);
   } finally {
     cat.close();
   }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
 import { renderExceptionsCsv } from '../../audit/csv.ts';
-import { DEFAULT_REVIEW_WITHIN_MS, EXCEPTION_KINDS, findExceptions } from '../../audit/exceptions.ts';
+import { DEFAULT_REVIEW_WITHIN_MS, EXCEPTION_KINDS, ExceptionFinder } from '../../audit/exceptions.ts';
 import { renderFindings } from '../../audit/render.ts';
 import { formatTime, formatWindow, parseDuration, parsePointInTime } from '../../audit/window.ts';
 import { writeAtomically } from '../../report/write.ts';
@@ -15,6 +15,7 @@ import {
   type LocationFlags,
 } from '../common.ts';
 import { colour, printJson } from '../output.ts';
+import { quietOption } from '../progress.ts';
 import { jobsOption, readVerifiedLedger } from '../verified-ledger.ts';
 
 interface AuditFlags extends LocationFlags {
@@ -26,6 +27,7 @@ interface AuditFlags extends LocationFlags {
   csv?: string;
   jobs?: number;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /** `shiplog audit` (issue 12): every exception in the ledger, for auditors. */
@@ -51,6 +53,7 @@ export function registerAuditCommand(program: Command): void {
         )
         .option('--csv <file>', 'also write one CSV row per exception')
         .addOption(jobsOption())
+        .addOption(quietOption())
         .addOption(jsonOption()),
     ),
   ).action(async (o: AuditFlags) => {
@@ -61,10 +64,11 @@ export function registerAuditCommand(program: Command): void {
     if (since && until && since >= until) throw new ShiplogError('USAGE', '--since must be before --until');
     const reviewWithinMs = parseDuration(o.reviewWithin!, '--review-within');
     const trusted = trustedKeysFrom(o.trustedKey);
-    const data = await readVerifiedLedger(o, trusted, 'exceptions are not listed');
+    const finder = new ExceptionFinder();
+    const data = await readVerifiedLedger(o, trusted, 'exceptions are not listed', (e) => finder.add(e));
     if (!data) return;
 
-    const findings = findExceptions(data.entries, {
+    const findings = finder.result({
       now,
       reviewWithinMs,
       environment: o.environment,
@@ -80,7 +84,7 @@ export function registerAuditCommand(program: Command): void {
       printJson({
         ok: findings.exceptions.length === 0,
         verified: true,
-        entries: data.entries.length,
+        entries: data.count,
         filters: {
           ...(o.environment !== undefined ? { environment: o.environment } : {}),
           ...(since ? { since: since.toISOString() } : {}),

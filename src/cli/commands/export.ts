@@ -16,6 +16,7 @@ import {
   type LocationFlags,
 } from '../common.ts';
 import { printJson } from '../output.ts';
+import { quietOption, startProgress } from '../progress.ts';
 
 /** The export room loads only when export or forward runs: other commands start without it. */
 const loadRoom = () => import('../../export/room.ts');
@@ -28,6 +29,7 @@ interface ReadFlags extends LocationFlags {
   trustedKey?: string[];
   jobs?: number;
   json?: boolean;
+  quiet?: boolean;
 }
 
 interface ExportFlags extends ReadFlags {
@@ -69,6 +71,7 @@ export function registerExportCommands(program: Command): void {
           'worker threads for signature checks (default: all cores)',
           positiveInt('--jobs'),
         )
+        .addOption(quietOption())
         .addOption(jsonOption()),
     ),
   ).action(async (o: ExportFlags) => {
@@ -84,61 +87,76 @@ export function registerExportCommands(program: Command): void {
         `--since ${o.since} holds one checkpoint; with --all-shards it takes the labelled checkpoints "export --all-shards" printed`,
       );
     }
-    const shards = await room.verifyAll((read) => forEachLedger(o, {}, read), {
-      trusted,
-      jobs: o.jobs ?? defaultJobs(),
-      labelled: !!o.allShards,
-      since: (branch) => {
-        if (!since) return undefined;
-        if (!since.labelled) return since.text;
-        const cp = since.shards.get(branch);
-        // --all-shards: a shard the file does not name is new since that export, so all of it goes out.
-        if (cp === undefined && !o.allShards) {
-          throw new ShiplogError(
-            'USAGE',
-            `--since ${o.since} has no checkpoint for ${branch} (it names ${[...since.shards.keys()].join(', ')})`,
-          );
-        }
-        return cp;
-      },
-    });
-    const gone =
-      o.allShards && since?.labelled
-        ? [...since.shards.keys()].filter((b) => !shards.some((s) => s.location.branch === b))
-        : [];
-    room.refuseUnlessVerified(shards, gone, 'exported', (lines) =>
-      process.stderr.write(lines.join('\n') + '\n'),
-    );
-
-    const reached = shards.map((s) => ({ branch: s.location.branch, checkpoint: room.tipCheckpoint(s) }));
-    const entries = shards.flatMap((s) => s.entries);
-    const parts = eventLines(room, entries, format, productVersion);
     const out = o.out ? resolve(o.out) : undefined;
-    if (out) await room.writeFileAtomically(out, parts);
-    else await room.writeToStdout(parts);
-
-    // Where the export stopped, on the stream the events did not use, ready to save for --since.
-    const say = (text: string) => (out ? process.stdout : process.stderr).write(text);
-    if (o.json) {
-      say(
-        JSON.stringify(
-          {
-            format,
-            ...(out ? { out } : {}),
-            entries: entries.length,
-            shards: shards.map((s, i) => ({
-              branch: s.location.branch,
-              entries: s.entries.length,
-              checkpoint: reached[i]!.checkpoint,
-            })),
-          },
-          null,
-          2,
-        ) + '\n',
+    // Events are written as verification passes their entries, into a spool: beside --out (renamed
+    // into place once everything verified), or a temporary file copied to stdout then.
+    const spool = out ? room.Spool.beside(out) : room.Spool.temporary('export');
+    let entries = 0;
+    if (format === 'csv') spool.write(room.csvHeader());
+    const progress = startProgress({ label: 'verifying and exporting', quiet: o.quiet, json: o.json });
+    try {
+      const shards = await room.verifyAll((read) => forEachLedger(o, {}, read), {
+        trusted,
+        jobs: o.jobs ?? defaultJobs(),
+        labelled: !!o.allShards,
+        onEntry: (e) => {
+          entries++;
+          spool.write(eventLine(room, e, format, productVersion));
+        },
+        onProgress: (done, total) => progress.update(done, total),
+        since: (branch) => {
+          if (!since) return undefined;
+          if (!since.labelled) return since.text;
+          const cp = since.shards.get(branch);
+          // --all-shards: a shard the file does not name is new since that export, so all of it goes out.
+          if (cp === undefined && !o.allShards) {
+            throw new ShiplogError(
+              'USAGE',
+              `--since ${o.since} has no checkpoint for ${branch} (it names ${[...since.shards.keys()].join(', ')})`,
+            );
+          }
+          return cp;
+        },
+      });
+      const gone =
+        o.allShards && since?.labelled
+          ? [...since.shards.keys()].filter((b) => !shards.some((s) => s.location.branch === b))
+          : [];
+      progress.finish();
+      room.refuseUnlessVerified(shards, gone, 'exported', (lines) =>
+        process.stderr.write(lines.join('\n') + '\n'),
       );
-    } else if (o.allShards) {
-      say(room.formatCheckpointSet(reached.map((r) => [r.branch, r.checkpoint] as const)));
-    } else say(reached[0]!.checkpoint);
+
+      const reached = shards.map((s) => ({ branch: s.location.branch, checkpoint: room.tipCheckpoint(s) }));
+      if (out) spool.commitTo(out);
+      else await room.writeToStdout(spool.chunks());
+
+      // Where the export stopped, on the stream the events did not use, ready to save for --since.
+      const say = (text: string) => (out ? process.stdout : process.stderr).write(text);
+      if (o.json) {
+        say(
+          JSON.stringify(
+            {
+              format,
+              ...(out ? { out } : {}),
+              entries,
+              shards: shards.map((s, i) => ({
+                branch: s.location.branch,
+                entries: s.count,
+                checkpoint: reached[i]!.checkpoint,
+              })),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      } else if (o.allShards) {
+        say(room.formatCheckpointSet(reached.map((r) => [r.branch, r.checkpoint] as const)));
+      } else say(reached[0]!.checkpoint);
+    } finally {
+      progress.finish();
+      spool.remove();
+    }
   });
 
   addShardsOption(
@@ -167,6 +185,7 @@ export function registerExportCommands(program: Command): void {
           'worker threads for signature checks (default: all cores)',
           positiveInt('--jobs'),
         )
+        .addOption(quietOption())
         .addOption(jsonOption()),
     ),
   ).action(async (o: ForwardFlags) => {
@@ -184,26 +203,30 @@ export function registerExportCommands(program: Command): void {
       );
     }
     const attempts = forwardAttempts();
-    const { result, destination } = await room.forwardLedgers({
-      each: (read) => forEachLedger(o, {}, read),
-      labelled: !!o.allShards,
-      trusted,
-      jobs: o.jobs ?? defaultJobs(),
-      to: o.to,
-      cursorPath: o.cursor,
-      format,
-      batch: o.batch,
-      tls,
-      token: hec ? token : undefined,
-      attempts,
-      productVersion,
-      log: {
-        info: (m) => process.stderr.write(`${m}\n`),
-        warning: (m) => process.stderr.write(`${m}\n`),
-      },
-      tell: (lines) => process.stderr.write(lines.join('\n') + '\n'),
-      hint: { format: '--format', shards: '--all-shards' },
-    });
+    const progress = startProgress({ label: 'verifying', quiet: o.quiet, json: o.json });
+    const { result, destination } = await room
+      .forwardLedgers({
+        onProgress: (done, total) => progress.update(done, total),
+        each: (read) => forEachLedger(o, {}, read),
+        labelled: !!o.allShards,
+        trusted,
+        jobs: o.jobs ?? defaultJobs(),
+        to: o.to,
+        cursorPath: o.cursor,
+        format,
+        batch: o.batch,
+        tls,
+        token: hec ? token : undefined,
+        attempts,
+        productVersion,
+        log: {
+          info: (m) => process.stderr.write(`${m}\n`),
+          warning: (m) => process.stderr.write(`${m}\n`),
+        },
+        tell: (lines) => process.stderr.write(lines.join('\n') + '\n'),
+        hint: { format: '--format', shards: '--all-shards' },
+      })
+      .finally(() => progress.finish());
     printForwardResult(result, destination, format, !!o.json);
   });
 }
@@ -213,18 +236,14 @@ function exportFormat(value: string): ExportFormat {
   throw new ShiplogError('USAGE', `unknown format "${value}": use ${EXPORT_FORMATS.join(', ')}`);
 }
 
-function* eventLines(
+function eventLine(
   room: Room,
-  entries: ExportEntry[],
+  e: ExportEntry,
   format: ExportFormat,
   productVersion: string | undefined,
-): Iterable<string> {
-  if (format === 'csv') {
-    yield room.csvHeader();
-    for (const e of entries) yield room.csvLine(room.exportCsvRow(e));
-    return;
-  }
-  for (const e of entries) yield room.formatBody(e, format, { productVersion }) + '\n';
+): string {
+  if (format === 'csv') return room.csvLine(room.exportCsvRow(e));
+  return room.formatBody(e, format, { productVersion }) + '\n';
 }
 
 /** --ca/--cert/--cert-key: read now, so a wrong path is a usage error before anything is verified. */

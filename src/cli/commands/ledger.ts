@@ -1,12 +1,13 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
 import type { LedgerLocation } from '../../ledger/store.ts';
 import { AppendError, appendEntry } from '../../ledger/append.ts';
 import { COMMIT_PATTERN } from '../../ledger/encoding.ts';
 import { generateSigningKeyPem } from '../../ledger/keys.ts';
-import { findEntries, showEntry, type EntryView } from '../../ledger/query.ts';
+import { renderProblems } from '../../ledger/problem-groups.ts';
+import { findEntries, showEntry, streamEntries, type EntryView } from '../../ledger/query.ts';
 import { RECORDABLE_TYPES, type ChangeType } from '../../ledger/statement.ts';
 import { defaultJobs, verifyLedger, type VerifyReport } from '../../ledger/verify.ts';
 import {
@@ -23,6 +24,7 @@ import {
   type LocationFlags,
 } from '../common.ts';
 import { colour, printJson, table } from '../output.ts';
+import { quietOption, startProgress } from '../progress.ts';
 
 export function registerLedgerCommands(program: Command): void {
   program
@@ -153,6 +155,7 @@ export function registerLedgerCommands(program: Command): void {
           'worker threads for signature checks (default: all cores)',
           positiveInt('--jobs'),
         )
+        .addOption(quietOption())
         .addOption(jsonOption()),
     ),
   ).action(async (o: VerifyFlags) => {
@@ -164,15 +167,21 @@ export function registerLedgerCommands(program: Command): void {
         'USAGE',
         "--since takes one shard's checkpoint; use it with --ledger-branch, not --all-shards",
       );
+    const progress = startProgress({ label: 'verifying', quiet: o.quiet, json: o.json });
     const reports: VerifyReport[] = await forEachLedger(o, {}, async (location) => {
-      const { verified: _unused, ...report } = await verifyLedger({
-        location,
-        trusted,
-        olderCheckpoint: older,
-        since,
-        jobs: o.jobs ?? defaultJobs(),
-      });
-      return report;
+      try {
+        const { verified: _unused, ...report } = await verifyLedger({
+          location,
+          trusted,
+          olderCheckpoint: older,
+          since,
+          jobs: o.jobs ?? defaultJobs(),
+          onProgress: (done, total) => progress.update(done, total),
+        });
+        return report;
+      } finally {
+        progress.finish();
+      }
     });
     const ok = reports.every((r) => r.ok);
     if (o.json) printJson(o.allShards ? { ok, shards: reports } : reports[0]);
@@ -189,7 +198,7 @@ export function registerLedgerCommands(program: Command): void {
         .option('--environment <name>', 'only this environment')
         .option('--type <type>', 'only this change type')
         .option('--repo <owner/name>', 'the shard of this repository, in a central ledger repository')
-        .option('--limit <n>', 'at most this many entries', positiveInt('--limit'))
+        .option('--limit <n>', 'at most this many entries (default 100; 0 for all)', limitArg)
         .addOption(jsonOption()),
     ),
   ).action(
@@ -203,7 +212,29 @@ export function registerLedgerCommands(program: Command): void {
         json?: boolean;
       },
     ) => {
-      const filter = { commit: o.commit, environment: o.environment, type: o.type, limit: o.limit };
+      const limit = o.limit ?? DEFAULT_LOG_LIMIT;
+      if (!o.commit && !o.allShards) {
+        // Newest first, page by page: the whole ledger never sits in memory, and a pipe that
+        // closes early (`| head`) ends the walk.
+        await forEachLedger(o, { repository: o.repo }, async (location) => {
+          const printer = new LogPrinter(!!o.json);
+          for await (const page of streamEntries(location, {
+            environment: o.environment,
+            type: o.type,
+            limit,
+          })) {
+            if (!(await printer.page(page))) break;
+          }
+          await printer.end();
+        });
+        return;
+      }
+      const filter = {
+        commit: o.commit,
+        environment: o.environment,
+        type: o.type,
+        limit: limit === 0 ? undefined : limit,
+      };
       const found = await forEachLedger(o, { repository: o.repo }, async (location) =>
         (await findEntries(location, filter)).map((e) =>
           o.allShards ? { ...e, branch: location.branch } : e,
@@ -215,7 +246,7 @@ export function registerLedgerCommands(program: Command): void {
         entries.sort((a, b) =>
           b.statement.predicate.timestamp.localeCompare(a.statement.predicate.timestamp),
         );
-      const shown = o.limit ? entries.slice(0, o.limit) : entries;
+      const shown = limit ? entries.slice(0, limit) : entries;
       if (o.json) return printJson(shown.map(jsonView));
       if (shown.length === 0) return void process.stdout.write('no matching entries\n');
       process.stdout.write(renderLog(shown, !!o.allShards) + '\n');
@@ -250,6 +281,7 @@ interface VerifyFlags extends LocationFlags {
   since?: string;
   jobs?: number;
   json?: boolean;
+  quiet?: boolean;
 }
 
 interface RecordFlags extends LocationFlags {
@@ -309,6 +341,95 @@ export function approvalSummary(e: EntryView): string {
   return who ? `${a.status} (${who})` : a.status;
 }
 
+const DEFAULT_LOG_LIMIT = 100;
+
+function limitArg(value: string): number {
+  if (!/^\d+$/.test(value))
+    throw new InvalidArgumentError(`--limit takes a whole number, 0 for every entry (got "${value}")`);
+  return Number(value);
+}
+
+const LOG_COLUMNS: { header: string; value: (e: EntryView) => string }[] = [
+  { header: 'SEQ', value: (e) => String(e.seq) },
+  { header: 'TIME', value: (e) => e.statement.predicate.timestamp.replace(/\.\d+Z$/, 'Z') },
+  { header: 'TYPE', value: (e) => e.statement.predicate.type },
+  { header: 'ENV', value: (e) => e.statement.predicate.environment ?? '-' },
+  { header: 'REPO', value: (e) => e.statement.predicate.repository },
+  { header: 'COMMIT', value: (e) => e.statement.predicate.commit.slice(0, 12) },
+  {
+    header: 'ACTOR',
+    value: (e) => String((e.statement.predicate.actor as { login?: string } | undefined)?.login ?? '-'),
+  },
+  { header: 'APPROVAL', value: approvalSummary },
+];
+
+/**
+ * `log` output written page by page: a table whose column widths come from the first page (later,
+ * longer cells push their row only), or one JSON array written an item at a time. `page` answers
+ * false once stdout is gone (a closed pipe): the caller stops reading the ledger.
+ */
+class LogPrinter {
+  private widths: number[] | undefined;
+  private count = 0;
+  private closed = false;
+
+  constructor(private readonly json: boolean) {
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      this.closed = true;
+    });
+  }
+
+  async page(entries: EntryView[]): Promise<boolean> {
+    let text = '';
+    if (this.json) {
+      for (const e of entries)
+        text += `${this.count++ === 0 ? '[\n' : ',\n'}${indent(JSON.stringify(jsonView(e), null, 2))}`;
+    } else {
+      const cells = entries.map((e) => LOG_COLUMNS.map((c) => oneLine(c.value(e))));
+      if (!this.widths) {
+        this.widths = LOG_COLUMNS.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i]!.length)));
+        text +=
+          this.line(LOG_COLUMNS.map((c) => c.header)) + this.line(this.widths.map((w) => '-'.repeat(w)));
+      }
+      for (const r of cells) text += this.line(r);
+      this.count += entries.length;
+    }
+    return this.write(text);
+  }
+
+  async end(): Promise<void> {
+    if (this.json) await this.write(this.count ? '\n]\n' : '[]\n');
+    else if (this.count === 0) await this.write('no matching entries\n');
+  }
+
+  private line(vals: string[]): string {
+    return (
+      vals
+        .map((v, i) => v.padEnd(this.widths![i]!))
+        .join('  ')
+        .trimEnd() + '\n'
+    );
+  }
+
+  private async write(text: string): Promise<boolean> {
+    if (this.closed) return false;
+    if (text && !process.stdout.write(text))
+      await new Promise<void>((resolve) => {
+        process.stdout.once('drain', resolve);
+        process.stdout.once('error', () => resolve());
+      });
+    return !this.closed;
+  }
+}
+
+const indent = (text: string): string => text.replace(/^/gm, '  ');
+
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex -- untrusted text cannot fake rows
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
 function renderLog(entries: (EntryView & { branch?: string })[], shards: boolean): string {
   return table(entries, [
     ...(shards ? [{ header: 'SHARD', value: (e: EntryView & { branch?: string }) => e.branch ?? '-' }] : []),
@@ -339,13 +460,15 @@ function renderVerify(r: VerifyReport, named: boolean): string {
   } else {
     lines.push(colour.red(`${what}ledger INVALID: ${r.problems.length} problem(s) in ${scope}`));
     lines.push(
-      table(r.problems, [
-        { header: 'CHECK', value: (p) => p.check },
-        { header: 'SEQ', value: (p) => (p.seq === undefined ? '-' : String(p.seq)) },
-        { header: 'COMMIT', value: (p) => (p.commit ? p.commit.slice(0, 12) : '-') },
-        { header: 'FILE', value: (p) => p.file ?? '-' },
-        { header: 'PROBLEM', value: (p) => p.message },
-      ]),
+      renderProblems(r.problems, (rows) =>
+        table(rows, [
+          { header: 'CHECK', value: (p) => p.check },
+          { header: 'SEQ', value: (p) => (p.seq === undefined ? '-' : String(p.seq)) },
+          { header: 'COMMIT', value: (p) => (p.commit ? p.commit.slice(0, 12) : '-') },
+          { header: 'FILE', value: (p) => p.file ?? '-' },
+          { header: 'PROBLEM', value: (p) => p.message },
+        ]),
+      ),
     );
   }
   lines.push(`branch ${r.branch} at ${r.tip}`);

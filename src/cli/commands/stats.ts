@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
 import { renderStats } from '../../audit/render.ts';
-import { deliveryStats } from '../../audit/stats.ts';
+import { DeliveryStatsBuilder } from '../../audit/stats.ts';
 import { parsePointInTime } from '../../audit/window.ts';
 import {
   addLocationOptions,
@@ -12,6 +12,7 @@ import {
   type LocationFlags,
 } from '../common.ts';
 import { printJson } from '../output.ts';
+import { quietOption } from '../progress.ts';
 import { jobsOption, readVerifiedLedger } from '../verified-ledger.ts';
 
 interface StatsFlags extends LocationFlags {
@@ -21,6 +22,7 @@ interface StatsFlags extends LocationFlags {
   until?: string;
   jobs?: number;
   json?: boolean;
+  quiet?: boolean;
 }
 
 /** `shiplog stats` (issue 12): delivery metrics from the ledger alone. */
@@ -37,6 +39,7 @@ export function registerStatsCommand(program: Command): void {
         .option('--since <date-or-duration>', 'start of the window: 2026-03-01, or back from now: 30d', '30d')
         .option('--until <date-or-duration>', 'end of the window (default: now)')
         .addOption(jobsOption())
+        .addOption(quietOption())
         .addOption(jsonOption()),
     ),
   ).action(async (o: StatsFlags) => {
@@ -45,10 +48,11 @@ export function registerStatsCommand(program: Command): void {
     const until = o.until === undefined ? now : parsePointInTime(o.until, '--until', now);
     if (since >= until) throw new ShiplogError('USAGE', '--since must be before --until (default: now)');
     const trusted = trustedKeysFrom(o.trustedKey);
-    const data = await readVerifiedLedger(o, trusted, 'no figures');
+    const figures = new DeliveryStatsBuilder({ since, until, environment: o.environment });
+    const data = await readVerifiedLedger(o, trusted, 'no figures', (e) => figures.add(e));
     if (!data) return;
-    const stats = deliveryStats(data.entries, { since, until, environment: o.environment });
-    if (o.json) printJson({ ok: true, verified: true, entries: data.entries.length, ...stats });
+    const stats = figures.result();
+    if (o.json) printJson({ ok: true, verified: true, entries: data.count, ...stats });
     else process.stdout.write(renderStats(stats));
   });
 }
