@@ -11,6 +11,7 @@ import { ShiplogError } from '../errors.ts';
 import { unspacedWrites } from '../github/client.ts';
 import { createShiplogApp } from './index.ts';
 import { appSettings } from './settings.ts';
+import { readWebhookBody } from './webhook-body.ts';
 import { startSweeps, type Sweeps } from './sweep/scheduler.ts';
 
 export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
@@ -55,6 +56,16 @@ function unspaced(options: Record<string, unknown>): Record<string, unknown> {
   return { ...options, throttle: { ...throttle, write: unspacedWrites, notifications: unspacedWrites } };
 }
 
+/** The path as Probot's webhook middleware reads it (trailing slashes dropped before parsing). */
+function pathOf(url: string | undefined): string | undefined {
+  const trim = (p: string) => p.replace(/\/+$/, '') || '/';
+  try {
+    return new URL(trim(url ?? '/'), 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startAppServer(env: Env = process.env): Promise<AppServer> {
   checkEnv(env);
   const port = portFrom(env);
@@ -75,8 +86,18 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
       res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
       return;
     }
-    void middleware(req, res, () => {
+    const notFound = () => {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not Found"}');
+    };
+    if (req.method !== 'POST' || pathOf(req.url) !== pathOf(webhookPath)) {
+      void middleware(req, res, notFound);
+      return;
+    }
+    void readWebhookBody(req, res).then((read) => {
+      if (!read.ok) return;
+      // Probot's middleware takes a body already read as a string (and verifies its signature).
+      (req as IncomingMessage & { body?: string }).body = read.body;
+      return middleware(req, res, notFound);
     });
   });
   await new Promise<void>((resolve, reject) => {
