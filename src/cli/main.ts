@@ -6,6 +6,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isShiplogError, errorMessage } from '../errors.ts';
+import { inert } from '../text/inert.ts';
 import { registerAppCommands } from './commands/app-admin.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerExportCommands } from './commands/export.ts';
@@ -46,10 +47,10 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isShiplogError(e)) {
-      process.stderr.write(`shiplog: error[${e.code}]: ${e.message}\n`);
+      process.stderr.write(`shiplog: error[${e.code}]: ${inert(e.message, '\n')}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`shiplog: unexpected error: ${errorMessage(e)}\n`);
+    process.stderr.write(`shiplog: unexpected error: ${inert(errorMessage(e), '\n')}\n`);
     if (process.env.SHIPLOG_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 1;
   }
