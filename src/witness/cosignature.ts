@@ -25,6 +25,8 @@ export interface Cosignature {
   /** POSIX seconds. */
   time: number;
   sig: Buffer;
+  /** The signature line it was read from (no newline). */
+  line: string;
 }
 
 /** A note key name: non-empty, no Unicode spaces, no "+" (C2SP signed-note). */
@@ -70,7 +72,7 @@ export function parseCosignatureLine(line: string): Cosignature | undefined {
   if (blob.length !== BLOB_LENGTH || blob.toString('base64') !== m[2]) return undefined;
   const time = blob.readBigUInt64BE(4);
   if (time === 0n || time > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-  return { name: m[1]!, keyId: blob.subarray(0, 4), time: Number(time), sig: blob.subarray(12) };
+  return { name: m[1]!, keyId: blob.subarray(0, 4), time: Number(time), sig: blob.subarray(12), line };
 }
 
 /** The signature lines of a note or a witness's answer: every line that starts with the em dash. */
