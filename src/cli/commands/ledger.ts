@@ -22,7 +22,7 @@ import {
   trustedKeysFrom,
   type LocationFlags,
 } from '../common.ts';
-import { colour, printJson, table } from '../output.ts';
+import { colour, inert, inertJson, printJson, table } from '../output.ts';
 
 export function registerLedgerCommands(program: Command): void {
   program
@@ -236,11 +236,11 @@ export function registerLedgerCommands(program: Command): void {
     }))) as [{ location: LedgerLocation; e: EntryView }];
     if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope });
     process.stdout.write(
-      `seq        ${e.seq}\nhash       ${e.hash}\nbranch     ${location.branch}\n` +
+      `seq        ${e.seq}\nhash       ${e.hash}\nbranch     ${inert(location.branch)}\n` +
         `ledger     ${e.ledgerCommit ?? '(deeper than a cold look-up walks; see "git log --grep")'}\n` +
         `blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})\n`,
     );
-    process.stdout.write(JSON.stringify(e.statement, null, 2) + '\n');
+    process.stdout.write(inertJson(e.statement, 2) + '\n');
   });
 }
 
@@ -350,7 +350,7 @@ function renderVerify(r: VerifyReport, named: boolean): string {
   }
   lines.push(`branch ${r.branch} at ${r.tip}`);
   if (r.head) lines.push(`head   ${r.head}`);
-  if (r.checkpoint) lines.push(`checkpoint ${r.checkpoint.origin} size ${r.checkpoint.size}`);
+  if (r.checkpoint) lines.push(`checkpoint ${inert(r.checkpoint.origin)} size ${r.checkpoint.size}`);
   if (r.olderCheckpoint) {
     lines.push(
       r.olderCheckpoint.consistent
