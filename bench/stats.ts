@@ -15,3 +15,20 @@ export async function timeEach(n: number, fn: (i: number) => Promise<unknown>): 
   }
   return out;
 }
+
+/**
+ * What a bench module returns: each figure a number, or a number with its target (`<= 1.3`,
+ * `>= 0.85`) — declared where it is measured, checked by run.ts, which exits non-zero on a miss.
+ */
+export interface Figure {
+  value: number;
+  target?: string;
+}
+export type Figures = Record<string, number | Figure>;
+
+export function meets(value: number, target: string): boolean {
+  const [op, num] = target.split(' ');
+  if (op === '<=') return value <= Number(num);
+  if (op === '>=') return value >= Number(num);
+  throw new Error(`bench target "${target}" is not "<= N" or ">= N"`);
+}

@@ -44,7 +44,7 @@ export function startProgress(o: ProgressOptions): Progress {
   const stream = o.stream ?? process.stderr;
   if (o.quiet || o.json || !stream.isTTY) return SILENT;
   const now = o.now ?? (() => performance.now());
-  const delay = o.delayMs ?? 2000;
+  const delay = o.delayMs ?? afterMs();
   const interval = o.intervalMs ?? 250;
   const started = now();
   let drawn = false;
@@ -55,7 +55,7 @@ export function startProgress(o: ProgressOptions): Progress {
       if (t - started < delay || (t - last < interval && done < total)) return;
       last = t;
       const line = progressLine(o.label, done, total, (t - started) / 1000);
-      const width = Math.max(20, (stream.columns ?? 80) - 1);
+      const width = Math.max(20, (stream.columns || 80) - 1);
       stream.write(`\r\u001b[K${line.slice(0, width)}`);
       drawn = true;
     },
@@ -64,6 +64,12 @@ export function startProgress(o: ProgressOptions): Progress {
       drawn = false;
     },
   };
+}
+
+/** ~2 s; SHIPLOG_PROGRESS_AFTER_MS changes it (tests, and people who want it sooner or never). */
+function afterMs(): number {
+  const v = Number(process.env.SHIPLOG_PROGRESS_AFTER_MS);
+  return process.env.SHIPLOG_PROGRESS_AFTER_MS !== undefined && Number.isFinite(v) && v >= 0 ? v : 2000;
 }
 
 /** "verifying 12,345 / 100,027 entries (12%), 5,210/s, about 17 s left". */

@@ -18,10 +18,19 @@ export const CSV_COLUMNS = [
 
 /** Oldest first, like the ledger itself; lines end in CRLF as RFC 4180 asks. */
 export function renderCsv(entries: readonly ReportEntry[]): string {
-  const rows = entries
-    .map(toRow)
-    .sort((a, b) => a.seq - b.seq)
-    .map((r) => [
+  const sorted = [...entries].sort((a, b) => a.seq - b.seq);
+  return csvHeaderLine() + sorted.map(csvRowLine).join('');
+}
+
+export function csvHeaderLine(): string {
+  return CSV_COLUMNS.map(csvCell).join(',') + '\r\n';
+}
+
+/** One entry's row (streamed: the report's CSV is written as verify passes the entries). */
+export function csvRowLine(e: ReportEntry): string {
+  const r = toRow(e);
+  return (
+    [
       String(r.seq),
       r.hash,
       r.timestamp,
@@ -34,8 +43,10 @@ export function renderCsv(entries: readonly ReportEntry[]): string {
       r.approvers.join(' '),
       r.pullRequest?.number === undefined ? '' : String(r.pullRequest.number),
       r.details === undefined ? '' : JSON.stringify(r.details),
-    ]);
-  return [[...CSV_COLUMNS], ...rows].map((cells) => cells.map(csvCell).join(',') + '\r\n').join('');
+    ]
+      .map(csvCell)
+      .join(',') + '\r\n'
+  );
 }
 
 export function csvCell(value: string): string {

@@ -4,21 +4,14 @@
  * (successful deploys per week over a longer stretch, so a trend shows, and the spread of lead
  * times behind the percentiles).
  */
-import type { AuditEntry } from '../audit/entry.ts';
-import {
-  deliveryStats,
-  leadTimeSamples,
-  weeklyDeploys,
-  type DeliveryFigures,
-  type DeliveryStats,
-} from '../audit/stats.ts';
-import { DAY_MS, formatDuration, HOUR_MS } from '../audit/window.ts';
+import type { DeliveryFigures, DeliveryStats } from '../audit/stats.ts';
+import { formatDuration, HOUR_MS } from '../audit/window.ts';
+import { CHART_WEEKS, METRICS_DAYS, type CollectedReport } from './collect.ts';
 import { barChart, type Bar } from './charts.ts';
 import { count, formatTime } from './format.ts';
 import { markup, type Markup } from './markup.ts';
 
-export const METRICS_DAYS = 30;
-const CHART_WEEKS = 12;
+export { METRICS_DAYS };
 
 /** Lead-time buckets for the distribution chart, upper bounds in hours. */
 const BUCKETS: { label: string; below: number }[] = [
@@ -30,11 +23,9 @@ const BUCKETS: { label: string; below: number }[] = [
   { label: '> 7d', below: Infinity },
 ];
 
-export function deliverySection(entries: readonly AuditEntry[], now: Date): Markup {
-  const window = { since: new Date(now.getTime() - METRICS_DAYS * DAY_MS), until: now };
-  const stats = deliveryStats(entries, window);
-  const weeks = weeklyDeploys(entries, { until: now, weeks: CHART_WEEKS });
-  const leads = leadTimeSamples(entries, window);
+/** The section, from what a ReportCollector computed over the whole ledger. */
+export function deliverySection(d: CollectedReport['delivery']): Markup {
+  const { stats, weeks, leads } = d;
   const begins = stats.window.ledger_begins
     ? markup`; the ledger begins ${formatTime(stats.window.ledger_begins)}, so rates are per ${stats.window.days.toFixed(1)} days`
     : '';

@@ -20,6 +20,9 @@ const TONE: Record<ExceptionKind, BadgeTone> = {
   'unrecorded-deploy': 'bad',
 };
 
+/** Exception rows the page lists at most. */
+const MAX_SHOWN = 500;
+
 export function exceptionsSection(
   findings: AuditFindings,
   opts: { verified: boolean; reviewWithinMs: number },
@@ -32,8 +35,14 @@ export function exceptionsSection(
     ? `${count(list.length, 'exception')}`
     : // Says what was looked for: a deploy recorded without evidence is not thereby approved.
       `No exceptions: no uncovered commits, unapproved pull requests, direct pushes or incomplete change sets, and no override unreviewed after ${formatWindow(opts.reviewWithinMs)}`;
+  // A page a browser opens: the newest exceptions in full, the count of all (audit --csv lists them).
+  const shown = list.length > MAX_SHOWN ? list.slice(-MAX_SHOWN) : list;
+  const capped =
+    shown.length < list.length
+      ? markup`<p class="caveat">The newest ${MAX_SHOWN} of ${list.length} exceptions are listed; <code>shiplog audit --csv FILE</code> writes every one.</p>`
+      : '';
   const table = list.length
-    ? markup`<table class="exceptions"><thead><tr><th>when</th><th>seq</th><th>kind</th><th>environment</th><th>commit</th><th>why</th></tr></thead><tbody>${list.map(row)}</tbody></table>`
+    ? markup`${capped}<table class="exceptions"><thead><tr><th>when</th><th>seq</th><th>kind</th><th>environment</th><th>commit</th><th>why</th></tr></thead><tbody>${shown.map(row)}</tbody></table>`
     : '';
   const awaiting = findings.awaitingReview.length
     ? markup`<ul class="awaiting">${findings.awaitingReview.map(

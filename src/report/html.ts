@@ -10,19 +10,24 @@
  * the page (and the hashed script) behind the tests' back.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_REVIEW_WITHIN_MS, findExceptions } from '../audit/exceptions.ts';
-import type { VerifyReport } from '../ledger/verify.ts';
+import { DEFAULT_REVIEW_WITHIN_MS } from '../audit/exceptions.ts';
+import { groupProblems } from '../ledger/problem-groups.ts';
+import type { Problem, VerifyReport } from '../ledger/verify.ts';
+import { collectReport, type CollectedReport } from './collect.ts';
 import { changeSetBlock } from './change-set.ts';
 import { deliverySection } from './delivery.ts';
 import { exceptionsSection } from './exceptions.ts';
 import { formatTime, plural } from './format.ts';
 import { markup, trusted, type Markup } from './markup.ts';
-import { BADGE_ORDER, toRows, type BadgeTone, type ReportEntry, type ReportRow } from './model.ts';
+import { BADGE_ORDER, badgeFor, toRows, type ReportEntry, type ReportRow } from './model.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
 
 export interface ReportInput {
-  entries: readonly ReportEntry[];
+  /** Every entry (small ledgers, tests)… */
+  entries?: readonly ReportEntry[];
+  /** …or what a ReportCollector gathered while verify streamed the ledger. */
+  collected?: CollectedReport;
   verify: VerifyReport;
   /** The checkpoint file as stored on the ledger branch (the signed note). */
   checkpointText?: string;
@@ -34,12 +39,13 @@ export interface ReportInput {
 const NO_ENVIRONMENT = 'no environment';
 
 export function renderReportHtml(input: ReportInput): string {
-  const rows = toRows(input.entries);
-  const environments = groupByEnvironment(rows);
-  const envOptions = [...environments.keys()].filter((e) => e !== NO_ENVIRONMENT);
-  const types = [...new Set(rows.map((r) => r.type))].sort();
-  const remote = displayRemote(input.verify.remote);
   const reviewWithinMs = input.reviewWithinMs ?? DEFAULT_REVIEW_WITHIN_MS;
+  const c = input.collected ?? collectReport(input.entries ?? [], { now: input.generatedAt, reviewWithinMs });
+  const rows = toRows(c.rows);
+  const environments = groupByEnvironment(rows);
+  const envOptions = c.environments;
+  const types = c.types;
+  const remote = displayRemote(input.verify.remote);
   const page = markup`<!doctype html>
 <html lang="en">
 <head>
@@ -55,9 +61,10 @@ export function renderReportHtml(input: ReportInput): string {
 <h1>shiplog report</h1>
 <p class="meta">Ledger <code>${remote}</code>, branch <code>${input.verify.branch}</code> at <code>${input.verify.tip}</code> · generated ${formatTime(input.generatedAt.toISOString())}</p>
 ${verificationPanel(input)}
-${exceptionsSection(findExceptions(input.entries, { now: input.generatedAt, reviewWithinMs }), { verified: input.verify.ok, reviewWithinMs })}
-${deliverySection(input.entries, input.generatedAt)}
-${summary(rows)}
+${exceptionsSection(c.findings, { verified: input.verify.ok, reviewWithinMs })}
+${deliverySection(c.delivery)}
+${summary(c)}
+${windowNote(c)}
 <div class="filters" role="search">
 <label for="filter-env">Environment <select id="filter-env"><option value="">all</option>${envOptions.map(option)}</select></label>
 <label for="filter-type">Type <select id="filter-type"><option value="">all</option>${types.map(option)}</select></label>
@@ -66,7 +73,7 @@ ${summary(rows)}
 <p class="filter-note" id="filter-note"></p>
 ${[...environments].map(([env, list]) => environmentSection(env, list))}
 <p class="empty" id="no-match" hidden>No changes match the filters.</p>
-${rows.length === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : ''}
+${c.total === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : rows.length === 0 ? markup`<p class="empty">No entries in this window.</p>` : ''}
 </main>
 <script>${trusted(PAGE_SCRIPT)}</script>
 </body>
@@ -95,12 +102,7 @@ function verificationPanel(input: ReportInput): Markup {
   const title = v.ok
     ? `Verified: ${entries}, chain intact, every signature by a trusted key`
     : `Verification FAILED: ${v.problems.length} ${plural(v.problems.length, 'problem', 'problems')} in ${entries}`;
-  const problems = v.ok
-    ? ''
-    : markup`<table class="problems"><thead><tr><th>check</th><th>seq</th><th>ledger commit</th><th>file</th><th>problem</th></tr></thead><tbody>${v.problems.map(
-        (p) =>
-          markup`<tr><td>${p.check}</td><td>${p.seq ?? '-'}</td><td><code>${p.commit ?? '-'}</code></td><td><code>${p.file ?? '-'}</code></td><td>${p.message}</td></tr>`,
-      )}</tbody></table>`;
+  const problems = v.ok ? '' : problemTable(v.problems);
   const checkpoint = cp
     ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, head <code>${cp.head}</code>`
     : 'none';
@@ -120,24 +122,66 @@ ${note}
 </section>`;
 }
 
-function summary(rows: ReportRow[]): Markup {
-  const counts = new Map<string, { label: string; tone: BadgeTone; n: number }>();
-  for (const r of rows) {
-    const c = counts.get(r.badge.status) ?? { label: r.badge.label, tone: r.badge.tone, n: 0 };
-    c.n++;
-    counts.set(r.badge.status, c);
-  }
-  const badges = BADGE_ORDER.map((s) => counts.get(s))
-    .filter((c) => c !== undefined)
-    .map((c) => markup`<span class="badge tone-${c.tone}">${c.n} ${c.label}</span>`);
-  return markup`<div class="summary" id="summary"><b>${rows.length} ${plural(rows.length, 'change', 'changes')}</b>${badges}</div>`;
+/** Counts over the whole ledger, whatever window the timeline shows. */
+function summary(c: CollectedReport): Markup {
+  const badges = BADGE_ORDER.filter((s) => c.badges.has(s)).map((s) => {
+    const b = badgeFor(s);
+    return markup`<span class="badge tone-${b.tone}">${number(c.badges.get(s)!)} ${b.label}</span>`;
+  });
+  return markup`<div class="summary" id="summary"><b>${number(c.total)} ${plural(c.total, 'change', 'changes')}</b>${badges}</div>`;
 }
+
+/** What the timeline below covers, and what it leaves to the CSV. */
+function windowNote(c: CollectedReport): Markup | string {
+  const { since, until } = c.window;
+  const outside = c.before + c.after;
+  const capped = c.rows.length < c.inWindow;
+  if (!since && !until && !capped) return '';
+  const span =
+    since && until
+      ? `from ${formatTime(since)} to ${formatTime(until)}`
+      : since
+        ? `since ${formatTime(since)}`
+        : `until ${formatTime(until!)}`;
+  const shown = capped
+    ? `the newest ${number(c.rows.length)} of the ${number(c.inWindow)} entries ${since || until ? span : ''}`
+    : `${number(c.inWindow)} ${plural(c.inWindow, 'entry', 'entries')} ${span}`;
+  const rest = outside
+    ? `; ${number(outside)} ${plural(outside, 'entry is', 'entries are')} outside this window (${number(c.before)} before, ${number(c.after)} after)`
+    : '';
+  return markup`<p class="window-note" id="window-note">The timeline shows ${shown}${rest}. The summary, exceptions and metrics above cover the whole ledger; the CSV beside this report holds every entry.</p>`;
+}
+
+const number = (n: number): string => n.toLocaleString('en-US');
+
+/** Verify's problems: identical ones as one group (its sentence, count and first few). */
+function problemTable(problems: readonly Problem[]): Markup {
+  const row = (p: Problem): Markup =>
+    markup`<tr><td>${p.check}</td><td>${p.seq ?? '-'}</td><td><code>${p.commit ?? '-'}</code></td><td><code>${p.file ?? '-'}</code></td><td>${p.message}</td></tr>`;
+  const groups = groupProblems(problems, GROUP_SHOWN);
+  const body = groups.every((g) => g.count <= GROUP_SHOWN)
+    ? problems.map(row)
+    : groups.map((g) =>
+        g.count === 1
+          ? row(g.first[0]!)
+          : markup`<tr class="problem-group"><th colspan="5">${g.summary}</th></tr>${g.first.map(row)}${
+              g.count > g.first.length
+                ? markup`<tr class="more"><td colspan="5">… and ${number(g.count - g.first.length)} more like these (<code>shiplog verify --json</code> lists every one)</td></tr>`
+                : ''
+            }`,
+      );
+  return markup`<table class="problems"><thead><tr><th>check</th><th>seq</th><th>ledger commit</th><th>file</th><th>problem</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+const GROUP_SHOWN = 5;
 
 function groupByEnvironment(rows: ReportRow[]): Map<string, ReportRow[]> {
   const groups = new Map<string, ReportRow[]>();
   for (const r of rows) {
     const key = r.environment ?? NO_ENVIRONMENT;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
   }
   const names = [...groups.keys()].sort((a, b) =>
     a === NO_ENVIRONMENT ? 1 : b === NO_ENVIRONMENT ? -1 : a.localeCompare(b),

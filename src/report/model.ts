@@ -61,6 +61,11 @@ export function badgeOf(statement: Statement): Badge {
   return { status, ...BADGES[status] };
 }
 
+/** The badge of an approval status. */
+export function badgeFor(status: ApprovalStatus): Badge {
+  return { status, ...BADGES[status] };
+}
+
 export function toRow(e: ReportEntry): ReportRow {
   const p = e.statement.predicate;
   const pr = p.approval?.pull_request as { number?: unknown; title?: unknown } | undefined;

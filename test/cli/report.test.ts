@@ -13,8 +13,9 @@ beforeEach(async () => {
 });
 afterEach(() => fx.cleanup());
 
+// The sample is dated March 2026: the timeline's window is opened to take it in.
 const report = (remote: string, cacheDir: string, ...extra: string[]) =>
-  runCli(['report', '--remote', remote, '--cache-dir', cacheDir, ...extra]);
+  runCli(['report', '--remote', remote, '--cache-dir', cacheDir, '--since', '2026-01-01', ...extra]);
 
 describe('shiplog report', () => {
   it('writes the HTML report and the CSV, and says where', async () => {
@@ -38,7 +39,55 @@ describe('shiplog report', () => {
   it('--json summarises what was written', async () => {
     const out = join(fx.dir, 'r.html');
     const r = await report(fx.remote, fx.cacheDir, '--trusted-key', fx.pubFile, '--out', out, '--json');
-    expect(JSON.parse(r.stdout)).toEqual({ ok: true, entries: 7, problems: 0, html: out });
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: true,
+      entries: 7,
+      problems: 0,
+      html: out,
+      window: { since: '2026-01-01T00:00:00.000Z', until: expect.any(String), entries: 7 },
+    });
+  });
+
+  it('the timeline shows a window (default the last 90 days) and says how many entries are outside it', async () => {
+    const out = join(fx.dir, 'w.html');
+    const csv = join(fx.dir, 'w.csv');
+    const r = await runCli([
+      'report',
+      '--remote',
+      fx.remote,
+      '--cache-dir',
+      fx.cacheDir,
+      '--trusted-key',
+      fx.pubFile,
+      '--out',
+      out,
+      '--csv',
+      csv,
+    ]);
+    expect(r.code).toBe(0);
+    const page = readFileSync(out, 'utf8');
+    // The whole ledger in the summary; none of it in a timeline of the last 90 days.
+    expect(page).toMatch(/<div class="summary" id="summary"><b>7 changes<\/b>/);
+    expect(page.match(/<li class="change /g)).toBeNull();
+    expect(page).toMatch(/7 entries are outside this window \(7 before, 0 after\)/);
+    expect(page).toContain('No entries in this window.');
+    // The CSV beside it holds every entry.
+    expect(readFileSync(csv, 'utf8').split('\r\n')).toHaveLength(9);
+    // --until cuts the other end: only the entries of its day and before.
+    const until = await report(
+      fx.remote,
+      fx.cacheDir,
+      '--trusted-key',
+      fx.pubFile,
+      '--out',
+      out,
+      '--until',
+      '2026-03-01T09:10:00Z',
+    );
+    expect(until.code).toBe(0);
+    const cut = readFileSync(out, 'utf8');
+    expect(cut.match(/<li class="change /g)).toHaveLength(2);
+    expect(cut).toMatch(/5 entries are outside this window \(0 before, 5 after\)/);
   });
 
   it('an untrusted key: the report is still written, shows the failure, and the exit code is 1', async () => {

@@ -35,6 +35,9 @@ beforeAll(async () => {
     fx.pubFile,
     '--out',
     report,
+    // The sample is dated March 2026: the timeline's window is opened to take it in.
+    '--since',
+    '2026-01-01',
   ]);
   expect(r.code).toBe(0);
 });
