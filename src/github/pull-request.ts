@@ -152,3 +152,31 @@ export function evaluationInput(data: PolicyPullRequestData): {
 }
 
 export { createDirectory, type Directory, type Permission } from './directory.ts';
+
+/**
+ * The open pull requests whose head is this commit, as GitHub associates them (`commits/{sha}/pulls`):
+ * a check run lives on the commit, so its verdict must hold for every one of them.
+ */
+export async function openPullsWithHead(
+  api: GitHubApi,
+  { owner, repo, sha }: { owner: string; repo: string; sha: string },
+): Promise<{ number: number; baseRef: string }[]> {
+  const what = `GET /repos/${owner}/${repo}/commits/${sha}/pulls`;
+  return callGitHub(what, async () => {
+    const found: { number: number; baseRef: string }[] = [];
+    const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
+    for await (const items of pages(api, route, { owner, repo, commit_sha: sha }, what, { maxPages: 10 })) {
+      for (const item of items) {
+        const pr = asObject(item, `${what}: pull request`);
+        const head = asObject(pr.head, `${what}: head`);
+        const base = asObject(pr.base, `${what}: base`);
+        if (pr.state !== 'open' || optionalString(head.sha)?.toLowerCase() !== sha.toLowerCase()) continue;
+        found.push({
+          number: requireNumber(pr.number, `${what}: number`),
+          baseRef: requireString(base.ref, `${what}: base.ref`),
+        });
+      }
+    }
+    return found;
+  });
+}
