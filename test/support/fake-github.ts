@@ -87,6 +87,8 @@ export interface RecordedRequest {
   body?: unknown;
   /** True when a fault from fail() answered instead of the route. */
   faulted?: boolean;
+  /** The request's If-None-Match (a conditional GET: 304 when the answer's ETag matches). */
+  ifNoneMatch?: string;
 }
 
 export interface SchemaViolation {
@@ -967,6 +969,9 @@ export class FakeGitHub {
       query: Object.fromEntries(url.searchParams),
       status: 0,
       ...(token !== undefined ? { token } : {}),
+      ...(typeof req.headers['if-none-match'] === 'string'
+        ? { ifNoneMatch: req.headers['if-none-match'] }
+        : {}),
     };
     this.requests.push(record);
     const send = (reply: Reply) => this.send(res, record, reply);
@@ -1120,8 +1125,20 @@ export class FakeGitHub {
       res.end();
       return;
     }
+    const json = JSON.stringify(body);
+    // GitHub's conditional requests: a GET answer carries an ETag of its content; asked again with
+    // If-None-Match and unchanged, it is a 304 with no body (which costs no rate limit)
+    if (record.method === 'GET' && status === 200) {
+      headers.etag = `W/"${createHash('sha256').update(json).digest('hex').slice(0, 40)}"`;
+      if (record.ifNoneMatch === headers.etag) {
+        record.status = 304;
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+    }
     res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(body));
+    res.end(json);
   }
 
   // ---------------------------------------------------------------- routes
