@@ -12,7 +12,7 @@ import { startAppServer } from './server.ts';
 
 async function main(): Promise<void> {
   const server = await startAppServer(process.env);
-  const started = `shiplog app listening on ${server.url}; webhooks at ${server.webhookUrl}; state: ${server.state.shared ? 'Redis (shared by replicas)' : 'this process (one replica)'}`;
+  const started = `shiplog app listening on ${server.url}; webhooks at ${server.webhookUrl} (state: ${server.state.shared ? 'Redis (shared by replicas)' : 'this process (one replica)'})`;
   // JSON logs stay one JSON object per line; otherwise the line is for whoever started it
   if (process.env.LOG_FORMAT === 'json') server.log.info(started);
   else process.stdout.write(`${started}\n`);
