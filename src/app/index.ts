@@ -9,13 +9,17 @@ import { registerLedgerWatch } from './handlers/ledger-watch.ts';
 import { registerMergeRecord } from './handlers/merge-record.ts';
 import { registerOverrideCommand } from './handlers/override-command.ts';
 import { registerOverrideReview } from './handlers/override-review.ts';
-import { DeliveryLog, dedupeDeliveries } from './deliveries.ts';
+import { DeliveryLog, dedupeDeliveries, type DeliveryStore } from './deliveries.ts';
 import { appSettings, type AppSettings } from './settings.ts';
 
-export function createShiplogApp(settings: AppSettings): (app: Probot) => void {
+export function createShiplogApp(
+  settings: AppSettings,
+  deliveries: DeliveryStore = new DeliveryLog(),
+): (app: Probot) => void {
   return (probot) => {
-    // handlers see each verified delivery once (a redelivered copy of a handled one is skipped)
-    const app = dedupeDeliveries(probot, new DeliveryLog());
+    // handlers see each verified delivery once (a redelivered copy of a handled one is skipped);
+    // with REDIS_URL the replicas share the log
+    const app = dedupeDeliveries(probot, deliveries);
     registerApprovalGate(app, settings);
     registerDeploymentProtection(app, settings);
     registerOverrideCommand(app, settings);

@@ -11,6 +11,9 @@ import { ShiplogError } from '../errors.ts';
 import { unspacedWrites } from '../github/client.ts';
 import { createShiplogApp } from './index.ts';
 import { appSettings } from './settings.ts';
+import { createState, type SharedState } from './state/index.ts';
+import type { StateLog } from './state/redis.ts';
+import { readWebhookBody } from './webhook-body.ts';
 import { startSweeps, type Sweeps } from './sweep/scheduler.ts';
 
 export const DEFAULT_WEBHOOK_PATH = '/api/github/webhooks';
@@ -23,6 +26,11 @@ export interface AppServer {
   port: number;
   /** The periodic sweeps (also run on their timers); stopped by close(). */
   sweeps: Sweeps;
+  /** Redis-backed with REDIS_URL, else this process's. */
+  state: SharedState;
+  /** Probot's pino logger (JSON lines with LOG_FORMAT=json). */
+  log: StateLog;
+  /** Graceful: no new requests; webhooks and sweep jobs in flight finish (up to the grace), then state closes. */
   close(): Promise<void>;
 }
 
@@ -55,6 +63,16 @@ function unspaced(options: Record<string, unknown>): Record<string, unknown> {
   return { ...options, throttle: { ...throttle, write: unspacedWrites, notifications: unspacedWrites } };
 }
 
+/** The path as Probot's webhook middleware reads it (trailing slashes dropped before parsing). */
+function pathOf(url: string | undefined): string | undefined {
+  const trim = (p: string) => p.replace(/\/+$/, '') || '/';
+  try {
+    return new URL(trim(url ?? '/'), 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startAppServer(env: Env = process.env): Promise<AppServer> {
   checkEnv(env);
   const port = portFrom(env);
@@ -65,25 +83,62 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
     env,
     overrides: settings.spaceWrites ? {} : { Octokit: ProbotOctokit.defaults(unspaced) },
   });
-  const middleware = await createNodeMiddleware(createShiplogApp(settings), {
+  const log = probot.log as unknown as StateLog;
+  const state = createState({
+    ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
+    lockTtlMs: settings.lockTtlMs,
+    log,
+  });
+  const middleware = await createNodeMiddleware(createShiplogApp(settings, state.deliveries), {
     probot,
     webhooksPath: webhookPath,
   });
 
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && (req.url === '/ping' || req.url === '/healthz')) {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
       return;
     }
-    void middleware(req, res, () => {
+    if (req.method === 'GET' && req.url === '/readyz') {
+      void state
+        .ready()
+        .then((ok) =>
+          res
+            .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+            .end(
+              JSON.stringify({
+                ready: ok,
+                redis: state.shared ? (ok ? 'reachable' : 'unreachable') : 'not configured',
+              }),
+            ),
+        );
+      return;
+    }
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
+    const notFound = () => {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not Found"}');
+    };
+    if (req.method !== 'POST' || pathOf(req.url) !== pathOf(webhookPath)) {
+      void middleware(req, res, notFound);
+      return;
+    }
+    void readWebhookBody(req, res).then((read) => {
+      if (!read.ok) return;
+      // Probot's middleware takes a body already read as a string (and verifies its signature).
+      (req as IncomingMessage & { body?: string }).body = read.body;
+      return middleware(req, res, notFound);
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, env.HOST || undefined, () => resolve());
   });
-  const sweeps = startSweeps(probot, settings);
+  const sweeps = startSweeps(probot, settings, state);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -92,11 +147,17 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
     webhookUrl: `${url}${webhookPath}`,
     port: address.port,
     sweeps,
-    close: () =>
-      new Promise<void>((resolve) => {
-        sweeps.stop();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    state,
+    log,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownGraceMs).unref());
+      if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), grace]);
+      server.closeAllConnections();
+      await Promise.race([sweeps.stop(), grace]);
+      await closed;
+      await state.close();
+    },
   };
 }

@@ -1,5 +1,6 @@
 /** `audit` and `stats` for a terminal: plain tables and short blocks, every count said out loud. */
 import type { VerifyReport } from '../ledger/verify.ts';
+import { inert } from '../text/inert.ts';
 import { table } from '../text/table.ts';
 import type { AuditFindings } from './exceptions.ts';
 import type { DeliveryFigures, DeliveryStats } from './stats.ts';
@@ -25,7 +26,7 @@ export function renderFindings(f: AuditFindings, scope: string, shards: boolean)
   }
   for (const a of f.awaitingReview) {
     lines.push(
-      `awaiting review: the override${a.by ? ` by ${a.by}` : ''} (seq ${a.seq}${a.pull_request ? `, pull request #${a.pull_request}` : ''}) is due for review by ${formatTime(a.due)}`,
+      `awaiting review: the override${a.by ? ` by ${inert(a.by)}` : ''} (seq ${a.seq}${a.pull_request ? `, pull request #${a.pull_request}` : ''}) is due for review by ${formatTime(a.due)}`,
     );
   }
   return lines.join('\n') + '\n';
@@ -40,7 +41,7 @@ export function renderStats(s: DeliveryStats): string {
   // With one environment the overall figures are that environment's: said once.
   if (s.environments.length !== 1) lines.push('', ...block('all environments', s.overall));
   for (const e of s.environments)
-    lines.push('', ...block(`${e.environment} (${e.repositories.join(', ')})`, e));
+    lines.push('', ...block(inert(`${e.environment} (${e.repositories.join(', ')})`), e));
   if (s.environments.length === 0) lines.push('', 'no deploys in the window');
   return lines.join('\n') + '\n';
 }

@@ -2,8 +2,11 @@
  * The shiplog command line. Each command lives in its own module under commands/; this file wires
  * them up and turns errors into one clear line and an exit code (0 ok, 1 check failed, 2 usage).
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isShiplogError, errorMessage } from '../errors.ts';
+import { inert } from '../text/inert.ts';
 import { registerAppCommands } from './commands/app-admin.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerExportCommands } from './commands/export.ts';
@@ -13,6 +16,7 @@ import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerWhereCommand } from './commands/where.ts';
+import { registerWitnessCommands } from './commands/witness.ts';
 
 export function buildProgram(): Command {
   const program = new Command('shiplog')
@@ -29,6 +33,7 @@ export function buildProgram(): Command {
   registerExportCommands(program);
   registerReconcileCommand(program);
   registerAppCommands(program);
+  registerWitnessCommands(program);
   return program;
 }
 
@@ -44,17 +49,38 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isShiplogError(e)) {
-      process.stderr.write(`shiplog: error[${e.code}]: ${e.message}\n`);
+      process.stderr.write(`shiplog: error[${e.code}]: ${inert(e.message, '\n')}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`shiplog: unexpected error: ${errorMessage(e)}\n`);
+    process.stderr.write(`shiplog: unexpected error: ${inert(errorMessage(e), '\n')}\n`);
     if (process.env.SHIPLOG_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return 1;
   }
 }
 
-const invokedDirectly = process.argv[1] && /(?:cli|main)\.(?:js|ts|mjs)$/.test(process.argv[1]);
-if (invokedDirectly) {
+/**
+ * Run when this file is the program (`node dist/cli.js`, the `shiplog` bin — which npm installs as
+ * a symlink, so compare real paths, not names — or `tsx src/cli/main.ts`); stay quiet when a test
+ * or another module imports it.
+ */
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  // `shiplog log | head -1`: the reader left, which is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

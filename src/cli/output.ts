@@ -1,9 +1,13 @@
 /** Terminal output helpers: plain tables for people, JSON for machines, colour only on a TTY. */
 
-export { table, type Column } from '../text/table.ts';
+import { inertJson } from '../text/inert.ts';
 
+export { table, type Column } from '../text/table.ts';
+export { inert, inertJson } from '../text/inert.ts';
+
+/** JSON on stdout, with C1 and bidi characters escaped as JSON escapes (the same value, inert). */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  process.stdout.write(inertJson(value, 2) + '\n');
 }
 
 const useColour = (): boolean => !!process.stdout.isTTY && !process.env.NO_COLOR;

@@ -4,6 +4,7 @@
  * policy, so every such string is neutralised before it reaches Markdown or a terminal.
  */
 import type { IgnoredReview, MatchedFile, RuleResult, Verdict } from './model.ts';
+import { inert } from '../text/inert.ts';
 import { table } from '../text/table.ts';
 
 export const MAX_FILES_LISTED = 50;
@@ -151,6 +152,10 @@ function explain(i: IgnoredReview): string {
       return 'stale: the approval is for an earlier commit; new commits were pushed since';
     case 'author':
       return 'author: the pull request author cannot approve their own change';
+    case 'contributor':
+      return 'contributor: authored or committed commits in this pull request, so not an independent reviewer';
+    case 'base changed':
+      return "base changed: the approval came before the pull request's base branch changed; the diff against the new base was not reviewed";
     case 'bot':
       return 'bot: approvals by bots and apps do not count';
     case 'no write access':
@@ -193,12 +198,9 @@ function fit(parts: string[]): string {
   return out.join('\n\n') + '\n';
 }
 
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Untrusted text for a terminal: one line, no control or bidi characters, bounded length. */
+/** Untrusted text for a terminal: one line, control and bidi characters escaped (inert.ts), bounded. */
 export function plain(s: string, max = MAX_FIELD_CHARS): string {
-  const t = String(s).replace(CONTROL, ' ');
+  const t = inert(String(s));
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 

@@ -1,11 +1,13 @@
 /** Plain-text tables for terminals, shared by the CLI and the policy room's text rendering. */
 
+import { inert } from './inert.ts';
+
 export interface Column<T> {
   header: string;
   value: (row: T) => string;
 }
 
-/** Left-aligned columns. Control characters in cells become spaces, so untrusted text cannot fake rows. */
+/** Left-aligned columns. Control and bidi characters in cells are escaped (inert.ts), so untrusted text cannot fake rows. */
 export function table<T>(rows: readonly T[], columns: Column<T>[]): string {
   const cells = rows.map((r) => columns.map((c) => oneLine(c.value(r))));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i]!.length)));
@@ -22,6 +24,5 @@ export function table<T>(rows: readonly T[], columns: Column<T>[]): string {
 }
 
 function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return inert(s);
 }

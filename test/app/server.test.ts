@@ -128,3 +128,79 @@ describe('src/app/main.ts', () => {
     );
   });
 });
+
+describe('webhook body size (issue 17)', () => {
+  it("refuses a body over GitHub's 25 MB cap with 413, from its declared length, before reading it", async () => {
+    const { payload } = openedEvent();
+    h.gh.resetRequests();
+    const { request } = await import('node:http');
+    const body = JSON.stringify(payload);
+    const answer = await new Promise<number>((resolve, reject) => {
+      const req = request(h.app.webhookUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(26 * 1024 * 1024),
+          'x-github-event': 'pull_request',
+          'x-github-delivery': 'too-big-declared',
+          'x-hub-signature-256': sign(body),
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      // only the first bytes are sent: the answer must come without the rest
+      req.write(body);
+    });
+    expect(answer).toBe(413);
+    expect(h.gh.requests).toEqual([]);
+  });
+
+  it('refuses a chunked body as soon as it passes 25 MB, calling no API', async () => {
+    const { payload } = openedEvent();
+    h.gh.resetRequests();
+    const { request } = await import('node:http');
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    const answer = await new Promise<number>((resolve) => {
+      const req = request(h.app.webhookUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'transfer-encoding': 'chunked',
+          'x-github-event': 'pull_request',
+          'x-github-delivery': 'too-big-chunked',
+          'x-hub-signature-256': sign(JSON.stringify(payload)),
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      // the server may close the socket once it has answered
+      req.on('error', () => undefined);
+      const pump = () => {
+        while (sent < 40) {
+          sent++;
+          if (!req.write(chunk)) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(answer).toBe(413);
+    expect(sent).toBeLessThan(40);
+    expect(h.gh.requests).toEqual([]);
+  });
+
+  it('reads no body at all without a signature header', async () => {
+    const res = await fetch(h.app.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': 'x' },
+      body: '{}',
+    });
+    expect(res.status).toBe(400);
+  });
+});

@@ -7,7 +7,6 @@ import {
   OCSF_CLASSES,
   OCSF_VERSION,
   complianceFinding,
-  missingRequired,
   toOcsf,
   type OcsfEvent,
 } from '../../src/export/ocsf.ts';
@@ -16,6 +15,7 @@ import { encodeFrame, parseResponse, RelpFrameReader } from '../../src/export/tr
 import { isShiplogError } from '../../src/errors.ts';
 import { parseCsv as readCsv } from '../support/csv.ts';
 import { chain, testKey } from './entries.ts';
+import { validateOcsf } from '../support/ocsf-validate.ts';
 import { parse5424 } from './syslog-parse.ts';
 
 const key = testKey();
@@ -50,7 +50,30 @@ const TYPES: Record<string, { cls: number; shape: Record<string, unknown> }> = {
     shape: { type: 'override-review', details: { override: 'sha256:' + 'b'.repeat(64) } },
   },
   merge: { cls: 3004, shape: { type: 'merge', details: { base: 'main', pull_request: 7 } } },
-  reconciliation: { cls: 2003, shape: { type: 'reconciliation', details: { status: 'drift' } } },
+  reconciliation: {
+    cls: 2003,
+    shape: {
+      type: 'reconciliation',
+      details: { status: 'drift', counts: { 'unrecorded-deploy': 2, 'unmatched-entry': 0 } },
+    },
+  },
+  'reconciliation (clean)': {
+    cls: 2003,
+    shape: { type: 'reconciliation', details: { status: 'reconciled', counts: { 'unrecorded-deploy': 0 } } },
+  },
+  'deploy (unapproved, no actor, failed)': {
+    cls: 6002,
+    shape: {
+      approval: { status: 'not-collected' },
+      actor: undefined,
+      details: { version: '2.0.0', status: 'failure' },
+    },
+  },
+  'deploy (rolled back)': { cls: 6002, shape: { details: { status: 'rolled-back' } } },
+  'migration (postgres, no run)': {
+    cls: 6005,
+    shape: { type: 'migration', run: undefined, details: { engine: 'postgresql', files: [] } },
+  },
   'canary-analysis': { cls: 3004, shape: { type: 'canary-analysis' } },
 };
 
@@ -112,7 +135,8 @@ describe('ocsf', () => {
       const e = entries[i]!;
       const ev = events[i]!;
       expect(ev.class_uid).toBe(TYPES[type]!.cls);
-      expect(missingRequired(ev)).toEqual([]);
+      // OCSF 1.3.0 as published, with the OCSF server's rules: no error and no warning either.
+      expect(validateOcsf(JSON.parse(JSON.stringify(ev)))).toEqual({ errors: [], warnings: [] });
       expect(ev.type_uid).toBe(ev.class_uid * 100 + ev.activity_id);
       expect(ev.time).toBe(Date.parse(e.statement.predicate.timestamp));
       expect(ev.metadata).toMatchObject({ uid: e.hash, sequence: e.seq, version: OCSF_VERSION });
@@ -126,6 +150,9 @@ describe('ocsf', () => {
         statement: e.statement,
       });
       expect(JSON.parse(ev.raw_data as string)).toEqual(e.envelope);
+      // `actor` exists in 6002, 3004 and 2003 only through the host profile: declared when carried.
+      const declared = (ev.metadata.profiles as string[] | undefined) ?? [];
+      if (ev.actor && ev.class_uid !== 6005) expect(declared).toContain('host');
     },
   );
 
@@ -159,13 +186,26 @@ describe('ocsf', () => {
     expect(by('reconciliation')).toMatchObject({
       type_uid: 200301,
       compliance: { status_id: 3, status: 'Fail' },
-      finding_info: { uid: entries[6]!.hash },
+      severity_id: 4,
+      finding_info: { uid: entries[6]!.hash, types: ['shiplog', 'alarm:unrecorded-deploy'] },
+    });
+    expect(by('reconciliation (clean)')).toMatchObject({
+      severity_id: 1,
+      compliance: { status_id: 1 },
+      finding_info: { types: ['shiplog'] },
+    });
+    expect(by('deploy (unapproved, no actor, failed)')).toMatchObject({ severity_id: 3, status_id: 2 });
+    expect(by('deploy (rolled back)')).toMatchObject({ status_id: 99, status: 'rolled-back' });
+    expect(by('migration (postgres, no run)')).toMatchObject({
+      database: { type_id: 1, type: 'Relational' },
+      src_endpoint: { svc_name: 'shiplog' },
     });
     // A type written by a newer shiplog: kept, under Entity Management with activity Other.
     expect(by('canary-analysis')).toMatchObject({
       type_uid: 300499,
       activity_id: 99,
       activity_name: 'canary-analysis',
+      type_name: 'Entity Management: Other',
     });
   });
 
@@ -177,15 +217,24 @@ describe('ocsf', () => {
     expect(parse5424(syslogMessage(outboundMessage(e!, 'jsonl')).toString()).pri).toBe(13 * 8 + 4);
   });
 
-  it('missingRequired notices a missing class attribute and a wrong type_uid', () => {
-    const { app: _app, ...noApp } = events[0]!;
-    expect(missingRequired(noApp as OcsfEvent)).toEqual(expect.arrayContaining(['app', 'app.name']));
-    expect(missingRequired({ ...events[1]!, database: undefined } as OcsfEvent)).toContain(
-      'one of database, databucket, table',
-    );
-    expect(missingRequired({ ...events[0]!, type_uid: 1 })).toContain(
-      'type_uid = class_uid * 100 + activity_id',
-    );
+  it('the schema check notices what the unfixed events got wrong', () => {
+    // Without the host profile declared, actor is an unknown attribute of 6002 and 3004.
+    const deploy = events[0]!;
+    const undeclared = { ...deploy, metadata: { ...deploy.metadata, profiles: undefined } };
+    expect(validateOcsf(undeclared).errors.map((e) => [e.type, e.path])).toEqual([
+      ['attribute_unknown', 'actor'],
+    ]);
+    const migration = events[1]! as OcsfEvent & { database: Record<string, unknown> };
+    const { type_id: _t, ...noTypeId } = migration.database;
+    expect(validateOcsf({ ...migration, database: noTypeId }).errors.map((e) => e.path)).toEqual([
+      'database.type_id',
+    ]);
+    const { app: _app, ...noApp } = deploy;
+    expect(validateOcsf(noApp).errors.map((e) => e.path)).toEqual(['app']);
+    expect(validateOcsf({ ...deploy, type_uid: 1 }).errors.map((e) => e.type)).toEqual([
+      'attribute_enum_value_unknown',
+      'type_uid_incorrect',
+    ]);
   });
 
   it('every class in the table is one some entry produces', () => {
@@ -205,7 +254,7 @@ describe('complianceFinding', () => {
       entry: { seq: 12, hash: 'sha256:' + 'c'.repeat(64) },
     };
     const f = complianceFinding(input);
-    expect(missingRequired(f)).toEqual([]);
+    expect(validateOcsf(f)).toEqual({ errors: [], warnings: [] });
     expect(f).toMatchObject({
       class_uid: 2003,
       category_uid: 2,

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor } from '../../src/export/cursor.ts';
 import { formatBody } from '../../src/export/format.ts';
 import { forward, type ForwardOptions } from '../../src/export/forward.ts';
-import { missingRequired, type OcsfEvent } from '../../src/export/ocsf.ts';
+import type { OcsfEvent } from '../../src/export/ocsf.ts';
+import { ocsfErrors } from '../support/ocsf-validate.ts';
 import { openTransport, type TransportOptions } from '../../src/export/transports/open.ts';
 import type { Transport } from '../../src/export/transports/transport.ts';
 import { isShiplogError } from '../../src/errors.ts';
@@ -89,7 +90,7 @@ function received(lines: string[]): Map<string, number> {
     expect(m.timestamp).toBe(entry!.statement.predicate.timestamp);
     const event = JSON.parse(m.msg) as OcsfEvent;
     expect(event).toEqual(JSON.parse(formatBody(entry!, 'ocsf')));
-    expect(missingRequired(event)).toEqual([]);
+    expect(ocsfErrors(event)).toEqual([]);
     counts.set(hash, (counts.get(hash) ?? 0) + 1);
   }
   return counts;
