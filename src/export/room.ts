@@ -11,5 +11,6 @@ export { forward, type ForwardResult } from './forward.ts';
 export { writeFileAtomically, writeToStdout } from './out-file.ts';
 export { Spool } from './spool.ts';
 export { openTransport } from './transports/open.ts';
+export { parseMaxMessageBytes, parseSdId } from './syslog.ts';
 export { forwardLedgers } from './forward-ledger.ts';
 export { refuseUnlessVerified, tipCheckpoint, verifyAll } from './verified-ledgers.ts';

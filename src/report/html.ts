@@ -104,7 +104,7 @@ function verificationPanel(input: ReportInput): Markup {
     : `Verification FAILED: ${v.problems.length} ${plural(v.problems.length, 'problem', 'problems')} in ${entries}`;
   const problems = v.ok ? '' : problemTable(v.problems);
   const checkpoint = cp
-    ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, head <code>${cp.head}</code>`
+    ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, root <code>${cp.root}</code>`
     : 'none';
   const keys = v.keys.length ? v.keys.map((k, i) => markup`${i ? ', ' : ''}<code>${k}</code>`) : 'none';
   const note = input.checkpointText
