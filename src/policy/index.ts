@@ -25,6 +25,7 @@ export { countFreshApprovals } from './evaluate.ts';
 export {
   decideDeployment,
   evaluateDeployment,
+  rejectedDeployment,
   type DeployedPullRequest,
   type DeploymentDecision,
   type DeploymentFacts,
