@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'GATE_FAILED'
   | 'FORBIDDEN'
   | 'DELIVERY_FAILED'
-  | 'DELIVERY_REJECTED';
+  | 'DELIVERY_REJECTED'
+  | 'RATE_FLOOR';
 
 const exitCodes: Partial<Record<ErrorCode, number>> = {
   VERIFY_FAILED: 1,

@@ -10,13 +10,19 @@
  * runs again; a copy arriving while the first is still running waits for it and shares its outcome.
  * Ids are kept for GitHub's 3-day redelivery window, at most `max` of them (oldest dropped first);
  * a restarted app forgets them, which the handlers tolerate (ledger writes carry idempotency keys,
- * a check run posted twice says the same thing twice).
+ * a check run posted twice says the same thing twice). With REDIS_URL the replicas share one log
+ * instead (state/dedupe.ts).
  */
 import type { Probot } from 'probot';
 
 const THREE_DAYS_MS = 3 * 24 * 3600 * 1000;
 
-export class DeliveryLog {
+/** Runs a handler once per key: this process's log, or the replicas' shared one in Redis. */
+export interface DeliveryStore {
+  once(key: string, fn: () => Promise<void>): Promise<'ran' | 'duplicate'>;
+}
+
+export class DeliveryLog implements DeliveryStore {
   private readonly done = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly max: number;
@@ -71,7 +77,7 @@ type Handler = (context: { id: string; name: string; log: { debug(m: string): vo
  * The same app with every `on` handler run through the delivery log, keyed by delivery id and the
  * handler's registration order (stable for a given build of the app).
  */
-export function dedupeDeliveries(app: Probot, log: DeliveryLog): Probot {
+export function dedupeDeliveries(app: Probot, log: DeliveryStore): Probot {
   let registered = 0;
   const on = (events: unknown, handler: Handler): void => {
     const slot = registered++;

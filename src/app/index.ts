@@ -9,7 +9,7 @@ import { registerLedgerWatch } from './handlers/ledger-watch.ts';
 import { registerMergeRecord } from './handlers/merge-record.ts';
 import { registerOverrideCommand } from './handlers/override-command.ts';
 import { registerOverrideReview } from './handlers/override-review.ts';
-import { DeliveryLog, dedupeDeliveries } from './deliveries.ts';
+import { DeliveryLog, dedupeDeliveries, type DeliveryStore } from './deliveries.ts';
 import { appSettings, type AppSettings } from './settings.ts';
 import { InMemoryVerifiedCheckpoints, type VerifiedCheckpointStore } from './verified-checkpoints.ts';
 
@@ -20,11 +20,13 @@ export interface AppState {
 
 export function createShiplogApp(
   settings: AppSettings,
+  deliveries: DeliveryStore = new DeliveryLog(),
   state: AppState = { verifiedCheckpoints: new InMemoryVerifiedCheckpoints() },
 ): (app: Probot) => void {
   return (probot) => {
-    // handlers see each verified delivery once (a redelivered copy of a handled one is skipped)
-    const app = dedupeDeliveries(probot, new DeliveryLog());
+    // handlers see each verified delivery once (a redelivered copy of a handled one is skipped);
+    // with REDIS_URL the replicas share the log
+    const app = dedupeDeliveries(probot, deliveries);
     registerApprovalGate(app, settings);
     registerDeploymentProtection(app, settings, state.verifiedCheckpoints);
     registerOverrideCommand(app, settings);

@@ -11,6 +11,8 @@ import { ShiplogError } from '../errors.ts';
 import { unspacedWrites } from '../github/client.ts';
 import { createShiplogApp } from './index.ts';
 import { appSettings } from './settings.ts';
+import { createState, type SharedState } from './state/index.ts';
+import type { StateLog } from './state/redis.ts';
 import { readWebhookBody } from './webhook-body.ts';
 import { startSweeps, type Sweeps } from './sweep/scheduler.ts';
 
@@ -24,6 +26,11 @@ export interface AppServer {
   port: number;
   /** The periodic sweeps (also run on their timers); stopped by close(). */
   sweeps: Sweeps;
+  /** Redis-backed with REDIS_URL, else this process's. */
+  state: SharedState;
+  /** Probot's pino logger (JSON lines with LOG_FORMAT=json). */
+  log: StateLog;
+  /** Graceful: no new requests; webhooks and sweep jobs in flight finish (up to the grace), then state closes. */
   close(): Promise<void>;
 }
 
@@ -73,19 +80,49 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
   // createProbot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, REDIS_URL …
   const settings = appSettings(env);
   const probot = createProbot({
-    env,
+    // Probot's cluster throttling (Bottleneck on REDIS_URL) routes every API call through Redis: a
+    // Redis outage would then stop check runs too. Opt-in only (SHIPLOG_CLUSTER_THROTTLING).
+    env: settings.clusterThrottling ? env : { ...env, REDIS_URL: undefined },
     overrides: settings.spaceWrites ? {} : { Octokit: ProbotOctokit.defaults(unspaced) },
   });
-  const middleware = await createNodeMiddleware(createShiplogApp(settings), {
+  // Probot makes its logger while it initialises (asynchronously): look it up at each call
+  const log: StateLog = {
+    info: (m) => (probot.log as unknown as StateLog | null)?.info(m),
+    warn: (m) => (probot.log as unknown as StateLog | null)?.warn(m),
+    error: (m) => (probot.log as unknown as StateLog | null)?.error(m),
+  };
+  const state = createState({
+    ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
+    lockTtlMs: settings.lockTtlMs,
+    log,
+  });
+  const middleware = await createNodeMiddleware(createShiplogApp(settings, state.deliveries), {
     probot,
     webhooksPath: webhookPath,
   });
 
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && (req.url === '/ping' || req.url === '/healthz')) {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('PONG');
       return;
     }
+    if (req.method === 'GET' && req.url === '/readyz') {
+      void state.ready().then((ok) =>
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            ready: ok,
+            redis: state.shared ? (ok ? 'reachable' : 'unreachable') : 'not configured',
+          }),
+        ),
+      );
+      return;
+    }
+    inFlight++;
+    res.once('close', () => {
+      if (--inFlight === 0) drained?.();
+    });
     const notFound = () => {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not Found"}');
     };
@@ -104,7 +141,7 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
     server.once('error', reject);
     server.listen(port, env.HOST || undefined, () => resolve());
   });
-  const sweeps = startSweeps(probot, settings);
+  const sweeps = startSweeps(probot, settings, state);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -113,11 +150,17 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
     webhookUrl: `${url}${webhookPath}`,
     port: address.port,
     sweeps,
-    close: () =>
-      new Promise<void>((resolve) => {
-        sweeps.stop();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    state,
+    log,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownGraceMs).unref());
+      if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), grace]);
+      server.closeAllConnections();
+      await Promise.race([sweeps.stop(), grace]);
+      await closed;
+      await state.close();
+    },
   };
 }

@@ -7,8 +7,21 @@
  * - SHIPLOG_CACHE_DIR: where ledger clones are kept;
  * - SHIPLOG_TRUSTED_KEYS: PEM public keys (the workflows' signing keys) whose deploy entries the
  *   reconciliation sweep believes, besides the app's own;
- * - SHIPLOG_SWEEP_INTERVAL (default 15m) and SHIPLOG_RECONCILE_INTERVAL (default 24h): how often the
- *   sweeps run (`off` turns one off; seconds allowed, e.g. `30s`);
+ * - SHIPLOG_SWEEP_INTERVAL (default 15m): the frequent sweep — failed webhook deliveries are
+ *   redelivered and every known ledger's tips are read in one `git ls-remote` per ledger repository;
+ * - SHIPLOG_FULL_SWEEP_INTERVAL (default 24h): the full pass over every repository, with conditional
+ *   requests (an unchanged repository costs one 304), re-evaluating stale approval checks;
+ * - SHIPLOG_RECONCILE_INTERVAL (default 24h): GitHub's deployments reconciled with the ledger
+ *   (`off` turns a sweep off; seconds allowed, e.g. `30s`);
+ * - SHIPLOG_RATE_FLOOR (default 500): a sweep of an installation stops when fewer requests than this
+ *   remain in its rate limit, and resumes after the reset (webhooks keep the rest);
+ * - REDIS_URL: shared state and sweeps run once across replicas (without it: one replica);
+ * - SHIPLOG_LOCK_TTL (default 10s): how long a replica's claim on a delivery or a sweep job outlives
+ *   the replica (a killed replica's work passes to another after it);
+ * - SHIPLOG_CLUSTER_THROTTLING (default false): hand REDIS_URL to Probot's cluster-wide request
+ *   throttling too (Bottleneck on Redis) — every GitHub request then waits on Redis, so a Redis
+ *   outage stops check runs as well; off, each replica spaces its own writes;
+ * - SHIPLOG_SHUTDOWN_GRACE (default 25s): how long SIGTERM waits for webhooks and jobs in flight;
  * - SHIPLOG_SPACE_WRITES (default `true`): space the app's writes to GitHub ~1 s apart per
  *   installation, as GitHub asks to keep clear of its secondary rate limits; `false` only for a
  *   GitHub Enterprise Server with those limits off, or a test server.
@@ -33,6 +46,13 @@ export interface AppSettings {
   sweepIntervalMs: number;
   /** Reconciling GitHub's deployments with the ledger; 0 when off. */
   reconcileIntervalMs: number;
+  /** The full pass over every repository; 0 when off. */
+  fullSweepIntervalMs: number;
+  rateFloor: number;
+  redisUrl?: string;
+  lockTtlMs: number;
+  shutdownGraceMs: number;
+  clusterThrottling: boolean;
   spaceWrites: boolean;
 }
 
@@ -57,6 +77,25 @@ function interval(env: Env, name: string, fallback: number): number {
   return ms;
 }
 
+function count(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ShiplogError('USAGE', `${name} must be a whole number (got "${raw}")`);
+  return Number(raw);
+}
+
+function redisUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ShiplogError('USAGE', `REDIS_URL must be a redis:// or rediss:// URL`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new ShiplogError('USAGE', `REDIS_URL must be a redis:// or rediss:// URL (got ${url.protocol})`);
+  return raw;
+}
+
 export function appSettings(env: Env): AppSettings {
   const host = env.GHE_HOST?.trim();
   const serverUrl = host ? `${env.GHE_PROTOCOL || 'https'}://${host}` : 'https://github.com';
@@ -73,5 +112,11 @@ export function appSettings(env: Env): AppSettings {
     sweepIntervalMs: interval(env, 'SHIPLOG_SWEEP_INTERVAL', 15 * MINUTE_MS),
     reconcileIntervalMs: interval(env, 'SHIPLOG_RECONCILE_INTERVAL', 24 * HOUR_MS),
     spaceWrites: flag(env, 'SHIPLOG_SPACE_WRITES', true),
+    fullSweepIntervalMs: interval(env, 'SHIPLOG_FULL_SWEEP_INTERVAL', 24 * HOUR_MS),
+    rateFloor: count(env, 'SHIPLOG_RATE_FLOOR', 500),
+    ...(env.REDIS_URL?.trim() ? { redisUrl: redisUrl(env.REDIS_URL.trim()) } : {}),
+    lockTtlMs: interval(env, 'SHIPLOG_LOCK_TTL', 10_000) || 10_000,
+    shutdownGraceMs: interval(env, 'SHIPLOG_SHUTDOWN_GRACE', 25_000),
+    clusterThrottling: flag(env, 'SHIPLOG_CLUSTER_THROTTLING', false),
   };
 }

@@ -16,6 +16,7 @@ import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerStatsCommand } from './commands/stats.ts';
 import { registerWhereCommand } from './commands/where.ts';
+import { registerWitnessCommands } from './commands/witness.ts';
 
 export function buildProgram(): Command {
   const program = new Command('shiplog')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerExportCommands(program);
   registerReconcileCommand(program);
   registerAppCommands(program);
+  registerWitnessCommands(program);
   return program;
 }
 

@@ -29,151 +29,55 @@ export interface OcsfClass {
   name: string;
   category_uid: number;
   category_name: string;
-  /** Dotted paths that must be present (class attributes and required attributes of their objects). */
-  required: readonly string[];
-  /** Groups of dotted paths of which at least one must be present (the schema's `at_least_one`). */
-  atLeastOne: readonly (readonly string[])[];
+  /**
+   * Profiles the events of this class declare in `metadata.profiles`: in OCSF 1.3.0 `actor` is an
+   * attribute of Application Lifecycle, Entity Management and the Findings only through the `host`
+   * profile (profiles/host.json), so an event carrying it must say so.
+   */
+  profiles: readonly string[];
 }
 
 /**
- * What every OCSF 1.x event must carry. Sources, all in github.com/ocsf/ocsf-schema:
- * events/base_event.json with its classification and occurrence attributes (activity_id,
- * category_uid, class_uid, type_uid, severity_id, time) and `metadata`; objects/metadata.json
- * (`product` and `version` required); objects/product.json (`name` required in the 1.0 revision,
- * later `at_least_one` of name and uid: we always set name).
+ * The classes shiplog emits, as OCSF 1.3.0 defines them (github.com/ocsf/ocsf-schema at tag 1.3.0;
+ * the compiled copy the tests validate against is test/fixtures/ocsf-1.3.0, see its README).
  */
-const BASE_REQUIRED = [
-  'activity_id',
-  'category_uid',
-  'class_uid',
-  'type_uid',
-  'time',
-  'severity_id',
-  'metadata',
-  'metadata.version',
-  'metadata.product',
-  'metadata.product.name',
-] as const;
-
-/** objects/actor.json: `at_least_one` of process, user, invoked_by, session, app_name, app_uid. */
-const ACTOR_ONE_OF = [
-  'actor.process',
-  'actor.user',
-  'actor.invoked_by',
-  'actor.session',
-  'actor.app_name',
-  'actor.app_uid',
-] as const;
-
 export const OCSF_CLASSES = {
-  /**
-   * events/application/application_lifecycle.json: `activity_id` and `app` (a product object)
-   * required; activities 1 Install … 8 Update. Category 6 Application Activity
-   * (events/application/application.json, categories.json).
-   */
+  /** events/application/application_lifecycle.json: `app` (a product) required; 8 Update. */
   applicationLifecycle: {
     uid: 6002,
     name: 'Application Lifecycle',
     category_uid: 6,
     category_name: 'Application Activity',
-    required: [...BASE_REQUIRED, 'app', 'app.name'],
-    atLeastOne: [],
+    profiles: ['host'],
   },
   /**
-   * events/application/datastore_activity.json: `actor` and `src_endpoint` required, and
-   * `at_least_one` of database, databucket, table; activity 2 Update; type_id 1 Database.
-   * objects/network_endpoint.json: `at_least_one` of ip, uid, name, hostname, svc_name, …;
-   * objects/database.json extends the entity constraint of name or uid (objects/_entity.json).
+   * events/application/datastore_activity.json: `actor` and `src_endpoint` required (class
+   * attributes, no profile), at least one of database, databucket, table; 2 Update.
    */
   datastoreActivity: {
     uid: 6005,
     name: 'Datastore Activity',
     category_uid: 6,
     category_name: 'Application Activity',
-    required: [...BASE_REQUIRED, 'actor', 'src_endpoint'],
-    atLeastOne: [
-      ['database', 'databucket', 'table'],
-      ACTOR_ONE_OF,
-      [
-        'src_endpoint.ip',
-        'src_endpoint.uid',
-        'src_endpoint.name',
-        'src_endpoint.hostname',
-        'src_endpoint.svc_name',
-        'src_endpoint.instance_uid',
-        'src_endpoint.interface_uid',
-        'src_endpoint.interface_name',
-      ],
-      ['database.name', 'database.uid'],
-    ],
+    profiles: [],
   },
-  /**
-   * events/iam/entity_management.json: `entity` (a managed_entity) required, `entity_result` and
-   * `comment` recommended; activities 1 Create, 2 Read, 3 Update, 4 Delete. Category 3 Identity &
-   * Access Management (events/iam/iam.json). objects/managed_entity.json extends
-   * objects/_entity.json: `at_least_one` of name and uid.
-   */
+  /** events/iam/entity_management.json: `entity` (a managed_entity) required; 3 Update, 99 Other. */
   entityManagement: {
     uid: 3004,
     name: 'Entity Management',
     category_uid: 3,
     category_name: 'Identity & Access Management',
-    required: [...BASE_REQUIRED, 'entity'],
-    atLeastOne: [['entity.name', 'entity.uid']],
+    profiles: ['host'],
   },
-  /**
-   * events/findings/compliance_finding.json: `compliance` required; events/findings/finding.json:
-   * `finding_info` required, activities 1 Create, 2 Update, 3 Close. objects/finding_info.json:
-   * `uid` required (title recommended: we always set it); objects/compliance.json: `standards`
-   * required, status_id 1 Pass, 2 Warning, 3 Fail. Category 2 Findings.
-   */
+  /** events/findings/compliance_finding.json: `finding_info` and `compliance` required; 1 Create. */
   complianceFinding: {
     uid: 2003,
     name: 'Compliance Finding',
     category_uid: 2,
     category_name: 'Findings',
-    required: [...BASE_REQUIRED, 'finding_info', 'finding_info.uid', 'compliance', 'compliance.standards'],
-    atLeastOne: [],
+    profiles: [],
   },
 } as const satisfies Record<string, OcsfClass>;
-
-const CLASS_BY_UID = new Map<number, OcsfClass>(Object.values(OCSF_CLASSES).map((c) => [c.uid, c]));
-
-export function ocsfClassOf(event: { class_uid: number }): OcsfClass | undefined {
-  return CLASS_BY_UID.get(event.class_uid);
-}
-
-function valueAt(o: unknown, path: string): unknown {
-  let cur = o;
-  for (const key of path.split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
-
-function present(v: unknown): boolean {
-  if (v === undefined || v === null || v === '') return false;
-  if (Array.isArray(v)) return v.length > 0;
-  return true;
-}
-
-/**
- * What the event lacks of its class's required attributes, plus type_uid arithmetic; empty when
- * complete. Used by the tests and available to anyone building findings by hand.
- */
-export function missingRequired(event: OcsfEvent): string[] {
-  const cls = ocsfClassOf(event);
-  if (!cls) return [`class_uid ${event.class_uid} is not one shiplog emits`];
-  const missing: string[] = cls.required.filter((p) => !present(valueAt(event, p)));
-  for (const group of cls.atLeastOne) {
-    if (!group.some((p) => present(valueAt(event, p)))) missing.push(`one of ${group.join(', ')}`);
-  }
-  if (event.category_uid !== cls.category_uid) missing.push(`category_uid ${cls.category_uid}`);
-  if (event.type_uid !== event.class_uid * 100 + event.activity_id)
-    missing.push('type_uid = class_uid * 100 + activity_id');
-  return missing;
-}
 
 export interface OcsfOptions {
   /** shiplog's version for `metadata.product.version` (recommended, not required). */
@@ -192,7 +96,10 @@ const SEVERITY_ID: Record<SeverityName, number> = {
 
 interface Activity {
   id: number;
+  /** `activity_name`: the activity's caption, or for 99 Other the source's own word. */
   name: string;
+  /** The caption `type_name` takes when `name` is the source's word (activity 99 Other). */
+  caption?: string;
 }
 const UPDATE_APP: Activity = { id: 8, name: 'Update' };
 const UPDATE_DATA: Activity = { id: 2, name: 'Update' };
@@ -208,7 +115,7 @@ function head(cls: OcsfClass, activity: Activity, time: number, severityId: numb
     class_uid: cls.uid,
     class_name: cls.name,
     type_uid: cls.uid * 100 + activity.id,
-    type_name: `${cls.name}: ${activity.name}`,
+    type_name: `${cls.name}: ${activity.caption ?? activity.name}`,
     time,
     severity_id: severityId,
     severity: SEVERITY[severityId] ?? 'Other',
@@ -226,9 +133,12 @@ function product(options: OcsfOptions): Record<string, unknown> {
 
 /** How loudly an entry should sound: what its approval says, not whether the change succeeded. */
 export function approvalSeverity(entry: ExportEntry): SeverityName {
+  // Missing evidence is not a clean bill: a deploy with no approval evidence or no actor is Medium.
+  if (entryType(entry) === 'deploy' && !actorLogin(entry.statement)) return 'medium';
   switch (entry.statement.predicate.approval?.status) {
     case 'unapproved':
     case 'overridden':
+    case 'not-collected':
       return 'medium';
     case 'no-pull-request':
       return 'low';
@@ -355,12 +265,22 @@ function mapMigration(entry: ExportEntry): Mapped {
         name,
         uid: [p.repository, p.environment, str(d.database)].filter(Boolean).join('/'),
         desc: str(d.tool) ? `schema migration with ${String(d.tool)}` : 'schema migration',
+        ...databaseType(str(d.engine) ?? str(d.tool)),
       }),
       actor: actorOf(entry),
       src_endpoint: srcEndpoint(entry),
     },
     message: describe(entry, 'migration of'),
   };
+}
+
+/** objects/database.json `type_id` (required in 1.3.0): from the engine when the entry names one. */
+const RELATIONAL = /postgres|mysql|mariadb|sqlite|oracle|mssql|sql ?server|cockroach|aurora|redshift/i;
+const NOSQL = /mongo|dynamo|cassandra|redis|couch|firestore|cosmos|elasticsearch|neo4j/i;
+function databaseType(engine: string | undefined): { type_id: number; type: string } {
+  if (engine && RELATIONAL.test(engine)) return { type_id: 1, type: 'Relational' };
+  if (engine && NOSQL.test(engine)) return { type_id: 6, type: 'NoSQL' };
+  return { type_id: 0, type: 'Unknown' };
 }
 
 function entityChange(
@@ -375,8 +295,9 @@ function entityChange(
     cls: OCSF_CLASSES.entityManagement,
     activity,
     body: compact({
-      entity: compact(entity),
-      entity_result: result ? compact(result) : undefined,
+      // The entity kinds (Configuration, Branch…) are shiplog's words: managed_entity type_id 99 Other.
+      entity: compact({ ...entity, type_id: 99 }),
+      entity_result: result ? compact({ ...result, type_id: 99 }) : undefined,
       comment: str(d.reason) ?? str(d.comment),
       actor: actorOf(entry),
     }),
@@ -459,19 +380,43 @@ const FAIL = new Set(['fail', 'failed', 'failure', 'drift', 'mismatch', 'missing
 /**
  * A reconciliation compares the ledger with what happened elsewhere (GitHub's deployments, a
  * database's migration table): the result of an evaluation against resources, which is what
- * Compliance Finding describes. Pass, Fail, or Warning when the entry does not say.
+ * Compliance Finding describes. Pass, Fail, or Warning when the entry does not say. Drift is High:
+ * a deployment with no record is the alarm the app raises (`finding_info.types` then names
+ * `alarm:unrecorded-deploy`, and `desc` counts each kind of difference).
  */
+function reconciliationStatus(entry: ExportEntry): 'pass' | 'fail' | 'warning' {
+  const d = entry.statement.predicate.details ?? {};
+  const outcome = (str(d.status) ?? str(d.result) ?? '').toLowerCase();
+  return PASS.has(outcome) ? 'pass' : FAIL.has(outcome) ? 'fail' : 'warning';
+}
+
+const RECONCILIATION_SEVERITY = { fail: 'high', warning: 'low', pass: 'informational' } as const;
+
+/**
+ * How loud the event for this entry is (its OCSF `severity_id`, and the syslog severity): a
+ * reconciliation by what it found, any other entry by its approval evidence.
+ */
+export function entrySeverity(entry: ExportEntry): SeverityName {
+  return entryType(entry) === 'reconciliation'
+    ? RECONCILIATION_SEVERITY[reconciliationStatus(entry)]
+    : approvalSeverity(entry);
+}
+
 function mapReconciliation(entry: ExportEntry, options: OcsfOptions): OcsfEvent {
   const p = entry.statement.predicate;
   const d = p.details ?? {};
-  const outcome = (str(d.status) ?? str(d.result) ?? '').toLowerCase();
-  const status = PASS.has(outcome) ? 'pass' : FAIL.has(outcome) ? 'fail' : 'warning';
+  const status = reconciliationStatus(entry);
+  const counts = Object.entries(record(d.counts) ?? {}).filter(
+    (c): c is [string, number] => typeof c[1] === 'number' && c[1] > 0,
+  );
   const event = complianceFinding(
     {
       uid: entry.hash,
       title: `reconciliation of ${p.repository}${p.environment ? ` ${p.environment}` : ''}: ${status}`,
+      desc: counts.length ? counts.map(([k, n]) => `${k}: ${n}`).join(', ') : undefined,
+      types: counts.some(([k]) => k === 'unrecorded-deploy') ? ['alarm:unrecorded-deploy'] : [],
       time: entryTimeMs(entry) ?? 0,
-      severity: status === 'fail' ? 'high' : status === 'warning' ? 'low' : 'informational',
+      severity: entrySeverity(entry),
       status,
       control: 'reconciliation',
       resources: [{ type: 'Git Repository', name: p.repository, uid: entry.statement.subject[0]?.name }],
@@ -493,7 +438,11 @@ function mapUnknown(entry: ExportEntry, type: string): Mapped {
     name: `${p.repository}@${shortCommit(p.commit)}`,
     uid: entry.hash,
   };
-  return entityChange(entry, entity, undefined, describe(entry, `${type} of`), { id: 99, name: type });
+  return entityChange(entry, entity, undefined, describe(entry, `${type} of`), {
+    id: 99,
+    name: type,
+    caption: 'Other',
+  });
 }
 
 function withLedger(event: OcsfEvent, entry: ExportEntry): OcsfEvent {
@@ -541,7 +490,12 @@ export function toOcsf(entry: ExportEntry, options: OcsfOptions = {}): OcsfEvent
     SEVERITY_ID[approvalSeverity(entry)],
   );
   Object.assign(event, statusOf(entry), { message: mapped.message }, mapped.body);
-  event.metadata = { version: OCSF_VERSION, product: product(options) };
+  const profiles = 'actor' in mapped.body ? mapped.cls.profiles : [];
+  event.metadata = {
+    version: OCSF_VERSION,
+    product: product(options),
+    ...(profiles.length ? { profiles: [...profiles] } : {}),
+  };
   return withLedger(event, entry);
 }
 
@@ -555,6 +509,8 @@ export interface FindingInput {
   status: 'pass' | 'warning' | 'fail';
   /** The check that produced it, e.g. `verify:signature` or `alarm:force-push`. */
   control: string;
+  /** More `finding_info.types` besides `shiplog` (e.g. the exception kind). */
+  types?: string[];
   /** Defaults to the shiplog change-control standard the ledger is evidence for. */
   standards?: string[];
   /** The ledger entry the finding concerns, when there is one. */
@@ -594,7 +550,7 @@ export function complianceFinding(input: FindingInput, options: OcsfOptions = {}
       title: input.title,
       desc: input.desc,
       created_time: time,
-      types: ['shiplog'],
+      types: ['shiplog', ...(input.types ?? [])],
     }),
     compliance: {
       standards: input.standards ?? ['shiplog change control'],

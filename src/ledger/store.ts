@@ -70,7 +70,7 @@ export function defaultCacheRoot(): string {
   return join(base, 'shiplog');
 }
 
-function authConfig(token: string | undefined, isLocal: boolean): Record<string, string> {
+export function authConfig(token: string | undefined, isLocal: boolean): Record<string, string> {
   if (!token || isLocal) return {};
   const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
   return { 'http.extraHeader': `AUTHORIZATION: basic ${basic}` };

@@ -33,7 +33,7 @@ export function appEnv(gh: FakeGitHub, extra: Record<string, string> = {}): Reco
     HOST: '127.0.0.1',
     GHE_HOST: new URL(gh.rootUrl).host,
     GHE_PROTOCOL: 'http',
-    LOG_LEVEL: 'fatal',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     // the fake GitHub has no secondary rate limits; spacing writes 1 s apart only slows the tests
     SHIPLOG_SPACE_WRITES: 'false',
     ...extra,

@@ -15,7 +15,13 @@ const POLICY = [
   '',
 ].join('\n');
 const INTERVAL_MS = 1000;
-const h = useApp({ env: () => ({ SHIPLOG_SWEEP_INTERVAL: '1s', SHIPLOG_RECONCILE_INTERVAL: 'off' }) });
+const h = useApp({
+  env: () => ({
+    SHIPLOG_SWEEP_INTERVAL: '1s',
+    SHIPLOG_FULL_SWEEP_INTERVAL: '1s',
+    SHIPLOG_RECONCILE_INTERVAL: 'off',
+  }),
+});
 
 /** Waits up to `ms` for `probe` to hold. */
 async function eventually(probe: () => boolean, ms: number): Promise<boolean> {

@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { missingRequired, type OcsfEvent } from '../../src/export/ocsf.ts';
+import type { OcsfEvent } from '../../src/export/ocsf.ts';
+import { ocsfErrors } from '../support/ocsf-validate.ts';
 import { EXPORT_CSV_COLUMNS } from '../../src/export/csv.ts';
 import { appendEntry, type NewEntry } from '../../src/ledger/append.ts';
 import { parseCheckpoint } from '../../src/ledger/checkpoint.ts';
@@ -90,7 +91,7 @@ describe('shiplog export', () => {
     const events = lines(r.stdout) as OcsfEvent[];
     expect(events).toHaveLength(CHANGE_TYPES.length);
     events.forEach((ev, i) => {
-      expect(missingRequired(ev), CHANGE_TYPES[i]).toEqual([]);
+      expect(ocsfErrors(ev), CHANGE_TYPES[i]).toEqual([]);
       expect(ev.class_uid).toBe(CLASS[CHANGE_TYPES[i]!]);
       expect(ev.metadata).toMatchObject({ sequence: i, product: { name: 'shiplog', version: '0.1.0' } });
       expect(ev.metadata.uid).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -216,7 +217,7 @@ describe('shiplog export', () => {
       ['shiplog/acme/web', 2],
     ]);
     for (const e of events) {
-      expect(missingRequired(e)).toEqual([]);
+      expect(ocsfErrors(e)).toEqual([]);
       expect((e.unmapped as { shiplog: { shard: string } }).shiplog.shard).toBe(e.metadata.log_name);
     }
     const blocks = r.stderr.split(/^# shard /m).filter(Boolean);

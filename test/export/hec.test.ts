@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readCursor } from '../../src/export/cursor.ts';
 import { formatBody, outboundMessage } from '../../src/export/format.ts';
 import { forward, type ForwardOptions } from '../../src/export/forward.ts';
-import { missingRequired, type OcsfEvent } from '../../src/export/ocsf.ts';
+import type { OcsfEvent } from '../../src/export/ocsf.ts';
+import { ocsfErrors } from '../support/ocsf-validate.ts';
 import { openHec } from '../../src/export/transports/hec.ts';
 import { openTransport } from '../../src/export/transports/open.ts';
 import type { Transport } from '../../src/export/transports/transport.ts';
@@ -89,7 +90,7 @@ function arrivals(): Map<string, number> {
       fields: { seq: String(entry.seq), type: entry.statement.predicate.type },
     });
     expect(ev.event).toEqual(JSON.parse(formatBody(entry, 'ocsf')));
-    expect(missingRequired(ev.event as OcsfEvent)).toEqual([]);
+    expect(ocsfErrors(ev.event as OcsfEvent)).toEqual([]);
     counts.set(hash, (counts.get(hash) ?? 0) + 1);
   }
   return counts;

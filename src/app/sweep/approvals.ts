@@ -23,6 +23,8 @@ export interface ApprovalSweepResult {
   open: number;
   reevaluated: number[];
   failed: { number: number; error: string }[];
+  /** PRs left for later: updated too recently (their webhook's turn) or a check still running. */
+  unsettled: number;
 }
 
 export async function sweepApprovals(
@@ -33,10 +35,17 @@ export async function sweepApprovals(
 ): Promise<ApprovalSweepResult> {
   const checkName = loaded.ok ? loaded.policy.settings.check_name : loaded.checkName;
   const pulls = await listOpenPullRequests(api, at);
-  const result: ApprovalSweepResult = { open: pulls.length, reevaluated: [], failed: [] };
+  const result: ApprovalSweepResult = {
+    open: pulls.length,
+    reevaluated: [],
+    failed: [],
+    unsettled: 0,
+  };
   for (const pr of pulls) {
     try {
-      if (!(await isStale(api, settings, at, pr, checkName))) continue;
+      const state = await freshness(api, settings, at, pr, checkName);
+      if (state === 'later') result.unsettled++;
+      if (state !== 'stale') continue;
       await runApprovalCheck(
         api,
         loaded,
@@ -54,21 +63,22 @@ export async function sweepApprovals(
 const MAX_WEBHOOK_GRACE_MS = 60_000;
 const STUCK_CHECK_MS = 10 * 60_000;
 
-async function isStale(
+async function freshness(
   api: GitHubApi,
   settings: AppSettings,
   at: RepoRef,
   pr: OpenPullRequest,
   checkName: string,
-): Promise<boolean> {
+): Promise<'stale' | 'current' | 'later'> {
   const now = Date.now();
   const updated = Date.parse(pr.updatedAt);
-  if (now - updated < Math.min(settings.sweepIntervalMs / 2, MAX_WEBHOOK_GRACE_MS)) return false;
+  if (now - updated < Math.min(settings.sweepIntervalMs / 2, MAX_WEBHOOK_GRACE_MS)) return 'later';
   const runs = (await listCheckRuns(api, { ...at, ref: pr.headSha, name: checkName })).filter(
     (r) => r.appId === settings.appId,
   );
   const newest = runs[0];
-  if (!newest) return true;
-  if (!newest.completedAt) return !newest.startedAt || now - Date.parse(newest.startedAt) >= STUCK_CHECK_MS;
-  return Date.parse(newest.completedAt) < updated;
+  if (!newest) return 'stale';
+  if (!newest.completedAt)
+    return !newest.startedAt || now - Date.parse(newest.startedAt) >= STUCK_CHECK_MS ? 'stale' : 'later';
+  return Date.parse(newest.completedAt) < updated ? 'stale' : 'current';
 }
