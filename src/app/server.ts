@@ -102,18 +102,14 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
       return;
     }
     if (req.method === 'GET' && req.url === '/readyz') {
-      void state
-        .ready()
-        .then((ok) =>
-          res
-            .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-            .end(
-              JSON.stringify({
-                ready: ok,
-                redis: state.shared ? (ok ? 'reachable' : 'unreachable') : 'not configured',
-              }),
-            ),
-        );
+      void state.ready().then((ok) =>
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            ready: ok,
+            redis: state.shared ? (ok ? 'reachable' : 'unreachable') : 'not configured',
+          }),
+        ),
+      );
       return;
     }
     inFlight++;
