@@ -684,6 +684,11 @@ export class FakeGitHub {
     return i;
   }
 
+  /** Every repository's full name. */
+  repoNames(): string[] {
+    return [...this.repos.keys()];
+  }
+
   issues(fullName: string): FakeIssue[] {
     return [...this.repo(fullName).issues.values()];
   }
