@@ -41428,6 +41428,89 @@ function parseStatement(value) {
   return s;
 }
 
+// src/ledger/record-input.ts
+var DEPLOY_STATUSES = ["success", "failure", "started", "rolled-back"];
+var MAX_ENVIRONMENT_LENGTH = 200;
+var MAX_DETAILS_BYTES = 64 * 1024;
+var MAX_REASON_LENGTH = 1e3;
+var CONFIG_KEY_PATTERN = /^[\w.\-/:[\]]{1,200}$/;
+var OWNER_NAME = /^[\w.-]+\/[\w.-]+$/;
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+var isWellFormed = (s) => !LONE_SURROGATE.test(s);
+function refuse(message) {
+  throw new ShiplogError("BAD_INPUT", message);
+}
+function environmentProblem(value) {
+  if (value.trim() === "") return "must not be empty or blank";
+  if (value !== value.trim()) return "must not start or end with spaces";
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "must not contain tabs, newlines or control characters";
+  if (value.length > MAX_ENVIRONMENT_LENGTH) return `is longer than ${MAX_ENVIRONMENT_LENGTH} characters`;
+  if (!isWellFormed(value)) return "is not valid Unicode";
+  return void 0;
+}
+function configKeyProblem(key) {
+  if (key.includes("="))
+    return 'lists key names only; a line containing "=" looks like a value, and values never go into the ledger';
+  if (!CONFIG_KEY_PATTERN.test(key))
+    return `"${key.slice(0, 60)}" is not a key name (letters, digits and _ . - / : [ ], at most 200)`;
+  return void 0;
+}
+function wellFormed(value) {
+  if (typeof value === "string") return isWellFormed(value);
+  if (Array.isArray(value)) return value.every(wellFormed);
+  if (value && typeof value === "object")
+    return Object.entries(value).every(([k, v]) => isWellFormed(k) && wellFormed(v));
+  return true;
+}
+function checkNewEntry(entry) {
+  if (!CHANGE_TYPES.includes(entry.type))
+    refuse(`entry type "${String(entry.type)}" is not one of ${CHANGE_TYPES.join(", ")}`);
+  if (typeof entry.repository !== "string" || !OWNER_NAME.test(entry.repository))
+    refuse(`repository must be OWNER/NAME (got "${String(entry.repository)}")`);
+  if (entry.environment !== void 0) {
+    const problem = environmentProblem(entry.environment);
+    if (problem) refuse(`environment ${problem}`);
+  } else if (entry.type === "deploy") {
+    refuse("a deploy needs an environment (where did it go?)");
+  }
+  if (entry.branch !== void 0 && /[\u0000-\u001f\u007f]/.test(entry.branch))
+    refuse("branch must not contain control characters");
+  if (!wellFormed(entry)) refuse("the entry contains text that is not valid Unicode");
+  const details = entry.details;
+  if (details !== void 0) {
+    if (typeof details !== "object" || details === null || Array.isArray(details))
+      refuse("details must be a JSON object");
+    const size = Buffer.byteLength(JSON.stringify(details));
+    if (size > MAX_DETAILS_BYTES)
+      refuse(`details are ${size} bytes; at most ${MAX_DETAILS_BYTES} bytes (64 KiB) fit in an entry`);
+  }
+  if (entry.type === "deploy") checkDeployDetails(details ?? {});
+  if (entry.type === "config-override") checkConfigOverrideDetails(details ?? {});
+}
+function checkDeployDetails(d) {
+  if (d.status !== void 0 && !DEPLOY_STATUSES.includes(d.status))
+    refuse(`deploy status must be one of ${DEPLOY_STATUSES.join(", ")} (got ${JSON.stringify(d.status)})`);
+}
+function checkConfigOverrideDetails(d) {
+  if (typeof d.reason !== "string" || d.reason.trim() === "")
+    refuse("a config-override needs a reason (details.reason): say why the override is needed");
+  if (d.reason.length > MAX_REASON_LENGTH)
+    refuse(`the config-override reason is longer than ${MAX_REASON_LENGTH} characters`);
+  if (d.keys !== void 0) {
+    if (!Array.isArray(d.keys)) refuse("config-override details.keys must be a list of key names");
+    for (const key of d.keys) {
+      if (typeof key !== "string") refuse("config-override details.keys must be a list of key names");
+      const problem = configKeyProblem(key);
+      if (problem) refuse(`config-override key ${problem}`);
+    }
+  }
+  if (d.keys === void 0 && d.files === void 0)
+    refuse("a config-override needs details.keys or details.files (what was overridden)");
+  for (const field of ["values", "value", "env", "secrets"])
+    if (field in d)
+      refuse(`config-override details.${field}: values never go into the ledger; list key names`);
+}
+
 // src/action/files.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { createHash as createHash2 } from "node:crypto";
@@ -41540,7 +41623,6 @@ async function hashFiles(workspace, patterns, input) {
 
 // src/action/inputs.ts
 var COMMANDS = ["record", "verify", "query", "gate", "forward"];
-var DEPLOY_STATUSES = ["success", "failure", "started", "rolled-back"];
 var MIGRATION_TOOLS = ["flyway", "liquibase", "atlas", "prisma", "other"];
 var MAX_TEXT = 1e3;
 function bad(input, message) {
@@ -41614,20 +41696,15 @@ function parseArtifacts(value) {
 }
 function parseConfigKeys(value) {
   return lines(value).map((key) => {
-    if (key.includes("=")) {
-      bad(
-        "config-keys",
-        'lists key names only; a line containing "=" looks like a value, and values never go into the ledger'
-      );
-    }
-    if (!/^[\w.\-/:[\]]{1,200}$/.test(key)) {
-      bad(
-        "config-keys",
-        `"${key.slice(0, 60)}" is not a key name (letters, digits and _ . - / : [ ], at most 200)`
-      );
-    }
-    return key;
+    const problem = configKeyProblem(key);
+    return problem ? bad("config-keys", problem) : key;
   });
+}
+function environmentInput(value) {
+  if (value === "") return void 0;
+  if (value.includes("\n")) bad("environment", "must be one line");
+  const problem = environmentProblem(value);
+  return problem ? bad("environment", problem) : value;
 }
 function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
   const command = oneOf("command", get("command") || "record", COMMANDS);
@@ -41664,7 +41741,7 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
     ledgerRemote: get("ledger-remote") || void 0,
     commitInput,
     commit,
-    environment: text("environment", get("environment"), 200),
+    environment: environmentInput(get("environment")),
     version: text("version", get("version"), 200),
     url: text("url", get("url"), 2e3),
     artifacts: parseArtifacts(get("artifacts")),
@@ -41753,6 +41830,9 @@ function checkTypeInputs(i) {
     if (i[field].length > 0 && i.type !== owner) {
       bad(name, `only applies to type ${owner} (type is ${i.type})`);
     }
+  }
+  if (i.type === "deploy" && !i.environment) {
+    bad("environment", "is required for type deploy (the environment deployed to)");
   }
   if (i.type === "migration" && i.migrations.length === 0) {
     bad("migrations", "is required for type migration (globs of the applied migration files)");
@@ -44278,6 +44358,7 @@ var AppendError = class extends ShiplogError {
   }
 };
 async function appendEntry(req) {
+  checkNewEntry(req.entry);
   checkIndexText("environment", req.entry.environment);
   checkIndexText("repository", req.entry.repository);
   const maxAttempts = req.maxAttempts ?? (Number(process.env.SHIPLOG_APPEND_ATTEMPTS) || 30);
@@ -45658,6 +45739,10 @@ function explain(i) {
       return "stale: the approval is for an earlier commit; new commits were pushed since";
     case "author":
       return "author: the pull request author cannot approve their own change";
+    case "contributor":
+      return "contributor: authored or committed commits in this pull request, so not an independent reviewer";
+    case "base changed":
+      return "base changed: the approval came before the pull request's base branch changed; the diff against the new base was not reviewed";
     case "bot":
       return "bot: approvals by bots and apps do not count";
     case "no write access":
@@ -46057,6 +46142,29 @@ async function collectApprovalEvidence(api, { owner, repo, commit }) {
   return approvalEvidence(pullRequest, reviews);
 }
 
+// src/github/timeline.ts
+async function readPullTimeline(api, { owner, repo, number }) {
+  const what = `GET /repos/${owner}/${repo}/issues/${number}/timeline`;
+  return callGitHub(what, async () => {
+    let baseChangedAt = null;
+    const forcePushedAt = [];
+    const route = "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline";
+    for await (const items of pages(api, route, { owner, repo, issue_number: number }, what)) {
+      for (const item of items) {
+        const e = asObject(item, `${what}: event`);
+        const at = optionalString(e.created_at);
+        if (at === void 0 || Number.isNaN(Date.parse(at))) continue;
+        if (e.event === "base_ref_changed") {
+          if (baseChangedAt === null || Date.parse(at) > Date.parse(baseChangedAt)) baseChangedAt = at;
+        } else if (e.event === "head_ref_force_pushed") {
+          forcePushedAt.push(at);
+        }
+      }
+    }
+    return { baseChangedAt, forcePushedAt: forcePushedAt.sort() };
+  });
+}
+
 // src/github/directory.ts
 var ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read", "none"]);
 var LEGACY = {
@@ -46176,6 +46284,7 @@ function readPullRequest(value, what) {
     headSha: requireString(head2.sha, `${what}: head.sha`),
     baseRef: requireString(base.ref, `${what}: base.ref`),
     changedFiles: requireNumber(pr.changed_files, `${what}: changed_files`),
+    ...typeof pr.commits === "number" ? { commits: pr.commits } : {},
     title: boundedText(pr.title, 256),
     url: optionalString(pr.html_url) ?? "",
     state: optionalString(pr.state) ?? "open",
@@ -46220,10 +46329,12 @@ async function listRawFiles(api, { owner, repo, number }) {
 }
 async function fetchPullRequestForPolicy(api, params) {
   const { owner, repo, number } = params;
-  const [{ pr }, rawFiles, reviews] = await Promise.all([
+  const [{ pr }, rawFiles, reviews, listed, timeline] = await Promise.all([
     loadPullRequest(api, params),
     listRawFiles(api, { owner, repo, number }),
-    listReviews(api, { owner, repo, number })
+    listReviews(api, { owner, repo, number }),
+    listContributors(api, { owner, repo, number }),
+    readPullTimeline(api, { owner, repo, number })
   ]);
   const what = `GET /repos/${owner}/${repo}/pulls/${number}/files`;
   const files = rawFiles.map((f) => {
@@ -46238,8 +46349,49 @@ async function fetchPullRequestForPolicy(api, params) {
     pullRequest: pr,
     files,
     filesTruncated: pr.changedFiles > files.length || pr.changedFiles > MAX_LISTED_FILES,
-    reviews
+    reviews,
+    contributors: {
+      logins: listed.logins,
+      // GitHub's own count settles it; without one, a full last page leaves it open.
+      complete: pr.commits !== void 0 ? listed.count >= pr.commits : listed.complete
+    },
+    timeline
   };
+}
+var MAX_LISTED_COMMITS = 250;
+var GITHUB_COMMITTER = "web-flow";
+async function listContributors(api, { owner, repo, number }) {
+  const what = `GET /repos/${owner}/${repo}/pulls/${number}/commits`;
+  return callGitHub(what, async () => {
+    const logins = /* @__PURE__ */ new Map();
+    const add = (login) => {
+      if (typeof login === "string" && login !== "" && login !== GITHUB_COMMITTER)
+        logins.set(login.toLowerCase(), login);
+    };
+    let count = 0;
+    let complete = true;
+    const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits";
+    for await (const items of pages(api, route, { owner, repo, pull_number: number }, what, {
+      maxPages: MAX_LISTED_COMMITS / PER_PAGE + 1,
+      onLimit: "stop",
+      onStop: () => complete = false
+    })) {
+      for (const item of items) {
+        const c = asObject(item, `${what}: commit`);
+        count++;
+        add(c.author?.login);
+        add(c.committer?.login);
+        const message = c.commit?.message;
+        if (typeof message === "string") {
+          for (const m of message.matchAll(
+            /^co-authored-by:.*<(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com>/gim
+          ))
+            add(m[1]);
+        }
+      }
+    }
+    return { logins: [...logins.values()], count, complete: complete && count < MAX_LISTED_COMMITS };
+  });
 }
 function evaluationInput(data) {
   const { pullRequest: pr } = data;
@@ -46247,7 +46399,9 @@ function evaluationInput(data) {
     pullRequest: { number: pr.number, author: pr.author, headSha: pr.headSha, changedFiles: pr.changedFiles },
     files: data.files,
     filesTruncated: data.filesTruncated,
-    reviews: data.reviews
+    reviews: data.reviews,
+    contributors: data.contributors,
+    baseChangedAt: data.timeline.baseChangedAt
   };
 }
 
@@ -46947,6 +47101,11 @@ var shiplog_schema_default = {
           type: "boolean",
           default: false
         },
+        allow_contributor: {
+          description: "Count approvals by people who authored or committed commits in the pull request. Default false: contributors are not independent reviewers.",
+          type: "boolean",
+          default: false
+        },
         block_on_changes_requested: {
           description: 'An outstanding "changes requested" review from a reviewer with write access fails every matching rule.',
           type: "boolean",
@@ -46969,6 +47128,11 @@ var shiplog_schema_default = {
             teams: {
               description: "Teams (slugs) whose active members may override.",
               $ref: "#/definitions/teams"
+            },
+            allow_author: {
+              description: "Let the pull request's author override their own pull request. Default false.",
+              type: "boolean",
+              default: false
             },
             review_within: {
               description: "How soon after a break-glass override an eligible reviewer must review it (an approving review of the pull request or `/shiplog review-override <note>`); later reviews are recorded as late, and `shiplog audit` lists overrides never reviewed.",
@@ -47023,7 +47187,7 @@ var shiplog_schema_default = {
           maxLength: 200
         },
         paths: {
-          description: "Globs (picomatch syntax, dotfiles included) matched against changed file paths from the repository root. A leading `!` excludes.",
+          description: "Globs (picomatch syntax, dotfiles included) matched against changed file paths from the repository root. A leading `!` excludes. A directory (`db/migrations/`) or a plain path covers everything under it; a pattern that could never match (leading `./` or `/`) is refused.",
           type: "array",
           minItems: 1,
           maxItems: 200,
@@ -47107,17 +47271,21 @@ function compilePaths(patterns) {
   const exclude = [];
   for (const raw of patterns) {
     const negated = raw.startsWith("!");
-    const glob = normaliseGlob(negated ? raw.slice(1) : raw);
+    const glob = negated ? raw.slice(1) : raw;
     if (glob === "") {
       throw new ShiplogError("BAD_POLICY", `path pattern "${raw}" is empty`);
     }
-    let re;
-    try {
-      re = import_picomatch2.default.makeRe(glob, GLOB_OPTIONS);
-    } catch (e) {
-      throw new ShiplogError("BAD_POLICY", `path pattern "${raw}" is not a valid glob`, { cause: e });
+    const never = neverMatches(glob);
+    if (never) throw new ShiplogError("BAD_POLICY", `path pattern "${raw}" ${never}`);
+    for (const form of expand2(glob)) {
+      let re;
+      try {
+        re = import_picomatch2.default.makeRe(form, GLOB_OPTIONS);
+      } catch (e) {
+        throw new ShiplogError("BAD_POLICY", `path pattern "${raw}" is not a valid glob`, { cause: e });
+      }
+      (negated ? exclude : include).push(re);
     }
-    (negated ? exclude : include).push(re);
   }
   if (include.length === 0) return () => false;
   return (path) => {
@@ -47125,8 +47293,21 @@ function compilePaths(patterns) {
     return include.some((re) => re.test(path)) && !exclude.some((re) => re.test(path));
   };
 }
-function normaliseGlob(glob) {
-  return glob.replace(/^(?:\.\/|\/)+/, "");
+function neverMatches(glob) {
+  const root = 'paths are relative to the repository root, e.g. "db/migrations/"';
+  if (glob !== glob.trim()) return "starts or ends with a space, which no changed path does";
+  if (glob.startsWith("./")) return `starts with "./", which no changed path does (${root})`;
+  if (glob.startsWith("/")) return `is absolute, which no changed path is (${root})`;
+  if (glob.includes("//")) return 'contains "//", which no changed path does';
+  if (glob.split("/").some((s) => s === "." || s === "..")) {
+    return 'contains a "." or ".." segment, which no changed path does';
+  }
+  return void 0;
+}
+function expand2(glob) {
+  if (glob.endsWith("/")) return [`${glob}**`];
+  if (!import_picomatch2.default.scan(glob).isGlob) return [glob, `${glob}/**`];
+  return [glob];
 }
 function matchRules(rules, files) {
   return rules.map((rule) => {
@@ -47258,11 +47439,13 @@ function withDefaults4(raw, source) {
     settings: {
       stale_approvals: settings.stale_approvals ?? false,
       allow_author: settings.allow_author ?? false,
+      allow_contributor: settings.allow_contributor ?? false,
       block_on_changes_requested: settings.block_on_changes_requested ?? true,
       check_name: settings.check_name ?? "shiplog/approvals",
       override: {
         users: [...settings.override?.users ?? []],
         teams: [...settings.override?.teams ?? []],
+        allow_author: settings.override?.allow_author ?? false,
         review_within: settings.override?.review_within ?? "72h"
       }
     },
@@ -47488,6 +47671,8 @@ async function evaluatePolicy(policy, input, directory) {
     return { ...base, satisfied: true, title: "no protected changes", rules: [], problems: [] };
   }
   const lookups = new Lookups(directory, problems);
+  const unknown = independenceProblems(policy, input);
+  problems.push(...unknown);
   const triage = triageOpinions(latestOpinions2(input.reviews), policy, input);
   const blockers = policy.settings.block_on_changes_requested ? await eligibleBlockers(triage.changesRequested, lookups) : { blockedBy: [], ignored: [] };
   const rules = [];
@@ -47507,11 +47692,26 @@ async function evaluatePolicy(policy, input, directory) {
     });
   }
   const passing = rules.filter((r) => r.satisfied).length;
-  const title = truncated ?? `${passing} of ${rules.length} rule${rules.length === 1 ? "" : "s"} satisfied`;
-  return { ...base, satisfied: !truncated && passing === rules.length, title, rules, problems };
+  const title = truncated ?? unknown[0] ?? `${passing} of ${rules.length} rule${rules.length === 1 ? "" : "s"} satisfied`;
+  return {
+    ...base,
+    satisfied: !truncated && unknown.length === 0 && passing === rules.length,
+    title,
+    rules,
+    problems
+  };
+}
+function independenceProblems(policy, input) {
+  const out = [];
+  if (!policy.settings.allow_contributor && input.contributors && !input.contributors.complete) {
+    out.push(
+      "contributors unknown: GitHub did not list every commit of the pull request, so reviewers who committed to it cannot be ruled out"
+    );
+  }
+  return out;
 }
 async function countFreshApprovals(policy, input, directory, required2) {
-  const problems = [];
+  const problems = independenceProblems(policy, input);
   const lookups = new Lookups(directory, problems);
   const triage = triageOpinions(latestOpinions2(input.reviews), policy, input);
   const anyone = { name: "fresh approvals", paths: [], approvals: required2, teams: [], users: [] };
@@ -47539,6 +47739,13 @@ function truncationProblem(input) {
 function triageOpinions(opinions, policy, input) {
   const { settings } = policy;
   const out = { approvals: [], changesRequested: [], ignored: [] };
+  const contributors = new Set((input.contributors?.logins ?? []).map((l) => l.toLowerCase()));
+  const baseChanged = input.baseChangedAt ? Date.parse(input.baseChangedAt) : void 0;
+  const beforeBaseChange = (o) => {
+    if (baseChanged === void 0) return false;
+    const at = o.review.submitted_at ? Date.parse(o.review.submitted_at) : NaN;
+    return !(at > baseChanged);
+  };
   for (const o of opinions) {
     const ignore = (reason) => {
       out.ignored.push({ login: o.login ?? "ghost", state: o.state, reason, reviewId: o.review.id });
@@ -47550,7 +47757,9 @@ function triageOpinions(opinions, policy, input) {
       if (sameLogin(o.login, input.pullRequest.author)) ignore("author");
       else out.changesRequested.push({ login: o.login, reviewId: o.review.id });
     } else if (!settings.allow_author && sameLogin(o.login, input.pullRequest.author)) ignore("author");
+    else if (!settings.allow_contributor && contributors.has(o.login.toLowerCase())) ignore("contributor");
     else if (!settings.stale_approvals && o.review.commit_id !== input.pullRequest.headSha) ignore("stale");
+    else if (!settings.stale_approvals && beforeBaseChange(o)) ignore("base changed");
     else out.approvals.push({ login: o.login, reviewId: o.review.id });
   }
   return out;
