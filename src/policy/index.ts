@@ -13,6 +13,7 @@ export { renderCheckRun, renderPolicyError, renderText, type CheckRunOutput } fr
 export { parseSnapshot, snapshotFromObject, snapshotDirectory, type Snapshot } from './snapshot.ts';
 export {
   mayOverride,
+  overrideRefusal,
   mayReviewOverride,
   describeOverriders,
   durationMs,
