@@ -235,10 +235,13 @@ export function catFileBatch(
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
-    const timer = setTimeout(() => {
+    // An idle limit, not a total one: reading a 100k-entry history on a busy runner takes minutes,
+    // and only a cat-file that stops answering is stuck.
+    const expire = (): void => {
       killGroup(child.pid);
-      reject(new ShiplogError('GIT_TIMEOUT', `git cat-file did not finish within ${timeoutMs} ms`));
-    }, timeoutMs);
+      reject(new ShiplogError('GIT_TIMEOUT', `git cat-file gave nothing for ${timeoutMs} ms`));
+    };
+    let timer = setTimeout(expire, timeoutMs);
     let index = 0;
     let failed = false;
     let waits: Promise<void>[] = [];
@@ -251,6 +254,8 @@ export function catFileBatch(
     const errChunks: Buffer[] = [];
     child.stderr.on('data', (d: Buffer) => errChunks.push(d));
     child.stdout.on('data', (chunk: Buffer) => {
+      clearTimeout(timer);
+      timer = setTimeout(expire, timeoutMs);
       const fail = (e: unknown): void => {
         failed = true;
         killGroup(child.pid);
