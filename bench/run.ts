@@ -96,7 +96,14 @@ try {
     try {
       Object.assign(
         figures,
-        await commandsBench({ small: need[0]!, big: need[1]!, pubFile: need[2]!, scratch, log }),
+        await commandsBench({
+          small: need[0]!,
+          big: need[1]!,
+          pubFile: need[2]!,
+          bigTag: big === 100_000 ? '100k' : `${Math.round(big / 1000)}k`,
+          scratch,
+          log,
+        }),
       );
     } finally {
       if (!keep) rmSync(scratch, { recursive: true, force: true });
