@@ -86,9 +86,16 @@ export function policyFromObject(obj: unknown, source: string): Policy {
   return validatePolicy(obj, source, () => undefined);
 }
 
-/** Looks up an environment's gate without tripping over inherited names like "constructor". */
+/**
+ * Looks up an environment's gate without tripping over inherited names like "constructor". GitHub
+ * environment names are case-insensitive (`Production` is `production`), so the lookup is too; a
+ * policy naming one environment twice in different case is refused when it is read.
+ */
 export function environmentPolicy(policy: Policy, name: string): EnvironmentPolicy | undefined {
-  return Object.hasOwn(policy.environments, name) ? policy.environments[name] : undefined;
+  if (Object.hasOwn(policy.environments, name)) return policy.environments[name];
+  const wanted = name.toLowerCase();
+  const key = Object.keys(policy.environments).find((k) => k.toLowerCase() === wanted);
+  return key === undefined ? undefined : policy.environments[key];
 }
 
 function validatePolicy(input: unknown, source: string, locate: Locate): Policy {
@@ -119,9 +126,10 @@ interface RawPolicy {
   settings?: {
     stale_approvals?: boolean;
     allow_author?: boolean;
+    allow_contributor?: boolean;
     block_on_changes_requested?: boolean;
     check_name?: string;
-    override?: { users?: string[]; teams?: string[]; review_within?: string };
+    override?: { users?: string[]; teams?: string[]; allow_author?: boolean; review_within?: string };
   };
   environments?: Record<string, Partial<EnvironmentPolicy> | null>;
   ledger?: { repository?: string; branch?: string };
@@ -150,6 +158,17 @@ function semanticProblems(raw: RawPolicy): Problem[] {
       }
     });
   });
+  // GitHub treats `Production` and `production` as one environment: two sections would be ambiguous
+  const environments = new Map<string, string>();
+  for (const name of Object.keys(raw.environments ?? {})) {
+    const first = environments.get(name.toLowerCase());
+    if (first !== undefined) {
+      problems.push({
+        path: ['environments', name],
+        message: `environment "${name}" is the same environment as "${first}" (GitHub environment names are case-insensitive)`,
+      });
+    } else environments.set(name.toLowerCase(), name);
+  }
   return problems;
 }
 
@@ -179,11 +198,13 @@ function withDefaults(raw: RawPolicy, source: string): Policy {
     settings: {
       stale_approvals: settings.stale_approvals ?? false,
       allow_author: settings.allow_author ?? false,
+      allow_contributor: settings.allow_contributor ?? false,
       block_on_changes_requested: settings.block_on_changes_requested ?? true,
       check_name: settings.check_name ?? 'shiplog/approvals',
       override: {
         users: [...(settings.override?.users ?? [])],
         teams: [...(settings.override?.teams ?? [])],
+        allow_author: settings.override?.allow_author ?? false,
         review_within: settings.override?.review_within ?? '72h',
       },
     },

@@ -31,6 +31,7 @@ import {
   type LocationFlags,
 } from '../common.ts';
 import { colour, inert, inertJson, printJson, table } from '../output.ts';
+import { checkpointFromFile } from './since-file.ts';
 
 export function registerLedgerCommands(program: Command): void {
   program
@@ -158,7 +159,7 @@ export function registerLedgerCommands(program: Command): void {
         )
         .option(
           '--since <file>',
-          'a checkpoint verified before: check only the entries after it, and that the ledger extends it',
+          'a checkpoint verified before (or the saved output of verify --json, which pins the commit it verified): check only the entries after it, and that the ledger extends it',
         )
         .option(
           '--jobs <n>',
@@ -170,7 +171,10 @@ export function registerLedgerCommands(program: Command): void {
   ).action(async (o: VerifyFlags) => {
     const trusted = trustedKeysFrom(o.trustedKey);
     const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
-    const since = o.since ? readTextFile(o.since, 'checkpoint given to --since') : undefined;
+    const sinceFile = o.since
+      ? checkpointFromFile(readTextFile(o.since, 'checkpoint given to --since'))
+      : undefined;
+    const since = sinceFile?.text;
     if (since && o.allShards)
       throw new ShiplogError(
         'USAGE',
@@ -182,6 +186,7 @@ export function registerLedgerCommands(program: Command): void {
         trusted,
         olderCheckpoint: older,
         since,
+        ...(sinceFile?.commit ? { sinceCommit: sinceFile.commit } : {}),
         jobs: o.jobs ?? defaultJobs(),
       });
       return report;
