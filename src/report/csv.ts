@@ -14,39 +14,50 @@ export const CSV_COLUMNS = [
   'approvers',
   'pr_number',
   'details_json',
+  // "no" for an entry a verification problem names, or every entry when a problem names none.
+  'verified',
 ] as const;
 
 /** Oldest first, like the ledger itself; lines end in CRLF as RFC 4180 asks. */
-export function renderCsv(entries: readonly ReportEntry[]): string {
+export function renderCsv(
+  entries: readonly ReportEntry[],
+  damaged: { all: boolean; seqs: ReadonlySet<number> } = { all: false, seqs: new Set() },
+): string {
   const sorted = [...entries].sort((a, b) => a.seq - b.seq);
-  return csvHeaderLine() + sorted.map(csvRowLine).join('');
+  return csvHeaderLine() + sorted.map((e) => csvRowLine(e, damaged.all || damaged.seqs.has(e.seq))).join('');
 }
 
 export function csvHeaderLine(): string {
   return CSV_COLUMNS.map(csvCell).join(',') + '\r\n';
 }
 
-/** One entry's row (streamed: the report's CSV is written as verify passes the entries). */
-export function csvRowLine(e: ReportEntry): string {
+/** One entry's row, `verified` saying whether verification cleared it. */
+export function csvRowLine(e: ReportEntry, unverified = false): string {
+  return `${csvRowStart(e)},${unverified ? 'no' : 'yes'}\r\n`;
+}
+
+/**
+ * An entry's row without its last cell (`verified`): the report streams rows as verify passes the
+ * entries, and which entries a problem names is known only at the end.
+ */
+export function csvRowStart(e: ReportEntry): string {
   const r = toRow(e);
-  return (
-    [
-      String(r.seq),
-      r.hash,
-      r.timestamp,
-      r.type,
-      r.environment ?? '',
-      r.repository,
-      r.commit,
-      r.actor ?? '',
-      r.badge.status,
-      r.approvers.join(' '),
-      r.pullRequest?.number === undefined ? '' : String(r.pullRequest.number),
-      r.details === undefined ? '' : JSON.stringify(r.details),
-    ]
-      .map(csvCell)
-      .join(',') + '\r\n'
-  );
+  return [
+    String(r.seq),
+    r.hash,
+    r.timestamp,
+    r.type,
+    r.environment ?? '',
+    r.repository,
+    r.commit,
+    r.actor ?? '',
+    r.badge.status,
+    r.approvers.join(' '),
+    r.pullRequest?.number === undefined ? '' : String(r.pullRequest.number),
+    r.details === undefined ? '' : JSON.stringify(r.details),
+  ]
+    .map(csvCell)
+    .join(',');
 }
 
 export function csvCell(value: string): string {

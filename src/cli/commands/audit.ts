@@ -8,6 +8,7 @@ import { formatTime, formatWindow, parseDuration, parsePointInTime } from '../..
 import { writeAtomically } from '../../report/write.ts';
 import {
   addLocationOptions,
+  checkEnvironmentKnown,
   addShardsOption,
   collect,
   jsonOption,
@@ -74,8 +75,13 @@ export function registerAuditCommand(program: Command): void {
       throw new ShiplogError('USAGE', '--format ocsf and --json: choose one');
     const trusted = trustedKeysFrom(o.trustedKey);
     const finder = new ExceptionFinder();
-    const data = await readVerifiedLedger(o, trusted, 'exceptions are not listed', (e) => finder.add(e));
+    const environments = new Set<string | undefined>();
+    const data = await readVerifiedLedger(o, trusted, 'exceptions are not listed', (e) => {
+      finder.add(e);
+      environments.add(e.statement.predicate.environment);
+    });
     if (!data) return;
+    checkEnvironmentKnown(o.environment, environments);
 
     const findings = finder.result({
       now,

@@ -14,17 +14,19 @@ import { COMMIT_PATTERN } from '../../ledger/encoding.ts';
 import { generateSigningKeyPem } from '../../ledger/keys.ts';
 import { renderProblems } from '../../ledger/problem-groups.ts';
 import { findEntries, showEntry, streamEntries, type EntryView } from '../../ledger/query.ts';
-import { RECORDABLE_TYPES, type ChangeType } from '../../ledger/statement.ts';
+import { CHANGE_TYPES, RECORDABLE_TYPES, type ChangeType } from '../../ledger/statement.ts';
+import { knownEnvironments } from '../../ledger/deployed.ts';
 import { defaultJobs, verifyLedger, type VerifyReport } from '../../ledger/verify.ts';
 import {
   addLocationOptions,
+  checkEnvironmentKnown,
   addShardsOption,
   collect,
   jsonOption,
   forEachLedger,
   positiveInt,
   readTextFile,
-  recordLocation,
+  checkedRecordLocation,
   signingKeyFrom,
   trustedKeysFrom,
   type LocationFlags,
@@ -79,6 +81,10 @@ export function registerLedgerCommands(program: Command): void {
       .option('--details <file>', "JSON object with the change type's own fields (version, status, files...)")
       .option('--idempotency-key <key>', 'skip the append when an entry with this key already exists')
       .option('--allow-duplicate', 'append even when the idempotency key was already recorded')
+      .option(
+        '--create',
+        'start a new ledger on --ledger-branch even though the remote holds other ledger branches',
+      )
       .addOption(jsonOption()),
   ).action(async (o: RecordFlags) => {
     if (!(RECORDABLE_TYPES as readonly string[]).includes(o.type)) {
@@ -108,7 +114,7 @@ export function registerLedgerCommands(program: Command): void {
     // The rules every writer follows (the Action and the app too), before a key is even loaded.
     checkNewEntry(entry);
     const key = signingKeyFrom(o.key);
-    const location = recordLocation(o, o.repo);
+    const location = await checkedRecordLocation(o, o.repo, (line) => process.stderr.write(`${line}\n`));
     try {
       const r = await appendEntry({
         location,
@@ -227,6 +233,8 @@ export function registerLedgerCommands(program: Command): void {
         json?: boolean;
       },
     ) => {
+      if (o.type !== undefined && !(CHANGE_TYPES as readonly string[]).includes(o.type))
+        throw new ShiplogError('USAGE', `--type must be one of ${CHANGE_TYPES.join(', ')} (got "${o.type}")`);
       const limit = o.limit ?? DEFAULT_LOG_LIMIT;
       if (!o.commit && !o.allShards) {
         // Newest first, page by page: the whole ledger never sits in memory, and a pipe that
@@ -240,6 +248,9 @@ export function registerLedgerCommands(program: Command): void {
           })) {
             if (!(await printer.page(page))) break;
           }
+          // Nothing found for an environment: say whether the ledger knows that name at all.
+          if (printer.count === 0 && o.environment !== undefined)
+            checkEnvironmentKnown(o.environment, await knownEnvironments(location));
           await printer.end();
         });
         return;
@@ -250,11 +261,15 @@ export function registerLedgerCommands(program: Command): void {
         type: o.type,
         limit: limit === 0 ? undefined : limit,
       };
-      const found = await forEachLedger(o, { repository: o.repo }, async (location) =>
-        (await findEntries(location, filter)).map((e) =>
-          o.allShards ? { ...e, branch: location.branch } : e,
-        ),
-      );
+      const known: string[] = [];
+      const found = await forEachLedger(o, { repository: o.repo }, async (location) => {
+        const hits = await findEntries(location, filter);
+        // Nothing found for an environment: say whether the ledger knows that name at all.
+        if (hits.length === 0 && o.environment !== undefined)
+          known.push(...(await knownEnvironments(location)));
+        return hits.map((e) => (o.allShards ? { ...e, branch: location.branch } : e));
+      });
+      if (found.flat().length === 0 && known.length) checkEnvironmentKnown(o.environment, known);
       const entries: (EntryView & { branch?: string })[] = found.flat();
       // Shards are separate chains: merged by time, newest first.
       if (o.allShards)
@@ -310,6 +325,7 @@ interface RecordFlags extends LocationFlags {
   details?: string;
   idempotencyKey?: string;
   allowDuplicate?: boolean;
+  create?: boolean;
   json?: boolean;
 }
 
@@ -438,7 +454,8 @@ const LOG_COLUMNS: { header: string; value: (e: EntryView) => string }[] = [
  */
 class LogPrinter {
   private widths: number[] | undefined;
-  private count = 0;
+  /** Entries written so far. */
+  count = 0;
   private closed = false;
 
   constructor(private readonly json: boolean) {

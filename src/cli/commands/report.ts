@@ -6,8 +6,8 @@ import { DAY_MS, parsePointInTime } from '../../audit/window.ts';
 import { Spool } from '../../export/spool.ts';
 import { defaultJobs } from '../../ledger/verify.ts';
 import { ReportCollector, WINDOW_DAYS } from '../../report/collect.ts';
-import { csvHeaderLine, csvRowLine } from '../../report/csv.ts';
-import { renderReportHtml } from '../../report/html.ts';
+import { csvHeaderLine, csvRowStart } from '../../report/csv.ts';
+import { damagedSeqs, renderReportHtml } from '../../report/html.ts';
 import { readVerified } from '../../report/load.ts';
 import { writeAtomically } from '../../report/write.ts';
 import {
@@ -80,8 +80,8 @@ export function registerReportCommand(program: Command): void {
       reviewWithinMs: DEFAULT_REVIEW_WITHIN_MS,
       window: { since, until },
     });
-    const rows = csv ? Spool.beside(csv) : undefined;
-    rows?.write(csvHeaderLine());
+    // Rows wait in a spool for the verdict: their `verified` cell is known only at the end.
+    const rows = csv ? Spool.temporary('report-csv') : undefined;
     const progress = startProgress({ label: 'verifying', quiet: o.quiet, json: o.json });
     try {
       const data = await readVerified({
@@ -90,14 +90,14 @@ export function registerReportCommand(program: Command): void {
         jobs: o.jobs ?? defaultJobs(),
         onEntry: (e) => {
           collector.add(e);
-          rows?.write(csvRowLine(e));
+          rows?.write(JSON.stringify([e.seq, csvRowStart(e)]) + '\n');
         },
         onProgress: (done, total) => progress.update(done, total),
       });
       progress.finish();
       const collected = collector.result();
       writeAtomically(out, renderReportHtml({ ...data, collected, generatedAt: now }));
-      if (csv) rows!.commitTo(csv);
+      if (csv) await writeCsv(rows!, csv, damagedSeqs(data.verify));
       const v = data.verify;
       if (o.json) {
         printJson({
@@ -124,4 +124,23 @@ export function registerReportCommand(program: Command): void {
       rows?.remove();
     }
   });
+}
+
+/** The CSV beside the report: the spooled rows, each with its `verified` cell, written atomically. */
+async function writeCsv(
+  rows: Spool,
+  csv: string,
+  damaged: { all: boolean; seqs: ReadonlySet<number> },
+): Promise<void> {
+  const out = Spool.beside(csv);
+  try {
+    out.write(csvHeaderLine());
+    for await (const line of rows.lines()) {
+      const [seq, row] = JSON.parse(line) as [number, string];
+      out.write(`${row},${damaged.all || damaged.seqs.has(seq) ? 'no' : 'yes'}\r\n`);
+    }
+    out.commitTo(csv);
+  } finally {
+    out.remove();
+  }
 }

@@ -5,6 +5,7 @@ import { DeliveryStatsBuilder } from '../../audit/stats.ts';
 import { parsePointInTime } from '../../audit/window.ts';
 import {
   addLocationOptions,
+  checkEnvironmentKnown,
   addShardsOption,
   collect,
   jsonOption,
@@ -49,8 +50,13 @@ export function registerStatsCommand(program: Command): void {
     if (since >= until) throw new ShiplogError('USAGE', '--since must be before --until (default: now)');
     const trusted = trustedKeysFrom(o.trustedKey);
     const figures = new DeliveryStatsBuilder({ since, until, environment: o.environment });
-    const data = await readVerifiedLedger(o, trusted, 'no figures', (e) => figures.add(e));
+    const environments = new Set<string | undefined>();
+    const data = await readVerifiedLedger(o, trusted, 'no figures', (e) => {
+      figures.add(e);
+      environments.add(e.statement.predicate.environment);
+    });
     if (!data) return;
+    checkEnvironmentKnown(o.environment, environments);
     const stats = figures.result();
     if (o.json) printJson({ ok: true, verified: true, entries: data.count, ...stats });
     else process.stdout.write(renderStats(stats));
