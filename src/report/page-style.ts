@@ -69,6 +69,10 @@ table.exceptions th, table.exceptions td, table.metrics-table th, table.metrics-
   border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; }
 table.exceptions td.why { overflow-wrap: anywhere; }
 .caveat { color: var(--bad); font-weight: 600; margin: 6px 0; }
+.window-note { color: var(--muted); background: var(--panel); border-left: 3px solid var(--line);
+  padding: 8px 12px; margin: 0 0 14px; border-radius: 4px; }
+.problems tr.problem-group th { text-align: left; background: var(--bad-bg); color: var(--bad); }
+.problems tr.more td { color: var(--muted); font-style: italic; }
 .awaiting { margin: 8px 0 0; padding-left: 18px; color: var(--warn); }
 .metrics > p { margin: 4px 0 0; }
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 8px; margin: 8px 0 0; }

@@ -28,7 +28,8 @@ describe('shiplog report', () => {
     const page = readFileSync(out, 'utf8');
     expect(page).toContain('Verified: 7 entries, chain intact');
     expect(page.match(/<li class="change /g)).toHaveLength(7);
-    expect(page).toContain('<pre>shiplog/shiplog\n7\n');
+    // The signed note: origin (it names the branch), then the size.
+    expect(page).toMatch(/<pre>[^\n<]*\/shiplog\n7\n/);
     const lines = readFileSync(csv, 'utf8').split('\r\n');
     expect(lines).toHaveLength(9); // header, 7 rows, and the empty string after the last CRLF
     expect(lines[6]).toMatch(/^5,sha256:[0-9a-f]{64},2026-03-01T09:35:00.000Z,deploy,staging,acme\/web,/);
