@@ -25,7 +25,7 @@ import {
   forEachLedger,
   positiveInt,
   readTextFile,
-  recordLocation,
+  checkedRecordLocation,
   signingKeyFrom,
   trustedKeysFrom,
   type LocationFlags,
@@ -79,6 +79,10 @@ export function registerLedgerCommands(program: Command): void {
       .option('--details <file>', "JSON object with the change type's own fields (version, status, files...)")
       .option('--idempotency-key <key>', 'skip the append when an entry with this key already exists')
       .option('--allow-duplicate', 'append even when the idempotency key was already recorded')
+      .option(
+        '--create',
+        'start a new ledger on --ledger-branch even though the remote holds other ledger branches',
+      )
       .addOption(jsonOption()),
   ).action(async (o: RecordFlags) => {
     if (!(RECORDABLE_TYPES as readonly string[]).includes(o.type)) {
@@ -108,7 +112,7 @@ export function registerLedgerCommands(program: Command): void {
     // The rules every writer follows (the Action and the app too), before a key is even loaded.
     checkNewEntry(entry);
     const key = signingKeyFrom(o.key);
-    const location = recordLocation(o, o.repo);
+    const location = await checkedRecordLocation(o, o.repo, (line) => process.stderr.write(`${line}\n`));
     try {
       const r = await appendEntry({
         location,
@@ -286,6 +290,7 @@ interface RecordFlags extends LocationFlags {
   details?: string;
   idempotencyKey?: string;
   allowDuplicate?: boolean;
+  create?: boolean;
   json?: boolean;
 }
 
