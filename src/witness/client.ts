@@ -46,13 +46,16 @@ function readKeyFile(path: string, readKey: (path: string) => string): string {
 }
 
 /** Several targets: one spec per line or comma (blank lines and # comments ignored). */
-export function parseWitnessTargets(text: string | undefined): WitnessTarget[] {
+export function parseWitnessTargets(
+  text: string | undefined,
+  readKey?: (path: string) => string,
+): WitnessTarget[] {
   if (!text) return [];
   return text
-    .split(/[\n,]/)
+    .split(/[\r\n,]/)
     .map((l) => l.replace(/#.*$/, '').trim())
     .filter(Boolean)
-    .map((l) => parseWitnessTarget(l));
+    .map((l) => parseWitnessTarget(l, readKey));
 }
 
 async function post(
