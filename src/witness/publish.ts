@@ -11,7 +11,7 @@
  */
 import type { AppendRequest, AppendResult } from '../ledger/append.ts';
 import { appendEntry } from '../ledger/append.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, isShiplogError } from '../errors.ts';
 import { consistencyProof } from '../ledger/tree/merkle.ts';
 import { proveFromTiles } from '../ledger/tree/proofs.ts';
 import { TileModel } from '../ledger/tree/tiles.ts';
@@ -83,7 +83,9 @@ export async function cosignTip(
   try {
     view = await openTip(location);
   } catch (e) {
-    // No ledger yet (the first entry), or it cannot be read now: the append decides what to do.
+    // No ledger yet: nothing to cosign before the first entry.
+    if (isShiplogError(e, 'BRANCH_NOT_FOUND')) return { outcomes: [] };
+    // Cannot be read now: the append decides what to do.
     return {
       outcomes: targets.map((t) => ({ url: t.url, ok: false, reason: `tip not read: ${errorMessage(e)}` })),
     };
