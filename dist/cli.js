@@ -51,8 +51,10 @@ import {
   whereIsCommit
 } from "./cli-chunks/chunk-EZEEXVTX.js";
 import {
+  inert,
+  inertJson,
   table
-} from "./cli-chunks/chunk-NADFYT3N.js";
+} from "./cli-chunks/chunk-FKKGOU4V.js";
 import {
   ShiplogError,
   __commonJS,
@@ -3488,6 +3490,10 @@ var require_commander = __commonJS({
   }
 });
 
+// src/cli/main.ts
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
@@ -3663,7 +3669,7 @@ function repoFrom(value) {
 
 // src/cli/output.ts
 function printJson(value) {
-  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+  process.stdout.write(inertJson(value, 2) + "\n");
 }
 var useColour = () => !!process.stdout.isTTY && !process.env.NO_COLOR;
 var colour = {
@@ -3721,7 +3727,7 @@ function registerAppCommands(program2) {
       );
     }
     const credentials = appCredentialsFrom(process.env);
-    const room = await import("./cli-chunks/room-RRTYMMH7.js");
+    const room = await import("./cli-chunks/room-LVNLQ7R5.js");
     const api = room.createAppClient({
       ...credentials,
       onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
@@ -4142,7 +4148,7 @@ function renderFindings(f, scope, shards) {
   }
   for (const a of f.awaitingReview) {
     lines.push(
-      `awaiting review: the override${a.by ? ` by ${a.by}` : ""} (seq ${a.seq}${a.pull_request ? `, pull request #${a.pull_request}` : ""}) is due for review by ${formatTime(a.due)}`
+      `awaiting review: the override${a.by ? ` by ${inert(a.by)}` : ""} (seq ${a.seq}${a.pull_request ? `, pull request #${a.pull_request}` : ""}) is due for review by ${formatTime(a.due)}`
     );
   }
   return lines.join("\n") + "\n";
@@ -4155,7 +4161,7 @@ function renderStats(s) {
   ];
   if (s.environments.length !== 1) lines.push("", ...block("all environments", s.overall));
   for (const e of s.environments)
-    lines.push("", ...block(`${e.environment} (${e.repositories.join(", ")})`, e));
+    lines.push("", ...block(inert(`${e.environment} (${e.repositories.join(", ")})`), e));
   if (s.environments.length === 0) lines.push("", "no deploys in the window");
   return lines.join("\n") + "\n";
 }
@@ -4352,7 +4358,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-HFEJGK2E.js");
+var loadRoom = () => import("./cli-chunks/room-PUUQEBHN.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -4764,12 +4770,12 @@ function registerLedgerCommands(program2) {
     process.stdout.write(
       `seq        ${e.seq}
 hash       ${e.hash}
-branch     ${location.branch}
+branch     ${inert(location.branch)}
 ledger     ${e.ledgerCommit ?? '(deeper than a cold look-up walks; see "git log --grep")'}
 blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})
 `
     );
-    process.stdout.write(JSON.stringify(e.statement, null, 2) + "\n");
+    process.stdout.write(inertJson(e.statement, 2) + "\n");
   });
 }
 function parseDetails(text, file) {
@@ -4838,7 +4844,7 @@ function renderVerify(r, named) {
   }
   lines.push(`branch ${r.branch} at ${r.tip}`);
   if (r.head) lines.push(`head   ${r.head}`);
-  if (r.checkpoint) lines.push(`checkpoint ${r.checkpoint.origin} size ${r.checkpoint.size}`);
+  if (r.checkpoint) lines.push(`checkpoint ${inert(r.checkpoint.origin)} size ${r.checkpoint.size}`);
   if (r.olderCheckpoint) {
     lines.push(
       r.olderCheckpoint.consistent ? `extends the older checkpoint (size ${r.olderCheckpoint.size})` : `does NOT extend the older checkpoint (size ${r.olderCheckpoint.size})`
@@ -4861,7 +4867,7 @@ async function teamsFrom(flags) {
     (flags.teams ?? "").split(",").map((t) => t.trim()).filter(Boolean)
   );
   if (flags.policy) {
-    const { parsePolicy } = await import("./cli-chunks/policy-room-TOX4S3UB.js");
+    const { parsePolicy } = await import("./cli-chunks/policy-room-I27OTLV4.js");
     const policy = parsePolicy(readTextFile(flags.policy, "policy file"), flags.policy);
     for (const rule of policy.rules) for (const t of rule.teams) teams.add(t);
     for (const t of policy.settings.override.teams) teams.add(t);
@@ -4877,7 +4883,7 @@ function registerPolicySnapshotCommand(program2) {
     const teams = await teamsFrom(flags);
     const token = process.env.GITHUB_TOKEN;
     if (!token) throw new ShiplogError("USAGE", "set GITHUB_TOKEN to a token that can read the repository");
-    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-TOX4S3UB.js");
+    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-I27OTLV4.js");
     const api = createGitHubClient({ token, onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
 `) });
     const snapshot = await fetchPolicySnapshot(api, { owner, repo, number, teams });
@@ -4903,7 +4909,7 @@ function registerPolicyCommands(program2) {
     "--pr <snapshot.json>",
     "pull request snapshot: { pull_request, files, reviews, teams, permissions }"
   ).addOption(jsonOption()).action(async (o) => {
-    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-TOX4S3UB.js");
+    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-I27OTLV4.js");
     const policy = parsePolicy(readTextFile(o.policy, "policy file"), o.policy);
     const snapshot = parseSnapshot(readTextFile(o.pr, "pull request snapshot"), o.pr);
     const verdict = await evaluatePolicy(policy, snapshot.input, snapshotDirectory(snapshot));
@@ -4957,7 +4963,7 @@ function registerReconcileCommand(program2) {
       process.exitCode = 1;
       return;
     }
-    const room = await import("./cli-chunks/room-RRTYMMH7.js");
+    const room = await import("./cli-chunks/room-LVNLQ7R5.js");
     const api = room.createGitHubClient({
       token,
       onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
@@ -5889,19 +5895,33 @@ async function main(argv) {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isShiplogError(e)) {
-      process.stderr.write(`shiplog: error[${e.code}]: ${e.message}
+      process.stderr.write(`shiplog: error[${e.code}]: ${inert(e.message, "\n")}
 `);
       return e.exitCode;
     }
-    process.stderr.write(`shiplog: unexpected error: ${errorMessage(e)}
+    process.stderr.write(`shiplog: unexpected error: ${inert(errorMessage(e), "\n")}
 `);
     if (process.env.SHIPLOG_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}
 `);
     return 1;
   }
 }
-var invokedDirectly = process.argv[1] && /(?:cli|main)\.(?:js|ts|mjs)$/.test(process.argv[1]);
-if (invokedDirectly) {
+function invokedDirectly() {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -42067,98 +42067,43 @@ function actorLogin(s) {
 
 // src/export/ocsf.ts
 var OCSF_VERSION = "1.3.0";
-var BASE_REQUIRED = [
-  "activity_id",
-  "category_uid",
-  "class_uid",
-  "type_uid",
-  "time",
-  "severity_id",
-  "metadata",
-  "metadata.version",
-  "metadata.product",
-  "metadata.product.name"
-];
-var ACTOR_ONE_OF = [
-  "actor.process",
-  "actor.user",
-  "actor.invoked_by",
-  "actor.session",
-  "actor.app_name",
-  "actor.app_uid"
-];
 var OCSF_CLASSES = {
-  /**
-   * events/application/application_lifecycle.json: `activity_id` and `app` (a product object)
-   * required; activities 1 Install … 8 Update. Category 6 Application Activity
-   * (events/application/application.json, categories.json).
-   */
+  /** events/application/application_lifecycle.json: `app` (a product) required; 8 Update. */
   applicationLifecycle: {
     uid: 6002,
     name: "Application Lifecycle",
     category_uid: 6,
     category_name: "Application Activity",
-    required: [...BASE_REQUIRED, "app", "app.name"],
-    atLeastOne: []
+    profiles: ["host"]
   },
   /**
-   * events/application/datastore_activity.json: `actor` and `src_endpoint` required, and
-   * `at_least_one` of database, databucket, table; activity 2 Update; type_id 1 Database.
-   * objects/network_endpoint.json: `at_least_one` of ip, uid, name, hostname, svc_name, …;
-   * objects/database.json extends the entity constraint of name or uid (objects/_entity.json).
+   * events/application/datastore_activity.json: `actor` and `src_endpoint` required (class
+   * attributes, no profile), at least one of database, databucket, table; 2 Update.
    */
   datastoreActivity: {
     uid: 6005,
     name: "Datastore Activity",
     category_uid: 6,
     category_name: "Application Activity",
-    required: [...BASE_REQUIRED, "actor", "src_endpoint"],
-    atLeastOne: [
-      ["database", "databucket", "table"],
-      ACTOR_ONE_OF,
-      [
-        "src_endpoint.ip",
-        "src_endpoint.uid",
-        "src_endpoint.name",
-        "src_endpoint.hostname",
-        "src_endpoint.svc_name",
-        "src_endpoint.instance_uid",
-        "src_endpoint.interface_uid",
-        "src_endpoint.interface_name"
-      ],
-      ["database.name", "database.uid"]
-    ]
+    profiles: []
   },
-  /**
-   * events/iam/entity_management.json: `entity` (a managed_entity) required, `entity_result` and
-   * `comment` recommended; activities 1 Create, 2 Read, 3 Update, 4 Delete. Category 3 Identity &
-   * Access Management (events/iam/iam.json). objects/managed_entity.json extends
-   * objects/_entity.json: `at_least_one` of name and uid.
-   */
+  /** events/iam/entity_management.json: `entity` (a managed_entity) required; 3 Update, 99 Other. */
   entityManagement: {
     uid: 3004,
     name: "Entity Management",
     category_uid: 3,
     category_name: "Identity & Access Management",
-    required: [...BASE_REQUIRED, "entity"],
-    atLeastOne: [["entity.name", "entity.uid"]]
+    profiles: ["host"]
   },
-  /**
-   * events/findings/compliance_finding.json: `compliance` required; events/findings/finding.json:
-   * `finding_info` required, activities 1 Create, 2 Update, 3 Close. objects/finding_info.json:
-   * `uid` required (title recommended: we always set it); objects/compliance.json: `standards`
-   * required, status_id 1 Pass, 2 Warning, 3 Fail. Category 2 Findings.
-   */
+  /** events/findings/compliance_finding.json: `finding_info` and `compliance` required; 1 Create. */
   complianceFinding: {
     uid: 2003,
     name: "Compliance Finding",
     category_uid: 2,
     category_name: "Findings",
-    required: [...BASE_REQUIRED, "finding_info", "finding_info.uid", "compliance", "compliance.standards"],
-    atLeastOne: []
+    profiles: []
   }
 };
-var CLASS_BY_UID = new Map(Object.values(OCSF_CLASSES).map((c) => [c.uid, c]));
 var SEVERITY = ["Unknown", "Informational", "Low", "Medium", "High", "Critical", "Fatal"];
 var SEVERITY_ID = {
   informational: 1,
@@ -42180,7 +42125,7 @@ function head(cls, activity, time, severityId) {
     class_uid: cls.uid,
     class_name: cls.name,
     type_uid: cls.uid * 100 + activity.id,
-    type_name: `${cls.name}: ${activity.name}`,
+    type_name: `${cls.name}: ${activity.caption ?? activity.name}`,
     time,
     severity_id: severityId,
     severity: SEVERITY[severityId] ?? "Other",
@@ -42195,9 +42140,11 @@ function product(options) {
   };
 }
 function approvalSeverity(entry) {
+  if (entryType(entry) === "deploy" && !actorLogin(entry.statement)) return "medium";
   switch (entry.statement.predicate.approval?.status) {
     case "unapproved":
     case "overridden":
+    case "not-collected":
       return "medium";
     case "no-pull-request":
       return "low";
@@ -42302,7 +42249,8 @@ function mapMigration(entry) {
       database: compact({
         name,
         uid: [p.repository, p.environment, str(d.database)].filter(Boolean).join("/"),
-        desc: str(d.tool) ? `schema migration with ${String(d.tool)}` : "schema migration"
+        desc: str(d.tool) ? `schema migration with ${String(d.tool)}` : "schema migration",
+        ...databaseType(str(d.engine) ?? str(d.tool))
       }),
       actor: actorOf(entry),
       src_endpoint: srcEndpoint(entry)
@@ -42310,14 +42258,22 @@ function mapMigration(entry) {
     message: describe(entry, "migration of")
   };
 }
+var RELATIONAL = /postgres|mysql|mariadb|sqlite|oracle|mssql|sql ?server|cockroach|aurora|redshift/i;
+var NOSQL = /mongo|dynamo|cassandra|redis|couch|firestore|cosmos|elasticsearch|neo4j/i;
+function databaseType(engine) {
+  if (engine && RELATIONAL.test(engine)) return { type_id: 1, type: "Relational" };
+  if (engine && NOSQL.test(engine)) return { type_id: 6, type: "NoSQL" };
+  return { type_id: 0, type: "Unknown" };
+}
 function entityChange(entry, entity, result, message, activity = UPDATE_ENTITY) {
   const d = entry.statement.predicate.details ?? {};
   return {
     cls: OCSF_CLASSES.entityManagement,
     activity,
     body: compact({
-      entity: compact(entity),
-      entity_result: result ? compact(result) : void 0,
+      // The entity kinds (Configuration, Branch…) are shiplog's words: managed_entity type_id 99 Other.
+      entity: compact({ ...entity, type_id: 99 }),
+      entity_result: result ? compact({ ...result, type_id: 99 }) : void 0,
       comment: str(d.reason) ?? str(d.comment),
       actor: actorOf(entry)
     }),
@@ -42389,10 +42345,15 @@ function mapReconciliation(entry, options) {
   const d = p.details ?? {};
   const outcome = (str(d.status) ?? str(d.result) ?? "").toLowerCase();
   const status2 = PASS.has(outcome) ? "pass" : FAIL.has(outcome) ? "fail" : "warning";
+  const counts = Object.entries(record(d.counts) ?? {}).filter(
+    (c) => typeof c[1] === "number" && c[1] > 0
+  );
   const event = complianceFinding(
     {
       uid: entry.hash,
       title: `reconciliation of ${p.repository}${p.environment ? ` ${p.environment}` : ""}: ${status2}`,
+      desc: counts.length ? counts.map(([k, n]) => `${k}: ${n}`).join(", ") : void 0,
+      types: counts.some(([k]) => k === "unrecorded-deploy") ? ["alarm:unrecorded-deploy"] : [],
       time: entryTimeMs(entry) ?? 0,
       severity: status2 === "fail" ? "high" : status2 === "warning" ? "low" : "informational",
       status: status2,
@@ -42410,7 +42371,11 @@ function mapUnknown(entry, type) {
     name: `${p.repository}@${shortCommit(p.commit)}`,
     uid: entry.hash
   };
-  return entityChange(entry, entity, void 0, describe(entry, `${type} of`), { id: 99, name: type });
+  return entityChange(entry, entity, void 0, describe(entry, `${type} of`), {
+    id: 99,
+    name: type,
+    caption: "Other"
+  });
 }
 function withLedger(event, entry) {
   event.metadata = compact({
@@ -42454,7 +42419,12 @@ function toOcsf(entry, options = {}) {
     SEVERITY_ID[approvalSeverity(entry)]
   );
   Object.assign(event, statusOf(entry), { message: mapped.message }, mapped.body);
-  event.metadata = { version: OCSF_VERSION, product: product(options) };
+  const profiles = "actor" in mapped.body ? mapped.cls.profiles : [];
+  event.metadata = {
+    version: OCSF_VERSION,
+    product: product(options),
+    ...profiles.length ? { profiles: [...profiles] } : {}
+  };
   return withLedger(event, entry);
 }
 var FINDING_ACTIVITY = {
@@ -42478,7 +42448,7 @@ function complianceFinding(input, options = {}) {
       title: input.title,
       desc: input.desc,
       created_time: time,
-      types: ["shiplog"]
+      types: ["shiplog", ...input.types ?? []]
     }),
     compliance: {
       standards: input.standards ?? ["shiplog change control"],
@@ -45555,6 +45525,15 @@ function ledgerCommitUrl(inputs, ctx, commit) {
   return `${ctx.serverUrl}/${inputs.ledgerRepository}/commit/${commit}`;
 }
 
+// src/text/inert.ts
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function inert(text2, keep = "") {
+  return String(text2).replace(
+    UNSAFE,
+    (c) => keep.includes(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+
 // src/text/table.ts
 function table(rows, columns) {
   const cells = rows.map((r) => columns.map((c) => oneLine(c.value(r))));
@@ -45567,7 +45546,7 @@ function table(rows, columns) {
   ].join("\n");
 }
 function oneLine(s) {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
+  return inert(s);
 }
 
 // src/policy/render.ts
@@ -45715,9 +45694,8 @@ function fit(parts) {
   }
   return out.join("\n\n") + "\n";
 }
-var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 function plain(s, max = MAX_FIELD_CHARS) {
-  const t = String(s).replace(CONTROL, " ");
+  const t = inert(String(s));
   return t.length > max ? `${t.slice(0, max - 1)}\u2026` : t;
 }
 function md(s, max = MAX_FIELD_CHARS) {

@@ -6,14 +6,19 @@
 import { ShiplogError } from '../errors.ts';
 import { COMMIT_PATTERN } from '../ledger/encoding.ts';
 import { writeBranch } from '../ledger/shards.ts';
+import {
+  configKeyProblem,
+  DEPLOY_STATUSES,
+  environmentProblem,
+  type DeployStatus,
+} from '../ledger/record-input.ts';
 import { CHANGE_TYPES, RECORDABLE_TYPES, type ChangeType } from '../ledger/statement.ts';
 import { checkPattern } from './files.ts';
 
 export const COMMANDS = ['record', 'verify', 'query', 'gate', 'forward'] as const;
 export type Command = (typeof COMMANDS)[number];
 export type RecordType = (typeof RECORDABLE_TYPES)[number];
-export const DEPLOY_STATUSES = ['success', 'failure', 'started', 'rolled-back'] as const;
-export type DeployStatus = (typeof DEPLOY_STATUSES)[number];
+export { DEPLOY_STATUSES, type DeployStatus };
 export const MIGRATION_TOOLS = ['flyway', 'liquibase', 'atlas', 'prisma', 'other'] as const;
 export type MigrationTool = (typeof MIGRATION_TOOLS)[number];
 
@@ -161,20 +166,17 @@ function parseArtifacts(value: string): ArtifactSpec[] {
 /** Key names only: a line with `=` is most likely a value pasted by mistake, and values are secret. */
 function parseConfigKeys(value: string): string[] {
   return lines(value).map((key) => {
-    if (key.includes('=')) {
-      bad(
-        'config-keys',
-        'lists key names only; a line containing "=" looks like a value, and values never go into the ledger',
-      );
-    }
-    if (!/^[\w.\-/:[\]]{1,200}$/.test(key)) {
-      bad(
-        'config-keys',
-        `"${key.slice(0, 60)}" is not a key name (letters, digits and _ . - / : [ ], at most 200)`,
-      );
-    }
-    return key;
+    const problem = configKeyProblem(key);
+    return problem ? bad('config-keys', problem) : key;
   });
+}
+
+/** The same rule for an environment name as every writer applies (ledger/record-input.ts). */
+function environmentInput(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (value.includes('\n')) bad('environment', 'must be one line');
+  const problem = environmentProblem(value);
+  return problem ? bad('environment', problem) : value;
 }
 
 export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new Date()): ActionInputs {
@@ -221,7 +223,7 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
     ledgerRemote: get('ledger-remote') || undefined,
     commitInput,
     commit,
-    environment: text('environment', get('environment'), 200),
+    environment: environmentInput(get('environment')),
     version: text('version', get('version'), 200),
     url: text('url', get('url'), 2000),
     artifacts: parseArtifacts(get('artifacts')),
@@ -314,6 +316,9 @@ function checkTypeInputs(i: ActionInputs): void {
     if ((i[field] as unknown[]).length > 0 && i.type !== owner) {
       bad(name, `only applies to type ${owner} (type is ${i.type})`);
     }
+  }
+  if (i.type === 'deploy' && !i.environment) {
+    bad('environment', 'is required for type deploy (the environment deployed to)');
   }
   if (i.type === 'migration' && i.migrations.length === 0) {
     bad('migrations', 'is required for type migration (globs of the applied migration files)');

@@ -25,8 +25,8 @@ export function checkExtras(
 ): CheckExtras {
   const ledger = ledgerOf(settings, loaded.ok ? loaded.policy : undefined, at);
   return {
-    findOverride: (headSha, checkName) =>
-      findOverride(api, { ...at, appId: settings.appId, checkName, headSha }),
+    findOverride: (pr, checkName) =>
+      findOverride(api, { ...at, appId: settings.appId, checkName, headSha: pr.headSha }),
     ledgerStatus: () => ledgerStatus(api, ledger),
   };
 }

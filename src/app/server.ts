@@ -80,10 +80,17 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
   // createProbot reads APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, REDIS_URL …
   const settings = appSettings(env);
   const probot = createProbot({
-    env,
+    // Probot's cluster throttling (Bottleneck on REDIS_URL) routes every API call through Redis: a
+    // Redis outage would then stop check runs too. Opt-in only (SHIPLOG_CLUSTER_THROTTLING).
+    env: settings.clusterThrottling ? env : { ...env, REDIS_URL: undefined },
     overrides: settings.spaceWrites ? {} : { Octokit: ProbotOctokit.defaults(unspaced) },
   });
-  const log = probot.log as unknown as StateLog;
+  // Probot makes its logger while it initialises (asynchronously): look it up at each call
+  const log: StateLog = {
+    info: (m) => (probot.log as unknown as StateLog | null)?.info(m),
+    warn: (m) => (probot.log as unknown as StateLog | null)?.warn(m),
+    error: (m) => (probot.log as unknown as StateLog | null)?.error(m),
+  };
   const state = createState({
     ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
     lockTtlMs: settings.lockTtlMs,
@@ -102,18 +109,14 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
       return;
     }
     if (req.method === 'GET' && req.url === '/readyz') {
-      void state
-        .ready()
-        .then((ok) =>
-          res
-            .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-            .end(
-              JSON.stringify({
-                ready: ok,
-                redis: state.shared ? (ok ? 'reachable' : 'unreachable') : 'not configured',
-              }),
-            ),
-        );
+      void state.ready().then((ok) =>
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            ready: ok,
+            redis: state.shared ? (ok ? 'reachable' : 'unreachable') : 'not configured',
+          }),
+        ),
+      );
       return;
     }
     inFlight++;

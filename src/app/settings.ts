@@ -21,6 +21,9 @@
  * - REDIS_URL: shared state and sweeps run once across replicas (without it: one replica);
  * - SHIPLOG_LOCK_TTL (default 10s): how long a replica's claim on a delivery or a sweep job outlives
  *   the replica (a killed replica's work passes to another after it);
+ * - SHIPLOG_CLUSTER_THROTTLING (default false): hand REDIS_URL to Probot's cluster-wide request
+ *   throttling too (Bottleneck on Redis) — every GitHub request then waits on Redis, so a Redis
+ *   outage stops check runs as well; off, each replica spaces its own writes;
  * - SHIPLOG_SHUTDOWN_GRACE (default 25s): how long SIGTERM waits for webhooks and jobs in flight;
  * - SHIPLOG_SPACE_WRITES (default `true`): space the app's writes to GitHub ~1 s apart per
  *   installation, as GitHub asks to keep clear of its secondary rate limits; `false` only for a
@@ -53,6 +56,7 @@ export interface AppSettings {
   redisUrl?: string;
   lockTtlMs: number;
   shutdownGraceMs: number;
+  clusterThrottling: boolean;
   spaceWrites: boolean;
   /** Witnesses each append submits its checkpoint to (SHIPLOG_WITNESSES). */
   witnesses?: WitnessTarget[];
@@ -120,5 +124,6 @@ export function appSettings(env: Env): AppSettings {
     ...(env.REDIS_URL?.trim() ? { redisUrl: redisUrl(env.REDIS_URL.trim()) } : {}),
     lockTtlMs: interval(env, 'SHIPLOG_LOCK_TTL', 10_000) || 10_000,
     shutdownGraceMs: interval(env, 'SHIPLOG_SHUTDOWN_GRACE', 25_000),
+    clusterThrottling: flag(env, 'SHIPLOG_CLUSTER_THROTTLING', false),
   };
 }

@@ -16,6 +16,7 @@ export {
   evaluationInput,
   fetchPullRequestForPolicy,
   MAX_LISTED_FILES,
+  openPullsWithHead,
   type PolicyFile,
   type PolicyPullRequest,
   type PolicyPullRequestData,

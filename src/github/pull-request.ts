@@ -8,6 +8,7 @@ import type { GitHubApi } from './client.ts';
 import { pages } from './paginate.ts';
 import { asObject, boundedText, optionalString, requireNumber, requireString } from './parse.ts';
 import { listReviews, slimUser, type Review } from './reviews.ts';
+import { readPullTimeline, type PullTimeline } from './timeline.ts';
 
 /** GitHub's pulls/files endpoint never lists more than this many files. */
 export const MAX_LISTED_FILES = 3000;
@@ -28,6 +29,8 @@ export interface PolicyPullRequest {
   baseRef: string;
   /** The count GitHub reports, which may exceed the files it lists. */
   changedFiles: number;
+  /** Commits in the pull request as GitHub counts them (undefined when the object did not say). */
+  commits?: number;
   title: string;
   url: string;
   state: string;
@@ -40,6 +43,13 @@ export interface PolicyPullRequestData {
   /** The list is incomplete (more changed files than GitHub lists): evaluation must fail closed. */
   filesTruncated: boolean;
   reviews: Review[];
+  /**
+   * Who authored or committed the pull request's commits (GitHub accounts, as GitHub links them):
+   * not independent reviewers. `complete` is false when GitHub could not list every commit.
+   */
+  contributors: { logins: string[]; complete: boolean };
+  /** Base changes and force-pushes, with GitHub's own times. */
+  timeline: PullTimeline;
 }
 
 function readPullRequest(value: unknown, what: string): PolicyPullRequest {
@@ -54,6 +64,7 @@ function readPullRequest(value: unknown, what: string): PolicyPullRequest {
     headSha: requireString(head.sha, `${what}: head.sha`),
     baseRef: requireString(base.ref, `${what}: base.ref`),
     changedFiles: requireNumber(pr.changed_files, `${what}: changed_files`),
+    ...(typeof pr.commits === 'number' ? { commits: pr.commits } : {}),
     title: boundedText(pr.title, 256),
     url: optionalString(pr.html_url) ?? '',
     state: optionalString(pr.state) ?? 'open',
@@ -113,10 +124,12 @@ export async function fetchPullRequestForPolicy(
   params: { owner: string; repo: string; number: number; pullRequest?: unknown },
 ): Promise<PolicyPullRequestData> {
   const { owner, repo, number } = params;
-  const [{ pr }, rawFiles, reviews] = await Promise.all([
+  const [{ pr }, rawFiles, reviews, listed, timeline] = await Promise.all([
     loadPullRequest(api, params),
     listRawFiles(api, { owner, repo, number }),
     listReviews(api, { owner, repo, number }),
+    listContributors(api, { owner, repo, number }),
+    readPullTimeline(api, { owner, repo, number }),
   ]);
   const what = `GET /repos/${owner}/${repo}/pulls/${number}/files`;
   const files = rawFiles.map((f): PolicyFile => {
@@ -132,7 +145,59 @@ export async function fetchPullRequestForPolicy(
     files,
     filesTruncated: pr.changedFiles > files.length || pr.changedFiles > MAX_LISTED_FILES,
     reviews,
+    contributors: {
+      logins: listed.logins,
+      // GitHub's own count settles it; without one, a full last page leaves it open.
+      complete: pr.commits !== undefined ? listed.count >= pr.commits : listed.complete,
+    },
+    timeline,
   };
+}
+
+/** GitHub's pulls/commits endpoint never lists more than this many commits. */
+export const MAX_LISTED_COMMITS = 250;
+/** The committer GitHub records for commits it makes itself (web edits, merges); not a person. */
+const GITHUB_COMMITTER = 'web-flow';
+
+/**
+ * The GitHub accounts that authored or committed the pull request's commits, plus co-authors named
+ * by a GitHub noreply address in a `Co-authored-by:` trailer.
+ */
+export async function listContributors(
+  api: GitHubApi,
+  { owner, repo, number }: { owner: string; repo: string; number: number },
+): Promise<{ logins: string[]; count: number; complete: boolean }> {
+  const what = `GET /repos/${owner}/${repo}/pulls/${number}/commits`;
+  return callGitHub(what, async () => {
+    const logins = new Map<string, string>();
+    const add = (login: unknown) => {
+      if (typeof login === 'string' && login !== '' && login !== GITHUB_COMMITTER)
+        logins.set(login.toLowerCase(), login);
+    };
+    let count = 0;
+    let complete = true;
+    const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits';
+    for await (const items of pages(api, route, { owner, repo, pull_number: number }, what, {
+      maxPages: MAX_LISTED_COMMITS / PER_PAGE + 1,
+      onLimit: 'stop',
+      onStop: () => (complete = false),
+    })) {
+      for (const item of items) {
+        const c = asObject(item, `${what}: commit`);
+        count++;
+        add((c.author as { login?: unknown } | null)?.login);
+        add((c.committer as { login?: unknown } | null)?.login);
+        const message = (c.commit as { message?: unknown } | null)?.message;
+        if (typeof message === 'string') {
+          for (const m of message.matchAll(
+            /^co-authored-by:.*<(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com>/gim,
+          ))
+            add(m[1]);
+        }
+      }
+    }
+    return { logins: [...logins.values()], count, complete: complete && count < MAX_LISTED_COMMITS };
+  });
 }
 
 /** The shape the policy room evaluates (structurally its EvaluationInput). */
@@ -141,6 +206,8 @@ export function evaluationInput(data: PolicyPullRequestData): {
   files: PolicyFile[];
   filesTruncated: boolean;
   reviews: Review[];
+  contributors: { logins: string[]; complete: boolean };
+  baseChangedAt: string | null;
 } {
   const { pullRequest: pr } = data;
   return {
@@ -148,7 +215,37 @@ export function evaluationInput(data: PolicyPullRequestData): {
     files: data.files,
     filesTruncated: data.filesTruncated,
     reviews: data.reviews,
+    contributors: data.contributors,
+    baseChangedAt: data.timeline.baseChangedAt,
   };
 }
 
 export { createDirectory, type Directory, type Permission } from './directory.ts';
+
+/**
+ * The open pull requests whose head is this commit, as GitHub associates them (`commits/{sha}/pulls`):
+ * a check run lives on the commit, so its verdict must hold for every one of them.
+ */
+export async function openPullsWithHead(
+  api: GitHubApi,
+  { owner, repo, sha }: { owner: string; repo: string; sha: string },
+): Promise<{ number: number; baseRef: string }[]> {
+  const what = `GET /repos/${owner}/${repo}/commits/${sha}/pulls`;
+  return callGitHub(what, async () => {
+    const found: { number: number; baseRef: string }[] = [];
+    const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
+    for await (const items of pages(api, route, { owner, repo, commit_sha: sha }, what, { maxPages: 10 })) {
+      for (const item of items) {
+        const pr = asObject(item, `${what}: pull request`);
+        const head = asObject(pr.head, `${what}: head`);
+        const base = asObject(pr.base, `${what}: base`);
+        if (pr.state !== 'open' || optionalString(head.sha)?.toLowerCase() !== sha.toLowerCase()) continue;
+        found.push({
+          number: requireNumber(pr.number, `${what}: number`),
+          baseRef: requireString(base.ref, `${what}: base.ref`),
+        });
+      }
+    }
+    return found;
+  });
+}

@@ -35,6 +35,7 @@ import {
   type LedgerRepo,
 } from './store.ts';
 import { ledgerCommitOfSeq } from './lookup.ts';
+import { checkNewEntry } from './record-input.ts';
 import { readTipCommit, TipObjects, type TipCommit } from './tip.ts';
 
 export type NewEntry = Omit<ChangePredicate, 'seq' | 'prev'>;
@@ -229,6 +230,7 @@ export class AppendError extends ShiplogError {
 }
 
 export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
+  checkNewEntry(req.entry);
   checkIndexText('environment', req.entry.environment);
   checkIndexText('repository', req.entry.repository);
   const maxAttempts = req.maxAttempts ?? (Number(process.env.SHIPLOG_APPEND_ATTEMPTS) || 30);

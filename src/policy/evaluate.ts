@@ -42,6 +42,8 @@ export async function evaluatePolicy(
   }
 
   const lookups = new Lookups(directory, problems);
+  const unknown = independenceProblems(policy, input);
+  problems.push(...unknown);
   const triage = triageOpinions(latestOpinions(input.reviews), policy, input);
   const blockers = policy.settings.block_on_changes_requested
     ? await eligibleBlockers(triage.changesRequested, lookups)
@@ -65,8 +67,29 @@ export async function evaluatePolicy(
   }
 
   const passing = rules.filter((r) => r.satisfied).length;
-  const title = truncated ?? `${passing} of ${rules.length} rule${rules.length === 1 ? '' : 's'} satisfied`;
-  return { ...base, satisfied: !truncated && passing === rules.length, title, rules, problems };
+  const title =
+    truncated ?? unknown[0] ?? `${passing} of ${rules.length} rule${rules.length === 1 ? '' : 's'} satisfied`;
+  return {
+    ...base,
+    satisfied: !truncated && unknown.length === 0 && passing === rules.length,
+    title,
+    rules,
+    problems,
+  };
+}
+
+/**
+ * What the evaluation could not find out about whether approvals are independent and fresh, when
+ * the policy needs it: each fails the verdict (closed), saying why.
+ */
+function independenceProblems(policy: Policy, input: EvaluationInput): string[] {
+  const out: string[] = [];
+  if (!policy.settings.allow_contributor && input.contributors && !input.contributors.complete) {
+    out.push(
+      'contributors unknown: GitHub did not list every commit of the pull request, so reviewers who committed to it cannot be ruled out',
+    );
+  }
+  return out;
 }
 
 /**
@@ -80,7 +103,7 @@ export async function countFreshApprovals(
   directory: Directory,
   required: number,
 ): Promise<{ valid: string[]; ignored: IgnoredReview[]; problems: string[] }> {
-  const problems: string[] = [];
+  const problems: string[] = independenceProblems(policy, input);
   const lookups = new Lookups(directory, problems);
   const triage = triageOpinions(latestOpinions(input.reviews), policy, input);
   const anyone: Rule = { name: 'fresh approvals', paths: [], approvals: required, teams: [], users: [] };
@@ -126,6 +149,14 @@ interface Triage {
 function triageOpinions(opinions: Opinion[], policy: Policy, input: EvaluationInput): Triage {
   const { settings } = policy;
   const out: Triage = { approvals: [], changesRequested: [], ignored: [] };
+  const contributors = new Set((input.contributors?.logins ?? []).map((l) => l.toLowerCase()));
+  const baseChanged = input.baseChangedAt ? Date.parse(input.baseChangedAt) : undefined;
+  // An approval given before (or in the same second as) the base changed reviewed another diff.
+  const beforeBaseChange = (o: Opinion): boolean => {
+    if (baseChanged === undefined) return false;
+    const at = o.review.submitted_at ? Date.parse(o.review.submitted_at) : NaN;
+    return !(at > baseChanged);
+  };
   for (const o of opinions) {
     const ignore = (reason: IgnoredReview['reason']): void => {
       out.ignored.push({ login: o.login ?? 'ghost', state: o.state, reason, reviewId: o.review.id });
@@ -138,7 +169,9 @@ function triageOpinions(opinions: Opinion[], policy: Policy, input: EvaluationIn
       if (sameLogin(o.login, input.pullRequest.author)) ignore('author');
       else out.changesRequested.push({ login: o.login, reviewId: o.review.id });
     } else if (!settings.allow_author && sameLogin(o.login, input.pullRequest.author)) ignore('author');
+    else if (!settings.allow_contributor && contributors.has(o.login.toLowerCase())) ignore('contributor');
     else if (!settings.stale_approvals && o.review.commit_id !== input.pullRequest.headSha) ignore('stale');
+    else if (!settings.stale_approvals && beforeBaseChange(o)) ignore('base changed');
     else out.approvals.push({ login: o.login, reviewId: o.review.id });
   }
   return out;

@@ -15,24 +15,33 @@ const GLOB_OPTIONS = { dot: true, nonegate: true } as const;
  * Compiles a rule's `paths`: a path matches when some positive glob matches and no `!` glob does.
  * With only exclusions there is nothing to include, so the matcher matches nothing — an exclusion
  * list alone must not silently protect (or unprotect) the whole repository.
- * Throws BAD_POLICY for a glob that cannot be compiled; the returned matcher never throws.
+ *
+ * Patterns mean what they look like: `db/migrations/` (a directory) and `db/migrations` (a plain
+ * path, no glob characters) cover everything under it as well as the path itself. A pattern that
+ * could never match a path GitHub reports (`./x`, `/x`, `a//b`, `a/../b`, surrounding spaces) is
+ * refused rather than left to protect nothing.
+ * Throws BAD_POLICY for such a pattern or a glob that cannot be compiled; the matcher never throws.
  */
 export function compilePaths(patterns: readonly string[]): PathMatcher {
   const include: RegExp[] = [];
   const exclude: RegExp[] = [];
   for (const raw of patterns) {
     const negated = raw.startsWith('!');
-    const glob = normaliseGlob(negated ? raw.slice(1) : raw);
+    const glob = negated ? raw.slice(1) : raw;
     if (glob === '') {
       throw new ShiplogError('BAD_POLICY', `path pattern "${raw}" is empty`);
     }
-    let re: RegExp;
-    try {
-      re = picomatch.makeRe(glob, GLOB_OPTIONS);
-    } catch (e) {
-      throw new ShiplogError('BAD_POLICY', `path pattern "${raw}" is not a valid glob`, { cause: e });
+    const never = neverMatches(glob);
+    if (never) throw new ShiplogError('BAD_POLICY', `path pattern "${raw}" ${never}`);
+    for (const form of expand(glob)) {
+      let re: RegExp;
+      try {
+        re = picomatch.makeRe(form, GLOB_OPTIONS);
+      } catch (e) {
+        throw new ShiplogError('BAD_POLICY', `path pattern "${raw}" is not a valid glob`, { cause: e });
+      }
+      (negated ? exclude : include).push(re);
     }
-    (negated ? exclude : include).push(re);
   }
   if (include.length === 0) return () => false;
   return (path: string): boolean => {
@@ -41,9 +50,28 @@ export function compilePaths(patterns: readonly string[]): PathMatcher {
   };
 }
 
-/** GitHub reports paths relative to the root without a leading slash; people often write one. */
-function normaliseGlob(glob: string): string {
-  return glob.replace(/^(?:\.\/|\/)+/, '');
+/**
+ * Why a pattern can never match a path as GitHub reports it (relative to the root, `/`-separated,
+ * no `.` or `..` segments), or undefined. GitHub's paths have no leading `./` or `/`: writing one
+ * is a mistake to point out, not to guess around.
+ */
+function neverMatches(glob: string): string | undefined {
+  const root = 'paths are relative to the repository root, e.g. "db/migrations/"';
+  if (glob !== glob.trim()) return 'starts or ends with a space, which no changed path does';
+  if (glob.startsWith('./')) return `starts with "./", which no changed path does (${root})`;
+  if (glob.startsWith('/')) return `is absolute, which no changed path is (${root})`;
+  if (glob.includes('//')) return 'contains "//", which no changed path does';
+  if (glob.split('/').some((s) => s === '.' || s === '..')) {
+    return 'contains a "." or ".." segment, which no changed path does';
+  }
+  return undefined;
+}
+
+/** The globs a pattern stands for: a directory (or plain path) also stands for everything under it. */
+function expand(glob: string): string[] {
+  if (glob.endsWith('/')) return [`${glob}**`];
+  if (!picomatch.scan(glob).isGlob) return [glob, `${glob}/**`];
+  return [glob];
 }
 
 export interface RuleMatch {

@@ -17,6 +17,8 @@ export interface OverrideSettings {
   /** Both empty means "repository admins". */
   users: string[];
   teams: string[];
+  /** The pull request's author may override their own pull request. */
+  allow_author: boolean;
   /** How soon an eligible reviewer must review a break-glass, e.g. `72h` (see durationMs). */
   review_within: string;
 }
@@ -24,6 +26,8 @@ export interface OverrideSettings {
 export interface Settings {
   stale_approvals: boolean;
   allow_author: boolean;
+  /** Count approvals by people who authored or committed commits in the pull request. */
+  allow_contributor: boolean;
   block_on_changes_requested: boolean;
   check_name: string;
   override: OverrideSettings;
@@ -100,10 +104,24 @@ export interface EvaluationInput {
   /** The caller knows the file list is incomplete (pagination stopped, API cap). */
   filesTruncated?: boolean;
   reviews: GitHubReview[];
+  /**
+   * Who authored or committed commits in the pull request (logins). Undefined when the caller
+   * cannot say (an offline snapshot without `commits`): then nobody is excluded as a contributor.
+   * `complete: false` (more commits than GitHub lists) fails closed unless `allow_contributor`.
+   */
+  contributors?: { logins: string[]; complete: boolean };
+  /**
+   * When the pull request's base branch last changed (ISO time), from its timeline; null when it
+   * never did. Undefined when the caller cannot say (an offline snapshot): base changes are then
+   * not judged. The app always reads it, and fails the check when it cannot.
+   */
+  baseChangedAt?: string | null;
 }
 
 export type IgnoreReason =
   | 'stale'
+  | 'base changed'
+  | 'contributor'
   | 'author'
   | 'bot'
   | 'no write access'

@@ -152,6 +152,10 @@ function explain(i: IgnoredReview): string {
       return 'stale: the approval is for an earlier commit; new commits were pushed since';
     case 'author':
       return 'author: the pull request author cannot approve their own change';
+    case 'contributor':
+      return 'contributor: authored or committed commits in this pull request, so not an independent reviewer';
+    case 'base changed':
+      return "base changed: the approval came before the pull request's base branch changed; the diff against the new base was not reviewed";
     case 'bot':
       return 'bot: approvals by bots and apps do not count';
     case 'no write access':

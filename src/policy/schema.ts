@@ -119,9 +119,10 @@ interface RawPolicy {
   settings?: {
     stale_approvals?: boolean;
     allow_author?: boolean;
+    allow_contributor?: boolean;
     block_on_changes_requested?: boolean;
     check_name?: string;
-    override?: { users?: string[]; teams?: string[]; review_within?: string };
+    override?: { users?: string[]; teams?: string[]; allow_author?: boolean; review_within?: string };
   };
   environments?: Record<string, Partial<EnvironmentPolicy> | null>;
   ledger?: { repository?: string; branch?: string };
@@ -179,11 +180,13 @@ function withDefaults(raw: RawPolicy, source: string): Policy {
     settings: {
       stale_approvals: settings.stale_approvals ?? false,
       allow_author: settings.allow_author ?? false,
+      allow_contributor: settings.allow_contributor ?? false,
       block_on_changes_requested: settings.block_on_changes_requested ?? true,
       check_name: settings.check_name ?? 'shiplog/approvals',
       override: {
         users: [...(settings.override?.users ?? [])],
         teams: [...(settings.override?.teams ?? [])],
+        allow_author: settings.override?.allow_author ?? false,
         review_within: settings.override?.review_within ?? '72h',
       },
     },

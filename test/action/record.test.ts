@@ -162,7 +162,7 @@ describe('record', () => {
     tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'CHANGES_REQUESTED' });
     tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
 
-    const run = await record({ type: 'deploy', commit });
+    const run = await record({ type: 'deploy', commit, environment: 'production' });
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs['approval-status']).toBe('approved');
@@ -177,7 +177,7 @@ describe('record', () => {
     tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
     tb.gh.addReview(REPO, pr.number, { user: 'erin', state: 'CHANGES_REQUESTED' });
 
-    const run = await record({ type: 'deploy', commit });
+    const run = await record({ type: 'deploy', commit, environment: 'production' });
 
     expect(run.outputs['approval-status']).toBe('unapproved');
     const [entry] = await ledgerEntries(tb.wb, { commit });
@@ -194,7 +194,7 @@ describe('record', () => {
     tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
     tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'COMMENTED' });
 
-    const run = await record({ type: 'deploy', commit });
+    const run = await record({ type: 'deploy', commit, environment: 'production' });
 
     expect(run.outputs['approval-status']).toBe('approved');
     expect(JSON.parse(run.outputs.approvers!).map((a: { login: string }) => a.login)).toEqual(['bob']);
@@ -233,7 +233,7 @@ describe('record', () => {
     for (let i = 0; i < 150; i++)
       tb.gh.addReview(REPO, pr.number, { user: `reviewer-${i}`, state: 'APPROVED' });
 
-    const run = await record({ type: 'deploy', commit });
+    const run = await record({ type: 'deploy', commit, environment: 'production' });
 
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.outputs.approvers!)).toHaveLength(150);
@@ -247,7 +247,7 @@ describe('record', () => {
     tb.gh.addReview(REPO, pr.number, { user: 'bob', state: 'APPROVED' });
     tb.gh.fail({ route: REVIEWS, status: 500, times: Infinity });
 
-    const run = await record({ type: 'deploy', commit });
+    const run = await record({ type: 'deploy', commit, environment: 'production' });
 
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`::error::GET /repos/${REPO}/pulls/${pr.number}/reviews failed: 500`);
@@ -402,7 +402,12 @@ describe('record', () => {
 
   it('fails clearly on a signing key that is not a key, without echoing it', async () => {
     const { commit } = mergedPr();
-    const run = await record({ type: 'deploy', commit, 'signing-key': 'not-a-key-but-a-secret-value' });
+    const run = await record({
+      type: 'deploy',
+      commit,
+      environment: 'production',
+      'signing-key': 'not-a-key-but-a-secret-value',
+    });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('input "signing-key" is not a PEM key');
     expect(visibleLog(run)).not.toContain('not-a-key-but-a-secret-value');

@@ -75,7 +75,7 @@ describe('fetchPullRequestForPolicy', () => {
     expect(env.gh.count('GET', PULL)).toBe(1);
   });
 
-  it('reads a 3000-file PR with 30 file requests (and 100 reviews with one), 32 requests in all', async () => {
+  it('reads a 3000-file PR with 30 file requests (and 100 reviews, the commits and the timeline with one each), 34 requests in all', async () => {
     const { owner, repo, full } = env.repo();
     const pr = env.gh.addPullRequest(full, {
       user: 'alice',
@@ -89,7 +89,7 @@ describe('fetchPullRequestForPolicy', () => {
     expect(data.filesTruncated).toBe(false);
     expect(data.reviews).toHaveLength(100);
     expect(env.gh.count('GET', FILES)).toBe(30);
-    expect(env.gh.requests).toHaveLength(32);
+    expect(env.gh.requests).toHaveLength(34);
   });
 
   it('says the file list is truncated past 3000 files and never asks for page 31', async () => {

@@ -33,9 +33,30 @@ describe('compilePaths', () => {
     expect(m('docs/a.md')).toBe(false);
   });
 
-  it('ignores a leading slash or ./ (GitHub paths are relative to the root)', () => {
-    expect(compilePaths(['/infra/**'])('infra/main.tf')).toBe(true);
-    expect(compilePaths(['./infra/**'])('infra/main.tf')).toBe(true);
+  it('refuses a pattern that could never match a path GitHub reports (issue 17)', () => {
+    for (const [pattern, why] of [
+      ['/infra/**', /is absolute/],
+      ['./infra/**', /starts with "\.\/"/],
+      ['!./infra/README.md', /starts with "\.\/"/],
+      ['db//x', /contains "\/\/"/],
+      ['db/../x/**', /"\." or "\.\." segment/],
+      [' db/**', /space/],
+    ] as const) {
+      expect(() => compilePaths([pattern])).toThrow(why);
+    }
+  });
+
+  it('reads a directory pattern or a plain path as everything under it (issue 17)', () => {
+    const dir = compilePaths(['db/migrations/']);
+    expect(dir('db/migrations/001.sql')).toBe(true);
+    expect(dir('db/migrations/old/002.sql')).toBe(true);
+    expect(dir('db/migrations.txt')).toBe(false);
+    const plain = compilePaths(['db/migrations', '!db/migrations/README.md']);
+    expect(plain('db/migrations')).toBe(true);
+    expect(plain('db/migrations/001.sql')).toBe(true);
+    expect(plain('db/migrations/README.md')).toBe(false);
+    expect(plain('db/migrations-old/1.sql')).toBe(false);
+    expect(compilePaths(['!db/migrations/old/', 'db/**'])('db/migrations/old/1.sql')).toBe(false);
   });
 
   it('is case-sensitive like git', () => {

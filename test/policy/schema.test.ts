@@ -44,9 +44,10 @@ describe('parsePolicy', () => {
     expect(policy.settings).toEqual({
       stale_approvals: false,
       allow_author: false,
+      allow_contributor: false,
       block_on_changes_requested: true,
       check_name: 'shiplog/approvals',
-      override: { users: [], teams: [], review_within: '72h' },
+      override: { users: [], teams: [], allow_author: false, review_within: '72h' },
     });
     expect(environmentPolicy(policy, 'production')).toEqual({
       require_approved_pr: true,
@@ -357,9 +358,10 @@ describe('the JSON Schema (schema/shiplog.schema.json)', () => {
       settings: {
         stale_approvals: true,
         allow_author: true,
+        allow_contributor: true,
         block_on_changes_requested: false,
         check_name: 'gate',
-        override: { users: ['root'], teams: ['sre'], review_within: '4h' },
+        override: { users: ['root'], teams: ['sre'], allow_author: true, review_within: '4h' },
       },
       environments: {
         production: {

@@ -501,12 +501,63 @@ export class FakeGitHub {
     return r;
   }
 
-  /** Move the PR's head (a new push): earlier reviews keep their commit_id and become stale. */
-  pushToPull(fullName: string, number: number, headSha = sha(`${fullName}#${number}:${this.id()}`)): string {
+  /**
+   * Move the PR's head (a new push): earlier reviews keep their commit_id and become stale. With
+   * `by`, the new head is a commit of the PR authored (and committed) by those accounts.
+   */
+  pushToPull(
+    fullName: string,
+    number: number,
+    headSha = sha(`${fullName}#${number}:${this.id()}`),
+    by?: { author: string | { name: string; email: string }; committer?: string | null },
+  ): string {
     const pr = this.pull(fullName, number);
+    if (by) {
+      const previous = pr.commitShas ?? [this.ensureCommit(fullName, pr.headSha, { author: pr.user }).sha];
+      const c = this.ensureCommit(fullName, headSha, { author: by.author });
+      if (by.committer !== undefined) {
+        c.committer = by.committer;
+        if (by.committer) this.user(by.committer);
+      }
+      pr.commitShas = [...previous, c.sha];
+    }
     pr.headSha = headSha;
     pr.updatedAt = now();
     return headSha;
+  }
+
+  /** Change the PR's base branch, as GitHub records it on the timeline (`base_ref_changed`). */
+  changeBase(
+    fullName: string,
+    number: number,
+    baseRef: string,
+    { actor, at = now() }: { actor?: string; at?: string } = {},
+  ): void {
+    const pr = this.pull(fullName, number);
+    pr.baseRef = baseRef;
+    pr.updatedAt = now();
+    (pr.timeline ??= []).push({
+      id: this.id(),
+      event: 'base_ref_changed',
+      actor: actor ?? pr.user,
+      createdAt: at,
+    });
+  }
+
+  /** A force-push of the PR's head branch (a timeline `head_ref_force_pushed` event); the new head. */
+  forcePushToPull(
+    fullName: string,
+    number: number,
+    { actor, at = now(), headSha }: { actor?: string; at?: string; headSha?: string } = {},
+  ): string {
+    const pr = this.pull(fullName, number);
+    (pr.timeline ??= []).push({
+      id: this.id(),
+      event: 'head_ref_force_pushed',
+      actor: actor ?? pr.user,
+      createdAt: at,
+    });
+    return this.pushToPull(fullName, number, headSha);
   }
 
   /** Say that these commits belong to these PRs (merge commit and head sha are associated already). */
@@ -631,6 +682,11 @@ export class FakeGitHub {
     this.user(i.user);
     repo.issues.set(number, i);
     return i;
+  }
+
+  /** Every repository's full name. */
+  repoNames(): string[] {
+    return [...this.repos.keys()];
   }
 
   issues(fullName: string): FakeIssue[] {
@@ -1219,8 +1275,46 @@ export class FakeGitHub {
       );
     });
 
-    const commitBody = (repo: RepoState, c: FakeCommit, detail = false) =>
-      commitObject(c, repo, c.author ? this.user(c.author) : null, urls(), detail);
+    const commitBody = (repo: RepoState, c: FakeCommit, detail = false) => {
+      const author = c.author ? this.user(c.author) : null;
+      const committer = c.committer === undefined ? author : c.committer ? this.user(c.committer) : null;
+      return commitObject(c, repo, author, urls(), detail, committer);
+    };
+
+    this.route('GET', '/repos/{owner}/{repo}/issues/{issue_number}/timeline', (ctx) => {
+      const repo = this.repoFor(ctx);
+      const pr = repo.pulls.get(this.number(ctx.params.issue_number)) ?? notFound();
+      const api = `${this.url}/repos/${repo.owner}/${repo.name}`;
+      const events = (pr.timeline ?? []).map((e) => ({
+        id: e.id,
+        node_id: Buffer.from(`E_${e.id}`).toString('base64').replace(/=+$/, ''),
+        url: `${api}/issues/events/${e.id}`,
+        actor: simpleUser(this.user(e.actor), urls()),
+        event: e.event,
+        commit_id: null,
+        commit_url: null,
+        created_at: e.createdAt,
+        performed_via_github_app: null,
+      }));
+      return this.page(ctx, events);
+    });
+
+    this.route('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/commits', (ctx) => {
+      const repo = this.repoFor(ctx);
+      const pr = repo.pulls.get(this.number(ctx.params.pull_number)) ?? notFound();
+      const full = `${repo.owner}/${repo.name}`;
+      const shas = pr.commitShas ?? [pr.headSha];
+      const commits = shas.map((s) =>
+        s === pr.headSha && !pr.commitShas
+          ? this.ensureCommit(full, s, { author: pr.user })
+          : this.findCommit(repo, s)!,
+      );
+      // GitHub lists at most 250 commits of a pull request
+      return this.page(
+        ctx,
+        commits.slice(0, 250).map((c) => commitBody(repo, c)),
+      );
+    });
 
     this.route('GET', '/repos/{owner}/{repo}/commits/{ref}', (ctx) => {
       const repo = this.repoFor(ctx);

@@ -1,9 +1,15 @@
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
 import type { LedgerLocation } from '../../ledger/store.ts';
-import { AppendError } from '../../ledger/append.ts';
+import { AppendError, type NewEntry } from '../../ledger/append.ts';
+import {
+  checkNewEntry,
+  decodeUtf8,
+  environmentProblem,
+  MAX_DETAILS_BYTES,
+} from '../../ledger/record-input.ts';
 import { parseWitnessTarget } from '../../witness/client.ts';
 import { appendWitnessed, witnessWarnings } from '../../witness/publish.ts';
 import type { WitnessCheck } from '../../witness/quorum.ts';
@@ -93,7 +99,21 @@ export function registerLedgerCommands(program: Command): void {
       throw new ShiplogError('USAGE', `--commit must be a full 40-hex commit sha (got "${o.commit}")`);
     if (!/^[\w.-]+\/[\w.-]+$/.test(o.repo))
       throw new ShiplogError('USAGE', `--repo must be OWNER/NAME (got "${o.repo}")`);
-    const details = o.details ? parseDetails(readTextFile(o.details, 'details file'), o.details) : undefined;
+    checkTextFlags(o);
+    const details = o.details ? readDetails(o.details) : undefined;
+    const entry: NewEntry = {
+      type: o.type as ChangeType,
+      timestamp: new Date().toISOString(),
+      repository: o.repo,
+      commit,
+      environment: o.environment,
+      branch: o.branch,
+      idempotency_key: o.idempotencyKey,
+      approval: { status: 'not-collected' },
+      details,
+    };
+    // The rules every writer follows (the Action and the app too), before a key is even loaded.
+    checkNewEntry(entry);
     const key = signingKeyFrom(o.key);
     const location = recordLocation(o, o.repo);
     const witnesses = (o.witness ?? []).map((w) => parseWitnessTarget(w));
@@ -104,17 +124,7 @@ export function registerLedgerCommands(program: Command): void {
           key,
           serverUrl: o.serverUrl,
           allowDuplicate: o.allowDuplicate,
-          entry: {
-            type: o.type as ChangeType,
-            timestamp: new Date().toISOString(),
-            repository: o.repo,
-            commit,
-            environment: o.environment,
-            branch: o.branch,
-            idempotency_key: o.idempotencyKey,
-            approval: { status: 'not-collected' },
-            details,
-          },
+          entry,
           onRetry: (n, why) =>
             process.stderr.write(`shiplog: attempt ${n} did not land (${why}); retrying\n`),
         },
@@ -310,7 +320,28 @@ interface RecordFlags extends LocationFlags {
   json?: boolean;
 }
 
-function parseDetails(text: string, file: string): Record<string, unknown> {
+/**
+ * `--details FILE`: a JSON object of at most MAX_DETAILS_BYTES, in valid UTF-8. The size is checked
+ * before reading, so a huge file is refused without loading it.
+ */
+function readDetails(file: string): Record<string, unknown> {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new ShiplogError(
+      'BAD_INPUT',
+      `cannot read details file "${file}": ${missing ? 'no such file' : (e as Error).message}`,
+    );
+  }
+  if (size > MAX_DETAILS_BYTES) {
+    throw new ShiplogError(
+      'BAD_INPUT',
+      `details file "${file}" is ${size} bytes; --details takes at most ${MAX_DETAILS_BYTES} bytes (64 KiB)`,
+    );
+  }
+  const text = decodeUtf8(readFileSync(file), `details file "${file}"`);
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -321,6 +352,38 @@ function parseDetails(text: string, file: string): Record<string, unknown> {
     throw new ShiplogError('BAD_INPUT', `details file "${file}" must hold a JSON object`);
   }
   return v as Record<string, unknown>;
+}
+
+/**
+ * Flags name the flag that is wrong. The shell hands over bytes; Node turns invalid UTF-8 in them
+ * into U+FFFD, so a replacement character is how an invalid argument shows: refused, not recorded.
+ */
+function checkTextFlags(o: RecordFlags): void {
+  const flags: [string, string | undefined][] = [
+    ['--environment', o.environment],
+    ['--branch', o.branch],
+    ['--idempotency-key', o.idempotencyKey],
+  ];
+  for (const [flag, value] of flags) {
+    if (value === undefined) continue;
+    if (value.includes('\uFFFD')) throw new ShiplogError('USAGE', `${flag} is not valid UTF-8`);
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new ShiplogError('USAGE', `${flag} must not contain tabs, newlines or control characters`);
+  }
+  if (o.environment !== undefined) {
+    const problem = environmentProblem(o.environment);
+    if (problem) throw new ShiplogError('USAGE', `--environment ${problem}`);
+  } else if (o.type === 'deploy') {
+    throw new ShiplogError(
+      'USAGE',
+      '--environment is required for --type deploy (the environment deployed to)',
+    );
+  }
+  if (o.branch !== undefined && o.branch.length > 255)
+    throw new ShiplogError('USAGE', '--branch is longer than 255 characters');
+  if (o.idempotencyKey !== undefined && o.idempotencyKey.length > 500)
+    throw new ShiplogError('USAGE', '--idempotency-key is longer than 500 characters');
 }
 
 function jsonView(e: EntryView & { branch?: string }): {

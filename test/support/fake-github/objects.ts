@@ -57,6 +57,15 @@ export interface FakePull {
   files: FakeFile[];
   reviews: FakeReview[];
   labels: string[];
+  /** The PR's commits, oldest first (`GET …/pulls/{n}/commits`); unset: just the head, by the author. */
+  commitShas?: string[];
+  /** Timeline events GitHub stamps itself (`GET …/issues/{n}/timeline`), oldest first. */
+  timeline?: {
+    id: number;
+    event: 'base_ref_changed' | 'head_ref_force_pushed';
+    actor: string;
+    createdAt: string;
+  }[];
 }
 
 export interface FakeComment {
@@ -101,6 +110,8 @@ export interface FakeCommit {
   message: string;
   /** The account GitHub links the commit to (by the author's email), or null when none matches. */
   author: string | null;
+  /** The account linked to the committer, when it differs from the author (undefined: same as author). */
+  committer?: string | null;
   authorName: string;
   authorEmail: string;
   date: string;
@@ -285,7 +296,7 @@ export function pullRequest(pr: FakePull, ctx: PullContext, full: boolean) {
     comments: 0,
     review_comments: 0,
     maintainer_can_modify: false,
-    commits: 1,
+    commits: pr.commitShas?.length ?? 1,
     additions: pr.files.reduce((n, f) => n + f.additions, 0),
     deletions: pr.files.reduce((n, f) => n + f.deletions, 0),
     changed_files: pr.changedFiles ?? pr.files.length,
@@ -335,6 +346,7 @@ export function commit(
   author: FakeUser | null,
   urls: Urls,
   detail = false,
+  committer: FakeUser | null = author,
 ) {
   const api = `${urls.api}/repos/${repo.owner}/${repo.name}`;
   const html = `${urls.html}/${repo.owner}/${repo.name}`;
@@ -363,7 +375,7 @@ export function commit(
       },
     },
     author: user,
-    committer: user,
+    committer: committer ? simpleUser(committer, urls) : null,
     parents: c.parents.map((p) => ({ sha: p, url: `${api}/commits/${p}`, html_url: `${html}/commit/${p}` })),
     ...(detail ? { stats: { additions: 1, deletions: 0, total: 1 }, files: [] } : {}),
   });
