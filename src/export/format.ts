@@ -1,8 +1,9 @@
 /** The streamed formats: one JSON object per entry, either an OCSF event or the JSONL record. */
 import { ShiplogError } from '../errors.ts';
 import { entryTimeMs, entryType, type ExportEntry } from './entry.ts';
-import { jsonlLine } from './jsonl.ts';
-import { approvalSeverity, toOcsf, type OcsfOptions, type SeverityName } from './ocsf.ts';
+import { jsonlLine, jsonlRecord } from './jsonl.ts';
+import { entrySeverity, toOcsf, type OcsfOptions, type SeverityName } from './ocsf.ts';
+import { JSONL_PLAN, OCSF_PLAN, shrinkEvent } from './truncate.ts';
 import type { OutboundMessage } from './transports/transport.ts';
 
 export const STREAM_FORMATS = ['ocsf', 'jsonl'] as const;
@@ -17,7 +18,8 @@ export function formatBody(entry: ExportEntry, format: StreamFormat, options: Oc
   return format === 'ocsf' ? JSON.stringify(toOcsf(entry, options)) : jsonlLine(entry);
 }
 
-const SYSLOG_SEVERITY: Record<SeverityName, number> = {
+/** OCSF severity → RFC 5424 §6.2.1 severity: the same event sounds as loud on either channel. */
+export const SYSLOG_SEVERITY: Record<SeverityName, number> = {
   informational: 6,
   low: 5, // notice
   medium: 4, // warning
@@ -25,9 +27,12 @@ const SYSLOG_SEVERITY: Record<SeverityName, number> = {
   critical: 2,
 };
 
-/** RFC 5424 severity, as loud as the OCSF event: a change that skipped or overrode approval stands out. */
+/**
+ * RFC 5424 severity, as loud as the OCSF event (`severity_id`): a change that skipped or overrode
+ * approval, or a reconciliation that found drift, stands out — in the JSONL stream too.
+ */
 export function syslogSeverity(entry: ExportEntry): number {
-  return SYSLOG_SEVERITY[approvalSeverity(entry)];
+  return SYSLOG_SEVERITY[entrySeverity(entry)];
 }
 
 export function outboundMessage(
@@ -35,12 +40,15 @@ export function outboundMessage(
   format: StreamFormat,
   options: OcsfOptions = {},
 ): OutboundMessage {
+  const event = format === 'ocsf' ? toOcsf(entry, options) : jsonlRecord(entry);
   return {
     id: entry.hash,
-    body: formatBody(entry, format, options),
+    body: JSON.stringify(event),
     seq: entry.seq,
     type: entryType(entry),
     time: entryTimeMs(entry),
     severity: syslogSeverity(entry),
+    shrink: (maxBodyBytes, limit) =>
+      shrinkEvent(event, entry, format === 'ocsf' ? OCSF_PLAN : JSONL_PLAN, maxBodyBytes, limit),
   };
 }

@@ -29,6 +29,9 @@ export interface ForwardLedgerOptions {
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
   /** Splunk HEC token (https:// destinations). */
   token?: string;
+  /** syslog SD-ID (NAME@PEN) and the largest message: see TransportOptions. */
+  sdId?: string;
+  maxMessageBytes?: number;
   attempts?: number;
   productVersion?: string;
   log: { info(m: string): void; warning(m: string): void };
@@ -41,7 +44,13 @@ export interface ForwardLedgerOptions {
 export async function forwardLedgers(
   o: ForwardLedgerOptions,
 ): Promise<{ result: ForwardResult; destination: string }> {
-  const transport = openTransport(o.to, { tls: o.tls, token: o.token, sourcetype: `shiplog:${o.format}` });
+  const transport = openTransport(o.to, {
+    tls: o.tls,
+    token: o.token,
+    sourcetype: `shiplog:${o.format}`,
+    sdId: o.sdId,
+    maxMessageBytes: o.maxMessageBytes,
+  });
   try {
     const cursor = await readCursor(o.cursorPath);
     checkCursor(

@@ -77,10 +77,11 @@ function shardName(shard: string | undefined): string {
 
 function checkCheckpoint(text: string, entry: ExportEntry): void {
   const cp = parseCheckpoint(text);
-  if (cp.size !== entry.seq + 1 || cp.head !== entry.hash) {
+  // The checkpoint's root covers the entries up to this one: its size must say so.
+  if (cp.size !== entry.seq + 1) {
     throw new ShiplogError(
       'BAD_INPUT',
-      `checkpoint for seq ${entry.seq} says size ${cp.size} head ${cp.head}, expected size ${entry.seq + 1} head ${entry.hash}`,
+      `checkpoint for seq ${entry.seq} says size ${cp.size}, expected size ${entry.seq + 1}`,
     );
   }
 }

@@ -384,11 +384,28 @@ const FAIL = new Set(['fail', 'failed', 'failure', 'drift', 'mismatch', 'missing
  * a deployment with no record is the alarm the app raises (`finding_info.types` then names
  * `alarm:unrecorded-deploy`, and `desc` counts each kind of difference).
  */
+function reconciliationStatus(entry: ExportEntry): 'pass' | 'fail' | 'warning' {
+  const d = entry.statement.predicate.details ?? {};
+  const outcome = (str(d.status) ?? str(d.result) ?? '').toLowerCase();
+  return PASS.has(outcome) ? 'pass' : FAIL.has(outcome) ? 'fail' : 'warning';
+}
+
+const RECONCILIATION_SEVERITY = { fail: 'high', warning: 'low', pass: 'informational' } as const;
+
+/**
+ * How loud the event for this entry is (its OCSF `severity_id`, and the syslog severity): a
+ * reconciliation by what it found, any other entry by its approval evidence.
+ */
+export function entrySeverity(entry: ExportEntry): SeverityName {
+  return entryType(entry) === 'reconciliation'
+    ? RECONCILIATION_SEVERITY[reconciliationStatus(entry)]
+    : approvalSeverity(entry);
+}
+
 function mapReconciliation(entry: ExportEntry, options: OcsfOptions): OcsfEvent {
   const p = entry.statement.predicate;
   const d = p.details ?? {};
-  const outcome = (str(d.status) ?? str(d.result) ?? '').toLowerCase();
-  const status = PASS.has(outcome) ? 'pass' : FAIL.has(outcome) ? 'fail' : 'warning';
+  const status = reconciliationStatus(entry);
   const counts = Object.entries(record(d.counts) ?? {}).filter(
     (c): c is [string, number] => typeof c[1] === 'number' && c[1] > 0,
   );
@@ -399,7 +416,7 @@ function mapReconciliation(entry: ExportEntry, options: OcsfOptions): OcsfEvent 
       desc: counts.length ? counts.map(([k, n]) => `${k}: ${n}`).join(', ') : undefined,
       types: counts.some(([k]) => k === 'unrecorded-deploy') ? ['alarm:unrecorded-deploy'] : [],
       time: entryTimeMs(entry) ?? 0,
-      severity: status === 'fail' ? 'high' : status === 'warning' ? 'low' : 'informational',
+      severity: entrySeverity(entry),
       status,
       control: 'reconciliation',
       resources: [{ type: 'Git Repository', name: p.repository, uid: entry.statement.subject[0]?.name }],

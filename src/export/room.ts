@@ -10,5 +10,6 @@ export { formatBody, parseStreamFormat, type StreamFormat } from './format.ts';
 export { forward, type ForwardResult } from './forward.ts';
 export { writeFileAtomically, writeToStdout } from './out-file.ts';
 export { openTransport } from './transports/open.ts';
+export { parseMaxMessageBytes, parseSdId } from './syslog.ts';
 export { forwardLedgers } from './forward-ledger.ts';
 export { refuseUnlessVerified, tipCheckpoint, verifyAll } from './verified-ledgers.ts';

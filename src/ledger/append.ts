@@ -14,8 +14,11 @@ import { GENESIS_PREV } from './encoding.ts';
 import { BLOB_MODE, serializeCommit, serializeTree, TREE_MODE, writeLooseObject } from './git-objects.ts';
 import { IndexModel, type DeployChange } from './index-model.ts';
 import type { SigningKey } from './keys.ts';
+import { TileModel, TREE_DIR } from './tree/tiles.ts';
+import { leafHash } from './tree/merkle.ts';
 import {
   CHECKPOINT_FILE,
+  COSIGNED_FILE,
   checkIndexText,
   ENTRY_FILE,
   INDEX_DIR,
@@ -31,6 +34,7 @@ import {
   openRepo,
   pushCommit,
   rememberTip,
+  resolveRemote,
   type LedgerLocation,
   type LedgerRepo,
 } from './store.ts';
@@ -48,6 +52,11 @@ export interface AppendRequest {
   serverUrl?: string;
   /** Checkpoint origin for a new ledger; an existing ledger keeps its own. */
   origin?: string;
+  /**
+   * A newer witness-cosigned checkpoint to publish as `cosigned` with this entry; without it the
+   * tip's `cosigned` file (if any) is carried forward unchanged.
+   */
+  cosigned?: string;
   maxAttempts?: number;
   /** Record even when an entry with the same idempotency key exists. */
   allowDuplicate?: boolean;
@@ -96,6 +105,11 @@ export function indexLineOf(p: ChangePredicate, hash: string, blob: string): Ind
   };
 }
 
+/** The 32 raw bytes of an entry hash ("sha256:<hex>"): the entry's Merkle leaf input. */
+export function entryHashBytes(hash: string): Buffer {
+  return Buffer.from(hash.slice('sha256:'.length), 'hex');
+}
+
 /** The bytes of `entry.json`: the envelope as one line. */
 export function entryFileBytes(envelope: Envelope): Buffer {
   return Buffer.from(JSON.stringify(envelope) + '\n');
@@ -109,50 +123,89 @@ interface Built {
   checkpoint: string;
 }
 
+/**
+ * A ledger commit's committer date: the entry's time, but never before the parent's committer date
+ * (git's connectivity check on push walks every ancestor dated after the new commit).
+ */
+export function ledgerCommitDate(entryTime: Date, parentSeconds: number | undefined): Date {
+  const t = Math.floor(entryTime.getTime() / 1000);
+  return new Date(Math.max(t, parentSeconds ?? t) * 1000);
+}
+
+/**
+ * The checkpoint origin of a new ledger when none is given: the ledger's home and branch, so a
+ * checkpoint says which ledger it is for (`github.com/acme/api/shiplog`, or for a local path
+ * `localhost/srv/ledgers/api/shiplog`).
+ */
+export function defaultOrigin(location: LedgerLocation): string {
+  const { url, isLocal } = resolveRemote(location.remote);
+  let home: string;
+  if (isLocal) home = `localhost/${url.replace(/^file:\/\//i, '')}`;
+  else {
+    const scp = /^[^/\\]+@([^/:]+):(.*)$/.exec(url);
+    home = scp ? `${scp[1]}/${scp[2]}` : url.replace(/^[a-z]+:\/\/([^@/]*@)?/i, '');
+  }
+  const clean = `${home
+    .replace(/\.git\/*$/i, '')
+    .replace(/[\\/]+/g, '/')
+    .replace(/\/$/, '')}/${location.branch}`
+    .replace(/[\s+]/g, '_')
+    .replace(/\/+/g, '/');
+  return clean.length > 200 ? clean.slice(clean.length - 200) : clean;
+}
+
 async function buildOn(
   gitDir: string,
   objects: TipObjects,
   tip: TipCommit | undefined,
   index: IndexModel,
+  tiles: TileModel,
   req: AppendRequest,
 ): Promise<Built> {
   const seq = tip ? tip.seq + 1 : 0;
   const prev = tip ? tip.entry : GENESIS_PREV;
-  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${req.location.branch}`);
+  const origin = tip ? tip.origin : checkOrigin(req.origin ?? defaultOrigin(req.location));
   const predicate = { seq, prev, ...req.entry };
   const statement = buildStatement(predicate, req.serverUrl);
   const { envelope, hash } = signEnvelope(statementBytes(statement), req.key);
-  const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash }, req.key);
 
   const entryBytes = entryFileBytes(envelope);
   const entryBlob = writeLooseObject(gitDir, 'blob', entryBytes);
-  const checkpointBlob = writeLooseObject(gitDir, 'blob', Buffer.from(checkpoint));
   const line = indexLineOf(statement.predicate, hash, entryBlob);
   const deploy = deployChange(statement.predicate);
-  await objects.fetch(await index.wantedBlobs(line.commit, deploy));
+  // Everything both steps read, in one round trip: the index bucket and the partial tiles.
+  await objects.fetch([...(await index.wantedBlobs(line.commit, deploy)), ...tiles.wantedBlobs()]);
   await index.prepare(line, deploy);
+  await tiles.prepare();
   const step = index.apply(line, deploy);
-  for (const o of step.objects) writeLooseObject(gitDir, o.type, o.content);
+  const treeStep = tiles.apply(leafHash(entryHashBytes(hash)));
+  const checkpoint = signCheckpoint({ origin, size: seq + 1, root: treeStep.root }, req.key);
+  const checkpointBlob = writeLooseObject(gitDir, 'blob', Buffer.from(checkpoint));
+  for (const o of [...step.objects, ...treeStep.objects]) writeLooseObject(gitDir, o.type, o.content);
+  const cosignedBlob =
+    req.cosigned !== undefined
+      ? writeLooseObject(gitDir, 'blob', Buffer.from(req.cosigned))
+      : tip?.cosignedBlob;
   const root = writeLooseObject(
     gitDir,
     'tree',
     serializeTree([
       { mode: BLOB_MODE, name: ENTRY_FILE, sha: entryBlob },
       { mode: BLOB_MODE, name: CHECKPOINT_FILE, sha: checkpointBlob },
+      ...(cosignedBlob ? [{ mode: BLOB_MODE, name: COSIGNED_FILE, sha: cosignedBlob }] : []),
       { mode: TREE_MODE, name: INDEX_DIR, sha: step.tree },
+      { mode: TREE_MODE, name: TREE_DIR, sha: treeStep.tree },
     ]),
   );
+  const authorDate = new Date(req.entry.timestamp);
   const commit = writeLooseObject(
     gitDir,
     'commit',
     serializeCommit({
       tree: root,
       parents: tip ? [tip.commit] : [],
-      author: {
-        name: 'shiplog',
-        email: 'shiplog@users.noreply.github.com',
-        date: new Date(req.entry.timestamp),
-      },
+      author: { name: 'shiplog', email: 'shiplog@users.noreply.github.com', date: authorDate },
+      committerDate: ledgerCommitDate(authorDate, tip?.committerTime),
       message: ledgerCommitMessage({
         seq,
         entry: hash,
@@ -246,12 +299,13 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
       const remoteTip = guess ?? (await fetchTip(repo));
       const tip = remoteTip ? await readTipCommit(objects, remoteTip.commit) : undefined;
       const index = tip ? await IndexModel.at(tip.indexTree, objects) : IndexModel.empty();
+      const tiles = tip ? await TileModel.at(tip.treeDir, tip.seq + 1, objects) : TileModel.empty();
       if (tip && req.entry.idempotency_key && !req.allowDuplicate) {
         const dup = await findDuplicate(objects, index, req.entry);
         if (dup)
           return { ...(await describeExisting(repo, objects, tip, dup)), attempts: attempt, duplicate: true };
       }
-      const built = await buildOn(repo.gitDir, objects, tip, index, req);
+      const built = await buildOn(repo.gitDir, objects, tip, index, tiles, req);
       lastEnvelope = built.envelope;
       const pushed = await pushCommit(repo, built.commit);
       if (pushed.outcome === 'pushed') {

@@ -10,6 +10,9 @@ import { deployChange, entryFileBytes, indexLineOf } from './append.ts';
 import { pae, entryHashOfPae, type Envelope } from './dsse.ts';
 import { IndexModel, type FileChange } from './index-model.ts';
 import { CHECKPOINT_FILE, ENTRY_FILE } from './layout.ts';
+import { entryHashBytes } from './append.ts';
+import { leafHash } from './tree/merkle.ts';
+import { TileModel } from './tree/tiles.ts';
 import { ledgerCommitMessage } from './ledger-commit.ts';
 import { objectId } from './git-objects.ts';
 import { gitEnv } from './git.ts';
@@ -17,7 +20,8 @@ import type { ChangePredicate } from './statement.ts';
 
 export interface BulkItem {
   envelope: Envelope;
-  checkpoint: string;
+  /** The checkpoint after the entry, or a function that signs one for the tree's size and root. */
+  checkpoint: string | ((tree: { size: number; root: Buffer }) => string);
   /** The commit message (default: the one an append writes, with this ledger's origin). */
   message?: string;
   /** Extra files (any path), for damaged copies in tests. */
@@ -35,7 +39,15 @@ export async function writeLedgerHistory(
   gitDir: string,
   branch: string,
   items: Iterable<BulkItem> | AsyncIterable<BulkItem>,
-  opts: { origin: string; from?: string; index?: IndexModel },
+  opts: {
+    origin: string;
+    from?: string;
+    index?: IndexModel;
+    /** The tiles at `from` (prepared); default: an empty tree. */
+    tiles?: TileModel;
+    /** Committer date (seconds) of `from`: later commits are never dated before it. */
+    fromTime?: number;
+  },
 ): Promise<void> {
   const child = spawn('git', ['fast-import', '--quiet', '--done', '--force'], {
     env: gitEnv({ gitDir }),
@@ -60,6 +72,8 @@ export async function writeLedgerHistory(
     Buffer.from('\n'),
   ];
   const index = opts.index ?? IndexModel.empty();
+  const tiles = opts.tiles ?? TileModel.empty();
+  let lastTime = opts.fromTime ?? 0;
   let first = true;
   for await (const item of items) {
     const payload = Buffer.from(item.envelope.payload, 'base64');
@@ -69,7 +83,15 @@ export async function writeLedgerHistory(
     const line = indexLineOf(predicate, hash, objectId('blob', entry));
     const deploy = deployChange(predicate);
     const step = index.apply(line, deploy);
+    const treeStep = tiles.apply(leafHash(entryHashBytes(hash)));
+    const checkpoint =
+      typeof item.checkpoint === 'string'
+        ? item.checkpoint
+        : item.checkpoint({ size: tiles.treeSize, root: treeStep.root });
     const epoch = Math.floor(Date.parse(predicate.timestamp) / 1000);
+    // Commit dates never go backwards (see layout.ts); the entry keeps its own time as author date.
+    const committed = Math.max(epoch, lastTime);
+    lastTime = committed;
     const message =
       item.message ??
       ledgerCommitMessage({
@@ -83,14 +105,18 @@ export async function writeLedgerHistory(
     const parts: Buffer[] = [
       Buffer.from(`commit refs/heads/${branch}\n`),
       Buffer.from(`author shiplog <shiplog@users.noreply.github.com> ${epoch} +0000\n`),
-      Buffer.from(`committer shiplog <shiplog@users.noreply.github.com> ${epoch} +0000\n`),
+      Buffer.from(`committer shiplog <shiplog@users.noreply.github.com> ${committed} +0000\n`),
       ...data(message),
     ];
     if (first && opts.from) parts.push(Buffer.from(`from ${opts.from}\n`));
     first = false;
     parts.push(Buffer.from(`M 100644 inline ${ENTRY_FILE}\n`), ...data(entry));
-    parts.push(Buffer.from(`M 100644 inline ${CHECKPOINT_FILE}\n`), ...data(item.checkpoint));
+    parts.push(Buffer.from(`M 100644 inline ${CHECKPOINT_FILE}\n`), ...data(checkpoint));
     for (const f of item.damageIndex ? item.damageIndex(step.files) : step.files) {
+      if (f.content) parts.push(Buffer.from(`M 100644 inline ${f.path}\n`), ...data(f.content));
+      else parts.push(Buffer.from(`D ${f.path}\n`));
+    }
+    for (const f of treeStep.files) {
       if (f.content) parts.push(Buffer.from(`M 100644 inline ${f.path}\n`), ...data(f.content));
       else parts.push(Buffer.from(`D ${f.path}\n`));
     }

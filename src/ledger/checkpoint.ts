@@ -1,17 +1,19 @@
 /**
- * Checkpoints in the C2SP signed-note form: origin, entry count and head hash, a blank line, and
- * signature lines "— <name> <base64(4-byte key hash || Ed25519 signature)>".
+ * Checkpoints: C2SP tlog-checkpoint signed notes. The body is the origin, the tree size (entries)
+ * and the base64 RFC 6962 Merkle root over the entry hashes (see tree/merkle.ts); a blank line;
+ * then signature lines "— <name> <base64(4-byte key hash || Ed25519 signature)>". Any C2SP
+ * checkpoint verifier accepts them unchanged; extension lines are neither written nor accepted.
  */
 import { sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import { ShiplogError } from '../errors.ts';
-import { HASH_PATTERN, sha256Bytes } from './encoding.ts';
+import { sha256Bytes } from './encoding.ts';
 import { rawPublicKey, type SigningKey, type TrustedKey } from './keys.ts';
 
 export interface Checkpoint {
   origin: string;
   size: number;
-  /** "sha256:<hex>" of the newest entry (the head of the chain). */
-  head: string;
+  /** The RFC 6962 Merkle root of the first `size` entries (32 bytes). */
+  root: Buffer;
 }
 
 export interface ParsedCheckpoint extends Checkpoint {
@@ -35,8 +37,8 @@ export function noteKeyHash(name: string, raw: Buffer): Buffer {
 }
 
 export function checkpointBody(c: Checkpoint): string {
-  const hex = c.head.slice('sha256:'.length);
-  return `${c.origin}\n${c.size}\n${Buffer.from(hex, 'hex').toString('base64')}\n`;
+  if (c.root.length !== 32) throw new ShiplogError('BAD_INPUT', 'checkpoint: a Merkle root is 32 bytes');
+  return `${c.origin}\n${c.size}\n${c.root.toString('base64')}\n`;
 }
 
 export function signCheckpoint(c: Checkpoint, key: SigningKey): string {
@@ -56,14 +58,13 @@ export function parseCheckpoint(text: string): ParsedCheckpoint {
   if (split < 0) bad('no blank line between the body and the signatures');
   const body = text.slice(0, split + 1);
   const lines = body.slice(0, -1).split('\n');
-  if (lines.length < 3) bad('body needs an origin, an entry count and a head hash');
-  const [origin, sizeText, headB64] = lines as [string, string, string];
+  if (lines.length !== 3) bad('body needs exactly an origin, a tree size and a root hash');
+  const [origin, sizeText, rootB64] = lines as [string, string, string];
   if (!origin || /\s/.test(origin)) bad('origin line is empty or has spaces');
   if (!/^(0|[1-9]\d{0,15})$/.test(sizeText))
-    bad(`entry count "${sizeText.slice(0, 40)}" is not a decimal number`);
-  const headBytes = Buffer.from(headB64, 'base64');
-  if (headBytes.length !== 32 || headBytes.toString('base64') !== headB64)
-    bad('head hash is not 32 bytes of base64');
+    bad(`tree size "${sizeText.slice(0, 40)}" is not a decimal number`);
+  const root = Buffer.from(rootB64, 'base64');
+  if (root.length !== 32 || root.toString('base64') !== rootB64) bad('root hash is not 32 bytes of base64');
   const sigText = text.slice(split + 2);
   if (!sigText.endsWith('\n')) bad('signature lines must end with a newline');
   const signatures = sigText
@@ -77,9 +78,7 @@ export function parseCheckpoint(text: string): ParsedCheckpoint {
       return { name: m[1]!, keyHash: blob.subarray(0, 4), sig: blob.subarray(4) };
     });
   if (signatures.length === 0) bad('no signature lines');
-  const head = `sha256:${headBytes.toString('hex')}`;
-  if (!HASH_PATTERN.test(head)) bad('head hash is malformed');
-  return { origin, size: Number(sizeText), head, body, signatures };
+  return { origin, size: Number(sizeText), root, body, signatures };
 }
 
 /** The trusted key that signed this checkpoint, or undefined. */

@@ -67,21 +67,30 @@ export interface CommitFields {
   tree: string;
   parents: string[];
   author: { name: string; email: string; date: Date };
+  /** Committer date when it differs from the author's (ledger commits: never before the parent's). */
+  committerDate?: Date;
   message: string;
 }
 
 export function serializeCommit(c: CommitFields): Buffer {
-  const ident = `${c.author.name} <${c.author.email}> ${Math.floor(c.author.date.getTime() / 1000)} +0000`;
+  const ident = (d: Date): string =>
+    `${c.author.name} <${c.author.email}> ${Math.floor(d.getTime() / 1000)} +0000`;
   const lines = [
     `tree ${c.tree}`,
     ...c.parents.map((p) => `parent ${p}`),
-    `author ${ident}`,
-    `committer ${ident}`,
+    `author ${ident(c.author.date)}`,
+    `committer ${ident(c.committerDate ?? c.author.date)}`,
   ];
   return Buffer.from(`${lines.join('\n')}\n\n${c.message}`, 'utf8');
 }
 
-export function parseCommit(data: Buffer): { tree: string; parents: string[]; message: string } {
+export function parseCommit(data: Buffer): {
+  tree: string;
+  parents: string[];
+  message: string;
+  /** Committer date, seconds since the epoch (undefined when unreadable). */
+  committerTime?: number;
+} {
   const text = data.toString('utf8');
   const split = text.indexOf('\n\n');
   const header = split < 0 ? text : text.slice(0, split);
@@ -89,7 +98,8 @@ export function parseCommit(data: Buffer): { tree: string; parents: string[]; me
   const tree = /^tree ([0-9a-f]{40})$/m.exec(header)?.[1];
   if (!tree) throw new Error('commit object has no tree');
   const parents = [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]!);
-  return { tree, parents, message };
+  const when = /^committer .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
+  return { tree, parents, message, ...(when ? { committerTime: Number(when) } : {}) };
 }
 
 // Verify computes several object ids per ledger entry: the one-shot hash costs far less than a

@@ -4,7 +4,12 @@
  * small index whose size does not grow with the ledger:
  *
  *   entry.json                 this commit's entry (one DSSE envelope, one line)
- *   checkpoint                 the signed checkpoint after this entry
+ *   checkpoint                 the signed checkpoint after this entry (C2SP tlog-checkpoint: origin,
+ *                              size, base64 RFC 6962 Merkle root over the entry hashes)
+ *   cosigned                   optional: the newest checkpoint witnesses cosigned (carried forward
+ *                              unchanged by each append until a newer one is published)
+ *   tree/<L>/…                 the Merkle tree's tiles (see tree/tiles.ts): one partial tile per
+ *                              tile level and sealed lists of full tiles by blob id, as below
  *   index/deploys              latest successful deploys per (repository, environment)
  *   index/<h1>/<h2>/<seq>      the open segment of the bucket for subject commits h1h2…: one line
  *                              per entry, <seq> the first seq it holds
@@ -14,13 +19,18 @@
  * A segment is sealed once the next line would take it past SEGMENT_CAP bytes: it leaves the tree
  * and its blob id (still reachable from the commits that held it) is listed in `sealed`. So an
  * append writes one small segment (and, one time in ~45, a list of at most LIST_CAP bytes), and the
- * tip tree holds two files per bucket whatever the ledger's length.
+ * tip tree holds two files per bucket whatever the ledger's length. The tiles under `tree/` follow
+ * the same pattern: a full tile (256 hashes) leaves the tree and is listed by blob id.
+ *
+ * Commit dates never go backwards: a ledger commit's committer date is at least its parent's (the
+ * entry keeps its own timestamp as author date), so git's connectivity check on push stops at once.
  */
 import { ShiplogError } from '../errors.ts';
 import { COMMIT_PATTERN } from './encoding.ts';
 
 export const ENTRY_FILE = 'entry.json';
 export const CHECKPOINT_FILE = 'checkpoint';
+export const COSIGNED_FILE = 'cosigned';
 export const INDEX_DIR = 'index';
 export const DEPLOYS_FILE = 'deploys';
 export const DEPLOYS_PATH = `${INDEX_DIR}/${DEPLOYS_FILE}`;

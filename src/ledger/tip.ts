@@ -7,7 +7,8 @@ import { ShiplogError } from '../errors.ts';
 import { CatFileSession } from './git.ts';
 import { BLOB_MODE, parseCommit, parseTree, TREE_MODE } from './git-objects.ts';
 import { IndexModel, type ObjectReader } from './index-model.ts';
-import { CHECKPOINT_FILE, ENTRY_FILE, INDEX_DIR } from './layout.ts';
+import { CHECKPOINT_FILE, COSIGNED_FILE, ENTRY_FILE, INDEX_DIR } from './layout.ts';
+import { TREE_DIR } from './tree/tiles.ts';
 import { readTrailers, validTrailers, type CommitTrailers } from './ledger-commit.ts';
 import { missingObjects } from './object-presence.ts';
 import {
@@ -25,6 +26,12 @@ export interface TipCommit extends CommitTrailers {
   entryBlob: string;
   checkpointBlob: string;
   indexTree?: string;
+  /** The Merkle tree's tiles folder (tree/tiles.ts). */
+  treeDir?: string;
+  /** The witnesses' cosigned checkpoint, when one was published. */
+  cosignedBlob?: string;
+  /** Committer date in seconds: the next commit is never dated before it. */
+  committerTime?: number;
 }
 
 /** Reads git objects from a tip cache, fetching by id (in one batch) whatever it does not hold. */
@@ -88,14 +95,28 @@ export async function readTipCommit(objects: TipObjects, commit: string): Promis
   let entryBlob: string | undefined;
   let checkpointBlob: string | undefined;
   let indexTree: string | undefined;
+  let treeDir: string | undefined;
+  let cosignedBlob: string | undefined;
   for (const e of parseTree(await objects.tree(c.tree))) {
     if (e.name === ENTRY_FILE && e.mode === BLOB_MODE) entryBlob = e.sha;
     else if (e.name === CHECKPOINT_FILE && e.mode === BLOB_MODE) checkpointBlob = e.sha;
     else if (e.name === INDEX_DIR && e.mode === TREE_MODE) indexTree = e.sha;
+    else if (e.name === TREE_DIR && e.mode === TREE_MODE) treeDir = e.sha;
+    else if (e.name === COSIGNED_FILE && e.mode === BLOB_MODE) cosignedBlob = e.sha;
     else notLedger(commit, `unexpected "${e.name}" in its tree`);
   }
   if (!entryBlob || !checkpointBlob) notLedger(commit, `no ${ENTRY_FILE} or ${CHECKPOINT_FILE}`);
-  return { ...trailers, commit, tree: c.tree, entryBlob, checkpointBlob, indexTree };
+  return {
+    ...trailers,
+    commit,
+    tree: c.tree,
+    entryBlob,
+    checkpointBlob,
+    indexTree,
+    ...(treeDir ? { treeDir } : {}),
+    ...(cosignedBlob ? { cosignedBlob } : {}),
+    ...(c.committerTime !== undefined ? { committerTime: c.committerTime } : {}),
+  };
 }
 
 /** An open look at a ledger's tip for one question; close it when done. */

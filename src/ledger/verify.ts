@@ -13,7 +13,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { ShiplogError } from '../errors.ts';
-import { deployChange, indexLineOf } from './append.ts';
+import { deployChange, entryHashBytes, indexLineOf } from './append.ts';
 import { checkpointSigner, parseCheckpoint, type ParsedCheckpoint } from './checkpoint.ts';
 import { applySigner, decodeForVerify, type EntryFacts, type SignatureJob } from './check-entry.ts';
 import { signerIndex, type Envelope } from './dsse.ts';
@@ -25,7 +25,7 @@ import { readHistory, type HistoryCommit } from './history.ts';
 import { IndexModel, type ObjectReader } from './index-model.ts';
 import { diagnoseIndex } from './index-diagnosis.ts';
 import type { TrustedKey } from './keys.ts';
-import { CHECKPOINT_FILE, ENTRY_FILE, INDEX_DIR } from './layout.ts';
+import { CHECKPOINT_FILE, COSIGNED_FILE, ENTRY_FILE, INDEX_DIR } from './layout.ts';
 import { validTrailers } from './ledger-commit.ts';
 import { SignaturePool } from './signature-pool.ts';
 import type { Statement } from './statement.ts';
@@ -38,7 +38,10 @@ import {
   type LedgerRepo,
 } from './store.ts';
 import { missingObjects } from './object-presence.ts';
-import { readTipCommit, TipObjects } from './tip.ts';
+import { readTipCommit, TipObjects, type TipCommit } from './tip.ts';
+import { appendToEdge, consistencyProof, leafHash, rootFromEdge, verifyConsistency } from './tree/merkle.ts';
+import { proveFromTiles } from './tree/proofs.ts';
+import { TileModel, TREE_DIR } from './tree/tiles.ts';
 
 export type CheckName =
   | 'envelope'
@@ -52,7 +55,17 @@ export type CheckName =
   | 'trailer'
   | 'index'
   | 'checkpoint'
-  | 'consistency';
+  | 'consistency'
+  | 'tiles'
+  | 'repository'
+  | 'origin'
+  | 'timestamp';
+
+/**
+ * How far an entry's timestamp may be behind its predecessor's before verify names it: writers'
+ * clocks differ a little, and two runners may sign in one order and land in the other.
+ */
+export const CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface Problem {
   check: CheckName;
@@ -67,7 +80,8 @@ export interface Problem {
 export interface CheckpointSummary {
   origin: string;
   size: number;
-  head: string;
+  /** Base64 RFC 6962 Merkle root, as in the note. */
+  root: string;
 }
 
 export interface VerifyReport {
@@ -99,6 +113,8 @@ export interface VerifiedEntry {
   blob: string;
   /** Git blob id of the checkpoint after it (in the same commit): see readLedgerBlob. */
   checkpointBlob?: string;
+  /** Base64 Merkle root of the tree that ends with this entry (what its checkpoint must say). */
+  root?: string;
   keyid?: string;
   statement: Statement;
   envelope: Envelope;
@@ -111,6 +127,12 @@ export interface VerifyOptions {
   olderCheckpoint?: string;
   /** Text of a checkpoint verified before: only entries after it are checked. */
   since?: string;
+  /**
+   * The ledger commit `since` was verified at (a report's `tip`): it pins the whole history at and
+   * below the checkpoint, so only the new entries are read. Without it, `since` checks every
+   * entry's hash below the checkpoint too (O(n)), since nothing else proves they are unchanged.
+   */
+  sinceCommit?: string;
   /** Signature-checking worker threads (for ledgers of at least `workersFrom` entries). */
   jobs?: number;
   /** Below this many entries everything runs on this thread: starting workers would cost more. */
@@ -128,6 +150,7 @@ interface CommitItem {
   commit: HistoryCommit;
   root?: BatchObject;
   entry?: BatchObject;
+  checkpoint?: BatchObject;
 }
 
 interface Position {
@@ -139,7 +162,9 @@ interface Position {
   linked?: boolean;
 }
 
-const ROOT_NAMES = new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR]);
+const ROOT_NAMES = new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR, TREE_DIR]);
+/** Names a ledger commit may hold besides the required ones. */
+const OPTIONAL_NAMES = new Set([COSIGNED_FILE]);
 
 /** The per-commit checks, fed commits oldest first. */
 class Checker {
@@ -163,6 +188,15 @@ class Checker {
   private prevRootExtras = new Set<string>();
   private pending: Promise<void>[] = [];
   private batch: { pos: number; job: SignatureJob }[] = [];
+  /** The Merkle tree's right edge, from the entries' own hashes (never from stored tiles). */
+  private edge: Buffer[];
+  private size: number;
+  private tiles: TileModel | undefined;
+  /** Roots wanted for an older checkpoint's size, by size. */
+  readonly roots = new Map<number, Buffer>();
+  /** The repository every entry must be for (lower case); the first entry's on a `shiplog` branch. */
+  repository?: string;
+  private lastTime?: { t: number; seq?: number };
 
   constructor(
     private index: IndexModel,
@@ -172,10 +206,20 @@ class Checker {
     private readonly collect: boolean,
     /** The seq the first commit must hold, and the hash it must follow. */
     start: { seq: number; prev: string },
+    tree: { tiles: TileModel; edge: Buffer[]; wantRootAt?: number; lastTimestamp?: string },
+    readonly branch: string,
   ) {
     this.highest = start.seq - 1;
     this.start = start;
+    this.edge = tree.edge;
+    this.size = start.seq;
+    this.tiles = tree.tiles;
+    this.wantRootAt = tree.wantRootAt;
+    if (tree.lastTimestamp) this.lastTime = { t: Date.parse(tree.lastTimestamp), seq: start.seq - 1 };
+    this.repository = shardRepository(branch);
   }
+
+  private readonly wantRootAt?: number;
 
   /** Index work still running for an earlier commit: later commits wait their turn behind it. */
   private busy?: Promise<void>;
@@ -233,14 +277,165 @@ class Checker {
     this.chain(pos, c);
     this.trailers(pos, c);
     if (job) this.queueSignature(at, job);
-    if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha, root?.checkpoint);
-    const wait = this.indexStep(item, at, root?.index, decoded);
+    // The Merkle tree grows by this entry's hash (the trailer's when the entry is unreadable).
+    const leafInput = pos.hash ?? validTrailers(c.trailers)?.entry;
+    const leaf = leafHash(leafInput ? entryHashBytes(leafInput) : Buffer.alloc(32));
+    this.edge = appendToEdge(this.edge, this.size, leaf).edge;
+    this.size += 1;
+    const treeRoot = rootFromEdge(this.edge, this.size);
+    if (this.wantRootAt === this.size) this.roots.set(this.size, treeRoot);
+    this.checkpointFile(item, pos, treeRoot);
+    if (decoded) {
+      this.bound(decoded, pos, c.sha);
+      this.inTime(decoded, pos, c.sha);
+    }
+    if (this.collect && decoded && item.entry)
+      this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRoot.toString('base64'));
+    const indexWait = this.indexStep(item, at, root?.index, decoded);
+    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf);
+    const wait =
+      indexWait && tileWait
+        ? Promise.all([indexWait, tileWait]).then(() => undefined)
+        : (indexWait ?? tileWait);
     const room = job && this.batch.length === 0 ? this.pool?.room() : undefined;
     if (wait && room) return Promise.all([wait, room]).then(() => undefined);
     return wait ?? room;
   }
 
-  private rootTree(item: CommitItem): { index?: string; checkpoint?: string } | undefined {
+  /** No trusted tiles to start from: tile checks resume from the first commit's own tiles. */
+  disableTiles(): void {
+    this.tiles = undefined;
+  }
+
+  /**
+   * Checkpoints that disagree with the tree the entries make. Reported at the end, and only those
+   * not explained by a damaged entry before them (a deleted entry makes every later checkpoint
+   * disagree; that is the seq check's to name).
+   */
+  readonly checkpointMismatches: Problem[] = [];
+
+  checkpointProblems(): void {
+    const entryLevel = new Set<CheckName>([
+      'envelope',
+      'payload',
+      'statement',
+      'signature',
+      'seq',
+      'prev',
+      'trailer',
+    ]);
+    let first = Infinity;
+    for (const p of this.problems) if (entryLevel.has(p.check)) first = Math.min(first, p.seq ?? -1);
+    this.problems.push(...this.checkpointMismatches.filter((p) => (p.seq ?? -1) < first));
+  }
+
+  /** This commit's checkpoint: this ledger's origin, the tree's size and root after the entry. */
+  private checkpointFile(item: CommitItem, pos: Position, root: Buffer): void {
+    if (!item.checkpoint || item.checkpoint.type !== 'blob') return; // the tree check names it
+    const where = {
+      check: 'checkpoint' as const,
+      seq: pos.seq,
+      commit: item.commit.sha,
+      file: CHECKPOINT_FILE,
+    };
+    let cp: ParsedCheckpoint;
+    try {
+      cp = parseCheckpoint(item.checkpoint.data.toString('utf8'));
+    } catch (e) {
+      this.checkpointMismatches.push({ ...where, message: (e as Error).message });
+      return;
+    }
+    if (cp.size !== this.size) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint says the tree has ${cp.size} entries, but this commit's entry makes it ${this.size}`,
+      });
+    } else if (!cp.root.equals(root)) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint root ${cp.root.toString('base64')} is not the Merkle root of the entries (${root.toString('base64')})`,
+      });
+    }
+    if (this.origin && cp.origin !== this.origin) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint origin "${cp.origin}" differs from the ledger's "${this.origin}"`,
+      });
+    }
+  }
+
+  /** Every entry is for the repository whose ledger this branch is. */
+  private bound(d: DecodedEntry, pos: Position, commit: string): void {
+    const repo = d.statement.predicate.repository.toLowerCase();
+    this.repository ??= repo;
+    if (repo !== this.repository) {
+      this.problems.push({
+        check: 'repository',
+        seq: pos.seq,
+        commit,
+        file: ENTRY_FILE,
+        message: `entry ${pos.seq} is for repository "${d.statement.predicate.repository}", but branch "${this.branch}" holds the ledger of "${this.repository}"`,
+      });
+    }
+  }
+
+  /** Timestamps never go back by more than the clock skew. */
+  private inTime(d: DecodedEntry, pos: Position, commit: string): void {
+    const t = Date.parse(d.statement.predicate.timestamp);
+    if (Number.isNaN(t)) return;
+    const before = this.lastTime;
+    this.lastTime = { t, seq: pos.seq };
+    if (before && t < before.t - CLOCK_SKEW_MS) {
+      this.problems.push({
+        check: 'timestamp',
+        seq: pos.seq,
+        commit,
+        file: ENTRY_FILE,
+        message: `entry ${pos.seq} is timestamped ${d.statement.predicate.timestamp}, ${Math.round((before.t - t) / 1000)} s before entry ${before.seq} (more than the ${CLOCK_SKEW_MS / 60_000}-minute clock skew allowed)`,
+      });
+    }
+  }
+
+  /**
+   * This commit's tiles must be its parent's plus this entry's leaf. A mismatch is named once; the
+   * model then takes the commit's tiles as they are, so later commits are judged on their own step.
+   */
+  private tileStep(
+    commit: string,
+    pos: Position,
+    actual: string | undefined,
+    leaf: Buffer,
+  ): Promise<void> | undefined {
+    if (this.tiles) {
+      let expected: string | undefined;
+      try {
+        expected = this.tiles.apply(leaf, { objects: false }).tree;
+      } catch {
+        expected = undefined;
+      }
+      if (expected !== undefined && expected === actual) return undefined;
+      if (actual !== undefined)
+        this.problems.push({
+          check: 'tiles',
+          seq: pos.seq,
+          commit,
+          file: TREE_DIR,
+          message: `commit ${short(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf`,
+        });
+    }
+    this.tiles = undefined;
+    if (actual === undefined) return undefined;
+    const size = this.size;
+    return TileModel.at(actual, size, this.reader).then(
+      async (m) => {
+        await m.prepare();
+        this.tiles = m;
+      },
+      () => undefined,
+    );
+  }
+
+  private rootTree(item: CommitItem): { index?: string; checkpoint?: string; tree?: string } | undefined {
     const c = item.commit;
     if (!item.root || item.root.type !== 'tree') {
       this.problems.push({
@@ -252,13 +447,16 @@ class Checker {
     }
     let index: string | undefined;
     let checkpoint: string | undefined;
+    let tree: string | undefined;
     const extras = new Set<string>();
     const seen = new Set<string>();
     for (const e of parseTree(item.root.data)) {
       seen.add(e.name);
-      const expected = e.name === INDEX_DIR ? TREE_MODE : BLOB_MODE;
-      if (!ROOT_NAMES.has(e.name) || e.mode !== expected) extras.add(`${e.name} (${e.mode})`);
+      const expected = e.name === INDEX_DIR || e.name === TREE_DIR ? TREE_MODE : BLOB_MODE;
+      if (!(ROOT_NAMES.has(e.name) || OPTIONAL_NAMES.has(e.name)) || e.mode !== expected)
+        extras.add(`${e.name} (${e.mode})`);
       else if (e.name === INDEX_DIR) index = e.sha;
+      else if (e.name === TREE_DIR) tree = e.sha;
       else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
     }
     // An extra file is reported in the commit that brings it, not again in every commit after.
@@ -268,7 +466,7 @@ class Checker {
         check: 'tree',
         commit: c.sha,
         file: added[0]!.split(' ')[0],
-        message: `commit ${short(c.sha)} holds ${added.join(', ')} at the top of its tree; a ledger commit holds only ${ENTRY_FILE}, ${CHECKPOINT_FILE} and ${INDEX_DIR}/`,
+        message: `commit ${short(c.sha)} holds ${added.join(', ')} at the top of its tree; a ledger commit holds only ${ENTRY_FILE}, ${CHECKPOINT_FILE}, ${INDEX_DIR}/, ${TREE_DIR}/ and optionally ${COSIGNED_FILE}`,
       });
     }
     this.prevRootExtras = extras;
@@ -281,7 +479,7 @@ class Checker {
       });
     }
     this.tipCheckpointBlob = checkpoint;
-    return { index, checkpoint };
+    return { index, checkpoint, tree };
   }
 
   /**
@@ -386,13 +584,20 @@ class Checker {
     await Promise.all(this.pending);
   }
 
-  private keep(pos: Position, d: DecodedEntry, blob: string, checkpointBlob: string | undefined): void {
+  private keep(
+    pos: Position,
+    d: DecodedEntry,
+    blob: string,
+    checkpointBlob: string | undefined,
+    root: string,
+  ): void {
     this.verified.push({
       seq: pos.seq!,
       hash: d.hash,
       ledgerCommit: pos.commit,
       blob,
       ...(checkpointBlob ? { checkpointBlob } : {}),
+      root,
       statement: d.statement,
       envelope: d.envelope,
     });
@@ -507,10 +712,16 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyResult> {
   const reader = new LocalObjects(repo.gitDir);
   const pool = startPool(opts, commits.length);
   try {
-    const checker = new Checker(IndexModel.empty(), reader, opts.trusted, pool, !!opts.collect, {
-      seq: 0,
-      prev: GENESIS_PREV,
-    });
+    const checker = new Checker(
+      IndexModel.empty(),
+      reader,
+      opts.trusted,
+      pool,
+      !!opts.collect,
+      { seq: 0, prev: GENESIS_PREV },
+      { tiles: TileModel.empty(), edge: [], wantRootAt: quietSize(opts.olderCheckpoint) },
+      opts.location.branch,
+    );
     if (commits[0] && commits[0].parents.length > 0) {
       checker.problems.push({
         check: 'history',
@@ -526,24 +737,45 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyResult> {
   }
 }
 
+/** The size an older checkpoint names, when it parses (its problems are reported later). */
+function quietSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseCheckpoint(text).size;
+  } catch {
+    return undefined;
+  }
+}
+
 function startPool(opts: VerifyOptions, count: number): SignaturePool | undefined {
   const workersFrom = opts.workersFrom ?? 2000;
   if (count < workersFrom || (opts.jobs ?? 1) < 1) return undefined;
   return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
 }
 
-/** Streams each commit's root tree and entry through the checker, in order. */
+/** Streams each commit's root tree, entry and checkpoint through the checker, in order. */
 async function runChecks(gitDir: string, commits: HistoryCommit[], checker: Checker): Promise<void> {
-  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`]);
+  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`, `${c.tree}:${CHECKPOINT_FILE}`]);
   let root: BatchObject | undefined;
+  let entry: BatchObject | undefined;
   await catFileBatch(gitDir, specs, (i, obj) => {
-    if (i % 2 === 0) {
-      root = obj;
-      return;
-    }
-    return checker.step({ commit: commits[i >> 1]!, root, entry: obj });
+    if (i % 3 === 0) root = obj;
+    else if (i % 3 === 1) entry = obj;
+    else return checker.step({ commit: commits[Math.floor(i / 3)]!, root, entry, checkpoint: obj });
   });
   await checker.signatures();
+}
+
+/** The shard's repository a `shiplog/<owner>/<repo>` branch holds (lower case). */
+function shardRepository(branch: string): string | undefined {
+  return /^shiplog\/([^/]+\/[^/]+)$/i.exec(branch)?.[1]?.toLowerCase();
+}
+
+/** Does a checkpoint origin name this branch (it ends with "/<branch>", as every writer makes it)? */
+export function originNamesBranch(origin: string, branch: string): boolean {
+  const o = origin.toLowerCase();
+  const b = branch.toLowerCase();
+  return o === b || o.endsWith(`/${b}`);
 }
 
 async function finish(
@@ -556,6 +788,7 @@ async function finish(
 ): Promise<VerifyResult> {
   checker.signatureProblems();
   checker.prevProblems();
+  checker.checkpointProblems();
   for (const m of checker.mismatches) {
     checker.problems.push(...(await diagnoseIndex(repo.gitDir, m, reader)));
   }
@@ -563,17 +796,19 @@ async function finish(
   const checkpointText = checker.tipCheckpointBlob
     ? (await reader.blob(checker.tipCheckpointBlob)).toString('utf8')
     : undefined;
-  const checkpoint = checkCheckpoint(
-    checkpointText,
-    opts.trusted,
-    last,
-    checker.origin,
-    checker.problems,
-    at.tip,
-  );
-  const hashes = new Map(checker.positions.map((p) => [p.seq, p.hash]));
+  const checkpoint = checkCheckpoint(checkpointText, opts.trusted, checker.problems, at.tip);
+  const origin = checker.origin ?? checkpoint?.origin;
+  if (origin !== undefined && !originNamesBranch(origin, opts.location.branch)) {
+    checker.problems.push({
+      check: 'origin',
+      commit: at.tip,
+      file: CHECKPOINT_FILE,
+      message: `the ledger's origin "${origin}" is not that of branch "${opts.location.branch}": a ledger copied from another branch or repository`,
+    });
+  }
+  const entries = last?.seq !== undefined ? last.seq + 1 : commits.length;
   const older = opts.olderCheckpoint
-    ? checkOlder(opts.olderCheckpoint, opts.trusted, last?.seq, hashes, checker.origin, checker.problems)
+    ? checkOlder(opts.olderCheckpoint, opts.trusted, entries, checker.roots, checker.origin, checker.problems)
     : undefined;
   const problems = checker.problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   const keys = new Set<string>();
@@ -582,7 +817,6 @@ async function finish(
     const keyOf = new Map(checker.positions.map((p) => [p.commit, p.facts?.keyid]));
     for (const v of checker.verified) v.keyid = keyOf.get(v.ledgerCommit);
   }
-  const entries = last?.seq !== undefined ? last.seq + 1 : commits.length;
   return {
     ok: problems.length === 0,
     remote: opts.location.remote,
@@ -601,11 +835,10 @@ async function finish(
   };
 }
 
+/** The tip's checkpoint: readable and signed by a trusted key (its size and root: every commit's check). */
 function checkCheckpoint(
   text: string | undefined,
   trusted: TrustedKey[],
-  last: Position | undefined,
-  origin: string | undefined,
   problems: Problem[],
   tip: string,
 ): CheckpointSummary | undefined {
@@ -628,36 +861,18 @@ function checkCheckpoint(
       message: 'checkpoint signature is not valid for any trusted key',
     });
   }
-  // The checkpoint vouches for the tip entry: its count is that entry's seq + 1 (a gap in the
-  // sequence is the seq check's to report, not a second problem here).
-  if (last?.seq !== undefined && cp.size !== last.seq + 1) {
-    problems.push({
-      check: 'checkpoint',
-      ...where,
-      message: `checkpoint counts ${cp.size} entries but the tip entry is seq ${last.seq}`,
-    });
-  } else if (last?.hash && cp.head !== last.hash) {
-    problems.push({
-      check: 'checkpoint',
-      ...where,
-      message: `checkpoint head ${cp.head} is not the tip entry's hash ${last.hash}`,
-    });
-  }
-  if (origin && cp.origin !== origin) {
-    problems.push({
-      check: 'checkpoint',
-      ...where,
-      message: `checkpoint origin "${cp.origin}" differs from the ledger's "${origin}"`,
-    });
-  }
-  return { origin: cp.origin, size: cp.size, head: cp.head };
+  return summary(cp);
+}
+
+function summary(cp: ParsedCheckpoint): CheckpointSummary {
+  return { origin: cp.origin, size: cp.size, root: cp.root.toString('base64') };
 }
 
 function checkOlder(
   text: string,
   trusted: TrustedKey[],
-  lastSeq: number | undefined,
-  hashes: Map<number | undefined, string | undefined>,
+  entries: number,
+  roots: Map<number, Buffer>,
   origin: string | undefined,
   problems: Problem[],
 ): VerifyReport['olderCheckpoint'] {
@@ -670,20 +885,19 @@ function checkOlder(
   }
   const before = problems.length;
   checkOlderSignature(cp, trusted, origin, problems);
-  const size = lastSeq === undefined ? 0 : lastSeq + 1;
-  if (cp.size > size) {
+  if (cp.size > entries) {
     problems.push({
       check: 'consistency',
-      message: `the ledger has ${size} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`,
+      message: `the ledger has ${entries} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`,
     });
-  } else if (cp.size > 0 && hashes.get(cp.size - 1) !== cp.head) {
+  } else if (cp.size > 0 && !roots.get(cp.size)?.equals(cp.root)) {
     problems.push({
       check: 'consistency',
       seq: cp.size - 1,
-      message: `entry ${cp.size - 1} hashes to ${hashes.get(cp.size - 1) ?? '(unreadable)'} but the earlier checkpoint recorded ${cp.head}: history was rewritten (fork)`,
+      message: `the first ${cp.size} entries have Merkle root ${roots.get(cp.size)?.toString('base64') ?? '(unknown)'} but the earlier checkpoint recorded ${cp.root.toString('base64')}: history was rewritten (fork)`,
     });
   }
-  return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
+  return { ...summary(cp), consistent: problems.length === before };
 }
 
 function checkOlderSignature(
@@ -710,9 +924,13 @@ function branchNotFound(location: LedgerLocation): ShiplogError {
 }
 
 /**
- * Incremental verify: everything after a checkpoint that was verified before. Only the commits
- * from the checkpoint's last entry on are fetched (with their trees; blobs by id), the link from
- * the checkpoint's head is checked, and the tip checkpoint must extend it.
+ * Incremental verify: everything after a checkpoint that was verified before. With the ledger
+ * commit it was verified at (`sinceCommit`), only the commits from the checkpoint's last entry on
+ * are fetched (with their trees; blobs by id): that commit must still hold the checkpoint's last
+ * entry (its id pins the whole history below), its tiles must give the checkpoint's root, the new
+ * entries get every check, and the tip's tiles must prove (RFC 6962 consistency proof) that the tip
+ * checkpoint extends the old one. Without `sinceCommit` nothing short of reading every older entry
+ * proves the history below is unchanged, so the whole ledger is verified against the checkpoint.
  */
 async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
   let cp: ParsedCheckpoint;
@@ -721,8 +939,11 @@ async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
   } catch (e) {
     throw new ShiplogError('BAD_INPUT', `--since: ${(e as Error).message}`);
   }
-  if (cp.size === 0) return verifyLedger({ ...opts, since: undefined });
-  const since = { origin: cp.origin, size: cp.size, head: cp.head };
+  const since = summary(cp);
+  if (cp.size === 0 || !opts.sinceCommit) {
+    const whole = await verifyLedger({ ...opts, since: undefined, olderCheckpoint: opts.since });
+    return { ...whole, since };
+  }
   const repo = await openRepo(opts.location, 'tip');
   const remote = await fetchTip(repo);
   if (!remote) throw branchNotFound(opts.location);
@@ -734,7 +955,6 @@ async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
     checkOlderSignature(cp, opts.trusted, tip.origin, problems);
     const count = tip.seq - (cp.size - 1) + 1;
     if (count < 1) {
-      // The ledger is shorter than what the checkpoint saw.
       problems.push({
         check: 'consistency',
         message: `the ledger has ${tip.seq + 1} entries but the checkpoint given to --since saw ${cp.size}: entries were removed (truncation or rewrite)`,
@@ -754,52 +974,137 @@ async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
     }
     await fetchAncestry(repo, tip.commit, count, { trees: true });
     const commits = await readHistory(repo.gitDir, tip.commit, { max: count });
-    // Each commit's root tree is here (blob-less fetch); entries and the tip checkpoint are fetched by id.
-    const roots = await Promise.all(commits.map((c) => objects.tree(c.tree)));
-    const entryBlobs = roots.map((r) => parseTree(r).find((e) => e.name === ENTRY_FILE)?.sha);
-    await fetchObjects(repo, [...entryBlobs.filter((b): b is string => !!b), tip.checkpointBlob]);
-
     const anchor = commits[0]!;
-    const anchorIndex = parseTree(roots[0]!).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
-    const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
-    pool = startPool(opts, count);
-    const checker = new Checker(index, objects, opts.trusted, pool, !!opts.collect, {
-      seq: cp.size,
-      prev: cp.head,
-    });
-    checker.problems.push(...problems);
-    checker.origin = tip.origin;
-    // The anchor: the checkpoint's last entry must be exactly where the checkpoint said.
-    const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : undefined;
-    let anchorHash: string | undefined;
-    try {
-      anchorHash = anchorEntry ? decodeEntry(anchorEntry.toString('utf8')).hash : undefined;
-    } catch {
-      anchorHash = undefined;
-    }
-    checker.anchor = { seq: cp.size - 1, hash: anchorHash, commit: anchor.sha };
-    checker.tipCheckpointBlob = parseTree(roots[0]!).find((e) => e.name === CHECKPOINT_FILE)?.sha;
-    if (anchorHash !== cp.head) {
-      checker.problems.push({
+    if (anchor.sha !== opts.sinceCommit) {
+      problems.push({
         check: 'consistency',
         seq: cp.size - 1,
         commit: anchor.sha,
-        message: `entry ${cp.size - 1} hashes to ${anchorHash ?? '(unreadable)'} but the checkpoint given to --since recorded ${cp.head}: history was rewritten (fork)`,
+        message: `entry ${cp.size - 1} is now in ledger commit ${short(anchor.sha)}, but the checkpoint was verified at ${short(opts.sinceCommit)}: the history at or below the checkpoint was rewritten`,
       });
     }
-    // Read every index blob the steps will touch in one batch, then run them.
+    // Each commit's root tree is here (blob-less fetch); entries and checkpoints are fetched by id.
+    const roots = await Promise.all(commits.map((c) => objects.tree(c.tree)));
+    const fileOf = (r: Buffer, name: string): string | undefined =>
+      parseTree(r).find((e) => e.name === name)?.sha;
+    const entryBlobs = roots.map((r) => fileOf(r, ENTRY_FILE));
+    const checkpointBlobs = roots.map((r) => fileOf(r, CHECKPOINT_FILE));
+    await fetchObjects(
+      repo,
+      [...entryBlobs, ...checkpointBlobs].filter((b): b is string => !!b),
+    );
+
+    const anchorIndex = parseTree(roots[0]!).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
+    const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
+    const anchorTiles = await tilesAt(objects, fileOf(roots[0]!, TREE_DIR), cp.size);
+    if (!anchorTiles || !anchorTiles.root().equals(cp.root)) {
+      problems.push({
+        check: 'consistency',
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        file: TREE_DIR,
+        message: `the Merkle tiles of ledger commit ${short(anchor.sha)} ${anchorTiles ? `give root ${anchorTiles.root().toString('base64')}` : 'are unreadable'}, not the checkpoint's ${cp.root.toString('base64')}`,
+      });
+    }
+    const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : undefined;
+    let anchorDecoded: DecodedEntry | undefined;
+    try {
+      anchorDecoded = anchorEntry ? decodeEntry(anchorEntry.toString('utf8')) : undefined;
+    } catch {
+      anchorDecoded = undefined;
+    }
+    if (anchorDecoded?.statement.predicate.seq !== cp.size - 1) {
+      problems.push({
+        check: 'consistency',
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        message: `ledger commit ${short(anchor.sha)} does not hold entry ${cp.size - 1}, the checkpoint's last`,
+      });
+    }
+    pool = startPool(opts, count);
+    const checker = new Checker(
+      index,
+      objects,
+      opts.trusted,
+      pool,
+      !!opts.collect,
+      { seq: cp.size, prev: anchorDecoded?.hash ?? '' },
+      {
+        tiles: anchorTiles ?? TileModel.empty(),
+        edge: anchorTiles ? anchorTiles.rightEdge() : [],
+        lastTimestamp: anchorDecoded?.statement.predicate.timestamp,
+      },
+      opts.location.branch,
+    );
+    if (!anchorTiles) checker.disableTiles();
+    checker.problems.push(...problems);
+    checker.origin = tip.origin;
+    checker.repository ??= anchorDecoded?.statement.predicate.repository.toLowerCase();
+    checker.anchor = { seq: cp.size - 1, hash: anchorDecoded?.hash, commit: anchor.sha };
+    checker.tipCheckpointBlob = checkpointBlobs[0];
     await prefetchIndex(index, objects, entryBlobs.slice(1));
-    await runSinceChecks(repo, commits.slice(1), roots.slice(1), entryBlobs.slice(1), checker);
-    const result = await finish(opts, repo, objects, checker, commits.slice(1), {
+    await runSinceChecks(
+      repo,
+      commits.slice(1),
+      roots.slice(1),
+      entryBlobs.slice(1),
+      checkpointBlobs.slice(1),
+      checker,
+    );
+    await checkConsistencyProof(objects, tip, cp, checker.problems);
+    return await finish(opts, repo, objects, checker, commits.slice(1), {
       tip: tip.commit,
       firstSeq: cp.size,
       since,
     });
-    return { ...result, olderCheckpoint: result.olderCheckpoint };
   } finally {
     objects.close();
     await pool?.close();
   }
+}
+
+/** The tiles of a commit, read and prepared; undefined when they do not read. */
+async function tilesAt(
+  objects: TipObjects,
+  dir: string | undefined,
+  size: number,
+): Promise<TileModel | undefined> {
+  try {
+    const tiles = await TileModel.at(dir, size, objects);
+    await objects.fetch(tiles.wantedBlobs());
+    await tiles.prepare();
+    return tiles;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tip's checkpoint extends the old one: an RFC 6962 consistency proof built from the tip's
+ * tiles, checked against both signed roots — what any outside verifier would check.
+ */
+async function checkConsistencyProof(
+  objects: TipObjects,
+  tip: TipCommit,
+  old: ParsedCheckpoint,
+  problems: Problem[],
+): Promise<void> {
+  const size = tip.seq + 1;
+  if (size === old.size) return;
+  let message: string | undefined;
+  try {
+    const cp = parseCheckpoint((await objects.blob(tip.checkpointBlob)).toString('utf8'));
+    const tiles = await tilesAt(objects, tip.treeDir, size);
+    if (!tiles) message = "the tip commit's Merkle tiles do not read";
+    else {
+      const proof = await proveFromTiles(tiles, objects, (r) => consistencyProof(old.size, size, r));
+      if (!verifyConsistency(old.size, cp.size, old.root, cp.root, proof))
+        message = `the tip checkpoint (size ${cp.size}) does not extend the checkpoint of size ${old.size}: the consistency proof fails`;
+    }
+  } catch (e) {
+    message = `no consistency proof from size ${old.size} to ${size}: ${(e as Error).message}`;
+  }
+  if (message) problems.push({ check: 'consistency', commit: tip.commit, file: CHECKPOINT_FILE, message });
 }
 
 async function prefetchIndex(
@@ -825,16 +1130,20 @@ async function runSinceChecks(
   commits: HistoryCommit[],
   roots: Buffer[],
   entryBlobs: (string | undefined)[],
+  checkpointBlobs: (string | undefined)[],
   checker: Checker,
 ): Promise<void> {
   const cat = new CatFileSession(repo.gitDir);
+  const none = '0'.repeat(40);
   try {
-    const entries = await cat.get(entryBlobs.map((b) => b ?? '0'.repeat(40)));
+    const entries = await cat.get(entryBlobs.map((b) => b ?? none));
+    const checkpoints = await cat.get(checkpointBlobs.map((b) => b ?? none));
     for (let i = 0; i < commits.length; i++) {
       const c = commits[i]!;
       const root: BatchObject = { sha: c.tree, type: 'tree', data: roots[i]! };
       const entry = entryBlobs[i] ? entries[i] : undefined;
-      const wait = checker.step({ commit: c, root, entry });
+      const checkpoint = checkpointBlobs[i] ? checkpoints[i] : undefined;
+      const wait = checker.step({ commit: c, root, entry, checkpoint });
       if (wait) await wait;
     }
     await checker.signatures();

@@ -102,7 +102,7 @@ function verificationPanel(input: ReportInput): Markup {
           markup`<tr><td>${p.check}</td><td>${p.seq ?? '-'}</td><td><code>${p.commit ?? '-'}</code></td><td><code>${p.file ?? '-'}</code></td><td>${p.message}</td></tr>`,
       )}</tbody></table>`;
   const checkpoint = cp
-    ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, head <code>${cp.head}</code>`
+    ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, root <code>${cp.root}</code>`
     : 'none';
   const keys = v.keys.length ? v.keys.map((k, i) => markup`${i ? ', ' : ''}<code>${k}</code>`) : 'none';
   const note = input.checkpointText

@@ -8,7 +8,7 @@ import { noteKeyHash, type ParsedCheckpoint } from '../ledger/checkpoint.ts';
 import type { TrustedKey } from '../ledger/keys.ts';
 
 export function checkpointRoot(cp: ParsedCheckpoint): Buffer {
-  return Buffer.from(cp.head.slice('sha256:'.length), 'hex');
+  return cp.root;
 }
 
 export type LogSignatureVerdict = 'signed' | 'unsigned' | 'bad-signature';

@@ -70,7 +70,11 @@ export function chain(
 export function checkpoints(key: SigningKey, origin = 'example.com/acme/web') {
   return (entry: ExportEntry): string =>
     signCheckpoint(
-      { origin: entry.shard ? `${origin}/${entry.shard}` : origin, size: entry.seq + 1, head: entry.hash },
+      {
+        origin: entry.shard ? `${origin}/${entry.shard}` : origin,
+        size: entry.seq + 1,
+        root: Buffer.from(entry.hash.slice(7), 'hex'),
+      },
       key,
     );
 }

@@ -10,15 +10,29 @@ import {
   toOcsf,
   type OcsfEvent,
 } from '../../src/export/ocsf.ts';
-import { octetCounted, sdValue, syslogMessage } from '../../src/export/syslog.ts';
+import {
+  fittedSyslogMessage,
+  fqdnHostname,
+  octetCounted,
+  parseMaxMessageBytes,
+  parseSdId,
+  sdValue,
+  syslogMessage,
+} from '../../src/export/syslog.ts';
+import { entryType } from '../../src/export/entry.ts';
+import type { Truncated } from '../../src/export/truncate.ts';
+import type { Statement } from '../../src/ledger/statement.ts';
+import { hostname } from 'node:os';
 import { encodeFrame, parseResponse, RelpFrameReader } from '../../src/export/transports/relp.ts';
 import { isShiplogError } from '../../src/errors.ts';
 import { parseCsv as readCsv } from '../support/csv.ts';
-import { chain, testKey } from './entries.ts';
+import { chain, commitOf, testKey } from './entries.ts';
 import { validateOcsf } from '../support/ocsf-validate.ts';
 import { parse5424 } from './syslog-parse.ts';
 
 const key = testKey();
+/** An SD-ID with an enterprise number of the sender's own (any but RFC 5612's 32473). */
+const SD_ID = 'shiplog@12345';
 
 /** One entry of every type shiplog writes today or is about to, and one it has never heard of. */
 const TYPES: Record<string, { cls: number; shape: Record<string, unknown> }> = {
@@ -280,7 +294,7 @@ describe('syslog message (RFC 5424) and octet counting (RFC 6587)', () => {
 
   it('has PRI, VERSION 1, the entry time, APP-NAME shiplog, MSGID the type, the hash in SD, and the JSON body', () => {
     const m = outboundMessage(e!, 'ocsf');
-    const buf = syslogMessage(m, { hostname: 'ci runner 7' });
+    const buf = syslogMessage(m, { hostname: 'ci runner 7', sdId: SD_ID });
     const p = parse5424(buf.toString('utf8'));
     expect(p).toMatchObject({
       pri: 13 * 8 + 6,
@@ -291,20 +305,162 @@ describe('syslog message (RFC 5424) and octet counting (RFC 6587)', () => {
       procId: '-',
       msgId: 'deploy',
       bom: true,
-      sd: { 'shiplog@32473': { hash: e!.hash, seq: '0' } },
+      sd: { [SD_ID]: { hash: e!.hash, seq: '0' } },
     });
     expect(JSON.parse(p.msg)).toEqual(JSON.parse(formatBody(e!, 'ocsf')));
     expect(parse5424(syslogMessage(m, { bom: false }).toString('utf8')).bom).toBe(false);
   });
 
+  it('without --sd-id there is no structured data: never the documentation PEN 32473; the hash is in the body', () => {
+    const line = syslogMessage(outboundMessage(e!, 'ocsf'), { hostname: 'h' }).toString('utf8');
+    expect(line).not.toContain('32473');
+    const p = parse5424(line);
+    expect(p.sd).toEqual({});
+    expect(line).toMatch(/^<110>1 \S+ h shiplog - deploy - \ufeff\{/);
+    expect((JSON.parse(p.msg) as OcsfEvent).metadata.uid).toBe(e!.hash);
+    const jsonl = parse5424(syslogMessage(outboundMessage(e!, 'jsonl'), { hostname: 'h' }).toString('utf8'));
+    expect((JSON.parse(jsonl.msg) as { entry_hash: string }).entry_hash).toBe(e!.hash);
+  });
+
+  it('--sd-id takes NAME@PEN with the sender’s own enterprise number only', () => {
+    expect(parseSdId('shiplog@12345')).toBe('shiplog@12345');
+    expect(parseSdId('acme-audit@12345.1.2')).toBe('acme-audit@12345.1.2');
+    for (const bad of [
+      'shiplog@32473',
+      'shiplog@32473.1',
+      'shiplog',
+      '@12345',
+      'a b@1',
+      'x=y@1',
+      'a]b@1',
+      'a"b@1',
+      'a@b@1',
+      'shiplog@0123',
+      'shiplog@12x',
+      `${'n'.repeat(30)}@123`,
+      'zoë@123',
+    ]) {
+      expect(() => parseSdId(bad), bad).toThrow(/--sd-id/);
+    }
+  });
+
+  it('the syslog severity is the OCSF event’s severity, for every kind (drift: High → error)', () => {
+    const TO_SYSLOG: Record<number, number> = { 1: 6, 2: 5, 3: 4, 4: 3, 5: 2 };
+    for (const entry of entriesOfEveryType()) {
+      const ocsf = toOcsf(entry);
+      for (const format of ['ocsf', 'jsonl'] as const) {
+        const p = parse5424(syslogMessage(outboundMessage(entry, format)).toString('utf8'));
+        expect(p.pri, `${entryType(entry)} ${format}`).toBe(13 * 8 + TO_SYSLOG[ocsf.severity_id]!);
+      }
+    }
+    const drift = entriesOfEveryType().find((x) => x.statement.predicate.details?.status === 'drift')!;
+    expect(toOcsf(drift).severity_id).toBe(4);
+    expect(parse5424(syslogMessage(outboundMessage(drift, 'ocsf')).toString('utf8')).pri).toBe(13 * 8 + 3);
+  });
+
+  it('HOSTNAME: the FQDN where the machine knows one, else its name; never more than 255 printable characters', async () => {
+    expect(await fqdnHostname('build-7.ci.example.com')).toBe('build-7.ci.example.com');
+    // No resolver answers a made-up name: the short name stays.
+    expect(await fqdnHostname('shiplog-no-such-host-a8f3', 300)).toBe('shiplog-no-such-host-a8f3');
+    const mine = await fqdnHostname();
+    expect(mine === hostname() || mine.toLowerCase().startsWith(`${hostname().toLowerCase()}.`)).toBe(true);
+    expect(
+      parse5424(syslogMessage({ id: 'x', body: '{}' }, { hostname: 'h'.repeat(300) }).toString()).hostname,
+    ).toHaveLength(255);
+  });
+
   it('escapes SD values and counts octets, not characters', () => {
     expect(sdValue('a"b\\c]d')).toBe('a\\"b\\\\c\\]d');
-    const msg = syslogMessage({ id: 'x"]', body: '{"n":"zoë"}' });
-    expect(parse5424(msg.toString('utf8')).sd['shiplog@32473']!.hash).toBe('x"]');
+    const msg = syslogMessage({ id: 'x"]', body: '{"n":"zoë"}' }, { sdId: SD_ID });
+    expect(parse5424(msg.toString('utf8')).sd[SD_ID]!.hash).toBe('x"]');
     const framed = octetCounted(msg);
     const sp = framed.indexOf(0x20);
     expect(Number(framed.subarray(0, sp).toString())).toBe(framed.length - sp - 1);
     expect(Number(framed.subarray(0, sp).toString())).toBeGreaterThan(msg.toString('utf8').length);
+  });
+
+  it('the strict parser refuses what RFC 5424 refuses', () => {
+    const ok = '<110>1 2026-01-01T00:00:00.000Z h shiplog - deploy [x@1 a="b\\]"] msg';
+    expect(parse5424(ok).sd).toEqual({ 'x@1': { a: 'b]' } });
+    for (const bad of [
+      '<192>1 - h a - - -', // PRIVAL over 191
+      '<13>01 - h a - - -', // VERSION with a leading zero
+      '<13>1 2026-01-01 00:00:00 h a - - -', // not RFC 3339
+      '<13>1 2026-01-01T00:00:00.1234567Z h a - - -', // 7 fraction digits
+      `<13>1 - ${'h'.repeat(256)} a - - -`, // HOSTNAME over 255
+      `<13>1 - h a - ${'m'.repeat(33)} -`, // MSGID over 32
+      '<13>1 - h a - - [shiplog a="b"]', // unregistered SD-ID without @PEN
+      '<13>1 - h a - - [x@1 a="b]"]', // unescaped ]
+      '<13>1 - h a - - [x@1 a=b]', // unquoted PARAM-VALUE
+      '<13>1 - h a - - [x@1][x@1]', // the same SD-ID twice
+      '<13>1 - h a - - -msg', // no SP before MSG
+    ]) {
+      expect(() => parse5424(bad), bad).toThrow();
+    }
+  });
+});
+
+describe('messages a default collector keeps whole (--max-message-bytes)', () => {
+  /** A deploy whose change set lists 300 commits, each with its pull request and approvals. */
+  const [big] = chain(key, 1, {
+    shape: () => ({
+      change_set: {
+        complete: true,
+        commits: Array.from({ length: 300 }, (_, i) => ({
+          sha: commitOf(1000 + i),
+          pull_request: { number: 1000 + i, approvers: [{ login: 'bob', id: 2 }] },
+        })),
+      },
+    }),
+  });
+
+  it('a 14 KB+ deploy event is cut to fit 8192 bytes, its long lists halved and named, still valid OCSF', () => {
+    const m = outboundMessage(big!, 'ocsf');
+    expect(Buffer.byteLength(m.body)).toBeGreaterThan(14_000);
+    const buf = fittedSyslogMessage(m, { hostname: 'h'.repeat(255), sdId: SD_ID });
+    expect(buf.length).toBeLessThanOrEqual(8192);
+    const p = parse5424(buf.toString('utf8'));
+    const event = JSON.parse(p.msg) as OcsfEvent & { unmapped: { shiplog: Record<string, unknown> } };
+    expect(validateOcsf(event)).toEqual({ errors: [], warnings: [] });
+    const truncated = event.unmapped.shiplog.truncated as Truncated;
+    expect(truncated).toMatchObject({
+      max_message_bytes: 8192,
+      entry_hash: big!.hash,
+      ledger_commit: big!.ledgerCommit,
+      seq: 0,
+    });
+    expect(truncated.cut[0]).toEqual({ path: 'raw_data' });
+    const commits = truncated.cut.find(
+      (c) => c.path === 'unmapped.shiplog.statement.predicate.change_set.commits',
+    )!;
+    expect(commits.of).toBe(300);
+    const kept = (event.unmapped.shiplog.statement as Statement).predicate.change_set!.commits as unknown[];
+    expect(kept).toHaveLength(commits.kept!);
+    expect(kept).toEqual((big!.statement.predicate.change_set!.commits as unknown[]).slice(0, commits.kept));
+    expect(event).not.toHaveProperty('raw_data');
+    // The rest of the event is the event.
+    expect(event.metadata).toEqual(toOcsf(big!).metadata);
+  });
+
+  it('a small event goes whole; JSONL is cut the same way, the note at its top level', () => {
+    const [small] = chain(key, 1);
+    const m = outboundMessage(small!, 'ocsf');
+    expect(fittedSyslogMessage(m)).toEqual(syslogMessage(m));
+    const j = parse5424(
+      fittedSyslogMessage(outboundMessage(big!, 'jsonl'), { maxMessageBytes: 4096 }).toString(),
+    );
+    const record = JSON.parse(j.msg) as Record<string, unknown> & { truncated: Truncated };
+    expect(record.truncated).toMatchObject({ entry_hash: big!.hash, seq: 0 });
+    expect(record.truncated.cut[0]).toMatchObject({ path: 'predicate.change_set.commits', of: 300 });
+  });
+
+  it('limits below 2048 bytes are refused; an event that cannot fit says so', () => {
+    expect(parseMaxMessageBytes('8192')).toBe(8192);
+    for (const bad of ['2047', '0', '-1', '8k', '1e4', ''])
+      expect(() => parseMaxMessageBytes(bad), bad).toThrow(/2048/);
+    expect(() => fittedSyslogMessage(outboundMessage(big!, 'ocsf'), { maxMessageBytes: 600 })).toThrow(
+      /does not fit in/,
+    );
   });
 });
 

@@ -2,7 +2,7 @@
  * Forwarding to a real rsyslogd over plain TCP, TLS and RELP: everything arrives once and intact,
  * and what a collector crash (SIGKILL) costs on each transport is exactly what the README claims.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import type { OcsfEvent } from '../../src/export/ocsf.ts';
 import { ocsfErrors } from '../support/ocsf-validate.ts';
 import { openTransport, type TransportOptions } from '../../src/export/transports/open.ts';
 import type { Transport } from '../../src/export/transports/transport.ts';
+import type { Truncated } from '../../src/export/truncate.ts';
 import { isShiplogError } from '../../src/errors.ts';
 import { rsyslogAvailable, startRsyslog, type Input, type Rsyslog } from '../support/rsyslog.ts';
 import { makeCerts, opensslAvailable, type TestCerts } from './certs.ts';
@@ -47,15 +48,15 @@ function url(r: Rsyslog, input: Input): string {
   return `${scheme}://127.0.0.1:${r.ports[input]}`;
 }
 
+const SD_ID = 'shiplog@12345';
+
 function options(input: Input): TransportOptions {
-  if (input === 'tls') return { tls: { caFile: certs.ca }, hostname: 'ci-runner' };
+  const common = { hostname: 'ci-runner', sdId: SD_ID };
+  if (input === 'tls') return { tls: { caFile: certs.ca }, ...common };
   if (input === 'tlsAuth') {
-    return {
-      tls: { caFile: certs.ca, certFile: certs.clientCert, keyFile: certs.clientKey },
-      hostname: 'ci-runner',
-    };
+    return { tls: { caFile: certs.ca, certFile: certs.clientCert, keyFile: certs.clientKey }, ...common };
   }
-  return { hostname: 'ci-runner' };
+  return common;
 }
 
 function run(transport: Transport, name: string, over: Partial<ForwardOptions> = {}) {
@@ -82,10 +83,10 @@ function received(lines: string[]): Map<string, number> {
       hostname: 'ci-runner',
       bom: true,
     });
-    const hash = m.sd['shiplog@32473']!.hash!;
+    const hash = m.sd[SD_ID]!.hash!;
     const entry = byHash.get(hash);
     expect(entry, `unknown hash ${hash}`).toBeDefined();
-    expect(m.sd['shiplog@32473']!.seq).toBe(String(entry!.seq));
+    expect(m.sd[SD_ID]!.seq).toBe(String(entry!.seq));
     expect(m.msgId).toBe(entry!.statement.predicate.type);
     expect(m.timestamp).toBe(entry!.statement.predicate.timestamp);
     const event = JSON.parse(m.msg) as OcsfEvent;
@@ -145,6 +146,80 @@ describe.skipIf(!available)('forwarding to rsyslog', () => {
         await t.close();
       }
     }
+  });
+});
+
+describe.skipIf(!available)('rsyslog left at its default maximum message size (8 KB)', () => {
+  let r: Rsyslog;
+  beforeAll(async () => {
+    r = await startRsyslog({ tls: { ca: certs.ca, cert: certs.serverCert, key: certs.serverKey } });
+  });
+  afterAll(() => r?.cleanup());
+
+  /** Deploys whose change sets list 150–400 commits: OCSF events of 14–40 KB. */
+  const big = chain(key, 6, {
+    shape: (i) => ({
+      actor: { login: 'zoë"]\\', id: 1 },
+      change_set: {
+        complete: true,
+        commits: Array.from({ length: 150 + i * 50 }, (_, j) => ({
+          sha: `${(i * 1000 + j).toString(16).padStart(40, 'd')}`,
+          pull_request: {
+            number: j + 1,
+            title: `change ${j} — ünïcode`,
+            approvers: [{ login: 'bob', id: 2 }],
+          },
+        })),
+      },
+    }),
+  });
+
+  it('the config does not raise maxMessageSize', () => {
+    expect(readFileSync(join(r.dir, 'rsyslog.conf'), 'utf8')).not.toMatch(/maxMessageSize/i);
+  });
+
+  it.each(['tcp', 'relp'] as const)(
+    'over %s, every event arrives whole (valid JSON and OCSF), cut to 8192 bytes and saying so',
+    async (input) => {
+      for (const e of big) expect(Buffer.byteLength(formatBody(e, 'ocsf'))).toBeGreaterThan(14_000);
+      const t = openTransport(url(r, input), options(input));
+      try {
+        await run(t, `big-${input}`, { entries: big });
+      } finally {
+        await t.close();
+      }
+      const lines = input === 'relp' ? r.lines('relp') : await r.waitForLines(input, big.length);
+      expect(lines).toHaveLength(big.length);
+      lines.forEach((line, i) => {
+        expect(Buffer.byteLength(line)).toBeLessThanOrEqual(8192);
+        const m = parse5424(line);
+        expect(m.sd[SD_ID]!.hash).toBe(big[i]!.hash);
+        const event = JSON.parse(m.msg) as OcsfEvent & { unmapped: { shiplog: { truncated: Truncated } } };
+        expect(ocsfErrors(event)).toEqual([]);
+        expect(event.unmapped.shiplog.truncated).toMatchObject({
+          max_message_bytes: 8192,
+          entry_hash: big[i]!.hash,
+          ledger_commit: big[i]!.ledgerCommit,
+        });
+        expect(event.unmapped.shiplog.truncated.cut.map((c) => c.path)).toContain(
+          'unmapped.shiplog.statement.predicate.change_set.commits',
+        );
+      });
+    },
+  );
+
+  it('without the cut, the same event is what a default rsyslog mangles (why the limit exists)', async () => {
+    const t = openTransport(url(r, 'tcp'), { ...options('tcp'), maxMessageBytes: 64 * 1024 });
+    const before = r.lines('tcp').length;
+    try {
+      await run(t, 'big-uncut', { entries: big.slice(0, 1) });
+    } finally {
+      await t.close();
+    }
+    const lines = await r.waitForLines('tcp', before + 1);
+    const got = lines.slice(before).join('\n');
+    expect(() => JSON.parse(parse5424(lines[before]!).msg)).toThrow();
+    expect(got.length).toBeLessThan(Buffer.byteLength(formatBody(big[0]!, 'ocsf')));
   });
 });
 

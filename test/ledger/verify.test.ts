@@ -5,6 +5,7 @@ import { signCheckpoint } from '../../src/ledger/checkpoint.ts';
 import { signEnvelope, type Envelope } from '../../src/ledger/dsse.ts';
 import { GENESIS_PREV } from '../../src/ledger/encoding.ts';
 import type { FileChange } from '../../src/ledger/index-model.ts';
+import type { BulkItem } from '../../src/ledger/bulk.ts';
 import { formatIndexLine, parseIndexLine } from '../../src/ledger/layout.ts';
 import { buildStatement, statementBytes } from '../../src/ledger/statement.ts';
 import type { LedgerLocation } from '../../src/ledger/store.ts';
@@ -72,7 +73,7 @@ describe('verify: an honest ledger', () => {
     const r = await verify(fx.location);
     expect(r.problems).toEqual([]);
     expect(r.entries).toBe(6);
-    expect(r.checkpoint).toMatchObject({ size: 6, head: r.head });
+    expect(r.checkpoint).toMatchObject({ size: 6 });
     expect(r.keys).toEqual([fx.trusted.keyid]);
   });
 
@@ -178,7 +179,8 @@ describe('verify: each damaged copy fails with its named check and nothing else'
       prev = hash;
       return {
         envelope,
-        checkpoint: signCheckpoint({ origin: 'shiplog/shiplog', size: i + 1, head: hash }, fx.key),
+        checkpoint: ({ size, root }: { size: number; root: Buffer }) =>
+          signCheckpoint({ origin: 'shiplog/shiplog', size, root }, fx.key),
       };
     });
     const r = await verify(await writeCopy(fx.dir, 'noncanon', rebuilt));
@@ -290,17 +292,21 @@ describe('verify: each damaged copy fails with its named check and nothing else'
 
   it('a fork re-signed with the trusted key, given an older checkpoint: consistency', async () => {
     let prevHash = signEnvelope(Buffer.from(items[2]!.envelope.payload, 'base64'), fx.key).hash;
-    const fork: HistoryItem[] = items.slice(0, 3);
+    const fork: BulkItem[] = items.slice(0, 3);
     for (let seq = 3; seq < 6; seq++) {
       const made = signedItem(fx.key, {
         seq,
         prev: prevHash,
         ...sampleEntry(seq, { environment: 'staging' }),
       });
-      fork.push({ ...made, commit: '' });
+      fork.push(made);
       prevHash = made.hash;
     }
-    const copy = await writeCopy(fx.dir, 'fork', withoutMessage(fork));
+    const copy = await writeCopy(
+      fx.dir,
+      'fork',
+      fork.map(({ envelope, checkpoint }) => ({ envelope, checkpoint })),
+    );
     expect((await verify(copy)).ok).toBe(true);
     const r = await verify(
       { ...copy, cacheDir: `${copy.cacheDir}-older` },
@@ -333,15 +339,32 @@ describe('verify: each damaged copy fails with its named check and nothing else'
 });
 
 describe('verify --since (incremental)', () => {
-  it('checks only what came after an earlier checkpoint, including the link to it', async () => {
+  /** The ledger commit of each seq in a copy (what a verifier saw when it verified that far). */
+  const commitsOf = (remote: string): string[] => historyItems(remote).map((it) => it.commit);
+
+  it('checks only what came after an earlier checkpoint, pinned by the commit it was verified at', async () => {
     const copy = await writeCopy(fx.dir, 'since', items);
-    const r = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[3]!.checkpoint });
+    const pins = commitsOf(copy.remote);
+    const since = { since: items[3]!.checkpoint, sinceCommit: pins[3] };
+    const r = await verifyLedger({ location: copy, trusted: [fx.trusted], ...since });
     expect(r.problems).toEqual([]);
     expect(r).toMatchObject({ ok: true, entries: 6, checked: 2, since: { size: 4 } });
     expect(r.checkpointText).toBe(items[5]!.checkpoint);
     // Nothing new: still a clean answer.
-    const same = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[5]!.checkpoint });
+    const same = await verifyLedger({
+      location: copy,
+      trusted: [fx.trusted],
+      since: items[5]!.checkpoint,
+      sinceCommit: pins[5],
+    });
     expect(same).toMatchObject({ ok: true, checked: 0, entries: 6 });
+    // Without the commit nothing pins the older entries: the whole ledger is checked against it.
+    const unpinned = await verifyLedger({
+      location: copy,
+      trusted: [fx.trusted],
+      since: items[3]!.checkpoint,
+    });
+    expect(unpinned).toMatchObject({ ok: true, checked: 6, entries: 6, since: { size: 4 } });
   });
 
   it('names a fork under the checkpoint and a forged new entry', async () => {
@@ -351,30 +374,75 @@ describe('verify --since (incremental)', () => {
         : it,
     );
     const copy = await writeCopy(fx.dir, 'since-fork', withoutMessage(forked));
-    const r = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[3]!.checkpoint });
-    expect(checks(r)).toEqual(['consistency']);
+    const pins = commitsOf(fx.remote);
+    const r = await verifyLedger({
+      location: copy,
+      trusted: [fx.trusted],
+      since: items[3]!.checkpoint,
+      sinceCommit: pins[3],
+    });
+    expect(checks(r)).toContain('consistency');
     const forged = items.map((it, i) => (i === 5 ? { ...it, envelope: resign(it.envelope, (p) => p) } : it));
     const copy2 = await writeCopy(fx.dir, 'since-forged', withoutMessage(forged));
-    const r2 = await verifyLedger({ location: copy2, trusted: [fx.trusted], since: items[3]!.checkpoint });
+    const r2 = await verifyLedger({
+      location: copy2,
+      trusted: [fx.trusted],
+      since: items[3]!.checkpoint,
+      sinceCommit: commitsOf(copy2.remote)[3],
+    });
     expect(checks(r2)).toEqual(['signature']);
     expect(r2.problems[0]!.seq).toBe(5);
   });
 
+  it('an edited payload at seq 1 force-pushed under a 3-entry checkpoint fails as consistency (issue 17)', async () => {
+    // The attacker can push but not sign: the payload changes, its old signature stays.
+    const edited = items.map((it, i) => {
+      if (i !== 1) return it;
+      const payload = Buffer.from(it.envelope.payload, 'base64')
+        .toString('utf8')
+        .replace('production', 'staging');
+      return { ...it, envelope: { ...it.envelope, payload: Buffer.from(payload).toString('base64') } };
+    });
+    const copy = await writeCopy(fx.dir, 'since-edit', edited);
+    const pinned = await verifyLedger({
+      location: copy,
+      trusted: [fx.trusted],
+      since: items[2]!.checkpoint,
+      sinceCommit: commitsOf(fx.remote)[2],
+    });
+    expect(checks(pinned)).toContain('consistency');
+    expect(pinned.ok).toBe(false);
+    const unpinned = await verifyLedger({
+      location: copy,
+      trusted: [fx.trusted],
+      since: items[2]!.checkpoint,
+    });
+    expect(checks(unpinned)).toContain('consistency');
+    expect(unpinned.ok).toBe(false);
+  });
+
   it('names truncation below the checkpoint', async () => {
     const copy = await writeCopy(fx.dir, 'since-trunc', items.slice(0, 3));
-    const r = await verifyLedger({ location: copy, trusted: [fx.trusted], since: items[5]!.checkpoint });
+    const r = await verifyLedger({
+      location: copy,
+      trusted: [fx.trusted],
+      since: items[5]!.checkpoint,
+      sinceCommit: commitsOf(fx.remote)[5],
+    });
     expect(checks(r)).toEqual(['consistency']);
     expect(r.problems[0]!.message).toMatch(/3 entries but the checkpoint given to --since saw 6/);
   });
 
-  it('follows appends made after the checkpoint was taken', async () => {
+  it('follows appends made after the checkpoint was taken, with an RFC 6962 consistency proof', async () => {
     const before = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs: 1 });
     await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(50) });
     const r = await verifyLedger({
       location: fx.location,
       trusted: [fx.trusted],
       since: before.checkpointText,
+      sinceCommit: before.tip,
     });
+    expect(r.problems).toEqual([]);
     expect(r).toMatchObject({ ok: true, checked: 1, entries: 7 });
   });
 });

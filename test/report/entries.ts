@@ -24,7 +24,7 @@ export function okReport(entries: number, over: Partial<VerifyReport> = {}): Ver
     entries,
     checked: entries,
     head: `sha256:${'a'.repeat(64)}`,
-    checkpoint: { origin: 'acme/web', size: entries, head: `sha256:${'a'.repeat(64)}` },
+    checkpoint: { origin: 'acme/web', size: entries, root: Buffer.alloc(32, 0xaa).toString('base64') },
     keys: ['b'.repeat(64)],
     problems: [],
     ...over,

@@ -53,7 +53,7 @@ describe('renderReportHtml', () => {
   it('shows the verification, the checkpoint and one row per entry, grouped by environment', () => {
     expect(page).toContain('Verified: 5 entries, chain intact');
     expect(page).toContain(
-      `origin <code>acme/web</code>, size 5, head <code>sha256:${'a'.repeat(64)}</code>`,
+      `origin <code>acme/web</code>, size 5, root <code>${Buffer.alloc(32, 0xaa).toString('base64')}</code>`,
     );
     const sections = [...page.matchAll(/<section class="env" data-env="([^"]*)"/g)].map((m) => m[1]);
     expect(sections).toEqual(['production', 'staging', 'no environment']);

@@ -92,7 +92,12 @@ export async function createLedgerFixture(): Promise<LedgerFixture> {
     location,
     async append(n = 1, entry = {}) {
       for (let i = 0; i < n; i++) {
-        await appendEntry({ location, key: k.key, entry: sampleEntry(count++, entry) });
+        await appendEntry({
+          location,
+          key: k.key,
+          origin: 'shiplog/shiplog',
+          entry: sampleEntry(count++, entry),
+        });
       }
     },
     copyRemote(name) {

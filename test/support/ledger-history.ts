@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { writeLedgerHistory, type BulkItem } from '../../src/ledger/bulk.ts';
-import { signCheckpoint } from '../../src/ledger/checkpoint.ts';
+import { parseCheckpoint, signCheckpoint } from '../../src/ledger/checkpoint.ts';
 import { parseEnvelope, signEnvelope, type Envelope } from '../../src/ledger/dsse.ts';
 import type { SigningKey } from '../../src/ledger/keys.ts';
 import { buildStatement, statementBytes, type ChangePredicate } from '../../src/ledger/statement.ts';
@@ -15,6 +15,7 @@ import type { LedgerLocation } from '../../src/ledger/store.ts';
 export interface HistoryItem extends BulkItem {
   /** The ledger commit it was read from. */
   commit: string;
+  checkpoint: string;
 }
 
 function git(gitDir: string, args: string[]): string {
@@ -37,13 +38,26 @@ export async function writeCopy(
   dir: string,
   name: string,
   items: BulkItem[],
-  origin = 'shiplog/shiplog',
+  origin = originOf(items) ?? 'shiplog/shiplog',
 ): Promise<LedgerLocation> {
   const remote = join(dir, `${name}.git`);
   execFileSync('git', ['init', '--bare', '--quiet', remote]);
   execFileSync('git', ['config', 'uploadpack.allowFilter', 'true'], { cwd: remote });
   await writeLedgerHistory(remote, 'shiplog', items, { origin });
   return { remote, branch: 'shiplog', cacheDir: join(dir, `cache-${name}`) };
+}
+
+/** The origin the first readable checkpoint among the items names. */
+function originOf(items: BulkItem[]): string | undefined {
+  for (const it of items) {
+    if (typeof it.checkpoint !== 'string') continue;
+    try {
+      return parseCheckpoint(it.checkpoint).origin;
+    } catch {
+      // a damaged checkpoint says nothing
+    }
+  }
+  return undefined;
 }
 
 /** A signed entry and checkpoint for `predicate`, as a writer holding `key` would make them. */
@@ -53,7 +67,7 @@ export function signedItem(
   origin = 'shiplog/shiplog',
 ): BulkItem & { hash: string } {
   const { envelope, hash } = signEnvelope(statementBytes(buildStatement(predicate)), key);
-  return { envelope, hash, checkpoint: signCheckpoint({ origin, size: predicate.seq + 1, head: hash }, key) };
+  return { envelope, hash, checkpoint: ({ size, root }) => signCheckpoint({ origin, size, root }, key) };
 }
 
 /** The predicate an envelope carries. */

@@ -44,6 +44,8 @@ interface ForwardFlags extends ReadFlags {
   ca?: string;
   cert?: string;
   certKey?: string;
+  sdId?: string;
+  maxMessageBytes?: string;
 }
 
 /** `shiplog export` and `shiplog forward` (issue 13): verified entries out to files and SIEMs. */
@@ -163,6 +165,15 @@ export function registerExportCommands(program: Command): void {
         .option('--cert <file>', 'PEM client certificate, for collectors that ask for one')
         .option('--cert-key <file>', 'PEM key of the client certificate')
         .option(
+          '--sd-id <name@pen>',
+          "syslog/RELP: carry hash and seq as structured data under this SD-ID, PEN being your organisation's IANA enterprise number (default: no structured data; the hash is in the event)",
+        )
+        .option(
+          '--max-message-bytes <n>',
+          'largest message sent (syslog: whole message; HEC: one event); larger events go with their long lists cut, named in truncated (at least 2048)',
+          '8192',
+        )
+        .option(
           '--jobs <n>',
           'worker threads for signature checks (default: all cores)',
           positiveInt('--jobs'),
@@ -172,6 +183,8 @@ export function registerExportCommands(program: Command): void {
   ).action(async (o: ForwardFlags) => {
     const room = await loadRoom();
     const format = room.parseStreamFormat(o.format);
+    const sdId = o.sdId === undefined ? undefined : room.parseSdId(o.sdId);
+    const maxMessageBytes = room.parseMaxMessageBytes(o.maxMessageBytes ?? '8192');
     const trusted = trustedKeysFrom(o.trustedKey);
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(o.to)?.[1]?.toLowerCase();
     const hec = scheme === 'https' || scheme === 'http';
@@ -195,6 +208,8 @@ export function registerExportCommands(program: Command): void {
       batch: o.batch,
       tls,
       token: hec ? token : undefined,
+      sdId,
+      maxMessageBytes,
       attempts,
       productVersion,
       log: {

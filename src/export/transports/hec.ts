@@ -13,7 +13,13 @@ import { Agent, request as httpsRequest } from 'node:https';
 import { hostname as osHostname } from 'node:os';
 import { ShiplogError } from '../../errors.ts';
 import { describeError, type TlsFiles } from './connect.ts';
-import { DeliveryError, type OutboundMessage, type Transport } from './transport.ts';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DeliveryError,
+  withBodyWithin,
+  type OutboundMessage,
+  type Transport,
+} from './transport.ts';
 
 export interface HecOptions {
   url: URL;
@@ -28,6 +34,8 @@ export interface HecOptions {
   tls?: TlsFiles;
   /** Split a batch into several POSTs above this many bytes (HEC's default limit is 1 MB). */
   maxBodyBytes?: number;
+  /** One event's JSON at most this many bytes (Splunk cuts a line at 10 000 by default); 8192. */
+  maxMessageBytes?: number;
   timeoutMs?: number;
 }
 
@@ -178,7 +186,7 @@ export function openHec(options: HecOptions): Transport {
       let parts: string[] = [];
       let size = 0;
       for (const m of batch) {
-        const e = hecEvent(m, meta);
+        const e = hecEvent(withBodyWithin(m, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES), meta);
         const n = Buffer.byteLength(e);
         if (parts.length && size + n > maxBytes) {
           check(await post(Buffer.from(parts.join(''), 'utf8')));

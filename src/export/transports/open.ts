@@ -13,8 +13,12 @@ export interface TransportOptions {
   tls?: TlsFiles;
   /** HEC token (read from the environment by the caller). */
   token?: string;
-  /** syslog HOSTNAME / HEC host; this machine's name by default. */
+  /** syslog HOSTNAME / HEC host; this machine's FQDN where known, else its name, by default. */
   hostname?: string;
+  /** syslog SD-ID NAME@PEN for the hash and seq (no structured data without it). */
+  sdId?: string;
+  /** Largest message (syslog: the whole SYSLOG-MSG; HEC: one event's JSON), default 8192. */
+  maxMessageBytes?: number;
   /** HEC sourcetype; the forwarder passes `shiplog:<format>`. */
   sourcetype?: string;
   index?: string;
@@ -43,6 +47,8 @@ export function openTransport(destination: string, options: TransportOptions = {
   const stream = {
     connectTimeoutMs: options.connectTimeoutMs,
     hostname: options.hostname,
+    sdId: options.sdId,
+    maxMessageBytes: options.maxMessageBytes,
   };
   switch (url.protocol) {
     case 'syslog+tcp:':
@@ -70,6 +76,7 @@ export function openTransport(destination: string, options: TransportOptions = {
         sourcetype: options.sourcetype,
         index: options.index,
         tls: options.tls,
+        maxMessageBytes: options.maxMessageBytes,
         timeoutMs: options.timeoutMs,
       });
     default:

@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { ShiplogError } from '../../errors.ts';
-import { syslogMessage, type SyslogOptions } from '../syslog.ts';
+import { fittedSyslogMessage, fqdnHostname, type SyslogOptions } from '../syslog.ts';
 import { connectStream, describeError, tlsOptions, type StreamTarget } from './connect.ts';
 import { DeliveryError, type OutboundMessage, type Transport } from './transport.ts';
 
@@ -259,7 +259,8 @@ export function openRelp(options: RelpOptions): Transport {
     async send(batch: readonly OutboundMessage[]): Promise<void> {
       if (batch.length === 0) return;
       const s = await current();
-      const acks = batch.map((m) => s.syslog(syslogMessage(m, options)));
+      options.hostname ??= await fqdnHostname();
+      const acks = batch.map((m) => s.syslog(fittedSyslogMessage(m, options)));
       // Wait for every answer, then report the first failure: a partial batch is not delivered.
       const results = await Promise.allSettled(acks);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

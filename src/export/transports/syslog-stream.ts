@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { connectStream, describeError, tlsOptions, type StreamTarget } from './connect.ts';
-import { octetCounted, syslogMessage, type SyslogOptions } from '../syslog.ts';
+import { fittedSyslogMessage, fqdnHostname, octetCounted, type SyslogOptions } from '../syslog.ts';
 import { DeliveryError, type OutboundMessage, type Transport } from './transport.ts';
 
 export interface SyslogStreamOptions extends StreamTarget, SyslogOptions {
@@ -76,7 +76,8 @@ export function openSyslogStream(options: SyslogStreamOptions): Transport {
     async send(batch: readonly OutboundMessage[]): Promise<void> {
       if (batch.length === 0) return;
       const s = await connection();
-      const frames = Buffer.concat(batch.map((m) => octetCounted(syslogMessage(m, options))));
+      options.hostname ??= await fqdnHostname();
+      const frames = Buffer.concat(batch.map((m) => octetCounted(fittedSyslogMessage(m, options))));
       await write(s, frames);
     },
     async close(): Promise<void> {

@@ -15,6 +15,35 @@ export interface OutboundMessage {
   time?: number;
   /** RFC 5424 severity 0-7 (6 informational when absent). */
   severity?: number;
+  /**
+   * The body made to fit in this many bytes (see export/truncate.ts: lists cut, what was cut named
+   * in the event); absent for a body that cannot be made smaller.
+   */
+  shrink?: (maxBodyBytes: number, maxMessageBytes?: number) => string;
+}
+
+/** The default `--max-message-bytes`: rsyslog's default maximum message size (8 KB). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 8192;
+/** RFC 5424 §6.1: a receiver SHOULD accept 2048 octets; less leaves no room for an event. */
+export const MIN_MAX_MESSAGE_BYTES = 2048;
+
+/**
+ * `m` with a body of at most `maxBodyBytes` bytes (the same message when it fits); `limit` is the
+ * message limit the body budget comes from, as the event's note names it.
+ */
+export function withBodyWithin(
+  m: OutboundMessage,
+  maxBodyBytes: number,
+  limit = maxBodyBytes,
+): OutboundMessage {
+  if (Buffer.byteLength(m.body, 'utf8') <= maxBodyBytes) return m;
+  if (!m.shrink) {
+    throw new DeliveryError(
+      `the event for ${m.id} is larger than ${maxBodyBytes} bytes and cannot be cut`,
+      false,
+    );
+  }
+  return { ...m, body: m.shrink(maxBodyBytes, limit) };
 }
 
 export interface Transport {

@@ -1,0 +1,412 @@
+/**
+ * The Merkle tree's stored hashes, in the ledger commit's tree under `tree/`, C2SP tlog-tiles
+ * style (tiles of height 8: a tile at tile level L holds up to 256 consecutive hashes of tree level
+ * 8L, raw 32-byte hashes concatenated):
+ *
+ *   tree/<L>/<T>          the partial tile of tile level L (T its tile index, 1–255 hashes)
+ *   tree/<L>/sealed       full tiles of level L, by blob id ("<T>\t<T>\t<blob>" lines), and
+ *   tree/<L>/sealed-2…    full `sealed` lists one level up — the index's sealed-list format
+ *
+ * A tile that fills up is immutable: it leaves the tip tree and its blob id (reachable from the
+ * commits that held it) goes into `sealed`, and its root — a level-8(L+1) hash — is appended to the
+ * partial tile one level up. So an append writes one partial tile (≤ 8160 bytes) and, one time in
+ * 256, a list line or two; the tip tree holds two or three names per tile level (four levels at
+ * 1M entries) whatever the ledger's length. The right edge an append needs (≤ log2 n + 1 hashes)
+ * folds out of the partial tiles, which are all a cold append reads.
+ *
+ * `TileModel` is the model of that folder, used like the index's: appends apply one leaf on the
+ * tip's tiles, verify applies every leaf and compares tree ids, proofs read stored hashes from it.
+ */
+import { hash as cryptoHash } from 'node:crypto';
+import { ShiplogError } from '../../errors.ts';
+import { BLOB_MODE, objectId, parseTree, TREE_MODE, type TreeEntry } from '../git-objects.ts';
+import type { FileChange, NewObject, ObjectReader } from '../index-model.ts';
+import {
+  formatSealedRef,
+  LIST_CAP,
+  parseSealedList,
+  sealedLevel,
+  sealedName,
+  type SealedRef,
+} from '../layout.ts';
+import { TreeBytes } from '../tree-bytes.ts';
+import { EMPTY_ROOT, HASH_BYTES, nodeHash, rootFromEdge, type HashReader } from './merkle.ts';
+
+export const TREE_DIR = 'tree';
+export const TILE_HEIGHT = 8;
+export const TILE_WIDTH = 2 ** TILE_HEIGHT;
+
+interface Blob {
+  oid: string;
+  content?: Buffer;
+  /** Growable buffer for a partial tile: the git blob header is written just before the content. */
+  backing?: Buffer;
+}
+
+interface Level {
+  /** The partial tile: its index and blob (absent when the level's hash count is a multiple of 256). */
+  partial?: { index: number; blob: Blob };
+  /** Sealed lists by list level (1 lists tiles, 2 lists level-1 lists, …). */
+  lists: Map<number, Blob>;
+  tree?: TreeBytes;
+  oid?: string;
+}
+
+function bad(what: string): never {
+  throw new ShiplogError('BAD_INPUT', `ledger tree tiles: ${what} (run "shiplog verify")`);
+}
+
+/** Hashes of tree level 8L that exist in a tree of `size` leaves. */
+function countAt(size: number, level: number): number {
+  return Math.floor(size / TILE_WIDTH ** level);
+}
+
+/** The root of 2^k consecutive hashes of one level (an aligned complete subtree). */
+function foldHashes(tile: Buffer, from: number, count: number): Buffer {
+  let layer: Buffer[] = [];
+  for (let i = 0; i < count; i++)
+    layer.push(tile.subarray((from + i) * HASH_BYTES, (from + i + 1) * HASH_BYTES));
+  while (layer.length > 1) {
+    const up: Buffer[] = [];
+    for (let i = 0; i < layer.length; i += 2) up.push(nodeHash(layer[i]!, layer[i + 1]!));
+    layer = up;
+  }
+  return Buffer.from(layer[0]!);
+}
+
+export class TileModel {
+  private readonly levels: Level[] = [];
+  private dir?: TreeBytes;
+  private dirOid?: string;
+  private edge?: Buffer[];
+
+  private constructor(
+    /** Leaves in the tree. */
+    private size: number,
+    private readonly reader?: ObjectReader,
+  ) {}
+
+  static empty(): TileModel {
+    const m = new TileModel(0);
+    m.edge = [];
+    return m;
+  }
+
+  /**
+   * The tiles held by the folder `dirTree` for a tree of `size` leaves (undefined: an empty tree).
+   * The folder's shape must be exactly what `size` implies; blobs are read when needed.
+   */
+  static async at(dirTree: string | undefined, size: number, reader: ObjectReader): Promise<TileModel> {
+    const m = new TileModel(size, reader);
+    if (size === 0) {
+      if (dirTree) bad(`an empty ledger has no ${TREE_DIR}/ folder`);
+      m.edge = [];
+      return m;
+    }
+    if (!dirTree) bad(`no ${TREE_DIR}/ folder`);
+    const names = parseTree(await reader.tree(dirTree));
+    for (let L = 0; countAt(size, L) > 0; L++) {
+      const e = names.find((n) => n.name === String(L));
+      if (!e || e.mode !== TREE_MODE) bad(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
+      const level: Level = { lists: new Map(), oid: e.sha };
+      const count = countAt(size, L);
+      const partialIndex = Math.floor(count / TILE_WIDTH);
+      for (const f of parseTree(await reader.tree(e.sha))) {
+        const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : undefined;
+        if (list !== undefined) level.lists.set(list, { oid: f.sha });
+        else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count % TILE_WIDTH !== 0)
+          level.partial = { index: partialIndex, blob: { oid: f.sha } };
+        else bad(`unexpected ${TREE_DIR}/${L}/${f.name}`);
+      }
+      if (count % TILE_WIDTH !== 0 && !level.partial) bad(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
+      if (count >= TILE_WIDTH && !level.lists.has(1)) bad(`no ${TREE_DIR}/${L}/sealed`);
+      m.levels.push(level);
+    }
+    if (names.length !== m.levels.length) bad(`unexpected names in ${TREE_DIR}/`);
+    m.dirOid = dirTree;
+    return m;
+  }
+
+  get treeSize(): number {
+    return this.size;
+  }
+
+  /** The folder's tree id (undefined for an empty tree). */
+  get treeId(): string | undefined {
+    return this.dirOid;
+  }
+
+  /** Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip. */
+  wantedBlobs(): string[] {
+    const out: string[] = [];
+    for (const [L, level] of this.levels.entries()) {
+      if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
+      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+        const list = level.lists.get(1);
+        if (list && !list.content) out.push(list.oid);
+      }
+    }
+    return out;
+  }
+
+  /** Reads everything `apply` and `root` will touch. */
+  async prepare(): Promise<void> {
+    for (const [L, level] of this.levels.entries()) {
+      if (level.partial) await this.content(level.partial.blob);
+      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+        for (const list of level.lists.values()) await this.content(list);
+    }
+    this.edge ??= this.edgeFromTiles();
+  }
+
+  /** A copy of the tree's right edge (after `prepare`). */
+  rightEdge(): Buffer[] {
+    if (!this.edge) this.edge = this.edgeFromTiles();
+    return this.edge.slice();
+  }
+
+  /** The Merkle root of the tree as it stands (after `prepare`). */
+  root(): Buffer {
+    if (!this.edge) this.edge = this.edgeFromTiles();
+    return rootFromEdge(this.edge, this.size);
+  }
+
+  /** The right edge: for each tile level from the top, the complete subtrees of its partial tile. */
+  private edgeFromTiles(): Buffer[] {
+    const edge: Buffer[] = [];
+    for (let L = this.levels.length - 1; L >= 0; L--) {
+      const partial = this.levels[L]!.partial;
+      if (!partial) continue;
+      const tile = need(partial.blob.content, `${TREE_DIR}/${L}/${partial.index}`);
+      const width = tile.length / HASH_BYTES;
+      if (width !== countAt(this.size, L) % TILE_WIDTH)
+        bad(`${TREE_DIR}/${L}/${partial.index} holds ${width} hashes`);
+      let at = 0;
+      for (let b = TILE_HEIGHT - 1; b >= 0; b--) {
+        if (width & (1 << b)) {
+          edge.push(foldHashes(tile, at, 1 << b));
+          at += 1 << b;
+        }
+      }
+    }
+    return edge;
+  }
+
+  /**
+   * Adds leaf `size`; returns the new folder's tree id and the objects the step made (unless
+   * `objects: false`, for verify, which only compares ids). Synchronous: `prepare` first.
+   */
+  apply(
+    leaf: Buffer,
+    opts: { objects?: boolean } = {},
+  ): { tree: string; objects: NewObject[]; files: FileChange[]; root: Buffer } {
+    const record = opts.objects !== false;
+    const objects: NewObject[] = [];
+    const files: FileChange[] = [];
+    const edge = this.edge ?? (this.edge = this.edgeFromTiles());
+    // The edge first: the new root never depends on the stored tiles being right.
+    let carry = leaf;
+    let rest = this.size;
+    while (rest % 2 === 1) {
+      carry = nodeHash(edge.pop()!, carry);
+      rest = Math.floor(rest / 2);
+    }
+    edge.push(carry);
+
+    let hash = leaf;
+    let sameNames = true;
+    const changed: number[] = [];
+    for (let L = 0; ; L++) {
+      const count = countAt(this.size, L);
+      let level = this.levels[L];
+      if (!level) {
+        level = { lists: new Map() };
+        this.levels.push(level);
+        sameNames = false;
+      }
+      changed.push(L);
+      if (!level.partial) {
+        level.partial = { index: Math.floor(count / TILE_WIDTH), blob: { oid: '' } };
+        sameNames = false;
+      }
+      const blob = level.partial.blob;
+      need(blob.content ?? (count % TILE_WIDTH === 0 ? Buffer.alloc(0) : undefined), `${TREE_DIR}/${L}`);
+      appendHash(blob, hash);
+      const path = `${TREE_DIR}/${L}/${level.partial.index}`;
+      if (blob.content!.length < TILE_WIDTH * HASH_BYTES) {
+        if (record) {
+          const content = Buffer.from(blob.content!);
+          objects.push({ type: 'blob', oid: blob.oid, content });
+          files.push({ path, content });
+        }
+        break;
+      }
+      // The tile is full: it leaves the tip tree, listed by blob id; its root goes one level up.
+      if (record) {
+        objects.push({ type: 'blob', oid: blob.oid, content: Buffer.from(blob.content!) });
+        files.push({ path });
+      }
+      hash = foldHashes(blob.content!, 0, TILE_WIDTH);
+      for (const n of this.seal(
+        level,
+        { first: level.partial.index, last: level.partial.index, blob: blob.oid },
+        objects,
+      ))
+        if (record)
+          files.push({ path: `${TREE_DIR}/${L}/${sealedName(n)}`, content: level.lists.get(n)!.content! });
+      level.partial = undefined;
+      sameNames = false;
+    }
+    this.size += 1;
+
+    for (const L of changed) {
+      const level = this.levels[L]!;
+      const name = level.partial ? String(level.partial.index) : undefined;
+      if (!(sameNames && name && level.tree?.patch(name, level.partial!.blob.oid)))
+        level.tree = new TreeBytes(levelEntries(level));
+      level.oid = level.tree.oid();
+      if (record) objects.push({ type: 'tree', oid: level.oid, content: level.tree.content() });
+    }
+    if (!(sameNames && this.dir?.patch('0', this.levels[0]!.oid!)))
+      this.dir = new TreeBytes(
+        this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid! })),
+      );
+    this.dirOid = this.dir.oid();
+    if (record) objects.push({ type: 'tree', oid: this.dirOid, content: this.dir.content() });
+    return { tree: this.dirOid, objects, files, root: rootFromEdge(edge, this.size) };
+  }
+
+  /** Appends a ref to the level's sealed lists, sealing full lists one level up; returns the lists changed. */
+  private seal(level: Level, ref: SealedRef, objects: NewObject[]): number[] {
+    const changed: number[] = [];
+    let line = Buffer.from(formatSealedRef(ref));
+    for (let n = 1; ; n++) {
+      const list = level.lists.get(n);
+      const content = list ? need(list.content, sealedName(n)) : Buffer.alloc(0);
+      if (content.length === 0 || content.length + line.length <= LIST_CAP) {
+        const data = Buffer.concat([content, line]);
+        const oid = objectId('blob', data);
+        objects.push({ type: 'blob', oid, content: data });
+        level.lists.set(n, { oid, content: data });
+        changed.push(n);
+        return changed;
+      }
+      const refs = parseSealedList(content.toString('utf8'));
+      if (!refs?.length) bad(`${sealedName(n)} does not parse`);
+      const oid = objectId('blob', line);
+      objects.push({ type: 'blob', oid, content: line });
+      level.lists.set(n, { oid, content: line });
+      changed.push(n);
+      line = Buffer.from(
+        formatSealedRef({ first: refs[0]!.first, last: refs[refs.length - 1]!.last, blob: list!.oid }),
+      );
+    }
+  }
+
+  /**
+   * Stored hashes for proofs over the tree as it stands: a complete subtree is folded out of the one
+   * tile that holds its level's hashes, found by blob id through the sealed lists.
+   */
+  hashReader(): HashReader & { tilesWanted(coords: [number, number][]): Promise<string[]> } {
+    return {
+      hash: async (level, index) => {
+        const L = Math.floor(level / TILE_HEIGHT);
+        const width = 2 ** (level - L * TILE_HEIGHT);
+        const first = index * width;
+        const tile = await this.tile(L, Math.floor(first / TILE_WIDTH));
+        const at = first % TILE_WIDTH;
+        if ((at + width) * HASH_BYTES > tile.length)
+          bad(`tile ${L}/${Math.floor(first / TILE_WIDTH)} is short`);
+        return foldHashes(tile, at, width);
+      },
+      tilesWanted: async (coords) => {
+        const out: string[] = [];
+        for (const [level, index] of coords) {
+          const L = Math.floor(level / TILE_HEIGHT);
+          const T = Math.floor((index * 2 ** (level - L * TILE_HEIGHT)) / TILE_WIDTH);
+          out.push(await this.tileOid(L, T));
+        }
+        return [...new Set(out)];
+      },
+    };
+  }
+
+  /** The blob id of tile T of level L (reading sealed lists as needed). */
+  async tileOid(L: number, T: number): Promise<string> {
+    const level = this.levels[L];
+    if (!level) bad(`no tile level ${L}`);
+    if (level.partial?.index === T) return level.partial.blob.oid;
+    const top = Math.max(0, ...level.lists.keys());
+    // Lists nest: the newest refs are in level 1; each higher list holds full lower lists.
+    for (let n = 1; n <= top; n++) {
+      const list = level.lists.get(n);
+      if (!list) continue;
+      const refs = parseSealedList((await this.content(list)).toString('utf8'));
+      if (!refs) bad(`${TREE_DIR}/${L}/${sealedName(n)} does not parse`);
+      const hit = refs.find((r) => r.first <= T && T <= r.last);
+      if (!hit) continue;
+      let blob = hit.blob;
+      for (let down = n - 1; down >= 1; down--) {
+        const inner = parseSealedList((await this.reader!.blob(blob)).toString('utf8'));
+        const next = inner?.find((r) => r.first <= T && T <= r.last);
+        if (!next) bad(`tile ${L}/${T} is not in its sealed list`);
+        blob = next.blob;
+      }
+      return blob;
+    }
+    bad(`tile ${L}/${T} is not listed`);
+  }
+
+  private async tile(L: number, T: number): Promise<Buffer> {
+    const level = this.levels[L];
+    if (level?.partial?.index === T) return this.content(level.partial.blob);
+    const oid = await this.tileOid(L, T);
+    const tile = await this.reader!.blob(oid);
+    if (tile.length !== TILE_WIDTH * HASH_BYTES) bad(`full tile ${L}/${T} holds ${tile.length} bytes`);
+    return tile;
+  }
+
+  private async content(blob: Blob): Promise<Buffer> {
+    if (!blob.content) {
+      if (!this.reader) bad(`blob ${blob.oid} was not read`);
+      blob.content = await this.reader.blob(blob.oid);
+    }
+    return blob.content;
+  }
+}
+
+/** The root of an empty tree, for callers that hold no model. */
+export const EMPTY_TREE_ROOT = EMPTY_ROOT;
+
+function levelEntries(level: Level): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  if (level.partial)
+    entries.push({ mode: BLOB_MODE, name: String(level.partial.index), sha: level.partial.blob.oid });
+  for (const [n, list] of level.lists) entries.push({ mode: BLOB_MODE, name: sealedName(n), sha: list.oid });
+  return entries;
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) bad(`${what} was not read before the step`);
+  return value;
+}
+
+const HEAD = 16;
+
+/** Appends a hash to a partial tile in its growable buffer and sets its content view and blob id. */
+function appendHash(blob: Blob, h: Buffer): void {
+  const old = blob.content ?? Buffer.alloc(0);
+  const length = old.length + h.length;
+  if (!blob.backing || HEAD + length > blob.backing.length) {
+    const backing = Buffer.allocUnsafe(HEAD + TILE_WIDTH * HASH_BYTES);
+    old.copy(backing, HEAD);
+    blob.backing = backing;
+  } else if (blob.content && blob.content.buffer !== blob.backing.buffer) {
+    old.copy(blob.backing, HEAD);
+  }
+  h.copy(blob.backing, HEAD + old.length);
+  const header = `blob ${length}\0`;
+  blob.backing.write(header, HEAD - header.length, 'latin1');
+  blob.content = blob.backing.subarray(HEAD, HEAD + length);
+  blob.oid = cryptoHash('sha1', blob.backing.subarray(HEAD - header.length, HEAD + length), 'hex');
+}
