@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changeSetBench } from './change-set.ts';
+import { sweepBench } from './sweep.ts';
 import { ledgerBench, writeResults } from './ledger.ts';
 import { policyBench } from './policy.ts';
 
@@ -38,6 +39,9 @@ const targets: Record<string, string> = {
   contention_landed: '>= 160',
   change_set_api_requests_100_commits: '<= 10',
   policy_api_requests_3000_files: '<= 35',
+  sweep_api_requests_1000_repos: '<= 1100',
+  sweep_api_requests_1000_repos_10_failed: '<= 60',
+  ratio_webhook_throughput_3_vs_1_replicas: '>= 1.5',
 };
 
 function meets(value: number, target: string): boolean {
@@ -71,6 +75,7 @@ try {
     ...(await ledgerBench({ dir, big, million: values.big, keep: !!keep, log })),
     ...(await policyBench(log)),
     ...(await changeSetBench(log)),
+    ...(await sweepBench(log)),
     measured_at: new Date().toISOString(),
   };
   writeResults(out, results);

@@ -26,14 +26,19 @@ import {
   AppendError,
   BADGE_ORDER,
   COMMIT_PATTERN,
+  EMPTY_ROOT,
+  MAX_DETAILS_BYTES,
   RECORDABLE_TYPES,
   appendEntry,
   checkBranchName,
   checkCommitPrefix,
+  checkNewEntry,
   csvCell,
+  decodeUtf8,
   defaultJobs,
   deployOf,
   entriesForCommit,
+  environmentProblem,
   generateSigningKeyPem,
   ledgerCommitOfSeq,
   lineForSeq,
@@ -41,15 +46,21 @@ import {
   loadSigningKey,
   loadTrustedKey,
   newestLines,
+  noteKeyHash,
   openCheckout,
   openTip,
+  parseCheckpoint,
+  rawPublicKey,
   readEntries,
   renderCsv,
+  require_proper_lockfile,
+  sha256Bytes,
   sortDeploys,
   toRows,
+  verifyConsistency,
   verifyLedger,
   whereIsCommit
-} from "./cli-chunks/chunk-EZEEXVTX.js";
+} from "./cli-chunks/chunk-2YNWC6J4.js";
 import {
   inert,
   inertJson,
@@ -3229,9 +3240,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text = helper.formatHelp(this, helper);
-        if (context.hasColors) return text;
-        return this._outputConfiguration.stripColor(text);
+        const text2 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text2;
+        return this._outputConfiguration.stripColor(text2);
       }
       /**
        * @typedef HelpContext
@@ -3391,7 +3402,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text) {
+      addHelpText(position, text2) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3400,10 +3411,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text === "function") {
-            helpStr = text({ error: context.error, command: context.command });
+          if (typeof text2 === "function") {
+            helpStr = text2({ error: context.error, command: context.command });
           } else {
-            helpStr = text;
+            helpStr = text2;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -4218,11 +4229,11 @@ var plural = (n, word) => n === 1 ? word : `${word}s`;
 // src/report/write.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-function writeAtomically(path, text) {
+function writeAtomically(path, text2) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, text2);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -4358,7 +4369,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-PUUQEBHN.js");
+var loadRoom = () => import("./cli-chunks/room-P62A2HEZ.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -4416,7 +4427,7 @@ function registerExportCommands(program2) {
     const out = o.out ? resolve2(o.out) : void 0;
     if (out) await room.writeFileAtomically(out, parts);
     else await room.writeToStdout(parts);
-    const say = (text) => (out ? process.stdout : process.stderr).write(text);
+    const say = (text2) => (out ? process.stdout : process.stderr).write(text2);
     if (o.json) {
       say(
         JSON.stringify(
@@ -4449,6 +4460,13 @@ function registerExportCommands(program2) {
         "--cursor <file>",
         "how far delivery to this destination got (created on the first run; one file per destination)"
       ).option("--format <format>", "event format: ocsf | jsonl", "ocsf").option("--batch <n>", "entries per batch (default 100)", positiveInt("--batch")).option("--ca <file>", "PEM CA(s) to trust for the collector certificate (syslog+tls://, https://)").option("--cert <file>", "PEM client certificate, for collectors that ask for one").option("--cert-key <file>", "PEM key of the client certificate").option(
+        "--sd-id <name@pen>",
+        "syslog/RELP: carry hash and seq as structured data under this SD-ID, PEN being your organisation's IANA enterprise number (default: no structured data; the hash is in the event)"
+      ).option(
+        "--max-message-bytes <n>",
+        "largest message sent (syslog: whole message; HEC: one event); larger events go with their long lists cut, named in truncated (at least 2048)",
+        "8192"
+      ).option(
         "--jobs <n>",
         "worker threads for signature checks (default: all cores)",
         positiveInt("--jobs")
@@ -4457,6 +4475,8 @@ function registerExportCommands(program2) {
   ).action(async (o) => {
     const room = await loadRoom();
     const format = room.parseStreamFormat(o.format);
+    const sdId = o.sdId === void 0 ? void 0 : room.parseSdId(o.sdId);
+    const maxMessageBytes = room.parseMaxMessageBytes(o.maxMessageBytes ?? "8192");
     const trusted2 = trustedKeysFrom(o.trustedKey);
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(o.to)?.[1]?.toLowerCase();
     const hec = scheme === "https" || scheme === "http";
@@ -4480,6 +4500,8 @@ function registerExportCommands(program2) {
       batch: o.batch,
       tls,
       token: hec ? token : void 0,
+      sdId,
+      maxMessageBytes,
       attempts,
       productVersion,
       log: {
@@ -4558,7 +4580,7 @@ function printForwardResult(r, destination, format, json) {
 }
 
 // src/cli/commands/ledger.ts
-import { chmodSync, existsSync, mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { chmodSync, existsSync, mkdirSync as mkdirSync2, readFileSync as readFileSync2, statSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { join } from "node:path";
 
 // src/ledger/query.ts
@@ -4646,7 +4668,20 @@ function registerLedgerCommands(program2) {
       throw new ShiplogError("USAGE", `--commit must be a full 40-hex commit sha (got "${o.commit}")`);
     if (!/^[\w.-]+\/[\w.-]+$/.test(o.repo))
       throw new ShiplogError("USAGE", `--repo must be OWNER/NAME (got "${o.repo}")`);
-    const details = o.details ? parseDetails(readTextFile(o.details, "details file"), o.details) : void 0;
+    checkTextFlags(o);
+    const details = o.details ? readDetails(o.details) : void 0;
+    const entry = {
+      type: o.type,
+      timestamp: (/* @__PURE__ */ new Date()).toISOString(),
+      repository: o.repo,
+      commit,
+      environment: o.environment,
+      branch: o.branch,
+      idempotency_key: o.idempotencyKey,
+      approval: { status: "not-collected" },
+      details
+    };
+    checkNewEntry(entry);
     const key = signingKeyFrom(o.key);
     const location = recordLocation(o, o.repo);
     try {
@@ -4655,17 +4690,7 @@ function registerLedgerCommands(program2) {
         key,
         serverUrl: o.serverUrl,
         allowDuplicate: o.allowDuplicate,
-        entry: {
-          type: o.type,
-          timestamp: (/* @__PURE__ */ new Date()).toISOString(),
-          repository: o.repo,
-          commit,
-          environment: o.environment,
-          branch: o.branch,
-          idempotency_key: o.idempotencyKey,
-          approval: { status: "not-collected" },
-          details
-        },
+        entry,
         onRetry: (n, why) => process.stderr.write(`shiplog: attempt ${n} did not land (${why}); retrying
 `)
       });
@@ -4778,10 +4803,27 @@ blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})
     process.stdout.write(inertJson(e.statement, 2) + "\n");
   });
 }
-function parseDetails(text, file) {
+function readDetails(file) {
+  let size;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    const missing = e.code === "ENOENT";
+    throw new ShiplogError(
+      "BAD_INPUT",
+      `cannot read details file "${file}": ${missing ? "no such file" : e.message}`
+    );
+  }
+  if (size > MAX_DETAILS_BYTES) {
+    throw new ShiplogError(
+      "BAD_INPUT",
+      `details file "${file}" is ${size} bytes; --details takes at most ${MAX_DETAILS_BYTES} bytes (64 KiB)`
+    );
+  }
+  const text2 = decodeUtf8(readFileSync2(file), `details file "${file}"`);
   let v;
   try {
-    v = JSON.parse(text);
+    v = JSON.parse(text2);
   } catch (e) {
     throw new ShiplogError("BAD_INPUT", `details file "${file}" is not JSON: ${e.message}`);
   }
@@ -4789,6 +4831,32 @@ function parseDetails(text, file) {
     throw new ShiplogError("BAD_INPUT", `details file "${file}" must hold a JSON object`);
   }
   return v;
+}
+function checkTextFlags(o) {
+  const flags = [
+    ["--environment", o.environment],
+    ["--branch", o.branch],
+    ["--idempotency-key", o.idempotencyKey]
+  ];
+  for (const [flag, value] of flags) {
+    if (value === void 0) continue;
+    if (value.includes("\uFFFD")) throw new ShiplogError("USAGE", `${flag} is not valid UTF-8`);
+    if (/[\u0000-\u001f\u007f]/.test(value))
+      throw new ShiplogError("USAGE", `${flag} must not contain tabs, newlines or control characters`);
+  }
+  if (o.environment !== void 0) {
+    const problem = environmentProblem(o.environment);
+    if (problem) throw new ShiplogError("USAGE", `--environment ${problem}`);
+  } else if (o.type === "deploy") {
+    throw new ShiplogError(
+      "USAGE",
+      "--environment is required for --type deploy (the environment deployed to)"
+    );
+  }
+  if (o.branch !== void 0 && o.branch.length > 255)
+    throw new ShiplogError("USAGE", "--branch is longer than 255 characters");
+  if (o.idempotencyKey !== void 0 && o.idempotencyKey.length > 500)
+    throw new ShiplogError("USAGE", "--idempotency-key is longer than 500 characters");
 }
 function jsonView(e) {
   return {
@@ -4867,7 +4935,7 @@ async function teamsFrom(flags) {
     (flags.teams ?? "").split(",").map((t) => t.trim()).filter(Boolean)
   );
   if (flags.policy) {
-    const { parsePolicy } = await import("./cli-chunks/policy-room-I27OTLV4.js");
+    const { parsePolicy } = await import("./cli-chunks/policy-room-AEXQ4BR3.js");
     const policy = parsePolicy(readTextFile(flags.policy, "policy file"), flags.policy);
     for (const rule of policy.rules) for (const t of rule.teams) teams.add(t);
     for (const t of policy.settings.override.teams) teams.add(t);
@@ -4883,7 +4951,7 @@ function registerPolicySnapshotCommand(program2) {
     const teams = await teamsFrom(flags);
     const token = process.env.GITHUB_TOKEN;
     if (!token) throw new ShiplogError("USAGE", "set GITHUB_TOKEN to a token that can read the repository");
-    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-I27OTLV4.js");
+    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-AEXQ4BR3.js");
     const api = createGitHubClient({ token, onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
 `) });
     const snapshot = await fetchPolicySnapshot(api, { owner, repo, number, teams });
@@ -4909,7 +4977,7 @@ function registerPolicyCommands(program2) {
     "--pr <snapshot.json>",
     "pull request snapshot: { pull_request, files, reviews, teams, permissions }"
   ).addOption(jsonOption()).action(async (o) => {
-    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-I27OTLV4.js");
+    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-AEXQ4BR3.js");
     const policy = parsePolicy(readTextFile(o.policy, "policy file"), o.policy);
     const snapshot = parseSnapshot(readTextFile(o.pr, "pull request snapshot"), o.pr);
     const verdict = await evaluatePolicy(policy, snapshot.input, snapshotDirectory(snapshot));
@@ -5012,8 +5080,8 @@ function count(n, one, many = `${one}s`) {
 
 // src/report/markup.ts
 var Markup = class {
-  constructor(text) {
-    this.text = text;
+  constructor(text2) {
+    this.text = text2;
   }
   text;
   toString() {
@@ -5043,8 +5111,8 @@ function markup(strings, ...values) {
   });
   return new Markup(out);
 }
-function trusted(text) {
-  return new Markup(text);
+function trusted(text2) {
+  return new Markup(text2);
 }
 
 // src/report/change-set.ts
@@ -5663,7 +5731,7 @@ function verificationPanel(input) {
   const problems = v.ok ? "" : markup`<table class="problems"><thead><tr><th>check</th><th>seq</th><th>ledger commit</th><th>file</th><th>problem</th></tr></thead><tbody>${v.problems.map(
     (p) => markup`<tr><td>${p.check}</td><td>${p.seq ?? "-"}</td><td><code>${p.commit ?? "-"}</code></td><td><code>${p.file ?? "-"}</code></td><td>${p.message}</td></tr>`
   )}</tbody></table>`;
-  const checkpoint = cp ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, head <code>${cp.head}</code>` : "none";
+  const checkpoint = cp ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, root <code>${cp.root}</code>` : "none";
   const keys = v.keys.length ? v.keys.map((k, i) => markup`${i ? ", " : ""}<code>${k}</code>`) : "none";
   const note = input.checkpointText ? markup`<details><summary>Signed checkpoint note</summary><pre>${input.checkpointText}</pre></details>` : "";
   return markup`<section class="panel verify ${v.ok ? "ok" : "failed"}" id="verification">
@@ -5834,9 +5902,9 @@ function registerWhereCommand(program2) {
       { repository: o.repo },
       (location) => currentDeploys(location, { repository: o.repo })
     )).flat();
-    const answer = await whereIsCommit(commit, sortDeploys(deploys), checkout.isAncestor);
-    if (o.json) printJson(answer);
-    else process.stdout.write(renderWhere(answer));
+    const answer2 = await whereIsCommit(commit, sortDeploys(deploys), checkout.isAncestor);
+    if (o.json) printJson(answer2);
+    else process.stdout.write(renderWhere(answer2));
   });
 }
 function renderWhere(a) {
@@ -5870,6 +5938,460 @@ function approversText(e) {
   return "-";
 }
 
+// src/witness/cosignature.ts
+import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
+var EM_DASH = "\u2014";
+var COSIGNATURE_V1_TYPE = 4;
+var BLOB_LENGTH = 4 + 8 + 64;
+function checkNoteName(name, what = "witness name") {
+  if (!/^[^\s+\u2014\p{Cc}]{1,200}$/u.test(name)) {
+    throw new ShiplogError("USAGE", `${what} "${name.slice(0, 80)}" must be one word with no spaces or "+"`);
+  }
+  return name;
+}
+function cosignatureKeyId(name, raw) {
+  const material = Buffer.concat([Buffer.from(`${name}
+`, "utf8"), Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
+  return Buffer.from(sha256Bytes(material).subarray(0, 4));
+}
+function cosignedMessage(body, time) {
+  return Buffer.from(`cosignature/v1
+time ${time}
+${body}`, "utf8");
+}
+function witnessVkey(name, publicKey) {
+  const raw = rawPublicKey(publicKey);
+  const typed = Buffer.concat([Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
+  return `${name}+${cosignatureKeyId(name, raw).toString("hex")}+${typed.toString("base64")}`;
+}
+function cosign(body, key, name, time) {
+  if (!Number.isSafeInteger(time) || time <= 0)
+    throw new Error(`cosignature time ${time} is not a positive integer`);
+  const sig = cryptoSign(null, cosignedMessage(body, time), key.privateKey);
+  const stamp = Buffer.alloc(8);
+  stamp.writeBigUInt64BE(BigInt(time));
+  const blob = Buffer.concat([cosignatureKeyId(name, rawPublicKey(key.publicKey)), stamp, sig]);
+  return `${EM_DASH} ${name} ${blob.toString("base64")}
+`;
+}
+
+// src/witness/known-logs.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname2, resolve as resolve4 } from "node:path";
+function readKey(path, what) {
+  let pem;
+  try {
+    pem = readFileSync3(path, "utf8");
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `cannot read ${what} "${path}": ${e.message}`);
+  }
+  return loadTrustedKey(pem, `${what} "${path}"`);
+}
+function add(logs, origin, key, where) {
+  if (!/^[^\s+]{1,200}$/.test(origin))
+    throw new ShiplogError("USAGE", `${where}: origin "${origin}" must be one word with no "+"`);
+  const keys = logs.get(origin) ?? [];
+  if (!keys.some((k) => k.keyid === key.keyid)) keys.push(key);
+  logs.set(origin, keys);
+}
+function knownLogsFrom(flags = [], configFile) {
+  const logs = /* @__PURE__ */ new Map();
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    if (eq <= 0) throw new ShiplogError("USAGE", `--log takes ORIGIN=KEYFILE (got "${flag}")`);
+    const origin = flag.slice(0, eq);
+    add(logs, origin, readKey(flag.slice(eq + 1), `log key of ${origin}`), "--log");
+  }
+  if (configFile) {
+    let text2;
+    try {
+      text2 = readFileSync3(configFile, "utf8");
+    } catch (e) {
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `cannot read the logs file "${configFile}": ${e.message}`
+      );
+    }
+    text2.split("\n").forEach((raw, i) => {
+      const line = raw.replace(/#.*$/, "").trim();
+      if (!line) return;
+      const parts = line.split(/\s+/);
+      const where = `${configFile} line ${i + 1}`;
+      if (parts.length !== 2) throw new ShiplogError("BAD_INPUT", `${where}: expected "ORIGIN KEYFILE"`);
+      const [origin, keyFile] = parts;
+      add(logs, origin, readKey(resolve4(dirname2(configFile), keyFile), `log key of ${origin}`), where);
+    });
+  }
+  if (logs.size === 0)
+    throw new ShiplogError("USAGE", "the witness knows no log: pass --log ORIGIN=KEYFILE or --logs FILE");
+  return logs;
+}
+
+// src/witness/server.ts
+import { createServer } from "node:http";
+
+// src/witness/note.ts
+import { verify as cryptoVerify2 } from "node:crypto";
+function checkpointRoot(cp) {
+  return cp.root;
+}
+function logSignatureVerdict(cp, keys) {
+  let signed = false;
+  for (const s of cp.signatures) {
+    for (const k of keys) {
+      if (!noteKeyHash(s.name, k.raw).equals(s.keyHash)) continue;
+      if (s.sig.length !== 64 || !cryptoVerify2(null, Buffer.from(cp.body, "utf8"), k.publicKey, s.sig))
+        return "bad-signature";
+      signed = true;
+    }
+  }
+  return signed ? "signed" : "unsigned";
+}
+
+// src/witness/request.ts
+var MAX_PROOF_LINES = 63;
+var MAX_REQUEST_BYTES = 70 * 1024;
+function bad(message) {
+  throw new ShiplogError("BAD_INPUT", message);
+}
+var SIZE = /^(0|[1-9]\d{0,15})$/;
+function parseAddCheckpoint(text2) {
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 32 && c !== 10 || c === 127) bad("the request holds control characters");
+  }
+  const first = text2.indexOf("\n");
+  const oldLine = first < 0 ? text2 : text2.slice(0, first);
+  const m = /^old (.*)$/.exec(oldLine);
+  if (!m || !SIZE.test(m[1])) bad('the request must start with "old <size>" (decimal, no leading zeroes)');
+  const oldSize = Number(m[1]);
+  const proof = [];
+  let at = first + 1;
+  for (; ; ) {
+    const end = text2.indexOf("\n", at);
+    if (end < 0) bad("no blank line between the consistency proof and the checkpoint");
+    const line = text2.slice(at, end);
+    at = end + 1;
+    if (line === "") break;
+    if (proof.length === MAX_PROOF_LINES) bad(`more than ${MAX_PROOF_LINES} consistency proof lines`);
+    const hash = Buffer.from(line, "base64");
+    if (hash.length !== 32 || hash.toString("base64") !== line)
+      bad(`consistency proof line ${proof.length + 1} is not a base64 SHA-256 hash`);
+    proof.push(hash);
+  }
+  const checkpointText = text2.slice(at);
+  let checkpoint;
+  try {
+    checkpoint = parseCheckpoint(checkpointText);
+  } catch (e) {
+    bad(e.message);
+  }
+  if (oldSize > checkpoint.size)
+    bad(`old size ${oldSize} is larger than the checkpoint's size ${checkpoint.size}`);
+  return { oldSize, proof, checkpoint, root: checkpointRoot(checkpoint), checkpointText };
+}
+
+// src/witness/state.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+import { createHash as createHash2, randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync as mkdirSync3,
+  openSync,
+  readdirSync,
+  readFileSync as readFileSync4,
+  renameSync as renameSync2,
+  rmSync as rmSync2,
+  writeSync
+} from "node:fs";
+import { join as join2 } from "node:path";
+var CRASH_ENV = "SHIPLOG_WITNESS_TEST_CRASH";
+function crashIfAsked(point) {
+  if (process.env[CRASH_ENV] === point) process.kill(process.pid, "SIGKILL");
+}
+function originHash(origin) {
+  return createHash2("sha256").update(origin, "utf8").digest("hex");
+}
+var LOCK_STALE_MS = 5e3;
+var TEMP_PREFIX = ".tmp-";
+var WitnessState = class _WitnessState {
+  constructor(dir, release) {
+    this.dir = dir;
+    this.release = release;
+  }
+  dir;
+  release;
+  queues = /* @__PURE__ */ new Map();
+  /**
+   * Opens (and creates) the state folder and takes its lock. A lock left by a killed process is
+   * taken over once it is stale (not refreshed for 5 s), so a restart waits at most that long.
+   */
+  static async open(dir, opts = {}) {
+    mkdirSync3(dir, { recursive: true, mode: 448 });
+    let release;
+    try {
+      release = await import_proper_lockfile.default.lock(dir, {
+        lockfilePath: join2(dir, "witness.lock"),
+        stale: LOCK_STALE_MS,
+        retries: { retries: 12, minTimeout: 250, maxTimeout: 1e3, factor: 1.5 },
+        realpath: false,
+        onCompromised: opts.onLockLost ?? ((e) => {
+          process.stderr.write(`shiplog witness: lost the state folder's lock (${e.message}); stopping
+`);
+          process.exit(1);
+        })
+      });
+    } catch (e) {
+      throw new ShiplogError(
+        "USAGE",
+        `the witness state folder ${dir} is in use by another witness process (${e.message})`
+      );
+    }
+    for (const name of readdirSync(dir))
+      if (name.startsWith(TEMP_PREFIX)) rmSync2(join2(dir, name), { force: true });
+    return new _WitnessState(dir, release);
+  }
+  async close() {
+    await this.release();
+  }
+  /** Runs `fn` after every earlier call for the same origin has finished. */
+  serialise(origin, fn) {
+    const previous = this.queues.get(origin) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => void 0);
+    this.queues.set(origin, tail);
+    void tail.then(() => {
+      if (this.queues.get(origin) === tail) this.queues.delete(origin);
+    });
+    return run;
+  }
+  path(origin) {
+    return join2(this.dir, originHash(origin));
+  }
+  /** The stored record, undefined when the origin was never cosigned; throws when unreadable. */
+  read(origin) {
+    let text2;
+    try {
+      text2 = readFileSync4(this.path(origin), "utf8");
+    } catch (e) {
+      if (e.code === "ENOENT") return void 0;
+      throw e;
+    }
+    try {
+      const cp = parseCheckpoint(text2);
+      if (cp.origin !== origin) throw new Error(`it holds origin "${cp.origin}"`);
+      return { origin, size: cp.size, root: checkpointRoot(cp), note: text2 };
+    } catch (e) {
+      throw new Error(`the stored record for origin "${origin}" is unreadable: ${e.message}`);
+    }
+  }
+  readByHash(hash) {
+    if (!/^[0-9a-f]{64}$/.test(hash)) return void 0;
+    try {
+      return readFileSync4(join2(this.dir, hash), "utf8");
+    } catch {
+      return void 0;
+    }
+  }
+  write(record) {
+    const temp = join2(this.dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`);
+    const fd = openSync(temp, "wx", 384);
+    try {
+      const bytes = Buffer.from(record.note, "utf8");
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    crashIfAsked("after-temp");
+    renameSync2(temp, this.path(record.origin));
+    crashIfAsked("after-rename");
+    const dirFd = openSync(this.dir, "r");
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  }
+};
+
+// src/witness/server.ts
+var text = (status, body) => ({
+  status,
+  contentType: "text/plain; charset=utf-8",
+  body: body.endsWith("\n") ? body : `${body}
+`
+});
+async function addCheckpoint(cfg, body) {
+  let req;
+  try {
+    req = parseAddCheckpoint(body);
+  } catch (e) {
+    if (isShiplogError(e)) return text(400, e.message);
+    throw e;
+  }
+  const { checkpoint: cp, oldSize, proof, root } = req;
+  const keys = cfg.logs.get(cp.origin);
+  if (!keys) return text(404, `unknown origin "${cp.origin}"`);
+  const verdict = logSignatureVerdict(cp, keys);
+  if (verdict === "bad-signature")
+    return text(403, `a signature by a known key of "${cp.origin}" does not verify`);
+  if (verdict === "unsigned") return text(403, `no signature by a known key of "${cp.origin}"`);
+  if (cp.size === 0 && !root.equals(EMPTY_ROOT))
+    return text(422, "a checkpoint of size 0 must have the empty tree root");
+  return cfg.state.serialise(cp.origin, () => {
+    const stored = cfg.state.read(cp.origin);
+    const storedSize = stored?.size ?? 0;
+    const say = (what) => cfg.log?.(`${cp.origin} ${oldSize}->${cp.size}: ${what}`);
+    if (oldSize !== storedSize) {
+      say(`conflict, stored size ${storedSize}`);
+      return { status: 409, contentType: "text/x.tlog.size", body: `${storedSize}
+` };
+    }
+    if (oldSize === 0 && proof.length > 0) {
+      say("refused: a proof from size 0");
+      return text(422, "the consistency proof from size 0 must be empty");
+    }
+    if (stored && !verifyConsistency(oldSize, cp.size, stored.root, root, proof)) {
+      say(`refused: not consistent with the stored root ${stored.root.toString("base64")}`);
+      return text(
+        422,
+        oldSize === cp.size ? `size ${cp.size} was cosigned with a different root` : `the consistency proof from size ${oldSize} does not verify`
+      );
+    }
+    crashIfAsked("after-check");
+    const time = Math.floor((cfg.now ?? (() => Date.now() / 1e3))());
+    const line = cosign(cp.body, cfg.key, cfg.name, time);
+    if (!stored || cp.size > stored.size) {
+      const logSignatures = req.checkpointText.slice(cp.body.length + 1);
+      cfg.state.write({
+        origin: cp.origin,
+        size: cp.size,
+        root,
+        note: `${cp.body}
+${ownLinesRemoved(logSignatures, cfg.name)}${line}`
+      });
+    }
+    say("cosigned");
+    return text(200, line);
+  });
+}
+function ownLinesRemoved(signatureText, name) {
+  return signatureText.split("\n").filter((l) => l !== "" && !l.startsWith(`\u2014 ${name} `)).map((l) => `${l}
+`).join("");
+}
+async function readBody(req) {
+  const chunks = [];
+  let length = 0;
+  for await (const chunk of req) {
+    length += chunk.length;
+    if (length > MAX_REQUEST_BYTES) return void 0;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+async function route(cfg, req) {
+  const path = (req.url ?? "/").split("?")[0];
+  if (path === "/add-checkpoint") {
+    if (req.method !== "POST") return text(405, "add-checkpoint takes a POST");
+    const body = await readBody(req);
+    if (!body) return text(413, `the request is larger than ${MAX_REQUEST_BYTES} bytes`);
+    let decoded;
+    try {
+      decoded = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    } catch {
+      return text(400, "the request is not valid UTF-8");
+    }
+    return addCheckpoint(cfg, decoded);
+  }
+  const m = /^\/([0-9a-f]{64})\/checkpoint$/.exec(path);
+  if (m && (req.method === "GET" || req.method === "HEAD")) {
+    const note = cfg.state.readByHash(m[1]);
+    return note ? { status: 200, contentType: "text/plain; charset=utf-8", body: note } : text(404, "no checkpoint cosigned for that origin");
+  }
+  return text(404, "not found");
+}
+function answer(res, a) {
+  res.writeHead(a.status, { "content-type": a.contentType, "content-length": Buffer.byteLength(a.body) });
+  res.end(a.body);
+}
+async function startWitness(cfg, listen) {
+  const server = createServer((req, res) => {
+    route(cfg, req).then(
+      (a) => answer(res, a),
+      (e) => {
+        cfg.log?.(`error: ${e.message}`);
+        answer(res, text(500, "the witness could not read or store its state"));
+      }
+    );
+  });
+  server.keepAliveTimeout = 3e4;
+  await new Promise((resolve5, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, () => resolve5());
+  });
+  const addr = server.address();
+  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    server,
+    close: () => new Promise((resolve5) => {
+      server.close(() => resolve5());
+      server.closeAllConnections();
+    })
+  };
+}
+
+// src/cli/commands/witness.ts
+function parseListen(value) {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new ShiplogError("USAGE", `--listen takes HOST:PORT (got "${value}")`);
+  return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
+}
+function registerWitnessCommands(program2) {
+  const witness = program2.command("witness").description("an independent witness that cosigns ledger checkpoints");
+  witness.command("serve").description("serve POST /add-checkpoint (C2SP tlog-witness) with an Ed25519 cosignature/v1 key").requiredOption("--key <file>", 'the witness private key (PEM, as made by "shiplog keygen")').requiredOption(
+    "--state <dir>",
+    "folder for the latest cosigned checkpoint per origin (keep it; never share it)"
+  ).option("--listen <host:port>", "address to listen on", "127.0.0.1:7380").option(
+    "--name <name>",
+    "the witness name in its cosignature lines (default: witness-<first 16 hex of the keyid>)"
+  ).option(
+    "--log <origin=keyfile>",
+    "a known log: its checkpoint origin and public key (repeatable)",
+    collect
+  ).option("--logs <file>", 'known logs, one "ORIGIN KEYFILE" per line').action(async (o) => {
+    const key = signingKeyFrom(o.key);
+    const name = checkNoteName(o.name ?? `witness-${key.keyid.slice(0, 16)}`);
+    const logs = knownLogsFrom(o.log, o.logs);
+    const listen = parseListen(o.listen);
+    const state = await WitnessState.open(o.state);
+    const running = await startWitness(
+      { key, name, logs, state, log: (line) => process.stderr.write(`shiplog witness: ${line}
+`) },
+      listen
+    );
+    process.stdout.write(`witness ${name} listening on ${running.url}
+`);
+    process.stdout.write(`vkey ${witnessVkey(name, key.publicKey)}
+`);
+    process.stdout.write(`logs ${[...logs.keys()].join(" ")}
+`);
+    await new Promise((resolve5) => {
+      const stop = () => {
+        process.off("SIGTERM", stop);
+        process.off("SIGINT", stop);
+        void running.close().then(() => state.close()).then(resolve5, resolve5);
+      };
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
+    });
+  });
+}
+
 // src/cli/main.ts
 function buildProgram() {
   const program2 = new Command("shiplog").description("Signed, hash-chained change ledger and approval gates for CI/CD").version("0.1.0").showHelpAfterError().exitOverride();
@@ -5882,6 +6404,7 @@ function buildProgram() {
   registerExportCommands(program2);
   registerReconcileCommand(program2);
   registerAppCommands(program2);
+  registerWitnessCommands(program2);
   return program2;
 }
 async function main(argv) {

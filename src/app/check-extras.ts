@@ -26,7 +26,14 @@ export function checkExtras(
   const ledger = ledgerOf(settings, loaded.ok ? loaded.policy : undefined, at);
   return {
     findOverride: (pr, checkName) =>
-      findOverride(api, { ...at, appId: settings.appId, checkName, headSha: pr.headSha }),
+      findOverride(api, {
+        ...at,
+        appId: settings.appId,
+        checkName,
+        headSha: pr.headSha,
+        pullRequest: pr.number,
+        baseRef: pr.baseRef,
+      }),
     ledgerStatus: () => ledgerStatus(api, ledger),
   };
 }

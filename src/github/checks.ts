@@ -104,6 +104,7 @@ export interface CheckRunSeen {
   text: string;
   startedAt: string | null;
   completedAt: string | null;
+  externalId: string | null;
 }
 
 /** Check runs named `name` on a commit, newest first (at most 100: one commit rarely has more). */
@@ -138,6 +139,7 @@ export async function listCheckRuns(
         text: optionalString(output.text) ?? '',
         startedAt: optionalString(run.started_at) ?? null,
         completedAt: optionalString(run.completed_at) ?? null,
+        externalId: optionalString(run.external_id) ?? null,
       };
     })
     .sort((a, b) => b.id - a.id);

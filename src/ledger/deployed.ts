@@ -80,14 +80,21 @@ export async function latestDeploy(
   }
 }
 
-/** latestDeploy on an open tip. */
+/**
+ * latestDeploy on an open tip. Repository and environment names compare case-insensitively, as
+ * GitHub's do: deploys recorded as `Production` and as `production` are one environment, and the
+ * newest of them is in force.
+ */
 export async function latestDeployIn(
   view: TipView,
   repository: string,
   environment: string,
 ): Promise<DeployRef | undefined> {
-  const state = (await view.index.deployStatesNow()).find(
-    (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment,
-  );
-  return state?.deploys[0];
+  const repo = repository.toLowerCase();
+  const env = environment.toLowerCase();
+  const inForce = (await view.index.deployStatesNow())
+    .filter((s) => s.repository.toLowerCase() === repo && s.environment.toLowerCase() === env)
+    .map((s) => s.deploys[0])
+    .filter((d): d is DeployRef => d !== undefined);
+  return inForce.sort((a, b) => b.seq - a.seq)[0];
 }

@@ -20,6 +20,15 @@ export const CHANGE_TYPES = [
   'reconciliation',
 ] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
+/** What any entry type looks like, known or not: lower-case words joined by "-". */
+export const TYPE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+export const MAX_TYPE_LENGTH = 64;
+
+/** Whether this version knows the type (a reader still accepts any TYPE_NAME, see parseStatement). */
+export function isKnownType(type: string): type is ChangeType {
+  return (CHANGE_TYPES as readonly string[]).includes(type);
+}
+
 /** The types a workflow may record; `override` is written only by the gate and the app. */
 export const RECORDABLE_TYPES = ['deploy', 'migration', 'config-override'] as const;
 
@@ -103,8 +112,13 @@ export function parseStatement(value: unknown): Statement {
     fail('predicate.seq must be a non-negative integer');
   if (typeof p.prev !== 'string' || !HASH_PATTERN.test(p.prev))
     fail('predicate.prev must be "sha256:" + 64 hex');
-  if (!CHANGE_TYPES.includes(p.type as ChangeType))
-    fail(`predicate.type must be one of ${CHANGE_TYPES.join(', ')}`);
+  // Readers accept a type they do not know (a newer shiplog's), if it is a type name: it verifies,
+  // and export keeps it (OCSF Entity Management, activity Other). Writers write only CHANGE_TYPES
+  // (record-input.ts checkNewEntry), so a ledger never holds a type its own version cannot read.
+  if (typeof p.type !== 'string' || p.type.length > MAX_TYPE_LENGTH || !TYPE_NAME.test(p.type))
+    fail(
+      `predicate.type must be a type name (a-z, 0-9 and "-", at most ${MAX_TYPE_LENGTH} characters), e.g. ${CHANGE_TYPES.join(', ')}`,
+    );
   if (typeof p.timestamp !== 'string' || Number.isNaN(Date.parse(p.timestamp)))
     fail('predicate.timestamp must be a date');
   if (typeof p.repository !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {

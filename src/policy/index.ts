@@ -13,6 +13,7 @@ export { renderCheckRun, renderPolicyError, renderText, type CheckRunOutput } fr
 export { parseSnapshot, snapshotFromObject, snapshotDirectory, type Snapshot } from './snapshot.ts';
 export {
   mayOverride,
+  overrideRefusal,
   mayReviewOverride,
   describeOverriders,
   durationMs,
@@ -25,6 +26,7 @@ export { countFreshApprovals } from './evaluate.ts';
 export {
   decideDeployment,
   evaluateDeployment,
+  rejectedDeployment,
   type DeployedPullRequest,
   type DeploymentDecision,
   type DeploymentFacts,

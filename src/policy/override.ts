@@ -6,14 +6,48 @@ import type { Directory, Policy, Verdict } from './model.ts';
 import { sameLogin } from './opinions.ts';
 import { durationMs as parseDuration } from '../text/duration.ts';
 
-export async function mayOverride(policy: Policy, login: string, directory: Directory): Promise<boolean> {
-  const { users, teams } = policy.settings.override;
-  if (users.length === 0 && teams.length === 0) return (await directory.permission(login)) === 'admin';
-  if (users.some((u) => sameLogin(u, login))) return true;
-  for (const team of teams) {
-    if (await directory.isTeamMember(team, login)) return true;
+const WRITE = new Set(['admin', 'maintain', 'write']);
+
+/**
+ * Why `login` may not break glass on this pull request now, or undefined when they may. Checked
+ * like an approval: a user or team member listed in `settings.override` still needs write access
+ * at this moment (a listed user whose access was removed is nobody), and the pull request's author
+ * may override their own pull request only with `settings.override.allow_author`.
+ */
+export async function overrideRefusal(
+  policy: Policy,
+  login: string,
+  directory: Directory,
+  pull?: { author: string },
+): Promise<string | undefined> {
+  const { users, teams, allow_author } = policy.settings.override;
+  if (pull && !allow_author && sameLogin(login, pull.author)) {
+    return "the pull request's author may not override their own pull request (settings.override.allow_author)";
   }
-  return false;
+  if (users.length === 0 && teams.length === 0) {
+    return (await directory.permission(login)) === 'admin'
+      ? undefined
+      : 'only repository admins may override';
+  }
+  let listed = users.some((u) => sameLogin(u, login));
+  for (const team of teams) {
+    if (listed) break;
+    listed = await directory.isTeamMember(team, login);
+  }
+  if (!listed) return 'not listed in settings.override';
+  const permission = await directory.permission(login);
+  return WRITE.has(permission)
+    ? undefined
+    : `listed in settings.override, but has ${permission} access, not write`;
+}
+
+export async function mayOverride(
+  policy: Policy,
+  login: string,
+  directory: Directory,
+  pull?: { author: string },
+): Promise<boolean> {
+  return (await overrideRefusal(policy, login, directory, pull)) === undefined;
 }
 
 /** For the reply to an unauthorised override: who could have done it. */

@@ -15,6 +15,7 @@ import { hashFiles } from '../files.ts';
 import type { ActionInputs, RecordType } from '../inputs.ts';
 import { ledgerCommitUrl, ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
 import { recordSummary } from '../summary.ts';
+import { actionLedgerTrust } from '../ledger-trust.ts';
 import { changeSetTrust, witnessTargets } from '../trusted-keys.ts';
 
 /**
@@ -138,6 +139,7 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
       head: inputs.commit,
       allowIncomplete: inputs.allowIncomplete,
       trusted: changeSetTrust(inputs, ctx.workspace),
+      trust: actionLedgerTrust(deps.github(inputs.token, ctx.apiUrl), inputs, ctx, inputs.environment),
     });
     deps.log.info(`shiplog: change set ${changeSet.decision.summary}`);
   }

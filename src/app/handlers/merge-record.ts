@@ -101,6 +101,8 @@ async function recordMerge(
         appId: settings.appId,
         checkName: loaded.policy.settings.check_name,
         headSha: pr.head_sha,
+        pullRequest: pr.number,
+        baseRef: pr.base_ref,
       });
       if (found)
         override = { by: found.by, at: found.at, reason: found.reason, seq: found.seq, hash: found.hash };

@@ -17,20 +17,19 @@ import {
 } from '../../github/index.ts';
 import {
   describeOverriders,
-  mayOverride,
+  overrideRefusal,
   parseOverrideCommand,
-  renderCheckRun,
   overriddenPullRequest,
   unmetRules,
   type Policy,
 } from '../../policy/index.ts';
-import { evaluate, post } from '../approval-check.ts';
+import { evaluate, runApprovalCheck } from '../approval-check.ts';
 import { checkExtras } from '../check-extras.ts';
 import { appendToLedger, installationToken, ledgerOf } from '../ledger.ts';
-import { renderOverridden, type OverrideRecord } from '../override-state.ts';
+import { firstSeenAt, overrideHolds, type OverrideRecord } from '../override-state.ts';
 import { loadPolicy } from '../policy-source.ts';
 import type { AppSettings } from '../settings.ts';
-import { repoOf, type PullTarget } from '../targets.ts';
+import { externalIdFor, repoOf, type PullTarget } from '../targets.ts';
 
 type CommentContext = Context<'issue_comment.created'>;
 
@@ -64,20 +63,6 @@ async function onComment(context: CommentContext, settings: AppSettings): Promis
     return reply(`shiplog: cannot override while the policy cannot be read: ${loaded.message}`);
   }
   const { policy } = loaded;
-  const directory = createDirectory(api, at);
-  let allowed: boolean;
-  try {
-    allowed = await mayOverride(policy, login, directory);
-  } catch (error) {
-    return reply(
-      `shiplog: could not check whether @${login} may override: ${errorMessage(error)}. Nothing was changed.`,
-    );
-  }
-  if (!allowed) {
-    return reply(
-      `shiplog: @${login} may not override the approval check. Who may: ${describeOverriders(policy)} (\`settings.override\` in .github/shiplog.yml). Nothing was changed.`,
-    );
-  }
 
   const target: PullTarget = { ...at, number: issue.number, headSha: '' };
   let data: PolicyPullRequestData;
@@ -87,8 +72,35 @@ async function onComment(context: CommentContext, settings: AppSettings): Promis
     return reply(`shiplog: could not read the pull request: ${errorMessage(error)}. Nothing was changed.`);
   }
   const pr = data.pullRequest;
+
+  const directory = createDirectory(api, at);
+  let refusal: string | undefined;
+  try {
+    refusal = await overrideRefusal(policy, login, directory, { author: pr.author });
+  } catch (error) {
+    return reply(
+      `shiplog: could not check whether @${login} may override: ${errorMessage(error)}. Nothing was changed.`,
+    );
+  }
+  if (refusal) {
+    return reply(
+      `shiplog: @${login} may not override the approval check: ${refusal}. Who may: ${describeOverriders(policy)} with write access (\`settings.override\` in .github/shiplog.yml). Nothing was changed.`,
+    );
+  }
+
   if (pr.state !== 'open')
     return reply('shiplog: this pull request is not open; there is nothing to override.');
+  let moved: string | undefined;
+  try {
+    moved = await headMovedSince(api, settings, policy, at, data, comment.created_at);
+  } catch (error) {
+    moved = `when the head was pushed could not be read: ${errorMessage(error)}`;
+  }
+  if (moved) {
+    return reply(
+      `shiplog: this override cannot be applied: ${moved}. An override holds only for the head the comment was written on; comment again to override the current head. Nothing was changed.`,
+    );
+  }
   const verdict = await evaluate(api, policy, target, data);
   if (verdict.satisfied) {
     return reply(
@@ -102,9 +114,9 @@ async function onComment(context: CommentContext, settings: AppSettings): Promis
   }
 
   const when = new Date().toISOString();
-  let record: OverrideRecord;
+  let recorded: { record: OverrideRecord; duplicate: boolean };
   try {
-    record = await recordOverride(context, settings, policy, {
+    recorded = await recordOverride(context, settings, policy, {
       login,
       reason: command.reason,
       at: when,
@@ -116,25 +128,67 @@ async function onComment(context: CommentContext, settings: AppSettings): Promis
       `shiplog: the override could not be recorded on the ledger, so it was not applied: ${errorMessage(error)}`,
     );
   }
+  const { record } = recorded;
+  if (recorded.duplicate) {
+    // The ledger already holds this comment's override (a redelivery, before or after a restart):
+    // it grants nothing again.
+    context.log.info(
+      `override: ${at.owner}/${at.repo}#${issue.number}: comment ${comment.id} already recorded as seq ${record.seq}; nothing applied`,
+    );
+    return;
+  }
 
+  // The check on the head holds for every open pull request with that head: this override sets
+  // aside only this one's verdict.
   const extras = checkExtras(api, settings, loaded, at);
-  const ledger = extras.ledgerStatus ? await extras.ledgerStatus() : undefined;
-  const output = renderOverridden(record, renderCheckRun(verdict));
-  await post(
+  await runApprovalCheck(
     api,
+    loaded,
     { ...target, headSha: pr.headSha },
     {
-      name: policy.settings.check_name,
-      headSha: pr.headSha,
-      conclusion: 'success',
-      title: output.title,
-      summary: ledger?.warning ? `${ledger.warning}\n\n${output.summary}` : output.summary,
-      ...(ledger ? { text: ledger.text } : {}),
+      ...extras,
+      findOverride: async (p, name) => (overrideHolds(record, p) ? record : extras.findOverride?.(p, name)),
     },
   );
   await reply(
-    `shiplog: 🚨 approval check overridden by @${login} for ${pr.headSha.slice(0, 12)} (this head only; a new push is evaluated normally). Recorded on the ledger as seq ${record.seq} (${record.hash}).`,
+    `shiplog: 🚨 approval check overridden by @${login} for #${pr.number} into ${pr.baseRef} at ${pr.headSha.slice(0, 12)} (this pull request, base and head only; a new push is evaluated normally). Recorded on the ledger as seq ${record.seq} (${record.hash}).`,
   );
+}
+
+/**
+ * Why the pull request's head may not be the one the comment was written on, or undefined. GitHub
+ * keeps no push time for a commit, so two of its own clocks stand in: a force-push of the head
+ * branch after the comment (timeline), and the first check run this app posted for this pull
+ * request on the current head (it evaluates every push) coming after the comment. No such check
+ * run at all is not knowing, which refuses too.
+ */
+async function headMovedSince(
+  api: GitHubApi,
+  settings: AppSettings,
+  policy: Policy,
+  at: { owner: string; repo: string },
+  data: PolicyPullRequestData,
+  commentCreatedAt: string,
+): Promise<string | undefined> {
+  const written = Date.parse(commentCreatedAt);
+  if (Number.isNaN(written)) return 'the comment has no creation time';
+  const pr = data.pullRequest;
+  const forced = data.timeline.forcePushedAt.find((at) => Date.parse(at) >= written);
+  if (forced) return `the head branch was force-pushed at ${forced}, after the comment`;
+  const seen = await firstSeenAt(api, {
+    ...at,
+    appId: settings.appId,
+    checkName: policy.settings.check_name,
+    headSha: pr.headSha,
+    externalId: externalIdFor(pr),
+  });
+  if (seen === undefined) {
+    return `shiplog has no record of when ${pr.headSha.slice(0, 12)} became the head (no check run of its own there yet); re-run the check`;
+  }
+  if (Date.parse(seen) > written) {
+    return `the head moved to ${pr.headSha.slice(0, 12)} at ${seen}, after the comment was written`;
+  }
+  return undefined;
 }
 
 async function recordOverride(
@@ -148,7 +202,7 @@ async function recordOverride(
     data: PolicyPullRequestData;
     verdict: Awaited<ReturnType<typeof evaluate>>;
   },
-): Promise<OverrideRecord> {
+): Promise<{ record: OverrideRecord; duplicate: boolean }> {
   const { comment, issue } = context.payload;
   const at = repoOf(context.payload);
   const pr = o.data.pullRequest;
@@ -165,19 +219,25 @@ async function recordOverride(
       reason: o.reason,
       via: 'app comment',
       ...overriddenPullRequest(pr),
-      comment: { id: comment.id, url: comment.html_url },
+      base_ref: pr.baseRef,
+      comment: { id: comment.id, url: comment.html_url, created_at: comment.created_at },
       ...unmetRules(o.verdict),
     },
-    // A redelivered webhook must not record the same override twice.
+    // A redelivered webhook must not record the same override twice: the ledger itself is the
+    // memory (this key, on the entry of this head), so a restart forgets nothing.
     idempotency_key: `app:override:${at.owner}/${at.repo}#${issue.number}:comment:${comment.id}`,
   });
   return {
-    by: o.login,
-    at: o.at,
-    reason: o.reason,
-    pullRequest: pr.number,
-    headSha: pr.headSha,
-    seq: result.seq,
-    hash: result.hash,
+    duplicate: result.duplicate,
+    record: {
+      by: o.login,
+      at: o.at,
+      reason: o.reason,
+      pullRequest: pr.number,
+      headSha: pr.headSha,
+      baseRef: pr.baseRef,
+      seq: result.seq,
+      hash: result.hash,
+    },
   };
 }

@@ -106,6 +106,7 @@ async function reviewOverride(
       appId: settings.appId,
       checkName: policy.settings.check_name,
       headSha: r.headSha,
+      pullRequest: r.number,
     });
     if (!override) return `there is no break-glass override on ${r.headSha.slice(0, 12)} to review.`;
     data = await fetchPullRequestForPolicy(api, { ...r.at, number: r.number });
