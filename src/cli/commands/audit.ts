@@ -8,6 +8,7 @@ import { formatTime, formatWindow, parseDuration, parsePointInTime } from '../..
 import { writeAtomically } from '../../report/write.ts';
 import {
   addLocationOptions,
+  checkEnvironmentKnown,
   addShardsOption,
   collect,
   jsonOption,
@@ -72,6 +73,10 @@ export function registerAuditCommand(program: Command): void {
     const trusted = trustedKeysFrom(o.trustedKey);
     const data = await readVerifiedLedger(o, trusted, 'exceptions are not listed');
     if (!data) return;
+    checkEnvironmentKnown(
+      o.environment,
+      data.entries.map((e) => e.statement.predicate.environment),
+    );
 
     const findings = findExceptions(data.entries, {
       now,
