@@ -30,7 +30,7 @@ import {
   forEachLedger,
   positiveInt,
   readTextFile,
-  recordLocation,
+  checkedRecordLocation,
   signingKeyFrom,
   trustedKeysFrom,
   type LocationFlags,
@@ -85,6 +85,10 @@ export function registerLedgerCommands(program: Command): void {
       .option('--idempotency-key <key>', 'skip the append when an entry with this key already exists')
       .option('--allow-duplicate', 'append even when the idempotency key was already recorded')
       .option(
+        '--create',
+        'start a new ledger on --ledger-branch even though the remote holds other ledger branches',
+      )
+      .option(
         '--witness <url=keyfile>',
         'a witness to submit the checkpoint to and publish cosignatures from (repeatable; never blocks the append)',
         collect,
@@ -118,7 +122,7 @@ export function registerLedgerCommands(program: Command): void {
     // The rules every writer follows (the Action and the app too), before a key is even loaded.
     checkNewEntry(entry);
     const key = signingKeyFrom(o.key);
-    const location = recordLocation(o, o.repo);
+    const location = await checkedRecordLocation(o, o.repo, (line) => process.stderr.write(`${line}\n`));
     const witnesses = (o.witness ?? []).map((w) => parseWitnessTarget(w));
     try {
       const r = await appendWitnessed(
@@ -330,6 +334,7 @@ interface RecordFlags extends LocationFlags {
   idempotencyKey?: string;
   allowDuplicate?: boolean;
   witness?: string[];
+  create?: boolean;
   json?: boolean;
 }
 
