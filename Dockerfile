@@ -5,8 +5,8 @@
 FROM node:24-alpine AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# dist/app.js is self-contained; node_modules holds what Probot loads at run time (ioredis for
-# REDIS_URL). No install scripts run: nothing shiplog uses needs one.
+# dist/app.js is self-contained (bundled) and package.json declares no runtime dependency, so this
+# installs nothing today; it stays so that one declared later is in the image. No install scripts.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-alpine

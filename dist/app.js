@@ -95659,10 +95659,10 @@ function noteKeyHash(name, raw) {
   return Buffer.from(sha256Bytes(material).subarray(0, 4));
 }
 function checkpointBody(c) {
-  const hex = c.head.slice("sha256:".length);
+  if (c.root.length !== 32) throw new ShiplogError("BAD_INPUT", "checkpoint: a Merkle root is 32 bytes");
   return `${c.origin}
 ${c.size}
-${Buffer.from(hex, "hex").toString("base64")}
+${c.root.toString("base64")}
 `;
 }
 function signCheckpoint(c, key) {
@@ -95778,6 +95778,8 @@ var CHANGE_TYPES = [
   "merge",
   "reconciliation"
 ];
+var TYPE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+var MAX_TYPE_LENGTH = 64;
 function buildStatement(predicate, serverUrl = "https://github.com") {
   return {
     _type: STATEMENT_TYPE,
@@ -95820,8 +95822,10 @@ function parseStatement(value) {
     fail("predicate.seq must be a non-negative integer");
   if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev))
     fail('predicate.prev must be "sha256:" + 64 hex');
-  if (!CHANGE_TYPES.includes(p.type))
-    fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
+  if (typeof p.type !== "string" || p.type.length > MAX_TYPE_LENGTH || !TYPE_NAME.test(p.type))
+    fail(
+      `predicate.type must be a type name (a-z, 0-9 and "-", at most ${MAX_TYPE_LENGTH} characters), e.g. ${CHANGE_TYPES.join(", ")}`
+    );
   if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp)))
     fail("predicate.timestamp must be a date");
   if (typeof p.repository !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
@@ -95920,12 +95924,12 @@ function serializeTree(entries) {
   return out;
 }
 function serializeCommit(c) {
-  const ident = `${c.author.name} <${c.author.email}> ${Math.floor(c.author.date.getTime() / 1e3)} +0000`;
+  const ident = (d) => `${c.author.name} <${c.author.email}> ${Math.floor(d.getTime() / 1e3)} +0000`;
   const lines = [
     `tree ${c.tree}`,
     ...c.parents.map((p) => `parent ${p}`),
-    `author ${ident}`,
-    `committer ${ident}`
+    `author ${ident(c.author.date)}`,
+    `committer ${ident(c.committerDate ?? c.author.date)}`
   ];
   return Buffer.from(`${lines.join("\n")}
 
@@ -95939,7 +95943,8 @@ function parseCommit(data) {
   const tree = /^tree ([0-9a-f]{40})$/m.exec(header)?.[1];
   if (!tree) throw new Error("commit object has no tree");
   const parents = [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
-  return { tree, parents, message };
+  const when = /^committer .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
+  return { tree, parents, message, ...when ? { committerTime: Number(when) } : {} };
 }
 function objectId(type, content) {
   const header = `${type} ${content.length}\0`;
@@ -96004,6 +96009,7 @@ var TreeBytes = class {
 // src/ledger/layout.ts
 var ENTRY_FILE = "entry.json";
 var CHECKPOINT_FILE = "checkpoint";
+var COSIGNED_FILE = "cosigned";
 var INDEX_DIR = "index";
 var DEPLOYS_FILE = "deploys";
 var DEPLOYS_PATH = `${INDEX_DIR}/${DEPLOYS_FILE}`;
@@ -96392,6 +96398,375 @@ function bucketEntries(bucket) {
   for (const [level, list] of bucket.lists)
     entries.push({ mode: BLOB_MODE, name: sealedName(level), sha: list.oid });
   return entries;
+}
+
+// src/ledger/tree/tiles.ts
+import { hash as cryptoHash3 } from "node:crypto";
+
+// src/ledger/tree/merkle.ts
+import { createHash as createHash3 } from "node:crypto";
+var HASH_BYTES = 32;
+var EMPTY_ROOT = createHash3("sha256").digest();
+function leafHash(entryHash) {
+  return createHash3("sha256").update(LEAF_PREFIX).update(entryHash).digest();
+}
+function nodeHash(left, right) {
+  return createHash3("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+}
+var LEAF_PREFIX = Buffer.from([0]);
+var NODE_PREFIX = Buffer.from([1]);
+function rootFromEdge(edge, size) {
+  checkSize(size);
+  if (edge.length !== popcount(size)) {
+    throw new RangeError(
+      `a right edge of a ${size}-leaf tree has ${popcount(size)} hashes, not ${edge.length}`
+    );
+  }
+  if (edge.length === 0) return EMPTY_ROOT;
+  let root = edge[edge.length - 1];
+  for (let i = edge.length - 2; i >= 0; i--) root = nodeHash(edge[i], root);
+  return root;
+}
+function validSize(n) {
+  return Number.isSafeInteger(n) && n >= 0;
+}
+function checkSize(n) {
+  if (!validSize(n)) throw new RangeError(`not a tree size: ${n}`);
+}
+function popcount(n) {
+  let count2 = 0;
+  while (n >= 1) {
+    count2 += n % 2;
+    n = Math.floor(n / 2);
+  }
+  return count2;
+}
+
+// src/ledger/tree/tiles.ts
+var TREE_DIR = "tree";
+var TILE_HEIGHT = 8;
+var TILE_WIDTH = 2 ** TILE_HEIGHT;
+function bad3(what) {
+  throw new ShiplogError("BAD_INPUT", `ledger tree tiles: ${what} (run "shiplog verify")`);
+}
+function countAt(size, level) {
+  return Math.floor(size / TILE_WIDTH ** level);
+}
+function foldHashes(tile, from, count2) {
+  let layer = [];
+  for (let i = 0; i < count2; i++)
+    layer.push(tile.subarray((from + i) * HASH_BYTES, (from + i + 1) * HASH_BYTES));
+  while (layer.length > 1) {
+    const up = [];
+    for (let i = 0; i < layer.length; i += 2) up.push(nodeHash(layer[i], layer[i + 1]));
+    layer = up;
+  }
+  return Buffer.from(layer[0]);
+}
+var TileModel = class _TileModel {
+  constructor(size, reader) {
+    this.size = size;
+    this.reader = reader;
+  }
+  size;
+  reader;
+  levels = [];
+  dir;
+  dirOid;
+  edge;
+  static empty() {
+    const m = new _TileModel(0);
+    m.edge = [];
+    return m;
+  }
+  /**
+   * The tiles held by the folder `dirTree` for a tree of `size` leaves (undefined: an empty tree).
+   * The folder's shape must be exactly what `size` implies; blobs are read when needed.
+   */
+  static async at(dirTree, size, reader) {
+    const m = new _TileModel(size, reader);
+    if (size === 0) {
+      if (dirTree) bad3(`an empty ledger has no ${TREE_DIR}/ folder`);
+      m.edge = [];
+      return m;
+    }
+    if (!dirTree) bad3(`no ${TREE_DIR}/ folder`);
+    const names = parseTree(await reader.tree(dirTree));
+    for (let L = 0; countAt(size, L) > 0; L++) {
+      const e = names.find((n) => n.name === String(L));
+      if (!e || e.mode !== TREE_MODE) bad3(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
+      const level = { lists: /* @__PURE__ */ new Map(), oid: e.sha };
+      const count2 = countAt(size, L);
+      const partialIndex = Math.floor(count2 / TILE_WIDTH);
+      for (const f of parseTree(await reader.tree(e.sha))) {
+        const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : void 0;
+        if (list !== void 0) level.lists.set(list, { oid: f.sha });
+        else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count2 % TILE_WIDTH !== 0)
+          level.partial = { index: partialIndex, blob: { oid: f.sha } };
+        else bad3(`unexpected ${TREE_DIR}/${L}/${f.name}`);
+      }
+      if (count2 % TILE_WIDTH !== 0 && !level.partial) bad3(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
+      if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad3(`no ${TREE_DIR}/${L}/sealed`);
+      m.levels.push(level);
+    }
+    if (names.length !== m.levels.length) bad3(`unexpected names in ${TREE_DIR}/`);
+    m.dirOid = dirTree;
+    return m;
+  }
+  get treeSize() {
+    return this.size;
+  }
+  /** The folder's tree id (undefined for an empty tree). */
+  get treeId() {
+    return this.dirOid;
+  }
+  /** Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip. */
+  wantedBlobs() {
+    const out = [];
+    for (const [L, level] of this.levels.entries()) {
+      if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
+      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+        const list = level.lists.get(1);
+        if (list && !list.content) out.push(list.oid);
+      }
+    }
+    return out;
+  }
+  /** Reads everything `apply` and `root` will touch. */
+  async prepare() {
+    for (const [L, level] of this.levels.entries()) {
+      if (level.partial) await this.content(level.partial.blob);
+      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+        for (const list of level.lists.values()) await this.content(list);
+    }
+    this.edge ??= this.edgeFromTiles();
+  }
+  /** A copy of the tree's right edge (after `prepare`). */
+  rightEdge() {
+    if (!this.edge) this.edge = this.edgeFromTiles();
+    return this.edge.slice();
+  }
+  /** The Merkle root of the tree as it stands (after `prepare`). */
+  root() {
+    if (!this.edge) this.edge = this.edgeFromTiles();
+    return rootFromEdge(this.edge, this.size);
+  }
+  /** The right edge: for each tile level from the top, the complete subtrees of its partial tile. */
+  edgeFromTiles() {
+    const edge = [];
+    for (let L = this.levels.length - 1; L >= 0; L--) {
+      const partial = this.levels[L].partial;
+      if (!partial) continue;
+      const tile = need2(partial.blob.content, `${TREE_DIR}/${L}/${partial.index}`);
+      const width = tile.length / HASH_BYTES;
+      if (width !== countAt(this.size, L) % TILE_WIDTH)
+        bad3(`${TREE_DIR}/${L}/${partial.index} holds ${width} hashes`);
+      let at = 0;
+      for (let b = TILE_HEIGHT - 1; b >= 0; b--) {
+        if (width & 1 << b) {
+          edge.push(foldHashes(tile, at, 1 << b));
+          at += 1 << b;
+        }
+      }
+    }
+    return edge;
+  }
+  /**
+   * Adds leaf `size`; returns the new folder's tree id and the objects the step made (unless
+   * `objects: false`, for verify, which only compares ids). Synchronous: `prepare` first.
+   */
+  apply(leaf, opts = {}) {
+    const record = opts.objects !== false;
+    const objects = [];
+    const files = [];
+    const edge = this.edge ?? (this.edge = this.edgeFromTiles());
+    let carry = leaf;
+    let rest = this.size;
+    while (rest % 2 === 1) {
+      carry = nodeHash(edge.pop(), carry);
+      rest = Math.floor(rest / 2);
+    }
+    edge.push(carry);
+    let hash3 = leaf;
+    let sameNames = true;
+    const changed = [];
+    for (let L = 0; ; L++) {
+      const count2 = countAt(this.size, L);
+      let level = this.levels[L];
+      if (!level) {
+        level = { lists: /* @__PURE__ */ new Map() };
+        this.levels.push(level);
+        sameNames = false;
+      }
+      changed.push(L);
+      if (!level.partial) {
+        level.partial = { index: Math.floor(count2 / TILE_WIDTH), blob: { oid: "" } };
+        sameNames = false;
+      }
+      const blob = level.partial.blob;
+      need2(blob.content ?? (count2 % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), `${TREE_DIR}/${L}`);
+      appendHash(blob, hash3);
+      const path2 = `${TREE_DIR}/${L}/${level.partial.index}`;
+      if (blob.content.length < TILE_WIDTH * HASH_BYTES) {
+        if (record) {
+          const content = Buffer.from(blob.content);
+          objects.push({ type: "blob", oid: blob.oid, content });
+          files.push({ path: path2, content });
+        }
+        break;
+      }
+      if (record) {
+        objects.push({ type: "blob", oid: blob.oid, content: Buffer.from(blob.content) });
+        files.push({ path: path2 });
+      }
+      hash3 = foldHashes(blob.content, 0, TILE_WIDTH);
+      for (const n of this.seal(
+        level,
+        { first: level.partial.index, last: level.partial.index, blob: blob.oid },
+        objects
+      ))
+        if (record)
+          files.push({ path: `${TREE_DIR}/${L}/${sealedName(n)}`, content: level.lists.get(n).content });
+      level.partial = void 0;
+      sameNames = false;
+    }
+    this.size += 1;
+    for (const L of changed) {
+      const level = this.levels[L];
+      const name = level.partial ? String(level.partial.index) : void 0;
+      if (!(sameNames && name && level.tree?.patch(name, level.partial.blob.oid)))
+        level.tree = new TreeBytes(levelEntries(level));
+      level.oid = level.tree.oid();
+      if (record) objects.push({ type: "tree", oid: level.oid, content: level.tree.content() });
+    }
+    if (!(sameNames && this.dir?.patch("0", this.levels[0].oid)))
+      this.dir = new TreeBytes(
+        this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid }))
+      );
+    this.dirOid = this.dir.oid();
+    if (record) objects.push({ type: "tree", oid: this.dirOid, content: this.dir.content() });
+    return { tree: this.dirOid, objects, files, root: rootFromEdge(edge, this.size) };
+  }
+  /** Appends a ref to the level's sealed lists, sealing full lists one level up; returns the lists changed. */
+  seal(level, ref2, objects) {
+    const changed = [];
+    let line = Buffer.from(formatSealedRef(ref2));
+    for (let n = 1; ; n++) {
+      const list = level.lists.get(n);
+      const content = list ? need2(list.content, sealedName(n)) : Buffer.alloc(0);
+      if (content.length === 0 || content.length + line.length <= LIST_CAP) {
+        const data = Buffer.concat([content, line]);
+        const oid2 = objectId("blob", data);
+        objects.push({ type: "blob", oid: oid2, content: data });
+        level.lists.set(n, { oid: oid2, content: data });
+        changed.push(n);
+        return changed;
+      }
+      const refs = parseSealedList(content.toString("utf8"));
+      if (!refs?.length) bad3(`${sealedName(n)} does not parse`);
+      const oid = objectId("blob", line);
+      objects.push({ type: "blob", oid, content: line });
+      level.lists.set(n, { oid, content: line });
+      changed.push(n);
+      line = Buffer.from(
+        formatSealedRef({ first: refs[0].first, last: refs[refs.length - 1].last, blob: list.oid })
+      );
+    }
+  }
+  /**
+   * Stored hashes for proofs over the tree as it stands: a complete subtree is folded out of the one
+   * tile that holds its level's hashes, found by blob id through the sealed lists.
+   */
+  hashReader() {
+    return {
+      hash: async (level, index) => {
+        const L = Math.floor(level / TILE_HEIGHT);
+        const width = 2 ** (level - L * TILE_HEIGHT);
+        const first = index * width;
+        const tile = await this.tile(L, Math.floor(first / TILE_WIDTH));
+        const at = first % TILE_WIDTH;
+        if ((at + width) * HASH_BYTES > tile.length)
+          bad3(`tile ${L}/${Math.floor(first / TILE_WIDTH)} is short`);
+        return foldHashes(tile, at, width);
+      },
+      tilesWanted: async (coords) => {
+        const out = [];
+        for (const [level, index] of coords) {
+          const L = Math.floor(level / TILE_HEIGHT);
+          const T = Math.floor(index * 2 ** (level - L * TILE_HEIGHT) / TILE_WIDTH);
+          out.push(await this.tileOid(L, T));
+        }
+        return [...new Set(out)];
+      }
+    };
+  }
+  /** The blob id of tile T of level L (reading sealed lists as needed). */
+  async tileOid(L, T) {
+    const level = this.levels[L];
+    if (!level) bad3(`no tile level ${L}`);
+    if (level.partial?.index === T) return level.partial.blob.oid;
+    const top = Math.max(0, ...level.lists.keys());
+    for (let n = 1; n <= top; n++) {
+      const list = level.lists.get(n);
+      if (!list) continue;
+      const refs = parseSealedList((await this.content(list)).toString("utf8"));
+      if (!refs) bad3(`${TREE_DIR}/${L}/${sealedName(n)} does not parse`);
+      const hit = refs.find((r) => r.first <= T && T <= r.last);
+      if (!hit) continue;
+      let blob = hit.blob;
+      for (let down = n - 1; down >= 1; down--) {
+        const inner = parseSealedList((await this.reader.blob(blob)).toString("utf8"));
+        const next = inner?.find((r) => r.first <= T && T <= r.last);
+        if (!next) bad3(`tile ${L}/${T} is not in its sealed list`);
+        blob = next.blob;
+      }
+      return blob;
+    }
+    bad3(`tile ${L}/${T} is not listed`);
+  }
+  async tile(L, T) {
+    const level = this.levels[L];
+    if (level?.partial?.index === T) return this.content(level.partial.blob);
+    const oid = await this.tileOid(L, T);
+    const tile = await this.reader.blob(oid);
+    if (tile.length !== TILE_WIDTH * HASH_BYTES) bad3(`full tile ${L}/${T} holds ${tile.length} bytes`);
+    return tile;
+  }
+  async content(blob) {
+    if (!blob.content) {
+      if (!this.reader) bad3(`blob ${blob.oid} was not read`);
+      blob.content = await this.reader.blob(blob.oid);
+    }
+    return blob.content;
+  }
+};
+function levelEntries(level) {
+  const entries = [];
+  if (level.partial)
+    entries.push({ mode: BLOB_MODE, name: String(level.partial.index), sha: level.partial.blob.oid });
+  for (const [n, list] of level.lists) entries.push({ mode: BLOB_MODE, name: sealedName(n), sha: list.oid });
+  return entries;
+}
+function need2(value, what) {
+  if (value === void 0) bad3(`${what} was not read before the step`);
+  return value;
+}
+var HEAD2 = 16;
+function appendHash(blob, h) {
+  const old = blob.content ?? Buffer.alloc(0);
+  const length = old.length + h.length;
+  if (!blob.backing || HEAD2 + length > blob.backing.length) {
+    const backing = Buffer.allocUnsafe(HEAD2 + TILE_WIDTH * HASH_BYTES);
+    old.copy(backing, HEAD2);
+    blob.backing = backing;
+  } else if (blob.content && blob.content.buffer !== blob.backing.buffer) {
+    old.copy(blob.backing, HEAD2);
+  }
+  h.copy(blob.backing, HEAD2 + old.length);
+  const header = `blob ${length}\0`;
+  blob.backing.write(header, HEAD2 - header.length, "latin1");
+  blob.content = blob.backing.subarray(HEAD2, HEAD2 + length);
+  blob.oid = cryptoHash3("sha1", blob.backing.subarray(HEAD2 - header.length, HEAD2 + length), "hex");
 }
 
 // src/ledger/ledger-commit.ts
@@ -97189,14 +97564,28 @@ async function readTipCommit(objects, commit) {
   let entryBlob;
   let checkpointBlob;
   let indexTree;
+  let treeDir;
+  let cosignedBlob;
   for (const e of parseTree(await objects.tree(c.tree))) {
     if (e.name === ENTRY_FILE && e.mode === BLOB_MODE) entryBlob = e.sha;
     else if (e.name === CHECKPOINT_FILE && e.mode === BLOB_MODE) checkpointBlob = e.sha;
     else if (e.name === INDEX_DIR && e.mode === TREE_MODE) indexTree = e.sha;
+    else if (e.name === TREE_DIR && e.mode === TREE_MODE) treeDir = e.sha;
+    else if (e.name === COSIGNED_FILE && e.mode === BLOB_MODE) cosignedBlob = e.sha;
     else notLedger(commit, `unexpected "${e.name}" in its tree`);
   }
   if (!entryBlob || !checkpointBlob) notLedger(commit, `no ${ENTRY_FILE} or ${CHECKPOINT_FILE}`);
-  return { ...trailers, commit, tree: c.tree, entryBlob, checkpointBlob, indexTree };
+  return {
+    ...trailers,
+    commit,
+    tree: c.tree,
+    entryBlob,
+    checkpointBlob,
+    indexTree,
+    ...treeDir ? { treeDir } : {},
+    ...cosignedBlob ? { cosignedBlob } : {},
+    ...c.committerTime !== void 0 ? { committerTime: c.committerTime } : {}
+  };
 }
 async function openTip(location) {
   const repo = await openRepo(location, "tip");
@@ -97262,46 +97651,67 @@ function indexLineOf(p, hash3, blob) {
     repository: p.repository
   };
 }
+function entryHashBytes(hash3) {
+  return Buffer.from(hash3.slice("sha256:".length), "hex");
+}
 function entryFileBytes(envelope) {
   return Buffer.from(JSON.stringify(envelope) + "\n");
 }
-async function buildOn(gitDir, objects, tip, index, req) {
+function ledgerCommitDate(entryTime, parentSeconds) {
+  const t = Math.floor(entryTime.getTime() / 1e3);
+  return new Date(Math.max(t, parentSeconds ?? t) * 1e3);
+}
+function defaultOrigin(location) {
+  const { url, isLocal } = resolveRemote(location.remote);
+  let home;
+  if (isLocal) home = `localhost/${url.replace(/^file:\/\//i, "")}`;
+  else {
+    const scp = /^[^/\\]+@([^/:]+):(.*)$/.exec(url);
+    home = scp ? `${scp[1]}/${scp[2]}` : url.replace(/^[a-z]+:\/\/([^@/]*@)?/i, "");
+  }
+  const clean = `${home.replace(/\.git\/*$/i, "").replace(/[\\/]+/g, "/").replace(/\/$/, "")}/${location.branch}`.replace(/[\s+]/g, "_").replace(/\/+/g, "/");
+  return clean.length > 200 ? clean.slice(clean.length - 200) : clean;
+}
+async function buildOn(gitDir, objects, tip, index, tiles, req) {
   const seq = tip ? tip.seq + 1 : 0;
   const prev = tip ? tip.entry : GENESIS_PREV;
-  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${req.location.branch}`);
+  const origin = tip ? tip.origin : checkOrigin(req.origin ?? defaultOrigin(req.location));
   const predicate = { seq, prev, ...req.entry };
   const statement = buildStatement(predicate, req.serverUrl);
   const { envelope, hash: hash3 } = signEnvelope(statementBytes(statement), req.key);
-  const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash3 }, req.key);
   const entryBytes = entryFileBytes(envelope);
   const entryBlob = writeLooseObject(gitDir, "blob", entryBytes);
-  const checkpointBlob = writeLooseObject(gitDir, "blob", Buffer.from(checkpoint));
   const line = indexLineOf(statement.predicate, hash3, entryBlob);
   const deploy = deployChange(statement.predicate);
-  await objects.fetch(await index.wantedBlobs(line.commit, deploy));
+  await objects.fetch([...await index.wantedBlobs(line.commit, deploy), ...tiles.wantedBlobs()]);
   await index.prepare(line, deploy);
+  await tiles.prepare();
   const step = index.apply(line, deploy);
-  for (const o of step.objects) writeLooseObject(gitDir, o.type, o.content);
+  const treeStep = tiles.apply(leafHash(entryHashBytes(hash3)));
+  const checkpoint = signCheckpoint({ origin, size: seq + 1, root: treeStep.root }, req.key);
+  const checkpointBlob = writeLooseObject(gitDir, "blob", Buffer.from(checkpoint));
+  for (const o of [...step.objects, ...treeStep.objects]) writeLooseObject(gitDir, o.type, o.content);
+  const cosignedBlob = req.cosigned !== void 0 ? writeLooseObject(gitDir, "blob", Buffer.from(req.cosigned)) : tip?.cosignedBlob;
   const root = writeLooseObject(
     gitDir,
     "tree",
     serializeTree([
       { mode: BLOB_MODE, name: ENTRY_FILE, sha: entryBlob },
       { mode: BLOB_MODE, name: CHECKPOINT_FILE, sha: checkpointBlob },
-      { mode: TREE_MODE, name: INDEX_DIR, sha: step.tree }
+      ...cosignedBlob ? [{ mode: BLOB_MODE, name: COSIGNED_FILE, sha: cosignedBlob }] : [],
+      { mode: TREE_MODE, name: INDEX_DIR, sha: step.tree },
+      { mode: TREE_MODE, name: TREE_DIR, sha: treeStep.tree }
     ])
   );
+  const authorDate = new Date(req.entry.timestamp);
   const commit = writeLooseObject(
     gitDir,
     "commit",
     serializeCommit({
       tree: root,
       parents: tip ? [tip.commit] : [],
-      author: {
-        name: "shiplog",
-        email: "shiplog@users.noreply.github.com",
-        date: new Date(req.entry.timestamp)
-      },
+      author: { name: "shiplog", email: "shiplog@users.noreply.github.com", date: authorDate },
+      committerDate: ledgerCommitDate(authorDate, tip?.committerTime),
       message: ledgerCommitMessage({
         seq,
         entry: hash3,
@@ -97368,12 +97778,13 @@ async function appendEntry(req) {
       const remoteTip = guess ?? await fetchTip(repo);
       const tip = remoteTip ? await readTipCommit(objects, remoteTip.commit) : void 0;
       const index = tip ? await IndexModel.at(tip.indexTree, objects) : IndexModel.empty();
+      const tiles = tip ? await TileModel.at(tip.treeDir, tip.seq + 1, objects) : TileModel.empty();
       if (tip && req.entry.idempotency_key && !req.allowDuplicate) {
         const dup = await findDuplicate(objects, index, req.entry);
         if (dup)
           return { ...await describeExisting(repo, objects, tip, dup), attempts: attempt, duplicate: true };
       }
-      const built = await buildOn(repo.gitDir, objects, tip, index, req);
+      const built = await buildOn(repo.gitDir, objects, tip, index, tiles, req);
       lastEnvelope = built.envelope;
       const pushed = await pushCommit(repo, built.commit);
       if (pushed.outcome === "pushed") {
@@ -97709,19 +98120,19 @@ function changeSetReviewsQuery(count2) {
   ].join("\n");
 }
 function parseRequest(request2) {
-  const bad3 = (what) => new ShiplogError("BAD_INPUT", `change set: ${what}`);
+  const bad4 = (what) => new ShiplogError("BAD_INPUT", `change set: ${what}`);
   const name = /^[\w.-]+$/;
   if (!name.test(request2.owner) || !name.test(request2.repo))
-    throw bad3(`repository must be owner/name, got ${request2.owner}/${request2.repo}`);
+    throw bad4(`repository must be owner/name, got ${request2.owner}/${request2.repo}`);
   const ref2 = /^[\w./-]+$/;
-  if (!ref2.test(request2.head)) throw bad3(`head must be a commit sha, got "${request2.head}"`);
+  if (!ref2.test(request2.head)) throw bad4(`head must be a commit sha, got "${request2.head}"`);
   if (request2.base !== null && !ref2.test(request2.base))
-    throw bad3(`base must be a commit sha or null, got "${request2.base}"`);
+    throw bad4(`base must be a commit sha or null, got "${request2.base}"`);
   const cap = request2.cap ?? DEFAULT_CAP;
   const maxCommits = request2.maxCommits ?? DEFAULT_MAX_COMMITS;
-  if (!Number.isInteger(cap) || cap < 0) throw bad3(`cap must be a whole number, got ${cap}`);
+  if (!Number.isInteger(cap) || cap < 0) throw bad4(`cap must be a whole number, got ${cap}`);
   if (!Number.isInteger(maxCommits) || maxCommits < 1)
-    throw bad3(`maxCommits must be a positive whole number, got ${maxCommits}`);
+    throw bad4(`maxCommits must be a positive whole number, got ${maxCommits}`);
   return {
     owner: request2.owner,
     repo: request2.repo,
@@ -98305,8 +98716,8 @@ function deleteIncident(repository, branch, sender) {
   return { kind: "deleted", branch, repository, pusher: sender, problems: [], key: `delete-event:${branch}` };
 }
 function nonLinearIncident(repository, branch, push, commits) {
-  const bad3 = commits.filter((c) => c.parents !== 1);
-  if (bad3.length === 0) return void 0;
+  const bad4 = commits.filter((c) => c.parents !== 1);
+  if (bad4.length === 0) return void 0;
   const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? "unknown";
   return {
     kind: "non-linear",
@@ -98315,7 +98726,7 @@ function nonLinearIncident(repository, branch, push, commits) {
     pusher,
     before: push.before,
     after: push.after,
-    problems: bad3.map(
+    problems: bad4.map(
       (c) => `${c.sha.slice(0, 12)} has ${c.parents} parents (a ledger commit has exactly one)`
     ),
     key: `non-linear:${push.before}..${push.after}`
@@ -99535,7 +99946,7 @@ function planRedeliveries(deliveries, since) {
 var newer = (a, b) => Date.parse(a.deliveredAt) > Date.parse(b.deliveredAt) || a.deliveredAt === b.deliveredAt && a.id > b.id;
 
 // src/app/state/conditional.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var CACHE_TTL_S = 2 * 24 * 3600;
 var MAX_CACHED_BYTES = 512 * 1024;
 var CACHE_HIT_HEADER = "x-shiplog-cache";
@@ -99601,7 +100012,7 @@ function cacheKey(scope, options2) {
   for (const [k, v] of Object.entries(options2))
     if (!["method", "headers", "request", "baseUrl", "mediaType"].includes(k)) params[k] = v;
   const sorted = JSON.stringify(params, Object.keys(params).sort());
-  return `etag:${scope}:${createHash3("sha256").update(sorted).digest("hex").slice(0, 32)}`;
+  return `etag:${scope}:${createHash4("sha256").update(sorted).digest("hex").slice(0, 32)}`;
 }
 async function readCached(cache, key) {
   try {

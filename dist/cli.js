@@ -26,6 +26,7 @@ import {
   AppendError,
   BADGE_ORDER,
   COMMIT_PATTERN,
+  EMPTY_ROOT,
   MAX_DETAILS_BYTES,
   RECORDABLE_TYPES,
   appendEntry,
@@ -56,9 +57,10 @@ import {
   sha256Bytes,
   sortDeploys,
   toRows,
+  verifyConsistency,
   verifyLedger,
   whereIsCommit
-} from "./cli-chunks/chunk-5P35SE7X.js";
+} from "./cli-chunks/chunk-2YNWC6J4.js";
 import {
   inert,
   inertJson,
@@ -4367,7 +4369,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-XOCF4FDJ.js");
+var loadRoom = () => import("./cli-chunks/room-P62A2HEZ.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -4458,6 +4460,13 @@ function registerExportCommands(program2) {
         "--cursor <file>",
         "how far delivery to this destination got (created on the first run; one file per destination)"
       ).option("--format <format>", "event format: ocsf | jsonl", "ocsf").option("--batch <n>", "entries per batch (default 100)", positiveInt("--batch")).option("--ca <file>", "PEM CA(s) to trust for the collector certificate (syslog+tls://, https://)").option("--cert <file>", "PEM client certificate, for collectors that ask for one").option("--cert-key <file>", "PEM key of the client certificate").option(
+        "--sd-id <name@pen>",
+        "syslog/RELP: carry hash and seq as structured data under this SD-ID, PEN being your organisation's IANA enterprise number (default: no structured data; the hash is in the event)"
+      ).option(
+        "--max-message-bytes <n>",
+        "largest message sent (syslog: whole message; HEC: one event); larger events go with their long lists cut, named in truncated (at least 2048)",
+        "8192"
+      ).option(
         "--jobs <n>",
         "worker threads for signature checks (default: all cores)",
         positiveInt("--jobs")
@@ -4466,6 +4475,8 @@ function registerExportCommands(program2) {
   ).action(async (o) => {
     const room = await loadRoom();
     const format = room.parseStreamFormat(o.format);
+    const sdId = o.sdId === void 0 ? void 0 : room.parseSdId(o.sdId);
+    const maxMessageBytes = room.parseMaxMessageBytes(o.maxMessageBytes ?? "8192");
     const trusted2 = trustedKeysFrom(o.trustedKey);
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(o.to)?.[1]?.toLowerCase();
     const hec = scheme === "https" || scheme === "http";
@@ -4489,6 +4500,8 @@ function registerExportCommands(program2) {
       batch: o.batch,
       tls,
       token: hec ? token : void 0,
+      sdId,
+      maxMessageBytes,
       attempts,
       productVersion,
       log: {
@@ -5718,7 +5731,7 @@ function verificationPanel(input) {
   const problems = v.ok ? "" : markup`<table class="problems"><thead><tr><th>check</th><th>seq</th><th>ledger commit</th><th>file</th><th>problem</th></tr></thead><tbody>${v.problems.map(
     (p) => markup`<tr><td>${p.check}</td><td>${p.seq ?? "-"}</td><td><code>${p.commit ?? "-"}</code></td><td><code>${p.file ?? "-"}</code></td><td>${p.message}</td></tr>`
   )}</tbody></table>`;
-  const checkpoint = cp ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, head <code>${cp.head}</code>` : "none";
+  const checkpoint = cp ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, root <code>${cp.root}</code>` : "none";
   const keys = v.keys.length ? v.keys.map((k, i) => markup`${i ? ", " : ""}<code>${k}</code>`) : "none";
   const note = input.checkpointText ? markup`<details><summary>Signed checkpoint note</summary><pre>${input.checkpointText}</pre></details>` : "";
   return markup`<section class="panel verify ${v.ok ? "ok" : "failed"}" id="verification">
@@ -6017,60 +6030,10 @@ function knownLogsFrom(flags = [], configFile) {
 // src/witness/server.ts
 import { createServer } from "node:http";
 
-// src/ledger/tree/merkle.ts
-import { createHash as createHash2 } from "node:crypto";
-var HASH_BYTES = 32;
-var EMPTY_ROOT = createHash2("sha256").digest();
-function nodeHash(left, right) {
-  return createHash2("sha256").update(NODE_PREFIX).update(left).update(right).digest();
-}
-var LEAF_PREFIX = Buffer.from([0]);
-var NODE_PREFIX = Buffer.from([1]);
-function verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof) {
-  if (!validSize(oldSize) || !validSize(newSize) || oldSize > newSize) return false;
-  if (oldSize === 0) return proof.length === 0;
-  if (oldSize === newSize) return proof.length === 0 && oldRoot.equals(newRoot);
-  if (proof.length === 0 || !proof.every(isHash)) return false;
-  const path = isPowerOfTwo(oldSize) ? [oldRoot, ...proof] : proof.slice();
-  let fn = oldSize - 1;
-  let sn = newSize - 1;
-  while (fn % 2 === 1) {
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  let fr = path[0];
-  let sr = path[0];
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      while (fn % 2 === 0 && fn !== 0) {
-        fn = fn / 2;
-        sn = Math.floor(sn / 2);
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && fr.equals(oldRoot) && sr.equals(newRoot);
-}
-function isHash(b) {
-  return b.length === HASH_BYTES;
-}
-function validSize(n) {
-  return Number.isSafeInteger(n) && n >= 0;
-}
-function isPowerOfTwo(n) {
-  return n > 0 && 2 ** Math.round(Math.log2(n)) === n;
-}
-
 // src/witness/note.ts
 import { verify as cryptoVerify2 } from "node:crypto";
 function checkpointRoot(cp) {
-  return Buffer.from(cp.head.slice("sha256:".length), "hex");
+  return cp.root;
 }
 function logSignatureVerdict(cp, keys) {
   let signed = false;
@@ -6130,7 +6093,7 @@ function parseAddCheckpoint(text2) {
 
 // src/witness/state.ts
 var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-import { createHash as createHash3, randomBytes } from "node:crypto";
+import { createHash as createHash2, randomBytes } from "node:crypto";
 import {
   closeSync,
   fsyncSync,
@@ -6148,7 +6111,7 @@ function crashIfAsked(point) {
   if (process.env[CRASH_ENV] === point) process.kill(process.pid, "SIGKILL");
 }
 function originHash(origin) {
-  return createHash3("sha256").update(origin, "utf8").digest("hex");
+  return createHash2("sha256").update(origin, "utf8").digest("hex");
 }
 var LOCK_STALE_MS = 5e3;
 var TEMP_PREFIX = ".tmp-";

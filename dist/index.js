@@ -3551,9 +3551,9 @@ var require_constants2 = __commonJS({
       }
     })();
     var channel;
-    var structuredClone = globalThis.structuredClone ?? // https://github.com/nodejs/node/blob/b27ae24dcc4251bad726d9d84baf678d1f707fed/lib/internal/structured_clone.js
+    var structuredClone2 = globalThis.structuredClone ?? // https://github.com/nodejs/node/blob/b27ae24dcc4251bad726d9d84baf678d1f707fed/lib/internal/structured_clone.js
     // structuredClone was added in v17.0.0, but fetch supports v16.8
-    function structuredClone2(value, options = void 0) {
+    function structuredClone3(value, options = void 0) {
       if (arguments.length === 0) {
         throw new TypeError("missing argument");
       }
@@ -3567,7 +3567,7 @@ var require_constants2 = __commonJS({
     };
     module.exports = {
       DOMException: DOMException2,
-      structuredClone,
+      structuredClone: structuredClone2,
       subresource,
       forbiddenMethods,
       requestBodyHeader,
@@ -3920,7 +3920,7 @@ var require_util2 = __commonJS({
         return false;
       }
     }
-    function bytesMatch(bytes, metadataList) {
+    function bytesMatch(bytes2, metadataList) {
       if (crypto === void 0) {
         return true;
       }
@@ -3936,7 +3936,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto.createHash(algorithm).update(bytes2).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4163,17 +4163,17 @@ var require_util2 = __commonJS({
       return input;
     }
     async function readAllBytes(reader) {
-      const bytes = [];
+      const bytes2 = [];
       let byteLength = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength);
+          return Buffer.concat(bytes2, byteLength);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
-        bytes.push(chunk);
+        bytes2.push(chunk);
         byteLength += chunk.length;
       }
     }
@@ -4330,10 +4330,10 @@ var require_webidl = __commonJS({
         }
       }
     };
-    webidl.util.ConvertToInt = function(V, bitLength, signedness, opts = {}) {
+    webidl.util.ConvertToInt = function(V, bitLength2, signedness, opts = {}) {
       let upperBound;
       let lowerBound;
-      if (bitLength === 64) {
+      if (bitLength2 === 64) {
         upperBound = Math.pow(2, 53) - 1;
         if (signedness === "unsigned") {
           lowerBound = 0;
@@ -4342,10 +4342,10 @@ var require_webidl = __commonJS({
         }
       } else if (signedness === "unsigned") {
         lowerBound = 0;
-        upperBound = Math.pow(2, bitLength) - 1;
+        upperBound = Math.pow(2, bitLength2) - 1;
       } else {
-        lowerBound = Math.pow(-2, bitLength) - 1;
-        upperBound = Math.pow(2, bitLength - 1) - 1;
+        lowerBound = Math.pow(-2, bitLength2) - 1;
+        upperBound = Math.pow(2, bitLength2 - 1) - 1;
       }
       let x = Number(V);
       if (x === 0) {
@@ -4380,9 +4380,9 @@ var require_webidl = __commonJS({
         return 0;
       }
       x = webidl.util.IntegerPart(x);
-      x = x % Math.pow(2, bitLength);
-      if (signedness === "signed" && x >= Math.pow(2, bitLength) - 1) {
-        return x - Math.pow(2, bitLength);
+      x = x % Math.pow(2, bitLength2);
+      if (signedness === "signed" && x >= Math.pow(2, bitLength2) - 1) {
+        return x - Math.pow(2, bitLength2);
       }
       return x;
     };
@@ -4702,8 +4702,8 @@ var require_dataURL = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
-      return percentDecode(bytes);
+      const bytes2 = encoder.encode(input);
+      return percentDecode(bytes2);
     }
     function percentDecode(input) {
       const output = [];
@@ -4816,11 +4816,11 @@ var require_dataURL = __commonJS({
         return "failure";
       }
       const binary = atob2(data);
-      const bytes = new Uint8Array(binary.length);
+      const bytes2 = new Uint8Array(binary.length);
       for (let byte = 0; byte < binary.length; byte++) {
-        bytes[byte] = binary.charCodeAt(byte);
+        bytes2[byte] = binary.charCodeAt(byte);
       }
-      return bytes;
+      return bytes2;
     }
     function collectAnHTTPQuotedString(input, position, extractValue) {
       const positionStart = position.position;
@@ -5063,27 +5063,27 @@ var require_file = __commonJS({
       }
     ]);
     function processBlobParts(parts, options) {
-      const bytes = [];
+      const bytes2 = [];
       for (const element of parts) {
         if (typeof element === "string") {
           let s = element;
           if (options.endings === "native") {
             s = convertLineEndingsNative(s);
           }
-          bytes.push(encoder.encode(s));
+          bytes2.push(encoder.encode(s));
         } else if (types.isAnyArrayBuffer(element) || types.isTypedArray(element)) {
           if (!element.buffer) {
-            bytes.push(new Uint8Array(element));
+            bytes2.push(new Uint8Array(element));
           } else {
-            bytes.push(
+            bytes2.push(
               new Uint8Array(element.buffer, element.byteOffset, element.byteLength)
             );
           }
         } else if (isBlobLike(element)) {
-          bytes.push(element);
+          bytes2.push(element);
         }
       }
-      return bytes;
+      return bytes2;
     }
     function convertLineEndingsNative(s) {
       let nativeLineEnding = "\n";
@@ -5272,7 +5272,7 @@ var require_body = __commonJS({
     var { FormData } = require_formdata();
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
-    var { DOMException: DOMException2, structuredClone } = require_constants2();
+    var { DOMException: DOMException2, structuredClone: structuredClone2 } = require_constants2();
     var { Blob: Blob2, File: NativeFile } = __require("buffer");
     var { kBodyUsed } = require_symbols();
     var assert = __require("assert");
@@ -5436,7 +5436,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     }
     function cloneBody(body) {
       const [out1, out2] = body.stream.tee();
-      const out2Clone = structuredClone(out2, { transfer: [out2] });
+      const out2Clone = structuredClone2(out2, { transfer: [out2] });
       const [, finalClone] = out2Clone.tee();
       body.stream = out1;
       return {
@@ -5470,19 +5470,19 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     function bodyMixinMethods(instance) {
       const methods = {
         blob() {
-          return specConsumeBody(this, (bytes) => {
+          return specConsumeBody(this, (bytes2) => {
             let mimeType = bodyMimeType(this);
             if (mimeType === "failure") {
               mimeType = "";
             } else if (mimeType) {
               mimeType = serializeAMimeType(mimeType);
             }
-            return new Blob2([bytes], { type: mimeType });
+            return new Blob2([bytes2], { type: mimeType });
           }, instance);
         },
         arrayBuffer() {
-          return specConsumeBody(this, (bytes) => {
-            return new Uint8Array(bytes).buffer;
+          return specConsumeBody(this, (bytes2) => {
+            return new Uint8Array(bytes2).buffer;
           }, instance);
         },
         text() {
@@ -5613,8 +5613,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const output = textDecoder.decode(buffer);
       return output;
     }
-    function parseJSONFromBytes(bytes) {
-      return JSON.parse(utf8DecodeBytes(bytes));
+    function parseJSONFromBytes(bytes2) {
+      return JSON.parse(utf8DecodeBytes(bytes2));
     }
     function bodyMimeType(object) {
       const { headersList } = object[kState];
@@ -7267,35 +7267,35 @@ var require_client = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: (p, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p, at, len) => {
+          wasm_on_status: (p, at2, len) => {
             assert.strictEqual(currentParser.ptr, p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert.strictEqual(currentParser.ptr, p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at, len) => {
+          wasm_on_header_field: (p, at2, len) => {
             assert.strictEqual(currentParser.ptr, p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at, len) => {
+          wasm_on_header_value: (p, at2, len) => {
             assert.strictEqual(currentParser.ptr, p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert.strictEqual(currentParser.ptr, p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at, len) => {
+          wasm_on_body: (p, at2, len) => {
             assert.strictEqual(currentParser.ptr, p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -11991,10 +11991,10 @@ var require_response = __commonJS({
         if (init !== null) {
           init = webidl.converters.ResponseInit(init);
         }
-        const bytes = textEncoder.encode(
+        const bytes2 = textEncoder.encode(
           serializeJavascriptValueToJSONString(data)
         );
-        const body = extractBody(bytes);
+        const body = extractBody(bytes2);
         const relevantRealm = { settingsObject: {} };
         const responseObject = new _Response();
         responseObject[kRealm] = relevantRealm;
@@ -13333,12 +13333,12 @@ var require_fetch = __commonJS({
           processBodyError(response.error);
           return;
         }
-        const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request2.integrity)) {
+        const processBody = (bytes2) => {
+          if (!bytesMatch(bytes2, request2.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
-          response.body = safelyExtractBody(bytes)[0];
+          response.body = safelyExtractBody(bytes2)[0];
           fetchFinale(fetchParams, response);
         };
         await fullyReadBody(response.body, processBody, processBodyError);
@@ -13714,12 +13714,12 @@ var require_fetch = __commonJS({
       if (request2.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
       } else if (request2.body != null) {
-        const processBodyChunk = async function* (bytes) {
+        const processBodyChunk = async function* (bytes2) {
           if (isCancelled(fetchParams)) {
             return;
           }
-          yield bytes;
-          fetchParams.processRequestBodyChunkLength?.(bytes.byteLength);
+          yield bytes2;
+          fetchParams.processRequestBodyChunkLength?.(bytes2.byteLength);
         };
         const processEndOfBody = () => {
           if (isCancelled(fetchParams)) {
@@ -13741,8 +13741,8 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request2.body.stream) {
-              yield* processBodyChunk(bytes);
+            for await (const bytes2 of request2.body.stream) {
+              yield* processBodyChunk(bytes2);
             }
             processEndOfBody();
           } catch (err) {
@@ -13798,33 +13798,33 @@ var require_fetch = __commonJS({
       fetchParams.controller.on("terminated", onAborted);
       fetchParams.controller.resume = async () => {
         while (true) {
-          let bytes;
+          let bytes2;
           let isFailure;
           try {
             const { done, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes2 = done ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
-              bytes = void 0;
+              bytes2 = void 0;
             } else {
-              bytes = err;
+              bytes2 = err;
               isFailure = true;
             }
           }
-          if (bytes === void 0) {
+          if (bytes2 === void 0) {
             readableStreamClose(fetchParams.controller.controller);
             finalizeResponse(fetchParams, response);
             return;
           }
-          timingInfo.decodedBodySize += bytes?.byteLength ?? 0;
+          timingInfo.decodedBodySize += bytes2?.byteLength ?? 0;
           if (isFailure) {
-            fetchParams.controller.terminate(bytes);
+            fetchParams.controller.terminate(bytes2);
             return;
           }
-          fetchParams.controller.controller.enqueue(new Uint8Array(bytes));
+          fetchParams.controller.controller.enqueue(new Uint8Array(bytes2));
           if (isErrored(stream)) {
             fetchParams.controller.terminate();
             return;
@@ -13945,9 +13945,9 @@ var require_fetch = __commonJS({
               if (fetchParams.controller.dump) {
                 return;
               }
-              const bytes = chunk;
-              timingInfo.encodedBodySize += bytes.byteLength;
-              return this.body.push(bytes);
+              const bytes2 = chunk;
+              timingInfo.encodedBodySize += bytes2.byteLength;
+              return this.body.push(bytes2);
             },
             onComplete() {
               if (this.abort) {
@@ -14396,7 +14396,7 @@ var require_util4 = __commonJS({
       fr[kError] = null;
       const stream = blob.stream();
       const reader = stream.getReader();
-      const bytes = [];
+      const bytes2 = [];
       let chunkPromise = reader.read();
       let isFirstChunk = true;
       (async () => {
@@ -14410,7 +14410,7 @@ var require_util4 = __commonJS({
             }
             isFirstChunk = false;
             if (!done && types.isUint8Array(value)) {
-              bytes.push(value);
+              bytes2.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
@@ -14422,7 +14422,7 @@ var require_util4 = __commonJS({
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
-                  const result = packageData(bytes, type, blob.type, encodingName);
+                  const result = packageData(bytes2, type, blob.type, encodingName);
                   if (fr[kAborted]) {
                     return;
                   }
@@ -14462,7 +14462,7 @@ var require_util4 = __commonJS({
       });
       reader.dispatchEvent(event);
     }
-    function packageData(bytes, type, mimeType, encodingName) {
+    function packageData(bytes2, type, mimeType, encodingName) {
       switch (type) {
         case "DataURL": {
           let dataURL = "data:";
@@ -14472,7 +14472,7 @@ var require_util4 = __commonJS({
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder2("latin1");
-          for (const chunk of bytes) {
+          for (const chunk of bytes2) {
             dataURL += btoa2(decoder.write(chunk));
           }
           dataURL += btoa2(decoder.end());
@@ -14492,16 +14492,16 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode(bytes, encoding);
+          return decode(bytes2, encoding);
         }
         case "ArrayBuffer": {
-          const sequence = combineByteSequences(bytes);
+          const sequence = combineByteSequences(bytes2);
           return sequence.buffer;
         }
         case "BinaryString": {
           let binaryString = "";
           const decoder = new StringDecoder2("latin1");
-          for (const chunk of bytes) {
+          for (const chunk of bytes2) {
             binaryString += decoder.write(chunk);
           }
           binaryString += decoder.end();
@@ -14510,14 +14510,14 @@ var require_util4 = __commonJS({
       }
     }
     function decode(ioQueue, encoding) {
-      const bytes = combineByteSequences(ioQueue);
-      const BOMEncoding = BOMSniffing(bytes);
+      const bytes2 = combineByteSequences(ioQueue);
+      const BOMEncoding = BOMSniffing(bytes2);
       let slice = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
         slice = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice);
+      const sliced = bytes2.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15095,9 +15095,9 @@ var require_cache = __commonJS({
           // 16.
         };
         operations.push(operation);
-        const bytes = await bodyReadPromise.promise;
+        const bytes2 = await bodyReadPromise.promise;
         if (clonedResponse.body != null) {
-          clonedResponse.body.source = bytes;
+          clonedResponse.body.source = bytes2;
         }
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
@@ -20907,12 +20907,12 @@ var require_light = __commonJS({
           stop(options = {}) {
             var done, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at) => {
+            waitForExecuting = (at2) => {
               var finished;
               finished = () => {
                 var counts;
                 counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at2;
               };
               return new this.Promise((resolve2, reject) => {
                 if (finished()) {
@@ -21341,25 +21341,25 @@ var require_polyfills = __commonJS({
       }
       function patchLutimes(fs2) {
         if (constants.hasOwnProperty("O_SYMLINK") && fs2.futimes) {
-          fs2.lutimes = function(path, at, mt, cb) {
+          fs2.lutimes = function(path, at2, mt, cb) {
             fs2.open(path, constants.O_SYMLINK, function(er, fd) {
               if (er) {
                 if (cb) cb(er);
                 return;
               }
-              fs2.futimes(fd, at, mt, function(er2) {
+              fs2.futimes(fd, at2, mt, function(er2) {
                 fs2.close(fd, function(er22) {
                   if (cb) cb(er2 || er22);
                 });
               });
             });
           };
-          fs2.lutimesSync = function(path, at, mt) {
+          fs2.lutimesSync = function(path, at2, mt) {
             var fd = fs2.openSync(path, constants.O_SYMLINK);
             var ret;
             var threw = true;
             try {
-              ret = fs2.futimesSync(fd, at, mt);
+              ret = fs2.futimesSync(fd, at2, mt);
               threw = false;
             } finally {
               if (threw) {
@@ -41369,6 +41369,8 @@ var CHANGE_TYPES = [
   "merge",
   "reconciliation"
 ];
+var TYPE_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+var MAX_TYPE_LENGTH = 64;
 var RECORDABLE_TYPES = ["deploy", "migration", "config-override"];
 function buildStatement(predicate, serverUrl = "https://github.com") {
   return {
@@ -41412,8 +41414,10 @@ function parseStatement(value) {
     fail("predicate.seq must be a non-negative integer");
   if (typeof p.prev !== "string" || !HASH_PATTERN.test(p.prev))
     fail('predicate.prev must be "sha256:" + 64 hex');
-  if (!CHANGE_TYPES.includes(p.type))
-    fail(`predicate.type must be one of ${CHANGE_TYPES.join(", ")}`);
+  if (typeof p.type !== "string" || p.type.length > MAX_TYPE_LENGTH || !TYPE_NAME.test(p.type))
+    fail(
+      `predicate.type must be a type name (a-z, 0-9 and "-", at most ${MAX_TYPE_LENGTH} characters), e.g. ${CHANGE_TYPES.join(", ")}`
+    );
   if (typeof p.timestamp !== "string" || Number.isNaN(Date.parse(p.timestamp)))
     fail("predicate.timestamp must be a date");
   if (typeof p.repository !== "string" || !/^[^/\s]+\/[^/\s]+$/.test(p.repository)) {
@@ -41663,11 +41667,11 @@ var UNIT_MS = {
 };
 function parseExpires(value, now) {
   const d = DURATION.exec(value.trim());
-  let at;
+  let at2;
   if (d) {
     const amount = Number(d[1]);
     if (amount <= 0) bad("expires", "a duration must be positive");
-    at = now.getTime() + amount * UNIT_MS[d[2].toLowerCase()];
+    at2 = now.getTime() + amount * UNIT_MS[d[2].toLowerCase()];
   } else {
     if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) {
       bad(
@@ -41675,18 +41679,18 @@ function parseExpires(value, now) {
         `must be an ISO timestamp (2026-05-01T18:00:00Z) or a duration like 4h or 2d (got "${value}")`
       );
     }
-    at = Date.parse(value.trim());
-    if (Number.isNaN(at)) bad("expires", `"${value}" is not a valid date`);
+    at2 = Date.parse(value.trim());
+    if (Number.isNaN(at2)) bad("expires", `"${value}" is not a valid date`);
   }
-  if (at <= now.getTime()) bad("expires", `${new Date(at).toISOString()} is already in the past`);
-  return new Date(at).toISOString();
+  if (at2 <= now.getTime()) bad("expires", `${new Date(at2).toISOString()} is already in the past`);
+  return new Date(at2).toISOString();
 }
 function parseArtifacts(value) {
   return lines(value).map((line) => {
-    const at = line.lastIndexOf("@sha256:");
-    if (at > 0) {
-      const name = line.slice(0, at).trim();
-      const hex = line.slice(at + "@sha256:".length).toLowerCase();
+    const at2 = line.lastIndexOf("@sha256:");
+    if (at2 > 0) {
+      const name = line.slice(0, at2).trim();
+      const hex = line.slice(at2 + "@sha256:".length).toLowerCase();
       if (!/^[0-9a-f]{64}$/.test(hex))
         bad("artifacts", `"${line}": the digest must be sha256: and 64 hex digits`);
       return { kind: "digest", name: text("artifacts", name, 500), digest: `sha256:${hex}` };
@@ -41820,13 +41824,13 @@ function checkTypeInputs(i) {
     if (i[field] !== void 0 && i.type !== owner)
       bad(name, `only applies to type ${owner} (type is ${i.type})`);
   }
-  const lists = [
+  const lists2 = [
     ["artifacts", "artifacts", "deploy"],
     ["migrations", "migrations", "migration"],
     ["configKeys", "config-keys", "config-override"],
     ["configFiles", "config-files", "config-override"]
   ];
-  for (const [field, name, owner] of lists) {
+  for (const [field, name, owner] of lists2) {
     if (i[field].length > 0 && i.type !== owner) {
       bad(name, `only applies to type ${owner} (type is ${i.type})`);
     }
@@ -42055,10 +42059,10 @@ function noteKeyHash(name, raw) {
   return Buffer.from(sha256Bytes(material).subarray(0, 4));
 }
 function checkpointBody(c) {
-  const hex = c.head.slice("sha256:".length);
+  if (c.root.length !== 32) throw new ShiplogError("BAD_INPUT", "checkpoint: a Merkle root is 32 bytes");
   return `${c.origin}
 ${c.size}
-${Buffer.from(hex, "hex").toString("base64")}
+${c.root.toString("base64")}
 `;
 }
 function signCheckpoint(c, key) {
@@ -42078,14 +42082,13 @@ function parseCheckpoint(text2) {
   if (split < 0) bad3("no blank line between the body and the signatures");
   const body = text2.slice(0, split + 1);
   const lines3 = body.slice(0, -1).split("\n");
-  if (lines3.length < 3) bad3("body needs an origin, an entry count and a head hash");
-  const [origin, sizeText, headB64] = lines3;
+  if (lines3.length !== 3) bad3("body needs exactly an origin, a tree size and a root hash");
+  const [origin, sizeText, rootB64] = lines3;
   if (!origin || /\s/.test(origin)) bad3("origin line is empty or has spaces");
   if (!/^(0|[1-9]\d{0,15})$/.test(sizeText))
-    bad3(`entry count "${sizeText.slice(0, 40)}" is not a decimal number`);
-  const headBytes = Buffer.from(headB64, "base64");
-  if (headBytes.length !== 32 || headBytes.toString("base64") !== headB64)
-    bad3("head hash is not 32 bytes of base64");
+    bad3(`tree size "${sizeText.slice(0, 40)}" is not a decimal number`);
+  const root = Buffer.from(rootB64, "base64");
+  if (root.length !== 32 || root.toString("base64") !== rootB64) bad3("root hash is not 32 bytes of base64");
   const sigText = text2.slice(split + 2);
   if (!sigText.endsWith("\n")) bad3("signature lines must end with a newline");
   const signatures = sigText.slice(0, -1).split("\n").map((line) => {
@@ -42096,9 +42099,7 @@ function parseCheckpoint(text2) {
     return { name: m[1], keyHash: blob.subarray(0, 4), sig: blob.subarray(4) };
   });
   if (signatures.length === 0) bad3("no signature lines");
-  const head2 = `sha256:${headBytes.toString("hex")}`;
-  if (!HASH_PATTERN.test(head2)) bad3("head hash is malformed");
-  return { origin, size: Number(sizeText), head: head2, body, signatures };
+  return { origin, size: Number(sizeText), root, body, signatures };
 }
 function checkpointSigner(cp, trusted) {
   for (const s of cp.signatures) {
@@ -42131,9 +42132,6 @@ function jsonlRecord(entry) {
     signer_keyid: entry.keyid,
     ...entry.shard !== void 0 ? { shard: entry.shard } : {}
   };
-}
-function jsonlLine(entry) {
-  return JSON.stringify(jsonlRecord(entry));
 }
 
 // src/export/ocsf.ts
@@ -42420,11 +42418,19 @@ function mapMerge(entry) {
 }
 var PASS = /* @__PURE__ */ new Set(["pass", "passed", "ok", "clean", "match", "matched", "success", "reconciled"]);
 var FAIL = /* @__PURE__ */ new Set(["fail", "failed", "failure", "drift", "mismatch", "missing", "diverged"]);
+function reconciliationStatus(entry) {
+  const d = entry.statement.predicate.details ?? {};
+  const outcome = (str(d.status) ?? str(d.result) ?? "").toLowerCase();
+  return PASS.has(outcome) ? "pass" : FAIL.has(outcome) ? "fail" : "warning";
+}
+var RECONCILIATION_SEVERITY = { fail: "high", warning: "low", pass: "informational" };
+function entrySeverity(entry) {
+  return entryType(entry) === "reconciliation" ? RECONCILIATION_SEVERITY[reconciliationStatus(entry)] : approvalSeverity(entry);
+}
 function mapReconciliation(entry, options) {
   const p = entry.statement.predicate;
   const d = p.details ?? {};
-  const outcome = (str(d.status) ?? str(d.result) ?? "").toLowerCase();
-  const status2 = PASS.has(outcome) ? "pass" : FAIL.has(outcome) ? "fail" : "warning";
+  const status2 = reconciliationStatus(entry);
   const counts = Object.entries(record(d.counts) ?? {}).filter(
     (c) => typeof c[1] === "number" && c[1] > 0
   );
@@ -42435,7 +42441,7 @@ function mapReconciliation(entry, options) {
       desc: counts.length ? counts.map(([k, n]) => `${k}: ${n}`).join(", ") : void 0,
       types: counts.some(([k]) => k === "unrecorded-deploy") ? ["alarm:unrecorded-deploy"] : [],
       time: entryTimeMs(entry) ?? 0,
-      severity: status2 === "fail" ? "high" : status2 === "warning" ? "low" : "informational",
+      severity: entrySeverity(entry),
       status: status2,
       control: "reconciliation",
       resources: [{ type: "Git Repository", name: p.repository, uid: entry.statement.subject[0]?.name }]
@@ -42548,14 +42554,105 @@ function complianceFinding(input, options = {}) {
   return compact(event);
 }
 
+// src/export/truncate.ts
+var OCSF_PLAN = {
+  drop: ["raw_data"],
+  lists: ["unmapped.shiplog.statement", "entity_result.data"],
+  last: ["unmapped.shiplog.statement", "entity_result.data"],
+  noteAt: "unmapped.shiplog"
+};
+var JSONL_PLAN = {
+  drop: [],
+  lists: ["predicate", "subject"],
+  last: ["predicate.change_set", "predicate.details"],
+  noteAt: ""
+};
+function at(root, path) {
+  if (path === "") return void 0;
+  const keys = path.split(".");
+  let cur = root;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof cur !== "object" || cur === null || Array.isArray(cur)) return void 0;
+    cur = cur[k];
+  }
+  if (typeof cur !== "object" || cur === null || Array.isArray(cur)) return void 0;
+  return { parent: cur, key: keys[keys.length - 1] };
+}
+function objectAt(root, path) {
+  if (path === "") return root;
+  const p = at(root, path);
+  const v = p?.parent[p.key];
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? v : void 0;
+}
+function lists(value, path, out) {
+  if (Array.isArray(value)) {
+    if (value.length > 0) out.push({ path, list: value, size: JSON.stringify(value).length });
+  } else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) lists(v, `${path}.${k}`, out);
+  }
+}
+var bytes = (v) => Buffer.byteLength(JSON.stringify(v), "utf8");
+function shrinkEvent(event, entry, plan, maxBytes, limit = maxBytes) {
+  const whole = JSON.stringify(event);
+  if (Buffer.byteLength(whole, "utf8") <= maxBytes) return whole;
+  const e = structuredClone(event);
+  const cut = [];
+  const note = {
+    max_message_bytes: limit,
+    entry_hash: entry.hash,
+    ledger_commit: entry.ledgerCommit ?? null,
+    seq: entry.seq,
+    ...entry.shard !== void 0 ? { shard: entry.shard } : {},
+    cut
+  };
+  const holder = objectAt(e, plan.noteAt);
+  if (!holder) throw new Error(`no ${plan.noteAt} to note the truncation in`);
+  holder.truncated = note;
+  const fits = () => bytes(e) <= maxBytes;
+  const leaveOut = (path) => {
+    const p = at(e, path);
+    if (!p || !(p.key in p.parent)) return;
+    delete p.parent[p.key];
+    cut.push({ path });
+  };
+  for (const path of plan.drop) {
+    leaveOut(path);
+    if (fits()) return JSON.stringify(e);
+  }
+  const original = /* @__PURE__ */ new Map();
+  for (; ; ) {
+    const found = [];
+    for (const root of plan.lists) {
+      const o = objectAt(e, root);
+      if (o) lists(o, root, found);
+    }
+    const longest = found.sort((a, b) => b.size - a.size)[0];
+    if (!longest) break;
+    const { path, list } = longest;
+    if (!original.has(path)) original.set(path, list.length);
+    list.length = Math.floor(list.length / 2);
+    const of = original.get(path);
+    const prior = cut.find((c) => c.path === path);
+    if (prior) prior.kept = list.length;
+    else cut.push({ path, kept: list.length, of });
+    if (fits()) return JSON.stringify(e);
+  }
+  for (const path of plan.last) {
+    for (let i = cut.length - 1; i >= 0; i--) if (cut[i].path.startsWith(`${path}.`)) cut.splice(i, 1);
+    leaveOut(path);
+    if (fits()) return JSON.stringify(e);
+  }
+  throw new ShiplogError(
+    "USAGE",
+    `entry seq ${entry.seq} (${entry.hash}) does not fit in ${limit} bytes even without its statement: raise --max-message-bytes`
+  );
+}
+
 // src/export/format.ts
 var STREAM_FORMATS = ["ocsf", "jsonl"];
 function parseStreamFormat(value) {
   if (STREAM_FORMATS.includes(value)) return value;
   throw new ShiplogError("USAGE", `unknown format "${value}": use ${STREAM_FORMATS.join(" or ")}`);
-}
-function formatBody(entry, format, options = {}) {
-  return format === "ocsf" ? JSON.stringify(toOcsf(entry, options)) : jsonlLine(entry);
 }
 var SYSLOG_SEVERITY = {
   informational: 6,
@@ -42568,20 +42665,33 @@ var SYSLOG_SEVERITY = {
   critical: 2
 };
 function syslogSeverity(entry) {
-  return SYSLOG_SEVERITY[approvalSeverity(entry)];
+  return SYSLOG_SEVERITY[entrySeverity(entry)];
 }
 function outboundMessage(entry, format, options = {}) {
+  const event = format === "ocsf" ? toOcsf(entry, options) : jsonlRecord(entry);
   return {
     id: entry.hash,
-    body: formatBody(entry, format, options),
+    body: JSON.stringify(event),
     seq: entry.seq,
     type: entryType(entry),
     time: entryTimeMs(entry),
-    severity: syslogSeverity(entry)
+    severity: syslogSeverity(entry),
+    shrink: (maxBodyBytes, limit) => shrinkEvent(event, entry, format === "ocsf" ? OCSF_PLAN : JSONL_PLAN, maxBodyBytes, limit)
   };
 }
 
 // src/export/transports/transport.ts
+var DEFAULT_MAX_MESSAGE_BYTES = 8192;
+function withBodyWithin(m, maxBodyBytes, limit = maxBodyBytes) {
+  if (Buffer.byteLength(m.body, "utf8") <= maxBodyBytes) return m;
+  if (!m.shrink) {
+    throw new DeliveryError(
+      `the event for ${m.id} is larger than ${maxBodyBytes} bytes and cannot be cut`,
+      false
+    );
+  }
+  return { ...m, body: m.shrink(maxBodyBytes, limit) };
+}
 var DeliveryError = class extends Error {
   retryable;
   constructor(message, retryable, options) {
@@ -42609,10 +42719,10 @@ function shardName(shard) {
 }
 function checkCheckpoint(text2, entry) {
   const cp = parseCheckpoint(text2);
-  if (cp.size !== entry.seq + 1 || cp.head !== entry.hash) {
+  if (cp.size !== entry.seq + 1) {
     throw new ShiplogError(
       "BAD_INPUT",
-      `checkpoint for seq ${entry.seq} says size ${cp.size} head ${cp.head}, expected size ${entry.seq + 1} head ${entry.hash}`
+      `checkpoint for seq ${entry.seq} says size ${cp.size}, expected size ${entry.seq + 1}`
     );
   }
 }
@@ -42929,7 +43039,7 @@ function openHec(options) {
       let parts = [];
       let size = 0;
       for (const m of batch) {
-        const e = hecEvent(m, meta);
+        const e = hecEvent(withBodyWithin(m, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES), meta);
         const n = Buffer.byteLength(e);
         if (parts.length && size + n > maxBytes) {
           check(await post(Buffer.from(parts.join(""), "utf8")));
@@ -42948,8 +43058,8 @@ function openHec(options) {
 }
 
 // src/export/syslog.ts
+import { lookup, lookupService } from "node:dns/promises";
 import { hostname as osHostname2 } from "node:os";
-var SHIPLOG_SD_ID = "shiplog@32473";
 var BOM = Buffer.from([239, 187, 191]);
 function headerField(value, max) {
   const clean = (value ?? "").replace(/[^\x21-\x7e]/g, "").slice(0, max);
@@ -42965,10 +43075,37 @@ function syslogTimestamp(ms) {
 function defaultHostname() {
   return headerField(osHostname2(), 255);
 }
+async function fqdnHostname(short6 = osHostname2(), timeoutMs = 1e3) {
+  if (short6.includes(".")) return headerField(short6, 255);
+  const ask = async () => {
+    const { address } = await lookup(short6);
+    const { hostname } = await lookupService(address, 0);
+    return hostname.toLowerCase().startsWith(`${short6.toLowerCase()}.`) ? hostname : void 0;
+  };
+  let timer;
+  const late = new Promise((resolve2) => {
+    timer = setTimeout(() => resolve2(void 0), timeoutMs);
+    timer.unref();
+  });
+  try {
+    const found = await Promise.race([ask().catch(() => void 0), late]);
+    return headerField(found ?? short6, 255);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function fittedSyslogMessage(m, options = {}) {
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const whole = syslogMessage(m, options);
+  if (whole.length <= max) return whole;
+  const header = whole.length - Buffer.byteLength(m.body, "utf8");
+  return syslogMessage(withBodyWithin(m, max - header, max), options);
+}
 function syslogMessage(m, options = {}) {
   const facility = options.facility ?? 13;
   const severity = m.severity ?? 6;
   const params = [`hash="${sdValue(m.id)}"`, ...m.seq !== void 0 ? [`seq="${m.seq}"`] : []];
+  const sd = options.sdId ? `[${options.sdId} ${params.join(" ")}]` : "-";
   const header = [
     `<${facility * 8 + severity}>1`,
     syslogTimestamp(m.time),
@@ -42976,7 +43113,7 @@ function syslogMessage(m, options = {}) {
     "shiplog",
     "-",
     headerField(m.type, 32),
-    `[${SHIPLOG_SD_ID} ${params.join(" ")}]`
+    sd
   ].join(" ");
   const body = Buffer.from(m.body, "utf8");
   return Buffer.concat([Buffer.from(header + " ", "ascii"), ...options.bom === false ? [] : [BOM], body]);
@@ -43191,7 +43328,8 @@ function openRelp(options) {
     async send(batch) {
       if (batch.length === 0) return;
       const s = await current();
-      const acks = batch.map((m) => s.syslog(syslogMessage(m, options)));
+      options.hostname ??= await fqdnHostname();
+      const acks = batch.map((m) => s.syslog(fittedSyslogMessage(m, options)));
       const results = await Promise.allSettled(acks);
       const failed = results.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
@@ -43261,7 +43399,8 @@ function openSyslogStream(options) {
     async send(batch) {
       if (batch.length === 0) return;
       const s = await connection();
-      const frames = Buffer.concat(batch.map((m) => octetCounted(syslogMessage(m, options))));
+      options.hostname ??= await fqdnHostname();
+      const frames = Buffer.concat(batch.map((m) => octetCounted(fittedSyslogMessage(m, options))));
       await write(s, frames);
     },
     async close() {
@@ -43300,7 +43439,9 @@ function openTransport(destination, options = {}) {
   }
   const stream = {
     connectTimeoutMs: options.connectTimeoutMs,
-    hostname: options.hostname
+    hostname: options.hostname,
+    sdId: options.sdId,
+    maxMessageBytes: options.maxMessageBytes
   };
   switch (url.protocol) {
     case "syslog+tcp:":
@@ -43328,6 +43469,7 @@ function openTransport(destination, options = {}) {
         sourcetype: options.sourcetype,
         index: options.index,
         tls: options.tls,
+        maxMessageBytes: options.maxMessageBytes,
         timeoutMs: options.timeoutMs
       });
     default:
@@ -43372,8 +43514,8 @@ function decodePayload(text2) {
   if (text2.length === 0 || text2.length % 4 !== 0 || text2.includes("-") || text2.includes("_"))
     return void 0;
   const pad = text2.endsWith("==") ? 2 : text2.endsWith("=") ? 1 : 0;
-  const bytes = Buffer.from(text2, "base64");
-  return bytes.length === text2.length / 4 * 3 - pad ? bytes : void 0;
+  const bytes2 = Buffer.from(text2, "base64");
+  return bytes2.length === text2.length / 4 * 3 - pad ? bytes2 : void 0;
 }
 function readEnvelope(text2) {
   let raw;
@@ -43517,12 +43659,12 @@ function serializeTree(entries) {
   return out;
 }
 function serializeCommit(c) {
-  const ident = `${c.author.name} <${c.author.email}> ${Math.floor(c.author.date.getTime() / 1e3)} +0000`;
+  const ident = (d) => `${c.author.name} <${c.author.email}> ${Math.floor(d.getTime() / 1e3)} +0000`;
   const lines3 = [
     `tree ${c.tree}`,
     ...c.parents.map((p) => `parent ${p}`),
-    `author ${ident}`,
-    `committer ${ident}`
+    `author ${ident(c.author.date)}`,
+    `committer ${ident(c.committerDate ?? c.author.date)}`
   ];
   return Buffer.from(`${lines3.join("\n")}
 
@@ -43536,7 +43678,8 @@ function parseCommit(data) {
   const tree = /^tree ([0-9a-f]{40})$/m.exec(header)?.[1];
   if (!tree) throw new Error("commit object has no tree");
   const parents = [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
-  return { tree, parents, message };
+  const when = /^committer .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
+  return { tree, parents, message, ...when ? { committerTime: Number(when) } : {} };
 }
 function objectId(type, content) {
   const header = `${type} ${content.length}\0`;
@@ -43584,9 +43727,9 @@ var TreeBytes = class {
   }
   /** Sets the id of an existing entry; false when there is no entry of that name. */
   patch(name, oid) {
-    const at = this.offsets.get(name);
-    if (at === void 0) return false;
-    this.bytes.write(oid, at, 20, "hex");
+    const at2 = this.offsets.get(name);
+    if (at2 === void 0) return false;
+    this.bytes.write(oid, at2, 20, "hex");
     return true;
   }
   oid() {
@@ -43601,6 +43744,7 @@ var TreeBytes = class {
 // src/ledger/layout.ts
 var ENTRY_FILE = "entry.json";
 var CHECKPOINT_FILE = "checkpoint";
+var COSIGNED_FILE = "cosigned";
 var INDEX_DIR = "index";
 var DEPLOYS_FILE = "deploys";
 var DEPLOYS_PATH = `${INDEX_DIR}/${DEPLOYS_FILE}`;
@@ -44001,6 +44145,480 @@ function bucketEntries(bucket) {
   return entries;
 }
 
+// src/ledger/tree/tiles.ts
+import { hash as cryptoHash3 } from "node:crypto";
+
+// src/ledger/tree/merkle.ts
+import { createHash as createHash5 } from "node:crypto";
+var HASH_BYTES = 32;
+var EMPTY_ROOT = createHash5("sha256").digest();
+function leafHash(entryHash) {
+  return createHash5("sha256").update(LEAF_PREFIX).update(entryHash).digest();
+}
+function nodeHash(left, right) {
+  return createHash5("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+}
+var LEAF_PREFIX = Buffer.from([0]);
+var NODE_PREFIX = Buffer.from([1]);
+function appendToEdge(edge, size, leaf) {
+  checkSize(size);
+  if (edge.length !== popcount(size)) {
+    throw new RangeError(
+      `a right edge of a ${size}-leaf tree has ${popcount(size)} hashes, not ${edge.length}`
+    );
+  }
+  const next = edge.slice();
+  let hash3 = leaf;
+  let index = size;
+  let level = 0;
+  const completed = [{ level: 0, index, hash: hash3 }];
+  let rest = size;
+  while (rest % 2 === 1) {
+    hash3 = nodeHash(next.pop(), hash3);
+    level++;
+    index = Math.floor(index / 2);
+    rest = Math.floor(rest / 2);
+    completed.push({ level, index, hash: hash3 });
+  }
+  next.push(hash3);
+  return { edge: next, completed };
+}
+function rootFromEdge(edge, size) {
+  checkSize(size);
+  if (edge.length !== popcount(size)) {
+    throw new RangeError(
+      `a right edge of a ${size}-leaf tree has ${popcount(size)} hashes, not ${edge.length}`
+    );
+  }
+  if (edge.length === 0) return EMPTY_ROOT;
+  let root = edge[edge.length - 1];
+  for (let i = edge.length - 2; i >= 0; i--) root = nodeHash(edge[i], root);
+  return root;
+}
+async function rangeHash(lo, hi, reader) {
+  const n = hi - lo;
+  if (n <= 0) throw new RangeError(`empty range [${lo}, ${hi})`);
+  if (isPowerOfTwo(n) && lo % n === 0) return reader.hash(Math.log2(n), lo / n);
+  const k = largestPowerOfTwoBelow(n);
+  return nodeHash(await rangeHash(lo, lo + k, reader), await rangeHash(lo + k, hi, reader));
+}
+async function consistencyProof(oldSize, newSize, reader) {
+  checkSize(oldSize);
+  checkSize(newSize);
+  if (oldSize > newSize) throw new RangeError(`a tree of ${newSize} cannot extend one of ${oldSize}`);
+  if (oldSize === 0 || oldSize === newSize) return [];
+  const proof = [];
+  let lo = 0;
+  let hi = newSize;
+  let m = oldSize;
+  let whole = true;
+  while (m !== hi - lo) {
+    const k = largestPowerOfTwoBelow(hi - lo);
+    if (m <= k) {
+      proof.push(await rangeHash(lo + k, hi, reader));
+      hi = lo + k;
+    } else {
+      proof.push(await rangeHash(lo, lo + k, reader));
+      lo += k;
+      m -= k;
+      whole = false;
+    }
+  }
+  if (!whole) proof.push(await rangeHash(lo, hi, reader));
+  return proof.reverse();
+}
+function verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof) {
+  if (!validSize(oldSize) || !validSize(newSize) || oldSize > newSize) return false;
+  if (oldSize === 0) return proof.length === 0;
+  if (oldSize === newSize) return proof.length === 0 && oldRoot.equals(newRoot);
+  if (proof.length === 0 || !proof.every(isHash)) return false;
+  const path = isPowerOfTwo(oldSize) ? [oldRoot, ...proof] : proof.slice();
+  let fn = oldSize - 1;
+  let sn = newSize - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = fn / 2;
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && fr.equals(oldRoot) && sr.equals(newRoot);
+}
+function isHash(b) {
+  return b.length === HASH_BYTES;
+}
+function validSize(n) {
+  return Number.isSafeInteger(n) && n >= 0;
+}
+function checkSize(n) {
+  if (!validSize(n)) throw new RangeError(`not a tree size: ${n}`);
+}
+function isPowerOfTwo(n) {
+  return n > 0 && 2 ** Math.round(Math.log2(n)) === n;
+}
+function largestPowerOfTwoBelow(n) {
+  let k = 2 ** (bitLength(n) - 1);
+  if (k === n) k /= 2;
+  return k;
+}
+function bitLength(n) {
+  let bits = 0;
+  while (n >= 1) {
+    n = Math.floor(n / 2);
+    bits++;
+  }
+  return bits;
+}
+function popcount(n) {
+  let count = 0;
+  while (n >= 1) {
+    count += n % 2;
+    n = Math.floor(n / 2);
+  }
+  return count;
+}
+
+// src/ledger/tree/tiles.ts
+var TREE_DIR = "tree";
+var TILE_HEIGHT = 8;
+var TILE_WIDTH = 2 ** TILE_HEIGHT;
+function bad5(what) {
+  throw new ShiplogError("BAD_INPUT", `ledger tree tiles: ${what} (run "shiplog verify")`);
+}
+function countAt(size, level) {
+  return Math.floor(size / TILE_WIDTH ** level);
+}
+function foldHashes(tile, from, count) {
+  let layer = [];
+  for (let i = 0; i < count; i++)
+    layer.push(tile.subarray((from + i) * HASH_BYTES, (from + i + 1) * HASH_BYTES));
+  while (layer.length > 1) {
+    const up = [];
+    for (let i = 0; i < layer.length; i += 2) up.push(nodeHash(layer[i], layer[i + 1]));
+    layer = up;
+  }
+  return Buffer.from(layer[0]);
+}
+var TileModel = class _TileModel {
+  constructor(size, reader) {
+    this.size = size;
+    this.reader = reader;
+  }
+  size;
+  reader;
+  levels = [];
+  dir;
+  dirOid;
+  edge;
+  static empty() {
+    const m = new _TileModel(0);
+    m.edge = [];
+    return m;
+  }
+  /**
+   * The tiles held by the folder `dirTree` for a tree of `size` leaves (undefined: an empty tree).
+   * The folder's shape must be exactly what `size` implies; blobs are read when needed.
+   */
+  static async at(dirTree, size, reader) {
+    const m = new _TileModel(size, reader);
+    if (size === 0) {
+      if (dirTree) bad5(`an empty ledger has no ${TREE_DIR}/ folder`);
+      m.edge = [];
+      return m;
+    }
+    if (!dirTree) bad5(`no ${TREE_DIR}/ folder`);
+    const names = parseTree(await reader.tree(dirTree));
+    for (let L = 0; countAt(size, L) > 0; L++) {
+      const e = names.find((n) => n.name === String(L));
+      if (!e || e.mode !== TREE_MODE) bad5(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
+      const level = { lists: /* @__PURE__ */ new Map(), oid: e.sha };
+      const count = countAt(size, L);
+      const partialIndex = Math.floor(count / TILE_WIDTH);
+      for (const f of parseTree(await reader.tree(e.sha))) {
+        const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : void 0;
+        if (list !== void 0) level.lists.set(list, { oid: f.sha });
+        else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count % TILE_WIDTH !== 0)
+          level.partial = { index: partialIndex, blob: { oid: f.sha } };
+        else bad5(`unexpected ${TREE_DIR}/${L}/${f.name}`);
+      }
+      if (count % TILE_WIDTH !== 0 && !level.partial) bad5(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
+      if (count >= TILE_WIDTH && !level.lists.has(1)) bad5(`no ${TREE_DIR}/${L}/sealed`);
+      m.levels.push(level);
+    }
+    if (names.length !== m.levels.length) bad5(`unexpected names in ${TREE_DIR}/`);
+    m.dirOid = dirTree;
+    return m;
+  }
+  get treeSize() {
+    return this.size;
+  }
+  /** The folder's tree id (undefined for an empty tree). */
+  get treeId() {
+    return this.dirOid;
+  }
+  /** Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip. */
+  wantedBlobs() {
+    const out = [];
+    for (const [L, level] of this.levels.entries()) {
+      if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
+      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+        const list = level.lists.get(1);
+        if (list && !list.content) out.push(list.oid);
+      }
+    }
+    return out;
+  }
+  /** Reads everything `apply` and `root` will touch. */
+  async prepare() {
+    for (const [L, level] of this.levels.entries()) {
+      if (level.partial) await this.content(level.partial.blob);
+      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+        for (const list of level.lists.values()) await this.content(list);
+    }
+    this.edge ??= this.edgeFromTiles();
+  }
+  /** A copy of the tree's right edge (after `prepare`). */
+  rightEdge() {
+    if (!this.edge) this.edge = this.edgeFromTiles();
+    return this.edge.slice();
+  }
+  /** The Merkle root of the tree as it stands (after `prepare`). */
+  root() {
+    if (!this.edge) this.edge = this.edgeFromTiles();
+    return rootFromEdge(this.edge, this.size);
+  }
+  /** The right edge: for each tile level from the top, the complete subtrees of its partial tile. */
+  edgeFromTiles() {
+    const edge = [];
+    for (let L = this.levels.length - 1; L >= 0; L--) {
+      const partial = this.levels[L].partial;
+      if (!partial) continue;
+      const tile = need2(partial.blob.content, `${TREE_DIR}/${L}/${partial.index}`);
+      const width = tile.length / HASH_BYTES;
+      if (width !== countAt(this.size, L) % TILE_WIDTH)
+        bad5(`${TREE_DIR}/${L}/${partial.index} holds ${width} hashes`);
+      let at2 = 0;
+      for (let b = TILE_HEIGHT - 1; b >= 0; b--) {
+        if (width & 1 << b) {
+          edge.push(foldHashes(tile, at2, 1 << b));
+          at2 += 1 << b;
+        }
+      }
+    }
+    return edge;
+  }
+  /**
+   * Adds leaf `size`; returns the new folder's tree id and the objects the step made (unless
+   * `objects: false`, for verify, which only compares ids). Synchronous: `prepare` first.
+   */
+  apply(leaf, opts = {}) {
+    const record3 = opts.objects !== false;
+    const objects = [];
+    const files = [];
+    const edge = this.edge ?? (this.edge = this.edgeFromTiles());
+    let carry = leaf;
+    let rest = this.size;
+    while (rest % 2 === 1) {
+      carry = nodeHash(edge.pop(), carry);
+      rest = Math.floor(rest / 2);
+    }
+    edge.push(carry);
+    let hash3 = leaf;
+    let sameNames = true;
+    const changed = [];
+    for (let L = 0; ; L++) {
+      const count = countAt(this.size, L);
+      let level = this.levels[L];
+      if (!level) {
+        level = { lists: /* @__PURE__ */ new Map() };
+        this.levels.push(level);
+        sameNames = false;
+      }
+      changed.push(L);
+      if (!level.partial) {
+        level.partial = { index: Math.floor(count / TILE_WIDTH), blob: { oid: "" } };
+        sameNames = false;
+      }
+      const blob = level.partial.blob;
+      need2(blob.content ?? (count % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), `${TREE_DIR}/${L}`);
+      appendHash(blob, hash3);
+      const path = `${TREE_DIR}/${L}/${level.partial.index}`;
+      if (blob.content.length < TILE_WIDTH * HASH_BYTES) {
+        if (record3) {
+          const content = Buffer.from(blob.content);
+          objects.push({ type: "blob", oid: blob.oid, content });
+          files.push({ path, content });
+        }
+        break;
+      }
+      if (record3) {
+        objects.push({ type: "blob", oid: blob.oid, content: Buffer.from(blob.content) });
+        files.push({ path });
+      }
+      hash3 = foldHashes(blob.content, 0, TILE_WIDTH);
+      for (const n of this.seal(
+        level,
+        { first: level.partial.index, last: level.partial.index, blob: blob.oid },
+        objects
+      ))
+        if (record3)
+          files.push({ path: `${TREE_DIR}/${L}/${sealedName(n)}`, content: level.lists.get(n).content });
+      level.partial = void 0;
+      sameNames = false;
+    }
+    this.size += 1;
+    for (const L of changed) {
+      const level = this.levels[L];
+      const name = level.partial ? String(level.partial.index) : void 0;
+      if (!(sameNames && name && level.tree?.patch(name, level.partial.blob.oid)))
+        level.tree = new TreeBytes(levelEntries(level));
+      level.oid = level.tree.oid();
+      if (record3) objects.push({ type: "tree", oid: level.oid, content: level.tree.content() });
+    }
+    if (!(sameNames && this.dir?.patch("0", this.levels[0].oid)))
+      this.dir = new TreeBytes(
+        this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid }))
+      );
+    this.dirOid = this.dir.oid();
+    if (record3) objects.push({ type: "tree", oid: this.dirOid, content: this.dir.content() });
+    return { tree: this.dirOid, objects, files, root: rootFromEdge(edge, this.size) };
+  }
+  /** Appends a ref to the level's sealed lists, sealing full lists one level up; returns the lists changed. */
+  seal(level, ref, objects) {
+    const changed = [];
+    let line = Buffer.from(formatSealedRef(ref));
+    for (let n = 1; ; n++) {
+      const list = level.lists.get(n);
+      const content = list ? need2(list.content, sealedName(n)) : Buffer.alloc(0);
+      if (content.length === 0 || content.length + line.length <= LIST_CAP) {
+        const data = Buffer.concat([content, line]);
+        const oid2 = objectId("blob", data);
+        objects.push({ type: "blob", oid: oid2, content: data });
+        level.lists.set(n, { oid: oid2, content: data });
+        changed.push(n);
+        return changed;
+      }
+      const refs = parseSealedList(content.toString("utf8"));
+      if (!refs?.length) bad5(`${sealedName(n)} does not parse`);
+      const oid = objectId("blob", line);
+      objects.push({ type: "blob", oid, content: line });
+      level.lists.set(n, { oid, content: line });
+      changed.push(n);
+      line = Buffer.from(
+        formatSealedRef({ first: refs[0].first, last: refs[refs.length - 1].last, blob: list.oid })
+      );
+    }
+  }
+  /**
+   * Stored hashes for proofs over the tree as it stands: a complete subtree is folded out of the one
+   * tile that holds its level's hashes, found by blob id through the sealed lists.
+   */
+  hashReader() {
+    return {
+      hash: async (level, index) => {
+        const L = Math.floor(level / TILE_HEIGHT);
+        const width = 2 ** (level - L * TILE_HEIGHT);
+        const first = index * width;
+        const tile = await this.tile(L, Math.floor(first / TILE_WIDTH));
+        const at2 = first % TILE_WIDTH;
+        if ((at2 + width) * HASH_BYTES > tile.length)
+          bad5(`tile ${L}/${Math.floor(first / TILE_WIDTH)} is short`);
+        return foldHashes(tile, at2, width);
+      },
+      tilesWanted: async (coords) => {
+        const out = [];
+        for (const [level, index] of coords) {
+          const L = Math.floor(level / TILE_HEIGHT);
+          const T = Math.floor(index * 2 ** (level - L * TILE_HEIGHT) / TILE_WIDTH);
+          out.push(await this.tileOid(L, T));
+        }
+        return [...new Set(out)];
+      }
+    };
+  }
+  /** The blob id of tile T of level L (reading sealed lists as needed). */
+  async tileOid(L, T) {
+    const level = this.levels[L];
+    if (!level) bad5(`no tile level ${L}`);
+    if (level.partial?.index === T) return level.partial.blob.oid;
+    const top = Math.max(0, ...level.lists.keys());
+    for (let n = 1; n <= top; n++) {
+      const list = level.lists.get(n);
+      if (!list) continue;
+      const refs = parseSealedList((await this.content(list)).toString("utf8"));
+      if (!refs) bad5(`${TREE_DIR}/${L}/${sealedName(n)} does not parse`);
+      const hit = refs.find((r) => r.first <= T && T <= r.last);
+      if (!hit) continue;
+      let blob = hit.blob;
+      for (let down = n - 1; down >= 1; down--) {
+        const inner = parseSealedList((await this.reader.blob(blob)).toString("utf8"));
+        const next = inner?.find((r) => r.first <= T && T <= r.last);
+        if (!next) bad5(`tile ${L}/${T} is not in its sealed list`);
+        blob = next.blob;
+      }
+      return blob;
+    }
+    bad5(`tile ${L}/${T} is not listed`);
+  }
+  async tile(L, T) {
+    const level = this.levels[L];
+    if (level?.partial?.index === T) return this.content(level.partial.blob);
+    const oid = await this.tileOid(L, T);
+    const tile = await this.reader.blob(oid);
+    if (tile.length !== TILE_WIDTH * HASH_BYTES) bad5(`full tile ${L}/${T} holds ${tile.length} bytes`);
+    return tile;
+  }
+  async content(blob) {
+    if (!blob.content) {
+      if (!this.reader) bad5(`blob ${blob.oid} was not read`);
+      blob.content = await this.reader.blob(blob.oid);
+    }
+    return blob.content;
+  }
+};
+function levelEntries(level) {
+  const entries = [];
+  if (level.partial)
+    entries.push({ mode: BLOB_MODE, name: String(level.partial.index), sha: level.partial.blob.oid });
+  for (const [n, list] of level.lists) entries.push({ mode: BLOB_MODE, name: sealedName(n), sha: list.oid });
+  return entries;
+}
+function need2(value, what) {
+  if (value === void 0) bad5(`${what} was not read before the step`);
+  return value;
+}
+var HEAD2 = 16;
+function appendHash(blob, h) {
+  const old = blob.content ?? Buffer.alloc(0);
+  const length = old.length + h.length;
+  if (!blob.backing || HEAD2 + length > blob.backing.length) {
+    const backing = Buffer.allocUnsafe(HEAD2 + TILE_WIDTH * HASH_BYTES);
+    old.copy(backing, HEAD2);
+    blob.backing = backing;
+  } else if (blob.content && blob.content.buffer !== blob.backing.buffer) {
+    old.copy(blob.backing, HEAD2);
+  }
+  h.copy(blob.backing, HEAD2 + old.length);
+  const header = `blob ${length}\0`;
+  blob.backing.write(header, HEAD2 - header.length, "latin1");
+  blob.content = blob.backing.subarray(HEAD2, HEAD2 + length);
+  blob.oid = cryptoHash3("sha1", blob.backing.subarray(HEAD2 - header.length, HEAD2 + length), "hex");
+}
+
 // src/ledger/ledger-commit.ts
 function ledgerCommitMessage(t) {
   const title = ["shiplog:", `#${t.seq}`, t.type, t.environment, t.subject.slice(0, 7)].filter(Boolean).join(" ").replace(/[\r\n]+/g, " ");
@@ -44037,17 +44655,17 @@ async function bucketLines(view, buckets, from = 0, to = Infinity) {
   const tipSeq = view.tip.seq;
   const overlaps = (p) => p.first <= to && p.last >= from;
   const segments = [];
-  let lists = [];
+  let lists2 = [];
   for (const b of buckets) {
     if (b.open && overlaps({ first: b.open.first, last: tipSeq }))
       segments.push({ oid: b.open.oid, first: b.open.first, last: tipSeq });
     for (const l of b.lists)
-      lists.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq });
+      lists2.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq });
   }
-  while (lists.length) {
-    const texts2 = await view.objects.blobs(lists.map((l) => l.oid));
+  while (lists2.length) {
+    const texts2 = await view.objects.blobs(lists2.map((l) => l.oid));
     const next = [];
-    lists.forEach((l, i) => {
+    lists2.forEach((l, i) => {
       const refs = parseSealedList(texts2[i].toString("utf8"));
       if (!refs) throw damaged(`sealed list ${l.oid}`);
       for (const r of refs.filter(overlaps)) {
@@ -44055,7 +44673,7 @@ async function bucketLines(view, buckets, from = 0, to = Infinity) {
         else next.push({ ...part(r), level: l.level - 1 });
       }
     });
-    lists = next;
+    lists2 = next;
   }
   const texts = await view.objects.blobs(segments.map((s) => s.oid));
   const out = [];
@@ -44092,17 +44710,17 @@ async function entriesForCommits(view, prefixes, keep, limit) {
   const hits = [];
   for (const f of files) if (f.open) hits.push(...(await segmentLines(view, f.open.oid)).filter(match));
   let refs = [];
-  let lists = files.flatMap((f) => f.lists);
-  while (lists.length) {
+  let lists2 = files.flatMap((f) => f.lists);
+  while (lists2.length) {
     const next = [];
-    for (const l of lists) {
+    for (const l of lists2) {
       const parsed = parseSealedList((await view.objects.blob(l.oid)).toString("utf8"));
       if (!parsed) throw damaged(`sealed list ${l.oid}`);
       if (l.level === 1) refs.push(...parsed);
       else next.push(...parsed.map((r) => ({ level: l.level - 1, oid: r.blob })));
     }
     if (next.length) await view.objects.fetch(next.map((n) => n.oid));
-    lists = next;
+    lists2 = next;
   }
   refs = refs.sort((a, b) => a.first - b.first);
   await view.objects.fetch([...refs.map((r) => r.blob), ...hits.map((h) => h.blob)]);
@@ -44216,14 +44834,28 @@ async function readTipCommit(objects, commit) {
   let entryBlob;
   let checkpointBlob;
   let indexTree;
+  let treeDir;
+  let cosignedBlob;
   for (const e of parseTree(await objects.tree(c.tree))) {
     if (e.name === ENTRY_FILE && e.mode === BLOB_MODE) entryBlob = e.sha;
     else if (e.name === CHECKPOINT_FILE && e.mode === BLOB_MODE) checkpointBlob = e.sha;
     else if (e.name === INDEX_DIR && e.mode === TREE_MODE) indexTree = e.sha;
+    else if (e.name === TREE_DIR && e.mode === TREE_MODE) treeDir = e.sha;
+    else if (e.name === COSIGNED_FILE && e.mode === BLOB_MODE) cosignedBlob = e.sha;
     else notLedger(commit, `unexpected "${e.name}" in its tree`);
   }
   if (!entryBlob || !checkpointBlob) notLedger(commit, `no ${ENTRY_FILE} or ${CHECKPOINT_FILE}`);
-  return { ...trailers, commit, tree: c.tree, entryBlob, checkpointBlob, indexTree };
+  return {
+    ...trailers,
+    commit,
+    tree: c.tree,
+    entryBlob,
+    checkpointBlob,
+    indexTree,
+    ...treeDir ? { treeDir } : {},
+    ...cosignedBlob ? { cosignedBlob } : {},
+    ...c.committerTime !== void 0 ? { committerTime: c.committerTime } : {}
+  };
 }
 async function openTip(location) {
   const repo = await openRepo(location, "tip");
@@ -44266,46 +44898,67 @@ function indexLineOf(p, hash3, blob) {
     repository: p.repository
   };
 }
+function entryHashBytes(hash3) {
+  return Buffer.from(hash3.slice("sha256:".length), "hex");
+}
 function entryFileBytes(envelope) {
   return Buffer.from(JSON.stringify(envelope) + "\n");
 }
-async function buildOn(gitDir, objects, tip, index, req) {
+function ledgerCommitDate(entryTime, parentSeconds) {
+  const t = Math.floor(entryTime.getTime() / 1e3);
+  return new Date(Math.max(t, parentSeconds ?? t) * 1e3);
+}
+function defaultOrigin(location) {
+  const { url, isLocal } = resolveRemote(location.remote);
+  let home;
+  if (isLocal) home = `localhost/${url.replace(/^file:\/\//i, "")}`;
+  else {
+    const scp = /^[^/\\]+@([^/:]+):(.*)$/.exec(url);
+    home = scp ? `${scp[1]}/${scp[2]}` : url.replace(/^[a-z]+:\/\/([^@/]*@)?/i, "");
+  }
+  const clean = `${home.replace(/\.git\/*$/i, "").replace(/[\\/]+/g, "/").replace(/\/$/, "")}/${location.branch}`.replace(/[\s+]/g, "_").replace(/\/+/g, "/");
+  return clean.length > 200 ? clean.slice(clean.length - 200) : clean;
+}
+async function buildOn(gitDir, objects, tip, index, tiles, req) {
   const seq = tip ? tip.seq + 1 : 0;
   const prev = tip ? tip.entry : GENESIS_PREV;
-  const origin = tip ? tip.origin : checkOrigin(req.origin ?? `shiplog/${req.location.branch}`);
+  const origin = tip ? tip.origin : checkOrigin(req.origin ?? defaultOrigin(req.location));
   const predicate = { seq, prev, ...req.entry };
   const statement = buildStatement(predicate, req.serverUrl);
   const { envelope, hash: hash3 } = signEnvelope(statementBytes(statement), req.key);
-  const checkpoint = signCheckpoint({ origin, size: seq + 1, head: hash3 }, req.key);
   const entryBytes = entryFileBytes(envelope);
   const entryBlob = writeLooseObject(gitDir, "blob", entryBytes);
-  const checkpointBlob = writeLooseObject(gitDir, "blob", Buffer.from(checkpoint));
   const line = indexLineOf(statement.predicate, hash3, entryBlob);
   const deploy = deployChange(statement.predicate);
-  await objects.fetch(await index.wantedBlobs(line.commit, deploy));
+  await objects.fetch([...await index.wantedBlobs(line.commit, deploy), ...tiles.wantedBlobs()]);
   await index.prepare(line, deploy);
+  await tiles.prepare();
   const step = index.apply(line, deploy);
-  for (const o of step.objects) writeLooseObject(gitDir, o.type, o.content);
+  const treeStep = tiles.apply(leafHash(entryHashBytes(hash3)));
+  const checkpoint = signCheckpoint({ origin, size: seq + 1, root: treeStep.root }, req.key);
+  const checkpointBlob = writeLooseObject(gitDir, "blob", Buffer.from(checkpoint));
+  for (const o of [...step.objects, ...treeStep.objects]) writeLooseObject(gitDir, o.type, o.content);
+  const cosignedBlob = req.cosigned !== void 0 ? writeLooseObject(gitDir, "blob", Buffer.from(req.cosigned)) : tip?.cosignedBlob;
   const root = writeLooseObject(
     gitDir,
     "tree",
     serializeTree([
       { mode: BLOB_MODE, name: ENTRY_FILE, sha: entryBlob },
       { mode: BLOB_MODE, name: CHECKPOINT_FILE, sha: checkpointBlob },
-      { mode: TREE_MODE, name: INDEX_DIR, sha: step.tree }
+      ...cosignedBlob ? [{ mode: BLOB_MODE, name: COSIGNED_FILE, sha: cosignedBlob }] : [],
+      { mode: TREE_MODE, name: INDEX_DIR, sha: step.tree },
+      { mode: TREE_MODE, name: TREE_DIR, sha: treeStep.tree }
     ])
   );
+  const authorDate = new Date(req.entry.timestamp);
   const commit = writeLooseObject(
     gitDir,
     "commit",
     serializeCommit({
       tree: root,
       parents: tip ? [tip.commit] : [],
-      author: {
-        name: "shiplog",
-        email: "shiplog@users.noreply.github.com",
-        date: new Date(req.entry.timestamp)
-      },
+      author: { name: "shiplog", email: "shiplog@users.noreply.github.com", date: authorDate },
+      committerDate: ledgerCommitDate(authorDate, tip?.committerTime),
       message: ledgerCommitMessage({
         seq,
         entry: hash3,
@@ -44372,12 +45025,13 @@ async function appendEntry(req) {
       const remoteTip = guess ?? await fetchTip(repo);
       const tip = remoteTip ? await readTipCommit(objects, remoteTip.commit) : void 0;
       const index = tip ? await IndexModel.at(tip.indexTree, objects) : IndexModel.empty();
+      const tiles = tip ? await TileModel.at(tip.treeDir, tip.seq + 1, objects) : TileModel.empty();
       if (tip && req.entry.idempotency_key && !req.allowDuplicate) {
         const dup = await findDuplicate(objects, index, req.entry);
         if (dup)
           return { ...await describeExisting(repo, objects, tip, dup), attempts: attempt, duplicate: true };
       }
-      const built = await buildOn(repo.gitDir, objects, tip, index, req);
+      const built = await buildOn(repo.gitDir, objects, tip, index, tiles, req);
       lastEnvelope = built.envelope;
       const pushed = await pushCommit(repo, built.commit);
       if (pushed.outcome === "pushed") {
@@ -44744,23 +45398,48 @@ var SignaturePool = class {
   }
 };
 
+// src/ledger/tree/proofs.ts
+async function proveFromTiles(tiles, objects, run2) {
+  const coords = [];
+  const zero = Buffer.alloc(32);
+  await run2({
+    hash: (level, index) => {
+      coords.push([level, index]);
+      return zero;
+    }
+  });
+  const reader = tiles.hashReader();
+  await objects.fetch(await reader.tilesWanted(coords));
+  return run2(reader);
+}
+
 // src/ledger/verify.ts
-var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR]);
+var CLOCK_SKEW_MS = 5 * 6e4;
+var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR, TREE_DIR]);
+var OPTIONAL_NAMES = /* @__PURE__ */ new Set([COSIGNED_FILE]);
 var Checker = class {
-  constructor(index, reader, trusted, pool, collect, start) {
+  constructor(index, reader, trusted, pool, collect, start, tree, branch) {
     this.index = index;
     this.reader = reader;
     this.trusted = trusted;
     this.pool = pool;
     this.collect = collect;
+    this.branch = branch;
     this.highest = start.seq - 1;
     this.start = start;
+    this.edge = tree.edge;
+    this.size = start.seq;
+    this.tiles = tree.tiles;
+    this.wantRootAt = tree.wantRootAt;
+    if (tree.lastTimestamp) this.lastTime = { t: Date.parse(tree.lastTimestamp), seq: start.seq - 1 };
+    this.repository = shardRepository(branch);
   }
   index;
   reader;
   trusted;
   pool;
   collect;
+  branch;
   problems = [];
   positions = [];
   mismatches = [];
@@ -44776,6 +45455,16 @@ var Checker = class {
   prevRootExtras = /* @__PURE__ */ new Set();
   pending = [];
   batch = [];
+  /** The Merkle tree's right edge, from the entries' own hashes (never from stored tiles). */
+  edge;
+  size;
+  tiles;
+  /** Roots wanted for an older checkpoint's size, by size. */
+  roots = /* @__PURE__ */ new Map();
+  /** The repository every entry must be for (lower case); the first entry's on a `shiplog` branch. */
+  repository;
+  lastTime;
+  wantRootAt;
   /** Index work still running for an earlier commit: later commits wait their turn behind it. */
   busy;
   /**
@@ -44793,7 +45482,7 @@ var Checker = class {
   }
   stepNow(item) {
     const { commit: c } = item;
-    const at = this.positions.length;
+    const at2 = this.positions.length;
     const where = { commit: c.sha };
     if (c.parents.length > 1) {
       this.problems.push({
@@ -44829,12 +45518,147 @@ var Checker = class {
     }
     this.chain(pos, c);
     this.trailers(pos, c);
-    if (job) this.queueSignature(at, job);
-    if (this.collect && decoded && item.entry) this.keep(pos, decoded, item.entry.sha, root?.checkpoint);
-    const wait = this.indexStep(item, at, root?.index, decoded);
+    if (job) this.queueSignature(at2, job);
+    const leafInput = pos.hash ?? validTrailers(c.trailers)?.entry;
+    const leaf = leafHash(leafInput ? entryHashBytes(leafInput) : Buffer.alloc(32));
+    this.edge = appendToEdge(this.edge, this.size, leaf).edge;
+    this.size += 1;
+    const treeRoot = rootFromEdge(this.edge, this.size);
+    if (this.wantRootAt === this.size) this.roots.set(this.size, treeRoot);
+    this.checkpointFile(item, pos, treeRoot);
+    if (decoded) {
+      this.bound(decoded, pos, c.sha);
+      this.inTime(decoded, pos, c.sha);
+    }
+    if (this.collect && decoded && item.entry)
+      this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRoot.toString("base64"));
+    const indexWait = this.indexStep(item, at2, root?.index, decoded);
+    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf);
+    const wait = indexWait && tileWait ? Promise.all([indexWait, tileWait]).then(() => void 0) : indexWait ?? tileWait;
     const room = job && this.batch.length === 0 ? this.pool?.room() : void 0;
     if (wait && room) return Promise.all([wait, room]).then(() => void 0);
     return wait ?? room;
+  }
+  /** No trusted tiles to start from: tile checks resume from the first commit's own tiles. */
+  disableTiles() {
+    this.tiles = void 0;
+  }
+  /**
+   * Checkpoints that disagree with the tree the entries make. Reported at the end, and only those
+   * not explained by a damaged entry before them (a deleted entry makes every later checkpoint
+   * disagree; that is the seq check's to name).
+   */
+  checkpointMismatches = [];
+  checkpointProblems() {
+    const entryLevel = /* @__PURE__ */ new Set([
+      "envelope",
+      "payload",
+      "statement",
+      "signature",
+      "seq",
+      "prev",
+      "trailer"
+    ]);
+    let first = Infinity;
+    for (const p of this.problems) if (entryLevel.has(p.check)) first = Math.min(first, p.seq ?? -1);
+    this.problems.push(...this.checkpointMismatches.filter((p) => (p.seq ?? -1) < first));
+  }
+  /** This commit's checkpoint: this ledger's origin, the tree's size and root after the entry. */
+  checkpointFile(item, pos, root) {
+    if (!item.checkpoint || item.checkpoint.type !== "blob") return;
+    const where = {
+      check: "checkpoint",
+      seq: pos.seq,
+      commit: item.commit.sha,
+      file: CHECKPOINT_FILE
+    };
+    let cp;
+    try {
+      cp = parseCheckpoint(item.checkpoint.data.toString("utf8"));
+    } catch (e) {
+      this.checkpointMismatches.push({ ...where, message: e.message });
+      return;
+    }
+    if (cp.size !== this.size) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint says the tree has ${cp.size} entries, but this commit's entry makes it ${this.size}`
+      });
+    } else if (!cp.root.equals(root)) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint root ${cp.root.toString("base64")} is not the Merkle root of the entries (${root.toString("base64")})`
+      });
+    }
+    if (this.origin && cp.origin !== this.origin) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint origin "${cp.origin}" differs from the ledger's "${this.origin}"`
+      });
+    }
+  }
+  /** Every entry is for the repository whose ledger this branch is. */
+  bound(d, pos, commit) {
+    const repo = d.statement.predicate.repository.toLowerCase();
+    this.repository ??= repo;
+    if (repo !== this.repository) {
+      this.problems.push({
+        check: "repository",
+        seq: pos.seq,
+        commit,
+        file: ENTRY_FILE,
+        message: `entry ${pos.seq} is for repository "${d.statement.predicate.repository}", but branch "${this.branch}" holds the ledger of "${this.repository}"`
+      });
+    }
+  }
+  /** Timestamps never go back by more than the clock skew. */
+  inTime(d, pos, commit) {
+    const t = Date.parse(d.statement.predicate.timestamp);
+    if (Number.isNaN(t)) return;
+    const before = this.lastTime;
+    this.lastTime = { t, seq: pos.seq };
+    if (before && t < before.t - CLOCK_SKEW_MS) {
+      this.problems.push({
+        check: "timestamp",
+        seq: pos.seq,
+        commit,
+        file: ENTRY_FILE,
+        message: `entry ${pos.seq} is timestamped ${d.statement.predicate.timestamp}, ${Math.round((before.t - t) / 1e3)} s before entry ${before.seq} (more than the ${CLOCK_SKEW_MS / 6e4}-minute clock skew allowed)`
+      });
+    }
+  }
+  /**
+   * This commit's tiles must be its parent's plus this entry's leaf. A mismatch is named once; the
+   * model then takes the commit's tiles as they are, so later commits are judged on their own step.
+   */
+  tileStep(commit, pos, actual, leaf) {
+    if (this.tiles) {
+      let expected;
+      try {
+        expected = this.tiles.apply(leaf, { objects: false }).tree;
+      } catch {
+        expected = void 0;
+      }
+      if (expected !== void 0 && expected === actual) return void 0;
+      if (actual !== void 0)
+        this.problems.push({
+          check: "tiles",
+          seq: pos.seq,
+          commit,
+          file: TREE_DIR,
+          message: `commit ${short(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf`
+        });
+    }
+    this.tiles = void 0;
+    if (actual === void 0) return void 0;
+    const size = this.size;
+    return TileModel.at(actual, size, this.reader).then(
+      async (m) => {
+        await m.prepare();
+        this.tiles = m;
+      },
+      () => void 0
+    );
   }
   rootTree(item) {
     const c = item.commit;
@@ -44848,13 +45672,16 @@ var Checker = class {
     }
     let index;
     let checkpoint;
+    let tree;
     const extras = /* @__PURE__ */ new Set();
     const seen = /* @__PURE__ */ new Set();
     for (const e of parseTree(item.root.data)) {
       seen.add(e.name);
-      const expected = e.name === INDEX_DIR ? TREE_MODE : BLOB_MODE;
-      if (!ROOT_NAMES.has(e.name) || e.mode !== expected) extras.add(`${e.name} (${e.mode})`);
+      const expected = e.name === INDEX_DIR || e.name === TREE_DIR ? TREE_MODE : BLOB_MODE;
+      if (!(ROOT_NAMES.has(e.name) || OPTIONAL_NAMES.has(e.name)) || e.mode !== expected)
+        extras.add(`${e.name} (${e.mode})`);
       else if (e.name === INDEX_DIR) index = e.sha;
+      else if (e.name === TREE_DIR) tree = e.sha;
       else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
     }
     const added = [...extras].filter((x) => !this.prevRootExtras.has(x));
@@ -44863,7 +45690,7 @@ var Checker = class {
         check: "tree",
         commit: c.sha,
         file: added[0].split(" ")[0],
-        message: `commit ${short(c.sha)} holds ${added.join(", ")} at the top of its tree; a ledger commit holds only ${ENTRY_FILE}, ${CHECKPOINT_FILE} and ${INDEX_DIR}/`
+        message: `commit ${short(c.sha)} holds ${added.join(", ")} at the top of its tree; a ledger commit holds only ${ENTRY_FILE}, ${CHECKPOINT_FILE}, ${INDEX_DIR}/, ${TREE_DIR}/ and optionally ${COSIGNED_FILE}`
       });
     }
     this.prevRootExtras = extras;
@@ -44876,7 +45703,7 @@ var Checker = class {
       });
     }
     this.tipCheckpointBlob = checkpoint;
-    return { index, checkpoint };
+    return { index, checkpoint, tree };
   }
   /**
    * Sequence: each entry must hold the seq after the highest so far. A gap, a repeat and an entry
@@ -44944,17 +45771,17 @@ var Checker = class {
         message: `commit ${short(c.sha)} trailers disagree with its entry: ${wrong.join("; ")}`
       });
   }
-  queueSignature(at, job) {
+  queueSignature(at2, job) {
     if (!this.pool) {
       const signer = signerIndex(
         job.paeBytes,
         job.candidates,
         this.trusted.map((k) => k.publicKey)
       );
-      applySigner(this.positions[at].facts, job, signer, this.trusted);
+      applySigner(this.positions[at2].facts, job, signer, this.trusted);
       return;
     }
-    this.batch.push({ pos: at, job });
+    this.batch.push({ pos: at2, job });
     if (this.batch.length >= 256) this.flush();
   }
   flush() {
@@ -44971,19 +45798,20 @@ var Checker = class {
     this.flush();
     await Promise.all(this.pending);
   }
-  keep(pos, d, blob, checkpointBlob) {
+  keep(pos, d, blob, checkpointBlob, root) {
     this.verified.push({
       seq: pos.seq,
       hash: d.hash,
       ledgerCommit: pos.commit,
       blob,
       ...checkpointBlob ? { checkpointBlob } : {},
+      root,
       statement: d.statement,
       envelope: d.envelope
     });
   }
   /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
-  indexStep(item, at, actual, d) {
+  indexStep(item, at2, actual, d) {
     if (!d || !item.entry || !actual) {
       return this.resync(actual);
     }
@@ -44992,14 +45820,14 @@ var Checker = class {
     const run2 = () => {
       const { tree } = this.index.apply(line, deploy, { objects: false });
       if (tree === actual) return void 0;
-      this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
+      this.mismatches.push({ at: at2, parent: item.commit.parents[0], commit: item.commit.sha, line });
       return this.resync(actual);
     };
     if (this.index.ready(line, deploy)) return run2();
     return this.index.prepare(line, deploy).then(
       () => run2(),
       () => {
-        this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
+        this.mismatches.push({ at: at2, parent: item.commit.parents[0], commit: item.commit.sha, line });
         return this.resync(actual);
       }
     );
@@ -45078,10 +45906,16 @@ async function verifyLedger(opts) {
   const reader = new LocalObjects(repo.gitDir);
   const pool = startPool(opts, commits.length);
   try {
-    const checker = new Checker(IndexModel.empty(), reader, opts.trusted, pool, !!opts.collect, {
-      seq: 0,
-      prev: GENESIS_PREV
-    });
+    const checker = new Checker(
+      IndexModel.empty(),
+      reader,
+      opts.trusted,
+      pool,
+      !!opts.collect,
+      { seq: 0, prev: GENESIS_PREV },
+      { tiles: TileModel.empty(), edge: [], wantRootAt: quietSize(opts.olderCheckpoint) },
+      opts.location.branch
+    );
     if (commits[0] && commits[0].parents.length > 0) {
       checker.problems.push({
         check: "history",
@@ -45096,41 +45930,59 @@ async function verifyLedger(opts) {
     await pool?.close();
   }
 }
+function quietSize(text2) {
+  if (text2 === void 0) return void 0;
+  try {
+    return parseCheckpoint(text2).size;
+  } catch {
+    return void 0;
+  }
+}
 function startPool(opts, count) {
   const workersFrom = opts.workersFrom ?? 2e3;
   if (count < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
   return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
 }
 async function runChecks(gitDir, commits, checker) {
-  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`]);
+  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`, `${c.tree}:${CHECKPOINT_FILE}`]);
   let root;
+  let entry;
   await catFileBatch(gitDir, specs, (i, obj) => {
-    if (i % 2 === 0) {
-      root = obj;
-      return;
-    }
-    return checker.step({ commit: commits[i >> 1], root, entry: obj });
+    if (i % 3 === 0) root = obj;
+    else if (i % 3 === 1) entry = obj;
+    else return checker.step({ commit: commits[Math.floor(i / 3)], root, entry, checkpoint: obj });
   });
   await checker.signatures();
 }
-async function finish(opts, repo, reader, checker, commits, at) {
+function shardRepository(branch) {
+  return /^shiplog\/([^/]+\/[^/]+)$/i.exec(branch)?.[1]?.toLowerCase();
+}
+function originNamesBranch(origin, branch) {
+  const o = origin.toLowerCase();
+  const b = branch.toLowerCase();
+  return o === b || o.endsWith(`/${b}`);
+}
+async function finish(opts, repo, reader, checker, commits, at2) {
   checker.signatureProblems();
   checker.prevProblems();
+  checker.checkpointProblems();
   for (const m of checker.mismatches) {
     checker.problems.push(...await diagnoseIndex(repo.gitDir, m, reader));
   }
   const last = checker.positions[checker.positions.length - 1] ?? checker.anchor;
   const checkpointText2 = checker.tipCheckpointBlob ? (await reader.blob(checker.tipCheckpointBlob)).toString("utf8") : void 0;
-  const checkpoint = checkCheckpoint2(
-    checkpointText2,
-    opts.trusted,
-    last,
-    checker.origin,
-    checker.problems,
-    at.tip
-  );
-  const hashes = new Map(checker.positions.map((p) => [p.seq, p.hash]));
-  const older = opts.olderCheckpoint ? checkOlder(opts.olderCheckpoint, opts.trusted, last?.seq, hashes, checker.origin, checker.problems) : void 0;
+  const checkpoint = checkCheckpoint2(checkpointText2, opts.trusted, checker.problems, at2.tip);
+  const origin = checker.origin ?? checkpoint?.origin;
+  if (origin !== void 0 && !originNamesBranch(origin, opts.location.branch)) {
+    checker.problems.push({
+      check: "origin",
+      commit: at2.tip,
+      file: CHECKPOINT_FILE,
+      message: `the ledger's origin "${origin}" is not that of branch "${opts.location.branch}": a ledger copied from another branch or repository`
+    });
+  }
+  const entries = last?.seq !== void 0 ? last.seq + 1 : commits.length;
+  const older = opts.olderCheckpoint ? checkOlder(opts.olderCheckpoint, opts.trusted, entries, checker.roots, checker.origin, checker.problems) : void 0;
   const problems = checker.problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   const keys = /* @__PURE__ */ new Set();
   for (const p of checker.positions) if (p.facts?.keyid) keys.add(p.facts.keyid);
@@ -45138,25 +45990,24 @@ async function finish(opts, repo, reader, checker, commits, at) {
     const keyOf = new Map(checker.positions.map((p) => [p.commit, p.facts?.keyid]));
     for (const v of checker.verified) v.keyid = keyOf.get(v.ledgerCommit);
   }
-  const entries = last?.seq !== void 0 ? last.seq + 1 : commits.length;
   return {
     ok: problems.length === 0,
     remote: opts.location.remote,
     branch: opts.location.branch,
-    tip: at.tip,
+    tip: at2.tip,
     entries,
     checked: checker.positions.length,
     head: last?.hash,
     checkpoint,
     ...checkpointText2 !== void 0 ? { checkpointText: checkpointText2 } : {},
     olderCheckpoint: older,
-    ...at.since ? { since: at.since } : {},
+    ...at2.since ? { since: at2.since } : {},
     keys: [...keys],
     problems,
-    ...opts.collect ? { verified: checker.verified.filter((v) => v.seq >= at.firstSeq) } : {}
+    ...opts.collect ? { verified: checker.verified.filter((v) => v.seq >= at2.firstSeq) } : {}
   };
 }
-function checkCheckpoint2(text2, trusted, last, origin, problems, tip) {
+function checkCheckpoint2(text2, trusted, problems, tip) {
   const where = { commit: tip, file: CHECKPOINT_FILE };
   if (text2 === void 0) {
     problems.push({ check: "checkpoint", ...where, message: "the ledger tip has no checkpoint file" });
@@ -45176,29 +46027,12 @@ function checkCheckpoint2(text2, trusted, last, origin, problems, tip) {
       message: "checkpoint signature is not valid for any trusted key"
     });
   }
-  if (last?.seq !== void 0 && cp.size !== last.seq + 1) {
-    problems.push({
-      check: "checkpoint",
-      ...where,
-      message: `checkpoint counts ${cp.size} entries but the tip entry is seq ${last.seq}`
-    });
-  } else if (last?.hash && cp.head !== last.hash) {
-    problems.push({
-      check: "checkpoint",
-      ...where,
-      message: `checkpoint head ${cp.head} is not the tip entry's hash ${last.hash}`
-    });
-  }
-  if (origin && cp.origin !== origin) {
-    problems.push({
-      check: "checkpoint",
-      ...where,
-      message: `checkpoint origin "${cp.origin}" differs from the ledger's "${origin}"`
-    });
-  }
-  return { origin: cp.origin, size: cp.size, head: cp.head };
+  return summary(cp);
 }
-function checkOlder(text2, trusted, lastSeq, hashes, origin, problems) {
+function summary(cp) {
+  return { origin: cp.origin, size: cp.size, root: cp.root.toString("base64") };
+}
+function checkOlder(text2, trusted, entries, roots, origin, problems) {
   let cp;
   try {
     cp = parseCheckpoint(text2);
@@ -45208,20 +46042,19 @@ function checkOlder(text2, trusted, lastSeq, hashes, origin, problems) {
   }
   const before = problems.length;
   checkOlderSignature(cp, trusted, origin, problems);
-  const size = lastSeq === void 0 ? 0 : lastSeq + 1;
-  if (cp.size > size) {
+  if (cp.size > entries) {
     problems.push({
       check: "consistency",
-      message: `the ledger has ${size} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`
+      message: `the ledger has ${entries} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`
     });
-  } else if (cp.size > 0 && hashes.get(cp.size - 1) !== cp.head) {
+  } else if (cp.size > 0 && !roots.get(cp.size)?.equals(cp.root)) {
     problems.push({
       check: "consistency",
       seq: cp.size - 1,
-      message: `entry ${cp.size - 1} hashes to ${hashes.get(cp.size - 1) ?? "(unreadable)"} but the earlier checkpoint recorded ${cp.head}: history was rewritten (fork)`
+      message: `the first ${cp.size} entries have Merkle root ${roots.get(cp.size)?.toString("base64") ?? "(unknown)"} but the earlier checkpoint recorded ${cp.root.toString("base64")}: history was rewritten (fork)`
     });
   }
-  return { origin: cp.origin, size: cp.size, head: cp.head, consistent: problems.length === before };
+  return { ...summary(cp), consistent: problems.length === before };
 }
 function checkOlderSignature(cp, trusted, origin, problems) {
   if (!checkpointSigner(cp, trusted))
@@ -45246,8 +46079,11 @@ async function verifySince(opts) {
   } catch (e) {
     throw new ShiplogError("BAD_INPUT", `--since: ${e.message}`);
   }
-  if (cp.size === 0) return verifyLedger({ ...opts, since: void 0 });
-  const since = { origin: cp.origin, size: cp.size, head: cp.head };
+  const since = summary(cp);
+  if (cp.size === 0 || !opts.sinceCommit) {
+    const whole = await verifyLedger({ ...opts, since: void 0, olderCheckpoint: opts.since });
+    return { ...whole, since };
+  }
   const repo = await openRepo(opts.location, "tip");
   const remote = await fetchTip(repo);
   if (!remote) throw branchNotFound(opts.location);
@@ -45278,48 +46114,118 @@ async function verifySince(opts) {
     }
     await fetchAncestry(repo, tip.commit, count, { trees: true });
     const commits = await readHistory(repo.gitDir, tip.commit, { max: count });
-    const roots = await Promise.all(commits.map((c) => objects.tree(c.tree)));
-    const entryBlobs = roots.map((r) => parseTree(r).find((e) => e.name === ENTRY_FILE)?.sha);
-    await fetchObjects(repo, [...entryBlobs.filter((b) => !!b), tip.checkpointBlob]);
     const anchor = commits[0];
-    const anchorIndex = parseTree(roots[0]).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
-    const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
-    pool = startPool(opts, count);
-    const checker = new Checker(index, objects, opts.trusted, pool, !!opts.collect, {
-      seq: cp.size,
-      prev: cp.head
-    });
-    checker.problems.push(...problems);
-    checker.origin = tip.origin;
-    const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : void 0;
-    let anchorHash;
-    try {
-      anchorHash = anchorEntry ? decodeEntry(anchorEntry.toString("utf8")).hash : void 0;
-    } catch {
-      anchorHash = void 0;
-    }
-    checker.anchor = { seq: cp.size - 1, hash: anchorHash, commit: anchor.sha };
-    checker.tipCheckpointBlob = parseTree(roots[0]).find((e) => e.name === CHECKPOINT_FILE)?.sha;
-    if (anchorHash !== cp.head) {
-      checker.problems.push({
+    if (anchor.sha !== opts.sinceCommit) {
+      problems.push({
         check: "consistency",
         seq: cp.size - 1,
         commit: anchor.sha,
-        message: `entry ${cp.size - 1} hashes to ${anchorHash ?? "(unreadable)"} but the checkpoint given to --since recorded ${cp.head}: history was rewritten (fork)`
+        message: `entry ${cp.size - 1} is now in ledger commit ${short(anchor.sha)}, but the checkpoint was verified at ${short(opts.sinceCommit)}: the history at or below the checkpoint was rewritten`
       });
     }
+    const roots = await Promise.all(commits.map((c) => objects.tree(c.tree)));
+    const fileOf = (r, name) => parseTree(r).find((e) => e.name === name)?.sha;
+    const entryBlobs = roots.map((r) => fileOf(r, ENTRY_FILE));
+    const checkpointBlobs = roots.map((r) => fileOf(r, CHECKPOINT_FILE));
+    await fetchObjects(
+      repo,
+      [...entryBlobs, ...checkpointBlobs].filter((b) => !!b)
+    );
+    const anchorIndex = parseTree(roots[0]).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
+    const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
+    const anchorTiles = await tilesAt(objects, fileOf(roots[0], TREE_DIR), cp.size);
+    if (!anchorTiles || !anchorTiles.root().equals(cp.root)) {
+      problems.push({
+        check: "consistency",
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        file: TREE_DIR,
+        message: `the Merkle tiles of ledger commit ${short(anchor.sha)} ${anchorTiles ? `give root ${anchorTiles.root().toString("base64")}` : "are unreadable"}, not the checkpoint's ${cp.root.toString("base64")}`
+      });
+    }
+    const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : void 0;
+    let anchorDecoded;
+    try {
+      anchorDecoded = anchorEntry ? decodeEntry(anchorEntry.toString("utf8")) : void 0;
+    } catch {
+      anchorDecoded = void 0;
+    }
+    if (anchorDecoded?.statement.predicate.seq !== cp.size - 1) {
+      problems.push({
+        check: "consistency",
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        message: `ledger commit ${short(anchor.sha)} does not hold entry ${cp.size - 1}, the checkpoint's last`
+      });
+    }
+    pool = startPool(opts, count);
+    const checker = new Checker(
+      index,
+      objects,
+      opts.trusted,
+      pool,
+      !!opts.collect,
+      { seq: cp.size, prev: anchorDecoded?.hash ?? "" },
+      {
+        tiles: anchorTiles ?? TileModel.empty(),
+        edge: anchorTiles ? anchorTiles.rightEdge() : [],
+        lastTimestamp: anchorDecoded?.statement.predicate.timestamp
+      },
+      opts.location.branch
+    );
+    if (!anchorTiles) checker.disableTiles();
+    checker.problems.push(...problems);
+    checker.origin = tip.origin;
+    checker.repository ??= anchorDecoded?.statement.predicate.repository.toLowerCase();
+    checker.anchor = { seq: cp.size - 1, hash: anchorDecoded?.hash, commit: anchor.sha };
+    checker.tipCheckpointBlob = checkpointBlobs[0];
     await prefetchIndex(index, objects, entryBlobs.slice(1));
-    await runSinceChecks(repo, commits.slice(1), roots.slice(1), entryBlobs.slice(1), checker);
-    const result = await finish(opts, repo, objects, checker, commits.slice(1), {
+    await runSinceChecks(
+      repo,
+      commits.slice(1),
+      roots.slice(1),
+      entryBlobs.slice(1),
+      checkpointBlobs.slice(1),
+      checker
+    );
+    await checkConsistencyProof(objects, tip, cp, checker.problems);
+    return await finish(opts, repo, objects, checker, commits.slice(1), {
       tip: tip.commit,
       firstSeq: cp.size,
       since
     });
-    return { ...result, olderCheckpoint: result.olderCheckpoint };
   } finally {
     objects.close();
     await pool?.close();
   }
+}
+async function tilesAt(objects, dir, size) {
+  try {
+    const tiles = await TileModel.at(dir, size, objects);
+    await objects.fetch(tiles.wantedBlobs());
+    await tiles.prepare();
+    return tiles;
+  } catch {
+    return void 0;
+  }
+}
+async function checkConsistencyProof(objects, tip, old, problems) {
+  const size = tip.seq + 1;
+  if (size === old.size) return;
+  let message;
+  try {
+    const cp = parseCheckpoint((await objects.blob(tip.checkpointBlob)).toString("utf8"));
+    const tiles = await tilesAt(objects, tip.treeDir, size);
+    if (!tiles) message = "the tip commit's Merkle tiles do not read";
+    else {
+      const proof = await proveFromTiles(tiles, objects, (r) => consistencyProof(old.size, size, r));
+      if (!verifyConsistency(old.size, cp.size, old.root, cp.root, proof))
+        message = `the tip checkpoint (size ${cp.size}) does not extend the checkpoint of size ${old.size}: the consistency proof fails`;
+    }
+  } catch (e) {
+    message = `no consistency proof from size ${old.size} to ${size}: ${e.message}`;
+  }
+  if (message) problems.push({ check: "consistency", commit: tip.commit, file: CHECKPOINT_FILE, message });
 }
 async function prefetchIndex(index, objects, entryBlobs) {
   const texts = await objects.blobs(entryBlobs.filter((b) => !!b));
@@ -45333,15 +46239,18 @@ async function prefetchIndex(index, objects, entryBlobs) {
   }
   await objects.fetch([...wanted]);
 }
-async function runSinceChecks(repo, commits, roots, entryBlobs, checker) {
+async function runSinceChecks(repo, commits, roots, entryBlobs, checkpointBlobs, checker) {
   const cat = new CatFileSession(repo.gitDir);
+  const none = "0".repeat(40);
   try {
-    const entries = await cat.get(entryBlobs.map((b) => b ?? "0".repeat(40)));
+    const entries = await cat.get(entryBlobs.map((b) => b ?? none));
+    const checkpoints = await cat.get(checkpointBlobs.map((b) => b ?? none));
     for (let i = 0; i < commits.length; i++) {
       const c = commits[i];
       const root = { sha: c.tree, type: "tree", data: roots[i] };
       const entry = entryBlobs[i] ? entries[i] : void 0;
-      const wait = checker.step({ commit: c, root, entry });
+      const checkpoint = checkpointBlobs[i] ? checkpoints[i] : void 0;
+      const wait = checker.step({ commit: c, root, entry, checkpoint });
       if (wait) await wait;
     }
     await checker.signatures();
@@ -45404,11 +46313,11 @@ function refuseUnlessVerified(shards, gone, what, tell) {
     const r = s.report;
     lines3.push(`shiplog: ${r.branch}: ledger INVALID: ${r.problems.length} problem(s)`);
     for (const p of r.problems) {
-      const at = [
+      const at2 = [
         p.seq !== void 0 ? `seq ${p.seq}` : "",
         p.commit ? `commit ${p.commit.slice(0, 12)}` : ""
       ].filter(Boolean).join(" ");
-      lines3.push(`  ${p.check}${at ? ` (${at})` : ""}: ${p.message}`);
+      lines3.push(`  ${p.check}${at2 ? ` (${at2})` : ""}: ${p.message}`);
     }
   }
   for (const b of gone)
@@ -45423,7 +46332,7 @@ function refuseUnlessVerified(shards, gone, what, tell) {
 async function checkpointAfter(s, e) {
   if (e.hash === s.report.head && s.report.checkpointText !== void 0) {
     const cp = parseCheckpoint(s.report.checkpointText);
-    if (cp.size === e.seq + 1 && cp.head === e.hash) return s.report.checkpointText;
+    if (cp.size === e.seq + 1) return s.report.checkpointText;
   }
   const blob = s.checkpointBlobs.get(e.hash);
   if (!blob) {
@@ -45461,7 +46370,7 @@ function checkCursor(cursor, o, destination, format) {
     } catch (e) {
       throw new ShiplogError("BAD_INPUT", `cursor file ${o.path}: ${e.message}`);
     }
-    if (cp.size !== p.seq + 1 || cp.head !== p.hash) {
+    if (cp.size !== p.seq + 1) {
       throw new ShiplogError(
         "BAD_INPUT",
         `cursor file ${o.path}: the position at seq ${p.seq} does not match its checkpoint (size ${cp.size}); fix or remove it (removing sends everything again)`
@@ -45472,7 +46381,13 @@ function checkCursor(cursor, o, destination, format) {
 
 // src/export/forward-ledger.ts
 async function forwardLedgers(o) {
-  const transport = openTransport(o.to, { tls: o.tls, token: o.token, sourcetype: `shiplog:${o.format}` });
+  const transport = openTransport(o.to, {
+    tls: o.tls,
+    token: o.token,
+    sourcetype: `shiplog:${o.format}`,
+    sdId: o.sdId,
+    maxMessageBytes: o.maxMessageBytes
+  });
   try {
     const cursor = await readCursor(o.cursorPath);
     checkCursor(
@@ -45909,7 +46824,7 @@ async function callGitHub(what, fn) {
 }
 
 // src/github/parse.ts
-function bad5(what, expected) {
+function bad6(what, expected) {
   return new ShiplogError("GITHUB_API", `${what}: unexpected response from GitHub (expected ${expected})`);
 }
 function jsonData(value) {
@@ -45922,20 +46837,20 @@ function jsonData(value) {
 }
 function asObject(input, what) {
   const value = jsonData(input);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw bad5(what, "an object");
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw bad6(what, "an object");
   return value;
 }
 function asArray(input, what) {
   const value = jsonData(input);
-  if (!Array.isArray(value)) throw bad5(what, "a list");
+  if (!Array.isArray(value)) throw bad6(what, "a list");
   return value;
 }
 function requireString(value, what) {
-  if (typeof value !== "string") throw bad5(what, "a string");
+  if (typeof value !== "string") throw bad6(what, "a string");
   return value;
 }
 function requireNumber(value, what) {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw bad5(what, "a number");
+  if (typeof value !== "number" || !Number.isFinite(value)) throw bad6(what, "a number");
   return value;
 }
 function optionalString(value) {
@@ -46152,12 +47067,12 @@ async function readPullTimeline(api, { owner, repo, number }) {
     for await (const items of pages(api, route, { owner, repo, issue_number: number }, what)) {
       for (const item of items) {
         const e = asObject(item, `${what}: event`);
-        const at = optionalString(e.created_at);
-        if (at === void 0 || Number.isNaN(Date.parse(at))) continue;
+        const at2 = optionalString(e.created_at);
+        if (at2 === void 0 || Number.isNaN(Date.parse(at2))) continue;
         if (e.event === "base_ref_changed") {
-          if (baseChangedAt === null || Date.parse(at) > Date.parse(baseChangedAt)) baseChangedAt = at;
+          if (baseChangedAt === null || Date.parse(at2) > Date.parse(baseChangedAt)) baseChangedAt = at2;
         } else if (e.event === "head_ref_force_pushed") {
-          forcePushedAt.push(at);
+          forcePushedAt.push(at2);
         }
       }
     }
@@ -46494,19 +47409,19 @@ function changeSetReviewsQuery(count) {
   ].join("\n");
 }
 function parseRequest(request2) {
-  const bad6 = (what) => new ShiplogError("BAD_INPUT", `change set: ${what}`);
+  const bad7 = (what) => new ShiplogError("BAD_INPUT", `change set: ${what}`);
   const name = /^[\w.-]+$/;
   if (!name.test(request2.owner) || !name.test(request2.repo))
-    throw bad6(`repository must be owner/name, got ${request2.owner}/${request2.repo}`);
+    throw bad7(`repository must be owner/name, got ${request2.owner}/${request2.repo}`);
   const ref = /^[\w./-]+$/;
-  if (!ref.test(request2.head)) throw bad6(`head must be a commit sha, got "${request2.head}"`);
+  if (!ref.test(request2.head)) throw bad7(`head must be a commit sha, got "${request2.head}"`);
   if (request2.base !== null && !ref.test(request2.base))
-    throw bad6(`base must be a commit sha or null, got "${request2.base}"`);
+    throw bad7(`base must be a commit sha or null, got "${request2.base}"`);
   const cap = request2.cap ?? DEFAULT_CAP;
   const maxCommits = request2.maxCommits ?? DEFAULT_MAX_COMMITS;
-  if (!Number.isInteger(cap) || cap < 0) throw bad6(`cap must be a whole number, got ${cap}`);
+  if (!Number.isInteger(cap) || cap < 0) throw bad7(`cap must be a whole number, got ${cap}`);
   if (!Number.isInteger(maxCommits) || maxCommits < 1)
-    throw bad6(`maxCommits must be a positive whole number, got ${maxCommits}`);
+    throw bad7(`maxCommits must be a positive whole number, got ${maxCommits}`);
   return {
     owner: request2.owner,
     repo: request2.repo,
@@ -46740,17 +47655,17 @@ async function coverCommits(api, url, input, commits, gaps) {
       const repository = asObject(data.repository, `${what}: repository`);
       const fullName = requireString(repository.nameWithOwner, `${what}: nameWithOwner`).toLowerCase();
       batch.forEach((c, i) => {
-        const at = `${what}: c${i}`;
+        const at2 = `${what}: c${i}`;
         if (repository[`c${i}`] === null) {
           gaps.fail(new ShiplogError("GITHUB_API", `${what}: GitHub does not know commit ${c.sha}`));
           return;
         }
         const associated = asObject(
-          asObject(repository[`c${i}`], at).associatedPullRequests,
-          `${at}.associatedPullRequests`
+          asObject(repository[`c${i}`], at2).associatedPullRequests,
+          `${at2}.associatedPullRequests`
         );
-        const total = requireNumber(associated.totalCount, `${at}.associatedPullRequests.totalCount`);
-        const list = asArray(associated.nodes, `${at}.associatedPullRequests.nodes`).map((n, j) => associatedOf(n, `${at}.associatedPullRequests.nodes[${j}]`)).filter((p) => p.repository?.toLowerCase() === fullName);
+        const total = requireNumber(associated.totalCount, `${at2}.associatedPullRequests.totalCount`);
+        const list = asArray(associated.nodes, `${at2}.associatedPullRequests.nodes`).map((n, j) => associatedOf(n, `${at2}.associatedPullRequests.nodes[${j}]`)).filter((p) => p.repository?.toLowerCase() === fullName);
         const chosen = chooseMergedPullRequest(list, c.sha);
         if (total > PULLS_PER_COMMIT && chosen?.mergeCommitSha !== c.sha) {
           gaps.cut(
@@ -47340,11 +48255,11 @@ function validator() {
 }
 function parsePolicy(text2, source) {
   if (typeof text2 !== "string") throw new ShiplogError("BAD_POLICY", `${source}: policy must be text`);
-  const bytes = Buffer.byteLength(text2, "utf8");
-  if (bytes > MAX_POLICY_BYTES) {
+  const bytes2 = Buffer.byteLength(text2, "utf8");
+  if (bytes2 > MAX_POLICY_BYTES) {
     throw new ShiplogError(
       "BAD_POLICY",
-      `${source}: policy is ${bytes} bytes, over the 1 MB limit; shiplog refuses to read it`
+      `${source}: policy is ${bytes2} bytes, over the 1 MB limit; shiplog refuses to read it`
     );
   }
   const lineCounter = new import_yaml.LineCounter();
@@ -47743,8 +48658,8 @@ function triageOpinions(opinions, policy, input) {
   const baseChanged = input.baseChangedAt ? Date.parse(input.baseChangedAt) : void 0;
   const beforeBaseChange = (o) => {
     if (baseChanged === void 0) return false;
-    const at = o.review.submitted_at ? Date.parse(o.review.submitted_at) : NaN;
-    return !(at > baseChanged);
+    const at2 = o.review.submitted_at ? Date.parse(o.review.submitted_at) : NaN;
+    return !(at2 > baseChanged);
   };
   for (const o of opinions) {
     const ignore = (reason) => {
@@ -48027,9 +48942,9 @@ function decideDeployment(source, rules, facts) {
 }
 function changeSetProblem(rules, changeSet) {
   if (!rules.require_approved_change_set || !changeSet) return void 0;
-  const { status: status2, summary: summary2 } = decideChangeSet(changeSet);
+  const { status: status2, summary: summary3 } = decideChangeSet(changeSet);
   if (status2 === "approved") return void 0;
-  return `require_approved_change_set: ${oneLine2(summary2.replace(/^[a-z-]+: /, ""), 600).replace(/\.$/, "")}`;
+  return `require_approved_change_set: ${oneLine2(summary3.replace(/^[a-z-]+: /, ""), 600).replace(/\.$/, "")}`;
 }
 function verdictDetail(verdict) {
   const failing = verdict.rules.filter((r) => !r.satisfied).map((r) => {
@@ -48132,13 +49047,13 @@ async function collectEnvironmentApprovals(api, { owner, repo, runId, environmen
   const wanted = environment.toLowerCase();
   const approvals = [];
   asArray(data, what).forEach((item, i) => {
-    const at = `${what}: [${i}]`;
-    const a = asObject(item, at);
-    const environments = asArray(a.environments, `${at}.environments`).map(
-      (e, j) => optionalString(asObject(e, `${at}.environments[${j}]`).name) ?? ""
+    const at2 = `${what}: [${i}]`;
+    const a = asObject(item, at2);
+    const environments = asArray(a.environments, `${at2}.environments`).map(
+      (e, j) => optionalString(asObject(e, `${at2}.environments[${j}]`).name) ?? ""
     );
     if (!environments.some((e) => e.toLowerCase() === wanted)) return;
-    const user = slimUser(a.user, `${at}.user`);
+    const user = slimUser(a.user, `${at2}.user`);
     const state = optionalString(a.state) ?? "";
     approvals.push({
       login: user?.login ?? "ghost",
@@ -48611,17 +49526,17 @@ ${md(message)}`,
   const verdict = await evaluatePolicy(policy, evaluationInput(data), directory);
   deps.log.info(renderText(verdict));
   const check = renderCheckRun(verdict);
-  const summary2 = `## shiplog gate: ${md(check.title)} \u2014 ${md(`#${pr.number} ${pr.title}`)}
+  const summary3 = `## shiplog gate: ${md(check.title)} \u2014 ${md(`#${pr.number} ${pr.title}`)}
 
 ${check.summary}`;
   const approvers = JSON.stringify(approversOf(verdict).map((login) => ({ login })));
   if (verdict.satisfied) {
-    return { outputs: { "approval-status": "approved", approvers }, summary: summary2 };
+    return { outputs: { "approval-status": "approved", approvers }, summary: summary3 };
   }
   if (!inputs.overrideReason) {
     return {
       outputs: { "approval-status": "unapproved", approvers },
-      summary: summary2,
+      summary: summary3,
       failure: new ShiplogError(
         "GATE_FAILED",
         `approval policy not met for pull request #${pr.number}: ${verdict.title}`
@@ -48632,7 +49547,7 @@ ${check.summary}`;
     ctx,
     policy,
     directory,
-    summary: summary2,
+    summary: summary3,
     approvers: approversOf(verdict),
     setAside: {
       ...overriddenPullRequest(pr),
@@ -48664,7 +49579,7 @@ async function deploymentGate(inputs, deps, ctx, api) {
   deps.log.info(decision.comment);
   const status2 = decision.state === "approved" ? "approved" : decision.pullRequest === void 0 && decision.managed ? "no-pull-request" : "unapproved";
   const approvers = JSON.stringify(decision.approvers.map((login) => ({ login })));
-  const summary2 = [
+  const summary3 = [
     `## shiplog gate: deployment to ${md(environment)} ${decision.state === "approved" ? "\u2705 approved" : "\u274C rejected"}`,
     `> ${md(decision.comment, 1e3)}`,
     ...decision.unmet.length > 0 ? [decision.unmet.map((u) => `- ${md(u, 700)}`).join("\n")] : [],
@@ -48676,15 +49591,15 @@ async function deploymentGate(inputs, deps, ctx, api) {
     "deployment-state": decision.state,
     "deployment-comment": decision.comment
   };
-  if (decision.state === "approved") return { outputs, summary: summary2 };
+  if (decision.state === "approved") return { outputs, summary: summary3 };
   if (!inputs.overrideReason) {
-    return { outputs, summary: summary2, failure: new ShiplogError("GATE_FAILED", decision.comment) };
+    return { outputs, summary: summary3, failure: new ShiplogError("GATE_FAILED", decision.comment) };
   }
   return breakGlass(inputs, deps, {
     ctx,
     policy,
     directory,
-    summary: summary2,
+    summary: summary3,
     approvers: decision.approvers,
     setAside: {
       deployment: { environment, state: decision.state, comment: decision.comment, unmet: decision.unmet },

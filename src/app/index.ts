@@ -11,17 +11,24 @@ import { registerOverrideCommand } from './handlers/override-command.ts';
 import { registerOverrideReview } from './handlers/override-review.ts';
 import { DeliveryLog, dedupeDeliveries, type DeliveryStore } from './deliveries.ts';
 import { appSettings, type AppSettings } from './settings.ts';
+import { InMemoryVerifiedCheckpoints, type VerifiedCheckpointStore } from './verified-checkpoints.ts';
+
+/** State a gate relies on; in memory by default (one process), or shared (e.g. Redis) across replicas. */
+export interface AppState {
+  verifiedCheckpoints: VerifiedCheckpointStore;
+}
 
 export function createShiplogApp(
   settings: AppSettings,
   deliveries: DeliveryStore = new DeliveryLog(),
+  state: AppState = { verifiedCheckpoints: new InMemoryVerifiedCheckpoints() },
 ): (app: Probot) => void {
   return (probot) => {
     // handlers see each verified delivery once (a redelivered copy of a handled one is skipped);
     // with REDIS_URL the replicas share the log
     const app = dedupeDeliveries(probot, deliveries);
     registerApprovalGate(app, settings);
-    registerDeploymentProtection(app, settings);
+    registerDeploymentProtection(app, settings, state.verifiedCheckpoints);
     registerOverrideCommand(app, settings);
     registerOverrideReview(app, settings);
     registerLedgerWatch(app, settings);

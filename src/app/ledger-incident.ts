@@ -8,7 +8,7 @@
 import { CHECKPOINT_FILE, ENTRY_FILE, INDEX_DIR } from '../ledger/layout.ts';
 import { md } from '../policy/render.ts';
 
-export type IncidentKind = 'force-push' | 'deleted' | 'unexpected-commits' | 'non-linear';
+export type IncidentKind = 'force-push' | 'deleted' | 'unexpected-commits' | 'non-linear' | 'untrusted-entry';
 
 export interface Incident {
   kind: IncidentKind;
@@ -83,6 +83,31 @@ export function nonLinearIncident(
   };
 }
 
+/**
+ * A push of well-formed appends whose entries are not all signed by a trusted key: whoever can push
+ * the branch wrote them without the signing key (a forged deploy would move a gate's base).
+ * `problems` says, per commit, what is wrong with its entry.
+ */
+export function untrustedIncident(
+  repository: string,
+  branch: string,
+  push: PushPayload,
+  problems: string[],
+): Incident | undefined {
+  if (problems.length === 0) return undefined;
+  const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? 'unknown';
+  return {
+    kind: 'untrusted-entry',
+    branch,
+    repository,
+    pusher,
+    before: push.before,
+    after: push.after,
+    problems,
+    key: `untrusted:${push.before}..${push.after}`,
+  };
+}
+
 function commitProblems(c: PushCommit): string[] {
   const short = c.id.slice(0, 12);
   const touched = [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])];
@@ -103,6 +128,7 @@ const WHAT: Record<IncidentKind, string> = {
   deleted: 'was deleted',
   'unexpected-commits': 'received commits that are not ledger appends',
   'non-linear': 'received a merge (the ledger must be linear)',
+  'untrusted-entry': 'received an entry not signed by a trusted key',
 };
 
 export function alarmTitle(incident: Incident): string {
@@ -129,7 +155,9 @@ export function alarmText(incident: Incident, lastGood: { checkpoint?: string; n
   if (incident.problems.length > 0) {
     lines.push(
       '',
-      'Commits that are not ledger appends:',
+      incident.kind === 'untrusted-entry'
+        ? 'Entries no trusted key signed:'
+        : 'Commits that are not ledger appends:',
       '',
       ...incident.problems.slice(0, 50).map((p) => `- ${md(p, 500)}`),
     );

@@ -8,9 +8,11 @@ import { isShiplogError } from '../errors.ts';
 import type { GitHubApi } from '../github/client.ts';
 import { readRepoFile } from '../github/contents.ts';
 import { appendEntry, type AppendResult, type NewEntry } from '../ledger/append.ts';
-import { CHECKPOINT_FILE } from '../ledger/layout.ts';
+import { parseCommit, parseTree } from '../ledger/git-objects.ts';
+import { CHECKPOINT_FILE, ENTRY_FILE } from '../ledger/layout.ts';
+import { openRepo } from '../ledger/store.ts';
 import { isLedgerBranchName, writeBranch } from '../ledger/shards.ts';
-import { readCheckpointText } from '../ledger/tip.ts';
+import { readCheckpointText, TipObjects } from '../ledger/tip.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
 import type { Policy } from '../policy/index.ts';
 import type { AppSettings } from './settings.ts';
@@ -83,6 +85,32 @@ export async function readCheckpoint(
   } catch (error) {
     if (isShiplogError(error, 'BRANCH_NOT_FOUND')) return undefined;
     throw error;
+  }
+}
+
+/**
+ * The entry (entry.json) a ledger commit added, as text; undefined when the commit has none or is
+ * gone. As readCheckpoint: the GitHub repository through the contents API, a mirror with git.
+ */
+export async function readEntryText(
+  api: GitHubApi,
+  ledger: AppLedger,
+  commit: string,
+): Promise<string | undefined> {
+  if (!ledger.mirrored) {
+    return readRepoFile(api, { owner: ledger.owner, repo: ledger.repo, path: ENTRY_FILE, ref: commit });
+  }
+  const repo = await openRepo(ledger.location, 'tip');
+  const objects = new TipObjects(repo);
+  try {
+    const c = parseCommit(await objects.object(commit, 'commit'));
+    const entry = parseTree(await objects.tree(c.tree)).find((e) => e.name === ENTRY_FILE);
+    return entry ? (await objects.blob(entry.sha)).toString('utf8') : undefined;
+  } catch (error) {
+    if (isShiplogError(error, 'GIT_FAILED') || isShiplogError(error, 'REMOTE_NOT_FOUND')) return undefined;
+    throw error;
+  } finally {
+    objects.close();
   }
 }
 

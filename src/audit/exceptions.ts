@@ -23,12 +23,14 @@ import {
   type AuditEntry,
 } from './entry.ts';
 import { formatDuration, formatTime, formatWindow, HOUR_MS } from './window.ts';
+import { sameName } from '../ledger/names.ts';
 
 export const EXCEPTION_KINDS = [
   'uncovered-commits',
   'unapproved-pr',
   'direct-push-deploy',
   'incomplete-evidence',
+  'approval-not-collected',
   'override-not-reviewed',
   'override-reviewed-late',
   // Written by the reconciliation sweep against GitHub's deployments (issue 14); listed so the
@@ -155,7 +157,7 @@ function unrecordedDeploys(entries: readonly AuditEntry[]): AuditException[] {
 
 function inScope(x: { timestamp: string; environment?: string }, opts: AuditOptions): boolean {
   const t = Date.parse(x.timestamp);
-  if (opts.environment !== undefined && x.environment !== opts.environment) return false;
+  if (opts.environment !== undefined && !sameName(x.environment, opts.environment)) return false;
   if (opts.since && t < opts.since.getTime()) return false;
   if (opts.until && t > opts.until.getTime()) return false;
   return true;
@@ -237,6 +239,16 @@ function deployExceptions(e: AuditEntry): AuditException[] {
   const out: AuditException[] = [];
   const cs = changeSetOf(p);
   const approval = approvalView(p.approval);
+  const missing = missingEvidence(p);
+  if (missing.length) {
+    out.push(
+      base(
+        e,
+        'approval-not-collected',
+        `${capitalise(label)} was recorded ${missing.join(' and ')}, so who let it in is not established.`,
+      ),
+    );
+  }
 
   if (cs && !cs.readable) {
     out.push(
@@ -327,6 +339,23 @@ function deployExceptions(e: AuditEntry): AuditException[] {
       commits: [p.commit],
     });
   }
+  return out;
+}
+
+/**
+ * What a deploy entry lacks that an auditor needs: approval evidence (none collected — `record`
+ * from the CLI, which cannot ask GitHub — or none at all) and the actor who deployed. Missing
+ * evidence is never a clean bill; `approval-not-collected` lists it. Exported for the streams.
+ */
+export function missingEvidence(p: ChangePredicate): string[] {
+  if (p.type !== 'deploy') return [];
+  const out: string[] = [];
+  const status = approvalView(p.approval)?.status;
+  if (!changeSetOf(p) && (status === undefined || status === 'not-collected' || status === 'unknown'))
+    out.push(
+      status === undefined ? 'with no approval evidence' : 'without approval evidence (not collected)',
+    );
+  if (!actorOf(p)) out.push('without an actor');
   return out;
 }
 

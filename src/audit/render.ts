@@ -54,13 +54,15 @@ function block(title: string, f: DeliveryFigures): string[] {
   const rows: [string, string, string][] = [
     [
       'deployment frequency',
-      df.per_day === null ? 'no data' : `${round(df.per_day, 2)} per day, ${round(df.per_week!, 2)} per week`,
+      df.per_day === null
+        ? noFigure(df)
+        : `${round(df.per_day, 2)} per day, ${round(df.per_week!, 2)} per week`,
       `${df.deploys} successful ${plural(df.deploys, 'deploy')}`,
     ],
     [
       'lead time for changes',
       lt.p50_seconds === null
-        ? 'no data'
+        ? noFigure(lt)
         : `p50 ${duration(lt.p50_seconds)}, p90 ${duration(lt.p90_seconds!)}`,
       `${lt.pull_requests} ${plural(lt.pull_requests, 'pull request')} in ${lt.deploys} ${plural(lt.deploys, 'deploy')}` +
         (lt.deploys_without_change_set
@@ -72,12 +74,12 @@ function block(title: string, f: DeliveryFigures): string[] {
     ],
     [
       'change failure rate',
-      cfr.rate === null ? 'no data' : `${round(cfr.rate * 100, 1)}%`,
+      cfr.rate === null ? noFigure(cfr) : `${round(cfr.rate * 100, 1)}%`,
       `${cfr.failed + cfr.rolled_back} of ${cfr.deploys} ${plural(cfr.deploys, 'deploy')}: ${cfr.failed} failed, ${cfr.rolled_back} rolled back`,
     ],
     [
       'time to restore',
-      ttr.p50_seconds === null ? 'no data' : `p50 ${duration(ttr.p50_seconds)}`,
+      ttr.p50_seconds === null ? noFigure(ttr) : `p50 ${duration(ttr.p50_seconds)}`,
       `${ttr.restored} ${plural(ttr.restored, 'restore')}` +
         (ttr.unrestored ? `; ${ttr.unrestored} not restored yet` : ''),
     ],
@@ -104,6 +106,9 @@ export function renderRefusal(reports: readonly VerifyReport[], what: string): s
   return lines.join('\n') + '\n';
 }
 
+/** Why a figure is missing: nothing to compute it from, or too little to mean anything. */
+const noFigure = (f: { not_enough_history?: true }): string =>
+  f.not_enough_history ? 'not enough history' : 'no data';
 const duration = (s: number): string => formatDuration(s * 1000);
 const round = (n: number, digits: number): string => n.toFixed(digits);
 const plural = (n: number, word: string): string => (n === 1 ? word : `${word}s`);

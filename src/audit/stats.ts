@@ -13,12 +13,20 @@
  *   of that repository and environment. Failures before that success belong to the same incident.
  *
  * Each figure says what it rests on, and is null, not 0, when there is nothing to compute it from.
+ * The figures need enough history to mean something (MIN_HISTORY): a measured span of at least 7
+ * days (a ledger a few minutes old is not "700 deploys per day") and at least 3 deploys with an
+ * outcome in it. Below that every figure of the block is null with `not_enough_history: true`,
+ * shown as "not enough history"; the counts stay.
  * Order within a (shard, repository, environment) is ledger order (seq): runners' clocks only give
  * the durations. Percentiles are nearest-rank (the smallest sample with at least p% at or below it),
  * so every figure is a value that was measured.
  */
 import { changeSetOf, deployOutcome, type AuditEntry } from './entry.ts';
 import { DAY_MS } from './window.ts';
+import { sameName } from '../ledger/names.ts';
+
+/** The least history a figure is computed from (documented in README, "Delivery metrics"). */
+export const MIN_HISTORY = { days: 7, deploys: 3 } as const;
 
 export interface StatsOptions {
   since: Date;
@@ -27,6 +35,8 @@ export interface StatsOptions {
 }
 
 export interface DeploymentFrequency {
+  /** Set when the window holds deploys but less history than MIN_HISTORY asks for: the figure is null. */
+  not_enough_history?: true;
   per_day: number | null;
   per_week: number | null;
   /** Successful deploys in the window. */
@@ -34,6 +44,8 @@ export interface DeploymentFrequency {
 }
 
 export interface LeadTime {
+  /** Set when the window holds deploys but less history than MIN_HISTORY asks for: the figure is null. */
+  not_enough_history?: true;
   p50_seconds: number | null;
   p90_seconds: number | null;
   /** Pull requests measured (first shipped to the environment in the window). */
@@ -47,6 +59,8 @@ export interface LeadTime {
 }
 
 export interface ChangeFailureRate {
+  /** Set when the window holds deploys but less history than MIN_HISTORY asks for: the figure is null. */
+  not_enough_history?: true;
   rate: number | null;
   failed: number;
   rolled_back: number;
@@ -55,6 +69,8 @@ export interface ChangeFailureRate {
 }
 
 export interface TimeToRestore {
+  /** Set when the window holds deploys but less history than MIN_HISTORY asks for: the figure is null. */
+  not_enough_history?: true;
   p50_seconds: number | null;
   /** Incidents in the window that a later successful deploy ended. */
   restored: number;
@@ -151,7 +167,7 @@ export function weeklyDeploys(
   for (const e of entries) {
     const p = e.statement.predicate;
     if (deployOutcome(p) !== 'success' || !p.environment) continue;
-    if (opts.environment !== undefined && p.environment !== opts.environment) continue;
+    if (opts.environment !== undefined && !sameName(p.environment, opts.environment)) continue;
     const back = Math.floor((end - Date.parse(p.timestamp)) / (7 * DAY_MS));
     if (back >= 0 && back < opts.weeks) weeks[opts.weeks - 1 - back]!.deploys++;
   }
@@ -164,8 +180,9 @@ function tallies(entries: readonly AuditEntry[], opts: StatsOptions): Tally[] {
   for (const e of entries) {
     const p = e.statement.predicate;
     if (p.type !== 'deploy' || !p.environment) continue;
-    if (opts.environment !== undefined && p.environment !== opts.environment) continue;
-    const key = JSON.stringify([e.branch ?? '', p.repository, p.environment]);
+    if (opts.environment !== undefined && !sameName(p.environment, opts.environment)) continue;
+    // One repository and one environment however a writer spelled them (GitHub ignores case).
+    const key = JSON.stringify([e.branch ?? '', p.repository.toLowerCase(), p.environment.toLowerCase()]);
     groups.set(key, [...(groups.get(key) ?? []), e]);
   }
   return [...groups.values()]
@@ -270,30 +287,37 @@ function figures(tallies: readonly Tally[], days: number): DeliveryFigures {
   const lead = tallies.flatMap((t) => t.leadMs);
   const restore = tallies.flatMap((t) => t.restoreMs);
   const measured = entries > 0 && days > 0;
+  const enough = days >= MIN_HISTORY.days && outcomes >= MIN_HISTORY.deploys;
+  const short = entries > 0 && !enough ? { not_enough_history: true as const } : {};
+  const figure = <T>(value: T): T | null => (enough ? value : null);
   return {
     deployment_frequency: {
-      per_day: measured ? successes / days : null,
-      per_week: measured ? (successes * 7) / days : null,
+      per_day: measured ? figure(successes / days) : null,
+      per_week: measured ? figure((successes * 7) / days) : null,
       deploys: successes,
+      ...short,
     },
     lead_time: {
-      p50_seconds: seconds(percentile(lead, 0.5)),
-      p90_seconds: seconds(percentile(lead, 0.9)),
+      p50_seconds: figure(seconds(percentile(lead, 0.5))),
+      p90_seconds: figure(seconds(percentile(lead, 0.9))),
       pull_requests: lead.length,
       deploys: sum((t) => t.leadDeploys),
       deploys_without_change_set: sum((t) => t.withoutChangeSet),
       pull_requests_without_merge_time: sum((t) => t.withoutMergeTime),
+      ...short,
     },
     change_failure_rate: {
-      rate: outcomes > 0 ? (failed + rolledBack) / outcomes : null,
+      rate: outcomes > 0 ? figure((failed + rolledBack) / outcomes) : null,
       failed,
       rolled_back: rolledBack,
       deploys: outcomes,
+      ...short,
     },
     time_to_restore: {
-      p50_seconds: seconds(percentile(restore, 0.5)),
+      p50_seconds: figure(seconds(percentile(restore, 0.5))),
       restored: restore.length,
       unrestored: sum((t) => t.unrestored),
+      ...short,
     },
   };
 }

@@ -18,9 +18,19 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 /** A point in time: an ISO date (or date-time with offset), or a duration back from `now`. */
+/** How far back a duration may reach (10 years): `99999d` is a typo, not a window from 1753. */
+export const MAX_LOOKBACK_DAYS = 3650;
+
 export function parsePointInTime(text: string, flag: string, now: Date): Date {
   const ms = durationMs(text);
-  if (ms !== undefined) return new Date(now.getTime() - ms);
+  if (ms !== undefined) {
+    if (ms > MAX_LOOKBACK_DAYS * DAY_MS)
+      throw new ShiplogError(
+        'USAGE',
+        `${flag} ${text.trim()} reaches back to ${new Date(now.getTime() - ms).toISOString().slice(0, 10)}; a duration goes back at most ${MAX_LOOKBACK_DAYS}d (10 years) — give a date for an older start`,
+      );
+    return new Date(now.getTime() - ms);
+  }
   const t = DATE.test(text.trim()) ? Date.parse(text.trim()) : NaN;
   if (Number.isNaN(t)) {
     throw new ShiplogError(

@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { isShiplogError, ShiplogError } from '../errors.ts';
 import { loadSigningKey, loadTrustedKey, type SigningKey, type TrustedKey } from '../ledger/keys.ts';
 import { allShards, readBranch, remoteIsRepository, shardBranch, writeBranch } from '../ledger/shards.ts';
+import { distinctNames, sameName } from '../ledger/names.ts';
 import { checkBranchName, type LedgerLocation } from '../ledger/store.ts';
 
 export interface LocationFlags {
@@ -143,4 +144,22 @@ export function repoFrom(value: string): { owner: string; repo: string } {
   const m = /^([\w.-]+)\/([\w.-]+)$/.exec(value);
   if (!m) throw new ShiplogError('USAGE', `--repo must be OWNER/NAME, got "${value}"`);
   return { owner: m[1]!, repo: m[2]! };
+}
+
+/**
+ * `--environment NAME` that names no environment of the ledger is a typo until shown otherwise:
+ * "no exceptions" or "no entries" for `prodcution` would read as a clean bill. Exit 2, listing the
+ * environments there are (compared without regard to case, as GitHub does).
+ */
+export function checkEnvironmentKnown(
+  environment: string | undefined,
+  known: Iterable<string | undefined>,
+): void {
+  if (environment === undefined) return;
+  const names = distinctNames(known);
+  if (names.some((n) => sameName(n, environment))) return;
+  throw new ShiplogError(
+    'USAGE',
+    `--environment "${environment}" matches no environment in the ledger (${names.length ? `it has: ${names.slice(0, 20).join(', ')}` : 'it records no environment yet'})`,
+  );
 }

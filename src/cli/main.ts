@@ -11,6 +11,7 @@ import { registerAppCommands } from './commands/app-admin.ts';
 import { registerAuditCommand } from './commands/audit.ts';
 import { registerExportCommands } from './commands/export.ts';
 import { registerLedgerCommands } from './commands/ledger.ts';
+import { registerProofCommands } from './commands/proof.ts';
 import { registerPolicyCommands } from './commands/policy.ts';
 import { registerReconcileCommand } from './commands/reconcile.ts';
 import { registerReportCommand } from './commands/report.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerLedgerCommands(program);
+  registerProofCommands(program);
   registerPolicyCommands(program);
   registerWhereCommand(program);
   registerReportCommand(program);

@@ -1,32 +1,51 @@
 /**
  * A deploy's change set, end to end: the base is the deploy in force for the same repository and
- * environment on the ledger (its index, not its history); the commits since and their pull
+ * environment on the ledger — read from a ledger this call verified (verified-ledger.ts: every
+ * entry signed by a trusted key, chained into a checkpoint it trusts), never from an unverified tip,
+ * whose index anyone who can push the branch could write; the commits since and their pull
  * requests come from GitHub. A pull request's approval is the decision the app recorded in a signed
  * `merge` entry when it merged, where there is one, so a review dismissed or edited after the merge
  * does not rewrite history; otherwise its reviews as GitHub has them now. Each pull request says
  * which (`approval.source`). The Action's `record` and `gate` and the app's deployment protection
  * rule all ask this one function, so they judge the same change set.
+ *
+ * Refuses (ShiplogError VERIFY_FAILED, naming why) while a ledger alarm is open, when the ledger
+ * does not verify, or when it is missing although it existed: none of those is a first deploy.
  */
-import { isShiplogError } from '../errors.ts';
+import { isShiplogError, ShiplogError } from '../errors.ts';
 import type { GitHubApi } from '../github/client.ts';
 import { collectChangeSet, type ChangeSetEvidence, type PullRequestApproval } from '../github/change-set.ts';
 import { latestDeployIn } from '../ledger/deployed.ts';
 import type { TrustedKey } from '../ledger/keys.ts';
 import { recordedMerges, type MergeLookup, type RecordedMerge } from '../ledger/merge-entries.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
-import { openTip, type TipView } from '../ledger/tip.ts';
+import type { TipView } from '../ledger/tip.ts';
 import {
   buildChangeSetRecord,
   decideChangeSet,
   type ChangeSetDecision,
   type ChangeSetRecord,
 } from '../policy/change-set.ts';
+import { verifiedLedger, type VerifiedCheckpoint, type VerifiedLedger } from './verified-ledger.ts';
 
 export interface DeployChangeSet {
   record: ChangeSetRecord;
   decision: ChangeSetDecision;
   /** The ledger entry of the base deploy, when there is one. */
   base?: { seq: number; commit: string };
+  /** The checkpoint the base was read under (undefined for a repository that never had a ledger). */
+  verified?: VerifiedCheckpoint;
+}
+
+export interface LedgerTrust {
+  /** Keys every ledger entry must be signed by (the workflows' and the app's). */
+  keys: TrustedKey[];
+  /** The checkpoint this gate verified last, if it keeps one: verification starts there. */
+  since?: VerifiedCheckpoint;
+  /** GitHub's word that the ledger existed (see verified-ledger.ts); undefined: a fresh repository. */
+  existedBefore?: () => Promise<string | undefined>;
+  /** The open ledger alarm, if any: the gate refuses and links it. */
+  alarm?: () => Promise<{ url: string; title: string } | undefined>;
 }
 
 export async function deployChangeSet(opts: {
@@ -40,18 +59,34 @@ export async function deployChangeSet(opts: {
   allowIncomplete?: boolean;
   /** Keys whose `merge` entries are believed; without any, every approval is read from reviews. */
   trusted?: TrustedKey[];
+  /** How the ledger is verified before its last deploy is believed. */
+  trust: LedgerTrust;
 }): Promise<DeployChangeSet> {
   const [owner, repo] = opts.repository.split('/') as [string, string];
-  const view = await openLedger(opts.ledger);
+  let ledger: VerifiedLedger;
+  let unknownBase: string | undefined;
+  try {
+    ledger = await trustedLedger(opts.ledger, opts.trust);
+  } catch (error) {
+    // A record is evidence of a deploy that happened: with allow-incomplete it is kept, saying
+    // that its base is unknown (so it cannot count as approved). A gate never gets here.
+    if (!opts.allowIncomplete || !isShiplogError(error, 'VERIFY_FAILED')) throw error;
+    ledger = { kind: 'never' };
+    unknownBase = `the base (the last deploy) is unknown: ${error.message}`;
+  }
+  const view = ledger.kind === 'verified' ? ledger.view : undefined;
   try {
     const base = view ? await latestDeployIn(view, opts.repository, opts.environment) : undefined;
-    const evidence = await collectChangeSet(opts.api, {
+    const collected = await collectChangeSet(opts.api, {
       owner,
       repo,
       base: base?.commit ?? null,
       head: opts.head,
       allowIncomplete: opts.allowIncomplete,
     });
+    const evidence = unknownBase
+      ? { ...collected, complete: false, truncated: [unknownBase, ...collected.truncated] }
+      : collected;
     const merges = await mergesOf(view, opts.repository, evidence, opts.trusted ?? []);
     const withSources = { ...evidence, pull_requests: evidence.pull_requests.map((p) => sourced(p, merges)) };
     const fromEntries = withSources.pull_requests.filter((p) => p.source === 'merge-entry').length;
@@ -67,20 +102,28 @@ export async function deployChangeSet(opts: {
       record,
       decision: decideChangeSet(record),
       ...(base ? { base: { seq: base.seq, commit: base.commit } } : {}),
+      ...(ledger.kind === 'verified' ? { verified: ledger.verified } : {}),
     };
   } finally {
     view?.close();
   }
 }
 
-async function openLedger(location: LedgerLocation): Promise<TipView | undefined> {
-  try {
-    return await openTip(location);
-  } catch (e) {
-    // nothing recorded yet: a first deploy, and no merge was recorded either
-    if (isShiplogError(e, 'BRANCH_NOT_FOUND')) return undefined;
-    throw e;
+/** Refuses on an open alarm, else the ledger verified as `trust` says (verified-ledger.ts). */
+async function trustedLedger(location: LedgerLocation, trust: LedgerTrust): Promise<VerifiedLedger> {
+  const alarm = await trust.alarm?.();
+  if (alarm) {
+    throw new ShiplogError(
+      'VERIFY_FAILED',
+      `a ledger alarm is open (${alarm.url}: ${alarm.title.slice(0, 200)}); gates refuse until an admin restores the ledger and closes it`,
+    );
   }
+  return verifiedLedger({
+    location,
+    trusted: trust.keys,
+    ...(trust.since ? { since: trust.since } : {}),
+    ...(trust.existedBefore ? { existedBefore: trust.existedBefore } : {}),
+  });
 }
 
 async function mergesOf(

@@ -9,6 +9,7 @@ import { readEntries, type LedgerEntry } from './lookup.ts';
 import type { LedgerLocation } from './store.ts';
 import { openTip, type TipView } from './tip.ts';
 import { deployOf, sortDeploys, type EnvironmentDeploy } from './where.ts';
+import { sameName } from './names.ts';
 
 export interface DeployInForce {
   repository: string;
@@ -23,7 +24,7 @@ export async function deploysInForce(
   opts: { repository?: string } = {},
 ): Promise<DeployInForce[]> {
   const states: DeployState[] = (await view.index.deployStatesNow()).filter(
-    (s) => !opts.repository || s.repository === opts.repository,
+    (s) => !opts.repository || sameName(s.repository, opts.repository),
   );
   const tops = states.map((s) => s.deploys[0]);
   const present = tops.filter((t): t is NonNullable<typeof t> => !!t);
@@ -80,14 +81,34 @@ export async function latestDeploy(
   }
 }
 
-/** latestDeploy on an open tip. */
+/**
+ * latestDeploy on an open tip. Repository and environment names compare case-insensitively, as
+ * GitHub's do: deploys recorded as `Production` and as `production` are one environment, and the
+ * newest of them is in force.
+ */
 export async function latestDeployIn(
   view: TipView,
   repository: string,
   environment: string,
 ): Promise<DeployRef | undefined> {
-  const state = (await view.index.deployStatesNow()).find(
-    (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment,
-  );
-  return state?.deploys[0];
+  const repo = repository.toLowerCase();
+  const env = environment.toLowerCase();
+  const inForce = (await view.index.deployStatesNow())
+    .filter((s) => s.repository.toLowerCase() === repo && s.environment.toLowerCase() === env)
+    .map((s) => s.deploys[0])
+    .filter((d): d is DeployRef => d !== undefined);
+  return inForce.sort((a, b) => b.seq - a.seq)[0];
+}
+
+/**
+ * The environments the ledger has deploys to (any outcome), from the tip's summary alone: what a
+ * query's `--environment` can match. Empty for a ledger with no deploys yet.
+ */
+export async function knownEnvironments(location: LedgerLocation): Promise<string[]> {
+  const view = await openTip(location);
+  try {
+    return (await view.index.deployStatesNow()).map((s) => s.environment);
+  } finally {
+    view.close();
+  }
 }

@@ -11,6 +11,7 @@ import { entriesForCommit, ledgerCommitOfSeq, lineForSeq, newestLines, readEntri
 import type { Statement } from './statement.ts';
 import type { LedgerLocation } from './store.ts';
 import { openTip } from './tip.ts';
+import { sameName } from './names.ts';
 
 export interface EntryView {
   seq: number;
@@ -34,7 +35,7 @@ export async function findEntries(location: LedgerLocation, filter: EntryFilter)
   const view = await openTip(location);
   try {
     const keep = (l: IndexLine): boolean =>
-      (!filter.environment || l.environment === filter.environment) &&
+      (!filter.environment || sameName(l.environment, filter.environment)) &&
       (!filter.type || l.type === filter.type);
     if (prefix) return await entriesForCommit(view, prefix, keep, filter.limit);
     return await readEntries(view, await newestLines(view, keep, filter.limit));

@@ -8,6 +8,7 @@ import { ShiplogError } from '../errors.ts';
 import { COMMIT_PATTERN } from './encoding.ts';
 import { git, lastLines } from './git.ts';
 import type { Statement } from './statement.ts';
+import { sameName } from './names.ts';
 
 /** Any decoded entry: query results and raw reads both fit. */
 export interface EntryLike {
@@ -93,7 +94,7 @@ export function latestSuccessfulDeploys(
   for (const e of ordered) {
     const p = e.statement.predicate;
     if (p.type !== 'deploy' || !p.environment) continue;
-    if (opts.repository && p.repository !== opts.repository) continue;
+    if (opts.repository && !sameName(p.repository, opts.repository)) continue;
     const key = JSON.stringify([p.repository, p.environment]);
     let slot = byEnv.get(key);
     if (!slot) {

@@ -101,6 +101,16 @@ export async function evaluateDeployment(
   });
 }
 
+/**
+ * The answer when the decision could not be made (an unreadable policy, a ledger that does not
+ * verify, an open ledger alarm, an API failure): rejected, saying why — never let through. Shared
+ * by the app's protection rule and the Action's gate so both say it in the same words.
+ */
+export function rejectedDeployment(environment: string, why: string): DeploymentDecision {
+  const comment = fit(`shiplog: ${oneLine(environment, 100)} rejected: ${oneLine(why, MAX_COMMENT)}`);
+  return { state: 'rejected', comment, environment, managed: true, unmet: [why], approvers: [] };
+}
+
 export function decideDeployment(
   source: string,
   rules: EnvironmentPolicy | undefined,

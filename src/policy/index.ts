@@ -26,6 +26,7 @@ export { countFreshApprovals } from './evaluate.ts';
 export {
   decideDeployment,
   evaluateDeployment,
+  rejectedDeployment,
   type DeployedPullRequest,
   type DeploymentDecision,
   type DeploymentFacts,

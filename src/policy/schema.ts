@@ -94,9 +94,16 @@ export function policyFromObject(obj: unknown, source: string): Policy {
   return validatePolicy(obj, source, () => undefined);
 }
 
-/** Looks up an environment's gate without tripping over inherited names like "constructor". */
+/**
+ * Looks up an environment's gate without tripping over inherited names like "constructor". GitHub
+ * environment names are case-insensitive (`Production` is `production`), so the lookup is too; a
+ * policy naming one environment twice in different case is refused when it is read.
+ */
 export function environmentPolicy(policy: Policy, name: string): EnvironmentPolicy | undefined {
-  return Object.hasOwn(policy.environments, name) ? policy.environments[name] : undefined;
+  if (Object.hasOwn(policy.environments, name)) return policy.environments[name];
+  const wanted = name.toLowerCase();
+  const key = Object.keys(policy.environments).find((k) => k.toLowerCase() === wanted);
+  return key === undefined ? undefined : policy.environments[key];
 }
 
 function validatePolicy(input: unknown, source: string, locate: Locate): Policy {
@@ -163,6 +170,17 @@ function semanticProblems(raw: RawPolicy): Problem[] {
       }
     });
   });
+  // GitHub treats `Production` and `production` as one environment: two sections would be ambiguous
+  const environments = new Map<string, string>();
+  for (const name of Object.keys(raw.environments ?? {})) {
+    const first = environments.get(name.toLowerCase());
+    if (first !== undefined) {
+      problems.push({
+        path: ['environments', name],
+        message: `environment "${name}" is the same environment as "${first}" (GitHub environment names are case-insensitive)`,
+      });
+    } else environments.set(name.toLowerCase(), name);
+  }
   return problems;
 }
 

@@ -14,10 +14,15 @@ export const CSV_COLUMNS = [
   'approvers',
   'pr_number',
   'details_json',
+  // "no" for an entry a verification problem names, or every entry when a problem names none.
+  'verified',
 ] as const;
 
 /** Oldest first, like the ledger itself; lines end in CRLF as RFC 4180 asks. */
-export function renderCsv(entries: readonly ReportEntry[]): string {
+export function renderCsv(
+  entries: readonly ReportEntry[],
+  damaged: { all: boolean; seqs: ReadonlySet<number> } = { all: false, seqs: new Set() },
+): string {
   const rows = entries
     .map(toRow)
     .sort((a, b) => a.seq - b.seq)
@@ -34,6 +39,7 @@ export function renderCsv(entries: readonly ReportEntry[]): string {
       r.approvers.join(' '),
       r.pullRequest?.number === undefined ? '' : String(r.pullRequest.number),
       r.details === undefined ? '' : JSON.stringify(r.details),
+      damaged.all || damaged.seqs.has(r.seq) ? 'no' : 'yes',
     ]);
   return [[...CSV_COLUMNS], ...rows].map((cells) => cells.map(csvCell).join(',') + '\r\n').join('');
 }

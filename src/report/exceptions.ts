@@ -15,6 +15,7 @@ const TONE: Record<ExceptionKind, BadgeTone> = {
   'unapproved-pr': 'bad',
   'direct-push-deploy': 'warn',
   'incomplete-evidence': 'warn',
+  'approval-not-collected': 'warn',
   'override-not-reviewed': 'bad',
   'override-reviewed-late': 'warn',
   'unrecorded-deploy': 'bad',
@@ -25,13 +26,17 @@ export function exceptionsSection(
   opts: { verified: boolean; reviewWithinMs: number },
 ): Markup {
   const list = findings.exceptions;
-  const caveat = opts.verified
-    ? ''
-    : markup`<p class="caveat">The ledger did not verify: these exceptions come from the entries that could be read, and cannot be relied on.</p>`;
+  if (!opts.verified) {
+    // Only what is verified is said: no list, and above all no "No exceptions".
+    return markup`<section class="panel exceptions unverified" id="exceptions">
+<h2>Exceptions: not established<span class="muted" id="exceptions-shown"></span></h2>
+<p class="caveat">The ledger did not verify, so its exceptions cannot be listed: an entry that fails verification may hide one or invent one. Fix the ledger (see the problems above), then run the report again.</p>
+</section>`;
+  }
   const title = list.length
     ? `${count(list.length, 'exception')}`
     : // Says what was looked for: a deploy recorded without evidence is not thereby approved.
-      `No exceptions: no uncovered commits, unapproved pull requests, direct pushes or incomplete change sets, and no override unreviewed after ${formatWindow(opts.reviewWithinMs)}`;
+      `No exceptions: no uncovered commits, unapproved pull requests, direct pushes, incomplete change sets or deploys without approval evidence or actor, and no override unreviewed after ${formatWindow(opts.reviewWithinMs)}`;
   const table = list.length
     ? markup`<table class="exceptions"><thead><tr><th>when</th><th>seq</th><th>kind</th><th>environment</th><th>commit</th><th>why</th></tr></thead><tbody>${list.map(row)}</tbody></table>`
     : '';
@@ -43,7 +48,7 @@ export function exceptionsSection(
     : '';
   return markup`<section class="panel exceptions ${list.length ? 'found' : 'none'}" id="exceptions">
 <h2>${title}<span class="muted" id="exceptions-shown"></span></h2>
-${caveat}${table}${awaiting}
+${table}${awaiting}
 </section>`;
 }
 

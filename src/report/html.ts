@@ -40,6 +40,7 @@ export function renderReportHtml(input: ReportInput): string {
   const types = [...new Set(rows.map((r) => r.type))].sort();
   const remote = displayRemote(input.verify.remote);
   const reviewWithinMs = input.reviewWithinMs ?? DEFAULT_REVIEW_WITHIN_MS;
+  const damaged = damagedSeqs(input.verify);
   const page = markup`<!doctype html>
 <html lang="en">
 <head>
@@ -56,7 +57,7 @@ export function renderReportHtml(input: ReportInput): string {
 <p class="meta">Ledger <code>${remote}</code>, branch <code>${input.verify.branch}</code> at <code>${input.verify.tip}</code> · generated ${formatTime(input.generatedAt.toISOString())}</p>
 ${verificationPanel(input)}
 ${exceptionsSection(findExceptions(input.entries, { now: input.generatedAt, reviewWithinMs }), { verified: input.verify.ok, reviewWithinMs })}
-${deliverySection(input.entries, input.generatedAt)}
+${input.verify.ok ? deliverySection(input.entries, input.generatedAt) : unverifiedDelivery()}
 ${summary(rows)}
 <div class="filters" role="search">
 <label for="filter-env">Environment <select id="filter-env"><option value="">all</option>${envOptions.map(option)}</select></label>
@@ -64,7 +65,7 @@ ${summary(rows)}
 <button type="button" id="filter-reset">Show all</button>
 </div>
 <p class="filter-note" id="filter-note"></p>
-${[...environments].map(([env, list]) => environmentSection(env, list))}
+${[...environments].map(([env, list]) => environmentSection(env, list, damaged))}
 <p class="empty" id="no-match" hidden>No changes match the filters.</p>
 ${rows.length === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : ''}
 </main>
@@ -145,17 +146,40 @@ function groupByEnvironment(rows: ReportRow[]): Map<string, ReportRow[]> {
   return new Map(names.map((n) => [n, groups.get(n)!]));
 }
 
-function environmentSection(env: string, rows: ReportRow[]): Markup {
+/**
+ * The entries a verification problem names (by seq): marked in the timeline and the CSV, so a
+ * damaged entry is never read as evidence. A problem that names no entry (the checkpoint, the
+ * history's shape) leaves every entry unverified.
+ */
+export function damagedSeqs(v: VerifyReport): { all: boolean; seqs: ReadonlySet<number> } {
+  if (v.ok) return { all: false, seqs: new Set() };
+  const seqs = new Set(v.problems.flatMap((p) => (p.seq === undefined ? [] : [p.seq])));
+  return { all: v.problems.some((p) => p.seq === undefined), seqs };
+}
+
+/** A ledger that does not verify gives no figures: they would rest on entries nobody can trust. */
+function unverifiedDelivery(): Markup {
+  return markup`<section class="panel delivery unverified" id="delivery">
+<h2>Delivery metrics: not computed</h2>
+<p class="caveat">The ledger did not verify, so no figure computed from it can be relied on.</p>
+</section>`;
+}
+
+function environmentSection(
+  env: string,
+  rows: ReportRow[],
+  damaged: { all: boolean; seqs: ReadonlySet<number> },
+): Markup {
   return markup`<section class="env" data-env="${env}">
 <header><h2>${env}</h2><span class="count muted">${rows.length} ${plural(rows.length, 'change', 'changes')}</span></header>
 <ol class="timeline">
-${rows.map(changeItem)}
+${rows.map((r) => changeItem(r, damaged.all || damaged.seqs.has(r.seq)))}
 </ol>
 </section>
 `;
 }
 
-function changeItem(r: ReportRow): Markup {
+function changeItem(r: ReportRow, unverified: boolean): Markup {
   const version = r.version ? markup`<span class="version">${r.version}</span>` : '';
   const branch = r.branch ? markup`<span class="branch muted">from <code>${r.branch}</code></span>` : '';
   // `success` is the normal case; only a deploy that did not (or no longer does) run gets a badge.
@@ -172,10 +196,11 @@ function changeItem(r: ReportRow): Markup {
     ? markup` · PR${pr.number !== undefined ? ` #${pr.number}` : ''}${pr.title ? markup` <span class="pr-title">${pr.title}</span>` : ''}`
     : '';
   const statement = JSON.stringify({ hash: r.hash, statement: r.statement }, null, 2);
-  return markup`<li class="change tone-${r.badge.tone}" id="seq-${r.seq}" data-seq="${r.seq}" data-env="${r.environment ?? ''}" data-type="${r.type}" data-approval="${r.badge.status}">
+  const mark = unverified ? markup`<span class="badge unverified tone-bad">${'not verified'}</span>` : '';
+  return markup`<li class="change tone-${r.badge.tone}${unverified ? ' unverified' : ''}" id="seq-${r.seq}" data-seq="${r.seq}" data-env="${r.environment ?? ''}" data-type="${r.type}" data-approval="${r.badge.status}">
 <div class="when"><time datetime="${r.timestamp}">${formatTime(r.timestamp)}</time><span class="seq">#${r.seq}</span></div>
 <div class="what"><span class="type">${r.type}</span><code class="commit" title="${r.commit}">${r.commit.slice(0, 12)}</code><span class="repo">${r.repository}</span>${version}${branch}</div>
-<div class="badges"><span class="badge approval tone-${r.badge.tone}">${r.badge.label}</span>${deployStatus}</div>
+<div class="badges">${mark}<span class="badge approval tone-${r.badge.tone}">${r.badge.label}</span>${deployStatus}</div>
 <div class="who">by <b class="actor">${r.actor ?? 'unknown'}</b> · approvers: <b class="approvers">${approvers}</b>${stale}${prText}</div>
 ${r.type === 'deploy' ? changeSetBlock(r.statement.predicate) : ''}
 <details><summary>Details</summary><pre>${statement}</pre></details>

@@ -26,7 +26,12 @@ const tb = useActionTestbed(REPO, (gh) => {
 let app: AppServer;
 beforeEach(async () => {
   app = await startAppServer(
-    appEnv(tb.gh, { SHIPLOG_LEDGER_REMOTE: tb.wb.remote, SHIPLOG_CACHE_DIR: join(tb.wb.dir, 'app-cache') }),
+    appEnv(tb.gh, {
+      SHIPLOG_LEDGER_REMOTE: tb.wb.remote,
+      SHIPLOG_CACHE_DIR: join(tb.wb.dir, 'app-cache'),
+      // the workflow's key: the app verifies the ledger before it believes its last deploy
+      SHIPLOG_TRUSTED_KEYS: tb.wb.publicPem,
+    }),
   );
 });
 afterEach(async () => {
@@ -190,7 +195,7 @@ describe('the gate and the protection rule judge the same change set', () => {
     const base = await deployedBase();
     const h = mixedHistory(base);
     const gate = await runAction(tb.bundle, tb.wb, tb.gh, {
-      inputs: { command: 'gate', environment: 'production', commit: h.push },
+      inputs: { command: 'gate', environment: 'production', commit: h.push, 'trusted-keys': tb.wb.publicPem },
     });
     const fromApp = await appDecision(h.push);
     expect(gate.outputs['deployment-state']).toBe('rejected');
@@ -208,7 +213,12 @@ describe('the gate and the protection rule judge the same change set', () => {
     const next = tb.gh.mergePullRequest(REPO, { onto: base, user: 'alice', squash: true });
     tb.gh.addReview(REPO, next.pull.number, { user: 'bob', state: 'APPROVED' });
     const gate = await runAction(tb.bundle, tb.wb, tb.gh, {
-      inputs: { command: 'gate', environment: 'production', commit: next.tip },
+      inputs: {
+        command: 'gate',
+        environment: 'production',
+        commit: next.tip,
+        'trusted-keys': tb.wb.publicPem,
+      },
     });
     expect(gate.code, gate.stdout).toBe(0);
     expect(await appDecision(next.tip)).toEqual({

@@ -5,10 +5,18 @@
  * verify; an honest append opens none; while the alarm is open the approval check warns.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLedgerFixture, sh, workClone, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { appendEntry } from '../../src/ledger/append.ts';
+import {
+  createLedgerFixture,
+  newKey,
+  sampleEntry,
+  sh,
+  workClone,
+  type LedgerFixture,
+} from '../support/ledger-fixture.ts';
 import { example, useApp } from './harness.ts';
 
 let ledger: LedgerFixture;
@@ -19,7 +27,12 @@ beforeAll(async () => {
 afterAll(() => ledger.cleanup());
 
 const h = useApp({
-  env: () => ({ SHIPLOG_LEDGER_REMOTE: ledger.remote, SHIPLOG_CACHE_DIR: join(ledger.dir, 'app-cache') }),
+  env: () => ({
+    SHIPLOG_LEDGER_REMOTE: ledger.remote,
+    SHIPLOG_CACHE_DIR: join(ledger.dir, 'app-cache'),
+    // the fixture's key signs every honest append
+    SHIPLOG_TRUSTED_KEYS: readFileSync(ledger.pubFile, 'utf8'),
+  }),
 });
 
 function tip(): string {
@@ -119,6 +132,24 @@ describe('ledger watch', () => {
     const res = await h.send('push', pushEvent(r.full, { before, after: tip() }));
     expect(res.status).toBe(200);
     expect(alarms(r.full)).toEqual([]);
+  });
+
+  it('opens an alarm for a well-formed append signed by no trusted key (issue 17)', async () => {
+    const r = h.repo();
+    const before = tip();
+    // someone who can push the branch but holds no signing key: a perfect append, their own signature
+    await appendEntry({
+      location: { remote: ledger.remote, branch: 'shiplog', cacheDir: join(ledger.dir, 'mallory-cache') },
+      key: newKey().key,
+      entry: sampleEntry(900, { commit: 'f'.repeat(40) }),
+    });
+    const event = pushEvent(r.full, { before, after: tip() });
+    expect((await h.send('push', event)).status).toBe(200);
+    await h.send('push', event);
+    const open = alarms(r.full);
+    expect(open).toHaveLength(1);
+    expect(open[0]!.title).toContain('received an entry not signed by a trusted key');
+    expect(open[0]!.body).toContain('is signed by no trusted key');
   });
 
   it('opens one alarm for a force-push, keeping the last good checkpoint, however often it is sent', async () => {

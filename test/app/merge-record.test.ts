@@ -145,7 +145,14 @@ describe('merge entries', () => {
     s.reviews.bob.state = 'DISMISSED';
     s.reviews.carol.state = 'DISMISSED';
 
-    const request = { api: api(), repository: s.full, environment: 'production', head: s.tip };
+    const request = {
+      api: api(),
+      repository: s.full,
+      environment: 'production',
+      head: s.tip,
+      // the ledger itself is verified against the app's key; `trusted` is whose merges are believed
+      trust: { keys: [app.ledger.trusted] },
+    };
     const cited = await deployChangeSet({ ...request, ledger: fresh(), trusted: [app.ledger.trusted] });
     expect(cited.decision.status).toBe('approved');
     const pr = cited.record.pull_requests.find((p) => p.number === s.pull.number)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryStats, percentile } from '../../src/audit/stats.ts';
+import { deliveryStats, MIN_HISTORY, percentile } from '../../src/audit/stats.ts';
 import { approvedPr, changeSet, inMemory, sha, STATS_LEDGER, STATS_SINCE, STATS_UNTIL } from './scenario.ts';
 
 const HOUR = 3600; // seconds
@@ -46,25 +46,42 @@ describe('deliveryStats on the fixed ledger (window 2026-03-01 → 03-31, 30 day
     });
   });
 
-  it('staging', () => {
-    expect(env('staging')).toMatchObject({
-      // s0 only: 1 / 30 per day, 7 / 30 per week
-      deployment_frequency: { per_day: 1 / 30, per_week: 7 / 30, deploys: 1 },
-      // s0 #2: 03-03 00:00 − 03-02 10:00 = 14h (first time in staging, though production had it);
-      // #9 has no merge time.
+  it('staging: 2 deploys in 30 days is not enough history for any figure (the counts stay)', () => {
+    expect(env('staging')).toEqual({
+      environment: 'staging',
+      repositories: ['acme/web'],
+      // s0 only succeeded; s0, s1 have an outcome: fewer than MIN_HISTORY.deploys (3)
+      deployment_frequency: { per_day: null, per_week: null, deploys: 1, not_enough_history: true },
       lead_time: {
-        p50_seconds: 14 * HOUR,
-        p90_seconds: 14 * HOUR,
+        p50_seconds: null,
+        p90_seconds: null,
         pull_requests: 1,
         deploys: 1,
         deploys_without_change_set: 0,
         pull_requests_without_merge_time: 1,
+        not_enough_history: true,
       },
-      // s0, s1: 1 failed of 2 (the migration s2 is no deploy)
-      change_failure_rate: { rate: 1 / 2, failed: 1, rolled_back: 0, deploys: 2 },
-      // s1 (03-15) never followed by a success: no restore time, one open incident
-      time_to_restore: { p50_seconds: null, restored: 0, unrestored: 1 },
+      change_failure_rate: { rate: null, failed: 1, rolled_back: 0, deploys: 2, not_enough_history: true },
+      time_to_restore: { p50_seconds: null, restored: 0, unrestored: 1, not_enough_history: true },
     });
+  });
+
+  it('a ledger a few minutes old gives no rates (not "700 deploys per day")', () => {
+    const drafts = [0, 1, 2, 3, 4].map((i) => ({
+      type: 'deploy' as const,
+      timestamp: `2026-03-30T23:5${i}:00Z`,
+      environment: 'production',
+      commit: sha(`f${i}`),
+    }));
+    const s = deliveryStats(inMemory(drafts), window);
+    expect(s.overall.deployment_frequency).toEqual({
+      per_day: null,
+      per_week: null,
+      deploys: 5,
+      not_enough_history: true,
+    });
+    expect(s.overall.change_failure_rate).toMatchObject({ rate: null, deploys: 5, not_enough_history: true });
+    expect(MIN_HISTORY).toEqual({ days: 7, deploys: 3 });
   });
 
   it('overall: every environment together', () => {
@@ -128,11 +145,17 @@ describe('deliveryStats on the fixed ledger (window 2026-03-01 → 03-31, 30 day
         environment: 'production',
         commit: sha('d2'),
       },
+      {
+        type: 'deploy' as const,
+        timestamp: '2026-03-26T00:00:00Z',
+        environment: 'production',
+        commit: sha('d3'),
+      },
     ];
     const s = deliveryStats(inMemory(drafts), window);
-    // 03-21 → 03-31 = 10 days; 2 / 10 = 0.2 per day
+    // 03-21 → 03-31 = 10 days; 3 / 10 = 0.3 per day
     expect(s.window).toEqual({ ...stats.window, days: 10, ledger_begins: '2026-03-21T00:00:00.000Z' });
-    expect(s.overall.deployment_frequency).toEqual({ per_day: 0.2, per_week: 1.4, deploys: 2 });
+    expect(s.overall.deployment_frequency).toEqual({ per_day: 0.3, per_week: 2.1, deploys: 3 });
   });
 
   it('a rollback with no success recorded before it is the deploy it reports on', () => {
@@ -151,10 +174,16 @@ describe('deliveryStats on the fixed ledger (window 2026-03-01 → 03-31, 30 day
         commit: sha('e0'),
         change_set: changeSet({ commits: [], pull_requests: [approvedPr(3, 'not a date')] }),
       },
+      {
+        type: 'deploy' as const,
+        timestamp: '2026-03-20T00:00:00Z',
+        environment: 'production',
+        commit: sha('e2'),
+      },
     ];
     const s = deliveryStats(inMemory(drafts), window);
-    // 1 rolled back of 2 deploys; restored after 45 minutes
-    expect(s.overall.change_failure_rate).toEqual({ rate: 0.5, failed: 0, rolled_back: 1, deploys: 2 });
+    // 1 rolled back of 3 deploys; restored after 45 minutes
+    expect(s.overall.change_failure_rate).toEqual({ rate: 1 / 3, failed: 0, rolled_back: 1, deploys: 3 });
     expect(s.overall.time_to_restore).toEqual({ p50_seconds: 45 * 60, restored: 1, unrestored: 0 });
     expect(s.overall.lead_time).toMatchObject({ p50_seconds: null, pull_requests_without_merge_time: 1 });
   });

@@ -44,6 +44,7 @@ async function recordAuditLedger(fx: LedgerFixture): Promise<void> {
   const entries: NewEntry[] = [
     {
       type: 'deploy',
+      actor: { login: 'deploy-bot' },
       timestamp: ago(10),
       repository: 'acme/web',
       commit: HEAD,
@@ -112,6 +113,7 @@ async function recordAuditLedger(fx: LedgerFixture): Promise<void> {
     key: fx.key,
     entry: {
       type: 'deploy',
+      actor: { login: 'deploy-bot' },
       timestamp: ago(1),
       repository: 'acme/web',
       commit: sha('5a'),
@@ -175,6 +177,7 @@ describe('shiplog audit', () => {
       'unapproved-pr': 1,
       'direct-push-deploy': 0,
       'incomplete-evidence': 0,
+      'approval-not-collected': 0,
       'override-not-reviewed': 1,
       'override-reviewed-late': 0,
       'unrecorded-deploy': 0,
@@ -219,10 +222,11 @@ describe('shiplog audit', () => {
     expect(out.awaiting_review).toEqual([
       expect.objectContaining({ seq: 1, by: 'oncall', pull_request: 20, repository: 'acme/web' }),
     ]);
+    // An environment the ledger does not have is a typo, not "no exceptions in nowhere".
     const text = await audit('--review-within', '2w', '--environment', 'nowhere');
-    expect(text.stdout).toBe(
-      'ledger valid: 5 entries, chain intact, signatures trusted\nno exceptions in nowhere\n',
-    );
+    expect(text.code).toBe(2);
+    expect(text.stdout).not.toContain('no exceptions');
+    expect(text.stderr).toContain('--environment "nowhere" matches no environment in the ledger');
   });
 
   it('--csv writes one RFC 4180 row per exception, formulas neutralised', async () => {
@@ -304,6 +308,7 @@ describe('shiplog audit --all-shards', () => {
         key: central.key,
         entry: {
           type: 'deploy',
+          actor: { login: 'deploy-bot' },
           timestamp: ago(2),
           repository,
           commit: sha('ab'),

@@ -66,10 +66,10 @@ describe('shiplog stats', () => {
     );
     expect(all.stdout).toContain(
       '\n\nstaging (acme/web)\n' +
-        '  deployment frequency   0.03 per day, 0.23 per week  (1 successful deploy)\n' +
-        '  lead time for changes  p50 14h, p90 14h             (1 pull request in 1 deploy; 1 without a merge time)\n' +
-        '  change failure rate    50.0%                        (1 of 2 deploys: 1 failed, 0 rolled back)\n' +
-        '  time to restore        no data                      (0 restores; 1 not restored yet)\n',
+        '  deployment frequency   not enough history  (1 successful deploy)\n' +
+        '  lead time for changes  not enough history  (1 pull request in 1 deploy; 1 without a merge time)\n' +
+        '  change failure rate    not enough history  (1 of 2 deploys: 1 failed, 0 rolled back)\n' +
+        '  time to restore        not enough history  (0 restores; 1 not restored yet)\n',
     );
     const r = await stats(...MARCH, '--environment', 'production');
     expect(r.code).toBe(0);

@@ -9,7 +9,9 @@ import type { BulkItem } from '../../src/ledger/bulk.ts';
 import { formatIndexLine, parseIndexLine } from '../../src/ledger/layout.ts';
 import { buildStatement, statementBytes } from '../../src/ledger/statement.ts';
 import type { LedgerLocation } from '../../src/ledger/store.ts';
-import { verifyLedger, type VerifyReport } from '../../src/ledger/verify.ts';
+import { CLOCK_SKEW_MS, verifyLedger, type VerifyReport } from '../../src/ledger/verify.ts';
+import { writeLedgerHistory } from '../../src/ledger/bulk.ts';
+import { join } from 'node:path';
 import {
   createLedgerFixture,
   newKey,
@@ -446,3 +448,69 @@ describe('verify --since (incremental)', () => {
     expect(r).toMatchObject({ ok: true, checked: 1, entries: 7 });
   });
 });
+
+describe('verify: a ledger bound to its branch, in time (issue 17)', () => {
+  /** Items 0..2 as appended, then 3..5 signed with the trusted key, `over` applied to seq 4. */
+  const rewritten = (over: Partial<ReturnType<typeof sampleEntry>>): BulkItem[] => {
+    let prev = signEnvelope(Buffer.from(items[2]!.envelope.payload, 'base64'), fx.key).hash;
+    const out: BulkItem[] = items.slice(0, 3).map(({ envelope, checkpoint }) => ({ envelope, checkpoint }));
+    for (let seq = 3; seq < 6; seq++) {
+      const made = signedItem(fx.key, { seq, prev, ...sampleEntry(seq, seq === 4 ? over : {}) });
+      out.push(made);
+      prev = made.hash;
+    }
+    return out;
+  };
+
+  it('an entry for another repository: repository', async () => {
+    const r = await verify(await writeCopy(fx.dir, 'other-repo', rewritten({ repository: 'evil/web' })));
+    expect(checks(r)).toEqual(['repository']);
+    expect(r.problems[0]).toMatchObject({ seq: 4, message: expect.stringMatching(/evil\/web/) });
+  });
+
+  it("a signed shard copied under another repository's branch: origin and repository", async () => {
+    const remote = join(fx.dir, 'central.git');
+    execFileSync('git', ['init', '--bare', '--quiet', remote]);
+    execFileSync('git', ['config', 'uploadpack.allowFilter', 'true'], { cwd: remote });
+    // The genuine shard of acme/web, and the same signed history pushed as evil/tool's shard.
+    const origin = 'example.com/audit/central/shiplog/acme/web';
+    const items6 = chainWithOrigin(origin);
+    await writeLedgerHistory(remote, 'shiplog/acme/web', items6, { origin });
+    await writeLedgerHistory(remote, 'shiplog/evil/tool', items6, { origin });
+    const at = (branch: string) => ({
+      remote,
+      branch,
+      cacheDir: join(fx.dir, `cache-central-${branch.replace(/\//g, '-')}`),
+    });
+    expect((await verify(at('shiplog/acme/web'))).problems).toEqual([]);
+    const copied = await verify(at('shiplog/evil/tool'));
+    expect(checks(copied)).toEqual(['origin', 'repository']);
+    // Branch names compare case-insensitively, as GitHub's repository names do.
+    await writeLedgerHistory(remote, 'shiplog/Acme/Web', items6, { origin });
+    expect((await verify(at('shiplog/Acme/Web'))).problems).toEqual([]);
+  });
+
+  it('an entry timestamped before its predecessor beyond the clock skew: timestamp', async () => {
+    const early = new Date(Date.UTC(2025, 11, 31, 23, 0, 0)).toISOString();
+    const r = await verify(await writeCopy(fx.dir, 'early', rewritten({ timestamp: early })));
+    expect(checks(r)).toEqual(['timestamp']);
+    expect(r.problems[0]).toMatchObject({ seq: 4 });
+    // Within the skew is fine: two runners may sign in one order and land in the other.
+    const skew = new Date(Date.UTC(2026, 0, 1, 0, 0, 3) - CLOCK_SKEW_MS + 60_000).toISOString();
+    expect((await verify(await writeCopy(fx.dir, 'skew', rewritten({ timestamp: skew })))).problems).toEqual(
+      [],
+    );
+  });
+});
+
+/** Six entries signed with the trusted key, chained, under this checkpoint origin. */
+function chainWithOrigin(origin: string): BulkItem[] {
+  let prev = GENESIS_PREV;
+  const out: BulkItem[] = [];
+  for (let seq = 0; seq < 6; seq++) {
+    const made = signedItem(fx.key, { seq, prev, ...sampleEntry(seq) }, origin);
+    out.push(made);
+    prev = made.hash;
+  }
+  return out;
+}

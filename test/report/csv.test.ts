@@ -37,6 +37,7 @@ describe('renderCsv', () => {
       'approvers',
       'pr_number',
       'details_json',
+      'verified',
     ]);
     expect(rows.slice(1)).toEqual([
       [
@@ -52,6 +53,7 @@ describe('renderCsv', () => {
         '',
         '',
         '',
+        'yes',
       ],
       [
         '1',
@@ -66,6 +68,7 @@ describe('renderCsv', () => {
         'alice bob',
         '42',
         '{"status":"success","version":"1.2.3"}',
+        'yes',
       ],
     ]);
   });
@@ -101,5 +104,15 @@ describe('renderCsv', () => {
       expect(neutraliseFormula(`${lead}x`)).toBe(`'${lead}x`);
     expect(neutraliseFormula('a=b')).toBe('a=b');
     expect(neutraliseFormula("'already")).toBe("'already");
+  });
+});
+
+describe('renderCsv of a ledger that fails verification', () => {
+  it('says which entries are not verified in the verified column', () => {
+    const entries = [reportEntry(0), reportEntry(1), reportEntry(2)];
+    const named = parseCsv(renderCsv(entries, { all: false, seqs: new Set([1]) }));
+    expect(named.slice(1).map((r) => r.at(-1))).toEqual(['yes', 'no', 'yes']);
+    const whole = parseCsv(renderCsv(entries, { all: true, seqs: new Set() }));
+    expect(whole.slice(1).map((r) => r.at(-1))).toEqual(['no', 'no', 'no']);
   });
 });

@@ -188,8 +188,11 @@ describe('renderReportHtml', () => {
     expect(out).toContain(`data-env="${EVIL_TEXT}"`);
     // The change set and the exceptions it raises carry the hostile text too, escaped.
     expect(out).toContain(`<span class="message">${EVIL_TEXT}</span>`);
-    expect(out).toMatch(/<tr class="exception" data-env="&lt;x-evil[^"]*" data-kind="uncovered-commits">/);
     expect(out).not.toContain('secret');
+    // Exceptions are listed only for a ledger that verifies: the same entry there, escaped.
+    const listed = renderReportHtml({ entries: [hostile], verify: okReport(1), generatedAt: at });
+    expect(listed).not.toContain('<x-evil');
+    expect(listed).toMatch(/<tr class="exception" data-env="&lt;x-evil[^"]*" data-kind="uncovered-commits">/);
   });
 
   it('a failed verification heads the page with every problem', () => {
@@ -280,14 +283,36 @@ describe('exceptions, change sets and delivery metrics', () => {
   it('a clean ledger says there is nothing, and a failed verification casts doubt on the list', () => {
     const clean = renderReportHtml({ entries: entries.slice(0, 1), verify: okReport(1), generatedAt: at });
     expect(clean).toContain(
-      '<section class="panel exceptions none" id="exceptions">\n<h2>No exceptions: no uncovered commits, unapproved pull requests, direct pushes or incomplete change sets, and no override unreviewed after 72h<span',
+      '<section class="panel exceptions none" id="exceptions">\n<h2>No exceptions: no uncovered commits, unapproved pull requests, direct pushes, incomplete change sets or deploys without approval evidence or actor, and no override unreviewed after 72h<span',
     );
     const failed = renderReportHtml({
       entries,
-      verify: okReport(entries.length, { ok: false, problems: [{ check: 'signature', message: 'x' }] }),
+      verify: okReport(entries.length, {
+        ok: false,
+        problems: [{ check: 'signature', seq: 3, message: 'x' }],
+      }),
       generatedAt: at,
     });
     expect(failed).toContain('<p class="caveat">The ledger did not verify');
+  });
+
+  it('a ledger that fails verification: no "No exceptions", no delivery metrics, the damaged entry marked', () => {
+    const clean = entries.slice(0, 1);
+    const failed = renderReportHtml({
+      entries: clean,
+      verify: okReport(1, {
+        ok: false,
+        problems: [{ check: 'signature', seq: 0, message: 'bad signature' }],
+      }),
+      generatedAt: at,
+    });
+    expect(failed).not.toContain('No exceptions');
+    expect(failed).not.toContain('class="panel exceptions none"');
+    expect(failed).toContain('<h2>Exceptions: not established');
+    expect(failed).toContain('<h2>Delivery metrics: not computed</h2>');
+    expect(failed).not.toMatch(/per week|class="chart/);
+    expect(failed).toMatch(/<li class="change [^"]* unverified" id="seq-0"/);
+    expect(failed).toContain('<span class="badge unverified tone-bad">not verified</span>');
   });
 
   it('each deploy shows its change set: commits, PRs with approval badges, uncovered commits highlighted', () => {

@@ -6,7 +6,7 @@
  * With `override-reason`, a permitted actor breaks glass: the job passes and the override is
  * recorded on the ledger.
  */
-import { ShiplogError } from '../../errors.ts';
+import { errorMessage, ShiplogError } from '../../errors.ts';
 import { collectApprovalEvidence } from '../../github/approvers.ts';
 import type { GitHubApi } from '../../github/client.ts';
 import { loadDeployedPullRequest } from '../../github/deployments.ts';
@@ -19,6 +19,7 @@ import {
   describeOverriders,
   evaluateDeployment,
   evaluatePolicy,
+  rejectedDeployment,
   mayOverride,
   renderCheckRun,
   renderText,
@@ -35,6 +36,7 @@ import { ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
 import { md } from '../markdown.ts';
 import { readPolicyFile } from '../policy-file.ts';
 import { idempotencyKey, ledgerOutputs } from './record.ts';
+import { actionLedgerTrust } from '../ledger-trust.ts';
 import { changeSetTrust } from '../trusted-keys.ts';
 
 interface Target {
@@ -135,6 +137,7 @@ async function deploymentGate(
   const environment = inputs.environment!;
   const policy = await readPolicy(api, ctx, deps);
   const directory = createDirectory(api, { owner: ctx.owner, repo: ctx.repo });
+  // As the app's protection rule: whatever stops the decision is a rejection that says why.
   const decision = await evaluateDeployment(
     policy,
     {
@@ -151,10 +154,13 @@ async function deploymentGate(
             environment,
             head: inputs.commit,
             trusted: changeSetTrust(inputs, ctx.workspace),
+            trust: actionLedgerTrust(api, inputs, ctx, environment),
           })
         ).record,
     },
     directory,
+  ).catch((error: unknown) =>
+    rejectedDeployment(environment, `the deployment could not be evaluated: ${errorMessage(error)}`),
   );
   deps.log.info(decision.comment);
   const status =

@@ -14,6 +14,7 @@ import { hashFiles } from '../files.ts';
 import type { ActionInputs, RecordType } from '../inputs.ts';
 import { ledgerCommitUrl, ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
 import { recordSummary } from '../summary.ts';
+import { actionLedgerTrust } from '../ledger-trust.ts';
 import { changeSetTrust } from '../trusted-keys.ts';
 
 /**
@@ -137,6 +138,7 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
       head: inputs.commit,
       allowIncomplete: inputs.allowIncomplete,
       trusted: changeSetTrust(inputs, ctx.workspace),
+      trust: actionLedgerTrust(deps.github(inputs.token, ctx.apiUrl), inputs, ctx, inputs.environment),
     });
     deps.log.info(`shiplog: change set ${changeSet.decision.summary}`);
   }

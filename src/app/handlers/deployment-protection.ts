@@ -14,23 +14,28 @@ import {
   reviewProtectionRule,
   type GitHubApi,
 } from '../../github/index.ts';
-import { evaluateDeployment, type DeploymentState } from '../../policy/index.ts';
+import { evaluateDeployment, rejectedDeployment, type DeploymentState } from '../../policy/index.ts';
 import { deployChangeSet } from '../../evidence/deploy-change-set.ts';
 import { trustedKeyOf } from '../../ledger/keys.ts';
+import { deployedBefore, openLedgerAlarm } from '../../github/ledger-signals.ts';
 import { installationToken, ledgerOf } from '../ledger.ts';
+import { ledgerKey, type VerifiedCheckpointStore } from '../verified-checkpoints.ts';
 import { loadPolicy } from '../policy-source.ts';
 import type { AppSettings } from '../settings.ts';
 import { repoOf } from '../targets.ts';
 
-const MAX_COMMENT = 1000;
-
-export function registerDeploymentProtection(app: Probot, settings: AppSettings): void {
-  app.on('deployment_protection_rule.requested', (context) => protect(context, settings));
+export function registerDeploymentProtection(
+  app: Probot,
+  settings: AppSettings,
+  checkpoints: VerifiedCheckpointStore,
+): void {
+  app.on('deployment_protection_rule.requested', (context) => protect(context, settings, checkpoints));
 }
 
 async function protect(
   context: Context<'deployment_protection_rule.requested'>,
   settings: AppSettings,
+  checkpoints: VerifiedCheckpointStore,
 ): Promise<void> {
   const payload = context.payload;
   const { owner, repo } = repoOf(payload);
@@ -45,7 +50,14 @@ async function protect(
     return;
   }
   const api = context.octokit as unknown as GitHubApi;
-  const { state, comment } = await decide(context, settings, api, { owner, repo, environment, sha });
+  const deploymentId = payload.deployment?.id;
+  const { state, comment } = await decide(context, settings, checkpoints, api, {
+    owner,
+    repo,
+    environment,
+    sha,
+    deploymentId,
+  });
   await reviewProtectionRule(api, { ...callback, environment, state, comment });
   context.log.info(
     `deployment_protection_rule: ${owner}/${repo} ${environment} ${sha.slice(0, 12)} → ${state}: ${comment}`,
@@ -55,13 +67,20 @@ async function protect(
 async function decide(
   context: Context<'deployment_protection_rule.requested'>,
   settings: AppSettings,
+  checkpoints: VerifiedCheckpointStore,
   api: GitHubApi,
-  { owner, repo, environment, sha }: { owner: string; repo: string; environment: string; sha: string },
+  {
+    owner,
+    repo,
+    environment,
+    sha,
+    deploymentId,
+  }: { owner: string; repo: string; environment: string; sha: string; deploymentId?: number },
 ): Promise<{ state: DeploymentState; comment: string }> {
-  const rejected = (why: string) => ({
-    state: 'rejected' as const,
-    comment: `shiplog: ${environment} rejected: ${why}`.slice(0, MAX_COMMENT),
-  });
+  const rejected = (why: string) => {
+    const { state, comment } = rejectedDeployment(environment, why);
+    return { state, comment };
+  };
   if (!environment || !/^[0-9a-f]{40}$/i.test(sha)) {
     return rejected('the request names no environment or no full commit sha to check');
   }
@@ -74,21 +93,32 @@ async function decide(
         environment,
         sha: sha.toLowerCase(),
         loadPullRequest: () => loadDeployedPullRequest(api, { owner, repo, sha: sha.toLowerCase() }),
-        // The base is the deploy in force on the ledger this repository's policy names.
+        // The base is the deploy in force on the ledger this repository's policy names, read
+        // from a ledger verified from the last checkpoint the app verified there.
         loadChangeSet: async () => {
           const ledger = ledgerOf(settings, loaded.policy, { owner, repo });
           const token = ledger.mirrored ? undefined : await installationToken(context.octokit);
-          return (
-            await deployChangeSet({
-              api,
-              ledger: { ...ledger.location, ...(token ? { token } : {}) },
-              repository: `${owner}/${repo}`,
-              environment,
-              head: sha.toLowerCase(),
-              // the merge entries it believes are the ones it signed itself
-              trusted: settings.signingKey ? [trustedKeyOf(settings.signingKey, 'SHIPLOG_SIGNING_KEY')] : [],
-            })
-          ).record;
+          const key = ledgerKey(ledger);
+          const own = settings.signingKey ? [trustedKeyOf(settings.signingKey, 'SHIPLOG_SIGNING_KEY')] : [];
+          const since = await checkpoints.get(key);
+          const result = await deployChangeSet({
+            api,
+            ledger: { ...ledger.location, ...(token ? { token } : {}) },
+            repository: `${owner}/${repo}`,
+            environment,
+            head: sha.toLowerCase(),
+            // the merge entries it believes are the ones it signed itself
+            trusted: own,
+            trust: {
+              // every entry: the workflows' keys and its own
+              keys: [...settings.trustedKeys, ...own],
+              ...(since ? { since } : {}),
+              existedBefore: () => deployedBefore(api, { owner, repo, environment, current: deploymentId }),
+              alarm: () => openLedgerAlarm(api, { owner: ledger.owner, repo: ledger.repo }),
+            },
+          });
+          if (result.verified) await checkpoints.set(key, result.verified);
+          return result.record;
         },
       },
       createDirectory(api, { owner, repo }),

@@ -8,13 +8,18 @@
 import type { Context, Probot } from 'probot';
 import type { GitHubApi } from '../../github/index.ts';
 import { pushedCommits } from '../../github/compare.ts';
+import { errorMessage } from '../../errors.ts';
+import { findSigner } from '../../ledger/dsse.ts';
+import { decodeEntry } from '../../ledger/entry.ts';
 import { commitsBetween } from '../../ledger/history.ts';
+import { trustedKeyOf } from '../../ledger/keys.ts';
 import { raiseLedgerAlarm } from '../alarm.ts';
-import { isLedgerBranch, ledgerOf, type AppLedger } from '../ledger.ts';
+import { isLedgerBranch, ledgerOf, readEntryText, type AppLedger } from '../ledger.ts';
 import {
   deleteIncident,
   nonLinearIncident,
   pushIncident,
+  untrustedIncident,
   type Incident,
   type PushPayload,
 } from '../ledger-incident.ts';
@@ -34,7 +39,8 @@ export function registerLedgerWatch(app: Probot, settings: AppSettings): void {
     const push = context.payload as unknown as PushPayload;
     const incident =
       pushIncident(`${at.owner}/${at.repo}`, branch, push) ??
-      (await linearity(context, ledger, at, branch, push));
+      (await linearity(context, ledger, at, branch, push)) ??
+      (await signatures(context, settings, ledger, at, branch, push));
     if (!incident) {
       context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${branch}: honest append(s)`);
       return;
@@ -79,6 +85,54 @@ async function linearity(
         })
       ).commits;
   return nonLinearIncident(`${at.owner}/${at.repo}`, branch, push, commits);
+}
+
+/** Entries checked per push (GitHub's push payload lists at most 2048 commits). */
+const MAX_CHECKED = 100;
+
+/**
+ * Each pushed entry must be signed by a key the app trusts (its own, SHIPLOG_TRUSTED_KEYS): a
+ * well-formed append by someone without the key is the forgery a gate's base must never rest on.
+ * With no trusted key configured there is nothing to judge by, and the check is skipped.
+ */
+async function signatures(
+  context: Context<'push'>,
+  settings: AppSettings,
+  ledger: AppLedger,
+  at: RepoRef,
+  branch: string,
+  push: PushPayload,
+): Promise<Incident | undefined> {
+  const trusted = [
+    ...settings.trustedKeys,
+    ...(settings.signingKey ? [trustedKeyOf(settings.signingKey, 'SHIPLOG_SIGNING_KEY')] : []),
+  ];
+  if (!trusted.length || push.deleted) return undefined;
+  const api = context.octokit as unknown as GitHubApi;
+  const ids = push.commits.map((c) => c.id);
+  if (!ids.includes(push.after)) ids.push(push.after);
+  const problems: string[] = [];
+  const checked = ids.slice(-MAX_CHECKED);
+  if (ids.length > checked.length)
+    problems.push(`only the last ${MAX_CHECKED} of ${ids.length} pushed commits were checked`);
+  for (const id of checked) {
+    const short = id.slice(0, 12);
+    const text = await readEntryText(api, { ...ledger, location: { ...ledger.location, branch } }, id);
+    if (text === undefined) {
+      problems.push(`${short}: its entry could not be read`);
+      continue;
+    }
+    try {
+      const entry = decodeEntry(text);
+      if (!findSigner(entry.paeBytes, entry.envelope, trusted))
+        problems.push(`${short}: seq ${entry.statement.predicate.seq} is signed by no trusted key`);
+    } catch (error) {
+      problems.push(`${short}: its entry is not a valid envelope (${errorMessage(error)})`);
+    }
+  }
+  // a note about the cap alone is no incident
+  if (problems.length === 1 && ids.length > checked.length) return undefined;
+  return untrustedIncident(`${at.owner}/${at.repo}`, branch, push, problems);
 }
 
 /** A broken policy still has a ledger to watch: the default one. */

@@ -8,6 +8,7 @@ import { formatTime, formatWindow, parseDuration, parsePointInTime } from '../..
 import { writeAtomically } from '../../report/write.ts';
 import {
   addLocationOptions,
+  checkEnvironmentKnown,
   addShardsOption,
   collect,
   jsonOption,
@@ -26,6 +27,7 @@ interface AuditFlags extends LocationFlags {
   csv?: string;
   jobs?: number;
   json?: boolean;
+  format?: string;
 }
 
 /** `shiplog audit` (issue 12): every exception in the ledger, for auditors. */
@@ -50,6 +52,10 @@ export function registerAuditCommand(program: Command): void {
           formatWindow(DEFAULT_REVIEW_WITHIN_MS),
         )
         .option('--csv <file>', 'also write one CSV row per exception')
+        .option(
+          '--format <format>',
+          'text (default), or ocsf: one OCSF Compliance Finding (2003) per exception, one JSON object per line',
+        )
         .addOption(jobsOption())
         .addOption(jsonOption()),
     ),
@@ -60,9 +66,17 @@ export function registerAuditCommand(program: Command): void {
     const until = o.until === undefined ? undefined : parsePointInTime(o.until, '--until', now);
     if (since && until && since >= until) throw new ShiplogError('USAGE', '--since must be before --until');
     const reviewWithinMs = parseDuration(o.reviewWithin!, '--review-within');
+    if (o.format !== undefined && o.format !== 'text' && o.format !== 'ocsf')
+      throw new ShiplogError('USAGE', `unknown --format "${o.format}": use text or ocsf`);
+    if (o.format === 'ocsf' && o.json)
+      throw new ShiplogError('USAGE', '--format ocsf and --json: choose one');
     const trusted = trustedKeysFrom(o.trustedKey);
     const data = await readVerifiedLedger(o, trusted, 'exceptions are not listed');
     if (!data) return;
+    checkEnvironmentKnown(
+      o.environment,
+      data.entries.map((e) => e.statement.predicate.environment),
+    );
 
     const findings = findExceptions(data.entries, {
       now,
@@ -73,7 +87,10 @@ export function registerAuditCommand(program: Command): void {
     });
     const csv = o.csv ? resolve(o.csv) : undefined;
     if (csv) writeAtomically(csv, renderExceptionsCsv(findings.exceptions));
-    if (o.json) {
+    if (o.format === 'ocsf') {
+      const { renderFindingsOcsf } = await import('../../export/findings.ts');
+      process.stdout.write(renderFindingsOcsf(findings.exceptions, { productVersion: program.version() }));
+    } else if (o.json) {
       const counts = Object.fromEntries(
         EXCEPTION_KINDS.map((k) => [k, findings.exceptions.filter((x) => x.kind === k).length]),
       );

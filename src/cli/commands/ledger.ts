@@ -13,10 +13,12 @@ import {
 import { COMMIT_PATTERN } from '../../ledger/encoding.ts';
 import { generateSigningKeyPem } from '../../ledger/keys.ts';
 import { findEntries, showEntry, type EntryView } from '../../ledger/query.ts';
-import { RECORDABLE_TYPES, type ChangeType } from '../../ledger/statement.ts';
+import { CHANGE_TYPES, RECORDABLE_TYPES, type ChangeType } from '../../ledger/statement.ts';
+import { knownEnvironments } from '../../ledger/deployed.ts';
 import { defaultJobs, verifyLedger, type VerifyReport } from '../../ledger/verify.ts';
 import {
   addLocationOptions,
+  checkEnvironmentKnown,
   addShardsOption,
   collect,
   jsonOption,
@@ -29,6 +31,7 @@ import {
   type LocationFlags,
 } from '../common.ts';
 import { colour, inert, inertJson, printJson, table } from '../output.ts';
+import { checkpointFromFile } from './since-file.ts';
 
 export function registerLedgerCommands(program: Command): void {
   program
@@ -156,7 +159,7 @@ export function registerLedgerCommands(program: Command): void {
         )
         .option(
           '--since <file>',
-          'a checkpoint verified before: check only the entries after it, and that the ledger extends it',
+          'a checkpoint verified before (or the saved output of verify --json, which pins the commit it verified): check only the entries after it, and that the ledger extends it',
         )
         .option(
           '--jobs <n>',
@@ -168,7 +171,10 @@ export function registerLedgerCommands(program: Command): void {
   ).action(async (o: VerifyFlags) => {
     const trusted = trustedKeysFrom(o.trustedKey);
     const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
-    const since = o.since ? readTextFile(o.since, 'checkpoint given to --since') : undefined;
+    const sinceFile = o.since
+      ? checkpointFromFile(readTextFile(o.since, 'checkpoint given to --since'))
+      : undefined;
+    const since = sinceFile?.text;
     if (since && o.allShards)
       throw new ShiplogError(
         'USAGE',
@@ -180,6 +186,7 @@ export function registerLedgerCommands(program: Command): void {
         trusted,
         olderCheckpoint: older,
         since,
+        ...(sinceFile?.commit ? { sinceCommit: sinceFile.commit } : {}),
         jobs: o.jobs ?? defaultJobs(),
       });
       return report;
@@ -213,12 +220,18 @@ export function registerLedgerCommands(program: Command): void {
         json?: boolean;
       },
     ) => {
+      if (o.type !== undefined && !(CHANGE_TYPES as readonly string[]).includes(o.type))
+        throw new ShiplogError('USAGE', `--type must be one of ${CHANGE_TYPES.join(', ')} (got "${o.type}")`);
       const filter = { commit: o.commit, environment: o.environment, type: o.type, limit: o.limit };
-      const found = await forEachLedger(o, { repository: o.repo }, async (location) =>
-        (await findEntries(location, filter)).map((e) =>
-          o.allShards ? { ...e, branch: location.branch } : e,
-        ),
-      );
+      const known: string[] = [];
+      const found = await forEachLedger(o, { repository: o.repo }, async (location) => {
+        const hits = await findEntries(location, filter);
+        // Nothing found for an environment: say whether the ledger knows that name at all.
+        if (hits.length === 0 && o.environment !== undefined)
+          known.push(...(await knownEnvironments(location)));
+        return hits.map((e) => (o.allShards ? { ...e, branch: location.branch } : e));
+      });
+      if (found.flat().length === 0 && known.length) checkEnvironmentKnown(o.environment, known);
       const entries: (EntryView & { branch?: string })[] = found.flat();
       // Shards are separate chains: merged by time, newest first.
       if (o.allShards)

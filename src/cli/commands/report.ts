@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultJobs } from '../../ledger/verify.ts';
 import { renderCsv } from '../../report/csv.ts';
-import { renderReportHtml } from '../../report/html.ts';
+import { damagedSeqs, renderReportHtml } from '../../report/html.ts';
 import { loadReportData } from '../../report/load.ts';
 import { writeAtomically } from '../../report/write.ts';
 import {
@@ -53,7 +53,7 @@ export function registerReportCommand(program: Command): void {
     const out = resolve(o.out);
     writeAtomically(out, page);
     const csv = o.csv ? resolve(o.csv) : undefined;
-    if (csv) writeAtomically(csv, renderCsv(data.entries));
+    if (csv) writeAtomically(csv, renderCsv(data.entries, damagedSeqs(data.verify)));
     const v = data.verify;
     if (o.json) {
       printJson({ ok: v.ok, entries: data.entries.length, problems: v.problems.length, html: out, csv });

@@ -5,6 +5,7 @@ import { deliveryStats } from '../../audit/stats.ts';
 import { parsePointInTime } from '../../audit/window.ts';
 import {
   addLocationOptions,
+  checkEnvironmentKnown,
   addShardsOption,
   collect,
   jsonOption,
@@ -47,6 +48,10 @@ export function registerStatsCommand(program: Command): void {
     const trusted = trustedKeysFrom(o.trustedKey);
     const data = await readVerifiedLedger(o, trusted, 'no figures');
     if (!data) return;
+    checkEnvironmentKnown(
+      o.environment,
+      data.entries.map((e) => e.statement.predicate.environment),
+    );
     const stats = deliveryStats(data.entries, { since, until, environment: o.environment });
     if (o.json) printJson({ ok: true, verified: true, entries: data.entries.length, ...stats });
     else process.stdout.write(renderStats(stats));

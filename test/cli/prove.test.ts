@@ -1,0 +1,102 @@
+/** `shiplog prove` / `verify-proof`: bundles checked offline, and every kind of tampering refused. */
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLedgerFixture, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { runCli } from '../support/run-cli.ts';
+
+let fx: LedgerFixture;
+beforeAll(async () => {
+  fx = await createLedgerFixture();
+  await fx.append(19);
+}, 120_000);
+afterAll(() => fx.cleanup());
+
+const at = (): string[] => ['--remote', fx.remote, '--ledger-branch', 'shiplog', '--cache-dir', fx.cacheDir];
+
+describe('shiplog prove / verify-proof', () => {
+  it('an inclusion proof checks offline; a changed path, entry or key does not', async () => {
+    const file = join(fx.dir, 'p7.json');
+    const p = await runCli(['prove', '7', ...at(), '--out', file]);
+    expect(p).toMatchObject({ code: 0 });
+    const bundle = JSON.parse(readFileSync(file, 'utf8'));
+    expect(bundle).toMatchObject({ shiplogProof: 1, kind: 'inclusion', seq: 7, treeSize: 19 });
+    expect(bundle.auditPath.length).toBe(5);
+    const ok = await runCli(['verify-proof', file, '--trusted-key', fx.pubFile]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toMatch(/ok: entry 7 is in the signed checkpoint of 19 entries/);
+
+    const bad = async (
+      name: string,
+      edit: (b: typeof bundle) => void,
+      key = fx.pubFile,
+    ): Promise<string[]> => {
+      const copy = JSON.parse(JSON.stringify(bundle));
+      edit(copy);
+      const f = join(fx.dir, `${name}.json`);
+      writeFileSync(f, JSON.stringify(copy));
+      const r = await runCli(['verify-proof', f, '--trusted-key', key, '--json']);
+      expect(r.code).toBe(1);
+      return [...new Set((JSON.parse(r.stdout).problems as { check: string }[]).map((x) => x.check))].sort();
+    };
+    expect(
+      await bad('path', (b) => {
+        const h = Buffer.from(b.auditPath[1], 'base64');
+        h[0]! ^= 1;
+        b.auditPath[1] = h.toString('base64');
+      }),
+    ).toEqual(['inclusion']);
+    expect(await bad('seq', (b) => (b.seq = 6))).toEqual(['entry', 'inclusion']);
+    expect(
+      await bad('payload', (b) => {
+        const payload = Buffer.from(b.envelope.payload, 'base64').toString().replace('production', 'staging');
+        b.envelope.payload = Buffer.from(payload).toString('base64');
+      }),
+    ).toEqual(['entry', 'inclusion', 'signature']);
+    const other = join(fx.dir, 'other.pub');
+    writeFileSync(
+      other,
+      generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    );
+    expect(await bad('key', () => undefined, other)).toEqual(['checkpoint', 'signature']);
+  });
+
+  it('by entry hash, and a consistency proof from an older checkpoint (the saved verify report works too)', async () => {
+    const before = await runCli(['verify', ...at(), '--trusted-key', fx.pubFile, '--json']);
+    expect(before.code).toBe(0);
+    const report = join(fx.dir, 'verified.json');
+    writeFileSync(report, before.stdout);
+    const head = JSON.parse(before.stdout).head as string;
+    const byHash = await runCli(['prove', head.slice(0, 20), ...at()]);
+    expect(JSON.parse(byHash.stdout)).toMatchObject({ seq: 18, entryHash: head });
+
+    await fx.append(14);
+    const file = join(fx.dir, 'cons.json');
+    expect((await runCli(['prove', '--from', report, ...at(), '--out', file])).code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      kind: 'consistency',
+      oldSize: 19,
+      treeSize: 33,
+    });
+    const ok = await runCli(['verify-proof', file, '--trusted-key', fx.pubFile]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toMatch(/extends the older one/);
+    // verify --since with the saved report: only the new entries are read, pinned by its commit.
+    const inc = await runCli(['verify', ...at(), '--trusted-key', fx.pubFile, '--since', report, '--json']);
+    expect(inc.code).toBe(0);
+    expect(JSON.parse(inc.stdout)).toMatchObject({ ok: true, checked: 14, entries: 33 });
+    // A consistency proof between two different logs' checkpoints fails.
+    const b = JSON.parse(readFileSync(file, 'utf8'));
+    b.consistencyPath = b.consistencyPath.slice(1);
+    writeFileSync(file, JSON.stringify(b));
+    expect((await runCli(['verify-proof', file, '--trusted-key', fx.pubFile])).code).toBe(1);
+  });
+
+  it('refuses a file that is no bundle (exit 1) and a missing argument (exit 2)', async () => {
+    const f = join(fx.dir, 'junk.json');
+    writeFileSync(f, '{"hello":1}');
+    expect((await runCli(['verify-proof', f, '--trusted-key', fx.pubFile])).code).toBe(1);
+    expect((await runCli(['prove', ...at()])).code).toBe(2);
+  });
+});
