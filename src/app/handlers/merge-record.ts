@@ -31,12 +31,7 @@ import type { Verdict } from '../../policy/index.ts';
 import { evaluate } from '../approval-check.ts';
 import { appendToLedger, installationToken, ledgerOf } from '../ledger.ts';
 import { findOverride } from '../override-state.ts';
-import {
-  DEFAULT_CHECK_NAME,
-  loadPolicy,
-  POLICY_PATH,
-  type LoadedPolicy,
-} from '../policy-source.ts';
+import { DEFAULT_CHECK_NAME, loadPolicy, POLICY_PATH, type LoadedPolicy } from '../policy-source.ts';
 import type { AppSettings } from '../settings.ts';
 import { repoOf, type RepoRef } from '../targets.ts';
 
