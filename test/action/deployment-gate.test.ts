@@ -29,6 +29,8 @@ const POLICY = [
 const tb = useActionTestbed(REPO, (gh) => {
   gh.setFile(REPO, '.github/shiplog.yml', POLICY);
   gh.setPermission(REPO, 'bob', 'write');
+  // a listed overrider still needs write access (issue 17)
+  gh.setPermission(REPO, 'mona', 'write');
 });
 let app: AppServer;
 let n = 0;
