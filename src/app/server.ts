@@ -96,10 +96,18 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
     lockTtlMs: settings.lockTtlMs,
     log,
   });
-  const middleware = await createNodeMiddleware(createShiplogApp(settings, state.deliveries), {
-    probot,
-    webhooksPath: webhookPath,
-  });
+  // the first webhooks are deduped across replicas only once Redis answers: wait for it a little
+  if (!(await state.connected(3000)))
+    log.warn('redis: not reachable at start; serving webhooks with dedupe degraded until it is');
+  const middleware = await createNodeMiddleware(
+    createShiplogApp(settings, state.deliveries, {
+      verifiedCheckpoints: state.verifiedCheckpoints,
+    }),
+    {
+      probot,
+      webhooksPath: webhookPath,
+    },
+  );
 
   let inFlight = 0;
   let drained: (() => void) | undefined;

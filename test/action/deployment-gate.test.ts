@@ -29,7 +29,7 @@ const POLICY = [
 const tb = useActionTestbed(REPO, (gh) => {
   gh.setFile(REPO, '.github/shiplog.yml', POLICY);
   gh.setPermission(REPO, 'bob', 'write');
-  // a listed overrider still needs write access (issue 17)
+  // an overrider needs write access at that moment, as an approver does
   gh.setPermission(REPO, 'mona', 'write');
 });
 let app: AppServer;

@@ -6,9 +6,11 @@
 import type { Redis } from 'ioredis';
 import { DeliveryLog, type DeliveryStore } from '../deliveries.ts';
 import { MemoryTipStore, TipWatch, type SeenTip, type TipStore } from '../sweep/ledger-tip.ts';
+import { InMemoryVerifiedCheckpoints, type VerifiedCheckpointStore } from '../verified-checkpoints.ts';
 import { RedisDeliveryStore } from './dedupe.ts';
 import { MemoryKeyValue, RedisKeyValue, type KeyValue } from './kv.ts';
 import { connectState, redisReachable, type StateLog } from './redis.ts';
+import { RedisVerifiedCheckpoints } from './verified-checkpoints.ts';
 
 export interface SharedState {
   /** Whether it is shared (Redis) or this process's. */
@@ -16,8 +18,12 @@ export interface SharedState {
   kv: KeyValue;
   deliveries: DeliveryStore;
   tips: TipWatch;
+  /** The last checkpoint the deployment gate verified per ledger. */
+  verifiedCheckpoints: VerifiedCheckpointStore;
   /** For /readyz: Redis answers (always true without Redis). */
   ready(): Promise<boolean>;
+  /** Resolves once Redis is connected, or after `ms` (the app then starts degraded and says so). */
+  connected(ms: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -28,7 +34,9 @@ export function createState(opts: { redisUrl?: string; lockTtlMs: number; log: S
       kv: new MemoryKeyValue(),
       deliveries: new DeliveryLog(),
       tips: new TipWatch(new MemoryTipStore()),
+      verifiedCheckpoints: new InMemoryVerifiedCheckpoints(),
       ready: () => Promise.resolve(true),
+      connected: () => Promise.resolve(true),
       close: () => Promise.resolve(),
     };
   }
@@ -39,7 +47,18 @@ export function createState(opts: { redisUrl?: string; lockTtlMs: number; log: S
     kv,
     deliveries: new RedisDeliveryStore(redis, opts.log, opts.lockTtlMs),
     tips: new TipWatch(new KeyValueTipStore(kv)),
+    verifiedCheckpoints: new RedisVerifiedCheckpoints(redis),
     ready: () => redisReachable(redis),
+    connected: (ms) =>
+      redis.status === 'ready'
+        ? Promise.resolve(true)
+        : new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(false), ms);
+            redis.once('ready', () => {
+              clearTimeout(timer);
+              resolve(true);
+            });
+          }),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     },
