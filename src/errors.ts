@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'BAD_KEY'
   | 'NO_TRUSTED_KEY'
   | 'REMOTE_NOT_FOUND'
+  | 'REMOTE_UNREACHABLE'
   | 'BRANCH_NOT_FOUND'
   | 'GIT_FAILED'
   | 'GIT_TIMEOUT'
@@ -23,6 +24,8 @@ export type ErrorCode =
   | 'DELIVERY_REJECTED'
   | 'RATE_FLOOR';
 
+// Not listed (exit 2): usage and input errors, and a remote that cannot be reached (connection
+// refused, DNS, authentication: REMOTE_UNREACHABLE) — exit 1 means a check failed, never "offline".
 const exitCodes: Partial<Record<ErrorCode, number>> = {
   VERIFY_FAILED: 1,
   GATE_FAILED: 1,

@@ -15,6 +15,9 @@
  *   (`off` turns a sweep off; seconds allowed, e.g. `30s`);
  * - SHIPLOG_RATE_FLOOR (default 500): a sweep of an installation stops when fewer requests than this
  *   remain in its rate limit, and resumes after the reset (webhooks keep the rest);
+ * - SHIPLOG_WITNESSES: witnesses the app submits each new checkpoint to (C2SP tlog-witness), one
+ *   `URL=KEYFILE` a line or comma (KEYFILE: the witness's PEM public key); cosignatures are
+ *   published with the next entry, and a witness that is down never delays an append;
  * - REDIS_URL: shared state and sweeps run once across replicas (without it: one replica);
  * - SHIPLOG_LOCK_TTL (default 10s): how long a replica's claim on a delivery or a sweep job outlives
  *   the replica (a killed replica's work passes to another after it);
@@ -29,6 +32,7 @@
  *   GitHub Enterprise Server with those limits off, or a test server.
  * A setting that is set but unusable stops the app at start rather than at its first use.
  */
+import { parseWitnessTargets, type WitnessTarget } from '../witness/client.ts';
 import { ShiplogError } from '../errors.ts';
 import { loadSigningKey, loadTrustedKeys, type SigningKey, type TrustedKey } from '../ledger/keys.ts';
 import { durationMs, HOUR_MS, MINUTE_MS } from '../text/duration.ts';
@@ -57,6 +61,8 @@ export interface AppSettings {
   clusterThrottling: boolean;
   debounceMs: number;
   spaceWrites: boolean;
+  /** Witnesses each append submits its checkpoint to (SHIPLOG_WITNESSES). */
+  witnesses?: WitnessTarget[];
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -115,6 +121,7 @@ export function appSettings(env: Env): AppSettings {
     sweepIntervalMs: interval(env, 'SHIPLOG_SWEEP_INTERVAL', 15 * MINUTE_MS),
     reconcileIntervalMs: interval(env, 'SHIPLOG_RECONCILE_INTERVAL', 24 * HOUR_MS),
     spaceWrites: flag(env, 'SHIPLOG_SPACE_WRITES', true),
+    witnesses: parseWitnessTargets(env.SHIPLOG_WITNESSES),
     fullSweepIntervalMs: interval(env, 'SHIPLOG_FULL_SWEEP_INTERVAL', 24 * HOUR_MS),
     rateFloor: count(env, 'SHIPLOG_RATE_FLOOR', 500),
     ...(env.REDIS_URL?.trim() ? { redisUrl: redisUrl(env.REDIS_URL.trim()) } : {}),

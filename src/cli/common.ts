@@ -3,9 +3,22 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { isShiplogError, ShiplogError } from '../errors.ts';
 import { loadSigningKey, loadTrustedKey, type SigningKey, type TrustedKey } from '../ledger/keys.ts';
-import { allShards, readBranch, remoteIsRepository, shardBranch, writeBranch } from '../ledger/shards.ts';
+import {
+  allShards,
+  DEFAULT_BRANCH,
+  readBranch,
+  remoteIsRepository,
+  shardBranch,
+  writeBranch,
+} from '../ledger/shards.ts';
 import { distinctNames, sameName } from '../ledger/names.ts';
-import { checkBranchName, type LedgerLocation } from '../ledger/store.ts';
+import {
+  cachedTip,
+  checkBranchName,
+  listLedgerBranches,
+  openRepo,
+  type LedgerLocation,
+} from '../ledger/store.ts';
 
 export interface LocationFlags {
   remote: string;
@@ -48,6 +61,48 @@ function located(flags: LocationFlags, branch: string): LedgerLocation {
 export function recordLocation(flags: LocationFlags, repository: string): LedgerLocation {
   const central = !remoteIsRepository(flags.remote, repository);
   return located(flags, writeBranch({ branch: flags.ledgerBranch, central, repository }));
+}
+
+/**
+ * recordLocation, checked against the remote's ledger branches before anything is signed — once:
+ * a branch this cache has already seen exists, and costs no round trip.
+ * - The remote holds a `shiplog` ledger and no shards, and no branch was given: append there (said
+ *   on stderr), since git cannot hold `shiplog` and `shiplog/<owner>/<repo>` together.
+ * - The branch would clash with one the remote holds: exit 2 naming both and --ledger-branch.
+ * - The branch does not exist but the remote holds other ledger branches: a new ledger at seq 0 is
+ *   most likely a typo, so it needs --create.
+ */
+export async function checkedRecordLocation(
+  flags: LocationFlags & { create?: boolean },
+  repository: string,
+  note: (line: string) => void,
+): Promise<LedgerLocation> {
+  const location = recordLocation(flags, repository);
+  if (cachedTip(await openRepo(location, 'tip'))) return location;
+  const branches = await listLedgerBranches(location);
+  const wanted = location.branch;
+  if (branches.includes(wanted) || branches.length === 0) return location;
+  const shards = branches.filter((b) => b !== DEFAULT_BRANCH);
+  if (!flags.ledgerBranch && branches.includes(DEFAULT_BRANCH) && shards.length === 0) {
+    note(
+      `shiplog: "${flags.remote}" holds a "${DEFAULT_BRANCH}" ledger and no shards: appending to "${DEFAULT_BRANCH}" (pass --ledger-branch to choose)`,
+    );
+    return { ...location, branch: DEFAULT_BRANCH };
+  }
+  const clash = branches.find((b) => wanted.startsWith(`${b}/`) || b.startsWith(`${wanted}/`));
+  if (clash) {
+    throw new ShiplogError(
+      'USAGE',
+      `cannot create ledger branch "${wanted}": the remote holds "${clash}", and git cannot hold both; pass --ledger-branch ${clash} to append to that ledger`,
+    );
+  }
+  if (!flags.create) {
+    throw new ShiplogError(
+      'USAGE',
+      `ledger branch "${wanted}" does not exist on "${flags.remote}", which holds ${branches.slice(0, 5).join(', ')}${branches.length > 5 ? ', …' : ''}: pass --ledger-branch NAME for one of those, or --create to start a new ledger at seq 0 on "${wanted}"`,
+    );
+  }
+  return location;
 }
 
 /** The ledger a read command reads (the branch given, else the one the remote holds; see readBranch). */

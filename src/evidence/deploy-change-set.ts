@@ -14,12 +14,15 @@
  */
 import { isShiplogError, ShiplogError } from '../errors.ts';
 import type { GitHubApi } from '../github/client.ts';
+import { evaluationInput, fetchPullRequestForPolicy } from '../github/pull-request.ts';
 import { collectChangeSet, type ChangeSetEvidence, type PullRequestApproval } from '../github/change-set.ts';
 import { latestDeployIn } from '../ledger/deployed.ts';
 import type { TrustedKey } from '../ledger/keys.ts';
 import { recordedMerges, type MergeLookup, type RecordedMerge } from '../ledger/merge-entries.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
 import type { TipView } from '../ledger/tip.ts';
+import { countFreshApprovals, evaluatePolicy } from '../policy/evaluate.ts';
+import type { Directory, Policy } from '../policy/model.ts';
 import {
   buildChangeSetRecord,
   decideChangeSet,
@@ -61,6 +64,12 @@ export async function deployChangeSet(opts: {
   trusted?: TrustedKey[];
   /** How the ledger is verified before its last deploy is believed. */
   trust: LedgerTrust;
+  /**
+   * The approval policy, to judge each pull request approved by its reviews as the approval check
+   * does (write access, author, contributors, bots, the final head, the rules its paths trigger).
+   * The gates pass it; without it a pull request counts on its reviews alone.
+   */
+  judge?: PolicyJudge;
 }): Promise<DeployChangeSet> {
   const [owner, repo] = opts.repository.split('/') as [string, string];
   let ledger: VerifiedLedger;
@@ -88,7 +97,11 @@ export async function deployChangeSet(opts: {
       ? { ...collected, complete: false, truncated: [unknownBase, ...collected.truncated] }
       : collected;
     const merges = await mergesOf(view, opts.repository, evidence, opts.trusted ?? []);
-    const withSources = { ...evidence, pull_requests: evidence.pull_requests.map((p) => sourced(p, merges)) };
+    const sourcedPulls = evidence.pull_requests.map((p) => sourced(p, merges));
+    const judged = opts.judge
+      ? await judgeAll(opts.api, { owner, repo }, sourcedPulls, opts.judge)
+      : sourcedPulls;
+    const withSources = { ...evidence, pull_requests: judged };
     const fromEntries = withSources.pull_requests.filter((p) => p.source === 'merge-entry').length;
     const record: ChangeSetRecord = {
       ...buildChangeSetRecord(withSources),
@@ -139,6 +152,57 @@ async function mergesOf(
   return recordedMerges(view, repository, shas, trusted);
 }
 
+export interface PolicyJudge {
+  policy: Policy;
+  directory: Directory;
+}
+
+/** Pull requests judged one after another: each costs the approval check's own requests. */
+async function judgeAll(
+  api: GitHubApi,
+  at: { owner: string; repo: string },
+  pulls: PullRequestApproval[],
+  judge: PolicyJudge,
+): Promise<PullRequestApproval[]> {
+  const out: PullRequestApproval[] = [];
+  for (const p of pulls) out.push(await judged(api, at, p, judge));
+  return out;
+}
+
+/**
+ * "Approved" as the approval policy means it: the pull request's verdict is satisfied and it has at
+ * least one valid approval by the check's own rules — the same functions the approval check calls.
+ * A pull request covered by a satisfied merge entry keeps that decision (made at merge); one
+ * already unapproved stays so.
+ */
+async function judged(
+  api: GitHubApi,
+  at: { owner: string; repo: string },
+  p: PullRequestApproval,
+  judge: PolicyJudge,
+): Promise<PullRequestApproval> {
+  if (p.source === 'merge-entry' || p.status !== 'approved') return p;
+  const data = await fetchPullRequestForPolicy(api, { ...at, number: p.pull_request.number });
+  const input = evaluationInput(data);
+  const [verdict, fresh] = await Promise.all([
+    evaluatePolicy(judge.policy, input, judge.directory),
+    countFreshApprovals(judge.policy, input, judge.directory, 1),
+  ]);
+  const satisfied = verdict.satisfied && fresh.valid.length >= 1 && fresh.problems.length === 0;
+  const title = satisfied
+    ? verdict.title
+    : !verdict.satisfied
+      ? `approval policy not satisfied: ${verdict.title}`
+      : fresh.problems.length
+        ? `approvals could not be counted: ${fresh.problems[0]}`
+        : `no valid approval (${fresh.ignored.map((i) => `${i.login}: ${i.reason}`).join(', ') || 'none'})`;
+  return {
+    ...p,
+    status: satisfied ? 'approved' : 'unapproved',
+    policy: { satisfied, title: title.slice(0, 300), valid_approvers: fresh.valid },
+  };
+}
+
 /** The pull request's approval from its merge entry when it has a usable one; else as read now. */
 function sourced(p: PullRequestApproval, merges: MergeLookup): PullRequestApproval {
   const sha = p.pull_request.merge_commit_sha;
@@ -149,6 +213,8 @@ function sourced(p: PullRequestApproval, merges: MergeLookup): PullRequestApprov
   return {
     ...p,
     ...recorded,
+    // the decision at merge: a verdict that was not satisfied covers nothing, whatever reviews say
+    ...(verdict === 'satisfied' ? {} : { status: 'unapproved' as const }),
     source: 'merge-entry',
     merge_entry: {
       seq: merge.seq,

@@ -42,6 +42,12 @@ export interface ChangeSetCommit {
    * undefined when that could not be established (the reason is in `truncated`).
    */
   pull_request?: number | null;
+  /**
+   * The commit is one of its pull request's own commits (an intermediate state, or one reverted
+   * before the merge) and the deploy does not ship that pull request's merge commit: what was
+   * reviewed and merged is not what ships, so the pull request does not cover it.
+   */
+  unmerged_state?: true;
 }
 
 /** Approval evidence of a pull request that brought commits in (so `pull_request` is always set). */
@@ -53,6 +59,8 @@ export type PullRequestApproval = ApprovalEvidence & {
    */
   source?: 'reviews-at-deploy' | 'merge-entry';
   merge_entry?: { seq: number; hash: string; verdict: string };
+  /** The approval policy's verdict on the pull request, by the approval check's own rules. */
+  policy?: { satisfied: boolean; title: string; valid_approvers: string[] };
 };
 
 export interface ChangeSetEvidence {
@@ -629,6 +637,21 @@ async function pageReviews(
 
 // ---------------------------------------------------------------- the change set
 
+/**
+ * A pull request covers the commits it merged only as the merge made them: its merge commit, and
+ * its own commits when the deploy ships that merge commit too. Deployed on their own, an
+ * intermediate commit of a pull request (or one whose change was reverted before the merge) is a
+ * state nobody approved as a whole, whatever pull request GitHub associates it with.
+ */
+function markUnmergedStates(commits: ChangeSetCommit[], pulls: Map<number, PullState>, head: string): void {
+  const shipped = new Set([...commits.map((c) => c.sha), head.toLowerCase()]);
+  for (const c of commits) {
+    if (typeof c.pull_request !== 'number') continue;
+    const merge = pulls.get(c.pull_request)?.evidence.merge_commit_sha?.toLowerCase();
+    if (merge !== c.sha && (!merge || !shipped.has(merge))) c.unmerged_state = true;
+  }
+}
+
 export async function collectChangeSet(
   api: GitHubApi,
   request: ChangeSetRequest,
@@ -674,6 +697,7 @@ export async function collectChangeSet(
   const pulls = commits.length
     ? await coverCommits(api, url, input, commits, gaps)
     : new Map<number, PullState>();
+  markUnmergedStates(commits, pulls, headSha);
   if (pulls.size) await pageReviews(api, url, input, pulls, gaps);
 
   const pullRequests = [...pulls.values()]

@@ -6,7 +6,7 @@
  * Nothing here grows with the ledger's length.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ShiplogError } from '../errors.ts';
+import { ShiplogError, type ErrorCode } from '../errors.ts';
 import { signCheckpoint, checkOrigin } from './checkpoint.ts';
 import { decodeEntry } from './entry.ts';
 import { signEnvelope, type Envelope } from './dsse.ts';
@@ -276,8 +276,14 @@ export function backoffMs(attempt: number): number {
 
 export class AppendError extends ShiplogError {
   readonly envelope: Envelope | undefined;
-  constructor(message: string, envelope: Envelope | undefined, cause?: unknown) {
-    super('APPEND_EXHAUSTED', message, { cause, details: { envelope } });
+  /** `code` keeps what stopped the append (USAGE for a branch git cannot create, REMOTE_UNREACHABLE...). */
+  constructor(
+    message: string,
+    envelope: Envelope | undefined,
+    cause?: unknown,
+    code: ErrorCode = 'APPEND_EXHAUSTED',
+  ) {
+    super(code, message, { cause, details: { envelope } });
     this.envelope = envelope;
   }
 }
@@ -312,14 +318,15 @@ export async function appendEntry(req: AppendRequest): Promise<AppendResult> {
         rememberTip(repo, built.commit);
         return { ...built, attempts: attempt, duplicate: false };
       }
-      lastReason =
-        pushed.outcome === 'lost-race'
-          ? 'another writer appended first'
-          : `the remote refused the push: ${pushed.message}`;
+      // Only a moved tip is worth another attempt; any other refusal is said as it is, at once.
+      if (pushed.outcome === 'rejected')
+        throw new AppendError(`the remote refused the push (not retried): ${pushed.message}`, built.envelope);
+      lastReason = 'another writer appended first';
     } catch (e) {
       // Input and configuration problems will not heal by retrying; timeouts and push failures may.
       if (e instanceof ShiplogError && !['GIT_FAILED', 'GIT_TIMEOUT'].includes(e.code)) {
-        throw lastEnvelope ? new AppendError(e.message, lastEnvelope, e) : e;
+        if (e instanceof AppendError || !lastEnvelope) throw e;
+        throw new AppendError(e.message, lastEnvelope, e, e.code);
       }
       lastReason = (e as Error).message;
     } finally {

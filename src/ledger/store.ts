@@ -169,7 +169,32 @@ async function runFetch(
   }
 }
 
+/** git's and the network's reasons for not reaching a remote at all (not "the ledger is bad"). */
+const UNREACHABLE =
+  /Connection refused|Could not resolve host|Name or service not known|Temporary failure in name resolution|Failed to connect|Couldn't connect|Connection timed out|timed out|No route to host|Network is unreachable|Authentication failed|Permission denied|could not read Username|terminal prompts disabled|The requested URL returned error: 40[13]|Host key verification failed/i;
+
+/** The line of git's output that says what went wrong, as git said it (its first fatal/error line). */
+export function gitReason(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const hit = lines.find((l) => UNREACHABLE.test(l)) ?? lines.find((l) => /^(fatal|error):/i.test(l));
+  return (hit ?? lines[0] ?? '(no message)').replace(/^(fatal|error):\s*/i, '');
+}
+
+/** REMOTE_UNREACHABLE (exit 2) when git could not reach the remote; undefined otherwise. */
+export function unreachableRemote(remote: string, text: string): ShiplogError | undefined {
+  if (!UNREACHABLE.test(text)) return undefined;
+  return new ShiplogError(
+    'REMOTE_UNREACHABLE',
+    `ledger remote "${redact(remote)}" cannot be reached: ${gitReason(text)}`,
+  );
+}
+
 function fetchFailure(repo: LedgerRepo, err: string): ShiplogError {
+  const offline = unreachableRemote(repo.location.remote, err);
+  if (offline) return offline;
   if (
     /does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)
   ) {
@@ -243,6 +268,8 @@ export async function listLedgerBranches(
     config: authConfig(location.token, isLocal),
   });
   if (r.code !== 0) {
+    const offline = unreachableRemote(location.remote, r.stderr);
+    if (offline) throw offline;
     if (
       /does not appear to be a git repository|not found|No such file|Could not read from remote/i.test(
         r.stderr,
@@ -337,6 +364,17 @@ export async function pushCommit(
   );
   const text = `${r.stdout.toString('utf8')}\n${r.stderr}`;
   if (r.code === 0) return { outcome: 'pushed', message: '' };
+  // A branch git cannot create beside an existing one (`shiplog` vs `shiplog/acme/web`) is no race.
+  const conflict = /'(refs\/heads\/[^']+)' exists; cannot create '(refs\/heads\/[^']+)'/.exec(text);
+  if (conflict) {
+    const [, existing, wanted] = conflict;
+    throw new ShiplogError(
+      'USAGE',
+      `cannot create ledger branch "${wanted!.slice(11)}": the remote holds "${existing!.slice(11)}", and git cannot hold both; pass --ledger-branch ${existing!.slice(11)} to append to that ledger`,
+    );
+  }
+  const offline = unreachableRemote(repo.location.remote, text);
+  if (offline) throw offline;
   if (
     /\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text)
   ) {

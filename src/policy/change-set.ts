@@ -21,7 +21,7 @@ export type { ChangeSetRelation };
 export type ChangeSetStatus = 'approved' | 'unapproved' | 'no-pull-request';
 
 /** Why a commit is not covered; `unknown`: its pull request could not be established (see `truncated`). */
-export type UncoveredReason = 'no-pull-request' | 'unapproved-pull-request' | 'unknown';
+export type UncoveredReason = 'no-pull-request' | 'unapproved-pull-request' | 'unmerged-state' | 'unknown';
 
 export interface ChangeSetPullRequest {
   number: number;
@@ -31,6 +31,7 @@ export interface ChangeSetPullRequest {
   approval: Omit<ApprovalEvidence, 'pull_request'> & {
     source?: 'reviews-at-deploy' | 'merge-entry';
     merge_entry?: { seq: number; hash: string; verdict: string };
+    policy?: { satisfied: boolean; title: string; valid_approvers: string[] };
   };
 }
 
@@ -90,10 +91,12 @@ export function buildChangeSetRecord(evidence: ChangeSetEvidence): ChangeSetReco
         ? 'unknown'
         : c.pull_request === null
           ? 'no-pull-request'
-          : approval?.status === 'approved'
-            ? undefined
-            : // a PR number without its evidence cannot happen from the collector; if it does, it is not approved
-              'unapproved-pull-request';
+          : c.unmerged_state
+            ? 'unmerged-state'
+            : approval?.status === 'approved'
+              ? undefined
+              : // a PR number without its evidence cannot happen from the collector; if it does, it is not approved
+                'unapproved-pull-request';
     if (reason) uncovered.push({ sha: c.sha, author: c.author, message: c.message, reason });
   }
 
@@ -141,11 +144,13 @@ function describeUncovered(record: ChangeSetRecord): string {
     const why =
       c.reason === 'no-pull-request'
         ? 'no pull request'
-        : c.reason === 'unknown'
-          ? 'pull request unknown'
-          : number
-            ? `pull request #${number} is not approved`
-            : 'its pull request is not approved';
+        : c.reason === 'unmerged-state'
+          ? `a commit of pull request #${number} deployed without its merge commit`
+          : c.reason === 'unknown'
+            ? 'pull request unknown'
+            : number
+              ? `pull request #${number} is not approved`
+              : 'its pull request is not approved';
     return `${short(c.sha)} "${c.message}" by ${c.author} (${why})`;
   });
   const more = record.uncovered_commits.length - named.length;

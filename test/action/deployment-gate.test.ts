@@ -29,6 +29,8 @@ const POLICY = [
 const tb = useActionTestbed(REPO, (gh) => {
   gh.setFile(REPO, '.github/shiplog.yml', POLICY);
   gh.setPermission(REPO, 'bob', 'write');
+  // an overrider needs write access at that moment, as an approver does
+  gh.setPermission(REPO, 'mona', 'write');
 });
 let app: AppServer;
 let n = 0;

@@ -242,3 +242,75 @@ describe('environment names are case-insensitive, as GitHub names them', () => {
     expect(await appDecision(unapproved, 'PRODUCTION')).toMatchObject({ state: 'rejected' });
   });
 });
+
+describe('"approved" in a change set means what the approval policy means', () => {
+  it('an approval by a reviewer without write access does not cover the pull request', async () => {
+    const base = await deployedBase();
+    const pr = tb.gh.mergePullRequest(REPO, {
+      onto: base,
+      user: 'alice',
+      title: 'Open the firewall',
+      squash: true,
+    });
+    tb.gh.addReview(REPO, pr.pull.number, { user: 'eve', state: 'APPROVED' }); // eve can only read
+    const fromGate = await gate(pr.tip);
+    expect(fromGate.state).toBe('rejected');
+    expect(fromGate.comment).toContain(`pull request #${pr.pull.number} is not approved`);
+    expect(await appDecision(pr.tip)).toEqual({ state: 'rejected', comment: fromGate.comment });
+  });
+
+  it('a signed merge entry whose verdict was not satisfied does not cover its commits', async () => {
+    const base = await deployedBase();
+    const pr = tb.gh.mergePullRequest(REPO, {
+      onto: base,
+      user: 'alice',
+      title: 'Rotate keys',
+      squash: true,
+    });
+    // the app recorded at merge that the policy was not met, though one review approved
+    await appendEntry({
+      location: { remote: tb.wb.remote, branch: 'shiplog', cacheDir: join(tb.wb.dir, 'merge-cache') },
+      key: loadSigningKey(tb.wb.privatePem, 'workbench key'),
+      entry: {
+        type: 'merge',
+        timestamp: new Date().toISOString(),
+        repository: REPO,
+        commit: pr.tip,
+        approval: { status: 'unapproved', approvers: [] },
+        details: {
+          pull_request: { number: pr.pull.number },
+          verdict: { outcome: 'unsatisfied', rules: [{ name: 'Migrations', satisfied: false, missing: 1 }] },
+          reviews: {
+            status: 'approved',
+            approvers: [{ login: 'bob', id: 2, review_id: 1, state: 'APPROVED', stale: false }],
+            changes_requested: [],
+            not_counted: [],
+            reviews_considered: 1,
+          },
+        },
+      },
+    });
+    const fromGate = await gate(pr.tip);
+    expect(fromGate.state).toBe('rejected');
+    expect(fromGate.comment).toContain(`pull request #${pr.pull.number} is not approved`);
+  });
+
+  it('an intermediate commit of an approved pull request, deployed without its merge, is not covered', async () => {
+    const base = await deployedBase();
+    // two commits on the branch: the first adds a backdoor, the second removes it; the PR is approved
+    const pr = tb.gh.mergePullRequest(REPO, {
+      onto: base,
+      user: 'alice',
+      title: 'Refactor auth',
+      commits: 2,
+    });
+    tb.gh.addReview(REPO, pr.pull.number, { user: 'bob', state: 'APPROVED' });
+    const intermediate = pr.commits[0]!;
+    const fromGate = await gate(intermediate);
+    expect(fromGate.state).toBe('rejected');
+    expect(fromGate.comment).toContain('deployed without its merge commit');
+    expect(await appDecision(intermediate)).toEqual({ state: 'rejected', comment: fromGate.comment });
+    // the merge itself ships the same commits and is covered
+    expect((await gate(pr.tip)).state).toBe('approved');
+  });
+});

@@ -157,6 +157,7 @@ async function deploymentGate(
             head: inputs.commit,
             trusted: changeSetTrust(inputs, ctx.workspace),
             trust: actionLedgerTrust(api, inputs, ctx, environment),
+            judge: { policy, directory },
           })
         ).record,
     },

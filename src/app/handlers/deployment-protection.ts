@@ -86,6 +86,7 @@ async function decide(
   }
   const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, { owner, repo });
   if (!loaded.ok) return rejected(`the policy could not be read: ${loaded.message}`);
+  const directory = createDirectory(api, { owner, repo });
   try {
     return await evaluateDeployment(
       loaded.policy,
@@ -116,12 +117,13 @@ async function decide(
               existedBefore: () => deployedBefore(api, { owner, repo, environment, current: deploymentId }),
               alarm: () => openLedgerAlarm(api, { owner: ledger.owner, repo: ledger.repo }),
             },
+            judge: { policy: loaded.policy, directory },
           });
           if (result.verified) await checkpoints.set(key, result.verified);
           return result.record;
         },
       },
-      createDirectory(api, { owner, repo }),
+      directory,
     );
   } catch (error) {
     return rejected(`the deployment could not be evaluated: ${errorMessage(error)}`);
