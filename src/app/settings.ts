@@ -24,6 +24,8 @@
  * - SHIPLOG_CLUSTER_THROTTLING (default false): hand REDIS_URL to Probot's cluster-wide request
  *   throttling too (Bottleneck on Redis) — every GitHub request then waits on Redis, so a Redis
  *   outage stops check runs as well; off, each replica spaces its own writes;
+ * - SHIPLOG_DEBOUNCE (default 2s): events for one pull request and head within this window make one
+ *   evaluation (the last one's); `off` evaluates each at once;
  * - SHIPLOG_SHUTDOWN_GRACE (default 25s): how long SIGTERM waits for webhooks and jobs in flight;
  * - SHIPLOG_SPACE_WRITES (default `true`): space the app's writes to GitHub ~1 s apart per
  *   installation, as GitHub asks to keep clear of its secondary rate limits; `false` only for a
@@ -57,6 +59,7 @@ export interface AppSettings {
   lockTtlMs: number;
   shutdownGraceMs: number;
   clusterThrottling: boolean;
+  debounceMs: number;
   spaceWrites: boolean;
   /** Witnesses each append submits its checkpoint to (SHIPLOG_WITNESSES). */
   witnesses?: WitnessTarget[];
@@ -125,5 +128,6 @@ export function appSettings(env: Env): AppSettings {
     lockTtlMs: interval(env, 'SHIPLOG_LOCK_TTL', 10_000) || 10_000,
     shutdownGraceMs: interval(env, 'SHIPLOG_SHUTDOWN_GRACE', 25_000),
     clusterThrottling: flag(env, 'SHIPLOG_CLUSTER_THROTTLING', false),
+    debounceMs: interval(env, 'SHIPLOG_DEBOUNCE', 2000),
   };
 }

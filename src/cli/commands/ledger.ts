@@ -258,6 +258,7 @@ export function registerLedgerCommands(program: Command): void {
         .option('--limit <n>', 'at most this many entries (default 100; 0 for all)', limitArg)
         .addOption(jsonOption()),
     ),
+    'read every shiplog and shiplog/* branch: the entries of all shards, merged newest first, with a SHARD column',
   ).action(
     async (
       o: LocationFlags & {
@@ -331,11 +332,14 @@ export function registerLedgerCommands(program: Command): void {
       location,
       e: await showEntry(location, ref),
     }))) as [{ location: LedgerLocation; e: EntryView }];
-    if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope });
+    // The entry's proof of inclusion in the signed checkpoint is one command away.
+    const prove = `shiplog prove ${e.seq} --remote ${inert(location.remote)} --ledger-branch ${inert(location.branch)}`;
+    if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope, proveCommand: prove });
     process.stdout.write(
       `seq        ${e.seq}\nhash       ${e.hash}\nbranch     ${inert(location.branch)}\n` +
         `ledger     ${e.ledgerCommit ?? '(deeper than a cold look-up walks; see "git log --grep")'}\n` +
-        `blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})\n`,
+        `blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})\n` +
+        `proof      ${prove} (an inclusion proof anyone can check offline)\n`,
     );
     process.stdout.write(inertJson(e.statement, 2) + '\n');
   });
