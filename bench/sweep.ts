@@ -50,6 +50,8 @@ function appEnv(gh: FakeGitHub, extra: Record<string, string>): Record<string, s
     GHE_PROTOCOL: 'http',
     LOG_LEVEL: 'fatal',
     SHIPLOG_SPACE_WRITES: 'false',
+    // every event is for a PR of its own: the debounce window would only add latency
+    SHIPLOG_DEBOUNCE: 'off',
     SHIPLOG_SWEEP_INTERVAL: 'off',
     SHIPLOG_FULL_SWEEP_INTERVAL: 'off',
     SHIPLOG_RECONCILE_INTERVAL: 'off',

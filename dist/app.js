@@ -1300,7 +1300,7 @@ var require_atomic_sleep = __commonJS({
   "node_modules/atomic-sleep/index.js"(exports2, module2) {
     "use strict";
     if (typeof SharedArrayBuffer !== "undefined" && typeof Atomics !== "undefined") {
-      let sleep3 = function(ms) {
+      let sleep4 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -1311,9 +1311,9 @@ var require_atomic_sleep = __commonJS({
         Atomics.wait(nil, 0, 0, Number(ms));
       };
       const nil = new Int32Array(new SharedArrayBuffer(4));
-      module2.exports = sleep3;
+      module2.exports = sleep4;
     } else {
-      let sleep3 = function(ms) {
+      let sleep4 = function(ms) {
         const valid = ms > 0 && ms < Infinity;
         if (valid === false) {
           if (typeof ms !== "number" && typeof ms !== "bigint") {
@@ -1325,7 +1325,7 @@ var require_atomic_sleep = __commonJS({
         while (target > Date.now()) {
         }
       };
-      module2.exports = sleep3;
+      module2.exports = sleep4;
     }
   }
 });
@@ -1338,7 +1338,7 @@ var require_sonic_boom = __commonJS({
     var EventEmitter = __require("events");
     var inherits = __require("util").inherits;
     var path2 = __require("path");
-    var sleep3 = require_atomic_sleep();
+    var sleep4 = require_atomic_sleep();
     var assert = __require("assert");
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
@@ -1484,7 +1484,7 @@ var require_sonic_boom = __commonJS({
           if ((err.code === "EAGAIN" || err.code === "EBUSY") && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep3(BUSY_WRITE_TIMEOUT);
+                sleep4(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -1797,7 +1797,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep3(BUSY_WRITE_TIMEOUT);
+          sleep4(BUSY_WRITE_TIMEOUT);
         }
       }
       try {
@@ -1834,7 +1834,7 @@ var require_sonic_boom = __commonJS({
           if (shouldRetry && !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
             throw err;
           }
-          sleep3(BUSY_WRITE_TIMEOUT);
+          sleep4(BUSY_WRITE_TIMEOUT);
         }
       }
     }
@@ -2163,7 +2163,7 @@ var require_thread_stream = __commonJS({
     "use strict";
     var { version } = require_package();
     var { EventEmitter } = __require("events");
-    var { Worker: Worker2 } = __require("worker_threads");
+    var { Worker: Worker3 } = __require("worker_threads");
     var { join: join4 } = __require("path");
     var { pathToFileURL: pathToFileURL2 } = __require("url");
     var { wait: wait2 } = require_wait();
@@ -2217,7 +2217,7 @@ var require_thread_stream = __commonJS({
       const { filename, workerData } = opts;
       const bundlerOverrides = "__bundlerPathsOverrides" in globalThis ? globalThis.__bundlerPathsOverrides : {};
       const toExecute = bundlerOverrides["thread-stream-worker"] || join4(__dirname, "lib", "worker.js");
-      const worker = new Worker2(toExecute, {
+      const worker = new Worker3(toExecute, {
         ...opts.workerOpts,
         name: opts.workerOpts?.name || "thread-stream",
         trackUnmanagedFds: false,
@@ -2727,11 +2727,11 @@ var require_transport = __commonJS({
   "node_modules/pino/lib/transport.js"(exports2, module2) {
     "use strict";
     var { createRequire: createRequire2 } = __require("module");
-    var { existsSync: existsSync5 } = __require("node:fs");
+    var { existsSync: existsSync6 } = __require("node:fs");
     var getCallers = require_caller();
     var { join: join4, isAbsolute: isAbsolute2, sep: sep2 } = __require("node:path");
-    var { fileURLToPath } = __require("node:url");
-    var sleep3 = require_atomic_sleep();
+    var { fileURLToPath: fileURLToPath2 } = __require("node:url");
+    var sleep4 = require_atomic_sleep();
     var onExit = require_on_exit_leak_free();
     var ThreadStream = require_thread_stream();
     var { transportUsesMultistreamSym } = require_symbols();
@@ -2797,12 +2797,12 @@ var require_transport = __commonJS({
       let path2 = unquoted;
       if (path2.startsWith("file://")) {
         try {
-          path2 = fileURLToPath(path2);
+          path2 = fileURLToPath2(path2);
         } catch {
           return false;
         }
       }
-      return isAbsolute2(path2) && !existsSync5(path2);
+      return isAbsolute2(path2) && !existsSync6(path2);
     }
     function stripQuotes(value) {
       const first = value[0];
@@ -2855,7 +2855,7 @@ var require_transport = __commonJS({
           return;
         }
         stream.flushSync();
-        sleep3(100);
+        sleep4(100);
         stream.end();
       }
       return stream;
@@ -5154,7 +5154,7 @@ var require_split2 = __commonJS({
   "node_modules/split2/index.js"(exports2, module2) {
     "use strict";
     var { Transform: Transform2 } = __require("stream");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var kLast = /* @__PURE__ */ Symbol("last");
     var kDecoder = /* @__PURE__ */ Symbol("decoder");
     function transform(chunk, enc, cb) {
@@ -5234,7 +5234,7 @@ var require_split2 = __commonJS({
       options2.readableObjectMode = true;
       const stream = new Transform2(options2);
       stream[kLast] = "";
-      stream[kDecoder] = new StringDecoder("utf8");
+      stream[kDecoder] = new StringDecoder2("utf8");
       stream.matcher = matcher;
       stream.mapper = mapper;
       stream.maxLength = options2.maxLength;
@@ -5346,10 +5346,10 @@ var require_pino_abstract_transport = __commonJS({
             }
           }
         });
-        return configReceived.then(finish);
+        return configReceived.then(finish2);
       }
-      return finish();
-      function finish() {
+      return finish2();
+      function finish2() {
         let res = fn(stream);
         if (res && typeof res.catch === "function") {
           res.catch((err) => {
@@ -5539,7 +5539,7 @@ var require_sonic_boom2 = __commonJS({
     var inherits = __require("node:util").inherits;
     var path2 = __require("node:path");
     var assert = __require("node:assert");
-    var sleep3 = require_atomic_sleep();
+    var sleep4 = require_atomic_sleep();
     var BUSY_WRITE_TIMEOUT = 100;
     var kEmptyBuffer = Buffer.allocUnsafe(0);
     var MAX_WRITE = 16 * 1024;
@@ -5712,7 +5712,7 @@ var require_sonic_boom2 = __commonJS({
           if (isRetryableErr && !retriesExhausted && this.retryEAGAIN(err, this._writingBuf.length, this._len - this._writingBuf.length)) {
             if (this.sync) {
               try {
-                sleep3(BUSY_WRITE_TIMEOUT);
+                sleep4(BUSY_WRITE_TIMEOUT);
                 this.release(void 0, 0);
               } catch (err2) {
                 this.release(err2);
@@ -5923,14 +5923,14 @@ var require_sonic_boom2 = __commonJS({
         this.off("error", onError);
         return true;
       };
-      const complete = (err, finish = true) => {
+      const complete = (err, finish2 = true) => {
         if (completed) return;
         completed = true;
         if (flushing) this._flushInProgress--;
         try {
           cb(err);
         } finally {
-          if (finish) finishEnding(this);
+          if (finish2) finishEnding(this);
         }
       };
       const onDrain = (err) => {
@@ -6145,7 +6145,7 @@ var require_sonic_boom2 = __commonJS({
             if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
               throw err;
             }
-            sleep3(BUSY_WRITE_TIMEOUT);
+            sleep4(BUSY_WRITE_TIMEOUT);
           }
         }
       } finally {
@@ -6187,7 +6187,7 @@ var require_sonic_boom2 = __commonJS({
             if (!shouldRetry || retriesExhausted || !this.retryEAGAIN(err, buf.length, this._len - buf.length)) {
               throw err;
             }
-            sleep3(BUSY_WRITE_TIMEOUT);
+            sleep4(BUSY_WRITE_TIMEOUT);
           }
         }
       } finally {
@@ -7215,11 +7215,11 @@ var require_join_lines_with_indentation = __commonJS({
     "use strict";
     module2.exports = joinLinesWithIndentation;
     function joinLinesWithIndentation({ input, ident = "    ", eol = "\n" }) {
-      const lines = input.split(/\r?\n/);
-      for (let i = 1; i < lines.length; i += 1) {
-        lines[i] = ident + lines[i];
+      const lines2 = input.split(/\r?\n/);
+      for (let i = 1; i < lines2.length; i += 1) {
+        lines2[i] = ident + lines2[i];
       }
-      return lines.join(eol);
+      return lines2.join(eol);
     }
   }
 });
@@ -7535,9 +7535,9 @@ var require_prettify_error = __commonJS({
     module2.exports = prettifyError;
     var joinLinesWithIndentation = require_join_lines_with_indentation();
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
-    function prettifyError({ keyName, lines, eol, ident, sanitizeStack = true }) {
+    function prettifyError({ keyName, lines: lines2, eol, ident, sanitizeStack = true }) {
       let result = "";
-      const joinedLines = joinLinesWithIndentation({ input: lines, ident, eol });
+      const joinedLines = joinLinesWithIndentation({ input: lines2, ident, eol });
       const safeKeyName = stripUnsafeControlChars(keyName);
       const splitLines = `${ident}${safeKeyName}: ${joinedLines}${eol}`.split(eol);
       for (let j = 0; j < splitLines.length; j += 1) {
@@ -7613,19 +7613,19 @@ var require_prettify_object = __commonJS({
         result = result.replace(/\\\\/gi, "\\");
       } else {
         Object.entries(plain2).forEach(([keyName, keyValue]) => {
-          let lines = typeof customPrettifiers[keyName] === "function" ? keyValue : stringifySafe(keyValue, null, 2);
-          if (lines === void 0) return;
-          lines = lines.replace(/\\\\/gi, "\\");
-          const joinedLines = joinLinesWithIndentation({ input: lines, ident, eol });
+          let lines2 = typeof customPrettifiers[keyName] === "function" ? keyValue : stringifySafe(keyValue, null, 2);
+          if (lines2 === void 0) return;
+          lines2 = lines2.replace(/\\\\/gi, "\\");
+          const joinedLines = joinLinesWithIndentation({ input: lines2, ident, eol });
           const safeKeyName = stripUnsafeControlChars(keyName);
           result += `${ident}${objectColorizer.property(safeKeyName)}:${joinedLines.startsWith(eol) ? "" : " "}${joinedLines}${eol}`;
         });
       }
       Object.entries(errors).forEach(([keyName, keyValue]) => {
         const hasCustomPrettifier = typeof customPrettifiers[keyName] === "function";
-        const lines = hasCustomPrettifier ? keyValue : stringifySafe(keyValue, null, 2);
-        if (lines === void 0) return;
-        result += prettifyError({ keyName, lines, eol, ident, sanitizeStack: !hasCustomPrettifier });
+        const lines2 = hasCustomPrettifier ? keyValue : stringifySafe(keyValue, null, 2);
+        if (lines2 === void 0) return;
+        result += prettifyError({ keyName, lines: lines2, eol, ident, sanitizeStack: !hasCustomPrettifier });
       });
       return result;
     }
@@ -9914,7 +9914,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -9930,9 +9930,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -11393,22 +11393,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -11417,15 +11417,15 @@ var require_stringifyCollection = __commonJS({
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str2);
+        lines2.push(blockItemPrefix + str2);
       }
       let str;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str = flowChars.start + flowChars.end;
       } else {
-        str = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str += line ? `
 ${indent}${line}` : "\n";
         }
@@ -11448,22 +11448,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -11480,12 +11480,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str.includes("\n"));
         if (i < items.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str += ",";
@@ -11493,35 +11493,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str += stringifyComment.lineComment(str, itemIndent, commentString(comment));
-        lines.push(str);
-        linesAtValue = lines.length;
+        lines2.push(str);
+        linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str = start;
-          for (const line of lines)
+          for (const line of lines2)
             str += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     exports2.stringifyCollection = stringifyCollection;
@@ -12159,11 +12159,11 @@ var require_binary = __commonJS({
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str.substr(o, lineWidth);
+            lines2[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines2.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment2, onChompKeep);
       }
@@ -12843,35 +12843,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options2) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options2.directives === true;
       if (options2.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify.createStringifyContext(doc, options2);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
+        lines2.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -12880,36 +12880,36 @@ var require_stringifyDocument = __commonJS({
         let body2 = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body2 += stringifyComment.lineComment(body2, "", commentString(contentComment));
-        if ((body2[0] === "|" || body2[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body2}`;
+        if ((body2[0] === "|" || body2[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body2}`;
         } else
-          lines.push(body2);
+          lines2.push(body2);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs}`);
+            lines2.push(`... ${cs}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     exports2.stringifyDocument = stringifyDocument;
   }
@@ -13971,17 +13971,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -13991,7 +13991,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -14011,17 +14011,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -14058,8 +14058,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines2.length; ++i)
+            value += "\n" + lines2[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -14134,10 +14134,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
-      return lines;
+        lines2.push([split[i], split[i + 1]]);
+      return lines2;
     }
     exports2.resolveBlockScalar = resolveBlockScalar;
   }
@@ -22870,9 +22870,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
+      const { es5, lines: lines2 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -24379,8 +24379,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        const { es5, lines: lines2 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -35196,7 +35196,7 @@ var require_utils5 = __commonJS({
     exports2.toArg = toArg;
     function optimizeErrorStack(error, friendlyStack, filterPath) {
       const stacks = friendlyStack.split("\n");
-      let lines = "";
+      let lines2 = "";
       let i;
       for (i = 1; i < stacks.length; ++i) {
         if (stacks[i].indexOf(filterPath) === -1) {
@@ -35204,11 +35204,11 @@ var require_utils5 = __commonJS({
         }
       }
       for (let j = i; j < stacks.length; ++j) {
-        lines += "\n" + stacks[j];
+        lines2 += "\n" + stacks[j];
       }
       if (error.stack) {
         const pos = error.stack.indexOf("\n");
-        error.stack = error.stack.slice(0, pos) + lines;
+        error.stack = error.stack.slice(0, pos) + lines2;
       }
       return error;
     }
@@ -38727,9 +38727,9 @@ var require_cluster = __commonJS({
             return callback();
           }
           let state;
-          const lines = res.split("\r\n");
-          for (let i = 0; i < lines.length; ++i) {
-            const parts = lines[i].split(":");
+          const lines2 = res.split("\r\n");
+          for (let i = 0; i < lines2.length; ++i) {
+            const parts = lines2[i].split(":");
             if (parts[0] === "cluster_state") {
               state = parts[1];
               break;
@@ -39363,8 +39363,8 @@ var require_parser3 = __commonJS({
   "node_modules/redis-parser/lib/parser.js"(exports2, module2) {
     "use strict";
     var Buffer3 = __require("buffer").Buffer;
-    var StringDecoder = __require("string_decoder").StringDecoder;
-    var decoder = new StringDecoder();
+    var StringDecoder2 = __require("string_decoder").StringDecoder;
+    var decoder = new StringDecoder2();
     var errors = require_redis_errors();
     var ReplyError = errors.ReplyError;
     var ParserError = errors.ParserError;
@@ -41023,9 +41023,9 @@ var require_Redis = __commonJS({
             return callback(null, res);
           }
           const info = {};
-          const lines = res.split("\r\n");
-          for (let i = 0; i < lines.length; ++i) {
-            const [fieldName, ...fieldValueParts] = lines[i].split(":");
+          const lines2 = res.split("\r\n");
+          for (let i = 0; i < lines2.length; ++i) {
+            const [fieldName, ...fieldValueParts] = lines2[i].split(":");
             const fieldValue = fieldValueParts.join(":");
             if (fieldValue) {
               info[fieldName] = fieldValue;
@@ -65825,11 +65825,11 @@ var require_redis_connection = __commonJS({
         const doc = await this._client.info();
         const redisPrefix = "redis_version:";
         const maxMemoryPolicyPrefix = "maxmemory_policy:";
-        const lines = doc.split(/\r?\n/);
+        const lines2 = doc.split(/\r?\n/);
         let redisVersion;
         let databaseType = "redis";
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i];
+        for (let i = 0; i < lines2.length; i++) {
+          const line = lines2[i];
           if (line.includes("dragonfly_version:") || line.includes("server:Dragonfly")) {
             databaseType = "dragonfly";
             if (line.indexOf("dragonfly_version:") === 0) {
@@ -65854,7 +65854,7 @@ var require_redis_connection = __commonJS({
           }
         }
         if (!redisVersion) {
-          for (const line of lines) {
+          for (const line of lines2) {
             if (line.includes("version:")) {
               const parts = line.split(":");
               if (parts.length >= 2) {
@@ -78707,9 +78707,9 @@ var require_queue_getters = __commonJS({
         };
       }
       parseClientList(list, matcher) {
-        const lines = list.split(/\r?\n/);
+        const lines2 = list.split(/\r?\n/);
         const clients = [];
-        lines.forEach((line) => {
+        lines2.forEach((line) => {
           const client = {};
           const keyValues = line.split(" ");
           keyValues.forEach(function(keyValue) {
@@ -80422,7 +80422,7 @@ var require_worker = __commonJS({
     var job_scheduler_1 = require_job_scheduler();
     var lock_manager_1 = require_lock_manager();
     var defaultMaximumBlockTimeout = 10;
-    var Worker2 = class extends queue_base_1.QueueBase {
+    var Worker3 = class extends queue_base_1.QueueBase {
       static RateLimitError() {
         return new errors_1.RateLimitError();
       }
@@ -81223,7 +81223,7 @@ var require_worker = __commonJS({
         return job.moveToWait(token);
       }
     };
-    exports2.Worker = Worker2;
+    exports2.Worker = Worker3;
   }
 });
 
@@ -84545,7 +84545,7 @@ var require_postgres_queue_backend = __commonJS({
         const client = await this.ensureListeningEvents();
         return new Promise((resolve3) => {
           let settled = false;
-          const finish = () => {
+          const finish2 = () => {
             if (settled) {
               return;
             }
@@ -84557,11 +84557,11 @@ var require_postgres_queue_backend = __commonJS({
           };
           const onNotify = (msg) => {
             if (msg.channel === _PostgresQueueBackend.EVENTS_CHANNEL && msg.payload === this.queueName) {
-              finish();
+              finish2();
             }
           };
-          const timer = setTimeout(finish, Math.max(blockTimeout || 5e3, 1));
-          this.cancelEventWait = finish;
+          const timer = setTimeout(finish2, Math.max(blockTimeout || 5e3, 1));
+          this.cancelEventWait = finish2;
           client.on("notification", onNotify);
         });
       }
@@ -84583,7 +84583,7 @@ var require_postgres_queue_backend = __commonJS({
         }
         return new Promise((resolve3) => {
           let settled = false;
-          const finish = (value) => {
+          const finish2 = (value) => {
             if (settled) {
               return;
             }
@@ -84596,20 +84596,20 @@ var require_postgres_queue_backend = __commonJS({
           const onNotify = (msg) => {
             var _a;
             if (msg.channel === _PostgresQueueBackend.NOTIFY_CHANNEL && msg.payload === this.queueName) {
-              finish({ member: (_a = msg.payload) !== null && _a !== void 0 ? _a : "", score: 0 });
+              finish2({ member: (_a = msg.payload) !== null && _a !== void 0 ? _a : "", score: 0 });
             }
           };
-          let timer = setTimeout(() => finish(null), Math.max(blockTimeout, 0) * 1e3);
-          this.cancelWait = () => finish(null);
+          let timer = setTimeout(() => finish2(null), Math.max(blockTimeout, 0) * 1e3);
+          this.cancelWait = () => finish2(null);
           client.on("notification", onNotify);
           if (this.blockingDisconnected) {
-            finish(null);
+            finish2(null);
             return;
           }
           this.run("has_waiting_job", [this.queueName]).then(({ rows }) => {
             var _a;
             if ((_a = rows[0]) === null || _a === void 0 ? void 0 : _a.present) {
-              finish({ member: this.queueName, score: 0 });
+              finish2({ member: this.queueName, score: 0 });
             }
           }).catch(() => {
           });
@@ -84621,10 +84621,10 @@ var require_postgres_queue_backend = __commonJS({
             }
             const dueIn = next - Date.now();
             if (dueIn <= 0) {
-              finish(null);
+              finish2(null);
             } else if (dueIn < Math.max(blockTimeout, 0) * 1e3) {
               clearTimeout(timer);
-              timer = setTimeout(() => finish(null), dueIn);
+              timer = setTimeout(() => finish2(null), dueIn);
             }
           }).catch(() => {
           });
@@ -93820,7 +93820,8 @@ async function listCheckRuns(api, { owner, repo, ref: ref2, name }) {
       summary: optionalString(output.summary) ?? "",
       text: optionalString(output.text) ?? "",
       startedAt: optionalString(run2.started_at) ?? null,
-      completedAt: optionalString(run2.completed_at) ?? null
+      completedAt: optionalString(run2.completed_at) ?? null,
+      externalId: optionalString(run2.external_id) ?? null
     };
   }).sort((a, b) => b.id - a.id);
 }
@@ -94320,7 +94321,10 @@ function policyFromObject(obj, source) {
   return validatePolicy(obj, source, () => void 0);
 }
 function environmentPolicy(policy, name) {
-  return Object.hasOwn(policy.environments, name) ? policy.environments[name] : void 0;
+  if (Object.hasOwn(policy.environments, name)) return policy.environments[name];
+  const wanted = name.toLowerCase();
+  const key = Object.keys(policy.environments).find((k) => k.toLowerCase() === wanted);
+  return key === void 0 ? void 0 : policy.environments[key];
 }
 function validatePolicy(input, source, locate) {
   const value = input === null || input === void 0 ? {} : input;
@@ -94356,6 +94360,16 @@ function semanticProblems(raw) {
       }
     });
   });
+  const environments = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(raw.environments ?? {})) {
+    const first = environments.get(name.toLowerCase());
+    if (first !== void 0) {
+      problems.push({
+        path: ["environments", name],
+        message: `environment "${name}" is the same environment as "${first}" (GitHub environment names are case-insensitive)`
+      });
+    } else environments.set(name.toLowerCase(), name);
+  }
   return problems;
 }
 function withDefaults4(raw, source) {
@@ -94874,27 +94888,27 @@ function renderCheckRun(verdict) {
     ].join("\n")
   );
   for (const rule of verdict.rules) {
-    const lines = [
+    const lines2 = [
       `### ${md(rule.name)}`,
       "",
       `<details><summary>${rule.matchedFiles.length} matched file(s)</summary>`,
       ""
     ];
-    for (const f of rule.matchedFiles.slice(0, MAX_FILES_LISTED)) lines.push(`- ${fileLabel(f, md)}`);
+    for (const f of rule.matchedFiles.slice(0, MAX_FILES_LISTED)) lines2.push(`- ${fileLabel(f, md)}`);
     const more = rule.matchedFiles.length - MAX_FILES_LISTED;
-    if (more > 0) lines.push(`- \u2026 and ${more} more`);
-    lines.push("", "</details>");
+    if (more > 0) lines2.push(`- \u2026 and ${more} more`);
+    lines2.push("", "</details>");
     if (rule.ignored.length > 0) {
-      lines.push("", "Reviews that did not count:", "");
-      for (const i of rule.ignored) lines.push(`- ${md(i.login)} (${stateWord(i.state)}): ${explain(i)}`);
+      lines2.push("", "Reviews that did not count:", "");
+      for (const i of rule.ignored) lines2.push(`- ${md(i.login)} (${stateWord(i.state)}): ${explain(i)}`);
     }
     if (rule.notNeeded.length > 0) {
-      lines.push(
+      lines2.push(
         "",
         `Also approved, not checked (the rule already had enough valid approvals): ${rule.notNeeded.map((l) => md(l)).join(", ")}`
       );
     }
-    parts.push(lines.join("\n"));
+    parts.push(lines2.join("\n"));
   }
   return { title: checkTitle(verdict.title), summary: fit2(parts) };
 }
@@ -94994,14 +95008,23 @@ function durationMs(text, units = ["m", "h", "d", "w"]) {
 }
 
 // src/policy/override.ts
-async function mayOverride(policy, login, directory) {
-  const { users, teams } = policy.settings.override;
-  if (users.length === 0 && teams.length === 0) return await directory.permission(login) === "admin";
-  if (users.some((u) => sameLogin(u, login))) return true;
-  for (const team of teams) {
-    if (await directory.isTeamMember(team, login)) return true;
+var WRITE = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
+async function overrideRefusal(policy, login, directory, pull) {
+  const { users, teams, allow_author } = policy.settings.override;
+  if (pull && !allow_author && sameLogin(login, pull.author)) {
+    return "the pull request's author may not override their own pull request (settings.override.allow_author)";
   }
-  return false;
+  if (users.length === 0 && teams.length === 0) {
+    return await directory.permission(login) === "admin" ? void 0 : "only repository admins may override";
+  }
+  let listed = users.some((u) => sameLogin(u, login));
+  for (const team of teams) {
+    if (listed) break;
+    listed = await directory.isTeamMember(team, login);
+  }
+  if (!listed) return "not listed in settings.override";
+  const permission = await directory.permission(login);
+  return WRITE.has(permission) ? void 0 : `listed in settings.override, but has ${permission} access, not write`;
 }
 function describeOverriders(policy) {
   const { users, teams } = policy.settings.override;
@@ -95166,6 +95189,10 @@ async function evaluateDeployment(policy, request2, directory) {
     changeSet
   });
 }
+function rejectedDeployment(environment, why) {
+  const comment = fit3(`shiplog: ${oneLine(environment, 100)} rejected: ${oneLine(why, MAX_COMMENT)}`);
+  return { state: "rejected", comment, environment, managed: true, unmet: [why], approvers: [] };
+}
 function decideDeployment(source, rules, facts) {
   const { environment, sha } = facts;
   const commit = sha.slice(0, 12);
@@ -95232,9 +95259,9 @@ function decideDeployment(source, rules, facts) {
 }
 function changeSetProblem(rules, changeSet) {
   if (!rules.require_approved_change_set || !changeSet) return void 0;
-  const { status: status2, summary: summary2 } = decideChangeSet(changeSet);
+  const { status: status2, summary: summary3 } = decideChangeSet(changeSet);
   if (status2 === "approved") return void 0;
-  return `require_approved_change_set: ${oneLine(summary2.replace(/^[a-z-]+: /, ""), 600).replace(/\.$/, "")}`;
+  return `require_approved_change_set: ${oneLine(summary3.replace(/^[a-z-]+: /, ""), 600).replace(/\.$/, "")}`;
 }
 function verdictDetail(verdict) {
   const failing = verdict.rules.filter((r) => !r.satisfied).map((r) => {
@@ -95264,32 +95291,57 @@ function overrideMarker(record) {
   const json = JSON.stringify(record).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
   return `<!-- shiplog-override ${json} -->`;
 }
-function readOverrideMarker(summary2) {
-  const m = MARKER.exec(summary2);
-  if (!m) return void 0;
-  try {
-    const r = JSON.parse(m[1]);
-    if (typeof r.by !== "string" || typeof r.headSha !== "string" || typeof r.reason !== "string")
-      return void 0;
-    return r;
-  } catch {
-    return void 0;
+function readOverrideMarkers(summary3) {
+  const out = [];
+  for (const m of summary3.matchAll(new RegExp(MARKER.source, "g"))) {
+    try {
+      const r = JSON.parse(m[1]);
+      if (typeof r.by !== "string" || typeof r.headSha !== "string" || typeof r.reason !== "string" || typeof r.pullRequest !== "number")
+        continue;
+      out.push(r);
+    } catch {
+    }
   }
+  return out;
+}
+function overrideHolds(record, pr) {
+  return record.pullRequest === pr.number && record.headSha.toLowerCase() === pr.headSha.toLowerCase() && (pr.baseRef === void 0 || record.baseRef === pr.baseRef);
 }
 async function findOverride(api, {
   owner,
   repo,
   appId,
   checkName,
-  headSha
+  headSha,
+  pullRequest,
+  baseRef
 }) {
   const runs = await listCheckRuns(api, { owner, repo, ref: headSha, name: checkName });
   for (const run2 of runs) {
     if (run2.appId !== appId) continue;
-    const record = readOverrideMarker(run2.summary);
-    if (record && record.headSha === headSha) return record;
+    for (const record of readOverrideMarkers(run2.summary)) {
+      if (overrideHolds(record, { number: pullRequest, headSha, ...baseRef ? { baseRef } : {} }))
+        return record;
+    }
   }
   return void 0;
+}
+async function firstSeenAt(api, {
+  owner,
+  repo,
+  appId,
+  checkName,
+  headSha,
+  externalId
+}) {
+  const runs = await listCheckRuns(api, { owner, repo, ref: headSha, name: checkName });
+  let first;
+  for (const run2 of runs) {
+    if (run2.appId !== appId || run2.externalId !== externalId) continue;
+    const at = Date.parse(run2.startedAt ?? run2.completedAt ?? "");
+    if (!Number.isNaN(at) && (first === void 0 || at < first)) first = at;
+  }
+  return first === void 0 ? void 0 : new Date(first).toISOString();
 }
 function renderOverridden(record, verdict) {
   return {
@@ -95377,10 +95429,10 @@ async function runApprovalCheck(api, loaded, target, extras = {}) {
   const ledger = extras.ledgerStatus ? await extras.ledgerStatus() : void 0;
   let check = await decide(api, loaded, target, extras);
   if (loaded.ok && !target.mergeGroup) check = await withSharedHead(api, loaded, target, check, extras);
-  const summary2 = ledger?.warning ? `${ledger.warning}
+  const summary3 = ledger?.warning ? `${ledger.warning}
 
 ${check.summary}` : check.summary;
-  return post(api, target, { ...check, summary: summary2, ...ledger ? { text: ledger.text } : {} });
+  return post(api, target, { ...check, summary: summary3, ...ledger ? { text: ledger.text } : {} });
 }
 async function withSharedHead(api, loaded, target, check, extras) {
   const sha = check.headSha;
@@ -95411,7 +95463,7 @@ ${check.summary}`
   const failing = checks.filter((c) => c.conclusion !== "success");
   const plain2 = (c) => `#${c.verdict?.pullRequest ?? "?"}${c.baseRef ? ` into ${c.baseRef}` : ""}`;
   const label = (c) => `#${c.verdict?.pullRequest ?? "?"}${c.baseRef ? ` into ${md(c.baseRef, 200)}` : ""}`;
-  const lines = checks.map(
+  const lines2 = checks.map(
     (c) => `- ${c.conclusion === "success" ? "\u2705" : "\u274C"} pull request ${label(c)}: ${md(c.title)}`
   );
   const head = failing.length === 0 ? `\u2705 This commit is the head of ${checks.length} open pull requests, and every one of them passes:` : `\u274C This commit is the head of ${checks.length} open pull requests, and the check holds for all of them: it fails because ${failing.map(label).join(", ")} ${failing.length === 1 ? "fails" : "fail"}.`;
@@ -95427,7 +95479,7 @@ ${c.summary}`
     ...check,
     conclusion: failing.length === 0 ? "success" : "failure",
     title: firstFailing === void 0 || firstFailing === check ? check.title : `pull request ${plain2(firstFailing)} fails: ${firstFailing.title}`,
-    summary: [head, lines.join("\n"), ...sections].join("\n\n")
+    summary: [head, lines2.join("\n"), ...sections].join("\n\n")
   };
 }
 async function decide(api, loaded, target, extras) {
@@ -95466,7 +95518,7 @@ async function decide(api, loaded, target, extras) {
   const pr = { number: data.pullRequest.number, headSha: verdict.headSha, baseRef: data.pullRequest.baseRef };
   const overridden = verdict.satisfied ? void 0 : await extras.findOverride?.(pr, policy.settings.check_name).catch(() => void 0);
   if (overridden) output = renderOverridden(overridden, output);
-  const summary2 = target.mergeGroup ? `Merge queue: this group carries the verdict of pull request #${target.number} at ${verdict.headSha.slice(0, 12)}.
+  const summary3 = target.mergeGroup ? `Merge queue: this group carries the verdict of pull request #${target.number} at ${verdict.headSha.slice(0, 12)}.
 
 ${output.summary}` : output.summary;
   return {
@@ -95474,7 +95526,7 @@ ${output.summary}` : output.summary;
     headSha: target.mergeGroup?.headSha ?? verdict.headSha,
     conclusion: verdict.satisfied || overridden ? "success" : "failure",
     title: output.title,
-    summary: summary2,
+    summary: summary3,
     verdict,
     baseRef: data.pullRequest.baseRef,
     ...overridden ? { overridden } : {}
@@ -95672,6 +95724,43 @@ function signCheckpoint(c, key) {
   return `${body2}
 ${EM_DASH} ${c.origin} ${Buffer.concat([keyHash, sig]).toString("base64")}
 `;
+}
+function bad2(message) {
+  throw new ShiplogError("BAD_INPUT", `checkpoint: ${message}`);
+}
+function parseCheckpoint(text) {
+  if (text.length > 64 * 1024) bad2("larger than 64 KiB");
+  const split = text.indexOf("\n\n");
+  if (split < 0) bad2("no blank line between the body and the signatures");
+  const body2 = text.slice(0, split + 1);
+  const lines2 = body2.slice(0, -1).split("\n");
+  if (lines2.length !== 3) bad2("body needs exactly an origin, a tree size and a root hash");
+  const [origin, sizeText, rootB64] = lines2;
+  if (!origin || /\s/.test(origin)) bad2("origin line is empty or has spaces");
+  if (!/^(0|[1-9]\d{0,15})$/.test(sizeText))
+    bad2(`tree size "${sizeText.slice(0, 40)}" is not a decimal number`);
+  const root = Buffer.from(rootB64, "base64");
+  if (root.length !== 32 || root.toString("base64") !== rootB64) bad2("root hash is not 32 bytes of base64");
+  const sigText = text.slice(split + 2);
+  if (!sigText.endsWith("\n")) bad2("signature lines must end with a newline");
+  const signatures2 = sigText.slice(0, -1).split("\n").map((line) => {
+    const m = new RegExp(`^${EM_DASH} (\\S+) ([A-Za-z0-9+/=]+)$`).exec(line);
+    if (!m) bad2(`malformed signature line "${line.slice(0, 80)}"`);
+    const blob = Buffer.from(m[2], "base64");
+    if (blob.length < 5) bad2("signature too short");
+    return { name: m[1], keyHash: blob.subarray(0, 4), sig: blob.subarray(4) };
+  });
+  if (signatures2.length === 0) bad2("no signature lines");
+  return { origin, size: Number(sizeText), root, body: body2, signatures: signatures2 };
+}
+function checkpointSigner(cp, trusted) {
+  for (const s of cp.signatures) {
+    for (const k of trusted) {
+      if (!noteKeyHash(s.name, k.raw).equals(s.keyHash) || s.sig.length !== 64) continue;
+      if (cryptoVerify(null, Buffer.from(cp.body, "utf8"), k.publicKey, s.sig)) return k;
+    }
+  }
+  return void 0;
 }
 
 // src/ledger/dsse.ts
@@ -95925,13 +96014,13 @@ function serializeTree(entries) {
 }
 function serializeCommit(c) {
   const ident = (d) => `${c.author.name} <${c.author.email}> ${Math.floor(d.getTime() / 1e3)} +0000`;
-  const lines = [
+  const lines2 = [
     `tree ${c.tree}`,
     ...c.parents.map((p) => `parent ${p}`),
     `author ${ident(c.author.date)}`,
     `committer ${ident(c.committerDate ?? c.author.date)}`
   ];
-  return Buffer.from(`${lines.join("\n")}
+  return Buffer.from(`${lines2.join("\n")}
 
 ${c.message}`, "utf8");
 }
@@ -96017,6 +96106,9 @@ var SEALED_FILE = "sealed";
 var SEGMENT_CAP = 8192;
 var LIST_CAP = 8192;
 var DEPLOY_STACK = 5;
+function bucketDir(commit) {
+  return `${INDEX_DIR}/${commit[0]}/${commit[1]}`;
+}
 function sealedName(level) {
   return level === 1 ? SEALED_FILE : `${SEALED_FILE}-${level}`;
 }
@@ -96100,7 +96192,7 @@ var HEX = "0123456789abcdef";
 function blobObject(content) {
   return { type: "blob", oid: objectId("blob", content), content };
 }
-function bad2(path2, why) {
+function bad3(path2, why) {
   throw new ShiplogError("BAD_INPUT", `ledger index ${path2}: ${why} (run "shiplog verify")`);
 }
 var IndexModel = class _IndexModel {
@@ -96150,7 +96242,7 @@ var IndexModel = class _IndexModel {
     return [...bucket.lists.values()].every((l) => l.content !== void 0);
   }
   extra(into, path2, e, why) {
-    if (!this.tolerant) bad2(path2, why);
+    if (!this.tolerant) bad3(path2, why);
     into.push(e);
   }
   /** Blob ids a step for this commit (and deploy) may read, to fetch them in one round trip. */
@@ -96263,8 +96355,8 @@ var IndexModel = class _IndexModel {
   seal(bucket, open, objects) {
     const changed = [];
     const first = Number(open.name);
-    const lines = open.blob.content.toString("utf8").trimEnd().split("\n");
-    const last = parseIndexLine(lines[lines.length - 1])?.seq ?? first;
+    const lines2 = open.blob.content.toString("utf8").trimEnd().split("\n");
+    const last = parseIndexLine(lines2[lines2.length - 1])?.seq ?? first;
     let ref2 = Buffer.from(formatSealedRef({ first, last, blob: open.blob.oid }));
     for (let level = 1; ; level++) {
       const list = bucket.lists.get(level);
@@ -96277,7 +96369,7 @@ var IndexModel = class _IndexModel {
         return changed;
       }
       const refs = parseSealedList(content.toString("utf8"));
-      if (!refs?.length) bad2(sealedName(level), "does not parse");
+      if (!refs?.length) bad3(sealedName(level), "does not parse");
       const o = blobObject(ref2);
       objects.push(o);
       bucket.lists.set(level, { oid: o.oid, content: o.content });
@@ -96319,7 +96411,7 @@ var IndexModel = class _IndexModel {
       shelf = { read: true, buckets: /* @__PURE__ */ new Map(), extras: [] };
       this.shelves.set(h1, shelf);
     }
-    if (!shelf.read) bad2(`${INDEX_DIR}/${h1}`, "was not read before the step");
+    if (!shelf.read) bad3(`${INDEX_DIR}/${h1}`, "was not read before the step");
     return shelf;
   }
   bucketNow(shelf, h2) {
@@ -96328,7 +96420,7 @@ var IndexModel = class _IndexModel {
       bucket = { read: true, lists: /* @__PURE__ */ new Map(), extras: [] };
       shelf.buckets.set(h2, bucket);
     }
-    if (!bucket.read) bad2(`bucket ${h2}`, "was not read before the step");
+    if (!bucket.read) bad3(`bucket ${h2}`, "was not read before the step");
     return bucket;
   }
   async bucket(commit) {
@@ -96360,14 +96452,14 @@ var IndexModel = class _IndexModel {
   }
   async content(blob, what) {
     if (!blob.content) blob.content = await this.reader.blob(blob.oid);
-    if (!blob.content) bad2(what, `blob ${blob.oid} is missing`);
+    if (!blob.content) bad3(what, `blob ${blob.oid} is missing`);
     return blob.content;
   }
   async deployState() {
     if (this.deployStates) return this.deployStates;
     if (!this.deploys) return this.deployStates = [];
     const parsed = parseDeploys((await this.content(this.deploys, DEPLOYS_FILE)).toString("utf8"));
-    if (!parsed) bad2(DEPLOYS_FILE, "does not parse");
+    if (!parsed) bad3(DEPLOYS_FILE, "does not parse");
     return this.deployStates = parsed;
   }
 };
@@ -96386,7 +96478,7 @@ function appendTo(blob, line) {
   blob.oid = hash2("sha1", blob.backing.subarray(HEAD - header.length, HEAD + length), "hex");
 }
 function need(value, what) {
-  if (value === void 0) bad2(what, "was not read before the step");
+  if (value === void 0) bad3(what, "was not read before the step");
   return value;
 }
 function bucketPath(commit) {
@@ -96415,6 +96507,29 @@ function nodeHash(left, right) {
 }
 var LEAF_PREFIX = Buffer.from([0]);
 var NODE_PREFIX = Buffer.from([1]);
+function appendToEdge(edge, size, leaf) {
+  checkSize(size);
+  if (edge.length !== popcount(size)) {
+    throw new RangeError(
+      `a right edge of a ${size}-leaf tree has ${popcount(size)} hashes, not ${edge.length}`
+    );
+  }
+  const next = edge.slice();
+  let hash3 = leaf;
+  let index = size;
+  let level = 0;
+  const completed = [{ level: 0, index, hash: hash3 }];
+  let rest = size;
+  while (rest % 2 === 1) {
+    hash3 = nodeHash(next.pop(), hash3);
+    level++;
+    index = Math.floor(index / 2);
+    rest = Math.floor(rest / 2);
+    completed.push({ level, index, hash: hash3 });
+  }
+  next.push(hash3);
+  return { edge: next, completed };
+}
 function rootFromEdge(edge, size) {
   checkSize(size);
   if (edge.length !== popcount(size)) {
@@ -96427,11 +96542,93 @@ function rootFromEdge(edge, size) {
   for (let i = edge.length - 2; i >= 0; i--) root = nodeHash(edge[i], root);
   return root;
 }
+async function rangeHash(lo, hi, reader) {
+  const n = hi - lo;
+  if (n <= 0) throw new RangeError(`empty range [${lo}, ${hi})`);
+  if (isPowerOfTwo(n) && lo % n === 0) return reader.hash(Math.log2(n), lo / n);
+  const k = largestPowerOfTwoBelow(n);
+  return nodeHash(await rangeHash(lo, lo + k, reader), await rangeHash(lo + k, hi, reader));
+}
+async function consistencyProof(oldSize, newSize, reader) {
+  checkSize(oldSize);
+  checkSize(newSize);
+  if (oldSize > newSize) throw new RangeError(`a tree of ${newSize} cannot extend one of ${oldSize}`);
+  if (oldSize === 0 || oldSize === newSize) return [];
+  const proof = [];
+  let lo = 0;
+  let hi = newSize;
+  let m = oldSize;
+  let whole = true;
+  while (m !== hi - lo) {
+    const k = largestPowerOfTwoBelow(hi - lo);
+    if (m <= k) {
+      proof.push(await rangeHash(lo + k, hi, reader));
+      hi = lo + k;
+    } else {
+      proof.push(await rangeHash(lo, lo + k, reader));
+      lo += k;
+      m -= k;
+      whole = false;
+    }
+  }
+  if (!whole) proof.push(await rangeHash(lo, hi, reader));
+  return proof.reverse();
+}
+function verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof) {
+  if (!validSize(oldSize) || !validSize(newSize) || oldSize > newSize) return false;
+  if (oldSize === 0) return proof.length === 0;
+  if (oldSize === newSize) return proof.length === 0 && oldRoot.equals(newRoot);
+  if (proof.length === 0 || !proof.every(isHash)) return false;
+  const path2 = isPowerOfTwo(oldSize) ? [oldRoot, ...proof] : proof.slice();
+  let fn = oldSize - 1;
+  let sn = newSize - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path2[0];
+  let sr = path2[0];
+  for (const c of path2.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = fn / 2;
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && fr.equals(oldRoot) && sr.equals(newRoot);
+}
+function isHash(b) {
+  return b.length === HASH_BYTES;
+}
 function validSize(n) {
   return Number.isSafeInteger(n) && n >= 0;
 }
 function checkSize(n) {
   if (!validSize(n)) throw new RangeError(`not a tree size: ${n}`);
+}
+function isPowerOfTwo(n) {
+  return n > 0 && 2 ** Math.round(Math.log2(n)) === n;
+}
+function largestPowerOfTwoBelow(n) {
+  let k = 2 ** (bitLength(n) - 1);
+  if (k === n) k /= 2;
+  return k;
+}
+function bitLength(n) {
+  let bits = 0;
+  while (n >= 1) {
+    n = Math.floor(n / 2);
+    bits++;
+  }
+  return bits;
 }
 function popcount(n) {
   let count2 = 0;
@@ -96446,7 +96643,7 @@ function popcount(n) {
 var TREE_DIR = "tree";
 var TILE_HEIGHT = 8;
 var TILE_WIDTH = 2 ** TILE_HEIGHT;
-function bad3(what) {
+function bad4(what) {
   throw new ShiplogError("BAD_INPUT", `ledger tree tiles: ${what} (run "shiplog verify")`);
 }
 function countAt(size, level) {
@@ -96486,15 +96683,15 @@ var TileModel = class _TileModel {
   static async at(dirTree, size, reader) {
     const m = new _TileModel(size, reader);
     if (size === 0) {
-      if (dirTree) bad3(`an empty ledger has no ${TREE_DIR}/ folder`);
+      if (dirTree) bad4(`an empty ledger has no ${TREE_DIR}/ folder`);
       m.edge = [];
       return m;
     }
-    if (!dirTree) bad3(`no ${TREE_DIR}/ folder`);
+    if (!dirTree) bad4(`no ${TREE_DIR}/ folder`);
     const names = parseTree(await reader.tree(dirTree));
     for (let L = 0; countAt(size, L) > 0; L++) {
       const e = names.find((n) => n.name === String(L));
-      if (!e || e.mode !== TREE_MODE) bad3(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
+      if (!e || e.mode !== TREE_MODE) bad4(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
       const level = { lists: /* @__PURE__ */ new Map(), oid: e.sha };
       const count2 = countAt(size, L);
       const partialIndex = Math.floor(count2 / TILE_WIDTH);
@@ -96503,13 +96700,13 @@ var TileModel = class _TileModel {
         if (list !== void 0) level.lists.set(list, { oid: f.sha });
         else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count2 % TILE_WIDTH !== 0)
           level.partial = { index: partialIndex, blob: { oid: f.sha } };
-        else bad3(`unexpected ${TREE_DIR}/${L}/${f.name}`);
+        else bad4(`unexpected ${TREE_DIR}/${L}/${f.name}`);
       }
-      if (count2 % TILE_WIDTH !== 0 && !level.partial) bad3(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
-      if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad3(`no ${TREE_DIR}/${L}/sealed`);
+      if (count2 % TILE_WIDTH !== 0 && !level.partial) bad4(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
+      if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad4(`no ${TREE_DIR}/${L}/sealed`);
       m.levels.push(level);
     }
-    if (names.length !== m.levels.length) bad3(`unexpected names in ${TREE_DIR}/`);
+    if (names.length !== m.levels.length) bad4(`unexpected names in ${TREE_DIR}/`);
     m.dirOid = dirTree;
     return m;
   }
@@ -96560,7 +96757,7 @@ var TileModel = class _TileModel {
       const tile = need2(partial.blob.content, `${TREE_DIR}/${L}/${partial.index}`);
       const width = tile.length / HASH_BYTES;
       if (width !== countAt(this.size, L) % TILE_WIDTH)
-        bad3(`${TREE_DIR}/${L}/${partial.index} holds ${width} hashes`);
+        bad4(`${TREE_DIR}/${L}/${partial.index} holds ${width} hashes`);
       let at = 0;
       for (let b = TILE_HEIGHT - 1; b >= 0; b--) {
         if (width & 1 << b) {
@@ -96663,7 +96860,7 @@ var TileModel = class _TileModel {
         return changed;
       }
       const refs = parseSealedList(content.toString("utf8"));
-      if (!refs?.length) bad3(`${sealedName(n)} does not parse`);
+      if (!refs?.length) bad4(`${sealedName(n)} does not parse`);
       const oid = objectId("blob", line);
       objects.push({ type: "blob", oid, content: line });
       level.lists.set(n, { oid, content: line });
@@ -96686,7 +96883,7 @@ var TileModel = class _TileModel {
         const tile = await this.tile(L, Math.floor(first / TILE_WIDTH));
         const at = first % TILE_WIDTH;
         if ((at + width) * HASH_BYTES > tile.length)
-          bad3(`tile ${L}/${Math.floor(first / TILE_WIDTH)} is short`);
+          bad4(`tile ${L}/${Math.floor(first / TILE_WIDTH)} is short`);
         return foldHashes(tile, at, width);
       },
       tilesWanted: async (coords) => {
@@ -96703,38 +96900,38 @@ var TileModel = class _TileModel {
   /** The blob id of tile T of level L (reading sealed lists as needed). */
   async tileOid(L, T) {
     const level = this.levels[L];
-    if (!level) bad3(`no tile level ${L}`);
+    if (!level) bad4(`no tile level ${L}`);
     if (level.partial?.index === T) return level.partial.blob.oid;
     const top = Math.max(0, ...level.lists.keys());
     for (let n = 1; n <= top; n++) {
       const list = level.lists.get(n);
       if (!list) continue;
       const refs = parseSealedList((await this.content(list)).toString("utf8"));
-      if (!refs) bad3(`${TREE_DIR}/${L}/${sealedName(n)} does not parse`);
+      if (!refs) bad4(`${TREE_DIR}/${L}/${sealedName(n)} does not parse`);
       const hit = refs.find((r) => r.first <= T && T <= r.last);
       if (!hit) continue;
       let blob = hit.blob;
       for (let down = n - 1; down >= 1; down--) {
         const inner = parseSealedList((await this.reader.blob(blob)).toString("utf8"));
         const next = inner?.find((r) => r.first <= T && T <= r.last);
-        if (!next) bad3(`tile ${L}/${T} is not in its sealed list`);
+        if (!next) bad4(`tile ${L}/${T} is not in its sealed list`);
         blob = next.blob;
       }
       return blob;
     }
-    bad3(`tile ${L}/${T} is not listed`);
+    bad4(`tile ${L}/${T} is not listed`);
   }
   async tile(L, T) {
     const level = this.levels[L];
     if (level?.partial?.index === T) return this.content(level.partial.blob);
     const oid = await this.tileOid(L, T);
     const tile = await this.reader.blob(oid);
-    if (tile.length !== TILE_WIDTH * HASH_BYTES) bad3(`full tile ${L}/${T} holds ${tile.length} bytes`);
+    if (tile.length !== TILE_WIDTH * HASH_BYTES) bad4(`full tile ${L}/${T} holds ${tile.length} bytes`);
     return tile;
   }
   async content(blob) {
     if (!blob.content) {
-      if (!this.reader) bad3(`blob ${blob.oid} was not read`);
+      if (!this.reader) bad4(`blob ${blob.oid} was not read`);
       blob.content = await this.reader.blob(blob.oid);
     }
     return blob.content;
@@ -96748,7 +96945,7 @@ function levelEntries(level) {
   return entries;
 }
 function need2(value, what) {
-  if (value === void 0) bad3(`${what} was not read before the step`);
+  if (value === void 0) bad4(`${what} was not read before the step`);
   return value;
 }
 var HEAD2 = 16;
@@ -96972,6 +97169,81 @@ var BatchOutputParser = class {
     return out;
   }
 };
+function catFileBatch(gitDir, specs, onObject, opts = {}) {
+  const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
+  return new Promise((resolve3, reject) => {
+    if (specs.length === 0) return resolve3();
+    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
+      env: gitEnv({ gitDir, config: opts.config }),
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true
+    });
+    const timer = setTimeout(() => {
+      killGroup(child.pid);
+      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let index = 0;
+    let failed = false;
+    let waits = [];
+    let handled = Promise.resolve();
+    const parser2 = new BatchOutputParser((obj) => {
+      const wait2 = onObject(index++, obj);
+      if (wait2) waits.push(wait2);
+    });
+    const errChunks = [];
+    child.stderr.on("data", (d) => errChunks.push(d));
+    child.stdout.on("data", (chunk) => {
+      const fail2 = (e) => {
+        failed = true;
+        killGroup(child.pid);
+        clearTimeout(timer);
+        reject(e);
+      };
+      try {
+        parser2.push(chunk);
+      } catch (e) {
+        return fail2(e);
+      }
+      if (waits.length) {
+        child.stdout.pause();
+        const all = Promise.all(waits);
+        waits = [];
+        handled = Promise.all([handled, all]);
+        handled.catch(() => void 0);
+        all.then(() => child.stdout.resume(), fail2);
+      }
+    });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (failed) return;
+      if (code !== 0 || index !== specs.length) {
+        reject(
+          new ShiplogError(
+            "GIT_FAILED",
+            `git cat-file failed (exit ${code}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`
+          )
+        );
+      } else handled.then(() => resolve3(), reject);
+    });
+    child.stdin.on("error", () => void 0);
+    let i = 0;
+    const writeMore = () => {
+      while (i < specs.length) {
+        const ok = child.stdin.write(specs[i++] + "\n");
+        if (!ok) {
+          child.stdin.once("drain", writeMore);
+          return;
+        }
+      }
+      child.stdin.end();
+    };
+    writeMore();
+  });
+}
 var CatFileSession = class {
   child;
   queue = [];
@@ -97398,9 +97670,9 @@ async function newestLines(view, keep2, limit) {
     window2 *= 4;
   }
 }
-async function readEntries(view, lines) {
-  const texts = await view.objects.blobs(lines.map((l) => l.blob));
-  return lines.map((l, i) => ({ ...decodeAt(`seq ${l.seq}`, texts[i]), seq: l.seq, blob: l.blob }));
+async function readEntries(view, lines2) {
+  const texts = await view.objects.blobs(lines2.map((l) => l.blob));
+  return lines2.map((l, i) => ({ ...decodeAt(`seq ${l.seq}`, texts[i]), seq: l.seq, blob: l.blob }));
 }
 function decodeAt(where, data) {
   try {
@@ -97728,13 +98000,13 @@ async function findDuplicate(objects, index, entry) {
   const files = await index.bucketFiles(entry.commit);
   const listOid = files.lists.find((l) => l.level === 1)?.oid;
   await objects.fetch([files.open?.oid, listOid].filter((o) => !!o));
-  const lines = files.open ? segmentLines2(await objects.blob(files.open.oid)) : [];
-  if (listOid && lines.length < 16) {
+  const lines2 = files.open ? segmentLines2(await objects.blob(files.open.oid)) : [];
+  if (listOid && lines2.length < 16) {
     const refs = parseSealedList((await objects.blob(listOid)).toString("utf8")) ?? [];
     const last = refs[refs.length - 1];
-    if (last) lines.push(...segmentLines2(await objects.blob(last.blob)));
+    if (last) lines2.push(...segmentLines2(await objects.blob(last.blob)));
   }
-  const candidates2 = lines.filter(
+  const candidates2 = lines2.filter(
     (l) => l.commit === entry.commit && l.type === entry.type && (l.environment ?? "") === (entry.environment ?? "")
   );
   if (candidates2.length === 0) return void 0;
@@ -97878,6 +98150,23 @@ async function readCheckpoint(api, ledger, at) {
     throw error;
   }
 }
+async function readEntryText(api, ledger, commit) {
+  if (!ledger.mirrored) {
+    return readRepoFile(api, { owner: ledger.owner, repo: ledger.repo, path: ENTRY_FILE, ref: commit });
+  }
+  const repo = await openRepo(ledger.location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    const c = parseCommit(await objects.object(commit, "commit"));
+    const entry = parseTree(await objects.tree(c.tree)).find((e) => e.name === ENTRY_FILE);
+    return entry ? (await objects.blob(entry.sha)).toString("utf8") : void 0;
+  } catch (error) {
+    if (isShiplogError(error, "GIT_FAILED") || isShiplogError(error, "REMOTE_NOT_FOUND")) return void 0;
+    throw error;
+  } finally {
+    objects.close();
+  }
+}
 async function appendToLedger(settings, ledger, token, entry) {
   return appendEntry({
     location: { ...ledger.location, ...ledger.mirrored ? {} : { token } },
@@ -97899,7 +98188,14 @@ var ALARM_LABEL = "shiplog-alarm";
 function checkExtras(api, settings, loaded, at) {
   const ledger = ledgerOf(settings, loaded.ok ? loaded.policy : void 0, at);
   return {
-    findOverride: (pr, checkName) => findOverride(api, { ...at, appId: settings.appId, checkName, headSha: pr.headSha }),
+    findOverride: (pr, checkName) => findOverride(api, {
+      ...at,
+      appId: settings.appId,
+      checkName,
+      headSha: pr.headSha,
+      pullRequest: pr.number,
+      baseRef: pr.baseRef
+    }),
     ledgerStatus: () => ledgerStatus(api, ledger)
   };
 }
@@ -97915,27 +98211,27 @@ async function ledgerStatus(api, ledger) {
       (error) => ({ error: errorMessage(error) })
     )
   ]);
-  const lines = [`### Ledger checkpoint (${md(where)})`];
+  const lines2 = [`### Ledger checkpoint (${md(where)})`];
   let warning;
   if ("issue" in alarm && alarm.issue) {
     warning = `\u26A0\uFE0F **Ledger alarm open:** [#${alarm.issue.number} ${md(alarm.issue.title)}](${alarm.issue.url}) \u2014 the ledger may have been rewritten or may be missing deploys; do not rely on it until the issue is resolved (verify it against the last good checkpoint the issue names).`;
-    lines.push(
+    lines2.push(
       `An alarm is open (#${alarm.issue.number}): the checkpoint below is the branch as it is now, **not** known good.`
     );
   } else if ("error" in alarm) {
-    lines.push(`Could not check for ledger alarms: ${md(alarm.error, 300)}`);
+    lines2.push(`Could not check for ledger alarms: ${md(alarm.error, 300)}`);
   }
   if ("error" in checkpoint) {
-    lines.push(`Could not read the ledger checkpoint: ${md(checkpoint.error, 300)}`);
+    lines2.push(`Could not read the ledger checkpoint: ${md(checkpoint.error, 300)}`);
   } else if (checkpoint.text === void 0) {
-    lines.push("No ledger yet: nothing has been recorded.");
+    lines2.push("No ledger yet: nothing has been recorded.");
   } else {
-    lines.push(
+    lines2.push(
       "The ledger as of this check. Keep it: `shiplog verify --checkpoint FILE` (this text saved as FILE) proves the ledger has only grown since.",
       "```\n" + checkpoint.text.replace(/```/g, "") + "```"
     );
   }
-  return { ...warning ? { warning } : {}, text: lines.join("\n\n") };
+  return { ...warning ? { warning } : {}, text: lines2.join("\n\n") };
 }
 
 // src/app/policy-source.ts
@@ -98120,19 +98416,19 @@ function changeSetReviewsQuery(count2) {
   ].join("\n");
 }
 function parseRequest(request2) {
-  const bad4 = (what) => new ShiplogError("BAD_INPUT", `change set: ${what}`);
+  const bad5 = (what) => new ShiplogError("BAD_INPUT", `change set: ${what}`);
   const name = /^[\w.-]+$/;
   if (!name.test(request2.owner) || !name.test(request2.repo))
-    throw bad4(`repository must be owner/name, got ${request2.owner}/${request2.repo}`);
+    throw bad5(`repository must be owner/name, got ${request2.owner}/${request2.repo}`);
   const ref2 = /^[\w./-]+$/;
-  if (!ref2.test(request2.head)) throw bad4(`head must be a commit sha, got "${request2.head}"`);
+  if (!ref2.test(request2.head)) throw bad5(`head must be a commit sha, got "${request2.head}"`);
   if (request2.base !== null && !ref2.test(request2.base))
-    throw bad4(`base must be a commit sha or null, got "${request2.base}"`);
+    throw bad5(`base must be a commit sha or null, got "${request2.base}"`);
   const cap = request2.cap ?? DEFAULT_CAP;
   const maxCommits = request2.maxCommits ?? DEFAULT_MAX_COMMITS;
-  if (!Number.isInteger(cap) || cap < 0) throw bad4(`cap must be a whole number, got ${cap}`);
+  if (!Number.isInteger(cap) || cap < 0) throw bad5(`cap must be a whole number, got ${cap}`);
   if (!Number.isInteger(maxCommits) || maxCommits < 1)
-    throw bad4(`maxCommits must be a positive whole number, got ${maxCommits}`);
+    throw bad5(`maxCommits must be a positive whole number, got ${maxCommits}`);
   return {
     owner: request2.owner,
     repo: request2.repo,
@@ -98486,10 +98782,10 @@ async function collectChangeSet(api, request2) {
 
 // src/ledger/deployed.ts
 async function latestDeployIn(view, repository, environment) {
-  const state = (await view.index.deployStatesNow()).find(
-    (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment
-  );
-  return state?.deploys[0];
+  const repo = repository.toLowerCase();
+  const env = environment.toLowerCase();
+  const inForce = (await view.index.deployStatesNow()).filter((s) => s.repository.toLowerCase() === repo && s.environment.toLowerCase() === env).map((s) => s.deploys[0]).filter((d) => d !== void 0);
+  return inForce.sort((a, b) => b.seq - a.seq)[0];
 }
 
 // src/ledger/merge-entries.ts
@@ -98520,19 +98816,1316 @@ async function recordedMerges(view, repository, mergeCommits, trusted) {
   return { found, untrusted };
 }
 
+// src/ledger/check-entry.ts
+function decodeForVerify(input, trusted) {
+  const facts = { path: input.path };
+  try {
+    const entry = decodeEntry(input.text);
+    const p = entry.statement.predicate;
+    Object.assign(facts, {
+      seq: p.seq,
+      hash: entry.hash,
+      prev: p.prev,
+      commit: p.commit,
+      type: p.type,
+      environment: p.environment,
+      idempotencyKey: p.idempotency_key
+    });
+    const job = {
+      paeBytes: entry.paeBytes,
+      candidates: signatureCandidates(entry.envelope, trusted),
+      keyids: entry.envelope.signatures.map((s) => s.keyid)
+    };
+    return { facts, job, entry };
+  } catch (e) {
+    facts.problem = e instanceof EntryProblem ? { kind: e.kind, message: e.message } : { kind: "envelope", message: String(e) };
+    return { facts };
+  }
+}
+function applySigner(facts, job, signer, trusted) {
+  if (signer >= 0) {
+    facts.keyid = trusted[signer].keyid;
+    return;
+  }
+  const ids = job.keyids.map((k) => k.slice(0, 16)).join(", ");
+  facts.problem = {
+    kind: "signature",
+    message: `no signature by a trusted key (signed with keyid ${ids || "none"})`
+  };
+}
+
+// src/ledger/history.ts
+import { StringDecoder } from "node:string_decoder";
+var FORMAT = "%x01%H %P%x02%T%x02%B%x03";
+async function readHistory(gitDir, tip, opts = {}) {
+  const args = ["log", "--first-parent", `--format=${FORMAT}`];
+  if (opts.max !== void 0) args.push(`--max-count=${opts.max}`);
+  args.push(tip, "--");
+  const parser2 = new HistoryParser();
+  const decoder = new StringDecoder("utf8");
+  await git(args, { gitDir, bulkOutput: true, onStdout: (chunk) => parser2.push(decoder.write(chunk)) });
+  parser2.push(decoder.end());
+  return parser2.commits.reverse();
+}
+var HistoryParser = class {
+  commits = [];
+  pending = [];
+  push(text) {
+    if (!text.includes("")) {
+      if (text) this.pending.push(text);
+      return;
+    }
+    const out = this.pending.join("") + text;
+    this.pending = [out.slice(parseRecords(out, this.commits))];
+  }
+};
+function parseRecords(out, commits) {
+  let pos = 0;
+  while (pos < out.length) {
+    const start = out.indexOf("", pos);
+    if (start < 0) return out.length;
+    const end = out.indexOf("", start);
+    if (end < 0) return start;
+    const [head = "", tree = "", ...body2] = out.slice(start + 1, end).split("");
+    const [sha = "", ...parents] = head.trim().split(" ").filter(Boolean);
+    commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body2.join("")) });
+    pos = end + 1;
+  }
+  return pos;
+}
+async function commitsBetween(location, before, after) {
+  if (![before, after].every((s) => /^[0-9a-f]{40}$/.test(s)))
+    throw new ShiplogError("BAD_INPUT", "commits must be 40-hex shas");
+  const repo = await openRepo(location, "history");
+  await fetchTip(repo);
+  await fetchObjects(repo, [after]).catch(() => void 0);
+  const r = await git(["rev-list", "--parents", `${before}..${after}`, "--"], { gitDir: repo.gitDir });
+  return r.stdout.toString("utf8").split("\n").filter(Boolean).map((l) => {
+    const [sha, ...parents] = l.split(" ");
+    return { sha, parents: parents.length };
+  });
+}
+
+// src/ledger/index-diagnosis.ts
+var NULL_OID = "0".repeat(40);
+async function indexChanges(gitDir, parent, commit) {
+  const args = ["diff-tree", "-r", "--no-renames", "--no-abbrev", "-z", "--raw"];
+  args.push(...parent ? [parent, commit] : ["--root", commit], "--", INDEX_DIR);
+  const out = (await git(args, { gitDir })).stdout.toString("utf8").split("\0");
+  const changes = [];
+  for (let i = 0; i + 1 < out.length; i += 2) {
+    const meta = out[i].replace(/^[^:]*:/, "").split(" ");
+    if (meta.length < 5) continue;
+    changes.push({ oldBlob: meta[2], newBlob: meta[3], status: meta[4], path: out[i + 1] });
+  }
+  return changes;
+}
+function knownIndexPath(path2) {
+  if (path2 === DEPLOYS_PATH) return true;
+  const m = /^index\/[0-9a-f]\/[0-9a-f]\/([^/]+)$/.exec(path2);
+  return !!m && (segmentSeq(m[1]) !== void 0 || sealedLevel(m[1]) !== void 0);
+}
+async function lines(reader, oid) {
+  if (oid === NULL_OID) return [];
+  return (await reader.blob(oid)).toString("utf8").split("\n").filter(Boolean);
+}
+function lineDifferences(found, want) {
+  if (!found) return "it does not parse as an index line";
+  const fields = ["commit", "seq", "hash", "blob", "type", "environment", "repository"];
+  return fields.filter((f) => (found[f] ?? "") !== (want[f] ?? "")).map(
+    (f) => `${f} is ${found[f] ?? "(none)"} but ${f === "blob" ? "the entry's entry.json is" : "the entry says"} ${want[f] ?? "(none)"}`
+  ).join("; ");
+}
+async function diagnoseIndex(gitDir, m, reader) {
+  const where = { commit: m.commit, seq: m.line?.seq };
+  const short5 = m.commit.slice(0, 12);
+  const problems = [];
+  let changes;
+  try {
+    changes = await indexChanges(gitDir, m.parent, m.commit);
+  } catch (e) {
+    return [
+      {
+        check: "index",
+        ...where,
+        message: `commit ${short5}: its index could not be compared: ${e.message}`
+      }
+    ];
+  }
+  if (!m.line) {
+    return [
+      {
+        check: "index",
+        ...where,
+        message: `commit ${short5}: its index could not be checked (its entry is unreadable)`
+      }
+    ];
+  }
+  const dir = `${bucketDir(m.line.commit)}/`;
+  const want = formatIndexLine(m.line).trimEnd();
+  const added = [];
+  const removed = [];
+  const sealedRefs = /* @__PURE__ */ new Set();
+  for (const c of changes) {
+    if (!knownIndexPath(c.path)) {
+      problems.push({
+        check: "tree",
+        ...where,
+        file: c.path,
+        message: `commit ${short5} ${c.status === "D" ? "removes" : "holds"} ${c.path}, which is no part of the ledger's index`
+      });
+      continue;
+    }
+    if (c.path === DEPLOYS_PATH) continue;
+    const name = c.path.slice(c.path.lastIndexOf("/") + 1);
+    if (!c.path.startsWith(dir)) {
+      problems.push({
+        check: "index",
+        ...where,
+        file: c.path,
+        message: `commit ${short5} changes ${c.path}, but its entry (seq ${m.line.seq}, commit ${m.line.commit.slice(0, 12)}) belongs in ${dir}`
+      });
+      continue;
+    }
+    const before = await lines(reader, c.oldBlob);
+    const after = await lines(reader, c.newBlob);
+    if (sealedLevel(name) !== void 0) {
+      const old = new Set(before);
+      for (const l of after)
+        if (!old.has(l)) for (const r of parseSealedList(l) ?? []) sealedRefs.add(r.blob);
+      continue;
+    }
+    const count2 = /* @__PURE__ */ new Map();
+    for (const l of before) count2.set(l, (count2.get(l) ?? 0) + 1);
+    for (const l of after) {
+      const n = count2.get(l) ?? 0;
+      if (n > 0) count2.set(l, n - 1);
+      else added.push(l);
+    }
+    if (c.status === "D" && sealedRefs.has(c.oldBlob)) continue;
+    if (c.status === "D") {
+      const sealedLater = changes.some(
+        (x) => sealedLevel(x.path.slice(x.path.lastIndexOf("/") + 1)) !== void 0
+      );
+      if (sealedLater) continue;
+    }
+    for (const [l, n] of count2) for (let i = 0; i < n; i++) removed.push(l);
+  }
+  if (removed.length) {
+    const seqs = removed.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ");
+    problems.push({
+      check: "index",
+      ...where,
+      message: `commit ${short5} changes or removes index lines recorded before it (seq ${seqs})`
+    });
+  }
+  const extra = added.filter((l) => l !== want);
+  if (added.length !== 1 || extra.length) {
+    if (added.length === 1) {
+      problems.push({
+        check: "index",
+        ...where,
+        message: `commit ${short5}: the index line for seq ${m.line.seq} is wrong: ${lineDifferences(parseIndexLine(extra[0]), m.line)}`
+      });
+    } else if (added.length !== 1 || !removed.length) {
+      problems.push({
+        check: "index",
+        ...where,
+        message: `commit ${short5} adds ${added.length} index lines; one entry adds exactly one${extra.length ? ` (also: seq ${extra.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ")})` : ""}`
+      });
+    }
+  }
+  if (problems.length === 0) {
+    problems.push({
+      check: "index",
+      ...where,
+      message: `commit ${short5}: the index is not its parent's index plus the line of seq ${m.line.seq}${changes.some((c) => c.path === DEPLOYS_PATH) || m.line.type === "deploy" ? ` (${DEPLOYS_PATH} does not summarise the deploys the entries record)` : ""}`
+    });
+  }
+  return problems;
+}
+
+// src/ledger/signature-pool.ts
+import { existsSync as existsSync5 } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+function packBatch(id, jobs) {
+  let paeLen = 0;
+  let sigCount = 0;
+  for (const j of jobs) {
+    paeLen += j.paeBytes.length;
+    sigCount += j.candidates.length;
+  }
+  const b = {
+    id,
+    pae: new Uint8Array(paeLen),
+    paeEnds: new Uint32Array(jobs.length),
+    sigs: new Uint8Array(sigCount * 64),
+    sigEnds: new Uint32Array(jobs.length),
+    hints: new Int32Array(sigCount)
+  };
+  let p = 0;
+  let s = 0;
+  jobs.forEach((j, i) => {
+    b.pae.set(j.paeBytes, p);
+    p += j.paeBytes.length;
+    b.paeEnds[i] = p;
+    for (const c of j.candidates) {
+      b.sigs.set(c.sig, s * 64);
+      b.hints[s++] = c.hint;
+    }
+    b.sigEnds[i] = s;
+  });
+  return b;
+}
+function startWorker(pems) {
+  const self2 = import.meta.url;
+  if (!self2.endsWith(".ts")) {
+    const here = new URL("./verify-worker.js", self2);
+    const up = new URL("../verify-worker.js", self2);
+    const script = existsSync5(fileURLToPath(here)) || !existsSync5(fileURLToPath(up)) ? here : up;
+    return new Worker(script, { workerData: { pems } });
+  }
+  const target = JSON.stringify(new URL("./verify-worker.ts", self2).href);
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${target}); });`;
+  return new Worker(boot, { eval: true, workerData: { pems } });
+}
+var SignaturePool = class {
+  workers;
+  next = 0;
+  ids = 0;
+  waiting = /* @__PURE__ */ new Map();
+  maxInFlight;
+  drained = [];
+  /** Set once a worker failed (or could not start): every batch, pending or later, fails with it. */
+  failed;
+  closing = false;
+  constructor(size, trusted) {
+    const pems = trusted.map((k) => k.publicKey.export({ type: "spki", format: "pem" }).toString());
+    this.maxInFlight = size * 4;
+    this.workers = Array.from({ length: size }, () => {
+      const w = startWorker(pems);
+      w.on(
+        "message",
+        (m) => this.settle(m.id, (p) => p.resolve(m.signers))
+      );
+      const fail2 = (e) => {
+        this.failed ??= e;
+        for (const id of [...this.waiting.keys()]) this.settle(id, (p) => p.reject(this.failed));
+      };
+      w.on("error", fail2);
+      w.on("exit", (code) => {
+        if (!this.closing) fail2(new Error(`a signature worker stopped (exit code ${code})`));
+      });
+      return w;
+    });
+  }
+  /** Signer index per job (into the trusted keys), or -1. */
+  run(jobs) {
+    if (this.failed) return Promise.reject(this.failed);
+    const batch = packBatch(this.ids++, jobs);
+    const w = this.workers[this.next++ % this.workers.length];
+    return new Promise((resolve3, reject) => {
+      this.waiting.set(batch.id, { resolve: resolve3, reject });
+      w.postMessage(batch, [
+        batch.pae.buffer,
+        batch.paeEnds.buffer,
+        batch.sigs.buffer,
+        batch.sigEnds.buffer,
+        batch.hints.buffer
+      ]);
+    });
+  }
+  /** Resolves once there is room for another batch; undefined when there already is. */
+  room() {
+    if (this.waiting.size < this.maxInFlight) return void 0;
+    return new Promise((resolve3) => this.drained.push(resolve3));
+  }
+  settle(id, how) {
+    const p = this.waiting.get(id);
+    if (!p) return;
+    this.waiting.delete(id);
+    how(p);
+    if (this.waiting.size < this.maxInFlight) for (const d of this.drained.splice(0)) d();
+  }
+  async close() {
+    this.closing = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+};
+
+// src/ledger/tree/proofs.ts
+async function proveFromTiles(tiles, objects, run2) {
+  const coords = [];
+  const zero = Buffer.alloc(32);
+  await run2({
+    hash: (level, index) => {
+      coords.push([level, index]);
+      return zero;
+    }
+  });
+  const reader = tiles.hashReader();
+  await objects.fetch(await reader.tilesWanted(coords));
+  return run2(reader);
+}
+
+// src/ledger/verify.ts
+var CLOCK_SKEW_MS = 5 * 6e4;
+var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR, TREE_DIR]);
+var OPTIONAL_NAMES = /* @__PURE__ */ new Set([COSIGNED_FILE]);
+var Checker = class {
+  constructor(index, reader, trusted, pool, collect, start, tree, branch) {
+    this.index = index;
+    this.reader = reader;
+    this.trusted = trusted;
+    this.pool = pool;
+    this.collect = collect;
+    this.branch = branch;
+    this.highest = start.seq - 1;
+    this.start = start;
+    this.edge = tree.edge;
+    this.size = start.seq;
+    this.tiles = tree.tiles;
+    this.wantRootAt = tree.wantRootAt;
+    if (tree.lastTimestamp) this.lastTime = { t: Date.parse(tree.lastTimestamp), seq: start.seq - 1 };
+    this.repository = shardRepository(branch);
+  }
+  index;
+  reader;
+  trusted;
+  pool;
+  collect;
+  branch;
+  problems = [];
+  positions = [];
+  mismatches = [];
+  verified = [];
+  origin;
+  tipCheckpointBlob;
+  /** Incremental verify: the entry the earlier checkpoint ends with (stands in when nothing is new). */
+  anchor;
+  /** The highest seq seen so far, and every readable entry by seq (for repeats and prev links). */
+  highest;
+  bySeq = /* @__PURE__ */ new Map();
+  start;
+  prevRootExtras = /* @__PURE__ */ new Set();
+  pending = [];
+  batch = [];
+  /** The Merkle tree's right edge, from the entries' own hashes (never from stored tiles). */
+  edge;
+  size;
+  tiles;
+  /** Roots wanted for an older checkpoint's size, by size. */
+  roots = /* @__PURE__ */ new Map();
+  /** The repository every entry must be for (lower case); the first entry's on a `shiplog` branch. */
+  repository;
+  lastTime;
+  wantRootAt;
+  /** Index work still running for an earlier commit: later commits wait their turn behind it. */
+  busy;
+  /**
+   * Checks the next commit. Returns a promise when the caller should wait (index reads, busy
+   * workers); commits handed over meanwhile are queued, so they are always checked in order.
+   */
+  step(item) {
+    const wait2 = this.busy ? this.busy.then(() => this.stepNow(item)) : this.stepNow(item);
+    if (!wait2) return void 0;
+    const tracked = wait2.finally(() => {
+      if (this.busy === tracked) this.busy = void 0;
+    });
+    this.busy = tracked;
+    return tracked;
+  }
+  stepNow(item) {
+    const { commit: c } = item;
+    const at = this.positions.length;
+    const where = { commit: c.sha };
+    if (c.parents.length > 1) {
+      this.problems.push({
+        check: "history",
+        ...where,
+        message: `commit ${short4(c.sha)} is a merge (${c.parents.length} parents); the ledger must be linear`
+      });
+    }
+    const root = this.rootTree(item);
+    const pos = { commit: c.sha };
+    this.positions.push(pos);
+    let facts;
+    let job;
+    let decoded;
+    if (item.entry) {
+      ({
+        facts,
+        job,
+        entry: decoded
+      } = decodeForVerify({ path: ENTRY_FILE, text: item.entry.data.toString("utf8") }, this.trusted));
+      pos.facts = facts;
+      pos.seq = facts.seq;
+      pos.hash = facts.hash;
+      if (facts.problem) {
+        this.problems.push({
+          check: facts.problem.kind,
+          seq: facts.seq,
+          ...where,
+          file: ENTRY_FILE,
+          message: facts.problem.message
+        });
+      }
+    }
+    this.chain(pos, c);
+    this.trailers(pos, c);
+    if (job) this.queueSignature(at, job);
+    const leafInput = pos.hash ?? validTrailers(c.trailers)?.entry;
+    const leaf = leafHash(leafInput ? entryHashBytes(leafInput) : Buffer.alloc(32));
+    this.edge = appendToEdge(this.edge, this.size, leaf).edge;
+    this.size += 1;
+    const treeRoot = rootFromEdge(this.edge, this.size);
+    if (this.wantRootAt === this.size) this.roots.set(this.size, treeRoot);
+    this.checkpointFile(item, pos, treeRoot);
+    if (decoded) {
+      this.bound(decoded, pos, c.sha);
+      this.inTime(decoded, pos, c.sha);
+    }
+    if (this.collect && decoded && item.entry)
+      this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRoot.toString("base64"));
+    const indexWait = this.indexStep(item, at, root?.index, decoded);
+    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf);
+    const wait2 = indexWait && tileWait ? Promise.all([indexWait, tileWait]).then(() => void 0) : indexWait ?? tileWait;
+    const room = job && this.batch.length === 0 ? this.pool?.room() : void 0;
+    if (wait2 && room) return Promise.all([wait2, room]).then(() => void 0);
+    return wait2 ?? room;
+  }
+  /** No trusted tiles to start from: tile checks resume from the first commit's own tiles. */
+  disableTiles() {
+    this.tiles = void 0;
+  }
+  /**
+   * Checkpoints that disagree with the tree the entries make. Reported at the end, and only those
+   * not explained by a damaged entry before them (a deleted entry makes every later checkpoint
+   * disagree; that is the seq check's to name).
+   */
+  checkpointMismatches = [];
+  checkpointProblems() {
+    const entryLevel = /* @__PURE__ */ new Set([
+      "envelope",
+      "payload",
+      "statement",
+      "signature",
+      "seq",
+      "prev",
+      "trailer"
+    ]);
+    let first = Infinity;
+    for (const p of this.problems) if (entryLevel.has(p.check)) first = Math.min(first, p.seq ?? -1);
+    this.problems.push(...this.checkpointMismatches.filter((p) => (p.seq ?? -1) < first));
+  }
+  /** This commit's checkpoint: this ledger's origin, the tree's size and root after the entry. */
+  checkpointFile(item, pos, root) {
+    if (!item.checkpoint || item.checkpoint.type !== "blob") return;
+    const where = {
+      check: "checkpoint",
+      seq: pos.seq,
+      commit: item.commit.sha,
+      file: CHECKPOINT_FILE
+    };
+    let cp;
+    try {
+      cp = parseCheckpoint(item.checkpoint.data.toString("utf8"));
+    } catch (e) {
+      this.checkpointMismatches.push({ ...where, message: e.message });
+      return;
+    }
+    if (cp.size !== this.size) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint says the tree has ${cp.size} entries, but this commit's entry makes it ${this.size}`
+      });
+    } else if (!cp.root.equals(root)) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint root ${cp.root.toString("base64")} is not the Merkle root of the entries (${root.toString("base64")})`
+      });
+    }
+    if (this.origin && cp.origin !== this.origin) {
+      this.checkpointMismatches.push({
+        ...where,
+        message: `checkpoint origin "${cp.origin}" differs from the ledger's "${this.origin}"`
+      });
+    }
+  }
+  /** Every entry is for the repository whose ledger this branch is. */
+  bound(d, pos, commit) {
+    const repo = d.statement.predicate.repository.toLowerCase();
+    this.repository ??= repo;
+    if (repo !== this.repository) {
+      this.problems.push({
+        check: "repository",
+        seq: pos.seq,
+        commit,
+        file: ENTRY_FILE,
+        message: `entry ${pos.seq} is for repository "${d.statement.predicate.repository}", but branch "${this.branch}" holds the ledger of "${this.repository}"`
+      });
+    }
+  }
+  /** Timestamps never go back by more than the clock skew. */
+  inTime(d, pos, commit) {
+    const t = Date.parse(d.statement.predicate.timestamp);
+    if (Number.isNaN(t)) return;
+    const before = this.lastTime;
+    this.lastTime = { t, seq: pos.seq };
+    if (before && t < before.t - CLOCK_SKEW_MS) {
+      this.problems.push({
+        check: "timestamp",
+        seq: pos.seq,
+        commit,
+        file: ENTRY_FILE,
+        message: `entry ${pos.seq} is timestamped ${d.statement.predicate.timestamp}, ${Math.round((before.t - t) / 1e3)} s before entry ${before.seq} (more than the ${CLOCK_SKEW_MS / 6e4}-minute clock skew allowed)`
+      });
+    }
+  }
+  /**
+   * This commit's tiles must be its parent's plus this entry's leaf. A mismatch is named once; the
+   * model then takes the commit's tiles as they are, so later commits are judged on their own step.
+   */
+  tileStep(commit, pos, actual, leaf) {
+    if (this.tiles) {
+      let expected;
+      try {
+        expected = this.tiles.apply(leaf, { objects: false }).tree;
+      } catch {
+        expected = void 0;
+      }
+      if (expected !== void 0 && expected === actual) return void 0;
+      if (actual !== void 0)
+        this.problems.push({
+          check: "tiles",
+          seq: pos.seq,
+          commit,
+          file: TREE_DIR,
+          message: `commit ${short4(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf`
+        });
+    }
+    this.tiles = void 0;
+    if (actual === void 0) return void 0;
+    const size = this.size;
+    return TileModel.at(actual, size, this.reader).then(
+      async (m) => {
+        await m.prepare();
+        this.tiles = m;
+      },
+      () => void 0
+    );
+  }
+  rootTree(item) {
+    const c = item.commit;
+    if (!item.root || item.root.type !== "tree") {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        message: `commit ${short4(c.sha)} has no readable tree`
+      });
+      return void 0;
+    }
+    let index;
+    let checkpoint;
+    let tree;
+    const extras = /* @__PURE__ */ new Set();
+    const seen = /* @__PURE__ */ new Set();
+    for (const e of parseTree(item.root.data)) {
+      seen.add(e.name);
+      const expected = e.name === INDEX_DIR || e.name === TREE_DIR ? TREE_MODE : BLOB_MODE;
+      if (!(ROOT_NAMES.has(e.name) || OPTIONAL_NAMES.has(e.name)) || e.mode !== expected)
+        extras.add(`${e.name} (${e.mode})`);
+      else if (e.name === INDEX_DIR) index = e.sha;
+      else if (e.name === TREE_DIR) tree = e.sha;
+      else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
+    }
+    const added = [...extras].filter((x) => !this.prevRootExtras.has(x));
+    if (added.length) {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        file: added[0].split(" ")[0],
+        message: `commit ${short4(c.sha)} holds ${added.join(", ")} at the top of its tree; a ledger commit holds only ${ENTRY_FILE}, ${CHECKPOINT_FILE}, ${INDEX_DIR}/, ${TREE_DIR}/ and optionally ${COSIGNED_FILE}`
+      });
+    }
+    this.prevRootExtras = extras;
+    const missing = [...ROOT_NAMES].filter((n) => !seen.has(n));
+    if (missing.length) {
+      this.problems.push({
+        check: "tree",
+        commit: c.sha,
+        message: `commit ${short4(c.sha)} has no ${missing.join(", ")}`
+      });
+    }
+    this.tipCheckpointBlob = checkpoint;
+    return { index, checkpoint, tree };
+  }
+  /**
+   * Sequence: each entry must hold the seq after the highest so far. A gap, a repeat and an entry
+   * out of order are each named once; the `prev` link is checked at the end (prevProblems), when
+   * it is known which entries are trusted.
+   */
+  chain(pos, c) {
+    if (pos.seq === void 0) {
+      this.highest += 1;
+      return;
+    }
+    const seq = pos.seq;
+    const where = { seq, commit: c.sha };
+    const earlier = this.bySeq.get(seq);
+    if (earlier) {
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short4(c.sha)} holds seq ${seq} again (first in commit ${short4(earlier.commit)}): an entry was repeated`
+      });
+      return;
+    }
+    this.bySeq.set(seq, pos);
+    if (seq < this.highest) {
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short4(c.sha)} holds seq ${seq} after seq ${this.highest}: entries are out of order`
+      });
+      return;
+    }
+    if (seq > this.highest + 1) {
+      const from = this.highest + 1;
+      this.problems.push({
+        check: "seq",
+        ...where,
+        message: `commit ${short4(c.sha)} holds seq ${seq} where seq ${from} belongs: ${seq - from === 1 ? `entry ${from} is` : `entries ${from}..${seq - 1} are`} missing before it`
+      });
+    }
+    this.highest = seq;
+    pos.linked = true;
+  }
+  trailers(pos, c) {
+    const t = validTrailers(c.trailers);
+    const where = { seq: pos.seq, commit: c.sha };
+    if (!t) {
+      this.problems.push({
+        check: "trailer",
+        ...where,
+        message: `commit ${short4(c.sha)} lacks well-formed Shiplog-Seq, -Entry, -Origin and -Subject trailers`
+      });
+      return;
+    }
+    this.origin ??= t.origin;
+    const f = pos.facts;
+    const wrong = [];
+    if (pos.seq !== void 0 && t.seq !== pos.seq) wrong.push(`Shiplog-Seq ${t.seq} (entry: ${pos.seq})`);
+    if (f?.hash && t.entry !== f.hash) wrong.push(`Shiplog-Entry ${t.entry} (entry hashes to ${f.hash})`);
+    if (f?.commit && t.subject !== f.commit) wrong.push(`Shiplog-Subject ${t.subject} (entry: ${f.commit})`);
+    if (t.origin !== this.origin) wrong.push(`Shiplog-Origin "${t.origin}" (the ledger's: "${this.origin}")`);
+    if (wrong.length)
+      this.problems.push({
+        check: "trailer",
+        ...where,
+        message: `commit ${short4(c.sha)} trailers disagree with its entry: ${wrong.join("; ")}`
+      });
+  }
+  queueSignature(at, job) {
+    if (!this.pool) {
+      const signer = signerIndex(
+        job.paeBytes,
+        job.candidates,
+        this.trusted.map((k) => k.publicKey)
+      );
+      applySigner(this.positions[at].facts, job, signer, this.trusted);
+      return;
+    }
+    this.batch.push({ pos: at, job });
+    if (this.batch.length >= 256) this.flush();
+  }
+  flush() {
+    if (!this.pool || !this.batch.length) return;
+    const items = this.batch;
+    this.batch = [];
+    const done = this.pool.run(items.map((b) => b.job)).then(
+      (signers) => items.forEach((b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted))
+    );
+    done.catch(() => void 0);
+    this.pending.push(done);
+  }
+  async signatures() {
+    this.flush();
+    await Promise.all(this.pending);
+  }
+  keep(pos, d, blob, checkpointBlob, root) {
+    this.verified.push({
+      seq: pos.seq,
+      hash: d.hash,
+      ledgerCommit: pos.commit,
+      blob,
+      ...checkpointBlob ? { checkpointBlob } : {},
+      root,
+      statement: d.statement,
+      envelope: d.envelope
+    });
+  }
+  /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
+  indexStep(item, at, actual, d) {
+    if (!d || !item.entry || !actual) {
+      return this.resync(actual);
+    }
+    const line = indexLineOf(d.statement.predicate, d.hash, item.entry.sha);
+    const deploy = deployChange(d.statement.predicate);
+    const run2 = () => {
+      const { tree } = this.index.apply(line, deploy, { objects: false });
+      if (tree === actual) return void 0;
+      this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
+      return this.resync(actual);
+    };
+    if (this.index.ready(line, deploy)) return run2();
+    return this.index.prepare(line, deploy).then(
+      () => run2(),
+      () => {
+        this.mismatches.push({ at, parent: item.commit.parents[0], commit: item.commit.sha, line });
+        return this.resync(actual);
+      }
+    );
+  }
+  resync(actual) {
+    return IndexModel.at(actual, this.reader, { tolerant: true }).then((m) => {
+      this.index = m;
+    });
+  }
+  /**
+   * `prev` links, reported only where the entry before is readable and trusted: a link into an
+   * entry that is itself forged or unreadable says nothing new (that entry is already named).
+   */
+  prevProblems() {
+    for (const p of this.positions) {
+      if (!p.linked || p.seq === void 0 || !p.facts || p.facts.prev === void 0) continue;
+      let expected;
+      if (p.seq === this.start.seq) expected = this.start.prev;
+      else {
+        const before = this.bySeq.get(p.seq - 1);
+        if (before?.facts && !before.facts.problem) expected = before.hash;
+      }
+      if (expected !== void 0 && p.facts.prev !== expected) {
+        this.problems.push({
+          check: "prev",
+          seq: p.seq,
+          commit: p.commit,
+          message: `prev is ${p.facts.prev} but the entry before it hashes to ${expected}`
+        });
+      }
+    }
+  }
+  signatureProblems() {
+    for (const p of this.positions) {
+      const prob = p.facts?.problem;
+      if (prob?.kind === "signature")
+        this.problems.push({
+          check: "signature",
+          seq: p.seq,
+          commit: p.commit,
+          file: ENTRY_FILE,
+          message: prob.message
+        });
+    }
+  }
+};
+function short4(sha) {
+  return sha.slice(0, 12);
+}
+var LocalObjects = class {
+  cat;
+  constructor(gitDir) {
+    this.cat = new CatFileSession(gitDir);
+  }
+  async tree(oid) {
+    return this.get(oid, "tree");
+  }
+  async blob(oid) {
+    return this.get(oid, "blob");
+  }
+  async get(oid, type) {
+    const [o] = await this.cat.get([oid]);
+    if (!o || o.type !== type) throw new Error(`${type} ${oid} is missing`);
+    return o.data;
+  }
+  close() {
+    this.cat.close();
+  }
+};
+async function verifyLedger(opts) {
+  if (opts.since !== void 0) return verifySince(opts);
+  const repo = await openRepo(opts.location, "history");
+  const tip = await fetchTip(repo);
+  if (!tip) throw branchNotFound(opts.location);
+  const commits = await readHistory(repo.gitDir, tip.commit);
+  const reader = new LocalObjects(repo.gitDir);
+  const pool = startPool(opts, commits.length);
+  try {
+    const checker = new Checker(
+      IndexModel.empty(),
+      reader,
+      opts.trusted,
+      pool,
+      !!opts.collect,
+      { seq: 0, prev: GENESIS_PREV },
+      { tiles: TileModel.empty(), edge: [], wantRootAt: quietSize(opts.olderCheckpoint) },
+      opts.location.branch
+    );
+    if (commits[0] && commits[0].parents.length > 0) {
+      checker.problems.push({
+        check: "history",
+        commit: commits[0].sha,
+        message: `the first ledger commit ${short4(commits[0].sha)} has a parent: the branch is not an orphan`
+      });
+    }
+    await runChecks(repo.gitDir, commits, checker);
+    return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
+  } finally {
+    reader.close();
+    await pool?.close();
+  }
+}
+function quietSize(text) {
+  if (text === void 0) return void 0;
+  try {
+    return parseCheckpoint(text).size;
+  } catch {
+    return void 0;
+  }
+}
+function startPool(opts, count2) {
+  const workersFrom = opts.workersFrom ?? 2e3;
+  if (count2 < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
+  return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
+}
+async function runChecks(gitDir, commits, checker) {
+  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`, `${c.tree}:${CHECKPOINT_FILE}`]);
+  let root;
+  let entry;
+  await catFileBatch(gitDir, specs, (i, obj) => {
+    if (i % 3 === 0) root = obj;
+    else if (i % 3 === 1) entry = obj;
+    else return checker.step({ commit: commits[Math.floor(i / 3)], root, entry, checkpoint: obj });
+  });
+  await checker.signatures();
+}
+function shardRepository(branch) {
+  return /^shiplog\/([^/]+\/[^/]+)$/i.exec(branch)?.[1]?.toLowerCase();
+}
+function originNamesBranch(origin, branch) {
+  const o = origin.toLowerCase();
+  const b = branch.toLowerCase();
+  return o === b || o.endsWith(`/${b}`);
+}
+async function finish(opts, repo, reader, checker, commits, at) {
+  checker.signatureProblems();
+  checker.prevProblems();
+  checker.checkpointProblems();
+  for (const m of checker.mismatches) {
+    checker.problems.push(...await diagnoseIndex(repo.gitDir, m, reader));
+  }
+  const last = checker.positions[checker.positions.length - 1] ?? checker.anchor;
+  const checkpointText = checker.tipCheckpointBlob ? (await reader.blob(checker.tipCheckpointBlob)).toString("utf8") : void 0;
+  const checkpoint = checkCheckpoint(checkpointText, opts.trusted, checker.problems, at.tip);
+  const origin = checker.origin ?? checkpoint?.origin;
+  if (origin !== void 0 && !originNamesBranch(origin, opts.location.branch)) {
+    checker.problems.push({
+      check: "origin",
+      commit: at.tip,
+      file: CHECKPOINT_FILE,
+      message: `the ledger's origin "${origin}" is not that of branch "${opts.location.branch}": a ledger copied from another branch or repository`
+    });
+  }
+  const entries = last?.seq !== void 0 ? last.seq + 1 : commits.length;
+  const older = opts.olderCheckpoint ? checkOlder(opts.olderCheckpoint, opts.trusted, entries, checker.roots, checker.origin, checker.problems) : void 0;
+  const problems = checker.problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
+  const keys = /* @__PURE__ */ new Set();
+  for (const p of checker.positions) if (p.facts?.keyid) keys.add(p.facts.keyid);
+  if (opts.collect) {
+    const keyOf = new Map(checker.positions.map((p) => [p.commit, p.facts?.keyid]));
+    for (const v of checker.verified) v.keyid = keyOf.get(v.ledgerCommit);
+  }
+  return {
+    ok: problems.length === 0,
+    remote: opts.location.remote,
+    branch: opts.location.branch,
+    tip: at.tip,
+    entries,
+    checked: checker.positions.length,
+    head: last?.hash,
+    checkpoint,
+    ...checkpointText !== void 0 ? { checkpointText } : {},
+    olderCheckpoint: older,
+    ...at.since ? { since: at.since } : {},
+    keys: [...keys],
+    problems,
+    ...opts.collect ? { verified: checker.verified.filter((v) => v.seq >= at.firstSeq) } : {}
+  };
+}
+function checkCheckpoint(text, trusted, problems, tip) {
+  const where = { commit: tip, file: CHECKPOINT_FILE };
+  if (text === void 0) {
+    problems.push({ check: "checkpoint", ...where, message: "the ledger tip has no checkpoint file" });
+    return void 0;
+  }
+  let cp;
+  try {
+    cp = parseCheckpoint(text);
+  } catch (e) {
+    problems.push({ check: "checkpoint", ...where, message: e.message });
+    return void 0;
+  }
+  if (!checkpointSigner(cp, trusted)) {
+    problems.push({
+      check: "checkpoint",
+      ...where,
+      message: "checkpoint signature is not valid for any trusted key"
+    });
+  }
+  return summary(cp);
+}
+function summary(cp) {
+  return { origin: cp.origin, size: cp.size, root: cp.root.toString("base64") };
+}
+function checkOlder(text, trusted, entries, roots, origin, problems) {
+  let cp;
+  try {
+    cp = parseCheckpoint(text);
+  } catch (e) {
+    problems.push({ check: "consistency", message: `older checkpoint: ${e.message}` });
+    return void 0;
+  }
+  const before = problems.length;
+  checkOlderSignature(cp, trusted, origin, problems);
+  if (cp.size > entries) {
+    problems.push({
+      check: "consistency",
+      message: `the ledger has ${entries} entries but an earlier checkpoint saw ${cp.size}: entries were removed (truncation or rewrite)`
+    });
+  } else if (cp.size > 0 && !roots.get(cp.size)?.equals(cp.root)) {
+    problems.push({
+      check: "consistency",
+      seq: cp.size - 1,
+      message: `the first ${cp.size} entries have Merkle root ${roots.get(cp.size)?.toString("base64") ?? "(unknown)"} but the earlier checkpoint recorded ${cp.root.toString("base64")}: history was rewritten (fork)`
+    });
+  }
+  return { ...summary(cp), consistent: problems.length === before };
+}
+function checkOlderSignature(cp, trusted, origin, problems) {
+  if (!checkpointSigner(cp, trusted))
+    problems.push({ check: "consistency", message: "the older checkpoint is not signed by a trusted key" });
+  if (origin && cp.origin !== origin) {
+    problems.push({
+      check: "consistency",
+      message: `the older checkpoint is for "${cp.origin}", not this ledger ("${origin}")`
+    });
+  }
+}
+function branchNotFound(location) {
+  return new ShiplogError(
+    "BRANCH_NOT_FOUND",
+    `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
+  );
+}
+async function verifySince(opts) {
+  let cp;
+  try {
+    cp = parseCheckpoint(opts.since);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `--since: ${e.message}`);
+  }
+  const since = summary(cp);
+  if (cp.size === 0 || !opts.sinceCommit) {
+    const whole = await verifyLedger({ ...opts, since: void 0, olderCheckpoint: opts.since });
+    return { ...whole, since };
+  }
+  const repo = await openRepo(opts.location, "tip");
+  const remote = await fetchTip(repo);
+  if (!remote) throw branchNotFound(opts.location);
+  const objects = new TipObjects(repo);
+  let pool;
+  try {
+    const tip = await readTipCommit(objects, remote.commit);
+    const problems = [];
+    checkOlderSignature(cp, opts.trusted, tip.origin, problems);
+    const count2 = tip.seq - (cp.size - 1) + 1;
+    if (count2 < 1) {
+      problems.push({
+        check: "consistency",
+        message: `the ledger has ${tip.seq + 1} entries but the checkpoint given to --since saw ${cp.size}: entries were removed (truncation or rewrite)`
+      });
+      return {
+        ok: false,
+        remote: opts.location.remote,
+        branch: opts.location.branch,
+        tip: tip.commit,
+        entries: tip.seq + 1,
+        checked: 0,
+        head: tip.entry,
+        since,
+        keys: [],
+        problems
+      };
+    }
+    await fetchAncestry(repo, tip.commit, count2, { trees: true });
+    const commits = await readHistory(repo.gitDir, tip.commit, { max: count2 });
+    const anchor = commits[0];
+    if (anchor.sha !== opts.sinceCommit) {
+      problems.push({
+        check: "consistency",
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        message: `entry ${cp.size - 1} is now in ledger commit ${short4(anchor.sha)}, but the checkpoint was verified at ${short4(opts.sinceCommit)}: the history at or below the checkpoint was rewritten`
+      });
+    }
+    const roots = await Promise.all(commits.map((c) => objects.tree(c.tree)));
+    const fileOf = (r, name) => parseTree(r).find((e) => e.name === name)?.sha;
+    const entryBlobs = roots.map((r) => fileOf(r, ENTRY_FILE));
+    const checkpointBlobs = roots.map((r) => fileOf(r, CHECKPOINT_FILE));
+    await fetchObjects(
+      repo,
+      [...entryBlobs, ...checkpointBlobs].filter((b) => !!b)
+    );
+    const anchorIndex = parseTree(roots[0]).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
+    const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
+    const anchorTiles = await tilesAt(objects, fileOf(roots[0], TREE_DIR), cp.size);
+    if (!anchorTiles || !anchorTiles.root().equals(cp.root)) {
+      problems.push({
+        check: "consistency",
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        file: TREE_DIR,
+        message: `the Merkle tiles of ledger commit ${short4(anchor.sha)} ${anchorTiles ? `give root ${anchorTiles.root().toString("base64")}` : "are unreadable"}, not the checkpoint's ${cp.root.toString("base64")}`
+      });
+    }
+    const anchorEntry = entryBlobs[0] ? (await objects.blobs([entryBlobs[0]]))[0] : void 0;
+    let anchorDecoded;
+    try {
+      anchorDecoded = anchorEntry ? decodeEntry(anchorEntry.toString("utf8")) : void 0;
+    } catch {
+      anchorDecoded = void 0;
+    }
+    if (anchorDecoded?.statement.predicate.seq !== cp.size - 1) {
+      problems.push({
+        check: "consistency",
+        seq: cp.size - 1,
+        commit: anchor.sha,
+        message: `ledger commit ${short4(anchor.sha)} does not hold entry ${cp.size - 1}, the checkpoint's last`
+      });
+    }
+    pool = startPool(opts, count2);
+    const checker = new Checker(
+      index,
+      objects,
+      opts.trusted,
+      pool,
+      !!opts.collect,
+      { seq: cp.size, prev: anchorDecoded?.hash ?? "" },
+      {
+        tiles: anchorTiles ?? TileModel.empty(),
+        edge: anchorTiles ? anchorTiles.rightEdge() : [],
+        lastTimestamp: anchorDecoded?.statement.predicate.timestamp
+      },
+      opts.location.branch
+    );
+    if (!anchorTiles) checker.disableTiles();
+    checker.problems.push(...problems);
+    checker.origin = tip.origin;
+    checker.repository ??= anchorDecoded?.statement.predicate.repository.toLowerCase();
+    checker.anchor = { seq: cp.size - 1, hash: anchorDecoded?.hash, commit: anchor.sha };
+    checker.tipCheckpointBlob = checkpointBlobs[0];
+    await prefetchIndex(index, objects, entryBlobs.slice(1));
+    await runSinceChecks(
+      repo,
+      commits.slice(1),
+      roots.slice(1),
+      entryBlobs.slice(1),
+      checkpointBlobs.slice(1),
+      checker
+    );
+    await checkConsistencyProof(objects, tip, cp, checker.problems);
+    return await finish(opts, repo, objects, checker, commits.slice(1), {
+      tip: tip.commit,
+      firstSeq: cp.size,
+      since
+    });
+  } finally {
+    objects.close();
+    await pool?.close();
+  }
+}
+async function tilesAt(objects, dir, size) {
+  try {
+    const tiles = await TileModel.at(dir, size, objects);
+    await objects.fetch(tiles.wantedBlobs());
+    await tiles.prepare();
+    return tiles;
+  } catch {
+    return void 0;
+  }
+}
+async function checkConsistencyProof(objects, tip, old, problems) {
+  const size = tip.seq + 1;
+  if (size === old.size) return;
+  let message;
+  try {
+    const cp = parseCheckpoint((await objects.blob(tip.checkpointBlob)).toString("utf8"));
+    const tiles = await tilesAt(objects, tip.treeDir, size);
+    if (!tiles) message = "the tip commit's Merkle tiles do not read";
+    else {
+      const proof = await proveFromTiles(tiles, objects, (r) => consistencyProof(old.size, size, r));
+      if (!verifyConsistency(old.size, cp.size, old.root, cp.root, proof))
+        message = `the tip checkpoint (size ${cp.size}) does not extend the checkpoint of size ${old.size}: the consistency proof fails`;
+    }
+  } catch (e) {
+    message = `no consistency proof from size ${old.size} to ${size}: ${e.message}`;
+  }
+  if (message) problems.push({ check: "consistency", commit: tip.commit, file: CHECKPOINT_FILE, message });
+}
+async function prefetchIndex(index, objects, entryBlobs) {
+  const texts = await objects.blobs(entryBlobs.filter((b) => !!b));
+  const wanted = /* @__PURE__ */ new Set();
+  for (const t of texts) {
+    try {
+      const p = decodeEntry(t.toString("utf8")).statement.predicate;
+      for (const oid of await index.wantedBlobs(p.commit, deployChange(p))) wanted.add(oid);
+    } catch {
+    }
+  }
+  await objects.fetch([...wanted]);
+}
+async function runSinceChecks(repo, commits, roots, entryBlobs, checkpointBlobs, checker) {
+  const cat = new CatFileSession(repo.gitDir);
+  const none = "0".repeat(40);
+  try {
+    const entries = await cat.get(entryBlobs.map((b) => b ?? none));
+    const checkpoints = await cat.get(checkpointBlobs.map((b) => b ?? none));
+    for (let i = 0; i < commits.length; i++) {
+      const c = commits[i];
+      const root = { sha: c.tree, type: "tree", data: roots[i] };
+      const entry = entryBlobs[i] ? entries[i] : void 0;
+      const checkpoint = checkpointBlobs[i] ? checkpoints[i] : void 0;
+      const wait2 = checker.step({ commit: c, root, entry, checkpoint });
+      if (wait2) await wait2;
+    }
+    await checker.signatures();
+  } finally {
+    cat.close();
+  }
+}
+
+// src/evidence/verified-ledger.ts
+var MAX_NAMED = 3;
+async function verifiedLedger(req) {
+  const { location } = req;
+  const where = `the ledger branch "${location.branch}"`;
+  let result;
+  try {
+    if (!req.trusted.length) await assertAbsent(location);
+    result = await verifyLedger({
+      location,
+      trusted: req.trusted,
+      ...req.since ? { since: req.since.checkpoint } : {}
+    });
+  } catch (error) {
+    if (!isShiplogError(error, "BRANCH_NOT_FOUND")) throw error;
+    if (req.since) {
+      throw refused(
+        `${where} is gone, but this gate verified it before (checkpoint of ${sizeOf(req.since)} entries at ledger commit ${req.since.commit}): a deleted ledger is not a first deploy; restore the branch`
+      );
+    }
+    const existed = await req.existedBefore?.();
+    if (existed) {
+      throw refused(
+        `${where} does not exist, yet ${existed}: a missing ledger is not a first deploy; restore the branch (or have an admin resolve it)`
+      );
+    }
+    return { kind: "never" };
+  }
+  if (!result.ok) {
+    const named = result.problems.slice(0, MAX_NAMED).map((p) => `${p.check}${p.seq === void 0 ? "" : ` at seq ${p.seq}`}: ${p.message}`);
+    const more = result.problems.length > MAX_NAMED ? ` (and ${result.problems.length - MAX_NAMED} more)` : "";
+    throw refused(
+      `${where} does not verify${req.since ? " from the checkpoint this gate verified last" : ""}, so its last deploy cannot be trusted: ${named.join("; ")}${more}`
+    );
+  }
+  if (!result.checkpointText) throw refused(`${where} has no checkpoint at its tip ${result.tip}`);
+  const view = await openAt(location, result.tip);
+  try {
+    if (req.since) await assertExtends(view, req.since, where);
+    return {
+      kind: "verified",
+      view,
+      verified: { checkpoint: result.checkpointText, commit: result.tip },
+      entries: result.entries
+    };
+  } catch (error) {
+    view.close();
+    throw error;
+  }
+}
+async function assertAbsent(location) {
+  const repo = await openRepo(location, "tip");
+  if (!await fetchTip(repo)) {
+    throw new ShiplogError("BRANCH_NOT_FOUND", `the ledger branch "${location.branch}" does not exist`);
+  }
+  throw refused(
+    `the ledger branch "${location.branch}" exists but no trusted key was given to verify it (the Action's \`trusted-keys\` or \`signing-key\`; the app's SHIPLOG_TRUSTED_KEYS or SHIPLOG_SIGNING_KEY), so its last deploy cannot be trusted`
+  );
+}
+async function assertExtends(view, since, where) {
+  const size = sizeOf(since);
+  if (view.tip.commit === since.commit) return;
+  const at = view.tip.seq >= size - 1 ? await ledgerCommitOfSeq(view.repo, view.tip, size - 1) : void 0;
+  if (at !== since.commit) {
+    throw refused(
+      `${where} no longer extends the checkpoint this gate verified last (${size} entries at ledger commit ${since.commit}; ${at ? `that seq is now ${at}` : "that commit is gone"}): the history was rewritten`
+    );
+  }
+}
+function sizeOf(v) {
+  return parseCheckpoint(v.checkpoint).size;
+}
+async function openAt(location, commit) {
+  const repo = await openRepo(location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, commit);
+    const index = await IndexModel.at(tip.indexTree, objects);
+    return { repo, objects, tip, index, close: () => objects.close() };
+  } catch (error) {
+    objects.close();
+    throw error;
+  }
+}
+function refused(message) {
+  return new ShiplogError("VERIFY_FAILED", message);
+}
+
 // src/evidence/deploy-change-set.ts
 async function deployChangeSet(opts) {
   const [owner, repo] = opts.repository.split("/");
-  const view = await openLedger(opts.ledger);
+  let ledger;
+  let unknownBase;
+  try {
+    ledger = await trustedLedger(opts.ledger, opts.trust);
+  } catch (error) {
+    if (!opts.allowIncomplete || !isShiplogError(error, "VERIFY_FAILED")) throw error;
+    ledger = { kind: "never" };
+    unknownBase = `the base (the last deploy) is unknown: ${error.message}`;
+  }
+  const view = ledger.kind === "verified" ? ledger.view : void 0;
   try {
     const base = view ? await latestDeployIn(view, opts.repository, opts.environment) : void 0;
-    const evidence2 = await collectChangeSet(opts.api, {
+    const collected = await collectChangeSet(opts.api, {
       owner,
       repo,
       base: base?.commit ?? null,
       head: opts.head,
       allowIncomplete: opts.allowIncomplete
     });
+    const evidence2 = unknownBase ? { ...collected, complete: false, truncated: [unknownBase, ...collected.truncated] } : collected;
     const merges = await mergesOf(view, opts.repository, evidence2, opts.trusted ?? []);
     const withSources = { ...evidence2, pull_requests: evidence2.pull_requests.map((p) => sourced(p, merges)) };
     const fromEntries = withSources.pull_requests.filter((p) => p.source === "merge-entry").length;
@@ -98547,19 +100140,27 @@ async function deployChangeSet(opts) {
     return {
       record,
       decision: decideChangeSet(record),
-      ...base ? { base: { seq: base.seq, commit: base.commit } } : {}
+      ...base ? { base: { seq: base.seq, commit: base.commit } } : {},
+      ...ledger.kind === "verified" ? { verified: ledger.verified } : {}
     };
   } finally {
     view?.close();
   }
 }
-async function openLedger(location) {
-  try {
-    return await openTip(location);
-  } catch (e) {
-    if (isShiplogError(e, "BRANCH_NOT_FOUND")) return void 0;
-    throw e;
+async function trustedLedger(location, trust) {
+  const alarm = await trust.alarm?.();
+  if (alarm) {
+    throw new ShiplogError(
+      "VERIFY_FAILED",
+      `a ledger alarm is open (${alarm.url}: ${alarm.title.slice(0, 200)}); gates refuse until an admin restores the ledger and closes it`
+    );
   }
+  return verifiedLedger({
+    location,
+    trusted: trust.keys,
+    ...trust.since ? { since: trust.since } : {},
+    ...trust.existedBefore ? { existedBefore: trust.existedBefore } : {}
+  });
 }
 async function mergesOf(view, repository, evidence2, trusted) {
   const shas = evidence2.pull_requests.map((p) => p.pull_request.merge_commit_sha).filter((s) => typeof s === "string");
@@ -98599,12 +100200,69 @@ function recordedReviews(merge3, number) {
   };
 }
 
-// src/app/handlers/deployment-protection.ts
-var MAX_COMMENT2 = 1e3;
-function registerDeploymentProtection(app, settings) {
-  app.on("deployment_protection_rule.requested", (context) => protect(context, settings));
+// src/github/ledger-signals.ts
+var LEDGER_ALARM_LABEL = "shiplog-alarm";
+var MAX_CHECKED = 10;
+async function openLedgerAlarm(api, at) {
+  return findOpenIssueWithLabel(api, { ...at, label: LEDGER_ALARM_LABEL });
 }
-async function protect(context, settings) {
+async function deployedBefore(api, {
+  owner,
+  repo,
+  environment,
+  current
+}) {
+  const what = `GET /repos/${owner}/${repo}/deployments`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/deployments", { owner, repo, per_page: 100 })
+  );
+  const wanted = environment.toLowerCase();
+  const mine = asArray(data, what).map((d) => asObject(d, `${what}: deployment`)).filter((d) => optionalString(d.environment)?.toLowerCase() === wanted).map((d) => ({ id: requireNumber(d.id, `${what}: deployment id`), sha: optionalString(d.sha) ?? "" })).filter((d) => d.id !== current);
+  for (const d of mine.slice(0, MAX_CHECKED)) {
+    const at = `GET /repos/${owner}/${repo}/deployments/${d.id}/statuses`;
+    const { data: statuses } = await callGitHub(
+      at,
+      () => api.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+        owner,
+        repo,
+        deployment_id: d.id,
+        per_page: 100
+      })
+    );
+    const states = asArray(statuses, at).map((s) => optionalString(asObject(s, `${at}: status`).state));
+    if (states.some((s) => s === "success" || s === "inactive")) {
+      return `GitHub shows deployment ${d.id} of ${d.sha.slice(0, 12)} to "${environment}" succeeded`;
+    }
+  }
+  if (mine.length > MAX_CHECKED) {
+    return `GitHub lists ${mine.length} earlier deployments to "${environment}"`;
+  }
+  return void 0;
+}
+
+// src/app/verified-checkpoints.ts
+function ledgerKey(ledger) {
+  return `${ledger.location.remote}#${ledger.branch}`;
+}
+var InMemoryVerifiedCheckpoints = class {
+  kept = /* @__PURE__ */ new Map();
+  get(key) {
+    return Promise.resolve(this.kept.get(key));
+  }
+  set(key, checkpoint) {
+    const old = this.kept.get(key);
+    if (!old || parseCheckpoint(checkpoint.checkpoint).size >= parseCheckpoint(old.checkpoint).size)
+      this.kept.set(key, checkpoint);
+    return Promise.resolve();
+  }
+};
+
+// src/app/handlers/deployment-protection.ts
+function registerDeploymentProtection(app, settings, checkpoints) {
+  app.on("deployment_protection_rule.requested", (context) => protect(context, settings, checkpoints));
+}
+async function protect(context, settings, checkpoints) {
   const payload = context.payload;
   const { owner, repo } = repoOf(payload);
   const environment = payload.environment ?? payload.deployment?.environment ?? "";
@@ -98617,17 +100275,30 @@ async function protect(context, settings) {
     return;
   }
   const api = context.octokit;
-  const { state, comment } = await decide2(context, settings, api, { owner, repo, environment, sha });
+  const deploymentId = payload.deployment?.id;
+  const { state, comment } = await decide2(context, settings, checkpoints, api, {
+    owner,
+    repo,
+    environment,
+    sha,
+    deploymentId
+  });
   await reviewProtectionRule(api, { ...callback, environment, state, comment });
   context.log.info(
     `deployment_protection_rule: ${owner}/${repo} ${environment} ${sha.slice(0, 12)} \u2192 ${state}: ${comment}`
   );
 }
-async function decide2(context, settings, api, { owner, repo, environment, sha }) {
-  const rejected = (why) => ({
-    state: "rejected",
-    comment: `shiplog: ${environment} rejected: ${why}`.slice(0, MAX_COMMENT2)
-  });
+async function decide2(context, settings, checkpoints, api, {
+  owner,
+  repo,
+  environment,
+  sha,
+  deploymentId
+}) {
+  const rejected = (why) => {
+    const { state, comment } = rejectedDeployment(environment, why);
+    return { state, comment };
+  };
   if (!environment || !/^[0-9a-f]{40}$/i.test(sha)) {
     return rejected("the request names no environment or no full commit sha to check");
   }
@@ -98640,19 +100311,32 @@ async function decide2(context, settings, api, { owner, repo, environment, sha }
         environment,
         sha: sha.toLowerCase(),
         loadPullRequest: () => loadDeployedPullRequest(api, { owner, repo, sha: sha.toLowerCase() }),
-        // The base is the deploy in force on the ledger this repository's policy names.
+        // The base is the deploy in force on the ledger this repository's policy names, read
+        // from a ledger verified from the last checkpoint the app verified there.
         loadChangeSet: async () => {
           const ledger = ledgerOf(settings, loaded.policy, { owner, repo });
           const token = ledger.mirrored ? void 0 : await installationToken(context.octokit);
-          return (await deployChangeSet({
+          const key = ledgerKey(ledger);
+          const own = settings.signingKey ? [trustedKeyOf(settings.signingKey, "SHIPLOG_SIGNING_KEY")] : [];
+          const since = await checkpoints.get(key);
+          const result = await deployChangeSet({
             api,
             ledger: { ...ledger.location, ...token ? { token } : {} },
             repository: `${owner}/${repo}`,
             environment,
             head: sha.toLowerCase(),
             // the merge entries it believes are the ones it signed itself
-            trusted: settings.signingKey ? [trustedKeyOf(settings.signingKey, "SHIPLOG_SIGNING_KEY")] : []
-          })).record;
+            trusted: own,
+            trust: {
+              // every entry: the workflows' keys and its own
+              keys: [...settings.trustedKeys, ...own],
+              ...since ? { since } : {},
+              existedBefore: () => deployedBefore(api, { owner, repo, environment, current: deploymentId }),
+              alarm: () => openLedgerAlarm(api, { owner: ledger.owner, repo: ledger.repo })
+            }
+          });
+          if (result.verified) await checkpoints.set(key, result.verified);
+          return result.record;
         }
       },
       createDirectory(api, { owner, repo })
@@ -98684,20 +100368,6 @@ async function pushedCommits(api, { owner, repo, before, after }) {
   };
 }
 
-// src/ledger/history.ts
-async function commitsBetween(location, before, after) {
-  if (![before, after].every((s) => /^[0-9a-f]{40}$/.test(s)))
-    throw new ShiplogError("BAD_INPUT", "commits must be 40-hex shas");
-  const repo = await openRepo(location, "history");
-  await fetchTip(repo);
-  await fetchObjects(repo, [after]).catch(() => void 0);
-  const r = await git(["rev-list", "--parents", `${before}..${after}`, "--"], { gitDir: repo.gitDir });
-  return r.stdout.toString("utf8").split("\n").filter(Boolean).map((l) => {
-    const [sha, ...parents] = l.split(" ");
-    return { sha, parents: parents.length };
-  });
-}
-
 // src/app/ledger-incident.ts
 function pushIncident(repository, branch, push) {
   const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? "unknown";
@@ -98716,8 +100386,8 @@ function deleteIncident(repository, branch, sender) {
   return { kind: "deleted", branch, repository, pusher: sender, problems: [], key: `delete-event:${branch}` };
 }
 function nonLinearIncident(repository, branch, push, commits) {
-  const bad4 = commits.filter((c) => c.parents !== 1);
-  if (bad4.length === 0) return void 0;
+  const bad5 = commits.filter((c) => c.parents !== 1);
+  if (bad5.length === 0) return void 0;
   const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? "unknown";
   return {
     kind: "non-linear",
@@ -98726,31 +100396,46 @@ function nonLinearIncident(repository, branch, push, commits) {
     pusher,
     before: push.before,
     after: push.after,
-    problems: bad4.map(
+    problems: bad5.map(
       (c) => `${c.sha.slice(0, 12)} has ${c.parents} parents (a ledger commit has exactly one)`
     ),
     key: `non-linear:${push.before}..${push.after}`
   };
 }
+function untrustedIncident(repository, branch, push, problems) {
+  if (problems.length === 0) return void 0;
+  const pusher = push.sender?.login ?? push.pusher.username ?? push.pusher.name ?? "unknown";
+  return {
+    kind: "untrusted-entry",
+    branch,
+    repository,
+    pusher,
+    before: push.before,
+    after: push.after,
+    problems,
+    key: `untrusted:${push.before}..${push.after}`
+  };
+}
 function commitProblems(c) {
-  const short4 = c.id.slice(0, 12);
+  const short5 = c.id.slice(0, 12);
   const touched = [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []];
   const problems = [];
   if (!touched.includes(ENTRY_FILE) || (c.removed ?? []).includes(ENTRY_FILE))
-    problems.push(`${short4} does not write ${ENTRY_FILE} (a ledger commit adds exactly one entry)`);
+    problems.push(`${short5} does not write ${ENTRY_FILE} (a ledger commit adds exactly one entry)`);
   const foreign = touched.filter(
     (p) => p !== ENTRY_FILE && p !== CHECKPOINT_FILE && !p.startsWith(`${INDEX_DIR}/`)
   );
   if (foreign.length > 0)
-    problems.push(`${short4} touches files a ledger commit never does: ${foreign.slice(0, 5).join(", ")}`);
-  if ((c.removed ?? []).includes(CHECKPOINT_FILE)) problems.push(`${short4} removes the checkpoint`);
+    problems.push(`${short5} touches files a ledger commit never does: ${foreign.slice(0, 5).join(", ")}`);
+  if ((c.removed ?? []).includes(CHECKPOINT_FILE)) problems.push(`${short5} removes the checkpoint`);
   return problems;
 }
 var WHAT = {
   "force-push": "was force-pushed (history rewritten)",
   deleted: "was deleted",
   "unexpected-commits": "received commits that are not ledger appends",
-  "non-linear": "received a merge (the ledger must be linear)"
+  "non-linear": "received a merge (the ledger must be linear)",
+  "untrusted-entry": "received an entry not signed by a trusted key"
 };
 function alarmTitle(incident) {
   return `shiplog alarm: the ledger branch "${incident.branch}" ${WHAT[incident.kind]}`;
@@ -98760,7 +100445,7 @@ function incidentMarker(incident) {
 }
 function alarmText(incident, lastGood2) {
   const code = (s) => `\`${s.replace(/`/g, "")}\``;
-  const lines = [
+  const lines2 = [
     `\u{1F6A8} **The ledger branch ${code(incident.branch)} of ${md(incident.repository)} ${WHAT[incident.kind]}.**`,
     "",
     "| | |",
@@ -98771,16 +100456,16 @@ function alarmText(incident, lastGood2) {
     `| Pushed by | ${md(incident.pusher)} |`
   ];
   if (incident.problems.length > 0) {
-    lines.push(
+    lines2.push(
       "",
-      "Commits that are not ledger appends:",
+      incident.kind === "untrusted-entry" ? "Entries no trusted key signed:" : "Commits that are not ledger appends:",
       "",
       ...incident.problems.slice(0, 50).map((p) => `- ${md(p, 500)}`)
     );
   }
-  lines.push("", "### Last checkpoint known good", "", md(lastGood2.note, 1e3));
-  if (lastGood2.checkpoint) lines.push("", "```", lastGood2.checkpoint.replace(/```/g, "").trimEnd(), "```");
-  lines.push(
+  lines2.push("", "### Last checkpoint known good", "", md(lastGood2.note, 1e3));
+  if (lastGood2.checkpoint) lines2.push("", "```", lastGood2.checkpoint.replace(/```/g, "").trimEnd(), "```");
+  lines2.push(
     "",
     "### How to verify",
     "",
@@ -98794,7 +100479,7 @@ function alarmText(incident, lastGood2) {
     "",
     incidentMarker(incident)
   );
-  return lines.join("\n");
+  return lines2.join("\n");
 }
 
 // src/app/alarm.ts
@@ -98866,7 +100551,7 @@ function registerLedgerWatch(app, settings) {
     if (!isLedgerBranch(ledger, at, context.payload.ref)) return;
     const branch = context.payload.ref.replace(/^refs\/heads\//, "");
     const push = context.payload;
-    const incident = pushIncident(`${at.owner}/${at.repo}`, branch, push) ?? await linearity(context, ledger, at, branch, push);
+    const incident = pushIncident(`${at.owner}/${at.repo}`, branch, push) ?? await linearity(context, ledger, at, branch, push) ?? await signatures(context, settings, ledger, at, branch, push);
     if (!incident) {
       context.log.debug(`ledger watch: ${at.owner}/${at.repo} ${branch}: honest append(s)`);
       return;
@@ -98895,6 +100580,38 @@ async function linearity(context, ledger, at, branch, push) {
     after: push.after
   })).commits;
   return nonLinearIncident(`${at.owner}/${at.repo}`, branch, push, commits);
+}
+var MAX_CHECKED2 = 100;
+async function signatures(context, settings, ledger, at, branch, push) {
+  const trusted = [
+    ...settings.trustedKeys,
+    ...settings.signingKey ? [trustedKeyOf(settings.signingKey, "SHIPLOG_SIGNING_KEY")] : []
+  ];
+  if (!trusted.length || push.deleted) return void 0;
+  const api = context.octokit;
+  const ids = push.commits.map((c) => c.id);
+  if (!ids.includes(push.after)) ids.push(push.after);
+  const problems = [];
+  const checked = ids.slice(-MAX_CHECKED2);
+  if (ids.length > checked.length)
+    problems.push(`only the last ${MAX_CHECKED2} of ${ids.length} pushed commits were checked`);
+  for (const id of checked) {
+    const short5 = id.slice(0, 12);
+    const text = await readEntryText(api, { ...ledger, location: { ...ledger.location, branch } }, id);
+    if (text === void 0) {
+      problems.push(`${short5}: its entry could not be read`);
+      continue;
+    }
+    try {
+      const entry = decodeEntry(text);
+      if (!findSigner(entry.paeBytes, entry.envelope, trusted))
+        problems.push(`${short5}: seq ${entry.statement.predicate.seq} is signed by no trusted key`);
+    } catch (error) {
+      problems.push(`${short5}: its entry is not a valid envelope (${errorMessage(error)})`);
+    }
+  }
+  if (problems.length === 1 && ids.length > checked.length) return void 0;
+  return untrustedIncident(`${at.owner}/${at.repo}`, branch, push, problems);
 }
 async function ledgerFor(context, settings, at) {
   const api = context.octokit;
@@ -99000,7 +100717,9 @@ async function recordMerge(context, settings, at) {
         ...at,
         appId: settings.appId,
         checkName: loaded.policy.settings.check_name,
-        headSha: pr.head_sha
+        headSha: pr.head_sha,
+        pullRequest: pr.number,
+        baseRef: pr.base_ref
       });
       if (found)
         override = { by: found.by, at: found.at, reason: found.reason, seq: found.seq, hash: found.hash };
@@ -99087,20 +100806,6 @@ async function onComment(context, settings) {
     return reply(`shiplog: cannot override while the policy cannot be read: ${loaded.message}`);
   }
   const { policy } = loaded;
-  const directory = createDirectory(api, at);
-  let allowed;
-  try {
-    allowed = await mayOverride(policy, login, directory);
-  } catch (error) {
-    return reply(
-      `shiplog: could not check whether @${login} may override: ${errorMessage(error)}. Nothing was changed.`
-    );
-  }
-  if (!allowed) {
-    return reply(
-      `shiplog: @${login} may not override the approval check. Who may: ${describeOverriders(policy)} (\`settings.override\` in .github/shiplog.yml). Nothing was changed.`
-    );
-  }
   const target = { ...at, number: issue.number, headSha: "" };
   let data;
   try {
@@ -99109,8 +100814,33 @@ async function onComment(context, settings) {
     return reply(`shiplog: could not read the pull request: ${errorMessage(error)}. Nothing was changed.`);
   }
   const pr = data.pullRequest;
+  const directory = createDirectory(api, at);
+  let refusal;
+  try {
+    refusal = await overrideRefusal(policy, login, directory, { author: pr.author });
+  } catch (error) {
+    return reply(
+      `shiplog: could not check whether @${login} may override: ${errorMessage(error)}. Nothing was changed.`
+    );
+  }
+  if (refusal) {
+    return reply(
+      `shiplog: @${login} may not override the approval check: ${refusal}. Who may: ${describeOverriders(policy)} with write access (\`settings.override\` in .github/shiplog.yml). Nothing was changed.`
+    );
+  }
   if (pr.state !== "open")
     return reply("shiplog: this pull request is not open; there is nothing to override.");
+  let moved;
+  try {
+    moved = await headMovedSince(api, settings, policy, at, data, comment.created_at);
+  } catch (error) {
+    moved = `when the head was pushed could not be read: ${errorMessage(error)}`;
+  }
+  if (moved) {
+    return reply(
+      `shiplog: this override cannot be applied: ${moved}. An override holds only for the head the comment was written on; comment again to override the current head. Nothing was changed.`
+    );
+  }
   const verdict = await evaluate(api, policy, target, data);
   if (verdict.satisfied) {
     return reply(
@@ -99123,9 +100853,9 @@ async function onComment(context, settings) {
     );
   }
   const when = (/* @__PURE__ */ new Date()).toISOString();
-  let record;
+  let recorded;
   try {
-    record = await recordOverride(context, settings, policy, {
+    recorded = await recordOverride(context, settings, policy, {
       login,
       reason: command.reason,
       at: when,
@@ -99137,26 +100867,47 @@ async function onComment(context, settings) {
       `shiplog: the override could not be recorded on the ledger, so it was not applied: ${errorMessage(error)}`
     );
   }
+  const { record } = recorded;
+  if (recorded.duplicate) {
+    context.log.info(
+      `override: ${at.owner}/${at.repo}#${issue.number}: comment ${comment.id} already recorded as seq ${record.seq}; nothing applied`
+    );
+    return;
+  }
   const extras = checkExtras(api, settings, loaded, at);
-  const ledger = extras.ledgerStatus ? await extras.ledgerStatus() : void 0;
-  const output = renderOverridden(record, renderCheckRun(verdict));
-  await post(
+  await runApprovalCheck(
     api,
+    loaded,
     { ...target, headSha: pr.headSha },
     {
-      name: policy.settings.check_name,
-      headSha: pr.headSha,
-      conclusion: "success",
-      title: output.title,
-      summary: ledger?.warning ? `${ledger.warning}
-
-${output.summary}` : output.summary,
-      ...ledger ? { text: ledger.text } : {}
+      ...extras,
+      findOverride: async (p, name) => overrideHolds(record, p) ? record : extras.findOverride?.(p, name)
     }
   );
   await reply(
-    `shiplog: \u{1F6A8} approval check overridden by @${login} for ${pr.headSha.slice(0, 12)} (this head only; a new push is evaluated normally). Recorded on the ledger as seq ${record.seq} (${record.hash}).`
+    `shiplog: \u{1F6A8} approval check overridden by @${login} for #${pr.number} into ${pr.baseRef} at ${pr.headSha.slice(0, 12)} (this pull request, base and head only; a new push is evaluated normally). Recorded on the ledger as seq ${record.seq} (${record.hash}).`
   );
+}
+async function headMovedSince(api, settings, policy, at, data, commentCreatedAt) {
+  const written = Date.parse(commentCreatedAt);
+  if (Number.isNaN(written)) return "the comment has no creation time";
+  const pr = data.pullRequest;
+  const forced = data.timeline.forcePushedAt.find((at2) => Date.parse(at2) >= written);
+  if (forced) return `the head branch was force-pushed at ${forced}, after the comment`;
+  const seen = await firstSeenAt(api, {
+    ...at,
+    appId: settings.appId,
+    checkName: policy.settings.check_name,
+    headSha: pr.headSha,
+    externalId: externalIdFor(pr)
+  });
+  if (seen === void 0) {
+    return `shiplog has no record of when ${pr.headSha.slice(0, 12)} became the head (no check run of its own there yet); re-run the check`;
+  }
+  if (Date.parse(seen) > written) {
+    return `the head moved to ${pr.headSha.slice(0, 12)} at ${seen}, after the comment was written`;
+  }
+  return void 0;
 }
 async function recordOverride(context, settings, policy, o) {
   const { comment, issue } = context.payload;
@@ -99175,20 +100926,26 @@ async function recordOverride(context, settings, policy, o) {
       reason: o.reason,
       via: "app comment",
       ...overriddenPullRequest(pr),
-      comment: { id: comment.id, url: comment.html_url },
+      base_ref: pr.baseRef,
+      comment: { id: comment.id, url: comment.html_url, created_at: comment.created_at },
       ...unmetRules(o.verdict)
     },
-    // A redelivered webhook must not record the same override twice.
+    // A redelivered webhook must not record the same override twice: the ledger itself is the
+    // memory (this key, on the entry of this head), so a restart forgets nothing.
     idempotency_key: `app:override:${at.owner}/${at.repo}#${issue.number}:comment:${comment.id}`
   });
   return {
-    by: o.login,
-    at: o.at,
-    reason: o.reason,
-    pullRequest: pr.number,
-    headSha: pr.headSha,
-    seq: result.seq,
-    hash: result.hash
+    duplicate: result.duplicate,
+    record: {
+      by: o.login,
+      at: o.at,
+      reason: o.reason,
+      pullRequest: pr.number,
+      headSha: pr.headSha,
+      baseRef: pr.baseRef,
+      seq: result.seq,
+      hash: result.hash
+    }
   };
 }
 
@@ -99254,7 +101011,8 @@ async function reviewOverride(context, settings, r) {
       ...r.at,
       appId: settings.appId,
       checkName: policy.settings.check_name,
-      headSha: r.headSha
+      headSha: r.headSha,
+      pullRequest: r.number
     });
     if (!override) return `there is no break-glass override on ${r.headSha.slice(0, 12)} to review.`;
     data = await fetchPullRequestForPolicy(api, { ...r.at, number: r.number });
@@ -99432,16 +101190,128 @@ function appSettings(env) {
     ...env.REDIS_URL?.trim() ? { redisUrl: redisUrl(env.REDIS_URL.trim()) } : {},
     lockTtlMs: interval(env, "SHIPLOG_LOCK_TTL", 1e4) || 1e4,
     shutdownGraceMs: interval(env, "SHIPLOG_SHUTDOWN_GRACE", 25e3),
-    clusterThrottling: flag(env, "SHIPLOG_CLUSTER_THROTTLING", false)
+    clusterThrottling: flag(env, "SHIPLOG_CLUSTER_THROTTLING", false),
+    debounceMs: interval(env, "SHIPLOG_DEBOUNCE", 2e3)
   };
 }
 
+// src/app/state/redis.ts
+var import_ioredis = __toESM(require_built3(), 1);
+var KEY_PREFIX = "shiplog:";
+function connectState(url, log) {
+  const client = new import_ioredis.Redis(url, stateOptions());
+  let down = false;
+  client.on("error", (error) => {
+    if (down) return;
+    down = true;
+    log.error(`redis: ${errorMessage(error)} (shared state degraded until it is back)`);
+  });
+  client.on("ready", () => {
+    if (down) log.info("redis: reachable again");
+    down = false;
+  });
+  return client;
+}
+function stateOptions() {
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2e3,
+    commandTimeout: 2e3,
+    // reconnect quickly at first, then every 2 s
+    retryStrategy: (times) => Math.min(times * 100, 2e3),
+    lazyConnect: false
+  };
+}
+async function redisReachable(client) {
+  if (client.status !== "ready") return false;
+  try {
+    return await client.ping() === "PONG";
+  } catch {
+    return false;
+  }
+}
+function queueConnection(url) {
+  return {
+    url,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(times * 100, 2e3)
+  };
+}
+
+// src/app/state/debounce.ts
+var sleep2 = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
+var MemoryDebouncer = class {
+  constructor(windowMs) {
+    this.windowMs = windowMs;
+  }
+  windowMs;
+  tickets = /* @__PURE__ */ new Map();
+  async last(key) {
+    if (this.windowMs <= 0) return true;
+    const mine = (this.tickets.get(key) ?? 0) + 1;
+    this.tickets.set(key, mine);
+    await sleep2(this.windowMs);
+    const latest = this.tickets.get(key);
+    if (latest === mine) this.tickets.delete(key);
+    return latest === mine;
+  }
+};
+var RedisDebouncer = class {
+  constructor(redis, windowMs) {
+    this.redis = redis;
+    this.windowMs = windowMs;
+  }
+  redis;
+  windowMs;
+  async last(key) {
+    if (this.windowMs <= 0) return true;
+    const redisKey = `${KEY_PREFIX}debounce:${key}`;
+    let mine;
+    try {
+      mine = await this.redis.incr(redisKey);
+      await this.redis.pexpire(redisKey, this.windowMs * 10);
+    } catch {
+      return true;
+    }
+    await sleep2(this.windowMs);
+    try {
+      return Number(await this.redis.get(redisKey)) === mine;
+    } catch {
+      return true;
+    }
+  }
+};
+function debouncePullRequests(app, debouncer) {
+  const on = (events, handler2) => {
+    app.on(events, async (context) => {
+      const p = context.payload;
+      const pr = p.pull_request;
+      const burst = (context.name === "pull_request" || context.name === "pull_request_review") && p.repository?.full_name && pr?.number !== void 0 && pr.head?.sha;
+      if (burst && !await debouncer.last(`${p.repository.full_name.toLowerCase()}#${pr.number}@${pr.head.sha}`)) {
+        context.log.debug(`${context.name}: a later event for the same pull request and head evaluates it`);
+        return;
+      }
+      await handler2(context);
+    });
+  };
+  return new Proxy(app, {
+    get(target, prop, receiver) {
+      if (prop === "on") return on;
+      return Reflect.get(target, prop, receiver);
+    }
+  });
+}
+
 // src/app/index.ts
-function createShiplogApp(settings, deliveries = new DeliveryLog()) {
+function createShiplogApp(settings, deliveries = new DeliveryLog(), state = { verifiedCheckpoints: new InMemoryVerifiedCheckpoints() }) {
   return (probot) => {
     const app = dedupeDeliveries(probot, deliveries);
-    registerApprovalGate(app, settings);
-    registerDeploymentProtection(app, settings);
+    registerApprovalGate(
+      debouncePullRequests(app, state.debouncer ?? new MemoryDebouncer(settings.debounceMs)),
+      settings
+    );
+    registerDeploymentProtection(app, settings, state.verifiedCheckpoints);
     registerOverrideCommand(app, settings);
     registerOverrideReview(app, settings);
     registerLedgerWatch(app, settings);
@@ -99540,52 +101410,6 @@ function kept(last) {
 
 // src/app/state/dedupe.ts
 import { randomUUID } from "node:crypto";
-
-// src/app/state/redis.ts
-var import_ioredis = __toESM(require_built3(), 1);
-var KEY_PREFIX = "shiplog:";
-function connectState(url, log) {
-  const client = new import_ioredis.Redis(url, stateOptions());
-  let down = false;
-  client.on("error", (error) => {
-    if (down) return;
-    down = true;
-    log.error(`redis: ${errorMessage(error)} (shared state degraded until it is back)`);
-  });
-  client.on("ready", () => {
-    if (down) log.info("redis: reachable again");
-    down = false;
-  });
-  return client;
-}
-function stateOptions() {
-  return {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2e3,
-    commandTimeout: 2e3,
-    // reconnect quickly at first, then every 2 s
-    retryStrategy: (times) => Math.min(times * 100, 2e3),
-    lazyConnect: false
-  };
-}
-async function redisReachable(client) {
-  if (client.status !== "ready") return false;
-  try {
-    return await client.ping() === "PONG";
-  } catch {
-    return false;
-  }
-}
-function queueConnection(url) {
-  return {
-    url,
-    maxRetriesPerRequest: null,
-    retryStrategy: (times) => Math.min(times * 100, 2e3)
-  };
-}
-
-// src/app/state/dedupe.ts
 var THREE_DAYS_S = 3 * 24 * 3600;
 var DONE = "done";
 var RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -99622,7 +101446,7 @@ var RedisDeliveryStore = class {
         return "duplicate";
       }
       if (state === "running") {
-        await sleep2(Math.min(250, this.leaseMs / 4));
+        await sleep3(Math.min(250, this.leaseMs / 4));
         continue;
       }
       return this.run(redisKey, claim, fn);
@@ -99670,7 +101494,7 @@ var RedisDeliveryStore = class {
     this.log.info("dedupe: Redis reachable again; deliveries are deduped across replicas");
   }
 };
-function sleep2(ms) {
+function sleep3(ms) {
   return new Promise((resolve3) => setTimeout(resolve3, ms));
 }
 
@@ -99733,6 +101557,41 @@ var MemoryKeyValue = class {
   }
 };
 
+// src/app/state/verified-checkpoints.ts
+var KEEP_LARGER = `
+local old = redis.call('get', KEYS[1])
+if old then
+  local kept = cjson.decode(old)
+  if tonumber(kept.size) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('set', KEYS[1], ARGV[1])
+return 1`;
+var RedisVerifiedCheckpoints = class {
+  constructor(redis) {
+    this.redis = redis;
+  }
+  redis;
+  async get(ledgerKey2) {
+    const raw = await this.redis.get(this.key(ledgerKey2));
+    if (!raw) return void 0;
+    const kept2 = JSON.parse(raw);
+    return kept2.verified;
+  }
+  async set(ledgerKey2, checkpoint) {
+    const size = parseCheckpoint(checkpoint.checkpoint).size;
+    await this.redis.eval(
+      KEEP_LARGER,
+      1,
+      this.key(ledgerKey2),
+      JSON.stringify({ size, verified: checkpoint }),
+      size
+    );
+  }
+  key(ledgerKey2) {
+    return `${KEY_PREFIX}verified:${ledgerKey2}`;
+  }
+};
+
 // src/app/state/index.ts
 function createState(opts) {
   if (!opts.redisUrl) {
@@ -99741,7 +101600,10 @@ function createState(opts) {
       kv: new MemoryKeyValue(),
       deliveries: new DeliveryLog(),
       tips: new TipWatch(new MemoryTipStore()),
+      verifiedCheckpoints: new InMemoryVerifiedCheckpoints(),
+      debouncer: new MemoryDebouncer(opts.debounceMs),
       ready: () => Promise.resolve(true),
+      connected: () => Promise.resolve(true),
       close: () => Promise.resolve()
     };
   }
@@ -99752,7 +101614,16 @@ function createState(opts) {
     kv,
     deliveries: new RedisDeliveryStore(redis, opts.log, opts.lockTtlMs),
     tips: new TipWatch(new KeyValueTipStore(kv)),
+    verifiedCheckpoints: new RedisVerifiedCheckpoints(redis),
+    debouncer: new RedisDebouncer(redis, opts.debounceMs),
     ready: () => redisReachable(redis),
+    connected: (ms) => redis.status === "ready" ? Promise.resolve(true) : new Promise((resolve3) => {
+      const timer = setTimeout(() => resolve3(false), ms);
+      redis.once("ready", () => {
+        clearTimeout(timer);
+        resolve3(true);
+      });
+    }),
     close: async () => {
       await redis.quit().catch(() => redis.disconnect());
     }
@@ -100495,10 +102366,10 @@ async function deploysSince(view, repository, environment, since, trusted) {
   const keep2 = (l) => l.type === "deploy" && l.environment === environment && l.repository.toLowerCase() === repository.toLowerCase();
   let limit = 64;
   for (; ; ) {
-    const lines = await newestLines(view, keep2, limit);
-    const entries = await readEntries(view, lines);
+    const lines2 = await newestLines(view, keep2, limit);
+    const entries = await readEntries(view, lines2);
     const older = entries.filter((e) => Date.parse(e.statement.predicate.timestamp) < since.getTime());
-    if (lines.length < limit || older.length > 0) {
+    if (lines2.length < limit || older.length > 0) {
       const inWindow2 = entries.filter((e) => Date.parse(e.statement.predicate.timestamp) >= since.getTime());
       const signed = trusted ? inWindow2.filter((e) => findSigner(e.paeBytes, e.envelope, trusted)) : inWindow2;
       return {
@@ -100761,7 +102632,7 @@ function startSweeps(probot, settings, state) {
         reconcile: settings.reconcileIntervalMs
       },
       run: async (name, data) => {
-        if (name === "sweep") return summary(await frequent());
+        if (name === "sweep") return summary2(await frequent());
         if (name === "full-pass" || name === "reconcile") {
           const kind = name === "full-pass" ? "approvals" : "reconcile";
           const all = await installationsAndRepos();
@@ -100806,7 +102677,7 @@ function startSweeps(probot, settings, state) {
     }
   };
 }
-function summary(f) {
+function summary2(f) {
   return { redelivered: f.redelivered.length, branches: f.branches, moved: Object.keys(f.ledgers).length };
 }
 async function openPullsUnchanged(api, at, recorded) {
@@ -100890,12 +102761,20 @@ async function startAppServer(env = process.env) {
   const state = createState({
     ...settings.redisUrl ? { redisUrl: settings.redisUrl } : {},
     lockTtlMs: settings.lockTtlMs,
+    debounceMs: settings.debounceMs,
     log
   });
-  const middleware = await createNodeMiddleware2(createShiplogApp(settings, state.deliveries), {
-    probot,
-    webhooksPath: webhookPath
-  });
+  if (!await state.connected(3e3))
+    log.warn("redis: not reachable at start; serving webhooks with dedupe degraded until it is");
+  const middleware = await createNodeMiddleware2(
+    createShiplogApp(settings, state.deliveries, {
+      verifiedCheckpoints: state.verifiedCheckpoints
+    }),
+    {
+      probot,
+      webhooksPath: webhookPath
+    }
+  );
   let inFlight = 0;
   let drained;
   const server = createServer((req, res) => {

@@ -21,25 +21,32 @@ import {
   reviewedAt,
   reviewedOverride,
   shortSha
-} from "./cli-chunks/chunk-FBCH6C6Z.js";
+} from "./cli-chunks/chunk-IHAG36WA.js";
 import {
   AppendError,
   BADGE_ORDER,
-  COMMIT_PATTERN,
+  CHANGE_TYPES,
   EMPTY_ROOT,
   MAX_DETAILS_BYTES,
   RECORDABLE_TYPES,
+  TileModel,
   appendEntry,
   checkBranchName,
   checkCommitPrefix,
   checkNewEntry,
+  checkpointSigner,
+  consistencyProof,
   csvCell,
+  decodeEntry,
   decodeUtf8,
   defaultJobs,
-  deployOf,
   entriesForCommit,
+  entryHashBytes,
   environmentProblem,
+  findSigner,
   generateSigningKeyPem,
+  inclusionProof,
+  leafHash,
   ledgerCommitOfSeq,
   lineForSeq,
   listLedgerBranches,
@@ -47,20 +54,28 @@ import {
   loadTrustedKey,
   newestLines,
   noteKeyHash,
-  openCheckout,
   openTip,
   parseCheckpoint,
+  proveFromTiles,
   rawPublicKey,
   readEntries,
   renderCsv,
   require_proper_lockfile,
-  sha256Bytes,
-  sortDeploys,
   toRows,
   verifyConsistency,
-  verifyLedger,
+  verifyInclusion,
+  verifyLedger
+} from "./cli-chunks/chunk-D3KO4ALK.js";
+import {
+  COMMIT_PATTERN,
+  deployOf,
+  distinctNames,
+  openCheckout,
+  sameName,
+  sha256Bytes,
+  sortDeploys,
   whereIsCommit
-} from "./cli-chunks/chunk-2YNWC6J4.js";
+} from "./cli-chunks/chunk-EQLC4ZQF.js";
 import {
   inert,
   inertJson,
@@ -3677,6 +3692,15 @@ function repoFrom(value) {
   if (!m) throw new ShiplogError("USAGE", `--repo must be OWNER/NAME, got "${value}"`);
   return { owner: m[1], repo: m[2] };
 }
+function checkEnvironmentKnown(environment, known) {
+  if (environment === void 0) return;
+  const names = distinctNames(known);
+  if (names.some((n) => sameName(n, environment))) return;
+  throw new ShiplogError(
+    "USAGE",
+    `--environment "${environment}" matches no environment in the ledger (${names.length ? `it has: ${names.slice(0, 20).join(", ")}` : "it records no environment yet"})`
+  );
+}
 
 // src/cli/output.ts
 function printJson(value) {
@@ -3738,7 +3762,7 @@ function registerAppCommands(program2) {
       );
     }
     const credentials = appCredentialsFrom(process.env);
-    const room = await import("./cli-chunks/room-LVNLQ7R5.js");
+    const room = await import("./cli-chunks/room-INUYRNXF.js");
     const api = room.createAppClient({
       ...credentials,
       onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
@@ -3824,6 +3848,7 @@ var EXCEPTION_KINDS = [
   "unapproved-pr",
   "direct-push-deploy",
   "incomplete-evidence",
+  "approval-not-collected",
   "override-not-reviewed",
   "override-reviewed-late",
   // Written by the reconciliation sweep against GitHub's deployments (issue 14); listed so the
@@ -3892,7 +3917,7 @@ function unrecordedDeploys(entries) {
 }
 function inScope(x, opts) {
   const t = Date.parse(x.timestamp);
-  if (opts.environment !== void 0 && x.environment !== opts.environment) return false;
+  if (opts.environment !== void 0 && !sameName(x.environment, opts.environment)) return false;
   if (opts.since && t < opts.since.getTime()) return false;
   if (opts.until && t > opts.until.getTime()) return false;
   return true;
@@ -3947,6 +3972,16 @@ function deployExceptions(e) {
   const out = [];
   const cs = changeSetOf(p);
   const approval = approvalView(p.approval);
+  const missing = missingEvidence(p);
+  if (missing.length) {
+    out.push(
+      base(
+        e,
+        "approval-not-collected",
+        `${capitalise(label)} was recorded ${missing.join(" and ")}, so who let it in is not established.`
+      )
+    );
+  }
   if (cs && !cs.readable) {
     out.push(
       base(
@@ -4028,6 +4063,17 @@ function deployExceptions(e) {
       commits: [p.commit]
     });
   }
+  return out;
+}
+function missingEvidence(p) {
+  if (p.type !== "deploy") return [];
+  const out = [];
+  const status = approvalView(p.approval)?.status;
+  if (!changeSetOf(p) && (status === void 0 || status === "not-collected" || status === "unknown"))
+    out.push(
+      status === void 0 ? "with no approval evidence" : "without approval evidence (not collected)"
+    );
+  if (!actorOf(p)) out.push("without an actor");
   return out;
 }
 function notApprovedBecause(a, author) {
@@ -4184,22 +4230,22 @@ function block(title, f) {
   const rows = [
     [
       "deployment frequency",
-      df.per_day === null ? "no data" : `${round(df.per_day, 2)} per day, ${round(df.per_week, 2)} per week`,
+      df.per_day === null ? noFigure(df) : `${round(df.per_day, 2)} per day, ${round(df.per_week, 2)} per week`,
       `${df.deploys} successful ${plural(df.deploys, "deploy")}`
     ],
     [
       "lead time for changes",
-      lt.p50_seconds === null ? "no data" : `p50 ${duration(lt.p50_seconds)}, p90 ${duration(lt.p90_seconds)}`,
+      lt.p50_seconds === null ? noFigure(lt) : `p50 ${duration(lt.p50_seconds)}, p90 ${duration(lt.p90_seconds)}`,
       `${lt.pull_requests} ${plural(lt.pull_requests, "pull request")} in ${lt.deploys} ${plural(lt.deploys, "deploy")}` + (lt.deploys_without_change_set ? `; ${lt.deploys_without_change_set} ${plural(lt.deploys_without_change_set, "deploy")} without a change set` : "") + (lt.pull_requests_without_merge_time ? `; ${lt.pull_requests_without_merge_time} without a merge time` : "")
     ],
     [
       "change failure rate",
-      cfr.rate === null ? "no data" : `${round(cfr.rate * 100, 1)}%`,
+      cfr.rate === null ? noFigure(cfr) : `${round(cfr.rate * 100, 1)}%`,
       `${cfr.failed + cfr.rolled_back} of ${cfr.deploys} ${plural(cfr.deploys, "deploy")}: ${cfr.failed} failed, ${cfr.rolled_back} rolled back`
     ],
     [
       "time to restore",
-      ttr.p50_seconds === null ? "no data" : `p50 ${duration(ttr.p50_seconds)}`,
+      ttr.p50_seconds === null ? noFigure(ttr) : `p50 ${duration(ttr.p50_seconds)}`,
       `${ttr.restored} ${plural(ttr.restored, "restore")}` + (ttr.unrestored ? `; ${ttr.unrestored} not restored yet` : "")
     ]
   ];
@@ -4222,6 +4268,7 @@ function renderRefusal(reports, what) {
   ];
   return lines.join("\n") + "\n";
 }
+var noFigure = (f) => f.not_enough_history ? "not enough history" : "no data";
 var duration = (s) => formatDuration(s * 1e3);
 var round = (n, digits) => n.toFixed(digits);
 var plural = (n, word) => n === 1 ? word : `${word}s`;
@@ -4311,7 +4358,10 @@ function registerAuditCommand(program2) {
         "--review-within <duration>",
         "how soon a break-glass override must be reviewed (the policy's settings.override.review_within)",
         formatWindow(DEFAULT_REVIEW_WITHIN_MS)
-      ).option("--csv <file>", "also write one CSV row per exception").addOption(jobsOption()).addOption(jsonOption())
+      ).option("--csv <file>", "also write one CSV row per exception").option(
+        "--format <format>",
+        "text (default), or ocsf: one OCSF Compliance Finding (2003) per exception, one JSON object per line"
+      ).addOption(jobsOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
     const now = /* @__PURE__ */ new Date();
@@ -4319,9 +4369,17 @@ function registerAuditCommand(program2) {
     const until = o.until === void 0 ? void 0 : parsePointInTime(o.until, "--until", now);
     if (since && until && since >= until) throw new ShiplogError("USAGE", "--since must be before --until");
     const reviewWithinMs = parseDuration(o.reviewWithin, "--review-within");
+    if (o.format !== void 0 && o.format !== "text" && o.format !== "ocsf")
+      throw new ShiplogError("USAGE", `unknown --format "${o.format}": use text or ocsf`);
+    if (o.format === "ocsf" && o.json)
+      throw new ShiplogError("USAGE", "--format ocsf and --json: choose one");
     const trusted2 = trustedKeysFrom(o.trustedKey);
     const data = await readVerifiedLedger(o, trusted2, "exceptions are not listed");
     if (!data) return;
+    checkEnvironmentKnown(
+      o.environment,
+      data.entries.map((e) => e.statement.predicate.environment)
+    );
     const findings = findExceptions(data.entries, {
       now,
       reviewWithinMs,
@@ -4331,7 +4389,10 @@ function registerAuditCommand(program2) {
     });
     const csv = o.csv ? resolve(o.csv) : void 0;
     if (csv) writeAtomically(csv, renderExceptionsCsv(findings.exceptions));
-    if (o.json) {
+    if (o.format === "ocsf") {
+      const { renderFindingsOcsf } = await import("./cli-chunks/findings-YAJUGKXJ.js");
+      process.stdout.write(renderFindingsOcsf(findings.exceptions, { productVersion: program2.version() }));
+    } else if (o.json) {
       const counts = Object.fromEntries(
         EXCEPTION_KINDS.map((k) => [k, findings.exceptions.filter((x) => x.kind === k).length])
       );
@@ -4369,7 +4430,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-P62A2HEZ.js");
+var loadRoom = () => import("./cli-chunks/room-DQUQNFTX.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -4588,7 +4649,7 @@ async function findEntries(location, filter) {
   const prefix = filter.commit ? checkCommitPrefix(filter.commit) : void 0;
   const view = await openTip(location);
   try {
-    const keep = (l) => (!filter.environment || l.environment === filter.environment) && (!filter.type || l.type === filter.type);
+    const keep = (l) => (!filter.environment || sameName(l.environment, filter.environment)) && (!filter.type || l.type === filter.type);
     if (prefix) return await entriesForCommit(view, prefix, keep, filter.limit);
     return await readEntries(view, await newestLines(view, keep, filter.limit));
   } finally {
@@ -4623,6 +4684,60 @@ async function showEntry(location, ref) {
   } finally {
     view.close();
   }
+}
+
+// src/ledger/deployed.ts
+async function deploysInForce(view, opts = {}) {
+  const states = (await view.index.deployStatesNow()).filter(
+    (s) => !opts.repository || sameName(s.repository, opts.repository)
+  );
+  const tops = states.map((s) => s.deploys[0]);
+  const present = tops.filter((t) => !!t);
+  const entries = await readEntries(view, present);
+  const bySeq = new Map(entries.map((e) => [e.seq, e]));
+  return states.map((s, i) => ({
+    repository: s.repository,
+    environment: s.environment,
+    entry: tops[i] ? bySeq.get(tops[i].seq) : void 0
+  }));
+}
+async function currentDeploys(location, opts = {}) {
+  const view = await openTip(location);
+  try {
+    const found = await deploysInForce(view, opts);
+    return sortDeploys(
+      found.map((d) => ({
+        repository: d.repository,
+        environment: d.environment,
+        ...d.entry ? { deploy: deployOf(d.entry) } : {}
+      }))
+    );
+  } finally {
+    view.close();
+  }
+}
+async function knownEnvironments(location) {
+  const view = await openTip(location);
+  try {
+    return (await view.index.deployStatesNow()).map((s) => s.environment);
+  } finally {
+    view.close();
+  }
+}
+
+// src/cli/commands/since-file.ts
+function checkpointFromFile(text2) {
+  if (!text2.trimStart().startsWith("{")) return { text: text2 };
+  let report;
+  try {
+    report = JSON.parse(text2);
+  } catch (e) {
+    throw new ShiplogError("USAGE", `not a checkpoint nor a verify --json report: ${e.message}`);
+  }
+  if (typeof report.checkpointText !== "string")
+    throw new ShiplogError("USAGE", "the verify report holds no checkpointText");
+  const commit = typeof report.tip === "string" && /^[0-9a-f]{40}$/.test(report.tip) ? report.tip : void 0;
+  return { text: report.checkpointText, ...commit ? { commit } : {} };
 }
 
 // src/cli/commands/ledger.ts
@@ -4728,7 +4843,7 @@ function registerLedgerCommands(program2) {
         "an older checkpoint the ledger must extend (detects truncation and forks); every entry is still checked"
       ).option(
         "--since <file>",
-        "a checkpoint verified before: check only the entries after it, and that the ledger extends it"
+        "a checkpoint verified before (or the saved output of verify --json, which pins the commit it verified): check only the entries after it, and that the ledger extends it"
       ).option(
         "--jobs <n>",
         "worker threads for signature checks (default: all cores)",
@@ -4738,7 +4853,8 @@ function registerLedgerCommands(program2) {
   ).action(async (o) => {
     const trusted2 = trustedKeysFrom(o.trustedKey);
     const older = o.checkpoint ? readTextFile(o.checkpoint, "checkpoint") : void 0;
-    const since = o.since ? readTextFile(o.since, "checkpoint given to --since") : void 0;
+    const sinceFile = o.since ? checkpointFromFile(readTextFile(o.since, "checkpoint given to --since")) : void 0;
+    const since = sinceFile?.text;
     if (since && o.allShards)
       throw new ShiplogError(
         "USAGE",
@@ -4750,6 +4866,7 @@ function registerLedgerCommands(program2) {
         trusted: trusted2,
         olderCheckpoint: older,
         since,
+        ...sinceFile?.commit ? { sinceCommit: sinceFile.commit } : {},
         jobs: o.jobs ?? defaultJobs()
       });
       return report;
@@ -4765,14 +4882,17 @@ function registerLedgerCommands(program2) {
     )
   ).action(
     async (o) => {
+      if (o.type !== void 0 && !CHANGE_TYPES.includes(o.type))
+        throw new ShiplogError("USAGE", `--type must be one of ${CHANGE_TYPES.join(", ")} (got "${o.type}")`);
       const filter = { commit: o.commit, environment: o.environment, type: o.type, limit: o.limit };
-      const found = await forEachLedger(
-        o,
-        { repository: o.repo },
-        async (location) => (await findEntries(location, filter)).map(
-          (e) => o.allShards ? { ...e, branch: location.branch } : e
-        )
-      );
+      const known = [];
+      const found = await forEachLedger(o, { repository: o.repo }, async (location) => {
+        const hits = await findEntries(location, filter);
+        if (hits.length === 0 && o.environment !== void 0)
+          known.push(...await knownEnvironments(location));
+        return hits.map((e) => o.allShards ? { ...e, branch: location.branch } : e);
+      });
+      if (found.flat().length === 0 && known.length) checkEnvironmentKnown(o.environment, known);
       const entries = found.flat();
       if (o.allShards)
         entries.sort(
@@ -4921,8 +5041,202 @@ function renderVerify(r, named) {
   return lines.join("\n") + "\n";
 }
 
-// src/cli/commands/policy-snapshot.ts
+// src/cli/commands/proof.ts
 import { writeFileSync as writeFileSync3 } from "node:fs";
+
+// src/ledger/tree/prove.ts
+async function tipTree(view) {
+  const size = view.tip.seq + 1;
+  const tiles = await TileModel.at(view.tip.treeDir, size, view.objects);
+  await view.objects.fetch([...tiles.wantedBlobs(), view.tip.checkpointBlob]);
+  await tiles.prepare();
+  const checkpoint = (await view.objects.blob(view.tip.checkpointBlob)).toString("utf8");
+  const cp = parseCheckpoint(checkpoint);
+  if (cp.size !== size || !cp.root.equals(tiles.root()))
+    throw new ShiplogError(
+      "VERIFY_FAILED",
+      'the tip checkpoint does not match the tip tiles; run "shiplog verify"'
+    );
+  return { tiles, checkpoint, cp };
+}
+async function proveInclusion(location, ref) {
+  const bySeq = /^\d+$/.test(ref);
+  const prefix = ref.toLowerCase().replace(/^sha256:/, "");
+  if (!bySeq && !/^[0-9a-f]{6,64}$/.test(prefix))
+    throw new ShiplogError("USAGE", `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>)`);
+  const view = await openTip(location);
+  try {
+    let line;
+    if (bySeq) line = await lineForSeq(view, Number(ref));
+    else {
+      const hits = await newestLines(view, (l) => l.hash.slice("sha256:".length).startsWith(prefix));
+      if (hits.length > 1)
+        throw new ShiplogError("USAGE", `hash prefix "${ref}" matches several entries; give more digits`);
+      line = hits[0];
+    }
+    if (!line) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref}`);
+    const [[entry], tree] = await Promise.all([readEntries(view, [line]), tipTree(view)]);
+    const size = tree.cp.size;
+    const path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(line.seq, size, r));
+    if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry.hash)), path, tree.cp.root))
+      throw new ShiplogError(
+        "VERIFY_FAILED",
+        `entry ${line.seq} is not in the tip's tree; run "shiplog verify"`
+      );
+    return {
+      shiplogProof: 1,
+      kind: "inclusion",
+      origin: tree.cp.origin,
+      seq: line.seq,
+      treeSize: size,
+      entryHash: entry.hash,
+      auditPath: path.map((h) => h.toString("base64")),
+      checkpoint: tree.checkpoint,
+      envelope: entry.envelope
+    };
+  } finally {
+    view.close();
+  }
+}
+async function proveConsistency(location, oldCheckpoint) {
+  const old = parseCheckpoint(oldCheckpoint);
+  const view = await openTip(location);
+  try {
+    const tree = await tipTree(view);
+    if (old.size > tree.cp.size)
+      throw new ShiplogError(
+        "VERIFY_FAILED",
+        `the ledger has ${tree.cp.size} entries, fewer than the ${old.size} the old checkpoint saw`
+      );
+    const path = await proveFromTiles(
+      tree.tiles,
+      view.objects,
+      (r) => consistencyProof(old.size, tree.cp.size, r)
+    );
+    return {
+      shiplogProof: 1,
+      kind: "consistency",
+      origin: tree.cp.origin,
+      oldSize: old.size,
+      treeSize: tree.cp.size,
+      consistencyPath: path.map((h) => h.toString("base64")),
+      oldCheckpoint,
+      checkpoint: tree.checkpoint
+    };
+  } finally {
+    view.close();
+  }
+}
+function verifyProofBundle(raw, trusted2) {
+  const problems = [];
+  const fail = (check, message) => void problems.push({ check, message });
+  const b = raw;
+  if (!b || typeof b !== "object" || b.shiplogProof !== 1 || b.kind !== "inclusion" && b.kind !== "consistency") {
+    fail("bundle", 'not a shiplog proof bundle ("shiplogProof": 1 with kind inclusion or consistency)');
+    return { ok: false, problems };
+  }
+  const hashes = (list) => Array.isArray(list) && list.every((h) => typeof h === "string" && Buffer.from(h, "base64").length === 32) ? list.map((h) => Buffer.from(h, "base64")) : void 0;
+  const signed = (text2, what) => {
+    let cp2;
+    try {
+      cp2 = parseCheckpoint(String(text2));
+    } catch (e) {
+      fail("checkpoint", `${what}: ${e.message}`);
+      return void 0;
+    }
+    if (!checkpointSigner(cp2, trusted2)) fail("checkpoint", `${what} is not signed by a trusted key`);
+    return cp2;
+  };
+  const cp = signed(b.checkpoint, "checkpoint");
+  if (cp && cp.size !== b.treeSize)
+    fail("checkpoint", `checkpoint size ${cp.size} is not treeSize ${String(b.treeSize)}`);
+  if (b.kind === "inclusion") {
+    let hash;
+    let seq;
+    try {
+      const entry = decodeEntry(JSON.stringify(b.envelope));
+      hash = entry.hash;
+      seq = entry.statement.predicate.seq;
+      if (!findSigner(entry.paeBytes, entry.envelope, trusted2))
+        fail("signature", "the entry is not signed by a trusted key");
+    } catch (e) {
+      fail("entry", `the envelope does not decode: ${e.message}`);
+    }
+    if (hash !== void 0 && (hash !== b.entryHash || seq !== b.seq))
+      fail(
+        "entry",
+        `the envelope is entry ${seq} ${hash}, not the bundle's ${String(b.seq)} ${String(b.entryHash)}`
+      );
+    const path2 = hashes(b.auditPath);
+    if (!path2) fail("bundle", "auditPath must be a list of base64 32-byte hashes");
+    if (cp && path2 && hash !== void 0 && typeof b.seq === "number") {
+      if (!verifyInclusion(b.seq, cp.size, leafHash(entryHashBytes(hash)), path2, cp.root))
+        fail("inclusion", `the audit path does not lead from entry ${b.seq} to the checkpoint's root`);
+    }
+    return { ok: problems.length === 0, kind: "inclusion", seq, treeSize: cp?.size, problems };
+  }
+  const old = signed(b.oldCheckpoint, "old checkpoint");
+  const path = hashes(b.consistencyPath);
+  if (!path) fail("bundle", "consistencyPath must be a list of base64 32-byte hashes");
+  if (old && cp && old.origin !== cp.origin)
+    fail("consistency", `the checkpoints are of different logs ("${old.origin}", "${cp.origin}")`);
+  if (old && cp && path && !verifyConsistency(old.size, cp.size, old.root, cp.root, path))
+    fail("consistency", `the proof does not show the tree of ${cp.size} extending the one of ${old.size}`);
+  return { ok: problems.length === 0, kind: "consistency", treeSize: cp?.size, problems };
+}
+
+// src/cli/commands/proof.ts
+function registerProofCommands(program2) {
+  addLocationOptions(
+    program2.command("prove").description(
+      "write an inclusion proof bundle for one entry (or, with --from, a consistency proof from an older checkpoint) that verify-proof checks offline"
+    ).argument("[seq-or-hash]", "a seq number, or sha256:<hex> (a hex prefix works)").option("--from <checkpoint-file>", "prove that the ledger extends this older checkpoint instead").option("--repo <owner/name>", "the shard of this repository, in a central ledger repository").option("--out <file>", "write the bundle here (default: stdout)").addOption(jsonOption())
+  ).action(
+    async (ref, o) => {
+      if (!ref === !o.from) throw new ShiplogError("USAGE", "give either SEQ|HASH or --from CHECKPOINT_FILE");
+      const location = await readLocation(o, { repository: o.repo });
+      const bundle = o.from ? await proveConsistency(
+        location,
+        checkpointFromFile(readTextFile(o.from, "checkpoint given to --from")).text
+      ) : await proveInclusion(location, ref);
+      const text2 = JSON.stringify(bundle, null, 2) + "\n";
+      if (o.out) {
+        writeFileSync3(o.out, text2);
+        if (o.json) printJson({ file: o.out, kind: bundle.kind, treeSize: bundle.treeSize });
+        else process.stdout.write(`wrote ${bundle.kind} proof (tree size ${bundle.treeSize}) to ${o.out}
+`);
+      } else process.stdout.write(text2);
+    }
+  );
+  program2.command("verify-proof").description(
+    'check a proof bundle from "shiplog prove" offline: signatures, checkpoint and RFC 6962 path'
+  ).argument("<file>", "the proof bundle (JSON)").option("--trusted-key <file>", "trusted PEM public key (repeatable)", collect).addOption(jsonOption()).action((file, o) => {
+    const trusted2 = trustedKeysFrom(o.trustedKey);
+    let raw;
+    try {
+      raw = JSON.parse(readTextFile(file, "proof bundle"));
+    } catch (e) {
+      if (e instanceof ShiplogError) throw e;
+      throw new ShiplogError("USAGE", `${file} is not JSON: ${e.message}`);
+    }
+    const v = verifyProofBundle(raw, trusted2);
+    if (o.json) printJson(v);
+    else if (v.ok)
+      process.stdout.write(
+        colour.green(
+          v.kind === "inclusion" ? `ok: entry ${v.seq} is in the signed checkpoint of ${v.treeSize} entries
+` : `ok: the signed checkpoint of ${v.treeSize} entries extends the older one
+`
+        )
+      );
+    else process.stdout.write(colour.red(v.problems.map((p) => `${p.check}: ${p.message}
+`).join("")));
+    if (!v.ok) process.exitCode = 1;
+  });
+}
+
+// src/cli/commands/policy-snapshot.ts
+import { writeFileSync as writeFileSync4 } from "node:fs";
 function prFrom(value) {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
@@ -4935,7 +5249,7 @@ async function teamsFrom(flags) {
     (flags.teams ?? "").split(",").map((t) => t.trim()).filter(Boolean)
   );
   if (flags.policy) {
-    const { parsePolicy } = await import("./cli-chunks/policy-room-AEXQ4BR3.js");
+    const { parsePolicy } = await import("./cli-chunks/policy-room-7NL7EDBM.js");
     const policy = parsePolicy(readTextFile(flags.policy, "policy file"), flags.policy);
     for (const rule of policy.rules) for (const t of rule.teams) teams.add(t);
     for (const t of policy.settings.override.teams) teams.add(t);
@@ -4951,14 +5265,14 @@ function registerPolicySnapshotCommand(program2) {
     const teams = await teamsFrom(flags);
     const token = process.env.GITHUB_TOKEN;
     if (!token) throw new ShiplogError("USAGE", "set GITHUB_TOKEN to a token that can read the repository");
-    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-AEXQ4BR3.js");
+    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-7NL7EDBM.js");
     const api = createGitHubClient({ token, onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
 `) });
     const snapshot = await fetchPolicySnapshot(api, { owner, repo, number, teams });
     const json = `${JSON.stringify(snapshot, null, 2)}
 `;
     if (flags.out) {
-      writeFileSync3(flags.out, json);
+      writeFileSync4(flags.out, json);
       process.stderr.write(
         `shiplog: wrote ${flags.out} (${snapshot.files.length} files, ${snapshot.reviews.length} reviews)
 `
@@ -4977,7 +5291,7 @@ function registerPolicyCommands(program2) {
     "--pr <snapshot.json>",
     "pull request snapshot: { pull_request, files, reviews, teams, permissions }"
   ).addOption(jsonOption()).action(async (o) => {
-    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-AEXQ4BR3.js");
+    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-7NL7EDBM.js");
     const policy = parsePolicy(readTextFile(o.policy, "policy file"), o.policy);
     const snapshot = parseSnapshot(readTextFile(o.pr, "pull request snapshot"), o.pr);
     const verdict = await evaluatePolicy(policy, snapshot.input, snapshotDirectory(snapshot));
@@ -5031,7 +5345,7 @@ function registerReconcileCommand(program2) {
       process.exitCode = 1;
       return;
     }
-    const room = await import("./cli-chunks/room-LVNLQ7R5.js");
+    const room = await import("./cli-chunks/room-INUYRNXF.js");
     const api = room.createGitHubClient({
       token,
       onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
@@ -5151,6 +5465,7 @@ function prItem(pr) {
 }
 
 // src/audit/stats.ts
+var MIN_HISTORY = { days: 7, deploys: 3 };
 function deliveryStats(entries, opts) {
   const since = opts.since.getTime();
   const first = Math.min(...entries.map((e) => Date.parse(e.statement.predicate.timestamp)));
@@ -5186,7 +5501,7 @@ function weeklyDeploys(entries, opts) {
   for (const e of entries) {
     const p = e.statement.predicate;
     if (deployOutcome(p) !== "success" || !p.environment) continue;
-    if (opts.environment !== void 0 && p.environment !== opts.environment) continue;
+    if (opts.environment !== void 0 && !sameName(p.environment, opts.environment)) continue;
     const back = Math.floor((end - Date.parse(p.timestamp)) / (7 * DAY_MS));
     if (back >= 0 && back < opts.weeks) weeks[opts.weeks - 1 - back].deploys++;
   }
@@ -5197,8 +5512,8 @@ function tallies(entries, opts) {
   for (const e of entries) {
     const p = e.statement.predicate;
     if (p.type !== "deploy" || !p.environment) continue;
-    if (opts.environment !== void 0 && p.environment !== opts.environment) continue;
-    const key = JSON.stringify([e.branch ?? "", p.repository, p.environment]);
+    if (opts.environment !== void 0 && !sameName(p.environment, opts.environment)) continue;
+    const key = JSON.stringify([e.branch ?? "", p.repository.toLowerCase(), p.environment.toLowerCase()]);
     groups.set(key, [...groups.get(key) ?? [], e]);
   }
   return [...groups.values()].map(
@@ -5296,30 +5611,37 @@ function figures(tallies2, days) {
   const lead = tallies2.flatMap((t) => t.leadMs);
   const restore = tallies2.flatMap((t) => t.restoreMs);
   const measured = entries > 0 && days > 0;
+  const enough = days >= MIN_HISTORY.days && outcomes >= MIN_HISTORY.deploys;
+  const short = entries > 0 && !enough ? { not_enough_history: true } : {};
+  const figure = (value) => enough ? value : null;
   return {
     deployment_frequency: {
-      per_day: measured ? successes / days : null,
-      per_week: measured ? successes * 7 / days : null,
-      deploys: successes
+      per_day: measured ? figure(successes / days) : null,
+      per_week: measured ? figure(successes * 7 / days) : null,
+      deploys: successes,
+      ...short
     },
     lead_time: {
-      p50_seconds: seconds(percentile(lead, 0.5)),
-      p90_seconds: seconds(percentile(lead, 0.9)),
+      p50_seconds: figure(seconds(percentile(lead, 0.5))),
+      p90_seconds: figure(seconds(percentile(lead, 0.9))),
       pull_requests: lead.length,
       deploys: sum((t) => t.leadDeploys),
       deploys_without_change_set: sum((t) => t.withoutChangeSet),
-      pull_requests_without_merge_time: sum((t) => t.withoutMergeTime)
+      pull_requests_without_merge_time: sum((t) => t.withoutMergeTime),
+      ...short
     },
     change_failure_rate: {
-      rate: outcomes > 0 ? (failed + rolledBack) / outcomes : null,
+      rate: outcomes > 0 ? figure((failed + rolledBack) / outcomes) : null,
       failed,
       rolled_back: rolledBack,
-      deploys: outcomes
+      deploys: outcomes,
+      ...short
     },
     time_to_restore: {
-      p50_seconds: seconds(percentile(restore, 0.5)),
+      p50_seconds: figure(seconds(percentile(restore, 0.5))),
       restored: restore.length,
-      unrestored: sum((t) => t.unrestored)
+      unrestored: sum((t) => t.unrestored),
+      ...short
     }
   };
 }
@@ -5453,16 +5775,22 @@ var TONE = {
   "unapproved-pr": "bad",
   "direct-push-deploy": "warn",
   "incomplete-evidence": "warn",
+  "approval-not-collected": "warn",
   "override-not-reviewed": "bad",
   "override-reviewed-late": "warn",
   "unrecorded-deploy": "bad"
 };
 function exceptionsSection(findings, opts) {
   const list = findings.exceptions;
-  const caveat = opts.verified ? "" : markup`<p class="caveat">The ledger did not verify: these exceptions come from the entries that could be read, and cannot be relied on.</p>`;
+  if (!opts.verified) {
+    return markup`<section class="panel exceptions unverified" id="exceptions">
+<h2>Exceptions: not established<span class="muted" id="exceptions-shown"></span></h2>
+<p class="caveat">The ledger did not verify, so its exceptions cannot be listed: an entry that fails verification may hide one or invent one. Fix the ledger (see the problems above), then run the report again.</p>
+</section>`;
+  }
   const title = list.length ? `${count(list.length, "exception")}` : (
     // Says what was looked for: a deploy recorded without evidence is not thereby approved.
-    `No exceptions: no uncovered commits, unapproved pull requests, direct pushes or incomplete change sets, and no override unreviewed after ${formatWindow(opts.reviewWithinMs)}`
+    `No exceptions: no uncovered commits, unapproved pull requests, direct pushes, incomplete change sets or deploys without approval evidence or actor, and no override unreviewed after ${formatWindow(opts.reviewWithinMs)}`
   );
   const table2 = list.length ? markup`<table class="exceptions"><thead><tr><th>when</th><th>seq</th><th>kind</th><th>environment</th><th>commit</th><th>why</th></tr></thead><tbody>${list.map(row)}</tbody></table>` : "";
   const awaiting2 = findings.awaitingReview.length ? markup`<ul class="awaiting">${findings.awaitingReview.map(
@@ -5470,7 +5798,7 @@ function exceptionsSection(findings, opts) {
   )}</ul>` : "";
   return markup`<section class="panel exceptions ${list.length ? "found" : "none"}" id="exceptions">
 <h2>${title}<span class="muted" id="exceptions-shown"></span></h2>
-${caveat}${table2}${awaiting2}
+${table2}${awaiting2}
 </section>`;
 }
 function row(x) {
@@ -5678,6 +6006,7 @@ function renderReportHtml(input) {
   const types = [...new Set(rows.map((r) => r.type))].sort();
   const remote = displayRemote(input.verify.remote);
   const reviewWithinMs = input.reviewWithinMs ?? DEFAULT_REVIEW_WITHIN_MS;
+  const damaged = damagedSeqs(input.verify);
   const page = markup`<!doctype html>
 <html lang="en">
 <head>
@@ -5694,7 +6023,7 @@ function renderReportHtml(input) {
 <p class="meta">Ledger <code>${remote}</code>, branch <code>${input.verify.branch}</code> at <code>${input.verify.tip}</code> · generated ${formatTime2(input.generatedAt.toISOString())}</p>
 ${verificationPanel(input)}
 ${exceptionsSection(findExceptions(input.entries, { now: input.generatedAt, reviewWithinMs }), { verified: input.verify.ok, reviewWithinMs })}
-${deliverySection(input.entries, input.generatedAt)}
+${input.verify.ok ? deliverySection(input.entries, input.generatedAt) : unverifiedDelivery()}
 ${summary(rows)}
 <div class="filters" role="search">
 <label for="filter-env">Environment <select id="filter-env"><option value="">all</option>${envOptions.map(option)}</select></label>
@@ -5702,7 +6031,7 @@ ${summary(rows)}
 <button type="button" id="filter-reset">Show all</button>
 </div>
 <p class="filter-note" id="filter-note"></p>
-${[...environments].map(([env, list]) => environmentSection(env, list))}
+${[...environments].map(([env, list]) => environmentSection(env, list, damaged))}
 <p class="empty" id="no-match" hidden>No changes match the filters.</p>
 ${rows.length === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : ""}
 </main>
@@ -5766,16 +6095,27 @@ function groupByEnvironment(rows) {
   );
   return new Map(names.map((n) => [n, groups.get(n)]));
 }
-function environmentSection(env, rows) {
+function damagedSeqs(v) {
+  if (v.ok) return { all: false, seqs: /* @__PURE__ */ new Set() };
+  const seqs = new Set(v.problems.flatMap((p) => p.seq === void 0 ? [] : [p.seq]));
+  return { all: v.problems.some((p) => p.seq === void 0), seqs };
+}
+function unverifiedDelivery() {
+  return markup`<section class="panel delivery unverified" id="delivery">
+<h2>Delivery metrics: not computed</h2>
+<p class="caveat">The ledger did not verify, so no figure computed from it can be relied on.</p>
+</section>`;
+}
+function environmentSection(env, rows, damaged) {
   return markup`<section class="env" data-env="${env}">
 <header><h2>${env}</h2><span class="count muted">${rows.length} ${plural2(rows.length, "change", "changes")}</span></header>
 <ol class="timeline">
-${rows.map(changeItem)}
+${rows.map((r) => changeItem(r, damaged.all || damaged.seqs.has(r.seq)))}
 </ol>
 </section>
 `;
 }
-function changeItem(r) {
+function changeItem(r, unverified) {
   const version = r.version ? markup`<span class="version">${r.version}</span>` : "";
   const branch = r.branch ? markup`<span class="branch muted">from <code>${r.branch}</code></span>` : "";
   const deployStatus = r.deployStatus && r.deployStatus !== "success" ? markup`<span class="badge deploy-status tone-${r.deployStatus === "started" ? "neutral" : "bad"}">${r.deployStatus}</span>` : "";
@@ -5784,10 +6124,11 @@ function changeItem(r) {
   const pr = r.pullRequest;
   const prText = pr ? markup` · PR${pr.number !== void 0 ? ` #${pr.number}` : ""}${pr.title ? markup` <span class="pr-title">${pr.title}</span>` : ""}` : "";
   const statement = JSON.stringify({ hash: r.hash, statement: r.statement }, null, 2);
-  return markup`<li class="change tone-${r.badge.tone}" id="seq-${r.seq}" data-seq="${r.seq}" data-env="${r.environment ?? ""}" data-type="${r.type}" data-approval="${r.badge.status}">
+  const mark = unverified ? markup`<span class="badge unverified tone-bad">${"not verified"}</span>` : "";
+  return markup`<li class="change tone-${r.badge.tone}${unverified ? " unverified" : ""}" id="seq-${r.seq}" data-seq="${r.seq}" data-env="${r.environment ?? ""}" data-type="${r.type}" data-approval="${r.badge.status}">
 <div class="when"><time datetime="${r.timestamp}">${formatTime2(r.timestamp)}</time><span class="seq">#${r.seq}</span></div>
 <div class="what"><span class="type">${r.type}</span><code class="commit" title="${r.commit}">${r.commit.slice(0, 12)}</code><span class="repo">${r.repository}</span>${version}${branch}</div>
-<div class="badges"><span class="badge approval tone-${r.badge.tone}">${r.badge.label}</span>${deployStatus}</div>
+<div class="badges">${mark}<span class="badge approval tone-${r.badge.tone}">${r.badge.label}</span>${deployStatus}</div>
 <div class="who">by <b class="actor">${r.actor ?? "unknown"}</b> · approvers: <b class="approvers">${approvers}</b>${stale}${prText}</div>
 ${r.type === "deploy" ? changeSetBlock(r.statement.predicate) : ""}
 <details><summary>Details</summary><pre>${statement}</pre></details>
@@ -5816,7 +6157,7 @@ function registerReportCommand(program2) {
     const out = resolve3(o.out);
     writeAtomically(out, page);
     const csv = o.csv ? resolve3(o.csv) : void 0;
-    if (csv) writeAtomically(csv, renderCsv(data.entries));
+    if (csv) writeAtomically(csv, renderCsv(data.entries, damagedSeqs(data.verify)));
     const v = data.verify;
     if (o.json) {
       printJson({ ok: v.ok, entries: data.entries.length, problems: v.problems.length, html: out, csv });
@@ -5849,41 +6190,14 @@ function registerStatsCommand(program2) {
     const trusted2 = trustedKeysFrom(o.trustedKey);
     const data = await readVerifiedLedger(o, trusted2, "no figures");
     if (!data) return;
+    checkEnvironmentKnown(
+      o.environment,
+      data.entries.map((e) => e.statement.predicate.environment)
+    );
     const stats = deliveryStats(data.entries, { since, until, environment: o.environment });
     if (o.json) printJson({ ok: true, verified: true, entries: data.entries.length, ...stats });
     else process.stdout.write(renderStats(stats));
   });
-}
-
-// src/ledger/deployed.ts
-async function deploysInForce(view, opts = {}) {
-  const states = (await view.index.deployStatesNow()).filter(
-    (s) => !opts.repository || s.repository === opts.repository
-  );
-  const tops = states.map((s) => s.deploys[0]);
-  const present = tops.filter((t) => !!t);
-  const entries = await readEntries(view, present);
-  const bySeq = new Map(entries.map((e) => [e.seq, e]));
-  return states.map((s, i) => ({
-    repository: s.repository,
-    environment: s.environment,
-    entry: tops[i] ? bySeq.get(tops[i].seq) : void 0
-  }));
-}
-async function currentDeploys(location, opts = {}) {
-  const view = await openTip(location);
-  try {
-    const found = await deploysInForce(view, opts);
-    return sortDeploys(
-      found.map((d) => ({
-        repository: d.repository,
-        environment: d.environment,
-        ...d.entry ? { deploy: deployOf(d.entry) } : {}
-      }))
-    );
-  } finally {
-    view.close();
-  }
 }
 
 // src/cli/commands/where.ts
@@ -6396,6 +6710,7 @@ function registerWitnessCommands(program2) {
 function buildProgram() {
   const program2 = new Command("shiplog").description("Signed, hash-chained change ledger and approval gates for CI/CD").version("0.1.0").showHelpAfterError().exitOverride();
   registerLedgerCommands(program2);
+  registerProofCommands(program2);
   registerPolicyCommands(program2);
   registerWhereCommand(program2);
   registerReportCommand(program2);

@@ -42137,6 +42137,12 @@ function jsonlRecord(entry) {
 // src/export/ocsf.ts
 import { createHash as createHash3 } from "node:crypto";
 
+// src/ledger/names.ts
+function sameName(a, b) {
+  if (a === void 0 || b === void 0) return a === b;
+  return a === b || a.toLowerCase() === b.toLowerCase();
+}
+
 // src/ledger/where.ts
 function actorLogin(s) {
   const login = s.predicate.actor?.login;
@@ -47775,10 +47781,10 @@ async function collectChangeSet(api, request2) {
 
 // src/ledger/deployed.ts
 async function latestDeployIn(view, repository, environment) {
-  const state = (await view.index.deployStatesNow()).find(
-    (s) => s.repository.toLowerCase() === repository.toLowerCase() && s.environment === environment
-  );
-  return state?.deploys[0];
+  const repo = repository.toLowerCase();
+  const env = environment.toLowerCase();
+  const inForce = (await view.index.deployStatesNow()).filter((s) => s.repository.toLowerCase() === repo && s.environment.toLowerCase() === env).map((s) => s.deploys[0]).filter((d) => d !== void 0);
+  return inForce.sort((a, b) => b.seq - a.seq)[0];
 }
 
 // src/ledger/merge-entries.ts
@@ -47895,19 +47901,117 @@ function decideChangeSet(record3) {
   return { status: status2, summary: `${status2}: ${what}${removed}${incomplete}` };
 }
 
+// src/evidence/verified-ledger.ts
+var MAX_NAMED = 3;
+async function verifiedLedger(req) {
+  const { location } = req;
+  const where = `the ledger branch "${location.branch}"`;
+  let result;
+  try {
+    if (!req.trusted.length) await assertAbsent(location);
+    result = await verifyLedger({
+      location,
+      trusted: req.trusted,
+      ...req.since ? { since: req.since.checkpoint } : {}
+    });
+  } catch (error2) {
+    if (!isShiplogError(error2, "BRANCH_NOT_FOUND")) throw error2;
+    if (req.since) {
+      throw refused(
+        `${where} is gone, but this gate verified it before (checkpoint of ${sizeOf(req.since)} entries at ledger commit ${req.since.commit}): a deleted ledger is not a first deploy; restore the branch`
+      );
+    }
+    const existed = await req.existedBefore?.();
+    if (existed) {
+      throw refused(
+        `${where} does not exist, yet ${existed}: a missing ledger is not a first deploy; restore the branch (or have an admin resolve it)`
+      );
+    }
+    return { kind: "never" };
+  }
+  if (!result.ok) {
+    const named = result.problems.slice(0, MAX_NAMED).map((p) => `${p.check}${p.seq === void 0 ? "" : ` at seq ${p.seq}`}: ${p.message}`);
+    const more = result.problems.length > MAX_NAMED ? ` (and ${result.problems.length - MAX_NAMED} more)` : "";
+    throw refused(
+      `${where} does not verify${req.since ? " from the checkpoint this gate verified last" : ""}, so its last deploy cannot be trusted: ${named.join("; ")}${more}`
+    );
+  }
+  if (!result.checkpointText) throw refused(`${where} has no checkpoint at its tip ${result.tip}`);
+  const view = await openAt(location, result.tip);
+  try {
+    if (req.since) await assertExtends(view, req.since, where);
+    return {
+      kind: "verified",
+      view,
+      verified: { checkpoint: result.checkpointText, commit: result.tip },
+      entries: result.entries
+    };
+  } catch (error2) {
+    view.close();
+    throw error2;
+  }
+}
+async function assertAbsent(location) {
+  const repo = await openRepo(location, "tip");
+  if (!await fetchTip(repo)) {
+    throw new ShiplogError("BRANCH_NOT_FOUND", `the ledger branch "${location.branch}" does not exist`);
+  }
+  throw refused(
+    `the ledger branch "${location.branch}" exists but no trusted key was given to verify it (the Action's \`trusted-keys\` or \`signing-key\`; the app's SHIPLOG_TRUSTED_KEYS or SHIPLOG_SIGNING_KEY), so its last deploy cannot be trusted`
+  );
+}
+async function assertExtends(view, since, where) {
+  const size = sizeOf(since);
+  if (view.tip.commit === since.commit) return;
+  const at2 = view.tip.seq >= size - 1 ? await ledgerCommitOfSeq(view.repo, view.tip, size - 1) : void 0;
+  if (at2 !== since.commit) {
+    throw refused(
+      `${where} no longer extends the checkpoint this gate verified last (${size} entries at ledger commit ${since.commit}; ${at2 ? `that seq is now ${at2}` : "that commit is gone"}): the history was rewritten`
+    );
+  }
+}
+function sizeOf(v) {
+  return parseCheckpoint(v.checkpoint).size;
+}
+async function openAt(location, commit) {
+  const repo = await openRepo(location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, commit);
+    const index = await IndexModel.at(tip.indexTree, objects);
+    return { repo, objects, tip, index, close: () => objects.close() };
+  } catch (error2) {
+    objects.close();
+    throw error2;
+  }
+}
+function refused(message) {
+  return new ShiplogError("VERIFY_FAILED", message);
+}
+
 // src/evidence/deploy-change-set.ts
 async function deployChangeSet(opts) {
   const [owner, repo] = opts.repository.split("/");
-  const view = await openLedger(opts.ledger);
+  let ledger;
+  let unknownBase;
+  try {
+    ledger = await trustedLedger(opts.ledger, opts.trust);
+  } catch (error2) {
+    if (!opts.allowIncomplete || !isShiplogError(error2, "VERIFY_FAILED")) throw error2;
+    ledger = { kind: "never" };
+    unknownBase = `the base (the last deploy) is unknown: ${error2.message}`;
+  }
+  const view = ledger.kind === "verified" ? ledger.view : void 0;
   try {
     const base = view ? await latestDeployIn(view, opts.repository, opts.environment) : void 0;
-    const evidence2 = await collectChangeSet(opts.api, {
+    const collected = await collectChangeSet(opts.api, {
       owner,
       repo,
       base: base?.commit ?? null,
       head: opts.head,
       allowIncomplete: opts.allowIncomplete
     });
+    const evidence2 = unknownBase ? { ...collected, complete: false, truncated: [unknownBase, ...collected.truncated] } : collected;
     const merges = await mergesOf(view, opts.repository, evidence2, opts.trusted ?? []);
     const withSources = { ...evidence2, pull_requests: evidence2.pull_requests.map((p) => sourced(p, merges)) };
     const fromEntries = withSources.pull_requests.filter((p) => p.source === "merge-entry").length;
@@ -47922,19 +48026,27 @@ async function deployChangeSet(opts) {
     return {
       record: record3,
       decision: decideChangeSet(record3),
-      ...base ? { base: { seq: base.seq, commit: base.commit } } : {}
+      ...base ? { base: { seq: base.seq, commit: base.commit } } : {},
+      ...ledger.kind === "verified" ? { verified: ledger.verified } : {}
     };
   } finally {
     view?.close();
   }
 }
-async function openLedger(location) {
-  try {
-    return await openTip(location);
-  } catch (e) {
-    if (isShiplogError(e, "BRANCH_NOT_FOUND")) return void 0;
-    throw e;
+async function trustedLedger(location, trust) {
+  const alarm = await trust.alarm?.();
+  if (alarm) {
+    throw new ShiplogError(
+      "VERIFY_FAILED",
+      `a ledger alarm is open (${alarm.url}: ${alarm.title.slice(0, 200)}); gates refuse until an admin restores the ledger and closes it`
+    );
   }
+  return verifiedLedger({
+    location,
+    trusted: trust.keys,
+    ...trust.since ? { since: trust.since } : {},
+    ...trust.existedBefore ? { existedBefore: trust.existedBefore } : {}
+  });
 }
 async function mergesOf(view, repository, evidence2, trusted) {
   const shas = evidence2.pull_requests.map((p) => p.pull_request.merge_commit_sha).filter((s) => typeof s === "string");
@@ -48293,7 +48405,10 @@ function policyFromObject(obj, source) {
   return validatePolicy(obj, source, () => void 0);
 }
 function environmentPolicy(policy, name) {
-  return Object.hasOwn(policy.environments, name) ? policy.environments[name] : void 0;
+  if (Object.hasOwn(policy.environments, name)) return policy.environments[name];
+  const wanted = name.toLowerCase();
+  const key = Object.keys(policy.environments).find((k) => k.toLowerCase() === wanted);
+  return key === void 0 ? void 0 : policy.environments[key];
 }
 function validatePolicy(input, source, locate) {
   const value = input === null || input === void 0 ? {} : input;
@@ -48329,6 +48444,16 @@ function semanticProblems(raw) {
       }
     });
   });
+  const environments = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(raw.environments ?? {})) {
+    const first = environments.get(name.toLowerCase());
+    if (first !== void 0) {
+      problems.push({
+        path: ["environments", name],
+        message: `environment "${name}" is the same environment as "${first}" (GitHub environment names are case-insensitive)`
+      });
+    } else environments.set(name.toLowerCase(), name);
+  }
   return problems;
 }
 function withDefaults4(raw, source) {
@@ -48822,14 +48947,26 @@ var DAY_MS = UNIT_MS2.d;
 var MINUTE_MS = UNIT_MS2.m;
 
 // src/policy/override.ts
-async function mayOverride(policy, login, directory) {
-  const { users, teams } = policy.settings.override;
-  if (users.length === 0 && teams.length === 0) return await directory.permission(login) === "admin";
-  if (users.some((u) => sameLogin(u, login))) return true;
-  for (const team of teams) {
-    if (await directory.isTeamMember(team, login)) return true;
+var WRITE = /* @__PURE__ */ new Set(["admin", "maintain", "write"]);
+async function overrideRefusal(policy, login, directory, pull) {
+  const { users, teams, allow_author } = policy.settings.override;
+  if (pull && !allow_author && sameLogin(login, pull.author)) {
+    return "the pull request's author may not override their own pull request (settings.override.allow_author)";
   }
-  return false;
+  if (users.length === 0 && teams.length === 0) {
+    return await directory.permission(login) === "admin" ? void 0 : "only repository admins may override";
+  }
+  let listed = users.some((u) => sameLogin(u, login));
+  for (const team of teams) {
+    if (listed) break;
+    listed = await directory.isTeamMember(team, login);
+  }
+  if (!listed) return "not listed in settings.override";
+  const permission = await directory.permission(login);
+  return WRITE.has(permission) ? void 0 : `listed in settings.override, but has ${permission} access, not write`;
+}
+async function mayOverride(policy, login, directory, pull) {
+  return await overrideRefusal(policy, login, directory, pull) === void 0;
 }
 function describeOverriders(policy) {
   const { users, teams } = policy.settings.override;
@@ -48875,6 +49012,10 @@ async function evaluateDeployment(policy, request2, directory) {
     approvals,
     changeSet
   });
+}
+function rejectedDeployment(environment, why) {
+  const comment = fit2(`shiplog: ${oneLine2(environment, 100)} rejected: ${oneLine2(why, MAX_COMMENT)}`);
+  return { state: "rejected", comment, environment, managed: true, unmet: [why], approvers: [] };
 }
 function decideDeployment(source, rules, facts) {
   const { environment, sha } = facts;
@@ -49294,6 +49435,83 @@ function errorSummary(command, message) {
 > ${md(message, 2e3)}`;
 }
 
+// src/github/issues.ts
+function issueRef(value, what) {
+  const issue = asObject(value, what);
+  return {
+    number: requireNumber(issue.number, `${what}: number`),
+    title: requireString(issue.title, `${what}: title`),
+    url: optionalString(issue.html_url) ?? "",
+    body: optionalString(issue.body) ?? ""
+  };
+}
+async function findOpenIssueWithLabel(api, { owner, repo, label, title }) {
+  const what = `GET /repos/${owner}/${repo}/issues?labels=${label}`;
+  return callGitHub(what, async () => {
+    const route = "GET /repos/{owner}/{repo}/issues";
+    const params = { owner, repo, labels: label, state: "open", sort: "created", direction: "desc" };
+    for await (const items of pages(api, route, params, what)) {
+      for (const item of items) {
+        if (asObject(item, `${what}: issue`).pull_request !== void 0) continue;
+        const issue = issueRef(item, `${what}: issue`);
+        if (title === void 0 || issue.title === title) return issue;
+      }
+    }
+    return void 0;
+  });
+}
+
+// src/github/ledger-signals.ts
+var LEDGER_ALARM_LABEL = "shiplog-alarm";
+var MAX_CHECKED = 10;
+async function openLedgerAlarm(api, at2) {
+  return findOpenIssueWithLabel(api, { ...at2, label: LEDGER_ALARM_LABEL });
+}
+async function deployedBefore(api, {
+  owner,
+  repo,
+  environment,
+  current
+}) {
+  const what = `GET /repos/${owner}/${repo}/deployments`;
+  const { data } = await callGitHub(
+    what,
+    () => api.request("GET /repos/{owner}/{repo}/deployments", { owner, repo, per_page: 100 })
+  );
+  const wanted = environment.toLowerCase();
+  const mine = asArray(data, what).map((d) => asObject(d, `${what}: deployment`)).filter((d) => optionalString(d.environment)?.toLowerCase() === wanted).map((d) => ({ id: requireNumber(d.id, `${what}: deployment id`), sha: optionalString(d.sha) ?? "" })).filter((d) => d.id !== current);
+  for (const d of mine.slice(0, MAX_CHECKED)) {
+    const at2 = `GET /repos/${owner}/${repo}/deployments/${d.id}/statuses`;
+    const { data: statuses } = await callGitHub(
+      at2,
+      () => api.request("GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+        owner,
+        repo,
+        deployment_id: d.id,
+        per_page: 100
+      })
+    );
+    const states = asArray(statuses, at2).map((s) => optionalString(asObject(s, `${at2}: status`).state));
+    if (states.some((s) => s === "success" || s === "inactive")) {
+      return `GitHub shows deployment ${d.id} of ${d.sha.slice(0, 12)} to "${environment}" succeeded`;
+    }
+  }
+  if (mine.length > MAX_CHECKED) {
+    return `GitHub lists ${mine.length} earlier deployments to "${environment}"`;
+  }
+  return void 0;
+}
+
+// src/action/ledger-trust.ts
+function actionLedgerTrust(api, inputs, ctx, environment) {
+  const [owner, repo] = inputs.ledgerRepository.split("/");
+  return {
+    keys: changeSetTrust(inputs, ctx.workspace),
+    existedBefore: () => deployedBefore(api, { owner: ctx.owner, repo: ctx.repo, environment }),
+    alarm: () => openLedgerAlarm(api, { owner, repo })
+  };
+}
+
 // src/action/commands/record.ts
 function idempotencyKey(ctx, type, commit, environment) {
   const base = `github-actions:${ctx.repository}:run/${ctx.runId}/attempt/${ctx.runAttempt}/job/${ctx.job}/${type}/${commit}`;
@@ -49381,7 +49599,8 @@ async function record2(inputs, deps) {
       environment: inputs.environment,
       head: inputs.commit,
       allowIncomplete: inputs.allowIncomplete,
-      trusted: changeSetTrust(inputs, ctx.workspace)
+      trusted: changeSetTrust(inputs, ctx.workspace),
+      trust: actionLedgerTrust(deps.github(inputs.token, ctx.apiUrl), inputs, ctx, inputs.environment)
     });
     deps.log.info(`shiplog: change set ${changeSet.decision.summary}`);
   }
@@ -49571,10 +49790,13 @@ async function deploymentGate(inputs, deps, ctx, api) {
         repository: ctx.repository,
         environment,
         head: inputs.commit,
-        trusted: changeSetTrust(inputs, ctx.workspace)
+        trusted: changeSetTrust(inputs, ctx.workspace),
+        trust: actionLedgerTrust(api, inputs, ctx, environment)
       })).record
     },
     directory
+  ).catch(
+    (error2) => rejectedDeployment(environment, `the deployment could not be evaluated: ${errorMessage(error2)}`)
   );
   deps.log.info(decision.comment);
   const status2 = decision.state === "approved" ? "approved" : decision.pullRequest === void 0 && decision.managed ? "no-pull-request" : "unapproved";
@@ -49679,7 +49901,7 @@ async function findEntries(location, filter) {
   const prefix = filter.commit ? checkCommitPrefix(filter.commit) : void 0;
   const view = await openTip(location);
   try {
-    const keep = (l) => (!filter.environment || l.environment === filter.environment) && (!filter.type || l.type === filter.type);
+    const keep = (l) => (!filter.environment || sameName(l.environment, filter.environment)) && (!filter.type || l.type === filter.type);
     if (prefix) return await entriesForCommit(view, prefix, keep, filter.limit);
     return await readEntries(view, await newestLines(view, keep, filter.limit));
   } finally {

@@ -34,6 +34,8 @@ export interface ActionInputs {
   signingKey?: string;
   /** PEM text of one or more public keys, or workspace paths of PEM files (one a line). */
   trustedKeys?: string;
+  /** record: witnesses to submit checkpoints to, `URL=KEYFILE` (workspace path) one a line. */
+  witnesses?: string;
   token?: string;
   ledgerBranch: string;
   ledgerRepository: string;
@@ -214,6 +216,7 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
     command,
     signingKey: get('signing-key') || undefined,
     trustedKeys: get('trusted-keys') || undefined,
+    witnesses: get('witnesses') || undefined,
     token: get('token') || undefined,
     ledgerBranch,
     ledgerRepository,

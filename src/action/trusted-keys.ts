@@ -5,6 +5,7 @@ import { ShiplogError } from '../errors.ts';
 import { loadSigningKey, loadTrustedKeys, trustedKeyOf, type TrustedKey } from '../ledger/keys.ts';
 import { checkPattern } from './files.ts';
 import type { ActionInputs } from './inputs.ts';
+import { parseWitnessTargets, type WitnessTarget } from '../witness/client.ts';
 
 /** `trusted-keys` holds PEM text, or workspace paths of PEM files (one a line). */
 export function trustedKeysFrom(value: string, workspace: string): TrustedKey[] {
@@ -39,4 +40,11 @@ export function changeSetTrust(inputs: ActionInputs, workspace: string): Trusted
       : []),
     ...(inputs.trustedKeys ? trustedKeysFrom(inputs.trustedKeys, workspace) : []),
   ];
+}
+
+/** The `witnesses` input: `URL=KEYFILE` lines, each KEYFILE a workspace path of a PEM public key. */
+export function witnessTargets(value: string | undefined, workspace: string): WitnessTarget[] {
+  return parseWitnessTargets(value, (path) =>
+    readFileSync(join(workspace, checkPattern('witnesses', path)), 'utf8'),
+  );
 }

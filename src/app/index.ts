@@ -11,11 +11,14 @@ import { registerOverrideCommand } from './handlers/override-command.ts';
 import { registerOverrideReview } from './handlers/override-review.ts';
 import { DeliveryLog, dedupeDeliveries, type DeliveryStore } from './deliveries.ts';
 import { appSettings, type AppSettings } from './settings.ts';
+import { debouncePullRequests, MemoryDebouncer, type Debouncer } from './state/debounce.ts';
 import { InMemoryVerifiedCheckpoints, type VerifiedCheckpointStore } from './verified-checkpoints.ts';
 
 /** State a gate relies on; in memory by default (one process), or shared (e.g. Redis) across replicas. */
 export interface AppState {
   verifiedCheckpoints: VerifiedCheckpointStore;
+  /** Coalesces bursts of events per pull request (in this process unless given). */
+  debouncer?: Debouncer;
 }
 
 export function createShiplogApp(
@@ -27,7 +30,11 @@ export function createShiplogApp(
     // handlers see each verified delivery once (a redelivered copy of a handled one is skipped);
     // with REDIS_URL the replicas share the log
     const app = dedupeDeliveries(probot, deliveries);
-    registerApprovalGate(app, settings);
+    // a burst of events for one PR and head makes one evaluation
+    registerApprovalGate(
+      debouncePullRequests(app, state.debouncer ?? new MemoryDebouncer(settings.debounceMs)),
+      settings,
+    );
     registerDeploymentProtection(app, settings, state.verifiedCheckpoints);
     registerOverrideCommand(app, settings);
     registerOverrideReview(app, settings);

@@ -7,7 +7,8 @@
 import { isShiplogError } from '../errors.ts';
 import type { GitHubApi } from '../github/client.ts';
 import { readRepoFile } from '../github/contents.ts';
-import { appendEntry, type AppendResult, type NewEntry } from '../ledger/append.ts';
+import type { AppendResult, NewEntry } from '../ledger/append.ts';
+import { appendWitnessed, witnessWarnings } from '../witness/publish.ts';
 import { parseCommit, parseTree } from '../ledger/git-objects.ts';
 import { CHECKPOINT_FILE, ENTRY_FILE } from '../ledger/layout.ts';
 import { openRepo } from '../ledger/store.ts';
@@ -120,13 +121,19 @@ export async function appendToLedger(
   token: string,
   entry: NewEntry,
 ): Promise<AppendResult> {
-  return appendEntry({
-    location: { ...ledger.location, ...(ledger.mirrored ? {} : { token }) },
-    key: settings.signingKey!,
-    serverUrl: settings.serverUrl,
-    origin: ledger.origin,
-    entry,
-  });
+  const result = await appendWitnessed(
+    {
+      location: { ...ledger.location, ...(ledger.mirrored ? {} : { token }) },
+      key: settings.signingKey!,
+      serverUrl: settings.serverUrl,
+      origin: ledger.origin,
+      entry,
+    },
+    settings.witnesses ?? [],
+  );
+  // A witness never fails an append; the operator hears about it.
+  for (const w of witnessWarnings(result)) process.stderr.write(`shiplog app: ${w}\n`);
+  return result;
 }
 
 /** The installation token of a Probot context's Octokit, for git. */

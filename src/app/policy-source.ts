@@ -1,14 +1,18 @@
 /**
  * The policy that governs one repository, as the app sees it: `.github/shiplog.yml` on the default
- * branch read through Probot's `context.config`, so `_extends` org defaults are merged in (rules from
- * the base are added, the repository's settings win). A policy that cannot be read is an answer, not
- * an exception: the caller turns it into a failing check that says what to fix.
+ * branch (or, for the merge record, at the commit the merge was judged on), with `_extends` bases
+ * merged by the one loader every path uses (src/policy/load.ts): the base's rules and the
+ * repository's both apply, the repository's settings win. A policy that cannot be read is an
+ * answer, not an exception: the caller turns it into a failing check that says what to fix.
  */
+import { parse as parseYaml } from 'yaml';
 import { errorMessage, isShiplogError } from '../errors.ts';
 import { apiError, statusOf } from '../github/call.ts';
 import type { GitHubApi } from '../github/client.ts';
+import { githubPolicyFiles } from '../github/policy-files.ts';
 import { readRepoFile } from '../github/contents.ts';
-import { MAX_POLICY_BYTES, parsePolicy, policyFromObject, type Policy } from '../policy/index.ts';
+import { loadPolicyFile } from '../policy/load.ts';
+import { MAX_POLICY_BYTES, policyFromObject, type Policy } from '../policy/index.ts';
 
 export const POLICY_FILE = 'shiplog.yml';
 export const POLICY_PATH = `.github/${POLICY_FILE}`;
@@ -25,6 +29,7 @@ export type LoadedPolicy =
     };
 
 /**
+ * Unused by loadPolicy since every path shares the one loader; kept for callers that still pass it.
  * `context.config` for code that has no webhook context (the sweeps) or reads another ref (the
  * merge record): Probot's config plugin, answering null when no file exists, as context.config does.
  */
@@ -53,10 +58,13 @@ interface ConfigPlugin {
   };
 }
 
-/** What reading the policy needs from a Probot context. */
+/** What reading the policy needs. */
 export interface PolicyContext {
-  config(fileName: string): Promise<unknown>;
   octokit: GitHubApi;
+  /** Unused: the loader reads the files itself (kept so `context.config`-passing callers compile). */
+  config?: (fileName: string) => Promise<unknown>;
+  /** Read the repository's own file at this branch, tag or commit (default: its default branch). */
+  ref?: string;
 }
 
 export async function loadPolicy(
@@ -64,64 +72,46 @@ export async function loadPolicy(
   { owner, repo }: { owner: string; repo: string },
 ): Promise<LoadedPolicy> {
   const source = `${owner}/${repo}:${POLICY_PATH}`;
-  let raw: unknown;
   try {
-    raw = await context.config(POLICY_FILE);
+    const { policy } = await loadPolicyFile(githubPolicyFiles(context.octokit), {
+      owner,
+      repo,
+      ...(context.ref ? { ref: context.ref } : {}),
+    });
+    // No file anywhere is an empty policy: nothing protected, so every PR passes.
+    return { ok: true, policy };
   } catch (error) {
     return {
       ok: false,
-      message: await explain(context.octokit, { owner, repo, source }, error),
-      checkName: DEFAULT_CHECK_NAME,
+      message: describe(error, source),
+      checkName: await guessCheckName(context.octokit, { owner, repo, ref: context.ref }),
     };
   }
-  try {
-    // No file anywhere (null) is an empty policy: nothing protected, so every PR passes.
-    return { ok: true, policy: policyFromObject(raw, source) };
-  } catch (error) {
-    return {
-      ok: false,
-      message: await explain(context.octokit, { owner, repo, source }, error),
-      checkName: checkNameIn(raw),
-    };
-  }
-}
-
-/**
- * `context.config` hands over parsed YAML, which has lost its line numbers. When the repository's own
- * file is what is broken, parsing its text again points at the line; when only the merged result
- * (an `_extends` base) is broken, the original message is all there is.
- */
-async function explain(
-  api: GitHubApi,
-  where: { owner: string; repo: string; source: string },
-  error: unknown,
-): Promise<string> {
-  const original = describe(error, where.source);
-  // An API failure while reading config is not a broken file; re-reading would only fail again.
-  if (statusOf(error) !== undefined) return original;
-  try {
-    const text = await readOwnPolicyText(api, where);
-    if (text !== undefined) parsePolicy(text, where.source);
-  } catch (reparsed) {
-    if (isShiplogError(reparsed, 'BAD_POLICY')) return reparsed.message;
-  }
-  return original;
 }
 
 function describe(error: unknown, source: string): string {
   if (isShiplogError(error)) return error.message;
   if (statusOf(error) !== undefined) return apiError(`reading ${source}`, error).message;
-  // Probot's config reader wraps the YAML parser's error (which has the position) in its own.
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  const detail = cause === undefined ? '' : `: ${errorMessage(cause)}`;
-  return `${errorMessage(error).replace(/^\[@probot\/octokit-plugin-config\]\s*/, '')}${detail}`;
+  return `${source}: ${errorMessage(error)}`;
 }
 
-async function readOwnPolicyText(
+/** The check name a broken policy asked for, if its YAML still says, so the failure lands on the required check. */
+async function guessCheckName(
   api: GitHubApi,
-  { owner, repo }: { owner: string; repo: string },
-): Promise<string | undefined> {
-  return readRepoFile(api, { owner, repo, path: POLICY_PATH, maxBytes: MAX_POLICY_BYTES });
+  at: { owner: string; repo: string; ref?: string | undefined },
+): Promise<string> {
+  try {
+    const text = await readRepoFile(api, {
+      owner: at.owner,
+      repo: at.repo,
+      path: POLICY_PATH,
+      maxBytes: MAX_POLICY_BYTES,
+      ...(at.ref ? { ref: at.ref } : {}),
+    });
+    return checkNameIn(text === undefined ? null : parseYaml(text, { maxAliasCount: 100 }));
+  } catch {
+    return DEFAULT_CHECK_NAME;
+  }
 }
 
 function checkNameIn(raw: unknown): string {

@@ -94,6 +94,7 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
   const state = createState({
     ...(settings.redisUrl ? { redisUrl: settings.redisUrl } : {}),
     lockTtlMs: settings.lockTtlMs,
+    debounceMs: settings.debounceMs,
     log,
   });
   // the first webhooks are deduped across replicas only once Redis answers: wait for it a little

@@ -15,18 +15,24 @@
  *   (`off` turns a sweep off; seconds allowed, e.g. `30s`);
  * - SHIPLOG_RATE_FLOOR (default 500): a sweep of an installation stops when fewer requests than this
  *   remain in its rate limit, and resumes after the reset (webhooks keep the rest);
+ * - SHIPLOG_WITNESSES: witnesses the app submits each new checkpoint to (C2SP tlog-witness), one
+ *   `URL=KEYFILE` a line or comma (KEYFILE: the witness's PEM public key); cosignatures are
+ *   published with the next entry, and a witness that is down never delays an append;
  * - REDIS_URL: shared state and sweeps run once across replicas (without it: one replica);
  * - SHIPLOG_LOCK_TTL (default 10s): how long a replica's claim on a delivery or a sweep job outlives
  *   the replica (a killed replica's work passes to another after it);
  * - SHIPLOG_CLUSTER_THROTTLING (default false): hand REDIS_URL to Probot's cluster-wide request
  *   throttling too (Bottleneck on Redis) — every GitHub request then waits on Redis, so a Redis
  *   outage stops check runs as well; off, each replica spaces its own writes;
+ * - SHIPLOG_DEBOUNCE (default 2s): events for one pull request and head within this window make one
+ *   evaluation (the last one's); `off` evaluates each at once;
  * - SHIPLOG_SHUTDOWN_GRACE (default 25s): how long SIGTERM waits for webhooks and jobs in flight;
  * - SHIPLOG_SPACE_WRITES (default `true`): space the app's writes to GitHub ~1 s apart per
  *   installation, as GitHub asks to keep clear of its secondary rate limits; `false` only for a
  *   GitHub Enterprise Server with those limits off, or a test server.
  * A setting that is set but unusable stops the app at start rather than at its first use.
  */
+import { parseWitnessTargets, type WitnessTarget } from '../witness/client.ts';
 import { ShiplogError } from '../errors.ts';
 import { loadSigningKey, loadTrustedKeys, type SigningKey, type TrustedKey } from '../ledger/keys.ts';
 import { durationMs, HOUR_MS, MINUTE_MS } from '../text/duration.ts';
@@ -53,7 +59,10 @@ export interface AppSettings {
   lockTtlMs: number;
   shutdownGraceMs: number;
   clusterThrottling: boolean;
+  debounceMs: number;
   spaceWrites: boolean;
+  /** Witnesses each append submits its checkpoint to (SHIPLOG_WITNESSES). */
+  witnesses?: WitnessTarget[];
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -112,11 +121,13 @@ export function appSettings(env: Env): AppSettings {
     sweepIntervalMs: interval(env, 'SHIPLOG_SWEEP_INTERVAL', 15 * MINUTE_MS),
     reconcileIntervalMs: interval(env, 'SHIPLOG_RECONCILE_INTERVAL', 24 * HOUR_MS),
     spaceWrites: flag(env, 'SHIPLOG_SPACE_WRITES', true),
+    witnesses: parseWitnessTargets(env.SHIPLOG_WITNESSES),
     fullSweepIntervalMs: interval(env, 'SHIPLOG_FULL_SWEEP_INTERVAL', 24 * HOUR_MS),
     rateFloor: count(env, 'SHIPLOG_RATE_FLOOR', 500),
     ...(env.REDIS_URL?.trim() ? { redisUrl: redisUrl(env.REDIS_URL.trim()) } : {}),
     lockTtlMs: interval(env, 'SHIPLOG_LOCK_TTL', 10_000) || 10_000,
     shutdownGraceMs: interval(env, 'SHIPLOG_SHUTDOWN_GRACE', 25_000),
     clusterThrottling: flag(env, 'SHIPLOG_CLUSTER_THROTTLING', false),
+    debounceMs: interval(env, 'SHIPLOG_DEBOUNCE', 2000),
   };
 }

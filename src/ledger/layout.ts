@@ -6,8 +6,11 @@
  *   entry.json                 this commit's entry (one DSSE envelope, one line)
  *   checkpoint                 the signed checkpoint after this entry (C2SP tlog-checkpoint: origin,
  *                              size, base64 RFC 6962 Merkle root over the entry hashes)
- *   cosigned                   optional: the newest checkpoint witnesses cosigned (carried forward
- *                              unchanged by each append until a newer one is published)
+ *   cosigned                   optional: checkpoints witnesses cosigned, newest first — complete
+ *                              C2SP signed notes (body, blank line, the log's and the witnesses'
+ *                              signature lines) separated by one blank line; an older note stays only
+ *                              for a witness the newer lack, ≤ 16 notes (witness/cosigned-file.ts).
+ *                              Carried forward unchanged by each append until a newer one is published
  *   tree/<L>/…                 the Merkle tree's tiles (see tree/tiles.ts): one partial tile per
  *                              tile level and sealed lists of full tiles by blob id, as below
  *   index/deploys              latest successful deploys per (repository, environment)

@@ -428,7 +428,7 @@ class Checker {
     const size = this.size;
     return TileModel.at(actual, size, this.reader).then(
       async (m) => {
-        await m.prepare();
+        await m.prepare({ every: true });
         this.tiles = m;
       },
       () => undefined,
@@ -1071,8 +1071,8 @@ async function tilesAt(
 ): Promise<TileModel | undefined> {
   try {
     const tiles = await TileModel.at(dir, size, objects);
-    await objects.fetch(tiles.wantedBlobs());
-    await tiles.prepare();
+    await objects.fetch(tiles.wantedBlobs({ every: true }));
+    await tiles.prepare({ every: true });
     return tiles;
   } catch {
     return undefined;

@@ -38,6 +38,14 @@ function validator(): ValidateFunction {
 
 /** Parses and validates policy text; `source` names the file in messages. */
 export function parsePolicy(text: string, source: string): Policy {
+  return withDefaults(parsePolicyObject(text, source), source);
+}
+
+/**
+ * Parses and validates policy text (every problem named by line), returning the object as written,
+ * without defaults — what `_extends` merges before the defaults are filled in.
+ */
+export function parsePolicyObject(text: string, source: string): Record<string, unknown> {
   if (typeof text !== 'string') throw new ShiplogError('BAD_POLICY', `${source}: policy must be text`);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_POLICY_BYTES) {
@@ -75,7 +83,7 @@ export function parsePolicy(text: string, source: string): Policy {
     const offset = offsetOf(doc, problem);
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
-  return validatePolicy(value, source, locate);
+  return validateRaw(value, source, locate) as unknown as Record<string, unknown>;
 }
 
 /**
@@ -99,6 +107,10 @@ export function environmentPolicy(policy: Policy, name: string): EnvironmentPoli
 }
 
 function validatePolicy(input: unknown, source: string, locate: Locate): Policy {
+  return withDefaults(validateRaw(input, source, locate), source);
+}
+
+function validateRaw(input: unknown, source: string, locate: Locate): RawPolicy {
   // An empty file is an empty policy: nothing protected, defaults for everything else.
   const value = input === null || input === undefined ? {} : input;
   const validate = validator();
@@ -109,7 +121,7 @@ function validatePolicy(input: unknown, source: string, locate: Locate): Policy 
     problems = dedupe((validate.errors ?? []).map((e) => describeAjvError(e, value)));
   }
   if (problems.length > 0) throw policyError(problems, source, locate);
-  return withDefaults(value as RawPolicy, source);
+  return value as RawPolicy;
 }
 
 // What the schema guarantees after a successful validation.

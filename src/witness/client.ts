@@ -46,13 +46,16 @@ function readKeyFile(path: string, readKey: (path: string) => string): string {
 }
 
 /** Several targets: one spec per line or comma (blank lines and # comments ignored). */
-export function parseWitnessTargets(text: string | undefined): WitnessTarget[] {
+export function parseWitnessTargets(
+  text: string | undefined,
+  readKey?: (path: string) => string,
+): WitnessTarget[] {
   if (!text) return [];
   return text
-    .split(/[\n,]/)
+    .split(/[\r\n,]/)
     .map((l) => l.replace(/#.*$/, '').trim())
     .filter(Boolean)
-    .map((l) => parseWitnessTarget(l));
+    .map((l) => parseWitnessTarget(l, readKey));
 }
 
 async function post(
@@ -88,13 +91,19 @@ export async function requestCosignature(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let oldSize = Math.min(guess, cp.size);
   for (let attempt = 1; ; attempt++) {
+    let proof: Buffer[];
+    try {
+      proof = await proofFrom(oldSize);
+    } catch (e) {
+      return {
+        url: target.url,
+        ok: false,
+        reason: `no consistency proof from size ${oldSize}: ${(e as Error).message}`,
+      };
+    }
     let r;
     try {
-      r = await post(
-        target.url,
-        formatAddCheckpoint(oldSize, await proofFrom(oldSize), checkpointText),
-        timeoutMs,
-      );
+      r = await post(target.url, formatAddCheckpoint(oldSize, proof, checkpointText), timeoutMs);
     } catch (e) {
       return { url: target.url, ok: false, reason: `unreachable: ${(e as Error).message}` };
     }
@@ -110,7 +119,7 @@ export async function requestCosignature(
           url: target.url,
           ok: false,
           storedSize: stored,
-          reason: `it cosigned size ${stored}, larger than this checkpoint's ${cp.size}: the ledger was rolled back or forked`,
+          reason: `it cosigned size ${stored}, larger than this checkpoint's ${cp.size}: a newer checkpoint from another writer, or the ledger was rolled back or forked`,
         };
       if (attempt === 1 && stored !== oldSize) {
         oldSize = stored;

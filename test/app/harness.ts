@@ -36,6 +36,8 @@ export function appEnv(gh: FakeGitHub, extra: Record<string, string> = {}): Reco
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     // the fake GitHub has no secondary rate limits; spacing writes 1 s apart only slows the tests
     SHIPLOG_SPACE_WRITES: 'false',
+    // each test's events are awaited one by one; bursts are coalesced in their own tests
+    SHIPLOG_DEBOUNCE: 'off',
     ...extra,
   };
 }

@@ -129,6 +129,37 @@ describe('the installed shiplog bin', () => {
   });
 });
 
+describe('shiplog app create-manifest from the installed package', () => {
+  it("prints app.yml as the manifest flow's JSON with this installation's URLs", async () => {
+    const r = await cli.run([
+      'app',
+      'create-manifest',
+      '--webhook-url',
+      'https://shiplog.acme.test/api/github/webhooks',
+      '--redirect-url',
+      'https://shiplog.acme.test/manifest-done',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const m = JSON.parse(r.stdout);
+    expect(m).toMatchObject({
+      name: 'shiplog',
+      public: false,
+      hook_attributes: { url: 'https://shiplog.acme.test/api/github/webhooks', active: true },
+      redirect_url: 'https://shiplog.acme.test/manifest-done',
+      default_permissions: { checks: 'write', pull_requests: 'read', deployments: 'write' },
+    });
+    expect(m.default_events).toContain('deployment_protection_rule');
+  });
+
+  it('refuses a manifest without a webhook URL, or with one that is not https', async () => {
+    expect((await cli.run(['app', 'create-manifest'])).code).toBe(2);
+    const r = await cli.run(['app', 'create-manifest', '--webhook-url', 'http://example.com/hook']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--webhook-url must be an https URL');
+  });
+});
+
 describe('npx shiplog inside the clone', () => {
   it("runs the repository's own bin (keygen writes keys)", () => {
     const out = join(cli.project, 'npx-keys');

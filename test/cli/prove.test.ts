@@ -93,6 +93,13 @@ describe('shiplog prove / verify-proof', () => {
     expect((await runCli(['verify-proof', file, '--trusted-key', fx.pubFile])).code).toBe(1);
   });
 
+  it('show links an entry to its proof', async () => {
+    const r = await runCli(['show', '3', ...at()]);
+    expect(r.stdout).toContain(`proof      shiplog prove 3 --remote ${fx.remote} --ledger-branch shiplog`);
+    const j = await runCli(['show', '3', ...at(), '--json']);
+    expect(JSON.parse(j.stdout).proveCommand).toMatch(/^shiplog prove 3 /);
+  });
+
   it('refuses a file that is no bundle (exit 1) and a missing argument (exit 2)', async () => {
     const f = join(fx.dir, 'junk.json');
     writeFileSync(f, '{"hello":1}');

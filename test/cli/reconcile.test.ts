@@ -75,27 +75,25 @@ beforeAll(async () => {
     statuses: [{ state: 'success' }],
   });
 
-  let i = 0;
-  const append = (over: Parameters<typeof sampleEntry>[1]) =>
-    appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(i++, over) });
-  await append({ type: 'migration', timestamp: ago(130), commit: sha(1) });
-  for (const p of plan) {
+  // Entries go in the order they were recorded: verify refuses a timestamp behind its predecessor.
+  const entries: Parameters<typeof sampleEntry>[1][] = [
+    { type: 'migration', timestamp: ago(130), commit: sha(1) },
     // recorded a couple of minutes into the deployment, as a deploy job's last step does
-    await append({
+    ...plan.map((p) => ({
       timestamp: new Date(Date.now() - p.hours * HOUR + 90_000).toISOString(),
       commit: sha(p.n),
       environment: 'production',
       details: { status: 'success' },
       ...(p.run ? { run: { id: p.run, attempt: 1 } } : {}),
-    });
-  }
-  await append({ timestamp: ago(50), commit: sha(8), environment: 'staging' });
-  await append({
-    timestamp: ago(30),
-    commit: sha(7),
-    environment: 'production',
-    details: { status: 'failure' },
-  });
+    })),
+    { timestamp: ago(50), commit: sha(8), environment: 'staging' },
+    { timestamp: ago(30), commit: sha(7), environment: 'production', details: { status: 'failure' } },
+  ];
+  entries.sort((a, b) => Date.parse(String(a!.timestamp)) - Date.parse(String(b!.timestamp)));
+  let i = 0;
+  const append = (over: Parameters<typeof sampleEntry>[1]) =>
+    appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(i++, over) });
+  for (const e of entries) await append(e);
   // seq 8: a staging deploy GitHub has no deployment of
   await append({ timestamp: ago(10), commit: sha(9), environment: 'staging' });
 });

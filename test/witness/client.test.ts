@@ -1,7 +1,12 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consistencyProof } from '../../src/ledger/tree/merkle.ts';
-import { parseWitnessTarget, requestCosignature, type WitnessTarget } from '../../src/witness/client.ts';
+import {
+  parseWitnessTarget,
+  parseWitnessTargets,
+  requestCosignature,
+  type WitnessTarget,
+} from '../../src/witness/client.ts';
 import { mergeCosigned, parseCosignedFile } from '../../src/witness/cosigned-file.ts';
 import { checkWitnessQuorum } from '../../src/witness/quorum.ts';
 import { startWitness, type RunningWitness } from '../../src/witness/server.ts';
@@ -158,5 +163,29 @@ describe('verify: checkWitnessQuorum', () => {
     // Cosignatures by a key not given, or over another body, count for nothing.
     const tampered = file.replaceAll(log.root(7).toString('base64'), forked.root(7).toString('base64'));
     expect(await check(1, forked, 9, tampered)).toMatchObject({ ok: true, witnessedSize: 5 });
+  });
+});
+
+describe('witness targets (URL=KEYFILE)', () => {
+  it('reads lines or commas, skips comments, and refuses what is not URL=KEYFILE', () => {
+    const k = keyFiles(tempDir(), 'w');
+    const read = (p: string) => (p === 'keys/w.pub' ? readFileSync(k.pubFile, 'utf8') : '');
+    const ts = parseWitnessTargets(
+      `# witnesses\nhttps://w1.example/=keys/w.pub\n\nhttp://w2.example:7380=keys/w.pub, https://w3.example=keys/w.pub`,
+      read,
+    );
+    expect(ts.map((t) => t.url)).toEqual([
+      'https://w1.example',
+      'http://w2.example:7380',
+      'https://w3.example',
+    ]);
+    expect(ts[0]!.key.keyid).toBe(k.trusted.keyid);
+    expect(() => parseWitnessTarget('w1.example=keys/w.pub', read)).toThrow(/URL=KEYFILE/);
+    expect(() => parseWitnessTarget('https://w1.example', read)).toThrow(/URL=KEYFILE/);
+    expect(() =>
+      parseWitnessTarget('https://w1.example=missing.pub', () => {
+        throw new Error('ENOENT');
+      }),
+    ).toThrow(/cannot read the witness key/);
   });
 });

@@ -21,8 +21,6 @@ import {
   evaluatePolicy,
   rejectedDeployment,
   mayOverride,
-  parsePolicy,
-  policyFromObject,
   renderCheckRun,
   renderText,
   overriddenPullRequest,
@@ -206,7 +204,7 @@ async function deploymentGate(
 /** The policy on the default branch; a missing file is an empty policy, as in the app. */
 async function readPolicy(api: GitHubApi, ctx: RunContext, deps: RunDeps): Promise<Policy> {
   const file = await readPolicyFile(api, ctx);
-  if (file.text === undefined) {
+  if (!file.found) {
     deps.log.warning(
       `${file.source} does not exist on the default branch: no path is protected, so the gate passes`,
       {
@@ -214,15 +212,7 @@ async function readPolicy(api: GitHubApi, ctx: RunContext, deps: RunDeps): Promi
       },
     );
   }
-  const policy =
-    file.text === undefined ? policyFromObject({}, file.source) : parsePolicy(file.text, file.source);
-  if (policy.extends) {
-    throw new ShiplogError(
-      'BAD_POLICY',
-      `${file.source}: _extends ("${policy.extends}") is not resolved by the workflow gate yet; inline the rules or use the app`,
-    );
-  }
-  return policy;
+  return file.policy;
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import { collectApprovalEvidence, type ApprovalEvidence } from '../../github/approvers.ts';
 import { collectEnvironmentApprovals } from '../../github/run-approvals.ts';
-import { appendEntry, AppendError, type AppendResult, type NewEntry } from '../../ledger/append.ts';
+import { AppendError, type AppendResult, type NewEntry } from '../../ledger/append.ts';
+import { appendWitnessed, witnessWarnings } from '../../witness/publish.ts';
 import { deployChangeSet, type DeployChangeSet } from '../../evidence/deploy-change-set.ts';
 import { loadSigningKey } from '../../ledger/keys.ts';
 import { actorRecord, readRunContext, runRecord, type RunContext } from '../context.ts';
@@ -15,7 +16,7 @@ import type { ActionInputs, RecordType } from '../inputs.ts';
 import { ledgerCommitUrl, ledgerLocation, ledgerOrigin } from '../ledger-location.ts';
 import { recordSummary } from '../summary.ts';
 import { actionLedgerTrust } from '../ledger-trust.ts';
-import { changeSetTrust } from '../trusted-keys.ts';
+import { changeSetTrust, witnessTargets } from '../trusted-keys.ts';
 
 /**
  * Re-running one attempt of a job must not record the same change twice, but one job may record
@@ -176,15 +177,19 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
 
   let result;
   try {
-    result = await appendEntry({
-      location,
-      key,
-      entry,
-      serverUrl: ctx.serverUrl,
-      origin: ledgerOrigin(inputs, ctx),
-      allowDuplicate: inputs.allowDuplicate,
-      onRetry: (n, why) => deps.log.info(`shiplog: attempt ${n} did not land (${why}); retrying`),
-    });
+    result = await appendWitnessed(
+      {
+        location,
+        key,
+        entry,
+        serverUrl: ctx.serverUrl,
+        origin: ledgerOrigin(inputs, ctx),
+        allowDuplicate: inputs.allowDuplicate,
+        onRetry: (n, why) => deps.log.info(`shiplog: attempt ${n} did not land (${why}); retrying`),
+      },
+      witnessTargets(inputs.witnesses, ctx.workspace),
+    );
+    for (const w of witnessWarnings(result)) deps.log.warning(w);
   } catch (e) {
     if (e instanceof AppendError && e.envelope) {
       // The evidence must outlive a failed append: the signed envelope goes to the log.

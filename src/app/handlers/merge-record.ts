@@ -31,13 +31,7 @@ import type { Verdict } from '../../policy/index.ts';
 import { evaluate } from '../approval-check.ts';
 import { appendToLedger, installationToken, ledgerOf } from '../ledger.ts';
 import { findOverride } from '../override-state.ts';
-import {
-  configReader,
-  DEFAULT_CHECK_NAME,
-  loadPolicy,
-  POLICY_PATH,
-  type LoadedPolicy,
-} from '../policy-source.ts';
+import { DEFAULT_CHECK_NAME, loadPolicy, POLICY_PATH, type LoadedPolicy } from '../policy-source.ts';
 import type { AppSettings } from '../settings.ts';
 import { repoOf, type RepoRef } from '../targets.ts';
 
@@ -86,7 +80,7 @@ async function recordMerge(
   const mergeSha = pr.merge_commit_sha!;
   const read = await policyRef(api, at, mergeSha, payload.base.sha);
   const [loaded, blob, data] = await Promise.all([
-    loadPolicy({ config: configReader(context.octokit, at, read.ref), octokit: api }, at),
+    loadPolicy({ octokit: api, ref: read.ref }, at),
     readRepoBlob(api, { ...at, path: POLICY_PATH, ref: read.ref }),
     fetchPullRequestForPolicy(api, { ...at, number: pr.number, pullRequest: payload }),
   ]);

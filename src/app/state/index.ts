@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { DeliveryLog, type DeliveryStore } from '../deliveries.ts';
 import { MemoryTipStore, TipWatch, type SeenTip, type TipStore } from '../sweep/ledger-tip.ts';
 import { InMemoryVerifiedCheckpoints, type VerifiedCheckpointStore } from '../verified-checkpoints.ts';
+import { MemoryDebouncer, RedisDebouncer, type Debouncer } from './debounce.ts';
 import { RedisDeliveryStore } from './dedupe.ts';
 import { MemoryKeyValue, RedisKeyValue, type KeyValue } from './kv.ts';
 import { connectState, redisReachable, type StateLog } from './redis.ts';
@@ -18,6 +19,7 @@ export interface SharedState {
   kv: KeyValue;
   deliveries: DeliveryStore;
   tips: TipWatch;
+  debouncer: Debouncer;
   /** The last checkpoint the deployment gate verified per ledger. */
   verifiedCheckpoints: VerifiedCheckpointStore;
   /** For /readyz: Redis answers (always true without Redis). */
@@ -27,7 +29,12 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-export function createState(opts: { redisUrl?: string; lockTtlMs: number; log: StateLog }): SharedState {
+export function createState(opts: {
+  redisUrl?: string;
+  lockTtlMs: number;
+  debounceMs: number;
+  log: StateLog;
+}): SharedState {
   if (!opts.redisUrl) {
     return {
       shared: false,
@@ -35,6 +42,7 @@ export function createState(opts: { redisUrl?: string; lockTtlMs: number; log: S
       deliveries: new DeliveryLog(),
       tips: new TipWatch(new MemoryTipStore()),
       verifiedCheckpoints: new InMemoryVerifiedCheckpoints(),
+      debouncer: new MemoryDebouncer(opts.debounceMs),
       ready: () => Promise.resolve(true),
       connected: () => Promise.resolve(true),
       close: () => Promise.resolve(),
@@ -48,6 +56,7 @@ export function createState(opts: { redisUrl?: string; lockTtlMs: number; log: S
     deliveries: new RedisDeliveryStore(redis, opts.log, opts.lockTtlMs),
     tips: new TipWatch(new KeyValueTipStore(kv)),
     verifiedCheckpoints: new RedisVerifiedCheckpoints(redis),
+    debouncer: new RedisDebouncer(redis, opts.debounceMs),
     ready: () => redisReachable(redis),
     connected: (ms) =>
       redis.status === 'ready'

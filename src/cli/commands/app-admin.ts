@@ -13,6 +13,7 @@ import { DELIVERY_RETENTION_MS } from '../../reconcile/redeliver.ts';
 import type { RedeliveryOutcome } from '../../reconcile/render.ts';
 import { jsonOption, readTextFile } from '../common.ts';
 import { printJson } from '../output.ts';
+import { registerManifestCommand } from './app-manifest.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -74,6 +75,7 @@ export function registerAppCommands(program: Command): void {
   const app = program
     .command('app')
     .description("the GitHub App's own upkeep (credentials from APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH)");
+  registerManifestCommand(app);
   app
     .command('redeliver')
     .description(

@@ -3,13 +3,18 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
 import type { LedgerLocation } from '../../ledger/store.ts';
-import { AppendError, appendEntry, type NewEntry } from '../../ledger/append.ts';
+import { AppendError, type NewEntry } from '../../ledger/append.ts';
 import {
   checkNewEntry,
   decodeUtf8,
   environmentProblem,
   MAX_DETAILS_BYTES,
 } from '../../ledger/record-input.ts';
+import { parseWitnessTarget } from '../../witness/client.ts';
+import { appendWitnessed, witnessWarnings } from '../../witness/publish.ts';
+import type { WitnessCheck } from '../../witness/quorum.ts';
+import { checkLedgerWitnesses } from '../../witness/verify-witnesses.ts';
+import { renderWitnesses, witnessOptions } from './witness.ts';
 import { COMMIT_PATTERN } from '../../ledger/encoding.ts';
 import { generateSigningKeyPem } from '../../ledger/keys.ts';
 import { findEntries, showEntry, type EntryView } from '../../ledger/query.ts';
@@ -83,6 +88,11 @@ export function registerLedgerCommands(program: Command): void {
         '--create',
         'start a new ledger on --ledger-branch even though the remote holds other ledger branches',
       )
+      .option(
+        '--witness <url=keyfile>',
+        'a witness to submit the checkpoint to and publish cosignatures from (repeatable; never blocks the append)',
+        collect,
+      )
       .addOption(jsonOption()),
   ).action(async (o: RecordFlags) => {
     if (!(RECORDABLE_TYPES as readonly string[]).includes(o.type)) {
@@ -113,15 +123,21 @@ export function registerLedgerCommands(program: Command): void {
     checkNewEntry(entry);
     const key = signingKeyFrom(o.key);
     const location = await checkedRecordLocation(o, o.repo, (line) => process.stderr.write(`${line}\n`));
+    const witnesses = (o.witness ?? []).map((w) => parseWitnessTarget(w));
     try {
-      const r = await appendEntry({
-        location,
-        key,
-        serverUrl: o.serverUrl,
-        allowDuplicate: o.allowDuplicate,
-        entry,
-        onRetry: (n, why) => process.stderr.write(`shiplog: attempt ${n} did not land (${why}); retrying\n`),
-      });
+      const r = await appendWitnessed(
+        {
+          location,
+          key,
+          serverUrl: o.serverUrl,
+          allowDuplicate: o.allowDuplicate,
+          entry,
+          onRetry: (n, why) =>
+            process.stderr.write(`shiplog: attempt ${n} did not land (${why}); retrying\n`),
+        },
+        witnesses,
+      );
+      for (const w of witnessWarnings(r)) process.stderr.write(`shiplog: warning: ${w}\n`);
       if (o.json)
         printJson({
           seq: r.seq,
@@ -131,6 +147,7 @@ export function registerLedgerCommands(program: Command): void {
           duplicate: r.duplicate,
           attempts: r.attempts,
           checkpoint: r.checkpoint,
+          ...(witnesses.length ? { witnesses: { before: r.before, after: r.after } } : {}),
         });
       else {
         process.stdout.write(
@@ -170,10 +187,22 @@ export function registerLedgerCommands(program: Command): void {
           'worker threads for signature checks (default: all cores)',
           positiveInt('--jobs'),
         )
+        .option('--witness-key <file>', "a witness's PEM public key (repeatable)", collect)
+        .option(
+          '--witness-checkpoint <file>',
+          'a cosigned checkpoint kept outside the ledger (e.g. from the witness): the ledger must extend it (repeatable)',
+          collect,
+        )
+        .option(
+          '--witness-quorum <n>',
+          'the ledger must extend a checkpoint cosigned by N of the witness keys (default: all of them)',
+          positiveInt('--witness-quorum'),
+        )
         .addOption(jsonOption()),
     ),
   ).action(async (o: VerifyFlags) => {
     const trusted = trustedKeysFrom(o.trustedKey);
+    const witnessing = witnessOptions(o.witnessKey, o.witnessQuorum, o.witnessCheckpoint);
     const older = o.checkpoint ? readTextFile(o.checkpoint, 'checkpoint') : undefined;
     const sinceFile = o.since
       ? checkpointFromFile(readTextFile(o.since, 'checkpoint given to --since'))
@@ -184,20 +213,31 @@ export function registerLedgerCommands(program: Command): void {
         'USAGE',
         "--since takes one shard's checkpoint; use it with --ledger-branch, not --all-shards",
       );
-    const reports: VerifyReport[] = await forEachLedger(o, {}, async (location) => {
-      const { verified: _unused, ...report } = await verifyLedger({
-        location,
-        trusted,
-        olderCheckpoint: older,
-        since,
-        ...(sinceFile?.commit ? { sinceCommit: sinceFile.commit } : {}),
-        jobs: o.jobs ?? defaultJobs(),
-      });
-      return report;
-    });
+    const reports: (VerifyReport & { witnesses?: WitnessCheck })[] = await forEachLedger(
+      o,
+      {},
+      async (location) => {
+        const { verified: _unused, ...report } = await verifyLedger({
+          location,
+          trusted,
+          olderCheckpoint: older,
+          since,
+          ...(sinceFile?.commit ? { sinceCommit: sinceFile.commit } : {}),
+          jobs: o.jobs ?? defaultJobs(),
+        });
+        if (!witnessing) return report;
+        const witnesses = await checkLedgerWitnesses(location, report, witnessing);
+        return { ...report, ok: report.ok && witnesses.ok, witnesses };
+      },
+    );
     const ok = reports.every((r) => r.ok);
     if (o.json) printJson(o.allShards ? { ok, shards: reports } : reports[0]);
-    else process.stdout.write(reports.map((r) => renderVerify(r, !!o.allShards)).join('\n'));
+    else
+      process.stdout.write(
+        reports
+          .map((r) => renderVerify(r, !!o.allShards) + (r.witnesses ? renderWitnesses(r.witnesses) : ''))
+          .join('\n'),
+      );
     if (!ok) process.exitCode = 1;
   });
 
@@ -261,11 +301,14 @@ export function registerLedgerCommands(program: Command): void {
       location,
       e: await showEntry(location, ref),
     }))) as [{ location: LedgerLocation; e: EntryView }];
-    if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope });
+    // The entry's proof of inclusion in the signed checkpoint is one command away.
+    const prove = `shiplog prove ${e.seq} --remote ${inert(location.remote)} --ledger-branch ${inert(location.branch)}`;
+    if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope, proveCommand: prove });
     process.stdout.write(
       `seq        ${e.seq}\nhash       ${e.hash}\nbranch     ${inert(location.branch)}\n` +
         `ledger     ${e.ledgerCommit ?? '(deeper than a cold look-up walks; see "git log --grep")'}\n` +
-        `blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})\n`,
+        `blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})\n` +
+        `proof      ${prove} (an inclusion proof anyone can check offline)\n`,
     );
     process.stdout.write(inertJson(e.statement, 2) + '\n');
   });
@@ -276,6 +319,9 @@ interface VerifyFlags extends LocationFlags {
   checkpoint?: string;
   since?: string;
   jobs?: number;
+  witnessKey?: string[];
+  witnessQuorum?: number;
+  witnessCheckpoint?: string[];
   json?: boolean;
 }
 
@@ -290,6 +336,7 @@ interface RecordFlags extends LocationFlags {
   details?: string;
   idempotencyKey?: string;
   allowDuplicate?: boolean;
+  witness?: string[];
   create?: boolean;
   json?: boolean;
 }

@@ -5,7 +5,12 @@ import { checkNoteName, witnessVkey } from '../../witness/cosignature.ts';
 import { knownLogsFrom } from '../../witness/known-logs.ts';
 import { startWitness } from '../../witness/server.ts';
 import { WitnessState } from '../../witness/state.ts';
-import { collect, signingKeyFrom } from '../common.ts';
+import type { TrustedKey } from '../../ledger/keys.ts';
+import type { WitnessCheck } from '../../witness/quorum.ts';
+import { collect, signingKeyFrom, readTextFile } from '../common.ts';
+import { loadTrustedKey } from '../../ledger/keys.ts';
+import { colour } from '../output.ts';
+import { inert } from '../../text/inert.ts';
 
 interface ServeFlags {
   key: string;
@@ -72,4 +77,38 @@ export function registerWitnessCommands(program: Command): void {
         process.on('SIGINT', stop);
       });
     });
+}
+
+/** `verify --witness-key … --witness-quorum N`, checked at the edge. */
+export function witnessOptions(
+  files: string[] | undefined,
+  quorum: number | undefined,
+  checkpointFiles: string[] = [],
+): { keys: TrustedKey[]; quorum: number; kept: string[] } | undefined {
+  if (!files?.length) {
+    if (quorum !== undefined || checkpointFiles.length)
+      throw new ShiplogError('USAGE', '--witness-quorum and --witness-checkpoint need --witness-key');
+    return undefined;
+  }
+  const keys = files.map((f) => loadTrustedKey(readTextFile(f, 'witness key'), `witness key "${f}"`));
+  if (new Set(keys.map((k) => k.keyid)).size !== keys.length)
+    throw new ShiplogError('USAGE', 'the same witness key is given twice: each key counts once in a quorum');
+  const n = quorum ?? keys.length;
+  if (n > keys.length)
+    throw new ShiplogError(
+      'USAGE',
+      `--witness-quorum ${n} is more than the ${keys.length} witness key(s) given`,
+    );
+  const kept = checkpointFiles.map((f) => readTextFile(f, 'cosigned checkpoint'));
+  return { keys, quorum: n, kept };
+}
+
+export function renderWitnesses(w: WitnessCheck): string {
+  const lines = [w.ok ? colour.green(inert(w.message)) : colour.red(inert(w.message))];
+  for (const s of w.witnesses)
+    lines.push(
+      `  witness ${s.name ? inert(s.name) : '-'} (${s.key}): ${s.size === undefined ? 'no cosigned checkpoint of this ledger' : `cosigned size ${s.size} at ${s.time}`}`,
+    );
+  for (const p of w.problems) if (!w.message.includes(p)) lines.push(`  ${inert(p)}`);
+  return lines.join('\n') + '\n';
 }

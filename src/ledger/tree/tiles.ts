@@ -136,12 +136,15 @@ export class TileModel {
     return this.dirOid;
   }
 
-  /** Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip. */
-  wantedBlobs(): string[] {
+  /**
+   * Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip; with `every`,
+   * what any number of later applies may read (the sealed lists too).
+   */
+  wantedBlobs(opts: { every?: boolean } = {}): string[] {
     const out: string[] = [];
     for (const [L, level] of this.levels.entries()) {
       if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
-      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
         const list = level.lists.get(1);
         if (list && !list.content) out.push(list.oid);
       }
@@ -149,11 +152,11 @@ export class TileModel {
     return out;
   }
 
-  /** Reads everything `apply` and `root` will touch. */
-  async prepare(): Promise<void> {
+  /** Reads everything `apply` and `root` will touch; with `every`, for any number of applies. */
+  async prepare(opts: { every?: boolean } = {}): Promise<void> {
     for (const [L, level] of this.levels.entries()) {
       if (level.partial) await this.content(level.partial.blob);
-      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
         for (const list of level.lists.values()) await this.content(list);
     }
     this.edge ??= this.edgeFromTiles();

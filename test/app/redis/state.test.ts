@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { isShiplogError } from '../../../src/errors.ts';
 import { createGitHubClient } from '../../../src/github/client.ts';
 import { conditionalRequests, isCacheHit, type SweepBudget } from '../../../src/app/state/conditional.ts';
+import { RedisDebouncer } from '../../../src/app/state/debounce.ts';
 import { RedisDeliveryStore } from '../../../src/app/state/dedupe.ts';
 import { MemoryKeyValue } from '../../../src/app/state/kv.ts';
 import { RedisVerifiedCheckpoints } from '../../../src/app/state/verified-checkpoints.ts';
@@ -72,6 +73,22 @@ describe('delivery claims shared by replicas', () => {
     const started = Date.now();
     expect(await b.once('d3#0', () => Promise.resolve())).toBe('ran');
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe('per-PR debounce across replicas', () => {
+  it('lets only the last event of a burst for one PR and head evaluate, whichever replica has it', async () => {
+    const a = new RedisDebouncer(await replicaClient(), 400);
+    const b = new RedisDebouncer(await replicaClient(), 400);
+    const key = 'acme/web#7@' + 'a'.repeat(40);
+    const review = a.last(key);
+    await sleep(100);
+    const label = b.last(key);
+    await sleep(100);
+    const rerequest = a.last(key);
+    // a push: a new head, its own burst
+    const push = b.last('acme/web#7@' + 'b'.repeat(40));
+    expect(await Promise.all([review, label, rerequest, push])).toEqual([false, false, true, true]);
   });
 });
 
