@@ -36,16 +36,16 @@ export function addLocationOptions(cmd: Command): Command {
     )
     .option(
       '--cache-dir <dir>',
-      'where fetched ledgers are cached (default $SHIPLOG_CACHE_DIR or ~/.cache/shiplog)',
+      'where fetched ledgers are cached (default: $SHIPLOG_CACHE_DIR, else $RUNNER_TEMP/shiplog-cache, else $XDG_CACHE_HOME/shiplog or ~/.cache/shiplog)',
     );
 }
 
 /** `--all-shards`, for the commands that read every shard of a central ledger repository. */
-export function addShardsOption(cmd: Command): Command {
-  return cmd.option(
-    '--all-shards',
-    'every shiplog and shiplog/* branch of the remote, each checked as its own chain',
-  );
+export function addShardsOption(
+  cmd: Command,
+  what = 'read every shiplog and shiplog/* branch of the remote, each checked as its own chain',
+): Command {
+  return cmd.option('--all-shards', what);
 }
 
 function located(flags: LocationFlags, branch: string): LedgerLocation {

@@ -4,7 +4,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { isShiplogError, errorMessage } from '../errors.ts';
 import { inert } from '../text/inert.ts';
 import { registerAppCommands } from './commands/app-admin.ts';
@@ -24,7 +24,14 @@ export function buildProgram(): Command {
     .description('Signed, hash-chained change ledger and approval gates for CI/CD')
     .version('0.1.0')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // Every command's help marks the flags it cannot run without (subcommands inherit this).
+    .configureHelp({
+      optionDescription(option) {
+        const text = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `${text} (required)` : text;
+      },
+    });
   registerLedgerCommands(program);
   registerProofCommands(program);
   registerPolicyCommands(program);

@@ -253,6 +253,7 @@ export function registerLedgerCommands(program: Command): void {
         .option('--limit <n>', 'at most this many entries', positiveInt('--limit'))
         .addOption(jsonOption()),
     ),
+    'read every shiplog and shiplog/* branch: the entries of all shards, merged newest first, with a SHARD column',
   ).action(
     async (
       o: LocationFlags & {

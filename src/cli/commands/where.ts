@@ -35,6 +35,7 @@ export function registerWhereCommand(program: Command): void {
         .option('--repo <owner/name>', 'only deploys of this repository (its shard, in a central ledger)')
         .addOption(jsonOption()),
     ),
+    'read every shiplog and shiplog/* branch: the deploy in force per environment of every shard, together',
   ).action(async (rev: string, o: WhereFlags) => {
     // Resolve first: a typo should fail fast, before the ledger is fetched.
     const checkout = await openCheckout(o.repoDir);
