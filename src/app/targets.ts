@@ -100,9 +100,31 @@ function queueTarget(repo: RepoRef, ref: string, groupSha: string): PullTarget |
   };
 }
 
-/** The external_id shiplog gives its check runs, so a re-run finds its PR even from a fork. */
-export function externalIdFor(target: Pick<PullTarget, 'number'>): string {
-  return `shiplog:pr:${target.number}`;
+/**
+ * The external_id shiplog gives its check runs, so a re-run finds its PR even from a fork. A merge
+ * group's check says so (with the queued head and base): only this app writes its check runs, and
+ * it writes that form only for a `merge_group` event, so a re-run of it is GitHub's word that the
+ * commit is a merge group — a branch merely named `gh-readonly-queue/…` is not.
+ */
+export function externalIdFor(target: Pick<PullTarget, 'number'> & { mergeGroup?: MergeGroupRef }): string {
+  const g = target.mergeGroup;
+  return g ? `shiplog:mg:${target.number}:${g.queuedHeadSha}:${g.baseRef}` : `shiplog:pr:${target.number}`;
+}
+
+function groupFromExternalId(
+  repo: RepoRef,
+  id: string | null | undefined,
+  groupSha: string,
+): PullTarget | undefined {
+  const m = /^shiplog:mg:(\d+):([0-9a-f]{40}):(.+)$/.exec(id ?? '');
+  if (!m) return undefined;
+  const number = Number(m[1]);
+  return {
+    ...repo,
+    number,
+    headSha: groupSha,
+    mergeGroup: { headSha: groupSha, baseRef: m[3]!, queuedHeadSha: m[2]! },
+  };
 }
 
 function numberFromExternalId(id: string | null | undefined): number | undefined {
@@ -126,8 +148,11 @@ export function checkRunTargets(payload: {
 }): PullTarget[] {
   const repo = repoOf(payload);
   const run = payload.check_run;
-  const queued = queueTarget(repo, run.check_suite?.head_branch ?? '', run.head_sha);
-  if (queued) return [queued];
+  const group = groupFromExternalId(repo, run.external_id, run.head_sha);
+  if (group) return [group];
+  // A branch named like a merge queue's is not one unless GitHub said so (merge_group): such a
+  // run gets no group verdict; its pull requests, if any, are judged on their own heads.
+  if (parseMergeQueueRef(run.check_suite?.head_branch ?? '')) return [];
   const listed = suiteTargets(repo, run.pull_requests);
   if (listed.length > 0) return listed;
   const number = numberFromExternalId(run.external_id);
@@ -140,6 +165,8 @@ export function checkSuiteTargets(payload: {
 }): PullTarget[] {
   const repo = repoOf(payload);
   const suite = payload.check_suite;
-  const queued = queueTarget(repo, suite.head_branch ?? '', suite.head_sha);
-  return queued ? [queued] : suiteTargets(repo, suite.pull_requests);
+  // A re-run of a whole suite on a queue-named branch says nothing GitHub vouches for: the group's
+  // own check run (its external id) or a new merge_group event does.
+  if (parseMergeQueueRef(suite.head_branch ?? '')) return [];
+  return suiteTargets(repo, suite.pull_requests);
 }

@@ -159,7 +159,8 @@ describe('re-run requests', () => {
     payload.check_run = {
       ...checkRun,
       head_sha: group,
-      external_id: `shiplog:pr:${pr.number}`,
+      // the group's own check run, which the app posted for a merge_group event
+      external_id: `shiplog:mg:${pr.number}:${pr.headSha}:${pr.baseRef}`,
       pull_requests: [],
       check_suite: {
         ...(checkRun.check_suite as object),
@@ -186,5 +187,37 @@ describe('re-run requests', () => {
       conclusion: 'success',
       title: '2 of 2 rules satisfied',
     });
+  });
+});
+
+describe('merge queue: only GitHub says what a merge group is (issue 17)', () => {
+  it('a re-run on a branch merely named gh-readonly-queue/… paints nothing on its commit', async () => {
+    const { full, pr } = migrationPr();
+    approve(full, pr);
+    // an unreviewed commit pushed to a branch named like a queue branch for the approved PR
+    const forged = sha(`forged-${full}`);
+    const payload = example('check_run', 'rerequested');
+    const checkRun = payload.check_run as Record<string, unknown>;
+    payload.check_run = {
+      ...checkRun,
+      head_sha: forged,
+      external_id: `shiplog:pr:${pr.number}`,
+      pull_requests: [],
+      check_suite: {
+        ...(checkRun.check_suite as object),
+        head_branch: `gh-readonly-queue/${pr.baseRef}/pr-${pr.number}-${pr.headSha}`,
+        head_sha: forged,
+      },
+    };
+    expect((await h.send('check_run', h.envelope(full, payload))).status).toBe(200);
+    const suite = example('check_suite', 'rerequested');
+    suite.check_suite = {
+      ...(suite.check_suite as object),
+      head_sha: forged,
+      head_branch: `gh-readonly-queue/${pr.baseRef}/pr-${pr.number}-${pr.headSha}`,
+      pull_requests: [],
+    };
+    expect((await h.send('check_suite', h.envelope(full, suite))).status).toBe(200);
+    expect(h.runsOn(full, forged)).toHaveLength(0);
   });
 });
