@@ -5,7 +5,8 @@
  * that touches anything else is an incident. Pure functions of the webhook payload (and of the
  * commits' parents, which a push payload does not carry), plus the alarm issue's text.
  */
-import { CHECKPOINT_FILE, ENTRY_FILE, INDEX_DIR } from '../ledger/layout.ts';
+import { CHECKPOINT_FILE, COSIGNED_FILE, ENTRY_FILE, INDEX_DIR } from '../ledger/layout.ts';
+import { TREE_DIR } from '../ledger/tree/tiles.ts';
 import { md } from '../policy/render.ts';
 
 export type IncidentKind = 'force-push' | 'deleted' | 'unexpected-commits' | 'non-linear' | 'untrusted-entry';
@@ -114,8 +115,15 @@ function commitProblems(c: PushCommit): string[] {
   const problems: string[] = [];
   if (!touched.includes(ENTRY_FILE) || (c.removed ?? []).includes(ENTRY_FILE))
     problems.push(`${short} does not write ${ENTRY_FILE} (a ledger commit adds exactly one entry)`);
+  // the files every append writes: its entry, the checkpoint (and the witnesses' cosignatures
+  // carried with it), an index line, the Merkle tree's tiles
   const foreign = touched.filter(
-    (p) => p !== ENTRY_FILE && p !== CHECKPOINT_FILE && !p.startsWith(`${INDEX_DIR}/`),
+    (p) =>
+      p !== ENTRY_FILE &&
+      p !== CHECKPOINT_FILE &&
+      p !== COSIGNED_FILE &&
+      !p.startsWith(`${INDEX_DIR}/`) &&
+      !p.startsWith(`${TREE_DIR}/`),
   );
   if (foreign.length > 0)
     problems.push(`${short} touches files a ledger commit never does: ${foreign.slice(0, 5).join(', ')}`);
