@@ -71,19 +71,55 @@ export class DeliveryLog implements DeliveryStore {
   }
 }
 
+/**
+ * Counts handler runs in this process. GitHub wants an answer within 10 s, so Probot answers 202
+ * and lets a slower handler go on: shutdown must still wait for it, and a caller that saw the 202
+ * can wait for the work to end and learn whether it failed.
+ */
+export class HandlerTracker {
+  private running = 0;
+  private waiters: (() => void)[] = [];
+  /** Handler runs that threw, since this process started. */
+  failures = 0;
+
+  async track(run: () => Promise<void>): Promise<void> {
+    this.running++;
+    try {
+      await run();
+    } catch (error) {
+      this.failures++;
+      throw error;
+    } finally {
+      if (--this.running === 0) for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+
+  /** Resolves once no handler is running. */
+  idle(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
 type Handler = (context: { id: string; name: string; log: { debug(m: string): void } }) => unknown;
 
 /**
  * The same app with every `on` handler run through the delivery log, keyed by delivery id and the
- * handler's registration order (stable for a given build of the app).
+ * handler's registration order (stable for a given build of the app), and counted by `tracker`.
  */
-export function dedupeDeliveries(app: Probot, log: DeliveryStore): Probot {
+export function dedupeDeliveries(
+  app: Probot,
+  log: DeliveryStore,
+  tracker: HandlerTracker = new HandlerTracker(),
+): Probot {
   let registered = 0;
   const on = (events: unknown, handler: Handler): void => {
     const slot = registered++;
     (app.on as (e: unknown, h: Handler) => void)(events, async (context) => {
-      const outcome = await log.once(`${context.id}#${slot}`, async () => {
-        await handler(context);
+      let outcome: 'ran' | 'duplicate' = 'duplicate';
+      await tracker.track(async () => {
+        outcome = await log.once(`${context.id}#${slot}`, async () => {
+          await handler(context);
+        });
       });
       if (outcome === 'duplicate')
         context.log.debug(`${context.name}: delivery ${context.id} already handled`);

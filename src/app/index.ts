@@ -9,7 +9,7 @@ import { registerLedgerWatch } from './handlers/ledger-watch.ts';
 import { registerMergeRecord } from './handlers/merge-record.ts';
 import { registerOverrideCommand } from './handlers/override-command.ts';
 import { registerOverrideReview } from './handlers/override-review.ts';
-import { DeliveryLog, dedupeDeliveries, type DeliveryStore } from './deliveries.ts';
+import { DeliveryLog, dedupeDeliveries, HandlerTracker, type DeliveryStore } from './deliveries.ts';
 import { appSettings, type AppSettings } from './settings.ts';
 import { debouncePullRequests, MemoryDebouncer, type Debouncer } from './state/debounce.ts';
 import { InMemoryVerifiedCheckpoints, type VerifiedCheckpointStore } from './verified-checkpoints.ts';
@@ -19,6 +19,8 @@ export interface AppState {
   verifiedCheckpoints: VerifiedCheckpointStore;
   /** Coalesces bursts of events per pull request (in this process unless given). */
   debouncer?: Debouncer;
+  /** Counts handler runs, so shutdown and a caller that got a 202 can wait for them. */
+  handlers?: HandlerTracker;
 }
 
 export function createShiplogApp(
@@ -29,7 +31,7 @@ export function createShiplogApp(
   return (probot) => {
     // handlers see each verified delivery once (a redelivered copy of a handled one is skipped);
     // with REDIS_URL the replicas share the log
-    const app = dedupeDeliveries(probot, deliveries);
+    const app = dedupeDeliveries(probot, deliveries, state.handlers ?? new HandlerTracker());
     // a burst of events for one PR and head makes one evaluation
     registerApprovalGate(
       debouncePullRequests(app, state.debouncer ?? new MemoryDebouncer(settings.debounceMs)),

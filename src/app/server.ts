@@ -10,6 +10,7 @@ import { createNodeMiddleware, createProbot, ProbotOctokit } from 'probot';
 import { ShiplogError } from '../errors.ts';
 import { unspacedWrites } from '../github/client.ts';
 import { createShiplogApp } from './index.ts';
+import { HandlerTracker } from './deliveries.ts';
 import { appSettings } from './settings.ts';
 import { createState, type SharedState } from './state/index.ts';
 import type { StateLog } from './state/redis.ts';
@@ -30,6 +31,8 @@ export interface AppServer {
   state: SharedState;
   /** Probot's pino logger (JSON lines with LOG_FORMAT=json). */
   log: StateLog;
+  /** Webhook handlers of this process: `idle()` resolves when none runs (Probot answers 202 past 9 s). */
+  handlers: HandlerTracker;
   /** Graceful: no new requests; webhooks and sweep jobs in flight finish (up to the grace), then state closes. */
   close(): Promise<void>;
 }
@@ -100,9 +103,11 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
   // the first webhooks are deduped across replicas only once Redis answers: wait for it a little
   if (!(await state.connected(3000)))
     log.warn('redis: not reachable at start; serving webhooks with dedupe degraded until it is');
+  const handlers = new HandlerTracker();
   const middleware = await createNodeMiddleware(
     createShiplogApp(settings, state.deliveries, {
       verifiedCheckpoints: state.verifiedCheckpoints,
+      handlers,
     }),
     {
       probot,
@@ -146,6 +151,10 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
       return middleware(req, res, notFound);
     });
   });
+  // Behind a load balancer or proxy (compose.yaml) a keep-alive connection may idle up to its
+  // timeout (60 s on common ones): closing it sooner resets the next request sent on it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, env.HOST || undefined, () => resolve());
@@ -161,11 +170,14 @@ export async function startAppServer(env: Env = process.env): Promise<AppServer>
     sweeps,
     state,
     log,
+    handlers,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownGraceMs).unref());
       if (inFlight > 0) await Promise.race([new Promise<void>((resolve) => (drained = resolve)), grace]);
+      // handlers Probot answered 202 for are still running
+      await Promise.race([handlers.idle(), grace]);
       server.closeAllConnections();
       await Promise.race([sweeps.stop(), grace]);
       await closed;

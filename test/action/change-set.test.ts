@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../src/app/server.ts';
 import type { ChangeSetRecord } from '../../src/policy/change-set.ts';
-import { appEnv, deliver, example } from '../app/harness.ts';
+import { appEnv, deliverTo, example } from '../app/harness.ts';
 import { branchExists, ledgerEntries, runAction } from './harness.ts';
 import { useActionTestbed } from './testbed.ts';
 
@@ -183,7 +183,7 @@ describe('the gate and the protection rule judge the same change set', () => {
       sender: base.sender,
       installation: { id: tb.gh.installationId('acme'), node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u' },
     };
-    expect((await deliver(app.webhookUrl, 'deployment_protection_rule', payload)).status).toBe(200);
+    expect((await deliverTo(app, 'deployment_protection_rule', payload)).status).toBe(200);
     const answer = tb.gh.protectionCallbacks(REPO).find((c) => c.runId === runId)!.body as {
       state: string;
       comment: string;

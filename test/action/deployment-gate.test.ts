@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../src/app/server.ts';
-import { appEnv, deliver, example } from '../app/harness.ts';
+import { appEnv, deliverTo, example } from '../app/harness.ts';
 import { ledgerEntries, runAction } from './harness.ts';
 import { useActionTestbed } from './testbed.ts';
 
@@ -71,7 +71,7 @@ async function appDecision(environment: string, sha: string): Promise<{ state: s
     sender: base.sender,
     installation: { id: tb.gh.installationId('acme'), node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u' },
   };
-  expect((await deliver(app.webhookUrl, 'deployment_protection_rule', payload)).status).toBe(200);
+  expect((await deliverTo(app, 'deployment_protection_rule', payload)).status).toBe(200);
   const answer = tb.gh.protectionCallbacks(REPO).find((c) => c.runId === runId)!.body as {
     environment_name: string;
     state: string;

@@ -13,7 +13,7 @@ import { startAppServer, type AppServer } from '../../src/app/server.ts';
 import { appendEntry } from '../../src/ledger/append.ts';
 import type { SigningKey } from '../../src/ledger/keys.ts';
 import { loadSigningKey } from '../../src/ledger/keys.ts';
-import { appEnv, deliver, example } from '../app/harness.ts';
+import { appEnv, deliverTo, example } from '../app/harness.ts';
 import { newKey } from '../support/ledger-fixture.ts';
 import { runAction } from './harness.ts';
 import { useActionTestbed } from './testbed.ts';
@@ -129,7 +129,7 @@ async function appDecision(
     sender: base.sender,
     installation: { id: tb.gh.installationId('acme'), node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u' },
   };
-  expect((await deliver(app.webhookUrl, 'deployment_protection_rule', payload)).status).toBe(200);
+  expect((await deliverTo(app, 'deployment_protection_rule', payload)).status).toBe(200);
   const answer = tb.gh.protectionCallbacks(REPO).find((c) => c.runId === runId)!.body as {
     state: string;
     comment: string;

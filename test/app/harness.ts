@@ -71,6 +71,24 @@ export async function deliver(
 }
 
 /**
+ * A delivery to an app server in this process, answered as if GitHub had waited for the handlers:
+ * Probot answers 202 once they run past its 9 s budget (on busy machines the first webhook of a
+ * file can), so a 202 waits for them to end and becomes 200, or 500 if one of them threw.
+ */
+export async function deliverTo(
+  app: AppServer,
+  event: string,
+  payload: unknown,
+  options: { signature?: string | null; deliveryId?: string } = {},
+): Promise<Delivery> {
+  const failures = app.handlers.failures;
+  const answer = await deliver(app.webhookUrl, event, payload, options);
+  if (answer.status !== 202) return answer;
+  await app.handlers.idle();
+  return { ...answer, status: app.handlers.failures === failures ? 200 : 500 };
+}
+
+/**
  * One fake GitHub and one app server per test file; a fresh repository per scenario. `env` adds to
  * the app's environment (ledger remote, signing key), read once the file's earlier hooks have run.
  */
@@ -107,7 +125,7 @@ export function useApp(options: { env?: () => Record<string, string> } = {}) {
       return { owner: 'acme', repo: name, full };
     },
     send(event: string, payload: unknown, options?: { signature?: string | null; deliveryId?: string }) {
-      return deliver(state.app.webhookUrl, event, payload, options);
+      return deliverTo(state.app, event, payload, options);
     },
     /** The webhook envelope fields shared by every event: this repository, this installation. */
     envelope(full: string, payload: Json): Json {

@@ -6,73 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { deployChangeSet } from '../../src/evidence/deploy-change-set.ts';
-import { createGitHubClient } from '../../src/github/client.ts';
-import { findEntries } from '../../src/ledger/query.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { newKey } from '../support/ledger-fixture.ts';
 import { useLedgerApp } from './harness.ts';
-
-const POLICY = [
-  'rules:',
-  '  - name: Migrations',
-  '    paths: ["db/migrations/**"]',
-  '    approvals: 2',
-  '',
-].join('\n');
+import { mergeScenario } from './merge-scenario.ts';
 
 const app = useLedgerApp();
-const h = app.h;
-
-function fresh() {
-  return app.fresh();
-}
-
-async function mergeEntries(full: string) {
-  const found = await findEntries(fresh(), { type: 'merge' }).catch((error: unknown) => {
-    if (String(error).includes('does not exist')) return [];
-    throw error;
-  });
-  return found.filter((e) => e.statement.predicate.repository === full);
-}
+const { h, fresh, mergeEntries, mergedWithTwoApprovals, closedEvent, api } = mergeScenario(app);
 
 type Json = Record<string, unknown>;
-
-/** A pull request merged onto the repository's root with two approvals of its head. */
-function mergedWithTwoApprovals() {
-  const r = h.repo(POLICY);
-  for (const login of ['bob', 'carol']) h.gh.setPermission(r.full, login, 'write');
-  const root = h.gh.addCommit(r.full, { parents: [], message: 'init' }).sha;
-  const { pull, tip } = h.gh.mergePullRequest(r.full, {
-    onto: root,
-    user: 'alice',
-    files: ['db/migrations/001_users.sql'],
-    title: 'Add users table',
-    commits: 2,
-  });
-  const bob = h.gh.addReview(r.full, pull.number, { user: 'bob', state: 'APPROVED' });
-  const carol = h.gh.addReview(r.full, pull.number, { user: 'carol', state: 'APPROVED' });
-  return { ...r, root, pull, tip, reviews: { bob, carol } };
-}
-
-function closedEvent(full: string, pull: ReturnType<typeof mergedWithTwoApprovals>['pull'], merged = true) {
-  const payload = h.pullRequestEvent(full, pull, 'closed');
-  const pr = payload.pull_request as Json;
-  payload.pull_request = {
-    ...pr,
-    state: 'closed',
-    merged,
-    merge_commit_sha: merged ? pull.mergeCommitSha : null,
-    merged_at: merged ? pull.mergedAt : null,
-    merged_by: merged
-      ? { ...(pr.user as Json), login: pull.mergedBy, id: h.gh.user(pull.mergedBy!).id, type: 'User' }
-      : null,
-  };
-  return payload;
-}
-
-function api() {
-  return createGitHubClient({ token: 'test-token', baseUrl: h.gh.url, retryBaseMs: 10, spaceWrites: false });
-}
 
 describe('merge entries', () => {
   it('records the verdict at merge with both review ids, once however often GitHub delivers', async () => {
@@ -135,8 +77,15 @@ describe('merge entries', () => {
     expect(verdict.outcome).toBe('unsatisfied');
     expect(verdict.rules[0]).toMatchObject({ satisfied: false, missing: 1 });
   });
+});
 
+// A deploy's change set verifies its whole ledger, and a `shiplog` branch holds one repository's
+// entries: this scenario gets an app and a ledger of its own.
+describe('merge entries cited by a deploy', () => {
+  const ownApp = useLedgerApp();
+  const own = mergeScenario(ownApp);
   it('a review dismissed after the merge does not change the deploy change set recorded from it', async () => {
+    const { h, fresh, mergeEntries, mergedWithTwoApprovals, closedEvent, api } = own;
     const s = mergedWithTwoApprovals();
     expect((await h.send('pull_request', closedEvent(s.full, s.pull))).status).toBe(200);
     const [merge] = await mergeEntries(s.full);
@@ -151,9 +100,9 @@ describe('merge entries', () => {
       environment: 'production',
       head: s.tip,
       // the ledger itself is verified against the app's key; `trusted` is whose merges are believed
-      trust: { keys: [app.ledger.trusted] },
+      trust: { keys: [ownApp.ledger.trusted] },
     };
-    const cited = await deployChangeSet({ ...request, ledger: fresh(), trusted: [app.ledger.trusted] });
+    const cited = await deployChangeSet({ ...request, ledger: fresh(), trusted: [ownApp.ledger.trusted] });
     expect(cited.decision.status).toBe('approved');
     const pr = cited.record.pull_requests.find((p) => p.number === s.pull.number)!;
     expect(pr.approval.source).toBe('merge-entry');

@@ -13,21 +13,29 @@ import { sampleEntry } from '../support/ledger-fixture.ts';
 import { useLedgerApp } from './harness.ts';
 
 const HOUR = 3600_000;
-const app = useLedgerApp({ SHIPLOG_SWEEP_INTERVAL: 'off', SHIPLOG_RECONCILE_INTERVAL: 'off' });
-const h = app.h;
-
-const fresh = () => app.fresh();
-const git = (...args: string[]) =>
-  execFileSync('git', ['--git-dir', app.ledger.remote, ...args], { encoding: 'utf8' }).trim();
-const alarms = (full: string) => h.gh.issues(full).filter((i) => i.labels.includes('shiplog-alarm'));
 const ago = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString();
 const sha = (n: number) => n.toString(16).padStart(40, 'd');
 
-let seq = 0;
-const append = (over: Parameters<typeof sampleEntry>[1]) =>
-  appendEntry({ location: app.ledger.location, key: app.ledger.key, entry: sampleEntry(seq++, over) });
+/**
+ * An app with a ledger of its own for each scenario: a `shiplog` branch holds one repository's
+ * entries (verify checks it), and each scenario is about another repository.
+ */
+function sweepScenario() {
+  const app = useLedgerApp({ SHIPLOG_SWEEP_INTERVAL: 'off', SHIPLOG_RECONCILE_INTERVAL: 'off' });
+  const h = app.h;
+  const fresh = () => app.fresh();
+  const git = (...args: string[]) =>
+    execFileSync('git', ['--git-dir', app.ledger.remote, ...args], { encoding: 'utf8' }).trim();
+  const alarms = (full: string) => h.gh.issues(full).filter((i) => i.labels.includes('shiplog-alarm'));
+  let seq = 0;
+  const append = (over: Parameters<typeof sampleEntry>[1]) =>
+    appendEntry({ location: app.ledger.location, key: app.ledger.key, entry: sampleEntry(seq++, over) });
+  return { app, h, fresh, git, alarms, append };
+}
 
-describe('sweeps', () => {
+describe('sweeps: ledger tips', () => {
+  const { h, git, alarms, append } = sweepScenario();
+
   it('alarms on a ledger rewrite whose push webhook never came, with the checkpoint it kept', async () => {
     const r = h.repo('');
     await append({ repository: r.full });
@@ -57,6 +65,10 @@ describe('sweeps', () => {
     await h.app.sweeps.sweep();
     for (const issue of alarms(r.full)) issue.state = 'closed';
   });
+});
+
+describe('sweeps: reconciliation', () => {
+  const { app, h, fresh, alarms, append } = sweepScenario();
 
   it('reconciles 5 deployments with 4 records: one reconciliation entry, one unrecorded-deploy, one alarm', async () => {
     const r = h.repo('environments:\n  production: {}\n');
