@@ -6753,7 +6753,7 @@ var require_cjs2 = __commonJS({
         --state.depth;
         return clone;
       }
-      return function copy2(value) {
+      return function copy3(value) {
         return copier(value, {
           Constructor: void 0,
           cache: createCache(),
@@ -6764,9 +6764,9 @@ var require_cjs2 = __commonJS({
       };
     }
     var copyStrict = createCopier({ strict: true });
-    var copy = createCopier();
+    var copy2 = createCopier();
     exports2.MaxDepthExceededError = MaxDepthExceededError;
-    exports2.copy = copy;
+    exports2.copy = copy2;
     exports2.copyStrict = copyStrict;
     exports2.createCopier = createCopier;
   }
@@ -9616,13 +9616,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -9634,12 +9634,12 @@ var require_visit = __commonJS({
     visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path2) {
       const ctrl = callVisitor(key, node, visitor, path2);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
         replaceNode(key, path2, ctrl);
         return visit_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
+        if (identity2.isCollection(node)) {
           path2 = Object.freeze(path2.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
             const ci = visit_(i, node.items[i], visitor, path2);
@@ -9652,7 +9652,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
+        } else if (identity2.isPair(node)) {
           path2 = Object.freeze(path2.concat(node));
           const ck = visit_("key", node.key, visitor, path2);
           if (ck === BREAK)
@@ -9670,7 +9670,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity2.isDocument(node)) {
         const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -9682,12 +9682,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path2) {
       const ctrl = await callVisitor(key, node, visitor, path2);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
         replaceNode(key, path2, ctrl);
         return visitAsync_(key, ctrl, visitor, path2);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
+        if (identity2.isCollection(node)) {
           path2 = Object.freeze(path2.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
             const ci = await visitAsync_(i, node.items[i], visitor, path2);
@@ -9700,7 +9700,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
+        } else if (identity2.isPair(node)) {
           path2 = Object.freeze(path2.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path2);
           if (ck === BREAK)
@@ -9737,31 +9737,31 @@ var require_visit = __commonJS({
     function callVisitor(key, node, visitor, path2) {
       if (typeof visitor === "function")
         return visitor(key, node, path2);
-      if (identity.isMap(node))
+      if (identity2.isMap(node))
         return visitor.Map?.(key, node, path2);
-      if (identity.isSeq(node))
+      if (identity2.isSeq(node))
         return visitor.Seq?.(key, node, path2);
-      if (identity.isPair(node))
+      if (identity2.isPair(node))
         return visitor.Pair?.(key, node, path2);
-      if (identity.isScalar(node))
+      if (identity2.isScalar(node))
         return visitor.Scalar?.(key, node, path2);
-      if (identity.isAlias(node))
+      if (identity2.isAlias(node))
         return visitor.Alias?.(key, node, path2);
       return void 0;
     }
     function replaceNode(key, path2, node) {
       const parent = path2[path2.length - 1];
-      if (identity.isCollection(parent)) {
+      if (identity2.isCollection(parent)) {
         parent.items[key] = node;
-      } else if (identity.isPair(parent)) {
+      } else if (identity2.isPair(parent)) {
         if (key === "key")
           parent.key = node;
         else
           parent.value = node;
-      } else if (identity.isDocument(parent)) {
+      } else if (identity2.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt = identity.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -9774,7 +9774,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -9793,9 +9793,9 @@ var require_directives = __commonJS({
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
-        const copy = new _Directives(this.yaml, this.tags);
-        copy.docStart = this.docStart;
-        return copy;
+        const copy2 = new _Directives(this.yaml, this.tags);
+        copy2.docStart = this.docStart;
+        return copy2;
       }
       /**
        * During parsing, get a Directives instance for the current document and
@@ -9917,10 +9917,10 @@ var require_directives = __commonJS({
         const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
           visit.visit(doc.contents, (_key, node) => {
-            if (identity.isNode(node) && node.tag)
+            if (identity2.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -9945,7 +9945,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
@@ -9992,7 +9992,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref2 = sourceObjects.get(source);
-            if (typeof ref2 === "object" && ref2.anchor && (identity.isScalar(ref2.node) || identity.isCollection(ref2.node))) {
+            if (typeof ref2 === "object" && ref2.anchor && (identity2.isScalar(ref2.node) || identity2.isCollection(ref2.node))) {
               ref2.node.anchor = ref2.anchor;
             } else {
               const error = new Error("Failed to resolve repeated object (this should not happen)");
@@ -10065,12 +10065,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
         return value.map((v, i) => toJS(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
+        if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -10096,22 +10096,22 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity.isDocument(doc))
+        if (!identity2.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -10138,12 +10138,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity.ALIAS);
+        super(identity2.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -10165,7 +10165,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit.visit(doc, {
             Node: (_key, node) => {
-              if (identity.isAlias(node) || identity.hasAnchor(node))
+              if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
             }
           });
@@ -10227,11 +10227,11 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node, anchors2) {
-      if (identity.isAlias(node)) {
+      if (identity2.isAlias(node)) {
         const source = node.resolve(doc);
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity.isCollection(node)) {
+      } else if (identity2.isCollection(node)) {
         let count2 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
@@ -10239,7 +10239,7 @@ var require_Alias = __commonJS({
             count2 = c;
         }
         return count2;
-      } else if (identity.isPair(node)) {
+      } else if (identity2.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
         return Math.max(kc, vc);
@@ -10254,13 +10254,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity.SCALAR);
+        super(identity2.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -10285,7 +10285,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
@@ -10299,12 +10299,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
+      if (identity2.isDocument(value))
         value = value.contents;
-      if (identity.isNode(value))
+      if (identity2.isNode(value))
         return value;
-      if (identity.isPair(value)) {
-        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity2.isPair(value)) {
+        const map = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
         map.items.push(value);
         return map;
       }
@@ -10336,7 +10336,7 @@ var require_createNode = __commonJS({
             ref2.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -10360,7 +10360,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema, path2, value) {
       let v = value;
@@ -10401,13 +10401,13 @@ var require_Collection = __commonJS({
        * @param schema - If defined, overwrites the original's schema
        */
       clone(schema) {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+          copy2.schema = schema;
+        copy2.items = copy2.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /**
        * Adds a value to the collection. For `!!map` and `!!omap` the value must
@@ -10420,7 +10420,7 @@ var require_Collection = __commonJS({
         else {
           const [key, ...rest] = path2;
           const node = this.get(key, true);
-          if (identity.isCollection(node))
+          if (identity2.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -10437,7 +10437,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
-        if (identity.isCollection(node))
+        if (identity2.isCollection(node))
           return node.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -10451,16 +10451,16 @@ var require_Collection = __commonJS({
         const [key, ...rest] = path2;
         const node = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity.isScalar(node) ? node.value : node;
+          return !keepScalar && identity2.isScalar(node) ? node.value : node;
         else
-          return identity.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity2.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
-          if (!identity.isPair(node))
+          if (!identity2.isPair(node))
             return false;
           const n = node.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -10471,7 +10471,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity.isCollection(node) ? node.hasIn(rest) : false;
+        return identity2.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -10483,7 +10483,7 @@ var require_Collection = __commonJS({
           this.set(key, value);
         } else {
           const node = this.get(key, true);
-          if (identity.isCollection(node))
+          if (identity2.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -10939,7 +10939,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options2) {
@@ -10992,7 +10992,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity.isScalar(item)) {
+      if (identity2.isScalar(item)) {
         obj = item.value;
         let match = tags.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
@@ -11015,7 +11015,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+      const anchor = (identity2.isScalar(node) || identity2.isCollection(node)) && node.anchor;
       if (anchor && anchors.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
@@ -11026,9 +11026,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item, ctx, onComment2, onChompKeep) {
-      if (identity.isPair(item))
+      if (identity2.isPair(item))
         return item.toString(ctx, onComment2, onChompKeep);
-      if (identity.isAlias(item)) {
+      if (identity2.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -11042,15 +11042,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment2, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment2, onChompKeep) : node.toString(ctx, onComment2, onChompKeep);
+      const str = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment2, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment2, onChompKeep) : node.toString(ctx, onComment2, onChompKeep);
       if (!props)
         return str;
-      return identity.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
+      return identity2.isScalar(node) || str[0] === "{" || str[0] === "[" ? `${props} ${str}` : `${props}
 ${ctx.indent}${str}`;
     }
     exports2.createStringifyContext = createStringifyContext;
@@ -11062,23 +11062,23 @@ ${ctx.indent}${str}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment2, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity2.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -11119,7 +11119,7 @@ ${indent}:`;
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
+      if (identity2.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -11131,10 +11131,10 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity2.isScalar(value))
         ctx.indentAtStart = str.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -11154,7 +11154,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity2.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -11217,7 +11217,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge3 = {
@@ -11230,21 +11230,21 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (identity.isSeq(source))
+      if (identity2.isSeq(source))
         for (const it of source.items)
-          mergeValue(ctx, map, it);
+          mergeValue2(ctx, map, it);
       else if (Array.isArray(source))
         for (const it of source)
-          mergeValue(ctx, map, it);
+          mergeValue2(ctx, map, it);
       else
-        mergeValue(ctx, map, source);
+        mergeValue2(ctx, map, source);
     }
-    function mergeValue(ctx, map, value) {
+    function mergeValue2(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (!identity.isMap(source))
+      if (!identity2.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
@@ -11265,7 +11265,7 @@ var require_merge = __commonJS({
       return map;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
@@ -11280,10 +11280,10 @@ var require_addPairToJSMap = __commonJS({
     var log = require_log();
     var merge3 = require_merge();
     var stringify = require_stringify();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
+      if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map, value);
       else if (merge3.isMergeKey(ctx, key))
         merge3.addMergeToJSMap(ctx, map, value);
@@ -11314,7 +11314,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity2.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
@@ -11344,7 +11344,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity = require_identity();
+    var identity2 = require_identity();
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
@@ -11352,15 +11352,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
         this.key = key;
         this.value = value;
       }
       clone(schema) {
         let { key, value } = this;
-        if (identity.isNode(key))
+        if (identity2.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
+        if (identity2.isNode(value))
           value = value.clone(schema);
         return new _Pair(key, value);
       }
@@ -11381,7 +11381,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options2) {
@@ -11397,14 +11397,14 @@ var require_stringifyCollection = __commonJS({
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines2.push("");
           addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines2.push("");
@@ -11452,14 +11452,14 @@ ${indent}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (item.spaceBefore)
             lines2.push("");
           addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines2.push("");
@@ -11467,7 +11467,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity.isNode(item.value) ? item.value : null;
+          const iv = identity2.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -11535,16 +11535,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+      const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
-        if (identity.isPair(it)) {
+        if (identity2.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k)
+          if (identity2.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -11555,7 +11555,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity.MAP, schema);
+        super(identity2.MAP, schema);
         this.items = [];
       }
       /**
@@ -11593,7 +11593,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
+        if (identity2.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -11604,7 +11604,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -11628,7 +11628,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it = findPair(this.items, key);
         const node = it?.value;
-        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
+        return (!keepScalar && identity2.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -11653,7 +11653,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity.isPair(item))
+          if (!identity2.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -11676,7 +11676,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
       collection: "map",
@@ -11684,7 +11684,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
-        if (!identity.isMap(map2))
+        if (!identity2.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
@@ -11701,7 +11701,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
@@ -11709,7 +11709,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity.SEQ, schema);
+        super(identity2.SEQ, schema);
         this.items = [];
       }
       add(value) {
@@ -11735,7 +11735,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity.isScalar(it) ? it.value : it;
+        return !keepScalar && identity2.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -11759,7 +11759,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -11801,7 +11801,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+      let idx = identity2.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -11814,7 +11814,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -11822,7 +11822,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity.isSeq(seq2))
+        if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -12176,17 +12176,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity.isSeq(seq)) {
+      if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity.isPair(item))
+          if (identity2.isPair(item))
             continue;
-          else if (identity.isMap(item)) {
+          else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -12200,7 +12200,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -12254,7 +12254,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -12281,7 +12281,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map);
         for (const pair of this.items) {
           let key, value;
-          if (identity.isPair(pair)) {
+          if (identity2.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -12311,7 +12311,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
+          if (identity2.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -12492,7 +12492,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -12502,7 +12502,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity.isPair(key))
+        if (identity2.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -12518,7 +12518,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -12562,7 +12562,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map, onError) {
-        if (identity.isMap(map)) {
+        if (identity2.isMap(map)) {
           if (map.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map);
           else
@@ -12807,7 +12807,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var map = require_map();
     var seq = require_seq();
     var string = require_string();
@@ -12820,15 +12820,15 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity.MAP, { value: map.map });
-        Object.defineProperty(this, identity.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity2.MAP, { value: map.map });
+        Object.defineProperty(this, identity2.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
-        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
-        copy.tags = this.tags.slice();
-        return copy;
+        const copy2 = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy2.tags = this.tags.slice();
+        return copy2;
       }
     };
     exports2.Schema = Schema;
@@ -12839,7 +12839,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options2) {
@@ -12866,7 +12866,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity.isNode(doc.contents)) {
+        if (identity2.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines2.push("");
           if (doc.contents.commentBefore) {
@@ -12921,7 +12921,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -12936,7 +12936,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -12971,21 +12971,21 @@ var require_Document = __commonJS({
        * Custom Node values that inherit from `Object` still refer to their original instances.
        */
       clone() {
-        const copy = Object.create(_Document.prototype, {
-          [identity.NODE_TYPE]: { value: identity.DOC }
+        const copy2 = Object.create(_Document.prototype, {
+          [identity2.NODE_TYPE]: { value: identity2.DOC }
         });
-        copy.commentBefore = this.commentBefore;
-        copy.comment = this.comment;
-        copy.errors = this.errors.slice();
-        copy.warnings = this.warnings.slice();
-        copy.options = Object.assign({}, this.options);
+        copy2.commentBefore = this.commentBefore;
+        copy2.comment = this.comment;
+        copy2.errors = this.errors.slice();
+        copy2.warnings = this.warnings.slice();
+        copy2.options = Object.assign({}, this.options);
         if (this.directives)
-          copy.directives = this.directives.clone();
-        copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+          copy2.directives = this.directives.clone();
+        copy2.schema = this.schema.clone();
+        copy2.contents = identity2.isNode(this.contents) ? this.contents.clone(copy2.schema) : this.contents;
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** Adds a value to the document. */
       add(value) {
@@ -13045,7 +13045,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node = createNode.createNode(value, tag, ctx);
-        if (flow && identity.isCollection(node))
+        if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
         return node;
@@ -13085,7 +13085,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -13094,14 +13094,14 @@ var require_Document = __commonJS({
        */
       getIn(path2, keepScalar) {
         if (Collection2.isEmptyPath(path2))
-          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
+          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path2, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -13109,7 +13109,7 @@ var require_Document = __commonJS({
       hasIn(path2) {
         if (Collection2.isEmptyPath(path2))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path2) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -13216,7 +13216,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity.isCollection(contents))
+      if (identity2.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -13487,12 +13487,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports2.mapIncludes = mapIncludes;
@@ -13705,7 +13705,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -13784,7 +13784,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity.isPair(prev))
+              if (identity2.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -13899,7 +13899,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -13949,7 +13949,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -14368,7 +14368,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -14377,17 +14377,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -14407,7 +14407,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema[identity2.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -14426,12 +14426,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -14480,7 +14480,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -14526,7 +14526,7 @@ var require_compose_node = __commonJS({
       node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor && node.anchor === "")
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -14632,7 +14632,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -14694,9 +14694,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity.isPair(it))
+            if (identity2.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -16744,7 +16744,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors();
     var log = require_log();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var lineCounter = require_line_counter();
     var parser2 = require_parser();
     function parseOptions(options2) {
@@ -16822,7 +16822,7 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
+      if (identity2.isDocument(value) && !_replacer)
         return value.toString(options2);
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
@@ -16842,7 +16842,7 @@ var require_dist = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors();
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -16860,14 +16860,14 @@ var require_dist = __commonJS({
     exports2.YAMLParseError = errors.YAMLParseError;
     exports2.YAMLWarning = errors.YAMLWarning;
     exports2.Alias = Alias.Alias;
-    exports2.isAlias = identity.isAlias;
-    exports2.isCollection = identity.isCollection;
-    exports2.isDocument = identity.isDocument;
-    exports2.isMap = identity.isMap;
-    exports2.isNode = identity.isNode;
-    exports2.isPair = identity.isPair;
-    exports2.isScalar = identity.isScalar;
-    exports2.isSeq = identity.isSeq;
+    exports2.isAlias = identity2.isAlias;
+    exports2.isCollection = identity2.isCollection;
+    exports2.isDocument = identity2.isDocument;
+    exports2.isMap = identity2.isMap;
+    exports2.isNode = identity2.isNode;
+    exports2.isPair = identity2.isPair;
+    exports2.isScalar = identity2.isScalar;
+    exports2.isSeq = identity2.isSeq;
     exports2.Pair = Pair.Pair;
     exports2.Scalar = Scalar.Scalar;
     exports2.YAMLMap = YAMLMap.YAMLMap;
@@ -22060,9 +22060,9 @@ var require_json_schema_traverse = __commonJS({
       cb = opts.cb || cb;
       var pre = typeof cb == "function" ? cb : cb.pre || function() {
       };
-      var post2 = cb.post || function() {
+      var post3 = cb.post || function() {
       };
-      _traverse(opts, pre, post2, schema, "", schema);
+      _traverse(opts, pre, post3, schema, "", schema);
     };
     traverse.keywords = {
       additionalItems: true,
@@ -22108,7 +22108,7 @@ var require_json_schema_traverse = __commonJS({
       maxProperties: true,
       minProperties: true
     };
-    function _traverse(opts, pre, post2, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
+    function _traverse(opts, pre, post3, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema && typeof schema == "object" && !Array.isArray(schema)) {
         pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
         for (var key in schema) {
@@ -22116,18 +22116,18 @@ var require_json_schema_traverse = __commonJS({
           if (Array.isArray(sch)) {
             if (key in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post2, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
+                _traverse(opts, pre, post3, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
             }
           } else if (key in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post2, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post3, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
             }
           } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post2, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+            _traverse(opts, pre, post3, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
           }
         }
-        post2(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        post3(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
     function escapeJsonPtr(str) {
@@ -24820,11 +24820,11 @@ var require_core = __commonJS({
     }
     function addRule(keyword, definition, dataType) {
       var _a;
-      const post2 = definition === null || definition === void 0 ? void 0 : definition.post;
-      if (dataType && post2)
+      const post3 = definition === null || definition === void 0 ? void 0 : definition.post;
+      if (dataType && post3)
         throw new Error('keyword with "post" flag cannot have "type"');
       const { RULES } = this;
-      let ruleGroup = post2 ? RULES.post : RULES.rules.find(({ type: t }) => t === dataType);
+      let ruleGroup = post3 ? RULES.post : RULES.rules.find(({ type: t }) => t === dataType);
       if (!ruleGroup) {
         ruleGroup = { type: dataType, rules: [] };
         RULES.rules.push(ruleGroup);
@@ -29120,13 +29120,13 @@ var require_clone = __commonJS({
       if (obj === null || typeof obj !== "object")
         return obj;
       if (obj instanceof Object)
-        var copy = { __proto__: getPrototypeOf(obj) };
+        var copy2 = { __proto__: getPrototypeOf(obj) };
       else
-        var copy = /* @__PURE__ */ Object.create(null);
+        var copy2 = /* @__PURE__ */ Object.create(null);
       Object.getOwnPropertyNames(obj).forEach(function(key) {
-        Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key));
+        Object.defineProperty(copy2, key, Object.getOwnPropertyDescriptor(obj, key));
       });
-      return copy;
+      return copy2;
     }
   }
 });
@@ -45337,7 +45337,7 @@ var require_filesystem = __commonJS({
     var LDD_PATH = "/usr/bin/ldd";
     var SELF_PATH = "/proc/self/exe";
     var MAX_LENGTH = 2048;
-    var readFileSync3 = (path2) => {
+    var readFileSync4 = (path2) => {
       const fd = fs.openSync(path2, "r");
       const buffer = Buffer.alloc(MAX_LENGTH);
       const bytesRead = fs.readSync(fd, buffer, 0, MAX_LENGTH, 0);
@@ -45362,7 +45362,7 @@ var require_filesystem = __commonJS({
     module2.exports = {
       LDD_PATH,
       SELF_PATH,
-      readFileSync: readFileSync3,
+      readFileSync: readFileSync4,
       readFile
     };
   }
@@ -45411,7 +45411,7 @@ var require_detect_libc = __commonJS({
     "use strict";
     var childProcess = __require("child_process");
     var { isLinux, getReport } = require_process();
-    var { LDD_PATH, SELF_PATH, readFile, readFileSync: readFileSync3 } = require_filesystem();
+    var { LDD_PATH, SELF_PATH, readFile, readFileSync: readFileSync4 } = require_filesystem();
     var { interpreterPath } = require_elf();
     var cachedFamilyInterpreter;
     var cachedFamilyFilesystem;
@@ -45503,7 +45503,7 @@ var require_detect_libc = __commonJS({
       }
       cachedFamilyFilesystem = null;
       try {
-        const lddContent = readFileSync3(LDD_PATH);
+        const lddContent = readFileSync4(LDD_PATH);
         cachedFamilyFilesystem = getFamilyFromLddContent(lddContent);
       } catch (e) {
       }
@@ -45528,7 +45528,7 @@ var require_detect_libc = __commonJS({
       }
       cachedFamilyInterpreter = null;
       try {
-        const selfContent = readFileSync3(SELF_PATH);
+        const selfContent = readFileSync4(SELF_PATH);
         const path2 = interpreterPath(selfContent);
         cachedFamilyInterpreter = familyFromInterpreterPath(path2);
       } catch (e) {
@@ -45592,7 +45592,7 @@ var require_detect_libc = __commonJS({
       }
       cachedVersionFilesystem = null;
       try {
-        const lddContent = readFileSync3(LDD_PATH);
+        const lddContent = readFileSync4(LDD_PATH);
         const versionMatch = lddContent.match(RE_GLIBC_VERSION);
         if (versionMatch) {
           cachedVersionFilesystem = versionMatch[1];
@@ -71549,17 +71549,17 @@ var require_luxon = __commonJS({
         for (const k of orderedUnits$1) {
           if (units.indexOf(k) >= 0) {
             lastUnit = k;
-            let own = 0;
+            let own2 = 0;
             for (const ak in accumulated) {
-              own += this.matrix[ak][k] * accumulated[ak];
+              own2 += this.matrix[ak][k] * accumulated[ak];
               accumulated[ak] = 0;
             }
             if (isNumber(vals[k])) {
-              own += vals[k];
+              own2 += vals[k];
             }
-            const i = Math.trunc(own);
+            const i = Math.trunc(own2);
             built[k] = i;
-            accumulated[k] = (own * 1e3 - i * 1e3) / 1e3;
+            accumulated[k] = (own2 * 1e3 - i * 1e3) / 1e3;
           } else if (isNumber(vals[k])) {
             accumulated[k] = vals[k];
           }
@@ -72545,10 +72545,10 @@ var require_luxon = __commonJS({
       }
     }
     var MISSING_FTP = "missing Intl.DateTimeFormat.formatToParts support";
-    function intUnit(regex2, post2 = (i) => i) {
+    function intUnit(regex2, post3 = (i) => i) {
       return {
         regex: regex2,
-        deser: ([s2]) => post2(parseDigits(s2))
+        deser: ([s2]) => post3(parseDigits(s2))
       };
     }
     var NBSP = String.fromCharCode(160);
@@ -77336,8 +77336,8 @@ var require_CronFileParser = __commonJS({
        * @throws If file cannot be read
        */
       static parseFileSync(filePath) {
-        const { readFileSync: readFileSync3 } = __require("fs");
-        const data = readFileSync3(filePath, "utf8");
+        const { readFileSync: readFileSync4 } = __require("fs");
+        const data = readFileSync4(filePath, "utf8");
         return _CronFileParser.#parseContent(data);
       }
       /**
@@ -84929,14 +84929,14 @@ var require_postgres_relay_backend = __commonJS({
       }
       getConnectionIdentity() {
         if (!this.connectionIdentity) {
-          let identity;
-          identity = this.connection.pool.query("SELECT current_database() AS database, current_schema() AS schema").then(({ rows }) => rows[0]).catch((err) => {
-            if (this.connectionIdentity === identity) {
+          let identity2;
+          identity2 = this.connection.pool.query("SELECT current_database() AS database, current_schema() AS schema").then(({ rows }) => rows[0]).catch((err) => {
+            if (this.connectionIdentity === identity2) {
               this.connectionIdentity = void 0;
             }
             throw err;
           });
-          this.connectionIdentity = identity;
+          this.connectionIdentity = identity2;
         }
         return this.connectionIdentity;
       }
@@ -94281,7 +94281,7 @@ function validator() {
   );
   return compiled;
 }
-function parsePolicy(text, source) {
+function parsePolicyObject(text, source) {
   if (typeof text !== "string") throw new ShiplogError("BAD_POLICY", `${source}: policy must be text`);
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > MAX_POLICY_BYTES) {
@@ -94315,7 +94315,7 @@ function parsePolicy(text, source) {
     const offset = offsetOf(doc, problem);
     return offset === void 0 ? void 0 : lineCounter.linePos(offset).line;
   };
-  return validatePolicy(value, source, locate);
+  return validateRaw(value, source, locate);
 }
 function policyFromObject(obj, source) {
   return validatePolicy(obj, source, () => void 0);
@@ -94327,6 +94327,9 @@ function environmentPolicy(policy, name) {
   return key === void 0 ? void 0 : policy.environments[key];
 }
 function validatePolicy(input, source, locate) {
+  return withDefaults4(validateRaw(input, source, locate), source);
+}
+function validateRaw(input, source, locate) {
   const value = input === null || input === void 0 ? {} : input;
   const validate = validator();
   let problems;
@@ -94336,7 +94339,7 @@ function validatePolicy(input, source, locate) {
     problems = dedupe((validate.errors ?? []).map((e) => describeAjvError(e, value)));
   }
   if (problems.length > 0) throw policyError(problems, source, locate);
-  return withDefaults4(value, source);
+  return value;
 }
 function semanticProblems(raw) {
   const problems = [];
@@ -95095,7 +95098,7 @@ function buildChangeSetRecord(evidence2) {
   const uncovered = [];
   for (const c of evidence2.commits) {
     const approval = c.pull_request === void 0 || c.pull_request === null ? void 0 : approvals.get(c.pull_request);
-    const reason = c.pull_request === void 0 ? "unknown" : c.pull_request === null ? "no-pull-request" : approval?.status === "approved" ? void 0 : (
+    const reason = c.pull_request === void 0 ? "unknown" : c.pull_request === null ? "no-pull-request" : c.unmerged_state ? "unmerged-state" : approval?.status === "approved" ? void 0 : (
       // a PR number without its evidence cannot happen from the collector; if it does, it is not approved
       "unapproved-pull-request"
     );
@@ -95138,7 +95141,7 @@ function describeUncovered(record) {
   const numbers = new Map(record.commits.list.map((c) => [c.sha, c.pull_request]));
   const named = record.uncovered_commits.slice(0, NAMED_IN_SUMMARY).map((c) => {
     const number = numbers.get(c.sha);
-    const why = c.reason === "no-pull-request" ? "no pull request" : c.reason === "unknown" ? "pull request unknown" : number ? `pull request #${number} is not approved` : "its pull request is not approved";
+    const why = c.reason === "no-pull-request" ? "no pull request" : c.reason === "unmerged-state" ? `a commit of pull request #${number} deployed without its merge commit` : c.reason === "unknown" ? "pull request unknown" : number ? `pull request #${number} is not approved` : "its pull request is not approved";
     return `${short2(c.sha)} "${c.message}" by ${c.author} (${why})`;
   });
   const more = record.uncovered_commits.length - named.length;
@@ -95398,7 +95401,19 @@ function queueTarget(repo, ref2, groupSha) {
   };
 }
 function externalIdFor(target) {
-  return `shiplog:pr:${target.number}`;
+  const g = target.mergeGroup;
+  return g ? `shiplog:mg:${target.number}:${g.queuedHeadSha}:${g.baseRef}` : `shiplog:pr:${target.number}`;
+}
+function groupFromExternalId(repo, id, groupSha) {
+  const m = /^shiplog:mg:(\d+):([0-9a-f]{40}):(.+)$/.exec(id ?? "");
+  if (!m) return void 0;
+  const number = Number(m[1]);
+  return {
+    ...repo,
+    number,
+    headSha: groupSha,
+    mergeGroup: { headSha: groupSha, baseRef: m[3], queuedHeadSha: m[2] }
+  };
 }
 function numberFromExternalId(id) {
   const m = /^shiplog:pr:(\d+)$/.exec(id ?? "");
@@ -95410,8 +95425,9 @@ function suiteTargets(repo, pulls) {
 function checkRunTargets(payload) {
   const repo = repoOf(payload);
   const run2 = payload.check_run;
-  const queued = queueTarget(repo, run2.check_suite?.head_branch ?? "", run2.head_sha);
-  if (queued) return [queued];
+  const group = groupFromExternalId(repo, run2.external_id, run2.head_sha);
+  if (group) return [group];
+  if (parseMergeQueueRef(run2.check_suite?.head_branch ?? "")) return [];
   const listed = suiteTargets(repo, run2.pull_requests);
   if (listed.length > 0) return listed;
   const number = numberFromExternalId(run2.external_id);
@@ -95420,8 +95436,8 @@ function checkRunTargets(payload) {
 function checkSuiteTargets(payload) {
   const repo = repoOf(payload);
   const suite = payload.check_suite;
-  const queued = queueTarget(repo, suite.head_branch ?? "", suite.head_sha);
-  return queued ? [queued] : suiteTargets(repo, suite.pull_requests);
+  if (parseMergeQueueRef(suite.head_branch ?? "")) return [];
+  return suiteTargets(repo, suite.pull_requests);
 }
 
 // src/app/approval-check.ts
@@ -96717,23 +96733,26 @@ var TileModel = class _TileModel {
   get treeId() {
     return this.dirOid;
   }
-  /** Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip. */
-  wantedBlobs() {
+  /**
+   * Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip; with `every`,
+   * what any number of later applies may read (the sealed lists too).
+   */
+  wantedBlobs(opts = {}) {
     const out = [];
     for (const [L, level] of this.levels.entries()) {
       if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
-      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
         const list = level.lists.get(1);
         if (list && !list.content) out.push(list.oid);
       }
     }
     return out;
   }
-  /** Reads everything `apply` and `root` will touch. */
-  async prepare() {
+  /** Reads everything `apply` and `root` will touch; with `every`, for any number of applies. */
+  async prepare(opts = {}) {
     for (const [L, level] of this.levels.entries()) {
       if (level.partial) await this.content(level.partial.blob);
-      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
         for (const list of level.lists.values()) await this.content(list);
     }
     this.edge ??= this.edgeFromTiles();
@@ -97178,10 +97197,11 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
       stdio: ["pipe", "pipe", "pipe"],
       detached: true
     });
-    const timer = setTimeout(() => {
+    const expire = () => {
       killGroup(child.pid);
-      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file did not finish within ${timeoutMs} ms`));
-    }, timeoutMs);
+      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file gave nothing for ${timeoutMs} ms`));
+    };
+    let timer = setTimeout(expire, timeoutMs);
     let index = 0;
     let failed = false;
     let waits = [];
@@ -97193,6 +97213,8 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     const errChunks = [];
     child.stderr.on("data", (d) => errChunks.push(d));
     child.stdout.on("data", (chunk) => {
+      clearTimeout(timer);
+      timer = setTimeout(expire, timeoutMs);
       const fail2 = (e) => {
         failed = true;
         killGroup(child.pid);
@@ -97445,19 +97467,35 @@ function fetchArgs(repo, extra) {
   if (repo.isLocal) args.push("--upload-pack=git -c uploadpack.allowFilter=true upload-pack");
   return args;
 }
-async function runFetch(repo, args, config2 = {}) {
+async function runFetch(repo, args, config2 = {}, input) {
   const release = await lockRepo(repo.gitDir);
   try {
     return await git(args, {
       gitDir: repo.gitDir,
       allowFail: true,
+      ...input !== void 0 ? { input } : {},
       config: { ...authConfig(repo.location.token, repo.isLocal), ...config2 }
     });
   } finally {
     await release();
   }
 }
+var UNREACHABLE = /Connection refused|Could not resolve host|Name or service not known|Temporary failure in name resolution|Failed to connect|Couldn't connect|Connection timed out|timed out|No route to host|Network is unreachable|Authentication failed|Permission denied|could not read Username|terminal prompts disabled|The requested URL returned error: 40[13]|Host key verification failed/i;
+function gitReason(text) {
+  const lines2 = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const hit = lines2.find((l) => UNREACHABLE.test(l)) ?? lines2.find((l) => /^(fatal|error):/i.test(l));
+  return (hit ?? lines2[0] ?? "(no message)").replace(/^(fatal|error):\s*/i, "");
+}
+function unreachableRemote(remote, text) {
+  if (!UNREACHABLE.test(text)) return void 0;
+  return new ShiplogError(
+    "REMOTE_UNREACHABLE",
+    `ledger remote "${redact(remote)}" cannot be reached: ${gitReason(text)}`
+  );
+}
 function fetchFailure(repo, err) {
+  const offline = unreachableRemote(repo.location.remote, err);
+  if (offline) return offline;
   if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
     return new ShiplogError(
       "REMOTE_NOT_FOUND",
@@ -97485,9 +97523,12 @@ async function fetchObjects(repo, oids) {
   if (wanted.length === 0) return;
   const missing = missingObjects(repo.gitDir, wanted);
   if (missing.length === 0) return;
-  const result = await runFetch(repo, fetchArgs(repo, ["--filter=blob:none", "origin", ...missing]), {
-    "fetch.negotiationAlgorithm": "noop"
-  });
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, ["--filter=blob:none", "--stdin", "origin"]),
+    { "fetch.negotiationAlgorithm": "noop" },
+    missing.join("\n") + "\n"
+  );
   if (result.code !== 0) throw fetchFailure(repo, result.stderr);
 }
 async function fetchAncestry(repo, commit, depth, opts) {
@@ -97558,6 +97599,16 @@ async function pushCommit(repo, commit) {
   const text = `${r.stdout.toString("utf8")}
 ${r.stderr}`;
   if (r.code === 0) return { outcome: "pushed", message: "" };
+  const conflict = /'(refs\/heads\/[^']+)' exists; cannot create '(refs\/heads\/[^']+)'/.exec(text);
+  if (conflict) {
+    const [, existing, wanted] = conflict;
+    throw new ShiplogError(
+      "USAGE",
+      `cannot create ledger branch "${wanted.slice(11)}": the remote holds "${existing.slice(11)}", and git cannot hold both; pass --ledger-branch ${existing.slice(11)} to append to that ledger`
+    );
+  }
+  const offline = unreachableRemote(repo.location.remote, text);
+  if (offline) throw offline;
   if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text)) {
     return { outcome: "lost-race", message: lastLines(text, 2) };
   }
@@ -98030,8 +98081,9 @@ function backoffMs(attempt) {
 }
 var AppendError = class extends ShiplogError {
   envelope;
-  constructor(message, envelope, cause) {
-    super("APPEND_EXHAUSTED", message, { cause, details: { envelope } });
+  /** `code` keeps what stopped the append (USAGE for a branch git cannot create, REMOTE_UNREACHABLE...). */
+  constructor(message, envelope, cause, code = "APPEND_EXHAUSTED") {
+    super(code, message, { cause, details: { envelope } });
     this.envelope = envelope;
   }
 };
@@ -98063,10 +98115,13 @@ async function appendEntry(req) {
         rememberTip(repo, built.commit);
         return { ...built, attempts: attempt, duplicate: false };
       }
-      lastReason = pushed.outcome === "lost-race" ? "another writer appended first" : `the remote refused the push: ${pushed.message}`;
+      if (pushed.outcome === "rejected")
+        throw new AppendError(`the remote refused the push (not retried): ${pushed.message}`, built.envelope);
+      lastReason = "another writer appended first";
     } catch (e) {
       if (e instanceof ShiplogError && !["GIT_FAILED", "GIT_TIMEOUT"].includes(e.code)) {
-        throw lastEnvelope ? new AppendError(e.message, lastEnvelope, e) : e;
+        if (e instanceof AppendError || !lastEnvelope) throw e;
+        throw new AppendError(e.message, lastEnvelope, e, e.code);
       }
       lastReason = e.message;
     } finally {
@@ -98095,6 +98150,288 @@ async function describeExisting(repo, objects, tip, dup) {
     envelope: decoded.envelope,
     checkpoint: checkpoint.toString("utf8")
   };
+}
+
+// src/ledger/tree/proofs.ts
+async function proveFromTiles(tiles, objects, run2) {
+  const coords = [];
+  const zero = Buffer.alloc(32);
+  await run2({
+    hash: (level, index) => {
+      coords.push([level, index]);
+      return zero;
+    }
+  });
+  const reader = tiles.hashReader();
+  await objects.fetch(await reader.tilesWanted(coords));
+  return run2(reader);
+}
+
+// src/witness/client.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+
+// src/witness/cosignature.ts
+import { sign as cryptoSign3, verify as cryptoVerify3 } from "node:crypto";
+var EM_DASH2 = "\u2014";
+var COSIGNATURE_V1_TYPE = 4;
+var BLOB_LENGTH = 4 + 8 + 64;
+function cosignatureKeyId(name, raw) {
+  const material = Buffer.concat([Buffer.from(`${name}
+`, "utf8"), Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
+  return Buffer.from(sha256Bytes(material).subarray(0, 4));
+}
+function cosignedMessage(body2, time) {
+  return Buffer.from(`cosignature/v1
+time ${time}
+${body2}`, "utf8");
+}
+function parseCosignatureLine(line) {
+  const m = /^\u2014 (\S+) ([A-Za-z0-9+/]+={0,2})$/u.exec(line);
+  if (!m) return void 0;
+  const blob = Buffer.from(m[2], "base64");
+  if (blob.length !== BLOB_LENGTH || blob.toString("base64") !== m[2]) return void 0;
+  const time = blob.readBigUInt64BE(4);
+  if (time === 0n || time > BigInt(Number.MAX_SAFE_INTEGER)) return void 0;
+  return { name: m[1], keyId: blob.subarray(0, 4), time: Number(time), sig: blob.subarray(12), line };
+}
+function signatureLines(text) {
+  return text.split("\n").filter((l) => l.startsWith(EM_DASH2));
+}
+function findCosignature(body2, lines2, key) {
+  for (const line of lines2) {
+    const c = parseCosignatureLine(line);
+    if (!c || !cosignatureKeyId(c.name, key.raw).equals(c.keyId)) continue;
+    if (cryptoVerify3(null, cosignedMessage(body2, c.time), key.publicKey, c.sig)) return c;
+  }
+  return void 0;
+}
+
+// src/witness/request.ts
+var MAX_REQUEST_BYTES = 70 * 1024;
+function formatAddCheckpoint(oldSize, proof, checkpointText) {
+  return `old ${oldSize}
+${proof.map((h) => `${h.toString("base64")}
+`).join("")}
+${checkpointText}`;
+}
+
+// src/witness/client.ts
+var DEFAULT_TIMEOUT_MS = 5e3;
+function parseWitnessTarget(spec, readKey = (p) => readFileSync3(p, "utf8")) {
+  const m = /^(https?:\/\/[^\s=]+)=(.+)$/.exec(spec.trim());
+  if (!m) throw new ShiplogError("USAGE", `a witness is URL=KEYFILE with an http(s) URL (got "${spec}")`);
+  const url = m[1].replace(/\/+$/, "");
+  const keyText2 = m[2].includes("-----BEGIN") ? m[2] : readKeyFile(m[2], readKey);
+  return { url, key: loadTrustedKey(keyText2, `witness key of ${url}`) };
+}
+function readKeyFile(path2, readKey) {
+  try {
+    return readKey(path2);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `cannot read the witness key "${path2}": ${e.message}`);
+  }
+}
+function parseWitnessTargets(text, readKey) {
+  if (!text) return [];
+  return text.split(/[\r\n,]/).map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean).map((l) => parseWitnessTarget(l, readKey));
+}
+async function post2(url, body2, timeoutMs) {
+  const r = await fetch(`${url}/add-checkpoint`, {
+    method: "POST",
+    body: body2,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+    signal: AbortSignal.timeout(timeoutMs)
+  });
+  return {
+    status: r.status,
+    type: r.headers.get("content-type") ?? "",
+    text: (await r.text()).slice(0, 64 * 1024)
+  };
+}
+async function requestCosignature(target, checkpointText, guess, proofFrom, opts = {}) {
+  const cp = parseCheckpoint(checkpointText);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let oldSize = Math.min(guess, cp.size);
+  for (let attempt = 1; ; attempt++) {
+    let proof;
+    try {
+      proof = await proofFrom(oldSize);
+    } catch (e) {
+      return {
+        url: target.url,
+        ok: false,
+        reason: `no consistency proof from size ${oldSize}: ${e.message}`
+      };
+    }
+    let r;
+    try {
+      r = await post2(target.url, formatAddCheckpoint(oldSize, proof, checkpointText), timeoutMs);
+    } catch (e) {
+      return { url: target.url, ok: false, reason: `unreachable: ${e.message}` };
+    }
+    if (r.status === 200) {
+      const c = findCosignature(cp.body, signatureLines(r.text), target.key);
+      if (!c) return { url: target.url, ok: false, reason: "answered 200 without a cosignature by its key" };
+      return { url: target.url, ok: true, line: c.line, oldSize };
+    }
+    if (r.status === 409 && /^(0|[1-9]\d{0,15})\n$/.test(r.text)) {
+      const stored = Number(r.text.trim());
+      if (stored > cp.size)
+        return {
+          url: target.url,
+          ok: false,
+          storedSize: stored,
+          reason: `it cosigned size ${stored}, larger than this checkpoint's ${cp.size}: a newer checkpoint from another writer, or the ledger was rolled back or forked`
+        };
+      if (attempt === 1 && stored !== oldSize) {
+        oldSize = stored;
+        continue;
+      }
+      return { url: target.url, ok: false, storedSize: stored, reason: `conflict: it holds size ${stored}` };
+    }
+    return { url: target.url, ok: false, reason: `answered ${r.status}: ${r.text.trim().slice(0, 200)}` };
+  }
+}
+
+// src/witness/cosigned-file.ts
+var MAX_NOTES = 16;
+var EM_DASH3 = "\u2014";
+function parseCosignedFile(text) {
+  const notes = [];
+  const problems = [];
+  const lines2 = text.split("\n");
+  let i = 0;
+  while (i < lines2.length) {
+    if (lines2[i] === "") {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < lines2.length && lines2[i] !== "") i++;
+    i++;
+    while (i < lines2.length && lines2[i].startsWith(EM_DASH3)) i++;
+    const noteText2 = `${lines2.slice(start, i).join("\n")}
+`;
+    try {
+      const checkpoint = parseCheckpoint(noteText2);
+      notes.push({
+        checkpoint,
+        lines: noteText2.slice(checkpoint.body.length + 1).split("\n").filter(Boolean)
+      });
+    } catch (e) {
+      problems.push(`cosigned note ${notes.length + problems.length + 1}: ${e.message}`);
+      if (i === start) i++;
+    }
+  }
+  return { notes, problems };
+}
+function noteText(n) {
+  return `${n.checkpoint.body}
+${n.lines.map((l) => `${l}
+`).join("")}`;
+}
+function identity(line) {
+  const [, name = "", b64 = ""] = line.split(" ");
+  return `${name} ${Buffer.from(b64, "base64").subarray(0, 4).toString("hex")}`;
+}
+function mergeCosigned(existing, checkpointText, cosignatures) {
+  const cp = parseCheckpoint(checkpointText);
+  const old = existing ? parseCosignedFile(existing).notes : [];
+  const same2 = old.find((n) => n.checkpoint.body === cp.body);
+  const lines2 = checkpointText.slice(cp.body.length + 1).split("\n").filter(Boolean);
+  for (const l of [...cosignatures, ...same2?.lines ?? []]) {
+    const id = identity(l);
+    if (!lines2.some((x) => identity(x) === id)) lines2.push(l);
+  }
+  const kept2 = [{ checkpoint: cp, lines: lines2 }];
+  const seen = new Set(lines2.map(identity));
+  const older = old.filter((n) => n.checkpoint.body !== cp.body && n.checkpoint.size <= cp.size).sort((a, b) => b.checkpoint.size - a.checkpoint.size);
+  for (const n of older) {
+    if (kept2.length >= MAX_NOTES) break;
+    const fresh = n.lines.map(identity).filter((id) => !seen.has(id));
+    if (fresh.length === 0) continue;
+    for (const id of fresh) seen.add(id);
+    kept2.push(n);
+  }
+  return kept2.map(noteText).join("\n");
+}
+
+// src/witness/publish.ts
+async function cosignAt(look2, targets, guess) {
+  const size = look2.tip.seq + 1;
+  let chain = Promise.resolve();
+  const proofs = /* @__PURE__ */ new Map();
+  let tiles;
+  const prove = async (old) => {
+    tiles ??= await TileModel.at(look2.tip.treeDir, size, look2.objects);
+    return proveFromTiles(tiles, look2.objects, (r) => consistencyProof(old, size, r));
+  };
+  const proofFrom = (old) => {
+    if (old === 0 || old >= size) return Promise.resolve([]);
+    let p = proofs.get(old);
+    if (!p) {
+      p = chain.then(() => prove(old));
+      chain = p.catch(() => void 0);
+      proofs.set(old, p);
+    }
+    return p;
+  };
+  return Promise.all(targets.map((t) => requestCosignature(t, look2.checkpoint, guess, proofFrom)));
+}
+async function look(objects, tip) {
+  const [checkpoint, cosigned] = await objects.blobs([
+    tip.checkpointBlob,
+    ...tip.cosignedBlob ? [tip.cosignedBlob] : []
+  ]);
+  return {
+    objects,
+    tip,
+    checkpoint: checkpoint.toString("utf8"),
+    ...cosigned ? { cosigned: cosigned.toString("utf8") } : {}
+  };
+}
+async function cosignTip(location, targets) {
+  let view;
+  try {
+    view = await openTip(location);
+  } catch (e) {
+    if (isShiplogError(e, "BRANCH_NOT_FOUND")) return { outcomes: [] };
+    return {
+      outcomes: targets.map((t) => ({ url: t.url, ok: false, reason: `tip not read: ${errorMessage(e)}` }))
+    };
+  }
+  try {
+    const l = await look(view.objects, view.tip);
+    const outcomes = await cosignAt(l, targets, view.tip.seq + 1);
+    const lines2 = outcomes.flatMap((o) => o.ok ? [o.line] : []);
+    return lines2.length ? { cosigned: mergeCosigned(l.cosigned, l.checkpoint, lines2), outcomes } : { outcomes };
+  } finally {
+    view.close();
+  }
+}
+async function submitPushed(location, commit, targets) {
+  const repo = await openRepo(location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, commit);
+    return await cosignAt(await look(objects, tip), targets, tip.seq);
+  } catch (e) {
+    return targets.map((t) => ({ url: t.url, ok: false, reason: errorMessage(e) }));
+  } finally {
+    objects.close();
+  }
+}
+async function appendWitnessed(req, targets) {
+  if (targets.length === 0) return { ...await appendEntry(req), before: [], after: [] };
+  const before = await cosignTip(req.location, targets);
+  const result = await appendEntry({ ...req, ...before.cosigned ? { cosigned: before.cosigned } : {} });
+  const after = result.duplicate ? [] : await submitPushed(req.location, result.commit, targets);
+  return { ...result, before: before.outcomes, after };
+}
+function witnessWarnings(r) {
+  const out = [];
+  for (const o of [...r.before, ...r.after]) if (!o.ok) out.push(`witness ${o.url}: ${o.reason}`);
+  return [...new Set(out)];
 }
 
 // src/ledger/shards.ts
@@ -98168,13 +98505,19 @@ async function readEntryText(api, ledger, commit) {
   }
 }
 async function appendToLedger(settings, ledger, token, entry) {
-  return appendEntry({
-    location: { ...ledger.location, ...ledger.mirrored ? {} : { token } },
-    key: settings.signingKey,
-    serverUrl: settings.serverUrl,
-    origin: ledger.origin,
-    entry
-  });
+  const result = await appendWitnessed(
+    {
+      location: { ...ledger.location, ...ledger.mirrored ? {} : { token } },
+      key: settings.signingKey,
+      serverUrl: settings.serverUrl,
+      origin: ledger.origin,
+      entry
+    },
+    settings.witnesses ?? []
+  );
+  for (const w of witnessWarnings(result)) process.stderr.write(`shiplog app: ${w}
+`);
+  return result;
 }
 async function installationToken(octokit) {
   const auth8 = octokit.auth;
@@ -98235,8 +98578,127 @@ async function ledgerStatus(api, ledger) {
 }
 
 // src/app/policy-source.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/github/policy-files.ts
+function githubPolicyFiles(api) {
+  return async (file) => {
+    try {
+      return await readRepoFile(api, { ...file, maxBytes: MAX_POLICY_BYTES });
+    } catch (error) {
+      if (isShiplogError(error, "BAD_INPUT"))
+        throw new ShiplogError(
+          "BAD_POLICY",
+          `${file.owner}/${file.repo}:${file.path} is larger than ${MAX_POLICY_BYTES} bytes`
+        );
+      throw error;
+    }
+  };
+}
+
+// src/policy/load.ts
+var POLICY_PATH = ".github/shiplog.yml";
+var MAX_EXTENDS = 5;
+var EXTENDS = /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?([-_.\w\d]+)(?::([-_./\w\d]+\.ya?ml))?$/i;
+function sourceOf(f) {
+  return `${f.owner}/${f.repo}:${f.path}${f.ref ? `@${f.ref}` : ""}`;
+}
+async function loadPolicyFile(read, at) {
+  const own2 = {
+    owner: at.owner,
+    repo: at.repo,
+    path: POLICY_PATH,
+    ...at.ref ? { ref: at.ref } : {}
+  };
+  let first = own2;
+  let text = await read(own2);
+  if (text === void 0 && at.repo.toLowerCase() !== ".github") {
+    first = { owner: at.owner, repo: ".github", path: POLICY_PATH };
+    text = await read(first);
+  }
+  const source = sourceOf(own2);
+  if (text === void 0) return { policy: policyFromObject({}, source), sources: [], found: false };
+  const layers = [];
+  const sources = [];
+  let file = first;
+  for (; ; ) {
+    const name = sourceOf(file);
+    if (sources.includes(name)) {
+      throw new ShiplogError(
+        "BAD_POLICY",
+        `${source}: _extends goes round in a circle (${[...sources, name].join(" \u2192 ")})`
+      );
+    }
+    sources.push(name);
+    const raw = parsePolicyObject(text, name);
+    layers.push(raw);
+    const spec = raw._extends;
+    if (typeof spec !== "string") break;
+    if (sources.length > MAX_EXTENDS) {
+      throw new ShiplogError("BAD_POLICY", `${source}: _extends is nested more than ${MAX_EXTENDS} deep`);
+    }
+    const m = EXTENDS.exec(spec);
+    if (!m) {
+      throw new ShiplogError(
+        "BAD_POLICY",
+        `${name}: _extends "${spec}" is not "repo", "owner/repo" or "owner/repo:path.yml"`
+      );
+    }
+    file = { owner: m[1] ?? file.owner, repo: m[2], path: m[3] ?? POLICY_PATH };
+    text = await read(file);
+    if (text === void 0) {
+      throw new ShiplogError(
+        "BAD_POLICY",
+        `${name}: _extends "${spec}" names ${sourceOf(file)}, which does not exist (or this app cannot read it); its rules cannot be left out`
+      );
+    }
+  }
+  let merged = {};
+  for (const layer of layers.reverse()) merged = mergeLayer(merged, layer);
+  delete merged._extends;
+  const policy = policyFromObject(merged, source);
+  const extended = layers.length > 1 ? layers.at(-1)._extends : void 0;
+  if (extended !== void 0) policy.extends = extended;
+  return { policy, sources, found: true };
+}
+function mergeLayer(base, over) {
+  const out = copy(base);
+  for (const [key, value] of Object.entries(over)) {
+    if (key === "rules" && Array.isArray(value)) {
+      put(out, "rules", [...base.rules ?? [], ...value]);
+    } else {
+      put(out, key, mergeValue(own(base, key), value));
+    }
+  }
+  return out;
+}
+function mergeValue(base, over) {
+  if (isMapping(base) && isMapping(over)) {
+    const out = copy(base);
+    for (const [k, v] of Object.entries(over)) put(out, k, mergeValue(own(base, k), v));
+    return out;
+  }
+  if (over === null && isMapping(base)) return base;
+  return over;
+}
+function put(o, k, v) {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+function own(o, k) {
+  return Object.hasOwn(o, k) ? o[k] : void 0;
+}
+function copy(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) put(out, k, v);
+  return out;
+}
+function isMapping(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+// src/app/policy-source.ts
 var POLICY_FILE = "shiplog.yml";
-var POLICY_PATH = `.github/${POLICY_FILE}`;
+var POLICY_PATH2 = `.github/${POLICY_FILE}`;
 var DEFAULT_CHECK_NAME = policyFromObject({}, "defaults").settings.check_name;
 function configReader(octokit, at, branch) {
   const config2 = octokit.config;
@@ -98250,47 +98712,40 @@ function configReader(octokit, at, branch) {
   };
 }
 async function loadPolicy(context, { owner, repo }) {
-  const source = `${owner}/${repo}:${POLICY_PATH}`;
-  let raw;
+  const source = `${owner}/${repo}:${POLICY_PATH2}`;
   try {
-    raw = await context.config(POLICY_FILE);
+    const { policy } = await loadPolicyFile(githubPolicyFiles(context.octokit), {
+      owner,
+      repo,
+      ...context.ref ? { ref: context.ref } : {}
+    });
+    return { ok: true, policy };
   } catch (error) {
     return {
       ok: false,
-      message: await explain2(context.octokit, { owner, repo, source }, error),
-      checkName: DEFAULT_CHECK_NAME
+      message: describe2(error, source),
+      checkName: await guessCheckName(context.octokit, { owner, repo, ref: context.ref })
     };
   }
-  try {
-    return { ok: true, policy: policyFromObject(raw, source) };
-  } catch (error) {
-    return {
-      ok: false,
-      message: await explain2(context.octokit, { owner, repo, source }, error),
-      checkName: checkNameIn(raw)
-    };
-  }
-}
-async function explain2(api, where, error) {
-  const original = describe2(error, where.source);
-  if (statusOf(error) !== void 0) return original;
-  try {
-    const text = await readOwnPolicyText(api, where);
-    if (text !== void 0) parsePolicy(text, where.source);
-  } catch (reparsed) {
-    if (isShiplogError(reparsed, "BAD_POLICY")) return reparsed.message;
-  }
-  return original;
 }
 function describe2(error, source) {
   if (isShiplogError(error)) return error.message;
   if (statusOf(error) !== void 0) return apiError(`reading ${source}`, error).message;
-  const cause = error?.cause;
-  const detail = cause === void 0 ? "" : `: ${errorMessage(cause)}`;
-  return `${errorMessage(error).replace(/^\[@probot\/octokit-plugin-config\]\s*/, "")}${detail}`;
+  return `${source}: ${errorMessage(error)}`;
 }
-async function readOwnPolicyText(api, { owner, repo }) {
-  return readRepoFile(api, { owner, repo, path: POLICY_PATH, maxBytes: MAX_POLICY_BYTES });
+async function guessCheckName(api, at) {
+  try {
+    const text = await readRepoFile(api, {
+      owner: at.owner,
+      repo: at.repo,
+      path: POLICY_PATH2,
+      maxBytes: MAX_POLICY_BYTES,
+      ...at.ref ? { ref: at.ref } : {}
+    });
+    return checkNameIn(text === void 0 ? null : (0, import_yaml4.parse)(text, { maxAliasCount: 100 }));
+  } catch {
+    return DEFAULT_CHECK_NAME;
+  }
 }
 function checkNameIn(raw) {
   const name = raw?.settings?.check_name;
@@ -98727,6 +99182,14 @@ async function pageReviews(api, url, input, pulls, gaps) {
     );
   }
 }
+function markUnmergedStates(commits, pulls, head) {
+  const shipped = /* @__PURE__ */ new Set([...commits.map((c) => c.sha), head.toLowerCase()]);
+  for (const c of commits) {
+    if (typeof c.pull_request !== "number") continue;
+    const merge3 = pulls.get(c.pull_request)?.evidence.merge_commit_sha?.toLowerCase();
+    if (merge3 !== c.sha && (!merge3 || !shipped.has(merge3))) c.unmerged_state = true;
+  }
+}
 async function collectChangeSet(api, request2) {
   const input = parseRequest(request2);
   const { base, head, cap, maxCommits } = input;
@@ -98761,6 +99224,7 @@ async function collectChangeSet(api, request2) {
   }
   const url = graphqlEndpoint(api, input.graphqlUrl);
   const pulls = commits.length ? await coverCommits(api, url, input, commits, gaps) : /* @__PURE__ */ new Map();
+  markUnmergedStates(commits, pulls, headSha);
   if (pulls.size) await pageReviews(api, url, input, pulls, gaps);
   const pullRequests = [...pulls.values()].sort((a, b) => a.evidence.number - b.evidence.number).map((p) => {
     const evidence2 = approvalEvidence(p.evidence, p.reviews);
@@ -99154,21 +99618,6 @@ var SignaturePool = class {
   }
 };
 
-// src/ledger/tree/proofs.ts
-async function proveFromTiles(tiles, objects, run2) {
-  const coords = [];
-  const zero = Buffer.alloc(32);
-  await run2({
-    hash: (level, index) => {
-      coords.push([level, index]);
-      return zero;
-    }
-  });
-  const reader = tiles.hashReader();
-  await objects.fetch(await reader.tilesWanted(coords));
-  return run2(reader);
-}
-
 // src/ledger/verify.ts
 var CLOCK_SKEW_MS = 5 * 6e4;
 var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR, TREE_DIR]);
@@ -99211,6 +99660,11 @@ var Checker = class {
   prevRootExtras = /* @__PURE__ */ new Set();
   pending = [];
   batch = [];
+  /** Entries for onEntry, waiting (with their batch) for the signature check. */
+  outbox = [];
+  /** The last hand-out to onEntry: batches may finish out of order, entries go out in order. */
+  handedOut = Promise.resolve();
+  onEntry;
   /** The Merkle tree's right edge, from the entries' own hashes (never from stored tiles). */
   edge;
   size;
@@ -99274,7 +99728,7 @@ var Checker = class {
     }
     this.chain(pos, c);
     this.trailers(pos, c);
-    if (job) this.queueSignature(at, job);
+    const treeRootOf = () => treeRoot.toString("base64");
     const leafInput = pos.hash ?? validTrailers(c.trailers)?.entry;
     const leaf = leafHash(leafInput ? entryHashBytes(leafInput) : Buffer.alloc(32));
     this.edge = appendToEdge(this.edge, this.size, leaf).edge;
@@ -99286,8 +99740,17 @@ var Checker = class {
       this.bound(decoded, pos, c.sha);
       this.inTime(decoded, pos, c.sha);
     }
+    if (job) {
+      if (this.onEntry && decoded && item.entry)
+        this.outbox.push({
+          pos: at,
+          entry: this.verifiedOf(pos, decoded, item.entry.sha, root?.checkpoint, treeRootOf())
+        });
+      this.queueSignature(at, job);
+      if (!this.pool) this.handOut(this.takeOutbox());
+    }
     if (this.collect && decoded && item.entry)
-      this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRoot.toString("base64"));
+      this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRootOf());
     const indexWait = this.indexStep(item, at, root?.index, decoded);
     const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf);
     const wait2 = indexWait && tileWait ? Promise.all([indexWait, tileWait]).then(() => void 0) : indexWait ?? tileWait;
@@ -99410,7 +99873,7 @@ var Checker = class {
     const size = this.size;
     return TileModel.at(actual, size, this.reader).then(
       async (m) => {
-        await m.prepare();
+        await m.prepare({ every: true });
         this.tiles = m;
       },
       () => void 0
@@ -99543,19 +100006,38 @@ var Checker = class {
   flush() {
     if (!this.pool || !this.batch.length) return;
     const items = this.batch;
+    const out = this.takeOutbox();
     this.batch = [];
-    const done = this.pool.run(items.map((b) => b.job)).then(
+    const checked = this.pool.run(items.map((b) => b.job)).then(
       (signers) => items.forEach((b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted))
     );
+    const done = out.length ? this.handedOut = Promise.all([this.handedOut, checked]).then(() => this.handOut(out)) : checked;
     done.catch(() => void 0);
     this.pending.push(done);
+  }
+  takeOutbox() {
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+  /** Hands entries whose signature a trusted key made to onEntry (the others are problems). */
+  handOut(out) {
+    for (const { pos, entry } of out) {
+      const facts = this.positions[pos].facts;
+      if (!facts || facts.problem || !facts.keyid) continue;
+      entry.keyid = facts.keyid;
+      this.onEntry(entry);
+    }
   }
   async signatures() {
     this.flush();
     await Promise.all(this.pending);
   }
   keep(pos, d, blob, checkpointBlob, root) {
-    this.verified.push({
+    this.verified.push(this.verifiedOf(pos, d, blob, checkpointBlob, root));
+  }
+  verifiedOf(pos, d, blob, checkpointBlob, root) {
+    return {
       seq: pos.seq,
       hash: d.hash,
       ledgerCommit: pos.commit,
@@ -99564,7 +100046,7 @@ var Checker = class {
       root,
       statement: d.statement,
       envelope: d.envelope
-    });
+    };
   }
   /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
   indexStep(item, at, actual, d) {
@@ -99672,6 +100154,7 @@ async function verifyLedger(opts) {
       { tiles: TileModel.empty(), edge: [], wantRootAt: quietSize(opts.olderCheckpoint) },
       opts.location.branch
     );
+    checker.onEntry = opts.onEntry;
     if (commits[0] && commits[0].parents.length > 0) {
       checker.problems.push({
         check: "history",
@@ -99679,7 +100162,7 @@ async function verifyLedger(opts) {
         message: `the first ledger commit ${short4(commits[0].sha)} has a parent: the branch is not an orphan`
       });
     }
-    await runChecks(repo.gitDir, commits, checker);
+    await runChecks(repo.gitDir, commits, checker, opts.onProgress);
     return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
   } finally {
     reader.close();
@@ -99699,17 +100182,23 @@ function startPool(opts, count2) {
   if (count2 < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
   return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
 }
-async function runChecks(gitDir, commits, checker) {
+async function runChecks(gitDir, commits, checker, onProgress) {
   const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`, `${c.tree}:${CHECKPOINT_FILE}`]);
   let root;
   let entry;
   await catFileBatch(gitDir, specs, (i, obj) => {
     if (i % 3 === 0) root = obj;
     else if (i % 3 === 1) entry = obj;
-    else return checker.step({ commit: commits[Math.floor(i / 3)], root, entry, checkpoint: obj });
+    else {
+      const at = Math.floor(i / 3);
+      if (onProgress && at % PROGRESS_EVERY === 0) onProgress(at, commits.length);
+      return checker.step({ commit: commits[at], root, entry, checkpoint: obj });
+    }
   });
   await checker.signatures();
+  onProgress?.(commits.length, commits.length);
 }
+var PROGRESS_EVERY = 500;
 function shardRepository(branch) {
   return /^shiplog\/([^/]+\/[^/]+)$/i.exec(branch)?.[1]?.toLowerCase();
 }
@@ -99932,6 +100421,7 @@ async function verifySince(opts) {
     if (!anchorTiles) checker.disableTiles();
     checker.problems.push(...problems);
     checker.origin = tip.origin;
+    checker.onEntry = opts.onEntry;
     checker.repository ??= anchorDecoded?.statement.predicate.repository.toLowerCase();
     checker.anchor = { seq: cp.size - 1, hash: anchorDecoded?.hash, commit: anchor.sha };
     checker.tipCheckpointBlob = checkpointBlobs[0];
@@ -99942,7 +100432,8 @@ async function verifySince(opts) {
       roots.slice(1),
       entryBlobs.slice(1),
       checkpointBlobs.slice(1),
-      checker
+      checker,
+      opts.onProgress
     );
     await checkConsistencyProof(objects, tip, cp, checker.problems);
     return await finish(opts, repo, objects, checker, commits.slice(1), {
@@ -99958,8 +100449,8 @@ async function verifySince(opts) {
 async function tilesAt(objects, dir, size) {
   try {
     const tiles = await TileModel.at(dir, size, objects);
-    await objects.fetch(tiles.wantedBlobs());
-    await tiles.prepare();
+    await objects.fetch(tiles.wantedBlobs({ every: true }));
+    await tiles.prepare({ every: true });
     return tiles;
   } catch {
     return void 0;
@@ -99995,13 +100486,14 @@ async function prefetchIndex(index, objects, entryBlobs) {
   }
   await objects.fetch([...wanted]);
 }
-async function runSinceChecks(repo, commits, roots, entryBlobs, checkpointBlobs, checker) {
+async function runSinceChecks(repo, commits, roots, entryBlobs, checkpointBlobs, checker, onProgress) {
   const cat = new CatFileSession(repo.gitDir);
   const none = "0".repeat(40);
   try {
     const entries = await cat.get(entryBlobs.map((b) => b ?? none));
     const checkpoints = await cat.get(checkpointBlobs.map((b) => b ?? none));
     for (let i = 0; i < commits.length; i++) {
+      if (onProgress && i % PROGRESS_EVERY === 0) onProgress(i, commits.length);
       const c = commits[i];
       const root = { sha: c.tree, type: "tree", data: roots[i] };
       const entry = entryBlobs[i] ? entries[i] : void 0;
@@ -100010,6 +100502,7 @@ async function runSinceChecks(repo, commits, roots, entryBlobs, checkpointBlobs,
       if (wait2) await wait2;
     }
     await checker.signatures();
+    onProgress?.(commits.length, commits.length);
   } finally {
     cat.close();
   }
@@ -100127,7 +100620,9 @@ async function deployChangeSet(opts) {
     });
     const evidence2 = unknownBase ? { ...collected, complete: false, truncated: [unknownBase, ...collected.truncated] } : collected;
     const merges = await mergesOf(view, opts.repository, evidence2, opts.trusted ?? []);
-    const withSources = { ...evidence2, pull_requests: evidence2.pull_requests.map((p) => sourced(p, merges)) };
+    const sourcedPulls = evidence2.pull_requests.map((p) => sourced(p, merges));
+    const judged2 = opts.judge ? await judgeAll(opts.api, { owner, repo }, sourcedPulls, opts.judge) : sourcedPulls;
+    const withSources = { ...evidence2, pull_requests: judged2 };
     const fromEntries = withSources.pull_requests.filter((p) => p.source === "merge-entry").length;
     const record = {
       ...buildChangeSetRecord(withSources),
@@ -100167,6 +100662,27 @@ async function mergesOf(view, repository, evidence2, trusted) {
   if (!view || !trusted.length || !shas.length) return { found: /* @__PURE__ */ new Map(), untrusted: 0 };
   return recordedMerges(view, repository, shas, trusted);
 }
+async function judgeAll(api, at, pulls, judge) {
+  const out = [];
+  for (const p of pulls) out.push(await judged(api, at, p, judge));
+  return out;
+}
+async function judged(api, at, p, judge) {
+  if (p.source === "merge-entry" || p.status !== "approved") return p;
+  const data = await fetchPullRequestForPolicy(api, { ...at, number: p.pull_request.number });
+  const input = evaluationInput(data);
+  const [verdict, fresh] = await Promise.all([
+    evaluatePolicy(judge.policy, input, judge.directory),
+    countFreshApprovals(judge.policy, input, judge.directory, 1)
+  ]);
+  const satisfied = verdict.satisfied && fresh.valid.length >= 1 && fresh.problems.length === 0;
+  const title = satisfied ? verdict.title : !verdict.satisfied ? `approval policy not satisfied: ${verdict.title}` : fresh.problems.length ? `approvals could not be counted: ${fresh.problems[0]}` : `no valid approval (${fresh.ignored.map((i) => `${i.login}: ${i.reason}`).join(", ") || "none"})`;
+  return {
+    ...p,
+    status: satisfied ? "approved" : "unapproved",
+    policy: { satisfied, title: title.slice(0, 300), valid_approvers: fresh.valid }
+  };
+}
 function sourced(p, merges) {
   const sha = p.pull_request.merge_commit_sha;
   const merge3 = sha ? merges.found.get(sha) : void 0;
@@ -100176,6 +100692,8 @@ function sourced(p, merges) {
   return {
     ...p,
     ...recorded,
+    // the decision at merge: a verdict that was not satisfied covers nothing, whatever reviews say
+    ...verdict === "satisfied" ? {} : { status: "unapproved" },
     source: "merge-entry",
     merge_entry: {
       seq: merge3.seq,
@@ -100304,6 +100822,7 @@ async function decide2(context, settings, checkpoints, api, {
   }
   const loaded = await loadPolicy({ config: (file) => context.config(file), octokit: api }, { owner, repo });
   if (!loaded.ok) return rejected(`the policy could not be read: ${loaded.message}`);
+  const directory = createDirectory(api, { owner, repo });
   try {
     return await evaluateDeployment(
       loaded.policy,
@@ -100317,7 +100836,7 @@ async function decide2(context, settings, checkpoints, api, {
           const ledger = ledgerOf(settings, loaded.policy, { owner, repo });
           const token = ledger.mirrored ? void 0 : await installationToken(context.octokit);
           const key = ledgerKey(ledger);
-          const own = settings.signingKey ? [trustedKeyOf(settings.signingKey, "SHIPLOG_SIGNING_KEY")] : [];
+          const own2 = settings.signingKey ? [trustedKeyOf(settings.signingKey, "SHIPLOG_SIGNING_KEY")] : [];
           const since = await checkpoints.get(key);
           const result = await deployChangeSet({
             api,
@@ -100326,20 +100845,21 @@ async function decide2(context, settings, checkpoints, api, {
             environment,
             head: sha.toLowerCase(),
             // the merge entries it believes are the ones it signed itself
-            trusted: own,
+            trusted: own2,
             trust: {
               // every entry: the workflows' keys and its own
-              keys: [...settings.trustedKeys, ...own],
+              keys: [...settings.trustedKeys, ...own2],
               ...since ? { since } : {},
               existedBefore: () => deployedBefore(api, { owner, repo, environment, current: deploymentId }),
               alarm: () => openLedgerAlarm(api, { owner: ledger.owner, repo: ledger.repo })
-            }
+            },
+            judge: { policy: loaded.policy, directory }
           });
           if (result.verified) await checkpoints.set(key, result.verified);
           return result.record;
         }
       },
-      createDirectory(api, { owner, repo })
+      directory
     );
   } catch (error) {
     return rejected(`the deployment could not be evaluated: ${errorMessage(error)}`);
@@ -100423,7 +100943,7 @@ function commitProblems(c) {
   if (!touched.includes(ENTRY_FILE) || (c.removed ?? []).includes(ENTRY_FILE))
     problems.push(`${short5} does not write ${ENTRY_FILE} (a ledger commit adds exactly one entry)`);
   const foreign = touched.filter(
-    (p) => p !== ENTRY_FILE && p !== CHECKPOINT_FILE && !p.startsWith(`${INDEX_DIR}/`)
+    (p) => p !== ENTRY_FILE && p !== CHECKPOINT_FILE && p !== COSIGNED_FILE && !p.startsWith(`${INDEX_DIR}/`) && !p.startsWith(`${TREE_DIR}/`)
   );
   if (foreign.length > 0)
     problems.push(`${short5} touches files a ledger commit never does: ${foreign.slice(0, 5).join(", ")}`);
@@ -100704,8 +101224,8 @@ async function recordMerge(context, settings, at) {
   const mergeSha = pr.merge_commit_sha;
   const read = await policyRef(api, at, mergeSha, payload.base.sha);
   const [loaded, blob, data] = await Promise.all([
-    loadPolicy({ config: configReader(context.octokit, at, read.ref), octokit: api }, at),
-    readRepoBlob(api, { ...at, path: POLICY_PATH, ref: read.ref }),
+    loadPolicy({ octokit: api, ref: read.ref }, at),
+    readRepoBlob(api, { ...at, path: POLICY_PATH2, ref: read.ref }),
     fetchPullRequestForPolicy(api, { ...at, number: pr.number, pullRequest: payload })
   ]);
   let verdict;
@@ -100758,7 +101278,7 @@ async function recordMerge(context, settings, at) {
         merge_commit_sha: mergeSha
       },
       policy: {
-        path: POLICY_PATH,
+        path: POLICY_PATH2,
         blob_sha: blob?.sha ?? null,
         ref: read.ref,
         read_at: read.read_at,
@@ -101114,13 +101634,37 @@ var DeliveryLog = class {
     }
   }
 };
-function dedupeDeliveries(app, log) {
+var HandlerTracker = class {
+  running = 0;
+  waiters = [];
+  /** Handler runs that threw, since this process started. */
+  failures = 0;
+  async track(run2) {
+    this.running++;
+    try {
+      await run2();
+    } catch (error) {
+      this.failures++;
+      throw error;
+    } finally {
+      if (--this.running === 0) for (const wake of this.waiters.splice(0)) wake();
+    }
+  }
+  /** Resolves once no handler is running. */
+  idle() {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve3) => this.waiters.push(resolve3));
+  }
+};
+function dedupeDeliveries(app, log, tracker = new HandlerTracker()) {
   let registered = 0;
   const on = (events, handler2) => {
     const slot = registered++;
     app.on(events, async (context) => {
-      const outcome = await log.once(`${context.id}#${slot}`, async () => {
-        await handler2(context);
+      let outcome = "duplicate";
+      await tracker.track(async () => {
+        outcome = await log.once(`${context.id}#${slot}`, async () => {
+          await handler2(context);
+        });
       });
       if (outcome === "duplicate")
         context.log.debug(`${context.name}: delivery ${context.id} already handled`);
@@ -101185,6 +101729,7 @@ function appSettings(env) {
     sweepIntervalMs: interval(env, "SHIPLOG_SWEEP_INTERVAL", 15 * MINUTE_MS),
     reconcileIntervalMs: interval(env, "SHIPLOG_RECONCILE_INTERVAL", 24 * HOUR_MS),
     spaceWrites: flag(env, "SHIPLOG_SPACE_WRITES", true),
+    witnesses: parseWitnessTargets(env.SHIPLOG_WITNESSES),
     fullSweepIntervalMs: interval(env, "SHIPLOG_FULL_SWEEP_INTERVAL", 24 * HOUR_MS),
     rateFloor: count(env, "SHIPLOG_RATE_FLOOR", 500),
     ...env.REDIS_URL?.trim() ? { redisUrl: redisUrl(env.REDIS_URL.trim()) } : {},
@@ -101306,7 +101851,7 @@ function debouncePullRequests(app, debouncer) {
 // src/app/index.ts
 function createShiplogApp(settings, deliveries = new DeliveryLog(), state = { verifiedCheckpoints: new InMemoryVerifiedCheckpoints() }) {
   return (probot) => {
-    const app = dedupeDeliveries(probot, deliveries);
+    const app = dedupeDeliveries(probot, deliveries, state.handlers ?? new HandlerTracker());
     registerApprovalGate(
       debouncePullRequests(app, state.debouncer ?? new MemoryDebouncer(settings.debounceMs)),
       settings
@@ -102766,9 +103311,11 @@ async function startAppServer(env = process.env) {
   });
   if (!await state.connected(3e3))
     log.warn("redis: not reachable at start; serving webhooks with dedupe degraded until it is");
+  const handlers = new HandlerTracker();
   const middleware = await createNodeMiddleware2(
     createShiplogApp(settings, state.deliveries, {
-      verifiedCheckpoints: state.verifiedCheckpoints
+      verifiedCheckpoints: state.verifiedCheckpoints,
+      handlers
     }),
     {
       probot,
@@ -102810,6 +103357,8 @@ async function startAppServer(env = process.env) {
       return middleware(req, res, notFound);
     });
   });
+  server.keepAliveTimeout = 65e3;
+  server.headersTimeout = 66e3;
   await new Promise((resolve3, reject) => {
     server.once("error", reject);
     server.listen(port, env.HOST || void 0, () => resolve3());
@@ -102825,11 +103374,13 @@ async function startAppServer(env = process.env) {
     sweeps,
     state,
     log,
+    handlers,
     close: async () => {
       const closed = new Promise((resolve3) => server.close(() => resolve3()));
       server.closeIdleConnections();
       const grace = new Promise((resolve3) => setTimeout(resolve3, settings.shutdownGraceMs).unref());
       if (inFlight > 0) await Promise.race([new Promise((resolve3) => drained = resolve3), grace]);
+      await Promise.race([handlers.idle(), grace]);
       server.closeAllConnections();
       await Promise.race([sweeps.stop(), grace]);
       await closed;

@@ -29,14 +29,21 @@ import {
   EMPTY_ROOT,
   MAX_DETAILS_BYTES,
   RECORDABLE_TYPES,
+  Spool,
   TileModel,
+  TipObjects,
   appendEntry,
+  badgeFor,
+  badgeOf,
+  cachedTip,
   checkBranchName,
   checkCommitPrefix,
   checkNewEntry,
   checkpointSigner,
   consistencyProof,
   csvCell,
+  csvHeaderLine,
+  csvRowStart,
   decodeEntry,
   decodeUtf8,
   defaultJobs,
@@ -45,6 +52,7 @@ import {
   environmentProblem,
   findSigner,
   generateSigningKeyPem,
+  groupProblems,
   inclusionProof,
   leafHash,
   ledgerCommitOfSeq,
@@ -54,18 +62,21 @@ import {
   loadTrustedKey,
   newestLines,
   noteKeyHash,
+  openRepo,
   openTip,
   parseCheckpoint,
   proveFromTiles,
   rawPublicKey,
   readEntries,
-  renderCsv,
+  readTipCommit,
+  renderProblems,
   require_proper_lockfile,
+  rootFromReader,
   toRows,
   verifyConsistency,
   verifyInclusion,
   verifyLedger
-} from "./cli-chunks/chunk-D3KO4ALK.js";
+} from "./cli-chunks/chunk-UVVTRL7A.js";
 import {
   COMMIT_PATTERN,
   deployOf,
@@ -75,7 +86,10 @@ import {
   sha256Bytes,
   sortDeploys,
   whereIsCommit
-} from "./cli-chunks/chunk-EQLC4ZQF.js";
+} from "./cli-chunks/chunk-VX2TMAWW.js";
+import {
+  require_dist
+} from "./cli-chunks/chunk-4ZNBTC27.js";
 import {
   inert,
   inertJson,
@@ -1946,8 +1960,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
        * @return {Command} `this` command for chaining
        */
-      combineFlagAndOptionalValue(combine = true) {
-        this._combineFlagAndOptionalValue = !!combine;
+      combineFlagAndOptionalValue(combine2 = true) {
+        this._combineFlagAndOptionalValue = !!combine2;
         return this;
       }
       /**
@@ -3518,7 +3532,7 @@ var require_commander = __commonJS({
 
 // src/cli/main.ts
 import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -3600,14 +3614,11 @@ function addLocationOptions(cmd) {
     "ledger branch (default: shiplog, or the only shiplog/<owner>/<repo> shard of a central repository)"
   ).option(
     "--cache-dir <dir>",
-    "where fetched ledgers are cached (default $SHIPLOG_CACHE_DIR or ~/.cache/shiplog)"
+    "where fetched ledgers are cached (default: $SHIPLOG_CACHE_DIR, else $RUNNER_TEMP/shiplog-cache, else $XDG_CACHE_HOME/shiplog or ~/.cache/shiplog)"
   );
 }
-function addShardsOption(cmd) {
-  return cmd.option(
-    "--all-shards",
-    "every shiplog and shiplog/* branch of the remote, each checked as its own chain"
-  );
+function addShardsOption(cmd, what = "read every shiplog and shiplog/* branch of the remote, each checked as its own chain") {
+  return cmd.option("--all-shards", what);
 }
 function located(flags, branch) {
   return {
@@ -3620,6 +3631,34 @@ function located(flags, branch) {
 function recordLocation(flags, repository) {
   const central = !remoteIsRepository(flags.remote, repository);
   return located(flags, writeBranch({ branch: flags.ledgerBranch, central, repository }));
+}
+async function checkedRecordLocation(flags, repository, note) {
+  const location = recordLocation(flags, repository);
+  if (cachedTip(await openRepo(location, "tip"))) return location;
+  const branches = await listLedgerBranches(location);
+  const wanted = location.branch;
+  if (branches.includes(wanted) || branches.length === 0) return location;
+  const shards = branches.filter((b) => b !== DEFAULT_BRANCH);
+  if (!flags.ledgerBranch && branches.includes(DEFAULT_BRANCH) && shards.length === 0) {
+    note(
+      `shiplog: "${flags.remote}" holds a "${DEFAULT_BRANCH}" ledger and no shards: appending to "${DEFAULT_BRANCH}" (pass --ledger-branch to choose)`
+    );
+    return { ...location, branch: DEFAULT_BRANCH };
+  }
+  const clash = branches.find((b) => wanted.startsWith(`${b}/`) || b.startsWith(`${wanted}/`));
+  if (clash) {
+    throw new ShiplogError(
+      "USAGE",
+      `cannot create ledger branch "${wanted}": the remote holds "${clash}", and git cannot hold both; pass --ledger-branch ${clash} to append to that ledger`
+    );
+  }
+  if (!flags.create) {
+    throw new ShiplogError(
+      "USAGE",
+      `ledger branch "${wanted}" does not exist on "${flags.remote}", which holds ${branches.slice(0, 5).join(", ")}${branches.length > 5 ? ", \u2026" : ""}: pass --ledger-branch NAME for one of those, or --create to start a new ledger at seq 0 on "${wanted}"`
+    );
+  }
+  return location;
 }
 async function readLocation(flags, opts = {}) {
   if (flags.ledgerBranch) return located(flags, flags.ledgerBranch);
@@ -3714,6 +3753,61 @@ var colour = {
   bold: (s) => useColour() ? `\x1B[1m${s}\x1B[0m` : s
 };
 
+// src/cli/commands/app-manifest.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { existsSync, readFileSync as readFileSync2 } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+function findAppYml(from = dirname(fileURLToPath(import.meta.url))) {
+  for (let dir = from, i = 0; i < 6; i++, dir = dirname(dir)) {
+    const candidate = join(dir, "app.yml");
+    if (existsSync(candidate) && existsSync(join(dir, "package.json"))) return candidate;
+  }
+  throw new ShiplogError("NOT_FOUND", "app.yml not found next to the shiplog package");
+}
+function httpsUrl(flag, value) {
+  let u;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ShiplogError("USAGE", `${flag} must be a URL (got "${value}")`);
+  }
+  if (u.protocol !== "https:" && !(u.protocol === "http:" && ["localhost", "127.0.0.1"].includes(u.hostname)))
+    throw new ShiplogError("USAGE", `${flag} must be an https URL (got "${value}")`);
+  return u.toString();
+}
+function buildManifest(appYml, o) {
+  const doc = (0, import_yaml.parse)(appYml);
+  const manifest = {
+    ...doc,
+    ...o.name ? { name: o.name } : {},
+    ...o.url ? { url: httpsUrl("--url", o.url) } : {},
+    hook_attributes: {
+      ...doc.hook_attributes ?? {},
+      url: httpsUrl("--webhook-url", o.webhookUrl),
+      active: true
+    },
+    ...o.redirectUrl ? { redirect_url: httpsUrl("--redirect-url", o.redirectUrl) } : {},
+    ...o.setupUrl ? { setup_url: httpsUrl("--setup-url", o.setupUrl) } : {},
+    ...o.public !== void 0 ? { public: o.public } : {}
+  };
+  return manifest;
+}
+function registerManifestCommand(app) {
+  app.command("create-manifest").description(
+    `print app.yml as the JSON of GitHub's app manifest flow, with this installation's URLs (see README, "Create and run the app")`
+  ).requiredOption(
+    "--webhook-url <url>",
+    "where the app receives webhooks: https://HOST/api/github/webhooks"
+  ).option(
+    "--redirect-url <url>",
+    "where GitHub sends the browser after the app is created, with ?code= for the conversion"
+  ).option("--setup-url <url>", "where GitHub sends people after they install the app").option("--name <name>", "the app name (default: from app.yml; must be unique on GitHub)").option("--url <url>", "the app homepage (default: from app.yml)").option("--public", "let any account install the app (default: only the owner)").action((o) => {
+    const manifest = buildManifest(readFileSync2(findAppYml(), "utf8"), o);
+    process.stdout.write(JSON.stringify(manifest, null, 2) + "\n");
+  });
+}
+
 // src/cli/commands/app-admin.ts
 function privateKeyFrom(env) {
   let pem;
@@ -3749,6 +3843,7 @@ function appCredentialsFrom(env) {
 }
 function registerAppCommands(program2) {
   const app = program2.command("app").description("the GitHub App's own upkeep (credentials from APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH)");
+  registerManifestCommand(app);
   app.command("redeliver").description(
     "redeliver the app's webhook deliveries that failed and never got through since then (GitHub keeps them 3 days)"
   ).requiredOption("--since <date-or-duration>", "how far back to look: 2h, 24h, 3d at most, or a date").option("--dry-run", "list what would be redelivered, redeliver nothing").addOption(jsonOption()).action(async (o) => {
@@ -3857,34 +3952,64 @@ var EXCEPTION_KINDS = [
 ];
 var DEFAULT_REVIEW_WITHIN_MS = 72 * HOUR_MS;
 var NAMED = 10;
-function findExceptions(entries, opts) {
-  const window = opts.reviewWithinMs ?? DEFAULT_REVIEW_WITHIN_MS;
-  const exceptions = [];
-  const superseded = supersededStarts(entries);
-  for (const e of entries) {
+var ExceptionFinder = class {
+  exceptions = [];
+  /** Exceptions of `started` deploys, dropped at the end if an outcome of the same deploy follows. */
+  starts = [];
+  lastOutcome = /* @__PURE__ */ new Map();
+  kept = [];
+  add(e) {
     const p = e.statement.predicate;
-    if (p.type === "deploy" && !superseded.has(e)) exceptions.push(...deployExceptions(e));
-  }
-  exceptions.push(...unrecordedDeploys(entries));
-  const overrides = linkReviews(entries);
-  const awaitingReview = [];
-  for (const { override: o, reviews } of overrides) {
-    const p = o.statement.predicate;
-    const due = Date.parse(p.timestamp) + window;
-    const first = reviews[0];
-    if (!first) {
-      if (opts.now.getTime() > due) exceptions.push(notReviewed(o, window, opts.now));
-      else awaitingReview.push(awaiting(o, due));
-      continue;
+    if (p.type === "deploy") {
+      const outcome = deployOutcome(p);
+      const key = deployKey(e);
+      if (outcome === "started") {
+        const exceptions = deployExceptions(e);
+        if (exceptions.length) this.starts.push({ key, seq: e.seq, exceptions });
+        return;
+      }
+      if (outcome) this.lastOutcome.set(key, Math.max(this.lastOutcome.get(key) ?? -1, e.seq));
+      this.exceptions.push(...deployExceptions(e));
+      return;
     }
-    const late = lateReview(o, first, window);
-    if (late) exceptions.push(late);
+    if (p.type === "override" || p.type === "override-review" || p.type === "reconciliation")
+      this.kept.push(e);
   }
-  return {
-    exceptions: exceptions.filter((x) => inScope(x, opts)).sort(byTime),
-    awaitingReview: awaitingReview.filter((x) => inScope(x, opts)).sort(byTime)
-  };
+  result(opts) {
+    const window = opts.reviewWithinMs ?? DEFAULT_REVIEW_WITHIN_MS;
+    const exceptions = [...this.exceptions];
+    for (const s of this.starts)
+      if ((this.lastOutcome.get(s.key) ?? -1) <= s.seq) exceptions.push(...s.exceptions);
+    exceptions.push(...unrecordedDeploys(this.kept));
+    const awaitingReview = [];
+    for (const { override: o, reviews } of linkReviews(this.kept)) {
+      const p = o.statement.predicate;
+      const due = Date.parse(p.timestamp) + window;
+      const first = reviews[0];
+      if (!first) {
+        if (opts.now.getTime() > due) exceptions.push(notReviewed(o, window, opts.now));
+        else awaitingReview.push(awaiting(o, due));
+        continue;
+      }
+      const late = lateReview(o, first, window);
+      if (late) exceptions.push(late);
+    }
+    return {
+      exceptions: sortByTime(exceptions.filter((x) => inScope(x, opts))),
+      awaitingReview: sortByTime(awaitingReview.filter((x) => inScope(x, opts)))
+    };
+  }
+};
+function sortByTime(list) {
+  const at = new Map(list.map((x) => [x, Date.parse(x.timestamp)]));
+  return list.sort(
+    (a, b) => at.get(a) - at.get(b) || (a.shard ?? "").localeCompare(b.shard ?? "") || a.seq - b.seq || (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0)
+  );
 }
+var deployKey = (e) => {
+  const p = e.statement.predicate;
+  return JSON.stringify([e.branch ?? "", p.repository, p.environment ?? "", p.commit]);
+};
 function unrecordedDeploys(entries) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
@@ -3923,9 +4048,6 @@ function inScope(x, opts) {
   return true;
 }
 var KIND_ORDER = new Map(EXCEPTION_KINDS.map((k, i) => [k, i]));
-function byTime(a, b) {
-  return Date.parse(a.timestamp) - Date.parse(b.timestamp) || (a.shard ?? "").localeCompare(b.shard ?? "") || a.seq - b.seq || (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0);
-}
 function base(e, kind, why) {
   const p = e.statement.predicate;
   return {
@@ -3939,23 +4061,6 @@ function base(e, kind, why) {
     why,
     ...e.branch !== void 0 ? { shard: e.branch } : {}
   };
-}
-function supersededStarts(entries) {
-  const key = (e) => {
-    const p = e.statement.predicate;
-    return JSON.stringify([e.branch ?? "", p.repository, p.environment ?? "", p.commit]);
-  };
-  const lastOutcome = /* @__PURE__ */ new Map();
-  for (const e of entries) {
-    const outcome = deployOutcome(e.statement.predicate);
-    if (outcome && outcome !== "started")
-      lastOutcome.set(key(e), Math.max(lastOutcome.get(key(e)) ?? -1, e.seq));
-  }
-  return new Set(
-    entries.filter(
-      (e) => deployOutcome(e.statement.predicate) === "started" && (lastOutcome.get(key(e)) ?? -1) > e.seq
-    )
-  );
 }
 function deployLabel(p, seq) {
   const env = p.environment ? ` to ${p.environment}` : "";
@@ -3995,8 +4100,8 @@ function deployExceptions(e) {
     if (cs.uncovered_commits.length) {
       const n = cs.uncovered_commits.length;
       const named = cs.uncovered_commits.slice(0, NAMED).map((c) => {
-        const number = prOfCommit.get(c.sha);
-        const reason = c.reason === "no-pull-request" ? "no pull request" : c.reason === "unknown" ? "its pull request could not be established" : number ? `pull request #${number} is not approved` : "its pull request is not approved";
+        const number2 = prOfCommit.get(c.sha);
+        const reason = c.reason === "no-pull-request" ? "no pull request" : c.reason === "unknown" ? "its pull request could not be established" : number2 ? `pull request #${number2} is not approved` : "its pull request is not approved";
         return `${shortSha(c.sha)} ${quoted(c.message, 60)} by ${c.author} (${reason})`;
       });
       const more = n > NAMED ? `; and ${n - NAMED} more` : "";
@@ -4257,14 +4362,17 @@ function renderRefusal(reports, what) {
   const problems = reports.flatMap((r) => r.problems.map((p) => ({ ...p, branch: r.branch })));
   const lines = [
     `ledger INVALID: ${problems.length} ${plural(problems.length, "problem")}; ${what} for a ledger that does not verify`,
-    table(problems, [
-      ...reports.length > 1 ? [{ header: "SHARD", value: (p) => p.branch }] : [],
-      { header: "CHECK", value: (p) => p.check },
-      { header: "SEQ", value: (p) => p.seq === void 0 ? "-" : String(p.seq) },
-      { header: "COMMIT", value: (p) => p.commit ? p.commit.slice(0, 12) : "-" },
-      { header: "FILE", value: (p) => p.file ?? "-" },
-      { header: "PROBLEM", value: (p) => p.message }
-    ])
+    renderProblems(
+      problems,
+      (rows) => table(rows, [
+        ...reports.length > 1 ? [{ header: "SHARD", value: (p) => p.branch }] : [],
+        { header: "CHECK", value: (p) => p.check },
+        { header: "SEQ", value: (p) => p.seq === void 0 ? "-" : String(p.seq) },
+        { header: "COMMIT", value: (p) => p.commit ? p.commit.slice(0, 12) : "-" },
+        { header: "FILE", value: (p) => p.file ?? "-" },
+        { header: "PROBLEM", value: (p) => p.message }
+      ])
+    )
   ];
   return lines.join("\n") + "\n";
 }
@@ -4275,11 +4383,11 @@ var plural = (n, word) => n === 1 ? word : `${word}s`;
 
 // src/report/write.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname as dirname2 } from "node:path";
 function writeAtomically(path, text2) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname2(path), { recursive: true });
     writeFileSync(tmp, text2);
     renameSync(tmp, path);
   } catch (e) {
@@ -4288,24 +4396,72 @@ function writeAtomically(path, text2) {
   }
 }
 
+// src/cli/progress.ts
+var SILENT = { update: () => void 0, finish: () => void 0 };
+function quietOption() {
+  return new Option("--quiet", "no progress line on stderr (it shows only on a terminal, after ~2 s)");
+}
+function startProgress(o) {
+  const stream = o.stream ?? process.stderr;
+  if (o.quiet || o.json || !stream.isTTY) return SILENT;
+  const now = o.now ?? (() => performance.now());
+  const delay = o.delayMs ?? afterMs();
+  const interval = o.intervalMs ?? 250;
+  const started = now();
+  let drawn = false;
+  let last = -Infinity;
+  return {
+    update(done, total) {
+      const t = now();
+      if (t - started < delay || t - last < interval && done < total) return;
+      last = t;
+      const line = progressLine(o.label, done, total, (t - started) / 1e3);
+      const width = Math.max(20, (stream.columns || 80) - 1);
+      stream.write(`\r\x1B[K${line.slice(0, width)}`);
+      drawn = true;
+    },
+    finish() {
+      if (drawn) stream.write("\r\x1B[K");
+      drawn = false;
+    }
+  };
+}
+function afterMs() {
+  const v = Number(process.env.SHIPLOG_PROGRESS_AFTER_MS);
+  return process.env.SHIPLOG_PROGRESS_AFTER_MS !== void 0 && Number.isFinite(v) && v >= 0 ? v : 2e3;
+}
+function progressLine(label, done, total, seconds3) {
+  const n = (x) => Math.round(x).toLocaleString("en-US");
+  const pct = total > 0 ? Math.floor(done / total * 100) : 0;
+  const rate = seconds3 > 0 ? done / seconds3 : 0;
+  const left = rate > 0 && total >= done ? (total - done) / rate : void 0;
+  return `${label} ${n(done)} / ${n(total)} entries (${pct}%), ${n(rate)}/s` + (left !== void 0 ? `, about ${eta(left)} left` : "");
+}
+function eta(seconds3) {
+  if (seconds3 < 60) return `${Math.ceil(seconds3)} s`;
+  const m = Math.floor(seconds3 / 60);
+  const s = Math.round(seconds3 % 60);
+  return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
 // src/report/load.ts
-async function loadReportData(opts) {
+async function readVerified(opts) {
   const reports = [];
-  const entries = [];
+  const many = opts.locations.length > 1;
   for (const location of opts.locations) {
-    const { verified, ...verify2 } = await verifyLedger({
+    const { verified: _none, ...verify } = await verifyLedger({
       location,
       trusted: opts.trusted,
       jobs: opts.jobs,
-      collect: true
+      onEntry: many ? (e) => opts.onEntry({ ...e, branch: location.branch }) : opts.onEntry,
+      ...opts.onProgress ? { onProgress: (done, total) => opts.onProgress(done, total, many ? location.branch : void 0) } : {}
     });
-    reports.push(verify2);
-    const many = opts.locations.length > 1;
-    for (const e of verified ?? []) entries.push(many ? { ...e, branch: location.branch } : e);
+    reports.push(verify);
   }
-  if (reports.length === 1)
-    return { verify: reports[0], entries, checkpointText: reports[0].checkpointText };
-  entries.sort((a, b) => a.statement.predicate.timestamp.localeCompare(b.statement.predicate.timestamp));
+  return combine(reports);
+}
+function combine(reports) {
+  if (reports.length === 1) return { verify: reports[0], checkpointText: reports[0].checkpointText };
   const first = reports[0];
   const verify = {
     ...first,
@@ -4318,7 +4474,14 @@ async function loadReportData(opts) {
   };
   const checkpointText = reports.map((r) => `# ${r.branch}
 ${r.checkpointText ?? "(no checkpoint)\n"}`).join("\n");
-  return { verify, shards: reports, entries, checkpointText };
+  return { verify, shards: reports, checkpointText };
+}
+async function loadReportData(opts) {
+  const entries = [];
+  const v = await readVerified({ ...opts, onEntry: (e) => entries.push(e) });
+  if (opts.locations.length > 1)
+    entries.sort((a, b) => a.statement.predicate.timestamp.localeCompare(b.statement.predicate.timestamp));
+  return { ...v, entries };
 }
 
 // src/cli/verified-ledger.ts
@@ -4327,10 +4490,26 @@ function jobsOption() {
     positiveInt("--jobs")
   );
 }
-async function readVerifiedLedger(o, trusted2, withheld) {
+async function readVerifiedLedger(o, trusted2, withheld, onEntry) {
   const locations = o.allShards ? await forEachLedger(o, {}, async (location) => location) : [await readLocation(o)];
-  const data = await loadReportData({ locations, trusted: trusted2, jobs: o.jobs ?? defaultJobs() });
-  if (data.verify.ok) return data;
+  const progress = startProgress({ label: "verifying", quiet: o.quiet, json: o.json });
+  let count2 = 0;
+  let data;
+  try {
+    data = await readVerified({
+      locations,
+      trusted: trusted2,
+      jobs: o.jobs ?? defaultJobs(),
+      onEntry: (e) => {
+        count2++;
+        onEntry(e);
+      },
+      onProgress: (done, total) => progress.update(done, total)
+    });
+  } finally {
+    progress.finish();
+  }
+  if (data.verify.ok) return { ...data, count: count2 };
   const reports = data.shards ?? [data.verify];
   if (o.json)
     printJson({
@@ -4361,7 +4540,7 @@ function registerAuditCommand(program2) {
       ).option("--csv <file>", "also write one CSV row per exception").option(
         "--format <format>",
         "text (default), or ocsf: one OCSF Compliance Finding (2003) per exception, one JSON object per line"
-      ).addOption(jobsOption()).addOption(jsonOption())
+      ).addOption(jobsOption()).addOption(quietOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
     const now = /* @__PURE__ */ new Date();
@@ -4374,13 +4553,15 @@ function registerAuditCommand(program2) {
     if (o.format === "ocsf" && o.json)
       throw new ShiplogError("USAGE", "--format ocsf and --json: choose one");
     const trusted2 = trustedKeysFrom(o.trustedKey);
-    const data = await readVerifiedLedger(o, trusted2, "exceptions are not listed");
+    const finder = new ExceptionFinder();
+    const environments = /* @__PURE__ */ new Set();
+    const data = await readVerifiedLedger(o, trusted2, "exceptions are not listed", (e) => {
+      finder.add(e);
+      environments.add(e.statement.predicate.environment);
+    });
     if (!data) return;
-    checkEnvironmentKnown(
-      o.environment,
-      data.entries.map((e) => e.statement.predicate.environment)
-    );
-    const findings = findExceptions(data.entries, {
+    checkEnvironmentKnown(o.environment, environments);
+    const findings = finder.result({
       now,
       reviewWithinMs,
       environment: o.environment,
@@ -4390,7 +4571,7 @@ function registerAuditCommand(program2) {
     const csv = o.csv ? resolve(o.csv) : void 0;
     if (csv) writeAtomically(csv, renderExceptionsCsv(findings.exceptions));
     if (o.format === "ocsf") {
-      const { renderFindingsOcsf } = await import("./cli-chunks/findings-YAJUGKXJ.js");
+      const { renderFindingsOcsf } = await import("./cli-chunks/findings-2LTM3JDA.js");
       process.stdout.write(renderFindingsOcsf(findings.exceptions, { productVersion: program2.version() }));
     } else if (o.json) {
       const counts = Object.fromEntries(
@@ -4399,7 +4580,7 @@ function registerAuditCommand(program2) {
       printJson({
         ok: findings.exceptions.length === 0,
         verified: true,
-        entries: data.entries.length,
+        entries: data.count,
         filters: {
           ...o.environment !== void 0 ? { environment: o.environment } : {},
           ...since ? { since: since.toISOString() } : {},
@@ -4430,7 +4611,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-DQUQNFTX.js");
+var loadRoom = () => import("./cli-chunks/room-MBRPPVUR.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -4445,7 +4626,7 @@ function registerExportCommands(program2) {
         "--jobs <n>",
         "worker threads for signature checks (default: all cores)",
         positiveInt("--jobs")
-      ).addOption(jsonOption())
+      ).addOption(quietOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
     const format = exportFormat(o.format);
@@ -4458,57 +4639,70 @@ function registerExportCommands(program2) {
         `--since ${o.since} holds one checkpoint; with --all-shards it takes the labelled checkpoints "export --all-shards" printed`
       );
     }
-    const shards = await room.verifyAll((read) => forEachLedger(o, {}, read), {
-      trusted: trusted2,
-      jobs: o.jobs ?? defaultJobs(),
-      labelled: !!o.allShards,
-      since: (branch) => {
-        if (!since) return void 0;
-        if (!since.labelled) return since.text;
-        const cp = since.shards.get(branch);
-        if (cp === void 0 && !o.allShards) {
-          throw new ShiplogError(
-            "USAGE",
-            `--since ${o.since} has no checkpoint for ${branch} (it names ${[...since.shards.keys()].join(", ")})`
-          );
-        }
-        return cp;
-      }
-    });
-    const gone = o.allShards && since?.labelled ? [...since.shards.keys()].filter((b) => !shards.some((s) => s.location.branch === b)) : [];
-    room.refuseUnlessVerified(
-      shards,
-      gone,
-      "exported",
-      (lines) => process.stderr.write(lines.join("\n") + "\n")
-    );
-    const reached = shards.map((s) => ({ branch: s.location.branch, checkpoint: room.tipCheckpoint(s) }));
-    const entries = shards.flatMap((s) => s.entries);
-    const parts = eventLines(room, entries, format, productVersion);
     const out = o.out ? resolve2(o.out) : void 0;
-    if (out) await room.writeFileAtomically(out, parts);
-    else await room.writeToStdout(parts);
-    const say = (text2) => (out ? process.stdout : process.stderr).write(text2);
-    if (o.json) {
-      say(
-        JSON.stringify(
-          {
-            format,
-            ...out ? { out } : {},
-            entries: entries.length,
-            shards: shards.map((s, i) => ({
-              branch: s.location.branch,
-              entries: s.entries.length,
-              checkpoint: reached[i].checkpoint
-            }))
-          },
-          null,
-          2
-        ) + "\n"
+    const spool = out ? room.Spool.beside(out) : room.Spool.temporary("export");
+    let entries = 0;
+    if (format === "csv") spool.write(room.csvHeader());
+    const progress = startProgress({ label: "verifying and exporting", quiet: o.quiet, json: o.json });
+    try {
+      const shards = await room.verifyAll((read) => forEachLedger(o, {}, read), {
+        trusted: trusted2,
+        jobs: o.jobs ?? defaultJobs(),
+        labelled: !!o.allShards,
+        onEntry: (e) => {
+          entries++;
+          spool.write(eventLine(room, e, format, productVersion));
+        },
+        onProgress: (done, total) => progress.update(done, total),
+        since: (branch) => {
+          if (!since) return void 0;
+          if (!since.labelled) return since.text;
+          const cp = since.shards.get(branch);
+          if (cp === void 0 && !o.allShards) {
+            throw new ShiplogError(
+              "USAGE",
+              `--since ${o.since} has no checkpoint for ${branch} (it names ${[...since.shards.keys()].join(", ")})`
+            );
+          }
+          return cp;
+        }
+      });
+      const gone = o.allShards && since?.labelled ? [...since.shards.keys()].filter((b) => !shards.some((s) => s.location.branch === b)) : [];
+      progress.finish();
+      room.refuseUnlessVerified(
+        shards,
+        gone,
+        "exported",
+        (lines) => process.stderr.write(lines.join("\n") + "\n")
       );
-    } else if (o.allShards) {
-      say(room.formatCheckpointSet(reached.map((r) => [r.branch, r.checkpoint])));
-    } else say(reached[0].checkpoint);
+      const reached = shards.map((s) => ({ branch: s.location.branch, checkpoint: room.tipCheckpoint(s) }));
+      if (out) spool.commitTo(out);
+      else await room.writeToStdout(spool.chunks());
+      const say = (text2) => (out ? process.stdout : process.stderr).write(text2);
+      if (o.json) {
+        say(
+          JSON.stringify(
+            {
+              format,
+              ...out ? { out } : {},
+              entries,
+              shards: shards.map((s, i) => ({
+                branch: s.location.branch,
+                entries: s.count,
+                checkpoint: reached[i].checkpoint
+              }))
+            },
+            null,
+            2
+          ) + "\n"
+        );
+      } else if (o.allShards) {
+        say(room.formatCheckpointSet(reached.map((r) => [r.branch, r.checkpoint])));
+      } else say(reached[0].checkpoint);
+    } finally {
+      progress.finish();
+      spool.remove();
+    }
   });
   addShardsOption(
     addLocationOptions(
@@ -4531,7 +4725,7 @@ function registerExportCommands(program2) {
         "--jobs <n>",
         "worker threads for signature checks (default: all cores)",
         positiveInt("--jobs")
-      ).addOption(jsonOption())
+      ).addOption(quietOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
     const room = await loadRoom();
@@ -4550,7 +4744,9 @@ function registerExportCommands(program2) {
       );
     }
     const attempts = forwardAttempts();
+    const progress = startProgress({ label: "verifying", quiet: o.quiet, json: o.json });
     const { result, destination } = await room.forwardLedgers({
+      onProgress: (done, total) => progress.update(done, total),
       each: (read) => forEachLedger(o, {}, read),
       labelled: !!o.allShards,
       trusted: trusted2,
@@ -4573,7 +4769,7 @@ function registerExportCommands(program2) {
       },
       tell: (lines) => process.stderr.write(lines.join("\n") + "\n"),
       hint: { format: "--format", shards: "--all-shards" }
-    });
+    }).finally(() => progress.finish());
     printForwardResult(result, destination, format, !!o.json);
   });
 }
@@ -4581,13 +4777,9 @@ function exportFormat(value) {
   if (EXPORT_FORMATS.includes(value)) return value;
   throw new ShiplogError("USAGE", `unknown format "${value}": use ${EXPORT_FORMATS.join(", ")}`);
 }
-function* eventLines(room, entries, format, productVersion) {
-  if (format === "csv") {
-    yield room.csvHeader();
-    for (const e of entries) yield room.csvLine(room.exportCsvRow(e));
-    return;
-  }
-  for (const e of entries) yield room.formatBody(e, format, { productVersion }) + "\n";
+function eventLine(room, e, format, productVersion) {
+  if (format === "csv") return room.csvLine(room.exportCsvRow(e));
+  return room.formatBody(e, format, { productVersion }) + "\n";
 }
 function tlsFiles(o, scheme) {
   if (!o.ca && !o.cert && !o.certKey) return void 0;
@@ -4641,8 +4833,832 @@ function printForwardResult(r, destination, format, json) {
 }
 
 // src/cli/commands/ledger.ts
-import { chmodSync, existsSync, mkdirSync as mkdirSync2, readFileSync as readFileSync2, statSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join3 } from "node:path";
+
+// src/witness/client.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+
+// src/witness/cosignature.ts
+import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
+var EM_DASH = "\u2014";
+var COSIGNATURE_V1_TYPE = 4;
+var BLOB_LENGTH = 4 + 8 + 64;
+function checkNoteName(name, what = "witness name") {
+  if (!/^[^\s+\u2014\p{Cc}]{1,200}$/u.test(name)) {
+    throw new ShiplogError("USAGE", `${what} "${name.slice(0, 80)}" must be one word with no spaces or "+"`);
+  }
+  return name;
+}
+function cosignatureKeyId(name, raw) {
+  const material = Buffer.concat([Buffer.from(`${name}
+`, "utf8"), Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
+  return Buffer.from(sha256Bytes(material).subarray(0, 4));
+}
+function cosignedMessage(body, time) {
+  return Buffer.from(`cosignature/v1
+time ${time}
+${body}`, "utf8");
+}
+function witnessVkey(name, publicKey) {
+  const raw = rawPublicKey(publicKey);
+  const typed = Buffer.concat([Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
+  return `${name}+${cosignatureKeyId(name, raw).toString("hex")}+${typed.toString("base64")}`;
+}
+function cosign(body, key, name, time) {
+  if (!Number.isSafeInteger(time) || time <= 0)
+    throw new Error(`cosignature time ${time} is not a positive integer`);
+  const sig = cryptoSign(null, cosignedMessage(body, time), key.privateKey);
+  const stamp = Buffer.alloc(8);
+  stamp.writeBigUInt64BE(BigInt(time));
+  const blob = Buffer.concat([cosignatureKeyId(name, rawPublicKey(key.publicKey)), stamp, sig]);
+  return `${EM_DASH} ${name} ${blob.toString("base64")}
+`;
+}
+function parseCosignatureLine(line) {
+  const m = /^\u2014 (\S+) ([A-Za-z0-9+/]+={0,2})$/u.exec(line);
+  if (!m) return void 0;
+  const blob = Buffer.from(m[2], "base64");
+  if (blob.length !== BLOB_LENGTH || blob.toString("base64") !== m[2]) return void 0;
+  const time = blob.readBigUInt64BE(4);
+  if (time === 0n || time > BigInt(Number.MAX_SAFE_INTEGER)) return void 0;
+  return { name: m[1], keyId: blob.subarray(0, 4), time: Number(time), sig: blob.subarray(12), line };
+}
+function signatureLines(text2) {
+  return text2.split("\n").filter((l) => l.startsWith(EM_DASH));
+}
+function findCosignature(body, lines, key) {
+  for (const line of lines) {
+    const c = parseCosignatureLine(line);
+    if (!c || !cosignatureKeyId(c.name, key.raw).equals(c.keyId)) continue;
+    if (cryptoVerify(null, cosignedMessage(body, c.time), key.publicKey, c.sig)) return c;
+  }
+  return void 0;
+}
+
+// src/witness/note.ts
+import { verify as cryptoVerify2 } from "node:crypto";
+function checkpointRoot(cp) {
+  return cp.root;
+}
+function logSignatureVerdict(cp, keys) {
+  let signed = false;
+  for (const s of cp.signatures) {
+    for (const k of keys) {
+      if (!noteKeyHash(s.name, k.raw).equals(s.keyHash)) continue;
+      if (s.sig.length !== 64 || !cryptoVerify2(null, Buffer.from(cp.body, "utf8"), k.publicKey, s.sig))
+        return "bad-signature";
+      signed = true;
+    }
+  }
+  return signed ? "signed" : "unsigned";
+}
+
+// src/witness/request.ts
+var MAX_PROOF_LINES = 63;
+var MAX_REQUEST_BYTES = 70 * 1024;
+function bad(message) {
+  throw new ShiplogError("BAD_INPUT", message);
+}
+var SIZE = /^(0|[1-9]\d{0,15})$/;
+function parseAddCheckpoint(text2) {
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 32 && c !== 10 || c === 127) bad("the request holds control characters");
+  }
+  const first = text2.indexOf("\n");
+  const oldLine = first < 0 ? text2 : text2.slice(0, first);
+  const m = /^old (.*)$/.exec(oldLine);
+  if (!m || !SIZE.test(m[1])) bad('the request must start with "old <size>" (decimal, no leading zeroes)');
+  const oldSize = Number(m[1]);
+  const proof = [];
+  let at = first + 1;
+  for (; ; ) {
+    const end = text2.indexOf("\n", at);
+    if (end < 0) bad("no blank line between the consistency proof and the checkpoint");
+    const line = text2.slice(at, end);
+    at = end + 1;
+    if (line === "") break;
+    if (proof.length === MAX_PROOF_LINES) bad(`more than ${MAX_PROOF_LINES} consistency proof lines`);
+    const hash = Buffer.from(line, "base64");
+    if (hash.length !== 32 || hash.toString("base64") !== line)
+      bad(`consistency proof line ${proof.length + 1} is not a base64 SHA-256 hash`);
+    proof.push(hash);
+  }
+  const checkpointText = text2.slice(at);
+  let checkpoint;
+  try {
+    checkpoint = parseCheckpoint(checkpointText);
+  } catch (e) {
+    bad(e.message);
+  }
+  if (oldSize > checkpoint.size)
+    bad(`old size ${oldSize} is larger than the checkpoint's size ${checkpoint.size}`);
+  return { oldSize, proof, checkpoint, root: checkpointRoot(checkpoint), checkpointText };
+}
+function formatAddCheckpoint(oldSize, proof, checkpointText) {
+  return `old ${oldSize}
+${proof.map((h) => `${h.toString("base64")}
+`).join("")}
+${checkpointText}`;
+}
+
+// src/witness/client.ts
+var DEFAULT_TIMEOUT_MS = 5e3;
+function parseWitnessTarget(spec, readKey2 = (p) => readFileSync3(p, "utf8")) {
+  const m = /^(https?:\/\/[^\s=]+)=(.+)$/.exec(spec.trim());
+  if (!m) throw new ShiplogError("USAGE", `a witness is URL=KEYFILE with an http(s) URL (got "${spec}")`);
+  const url = m[1].replace(/\/+$/, "");
+  const keyText = m[2].includes("-----BEGIN") ? m[2] : readKeyFile(m[2], readKey2);
+  return { url, key: loadTrustedKey(keyText, `witness key of ${url}`) };
+}
+function readKeyFile(path, readKey2) {
+  try {
+    return readKey2(path);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `cannot read the witness key "${path}": ${e.message}`);
+  }
+}
+async function post(url, body, timeoutMs) {
+  const r = await fetch(`${url}/add-checkpoint`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+    signal: AbortSignal.timeout(timeoutMs)
+  });
+  return {
+    status: r.status,
+    type: r.headers.get("content-type") ?? "",
+    text: (await r.text()).slice(0, 64 * 1024)
+  };
+}
+async function requestCosignature(target, checkpointText, guess, proofFrom, opts = {}) {
+  const cp = parseCheckpoint(checkpointText);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let oldSize = Math.min(guess, cp.size);
+  for (let attempt = 1; ; attempt++) {
+    let proof;
+    try {
+      proof = await proofFrom(oldSize);
+    } catch (e) {
+      return {
+        url: target.url,
+        ok: false,
+        reason: `no consistency proof from size ${oldSize}: ${e.message}`
+      };
+    }
+    let r;
+    try {
+      r = await post(target.url, formatAddCheckpoint(oldSize, proof, checkpointText), timeoutMs);
+    } catch (e) {
+      return { url: target.url, ok: false, reason: `unreachable: ${e.message}` };
+    }
+    if (r.status === 200) {
+      const c = findCosignature(cp.body, signatureLines(r.text), target.key);
+      if (!c) return { url: target.url, ok: false, reason: "answered 200 without a cosignature by its key" };
+      return { url: target.url, ok: true, line: c.line, oldSize };
+    }
+    if (r.status === 409 && /^(0|[1-9]\d{0,15})\n$/.test(r.text)) {
+      const stored = Number(r.text.trim());
+      if (stored > cp.size)
+        return {
+          url: target.url,
+          ok: false,
+          storedSize: stored,
+          reason: `it cosigned size ${stored}, larger than this checkpoint's ${cp.size}: a newer checkpoint from another writer, or the ledger was rolled back or forked`
+        };
+      if (attempt === 1 && stored !== oldSize) {
+        oldSize = stored;
+        continue;
+      }
+      return { url: target.url, ok: false, storedSize: stored, reason: `conflict: it holds size ${stored}` };
+    }
+    return { url: target.url, ok: false, reason: `answered ${r.status}: ${r.text.trim().slice(0, 200)}` };
+  }
+}
+
+// src/witness/cosigned-file.ts
+var MAX_NOTES = 16;
+var EM_DASH2 = "\u2014";
+function parseCosignedFile(text2) {
+  const notes = [];
+  const problems = [];
+  const lines = text2.split("\n");
+  let i = 0;
+  while (i < lines.length) {
+    if (lines[i] === "") {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < lines.length && lines[i] !== "") i++;
+    i++;
+    while (i < lines.length && lines[i].startsWith(EM_DASH2)) i++;
+    const noteText2 = `${lines.slice(start, i).join("\n")}
+`;
+    try {
+      const checkpoint = parseCheckpoint(noteText2);
+      notes.push({
+        checkpoint,
+        lines: noteText2.slice(checkpoint.body.length + 1).split("\n").filter(Boolean)
+      });
+    } catch (e) {
+      problems.push(`cosigned note ${notes.length + problems.length + 1}: ${e.message}`);
+      if (i === start) i++;
+    }
+  }
+  return { notes, problems };
+}
+function noteText(n) {
+  return `${n.checkpoint.body}
+${n.lines.map((l) => `${l}
+`).join("")}`;
+}
+function identity(line) {
+  const [, name = "", b64 = ""] = line.split(" ");
+  return `${name} ${Buffer.from(b64, "base64").subarray(0, 4).toString("hex")}`;
+}
+function mergeCosigned(existing, checkpointText, cosignatures) {
+  const cp = parseCheckpoint(checkpointText);
+  const old = existing ? parseCosignedFile(existing).notes : [];
+  const same = old.find((n) => n.checkpoint.body === cp.body);
+  const lines = checkpointText.slice(cp.body.length + 1).split("\n").filter(Boolean);
+  for (const l of [...cosignatures, ...same?.lines ?? []]) {
+    const id = identity(l);
+    if (!lines.some((x) => identity(x) === id)) lines.push(l);
+  }
+  const kept = [{ checkpoint: cp, lines }];
+  const seen = new Set(lines.map(identity));
+  const older = old.filter((n) => n.checkpoint.body !== cp.body && n.checkpoint.size <= cp.size).sort((a, b) => b.checkpoint.size - a.checkpoint.size);
+  for (const n of older) {
+    if (kept.length >= MAX_NOTES) break;
+    const fresh = n.lines.map(identity).filter((id) => !seen.has(id));
+    if (fresh.length === 0) continue;
+    for (const id of fresh) seen.add(id);
+    kept.push(n);
+  }
+  return kept.map(noteText).join("\n");
+}
+
+// src/witness/publish.ts
+async function cosignAt(look2, targets, guess) {
+  const size = look2.tip.seq + 1;
+  let chain = Promise.resolve();
+  const proofs = /* @__PURE__ */ new Map();
+  let tiles;
+  const prove = async (old) => {
+    tiles ??= await TileModel.at(look2.tip.treeDir, size, look2.objects);
+    return proveFromTiles(tiles, look2.objects, (r) => consistencyProof(old, size, r));
+  };
+  const proofFrom = (old) => {
+    if (old === 0 || old >= size) return Promise.resolve([]);
+    let p = proofs.get(old);
+    if (!p) {
+      p = chain.then(() => prove(old));
+      chain = p.catch(() => void 0);
+      proofs.set(old, p);
+    }
+    return p;
+  };
+  return Promise.all(targets.map((t) => requestCosignature(t, look2.checkpoint, guess, proofFrom)));
+}
+async function look(objects, tip) {
+  const [checkpoint, cosigned] = await objects.blobs([
+    tip.checkpointBlob,
+    ...tip.cosignedBlob ? [tip.cosignedBlob] : []
+  ]);
+  return {
+    objects,
+    tip,
+    checkpoint: checkpoint.toString("utf8"),
+    ...cosigned ? { cosigned: cosigned.toString("utf8") } : {}
+  };
+}
+async function cosignTip(location, targets) {
+  let view;
+  try {
+    view = await openTip(location);
+  } catch (e) {
+    if (isShiplogError(e, "BRANCH_NOT_FOUND")) return { outcomes: [] };
+    return {
+      outcomes: targets.map((t) => ({ url: t.url, ok: false, reason: `tip not read: ${errorMessage(e)}` }))
+    };
+  }
+  try {
+    const l = await look(view.objects, view.tip);
+    const outcomes = await cosignAt(l, targets, view.tip.seq + 1);
+    const lines = outcomes.flatMap((o) => o.ok ? [o.line] : []);
+    return lines.length ? { cosigned: mergeCosigned(l.cosigned, l.checkpoint, lines), outcomes } : { outcomes };
+  } finally {
+    view.close();
+  }
+}
+async function submitPushed(location, commit, targets) {
+  const repo = await openRepo(location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, commit);
+    return await cosignAt(await look(objects, tip), targets, tip.seq);
+  } catch (e) {
+    return targets.map((t) => ({ url: t.url, ok: false, reason: errorMessage(e) }));
+  } finally {
+    objects.close();
+  }
+}
+async function appendWitnessed(req, targets) {
+  if (targets.length === 0) return { ...await appendEntry(req), before: [], after: [] };
+  const before = await cosignTip(req.location, targets);
+  const result = await appendEntry({ ...req, ...before.cosigned ? { cosigned: before.cosigned } : {} });
+  const after = result.duplicate ? [] : await submitPushed(req.location, result.commit, targets);
+  return { ...result, before: before.outcomes, after };
+}
+function witnessWarnings(r) {
+  const out = [];
+  for (const o of [...r.before, ...r.after]) if (!o.ok) out.push(`witness ${o.url}: ${o.reason}`);
+  return [...new Set(out)];
+}
+
+// src/witness/quorum.ts
+async function checkWitnessQuorum(input) {
+  const { keys, quorum, ledgerSize, origin } = input;
+  const parsed = input.cosigned ? parseCosignedFile(input.cosigned) : { notes: [], problems: [] };
+  const problems = [...parsed.problems];
+  const forks = [];
+  const seen = keys.map((k) => ({ key: k.source }));
+  for (const note of parsed.notes) {
+    const cp = note.checkpoint;
+    if (cp.origin !== origin) {
+      problems.push(
+        `a cosigned checkpoint is for origin "${cp.origin}", not this ledger's "${origin}" (ignored)`
+      );
+      continue;
+    }
+    for (const [i, key] of keys.entries()) {
+      const c = findCosignature(cp.body, note.lines, key);
+      if (!c) continue;
+      const who = `witness ${c.name} (${key.source})`;
+      if (cp.size > ledgerSize) {
+        forks.push(
+          `rollback: ${who} cosigned size ${cp.size} at ${iso(c.time)}, but the ledger has only ${ledgerSize} entries`
+        );
+        continue;
+      }
+      const root = await input.rootAt(cp.size);
+      if (!root.equals(checkpointRoot(cp))) {
+        forks.push(
+          `fork: ${who} cosigned size ${cp.size} with root ${checkpointRoot(cp).toString("base64")} at ${iso(c.time)}; the ledger's root at that size is ${root.toString("base64")}`
+        );
+        continue;
+      }
+      const s = seen[i];
+      if (s.size === void 0 || cp.size > s.size)
+        Object.assign(s, { name: c.name, size: cp.size, time: iso(c.time) });
+    }
+  }
+  problems.push(...forks);
+  const sizes = seen.map((s) => s.size).filter((n) => n !== void 0).sort((a, b) => b - a);
+  const witnessedSize = sizes.length >= quorum ? sizes[quorum - 1] : void 0;
+  const ok = forks.length === 0 && witnessedSize !== void 0;
+  let message;
+  if (forks.length) message = `the witnesses saw another history: ${forks.join("; ")}`;
+  else if (witnessedSize === void 0)
+    message = `witness quorum not met: ${sizes.length} of the ${keys.length} witness keys cosigned a checkpoint of this ledger, ${quorum} needed`;
+  else if (witnessedSize < ledgerSize)
+    message = `witnessed by ${quorum} of ${keys.length}: entries 0..${witnessedSize - 1} (${witnessedSize} of ${ledgerSize}); the newest ${ledgerSize - witnessedSize} are not yet cosigned`;
+  else message = `witnessed by ${quorum} of ${keys.length}: all ${ledgerSize} entries`;
+  return {
+    ok,
+    quorum,
+    ledgerSize,
+    ...witnessedSize !== void 0 ? { witnessedSize } : {},
+    witnesses: seen,
+    problems,
+    message
+  };
+}
+function iso(seconds3) {
+  return new Date(seconds3 * 1e3).toISOString();
+}
+
+// src/witness/verify-witnesses.ts
+async function checkLedgerWitnesses(location, verified, opts) {
+  const { keys, quorum } = opts;
+  const fail = (message) => ({
+    ok: false,
+    quorum,
+    ledgerSize: verified.entries,
+    witnesses: keys.map((k) => ({ key: k.source })),
+    problems: [message],
+    message
+  });
+  if (!verified.ok || !verified.checkpointText)
+    return fail("witnesses not checked: the ledger itself did not verify");
+  const repo = await openRepo(location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, verified.tip);
+    const size = tip.seq + 1;
+    const published = tip.cosignedBlob ? (await objects.blob(tip.cosignedBlob)).toString("utf8") : void 0;
+    const texts = [...published ? [published] : [], ...opts.kept ?? []];
+    const cosigned = texts.length ? texts.join("\n") : void 0;
+    const tiles = await TileModel.at(tip.treeDir, size, objects);
+    return await checkWitnessQuorum({
+      cosigned,
+      origin: parseCheckpoint(verified.checkpointText).origin,
+      ledgerSize: size,
+      rootAt: (n) => proveFromTiles(tiles, objects, (r) => rootFromReader(n, r)),
+      keys,
+      quorum
+    });
+  } catch (e) {
+    return fail(`witnesses not checked: ${errorMessage(e)}`);
+  } finally {
+    objects.close();
+  }
+}
+
+// src/witness/known-logs.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname3, resolve as resolve3 } from "node:path";
+function readKey(path, what) {
+  let pem;
+  try {
+    pem = readFileSync4(path, "utf8");
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `cannot read ${what} "${path}": ${e.message}`);
+  }
+  return loadTrustedKey(pem, `${what} "${path}"`);
+}
+function add(logs, origin, key, where) {
+  if (!/^[^\s+]{1,200}$/.test(origin))
+    throw new ShiplogError("USAGE", `${where}: origin "${origin}" must be one word with no "+"`);
+  const keys = logs.get(origin) ?? [];
+  if (!keys.some((k) => k.keyid === key.keyid)) keys.push(key);
+  logs.set(origin, keys);
+}
+function knownLogsFrom(flags = [], configFile) {
+  const logs = /* @__PURE__ */ new Map();
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    if (eq <= 0) throw new ShiplogError("USAGE", `--log takes ORIGIN=KEYFILE (got "${flag}")`);
+    const origin = flag.slice(0, eq);
+    add(logs, origin, readKey(flag.slice(eq + 1), `log key of ${origin}`), "--log");
+  }
+  if (configFile) {
+    let text2;
+    try {
+      text2 = readFileSync4(configFile, "utf8");
+    } catch (e) {
+      throw new ShiplogError(
+        "BAD_INPUT",
+        `cannot read the logs file "${configFile}": ${e.message}`
+      );
+    }
+    text2.split("\n").forEach((raw, i) => {
+      const line = raw.replace(/#.*$/, "").trim();
+      if (!line) return;
+      const parts = line.split(/\s+/);
+      const where = `${configFile} line ${i + 1}`;
+      if (parts.length !== 2) throw new ShiplogError("BAD_INPUT", `${where}: expected "ORIGIN KEYFILE"`);
+      const [origin, keyFile] = parts;
+      add(logs, origin, readKey(resolve3(dirname3(configFile), keyFile), `log key of ${origin}`), where);
+    });
+  }
+  if (logs.size === 0)
+    throw new ShiplogError("USAGE", "the witness knows no log: pass --log ORIGIN=KEYFILE or --logs FILE");
+  return logs;
+}
+
+// src/witness/server.ts
+import { createServer } from "node:http";
+
+// src/witness/state.ts
+var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
+import { createHash, randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync as mkdirSync2,
+  openSync,
+  readdirSync,
+  readFileSync as readFileSync5,
+  renameSync as renameSync2,
+  rmSync as rmSync2,
+  writeSync
+} from "node:fs";
+import { join as join2 } from "node:path";
+var CRASH_ENV = "SHIPLOG_WITNESS_TEST_CRASH";
+function crashIfAsked(point) {
+  if (process.env[CRASH_ENV] === point) process.kill(process.pid, "SIGKILL");
+}
+function originHash(origin) {
+  return createHash("sha256").update(origin, "utf8").digest("hex");
+}
+var LOCK_STALE_MS = 5e3;
+var TEMP_PREFIX = ".tmp-";
+var WitnessState = class _WitnessState {
+  constructor(dir, release) {
+    this.dir = dir;
+    this.release = release;
+  }
+  dir;
+  release;
+  queues = /* @__PURE__ */ new Map();
+  /**
+   * Opens (and creates) the state folder and takes its lock. A lock left by a killed process is
+   * taken over once it is stale (not refreshed for 5 s), so a restart waits at most that long.
+   */
+  static async open(dir, opts = {}) {
+    mkdirSync2(dir, { recursive: true, mode: 448 });
+    let release;
+    try {
+      release = await import_proper_lockfile.default.lock(dir, {
+        lockfilePath: join2(dir, "witness.lock"),
+        stale: LOCK_STALE_MS,
+        retries: { retries: 12, minTimeout: 250, maxTimeout: 1e3, factor: 1.5 },
+        realpath: false,
+        onCompromised: opts.onLockLost ?? ((e) => {
+          process.stderr.write(`shiplog witness: lost the state folder's lock (${e.message}); stopping
+`);
+          process.exit(1);
+        })
+      });
+    } catch (e) {
+      throw new ShiplogError(
+        "USAGE",
+        `the witness state folder ${dir} is in use by another witness process (${e.message})`
+      );
+    }
+    for (const name of readdirSync(dir))
+      if (name.startsWith(TEMP_PREFIX)) rmSync2(join2(dir, name), { force: true });
+    return new _WitnessState(dir, release);
+  }
+  async close() {
+    await this.release();
+  }
+  /** Runs `fn` after every earlier call for the same origin has finished. */
+  serialise(origin, fn) {
+    const previous = this.queues.get(origin) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => void 0);
+    this.queues.set(origin, tail);
+    void tail.then(() => {
+      if (this.queues.get(origin) === tail) this.queues.delete(origin);
+    });
+    return run;
+  }
+  path(origin) {
+    return join2(this.dir, originHash(origin));
+  }
+  /** The stored record, undefined when the origin was never cosigned; throws when unreadable. */
+  read(origin) {
+    let text2;
+    try {
+      text2 = readFileSync5(this.path(origin), "utf8");
+    } catch (e) {
+      if (e.code === "ENOENT") return void 0;
+      throw e;
+    }
+    try {
+      const cp = parseCheckpoint(text2);
+      if (cp.origin !== origin) throw new Error(`it holds origin "${cp.origin}"`);
+      return { origin, size: cp.size, root: checkpointRoot(cp), note: text2 };
+    } catch (e) {
+      throw new Error(`the stored record for origin "${origin}" is unreadable: ${e.message}`);
+    }
+  }
+  readByHash(hash) {
+    if (!/^[0-9a-f]{64}$/.test(hash)) return void 0;
+    try {
+      return readFileSync5(join2(this.dir, hash), "utf8");
+    } catch {
+      return void 0;
+    }
+  }
+  write(record) {
+    const temp = join2(this.dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`);
+    const fd = openSync(temp, "wx", 384);
+    try {
+      const bytes = Buffer.from(record.note, "utf8");
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    crashIfAsked("after-temp");
+    renameSync2(temp, this.path(record.origin));
+    crashIfAsked("after-rename");
+    const dirFd = openSync(this.dir, "r");
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  }
+};
+
+// src/witness/server.ts
+var text = (status, body) => ({
+  status,
+  contentType: "text/plain; charset=utf-8",
+  body: body.endsWith("\n") ? body : `${body}
+`
+});
+async function addCheckpoint(cfg, body) {
+  let req;
+  try {
+    req = parseAddCheckpoint(body);
+  } catch (e) {
+    if (isShiplogError(e)) return text(400, e.message);
+    throw e;
+  }
+  const { checkpoint: cp, oldSize, proof, root } = req;
+  const keys = cfg.logs.get(cp.origin);
+  if (!keys) return text(404, `unknown origin "${cp.origin}"`);
+  const verdict = logSignatureVerdict(cp, keys);
+  if (verdict === "bad-signature")
+    return text(403, `a signature by a known key of "${cp.origin}" does not verify`);
+  if (verdict === "unsigned") return text(403, `no signature by a known key of "${cp.origin}"`);
+  if (cp.size === 0 && !root.equals(EMPTY_ROOT))
+    return text(422, "a checkpoint of size 0 must have the empty tree root");
+  return cfg.state.serialise(cp.origin, () => {
+    const stored = cfg.state.read(cp.origin);
+    const storedSize = stored?.size ?? 0;
+    const say = (what) => cfg.log?.(`${cp.origin} ${oldSize}->${cp.size}: ${what}`);
+    if (oldSize !== storedSize) {
+      say(`conflict, stored size ${storedSize}`);
+      return { status: 409, contentType: "text/x.tlog.size", body: `${storedSize}
+` };
+    }
+    if (oldSize === 0 && proof.length > 0) {
+      say("refused: a proof from size 0");
+      return text(422, "the consistency proof from size 0 must be empty");
+    }
+    if (stored && !verifyConsistency(oldSize, cp.size, stored.root, root, proof)) {
+      say(`refused: not consistent with the stored root ${stored.root.toString("base64")}`);
+      return text(
+        422,
+        oldSize === cp.size ? `size ${cp.size} was cosigned with a different root` : `the consistency proof from size ${oldSize} does not verify`
+      );
+    }
+    crashIfAsked("after-check");
+    const time = Math.floor((cfg.now ?? (() => Date.now() / 1e3))());
+    const line = cosign(cp.body, cfg.key, cfg.name, time);
+    if (!stored || cp.size > stored.size) {
+      const logSignatures = req.checkpointText.slice(cp.body.length + 1);
+      cfg.state.write({
+        origin: cp.origin,
+        size: cp.size,
+        root,
+        note: `${cp.body}
+${ownLinesRemoved(logSignatures, cfg.name)}${line}`
+      });
+    }
+    say("cosigned");
+    return text(200, line);
+  });
+}
+function ownLinesRemoved(signatureText, name) {
+  return signatureText.split("\n").filter((l) => l !== "" && !l.startsWith(`\u2014 ${name} `)).map((l) => `${l}
+`).join("");
+}
+async function readBody(req) {
+  const chunks = [];
+  let length = 0;
+  for await (const chunk of req) {
+    length += chunk.length;
+    if (length > MAX_REQUEST_BYTES) return void 0;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+async function route(cfg, req) {
+  const path = (req.url ?? "/").split("?")[0];
+  if (path === "/add-checkpoint") {
+    if (req.method !== "POST") return text(405, "add-checkpoint takes a POST");
+    const body = await readBody(req);
+    if (!body) return text(413, `the request is larger than ${MAX_REQUEST_BYTES} bytes`);
+    let decoded;
+    try {
+      decoded = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    } catch {
+      return text(400, "the request is not valid UTF-8");
+    }
+    return addCheckpoint(cfg, decoded);
+  }
+  const m = /^\/([0-9a-f]{64})\/checkpoint$/.exec(path);
+  if (m && (req.method === "GET" || req.method === "HEAD")) {
+    const note = cfg.state.readByHash(m[1]);
+    return note ? { status: 200, contentType: "text/plain; charset=utf-8", body: note } : text(404, "no checkpoint cosigned for that origin");
+  }
+  return text(404, "not found");
+}
+function answer(res, a) {
+  res.writeHead(a.status, { "content-type": a.contentType, "content-length": Buffer.byteLength(a.body) });
+  res.end(a.body);
+}
+async function startWitness(cfg, listen) {
+  const server = createServer((req, res) => {
+    route(cfg, req).then(
+      (a) => answer(res, a),
+      (e) => {
+        cfg.log?.(`error: ${e.message}`);
+        answer(res, text(500, "the witness could not read or store its state"));
+      }
+    );
+  });
+  server.keepAliveTimeout = 3e4;
+  await new Promise((resolve5, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.host, () => resolve5());
+  });
+  const addr = server.address();
+  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    server,
+    close: () => new Promise((resolve5) => {
+      server.close(() => resolve5());
+      server.closeAllConnections();
+    })
+  };
+}
+
+// src/cli/commands/witness.ts
+function parseListen(value) {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new ShiplogError("USAGE", `--listen takes HOST:PORT (got "${value}")`);
+  return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
+}
+function registerWitnessCommands(program2) {
+  const witness = program2.command("witness").description("an independent witness that cosigns ledger checkpoints");
+  witness.command("serve").description("serve POST /add-checkpoint (C2SP tlog-witness) with an Ed25519 cosignature/v1 key").requiredOption("--key <file>", 'the witness private key (PEM, as made by "shiplog keygen")').requiredOption(
+    "--state <dir>",
+    "folder for the latest cosigned checkpoint per origin (keep it; never share it)"
+  ).option("--listen <host:port>", "address to listen on", "127.0.0.1:7380").option(
+    "--name <name>",
+    "the witness name in its cosignature lines (default: witness-<first 16 hex of the keyid>)"
+  ).option(
+    "--log <origin=keyfile>",
+    "a known log: its checkpoint origin and public key (repeatable)",
+    collect
+  ).option("--logs <file>", 'known logs, one "ORIGIN KEYFILE" per line').action(async (o) => {
+    const key = signingKeyFrom(o.key);
+    const name = checkNoteName(o.name ?? `witness-${key.keyid.slice(0, 16)}`);
+    const logs = knownLogsFrom(o.log, o.logs);
+    const listen = parseListen(o.listen);
+    const state = await WitnessState.open(o.state);
+    const running = await startWitness(
+      { key, name, logs, state, log: (line) => process.stderr.write(`shiplog witness: ${line}
+`) },
+      listen
+    );
+    process.stdout.write(`witness ${name} listening on ${running.url}
+`);
+    process.stdout.write(`vkey ${witnessVkey(name, key.publicKey)}
+`);
+    process.stdout.write(`logs ${[...logs.keys()].join(" ")}
+`);
+    await new Promise((resolve5) => {
+      const stop = () => {
+        process.off("SIGTERM", stop);
+        process.off("SIGINT", stop);
+        void running.close().then(() => state.close()).then(resolve5, resolve5);
+      };
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
+    });
+  });
+}
+function witnessOptions(files, quorum, checkpointFiles = []) {
+  if (!files?.length) {
+    if (quorum !== void 0 || checkpointFiles.length)
+      throw new ShiplogError("USAGE", "--witness-quorum and --witness-checkpoint need --witness-key");
+    return void 0;
+  }
+  const keys = files.map((f) => loadTrustedKey(readTextFile(f, "witness key"), `witness key "${f}"`));
+  if (new Set(keys.map((k) => k.keyid)).size !== keys.length)
+    throw new ShiplogError("USAGE", "the same witness key is given twice: each key counts once in a quorum");
+  const n = quorum ?? keys.length;
+  if (n > keys.length)
+    throw new ShiplogError(
+      "USAGE",
+      `--witness-quorum ${n} is more than the ${keys.length} witness key(s) given`
+    );
+  const kept = checkpointFiles.map((f) => readTextFile(f, "cosigned checkpoint"));
+  return { keys, quorum: n, kept };
+}
+function renderWitnesses(w) {
+  const lines = [w.ok ? colour.green(inert(w.message)) : colour.red(inert(w.message))];
+  for (const s of w.witnesses)
+    lines.push(
+      `  witness ${s.name ? inert(s.name) : "-"} (${s.key}): ${s.size === void 0 ? "no cosigned checkpoint of this ledger" : `cosigned size ${s.size} at ${s.time}`}`
+    );
+  for (const p of w.problems) if (!w.message.includes(p)) lines.push(`  ${inert(p)}`);
+  return lines.join("\n") + "\n";
+}
 
 // src/ledger/query.ts
 async function findEntries(location, filter) {
@@ -4652,6 +5668,19 @@ async function findEntries(location, filter) {
     const keep = (l) => (!filter.environment || sameName(l.environment, filter.environment)) && (!filter.type || l.type === filter.type);
     if (prefix) return await entriesForCommit(view, prefix, keep, filter.limit);
     return await readEntries(view, await newestLines(view, keep, filter.limit));
+  } finally {
+    view.close();
+  }
+}
+async function* streamEntries(location, filter) {
+  const view = await openTip(location);
+  try {
+    const keep = (l) => (!filter.environment || sameName(l.environment, filter.environment)) && (!filter.type || l.type === filter.type);
+    const lines = await newestLines(view, keep, filter.limit > 0 ? filter.limit : void 0);
+    let size = 100;
+    for (let at = 0; at < lines.length; at += size, size = Math.min(size * 4, 1e4)) {
+      yield await readEntries(view, lines.slice(at, at + size));
+    }
   } finally {
     view.close();
   }
@@ -4743,12 +5772,12 @@ function checkpointFromFile(text2) {
 // src/cli/commands/ledger.ts
 function registerLedgerCommands(program2) {
   program2.command("keygen").description("create an Ed25519 signing key pair: DIR/shiplog.key (private, 0600) and DIR/shiplog.pub").requiredOption("--out <dir>", "folder to write the keys into").option("--force", "overwrite existing key files").addOption(jsonOption()).action((o) => {
-    const keyFile = join(o.out, "shiplog.key");
-    const pubFile = join(o.out, "shiplog.pub");
-    if (!o.force && (existsSync(keyFile) || existsSync(pubFile))) {
+    const keyFile = join3(o.out, "shiplog.key");
+    const pubFile = join3(o.out, "shiplog.pub");
+    if (!o.force && (existsSync2(keyFile) || existsSync2(pubFile))) {
       throw new ShiplogError("USAGE", `${keyFile} or ${pubFile} already exists (use --force to replace)`);
     }
-    mkdirSync2(o.out, { recursive: true });
+    mkdirSync3(o.out, { recursive: true });
     const k = generateSigningKeyPem();
     writeFileSync2(keyFile, k.privatePem, { mode: 384 });
     chmodSync(keyFile, 384);
@@ -4770,7 +5799,14 @@ function registerLedgerCommands(program2) {
       "--server-url <url>",
       "git server base URL for the statement subject",
       process.env.GITHUB_SERVER_URL || "https://github.com"
-    ).option("--details <file>", "JSON object with the change type's own fields (version, status, files...)").option("--idempotency-key <key>", "skip the append when an entry with this key already exists").option("--allow-duplicate", "append even when the idempotency key was already recorded").addOption(jsonOption())
+    ).option("--details <file>", "JSON object with the change type's own fields (version, status, files...)").option("--idempotency-key <key>", "skip the append when an entry with this key already exists").option("--allow-duplicate", "append even when the idempotency key was already recorded").option(
+      "--create",
+      "start a new ledger on --ledger-branch even though the remote holds other ledger branches"
+    ).option(
+      "--witness <url=keyfile>",
+      "a witness to submit the checkpoint to and publish cosignatures from (repeatable; never blocks the append)",
+      collect
+    ).addOption(jsonOption())
   ).action(async (o) => {
     if (!RECORDABLE_TYPES.includes(o.type)) {
       throw new ShiplogError(
@@ -4798,17 +5834,24 @@ function registerLedgerCommands(program2) {
     };
     checkNewEntry(entry);
     const key = signingKeyFrom(o.key);
-    const location = recordLocation(o, o.repo);
+    const location = await checkedRecordLocation(o, o.repo, (line) => process.stderr.write(`${line}
+`));
+    const witnesses = (o.witness ?? []).map((w) => parseWitnessTarget(w));
     try {
-      const r = await appendEntry({
-        location,
-        key,
-        serverUrl: o.serverUrl,
-        allowDuplicate: o.allowDuplicate,
-        entry,
-        onRetry: (n, why) => process.stderr.write(`shiplog: attempt ${n} did not land (${why}); retrying
+      const r = await appendWitnessed(
+        {
+          location,
+          key,
+          serverUrl: o.serverUrl,
+          allowDuplicate: o.allowDuplicate,
+          entry,
+          onRetry: (n, why) => process.stderr.write(`shiplog: attempt ${n} did not land (${why}); retrying
 `)
-      });
+        },
+        witnesses
+      );
+      for (const w of witnessWarnings(r)) process.stderr.write(`shiplog: warning: ${w}
+`);
       if (o.json)
         printJson({
           seq: r.seq,
@@ -4817,7 +5860,8 @@ function registerLedgerCommands(program2) {
           branch: location.branch,
           duplicate: r.duplicate,
           attempts: r.attempts,
-          checkpoint: r.checkpoint
+          checkpoint: r.checkpoint,
+          ...witnesses.length ? { witnesses: { before: r.before, after: r.after } } : {}
         });
       else {
         process.stdout.write(
@@ -4848,10 +5892,19 @@ function registerLedgerCommands(program2) {
         "--jobs <n>",
         "worker threads for signature checks (default: all cores)",
         positiveInt("--jobs")
-      ).addOption(jsonOption())
+      ).option("--witness-key <file>", "a witness's PEM public key (repeatable)", collect).option(
+        "--witness-checkpoint <file>",
+        "a cosigned checkpoint kept outside the ledger (e.g. from the witness): the ledger must extend it (repeatable)",
+        collect
+      ).option(
+        "--witness-quorum <n>",
+        "the ledger must extend a checkpoint cosigned by N of the witness keys (default: all of them)",
+        positiveInt("--witness-quorum")
+      ).addOption(quietOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
     const trusted2 = trustedKeysFrom(o.trustedKey);
+    const witnessing = witnessOptions(o.witnessKey, o.witnessQuorum, o.witnessCheckpoint);
     const older = o.checkpoint ? readTextFile(o.checkpoint, "checkpoint") : void 0;
     const sinceFile = o.since ? checkpointFromFile(readTextFile(o.since, "checkpoint given to --since")) : void 0;
     const since = sinceFile?.text;
@@ -4860,31 +5913,65 @@ function registerLedgerCommands(program2) {
         "USAGE",
         "--since takes one shard's checkpoint; use it with --ledger-branch, not --all-shards"
       );
-    const reports = await forEachLedger(o, {}, async (location) => {
-      const { verified: _unused, ...report } = await verifyLedger({
-        location,
-        trusted: trusted2,
-        olderCheckpoint: older,
-        since,
-        ...sinceFile?.commit ? { sinceCommit: sinceFile.commit } : {},
-        jobs: o.jobs ?? defaultJobs()
-      });
-      return report;
-    });
+    const progress = startProgress({ label: "verifying", quiet: o.quiet, json: o.json });
+    const reports = await forEachLedger(
+      o,
+      {},
+      async (location) => {
+        const { verified: _unused, ...report } = await verifyLedger({
+          location,
+          trusted: trusted2,
+          olderCheckpoint: older,
+          since,
+          ...sinceFile?.commit ? { sinceCommit: sinceFile.commit } : {},
+          jobs: o.jobs ?? defaultJobs(),
+          onProgress: (done, total) => progress.update(done, total)
+        }).finally(() => progress.finish());
+        if (!witnessing) return report;
+        const witnesses = await checkLedgerWitnesses(location, report, witnessing);
+        return { ...report, ok: report.ok && witnesses.ok, witnesses };
+      }
+    );
     const ok = reports.every((r) => r.ok);
     if (o.json) printJson(o.allShards ? { ok, shards: reports } : reports[0]);
-    else process.stdout.write(reports.map((r) => renderVerify(r, !!o.allShards)).join("\n"));
+    else
+      process.stdout.write(
+        reports.map((r) => renderVerify(r, !!o.allShards) + (r.witnesses ? renderWitnesses(r.witnesses) : "")).join("\n")
+      );
     if (!ok) process.exitCode = 1;
   });
   addShardsOption(
     addLocationOptions(
-      program2.command("log").description("list ledger entries, newest first").option("--commit <sha-or-prefix>", "only entries about this commit (answered from the index)").option("--environment <name>", "only this environment").option("--type <type>", "only this change type").option("--repo <owner/name>", "the shard of this repository, in a central ledger repository").option("--limit <n>", "at most this many entries", positiveInt("--limit")).addOption(jsonOption())
-    )
+      program2.command("log").description("list ledger entries, newest first").option("--commit <sha-or-prefix>", "only entries about this commit (answered from the index)").option("--environment <name>", "only this environment").option("--type <type>", "only this change type").option("--repo <owner/name>", "the shard of this repository, in a central ledger repository").option("--limit <n>", "at most this many entries (default 100; 0 for all)", limitArg).addOption(jsonOption())
+    ),
+    "read every shiplog and shiplog/* branch: the entries of all shards, merged newest first, with a SHARD column"
   ).action(
     async (o) => {
       if (o.type !== void 0 && !CHANGE_TYPES.includes(o.type))
         throw new ShiplogError("USAGE", `--type must be one of ${CHANGE_TYPES.join(", ")} (got "${o.type}")`);
-      const filter = { commit: o.commit, environment: o.environment, type: o.type, limit: o.limit };
+      const limit = o.limit ?? DEFAULT_LOG_LIMIT;
+      if (!o.commit && !o.allShards) {
+        await forEachLedger(o, { repository: o.repo }, async (location) => {
+          const printer = new LogPrinter(!!o.json);
+          for await (const page of streamEntries(location, {
+            environment: o.environment,
+            type: o.type,
+            limit
+          })) {
+            if (!await printer.page(page)) break;
+          }
+          if (printer.count === 0 && o.environment !== void 0)
+            checkEnvironmentKnown(o.environment, await knownEnvironments(location));
+          await printer.end();
+        });
+        return;
+      }
+      const filter = {
+        commit: o.commit,
+        environment: o.environment,
+        type: o.type,
+        limit: limit === 0 ? void 0 : limit
+      };
       const known = [];
       const found = await forEachLedger(o, { repository: o.repo }, async (location) => {
         const hits = await findEntries(location, filter);
@@ -4898,7 +5985,7 @@ function registerLedgerCommands(program2) {
         entries.sort(
           (a, b) => b.statement.predicate.timestamp.localeCompare(a.statement.predicate.timestamp)
         );
-      const shown = o.limit ? entries.slice(0, o.limit) : entries;
+      const shown = limit ? entries.slice(0, limit) : entries;
       if (o.json) return printJson(shown.map(jsonView));
       if (shown.length === 0) return void process.stdout.write("no matching entries\n");
       process.stdout.write(renderLog(shown, !!o.allShards) + "\n");
@@ -4911,13 +5998,15 @@ function registerLedgerCommands(program2) {
       location: location2,
       e: await showEntry(location2, ref)
     }));
-    if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope });
+    const prove = `shiplog prove ${e.seq} --remote ${inert(location.remote)} --ledger-branch ${inert(location.branch)}`;
+    if (o.json) return printJson({ ...jsonView(e), envelope: e.envelope, proveCommand: prove });
     process.stdout.write(
       `seq        ${e.seq}
 hash       ${e.hash}
 branch     ${inert(location.branch)}
 ledger     ${e.ledgerCommit ?? '(deeper than a cold look-up walks; see "git log --grep")'}
 blob       ${e.blob} (entry.json: git cat-file -p ${e.blob})
+proof      ${prove} (an inclusion proof anyone can check offline)
 `
     );
     process.stdout.write(inertJson(e.statement, 2) + "\n");
@@ -4940,7 +6029,7 @@ function readDetails(file) {
       `details file "${file}" is ${size} bytes; --details takes at most ${MAX_DETAILS_BYTES} bytes (64 KiB)`
     );
   }
-  const text2 = decodeUtf8(readFileSync2(file), `details file "${file}"`);
+  const text2 = decodeUtf8(readFileSync6(file), `details file "${file}"`);
   let v;
   try {
     v = JSON.parse(text2);
@@ -4994,6 +6083,73 @@ function approvalSummary(e) {
   const who = Array.isArray(a.approvers) ? a.approvers.filter((x) => !x.stale).map((x) => x.login).join(",") : "";
   return who ? `${a.status} (${who})` : a.status;
 }
+var DEFAULT_LOG_LIMIT = 100;
+function limitArg(value) {
+  if (!/^\d+$/.test(value))
+    throw new InvalidArgumentError(`--limit takes a whole number, 0 for every entry (got "${value}")`);
+  return Number(value);
+}
+var LOG_COLUMNS = [
+  { header: "SEQ", value: (e) => String(e.seq) },
+  { header: "TIME", value: (e) => e.statement.predicate.timestamp.replace(/\.\d+Z$/, "Z") },
+  { header: "TYPE", value: (e) => e.statement.predicate.type },
+  { header: "ENV", value: (e) => e.statement.predicate.environment ?? "-" },
+  { header: "REPO", value: (e) => e.statement.predicate.repository },
+  { header: "COMMIT", value: (e) => e.statement.predicate.commit.slice(0, 12) },
+  {
+    header: "ACTOR",
+    value: (e) => String(e.statement.predicate.actor?.login ?? "-")
+  },
+  { header: "APPROVAL", value: approvalSummary }
+];
+var LogPrinter = class {
+  constructor(json) {
+    this.json = json;
+    process.stdout.on("error", (e) => {
+      if (e.code !== "EPIPE") throw e;
+      this.closed = true;
+    });
+  }
+  json;
+  widths;
+  /** Entries written so far. */
+  count = 0;
+  closed = false;
+  async page(entries) {
+    let text2 = "";
+    if (this.json) {
+      for (const e of entries)
+        text2 += `${this.count++ === 0 ? "[\n" : ",\n"}${indent(inertJson(jsonView(e), 2))}`;
+    } else {
+      const cells = entries.map((e) => LOG_COLUMNS.map((c) => oneLine(c.value(e))));
+      if (!this.widths) {
+        this.widths = LOG_COLUMNS.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
+        text2 += this.line(LOG_COLUMNS.map((c) => c.header)) + this.line(this.widths.map((w) => "-".repeat(w)));
+      }
+      for (const r of cells) text2 += this.line(r);
+      this.count += entries.length;
+    }
+    return this.write(text2);
+  }
+  async end() {
+    if (this.json) await this.write(this.count ? "\n]\n" : "[]\n");
+    else if (this.count === 0) await this.write("no matching entries\n");
+  }
+  line(vals) {
+    return vals.map((v, i) => v.padEnd(this.widths[i])).join("  ").trimEnd() + "\n";
+  }
+  async write(text2) {
+    if (this.closed) return false;
+    if (text2 && !process.stdout.write(text2))
+      await new Promise((resolve5) => {
+        process.stdout.once("drain", resolve5);
+        process.stdout.once("error", () => resolve5());
+      });
+    return !this.closed;
+  }
+};
+var indent = (text2) => text2.replace(/^/gm, "  ");
+var oneLine = (s) => inert(s);
 function renderLog(entries, shards) {
   return table(entries, [
     ...shards ? [{ header: "SHARD", value: (e) => e.branch ?? "-" }] : [],
@@ -5021,13 +6177,16 @@ function renderVerify(r, named) {
   } else {
     lines.push(colour.red(`${what}ledger INVALID: ${r.problems.length} problem(s) in ${scope}`));
     lines.push(
-      table(r.problems, [
-        { header: "CHECK", value: (p) => p.check },
-        { header: "SEQ", value: (p) => p.seq === void 0 ? "-" : String(p.seq) },
-        { header: "COMMIT", value: (p) => p.commit ? p.commit.slice(0, 12) : "-" },
-        { header: "FILE", value: (p) => p.file ?? "-" },
-        { header: "PROBLEM", value: (p) => p.message }
-      ])
+      renderProblems(
+        r.problems,
+        (rows) => table(rows, [
+          { header: "CHECK", value: (p) => p.check },
+          { header: "SEQ", value: (p) => p.seq === void 0 ? "-" : String(p.seq) },
+          { header: "COMMIT", value: (p) => p.commit ? p.commit.slice(0, 12) : "-" },
+          { header: "FILE", value: (p) => p.file ?? "-" },
+          { header: "PROBLEM", value: (p) => p.message }
+        ])
+      )
     );
   }
   lines.push(`branch ${r.branch} at ${r.tip}`);
@@ -5249,7 +6408,7 @@ async function teamsFrom(flags) {
     (flags.teams ?? "").split(",").map((t) => t.trim()).filter(Boolean)
   );
   if (flags.policy) {
-    const { parsePolicy } = await import("./cli-chunks/policy-room-7NL7EDBM.js");
+    const { parsePolicy } = await import("./cli-chunks/policy-room-MRWQ7X7D.js");
     const policy = parsePolicy(readTextFile(flags.policy, "policy file"), flags.policy);
     for (const rule of policy.rules) for (const t of rule.teams) teams.add(t);
     for (const t of policy.settings.override.teams) teams.add(t);
@@ -5261,14 +6420,14 @@ function registerPolicySnapshotCommand(program2) {
     "write a pull request snapshot for `policy evaluate` from the GitHub API (token from GITHUB_TOKEN, API from GITHUB_API_URL)"
   ).requiredOption("--repo <owner/name>", "repository").requiredOption("--pr <number>", "pull request number").option("--teams <slugs>", "comma-separated team slugs whose membership to record (e.g. dba,sre)").option("--policy <file>", "also record every team this policy file names").option("--out <file>", "write the snapshot here instead of standard output").action(async (flags) => {
     const { owner, repo } = repoFrom(flags.repo);
-    const number = prFrom(flags.pr);
+    const number2 = prFrom(flags.pr);
     const teams = await teamsFrom(flags);
     const token = process.env.GITHUB_TOKEN;
     if (!token) throw new ShiplogError("USAGE", "set GITHUB_TOKEN to a token that can read the repository");
-    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-7NL7EDBM.js");
+    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-MRWQ7X7D.js");
     const api = createGitHubClient({ token, onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
 `) });
-    const snapshot = await fetchPolicySnapshot(api, { owner, repo, number, teams });
+    const snapshot = await fetchPolicySnapshot(api, { owner, repo, number: number2, teams });
     const json = `${JSON.stringify(snapshot, null, 2)}
 `;
     if (flags.out) {
@@ -5291,7 +6450,7 @@ function registerPolicyCommands(program2) {
     "--pr <snapshot.json>",
     "pull request snapshot: { pull_request, files, reviews, teams, permissions }"
   ).addOption(jsonOption()).action(async (o) => {
-    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-7NL7EDBM.js");
+    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-MRWQ7X7D.js");
     const policy = parsePolicy(readTextFile(o.policy, "policy file"), o.policy);
     const snapshot = parseSnapshot(readTextFile(o.pr, "pull request snapshot"), o.pr);
     const verdict = await evaluatePolicy(policy, snapshot.input, snapshotDirectory(snapshot));
@@ -5376,14 +6535,333 @@ function registerReconcileCommand(program2) {
 }
 
 // src/cli/commands/report.ts
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
+
+// src/audit/stats.ts
+var MIN_HISTORY = { days: 7, deploys: 3 };
+var DeliveryStatsBuilder = class {
+  constructor(opts) {
+    this.opts = opts;
+  }
+  opts;
+  first = Infinity;
+  groups = /* @__PURE__ */ new Map();
+  add(e) {
+    const p = e.statement.predicate;
+    const at = Date.parse(p.timestamp);
+    if (at < this.first) this.first = at;
+    if (p.type !== "deploy" || !p.environment) return;
+    if (this.opts.environment !== void 0 && !sameName(p.environment, this.opts.environment)) return;
+    const key = JSON.stringify([e.branch ?? "", p.repository.toLowerCase(), p.environment.toLowerCase()]);
+    let g = this.groups.get(key);
+    if (!g) {
+      g = new TallyBuilder(p.environment, p.repository, this.opts.since.getTime(), this.opts.until.getTime());
+      this.groups.set(key, g);
+    }
+    g.add(p);
+  }
+  /** One tally per (shard, repository, environment) deployed to in the window. */
+  tallies() {
+    return [...this.groups.values()].map((g) => g.done()).filter((t) => t.entries > 0);
+  }
+  result() {
+    const since = this.opts.since.getTime();
+    const first = this.first;
+    const start = Number.isFinite(first) && first > since ? first : since;
+    const days = Math.max(0, this.opts.until.getTime() - start) / DAY_MS;
+    const byEnv = /* @__PURE__ */ new Map();
+    for (const t of this.tallies()) {
+      const list = byEnv.get(t.environment) ?? [];
+      list.push(t);
+      byEnv.set(t.environment, list);
+    }
+    const environments = [...byEnv.keys()].sort().map((environment) => ({
+      environment,
+      repositories: [...new Set(byEnv.get(environment).map((t) => t.repository))].sort(),
+      ...figures(byEnv.get(environment), days)
+    }));
+    return {
+      window: {
+        since: this.opts.since.toISOString(),
+        until: this.opts.until.toISOString(),
+        days,
+        ...start > since ? { ledger_begins: new Date(start).toISOString() } : {}
+      },
+      overall: figures([...byEnv.values()].flat(), days),
+      environments
+    };
+  }
+  /** Every lead time the figures rest on, in seconds, ascending (for a distribution chart). */
+  leadTimeSamples() {
+    return this.tallies().flatMap((t) => t.leadMs).map((ms) => Math.round(ms / 1e3)).sort((a, b) => a - b);
+  }
+};
+var WeeklyDeploys = class {
+  constructor(opts) {
+    this.opts = opts;
+    this.end = opts.until.getTime();
+    this.weeks = Array.from({ length: opts.weeks }, (_, i) => ({
+      start: new Date(this.end - (opts.weeks - i) * 7 * DAY_MS).toISOString(),
+      deploys: 0
+    }));
+  }
+  opts;
+  end;
+  weeks;
+  add(e) {
+    const p = e.statement.predicate;
+    if (deployOutcome(p) !== "success" || !p.environment) return;
+    if (this.opts.environment !== void 0 && !sameName(p.environment, this.opts.environment)) return;
+    const back = Math.floor((this.end - Date.parse(p.timestamp)) / (7 * DAY_MS));
+    if (back >= 0 && back < this.opts.weeks) this.weeks[this.opts.weeks - 1 - back].deploys++;
+  }
+};
+var TallyBuilder = class {
+  constructor(environment, repository, since, until) {
+    this.since = since;
+    this.until = until;
+    this.t = {
+      environment,
+      repository,
+      entries: 0,
+      successes: 0,
+      outcomes: 0,
+      failed: 0,
+      rolledBack: 0,
+      leadMs: [],
+      leadDeploys: 0,
+      withoutChangeSet: 0,
+      withoutMergeTime: 0,
+      restoreMs: [],
+      unrestored: 0
+    };
+  }
+  since;
+  until;
+  t;
+  // Earlier history counts for what was shipped before and which successes a rollback withdraws.
+  shipped = /* @__PURE__ */ new Set();
+  successes = [];
+  incident;
+  ended = false;
+  add(p) {
+    const { t, since } = this;
+    const at = Date.parse(p.timestamp);
+    if (this.ended || at > this.until) {
+      this.ended = true;
+      return;
+    }
+    const inWindow = at >= since;
+    if (inWindow) t.entries++;
+    const outcome = deployOutcome(p);
+    if (outcome === "success") {
+      if (inWindow) {
+        t.successes++;
+        t.outcomes++;
+      }
+      this.successes.push({ commit: p.commit, inWindow, withdrawn: false });
+      if (this.incident !== void 0) {
+        if (this.incident >= since) t.restoreMs.push(at - this.incident);
+        this.incident = void 0;
+      }
+      const cs = changeSetOf(p);
+      if (cs?.readable) {
+        let measured = 0;
+        for (const pr of cs.pull_requests) {
+          if (this.shipped.has(pr.number)) continue;
+          this.shipped.add(pr.number);
+          if (!inWindow) continue;
+          const merged = pr.merged_at === void 0 ? NaN : Date.parse(pr.merged_at);
+          if (Number.isNaN(merged)) {
+            t.withoutMergeTime++;
+            continue;
+          }
+          t.leadMs.push(Math.max(0, at - merged));
+          measured++;
+        }
+        if (measured) t.leadDeploys++;
+      } else if (inWindow) {
+        t.withoutChangeSet++;
+      }
+    } else if (outcome === "failure") {
+      if (inWindow) {
+        t.outcomes++;
+        t.failed++;
+      }
+      this.incident ??= at;
+    } else if (outcome === "rolled-back") {
+      let withdrawn;
+      for (let i = this.successes.length - 1; i >= 0; i--) {
+        const s = this.successes[i];
+        if (s.commit === p.commit && !s.withdrawn) {
+          withdrawn = s;
+          break;
+        }
+      }
+      if (withdrawn) {
+        withdrawn.withdrawn = true;
+        if (withdrawn.inWindow) t.rolledBack++;
+      } else if (inWindow) {
+        t.outcomes++;
+        t.rolledBack++;
+      }
+      this.incident ??= at;
+    }
+  }
+  /** The tally so far (an incident still open counts as unrestored). */
+  done() {
+    return {
+      ...this.t,
+      unrestored: this.incident !== void 0 && this.incident >= this.since ? 1 : 0
+    };
+  }
+};
+function figures(tallies, days) {
+  const sum = (f) => tallies.reduce((n, t) => n + f(t), 0);
+  const entries = sum((t) => t.entries);
+  const successes = sum((t) => t.successes);
+  const outcomes = sum((t) => t.outcomes);
+  const failed = sum((t) => t.failed);
+  const rolledBack = sum((t) => t.rolledBack);
+  const lead = tallies.flatMap((t) => t.leadMs);
+  const restore = tallies.flatMap((t) => t.restoreMs);
+  const measured = entries > 0 && days > 0;
+  const enough = days >= MIN_HISTORY.days && outcomes >= MIN_HISTORY.deploys;
+  const short = entries > 0 && !enough ? { not_enough_history: true } : {};
+  const figure = (value) => enough ? value : null;
+  return {
+    deployment_frequency: {
+      per_day: measured ? figure(successes / days) : null,
+      per_week: measured ? figure(successes * 7 / days) : null,
+      deploys: successes,
+      ...short
+    },
+    lead_time: {
+      p50_seconds: figure(seconds(percentile(lead, 0.5))),
+      p90_seconds: figure(seconds(percentile(lead, 0.9))),
+      pull_requests: lead.length,
+      deploys: sum((t) => t.leadDeploys),
+      deploys_without_change_set: sum((t) => t.withoutChangeSet),
+      pull_requests_without_merge_time: sum((t) => t.withoutMergeTime),
+      ...short
+    },
+    change_failure_rate: {
+      rate: outcomes > 0 ? figure((failed + rolledBack) / outcomes) : null,
+      failed,
+      rolled_back: rolledBack,
+      deploys: outcomes,
+      ...short
+    },
+    time_to_restore: {
+      p50_seconds: figure(seconds(percentile(restore, 0.5))),
+      restored: restore.length,
+      unrestored: sum((t) => t.unrestored),
+      ...short
+    }
+  };
+}
+function percentile(samples, p) {
+  if (samples.length === 0) return null;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+}
+var seconds = (ms) => ms === null ? null : Math.round(ms / 1e3);
+
+// src/report/collect.ts
+var METRICS_DAYS = 30;
+var CHART_WEEKS = 12;
+var WINDOW_DAYS = 90;
+var MAX_ROWS = 500;
+var ReportCollector = class {
+  constructor(opts) {
+    this.opts = opts;
+    const now = opts.now;
+    this.stats = new DeliveryStatsBuilder({
+      since: new Date(now.getTime() - METRICS_DAYS * DAY_MS),
+      until: now
+    });
+    this.weeks = new WeeklyDeploys({ until: now, weeks: CHART_WEEKS });
+    this.since = opts.window?.since?.getTime() ?? -Infinity;
+    this.until = opts.window?.until?.getTime() ?? Infinity;
+    this.max = opts.maxRows ?? MAX_ROWS;
+  }
+  opts;
+  total = 0;
+  badges = /* @__PURE__ */ new Map();
+  types = /* @__PURE__ */ new Set();
+  environments = /* @__PURE__ */ new Set();
+  finder = new ExceptionFinder();
+  stats;
+  weeks;
+  rows = [];
+  inWindow = 0;
+  before = 0;
+  after = 0;
+  since;
+  until;
+  max;
+  add(e) {
+    const p = e.statement.predicate;
+    this.total++;
+    const status = badgeOf(e.statement).status;
+    this.badges.set(status, (this.badges.get(status) ?? 0) + 1);
+    this.types.add(p.type);
+    if (p.environment) this.environments.add(p.environment);
+    this.finder.add(e);
+    this.stats.add(e);
+    this.weeks.add(e);
+    const at = Date.parse(p.timestamp);
+    if (at < this.since) this.before++;
+    else if (at > this.until) this.after++;
+    else {
+      this.inWindow++;
+      this.rows.push({
+        seq: e.seq,
+        hash: e.hash,
+        statement: e.statement,
+        ...e.branch ? { branch: e.branch } : {}
+      });
+      if (this.rows.length >= 2 * this.max) this.rows = this.newest(this.rows);
+    }
+  }
+  newest(rows) {
+    if (rows.length <= this.max) return rows;
+    return [...rows].sort(
+      (a, b) => a.statement.predicate.timestamp.localeCompare(b.statement.predicate.timestamp) || a.seq - b.seq
+    ).slice(-this.max);
+  }
+  result() {
+    const w = this.opts.window;
+    return {
+      total: this.total,
+      badges: this.badges,
+      types: [...this.types].sort(),
+      environments: [...this.environments].sort(),
+      findings: this.finder.result({ now: this.opts.now, reviewWithinMs: this.opts.reviewWithinMs }),
+      delivery: { stats: this.stats.result(), weeks: this.weeks.weeks, leads: this.stats.leadTimeSamples() },
+      rows: this.newest(this.rows),
+      window: {
+        ...w?.since ? { since: w.since.toISOString() } : {},
+        ...w?.until ? { until: w.until.toISOString() } : {}
+      },
+      inWindow: this.inWindow,
+      before: this.before,
+      after: this.after
+    };
+  }
+};
+function collectReport(entries, opts) {
+  const c = new ReportCollector(opts);
+  for (const e of [...entries].sort((a, b) => a.seq - b.seq)) c.add(e);
+  return c.result();
+}
 
 // src/report/html.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/report/format.ts
-function formatTime2(iso) {
-  return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(iso) ? iso.replace("T", " ").replace(/(\.\d+)?Z$/, " UTC") : iso;
+function formatTime2(iso2) {
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(iso2) ? iso2.replace("T", " ").replace(/(\.\d+)?Z$/, " UTC") : iso2;
 }
 function plural2(n, one, many) {
   return n === 1 ? one : many;
@@ -5464,194 +6942,6 @@ function prItem(pr) {
   return markup`<li class="cs-pr" data-approval="${a.status}"><span class="badge tone-${tone}">${a.status}</span> #${pr.number}${pr.title ? markup` <span class="pr-title">${pr.title}</span>` : ""}${pr.author ? ` by ${pr.author}` : ""} <span class="muted">· approvers: ${approvers.length ? approvers.join(", ") : "none"}${a.changes_requested.length ? ` \xB7 changes requested: ${a.changes_requested.map((r) => r.login).join(", ")}` : ""}</span></li>`;
 }
 
-// src/audit/stats.ts
-var MIN_HISTORY = { days: 7, deploys: 3 };
-function deliveryStats(entries, opts) {
-  const since = opts.since.getTime();
-  const first = Math.min(...entries.map((e) => Date.parse(e.statement.predicate.timestamp)));
-  const start = Number.isFinite(first) && first > since ? first : since;
-  const days = Math.max(0, opts.until.getTime() - start) / DAY_MS;
-  const byEnv = /* @__PURE__ */ new Map();
-  for (const t of tallies(entries, opts)) byEnv.set(t.environment, [...byEnv.get(t.environment) ?? [], t]);
-  const environments = [...byEnv.keys()].sort().map((environment) => ({
-    environment,
-    repositories: [...new Set(byEnv.get(environment).map((t) => t.repository))].sort(),
-    ...figures(byEnv.get(environment), days)
-  }));
-  return {
-    window: {
-      since: opts.since.toISOString(),
-      until: opts.until.toISOString(),
-      days,
-      ...start > since ? { ledger_begins: new Date(start).toISOString() } : {}
-    },
-    overall: figures([...byEnv.values()].flat(), days),
-    environments
-  };
-}
-function leadTimeSamples(entries, opts) {
-  return tallies(entries, opts).flatMap((t) => t.leadMs).map((ms) => Math.round(ms / 1e3)).sort((a, b) => a - b);
-}
-function weeklyDeploys(entries, opts) {
-  const end = opts.until.getTime();
-  const weeks = Array.from({ length: opts.weeks }, (_, i) => ({
-    start: new Date(end - (opts.weeks - i) * 7 * DAY_MS).toISOString(),
-    deploys: 0
-  }));
-  for (const e of entries) {
-    const p = e.statement.predicate;
-    if (deployOutcome(p) !== "success" || !p.environment) continue;
-    if (opts.environment !== void 0 && !sameName(p.environment, opts.environment)) continue;
-    const back = Math.floor((end - Date.parse(p.timestamp)) / (7 * DAY_MS));
-    if (back >= 0 && back < opts.weeks) weeks[opts.weeks - 1 - back].deploys++;
-  }
-  return weeks;
-}
-function tallies(entries, opts) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const e of entries) {
-    const p = e.statement.predicate;
-    if (p.type !== "deploy" || !p.environment) continue;
-    if (opts.environment !== void 0 && !sameName(p.environment, opts.environment)) continue;
-    const key = JSON.stringify([e.branch ?? "", p.repository.toLowerCase(), p.environment.toLowerCase()]);
-    groups.set(key, [...groups.get(key) ?? [], e]);
-  }
-  return [...groups.values()].map(
-    (list) => tally(
-      [...list].sort((a, b) => a.seq - b.seq),
-      opts.since.getTime(),
-      opts.until.getTime()
-    )
-  ).filter((t) => t.entries > 0);
-}
-function tally(list, since, until) {
-  const p0 = list[0].statement.predicate;
-  const t = {
-    environment: p0.environment,
-    repository: p0.repository,
-    entries: 0,
-    successes: 0,
-    outcomes: 0,
-    failed: 0,
-    rolledBack: 0,
-    leadMs: [],
-    leadDeploys: 0,
-    withoutChangeSet: 0,
-    withoutMergeTime: 0,
-    restoreMs: [],
-    unrestored: 0
-  };
-  const shipped = /* @__PURE__ */ new Set();
-  const successes = [];
-  let incident;
-  for (const e of list) {
-    const p = e.statement.predicate;
-    const at = Date.parse(p.timestamp);
-    if (at > until) break;
-    const inWindow = at >= since;
-    if (inWindow) t.entries++;
-    const outcome = deployOutcome(p);
-    if (outcome === "success") {
-      if (inWindow) {
-        t.successes++;
-        t.outcomes++;
-      }
-      successes.push({ commit: p.commit, inWindow, withdrawn: false });
-      if (incident !== void 0) {
-        if (incident >= since) t.restoreMs.push(at - incident);
-        incident = void 0;
-      }
-      const cs = changeSetOf(p);
-      if (cs?.readable) {
-        let measured = 0;
-        for (const pr of cs.pull_requests) {
-          if (shipped.has(pr.number)) continue;
-          shipped.add(pr.number);
-          if (!inWindow) continue;
-          const merged = pr.merged_at === void 0 ? NaN : Date.parse(pr.merged_at);
-          if (Number.isNaN(merged)) {
-            t.withoutMergeTime++;
-            continue;
-          }
-          t.leadMs.push(Math.max(0, at - merged));
-          measured++;
-        }
-        if (measured) t.leadDeploys++;
-      } else if (inWindow) {
-        t.withoutChangeSet++;
-      }
-    } else if (outcome === "failure") {
-      if (inWindow) {
-        t.outcomes++;
-        t.failed++;
-      }
-      incident ??= at;
-    } else if (outcome === "rolled-back") {
-      const withdrawn = [...successes].reverse().find((s) => s.commit === p.commit && !s.withdrawn);
-      if (withdrawn) {
-        withdrawn.withdrawn = true;
-        if (withdrawn.inWindow) t.rolledBack++;
-      } else if (inWindow) {
-        t.outcomes++;
-        t.rolledBack++;
-      }
-      incident ??= at;
-    }
-  }
-  if (incident !== void 0 && incident >= since) t.unrestored++;
-  return t;
-}
-function figures(tallies2, days) {
-  const sum = (f) => tallies2.reduce((n, t) => n + f(t), 0);
-  const entries = sum((t) => t.entries);
-  const successes = sum((t) => t.successes);
-  const outcomes = sum((t) => t.outcomes);
-  const failed = sum((t) => t.failed);
-  const rolledBack = sum((t) => t.rolledBack);
-  const lead = tallies2.flatMap((t) => t.leadMs);
-  const restore = tallies2.flatMap((t) => t.restoreMs);
-  const measured = entries > 0 && days > 0;
-  const enough = days >= MIN_HISTORY.days && outcomes >= MIN_HISTORY.deploys;
-  const short = entries > 0 && !enough ? { not_enough_history: true } : {};
-  const figure = (value) => enough ? value : null;
-  return {
-    deployment_frequency: {
-      per_day: measured ? figure(successes / days) : null,
-      per_week: measured ? figure(successes * 7 / days) : null,
-      deploys: successes,
-      ...short
-    },
-    lead_time: {
-      p50_seconds: figure(seconds(percentile(lead, 0.5))),
-      p90_seconds: figure(seconds(percentile(lead, 0.9))),
-      pull_requests: lead.length,
-      deploys: sum((t) => t.leadDeploys),
-      deploys_without_change_set: sum((t) => t.withoutChangeSet),
-      pull_requests_without_merge_time: sum((t) => t.withoutMergeTime),
-      ...short
-    },
-    change_failure_rate: {
-      rate: outcomes > 0 ? figure((failed + rolledBack) / outcomes) : null,
-      failed,
-      rolled_back: rolledBack,
-      deploys: outcomes,
-      ...short
-    },
-    time_to_restore: {
-      p50_seconds: figure(seconds(percentile(restore, 0.5))),
-      restored: restore.length,
-      unrestored: sum((t) => t.unrestored),
-      ...short
-    }
-  };
-}
-function percentile(samples, p) {
-  if (samples.length === 0) return null;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
-}
-var seconds = (ms) => ms === null ? null : Math.round(ms / 1e3);
-
 // src/report/charts.ts
 var WIDTH = 360;
 var HEIGHT = 150;
@@ -5684,8 +6974,6 @@ ${rects}${empty}
 }
 
 // src/report/delivery.ts
-var METRICS_DAYS = 30;
-var CHART_WEEKS = 12;
 var BUCKETS = [
   { label: "< 1h", below: 1 },
   { label: "1\u20134h", below: 4 },
@@ -5694,11 +6982,8 @@ var BUCKETS = [
   { label: "3\u20137d", below: 168 },
   { label: "> 7d", below: Infinity }
 ];
-function deliverySection(entries, now) {
-  const window = { since: new Date(now.getTime() - METRICS_DAYS * DAY_MS), until: now };
-  const stats = deliveryStats(entries, window);
-  const weeks = weeklyDeploys(entries, { until: now, weeks: CHART_WEEKS });
-  const leads = leadTimeSamples(entries, window);
+function deliverySection(d) {
+  const { stats, weeks, leads } = d;
   const begins = stats.window.ledger_begins ? markup`; the ledger begins ${formatTime2(stats.window.ledger_begins)}, so rates are per ${stats.window.days.toFixed(1)} days` : "";
   return markup`<section class="panel metrics" id="delivery">
 <h2>Delivery metrics</h2>
@@ -5780,6 +7065,7 @@ var TONE = {
   "override-reviewed-late": "warn",
   "unrecorded-deploy": "bad"
 };
+var MAX_SHOWN = 500;
 function exceptionsSection(findings, opts) {
   const list = findings.exceptions;
   if (!opts.verified) {
@@ -5792,7 +7078,9 @@ function exceptionsSection(findings, opts) {
     // Says what was looked for: a deploy recorded without evidence is not thereby approved.
     `No exceptions: no uncovered commits, unapproved pull requests, direct pushes, incomplete change sets or deploys without approval evidence or actor, and no override unreviewed after ${formatWindow(opts.reviewWithinMs)}`
   );
-  const table2 = list.length ? markup`<table class="exceptions"><thead><tr><th>when</th><th>seq</th><th>kind</th><th>environment</th><th>commit</th><th>why</th></tr></thead><tbody>${list.map(row)}</tbody></table>` : "";
+  const shown = list.length > MAX_SHOWN ? list.slice(-MAX_SHOWN) : list;
+  const capped = shown.length < list.length ? markup`<p class="caveat">The newest ${MAX_SHOWN} of ${list.length} exceptions are listed; <code>shiplog audit --csv FILE</code> writes every one.</p>` : "";
+  const table2 = list.length ? markup`${capped}<table class="exceptions"><thead><tr><th>when</th><th>seq</th><th>kind</th><th>environment</th><th>commit</th><th>why</th></tr></thead><tbody>${shown.map(row)}</tbody></table>` : "";
   const awaiting2 = findings.awaitingReview.length ? markup`<ul class="awaiting">${findings.awaitingReview.map(
     (a) => markup`<li data-env="${a.environment ?? ""}">Override${a.by ? ` by ${a.by}` : ""} (seq ${a.seq}${a.pull_request ? `, pull request #${a.pull_request}` : ""}) awaits review until ${formatTime2(a.due)}.</li>`
   )}</ul>` : "";
@@ -5958,6 +7246,10 @@ table.exceptions th, table.exceptions td, table.metrics-table th, table.metrics-
   border: 1px solid var(--line); padding: 4px 8px; vertical-align: top; }
 table.exceptions td.why { overflow-wrap: anywhere; }
 .caveat { color: var(--bad); font-weight: 600; margin: 6px 0; }
+.window-note { color: var(--muted); background: var(--panel); border-left: 3px solid var(--line);
+  padding: 8px 12px; margin: 0 0 14px; border-radius: 4px; }
+.problems tr.problem-group th { text-align: left; background: var(--bad-bg); color: var(--bad); }
+.problems tr.more td { color: var(--muted); font-style: italic; }
 .awaiting { margin: 8px 0 0; padding-left: 18px; color: var(--warn); }
 .metrics > p { margin: 4px 0 0; }
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 8px; margin: 8px 0 0; }
@@ -6000,12 +7292,13 @@ table.exceptions td:first-child { white-space: nowrap; }
 // src/report/html.ts
 var NO_ENVIRONMENT = "no environment";
 function renderReportHtml(input) {
-  const rows = toRows(input.entries);
-  const environments = groupByEnvironment(rows);
-  const envOptions = [...environments.keys()].filter((e) => e !== NO_ENVIRONMENT);
-  const types = [...new Set(rows.map((r) => r.type))].sort();
-  const remote = displayRemote(input.verify.remote);
   const reviewWithinMs = input.reviewWithinMs ?? DEFAULT_REVIEW_WITHIN_MS;
+  const c = input.collected ?? collectReport(input.entries ?? [], { now: input.generatedAt, reviewWithinMs });
+  const rows = toRows(c.rows);
+  const environments = groupByEnvironment(rows);
+  const envOptions = c.environments;
+  const types = c.types;
+  const remote = displayRemote(input.verify.remote);
   const damaged = damagedSeqs(input.verify);
   const page = markup`<!doctype html>
 <html lang="en">
@@ -6022,9 +7315,10 @@ function renderReportHtml(input) {
 <h1>shiplog report</h1>
 <p class="meta">Ledger <code>${remote}</code>, branch <code>${input.verify.branch}</code> at <code>${input.verify.tip}</code> · generated ${formatTime2(input.generatedAt.toISOString())}</p>
 ${verificationPanel(input)}
-${exceptionsSection(findExceptions(input.entries, { now: input.generatedAt, reviewWithinMs }), { verified: input.verify.ok, reviewWithinMs })}
-${input.verify.ok ? deliverySection(input.entries, input.generatedAt) : unverifiedDelivery()}
-${summary(rows)}
+${exceptionsSection(c.findings, { verified: input.verify.ok, reviewWithinMs })}
+${input.verify.ok ? deliverySection(c.delivery) : unverifiedDelivery()}
+${summary(c)}
+${windowNote(c)}
 <div class="filters" role="search">
 <label for="filter-env">Environment <select id="filter-env"><option value="">all</option>${envOptions.map(option)}</select></label>
 <label for="filter-type">Type <select id="filter-type"><option value="">all</option>${types.map(option)}</select></label>
@@ -6033,7 +7327,7 @@ ${summary(rows)}
 <p class="filter-note" id="filter-note"></p>
 ${[...environments].map(([env, list]) => environmentSection(env, list, damaged))}
 <p class="empty" id="no-match" hidden>No changes match the filters.</p>
-${rows.length === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : ""}
+${c.total === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : rows.length === 0 ? markup`<p class="empty">No entries in this window.</p>` : ""}
 </main>
 <script>${trusted(PAGE_SCRIPT)}</script>
 </body>
@@ -6042,7 +7336,7 @@ ${rows.length === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : 
   return page.text;
 }
 function contentSecurityPolicy() {
-  const hash = (s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`;
+  const hash = (s) => `'sha256-${createHash2("sha256").update(s, "utf8").digest("base64")}'`;
   return [
     "default-src 'none'",
     `style-src ${hash(PAGE_STYLE)}`,
@@ -6057,9 +7351,7 @@ function verificationPanel(input) {
   const cp = v.checkpoint;
   const entries = `${v.entries} ${plural2(v.entries, "entry", "entries")}`;
   const title = v.ok ? `Verified: ${entries}, chain intact, every signature by a trusted key` : `Verification FAILED: ${v.problems.length} ${plural2(v.problems.length, "problem", "problems")} in ${entries}`;
-  const problems = v.ok ? "" : markup`<table class="problems"><thead><tr><th>check</th><th>seq</th><th>ledger commit</th><th>file</th><th>problem</th></tr></thead><tbody>${v.problems.map(
-    (p) => markup`<tr><td>${p.check}</td><td>${p.seq ?? "-"}</td><td><code>${p.commit ?? "-"}</code></td><td><code>${p.file ?? "-"}</code></td><td>${p.message}</td></tr>`
-  )}</tbody></table>`;
+  const problems = v.ok ? "" : problemTable(v.problems);
   const checkpoint = cp ? markup`origin <code>${cp.origin}</code>, size ${cp.size}, root <code>${cp.root}</code>` : "none";
   const keys = v.keys.length ? v.keys.map((k, i) => markup`${i ? ", " : ""}<code>${k}</code>`) : "none";
   const note = input.checkpointText ? markup`<details><summary>Signed checkpoint note</summary><pre>${input.checkpointText}</pre></details>` : "";
@@ -6074,21 +7366,40 @@ ${problems}
 ${note}
 </section>`;
 }
-function summary(rows) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const r of rows) {
-    const c = counts.get(r.badge.status) ?? { label: r.badge.label, tone: r.badge.tone, n: 0 };
-    c.n++;
-    counts.set(r.badge.status, c);
-  }
-  const badges = BADGE_ORDER.map((s) => counts.get(s)).filter((c) => c !== void 0).map((c) => markup`<span class="badge tone-${c.tone}">${c.n} ${c.label}</span>`);
-  return markup`<div class="summary" id="summary"><b>${rows.length} ${plural2(rows.length, "change", "changes")}</b>${badges}</div>`;
+function summary(c) {
+  const badges = BADGE_ORDER.filter((s) => c.badges.has(s)).map((s) => {
+    const b = badgeFor(s);
+    return markup`<span class="badge tone-${b.tone}">${number(c.badges.get(s))} ${b.label}</span>`;
+  });
+  return markup`<div class="summary" id="summary"><b>${number(c.total)} ${plural2(c.total, "change", "changes")}</b>${badges}</div>`;
 }
+function windowNote(c) {
+  const { since, until } = c.window;
+  const outside = c.before + c.after;
+  const capped = c.rows.length < c.inWindow;
+  if (!since && !until && !capped) return "";
+  const span = since && until ? `from ${formatTime2(since)} to ${formatTime2(until)}` : since ? `since ${formatTime2(since)}` : `until ${formatTime2(until)}`;
+  const shown = capped ? `the newest ${number(c.rows.length)} of the ${number(c.inWindow)} entries ${since || until ? span : ""}` : `${number(c.inWindow)} ${plural2(c.inWindow, "entry", "entries")} ${span}`;
+  const rest = outside ? `; ${number(outside)} ${plural2(outside, "entry is", "entries are")} outside this window (${number(c.before)} before, ${number(c.after)} after)` : "";
+  return markup`<p class="window-note" id="window-note">The timeline shows ${shown}${rest}. The summary, exceptions and metrics above cover the whole ledger; the CSV beside this report holds every entry.</p>`;
+}
+var number = (n) => n.toLocaleString("en-US");
+function problemTable(problems) {
+  const row2 = (p) => markup`<tr><td>${p.check}</td><td>${p.seq ?? "-"}</td><td><code>${p.commit ?? "-"}</code></td><td><code>${p.file ?? "-"}</code></td><td>${p.message}</td></tr>`;
+  const groups = groupProblems(problems, GROUP_SHOWN);
+  const body = groups.every((g) => g.count <= GROUP_SHOWN) ? problems.map(row2) : groups.map(
+    (g) => g.count === 1 ? row2(g.first[0]) : markup`<tr class="problem-group"><th colspan="5">${g.summary}</th></tr>${g.first.map(row2)}${g.count > g.first.length ? markup`<tr class="more"><td colspan="5">… and ${number(g.count - g.first.length)} more like these (<code>shiplog verify --json</code> lists every one)</td></tr>` : ""}`
+  );
+  return markup`<table class="problems"><thead><tr><th>check</th><th>seq</th><th>ledger commit</th><th>file</th><th>problem</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+var GROUP_SHOWN = 5;
 function groupByEnvironment(rows) {
   const groups = /* @__PURE__ */ new Map();
   for (const r of rows) {
     const key = r.environment ?? NO_ENVIRONMENT;
-    groups.set(key, [...groups.get(key) ?? [], r]);
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
   }
   const names = [...groups.keys()].sort(
     (a, b) => a === NO_ENVIRONMENT ? 1 : b === NO_ENVIRONMENT ? -1 : a.localeCompare(b)
@@ -6143,35 +7454,87 @@ function displayRemote(remote) {
 function registerReportCommand(program2) {
   addShardsOption(
     addLocationOptions(
-      program2.command("report").description("write a self-contained HTML report for auditors (and optionally a CSV of every entry)").option("--trusted-key <file>", "trusted PEM public key (repeatable)", collect).requiredOption("--out <file>", "where to write the HTML report").option("--csv <file>", "also write one CSV row per entry").option(
+      program2.command("report").description(
+        "write a self-contained HTML report for auditors: summary, exceptions and metrics of the whole ledger, the timeline of a window (and optionally a CSV of every entry)"
+      ).option("--trusted-key <file>", "trusted PEM public key (repeatable)", collect).requiredOption("--out <file>", "where to write the HTML report").option("--csv <file>", "also write one CSV row per entry (the whole ledger)").option(
+        "--since <date-or-duration>",
+        `start of the timeline: 2026-03-01, or back from now: 30d (default: ${WINDOW_DAYS}d)`
+      ).option("--until <date-or-duration>", "end of the timeline (default: now)").option(
         "--jobs <n>",
         "worker threads for signature checks (default: all cores)",
         positiveInt("--jobs")
-      ).addOption(jsonOption())
+      ).addOption(quietOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
+    const now = /* @__PURE__ */ new Date();
+    const since = o.since === void 0 ? new Date(now.getTime() - WINDOW_DAYS * DAY_MS) : parsePointInTime(o.since, "--since", now);
+    const until = o.until === void 0 ? now : parsePointInTime(o.until, "--until", now);
+    if (since >= until) throw new ShiplogError("USAGE", "--since must be before --until (default: now)");
     const trusted2 = trustedKeysFrom(o.trustedKey);
     const locations = o.allShards ? await forEachLedger(o, {}, async (location) => location) : [await readLocation(o)];
-    const data = await loadReportData({ locations, trusted: trusted2, jobs: o.jobs ?? defaultJobs() });
-    const page = renderReportHtml({ ...data, generatedAt: /* @__PURE__ */ new Date() });
-    const out = resolve3(o.out);
-    writeAtomically(out, page);
-    const csv = o.csv ? resolve3(o.csv) : void 0;
-    if (csv) writeAtomically(csv, renderCsv(data.entries, damagedSeqs(data.verify)));
-    const v = data.verify;
-    if (o.json) {
-      printJson({ ok: v.ok, entries: data.entries.length, problems: v.problems.length, html: out, csv });
-    } else {
-      process.stdout.write(
-        v.ok ? colour.green(`ledger valid: ${v.entries} entries`) + "\n" : colour.red(`ledger INVALID: ${v.problems.length} problem(s); the report lists them`) + "\n"
-      );
-      process.stdout.write(`report ${out}
+    const out = resolve4(o.out);
+    const csv = o.csv ? resolve4(o.csv) : void 0;
+    const collector = new ReportCollector({
+      now,
+      reviewWithinMs: DEFAULT_REVIEW_WITHIN_MS,
+      window: { since, until }
+    });
+    const rows = csv ? Spool.temporary("report-csv") : void 0;
+    const progress = startProgress({ label: "verifying", quiet: o.quiet, json: o.json });
+    try {
+      const data = await readVerified({
+        locations,
+        trusted: trusted2,
+        jobs: o.jobs ?? defaultJobs(),
+        onEntry: (e) => {
+          collector.add(e);
+          rows?.write(JSON.stringify([e.seq, csvRowStart(e)]) + "\n");
+        },
+        onProgress: (done, total) => progress.update(done, total)
+      });
+      progress.finish();
+      const collected = collector.result();
+      writeAtomically(out, renderReportHtml({ ...data, collected, generatedAt: now }));
+      if (csv) await writeCsv(rows, csv, damagedSeqs(data.verify));
+      const v = data.verify;
+      if (o.json) {
+        printJson({
+          ok: v.ok,
+          entries: collected.total,
+          problems: v.problems.length,
+          html: out,
+          csv,
+          window: { since: since.toISOString(), until: until.toISOString(), entries: collected.inWindow }
+        });
+      } else {
+        process.stdout.write(
+          v.ok ? colour.green(`ledger valid: ${v.entries} entries`) + "\n" : colour.red(`ledger INVALID: ${v.problems.length} problem(s); the report lists them`) + "\n"
+        );
+        process.stdout.write(`report ${out}
 `);
-      if (csv) process.stdout.write(`csv    ${csv}
+        if (csv) process.stdout.write(`csv    ${csv}
+`);
+      }
+      if (!v.ok) process.exitCode = 1;
+    } finally {
+      progress.finish();
+      rows?.remove();
+    }
+  });
+}
+async function writeCsv(rows, csv, damaged) {
+  const out = Spool.beside(csv);
+  try {
+    out.write(csvHeaderLine());
+    for await (const line of rows.lines()) {
+      const [seq, row2] = JSON.parse(line);
+      out.write(`${row2},${damaged.all || damaged.seqs.has(seq) ? "no" : "yes"}\r
 `);
     }
-    if (!v.ok) process.exitCode = 1;
-  });
+    out.commitTo(csv);
+  } finally {
+    out.remove();
+  }
 }
 
 // src/cli/commands/stats.ts
@@ -6180,7 +7543,7 @@ function registerStatsCommand(program2) {
     addLocationOptions(
       program2.command("stats").description(
         "the four DORA figures from the ledger: deployment frequency, lead time, change failure rate, time to restore"
-      ).option("--trusted-key <file>", "trusted PEM public key (repeatable)", collect).option("--environment <name>", "only this environment").option("--since <date-or-duration>", "start of the window: 2026-03-01, or back from now: 30d", "30d").option("--until <date-or-duration>", "end of the window (default: now)").addOption(jobsOption()).addOption(jsonOption())
+      ).option("--trusted-key <file>", "trusted PEM public key (repeatable)", collect).option("--environment <name>", "only this environment").option("--since <date-or-duration>", "start of the window: 2026-03-01, or back from now: 30d", "30d").option("--until <date-or-duration>", "end of the window (default: now)").addOption(jobsOption()).addOption(quietOption()).addOption(jsonOption())
     )
   ).action(async (o) => {
     const now = /* @__PURE__ */ new Date();
@@ -6188,14 +7551,16 @@ function registerStatsCommand(program2) {
     const until = o.until === void 0 ? now : parsePointInTime(o.until, "--until", now);
     if (since >= until) throw new ShiplogError("USAGE", "--since must be before --until (default: now)");
     const trusted2 = trustedKeysFrom(o.trustedKey);
-    const data = await readVerifiedLedger(o, trusted2, "no figures");
+    const figures2 = new DeliveryStatsBuilder({ since, until, environment: o.environment });
+    const environments = /* @__PURE__ */ new Set();
+    const data = await readVerifiedLedger(o, trusted2, "no figures", (e) => {
+      figures2.add(e);
+      environments.add(e.statement.predicate.environment);
+    });
     if (!data) return;
-    checkEnvironmentKnown(
-      o.environment,
-      data.entries.map((e) => e.statement.predicate.environment)
-    );
-    const stats = deliveryStats(data.entries, { since, until, environment: o.environment });
-    if (o.json) printJson({ ok: true, verified: true, entries: data.entries.length, ...stats });
+    checkEnvironmentKnown(o.environment, environments);
+    const stats = figures2.result();
+    if (o.json) printJson({ ok: true, verified: true, entries: data.count, ...stats });
     else process.stdout.write(renderStats(stats));
   });
 }
@@ -6207,7 +7572,8 @@ function registerWhereCommand(program2) {
       program2.command("where").description(
         "which environments contain a commit (the deploy in force per environment + git ancestry)"
       ).argument("<commit>", "a commit sha (short is fine) or any rev of the code checkout").option("--repo-dir <dir>", "the code checkout used for ancestry", ".").option("--repo <owner/name>", "only deploys of this repository (its shard, in a central ledger)").addOption(jsonOption())
-    )
+    ),
+    "read every shiplog and shiplog/* branch: the deploy in force per environment of every shard, together"
   ).action(async (rev, o) => {
     const checkout = await openCheckout(o.repoDir);
     const commit = await checkout.resolve(rev);
@@ -6252,463 +7618,14 @@ function approversText(e) {
   return "-";
 }
 
-// src/witness/cosignature.ts
-import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
-var EM_DASH = "\u2014";
-var COSIGNATURE_V1_TYPE = 4;
-var BLOB_LENGTH = 4 + 8 + 64;
-function checkNoteName(name, what = "witness name") {
-  if (!/^[^\s+\u2014\p{Cc}]{1,200}$/u.test(name)) {
-    throw new ShiplogError("USAGE", `${what} "${name.slice(0, 80)}" must be one word with no spaces or "+"`);
-  }
-  return name;
-}
-function cosignatureKeyId(name, raw) {
-  const material = Buffer.concat([Buffer.from(`${name}
-`, "utf8"), Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
-  return Buffer.from(sha256Bytes(material).subarray(0, 4));
-}
-function cosignedMessage(body, time) {
-  return Buffer.from(`cosignature/v1
-time ${time}
-${body}`, "utf8");
-}
-function witnessVkey(name, publicKey) {
-  const raw = rawPublicKey(publicKey);
-  const typed = Buffer.concat([Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
-  return `${name}+${cosignatureKeyId(name, raw).toString("hex")}+${typed.toString("base64")}`;
-}
-function cosign(body, key, name, time) {
-  if (!Number.isSafeInteger(time) || time <= 0)
-    throw new Error(`cosignature time ${time} is not a positive integer`);
-  const sig = cryptoSign(null, cosignedMessage(body, time), key.privateKey);
-  const stamp = Buffer.alloc(8);
-  stamp.writeBigUInt64BE(BigInt(time));
-  const blob = Buffer.concat([cosignatureKeyId(name, rawPublicKey(key.publicKey)), stamp, sig]);
-  return `${EM_DASH} ${name} ${blob.toString("base64")}
-`;
-}
-
-// src/witness/known-logs.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname2, resolve as resolve4 } from "node:path";
-function readKey(path, what) {
-  let pem;
-  try {
-    pem = readFileSync3(path, "utf8");
-  } catch (e) {
-    throw new ShiplogError("BAD_INPUT", `cannot read ${what} "${path}": ${e.message}`);
-  }
-  return loadTrustedKey(pem, `${what} "${path}"`);
-}
-function add(logs, origin, key, where) {
-  if (!/^[^\s+]{1,200}$/.test(origin))
-    throw new ShiplogError("USAGE", `${where}: origin "${origin}" must be one word with no "+"`);
-  const keys = logs.get(origin) ?? [];
-  if (!keys.some((k) => k.keyid === key.keyid)) keys.push(key);
-  logs.set(origin, keys);
-}
-function knownLogsFrom(flags = [], configFile) {
-  const logs = /* @__PURE__ */ new Map();
-  for (const flag of flags) {
-    const eq = flag.indexOf("=");
-    if (eq <= 0) throw new ShiplogError("USAGE", `--log takes ORIGIN=KEYFILE (got "${flag}")`);
-    const origin = flag.slice(0, eq);
-    add(logs, origin, readKey(flag.slice(eq + 1), `log key of ${origin}`), "--log");
-  }
-  if (configFile) {
-    let text2;
-    try {
-      text2 = readFileSync3(configFile, "utf8");
-    } catch (e) {
-      throw new ShiplogError(
-        "BAD_INPUT",
-        `cannot read the logs file "${configFile}": ${e.message}`
-      );
-    }
-    text2.split("\n").forEach((raw, i) => {
-      const line = raw.replace(/#.*$/, "").trim();
-      if (!line) return;
-      const parts = line.split(/\s+/);
-      const where = `${configFile} line ${i + 1}`;
-      if (parts.length !== 2) throw new ShiplogError("BAD_INPUT", `${where}: expected "ORIGIN KEYFILE"`);
-      const [origin, keyFile] = parts;
-      add(logs, origin, readKey(resolve4(dirname2(configFile), keyFile), `log key of ${origin}`), where);
-    });
-  }
-  if (logs.size === 0)
-    throw new ShiplogError("USAGE", "the witness knows no log: pass --log ORIGIN=KEYFILE or --logs FILE");
-  return logs;
-}
-
-// src/witness/server.ts
-import { createServer } from "node:http";
-
-// src/witness/note.ts
-import { verify as cryptoVerify2 } from "node:crypto";
-function checkpointRoot(cp) {
-  return cp.root;
-}
-function logSignatureVerdict(cp, keys) {
-  let signed = false;
-  for (const s of cp.signatures) {
-    for (const k of keys) {
-      if (!noteKeyHash(s.name, k.raw).equals(s.keyHash)) continue;
-      if (s.sig.length !== 64 || !cryptoVerify2(null, Buffer.from(cp.body, "utf8"), k.publicKey, s.sig))
-        return "bad-signature";
-      signed = true;
-    }
-  }
-  return signed ? "signed" : "unsigned";
-}
-
-// src/witness/request.ts
-var MAX_PROOF_LINES = 63;
-var MAX_REQUEST_BYTES = 70 * 1024;
-function bad(message) {
-  throw new ShiplogError("BAD_INPUT", message);
-}
-var SIZE = /^(0|[1-9]\d{0,15})$/;
-function parseAddCheckpoint(text2) {
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c < 32 && c !== 10 || c === 127) bad("the request holds control characters");
-  }
-  const first = text2.indexOf("\n");
-  const oldLine = first < 0 ? text2 : text2.slice(0, first);
-  const m = /^old (.*)$/.exec(oldLine);
-  if (!m || !SIZE.test(m[1])) bad('the request must start with "old <size>" (decimal, no leading zeroes)');
-  const oldSize = Number(m[1]);
-  const proof = [];
-  let at = first + 1;
-  for (; ; ) {
-    const end = text2.indexOf("\n", at);
-    if (end < 0) bad("no blank line between the consistency proof and the checkpoint");
-    const line = text2.slice(at, end);
-    at = end + 1;
-    if (line === "") break;
-    if (proof.length === MAX_PROOF_LINES) bad(`more than ${MAX_PROOF_LINES} consistency proof lines`);
-    const hash = Buffer.from(line, "base64");
-    if (hash.length !== 32 || hash.toString("base64") !== line)
-      bad(`consistency proof line ${proof.length + 1} is not a base64 SHA-256 hash`);
-    proof.push(hash);
-  }
-  const checkpointText = text2.slice(at);
-  let checkpoint;
-  try {
-    checkpoint = parseCheckpoint(checkpointText);
-  } catch (e) {
-    bad(e.message);
-  }
-  if (oldSize > checkpoint.size)
-    bad(`old size ${oldSize} is larger than the checkpoint's size ${checkpoint.size}`);
-  return { oldSize, proof, checkpoint, root: checkpointRoot(checkpoint), checkpointText };
-}
-
-// src/witness/state.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-import { createHash as createHash2, randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync as mkdirSync3,
-  openSync,
-  readdirSync,
-  readFileSync as readFileSync4,
-  renameSync as renameSync2,
-  rmSync as rmSync2,
-  writeSync
-} from "node:fs";
-import { join as join2 } from "node:path";
-var CRASH_ENV = "SHIPLOG_WITNESS_TEST_CRASH";
-function crashIfAsked(point) {
-  if (process.env[CRASH_ENV] === point) process.kill(process.pid, "SIGKILL");
-}
-function originHash(origin) {
-  return createHash2("sha256").update(origin, "utf8").digest("hex");
-}
-var LOCK_STALE_MS = 5e3;
-var TEMP_PREFIX = ".tmp-";
-var WitnessState = class _WitnessState {
-  constructor(dir, release) {
-    this.dir = dir;
-    this.release = release;
-  }
-  dir;
-  release;
-  queues = /* @__PURE__ */ new Map();
-  /**
-   * Opens (and creates) the state folder and takes its lock. A lock left by a killed process is
-   * taken over once it is stale (not refreshed for 5 s), so a restart waits at most that long.
-   */
-  static async open(dir, opts = {}) {
-    mkdirSync3(dir, { recursive: true, mode: 448 });
-    let release;
-    try {
-      release = await import_proper_lockfile.default.lock(dir, {
-        lockfilePath: join2(dir, "witness.lock"),
-        stale: LOCK_STALE_MS,
-        retries: { retries: 12, minTimeout: 250, maxTimeout: 1e3, factor: 1.5 },
-        realpath: false,
-        onCompromised: opts.onLockLost ?? ((e) => {
-          process.stderr.write(`shiplog witness: lost the state folder's lock (${e.message}); stopping
-`);
-          process.exit(1);
-        })
-      });
-    } catch (e) {
-      throw new ShiplogError(
-        "USAGE",
-        `the witness state folder ${dir} is in use by another witness process (${e.message})`
-      );
-    }
-    for (const name of readdirSync(dir))
-      if (name.startsWith(TEMP_PREFIX)) rmSync2(join2(dir, name), { force: true });
-    return new _WitnessState(dir, release);
-  }
-  async close() {
-    await this.release();
-  }
-  /** Runs `fn` after every earlier call for the same origin has finished. */
-  serialise(origin, fn) {
-    const previous = this.queues.get(origin) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => void 0);
-    this.queues.set(origin, tail);
-    void tail.then(() => {
-      if (this.queues.get(origin) === tail) this.queues.delete(origin);
-    });
-    return run;
-  }
-  path(origin) {
-    return join2(this.dir, originHash(origin));
-  }
-  /** The stored record, undefined when the origin was never cosigned; throws when unreadable. */
-  read(origin) {
-    let text2;
-    try {
-      text2 = readFileSync4(this.path(origin), "utf8");
-    } catch (e) {
-      if (e.code === "ENOENT") return void 0;
-      throw e;
-    }
-    try {
-      const cp = parseCheckpoint(text2);
-      if (cp.origin !== origin) throw new Error(`it holds origin "${cp.origin}"`);
-      return { origin, size: cp.size, root: checkpointRoot(cp), note: text2 };
-    } catch (e) {
-      throw new Error(`the stored record for origin "${origin}" is unreadable: ${e.message}`);
-    }
-  }
-  readByHash(hash) {
-    if (!/^[0-9a-f]{64}$/.test(hash)) return void 0;
-    try {
-      return readFileSync4(join2(this.dir, hash), "utf8");
-    } catch {
-      return void 0;
-    }
-  }
-  write(record) {
-    const temp = join2(this.dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`);
-    const fd = openSync(temp, "wx", 384);
-    try {
-      const bytes = Buffer.from(record.note, "utf8");
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    crashIfAsked("after-temp");
-    renameSync2(temp, this.path(record.origin));
-    crashIfAsked("after-rename");
-    const dirFd = openSync(this.dir, "r");
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  }
-};
-
-// src/witness/server.ts
-var text = (status, body) => ({
-  status,
-  contentType: "text/plain; charset=utf-8",
-  body: body.endsWith("\n") ? body : `${body}
-`
-});
-async function addCheckpoint(cfg, body) {
-  let req;
-  try {
-    req = parseAddCheckpoint(body);
-  } catch (e) {
-    if (isShiplogError(e)) return text(400, e.message);
-    throw e;
-  }
-  const { checkpoint: cp, oldSize, proof, root } = req;
-  const keys = cfg.logs.get(cp.origin);
-  if (!keys) return text(404, `unknown origin "${cp.origin}"`);
-  const verdict = logSignatureVerdict(cp, keys);
-  if (verdict === "bad-signature")
-    return text(403, `a signature by a known key of "${cp.origin}" does not verify`);
-  if (verdict === "unsigned") return text(403, `no signature by a known key of "${cp.origin}"`);
-  if (cp.size === 0 && !root.equals(EMPTY_ROOT))
-    return text(422, "a checkpoint of size 0 must have the empty tree root");
-  return cfg.state.serialise(cp.origin, () => {
-    const stored = cfg.state.read(cp.origin);
-    const storedSize = stored?.size ?? 0;
-    const say = (what) => cfg.log?.(`${cp.origin} ${oldSize}->${cp.size}: ${what}`);
-    if (oldSize !== storedSize) {
-      say(`conflict, stored size ${storedSize}`);
-      return { status: 409, contentType: "text/x.tlog.size", body: `${storedSize}
-` };
-    }
-    if (oldSize === 0 && proof.length > 0) {
-      say("refused: a proof from size 0");
-      return text(422, "the consistency proof from size 0 must be empty");
-    }
-    if (stored && !verifyConsistency(oldSize, cp.size, stored.root, root, proof)) {
-      say(`refused: not consistent with the stored root ${stored.root.toString("base64")}`);
-      return text(
-        422,
-        oldSize === cp.size ? `size ${cp.size} was cosigned with a different root` : `the consistency proof from size ${oldSize} does not verify`
-      );
-    }
-    crashIfAsked("after-check");
-    const time = Math.floor((cfg.now ?? (() => Date.now() / 1e3))());
-    const line = cosign(cp.body, cfg.key, cfg.name, time);
-    if (!stored || cp.size > stored.size) {
-      const logSignatures = req.checkpointText.slice(cp.body.length + 1);
-      cfg.state.write({
-        origin: cp.origin,
-        size: cp.size,
-        root,
-        note: `${cp.body}
-${ownLinesRemoved(logSignatures, cfg.name)}${line}`
-      });
-    }
-    say("cosigned");
-    return text(200, line);
-  });
-}
-function ownLinesRemoved(signatureText, name) {
-  return signatureText.split("\n").filter((l) => l !== "" && !l.startsWith(`\u2014 ${name} `)).map((l) => `${l}
-`).join("");
-}
-async function readBody(req) {
-  const chunks = [];
-  let length = 0;
-  for await (const chunk of req) {
-    length += chunk.length;
-    if (length > MAX_REQUEST_BYTES) return void 0;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-async function route(cfg, req) {
-  const path = (req.url ?? "/").split("?")[0];
-  if (path === "/add-checkpoint") {
-    if (req.method !== "POST") return text(405, "add-checkpoint takes a POST");
-    const body = await readBody(req);
-    if (!body) return text(413, `the request is larger than ${MAX_REQUEST_BYTES} bytes`);
-    let decoded;
-    try {
-      decoded = new TextDecoder("utf-8", { fatal: true }).decode(body);
-    } catch {
-      return text(400, "the request is not valid UTF-8");
-    }
-    return addCheckpoint(cfg, decoded);
-  }
-  const m = /^\/([0-9a-f]{64})\/checkpoint$/.exec(path);
-  if (m && (req.method === "GET" || req.method === "HEAD")) {
-    const note = cfg.state.readByHash(m[1]);
-    return note ? { status: 200, contentType: "text/plain; charset=utf-8", body: note } : text(404, "no checkpoint cosigned for that origin");
-  }
-  return text(404, "not found");
-}
-function answer(res, a) {
-  res.writeHead(a.status, { "content-type": a.contentType, "content-length": Buffer.byteLength(a.body) });
-  res.end(a.body);
-}
-async function startWitness(cfg, listen) {
-  const server = createServer((req, res) => {
-    route(cfg, req).then(
-      (a) => answer(res, a),
-      (e) => {
-        cfg.log?.(`error: ${e.message}`);
-        answer(res, text(500, "the witness could not read or store its state"));
-      }
-    );
-  });
-  server.keepAliveTimeout = 3e4;
-  await new Promise((resolve5, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => resolve5());
-  });
-  const addr = server.address();
-  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-  return {
-    url: `http://${host}:${addr.port}`,
-    server,
-    close: () => new Promise((resolve5) => {
-      server.close(() => resolve5());
-      server.closeAllConnections();
-    })
-  };
-}
-
-// src/cli/commands/witness.ts
-function parseListen(value) {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new ShiplogError("USAGE", `--listen takes HOST:PORT (got "${value}")`);
-  return { host: m[1] ?? (m[2] || "127.0.0.1"), port };
-}
-function registerWitnessCommands(program2) {
-  const witness = program2.command("witness").description("an independent witness that cosigns ledger checkpoints");
-  witness.command("serve").description("serve POST /add-checkpoint (C2SP tlog-witness) with an Ed25519 cosignature/v1 key").requiredOption("--key <file>", 'the witness private key (PEM, as made by "shiplog keygen")').requiredOption(
-    "--state <dir>",
-    "folder for the latest cosigned checkpoint per origin (keep it; never share it)"
-  ).option("--listen <host:port>", "address to listen on", "127.0.0.1:7380").option(
-    "--name <name>",
-    "the witness name in its cosignature lines (default: witness-<first 16 hex of the keyid>)"
-  ).option(
-    "--log <origin=keyfile>",
-    "a known log: its checkpoint origin and public key (repeatable)",
-    collect
-  ).option("--logs <file>", 'known logs, one "ORIGIN KEYFILE" per line').action(async (o) => {
-    const key = signingKeyFrom(o.key);
-    const name = checkNoteName(o.name ?? `witness-${key.keyid.slice(0, 16)}`);
-    const logs = knownLogsFrom(o.log, o.logs);
-    const listen = parseListen(o.listen);
-    const state = await WitnessState.open(o.state);
-    const running = await startWitness(
-      { key, name, logs, state, log: (line) => process.stderr.write(`shiplog witness: ${line}
-`) },
-      listen
-    );
-    process.stdout.write(`witness ${name} listening on ${running.url}
-`);
-    process.stdout.write(`vkey ${witnessVkey(name, key.publicKey)}
-`);
-    process.stdout.write(`logs ${[...logs.keys()].join(" ")}
-`);
-    await new Promise((resolve5) => {
-      const stop = () => {
-        process.off("SIGTERM", stop);
-        process.off("SIGINT", stop);
-        void running.close().then(() => state.close()).then(resolve5, resolve5);
-      };
-      process.on("SIGTERM", stop);
-      process.on("SIGINT", stop);
-    });
-  });
-}
-
 // src/cli/main.ts
 function buildProgram() {
-  const program2 = new Command("shiplog").description("Signed, hash-chained change ledger and approval gates for CI/CD").version("0.1.0").showHelpAfterError().exitOverride();
+  const program2 = new Command("shiplog").description("Signed, hash-chained change ledger and approval gates for CI/CD").version("0.1.0").showHelpAfterError().exitOverride().configureHelp({
+    optionDescription(option2) {
+      const text2 = Help.prototype.optionDescription.call(this, option2);
+      return option2.mandatory ? `${text2} (required)` : text2;
+    }
+  });
   registerLedgerCommands(program2);
   registerProofCommands(program2);
   registerPolicyCommands(program2);
@@ -6748,7 +7665,7 @@ function invokedDirectly() {
   const script = process.argv[1];
   if (!script) return false;
   try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+    return realpathSync(script) === realpathSync(fileURLToPath2(import.meta.url));
   } catch {
     return false;
   }

@@ -2623,7 +2623,7 @@ var require_parseParams = __commonJS({
 var require_basename = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/basename.js"(exports, module) {
     "use strict";
-    module.exports = function basename2(path) {
+    module.exports = function basename3(path) {
       if (typeof path !== "string") {
         return "";
       }
@@ -2650,7 +2650,7 @@ var require_multipart = __commonJS({
     var Dicer = require_Dicer();
     var parseParams = require_parseParams();
     var decodeText = require_decodeText();
-    var basename2 = require_basename();
+    var basename3 = require_basename();
     var getLimit = require_getLimit();
     var RE_BOUNDARY = /^boundary$/i;
     var RE_FIELD = /^form-data$/i;
@@ -2767,7 +2767,7 @@ var require_multipart = __commonJS({
               } else if (RE_FILENAME.test(parsed[i][0])) {
                 filename = parsed[i][1];
                 if (!preservePath) {
-                  filename = basename2(filename);
+                  filename = basename3(filename);
                 }
               }
             }
@@ -10880,11 +10880,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -21571,13 +21571,13 @@ var require_clone = __commonJS({
       if (obj === null || typeof obj !== "object")
         return obj;
       if (obj instanceof Object)
-        var copy = { __proto__: getPrototypeOf(obj) };
+        var copy2 = { __proto__: getPrototypeOf(obj) };
       else
-        var copy = /* @__PURE__ */ Object.create(null);
+        var copy2 = /* @__PURE__ */ Object.create(null);
       Object.getOwnPropertyNames(obj).forEach(function(key) {
-        Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key));
+        Object.defineProperty(copy2, key, Object.getOwnPropertyDescriptor(obj, key));
       });
-      return copy;
+      return copy2;
     }
   }
 });
@@ -21636,14 +21636,14 @@ var require_graceful_fs = __commonJS({
         return close;
       })(fs.close);
       fs.closeSync = (function(fs$closeSync) {
-        function closeSync2(fd) {
+        function closeSync3(fd) {
           fs$closeSync.apply(fs, arguments);
           resetQueue();
         }
-        Object.defineProperty(closeSync2, previousSymbol, {
+        Object.defineProperty(closeSync3, previousSymbol, {
           value: fs$closeSync
         });
-        return closeSync2;
+        return closeSync3;
       })(fs.closeSync);
       if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
         process.on("exit", function() {
@@ -21664,7 +21664,7 @@ var require_graceful_fs = __commonJS({
     function patch(fs2) {
       polyfills(fs2);
       fs2.gracefulify = patch;
-      fs2.createReadStream = createReadStream2;
+      fs2.createReadStream = createReadStream3;
       fs2.createWriteStream = createWriteStream;
       var fs$readFile = fs2.readFile;
       fs2.readFile = readFile2;
@@ -21874,7 +21874,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream2(path, options) {
+      function createReadStream3(path, options) {
         return new fs2.ReadStream(path, options);
       }
       function createWriteStream(path, options) {
@@ -22071,11 +22071,11 @@ var require_retry_operation = __commonJS({
       for (var i = 0; i < this._errors.length; i++) {
         var error2 = this._errors[i];
         var message = error2.message;
-        var count = (counts[message] || 0) + 1;
-        counts[message] = count;
-        if (count >= mainErrorCount) {
+        var count2 = (counts[message] || 0) + 1;
+        counts[message] = count2;
+        if (count2 >= mainErrorCount) {
           mainError = error2;
-          mainErrorCount = count;
+          mainErrorCount = count2;
         }
       }
       return mainError;
@@ -23688,13 +23688,13 @@ var require_parse2 = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count = 1;
+        let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count++;
+          count2++;
         }
-        if (count % 2 === 0) {
+        if (count2 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -26582,9 +26582,9 @@ var require_json_schema_traverse = __commonJS({
       cb = opts.cb || cb;
       var pre = typeof cb == "function" ? cb : cb.pre || function() {
       };
-      var post = cb.post || function() {
+      var post2 = cb.post || function() {
       };
-      _traverse(opts, pre, post, schema, "", schema);
+      _traverse(opts, pre, post2, schema, "", schema);
     };
     traverse.keywords = {
       additionalItems: true,
@@ -26630,7 +26630,7 @@ var require_json_schema_traverse = __commonJS({
       maxProperties: true,
       minProperties: true
     };
-    function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
+    function _traverse(opts, pre, post2, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema && typeof schema == "object" && !Array.isArray(schema)) {
         pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
         for (var key in schema) {
@@ -26638,18 +26638,18 @@ var require_json_schema_traverse = __commonJS({
           if (Array.isArray(sch)) {
             if (key in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
+                _traverse(opts, pre, post2, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
             }
           } else if (key in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post2, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
             }
           } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+            _traverse(opts, pre, post2, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
           }
         }
-        post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        post2(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
     function escapeJsonPtr(str2) {
@@ -26715,20 +26715,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count = 0;
+      let count2 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count++;
+        count2++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
         }
-        if (count === Infinity)
+        if (count2 === Infinity)
           return Infinity;
       }
-      return count;
+      return count2;
     }
     function getFullPath(resolver, id = "", normalize) {
       if (normalize !== false)
@@ -29342,11 +29342,11 @@ var require_core2 = __commonJS({
     }
     function addRule(keyword, definition, dataType) {
       var _a;
-      const post = definition === null || definition === void 0 ? void 0 : definition.post;
-      if (dataType && post)
+      const post2 = definition === null || definition === void 0 ? void 0 : definition.post;
+      if (dataType && post2)
         throw new Error('keyword with "post" flag cannot have "type"');
       const { RULES } = this;
-      let ruleGroup = post ? RULES.post : RULES.rules.find(({ type: t }) => t === dataType);
+      let ruleGroup = post2 ? RULES.post : RULES.rules.find(({ type: t }) => t === dataType);
       if (!ruleGroup) {
         ruleGroup = { type: dataType, rules: [] };
         RULES.rules.push(ruleGroup);
@@ -30266,8 +30266,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
+          const count2 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -30280,16 +30280,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count) {
-          gen.code((0, codegen_1._)`${count}++`);
+        function checkLimits(count2) {
+          gen.code((0, codegen_1._)`${count2}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -31494,13 +31494,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity2.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -31512,12 +31512,12 @@ var require_visit = __commonJS({
     visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
         replaceNode(key, path, ctrl);
         return visit_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
+        if (identity2.isCollection(node)) {
           path = Object.freeze(path.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
             const ci = visit_(i, node.items[i], visitor, path);
@@ -31530,7 +31530,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
+        } else if (identity2.isPair(node)) {
           path = Object.freeze(path.concat(node));
           const ck = visit_("key", node.key, visitor, path);
           if (ck === BREAK)
@@ -31548,7 +31548,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity.isDocument(node)) {
+      if (identity2.isDocument(node)) {
         const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -31560,12 +31560,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path) {
       const ctrl = await callVisitor(key, node, visitor, path);
-      if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
+      if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
         replaceNode(key, path, ctrl);
         return visitAsync_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity.isCollection(node)) {
+        if (identity2.isCollection(node)) {
           path = Object.freeze(path.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
             const ci = await visitAsync_(i, node.items[i], visitor, path);
@@ -31578,7 +31578,7 @@ var require_visit = __commonJS({
               i -= 1;
             }
           }
-        } else if (identity.isPair(node)) {
+        } else if (identity2.isPair(node)) {
           path = Object.freeze(path.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path);
           if (ck === BREAK)
@@ -31615,31 +31615,31 @@ var require_visit = __commonJS({
     function callVisitor(key, node, visitor, path) {
       if (typeof visitor === "function")
         return visitor(key, node, path);
-      if (identity.isMap(node))
+      if (identity2.isMap(node))
         return visitor.Map?.(key, node, path);
-      if (identity.isSeq(node))
+      if (identity2.isSeq(node))
         return visitor.Seq?.(key, node, path);
-      if (identity.isPair(node))
+      if (identity2.isPair(node))
         return visitor.Pair?.(key, node, path);
-      if (identity.isScalar(node))
+      if (identity2.isScalar(node))
         return visitor.Scalar?.(key, node, path);
-      if (identity.isAlias(node))
+      if (identity2.isAlias(node))
         return visitor.Alias?.(key, node, path);
       return void 0;
     }
     function replaceNode(key, path, node) {
       const parent = path[path.length - 1];
-      if (identity.isCollection(parent)) {
+      if (identity2.isCollection(parent)) {
         parent.items[key] = node;
-      } else if (identity.isPair(parent)) {
+      } else if (identity2.isPair(parent)) {
         if (key === "key")
           parent.key = node;
         else
           parent.value = node;
-      } else if (identity.isDocument(parent)) {
+      } else if (identity2.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt = identity.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity2.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -31652,7 +31652,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -31671,9 +31671,9 @@ var require_directives = __commonJS({
         this.tags = Object.assign({}, _Directives.defaultTags, tags);
       }
       clone() {
-        const copy = new _Directives(this.yaml, this.tags);
-        copy.docStart = this.docStart;
-        return copy;
+        const copy2 = new _Directives(this.yaml, this.tags);
+        copy2.docStart = this.docStart;
+        return copy2;
       }
       /**
        * During parsing, get a Directives instance for the current document and
@@ -31795,10 +31795,10 @@ var require_directives = __commonJS({
         const lines3 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
           const tags = {};
           visit.visit(doc.contents, (_key, node) => {
-            if (identity.isNode(node) && node.tag)
+            if (identity2.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -31823,7 +31823,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var visit = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
@@ -31870,7 +31870,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity2.isScalar(ref.node) || identity2.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error2 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -31943,12 +31943,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
         return value.map((v, i) => toJS(v, String(i), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
+        if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -31974,22 +31974,22 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity.isDocument(doc))
+        if (!identity2.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -32001,8 +32001,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -32016,12 +32016,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit = require_visit();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
       constructor(source) {
-        super(identity.ALIAS);
+        super(identity2.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -32043,7 +32043,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit.visit(doc, {
             Node: (_key, node) => {
-              if (identity.isAlias(node) || identity.hasAnchor(node))
+              if (identity2.isAlias(node) || identity2.hasAnchor(node))
                 nodes.push(node);
             }
           });
@@ -32105,19 +32105,19 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node, anchors2) {
-      if (identity.isAlias(node)) {
+      if (identity2.isAlias(node)) {
         const source = node.resolve(doc);
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity.isCollection(node)) {
-        let count = 0;
+      } else if (identity2.isCollection(node)) {
+        let count2 = 0;
         for (const item of node.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
-      } else if (identity.isPair(node)) {
+        return count2;
+      } else if (identity2.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
         return Math.max(kc, vc);
@@ -32132,13 +32132,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity.SCALAR);
+        super(identity2.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -32163,7 +32163,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
@@ -32177,12 +32177,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
+      if (identity2.isDocument(value))
         value = value.contents;
-      if (identity.isNode(value))
+      if (identity2.isNode(value))
         return value;
-      if (identity.isPair(value)) {
-        const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity2.isPair(value)) {
+        const map = ctx.schema[identity2.MAP].createNode?.(ctx.schema, null, ctx);
         map.items.push(value);
         return map;
       }
@@ -32214,7 +32214,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -32238,7 +32238,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema, path, value) {
       let v = value;
@@ -32279,13 +32279,13 @@ var require_Collection = __commonJS({
        * @param schema - If defined, overwrites the original's schema
        */
       clone(schema) {
-        const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
+        const copy2 = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity.isNode(it) || identity.isPair(it) ? it.clone(schema) : it);
+          copy2.schema = schema;
+        copy2.items = copy2.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /**
        * Adds a value to the collection. For `!!map` and `!!omap` the value must
@@ -32298,7 +32298,7 @@ var require_Collection = __commonJS({
         else {
           const [key, ...rest] = path;
           const node = this.get(key, true);
-          if (identity.isCollection(node))
+          if (identity2.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -32315,7 +32315,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
-        if (identity.isCollection(node))
+        if (identity2.isCollection(node))
           return node.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -32329,16 +32329,16 @@ var require_Collection = __commonJS({
         const [key, ...rest] = path;
         const node = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity.isScalar(node) ? node.value : node;
+          return !keepScalar && identity2.isScalar(node) ? node.value : node;
         else
-          return identity.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity2.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
-          if (!identity.isPair(node))
+          if (!identity2.isPair(node))
             return false;
           const n = node.value;
-          return n == null || allowScalar && identity.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
+          return n == null || allowScalar && identity2.isScalar(n) && n.value == null && !n.commentBefore && !n.comment && !n.tag;
         });
       }
       /**
@@ -32349,7 +32349,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity.isCollection(node) ? node.hasIn(rest) : false;
+        return identity2.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -32361,7 +32361,7 @@ var require_Collection = __commonJS({
           this.set(key, value);
         } else {
           const node = this.get(key, true);
-          if (identity.isCollection(node))
+          if (identity2.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -32381,12 +32381,12 @@ var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str2, indent2, comment) => str2.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str2.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -32400,17 +32400,17 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
         return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
       if (text2.length <= endStep)
         return text2;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -32424,7 +32424,7 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
@@ -32448,8 +32448,8 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text2, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
@@ -32494,22 +32494,22 @@ var require_foldFlowLines = __commonJS({
         const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent2}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
             res += `${text2[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent2}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent2) {
       let end = i;
       let start = i + 1;
       let ch = text2[start];
       while (ch === " " || ch === "	") {
-        if (i < start + indent) {
+        if (i < start + indent2) {
           ch = text2[++i];
         } else {
           do {
@@ -32565,7 +32565,7 @@ var require_stringifyString = __commonJS({
         return json;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
@@ -32625,7 +32625,7 @@ var require_stringifyString = __commonJS({
                   str2 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str2 += indent2;
                 if (json[i + 2] === " ")
                   str2 += "\\";
                 i += 1;
@@ -32637,15 +32637,15 @@ var require_stringifyString = __commonJS({
           }
       }
       str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
@@ -32675,8 +32675,8 @@ ${indent}`) + "'";
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -32701,7 +32701,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -32718,9 +32718,9 @@ ${indent}`) + "'";
       let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
         value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+        start = start.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
@@ -32728,7 +32728,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -32736,18 +32736,18 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent2}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
@@ -32758,22 +32758,22 @@ ${indent}${start}${value}${end}`;
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str2 = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -32817,7 +32817,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -32870,7 +32870,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity.isScalar(item)) {
+      if (identity2.isScalar(item)) {
         obj = item.value;
         let match = tags.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
@@ -32893,7 +32893,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor = (identity.isScalar(node) || identity.isCollection(node)) && node.anchor;
+      const anchor = (identity2.isScalar(node) || identity2.isCollection(node)) && node.anchor;
       if (anchor && anchors.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
@@ -32904,9 +32904,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
-      if (identity.isPair(item))
+      if (identity2.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity.isAlias(item)) {
+      if (identity2.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -32920,15 +32920,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
+      const node = identity2.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o) => tagObj = o });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity2.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+      return identity2.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -32940,27 +32940,27 @@ ${ctx.indent}${str2}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      let keyComment = identity2.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity2.isCollection(key) || !identity2.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -32990,14 +32990,14 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         str2 = `? ${str2}
-${indent}:`;
+${indent2}:`;
       } else {
         str2 = `${str2}:`;
         if (keyComment)
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
+      if (identity2.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -33009,10 +33009,10 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity2.isScalar(value))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity2.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -33032,7 +33032,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity2.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -33095,7 +33095,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
@@ -33108,21 +33108,21 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (identity.isSeq(source))
+      if (identity2.isSeq(source))
         for (const it of source.items)
-          mergeValue(ctx, map, it);
+          mergeValue2(ctx, map, it);
       else if (Array.isArray(source))
         for (const it of source)
-          mergeValue(ctx, map, it);
+          mergeValue2(ctx, map, it);
       else
-        mergeValue(ctx, map, source);
+        mergeValue2(ctx, map, source);
     }
-    function mergeValue(ctx, map, value) {
+    function mergeValue2(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (!identity.isMap(source))
+      if (!identity2.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
@@ -33143,7 +33143,7 @@ var require_merge = __commonJS({
       return map;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity2.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -33158,10 +33158,10 @@ var require_addPairToJSMap = __commonJS({
     var log = require_log();
     var merge2 = require_merge();
     var stringify = require_stringify();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
+      if (identity2.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map, value);
       else if (merge2.isMergeKey(ctx, key))
         merge2.addMergeToJSMap(ctx, map, value);
@@ -33192,7 +33192,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity2.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
@@ -33222,7 +33222,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity = require_identity();
+    var identity2 = require_identity();
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
@@ -33230,15 +33230,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.PAIR });
         this.key = key;
         this.value = value;
       }
       clone(schema) {
         let { key, value } = this;
-        if (identity.isNode(key))
+        if (identity2.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
+        if (identity2.isNode(value))
           value = value.clone(schema);
         return new _Pair(key, value);
       }
@@ -33259,7 +33259,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
@@ -33268,21 +33268,21 @@ var require_stringifyCollection = __commonJS({
       return stringify2(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines3 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines3.push("");
           addCommentBefore(ctx, lines3, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines3.push("");
@@ -33305,11 +33305,11 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines3.length; ++i) {
           const line = lines3[i];
           str2 += line ? `
-${indent}${line}` : "\n";
+${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
@@ -33317,7 +33317,7 @@ ${indent}${line}` : "\n";
       return str2;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -33330,14 +33330,14 @@ ${indent}${line}` : "\n";
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
-        if (identity.isNode(item)) {
+        if (identity2.isNode(item)) {
           if (item.spaceBefore)
             lines3.push("");
           addCommentBefore(ctx, lines3, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity.isPair(item)) {
-          const ik = identity.isNode(item.key) ? item.key : null;
+        } else if (identity2.isPair(item)) {
+          const ik = identity2.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines3.push("");
@@ -33345,7 +33345,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity.isNode(item.value) ? item.value : null;
+          const iv = identity2.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -33386,19 +33386,19 @@ ${indent}${line}` : "\n";
           let str2 = start;
           for (const line of lines3)
             str2 += line ? `
-${indentStep}${indent}${line}` : "\n";
+${indentStep}${indent2}${line}` : "\n";
           return `${str2}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
           return `${start}${fcPadding}${lines3.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines3, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines3, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines3.push(ic.trimStart());
       }
     }
@@ -33413,16 +33413,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+      const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
-        if (identity.isPair(it)) {
+        if (identity2.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k)
+          if (identity2.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -33433,7 +33433,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity.MAP, schema);
+        super(identity2.MAP, schema);
         this.items = [];
       }
       /**
@@ -33471,7 +33471,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity.isPair(pair))
+        if (identity2.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -33482,7 +33482,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -33506,7 +33506,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it = findPair(this.items, key);
         const node = it?.value;
-        return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
+        return (!keepScalar && identity2.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
         return !!findPair(this.items, key);
@@ -33531,7 +33531,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity.isPair(item))
+          if (!identity2.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -33554,7 +33554,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
       collection: "map",
@@ -33562,7 +33562,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
-        if (!identity.isMap(map2))
+        if (!identity2.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
@@ -33579,7 +33579,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
@@ -33587,7 +33587,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity.SEQ, schema);
+        super(identity2.SEQ, schema);
         this.items = [];
       }
       add(value) {
@@ -33613,7 +33613,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity.isScalar(it) ? it.value : it;
+        return !keepScalar && identity2.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -33637,7 +33637,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -33679,7 +33679,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+      let idx = identity2.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -33692,7 +33692,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -33700,7 +33700,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity.isSeq(seq2))
+        if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -34054,17 +34054,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity.isSeq(seq)) {
+      if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
           let item = seq.items[i];
-          if (identity.isPair(item))
+          if (identity2.isPair(item))
             continue;
-          else if (identity.isMap(item)) {
+          else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -34078,7 +34078,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i] = identity2.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -34132,7 +34132,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -34159,7 +34159,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map);
         for (const pair of this.items) {
           let key, value;
-          if (identity.isPair(pair)) {
+          if (identity2.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -34189,7 +34189,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
+          if (identity2.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -34370,7 +34370,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -34380,7 +34380,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity.isPair(key))
+        if (identity2.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -34396,7 +34396,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity2.isPair(pair) ? identity2.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -34440,7 +34440,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map, onError) {
-        if (identity.isMap(map)) {
+        if (identity2.isMap(map)) {
           if (map.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map);
           else
@@ -34685,7 +34685,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var map = require_map();
     var seq = require_seq();
     var string = require_string();
@@ -34698,15 +34698,15 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity.MAP, { value: map.map });
-        Object.defineProperty(this, identity.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity2.MAP, { value: map.map });
+        Object.defineProperty(this, identity2.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity2.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
-        const copy = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
-        copy.tags = this.tags.slice();
-        return copy;
+        const copy2 = Object.create(_Schema.prototype, Object.getOwnPropertyDescriptors(this));
+        copy2.tags = this.tags.slice();
+        return copy2;
       }
     };
     exports.Schema = Schema;
@@ -34717,7 +34717,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -34744,7 +34744,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity.isNode(doc.contents)) {
+        if (identity2.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines3.push("");
           if (doc.contents.commentBefore) {
@@ -34799,7 +34799,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection2 = require_Collection();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -34814,7 +34814,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity.NODE_TYPE, { value: identity.DOC });
+        Object.defineProperty(this, identity2.NODE_TYPE, { value: identity2.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -34849,21 +34849,21 @@ var require_Document = __commonJS({
        * Custom Node values that inherit from `Object` still refer to their original instances.
        */
       clone() {
-        const copy = Object.create(_Document.prototype, {
-          [identity.NODE_TYPE]: { value: identity.DOC }
+        const copy2 = Object.create(_Document.prototype, {
+          [identity2.NODE_TYPE]: { value: identity2.DOC }
         });
-        copy.commentBefore = this.commentBefore;
-        copy.comment = this.comment;
-        copy.errors = this.errors.slice();
-        copy.warnings = this.warnings.slice();
-        copy.options = Object.assign({}, this.options);
+        copy2.commentBefore = this.commentBefore;
+        copy2.comment = this.comment;
+        copy2.errors = this.errors.slice();
+        copy2.warnings = this.warnings.slice();
+        copy2.options = Object.assign({}, this.options);
         if (this.directives)
-          copy.directives = this.directives.clone();
-        copy.schema = this.schema.clone();
-        copy.contents = identity.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+          copy2.directives = this.directives.clone();
+        copy2.schema = this.schema.clone();
+        copy2.contents = identity2.isNode(this.contents) ? this.contents.clone(copy2.schema) : this.contents;
         if (this.range)
-          copy.range = this.range.slice();
-        return copy;
+          copy2.range = this.range.slice();
+        return copy2;
       }
       /** Adds a value to the document. */
       add(value) {
@@ -34923,7 +34923,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node = createNode.createNode(value, tag, ctx);
-        if (flow && identity.isCollection(node))
+        if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
         return node;
@@ -34963,7 +34963,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -34972,14 +34972,14 @@ var require_Document = __commonJS({
        */
       getIn(path, keepScalar) {
         if (Collection2.isEmptyPath(path))
-          return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
+          return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity2.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -34987,7 +34987,7 @@ var require_Document = __commonJS({
       hasIn(path) {
         if (Collection2.isEmptyPath(path))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -35069,8 +35069,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -35094,7 +35094,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity.isCollection(contents))
+      if (identity2.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -35147,12 +35147,12 @@ var require_errors3 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error2.message += `:
 
 ${lineStr}
@@ -35348,10 +35348,10 @@ var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
@@ -35365,12 +35365,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity2.isScalar(a) && identity2.isScalar(b) && a.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -35583,7 +35583,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -35662,7 +35662,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity.isPair(prev))
+              if (identity2.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -35777,7 +35777,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -35827,7 +35827,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -35869,17 +35869,17 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines3[i];
+        const [indent2, content] = lines3[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -35887,7 +35887,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines3.length - 1; i >= chompStart; --i) {
         if (lines3[i][0].length > trimIndent)
@@ -35899,26 +35899,26 @@ var require_resolve_block_scalar = __commonJS({
       for (let i = 0; i < contentStart; ++i)
         value += lines3[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines3[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines3[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
+          value += sep3 + indent2.slice(trimIndent) + content;
           sep3 = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
+        } else if (indent2.length > trimIndent || content[0] === "	") {
           if (sep3 === " ")
             sep3 = "\n";
           else if (!prevMoreIndented && sep3 === "\n")
             sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
+          value += sep3 + indent2.slice(trimIndent) + content;
           sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
@@ -35954,7 +35954,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error2 = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -35963,8 +35963,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error2 === -1)
             error2 = offset + i;
         }
@@ -36005,7 +36005,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -36246,7 +36246,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -36255,17 +36255,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -36285,7 +36285,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity.SCALAR];
+        return schema[identity2.SCALAR];
       const matchWithTest = [];
       for (const tag of schema.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -36304,12 +36304,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity.SCALAR];
+      return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -36358,7 +36358,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -36404,7 +36404,7 @@ var require_compose_node = __commonJS({
       node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor && node.anchor === "")
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -36510,7 +36510,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors3();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -36572,9 +36572,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity2.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity.isPair(it))
+            if (identity2.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -36739,15 +36739,15 @@ var require_cst_scalar = __commonJS({
       return null;
     }
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -36756,25 +36756,25 @@ var require_cst_scalar = __commonJS({
           const head2 = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head2 }
+            { type: "block-scalar-header", offset, indent: indent2, source: head2 }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type)
         switch (token.type) {
           case "single-quoted-scalar":
@@ -36794,8 +36794,8 @@ var require_cst_scalar = __commonJS({
             type = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -36826,16 +36826,16 @@ var require_cst_scalar = __commonJS({
         token.source = body;
       } else {
         const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const indent2 = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head2 }
+          { type: "block-scalar-header", offset, indent: indent2, source: head2 }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -36880,12 +36880,12 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
+          const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type, indent: indent2, source, end });
         }
       }
     }
@@ -37191,15 +37191,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -37368,12 +37368,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -37382,8 +37382,8 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -37491,16 +37491,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -37516,9 +37516,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -37551,7 +37551,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -38567,10 +38567,10 @@ var require_parser = __commonJS({
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
         return start.every((st) => st.type === "newline" || st.type === "space");
       }
@@ -38622,7 +38622,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors3();
     var log = require_log();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -38692,15 +38692,15 @@ var require_public_api = __commonJS({
       if (typeof options === "string")
         options = options.length;
       if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options);
+        options = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
+      if (identity2.isDocument(value) && !_replacer)
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
@@ -38720,7 +38720,7 @@ var require_dist = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors3();
     var Alias = require_Alias();
-    var identity = require_identity();
+    var identity2 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -38738,14 +38738,14 @@ var require_dist = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity.isAlias;
-    exports.isCollection = identity.isCollection;
-    exports.isDocument = identity.isDocument;
-    exports.isMap = identity.isMap;
-    exports.isNode = identity.isNode;
-    exports.isPair = identity.isPair;
-    exports.isScalar = identity.isScalar;
-    exports.isSeq = identity.isSeq;
+    exports.isAlias = identity2.isAlias;
+    exports.isCollection = identity2.isCollection;
+    exports.isDocument = identity2.isDocument;
+    exports.isMap = identity2.isMap;
+    exports.isNode = identity2.isNode;
+    exports.isPair = identity2.isPair;
+    exports.isScalar = identity2.isScalar;
+    exports.isSeq = identity2.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -40951,10 +40951,11 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
       stdio: ["pipe", "pipe", "pipe"],
       detached: true
     });
-    const timer = setTimeout(() => {
+    const expire = () => {
       killGroup(child.pid);
-      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file did not finish within ${timeoutMs} ms`));
-    }, timeoutMs);
+      reject(new ShiplogError("GIT_TIMEOUT", `git cat-file gave nothing for ${timeoutMs} ms`));
+    };
+    let timer = setTimeout(expire, timeoutMs);
     let index = 0;
     let failed = false;
     let waits = [];
@@ -40966,6 +40967,8 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     const errChunks = [];
     child.stderr.on("data", (d) => errChunks.push(d));
     child.stdout.on("data", (chunk) => {
+      clearTimeout(timer);
+      timer = setTimeout(expire, timeoutMs);
       const fail2 = (e) => {
         failed = true;
         killGroup(child.pid);
@@ -41077,8 +41080,8 @@ var PackIndex = class _PackIndex {
       if (head2.readUInt32BE(0) !== IDX_MAGIC || head2.readUInt32BE(4) !== 2) return void 0;
       const fanout = new Uint32Array(256);
       for (let i = 0; i < 256; i++) fanout[i] = head2.readUInt32BE(8 + i * 4);
-      const count = fanout[255];
-      const ids = Buffer.alloc(count * 20);
+      const count2 = fanout[255];
+      const ids = Buffer.alloc(count2 * 20);
       if (readSync(fd, ids, 0, ids.length, head2.length) !== ids.length) return void 0;
       return new _PackIndex(ids, fanout);
     } finally {
@@ -41218,19 +41221,35 @@ function fetchArgs(repo, extra) {
   if (repo.isLocal) args.push("--upload-pack=git -c uploadpack.allowFilter=true upload-pack");
   return args;
 }
-async function runFetch(repo, args, config = {}) {
+async function runFetch(repo, args, config = {}, input) {
   const release = await lockRepo(repo.gitDir);
   try {
     return await git(args, {
       gitDir: repo.gitDir,
       allowFail: true,
+      ...input !== void 0 ? { input } : {},
       config: { ...authConfig(repo.location.token, repo.isLocal), ...config }
     });
   } finally {
     await release();
   }
 }
+var UNREACHABLE = /Connection refused|Could not resolve host|Name or service not known|Temporary failure in name resolution|Failed to connect|Couldn't connect|Connection timed out|timed out|No route to host|Network is unreachable|Authentication failed|Permission denied|could not read Username|terminal prompts disabled|The requested URL returned error: 40[13]|Host key verification failed/i;
+function gitReason(text2) {
+  const lines3 = text2.split("\n").map((l) => l.trim()).filter(Boolean);
+  const hit = lines3.find((l) => UNREACHABLE.test(l)) ?? lines3.find((l) => /^(fatal|error):/i.test(l));
+  return (hit ?? lines3[0] ?? "(no message)").replace(/^(fatal|error):\s*/i, "");
+}
+function unreachableRemote(remote, text2) {
+  if (!UNREACHABLE.test(text2)) return void 0;
+  return new ShiplogError(
+    "REMOTE_UNREACHABLE",
+    `ledger remote "${redact(remote)}" cannot be reached: ${gitReason(text2)}`
+  );
+}
 function fetchFailure(repo, err) {
+  const offline = unreachableRemote(repo.location.remote, err);
+  if (offline) return offline;
   if (/does not appear to be a git repository|not found|repository .* does not exist|No such file/i.test(err)) {
     return new ShiplogError(
       "REMOTE_NOT_FOUND",
@@ -41258,9 +41277,12 @@ async function fetchObjects(repo, oids) {
   if (wanted.length === 0) return;
   const missing = missingObjects(repo.gitDir, wanted);
   if (missing.length === 0) return;
-  const result = await runFetch(repo, fetchArgs(repo, ["--filter=blob:none", "origin", ...missing]), {
-    "fetch.negotiationAlgorithm": "noop"
-  });
+  const result = await runFetch(
+    repo,
+    fetchArgs(repo, ["--filter=blob:none", "--stdin", "origin"]),
+    { "fetch.negotiationAlgorithm": "noop" },
+    missing.join("\n") + "\n"
+  );
   if (result.code !== 0) throw fetchFailure(repo, result.stderr);
 }
 async function fetchAncestry(repo, commit, depth, opts) {
@@ -41331,6 +41353,16 @@ async function pushCommit(repo, commit) {
   const text2 = `${r.stdout.toString("utf8")}
 ${r.stderr}`;
   if (r.code === 0) return { outcome: "pushed", message: "" };
+  const conflict = /'(refs\/heads\/[^']+)' exists; cannot create '(refs\/heads\/[^']+)'/.exec(text2);
+  if (conflict) {
+    const [, existing, wanted] = conflict;
+    throw new ShiplogError(
+      "USAGE",
+      `cannot create ledger branch "${wanted.slice(11)}": the remote holds "${existing.slice(11)}", and git cannot hold both; pass --ledger-branch ${existing.slice(11)} to append to that ledger`
+    );
+  }
+  const offline = unreachableRemote(repo.location.remote, text2);
+  if (offline) throw offline;
   if (/\[rejected\]|non-fast-forward|fetch first|stale info|cannot lock ref|failed to update ref/i.test(text2)) {
     return { outcome: "lost-race", message: lastLines(text2, 2) };
   }
@@ -41739,6 +41771,7 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
     command,
     signingKey: get("signing-key") || void 0,
     trustedKeys: get("trusted-keys") || void 0,
+    witnesses: get("witnesses") || void 0,
     token: get("token") || void 0,
     ledgerBranch,
     ledgerRepository,
@@ -41850,7 +41883,7 @@ function checkTypeInputs(i) {
 }
 
 // src/action/commands/forward.ts
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/export/cursor.ts
 import { readFile } from "node:fs/promises";
@@ -42848,6 +42881,93 @@ function cursorSummary(c) {
   return c.positions.map((p) => `${p.shard !== void 0 ? `${p.shard} ` : ""}at seq ${p.seq} ${p.hash}`).join(", ");
 }
 
+// src/export/spool.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
+import {
+  closeSync as closeSync2,
+  createReadStream as createReadStream2,
+  fsyncSync,
+  mkdirSync as mkdirSync2,
+  openSync as openSync2,
+  renameSync as renameSync2,
+  rmSync as rmSync2,
+  writeSync
+} from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename as basename2, dirname as dirname2, join as join5 } from "node:path";
+import { createInterface } from "node:readline";
+var FLUSH_AT = 1 << 20;
+var Spool = class _Spool {
+  constructor(path) {
+    this.path = path;
+    this.fd = openSync2(path, "wx", 384);
+  }
+  path;
+  fd;
+  buf = [];
+  size = 0;
+  /** Lines written. */
+  count = 0;
+  /** A spool in the temporary folder (removed by `remove`). */
+  static temporary(what) {
+    return new _Spool(join5(tmpdir2(), `shiplog-${what}-${process.pid}-${randomBytes3(6).toString("hex")}.tmp`));
+  }
+  /** A spool beside `target`, to become it by `commitTo` (same filesystem: the rename is atomic). */
+  static beside(target) {
+    const dir = dirname2(target);
+    try {
+      mkdirSync2(dir, { recursive: true });
+      return new _Spool(
+        join5(dir, `.${basename2(target)}.${process.pid}.${randomBytes3(4).toString("hex")}.tmp`)
+      );
+    } catch (e) {
+      throw new ShiplogError("BAD_INPUT", `cannot write "${target}": ${e.message}`);
+    }
+  }
+  /** Appends text (the caller adds newlines). */
+  write(text2) {
+    this.buf.push(text2);
+    this.size += text2.length;
+    this.count++;
+    if (this.size >= FLUSH_AT) this.flush();
+  }
+  flush() {
+    if (this.fd === void 0) throw new ShiplogError("BAD_INPUT", `spool ${this.path} is closed`);
+    if (this.buf.length) writeSync(this.fd, this.buf.join(""));
+    this.buf = [];
+    this.size = 0;
+  }
+  /** Flushes, syncs and closes; the file stays. */
+  close() {
+    if (this.fd === void 0) return;
+    this.flush();
+    fsyncSync(this.fd);
+    closeSync2(this.fd);
+    this.fd = void 0;
+  }
+  /** Closes and renames the spool to `target`. */
+  commitTo(target) {
+    this.close();
+    renameSync2(this.path, target);
+  }
+  /** The spooled text, one line at a time (without its newline). */
+  async *lines() {
+    this.close();
+    const rl = createInterface({ input: createReadStream2(this.path, "utf8"), crlfDelay: Infinity });
+    for await (const line of rl) yield line;
+  }
+  /** The spooled text in chunks, as written. */
+  chunks() {
+    this.close();
+    return createReadStream2(this.path, { encoding: "utf8", highWaterMark: 1 << 20 });
+  }
+  remove() {
+    if (this.fd !== void 0) closeSync2(this.fd);
+    this.fd = void 0;
+    rmSync2(this.path, { force: true });
+  }
+};
+
 // src/export/transports/hec.ts
 import { readFileSync as readFileSync3 } from "node:fs";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
@@ -42975,7 +43095,7 @@ function openHec(options) {
   };
   const maxBytes = options.maxBodyBytes ?? 1e6;
   const timeout = options.timeoutMs ?? 3e4;
-  function post(body) {
+  function post2(body) {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise((resolve2, reject) => {
       const req = send(
@@ -43048,14 +43168,14 @@ function openHec(options) {
         const e = hecEvent(withBodyWithin(m, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES), meta);
         const n = Buffer.byteLength(e);
         if (parts.length && size + n > maxBytes) {
-          check(await post(Buffer.from(parts.join(""), "utf8")));
+          check(await post2(Buffer.from(parts.join(""), "utf8")));
           parts = [];
           size = 0;
         }
         parts.push(e);
         size += n;
       }
-      if (parts.length) check(await post(Buffer.from(parts.join(""), "utf8")));
+      if (parts.length) check(await post2(Buffer.from(parts.join(""), "utf8")));
     },
     async close() {
       agent.destroy();
@@ -43486,6 +43606,57 @@ function openTransport(destination, options = {}) {
   }
 }
 
+// src/ledger/problem-groups.ts
+function shapeOf(p) {
+  const message = p.message.replace(/sha256:[0-9a-f]{64}/g, "sha256:#").replace(/\b[0-9a-f]{40}\b/g, "#").replace(/\bcommit [0-9a-f]{12}\b/g, "commit #").replace(/\b\d+\b/g, "N");
+  return `${p.check}\0${message}`;
+}
+var count = (n) => n.toLocaleString("en-US");
+function summarise(check, problems) {
+  const first = problems[0];
+  const n = problems.length;
+  if (n === 1) return first.message;
+  if (check === "signature") {
+    const keyids = /signed with keyid ([^)]*)\)/.exec(first.message)?.[1];
+    if (keyids && keyids !== "none")
+      return `${count(n)} entries are signed by keyid ${keyids}\u2026, which is not among the trusted keys \u2014 did you pass the right --trusted-key?`;
+    return `${count(n)} entries carry no signature at all`;
+  }
+  const what = problems.every((p) => p.seq !== void 0) ? "entries" : "problems";
+  return `${count(n)} ${what} fail the ${check} check the same way, e.g. ${first.message}`;
+}
+function groupProblems(problems, keep = 5) {
+  const groups2 = /* @__PURE__ */ new Map();
+  problems.forEach((p, i) => {
+    const key = shapeOf(p);
+    const g = groups2.get(key);
+    if (g) g.all.push(p);
+    else groups2.set(key, { check: p.check, all: [p], order: i });
+  });
+  return [...groups2.values()].sort((a, b) => b.all.length - a.all.length || a.order - b.order).map((g) => ({
+    check: g.check,
+    count: g.all.length,
+    summary: summarise(g.check, g.all),
+    first: g.all.slice(0, keep)
+  }));
+}
+function renderProblems(problems, table3, keep = 5) {
+  const groups2 = groupProblems(problems, keep).filter((g) => g.count > keep);
+  if (groups2.length === 0) return table3([...problems]);
+  const big = new Set(groups2.map((g) => shapeOf(g.first[0])));
+  const rest = problems.filter((p) => !big.has(shapeOf(p)));
+  const out = [];
+  for (const g of groups2) {
+    out.push(g.summary);
+    out.push(indent(table3(g.first)));
+    out.push(`  \u2026 and ${count(g.count - g.first.length)} more like these (--json lists every one)`);
+  }
+  if (rest.length)
+    out.push(`${count(rest.length)} other ${rest.length === 1 ? "problem" : "problems"}:`, table3(rest));
+  return out.join("\n");
+}
+var indent = (text2) => text2.split("\n").map((l) => l ? `  ${l}` : l).join("\n");
+
 // src/ledger/append.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -43619,9 +43790,9 @@ function decodeEntry(text2) {
 }
 
 // src/ledger/git-objects.ts
-import { createHash as createHash4, hash as cryptoHash2, randomBytes as randomBytes3 } from "node:crypto";
-import { mkdirSync as mkdirSync2, renameSync as renameSync2, writeFileSync as writeFileSync2, existsSync as existsSync3, unlinkSync } from "node:fs";
-import { join as join5 } from "node:path";
+import { createHash as createHash4, hash as cryptoHash2, randomBytes as randomBytes4 } from "node:crypto";
+import { mkdirSync as mkdirSync3, renameSync as renameSync3, writeFileSync as writeFileSync2, existsSync as existsSync3, unlinkSync } from "node:fs";
+import { join as join6 } from "node:path";
 import { deflateSync } from "node:zlib";
 var TREE_MODE = "40000";
 var BLOB_MODE = "100644";
@@ -43694,14 +43865,14 @@ function objectId(type, content) {
 }
 function writeLooseObject(gitDir, type, content) {
   const sha = objectId(type, content);
-  const dir = join5(gitDir, "objects", sha.slice(0, 2));
-  const file = join5(dir, sha.slice(2));
+  const dir = join6(gitDir, "objects", sha.slice(0, 2));
+  const file = join6(dir, sha.slice(2));
   if (existsSync3(file)) return sha;
-  mkdirSync2(dir, { recursive: true });
-  const tmp = join5(dir, `.tmp-${process.pid}-${randomBytes3(6).toString("hex")}`);
+  mkdirSync3(dir, { recursive: true });
+  const tmp = join6(dir, `.tmp-${process.pid}-${randomBytes4(6).toString("hex")}`);
   writeFileSync2(tmp, deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content])));
   try {
-    renameSync2(tmp, file);
+    renameSync3(tmp, file);
   } catch (e) {
     if (!existsSync3(file)) throw e;
     unlinkSync(tmp);
@@ -44290,12 +44461,12 @@ function bitLength(n) {
   return bits;
 }
 function popcount(n) {
-  let count = 0;
+  let count2 = 0;
   while (n >= 1) {
-    count += n % 2;
+    count2 += n % 2;
     n = Math.floor(n / 2);
   }
-  return count;
+  return count2;
 }
 
 // src/ledger/tree/tiles.ts
@@ -44308,9 +44479,9 @@ function bad5(what) {
 function countAt(size, level) {
   return Math.floor(size / TILE_WIDTH ** level);
 }
-function foldHashes(tile, from, count) {
+function foldHashes(tile, from, count2) {
   let layer = [];
-  for (let i = 0; i < count; i++)
+  for (let i = 0; i < count2; i++)
     layer.push(tile.subarray((from + i) * HASH_BYTES, (from + i + 1) * HASH_BYTES));
   while (layer.length > 1) {
     const up = [];
@@ -44352,17 +44523,17 @@ var TileModel = class _TileModel {
       const e = names.find((n) => n.name === String(L));
       if (!e || e.mode !== TREE_MODE) bad5(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
       const level = { lists: /* @__PURE__ */ new Map(), oid: e.sha };
-      const count = countAt(size, L);
-      const partialIndex = Math.floor(count / TILE_WIDTH);
+      const count2 = countAt(size, L);
+      const partialIndex = Math.floor(count2 / TILE_WIDTH);
       for (const f of parseTree(await reader.tree(e.sha))) {
         const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : void 0;
         if (list !== void 0) level.lists.set(list, { oid: f.sha });
-        else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count % TILE_WIDTH !== 0)
+        else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count2 % TILE_WIDTH !== 0)
           level.partial = { index: partialIndex, blob: { oid: f.sha } };
         else bad5(`unexpected ${TREE_DIR}/${L}/${f.name}`);
       }
-      if (count % TILE_WIDTH !== 0 && !level.partial) bad5(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
-      if (count >= TILE_WIDTH && !level.lists.has(1)) bad5(`no ${TREE_DIR}/${L}/sealed`);
+      if (count2 % TILE_WIDTH !== 0 && !level.partial) bad5(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
+      if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad5(`no ${TREE_DIR}/${L}/sealed`);
       m.levels.push(level);
     }
     if (names.length !== m.levels.length) bad5(`unexpected names in ${TREE_DIR}/`);
@@ -44376,23 +44547,26 @@ var TileModel = class _TileModel {
   get treeId() {
     return this.dirOid;
   }
-  /** Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip. */
-  wantedBlobs() {
+  /**
+   * Blob ids the next `apply` (and `root`) may read, to fetch them in one round trip; with `every`,
+   * what any number of later applies may read (the sealed lists too).
+   */
+  wantedBlobs(opts = {}) {
     const out = [];
     for (const [L, level] of this.levels.entries()) {
       if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
-      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
         const list = level.lists.get(1);
         if (list && !list.content) out.push(list.oid);
       }
     }
     return out;
   }
-  /** Reads everything `apply` and `root` will touch. */
-  async prepare() {
+  /** Reads everything `apply` and `root` will touch; with `every`, for any number of applies. */
+  async prepare(opts = {}) {
     for (const [L, level] of this.levels.entries()) {
       if (level.partial) await this.content(level.partial.blob);
-      if (countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
         for (const list of level.lists.values()) await this.content(list);
     }
     this.edge ??= this.edgeFromTiles();
@@ -44447,7 +44621,7 @@ var TileModel = class _TileModel {
     let sameNames = true;
     const changed = [];
     for (let L = 0; ; L++) {
-      const count = countAt(this.size, L);
+      const count2 = countAt(this.size, L);
       let level = this.levels[L];
       if (!level) {
         level = { lists: /* @__PURE__ */ new Map() };
@@ -44456,11 +44630,11 @@ var TileModel = class _TileModel {
       }
       changed.push(L);
       if (!level.partial) {
-        level.partial = { index: Math.floor(count / TILE_WIDTH), blob: { oid: "" } };
+        level.partial = { index: Math.floor(count2 / TILE_WIDTH), blob: { oid: "" } };
         sameNames = false;
       }
       const blob = level.partial.blob;
-      need2(blob.content ?? (count % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), `${TREE_DIR}/${L}`);
+      need2(blob.content ?? (count2 % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), `${TREE_DIR}/${L}`);
       appendHash(blob, hash3);
       const path = `${TREE_DIR}/${L}/${level.partial.index}`;
       if (blob.content.length < TILE_WIDTH * HASH_BYTES) {
@@ -45011,8 +45185,9 @@ function backoffMs2(attempt) {
 }
 var AppendError = class extends ShiplogError {
   envelope;
-  constructor(message, envelope, cause) {
-    super("APPEND_EXHAUSTED", message, { cause, details: { envelope } });
+  /** `code` keeps what stopped the append (USAGE for a branch git cannot create, REMOTE_UNREACHABLE...). */
+  constructor(message, envelope, cause, code2 = "APPEND_EXHAUSTED") {
+    super(code2, message, { cause, details: { envelope } });
     this.envelope = envelope;
   }
 };
@@ -45044,10 +45219,13 @@ async function appendEntry(req) {
         rememberTip(repo, built.commit);
         return { ...built, attempts: attempt, duplicate: false };
       }
-      lastReason = pushed.outcome === "lost-race" ? "another writer appended first" : `the remote refused the push: ${pushed.message}`;
+      if (pushed.outcome === "rejected")
+        throw new AppendError(`the remote refused the push (not retried): ${pushed.message}`, built.envelope);
+      lastReason = "another writer appended first";
     } catch (e) {
       if (e instanceof ShiplogError && !["GIT_FAILED", "GIT_TIMEOUT"].includes(e.code)) {
-        throw lastEnvelope ? new AppendError(e.message, lastEnvelope, e) : e;
+        if (e instanceof AppendError || !lastEnvelope) throw e;
+        throw new AppendError(e.message, lastEnvelope, e, e.code);
       }
       lastReason = e.message;
     } finally {
@@ -45245,11 +45423,11 @@ async function diagnoseIndex(gitDir, m, reader) {
         if (!old.has(l)) for (const r of parseSealedList(l) ?? []) sealedRefs.add(r.blob);
       continue;
     }
-    const count = /* @__PURE__ */ new Map();
-    for (const l of before) count.set(l, (count.get(l) ?? 0) + 1);
+    const count2 = /* @__PURE__ */ new Map();
+    for (const l of before) count2.set(l, (count2.get(l) ?? 0) + 1);
     for (const l of after) {
-      const n = count.get(l) ?? 0;
-      if (n > 0) count.set(l, n - 1);
+      const n = count2.get(l) ?? 0;
+      if (n > 0) count2.set(l, n - 1);
       else added.push(l);
     }
     if (c.status === "D" && sealedRefs.has(c.oldBlob)) continue;
@@ -45259,7 +45437,7 @@ async function diagnoseIndex(gitDir, m, reader) {
       );
       if (sealedLater) continue;
     }
-    for (const [l, n] of count) for (let i = 0; i < n; i++) removed.push(l);
+    for (const [l, n] of count2) for (let i = 0; i < n; i++) removed.push(l);
   }
   if (removed.length) {
     const seqs = removed.map((l) => parseIndexLine(l)?.seq ?? "?").join(", ");
@@ -45461,6 +45639,11 @@ var Checker = class {
   prevRootExtras = /* @__PURE__ */ new Set();
   pending = [];
   batch = [];
+  /** Entries for onEntry, waiting (with their batch) for the signature check. */
+  outbox = [];
+  /** The last hand-out to onEntry: batches may finish out of order, entries go out in order. */
+  handedOut = Promise.resolve();
+  onEntry;
   /** The Merkle tree's right edge, from the entries' own hashes (never from stored tiles). */
   edge;
   size;
@@ -45524,7 +45707,7 @@ var Checker = class {
     }
     this.chain(pos, c);
     this.trailers(pos, c);
-    if (job) this.queueSignature(at2, job);
+    const treeRootOf = () => treeRoot.toString("base64");
     const leafInput = pos.hash ?? validTrailers(c.trailers)?.entry;
     const leaf = leafHash(leafInput ? entryHashBytes(leafInput) : Buffer.alloc(32));
     this.edge = appendToEdge(this.edge, this.size, leaf).edge;
@@ -45536,8 +45719,17 @@ var Checker = class {
       this.bound(decoded, pos, c.sha);
       this.inTime(decoded, pos, c.sha);
     }
+    if (job) {
+      if (this.onEntry && decoded && item.entry)
+        this.outbox.push({
+          pos: at2,
+          entry: this.verifiedOf(pos, decoded, item.entry.sha, root?.checkpoint, treeRootOf())
+        });
+      this.queueSignature(at2, job);
+      if (!this.pool) this.handOut(this.takeOutbox());
+    }
     if (this.collect && decoded && item.entry)
-      this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRoot.toString("base64"));
+      this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRootOf());
     const indexWait = this.indexStep(item, at2, root?.index, decoded);
     const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf);
     const wait = indexWait && tileWait ? Promise.all([indexWait, tileWait]).then(() => void 0) : indexWait ?? tileWait;
@@ -45660,7 +45852,7 @@ var Checker = class {
     const size = this.size;
     return TileModel.at(actual, size, this.reader).then(
       async (m) => {
-        await m.prepare();
+        await m.prepare({ every: true });
         this.tiles = m;
       },
       () => void 0
@@ -45793,19 +45985,38 @@ var Checker = class {
   flush() {
     if (!this.pool || !this.batch.length) return;
     const items = this.batch;
+    const out = this.takeOutbox();
     this.batch = [];
-    const done = this.pool.run(items.map((b) => b.job)).then(
+    const checked = this.pool.run(items.map((b) => b.job)).then(
       (signers) => items.forEach((b, k) => applySigner(this.positions[b.pos].facts, b.job, signers[k], this.trusted))
     );
+    const done = out.length ? this.handedOut = Promise.all([this.handedOut, checked]).then(() => this.handOut(out)) : checked;
     done.catch(() => void 0);
     this.pending.push(done);
+  }
+  takeOutbox() {
+    const out = this.outbox;
+    this.outbox = [];
+    return out;
+  }
+  /** Hands entries whose signature a trusted key made to onEntry (the others are problems). */
+  handOut(out) {
+    for (const { pos, entry } of out) {
+      const facts = this.positions[pos].facts;
+      if (!facts || facts.problem || !facts.keyid) continue;
+      entry.keyid = facts.keyid;
+      this.onEntry(entry);
+    }
   }
   async signatures() {
     this.flush();
     await Promise.all(this.pending);
   }
   keep(pos, d, blob, checkpointBlob, root) {
-    this.verified.push({
+    this.verified.push(this.verifiedOf(pos, d, blob, checkpointBlob, root));
+  }
+  verifiedOf(pos, d, blob, checkpointBlob, root) {
+    return {
       seq: pos.seq,
       hash: d.hash,
       ledgerCommit: pos.commit,
@@ -45814,7 +46025,7 @@ var Checker = class {
       root,
       statement: d.statement,
       envelope: d.envelope
-    });
+    };
   }
   /** Checks this commit's index tree; returns a promise when parts of the index must be read. */
   indexStep(item, at2, actual, d) {
@@ -45922,6 +46133,7 @@ async function verifyLedger(opts) {
       { tiles: TileModel.empty(), edge: [], wantRootAt: quietSize(opts.olderCheckpoint) },
       opts.location.branch
     );
+    checker.onEntry = opts.onEntry;
     if (commits[0] && commits[0].parents.length > 0) {
       checker.problems.push({
         check: "history",
@@ -45929,7 +46141,7 @@ async function verifyLedger(opts) {
         message: `the first ledger commit ${short(commits[0].sha)} has a parent: the branch is not an orphan`
       });
     }
-    await runChecks(repo.gitDir, commits, checker);
+    await runChecks(repo.gitDir, commits, checker, opts.onProgress);
     return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
   } finally {
     reader.close();
@@ -45944,22 +46156,28 @@ function quietSize(text2) {
     return void 0;
   }
 }
-function startPool(opts, count) {
+function startPool(opts, count2) {
   const workersFrom = opts.workersFrom ?? 2e3;
-  if (count < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
+  if (count2 < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
   return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
 }
-async function runChecks(gitDir, commits, checker) {
+async function runChecks(gitDir, commits, checker, onProgress) {
   const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`, `${c.tree}:${CHECKPOINT_FILE}`]);
   let root;
   let entry;
   await catFileBatch(gitDir, specs, (i, obj) => {
     if (i % 3 === 0) root = obj;
     else if (i % 3 === 1) entry = obj;
-    else return checker.step({ commit: commits[Math.floor(i / 3)], root, entry, checkpoint: obj });
+    else {
+      const at2 = Math.floor(i / 3);
+      if (onProgress && at2 % PROGRESS_EVERY === 0) onProgress(at2, commits.length);
+      return checker.step({ commit: commits[at2], root, entry, checkpoint: obj });
+    }
   });
   await checker.signatures();
+  onProgress?.(commits.length, commits.length);
 }
+var PROGRESS_EVERY = 500;
 function shardRepository(branch) {
   return /^shiplog\/([^/]+\/[^/]+)$/i.exec(branch)?.[1]?.toLowerCase();
 }
@@ -46099,8 +46317,8 @@ async function verifySince(opts) {
     const tip = await readTipCommit(objects, remote.commit);
     const problems = [];
     checkOlderSignature(cp, opts.trusted, tip.origin, problems);
-    const count = tip.seq - (cp.size - 1) + 1;
-    if (count < 1) {
+    const count2 = tip.seq - (cp.size - 1) + 1;
+    if (count2 < 1) {
       problems.push({
         check: "consistency",
         message: `the ledger has ${tip.seq + 1} entries but the checkpoint given to --since saw ${cp.size}: entries were removed (truncation or rewrite)`
@@ -46118,8 +46336,8 @@ async function verifySince(opts) {
         problems
       };
     }
-    await fetchAncestry(repo, tip.commit, count, { trees: true });
-    const commits = await readHistory(repo.gitDir, tip.commit, { max: count });
+    await fetchAncestry(repo, tip.commit, count2, { trees: true });
+    const commits = await readHistory(repo.gitDir, tip.commit, { max: count2 });
     const anchor = commits[0];
     if (anchor.sha !== opts.sinceCommit) {
       problems.push({
@@ -46164,7 +46382,7 @@ async function verifySince(opts) {
         message: `ledger commit ${short(anchor.sha)} does not hold entry ${cp.size - 1}, the checkpoint's last`
       });
     }
-    pool = startPool(opts, count);
+    pool = startPool(opts, count2);
     const checker = new Checker(
       index,
       objects,
@@ -46182,6 +46400,7 @@ async function verifySince(opts) {
     if (!anchorTiles) checker.disableTiles();
     checker.problems.push(...problems);
     checker.origin = tip.origin;
+    checker.onEntry = opts.onEntry;
     checker.repository ??= anchorDecoded?.statement.predicate.repository.toLowerCase();
     checker.anchor = { seq: cp.size - 1, hash: anchorDecoded?.hash, commit: anchor.sha };
     checker.tipCheckpointBlob = checkpointBlobs[0];
@@ -46192,7 +46411,8 @@ async function verifySince(opts) {
       roots.slice(1),
       entryBlobs.slice(1),
       checkpointBlobs.slice(1),
-      checker
+      checker,
+      opts.onProgress
     );
     await checkConsistencyProof(objects, tip, cp, checker.problems);
     return await finish(opts, repo, objects, checker, commits.slice(1), {
@@ -46208,8 +46428,8 @@ async function verifySince(opts) {
 async function tilesAt(objects, dir, size) {
   try {
     const tiles = await TileModel.at(dir, size, objects);
-    await objects.fetch(tiles.wantedBlobs());
-    await tiles.prepare();
+    await objects.fetch(tiles.wantedBlobs({ every: true }));
+    await tiles.prepare({ every: true });
     return tiles;
   } catch {
     return void 0;
@@ -46245,13 +46465,14 @@ async function prefetchIndex(index, objects, entryBlobs) {
   }
   await objects.fetch([...wanted]);
 }
-async function runSinceChecks(repo, commits, roots, entryBlobs, checkpointBlobs, checker) {
+async function runSinceChecks(repo, commits, roots, entryBlobs, checkpointBlobs, checker, onProgress) {
   const cat = new CatFileSession(repo.gitDir);
   const none = "0".repeat(40);
   try {
     const entries = await cat.get(entryBlobs.map((b) => b ?? none));
     const checkpoints = await cat.get(checkpointBlobs.map((b) => b ?? none));
     for (let i = 0; i < commits.length; i++) {
+      if (onProgress && i % PROGRESS_EVERY === 0) onProgress(i, commits.length);
       const c = commits[i];
       const root = { sha: c.tree, type: "tree", data: roots[i] };
       const entry = entryBlobs[i] ? entries[i] : void 0;
@@ -46260,6 +46481,7 @@ async function runSinceChecks(repo, commits, roots, entryBlobs, checkpointBlobs,
       if (wait) await wait;
     }
     await checker.signatures();
+    onProgress?.(commits.length, commits.length);
   } finally {
     cat.close();
   }
@@ -46282,33 +46504,35 @@ async function readLedgerBlob(location, oid) {
 // src/export/verified-ledgers.ts
 async function verifyAll(each, opts) {
   return each(async (location) => {
-    const report = await verifyLedger({
+    const label = opts.labelled ? location.branch : void 0;
+    const since = opts.since(location.branch);
+    const from = since === void 0 ? 0 : parseCheckpoint(since).size;
+    let count2 = 0;
+    const { verified: _none, ...report } = await verifyLedger({
       location,
       trusted: opts.trusted,
-      since: opts.since(location.branch),
+      since,
       jobs: opts.jobs,
-      collect: true
+      onEntry: (v) => {
+        if (v.seq < from) return;
+        count2++;
+        opts.onEntry(
+          {
+            seq: v.seq,
+            hash: v.hash,
+            ledgerCommit: v.ledgerCommit,
+            // onEntry hands over only entries a trusted key signed; the fallback keeps the type honest.
+            keyid: v.keyid ?? "",
+            statement: v.statement,
+            envelope: v.envelope,
+            ...label !== void 0 ? { shard: label } : {}
+          },
+          v.checkpointBlob
+        );
+      },
+      ...opts.onProgress ? { onProgress: opts.onProgress } : {}
     });
-    const label = opts.labelled ? location.branch : void 0;
-    const verified = [...report.verified ?? []].sort((a, b) => a.seq - b.seq);
-    const checkpointBlobs = /* @__PURE__ */ new Map();
-    const entries = [];
-    if (report.ok) {
-      for (const v of verified) {
-        if (v.checkpointBlob) checkpointBlobs.set(v.hash, v.checkpointBlob);
-        entries.push({
-          seq: v.seq,
-          hash: v.hash,
-          ledgerCommit: v.ledgerCommit,
-          // A verified entry has a trusted signer; the fallback only keeps the type honest.
-          keyid: v.keyid ?? "",
-          statement: v.statement,
-          envelope: v.envelope,
-          ...label !== void 0 ? { shard: label } : {}
-        });
-      }
-    }
-    return { location, label, report, entries, checkpointBlobs };
+    return { location, label, report, count: count2 };
   });
 }
 function refuseUnlessVerified(shards, gone, what, tell) {
@@ -46318,13 +46542,15 @@ function refuseUnlessVerified(shards, gone, what, tell) {
   for (const s of failed) {
     const r = s.report;
     lines3.push(`shiplog: ${r.branch}: ledger INVALID: ${r.problems.length} problem(s)`);
-    for (const p of r.problems) {
+    const row = (p) => {
       const at2 = [
         p.seq !== void 0 ? `seq ${p.seq}` : "",
         p.commit ? `commit ${p.commit.slice(0, 12)}` : ""
       ].filter(Boolean).join(" ");
-      lines3.push(`  ${p.check}${at2 ? ` (${at2})` : ""}: ${p.message}`);
-    }
+      return `${p.check}${at2 ? ` (${at2})` : ""}: ${p.message}`;
+    };
+    const text2 = renderProblems(r.problems, (rows) => rows.map(row).join("\n"));
+    for (const l of text2.split("\n")) lines3.push(`  ${l}`);
   }
   for (const b of gone)
     lines3.push(`shiplog: ${b}: the checkpoint file names this shard, but the remote no longer has it`);
@@ -46335,12 +46561,11 @@ function refuseUnlessVerified(shards, gone, what, tell) {
     `${names.join(", ")} did not verify (run "shiplog verify" for the full report); nothing was ${what}`
   );
 }
-async function checkpointAfter(s, e) {
+async function checkpointAfter(s, e, blob) {
   if (e.hash === s.report.head && s.report.checkpointText !== void 0) {
     const cp = parseCheckpoint(s.report.checkpointText);
     if (cp.size === e.seq + 1) return s.report.checkpointText;
   }
-  const blob = s.checkpointBlobs.get(e.hash);
   if (!blob) {
     throw new ShiplogError(
       "VERIFY_FAILED",
@@ -46402,29 +46627,50 @@ async function forwardLedgers(o) {
       transport.destination,
       o.format
     );
-    const shards = await verifyAll(o.each, {
-      trusted: o.trusted,
-      jobs: o.jobs,
-      labelled: o.labelled,
-      since: (branch) => cursor?.positions.find((p) => p.shard === (o.labelled ? branch : void 0))?.checkpoint
-    });
-    const gone = o.labelled ? (cursor?.positions ?? []).map((p) => p.shard).filter((b) => !shards.some((s) => s.location.branch === b)) : [];
-    refuseUnlessVerified(shards, gone, "forwarded", o.tell);
-    const byShard = new Map(shards.map((s) => [s.label, s]));
-    const result = await forward({
-      entries: shards.flatMap((s) => s.entries),
-      format: o.format,
-      transport,
-      cursor: { path: o.cursorPath, checkpointAfter: (e) => checkpointAfter(byShard.get(e.shard), e) },
-      batchSize: o.batch,
-      ...o.attempts !== void 0 ? { retry: { attempts: o.attempts } } : {},
-      ocsf: { productVersion: o.productVersion },
-      log: o.log
-    });
-    return { result, destination: transport.destination };
+    const spool = Spool.temporary("forward");
+    try {
+      return await forwardSpooled(o, transport, cursor, spool);
+    } finally {
+      spool.remove();
+    }
   } finally {
     await transport.close();
   }
+}
+async function forwardSpooled(o, transport, cursor, spool) {
+  const shards = await verifyAll(o.each, {
+    trusted: o.trusted,
+    jobs: o.jobs,
+    labelled: o.labelled,
+    since: (branch) => cursor?.positions.find((p) => p.shard === (o.labelled ? branch : void 0))?.checkpoint,
+    onEntry: (entry, checkpointBlob) => spool.write(JSON.stringify({ entry, checkpointBlob }) + "\n"),
+    ...o.onProgress ? { onProgress: o.onProgress } : {}
+  });
+  const gone = o.labelled ? (cursor?.positions ?? []).map((p) => p.shard).filter((b) => !shards.some((s) => s.location.branch === b)) : [];
+  refuseUnlessVerified(shards, gone, "forwarded", o.tell);
+  const byShard = new Map(shards.map((s) => [s.label, s]));
+  const blobs = /* @__PURE__ */ new WeakMap();
+  async function* entries() {
+    for await (const line of spool.lines()) {
+      const { entry, checkpointBlob } = JSON.parse(line);
+      if (checkpointBlob) blobs.set(entry, checkpointBlob);
+      yield entry;
+    }
+  }
+  const result = await forward({
+    entries: entries(),
+    format: o.format,
+    transport,
+    cursor: {
+      path: o.cursorPath,
+      checkpointAfter: (e) => checkpointAfter(byShard.get(e.shard), e, blobs.get(e))
+    },
+    batchSize: o.batch,
+    ...o.attempts !== void 0 ? { retry: { attempts: o.attempts } } : {},
+    ocsf: { productVersion: o.productVersion },
+    log: o.log
+  });
+  return { result, destination: transport.destination };
 }
 
 // src/action/context.ts
@@ -46732,8 +46978,136 @@ function short3(sha) {
 }
 
 // src/action/trusted-keys.ts
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join7 } from "node:path";
+
+// src/witness/client.ts
 import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join6 } from "node:path";
+
+// src/witness/cosignature.ts
+import { sign as cryptoSign3, verify as cryptoVerify3 } from "node:crypto";
+var EM_DASH2 = "\u2014";
+var COSIGNATURE_V1_TYPE = 4;
+var BLOB_LENGTH = 4 + 8 + 64;
+function cosignatureKeyId(name, raw) {
+  const material = Buffer.concat([Buffer.from(`${name}
+`, "utf8"), Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
+  return Buffer.from(sha256Bytes(material).subarray(0, 4));
+}
+function cosignedMessage(body, time) {
+  return Buffer.from(`cosignature/v1
+time ${time}
+${body}`, "utf8");
+}
+function parseCosignatureLine(line) {
+  const m = /^\u2014 (\S+) ([A-Za-z0-9+/]+={0,2})$/u.exec(line);
+  if (!m) return void 0;
+  const blob = Buffer.from(m[2], "base64");
+  if (blob.length !== BLOB_LENGTH || blob.toString("base64") !== m[2]) return void 0;
+  const time = blob.readBigUInt64BE(4);
+  if (time === 0n || time > BigInt(Number.MAX_SAFE_INTEGER)) return void 0;
+  return { name: m[1], keyId: blob.subarray(0, 4), time: Number(time), sig: blob.subarray(12), line };
+}
+function signatureLines(text2) {
+  return text2.split("\n").filter((l) => l.startsWith(EM_DASH2));
+}
+function findCosignature(body, lines3, key) {
+  for (const line of lines3) {
+    const c = parseCosignatureLine(line);
+    if (!c || !cosignatureKeyId(c.name, key.raw).equals(c.keyId)) continue;
+    if (cryptoVerify3(null, cosignedMessage(body, c.time), key.publicKey, c.sig)) return c;
+  }
+  return void 0;
+}
+
+// src/witness/request.ts
+var MAX_REQUEST_BYTES = 70 * 1024;
+function formatAddCheckpoint(oldSize, proof, checkpointText2) {
+  return `old ${oldSize}
+${proof.map((h) => `${h.toString("base64")}
+`).join("")}
+${checkpointText2}`;
+}
+
+// src/witness/client.ts
+var DEFAULT_TIMEOUT_MS = 5e3;
+function parseWitnessTarget(spec, readKey = (p) => readFileSync5(p, "utf8")) {
+  const m = /^(https?:\/\/[^\s=]+)=(.+)$/.exec(spec.trim());
+  if (!m) throw new ShiplogError("USAGE", `a witness is URL=KEYFILE with an http(s) URL (got "${spec}")`);
+  const url = m[1].replace(/\/+$/, "");
+  const keyText2 = m[2].includes("-----BEGIN") ? m[2] : readKeyFile(m[2], readKey);
+  return { url, key: loadTrustedKey(keyText2, `witness key of ${url}`) };
+}
+function readKeyFile(path, readKey) {
+  try {
+    return readKey(path);
+  } catch (e) {
+    throw new ShiplogError("BAD_INPUT", `cannot read the witness key "${path}": ${e.message}`);
+  }
+}
+function parseWitnessTargets(text2, readKey) {
+  if (!text2) return [];
+  return text2.split(/[\r\n,]/).map((l) => l.replace(/#.*$/, "").trim()).filter(Boolean).map((l) => parseWitnessTarget(l, readKey));
+}
+async function post(url, body, timeoutMs) {
+  const r = await fetch(`${url}/add-checkpoint`, {
+    method: "POST",
+    body,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+    signal: AbortSignal.timeout(timeoutMs)
+  });
+  return {
+    status: r.status,
+    type: r.headers.get("content-type") ?? "",
+    text: (await r.text()).slice(0, 64 * 1024)
+  };
+}
+async function requestCosignature(target, checkpointText2, guess, proofFrom, opts = {}) {
+  const cp = parseCheckpoint(checkpointText2);
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let oldSize = Math.min(guess, cp.size);
+  for (let attempt = 1; ; attempt++) {
+    let proof;
+    try {
+      proof = await proofFrom(oldSize);
+    } catch (e) {
+      return {
+        url: target.url,
+        ok: false,
+        reason: `no consistency proof from size ${oldSize}: ${e.message}`
+      };
+    }
+    let r;
+    try {
+      r = await post(target.url, formatAddCheckpoint(oldSize, proof, checkpointText2), timeoutMs);
+    } catch (e) {
+      return { url: target.url, ok: false, reason: `unreachable: ${e.message}` };
+    }
+    if (r.status === 200) {
+      const c = findCosignature(cp.body, signatureLines(r.text), target.key);
+      if (!c) return { url: target.url, ok: false, reason: "answered 200 without a cosignature by its key" };
+      return { url: target.url, ok: true, line: c.line, oldSize };
+    }
+    if (r.status === 409 && /^(0|[1-9]\d{0,15})\n$/.test(r.text)) {
+      const stored = Number(r.text.trim());
+      if (stored > cp.size)
+        return {
+          url: target.url,
+          ok: false,
+          storedSize: stored,
+          reason: `it cosigned size ${stored}, larger than this checkpoint's ${cp.size}: a newer checkpoint from another writer, or the ledger was rolled back or forked`
+        };
+      if (attempt === 1 && stored !== oldSize) {
+        oldSize = stored;
+        continue;
+      }
+      return { url: target.url, ok: false, storedSize: stored, reason: `conflict: it holds size ${stored}` };
+    }
+    return { url: target.url, ok: false, reason: `answered ${r.status}: ${r.text.trim().slice(0, 200)}` };
+  }
+}
+
+// src/action/trusted-keys.ts
 function trustedKeysFrom(value, workspace) {
   if (value.includes("-----BEGIN")) return loadTrustedKeys(value, 'input "trusted-keys"');
   const paths = value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -46741,7 +47115,7 @@ function trustedKeysFrom(value, workspace) {
     const rel = checkPattern("trusted-keys", p);
     let text2;
     try {
-      text2 = readFileSync5(join6(workspace, rel), "utf8");
+      text2 = readFileSync6(join7(workspace, rel), "utf8");
     } catch (e) {
       throw new ShiplogError(
         "BAD_KEY",
@@ -46757,6 +47131,12 @@ function changeSetTrust(inputs, workspace) {
     ...inputs.trustedKeys ? trustedKeysFrom(inputs.trustedKeys, workspace) : []
   ];
 }
+function witnessTargets(value, workspace) {
+  return parseWitnessTargets(
+    value,
+    (path) => readFileSync6(join7(workspace, checkPattern("witnesses", path)), "utf8")
+  );
+}
 
 // src/action/commands/forward.ts
 async function forwardCommand(inputs, deps) {
@@ -46767,8 +47147,8 @@ async function forwardCommand(inputs, deps) {
   if (hec && !inputs.hecToken) {
     throw new ShiplogError("USAGE", 'input "hec-token": required for an https:// (Splunk HEC) destination');
   }
-  const cursorPath = join7(ctx.workspace, checkPattern("cursor", inputs.cursor));
-  const ca = inputs.ca ? join7(ctx.workspace, checkPattern("ca", inputs.ca)) : void 0;
+  const cursorPath = join8(ctx.workspace, checkPattern("cursor", inputs.cursor));
+  const ca = inputs.ca ? join8(ctx.workspace, checkPattern("ca", inputs.ca)) : void 0;
   const location = ledgerLocation(inputs, ctx);
   const { result, destination } = await forwardLedgers({
     each: async (read) => [await read(location)],
@@ -47289,7 +47669,7 @@ async function listContributors(api, { owner, repo, number }) {
       if (typeof login === "string" && login !== "" && login !== GITHUB_COMMITTER)
         logins.set(login.toLowerCase(), login);
     };
-    let count = 0;
+    let count2 = 0;
     let complete = true;
     const route = "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits";
     for await (const items of pages(api, route, { owner, repo, pull_number: number }, what, {
@@ -47299,7 +47679,7 @@ async function listContributors(api, { owner, repo, number }) {
     })) {
       for (const item of items) {
         const c = asObject(item, `${what}: commit`);
-        count++;
+        count2++;
         add(c.author?.login);
         add(c.committer?.login);
         const message = c.commit?.message;
@@ -47311,7 +47691,7 @@ async function listContributors(api, { owner, repo, number }) {
         }
       }
     }
-    return { logins: [...logins.values()], count, complete: complete && count < MAX_LISTED_COMMITS };
+    return { logins: [...logins.values()], count: count2, complete: complete && count2 < MAX_LISTED_COMMITS };
   });
 }
 function evaluationInput(data) {
@@ -47386,8 +47766,8 @@ var COMMIT_FRAGMENT = `fragment ShiplogCommit on Commit {
     }
   }
 }`;
-function changeSetCommitsQuery(count) {
-  const indexes2 = Array.from({ length: count }, (_, i) => i);
+function changeSetCommitsQuery(count2) {
+  const indexes2 = Array.from({ length: count2 }, (_, i) => i);
   return [
     `query ShiplogChangeSetCommits($owner: String!, $name: String!${indexes2.map((i) => `, $c${i}: GitObjectID!`).join("")}) {`,
     "  repository(owner: $owner, name: $name) {",
@@ -47400,8 +47780,8 @@ function changeSetCommitsQuery(count) {
     ACTOR_FRAGMENT
   ].join("\n");
 }
-function changeSetReviewsQuery(count) {
-  const indexes2 = Array.from({ length: count }, (_, i) => i);
+function changeSetReviewsQuery(count2) {
+  const indexes2 = Array.from({ length: count2 }, (_, i) => i);
   return [
     `query ShiplogChangeSetReviews($owner: String!, $name: String!${indexes2.map((i) => `, $p${i}: Int!, $a${i}: String!`).join("")}) {`,
     "  repository(owner: $owner, name: $name) {",
@@ -47726,6 +48106,14 @@ async function pageReviews(api, url, input, pulls, gaps) {
     );
   }
 }
+function markUnmergedStates(commits, pulls, head2) {
+  const shipped = /* @__PURE__ */ new Set([...commits.map((c) => c.sha), head2.toLowerCase()]);
+  for (const c of commits) {
+    if (typeof c.pull_request !== "number") continue;
+    const merge2 = pulls.get(c.pull_request)?.evidence.merge_commit_sha?.toLowerCase();
+    if (merge2 !== c.sha && (!merge2 || !shipped.has(merge2))) c.unmerged_state = true;
+  }
+}
 async function collectChangeSet(api, request2) {
   const input = parseRequest(request2);
   const { base, head: head2, cap, maxCommits } = input;
@@ -47760,6 +48148,7 @@ async function collectChangeSet(api, request2) {
   }
   const url = graphqlEndpoint(api, input.graphqlUrl);
   const pulls = commits.length ? await coverCommits(api, url, input, commits, gaps) : /* @__PURE__ */ new Map();
+  markUnmergedStates(commits, pulls, headSha);
   if (pulls.size) await pageReviews(api, url, input, pulls, gaps);
   const pullRequests = [...pulls.values()].sort((a, b) => a.evidence.number - b.evidence.number).map((p) => {
     const evidence2 = approvalEvidence(p.evidence, p.reviews);
@@ -47814,481 +48203,6 @@ async function recordedMerges(view, repository, mergeCommits, trusted) {
   }
   return { found, untrusted };
 }
-
-// src/policy/change-set.ts
-var MAX_REASONS = 20;
-var NAMED_IN_SUMMARY = 5;
-function short5(sha) {
-  return sha.slice(0, 7);
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function buildChangeSetRecord(evidence2) {
-  const approvals = new Map(evidence2.pull_requests.map((p) => [p.pull_request.number, p]));
-  const uncovered = [];
-  for (const c of evidence2.commits) {
-    const approval = c.pull_request === void 0 || c.pull_request === null ? void 0 : approvals.get(c.pull_request);
-    const reason = c.pull_request === void 0 ? "unknown" : c.pull_request === null ? "no-pull-request" : approval?.status === "approved" ? void 0 : (
-      // a PR number without its evidence cannot happen from the collector; if it does, it is not approved
-      "unapproved-pull-request"
-    );
-    if (reason) uncovered.push({ sha: c.sha, author: c.author, message: c.message, reason });
-  }
-  const listed = evidence2.commits.slice(0, evidence2.cap);
-  const removed = evidence2.removed.shas.slice(0, evidence2.cap);
-  const gaps = evidence2.truncated.slice(0, MAX_REASONS);
-  if (evidence2.truncated.length > MAX_REASONS)
-    gaps.push(`and ${evidence2.truncated.length - MAX_REASONS} more reasons not listed`);
-  const truncated = [...gaps];
-  if (listed.length < evidence2.total_commits && listed.length < evidence2.commits.length) {
-    truncated.push(
-      evidence2.complete ? `commits.list holds the first ${listed.length} of ${evidence2.total_commits} commits; the pull request of every one of the ${evidence2.total_commits} was checked` : `commits.list holds the first ${listed.length} of ${evidence2.total_commits} commits`
-    );
-  }
-  if (removed.length < evidence2.removed.count)
-    truncated.push(`removed_commits.list holds ${removed.length} of ${evidence2.removed.count} commits`);
-  return {
-    base: evidence2.base,
-    relation: evidence2.relation,
-    commits: {
-      count: evidence2.total_commits,
-      list: listed.map((c) => ({ sha: c.sha, pull_request: c.pull_request ?? null }))
-    },
-    pull_requests: evidence2.pull_requests.map(({ pull_request: pr, ...approval }) => ({
-      number: pr.number,
-      title: pr.title,
-      author: pr.author,
-      merged_at: pr.merged_at,
-      approval
-    })),
-    uncovered_commits: uncovered,
-    removed_commits: { count: evidence2.removed.count, list: removed.map((sha) => ({ sha })) },
-    complete: evidence2.complete,
-    ...truncated.length ? { truncated } : {}
-  };
-}
-function describeUncovered(record3) {
-  const numbers = new Map(record3.commits.list.map((c) => [c.sha, c.pull_request]));
-  const named = record3.uncovered_commits.slice(0, NAMED_IN_SUMMARY).map((c) => {
-    const number = numbers.get(c.sha);
-    const why = c.reason === "no-pull-request" ? "no pull request" : c.reason === "unknown" ? "pull request unknown" : number ? `pull request #${number} is not approved` : "its pull request is not approved";
-    return `${short5(c.sha)} "${c.message}" by ${c.author} (${why})`;
-  });
-  const more = record3.uncovered_commits.length - named.length;
-  return named.join("; ") + (more > 0 ? `; and ${more} more` : "");
-}
-function decideChangeSet(record3) {
-  const { commits, uncovered_commits: uncovered, complete } = record3;
-  const gaps = complete ? [] : record3.truncated ?? [];
-  const incomplete = complete ? "" : ` Evidence incomplete, so the deploy cannot count as approved: ${gaps[0] ?? "reason not recorded"}${gaps.length > 1 ? ` (and ${plural(gaps.length - 1, "more reason")})` : ""}.`;
-  const removed = record3.removed_commits.count ? ` It removes ${plural(record3.removed_commits.count, "commit")} deployed before.` : "";
-  const since = record3.base ? ` since ${short5(record3.base)}` : "";
-  let status2;
-  let what;
-  if (complete && uncovered.length === 0) {
-    status2 = "approved";
-    const numbers = record3.pull_requests.map((p) => `#${p.number}`).join(", ");
-    what = commits.count === 0 ? record3.relation === "behind" ? "rollback: ships no new commits." : `ships no new commits${since}.` : record3.relation === "first-deploy" ? `first deploy to this environment: its commit came in through approved pull request ${numbers}.` : `all ${plural(commits.count, "commit")}${since} came in through approved pull requests (${numbers}).`;
-  } else if (complete && commits.count > 0 && record3.pull_requests.length === 0 && uncovered.every((c) => c.reason === "no-pull-request")) {
-    status2 = "no-pull-request";
-    const which = commits.count === 1 ? `the commit${since} did not come in` : `none of the ${commits.count} commits${since} came in`;
-    what = `${which} through a merged pull request: ${describeUncovered(record3)}.`;
-  } else {
-    status2 = "unapproved";
-    what = uncovered.length ? `${uncovered.length} of ${plural(commits.count, "commit")}${since} ${uncovered.length === 1 ? "is" : "are"} not covered by an approved pull request: ${describeUncovered(record3)}.` : `the pull request of every commit read is approved.`;
-  }
-  return { status: status2, summary: `${status2}: ${what}${removed}${incomplete}` };
-}
-
-// src/evidence/verified-ledger.ts
-var MAX_NAMED = 3;
-async function verifiedLedger(req) {
-  const { location } = req;
-  const where = `the ledger branch "${location.branch}"`;
-  let result;
-  try {
-    if (!req.trusted.length) await assertAbsent(location);
-    result = await verifyLedger({
-      location,
-      trusted: req.trusted,
-      ...req.since ? { since: req.since.checkpoint } : {}
-    });
-  } catch (error2) {
-    if (!isShiplogError(error2, "BRANCH_NOT_FOUND")) throw error2;
-    if (req.since) {
-      throw refused(
-        `${where} is gone, but this gate verified it before (checkpoint of ${sizeOf(req.since)} entries at ledger commit ${req.since.commit}): a deleted ledger is not a first deploy; restore the branch`
-      );
-    }
-    const existed = await req.existedBefore?.();
-    if (existed) {
-      throw refused(
-        `${where} does not exist, yet ${existed}: a missing ledger is not a first deploy; restore the branch (or have an admin resolve it)`
-      );
-    }
-    return { kind: "never" };
-  }
-  if (!result.ok) {
-    const named = result.problems.slice(0, MAX_NAMED).map((p) => `${p.check}${p.seq === void 0 ? "" : ` at seq ${p.seq}`}: ${p.message}`);
-    const more = result.problems.length > MAX_NAMED ? ` (and ${result.problems.length - MAX_NAMED} more)` : "";
-    throw refused(
-      `${where} does not verify${req.since ? " from the checkpoint this gate verified last" : ""}, so its last deploy cannot be trusted: ${named.join("; ")}${more}`
-    );
-  }
-  if (!result.checkpointText) throw refused(`${where} has no checkpoint at its tip ${result.tip}`);
-  const view = await openAt(location, result.tip);
-  try {
-    if (req.since) await assertExtends(view, req.since, where);
-    return {
-      kind: "verified",
-      view,
-      verified: { checkpoint: result.checkpointText, commit: result.tip },
-      entries: result.entries
-    };
-  } catch (error2) {
-    view.close();
-    throw error2;
-  }
-}
-async function assertAbsent(location) {
-  const repo = await openRepo(location, "tip");
-  if (!await fetchTip(repo)) {
-    throw new ShiplogError("BRANCH_NOT_FOUND", `the ledger branch "${location.branch}" does not exist`);
-  }
-  throw refused(
-    `the ledger branch "${location.branch}" exists but no trusted key was given to verify it (the Action's \`trusted-keys\` or \`signing-key\`; the app's SHIPLOG_TRUSTED_KEYS or SHIPLOG_SIGNING_KEY), so its last deploy cannot be trusted`
-  );
-}
-async function assertExtends(view, since, where) {
-  const size = sizeOf(since);
-  if (view.tip.commit === since.commit) return;
-  const at2 = view.tip.seq >= size - 1 ? await ledgerCommitOfSeq(view.repo, view.tip, size - 1) : void 0;
-  if (at2 !== since.commit) {
-    throw refused(
-      `${where} no longer extends the checkpoint this gate verified last (${size} entries at ledger commit ${since.commit}; ${at2 ? `that seq is now ${at2}` : "that commit is gone"}): the history was rewritten`
-    );
-  }
-}
-function sizeOf(v) {
-  return parseCheckpoint(v.checkpoint).size;
-}
-async function openAt(location, commit) {
-  const repo = await openRepo(location, "tip");
-  const objects = new TipObjects(repo);
-  try {
-    const tip = await readTipCommit(objects, commit);
-    const index = await IndexModel.at(tip.indexTree, objects);
-    return { repo, objects, tip, index, close: () => objects.close() };
-  } catch (error2) {
-    objects.close();
-    throw error2;
-  }
-}
-function refused(message) {
-  return new ShiplogError("VERIFY_FAILED", message);
-}
-
-// src/evidence/deploy-change-set.ts
-async function deployChangeSet(opts) {
-  const [owner, repo] = opts.repository.split("/");
-  let ledger;
-  let unknownBase;
-  try {
-    ledger = await trustedLedger(opts.ledger, opts.trust);
-  } catch (error2) {
-    if (!opts.allowIncomplete || !isShiplogError(error2, "VERIFY_FAILED")) throw error2;
-    ledger = { kind: "never" };
-    unknownBase = `the base (the last deploy) is unknown: ${error2.message}`;
-  }
-  const view = ledger.kind === "verified" ? ledger.view : void 0;
-  try {
-    const base = view ? await latestDeployIn(view, opts.repository, opts.environment) : void 0;
-    const collected = await collectChangeSet(opts.api, {
-      owner,
-      repo,
-      base: base?.commit ?? null,
-      head: opts.head,
-      allowIncomplete: opts.allowIncomplete
-    });
-    const evidence2 = unknownBase ? { ...collected, complete: false, truncated: [unknownBase, ...collected.truncated] } : collected;
-    const merges = await mergesOf(view, opts.repository, evidence2, opts.trusted ?? []);
-    const withSources = { ...evidence2, pull_requests: evidence2.pull_requests.map((p) => sourced(p, merges)) };
-    const fromEntries = withSources.pull_requests.filter((p) => p.source === "merge-entry").length;
-    const record3 = {
-      ...buildChangeSetRecord(withSources),
-      approval_sources: {
-        merge_entries: fromEntries,
-        reviews_at_deploy: withSources.pull_requests.length - fromEntries,
-        ...merges.untrusted ? { untrusted_merge_entries: merges.untrusted } : {}
-      }
-    };
-    return {
-      record: record3,
-      decision: decideChangeSet(record3),
-      ...base ? { base: { seq: base.seq, commit: base.commit } } : {},
-      ...ledger.kind === "verified" ? { verified: ledger.verified } : {}
-    };
-  } finally {
-    view?.close();
-  }
-}
-async function trustedLedger(location, trust) {
-  const alarm = await trust.alarm?.();
-  if (alarm) {
-    throw new ShiplogError(
-      "VERIFY_FAILED",
-      `a ledger alarm is open (${alarm.url}: ${alarm.title.slice(0, 200)}); gates refuse until an admin restores the ledger and closes it`
-    );
-  }
-  return verifiedLedger({
-    location,
-    trusted: trust.keys,
-    ...trust.since ? { since: trust.since } : {},
-    ...trust.existedBefore ? { existedBefore: trust.existedBefore } : {}
-  });
-}
-async function mergesOf(view, repository, evidence2, trusted) {
-  const shas = evidence2.pull_requests.map((p) => p.pull_request.merge_commit_sha).filter((s) => typeof s === "string");
-  if (!view || !trusted.length || !shas.length) return { found: /* @__PURE__ */ new Map(), untrusted: 0 };
-  return recordedMerges(view, repository, shas, trusted);
-}
-function sourced(p, merges) {
-  const sha = p.pull_request.merge_commit_sha;
-  const merge2 = sha ? merges.found.get(sha) : void 0;
-  const recorded = merge2 && recordedReviews(merge2, p.pull_request.number);
-  if (!merge2 || !recorded) return { ...p, source: "reviews-at-deploy" };
-  const verdict = merge2.details.verdict?.outcome;
-  return {
-    ...p,
-    ...recorded,
-    source: "merge-entry",
-    merge_entry: {
-      seq: merge2.seq,
-      hash: merge2.hash,
-      verdict: typeof verdict === "string" ? verdict : "unknown"
-    }
-  };
-}
-function recordedReviews(merge2, number) {
-  const pr = merge2.details.pull_request;
-  const r = merge2.details.reviews;
-  if (pr?.number !== number || !r) return void 0;
-  const { status: status2, approvers, changes_requested, not_counted, reviews_considered } = r;
-  if (status2 !== "approved" && status2 !== "unapproved" || !Array.isArray(approvers) || !Array.isArray(changes_requested) || !Array.isArray(not_counted) || typeof reviews_considered !== "number")
-    return void 0;
-  return {
-    status: status2,
-    approvers,
-    changes_requested,
-    not_counted,
-    reviews_considered
-  };
-}
-
-// src/policy/schema.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml = __toESM(require_dist(), 1);
-
-// schema/shiplog.schema.json
-var shiplog_schema_default = {
-  $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/shiplog/shiplog/schema/shiplog.schema.json",
-  title: "shiplog policy (.github/shiplog.yml)",
-  description: "Which changes need whose approval, how deployments are gated, and where the ledger lives.",
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    _extends: {
-      description: 'Inherit this file from another repository (Probot config convention), e.g. ".github" or "my-org/.github:shiplog.yml".',
-      type: "string",
-      minLength: 1,
-      maxLength: 300
-    },
-    rules: {
-      description: "Approval rules. Every rule that matches a changed file (its current or previous name) must hold.",
-      type: "array",
-      maxItems: 200,
-      default: [],
-      items: { $ref: "#/definitions/rule" }
-    },
-    settings: {
-      description: "How approvals are counted.",
-      type: "object",
-      additionalProperties: false,
-      default: {},
-      properties: {
-        stale_approvals: {
-          description: "Count approvals given on an earlier commit of the pull request. Default false: only approvals on the current head count.",
-          type: "boolean",
-          default: false
-        },
-        allow_author: {
-          description: "Let the pull request's author approve their own change.",
-          type: "boolean",
-          default: false
-        },
-        allow_contributor: {
-          description: "Count approvals by people who authored or committed commits in the pull request. Default false: contributors are not independent reviewers.",
-          type: "boolean",
-          default: false
-        },
-        block_on_changes_requested: {
-          description: 'An outstanding "changes requested" review from a reviewer with write access fails every matching rule.',
-          type: "boolean",
-          default: true
-        },
-        check_name: {
-          description: "Name of the check run shiplog posts on pull requests.",
-          type: "string",
-          minLength: 1,
-          maxLength: 100,
-          default: "shiplog/approvals"
-        },
-        override: {
-          description: "Who may break glass with `/shiplog override <reason>`. When both lists are empty, repository admins may.",
-          type: "object",
-          additionalProperties: false,
-          default: {},
-          properties: {
-            users: { description: "Users who may override.", $ref: "#/definitions/logins" },
-            teams: {
-              description: "Teams (slugs) whose active members may override.",
-              $ref: "#/definitions/teams"
-            },
-            allow_author: {
-              description: "Let the pull request's author override their own pull request. Default false.",
-              type: "boolean",
-              default: false
-            },
-            review_within: {
-              description: "How soon after a break-glass override an eligible reviewer must review it (an approving review of the pull request or `/shiplog review-override <note>`); later reviews are recorded as late, and `shiplog audit` lists overrides never reviewed.",
-              type: "string",
-              pattern: "^[1-9][0-9]{0,3}(m|h|d|w)$",
-              default: "72h"
-            }
-          }
-        }
-      }
-    },
-    environments: {
-      description: "Deployment protection rules, by GitHub environment name. Environments not listed are unmanaged (approved).",
-      type: "object",
-      maxProperties: 100,
-      default: {},
-      propertyNames: { minLength: 1, maxLength: 255 },
-      additionalProperties: { $ref: "#/definitions/environment" }
-    },
-    ledger: {
-      description: "Where the signed ledger lives. Default: the `shiplog` branch of this repository.",
-      type: "object",
-      additionalProperties: false,
-      default: {},
-      properties: {
-        repository: {
-          description: "Repository holding the ledger, as owner/name. Default: this repository.",
-          type: "string",
-          maxLength: 140,
-          pattern: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"
-        },
-        branch: {
-          description: "Orphan branch holding the ledger. Default: shiplog in this repository; this repository's shard shiplog/<owner>/<repo> in a central ledger repository.",
-          type: "string",
-          minLength: 1,
-          maxLength: 200,
-          pattern: "^(?![-/.])(?!.*\\.\\.)(?!.*//)(?!.*@\\{)(?!.*\\.lock$)[A-Za-z0-9._/-]+(?<![/.])$"
-        }
-      }
-    }
-  },
-  definitions: {
-    rule: {
-      type: "object",
-      additionalProperties: false,
-      required: ["name", "paths"],
-      properties: {
-        name: {
-          description: "Shown in the check run. Unique within the file.",
-          type: "string",
-          minLength: 1,
-          maxLength: 200
-        },
-        paths: {
-          description: "Globs (picomatch syntax, dotfiles included) matched against changed file paths from the repository root. A leading `!` excludes. A directory (`db/migrations/`) or a plain path covers everything under it; a pattern that could never match (leading `./` or `/`) is refused.",
-          type: "array",
-          minItems: 1,
-          maxItems: 200,
-          items: { type: "string", minLength: 1, maxLength: 1e3 }
-        },
-        approvals: {
-          description: "Valid approvals needed.",
-          type: "integer",
-          minimum: 0,
-          maximum: 100,
-          default: 1
-        },
-        teams: {
-          description: "Only approvals from active members of these teams (slugs) or from `users` count.",
-          $ref: "#/definitions/teams"
-        },
-        users: {
-          description: "Only approvals from these users or from members of `teams` count.",
-          $ref: "#/definitions/logins"
-        }
-      }
-    },
-    logins: {
-      type: "array",
-      maxItems: 500,
-      default: [],
-      items: {
-        description: "A GitHub login.",
-        type: "string",
-        maxLength: 100,
-        pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$"
-      }
-    },
-    teams: {
-      type: "array",
-      maxItems: 100,
-      default: [],
-      items: {
-        description: `A team slug in the repository's organization, e.g. "dba".`,
-        type: "string",
-        maxLength: 200,
-        pattern: "^[A-Za-z0-9_.-]+$"
-      }
-    },
-    environment: {
-      type: ["object", "null"],
-      additionalProperties: false,
-      properties: {
-        require_approved_pr: {
-          description: "The deployed commit must come from a merged pull request whose approval verdict was satisfied.",
-          type: "boolean",
-          default: true
-        },
-        min_approvals: {
-          description: "Valid approvals (same rules as the check) the deployed pull request needs.",
-          type: "integer",
-          minimum: 0,
-          maximum: 100,
-          default: 1
-        },
-        allow_direct_push: {
-          description: "Allow deploying commits that reached the branch without a pull request.",
-          type: "boolean",
-          default: false
-        },
-        require_approved_change_set: {
-          description: "Every commit the deploy ships since the environment's last successful deploy (its change set) must have come in through an approved pull request.",
-          type: "boolean",
-          default: true
-        }
-      }
-    }
-  }
-};
 
 // src/policy/match.ts
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
@@ -48353,322 +48267,6 @@ function describeFile(file) {
   if (file.previous_filename !== void 0) out.previous_filename = file.previous_filename;
   if (file.status !== void 0) out.status = file.status;
   return out;
-}
-
-// src/policy/schema.ts
-var MAX_POLICY_BYTES = 1024 * 1024;
-var MAX_REPORTED_PROBLEMS = 5;
-var compiled;
-function validator() {
-  compiled ??= new import_ajv.Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true }).compile(
-    shiplog_schema_default
-  );
-  return compiled;
-}
-function parsePolicy(text2, source) {
-  if (typeof text2 !== "string") throw new ShiplogError("BAD_POLICY", `${source}: policy must be text`);
-  const bytes2 = Buffer.byteLength(text2, "utf8");
-  if (bytes2 > MAX_POLICY_BYTES) {
-    throw new ShiplogError(
-      "BAD_POLICY",
-      `${source}: policy is ${bytes2} bytes, over the 1 MB limit; shiplog refuses to read it`
-    );
-  }
-  const lineCounter = new import_yaml.LineCounter();
-  let doc;
-  try {
-    doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: true, prettyErrors: true });
-  } catch (e) {
-    throw new ShiplogError("BAD_POLICY", `${source}: invalid YAML: ${errorMessage(e)}`, { cause: e });
-  }
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const line = yamlError.linePos?.[0].line ?? lineCounter.linePos(yamlError.pos[0]).line;
-    throw new ShiplogError(
-      "BAD_POLICY",
-      `${source} line ${line}: invalid YAML: ${plainYamlMessage(yamlError.message)}`
-    );
-  }
-  let value;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    throw new ShiplogError("BAD_POLICY", `${source}: invalid YAML: ${errorMessage(e)}`, { cause: e });
-  }
-  const locate = (problem) => {
-    const offset = offsetOf(doc, problem);
-    return offset === void 0 ? void 0 : lineCounter.linePos(offset).line;
-  };
-  return validatePolicy(value, source, locate);
-}
-function policyFromObject(obj, source) {
-  return validatePolicy(obj, source, () => void 0);
-}
-function environmentPolicy(policy, name) {
-  if (Object.hasOwn(policy.environments, name)) return policy.environments[name];
-  const wanted = name.toLowerCase();
-  const key = Object.keys(policy.environments).find((k) => k.toLowerCase() === wanted);
-  return key === void 0 ? void 0 : policy.environments[key];
-}
-function validatePolicy(input, source, locate) {
-  const value = input === null || input === void 0 ? {} : input;
-  const validate = validator();
-  let problems;
-  if (validate(value)) {
-    problems = semanticProblems(value);
-  } else {
-    problems = dedupe((validate.errors ?? []).map((e) => describeAjvError(e, value)));
-  }
-  if (problems.length > 0) throw policyError(problems, source, locate);
-  return withDefaults4(value, source);
-}
-function semanticProblems(raw) {
-  const problems = [];
-  const seen = /* @__PURE__ */ new Map();
-  (raw.rules ?? []).forEach((rule, i) => {
-    const key = rule.name.trim().toLowerCase();
-    const first = seen.get(key);
-    if (first !== void 0) {
-      problems.push({
-        path: ["rules", i, "name"],
-        message: `rule name "${rule.name}" is already used by rules[${first}]`
-      });
-    } else {
-      seen.set(key, i);
-    }
-    rule.paths.forEach((pattern, j) => {
-      try {
-        compilePaths([pattern]);
-      } catch (e) {
-        problems.push({ path: ["rules", i, "paths", j], message: errorMessage(e) });
-      }
-    });
-  });
-  const environments = /* @__PURE__ */ new Map();
-  for (const name of Object.keys(raw.environments ?? {})) {
-    const first = environments.get(name.toLowerCase());
-    if (first !== void 0) {
-      problems.push({
-        path: ["environments", name],
-        message: `environment "${name}" is the same environment as "${first}" (GitHub environment names are case-insensitive)`
-      });
-    } else environments.set(name.toLowerCase(), name);
-  }
-  return problems;
-}
-function withDefaults4(raw, source) {
-  const settings = raw.settings ?? {};
-  const environments = /* @__PURE__ */ Object.create(null);
-  for (const [name, env] of Object.entries(raw.environments ?? {})) {
-    environments[name] = {
-      require_approved_pr: env?.require_approved_pr ?? true,
-      min_approvals: env?.min_approvals ?? 1,
-      allow_direct_push: env?.allow_direct_push ?? false,
-      require_approved_change_set: env?.require_approved_change_set ?? true
-    };
-  }
-  const policy = {
-    source,
-    rules: (raw.rules ?? []).map((r) => ({
-      name: r.name,
-      paths: [...r.paths],
-      approvals: r.approvals ?? 1,
-      teams: [...r.teams ?? []],
-      users: [...r.users ?? []]
-    })),
-    settings: {
-      stale_approvals: settings.stale_approvals ?? false,
-      allow_author: settings.allow_author ?? false,
-      allow_contributor: settings.allow_contributor ?? false,
-      block_on_changes_requested: settings.block_on_changes_requested ?? true,
-      check_name: settings.check_name ?? "shiplog/approvals",
-      override: {
-        users: [...settings.override?.users ?? []],
-        teams: [...settings.override?.teams ?? []],
-        allow_author: settings.override?.allow_author ?? false,
-        review_within: settings.override?.review_within ?? "72h"
-      }
-    },
-    environments,
-    ledger: raw.ledger?.branch !== void 0 ? { branch: raw.ledger.branch } : {}
-  };
-  if (raw.ledger?.repository !== void 0) policy.ledger.repository = raw.ledger.repository;
-  if (raw._extends !== void 0) policy.extends = raw._extends;
-  return policy;
-}
-function policyError(problems, source, locate) {
-  const located = problems.map((p) => ({ ...p, line: locate(p) })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const parts = located.slice(0, MAX_REPORTED_PROBLEMS).map((p) => p.line === void 0 ? p.message : `line ${p.line}: ${p.message}`);
-  const more = located.length - parts.length;
-  const text2 = parts.join("; ") + (more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "");
-  const hasLines = located.some((p) => p.line !== void 0);
-  const message = hasLines ? `${source} ${text2}` : `${source}: ${text2} (line numbers unavailable: the policy was given as an already-parsed object)`;
-  return new ShiplogError("BAD_POLICY", message, {
-    details: located.map((p) => ({ path: displayPath(p.path), line: p.line, message: p.message }))
-  });
-}
-function plainYamlMessage(message) {
-  return message.replace(/ at line \d+, column \d+:[\s\S]*$/, "").trim();
-}
-var PATTERN_HINTS = [
-  [/\/(?:users|override\/users)\/\d+$/, 'must be a GitHub login (letters, digits, "-" and "_")'],
-  [/\/teams\/\d+$/, 'must be a team slug (letters, digits, ".", "-" and "_")'],
-  [/^\/ledger\/repository$/, 'must look like "owner/name"'],
-  [/^\/ledger\/branch$/, "must be a valid git branch name"]
-];
-function describeAjvError(e, root) {
-  const path = pointerSegments(e.instancePath, root);
-  const here = displayPath(path);
-  const got = describeValue(valueAt(root, path));
-  const params = e.params;
-  switch (e.keyword) {
-    case "type": {
-      const types = Array.isArray(params.type) ? params.type : String(params.type).split(",");
-      return { path, message: `${here} must be ${types.map(article).join(" or ")} (got ${got})` };
-    }
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const known = knownKeys(e.parentSchema);
-      const guess = closest(key, known);
-      return {
-        path,
-        atKey: key,
-        message: `${here} has unknown key "${key}"` + (guess ? ` (did you mean "${guess}"?)` : known.length > 0 ? ` (allowed: ${known.join(", ")})` : "")
-      };
-    }
-    case "required":
-      return { path, message: `${here} is missing required key "${String(params.missingProperty)}"` };
-    case "minimum":
-      return { path, message: `${here} must be at least ${String(params.limit)} (got ${got})` };
-    case "maximum":
-      return { path, message: `${here} must be at most ${String(params.limit)} (got ${got})` };
-    case "minItems":
-      return { path, message: `${here} must have at least ${String(params.limit)} item(s)` };
-    case "maxItems": {
-      const count = Array.isArray(valueAt(root, path)) ? valueAt(root, path).length : "?";
-      return { path, message: `${here} has ${count} items; at most ${String(params.limit)} are allowed` };
-    }
-    case "maxProperties":
-      return { path, message: `${here} has too many entries; at most ${String(params.limit)} are allowed` };
-    case "minLength":
-      return { path, message: `${here} must not be empty` };
-    case "maxLength":
-      return { path, message: `${here} must be at most ${String(params.limit)} characters long` };
-    case "pattern": {
-      const hint = PATTERN_HINTS.find(([re]) => re.test(e.instancePath))?.[1];
-      return { path, message: `${here} ${hint ?? `must match ${String(params.pattern)}`} (got ${got})` };
-    }
-    case "propertyNames":
-      return {
-        path,
-        atKey: String(params.propertyName),
-        message: `${here} has an invalid name "${String(params.propertyName)}"`
-      };
-    default:
-      return { path, message: `${here} ${e.message ?? "is invalid"}` };
-  }
-}
-function article(type) {
-  return type === "object" ? "a mapping" : type === "array" ? "a list" : type === "null" ? "empty" : type;
-}
-function knownKeys(schema) {
-  const props = schema?.properties;
-  return props ? Object.keys(props) : [];
-}
-function closest(word, candidates2) {
-  let best;
-  let bestDistance = Infinity;
-  for (const c of candidates2) {
-    const d = editDistance(word.toLowerCase(), c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : void 0;
-}
-function editDistance(a, b) {
-  if (a.length > 64 || b.length > 64) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
-function dedupe(problems) {
-  const seen = /* @__PURE__ */ new Set();
-  return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
-}
-function describeValue(v) {
-  if (v === null || v === void 0) return "nothing";
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);
-  if (Array.isArray(v)) return "a list";
-  if (typeof v === "object") return "a mapping";
-  return String(v);
-}
-function pointerSegments(pointer, root) {
-  if (pointer === "") return [];
-  const out = [];
-  let node = root;
-  for (const raw of pointer.slice(1).split("/")) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(node)) {
-      out.push(Number(seg));
-      node = node[Number(seg)];
-    } else {
-      out.push(seg);
-      node = node !== null && typeof node === "object" ? node[seg] : void 0;
-    }
-  }
-  return out;
-}
-function valueAt(root, path) {
-  let node = root;
-  for (const seg of path) {
-    if (node === null || typeof node !== "object") return void 0;
-    node = node[seg];
-  }
-  return node;
-}
-function displayPath(path) {
-  if (path.length === 0) return "the policy";
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-function offsetOf(doc, problem) {
-  let node = doc.contents;
-  let offset = rangeStart(node) ?? 0;
-  const steps = problem.atKey === void 0 ? problem.path : [...problem.path, problem.atKey];
-  for (let i = 0; i < steps.length; i++) {
-    const seg = steps[i];
-    if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc);
-    if ((0, import_yaml.isMap)(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(seg));
-      if (!pair) break;
-      const wantKey = problem.atKey !== void 0 && i === steps.length - 1;
-      node = wantKey ? pair.key : pair.value;
-      offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
-    } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
-      node = node.items[seg];
-      offset = rangeStart(node) ?? offset;
-    } else {
-      break;
-    }
-  }
-  return offset;
-}
-function keyText(key) {
-  return (0, import_yaml.isScalar)(key) ? String(key.value) : String(key);
-}
-function rangeStart(node) {
-  const range = node?.range;
-  return range?.[0];
 }
 
 // src/policy/opinions.ts
@@ -48937,6 +48535,825 @@ var Lookups = class {
   }
 };
 
+// src/policy/change-set.ts
+var MAX_REASONS = 20;
+var NAMED_IN_SUMMARY = 5;
+function short5(sha) {
+  return sha.slice(0, 7);
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function buildChangeSetRecord(evidence2) {
+  const approvals = new Map(evidence2.pull_requests.map((p) => [p.pull_request.number, p]));
+  const uncovered = [];
+  for (const c of evidence2.commits) {
+    const approval = c.pull_request === void 0 || c.pull_request === null ? void 0 : approvals.get(c.pull_request);
+    const reason = c.pull_request === void 0 ? "unknown" : c.pull_request === null ? "no-pull-request" : c.unmerged_state ? "unmerged-state" : approval?.status === "approved" ? void 0 : (
+      // a PR number without its evidence cannot happen from the collector; if it does, it is not approved
+      "unapproved-pull-request"
+    );
+    if (reason) uncovered.push({ sha: c.sha, author: c.author, message: c.message, reason });
+  }
+  const listed = evidence2.commits.slice(0, evidence2.cap);
+  const removed = evidence2.removed.shas.slice(0, evidence2.cap);
+  const gaps = evidence2.truncated.slice(0, MAX_REASONS);
+  if (evidence2.truncated.length > MAX_REASONS)
+    gaps.push(`and ${evidence2.truncated.length - MAX_REASONS} more reasons not listed`);
+  const truncated = [...gaps];
+  if (listed.length < evidence2.total_commits && listed.length < evidence2.commits.length) {
+    truncated.push(
+      evidence2.complete ? `commits.list holds the first ${listed.length} of ${evidence2.total_commits} commits; the pull request of every one of the ${evidence2.total_commits} was checked` : `commits.list holds the first ${listed.length} of ${evidence2.total_commits} commits`
+    );
+  }
+  if (removed.length < evidence2.removed.count)
+    truncated.push(`removed_commits.list holds ${removed.length} of ${evidence2.removed.count} commits`);
+  return {
+    base: evidence2.base,
+    relation: evidence2.relation,
+    commits: {
+      count: evidence2.total_commits,
+      list: listed.map((c) => ({ sha: c.sha, pull_request: c.pull_request ?? null }))
+    },
+    pull_requests: evidence2.pull_requests.map(({ pull_request: pr, ...approval }) => ({
+      number: pr.number,
+      title: pr.title,
+      author: pr.author,
+      merged_at: pr.merged_at,
+      approval
+    })),
+    uncovered_commits: uncovered,
+    removed_commits: { count: evidence2.removed.count, list: removed.map((sha) => ({ sha })) },
+    complete: evidence2.complete,
+    ...truncated.length ? { truncated } : {}
+  };
+}
+function describeUncovered(record3) {
+  const numbers = new Map(record3.commits.list.map((c) => [c.sha, c.pull_request]));
+  const named = record3.uncovered_commits.slice(0, NAMED_IN_SUMMARY).map((c) => {
+    const number = numbers.get(c.sha);
+    const why = c.reason === "no-pull-request" ? "no pull request" : c.reason === "unmerged-state" ? `a commit of pull request #${number} deployed without its merge commit` : c.reason === "unknown" ? "pull request unknown" : number ? `pull request #${number} is not approved` : "its pull request is not approved";
+    return `${short5(c.sha)} "${c.message}" by ${c.author} (${why})`;
+  });
+  const more = record3.uncovered_commits.length - named.length;
+  return named.join("; ") + (more > 0 ? `; and ${more} more` : "");
+}
+function decideChangeSet(record3) {
+  const { commits, uncovered_commits: uncovered, complete } = record3;
+  const gaps = complete ? [] : record3.truncated ?? [];
+  const incomplete = complete ? "" : ` Evidence incomplete, so the deploy cannot count as approved: ${gaps[0] ?? "reason not recorded"}${gaps.length > 1 ? ` (and ${plural(gaps.length - 1, "more reason")})` : ""}.`;
+  const removed = record3.removed_commits.count ? ` It removes ${plural(record3.removed_commits.count, "commit")} deployed before.` : "";
+  const since = record3.base ? ` since ${short5(record3.base)}` : "";
+  let status2;
+  let what;
+  if (complete && uncovered.length === 0) {
+    status2 = "approved";
+    const numbers = record3.pull_requests.map((p) => `#${p.number}`).join(", ");
+    what = commits.count === 0 ? record3.relation === "behind" ? "rollback: ships no new commits." : `ships no new commits${since}.` : record3.relation === "first-deploy" ? `first deploy to this environment: its commit came in through approved pull request ${numbers}.` : `all ${plural(commits.count, "commit")}${since} came in through approved pull requests (${numbers}).`;
+  } else if (complete && commits.count > 0 && record3.pull_requests.length === 0 && uncovered.every((c) => c.reason === "no-pull-request")) {
+    status2 = "no-pull-request";
+    const which = commits.count === 1 ? `the commit${since} did not come in` : `none of the ${commits.count} commits${since} came in`;
+    what = `${which} through a merged pull request: ${describeUncovered(record3)}.`;
+  } else {
+    status2 = "unapproved";
+    what = uncovered.length ? `${uncovered.length} of ${plural(commits.count, "commit")}${since} ${uncovered.length === 1 ? "is" : "are"} not covered by an approved pull request: ${describeUncovered(record3)}.` : `the pull request of every commit read is approved.`;
+  }
+  return { status: status2, summary: `${status2}: ${what}${removed}${incomplete}` };
+}
+
+// src/evidence/verified-ledger.ts
+var MAX_NAMED = 3;
+async function verifiedLedger(req) {
+  const { location } = req;
+  const where = `the ledger branch "${location.branch}"`;
+  let result;
+  try {
+    if (!req.trusted.length) await assertAbsent(location);
+    result = await verifyLedger({
+      location,
+      trusted: req.trusted,
+      ...req.since ? { since: req.since.checkpoint } : {}
+    });
+  } catch (error2) {
+    if (!isShiplogError(error2, "BRANCH_NOT_FOUND")) throw error2;
+    if (req.since) {
+      throw refused(
+        `${where} is gone, but this gate verified it before (checkpoint of ${sizeOf(req.since)} entries at ledger commit ${req.since.commit}): a deleted ledger is not a first deploy; restore the branch`
+      );
+    }
+    const existed = await req.existedBefore?.();
+    if (existed) {
+      throw refused(
+        `${where} does not exist, yet ${existed}: a missing ledger is not a first deploy; restore the branch (or have an admin resolve it)`
+      );
+    }
+    return { kind: "never" };
+  }
+  if (!result.ok) {
+    const named = result.problems.slice(0, MAX_NAMED).map((p) => `${p.check}${p.seq === void 0 ? "" : ` at seq ${p.seq}`}: ${p.message}`);
+    const more = result.problems.length > MAX_NAMED ? ` (and ${result.problems.length - MAX_NAMED} more)` : "";
+    throw refused(
+      `${where} does not verify${req.since ? " from the checkpoint this gate verified last" : ""}, so its last deploy cannot be trusted: ${named.join("; ")}${more}`
+    );
+  }
+  if (!result.checkpointText) throw refused(`${where} has no checkpoint at its tip ${result.tip}`);
+  const view = await openAt(location, result.tip);
+  try {
+    if (req.since) await assertExtends(view, req.since, where);
+    return {
+      kind: "verified",
+      view,
+      verified: { checkpoint: result.checkpointText, commit: result.tip },
+      entries: result.entries
+    };
+  } catch (error2) {
+    view.close();
+    throw error2;
+  }
+}
+async function assertAbsent(location) {
+  const repo = await openRepo(location, "tip");
+  if (!await fetchTip(repo)) {
+    throw new ShiplogError("BRANCH_NOT_FOUND", `the ledger branch "${location.branch}" does not exist`);
+  }
+  throw refused(
+    `the ledger branch "${location.branch}" exists but no trusted key was given to verify it (the Action's \`trusted-keys\` or \`signing-key\`; the app's SHIPLOG_TRUSTED_KEYS or SHIPLOG_SIGNING_KEY), so its last deploy cannot be trusted`
+  );
+}
+async function assertExtends(view, since, where) {
+  const size = sizeOf(since);
+  if (view.tip.commit === since.commit) return;
+  const at2 = view.tip.seq >= size - 1 ? await ledgerCommitOfSeq(view.repo, view.tip, size - 1) : void 0;
+  if (at2 !== since.commit) {
+    throw refused(
+      `${where} no longer extends the checkpoint this gate verified last (${size} entries at ledger commit ${since.commit}; ${at2 ? `that seq is now ${at2}` : "that commit is gone"}): the history was rewritten`
+    );
+  }
+}
+function sizeOf(v) {
+  return parseCheckpoint(v.checkpoint).size;
+}
+async function openAt(location, commit) {
+  const repo = await openRepo(location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, commit);
+    const index = await IndexModel.at(tip.indexTree, objects);
+    return { repo, objects, tip, index, close: () => objects.close() };
+  } catch (error2) {
+    objects.close();
+    throw error2;
+  }
+}
+function refused(message) {
+  return new ShiplogError("VERIFY_FAILED", message);
+}
+
+// src/evidence/deploy-change-set.ts
+async function deployChangeSet(opts) {
+  const [owner, repo] = opts.repository.split("/");
+  let ledger;
+  let unknownBase;
+  try {
+    ledger = await trustedLedger(opts.ledger, opts.trust);
+  } catch (error2) {
+    if (!opts.allowIncomplete || !isShiplogError(error2, "VERIFY_FAILED")) throw error2;
+    ledger = { kind: "never" };
+    unknownBase = `the base (the last deploy) is unknown: ${error2.message}`;
+  }
+  const view = ledger.kind === "verified" ? ledger.view : void 0;
+  try {
+    const base = view ? await latestDeployIn(view, opts.repository, opts.environment) : void 0;
+    const collected = await collectChangeSet(opts.api, {
+      owner,
+      repo,
+      base: base?.commit ?? null,
+      head: opts.head,
+      allowIncomplete: opts.allowIncomplete
+    });
+    const evidence2 = unknownBase ? { ...collected, complete: false, truncated: [unknownBase, ...collected.truncated] } : collected;
+    const merges = await mergesOf(view, opts.repository, evidence2, opts.trusted ?? []);
+    const sourcedPulls = evidence2.pull_requests.map((p) => sourced(p, merges));
+    const judged2 = opts.judge ? await judgeAll(opts.api, { owner, repo }, sourcedPulls, opts.judge) : sourcedPulls;
+    const withSources = { ...evidence2, pull_requests: judged2 };
+    const fromEntries = withSources.pull_requests.filter((p) => p.source === "merge-entry").length;
+    const record3 = {
+      ...buildChangeSetRecord(withSources),
+      approval_sources: {
+        merge_entries: fromEntries,
+        reviews_at_deploy: withSources.pull_requests.length - fromEntries,
+        ...merges.untrusted ? { untrusted_merge_entries: merges.untrusted } : {}
+      }
+    };
+    return {
+      record: record3,
+      decision: decideChangeSet(record3),
+      ...base ? { base: { seq: base.seq, commit: base.commit } } : {},
+      ...ledger.kind === "verified" ? { verified: ledger.verified } : {}
+    };
+  } finally {
+    view?.close();
+  }
+}
+async function trustedLedger(location, trust) {
+  const alarm = await trust.alarm?.();
+  if (alarm) {
+    throw new ShiplogError(
+      "VERIFY_FAILED",
+      `a ledger alarm is open (${alarm.url}: ${alarm.title.slice(0, 200)}); gates refuse until an admin restores the ledger and closes it`
+    );
+  }
+  return verifiedLedger({
+    location,
+    trusted: trust.keys,
+    ...trust.since ? { since: trust.since } : {},
+    ...trust.existedBefore ? { existedBefore: trust.existedBefore } : {}
+  });
+}
+async function mergesOf(view, repository, evidence2, trusted) {
+  const shas = evidence2.pull_requests.map((p) => p.pull_request.merge_commit_sha).filter((s) => typeof s === "string");
+  if (!view || !trusted.length || !shas.length) return { found: /* @__PURE__ */ new Map(), untrusted: 0 };
+  return recordedMerges(view, repository, shas, trusted);
+}
+async function judgeAll(api, at2, pulls, judge) {
+  const out = [];
+  for (const p of pulls) out.push(await judged(api, at2, p, judge));
+  return out;
+}
+async function judged(api, at2, p, judge) {
+  if (p.source === "merge-entry" || p.status !== "approved") return p;
+  const data = await fetchPullRequestForPolicy(api, { ...at2, number: p.pull_request.number });
+  const input = evaluationInput(data);
+  const [verdict, fresh] = await Promise.all([
+    evaluatePolicy(judge.policy, input, judge.directory),
+    countFreshApprovals(judge.policy, input, judge.directory, 1)
+  ]);
+  const satisfied = verdict.satisfied && fresh.valid.length >= 1 && fresh.problems.length === 0;
+  const title = satisfied ? verdict.title : !verdict.satisfied ? `approval policy not satisfied: ${verdict.title}` : fresh.problems.length ? `approvals could not be counted: ${fresh.problems[0]}` : `no valid approval (${fresh.ignored.map((i) => `${i.login}: ${i.reason}`).join(", ") || "none"})`;
+  return {
+    ...p,
+    status: satisfied ? "approved" : "unapproved",
+    policy: { satisfied, title: title.slice(0, 300), valid_approvers: fresh.valid }
+  };
+}
+function sourced(p, merges) {
+  const sha = p.pull_request.merge_commit_sha;
+  const merge2 = sha ? merges.found.get(sha) : void 0;
+  const recorded = merge2 && recordedReviews(merge2, p.pull_request.number);
+  if (!merge2 || !recorded) return { ...p, source: "reviews-at-deploy" };
+  const verdict = merge2.details.verdict?.outcome;
+  return {
+    ...p,
+    ...recorded,
+    // the decision at merge: a verdict that was not satisfied covers nothing, whatever reviews say
+    ...verdict === "satisfied" ? {} : { status: "unapproved" },
+    source: "merge-entry",
+    merge_entry: {
+      seq: merge2.seq,
+      hash: merge2.hash,
+      verdict: typeof verdict === "string" ? verdict : "unknown"
+    }
+  };
+}
+function recordedReviews(merge2, number) {
+  const pr = merge2.details.pull_request;
+  const r = merge2.details.reviews;
+  if (pr?.number !== number || !r) return void 0;
+  const { status: status2, approvers, changes_requested, not_counted, reviews_considered } = r;
+  if (status2 !== "approved" && status2 !== "unapproved" || !Array.isArray(approvers) || !Array.isArray(changes_requested) || !Array.isArray(not_counted) || typeof reviews_considered !== "number")
+    return void 0;
+  return {
+    status: status2,
+    approvers,
+    changes_requested,
+    not_counted,
+    reviews_considered
+  };
+}
+
+// src/policy/schema.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import_yaml = __toESM(require_dist(), 1);
+
+// schema/shiplog.schema.json
+var shiplog_schema_default = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://github.com/shiplog/shiplog/schema/shiplog.schema.json",
+  title: "shiplog policy (.github/shiplog.yml)",
+  description: "Which changes need whose approval, how deployments are gated, and where the ledger lives.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    _extends: {
+      description: 'Inherit this file from another repository (Probot config convention), e.g. ".github" or "my-org/.github:shiplog.yml".',
+      type: "string",
+      minLength: 1,
+      maxLength: 300
+    },
+    rules: {
+      description: "Approval rules. Every rule that matches a changed file (its current or previous name) must hold.",
+      type: "array",
+      maxItems: 200,
+      default: [],
+      items: { $ref: "#/definitions/rule" }
+    },
+    settings: {
+      description: "How approvals are counted.",
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        stale_approvals: {
+          description: "Count approvals given on an earlier commit of the pull request. Default false: only approvals on the current head count.",
+          type: "boolean",
+          default: false
+        },
+        allow_author: {
+          description: "Let the pull request's author approve their own change.",
+          type: "boolean",
+          default: false
+        },
+        allow_contributor: {
+          description: "Count approvals by people who authored or committed commits in the pull request. Default false: contributors are not independent reviewers.",
+          type: "boolean",
+          default: false
+        },
+        block_on_changes_requested: {
+          description: 'An outstanding "changes requested" review from a reviewer with write access fails every matching rule.',
+          type: "boolean",
+          default: true
+        },
+        check_name: {
+          description: "Name of the check run shiplog posts on pull requests.",
+          type: "string",
+          minLength: 1,
+          maxLength: 100,
+          default: "shiplog/approvals"
+        },
+        override: {
+          description: "Who may break glass with `/shiplog override <reason>`. When both lists are empty, repository admins may.",
+          type: "object",
+          additionalProperties: false,
+          default: {},
+          properties: {
+            users: { description: "Users who may override.", $ref: "#/definitions/logins" },
+            teams: {
+              description: "Teams (slugs) whose active members may override.",
+              $ref: "#/definitions/teams"
+            },
+            allow_author: {
+              description: "Let the pull request's author override their own pull request. Default false.",
+              type: "boolean",
+              default: false
+            },
+            review_within: {
+              description: "How soon after a break-glass override an eligible reviewer must review it (an approving review of the pull request or `/shiplog review-override <note>`); later reviews are recorded as late, and `shiplog audit` lists overrides never reviewed.",
+              type: "string",
+              pattern: "^[1-9][0-9]{0,3}(m|h|d|w)$",
+              default: "72h"
+            }
+          }
+        }
+      }
+    },
+    environments: {
+      description: "Deployment protection rules, by GitHub environment name. Environments not listed are unmanaged (approved).",
+      type: "object",
+      maxProperties: 100,
+      default: {},
+      propertyNames: { minLength: 1, maxLength: 255 },
+      additionalProperties: { $ref: "#/definitions/environment" }
+    },
+    ledger: {
+      description: "Where the signed ledger lives. Default: the `shiplog` branch of this repository.",
+      type: "object",
+      additionalProperties: false,
+      default: {},
+      properties: {
+        repository: {
+          description: "Repository holding the ledger, as owner/name. Default: this repository.",
+          type: "string",
+          maxLength: 140,
+          pattern: "^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+$"
+        },
+        branch: {
+          description: "Orphan branch holding the ledger. Default: shiplog in this repository; this repository's shard shiplog/<owner>/<repo> in a central ledger repository.",
+          type: "string",
+          minLength: 1,
+          maxLength: 200,
+          pattern: "^(?![-/.])(?!.*\\.\\.)(?!.*//)(?!.*@\\{)(?!.*\\.lock$)[A-Za-z0-9._/-]+(?<![/.])$"
+        }
+      }
+    }
+  },
+  definitions: {
+    rule: {
+      type: "object",
+      additionalProperties: false,
+      required: ["name", "paths"],
+      properties: {
+        name: {
+          description: "Shown in the check run. Unique within the file.",
+          type: "string",
+          minLength: 1,
+          maxLength: 200
+        },
+        paths: {
+          description: "Globs (picomatch syntax, dotfiles included) matched against changed file paths from the repository root. A leading `!` excludes. A directory (`db/migrations/`) or a plain path covers everything under it; a pattern that could never match (leading `./` or `/`) is refused.",
+          type: "array",
+          minItems: 1,
+          maxItems: 200,
+          items: { type: "string", minLength: 1, maxLength: 1e3 }
+        },
+        approvals: {
+          description: "Valid approvals needed.",
+          type: "integer",
+          minimum: 0,
+          maximum: 100,
+          default: 1
+        },
+        teams: {
+          description: "Only approvals from active members of these teams (slugs) or from `users` count.",
+          $ref: "#/definitions/teams"
+        },
+        users: {
+          description: "Only approvals from these users or from members of `teams` count.",
+          $ref: "#/definitions/logins"
+        }
+      }
+    },
+    logins: {
+      type: "array",
+      maxItems: 500,
+      default: [],
+      items: {
+        description: "A GitHub login.",
+        type: "string",
+        maxLength: 100,
+        pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+      }
+    },
+    teams: {
+      type: "array",
+      maxItems: 100,
+      default: [],
+      items: {
+        description: `A team slug in the repository's organization, e.g. "dba".`,
+        type: "string",
+        maxLength: 200,
+        pattern: "^[A-Za-z0-9_.-]+$"
+      }
+    },
+    environment: {
+      type: ["object", "null"],
+      additionalProperties: false,
+      properties: {
+        require_approved_pr: {
+          description: "The deployed commit must come from a merged pull request whose approval verdict was satisfied.",
+          type: "boolean",
+          default: true
+        },
+        min_approvals: {
+          description: "Valid approvals (same rules as the check) the deployed pull request needs.",
+          type: "integer",
+          minimum: 0,
+          maximum: 100,
+          default: 1
+        },
+        allow_direct_push: {
+          description: "Allow deploying commits that reached the branch without a pull request.",
+          type: "boolean",
+          default: false
+        },
+        require_approved_change_set: {
+          description: "Every commit the deploy ships since the environment's last successful deploy (its change set) must have come in through an approved pull request.",
+          type: "boolean",
+          default: true
+        }
+      }
+    }
+  }
+};
+
+// src/policy/schema.ts
+var MAX_POLICY_BYTES = 1024 * 1024;
+var MAX_REPORTED_PROBLEMS = 5;
+var compiled;
+function validator() {
+  compiled ??= new import_ajv.Ajv({ allErrors: true, allowUnionTypes: true, strict: true, verbose: true }).compile(
+    shiplog_schema_default
+  );
+  return compiled;
+}
+function parsePolicyObject(text2, source) {
+  if (typeof text2 !== "string") throw new ShiplogError("BAD_POLICY", `${source}: policy must be text`);
+  const bytes2 = Buffer.byteLength(text2, "utf8");
+  if (bytes2 > MAX_POLICY_BYTES) {
+    throw new ShiplogError(
+      "BAD_POLICY",
+      `${source}: policy is ${bytes2} bytes, over the 1 MB limit; shiplog refuses to read it`
+    );
+  }
+  const lineCounter = new import_yaml.LineCounter();
+  let doc;
+  try {
+    doc = (0, import_yaml.parseDocument)(text2, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  } catch (e) {
+    throw new ShiplogError("BAD_POLICY", `${source}: invalid YAML: ${errorMessage(e)}`, { cause: e });
+  }
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = yamlError.linePos?.[0].line ?? lineCounter.linePos(yamlError.pos[0]).line;
+    throw new ShiplogError(
+      "BAD_POLICY",
+      `${source} line ${line}: invalid YAML: ${plainYamlMessage(yamlError.message)}`
+    );
+  }
+  let value;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ShiplogError("BAD_POLICY", `${source}: invalid YAML: ${errorMessage(e)}`, { cause: e });
+  }
+  const locate = (problem) => {
+    const offset = offsetOf(doc, problem);
+    return offset === void 0 ? void 0 : lineCounter.linePos(offset).line;
+  };
+  return validateRaw(value, source, locate);
+}
+function policyFromObject(obj, source) {
+  return validatePolicy(obj, source, () => void 0);
+}
+function environmentPolicy(policy, name) {
+  if (Object.hasOwn(policy.environments, name)) return policy.environments[name];
+  const wanted = name.toLowerCase();
+  const key = Object.keys(policy.environments).find((k) => k.toLowerCase() === wanted);
+  return key === void 0 ? void 0 : policy.environments[key];
+}
+function validatePolicy(input, source, locate) {
+  return withDefaults4(validateRaw(input, source, locate), source);
+}
+function validateRaw(input, source, locate) {
+  const value = input === null || input === void 0 ? {} : input;
+  const validate = validator();
+  let problems;
+  if (validate(value)) {
+    problems = semanticProblems(value);
+  } else {
+    problems = dedupe((validate.errors ?? []).map((e) => describeAjvError(e, value)));
+  }
+  if (problems.length > 0) throw policyError(problems, source, locate);
+  return value;
+}
+function semanticProblems(raw) {
+  const problems = [];
+  const seen = /* @__PURE__ */ new Map();
+  (raw.rules ?? []).forEach((rule, i) => {
+    const key = rule.name.trim().toLowerCase();
+    const first = seen.get(key);
+    if (first !== void 0) {
+      problems.push({
+        path: ["rules", i, "name"],
+        message: `rule name "${rule.name}" is already used by rules[${first}]`
+      });
+    } else {
+      seen.set(key, i);
+    }
+    rule.paths.forEach((pattern, j) => {
+      try {
+        compilePaths([pattern]);
+      } catch (e) {
+        problems.push({ path: ["rules", i, "paths", j], message: errorMessage(e) });
+      }
+    });
+  });
+  const environments = /* @__PURE__ */ new Map();
+  for (const name of Object.keys(raw.environments ?? {})) {
+    const first = environments.get(name.toLowerCase());
+    if (first !== void 0) {
+      problems.push({
+        path: ["environments", name],
+        message: `environment "${name}" is the same environment as "${first}" (GitHub environment names are case-insensitive)`
+      });
+    } else environments.set(name.toLowerCase(), name);
+  }
+  return problems;
+}
+function withDefaults4(raw, source) {
+  const settings = raw.settings ?? {};
+  const environments = /* @__PURE__ */ Object.create(null);
+  for (const [name, env] of Object.entries(raw.environments ?? {})) {
+    environments[name] = {
+      require_approved_pr: env?.require_approved_pr ?? true,
+      min_approvals: env?.min_approvals ?? 1,
+      allow_direct_push: env?.allow_direct_push ?? false,
+      require_approved_change_set: env?.require_approved_change_set ?? true
+    };
+  }
+  const policy = {
+    source,
+    rules: (raw.rules ?? []).map((r) => ({
+      name: r.name,
+      paths: [...r.paths],
+      approvals: r.approvals ?? 1,
+      teams: [...r.teams ?? []],
+      users: [...r.users ?? []]
+    })),
+    settings: {
+      stale_approvals: settings.stale_approvals ?? false,
+      allow_author: settings.allow_author ?? false,
+      allow_contributor: settings.allow_contributor ?? false,
+      block_on_changes_requested: settings.block_on_changes_requested ?? true,
+      check_name: settings.check_name ?? "shiplog/approvals",
+      override: {
+        users: [...settings.override?.users ?? []],
+        teams: [...settings.override?.teams ?? []],
+        allow_author: settings.override?.allow_author ?? false,
+        review_within: settings.override?.review_within ?? "72h"
+      }
+    },
+    environments,
+    ledger: raw.ledger?.branch !== void 0 ? { branch: raw.ledger.branch } : {}
+  };
+  if (raw.ledger?.repository !== void 0) policy.ledger.repository = raw.ledger.repository;
+  if (raw._extends !== void 0) policy.extends = raw._extends;
+  return policy;
+}
+function policyError(problems, source, locate) {
+  const located = problems.map((p) => ({ ...p, line: locate(p) })).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const parts = located.slice(0, MAX_REPORTED_PROBLEMS).map((p) => p.line === void 0 ? p.message : `line ${p.line}: ${p.message}`);
+  const more = located.length - parts.length;
+  const text2 = parts.join("; ") + (more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : "");
+  const hasLines = located.some((p) => p.line !== void 0);
+  const message = hasLines ? `${source} ${text2}` : `${source}: ${text2} (line numbers unavailable: the policy was given as an already-parsed object)`;
+  return new ShiplogError("BAD_POLICY", message, {
+    details: located.map((p) => ({ path: displayPath(p.path), line: p.line, message: p.message }))
+  });
+}
+function plainYamlMessage(message) {
+  return message.replace(/ at line \d+, column \d+:[\s\S]*$/, "").trim();
+}
+var PATTERN_HINTS = [
+  [/\/(?:users|override\/users)\/\d+$/, 'must be a GitHub login (letters, digits, "-" and "_")'],
+  [/\/teams\/\d+$/, 'must be a team slug (letters, digits, ".", "-" and "_")'],
+  [/^\/ledger\/repository$/, 'must look like "owner/name"'],
+  [/^\/ledger\/branch$/, "must be a valid git branch name"]
+];
+function describeAjvError(e, root) {
+  const path = pointerSegments(e.instancePath, root);
+  const here = displayPath(path);
+  const got = describeValue(valueAt(root, path));
+  const params = e.params;
+  switch (e.keyword) {
+    case "type": {
+      const types = Array.isArray(params.type) ? params.type : String(params.type).split(",");
+      return { path, message: `${here} must be ${types.map(article).join(" or ")} (got ${got})` };
+    }
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const known = knownKeys(e.parentSchema);
+      const guess = closest(key, known);
+      return {
+        path,
+        atKey: key,
+        message: `${here} has unknown key "${key}"` + (guess ? ` (did you mean "${guess}"?)` : known.length > 0 ? ` (allowed: ${known.join(", ")})` : "")
+      };
+    }
+    case "required":
+      return { path, message: `${here} is missing required key "${String(params.missingProperty)}"` };
+    case "minimum":
+      return { path, message: `${here} must be at least ${String(params.limit)} (got ${got})` };
+    case "maximum":
+      return { path, message: `${here} must be at most ${String(params.limit)} (got ${got})` };
+    case "minItems":
+      return { path, message: `${here} must have at least ${String(params.limit)} item(s)` };
+    case "maxItems": {
+      const count2 = Array.isArray(valueAt(root, path)) ? valueAt(root, path).length : "?";
+      return { path, message: `${here} has ${count2} items; at most ${String(params.limit)} are allowed` };
+    }
+    case "maxProperties":
+      return { path, message: `${here} has too many entries; at most ${String(params.limit)} are allowed` };
+    case "minLength":
+      return { path, message: `${here} must not be empty` };
+    case "maxLength":
+      return { path, message: `${here} must be at most ${String(params.limit)} characters long` };
+    case "pattern": {
+      const hint = PATTERN_HINTS.find(([re]) => re.test(e.instancePath))?.[1];
+      return { path, message: `${here} ${hint ?? `must match ${String(params.pattern)}`} (got ${got})` };
+    }
+    case "propertyNames":
+      return {
+        path,
+        atKey: String(params.propertyName),
+        message: `${here} has an invalid name "${String(params.propertyName)}"`
+      };
+    default:
+      return { path, message: `${here} ${e.message ?? "is invalid"}` };
+  }
+}
+function article(type) {
+  return type === "object" ? "a mapping" : type === "array" ? "a list" : type === "null" ? "empty" : type;
+}
+function knownKeys(schema) {
+  const props = schema?.properties;
+  return props ? Object.keys(props) : [];
+}
+function closest(word, candidates2) {
+  let best;
+  let bestDistance = Infinity;
+  for (const c of candidates2) {
+    const d = editDistance(word.toLowerCase(), c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : void 0;
+}
+function editDistance(a, b) {
+  if (a.length > 64 || b.length > 64) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+function dedupe(problems) {
+  const seen = /* @__PURE__ */ new Set();
+  return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
+}
+function describeValue(v) {
+  if (v === null || v === void 0) return "nothing";
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}\u2026` : v);
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return String(v);
+}
+function pointerSegments(pointer, root) {
+  if (pointer === "") return [];
+  const out = [];
+  let node = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      out.push(Number(seg));
+      node = node[Number(seg)];
+    } else {
+      out.push(seg);
+      node = node !== null && typeof node === "object" ? node[seg] : void 0;
+    }
+  }
+  return out;
+}
+function valueAt(root, path) {
+  let node = root;
+  for (const seg of path) {
+    if (node === null || typeof node !== "object") return void 0;
+    node = node[seg];
+  }
+  return node;
+}
+function displayPath(path) {
+  if (path.length === 0) return "the policy";
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+function offsetOf(doc, problem) {
+  let node = doc.contents;
+  let offset = rangeStart(node) ?? 0;
+  const steps = problem.atKey === void 0 ? problem.path : [...problem.path, problem.atKey];
+  for (let i = 0; i < steps.length; i++) {
+    const seg = steps[i];
+    if ((0, import_yaml.isAlias)(node)) node = node.resolve(doc);
+    if ((0, import_yaml.isMap)(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      if (!pair) break;
+      const wantKey = problem.atKey !== void 0 && i === steps.length - 1;
+      node = wantKey ? pair.key : pair.value;
+      offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
+    } else if ((0, import_yaml.isSeq)(node) && typeof seg === "number") {
+      node = node.items[seg];
+      offset = rangeStart(node) ?? offset;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+function keyText(key) {
+  return (0, import_yaml.isScalar)(key) ? String(key.value) : String(key);
+}
+function rangeStart(node) {
+  const range = node?.range;
+  return range?.[0];
+}
+
 // src/policy/snapshot.ts
 var MAX_SNAPSHOT_BYTES = 100 * 1024 * 1024;
 
@@ -49144,18 +49561,127 @@ async function readRepoBlob(api, request2) {
   return { text: Buffer.from(file.content.replace(/\s+/g, ""), "base64").toString("utf8"), sha };
 }
 
-// src/action/policy-file.ts
+// src/github/policy-files.ts
+function githubPolicyFiles(api) {
+  return async (file) => {
+    try {
+      return await readRepoFile(api, { ...file, maxBytes: MAX_POLICY_BYTES });
+    } catch (error2) {
+      if (isShiplogError(error2, "BAD_INPUT"))
+        throw new ShiplogError(
+          "BAD_POLICY",
+          `${file.owner}/${file.repo}:${file.path} is larger than ${MAX_POLICY_BYTES} bytes`
+        );
+      throw error2;
+    }
+  };
+}
+
+// src/policy/load.ts
 var POLICY_PATH = ".github/shiplog.yml";
+var MAX_EXTENDS = 5;
+var EXTENDS = /^(?:([a-z\d](?:[a-z\d]|-(?=[a-z\d])){0,38})\/)?([-_.\w\d]+)(?::([-_./\w\d]+\.ya?ml))?$/i;
+function sourceOf(f) {
+  return `${f.owner}/${f.repo}:${f.path}${f.ref ? `@${f.ref}` : ""}`;
+}
+async function loadPolicyFile(read, at2) {
+  const own2 = {
+    owner: at2.owner,
+    repo: at2.repo,
+    path: POLICY_PATH,
+    ...at2.ref ? { ref: at2.ref } : {}
+  };
+  let first = own2;
+  let text2 = await read(own2);
+  if (text2 === void 0 && at2.repo.toLowerCase() !== ".github") {
+    first = { owner: at2.owner, repo: ".github", path: POLICY_PATH };
+    text2 = await read(first);
+  }
+  const source = sourceOf(own2);
+  if (text2 === void 0) return { policy: policyFromObject({}, source), sources: [], found: false };
+  const layers = [];
+  const sources = [];
+  let file = first;
+  for (; ; ) {
+    const name = sourceOf(file);
+    if (sources.includes(name)) {
+      throw new ShiplogError(
+        "BAD_POLICY",
+        `${source}: _extends goes round in a circle (${[...sources, name].join(" \u2192 ")})`
+      );
+    }
+    sources.push(name);
+    const raw = parsePolicyObject(text2, name);
+    layers.push(raw);
+    const spec = raw._extends;
+    if (typeof spec !== "string") break;
+    if (sources.length > MAX_EXTENDS) {
+      throw new ShiplogError("BAD_POLICY", `${source}: _extends is nested more than ${MAX_EXTENDS} deep`);
+    }
+    const m = EXTENDS.exec(spec);
+    if (!m) {
+      throw new ShiplogError(
+        "BAD_POLICY",
+        `${name}: _extends "${spec}" is not "repo", "owner/repo" or "owner/repo:path.yml"`
+      );
+    }
+    file = { owner: m[1] ?? file.owner, repo: m[2], path: m[3] ?? POLICY_PATH };
+    text2 = await read(file);
+    if (text2 === void 0) {
+      throw new ShiplogError(
+        "BAD_POLICY",
+        `${name}: _extends "${spec}" names ${sourceOf(file)}, which does not exist (or this app cannot read it); its rules cannot be left out`
+      );
+    }
+  }
+  let merged = {};
+  for (const layer of layers.reverse()) merged = mergeLayer(merged, layer);
+  delete merged._extends;
+  const policy = policyFromObject(merged, source);
+  const extended = layers.length > 1 ? layers.at(-1)._extends : void 0;
+  if (extended !== void 0) policy.extends = extended;
+  return { policy, sources, found: true };
+}
+function mergeLayer(base, over) {
+  const out = copy(base);
+  for (const [key, value] of Object.entries(over)) {
+    if (key === "rules" && Array.isArray(value)) {
+      put(out, "rules", [...base.rules ?? [], ...value]);
+    } else {
+      put(out, key, mergeValue(own(base, key), value));
+    }
+  }
+  return out;
+}
+function mergeValue(base, over) {
+  if (isMapping(base) && isMapping(over)) {
+    const out = copy(base);
+    for (const [k, v] of Object.entries(over)) put(out, k, mergeValue(own(base, k), v));
+    return out;
+  }
+  if (over === null && isMapping(base)) return base;
+  return over;
+}
+function put(o, k, v) {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+function own(o, k) {
+  return Object.hasOwn(o, k) ? o[k] : void 0;
+}
+function copy(o) {
+  const out = {};
+  for (const [k, v] of Object.entries(o)) put(out, k, v);
+  return out;
+}
+function isMapping(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+// src/action/policy-file.ts
 async function readPolicyFile(api, { owner, repo }) {
   const source = `${owner}/${repo}:${POLICY_PATH}`;
-  try {
-    const text2 = await readRepoFile(api, { owner, repo, path: POLICY_PATH, maxBytes: MAX_POLICY_BYTES });
-    return { text: text2, source };
-  } catch (error2) {
-    if (isShiplogError(error2, "BAD_INPUT"))
-      throw new ShiplogError("BAD_POLICY", `${POLICY_PATH} is larger than ${MAX_POLICY_BYTES} bytes`);
-    throw error2;
-  }
+  const { policy, found } = await loadPolicyFile(githubPolicyFiles(api), { owner, repo });
+  return { found, source, policy };
 }
 
 // src/github/run-approvals.ts
@@ -49210,6 +49736,147 @@ async function collectEnvironmentApprovals(api, { owner, repo, runId, environmen
     approvals,
     approved: approvals.some((a) => a.state === "approved") && !approvals.some((a) => a.state === "rejected")
   };
+}
+
+// src/witness/cosigned-file.ts
+var MAX_NOTES = 16;
+var EM_DASH3 = "\u2014";
+function parseCosignedFile(text2) {
+  const notes = [];
+  const problems = [];
+  const lines3 = text2.split("\n");
+  let i = 0;
+  while (i < lines3.length) {
+    if (lines3[i] === "") {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < lines3.length && lines3[i] !== "") i++;
+    i++;
+    while (i < lines3.length && lines3[i].startsWith(EM_DASH3)) i++;
+    const noteText2 = `${lines3.slice(start, i).join("\n")}
+`;
+    try {
+      const checkpoint = parseCheckpoint(noteText2);
+      notes.push({
+        checkpoint,
+        lines: noteText2.slice(checkpoint.body.length + 1).split("\n").filter(Boolean)
+      });
+    } catch (e) {
+      problems.push(`cosigned note ${notes.length + problems.length + 1}: ${e.message}`);
+      if (i === start) i++;
+    }
+  }
+  return { notes, problems };
+}
+function noteText(n) {
+  return `${n.checkpoint.body}
+${n.lines.map((l) => `${l}
+`).join("")}`;
+}
+function identity(line) {
+  const [, name = "", b64 = ""] = line.split(" ");
+  return `${name} ${Buffer.from(b64, "base64").subarray(0, 4).toString("hex")}`;
+}
+function mergeCosigned(existing, checkpointText2, cosignatures) {
+  const cp = parseCheckpoint(checkpointText2);
+  const old = existing ? parseCosignedFile(existing).notes : [];
+  const same = old.find((n) => n.checkpoint.body === cp.body);
+  const lines3 = checkpointText2.slice(cp.body.length + 1).split("\n").filter(Boolean);
+  for (const l of [...cosignatures, ...same?.lines ?? []]) {
+    const id = identity(l);
+    if (!lines3.some((x) => identity(x) === id)) lines3.push(l);
+  }
+  const kept = [{ checkpoint: cp, lines: lines3 }];
+  const seen = new Set(lines3.map(identity));
+  const older = old.filter((n) => n.checkpoint.body !== cp.body && n.checkpoint.size <= cp.size).sort((a, b) => b.checkpoint.size - a.checkpoint.size);
+  for (const n of older) {
+    if (kept.length >= MAX_NOTES) break;
+    const fresh = n.lines.map(identity).filter((id) => !seen.has(id));
+    if (fresh.length === 0) continue;
+    for (const id of fresh) seen.add(id);
+    kept.push(n);
+  }
+  return kept.map(noteText).join("\n");
+}
+
+// src/witness/publish.ts
+async function cosignAt(look2, targets, guess) {
+  const size = look2.tip.seq + 1;
+  let chain = Promise.resolve();
+  const proofs = /* @__PURE__ */ new Map();
+  let tiles;
+  const prove = async (old) => {
+    tiles ??= await TileModel.at(look2.tip.treeDir, size, look2.objects);
+    return proveFromTiles(tiles, look2.objects, (r) => consistencyProof(old, size, r));
+  };
+  const proofFrom = (old) => {
+    if (old === 0 || old >= size) return Promise.resolve([]);
+    let p = proofs.get(old);
+    if (!p) {
+      p = chain.then(() => prove(old));
+      chain = p.catch(() => void 0);
+      proofs.set(old, p);
+    }
+    return p;
+  };
+  return Promise.all(targets.map((t) => requestCosignature(t, look2.checkpoint, guess, proofFrom)));
+}
+async function look(objects, tip) {
+  const [checkpoint, cosigned] = await objects.blobs([
+    tip.checkpointBlob,
+    ...tip.cosignedBlob ? [tip.cosignedBlob] : []
+  ]);
+  return {
+    objects,
+    tip,
+    checkpoint: checkpoint.toString("utf8"),
+    ...cosigned ? { cosigned: cosigned.toString("utf8") } : {}
+  };
+}
+async function cosignTip(location, targets) {
+  let view;
+  try {
+    view = await openTip(location);
+  } catch (e) {
+    if (isShiplogError(e, "BRANCH_NOT_FOUND")) return { outcomes: [] };
+    return {
+      outcomes: targets.map((t) => ({ url: t.url, ok: false, reason: `tip not read: ${errorMessage(e)}` }))
+    };
+  }
+  try {
+    const l = await look(view.objects, view.tip);
+    const outcomes = await cosignAt(l, targets, view.tip.seq + 1);
+    const lines3 = outcomes.flatMap((o) => o.ok ? [o.line] : []);
+    return lines3.length ? { cosigned: mergeCosigned(l.cosigned, l.checkpoint, lines3), outcomes } : { outcomes };
+  } finally {
+    view.close();
+  }
+}
+async function submitPushed(location, commit, targets) {
+  const repo = await openRepo(location, "tip");
+  const objects = new TipObjects(repo);
+  try {
+    const tip = await readTipCommit(objects, commit);
+    return await cosignAt(await look(objects, tip), targets, tip.seq);
+  } catch (e) {
+    return targets.map((t) => ({ url: t.url, ok: false, reason: errorMessage(e) }));
+  } finally {
+    objects.close();
+  }
+}
+async function appendWitnessed(req, targets) {
+  if (targets.length === 0) return { ...await appendEntry(req), before: [], after: [] };
+  const before = await cosignTip(req.location, targets);
+  const result = await appendEntry({ ...req, ...before.cosigned ? { cosigned: before.cosigned } : {} });
+  const after = result.duplicate ? [] : await submitPushed(req.location, result.commit, targets);
+  return { ...result, before: before.outcomes, after };
+}
+function witnessWarnings(r) {
+  const out = [];
+  for (const o of [...r.before, ...r.after]) if (!o.ok) out.push(`witness ${o.url}: ${o.reason}`);
+  return [...new Set(out)];
 }
 
 // src/action/summary.ts
@@ -49633,15 +50300,19 @@ async function record2(inputs, deps) {
   });
   let result;
   try {
-    result = await appendEntry({
-      location,
-      key,
-      entry,
-      serverUrl: ctx.serverUrl,
-      origin: ledgerOrigin(inputs, ctx),
-      allowDuplicate: inputs.allowDuplicate,
-      onRetry: (n, why) => deps.log.info(`shiplog: attempt ${n} did not land (${why}); retrying`)
-    });
+    result = await appendWitnessed(
+      {
+        location,
+        key,
+        entry,
+        serverUrl: ctx.serverUrl,
+        origin: ledgerOrigin(inputs, ctx),
+        allowDuplicate: inputs.allowDuplicate,
+        onRetry: (n, why) => deps.log.info(`shiplog: attempt ${n} did not land (${why}); retrying`)
+      },
+      witnessTargets(inputs.witnesses, ctx.workspace)
+    );
+    for (const w of witnessWarnings(result)) deps.log.warning(w);
   } catch (e) {
     if (e instanceof AppendError && e.envelope) {
       deps.log.info("shiplog: the entry below was signed but not appended; keep it as evidence:");
@@ -49791,7 +50462,8 @@ async function deploymentGate(inputs, deps, ctx, api) {
         environment,
         head: inputs.commit,
         trusted: changeSetTrust(inputs, ctx.workspace),
-        trust: actionLedgerTrust(api, inputs, ctx, environment)
+        trust: actionLedgerTrust(api, inputs, ctx, environment),
+        judge: { policy, directory }
       })).record
     },
     directory
@@ -49832,7 +50504,7 @@ async function deploymentGate(inputs, deps, ctx, api) {
 }
 async function readPolicy(api, ctx, deps) {
   const file = await readPolicyFile(api, ctx);
-  if (file.text === void 0) {
+  if (!file.found) {
     deps.log.warning(
       `${file.source} does not exist on the default branch: no path is protected, so the gate passes`,
       {
@@ -49840,14 +50512,7 @@ async function readPolicy(api, ctx, deps) {
       }
     );
   }
-  const policy = file.text === void 0 ? policyFromObject({}, file.source) : parsePolicy(file.text, file.source);
-  if (policy.extends) {
-    throw new ShiplogError(
-      "BAD_POLICY",
-      `${file.source}: _extends ("${policy.extends}") is not resolved by the workflow gate yet; inline the rules or use the app`
-    );
-  }
-  return policy;
+  return file.policy;
 }
 async function breakGlass(inputs, deps, g) {
   const { ctx } = g;
@@ -49937,14 +50602,14 @@ async function query(inputs, deps) {
 
 // src/action/commands/verify.ts
 import { availableParallelism } from "node:os";
-import { readFileSync as readFileSync6 } from "node:fs";
-import { join as join8 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { join as join9 } from "node:path";
 function checkpointText(value, workspace) {
   if (value.includes("\n")) return value.endsWith("\n") ? value : `${value}
 `;
   const rel = checkPattern("since", value);
   try {
-    return readFileSync6(join8(workspace, rel), "utf8");
+    return readFileSync7(join9(workspace, rel), "utf8");
   } catch (e) {
     throw new ShiplogError("USAGE", `input "since": cannot read "${rel}": ${e.message}`);
   }

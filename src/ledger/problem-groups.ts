@@ -81,7 +81,8 @@ export function renderProblems(
     out.push(indent(table(g.first)));
     out.push(`  … and ${count(g.count - g.first.length)} more like these (--json lists every one)`);
   }
-  if (rest.length) out.push(`${count(rest.length)} other ${rest.length === 1 ? 'problem' : 'problems'}:`, table(rest));
+  if (rest.length)
+    out.push(`${count(rest.length)} other ${rest.length === 1 ? 'problem' : 'problems'}:`, table(rest));
   return out.join('\n');
 }
 
