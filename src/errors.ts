@@ -45,11 +45,15 @@ export class ShiplogError extends Error {
   readonly exitCode: number;
   readonly details?: unknown;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: unknown; exitCode?: number },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ShiplogError';
     this.code = code;
-    this.exitCode = exitCodes[code] ?? 2;
+    this.exitCode = options?.exitCode ?? exitCodes[code] ?? 2;
     this.details = options?.details;
   }
 }

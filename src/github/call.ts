@@ -22,11 +22,49 @@ function describe(error: unknown): string {
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text;
 }
 
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
+
+/** The network's own reason when GitHub was never reached ("connect ECONNREFUSED 127.0.0.1:1"). */
+function unreachable(error: unknown): string | undefined {
+  // Octokit wraps a failed fetch as a 500 whose cause chain holds the socket error
+  for (
+    let e = error as { cause?: unknown; code?: unknown; message?: unknown } | null, depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
+    if (typeof e.code === 'string' && NETWORK_CODES.has(e.code))
+      return typeof e.message === 'string' && e.message ? e.message : e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
+}
+
 export function apiError(what: string, error: unknown): ShiplogError {
   if (error instanceof ShiplogError) return error;
+  const details = { call: what, status: statusOf(error) };
+  // Not reached, or not let in: exit 2 like an unreachable git remote — exit 1 means a check failed.
+  const offline = unreachable(error);
+  if (offline !== undefined)
+    return new ShiplogError('GITHUB_API', `${what} failed: GitHub could not be reached: ${offline}`, {
+      cause: error,
+      details,
+      exitCode: 2,
+    });
+  const status = statusOf(error);
   return new ShiplogError('GITHUB_API', `${what} failed: ${describe(error)}`, {
     cause: error,
-    details: { call: what, status: statusOf(error) },
+    details,
+    ...(status === 401 ? { exitCode: 2 } : {}),
   });
 }
 

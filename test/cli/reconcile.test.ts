@@ -5,6 +5,7 @@
  * has no deployment for.
  */
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEntry } from '../../src/ledger/append.ts';
@@ -213,15 +214,41 @@ describe('shiplog reconcile', () => {
   it('exits 1 naming the call when GitHub fails', async () => {
     gh.fail({
       route: '/repos/{owner}/{repo}/deployments',
-      status: 401,
-      body: { message: 'Bad credentials' },
+      status: 500,
+      body: { message: 'Server Error' },
+      times: 20,
     });
     const r = await runCli(args('--since', '7d'), env);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /error\[GITHUB_API\]: GET \/repos\/acme\/web\/deployments\?environment=production failed: 401 Bad credentials/,
+      /error\[GITHUB_API\]: GET \/repos\/acme\/web\/deployments\?environment=production failed: 500 Server Error/,
     );
     gh.clearFaults();
+  });
+
+  // exit 1 means "a check failed": a GitHub that cannot be reached or will not let us in is not that
+  it('exits 2 with the reason when GitHub refuses the token or cannot be reached', async () => {
+    gh.fail({
+      route: '/repos/{owner}/{repo}/deployments',
+      status: 401,
+      body: { message: 'Bad credentials' },
+    });
+    const denied = await runCli(args('--since', '7d'), env);
+    gh.clearFaults();
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toMatch(/failed: 401 Bad credentials/);
+
+    // a port that was just free: nothing listens there
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const closed = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const offline = await runCli(args('--since', '7d'), {
+      ...env,
+      GITHUB_API_URL: `http://127.0.0.1:${closed}`,
+    });
+    expect(offline.code).toBe(2);
+    expect(offline.stderr).toMatch(/GitHub could not be reached: .*ECONNREFUSED/);
   });
 
   it('exits 2 on usage errors, before fetching anything', async () => {
