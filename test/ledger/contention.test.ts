@@ -36,5 +36,6 @@ describe('16 concurrent writers x 10 appends to one remote', () => {
     const entries = await findEntries(fx.location, {});
     expect(entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 160 }, (_, i) => i));
     expect(new Set(entries.map((e) => e.statement.predicate.commit)).size).toBe(160);
-  });
+    // 160 appends contending on 2 shared cores: a budget, not a timing assertion
+  }, 240_000);
 });
