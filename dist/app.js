@@ -85093,7 +85093,7 @@ var ShiplogError = class extends Error {
     super(message, options2?.cause === void 0 ? void 0 : { cause: options2.cause });
     this.name = "ShiplogError";
     this.code = code;
-    this.exitCode = exitCodes[code] ?? 2;
+    this.exitCode = options2?.exitCode ?? exitCodes[code] ?? 2;
     this.details = options2?.details;
   }
 };
@@ -93246,11 +93246,40 @@ function describe(error) {
   const text = `${status2 !== void 0 ? `${status2} ` : ""}${message}`.replace(/\s+/g, " ").trim();
   return text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}\u2026` : text;
 }
+var NETWORK_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET"
+]);
+function unreachable(error) {
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === "string" && NETWORK_CODES.has(e.code))
+      return typeof e.message === "string" && e.message ? e.message : e.code;
+    e = e.cause;
+  }
+  return void 0;
+}
 function apiError(what, error) {
   if (error instanceof ShiplogError) return error;
+  const details = { call: what, status: statusOf(error) };
+  const offline = unreachable(error);
+  if (offline !== void 0)
+    return new ShiplogError("GITHUB_API", `${what} failed: GitHub could not be reached: ${offline}`, {
+      cause: error,
+      details,
+      exitCode: 2
+    });
+  const status2 = statusOf(error);
   return new ShiplogError("GITHUB_API", `${what} failed: ${describe(error)}`, {
     cause: error,
-    details: { call: what, status: statusOf(error) }
+    details,
+    ...status2 === 401 ? { exitCode: 2 } : {}
   });
 }
 async function callGitHub(what, fn) {

@@ -21,7 +21,7 @@ import {
   reviewedAt,
   reviewedOverride,
   shortSha
-} from "./cli-chunks/chunk-IHAG36WA.js";
+} from "./cli-chunks/chunk-EHKD5DQU.js";
 import {
   AppendError,
   BADGE_ORDER,
@@ -76,7 +76,7 @@ import {
   verifyConsistency,
   verifyInclusion,
   verifyLedger
-} from "./cli-chunks/chunk-UVVTRL7A.js";
+} from "./cli-chunks/chunk-4VIEHI7L.js";
 import {
   COMMIT_PATTERN,
   deployOf,
@@ -86,10 +86,10 @@ import {
   sha256Bytes,
   sortDeploys,
   whereIsCommit
-} from "./cli-chunks/chunk-VX2TMAWW.js";
+} from "./cli-chunks/chunk-2YTXBULU.js";
 import {
   require_dist
-} from "./cli-chunks/chunk-4ZNBTC27.js";
+} from "./cli-chunks/chunk-EMHQIBOL.js";
 import {
   inert,
   inertJson,
@@ -102,7 +102,7 @@ import {
   __toESM,
   errorMessage,
   isShiplogError
-} from "./cli-chunks/chunk-XRP4BFLS.js";
+} from "./cli-chunks/chunk-KB55KBSJ.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3857,7 +3857,7 @@ function registerAppCommands(program2) {
       );
     }
     const credentials = appCredentialsFrom(process.env);
-    const room = await import("./cli-chunks/room-INUYRNXF.js");
+    const room = await import("./cli-chunks/room-GZUYVVYI.js");
     const api = room.createAppClient({
       ...credentials,
       onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
@@ -4571,7 +4571,7 @@ function registerAuditCommand(program2) {
     const csv = o.csv ? resolve(o.csv) : void 0;
     if (csv) writeAtomically(csv, renderExceptionsCsv(findings.exceptions));
     if (o.format === "ocsf") {
-      const { renderFindingsOcsf } = await import("./cli-chunks/findings-2LTM3JDA.js");
+      const { renderFindingsOcsf } = await import("./cli-chunks/findings-ONWC3LWN.js");
       process.stdout.write(renderFindingsOcsf(findings.exceptions, { productVersion: program2.version() }));
     } else if (o.json) {
       const counts = Object.fromEntries(
@@ -4611,7 +4611,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-MBRPPVUR.js");
+var loadRoom = () => import("./cli-chunks/room-Z3C7YCRL.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -6408,7 +6408,7 @@ async function teamsFrom(flags) {
     (flags.teams ?? "").split(",").map((t) => t.trim()).filter(Boolean)
   );
   if (flags.policy) {
-    const { parsePolicy } = await import("./cli-chunks/policy-room-MRWQ7X7D.js");
+    const { parsePolicy } = await import("./cli-chunks/policy-room-3BMUCCYY.js");
     const policy = parsePolicy(readTextFile(flags.policy, "policy file"), flags.policy);
     for (const rule of policy.rules) for (const t of rule.teams) teams.add(t);
     for (const t of policy.settings.override.teams) teams.add(t);
@@ -6424,7 +6424,7 @@ function registerPolicySnapshotCommand(program2) {
     const teams = await teamsFrom(flags);
     const token = process.env.GITHUB_TOKEN;
     if (!token) throw new ShiplogError("USAGE", "set GITHUB_TOKEN to a token that can read the repository");
-    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-MRWQ7X7D.js");
+    const { createGitHubClient, fetchPolicySnapshot } = await import("./cli-chunks/policy-room-3BMUCCYY.js");
     const api = createGitHubClient({ token, onRateLimit: (m) => process.stderr.write(`shiplog: ${m}
 `) });
     const snapshot = await fetchPolicySnapshot(api, { owner, repo, number: number2, teams });
@@ -6450,7 +6450,7 @@ function registerPolicyCommands(program2) {
     "--pr <snapshot.json>",
     "pull request snapshot: { pull_request, files, reviews, teams, permissions }"
   ).addOption(jsonOption()).action(async (o) => {
-    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-MRWQ7X7D.js");
+    const { evaluatePolicy, parsePolicy, parseSnapshot, renderText, snapshotDirectory } = await import("./cli-chunks/policy-room-3BMUCCYY.js");
     const policy = parsePolicy(readTextFile(o.policy, "policy file"), o.policy);
     const snapshot = parseSnapshot(readTextFile(o.pr, "pull request snapshot"), o.pr);
     const verdict = await evaluatePolicy(policy, snapshot.input, snapshotDirectory(snapshot));
@@ -6504,7 +6504,7 @@ function registerReconcileCommand(program2) {
       process.exitCode = 1;
       return;
     }
-    const room = await import("./cli-chunks/room-INUYRNXF.js");
+    const room = await import("./cli-chunks/room-GZUYVVYI.js");
     const api = room.createGitHubClient({
       token,
       onRateLimit: (m) => process.stderr.write(`shiplog: ${m}

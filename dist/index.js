@@ -38788,7 +38788,7 @@ var ShiplogError = class extends Error {
     super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = "ShiplogError";
     this.code = code2;
-    this.exitCode = exitCodes[code2] ?? 2;
+    this.exitCode = options?.exitCode ?? exitCodes[code2] ?? 2;
     this.details = options?.details;
   }
 };
@@ -47194,11 +47194,40 @@ function describe2(error2) {
   const text2 = `${status2 !== void 0 ? `${status2} ` : ""}${message}`.replace(/\s+/g, " ").trim();
   return text2.length > MAX_MESSAGE ? `${text2.slice(0, MAX_MESSAGE)}\u2026` : text2;
 }
+var NETWORK_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET"
+]);
+function unreachable(error2) {
+  for (let e = error2, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === "string" && NETWORK_CODES.has(e.code))
+      return typeof e.message === "string" && e.message ? e.message : e.code;
+    e = e.cause;
+  }
+  return void 0;
+}
 function apiError(what, error2) {
   if (error2 instanceof ShiplogError) return error2;
+  const details = { call: what, status: statusOf2(error2) };
+  const offline = unreachable(error2);
+  if (offline !== void 0)
+    return new ShiplogError("GITHUB_API", `${what} failed: GitHub could not be reached: ${offline}`, {
+      cause: error2,
+      details,
+      exitCode: 2
+    });
+  const status2 = statusOf2(error2);
   return new ShiplogError("GITHUB_API", `${what} failed: ${describe2(error2)}`, {
     cause: error2,
-    details: { call: what, status: statusOf2(error2) }
+    details,
+    ...status2 === 401 ? { exitCode: 2 } : {}
   });
 }
 async function callGitHub(what, fn) {

@@ -95,7 +95,7 @@ var ShiplogError = class extends Error {
     super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = "ShiplogError";
     this.code = code;
-    this.exitCode = exitCodes[code] ?? 2;
+    this.exitCode = options?.exitCode ?? exitCodes[code] ?? 2;
     this.details = options?.details;
   }
 };
