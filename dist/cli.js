@@ -6153,17 +6153,7 @@ var oneLine = (s) => inert(s);
 function renderLog(entries, shards) {
   return table(entries, [
     ...shards ? [{ header: "SHARD", value: (e) => e.branch ?? "-" }] : [],
-    { header: "SEQ", value: (e) => String(e.seq) },
-    { header: "TIME", value: (e) => e.statement.predicate.timestamp.replace(/\.\d+Z$/, "Z") },
-    { header: "TYPE", value: (e) => e.statement.predicate.type },
-    { header: "ENV", value: (e) => e.statement.predicate.environment ?? "-" },
-    { header: "REPO", value: (e) => e.statement.predicate.repository },
-    { header: "COMMIT", value: (e) => e.statement.predicate.commit.slice(0, 12) },
-    {
-      header: "ACTOR",
-      value: (e) => String(e.statement.predicate.actor?.login ?? "-")
-    },
-    { header: "APPROVAL", value: approvalSummary }
+    ...LOG_COLUMNS
   ]);
 }
 function renderVerify(r, named) {
