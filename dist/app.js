@@ -95808,6 +95808,9 @@ function checkpointSigner(cp, trusted) {
   return void 0;
 }
 
+// src/ledger/clock.ts
+var CLOCK_SKEW_MS = 5 * 6e4;
+
 // src/ledger/dsse.ts
 import { sign as cryptoSign2, verify as cryptoVerify2 } from "node:crypto";
 var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
@@ -96078,7 +96081,14 @@ function parseCommit(data) {
   if (!tree) throw new Error("commit object has no tree");
   const parents = [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
   const when = /^committer .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
-  return { tree, parents, message, ...when ? { committerTime: Number(when) } : {} };
+  const authored = /^author .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
+  return {
+    tree,
+    parents,
+    message,
+    ...when ? { committerTime: Number(when) } : {},
+    ...authored ? { authorTime: Number(authored) } : {}
+  };
 }
 function objectId(type, content) {
   const header = `${type} ${content.length}\0`;
@@ -97936,7 +97946,8 @@ async function readTipCommit(objects, commit) {
     indexTree,
     ...treeDir ? { treeDir } : {},
     ...cosignedBlob ? { cosignedBlob } : {},
-    ...c.committerTime !== void 0 ? { committerTime: c.committerTime } : {}
+    ...c.committerTime !== void 0 ? { committerTime: c.committerTime } : {},
+    ...c.authorTime !== void 0 ? { authorTime: c.authorTime } : {}
   };
 }
 async function openTip(location) {
@@ -98027,6 +98038,7 @@ function defaultOrigin(location) {
 async function buildOn(gitDir, objects, tip, index, tiles, req) {
   const seq = tip ? tip.seq + 1 : 0;
   const prev = tip ? tip.entry : GENESIS_PREV;
+  refuseClockBehind(req, tip);
   const origin = tip ? tip.origin : checkOrigin(req.origin ?? defaultOrigin(req.location));
   const predicate = { seq, prev, ...req.entry };
   const statement = buildStatement(predicate, req.serverUrl);
@@ -98075,6 +98087,18 @@ async function buildOn(gitDir, objects, tip, index, tiles, req) {
     })
   );
   return { seq, hash: hash3, commit, envelope, checkpoint };
+}
+function refuseClockBehind(req, tip) {
+  if (tip?.authorTime === void 0) return;
+  const t = Date.parse(req.entry.timestamp);
+  const tipMs = tip.authorTime * 1e3;
+  if (t >= tipMs + 999 - CLOCK_SKEW_MS) return;
+  throw new AppendError(
+    `the entry is timestamped ${req.entry.timestamp}, ${Math.round((tipMs - t) / 1e3)} s before the ledger's newest entry (seq ${tip.seq}, ${new Date(tipMs).toISOString()}); verify allows ${CLOCK_SKEW_MS / 6e4} minutes of clock skew. Check this machine's clock (or the timestamp given) and record again`,
+    provisionalEnvelope(req),
+    void 0,
+    "BAD_INPUT"
+  );
 }
 async function findDuplicate(objects, index, entry) {
   const files = await index.bucketFiles(entry.commit);
@@ -98474,6 +98498,14 @@ function shardBranch(repository) {
 function isLedgerBranchName(branch) {
   return branch === DEFAULT_BRANCH || SHARD.test(branch);
 }
+function remoteIsRepository(remote, repository) {
+  const path2 = remote.trim().replace(/[/\\]+$/, "").replace(/\.git$/i, "").replace(/^[^/\\]+@[^/:]+:/, "/");
+  return path2.toLowerCase().replace(/\\/g, "/").endsWith(`/${repository.toLowerCase()}`);
+}
+function isCentralLedger(opts) {
+  if (opts.ledgerRepository.toLowerCase() !== opts.source.toLowerCase()) return true;
+  return opts.remote !== void 0 && !remoteIsRepository(opts.remote, opts.source);
+}
 function writeBranch(opts) {
   if (opts.branch) return checkBranchName(opts.branch);
   return opts.central ? shardBranch(opts.repository) : DEFAULT_BRANCH;
@@ -98483,7 +98515,11 @@ function writeBranch(opts) {
 function ledgerOf(settings, policy, at) {
   const repository = policy?.ledger.repository ?? `${at.owner}/${at.repo}`;
   const [owner, repo] = repository.split("/");
-  const central = repository.toLowerCase() !== `${at.owner}/${at.repo}`.toLowerCase();
+  const central = isCentralLedger({
+    source: `${at.owner}/${at.repo}`,
+    ledgerRepository: repository,
+    ...settings.ledgerRemote !== void 0 ? { remote: settings.ledgerRemote } : {}
+  });
   const branch = writeBranch({
     branch: policy?.ledger.branch,
     central,
@@ -99648,7 +99684,6 @@ var SignaturePool = class {
 };
 
 // src/ledger/verify.ts
-var CLOCK_SKEW_MS = 5 * 6e4;
 var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR, TREE_DIR]);
 var OPTIONAL_NAMES = /* @__PURE__ */ new Set([COSIGNED_FILE]);
 var Checker = class {

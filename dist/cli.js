@@ -76,7 +76,7 @@ import {
   verifyConsistency,
   verifyInclusion,
   verifyLedger
-} from "./cli-chunks/chunk-4VIEHI7L.js";
+} from "./cli-chunks/chunk-XSPF7HDX.js";
 import {
   COMMIT_PATTERN,
   deployOf,
@@ -4611,7 +4611,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-Z3C7YCRL.js");
+var loadRoom = () => import("./cli-chunks/room-OWDXH4JV.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();

@@ -41384,6 +41384,14 @@ function shardBranch(repository) {
     throw new ShiplogError("USAGE", `repository "${repository}" must be OWNER/NAME`);
   return `${DEFAULT_BRANCH}/${repository.toLowerCase()}`;
 }
+function remoteIsRepository(remote, repository) {
+  const path = remote.trim().replace(/[/\\]+$/, "").replace(/\.git$/i, "").replace(/^[^/\\]+@[^/:]+:/, "/");
+  return path.toLowerCase().replace(/\\/g, "/").endsWith(`/${repository.toLowerCase()}`);
+}
+function isCentralLedger(opts) {
+  if (opts.ledgerRepository.toLowerCase() !== opts.source.toLowerCase()) return true;
+  return opts.remote !== void 0 && !remoteIsRepository(opts.remote, opts.source);
+}
 function writeBranch(opts) {
   if (opts.branch) return checkBranchName(opts.branch);
   return opts.central ? shardBranch(opts.repository) : DEFAULT_BRANCH;
@@ -41749,7 +41757,12 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
   if (!/^[\w.-]+\/[\w.-]+$/.test(ledgerRepository)) {
     bad("ledger-repository", `must be OWNER/NAME (got "${ledgerRepository}"; is GITHUB_REPOSITORY set?)`);
   }
-  const central = ledgerRepository.toLowerCase() !== repository.toLowerCase();
+  const ledgerRemoteInput = get("ledger-remote") || void 0;
+  const central = isCentralLedger({
+    source: repository,
+    ledgerRepository,
+    ...ledgerRemoteInput ? { remote: ledgerRemoteInput } : {}
+  });
   let ledgerBranch;
   try {
     ledgerBranch = writeBranch({ branch: get("ledger-branch") || void 0, central, repository });
@@ -43660,6 +43673,9 @@ var indent = (text2) => text2.split("\n").map((l) => l ? `  ${l}` : l).join("\n"
 // src/ledger/append.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
+// src/ledger/clock.ts
+var CLOCK_SKEW_MS = 5 * 6e4;
+
 // src/ledger/dsse.ts
 import { sign as cryptoSign2, verify as cryptoVerify2 } from "node:crypto";
 var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
@@ -43856,7 +43872,14 @@ function parseCommit(data) {
   if (!tree) throw new Error("commit object has no tree");
   const parents = [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]);
   const when = /^committer .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
-  return { tree, parents, message, ...when ? { committerTime: Number(when) } : {} };
+  const authored = /^author .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
+  return {
+    tree,
+    parents,
+    message,
+    ...when ? { committerTime: Number(when) } : {},
+    ...authored ? { authorTime: Number(authored) } : {}
+  };
 }
 function objectId(type, content) {
   const header = `${type} ${content.length}\0`;
@@ -45034,7 +45057,8 @@ async function readTipCommit(objects, commit) {
     indexTree,
     ...treeDir ? { treeDir } : {},
     ...cosignedBlob ? { cosignedBlob } : {},
-    ...c.committerTime !== void 0 ? { committerTime: c.committerTime } : {}
+    ...c.committerTime !== void 0 ? { committerTime: c.committerTime } : {},
+    ...c.authorTime !== void 0 ? { authorTime: c.authorTime } : {}
   };
 }
 async function openTip(location) {
@@ -45102,6 +45126,7 @@ function defaultOrigin(location) {
 async function buildOn(gitDir, objects, tip, index, tiles, req) {
   const seq = tip ? tip.seq + 1 : 0;
   const prev = tip ? tip.entry : GENESIS_PREV;
+  refuseClockBehind(req, tip);
   const origin = tip ? tip.origin : checkOrigin(req.origin ?? defaultOrigin(req.location));
   const predicate = { seq, prev, ...req.entry };
   const statement = buildStatement(predicate, req.serverUrl);
@@ -45150,6 +45175,18 @@ async function buildOn(gitDir, objects, tip, index, tiles, req) {
     })
   );
   return { seq, hash: hash3, commit, envelope, checkpoint };
+}
+function refuseClockBehind(req, tip) {
+  if (tip?.authorTime === void 0) return;
+  const t = Date.parse(req.entry.timestamp);
+  const tipMs = tip.authorTime * 1e3;
+  if (t >= tipMs + 999 - CLOCK_SKEW_MS) return;
+  throw new AppendError(
+    `the entry is timestamped ${req.entry.timestamp}, ${Math.round((tipMs - t) / 1e3)} s before the ledger's newest entry (seq ${tip.seq}, ${new Date(tipMs).toISOString()}); verify allows ${CLOCK_SKEW_MS / 6e4} minutes of clock skew. Check this machine's clock (or the timestamp given) and record again`,
+    provisionalEnvelope(req),
+    void 0,
+    "BAD_INPUT"
+  );
 }
 async function findDuplicate(objects, index, entry) {
   const files = await index.bucketFiles(entry.commit);
@@ -45598,7 +45635,6 @@ async function proveFromTiles(tiles, objects, run2) {
 }
 
 // src/ledger/verify.ts
-var CLOCK_SKEW_MS = 5 * 6e4;
 var ROOT_NAMES = /* @__PURE__ */ new Set([ENTRY_FILE, CHECKPOINT_FILE, INDEX_DIR, TREE_DIR]);
 var OPTIONAL_NAMES = /* @__PURE__ */ new Set([COSIGNED_FILE]);
 var Checker = class {

@@ -5,7 +5,7 @@
  */
 import { ShiplogError } from '../errors.ts';
 import { COMMIT_PATTERN } from '../ledger/encoding.ts';
-import { writeBranch } from '../ledger/shards.ts';
+import { isCentralLedger, writeBranch } from '../ledger/shards.ts';
 import {
   configKeyProblem,
   DEPLOY_STATUSES,
@@ -187,8 +187,14 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
   if (!/^[\w.-]+\/[\w.-]+$/.test(ledgerRepository)) {
     bad('ledger-repository', `must be OWNER/NAME (got "${ledgerRepository}"; is GITHUB_REPOSITORY set?)`);
   }
-  // A central ledger repository holds one shard per source repository (see ledger/shards.ts).
-  const central = ledgerRepository.toLowerCase() !== repository.toLowerCase();
+  // A central ledger repository, or a mirror shared by many, holds one shard per source repository
+  // (see ledger/shards.ts).
+  const ledgerRemoteInput = get('ledger-remote') || undefined;
+  const central = isCentralLedger({
+    source: repository,
+    ledgerRepository,
+    ...(ledgerRemoteInput ? { remote: ledgerRemoteInput } : {}),
+  });
   let ledgerBranch: string;
   try {
     ledgerBranch = writeBranch({ branch: get('ledger-branch') || undefined, central, repository });

@@ -12,7 +12,7 @@ import { appendWitnessed, witnessWarnings } from '../witness/publish.ts';
 import { parseCommit, parseTree } from '../ledger/git-objects.ts';
 import { CHECKPOINT_FILE, ENTRY_FILE } from '../ledger/layout.ts';
 import { openRepo } from '../ledger/store.ts';
-import { isLedgerBranchName, writeBranch } from '../ledger/shards.ts';
+import { isCentralLedger, isLedgerBranchName, writeBranch } from '../ledger/shards.ts';
 import { readCheckpointText, TipObjects } from '../ledger/tip.ts';
 import type { LedgerLocation } from '../ledger/store.ts';
 import type { Policy } from '../policy/index.ts';
@@ -36,7 +36,14 @@ export interface AppLedger {
 export function ledgerOf(settings: AppSettings, policy: Policy | undefined, at: RepoRef): AppLedger {
   const repository = policy?.ledger.repository ?? `${at.owner}/${at.repo}`;
   const [owner, repo] = repository.split('/') as [string, string];
-  const central = repository.toLowerCase() !== `${at.owner}/${at.repo}`.toLowerCase();
+  // A mirror (SHIPLOG_LEDGER_REMOTE) is one remote for every repository the app serves: each
+  // gets its own shard there, as in a central ledger repository, or their entries would interleave
+  // on one branch that verify then refuses (a branch holds one repository's ledger).
+  const central = isCentralLedger({
+    source: `${at.owner}/${at.repo}`,
+    ledgerRepository: repository,
+    ...(settings.ledgerRemote !== undefined ? { remote: settings.ledgerRemote } : {}),
+  });
   const branch = writeBranch({
     branch: policy?.ledger.branch,
     central,

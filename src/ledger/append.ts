@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShiplogError, type ErrorCode } from '../errors.ts';
 import { signCheckpoint, checkOrigin } from './checkpoint.ts';
+import { CLOCK_SKEW_MS } from './clock.ts';
 import { decodeEntry } from './entry.ts';
 import { signEnvelope, type Envelope } from './dsse.ts';
 import { GENESIS_PREV } from './encoding.ts';
@@ -164,6 +165,7 @@ async function buildOn(
 ): Promise<Built> {
   const seq = tip ? tip.seq + 1 : 0;
   const prev = tip ? tip.entry : GENESIS_PREV;
+  refuseClockBehind(req, tip);
   const origin = tip ? tip.origin : checkOrigin(req.origin ?? defaultOrigin(req.location));
   const predicate = { seq, prev, ...req.entry };
   const statement = buildStatement(predicate, req.serverUrl);
@@ -217,6 +219,25 @@ async function buildOn(
     }),
   );
   return { seq, hash, commit, envelope, checkpoint };
+}
+
+/**
+ * An entry dated further behind the tip's than verify allows would leave a ledger that fails for
+ * everyone, for good: the writer's clock is wrong, and saying so beats recording it. The
+ * envelope is still printed, so the evidence is not lost.
+ */
+function refuseClockBehind(req: AppendRequest, tip: TipCommit | undefined): void {
+  if (tip?.authorTime === undefined) return;
+  const t = Date.parse(req.entry.timestamp);
+  const tipMs = tip.authorTime * 1000;
+  // The commit keeps whole seconds; the tip's own timestamp may be up to 999 ms later than that.
+  if (t >= tipMs + 999 - CLOCK_SKEW_MS) return;
+  throw new AppendError(
+    `the entry is timestamped ${req.entry.timestamp}, ${Math.round((tipMs - t) / 1000)} s before the ledger's newest entry (seq ${tip.seq}, ${new Date(tipMs).toISOString()}); verify allows ${CLOCK_SKEW_MS / 60_000} minutes of clock skew. Check this machine's clock (or the timestamp given) and record again`,
+    provisionalEnvelope(req),
+    undefined,
+    'BAD_INPUT',
+  );
 }
 
 /**

@@ -90,6 +90,8 @@ export function parseCommit(data: Buffer): {
   message: string;
   /** Committer date, seconds since the epoch (undefined when unreadable). */
   committerTime?: number;
+  /** Author date, seconds since the epoch: on a ledger commit, its entry's timestamp. */
+  authorTime?: number;
 } {
   const text = data.toString('utf8');
   const split = text.indexOf('\n\n');
@@ -99,7 +101,14 @@ export function parseCommit(data: Buffer): {
   if (!tree) throw new Error('commit object has no tree');
   const parents = [...header.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]!);
   const when = /^committer .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
-  return { tree, parents, message, ...(when ? { committerTime: Number(when) } : {}) };
+  const authored = /^author .*> (\d{1,15}) [+-]\d{4}$/m.exec(header)?.[1];
+  return {
+    tree,
+    parents,
+    message,
+    ...(when ? { committerTime: Number(when) } : {}),
+    ...(authored ? { authorTime: Number(authored) } : {}),
+  };
 }
 
 // Verify computes several object ids per ledger entry: the one-shot hash costs far less than a

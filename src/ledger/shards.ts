@@ -33,6 +33,20 @@ export function remoteIsRepository(remote: string, repository: string): boolean 
 }
 
 /**
+ * Whether the source repository's ledger is a shard in a shared remote: the ledger lives in another
+ * repository, or in a remote (a mirror) that does not name the source repository itself. The
+ * Action, the app and `record` decide alike, so what one writes the others read.
+ */
+export function isCentralLedger(opts: {
+  source: string;
+  ledgerRepository: string;
+  remote?: string;
+}): boolean {
+  if (opts.ledgerRepository.toLowerCase() !== opts.source.toLowerCase()) return true;
+  return opts.remote !== undefined && !remoteIsRepository(opts.remote, opts.source);
+}
+
+/**
  * The branch a writer appends to: the one given; else `shiplog` when the ledger lives in the
  * source repository itself, and the source repository's shard when it lives elsewhere.
  */

@@ -32,6 +32,8 @@ export interface TipCommit extends CommitTrailers {
   cosignedBlob?: string;
   /** Committer date in seconds: the next commit is never dated before it. */
   committerTime?: number;
+  /** Author date in seconds: the tip entry's timestamp, which a new entry may not go far behind. */
+  authorTime?: number;
 }
 
 /** Reads git objects from a tip cache, fetching by id (in one batch) whatever it does not hold. */
@@ -116,6 +118,7 @@ export async function readTipCommit(objects: TipObjects, commit: string): Promis
     ...(treeDir ? { treeDir } : {}),
     ...(cosignedBlob ? { cosignedBlob } : {}),
     ...(c.committerTime !== undefined ? { committerTime: c.committerTime } : {}),
+    ...(c.authorTime !== undefined ? { authorTime: c.authorTime } : {}),
   };
 }
 

@@ -14,6 +14,7 @@
 import { availableParallelism } from 'node:os';
 import { ShiplogError } from '../errors.ts';
 import { deployChange, entryHashBytes, indexLineOf } from './append.ts';
+import { CLOCK_SKEW_MS } from './clock.ts';
 import { checkpointSigner, parseCheckpoint, type ParsedCheckpoint } from './checkpoint.ts';
 import { applySigner, decodeForVerify, type EntryFacts, type SignatureJob } from './check-entry.ts';
 import { signerIndex, type Envelope } from './dsse.ts';
@@ -61,11 +62,7 @@ export type CheckName =
   | 'origin'
   | 'timestamp';
 
-/**
- * How far an entry's timestamp may be behind its predecessor's before verify names it: writers'
- * clocks differ a little, and two runners may sign in one order and land in the other.
- */
-export const CLOCK_SKEW_MS = 5 * 60_000;
+export { CLOCK_SKEW_MS } from './clock.ts';
 
 export interface Problem {
   check: CheckName;

@@ -143,7 +143,9 @@ export function createWorkbench(): Workbench {
   const dir = mkdtempSync(join(tmpdir(), 'shiplog-action-test-'));
   const workspace = join(dir, 'workspace');
   mkdirSync(workspace);
-  const remote = join(dir, 'ledger.git');
+  // Named after the repository, as a per-repository mirror is: the Action and the app then write
+  // and read its `shiplog` branch (a remote shared by many repositories holds one shard each).
+  const remote = join(dir, 'acme', 'web.git');
   execFileSync('git', ['init', '--bare', '--quiet', remote]);
   execFileSync('git', ['config', 'uploadpack.allowFilter', 'true'], { cwd: remote });
   const k = newKey();

@@ -46,6 +46,18 @@ describe('parseInputs', () => {
     expect(i.commitInput).toBeUndefined();
   });
 
+  it('writes a shard on a mirror shared by many repositories, as the app does; `shiplog` on one named after it', () => {
+    const base = { type: 'deploy', 'signing-key': KEY, environment: 'production' };
+    expect(parse({ ...base, 'ledger-remote': '/srv/ledgers/all.git' }).ledgerBranch).toBe('shiplog/acme/web');
+    expect(parse({ ...base, 'ledger-remote': 'https://git.example.com/acme/web.git' }).ledgerBranch).toBe(
+      'shiplog',
+    );
+    expect(parse({ ...base, 'ledger-repository': 'acme/ledger' }).ledgerBranch).toBe('shiplog/acme/web');
+    expect(
+      parse({ ...base, 'ledger-remote': '/srv/ledgers/all.git', 'ledger-branch': 'shiplog' }).ledgerBranch,
+    ).toBe('shiplog');
+  });
+
   it.each([
     [{ command: 'deploy' }, 'input "command": must be one of record, verify, query, gate'],
     [{ 'signing-key': KEY }, 'input "type": is required for command record'],

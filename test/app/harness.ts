@@ -10,7 +10,9 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startAppServer, type AppServer } from '../../src/app/server.ts';
 import { startFakeGitHub, type FakeGitHub, type FakePull } from '../support/fake-github.ts';
 import { createLedgerFixture, type LedgerFixture } from '../support/ledger-fixture.ts';
-import type { LedgerLocation } from '../../src/ledger/store.ts';
+import { findEntries, type EntryFilter, type EntryView } from '../../src/ledger/query.ts';
+import { shardBranch } from '../../src/ledger/shards.ts';
+import { listLedgerBranches, type LedgerLocation } from '../../src/ledger/store.ts';
 import { examplePayload as example, signBody } from '../support/webhooks.ts';
 
 export const WEBHOOK_SECRET = 'it-is-a-secret-to-everybody';
@@ -212,8 +214,27 @@ export function useLedgerApp(extra: Record<string, string> = {}) {
     get ledger(): LedgerFixture {
       return state.ledger;
     },
-    fresh(): LedgerLocation {
-      return { ...state.ledger.location, cacheDir: join(state.ledger.dir, `read-${++state.reads}`) };
+    /** The shard of `repository` on the mirror (each repository the app serves has its own). */
+    fresh(repository: string): LedgerLocation {
+      return {
+        ...state.ledger.location,
+        branch: shardBranch(repository),
+        cacheDir: join(state.ledger.dir, `read-${++state.reads}`),
+      };
+    },
+    /** Entries of every shard on the mirror; none when nothing was recorded yet. */
+    async entries(filter: EntryFilter = {}): Promise<EntryView[]> {
+      const branches = await listLedgerBranches(state.ledger.location);
+      const found: EntryView[] = [];
+      for (const branch of branches) {
+        const location = {
+          ...state.ledger.location,
+          branch,
+          cacheDir: join(state.ledger.dir, `read-${++state.reads}`),
+        };
+        found.push(...(await findEntries(location, filter)));
+      }
+      return found;
     },
   };
 }

@@ -35,6 +35,10 @@ const h = useApp({
   }),
 });
 
+// Every scenario's repository names the mirror's `shiplog` branch as its ledger (the policy's
+// `ledger.branch`), so they all watch the one fixture ledger; by default each would get a shard.
+const SHARED_BRANCH = 'ledger:\n  branch: shiplog\n';
+
 function tip(): string {
   return execFileSync('git', ['rev-parse', 'refs/heads/shiplog'], {
     cwd: ledger.remote,
@@ -126,7 +130,7 @@ const alarms = (full: string) => h.gh.issues(full).filter((i) => i.labels.includ
 
 describe('ledger watch', () => {
   it('opens no alarm for an honest append', async () => {
-    const r = h.repo();
+    const r = h.repo(SHARED_BRANCH);
     const before = tip();
     await ledger.append(1);
     const res = await h.send('push', pushEvent(r.full, { before, after: tip() }));
@@ -135,7 +139,7 @@ describe('ledger watch', () => {
   });
 
   it('opens an alarm for a well-formed append signed by no trusted key (issue 17)', async () => {
-    const r = h.repo();
+    const r = h.repo(SHARED_BRANCH);
     const before = tip();
     // someone who can push the branch but holds no signing key: a perfect append, their own signature
     await appendEntry({
@@ -153,7 +157,7 @@ describe('ledger watch', () => {
   });
 
   it('opens one alarm for a force-push, keeping the last good checkpoint, however often it is sent', async () => {
-    const r = h.repo();
+    const r = h.repo(SHARED_BRANCH);
     const pr = h.gh.addPullRequest(r.full, { user: 'alice', files: ['README.md'] });
     // a code PR's check carries the checkpoint as it is now
     await h.send('pull_request', h.pullRequestEvent(r.full, pr, 'opened'));
@@ -196,7 +200,7 @@ describe('ledger watch', () => {
   });
 
   it('opens one alarm for a deletion of the ledger branch, and adds the push of it to that alarm', async () => {
-    const r = h.repo();
+    const r = h.repo(SHARED_BRANCH);
     await h.send('delete', deleteEvent(r.full));
     await h.send('delete', deleteEvent(r.full));
     expect(alarms(r.full)).toHaveLength(1);
@@ -213,7 +217,7 @@ describe('ledger watch', () => {
   });
 
   it('opens an alarm for commits that do not each add exactly one entry', async () => {
-    const r = h.repo();
+    const r = h.repo(SHARED_BRANCH);
     const before = tip();
     const work = workClone(ledger.remote, ledger.dir);
     sh(work, 'rm', '-q', '--cached', 'checkpoint');
@@ -228,7 +232,7 @@ describe('ledger watch', () => {
   });
 
   it('opens an alarm for a merge pushed onto the ledger branch', async () => {
-    const r = h.repo();
+    const r = h.repo(SHARED_BRANCH);
     const before = tip();
     const work = workClone(ledger.remote, ledger.dir);
     // A merge that writes what an append writes: only its second parent gives it away.
@@ -247,7 +251,7 @@ describe('ledger watch', () => {
   });
 
   it('ignores pushes to other branches', async () => {
-    const r = h.repo();
+    const r = h.repo(SHARED_BRANCH);
     const event = pushEvent(r.full, { before: 'a'.repeat(40), after: 'b'.repeat(40), forced: true });
     event.ref = 'refs/heads/main';
     await h.send('push', event);

@@ -54,7 +54,7 @@ describe('merge entries', () => {
       ].sort(),
     );
     expect(details.overrides).toEqual([]);
-    const report = await verifyLedger({ location: fresh(), trusted: [app.ledger.trusted] });
+    const report = await verifyLedger({ location: fresh(s.full), trusted: [app.ledger.trusted] });
     expect(report.problems).toEqual([]);
   });
 
@@ -102,7 +102,11 @@ describe('merge entries cited by a deploy', () => {
       // the ledger itself is verified against the app's key; `trusted` is whose merges are believed
       trust: { keys: [ownApp.ledger.trusted] },
     };
-    const cited = await deployChangeSet({ ...request, ledger: fresh(), trusted: [ownApp.ledger.trusted] });
+    const cited = await deployChangeSet({
+      ...request,
+      ledger: fresh(s.full),
+      trusted: [ownApp.ledger.trusted],
+    });
     expect(cited.decision.status).toBe('approved');
     const pr = cited.record.pull_requests.find((p) => p.number === s.pull.number)!;
     expect(pr.approval.source).toBe('merge-entry');
@@ -113,7 +117,7 @@ describe('merge entries cited by a deploy', () => {
     expect(cited.record.approval_sources).toEqual({ merge_entries: 1, reviews_at_deploy: 0 });
 
     // without a key to believe the entry, the reviews are read as they are now: and say so
-    const reread = await deployChangeSet({ ...request, ledger: fresh() });
+    const reread = await deployChangeSet({ ...request, ledger: fresh(s.full) });
     expect(reread.decision.status).toBe('unapproved');
     const again = reread.record.pull_requests.find((p) => p.number === s.pull.number)!;
     expect(again.approval.source).toBe('reviews-at-deploy');
@@ -121,7 +125,7 @@ describe('merge entries cited by a deploy', () => {
 
     // an entry signed by a key nobody trusts is not evidence either, and is counted
     const stranger = newKey().trusted;
-    const forged = await deployChangeSet({ ...request, ledger: fresh(), trusted: [stranger] });
+    const forged = await deployChangeSet({ ...request, ledger: fresh(s.full), trusted: [stranger] });
     expect(forged.decision.status).toBe('unapproved');
     expect(forged.record.approval_sources).toEqual({
       merge_entries: 0,

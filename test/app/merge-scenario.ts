@@ -16,12 +16,12 @@ type Json = Record<string, unknown>;
 /** The scenario helpers bound to one app server and its ledger. */
 export function mergeScenario(app: ReturnType<typeof useLedgerApp>) {
   const h = app.h;
-  function fresh() {
-    return app.fresh();
+  function fresh(full: string) {
+    return app.fresh(full);
   }
 
   async function mergeEntries(full: string) {
-    const found = await findEntries(fresh(), { type: 'merge' }).catch((error: unknown) => {
+    const found = await findEntries(fresh(full), { type: 'merge' }).catch((error: unknown) => {
       if (String(error).includes('does not exist')) return [];
       throw error;
     });

@@ -90,7 +90,7 @@ describe('one _extends policy on every path', () => {
       merged_by: { ...(pr.user as object), login: pull.mergedBy, id: h.gh.user(pull.mergedBy!).id },
     };
     expect((await h.send('pull_request', payload)).status).toBe(200);
-    const entries = (await findEntries(app.fresh(), { type: 'merge' })).filter(
+    const entries = (await findEntries(app.fresh(r.full), { type: 'merge' })).filter(
       (e) => e.statement.predicate.repository === r.full,
     );
     expect(entries).toHaveLength(1);

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { appendEntry } from '../../src/ledger/append.ts';
 import { findEntries } from '../../src/ledger/query.ts';
+import { shardBranch } from '../../src/ledger/shards.ts';
 import { verifyLedger } from '../../src/ledger/verify.ts';
 import { sampleEntry } from '../support/ledger-fixture.ts';
 import { useLedgerApp } from './harness.ts';
@@ -17,19 +18,24 @@ const ago = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString()
 const sha = (n: number) => n.toString(16).padStart(40, 'd');
 
 /**
- * An app with a ledger of its own for each scenario: a `shiplog` branch holds one repository's
- * entries (verify checks it), and each scenario is about another repository.
+ * An app with a ledger of its own for each scenario; on it, each repository's entries are in that
+ * repository's shard, as the app writes them.
  */
 function sweepScenario() {
   const app = useLedgerApp({ SHIPLOG_SWEEP_INTERVAL: 'off', SHIPLOG_RECONCILE_INTERVAL: 'off' });
   const h = app.h;
-  const fresh = () => app.fresh();
+  const fresh = (full: string) => app.fresh(full);
   const git = (...args: string[]) =>
     execFileSync('git', ['--git-dir', app.ledger.remote, ...args], { encoding: 'utf8' }).trim();
   const alarms = (full: string) => h.gh.issues(full).filter((i) => i.labels.includes('shiplog-alarm'));
   let seq = 0;
-  const append = (over: Parameters<typeof sampleEntry>[1]) =>
-    appendEntry({ location: app.ledger.location, key: app.ledger.key, entry: sampleEntry(seq++, over) });
+  // the app keeps each repository's ledger in its own shard of the mirror
+  const append = (over: Parameters<typeof sampleEntry>[1] & { repository: string }) =>
+    appendEntry({
+      location: { ...app.ledger.location, branch: shardBranch(over.repository) },
+      key: app.ledger.key,
+      entry: sampleEntry(seq++, over),
+    });
   return { app, h, fresh, git, alarms, append };
 }
 
@@ -42,11 +48,12 @@ describe('sweeps: ledger tips', () => {
     await append({ repository: r.full });
     const before = await h.app.sweeps.sweep();
     expect(before.find((s) => s.ledger)?.ledger).toMatch(/first-look|unchanged|grew/);
-    const tipBefore = git('rev-parse', 'refs/heads/shiplog');
-    const checkpointBefore = git('show', 'refs/heads/shiplog:checkpoint');
+    const ref = `refs/heads/${shardBranch(r.full)}`;
+    const tipBefore = git('rev-parse', ref);
+    const checkpointBefore = git('show', `${ref}:checkpoint`);
 
     // someone rewinds the branch by one entry; GitHub's push webhook is lost
-    git('update-ref', 'refs/heads/shiplog', `${tipBefore}~1`);
+    git('update-ref', ref, `${tipBefore}~1`);
     const after = await h.app.sweeps.sweep();
     expect(after.find((s) => s.ledger)?.ledger).toBe('rewritten');
 
@@ -61,7 +68,7 @@ describe('sweeps: ledger tips', () => {
     await h.app.sweeps.sweep();
     expect(alarms(r.full)).toHaveLength(1);
     // put the ledger back for the next scenario
-    git('update-ref', 'refs/heads/shiplog', tipBefore);
+    git('update-ref', ref, tipBefore);
     await h.app.sweeps.sweep();
     for (const issue of alarms(r.full)) issue.state = 'closed';
   });
@@ -104,7 +111,7 @@ describe('sweeps: reconciliation', () => {
       }),
     ]);
 
-    const entries = (await findEntries(fresh(), { type: 'reconciliation' })).filter(
+    const entries = (await findEntries(fresh(r.full), { type: 'reconciliation' })).filter(
       (e) => e.statement.predicate.repository === r.full,
     );
     expect(entries).toHaveLength(1);
@@ -125,7 +132,7 @@ describe('sweeps: reconciliation', () => {
     expect(opened[0]!.body).toContain(`seq ${entries[0]!.seq}`);
 
     // the ledger with the reconciliation on it still verifies
-    const report = await verifyLedger({ location: fresh(), trusted: [app.ledger.trusted] });
+    const report = await verifyLedger({ location: fresh(r.full), trusted: [app.ledger.trusted] });
     expect(report.problems).toEqual([]);
   });
 });

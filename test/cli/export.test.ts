@@ -144,7 +144,7 @@ describe('shiplog export', () => {
   it('refuses a ledger that does not verify (an entry signed by another key) and writes nothing', async () => {
     await freshLedger();
     await fx.append(3, LATER);
-    await appendEntry({ location: fx.location, key: newKey().key, entry: sampleEntry(3) });
+    await appendEntry({ location: fx.location, key: newKey().key, entry: sampleEntry(3, LATER) });
     await fx.append(1, LATER);
     const out = join(fx.dir, 'entries.jsonl');
     const r = await exp('--format', 'jsonl', '--out', out);

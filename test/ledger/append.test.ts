@@ -107,6 +107,35 @@ describe('append', () => {
 });
 
 describe('append that cannot land', () => {
+  it('refuses an entry dated further behind the newest than verify allows, and the ledger still verifies', async () => {
+    const at = (minutes: number) => new Date(Date.UTC(2026, 5, 1, 12, minutes)).toISOString();
+    await appendEntry({ location: fx.location, key: fx.key, entry: sampleEntry(0, { timestamp: at(30) }) });
+    // Four minutes behind: two runners signing in one order and landing in the other.
+    const close = await appendEntry({
+      location: fx.location,
+      key: fx.key,
+      entry: sampleEntry(1, { timestamp: at(26) }),
+    });
+    expect(close.seq).toBe(1);
+    // A runner whose clock is 10 minutes slow: 6 minutes behind the newest entry.
+    const err = await appendEntry({
+      location: fx.location,
+      key: fx.key,
+      entry: sampleEntry(2, { timestamp: at(20) }),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppendError);
+    expect((err as AppendError).code).toBe('BAD_INPUT');
+    expect((err as AppendError).message).toMatch(
+      /2026-06-01T12:20:00.000Z, 360 s before the ledger's newest entry \(seq 1, 2026-06-01T12:26:00.000Z\)/,
+    );
+    expect(decodeEntry(JSON.stringify((err as AppendError).envelope)).statement.predicate.commit).toBe(
+      sampleEntry(2).commit,
+    );
+    const report = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs: 1 });
+    expect(report.problems).toEqual([]);
+    expect(report.entries).toBe(2);
+  });
+
   it('exits at once with the signed envelope when the remote refuses (a refusal is no race)', async () => {
     const hook = join(fx.remote, 'hooks', 'pre-receive');
     writeFileSync(hook, '#!/bin/sh\necho "ledger frozen" >&2\nexit 1\n', { mode: 0o755 });

@@ -11,17 +11,20 @@ beforeEach(async () => {
 });
 afterEach(() => fx.cleanup());
 
-describe('16 concurrent writers x 10 appends to one remote', () => {
-  it('lands 160/160 entries with a valid chain and no duplicate seq', async () => {
+// 16 writers contend as hard as in the bench's 16 x 10 (contention_landed), with fewer appends
+// each so the suite stays short on 2 cores.
+describe('16 concurrent writers x 4 appends to one remote', () => {
+  it('lands 64/64 entries with a valid chain and no duplicate seq', async () => {
     const writer = async (w: number): Promise<number[]> => {
       // Each writer has its own cache, like separate CI runners.
       const location = { ...fx.location, cacheDir: join(fx.dir, `cache-${w}`) };
       const seqs: number[] = [];
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 4; i++) {
         const r = await appendEntry({
           location,
           key: fx.key,
-          entry: sampleEntry(w * 100 + i),
+          // Dated when signed, as a runner does: writers land in another order than they sign.
+          entry: sampleEntry(w * 100 + i, { timestamp: new Date().toISOString() }),
           maxAttempts: 200,
         });
         seqs.push(r.seq);
@@ -29,13 +32,13 @@ describe('16 concurrent writers x 10 appends to one remote', () => {
       return seqs;
     };
     const seqs = (await Promise.all(Array.from({ length: 16 }, (_, w) => writer(w)))).flat();
-    expect(new Set(seqs).size).toBe(160);
+    expect(new Set(seqs).size).toBe(64);
     const report = await verifyLedger({ location: fx.location, trusted: [fx.trusted], jobs: 2 });
     expect(report.problems).toEqual([]);
-    expect(report.entries).toBe(160);
+    expect(report.entries).toBe(64);
     const entries = await findEntries(fx.location, {});
-    expect(entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 160 }, (_, i) => i));
-    expect(new Set(entries.map((e) => e.statement.predicate.commit)).size).toBe(160);
-    // 160 appends contending on 2 shared cores: a budget, not a timing assertion
+    expect(entries.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    expect(new Set(entries.map((e) => e.statement.predicate.commit)).size).toBe(64);
+    // 64 appends contending on 2 shared cores: a budget, not a timing assertion
   }, 240_000);
 });

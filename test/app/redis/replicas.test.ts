@@ -16,9 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEntry } from '../../../src/ledger/append.ts';
-import { findEntries } from '../../../src/ledger/query.ts';
 import { sampleEntry } from '../../support/ledger-fixture.ts';
 import { startRedis, type TestRedis } from '../../support/redis-server.ts';
+import { shardBranch } from '../../../src/ledger/shards.ts';
 import { useLedgerApp } from '../harness.ts';
 import {
   appBundle,
@@ -105,11 +105,7 @@ function closedEvent(full: string, pull: ReturnType<typeof h.gh.mergePullRequest
 const accepted = (status: number) => status === 200 || status === 202;
 
 async function mergeEntries(): Promise<number> {
-  const found = await findEntries(app.fresh(), { type: 'merge' }).catch((error: unknown) => {
-    if (String(error).includes('does not exist')) return [];
-    throw error;
-  });
-  return found.length;
+  return (await app.entries({ type: 'merge' })).length;
 }
 
 // several app processes on a busy machine: slower than a unit test, bounded all the same
@@ -232,24 +228,32 @@ describe('three replicas on one Redis', { timeout: 150_000 }, () => {
 
   it('opens the alarm on the first sweep after a restart when the ledger was force-pushed while all were down', async () => {
     await startAll();
+    const repo = h.repo(POLICY, 'rewritten');
+    const ref = `refs/heads/${shardBranch(repo.full)}`;
     for (const i of [0, 1])
       await appendEntry({
-        location: app.ledger.location,
+        location: { ...app.ledger.location, branch: shardBranch(repo.full) },
         key: app.ledger.key,
-        entry: sampleEntry(i, { timestamp: new Date().toISOString() }),
+        entry: sampleEntry(i, { repository: repo.full, timestamp: new Date().toISOString() }),
       });
     const keys = redis.client();
     // the full pass learns which ledgers exist, the frequent sweep reads their tips
     await triggerSweep(redis.url, 'full-pass');
-    await eventually(async () => (await keys.scard('shiplog:ledgers')) > 0, 30_000, 'a known ledger');
+    const branch = shardBranch(repo.full);
+    const known = async () => (await keys.smembers('shiplog:ledgers')).some((m) => m.includes(`"${branch}"`));
+    await eventually(known, 30_000, 'its ledger known');
     await triggerSweep(redis.url, 'sweep');
-    await eventually(async () => (await keys.keys('shiplog:tip:*')).length > 0, 30_000, 'the tip seen');
+    await eventually(
+      async () => (await keys.keys(`shiplog:tip:*${branch}*`)).length > 0,
+      30_000,
+      'its tip seen',
+    );
     await stopAll();
 
     const git = (...args: string[]) =>
       execFileSync('git', ['--git-dir', app.ledger.remote, ...args], { encoding: 'utf8' }).trim();
-    const tip = git('rev-parse', 'refs/heads/shiplog');
-    git('update-ref', 'refs/heads/shiplog', `${tip}~1`);
+    const tip = git('rev-parse', ref);
+    git('update-ref', ref, `${tip}~1`);
 
     await startAll();
     const alarms = () =>
@@ -263,7 +267,7 @@ describe('three replicas on one Redis', { timeout: 150_000 }, () => {
     expect(alarms()).toHaveLength(1);
     expect(alarms()[0]!.title).toContain('was force-pushed');
     expect(alarms()[0]!.body).toContain(tip);
-    git('update-ref', 'refs/heads/shiplog', tip);
+    git('update-ref', ref, tip);
     await stopAll();
   });
 
