@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most tests wait on git, servers and child processes: two files at a time keep 2 cores busy
+    // (vitest's default here is one).
+    maxWorkers: 2,
   },
 });

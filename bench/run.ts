@@ -9,7 +9,8 @@
  *   npm run bench -- --keep DIR    leave DIR/ledger-1k.git, DIR/ledger-100k.git, DIR/shiplog.pub
  *                                  and DIR/shiplog.key for outside tools to measure
  *   npm run bench -- --only commands --ledgers DIR
- *                                  only the named modules (ledger, policy, change-set, sweep, commands);
+ *                                  only the named modules (ledger, policy, change-set, sweep, webhooks,
+ *                                  commands);
  *                                  --ledgers reuses ledgers a --keep run left in DIR
  *   npm run bench -- --save        write bench/results.json
  *
@@ -22,7 +23,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { changeSetBench } from './change-set.ts';
 import { commandsBench } from './commands.ts';
-import { sweepBench } from './sweep.ts';
+import { sweepBench, webhookBench } from './sweep.ts';
 import { ledgerBench, writeResults } from './ledger.ts';
 import { policyBench } from './policy.ts';
 import { meets, type Figures } from './stats.ts';
@@ -59,7 +60,7 @@ const targets: Record<string, string> = {
   ratio_webhook_throughput_3_vs_1_replicas: '>= 1.5',
 };
 
-const MODULES = ['ledger', 'policy', 'change-set', 'sweep', 'commands'] as const;
+const MODULES = ['ledger', 'policy', 'change-set', 'sweep', 'webhooks', 'commands'] as const;
 const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...MODULES];
 for (const m of only)
   if (!(MODULES as readonly string[]).includes(m))
@@ -84,6 +85,7 @@ try {
   if (runs('policy')) Object.assign(figures, await policyBench(log));
   if (runs('change-set')) Object.assign(figures, await changeSetBench(log));
   if (runs('sweep')) Object.assign(figures, await sweepBench(log));
+  if (runs('webhooks')) Object.assign(figures, await webhookBench(log));
   if (runs('commands')) {
     const from = values.ledgers ? resolve(values.ledgers) : dir;
     const need = ['ledger-1k.git', 'ledger-100k.git', 'shiplog.pub'].map((n) => join(from, n));

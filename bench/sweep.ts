@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAppServer } from '../src/app/server.ts';
@@ -133,7 +133,7 @@ export async function sweepBench(log: (s: string) => void): Promise<Record<strin
     await gh.close();
     ledger.cleanup();
   }
-  return { ...out, ...(await throughputBench(log)) };
+  return out;
 }
 
 interface Replica {
@@ -170,10 +170,22 @@ async function stop(r: Replica): Promise<void> {
   await exited;
 }
 
+/** CPU time (user + system) a process has used so far, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 const EVENTS = 90;
 const CONCURRENCY = 12;
 
-async function throughputBench(log: (s: string) => void): Promise<Record<string, number>> {
+export async function webhookBench(log: (s: string) => void): Promise<Record<string, number>> {
   const gh = await startFakeGitHub();
   const redis = await startRedis();
   const cache = mkdtempSync(join(tmpdir(), 'shiplog-bench-replicas-'));
@@ -214,6 +226,8 @@ async function throughputBench(log: (s: string) => void): Promise<Record<string,
         await Promise.all(apps.map((_, i) => send(events[i]!, i)));
         const rest = events.slice(apps.length);
         const before = gh.requests.length;
+        const appCpu = apps.map((a) => cpuMs(a.child.pid!));
+        const benchCpu = process.cpuUsage();
         const started = performance.now();
         let next = 0;
         await Promise.all(
@@ -225,7 +239,24 @@ async function throughputBench(log: (s: string) => void): Promise<Record<string,
           }),
         );
         const seconds = (performance.now() - started) / 1000;
-        return { perSecond: rest.length / seconds, requests: (gh.requests.length - before) / rest.length };
+        const used = process.cpuUsage(benchCpu);
+        // Where the 2 cores went: the replicas, and this process (the fake GitHub and the sender).
+        const appMs = apps.reduce((sum, a, i) => sum + cpuMs(a.child.pid!) - appCpu[i]!, 0);
+        const benchMs = (used.user + used.system) / 1000;
+        const byRoute = new Map<string, number>();
+        for (const r of gh.requests.slice(before)) {
+          const k = `${r.method} ${r.route ?? r.path}`;
+          byRoute.set(k, (byRoute.get(k) ?? 0) + 1);
+        }
+        log(
+          `webhooks: ${replicas} replica(s): ${round(rest.length / seconds, 1)}/s; CPU per event: replicas ${round(appMs / rest.length, 1)} ms, bench process (fake GitHub) ${round(benchMs / rest.length, 1)} ms; requests per event: ${[...byRoute].map(([k, n]) => `${k} ${round(n / rest.length, 1)}`).join(', ')}`,
+        );
+        return {
+          perSecond: rest.length / seconds,
+          requests: (gh.requests.length - before) / rest.length,
+          appMs: appMs / rest.length,
+          benchMs: benchMs / rest.length,
+        };
       } finally {
         await Promise.all(apps.map(stop));
       }
@@ -238,6 +269,8 @@ async function throughputBench(log: (s: string) => void): Promise<Record<string,
       webhook_throughput_per_s_3_replicas: round(three.perSecond, 1),
       ratio_webhook_throughput_3_vs_1_replicas: round(three.perSecond / one.perSecond, 2),
       webhook_api_requests_per_evaluation: round(one.requests, 1),
+      webhook_app_cpu_ms_per_event: round(one.appMs, 1),
+      webhook_fake_github_cpu_ms_per_event: round(one.benchMs, 1),
     };
   } finally {
     await redis.close();
