@@ -41802,6 +41802,7 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
     reason: prose("reason", get("reason").trim()),
     overrideReason: prose("override-reason", get("override-reason").trim()),
     allowDuplicate: boolean("allow-duplicate", get("allow-duplicate")),
+    proof: boolean("proof", get("proof")),
     allowIncomplete: boolean("allow-incomplete", get("allow-incomplete"))
   };
   const since = get("since").trim();
@@ -44402,6 +44403,26 @@ async function rangeHash(lo, hi, reader) {
   const k = largestPowerOfTwoBelow(n);
   return nodeHash(await rangeHash(lo, lo + k, reader), await rangeHash(lo + k, hi, reader));
 }
+async function inclusionProof(index, size, reader) {
+  checkSize(size);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= size) {
+    throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
+  }
+  const proof = [];
+  let lo = 0;
+  let hi = size;
+  while (hi - lo > 1) {
+    const k = largestPowerOfTwoBelow(hi - lo);
+    if (index < lo + k) {
+      proof.push(await rangeHash(lo + k, hi, reader));
+      hi = lo + k;
+    } else {
+      proof.push(await rangeHash(lo, lo + k, reader));
+      lo += k;
+    }
+  }
+  return proof.reverse();
+}
 async function consistencyProof(oldSize, newSize, reader) {
   checkSize(oldSize);
   checkSize(newSize);
@@ -44426,6 +44447,28 @@ async function consistencyProof(oldSize, newSize, reader) {
   }
   if (!whole) proof.push(await rangeHash(lo, hi, reader));
   return proof.reverse();
+}
+function verifyInclusion(index, size, leaf, proof, root) {
+  if (!validSize(size) || !Number.isSafeInteger(index) || index < 0 || index >= size) return false;
+  if (!proof.every(isHash) || !isHash(root)) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = fn / 2;
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && r.equals(root);
 }
 function verifyConsistency(oldSize, newSize, oldRoot, newRoot, proof) {
   if (!validSize(oldSize) || !validSize(newSize) || oldSize > newSize) return false;
@@ -44941,6 +44984,11 @@ async function allBuckets(view) {
   const out = [];
   for (const p of await view.index.prefixes()) out.push(await view.index.bucketFiles(p));
   return out;
+}
+async function lineForSeq(view, seq) {
+  if (seq > view.tip.seq) return void 0;
+  const lines3 = await bucketLines(view, await allBuckets(view), seq, seq);
+  return lines3.find((l) => l.seq === seq);
 }
 async function newestLines(view, keep, limit) {
   const buckets = await allBuckets(view);
@@ -50639,6 +50687,61 @@ async function findEntries(location, filter) {
   }
 }
 
+// src/ledger/tree/prove.ts
+async function tipTree(view) {
+  const size = view.tip.seq + 1;
+  const tiles = await TileModel.at(view.tip.treeDir, size, view.objects);
+  await view.objects.fetch([...tiles.wantedBlobs(), view.tip.checkpointBlob]);
+  await tiles.prepare();
+  const checkpoint = (await view.objects.blob(view.tip.checkpointBlob)).toString("utf8");
+  const cp = parseCheckpoint(checkpoint);
+  if (cp.size !== size || !cp.root.equals(tiles.root()))
+    throw new ShiplogError(
+      "VERIFY_FAILED",
+      'the tip checkpoint does not match the tip tiles; run "shiplog verify"'
+    );
+  return { tiles, checkpoint, cp };
+}
+async function proveInclusion(location, ref) {
+  const bySeq = /^\d+$/.test(ref);
+  const prefix = ref.toLowerCase().replace(/^sha256:/, "");
+  if (!bySeq && !/^[0-9a-f]{6,64}$/.test(prefix))
+    throw new ShiplogError("USAGE", `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>)`);
+  const view = await openTip(location);
+  try {
+    let line;
+    if (bySeq) line = await lineForSeq(view, Number(ref));
+    else {
+      const hits = await newestLines(view, (l) => l.hash.slice("sha256:".length).startsWith(prefix));
+      if (hits.length > 1)
+        throw new ShiplogError("USAGE", `hash prefix "${ref}" matches several entries; give more digits`);
+      line = hits[0];
+    }
+    if (!line) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref}`);
+    const [[entry], tree] = await Promise.all([readEntries(view, [line]), tipTree(view)]);
+    const size = tree.cp.size;
+    const path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(line.seq, size, r));
+    if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry.hash)), path, tree.cp.root))
+      throw new ShiplogError(
+        "VERIFY_FAILED",
+        `entry ${line.seq} is not in the tip's tree; run "shiplog verify"`
+      );
+    return {
+      shiplogProof: 1,
+      kind: "inclusion",
+      origin: tree.cp.origin,
+      seq: line.seq,
+      treeSize: size,
+      entryHash: entry.hash,
+      auditPath: path.map((h) => h.toString("base64")),
+      checkpoint: tree.checkpoint,
+      envelope: entry.envelope
+    };
+  } finally {
+    view.close();
+  }
+}
+
 // src/action/commands/query.ts
 var MAX_QUERY_ENTRIES = 100;
 async function query(inputs, deps) {
@@ -50661,6 +50764,10 @@ async function query(inputs, deps) {
     const status2 = newest.statement.predicate.approval?.status;
     if (status2) outputs["approval-status"] = status2;
     outputs.approvers = JSON.stringify(newest.statement.predicate.approval?.approvers ?? []);
+    if (inputs.proof) {
+      outputs.proof = JSON.stringify(await proveInclusion(ledgerLocation(inputs, ctx), newest.hash));
+      deps.log.info(`shiplog: proof output: entry ${newest.seq} in the signed checkpoint`);
+    }
   }
   return { outputs, summary: querySummary(entries, filter, capped) };
 }

@@ -58,6 +58,8 @@ export interface ActionInputs {
   expires?: string;
   overrideReason?: string;
   allowDuplicate: boolean;
+  /** query: output the newest entry's inclusion proof bundle. */
+  proof: boolean;
   /** verify: text of a checkpoint verified before (only what came after it is checked). */
   since?: string;
   /** record deploy: record a change set GitHub could not give completely (complete: false) instead of failing. */
@@ -240,6 +242,7 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
     reason: prose('reason', get('reason').trim()),
     overrideReason: prose('override-reason', get('override-reason').trim()),
     allowDuplicate: boolean('allow-duplicate', get('allow-duplicate')),
+    proof: boolean('proof', get('proof')),
     allowIncomplete: boolean('allow-incomplete', get('allow-incomplete')),
   };
   const since = get('since').trim();

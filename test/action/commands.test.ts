@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { appendEntry } from '../../src/ledger/append.ts';
 import { loadSigningKey } from '../../src/ledger/keys.ts';
 import { sampleEntry, sh, workClone } from '../support/ledger-fixture.ts';
+import { runCli } from '../support/run-cli.ts';
 import {
   createWorkbench,
   ledgerEntries,
@@ -109,6 +110,24 @@ describe('query', () => {
     expect(none.code).toBe(0);
     expect(none.outputs.entries).toBe('[]');
     expect(none.summary).toContain('Nothing recorded matches');
+  });
+
+  it("outputs the newest entry's inclusion proof with proof: true, which verify-proof accepts offline", async () => {
+    await seed(1, { commit: 'c'.repeat(40), environment: 'canary' });
+    const run = await action({ command: 'query', commit: 'c'.repeat(40), proof: 'true' });
+    expect(run.code, run.stderr).toBe(0);
+    const bundle = JSON.parse(run.outputs.proof!) as { kind: string; seq: number };
+    expect(bundle).toMatchObject({ kind: 'inclusion', seq: Number(run.outputs.seq) });
+    const file = join(tb.wb.dir, 'query-proof.json');
+    writeFileSync(file, run.outputs.proof!);
+    const pub = join(tb.wb.dir, 'query-proof.pub');
+    writeFileSync(pub, tb.wb.publicPem);
+    const ok = await runCli(['verify-proof', file, '--trusted-key', pub]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`ok: entry ${run.outputs.seq} is in the signed checkpoint`);
+    // without the input there is no proof output (it costs fetches)
+    const plain = await action({ command: 'query', commit: 'c'.repeat(40) });
+    expect(plain.outputs.proof).toBeUndefined();
   });
 });
 

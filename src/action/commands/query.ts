@@ -1,5 +1,6 @@
 /** `query`: entries for a commit, environment and/or type, as JSON output and a summary table. */
 import { findEntries } from '../../ledger/query.ts';
+import { proveInclusion } from '../../ledger/tree/prove.ts';
 import { readRunContext } from '../context.ts';
 import type { RunDeps, RunResult } from '../deps.ts';
 import type { ActionInputs } from '../inputs.ts';
@@ -30,6 +31,11 @@ export async function query(inputs: ActionInputs, deps: RunDeps): Promise<RunRes
     const status = newest.statement.predicate.approval?.status;
     if (status) outputs['approval-status'] = status;
     outputs.approvers = JSON.stringify(newest.statement.predicate.approval?.approvers ?? []);
+    if (inputs.proof) {
+      // by hash, not seq: the entry the query found, even if the tip moved meanwhile
+      outputs.proof = JSON.stringify(await proveInclusion(ledgerLocation(inputs, ctx), newest.hash));
+      deps.log.info(`shiplog: proof output: entry ${newest.seq} in the signed checkpoint`);
+    }
   }
   return { outputs, summary: querySummary(entries, filter, capped) };
 }
