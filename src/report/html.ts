@@ -72,7 +72,7 @@ ${windowNote(c)}
 <button type="button" id="filter-reset">Show all</button>
 </div>
 <p class="filter-note" id="filter-note"></p>
-${[...environments].map(([env, list]) => environmentSection(env, list, damaged))}
+${[...environments].map(([env, list]) => environmentSection(env, list, damaged, { remote, branch: input.verify.branch }))}
 <p class="empty" id="no-match" hidden>No changes match the filters.</p>
 ${c.total === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : rows.length === 0 ? markup`<p class="empty">No entries in this window.</p>` : ''}
 </main>
@@ -213,17 +213,26 @@ function environmentSection(
   env: string,
   rows: ReportRow[],
   damaged: { all: boolean; seqs: ReadonlySet<number> },
+  ledger: LedgerRef,
 ): Markup {
   return markup`<section class="env" data-env="${env}">
 <header><h2>${env}</h2><span class="count muted">${rows.length} ${plural(rows.length, 'change', 'changes')}</span></header>
 <ol class="timeline">
-${rows.map((r) => changeItem(r, damaged.all || damaged.seqs.has(r.seq)))}
+${rows.map((r) => changeItem(r, damaged.all || damaged.seqs.has(r.seq), ledger))}
 </ol>
 </section>
 `;
 }
 
-function changeItem(r: ReportRow, unverified: boolean): Markup {
+/** Where the entries' proofs come from: `shiplog prove` against this remote and branch. */
+interface LedgerRef {
+  remote: string;
+  branch: string;
+}
+
+function changeItem(r: ReportRow, unverified: boolean, ledger: LedgerRef): Markup {
+  // Anyone can check an entry's inclusion offline: the command that writes its proof bundle.
+  const prove = `shiplog prove ${r.seq} --remote ${ledger.remote} --ledger-branch ${r.shard ?? ledger.branch}`;
   const version = r.version ? markup`<span class="version">${r.version}</span>` : '';
   const branch = r.branch ? markup`<span class="branch muted">from <code>${r.branch}</code></span>` : '';
   // `success` is the normal case; only a deploy that did not (or no longer does) run gets a badge.
@@ -247,7 +256,7 @@ function changeItem(r: ReportRow, unverified: boolean): Markup {
 <div class="badges">${mark}<span class="badge approval tone-${r.badge.tone}">${r.badge.label}</span>${deployStatus}</div>
 <div class="who">by <b class="actor">${r.actor ?? 'unknown'}</b> · approvers: <b class="approvers">${approvers}</b>${stale}${prText}</div>
 ${r.type === 'deploy' ? changeSetBlock(r.statement.predicate) : ''}
-<details><summary>Details</summary><pre>${statement}</pre></details>
+<details><summary>Details</summary><p class="proof">Inclusion proof: <code>${prove}</code> (then <code>shiplog verify-proof FILE --trusted-key KEY</code>)</p><pre>${statement}</pre></details>
 </li>
 `;
 }

@@ -32,6 +32,8 @@ export interface ReportRow {
   repository: string;
   commit: string;
   branch?: string;
+  /** The ledger shard it came from, when several were read. */
+  shard?: string;
   actor?: string;
   approvers: string[];
   /** Reviewers whose approval was of an older head, so it did not count. */
@@ -79,6 +81,7 @@ export function toRow(e: ReportEntry): ReportRow {
     repository: p.repository,
     commit: p.commit,
     branch: p.branch,
+    ...(e.branch ? { shard: e.branch } : {}),
     actor: actorLogin(e.statement),
     approvers: currentApprovers(e.statement),
     staleApprovers: staleApprovers(e.statement),

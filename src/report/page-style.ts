@@ -57,6 +57,7 @@ li.change.tone-warn::before { background: var(--warn); }
 .badge.tone-neutral { color: var(--neutral); background: var(--neutral-bg); }
 details { grid-column: 1 / 4; }
 details summary { cursor: pointer; color: var(--muted); font-size: 12px; width: max-content; }
+details .proof { font-size: 12px; margin: 6px 0; overflow-wrap: anywhere; }
 details pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px;
   overflow: auto; max-height: 420px; margin: 6px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .empty { padding: 12px; color: var(--muted); }

@@ -30,6 +30,12 @@ describe('shiplog report', () => {
     expect(page.match(/<li class="change /g)).toHaveLength(7);
     // The signed note: origin (it names the branch), then the size.
     expect(page).toMatch(/<pre>[^\n<]*\/shiplog\n7\n/);
+    // Each entry's details name the command that writes its inclusion proof; it works as printed.
+    const prove = `shiplog prove 5 --remote ${fx.remote} --ledger-branch shiplog`;
+    expect(page).toContain(`<code>${prove}</code>`);
+    const bundle = await runCli([...prove.split(' ').slice(1), '--cache-dir', join(fx.dir, 'prove-cache')]);
+    expect(bundle.code, bundle.stderr).toBe(0);
+    expect(JSON.parse(bundle.stdout)).toMatchObject({ kind: 'inclusion', seq: 5 });
     const lines = readFileSync(csv, 'utf8').split('\r\n');
     expect(lines).toHaveLength(9); // header, 7 rows, and the empty string after the last CRLF
     expect(lines[6]).toMatch(/^5,sha256:[0-9a-f]{64},2026-03-01T09:35:00.000Z,deploy,staging,acme\/web,/);

@@ -101,7 +101,9 @@ describe('renderReportHtml', () => {
   });
 
   it('the statement is behind a <details> element, escaped', () => {
-    expect(page).toMatch(/<details><summary>Details<\/summary><pre>\{\n {2}&quot;hash&quot;: &quot;sha256:/);
+    expect(page).toMatch(
+      /<details><summary>Details<\/summary><p class="proof">Inclusion proof: <code>shiplog prove \d+ --remote [^<]+<\/code>[^\n]*<\/p><pre>\{\n {2}&quot;hash&quot;: &quot;sha256:/,
+    );
   });
 
   it('is self-contained: no external resources, and a CSP that admits only its own style and script', () => {
