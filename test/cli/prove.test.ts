@@ -3,7 +3,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLedgerFixture, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { appendEntry } from '../../src/ledger/append.ts';
+import { writeLedgerHistory } from '../../src/ledger/bulk.ts';
+import { GENESIS_PREV } from '../../src/ledger/encoding.ts';
+import { createLedgerFixture, sampleEntry, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { signedItem } from '../support/ledger-history.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let fx: LedgerFixture;
@@ -105,5 +109,60 @@ describe('shiplog prove / verify-proof', () => {
     writeFileSync(f, '{"hello":1}');
     expect((await runCli(['verify-proof', f, '--trusted-key', fx.pubFile])).code).toBe(1);
     expect((await runCli(['prove', ...at()])).code).toBe(2);
+  });
+});
+
+describe('proofs past a full tile (256 entries)', () => {
+  let big: LedgerFixture;
+  beforeAll(async () => {
+    big = await createLedgerFixture();
+    // 255 entries with the bulk writer, then real appends: the 256th fills tile 0, and its push is
+    // all the remote learns of it
+    const items = [];
+    let prev = GENESIS_PREV;
+    for (let seq = 0; seq < 255; seq++) {
+      const e = sampleEntry(seq, { timestamp: new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString() });
+      const item = signedItem(big.key, { seq, prev, ...e }, 'localhost/ledger/shiplog');
+      items.push(item);
+      prev = item.hash;
+    }
+    await writeLedgerHistory(big.remote, 'shiplog', items, { origin: 'localhost/ledger/shiplog' });
+    for (const seq of [255, 256])
+      await appendEntry({
+        location: big.location,
+        key: big.key,
+        entry: sampleEntry(seq, { timestamp: new Date().toISOString() }),
+      });
+  }, 120_000);
+  afterAll(() => big.cleanup());
+
+  it('proves the oldest entry from a cold cache: the sealed tile was pushed with the append that filled it', async () => {
+    const file = join(big.dir, 'p0.json');
+    const p = await runCli([
+      'prove',
+      '0',
+      '--remote',
+      big.remote,
+      '--ledger-branch',
+      'shiplog',
+      '--cache-dir',
+      join(big.dir, 'cold'),
+      '--out',
+      file,
+    ]);
+    expect(p.code, p.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ seq: 0, treeSize: 257 });
+    const ok = await runCli(['verify-proof', file, '--trusted-key', big.pubFile]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    const v = await runCli([
+      'verify',
+      '--remote',
+      big.remote,
+      '--trusted-key',
+      big.pubFile,
+      '--cache-dir',
+      join(big.dir, 'v'),
+    ]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 });

@@ -4,12 +4,14 @@
  * 8L, raw 32-byte hashes concatenated):
  *
  *   tree/<L>/<T>          the partial tile of tile level L (T its tile index, 1–255 hashes)
+ *   tree/<L>/<T-1>        the newest full tile of level L (256 hashes), until the next one fills
  *   tree/<L>/sealed       full tiles of level L, by blob id ("<T>\t<T>\t<blob>" lines), and
  *   tree/<L>/sealed-2…    full `sealed` lists one level up — the index's sealed-list format
  *
- * A tile that fills up is immutable: it leaves the tip tree and its blob id (reachable from the
- * commits that held it) goes into `sealed`, and its root — a level-8(L+1) hash — is appended to the
- * partial tile one level up. So an append writes one partial tile (≤ 8160 bytes) and, one time in
+ * A tile that fills up is immutable: its blob id goes into `sealed`, and its root — a level-8(L+1)
+ * hash — is appended to the partial tile one level up. It stays in the tip tree until the next
+ * tile of its level fills: the commits that hold it are what makes its blob reachable, so a push
+ * sends it and a prover can fetch it by id (git serves only reachable objects). So an append writes one partial tile (≤ 8160 bytes) and, one time in
  * 256, a list line or two; the tip tree holds two or three names per tile level (four levels at
  * 1M entries) whatever the ledger's length. The right edge an append needs (≤ log2 n + 1 hashes)
  * folds out of the partial tiles, which are all a cold append reads.
@@ -46,6 +48,8 @@ interface Blob {
 interface Level {
   /** The partial tile: its index and blob (absent when the level's hash count is a multiple of 256). */
   partial?: { index: number; blob: Blob };
+  /** The newest full tile, held in the tree until the next one fills (absent below 256 hashes). */
+  full?: { index: number; blob: Blob };
   /** Sealed lists by list level (1 lists tiles, 2 lists level-1 lists, …). */
   lists: Map<number, Blob>;
   tree?: TreeBytes;
@@ -116,9 +120,12 @@ export class TileModel {
         if (list !== undefined) level.lists.set(list, { oid: f.sha });
         else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count % TILE_WIDTH !== 0)
           level.partial = { index: partialIndex, blob: { oid: f.sha } };
+        else if (f.mode === BLOB_MODE && f.name === String(partialIndex - 1))
+          level.full = { index: partialIndex - 1, blob: { oid: f.sha } };
         else bad(`unexpected ${TREE_DIR}/${L}/${f.name}`);
       }
       if (count % TILE_WIDTH !== 0 && !level.partial) bad(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
+      if (count >= TILE_WIDTH && !level.full) bad(`no full tile ${TREE_DIR}/${L}/${partialIndex - 1}`);
       if (count >= TILE_WIDTH && !level.lists.has(1)) bad(`no ${TREE_DIR}/${L}/sealed`);
       m.levels.push(level);
     }
@@ -244,11 +251,15 @@ export class TileModel {
         }
         break;
       }
-      // The tile is full: it leaves the tip tree, listed by blob id; its root goes one level up.
+      // The tile is full: listed by blob id, its root goes one level up; it stays in the tree (so
+      // its blob is reachable) in place of the level's previous full tile.
       if (record) {
-        objects.push({ type: 'blob', oid: blob.oid, content: Buffer.from(blob.content!) });
-        files.push({ path });
+        const content = Buffer.from(blob.content!);
+        objects.push({ type: 'blob', oid: blob.oid, content });
+        files.push({ path, content });
+        if (level.full) files.push({ path: `${TREE_DIR}/${L}/${level.full.index}` });
       }
+      level.full = { index: level.partial.index, blob: { oid: blob.oid } };
       hash = foldHashes(blob.content!, 0, TILE_WIDTH);
       for (const n of this.seal(
         level,
@@ -339,6 +350,7 @@ export class TileModel {
     const level = this.levels[L];
     if (!level) bad(`no tile level ${L}`);
     if (level.partial?.index === T) return level.partial.blob.oid;
+    if (level.full?.index === T) return level.full.blob.oid;
     const top = Math.max(0, ...level.lists.keys());
     // Lists nest: the newest refs are in level 1; each higher list holds full lower lists.
     for (let n = 1; n <= top; n++) {
@@ -383,6 +395,7 @@ export const EMPTY_TREE_ROOT = EMPTY_ROOT;
 
 function levelEntries(level: Level): TreeEntry[] {
   const entries: TreeEntry[] = [];
+  if (level.full) entries.push({ mode: BLOB_MODE, name: String(level.full.index), sha: level.full.blob.oid });
   if (level.partial)
     entries.push({ mode: BLOB_MODE, name: String(level.partial.index), sha: level.partial.blob.oid });
   for (const [n, list] of level.lists) entries.push({ mode: BLOB_MODE, name: sealedName(n), sha: list.oid });

@@ -57,7 +57,9 @@ describe('Merkle tiles', () => {
       }
     }
     const levelZero = parseTree(store.objects.get(parseTree(store.objects.get(dirs[n - 1]!)!)[0]!.sha)!);
+    // the partial tile, the newest full one (held so that its blob stays reachable), the lists
     expect(levelZero.map((e) => e.name).sort()).toEqual([
+      String(Math.floor(n / TILE_WIDTH) - 1),
       String(Math.floor(n / TILE_WIDTH)),
       'sealed',
       'sealed-2',
