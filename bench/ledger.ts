@@ -48,10 +48,15 @@ async function remote(dir: string, name: string, key: ReturnType<typeof loadSign
   return { path, commits };
 }
 
+/**
+ * Packs the remote as a hosted repository's maintenance leaves it: -f computes deltas afresh, since
+ * git fast-import (the bulk writer) stores every blob whole — without it a 100k ledger packs to
+ * ~8 KB an entry instead of ~1.5, and every cold figure measures that instead of the format.
+ */
 function maintain(path: string): void {
   execFileSync(
     'git',
-    ['-c', 'pack.writeReverseIndex=true', 'repack', '-a', '-d', '-q', '--no-write-bitmap-index'],
+    ['-c', 'pack.writeReverseIndex=true', 'repack', '-a', '-d', '-f', '-q', '--no-write-bitmap-index'],
     {
       cwd: path,
     },
@@ -354,6 +359,7 @@ export async function ledgerBench(opts: LedgerBenchOptions): Promise<Record<stri
     cold_append_ms_p50_1k: round(cold1k.ms),
     cold_append_ms_p50_100k: round(coldBig.ms),
     cold_append_kb_100k: round(coldBig.kb),
+    packed_kb_per_entry_100k: round(packBytes(join(big.path, 'objects')) / 1024 / opts.big, 2),
     cold_append_kb_1k: round(cold1k.kb),
     git_cold_append_ms_p50: round(gitCold),
     git_cold_append_ms_p50_1k: round(gitCold1k),
@@ -397,16 +403,6 @@ export async function ledgerBench(opts: LedgerBenchOptions): Promise<Record<stri
   return results;
 }
 
-/**
- * Issue 19's targets for the figures above (upper bounds; ratios are against the same run's 1k
- * figure): what bench/run.ts reports as pass or fail.
- */
-export const LEDGER_TARGETS: Record<string, number> = {
-  prove_cold_ms_100k: 300,
-  prove_cold_kb_100k: 200,
-  consistency_verify_ms_100k: 300,
-  ratio_cold_append_1m_vs_1k: 1.5,
-};
 
 export function writeResults(path: string, results: Record<string, unknown>): void {
   writeFileSync(path, JSON.stringify(results, null, 2) + '\n');

@@ -76,7 +76,7 @@ import {
   verifyConsistency,
   verifyInclusion,
   verifyLedger
-} from "./cli-chunks/chunk-XSPF7HDX.js";
+} from "./cli-chunks/chunk-PV22LWQ6.js";
 import {
   COMMIT_PATTERN,
   deployOf,
@@ -4611,7 +4611,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-OWDXH4JV.js");
+var loadRoom = () => import("./cli-chunks/room-CKSZ6FYT.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -7224,6 +7224,7 @@ li.change.tone-warn::before { background: var(--warn); }
 .badge.tone-neutral { color: var(--neutral); background: var(--neutral-bg); }
 details { grid-column: 1 / 4; }
 details summary { cursor: pointer; color: var(--muted); font-size: 12px; width: max-content; }
+details .proof { font-size: 12px; margin: 6px 0; overflow-wrap: anywhere; }
 details pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px;
   overflow: auto; max-height: 420px; margin: 6px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .empty { padding: 12px; color: var(--muted); }
@@ -7315,7 +7316,7 @@ ${windowNote(c)}
 <button type="button" id="filter-reset">Show all</button>
 </div>
 <p class="filter-note" id="filter-note"></p>
-${[...environments].map(([env, list]) => environmentSection(env, list, damaged))}
+${[...environments].map(([env, list]) => environmentSection(env, list, damaged, { remote, branch: input.verify.branch }))}
 <p class="empty" id="no-match" hidden>No changes match the filters.</p>
 ${c.total === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : rows.length === 0 ? markup`<p class="empty">No entries in this window.</p>` : ""}
 </main>
@@ -7407,16 +7408,17 @@ function unverifiedDelivery() {
 <p class="caveat">The ledger did not verify, so no figure computed from it can be relied on.</p>
 </section>`;
 }
-function environmentSection(env, rows, damaged) {
+function environmentSection(env, rows, damaged, ledger) {
   return markup`<section class="env" data-env="${env}">
 <header><h2>${env}</h2><span class="count muted">${rows.length} ${plural2(rows.length, "change", "changes")}</span></header>
 <ol class="timeline">
-${rows.map((r) => changeItem(r, damaged.all || damaged.seqs.has(r.seq)))}
+${rows.map((r) => changeItem(r, damaged.all || damaged.seqs.has(r.seq), ledger))}
 </ol>
 </section>
 `;
 }
-function changeItem(r, unverified) {
+function changeItem(r, unverified, ledger) {
+  const prove = `shiplog prove ${r.seq} --remote ${ledger.remote} --ledger-branch ${r.shard ?? ledger.branch}`;
   const version = r.version ? markup`<span class="version">${r.version}</span>` : "";
   const branch = r.branch ? markup`<span class="branch muted">from <code>${r.branch}</code></span>` : "";
   const deployStatus = r.deployStatus && r.deployStatus !== "success" ? markup`<span class="badge deploy-status tone-${r.deployStatus === "started" ? "neutral" : "bad"}">${r.deployStatus}</span>` : "";
@@ -7432,7 +7434,7 @@ function changeItem(r, unverified) {
 <div class="badges">${mark}<span class="badge approval tone-${r.badge.tone}">${r.badge.label}</span>${deployStatus}</div>
 <div class="who">by <b class="actor">${r.actor ?? "unknown"}</b> · approvers: <b class="approvers">${approvers}</b>${stale}${prText}</div>
 ${r.type === "deploy" ? changeSetBlock(r.statement.predicate) : ""}
-<details><summary>Details</summary><pre>${statement}</pre></details>
+<details><summary>Details</summary><p class="proof">Inclusion proof: <code>${prove}</code> (then <code>shiplog verify-proof FILE --trusted-key KEY</code>)</p><pre>${statement}</pre></details>
 </li>
 `;
 }

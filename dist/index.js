@@ -44596,9 +44596,12 @@ var TileModel = class _TileModel {
         if (list !== void 0) level.lists.set(list, { oid: f.sha });
         else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count2 % TILE_WIDTH !== 0)
           level.partial = { index: partialIndex, blob: { oid: f.sha } };
+        else if (f.mode === BLOB_MODE && f.name === String(partialIndex - 1))
+          level.full = { index: partialIndex - 1, blob: { oid: f.sha } };
         else bad5(`unexpected ${TREE_DIR}/${L}/${f.name}`);
       }
       if (count2 % TILE_WIDTH !== 0 && !level.partial) bad5(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
+      if (count2 >= TILE_WIDTH && !level.full) bad5(`no full tile ${TREE_DIR}/${L}/${partialIndex - 1}`);
       if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad5(`no ${TREE_DIR}/${L}/sealed`);
       m.levels.push(level);
     }
@@ -44712,9 +44715,12 @@ var TileModel = class _TileModel {
         break;
       }
       if (record3) {
-        objects.push({ type: "blob", oid: blob.oid, content: Buffer.from(blob.content) });
-        files.push({ path });
+        const content = Buffer.from(blob.content);
+        objects.push({ type: "blob", oid: blob.oid, content });
+        files.push({ path, content });
+        if (level.full) files.push({ path: `${TREE_DIR}/${L}/${level.full.index}` });
       }
+      level.full = { index: level.partial.index, blob: { oid: blob.oid } };
       hash3 = foldHashes(blob.content, 0, TILE_WIDTH);
       for (const n of this.seal(
         level,
@@ -44801,6 +44807,7 @@ var TileModel = class _TileModel {
     const level = this.levels[L];
     if (!level) bad5(`no tile level ${L}`);
     if (level.partial?.index === T) return level.partial.blob.oid;
+    if (level.full?.index === T) return level.full.blob.oid;
     const top = Math.max(0, ...level.lists.keys());
     for (let n = 1; n <= top; n++) {
       const list = level.lists.get(n);
@@ -44838,6 +44845,7 @@ var TileModel = class _TileModel {
 };
 function levelEntries(level) {
   const entries = [];
+  if (level.full) entries.push({ mode: BLOB_MODE, name: String(level.full.index), sha: level.full.blob.oid });
   if (level.partial)
     entries.push({ mode: BLOB_MODE, name: String(level.partial.index), sha: level.partial.blob.oid });
   for (const [n, list] of level.lists) entries.push({ mode: BLOB_MODE, name: sealedName(n), sha: list.oid });
