@@ -403,7 +403,6 @@ export async function ledgerBench(opts: LedgerBenchOptions): Promise<Record<stri
   return results;
 }
 
-
 export function writeResults(path: string, results: Record<string, unknown>): void {
   writeFileSync(path, JSON.stringify(results, null, 2) + '\n');
 }
