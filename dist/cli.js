@@ -26,7 +26,6 @@ import {
   AppendError,
   BADGE_ORDER,
   CHANGE_TYPES,
-  EMPTY_ROOT,
   MAX_DETAILS_BYTES,
   RECORDABLE_TYPES,
   Spool,
@@ -39,8 +38,6 @@ import {
   checkBranchName,
   checkCommitPrefix,
   checkNewEntry,
-  checkpointSigner,
-  consistencyProof,
   csvCell,
   csvHeaderLine,
   csvRowStart,
@@ -51,45 +48,53 @@ import {
   entryHashBytes,
   environmentProblem,
   findSigner,
-  generateSigningKeyPem,
   groupProblems,
-  inclusionProof,
-  leafHash,
   ledgerCommitOfSeq,
   lineForSeq,
   listLedgerBranches,
-  loadSigningKey,
-  loadTrustedKey,
   newestLines,
-  noteKeyHash,
   openRepo,
   openTip,
-  parseCheckpoint,
   proveFromTiles,
-  rawPublicKey,
   readEntries,
   readTipCommit,
   renderProblems,
-  require_proper_lockfile,
-  rootFromReader,
   toRows,
-  verifyConsistency,
-  verifyInclusion,
   verifyLedger
-} from "./cli-chunks/chunk-PV22LWQ6.js";
+} from "./cli-chunks/chunk-TLO5V545.js";
 import {
-  COMMIT_PATTERN,
   deployOf,
   distinctNames,
   openCheckout,
   sameName,
-  sha256Bytes,
   sortDeploys,
   whereIsCommit
-} from "./cli-chunks/chunk-2YTXBULU.js";
+} from "./cli-chunks/chunk-HU7NOGPT.js";
 import {
-  require_dist
-} from "./cli-chunks/chunk-EMHQIBOL.js";
+  WitnessState,
+  checkNoteName,
+  checkpointRoot,
+  findCosignature,
+  formatAddCheckpoint,
+  signatureLines,
+  witnessVkey
+} from "./cli-chunks/chunk-NARCR5DQ.js";
+import {
+  checkpointSigner,
+  consistencyProof,
+  generateSigningKeyPem,
+  inclusionProof,
+  leafHash,
+  loadSigningKey,
+  loadTrustedKey,
+  parseCheckpoint,
+  rootFromReader,
+  verifyConsistency,
+  verifyInclusion
+} from "./cli-chunks/chunk-QEJERFSB.js";
+import {
+  COMMIT_PATTERN
+} from "./cli-chunks/chunk-GCCZYBLX.js";
 import {
   inert,
   inertJson,
@@ -3269,9 +3274,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text2 = helper.formatHelp(this, helper);
-        if (context.hasColors) return text2;
-        return this._outputConfiguration.stripColor(text2);
+        const text = helper.formatHelp(this, helper);
+        if (context.hasColors) return text;
+        return this._outputConfiguration.stripColor(text);
       }
       /**
        * @typedef HelpContext
@@ -3431,7 +3436,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text2) {
+      addHelpText(position, text) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3440,10 +3445,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text2 === "function") {
-            helpStr = text2({ error: context.error, command: context.command });
+          if (typeof text === "function") {
+            helpStr = text({ error: context.error, command: context.command });
           } else {
-            helpStr = text2;
+            helpStr = text;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -3754,7 +3759,6 @@ var colour = {
 };
 
 // src/cli/commands/app-manifest.ts
-var import_yaml = __toESM(require_dist(), 1);
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -3765,34 +3769,6 @@ function findAppYml(from = dirname(fileURLToPath(import.meta.url))) {
   }
   throw new ShiplogError("NOT_FOUND", "app.yml not found next to the shiplog package");
 }
-function httpsUrl(flag, value) {
-  let u;
-  try {
-    u = new URL(value);
-  } catch {
-    throw new ShiplogError("USAGE", `${flag} must be a URL (got "${value}")`);
-  }
-  if (u.protocol !== "https:" && !(u.protocol === "http:" && ["localhost", "127.0.0.1"].includes(u.hostname)))
-    throw new ShiplogError("USAGE", `${flag} must be an https URL (got "${value}")`);
-  return u.toString();
-}
-function buildManifest(appYml, o) {
-  const doc = (0, import_yaml.parse)(appYml);
-  const manifest = {
-    ...doc,
-    ...o.name ? { name: o.name } : {},
-    ...o.url ? { url: httpsUrl("--url", o.url) } : {},
-    hook_attributes: {
-      ...doc.hook_attributes ?? {},
-      url: httpsUrl("--webhook-url", o.webhookUrl),
-      active: true
-    },
-    ...o.redirectUrl ? { redirect_url: httpsUrl("--redirect-url", o.redirectUrl) } : {},
-    ...o.setupUrl ? { setup_url: httpsUrl("--setup-url", o.setupUrl) } : {},
-    ...o.public !== void 0 ? { public: o.public } : {}
-  };
-  return manifest;
-}
 function registerManifestCommand(app) {
   app.command("create-manifest").description(
     `print app.yml as the JSON of GitHub's app manifest flow, with this installation's URLs (see README, "Create and run the app")`
@@ -3802,7 +3778,8 @@ function registerManifestCommand(app) {
   ).option(
     "--redirect-url <url>",
     "where GitHub sends the browser after the app is created, with ?code= for the conversion"
-  ).option("--setup-url <url>", "where GitHub sends people after they install the app").option("--name <name>", "the app name (default: from app.yml; must be unique on GitHub)").option("--url <url>", "the app homepage (default: from app.yml)").option("--public", "let any account install the app (default: only the owner)").action((o) => {
+  ).option("--setup-url <url>", "where GitHub sends people after they install the app").option("--name <name>", "the app name (default: from app.yml; must be unique on GitHub)").option("--url <url>", "the app homepage (default: from app.yml)").option("--public", "let any account install the app (default: only the owner)").action(async (o) => {
+    const { buildManifest } = await import("./cli-chunks/app-manifest-build-2F5LS5VW.js");
     const manifest = buildManifest(readFileSync2(findAppYml(), "utf8"), o);
     process.stdout.write(JSON.stringify(manifest, null, 2) + "\n");
   });
@@ -4384,11 +4361,11 @@ var plural = (n, word) => n === 1 ? word : `${word}s`;
 // src/report/write.ts
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname as dirname2 } from "node:path";
-function writeAtomically(path, text2) {
+function writeAtomically(path, text) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname2(path), { recursive: true });
-    writeFileSync(tmp, text2);
+    writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -4571,7 +4548,7 @@ function registerAuditCommand(program2) {
     const csv = o.csv ? resolve(o.csv) : void 0;
     if (csv) writeAtomically(csv, renderExceptionsCsv(findings.exceptions));
     if (o.format === "ocsf") {
-      const { renderFindingsOcsf } = await import("./cli-chunks/findings-ONWC3LWN.js");
+      const { renderFindingsOcsf } = await import("./cli-chunks/findings-ULM3YJDY.js");
       process.stdout.write(renderFindingsOcsf(findings.exceptions, { productVersion: program2.version() }));
     } else if (o.json) {
       const counts = Object.fromEntries(
@@ -4611,7 +4588,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-CKSZ6FYT.js");
+var loadRoom = () => import("./cli-chunks/room-GP36HRLH.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -4678,7 +4655,7 @@ function registerExportCommands(program2) {
       const reached = shards.map((s) => ({ branch: s.location.branch, checkpoint: room.tipCheckpoint(s) }));
       if (out) spool.commitTo(out);
       else await room.writeToStdout(spool.chunks());
-      const say = (text2) => (out ? process.stdout : process.stderr).write(text2);
+      const say = (text) => (out ? process.stdout : process.stderr).write(text);
       if (o.json) {
         say(
           JSON.stringify(
@@ -4833,137 +4810,11 @@ function printForwardResult(r, destination, format, json) {
 }
 
 // src/cli/commands/ledger.ts
-import { chmodSync, existsSync as existsSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync6, statSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { join as join3 } from "node:path";
+import { chmodSync, existsSync as existsSync2, mkdirSync as mkdirSync2, readFileSync as readFileSync5, statSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join2 } from "node:path";
 
 // src/witness/client.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-
-// src/witness/cosignature.ts
-import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
-var EM_DASH = "\u2014";
-var COSIGNATURE_V1_TYPE = 4;
-var BLOB_LENGTH = 4 + 8 + 64;
-function checkNoteName(name, what = "witness name") {
-  if (!/^[^\s+\u2014\p{Cc}]{1,200}$/u.test(name)) {
-    throw new ShiplogError("USAGE", `${what} "${name.slice(0, 80)}" must be one word with no spaces or "+"`);
-  }
-  return name;
-}
-function cosignatureKeyId(name, raw) {
-  const material = Buffer.concat([Buffer.from(`${name}
-`, "utf8"), Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
-  return Buffer.from(sha256Bytes(material).subarray(0, 4));
-}
-function cosignedMessage(body, time) {
-  return Buffer.from(`cosignature/v1
-time ${time}
-${body}`, "utf8");
-}
-function witnessVkey(name, publicKey) {
-  const raw = rawPublicKey(publicKey);
-  const typed = Buffer.concat([Buffer.from([COSIGNATURE_V1_TYPE]), raw]);
-  return `${name}+${cosignatureKeyId(name, raw).toString("hex")}+${typed.toString("base64")}`;
-}
-function cosign(body, key, name, time) {
-  if (!Number.isSafeInteger(time) || time <= 0)
-    throw new Error(`cosignature time ${time} is not a positive integer`);
-  const sig = cryptoSign(null, cosignedMessage(body, time), key.privateKey);
-  const stamp = Buffer.alloc(8);
-  stamp.writeBigUInt64BE(BigInt(time));
-  const blob = Buffer.concat([cosignatureKeyId(name, rawPublicKey(key.publicKey)), stamp, sig]);
-  return `${EM_DASH} ${name} ${blob.toString("base64")}
-`;
-}
-function parseCosignatureLine(line) {
-  const m = /^\u2014 (\S+) ([A-Za-z0-9+/]+={0,2})$/u.exec(line);
-  if (!m) return void 0;
-  const blob = Buffer.from(m[2], "base64");
-  if (blob.length !== BLOB_LENGTH || blob.toString("base64") !== m[2]) return void 0;
-  const time = blob.readBigUInt64BE(4);
-  if (time === 0n || time > BigInt(Number.MAX_SAFE_INTEGER)) return void 0;
-  return { name: m[1], keyId: blob.subarray(0, 4), time: Number(time), sig: blob.subarray(12), line };
-}
-function signatureLines(text2) {
-  return text2.split("\n").filter((l) => l.startsWith(EM_DASH));
-}
-function findCosignature(body, lines, key) {
-  for (const line of lines) {
-    const c = parseCosignatureLine(line);
-    if (!c || !cosignatureKeyId(c.name, key.raw).equals(c.keyId)) continue;
-    if (cryptoVerify(null, cosignedMessage(body, c.time), key.publicKey, c.sig)) return c;
-  }
-  return void 0;
-}
-
-// src/witness/note.ts
-import { verify as cryptoVerify2 } from "node:crypto";
-function checkpointRoot(cp) {
-  return cp.root;
-}
-function logSignatureVerdict(cp, keys) {
-  let signed = false;
-  for (const s of cp.signatures) {
-    for (const k of keys) {
-      if (!noteKeyHash(s.name, k.raw).equals(s.keyHash)) continue;
-      if (s.sig.length !== 64 || !cryptoVerify2(null, Buffer.from(cp.body, "utf8"), k.publicKey, s.sig))
-        return "bad-signature";
-      signed = true;
-    }
-  }
-  return signed ? "signed" : "unsigned";
-}
-
-// src/witness/request.ts
-var MAX_PROOF_LINES = 63;
-var MAX_REQUEST_BYTES = 70 * 1024;
-function bad(message) {
-  throw new ShiplogError("BAD_INPUT", message);
-}
-var SIZE = /^(0|[1-9]\d{0,15})$/;
-function parseAddCheckpoint(text2) {
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c < 32 && c !== 10 || c === 127) bad("the request holds control characters");
-  }
-  const first = text2.indexOf("\n");
-  const oldLine = first < 0 ? text2 : text2.slice(0, first);
-  const m = /^old (.*)$/.exec(oldLine);
-  if (!m || !SIZE.test(m[1])) bad('the request must start with "old <size>" (decimal, no leading zeroes)');
-  const oldSize = Number(m[1]);
-  const proof = [];
-  let at = first + 1;
-  for (; ; ) {
-    const end = text2.indexOf("\n", at);
-    if (end < 0) bad("no blank line between the consistency proof and the checkpoint");
-    const line = text2.slice(at, end);
-    at = end + 1;
-    if (line === "") break;
-    if (proof.length === MAX_PROOF_LINES) bad(`more than ${MAX_PROOF_LINES} consistency proof lines`);
-    const hash = Buffer.from(line, "base64");
-    if (hash.length !== 32 || hash.toString("base64") !== line)
-      bad(`consistency proof line ${proof.length + 1} is not a base64 SHA-256 hash`);
-    proof.push(hash);
-  }
-  const checkpointText = text2.slice(at);
-  let checkpoint;
-  try {
-    checkpoint = parseCheckpoint(checkpointText);
-  } catch (e) {
-    bad(e.message);
-  }
-  if (oldSize > checkpoint.size)
-    bad(`old size ${oldSize} is larger than the checkpoint's size ${checkpoint.size}`);
-  return { oldSize, proof, checkpoint, root: checkpointRoot(checkpoint), checkpointText };
-}
-function formatAddCheckpoint(oldSize, proof, checkpointText) {
-  return `old ${oldSize}
-${proof.map((h) => `${h.toString("base64")}
-`).join("")}
-${checkpointText}`;
-}
-
-// src/witness/client.ts
 var DEFAULT_TIMEOUT_MS = 5e3;
 function parseWitnessTarget(spec, readKey2 = (p) => readFileSync3(p, "utf8")) {
   const m = /^(https?:\/\/[^\s=]+)=(.+)$/.exec(spec.trim());
@@ -5039,11 +4890,11 @@ async function requestCosignature(target, checkpointText, guess, proofFrom, opts
 
 // src/witness/cosigned-file.ts
 var MAX_NOTES = 16;
-var EM_DASH2 = "\u2014";
-function parseCosignedFile(text2) {
+var EM_DASH = "\u2014";
+function parseCosignedFile(text) {
   const notes = [];
   const problems = [];
-  const lines = text2.split("\n");
+  const lines = text.split("\n");
   let i = 0;
   while (i < lines.length) {
     if (lines[i] === "") {
@@ -5053,7 +4904,7 @@ function parseCosignedFile(text2) {
     const start = i;
     while (i < lines.length && lines[i] !== "") i++;
     i++;
-    while (i < lines.length && lines[i].startsWith(EM_DASH2)) i++;
+    while (i < lines.length && lines[i].startsWith(EM_DASH)) i++;
     const noteText2 = `${lines.slice(start, i).join("\n")}
 `;
     try {
@@ -5305,16 +5156,16 @@ function knownLogsFrom(flags = [], configFile) {
     add(logs, origin, readKey(flag.slice(eq + 1), `log key of ${origin}`), "--log");
   }
   if (configFile) {
-    let text2;
+    let text;
     try {
-      text2 = readFileSync4(configFile, "utf8");
+      text = readFileSync4(configFile, "utf8");
     } catch (e) {
       throw new ShiplogError(
         "BAD_INPUT",
         `cannot read the logs file "${configFile}": ${e.message}`
       );
     }
-    text2.split("\n").forEach((raw, i) => {
+    text.split("\n").forEach((raw, i) => {
       const line = raw.replace(/#.*$/, "").trim();
       if (!line) return;
       const parts = line.split(/\s+/);
@@ -5327,262 +5178,6 @@ function knownLogsFrom(flags = [], configFile) {
   if (logs.size === 0)
     throw new ShiplogError("USAGE", "the witness knows no log: pass --log ORIGIN=KEYFILE or --logs FILE");
   return logs;
-}
-
-// src/witness/server.ts
-import { createServer } from "node:http";
-
-// src/witness/state.ts
-var import_proper_lockfile = __toESM(require_proper_lockfile(), 1);
-import { createHash, randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync as mkdirSync2,
-  openSync,
-  readdirSync,
-  readFileSync as readFileSync5,
-  renameSync as renameSync2,
-  rmSync as rmSync2,
-  writeSync
-} from "node:fs";
-import { join as join2 } from "node:path";
-var CRASH_ENV = "SHIPLOG_WITNESS_TEST_CRASH";
-function crashIfAsked(point) {
-  if (process.env[CRASH_ENV] === point) process.kill(process.pid, "SIGKILL");
-}
-function originHash(origin) {
-  return createHash("sha256").update(origin, "utf8").digest("hex");
-}
-var LOCK_STALE_MS = 5e3;
-var TEMP_PREFIX = ".tmp-";
-var WitnessState = class _WitnessState {
-  constructor(dir, release) {
-    this.dir = dir;
-    this.release = release;
-  }
-  dir;
-  release;
-  queues = /* @__PURE__ */ new Map();
-  /**
-   * Opens (and creates) the state folder and takes its lock. A lock left by a killed process is
-   * taken over once it is stale (not refreshed for 5 s), so a restart waits at most that long.
-   */
-  static async open(dir, opts = {}) {
-    mkdirSync2(dir, { recursive: true, mode: 448 });
-    let release;
-    try {
-      release = await import_proper_lockfile.default.lock(dir, {
-        lockfilePath: join2(dir, "witness.lock"),
-        stale: LOCK_STALE_MS,
-        retries: { retries: 12, minTimeout: 250, maxTimeout: 1e3, factor: 1.5 },
-        realpath: false,
-        onCompromised: opts.onLockLost ?? ((e) => {
-          process.stderr.write(`shiplog witness: lost the state folder's lock (${e.message}); stopping
-`);
-          process.exit(1);
-        })
-      });
-    } catch (e) {
-      throw new ShiplogError(
-        "USAGE",
-        `the witness state folder ${dir} is in use by another witness process (${e.message})`
-      );
-    }
-    for (const name of readdirSync(dir))
-      if (name.startsWith(TEMP_PREFIX)) rmSync2(join2(dir, name), { force: true });
-    return new _WitnessState(dir, release);
-  }
-  async close() {
-    await this.release();
-  }
-  /** Runs `fn` after every earlier call for the same origin has finished. */
-  serialise(origin, fn) {
-    const previous = this.queues.get(origin) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => void 0);
-    this.queues.set(origin, tail);
-    void tail.then(() => {
-      if (this.queues.get(origin) === tail) this.queues.delete(origin);
-    });
-    return run;
-  }
-  path(origin) {
-    return join2(this.dir, originHash(origin));
-  }
-  /** The stored record, undefined when the origin was never cosigned; throws when unreadable. */
-  read(origin) {
-    let text2;
-    try {
-      text2 = readFileSync5(this.path(origin), "utf8");
-    } catch (e) {
-      if (e.code === "ENOENT") return void 0;
-      throw e;
-    }
-    try {
-      const cp = parseCheckpoint(text2);
-      if (cp.origin !== origin) throw new Error(`it holds origin "${cp.origin}"`);
-      return { origin, size: cp.size, root: checkpointRoot(cp), note: text2 };
-    } catch (e) {
-      throw new Error(`the stored record for origin "${origin}" is unreadable: ${e.message}`);
-    }
-  }
-  readByHash(hash) {
-    if (!/^[0-9a-f]{64}$/.test(hash)) return void 0;
-    try {
-      return readFileSync5(join2(this.dir, hash), "utf8");
-    } catch {
-      return void 0;
-    }
-  }
-  write(record) {
-    const temp = join2(this.dir, `${TEMP_PREFIX}${process.pid}-${randomBytes(6).toString("hex")}`);
-    const fd = openSync(temp, "wx", 384);
-    try {
-      const bytes = Buffer.from(record.note, "utf8");
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    crashIfAsked("after-temp");
-    renameSync2(temp, this.path(record.origin));
-    crashIfAsked("after-rename");
-    const dirFd = openSync(this.dir, "r");
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  }
-};
-
-// src/witness/server.ts
-var text = (status, body) => ({
-  status,
-  contentType: "text/plain; charset=utf-8",
-  body: body.endsWith("\n") ? body : `${body}
-`
-});
-async function addCheckpoint(cfg, body) {
-  let req;
-  try {
-    req = parseAddCheckpoint(body);
-  } catch (e) {
-    if (isShiplogError(e)) return text(400, e.message);
-    throw e;
-  }
-  const { checkpoint: cp, oldSize, proof, root } = req;
-  const keys = cfg.logs.get(cp.origin);
-  if (!keys) return text(404, `unknown origin "${cp.origin}"`);
-  const verdict = logSignatureVerdict(cp, keys);
-  if (verdict === "bad-signature")
-    return text(403, `a signature by a known key of "${cp.origin}" does not verify`);
-  if (verdict === "unsigned") return text(403, `no signature by a known key of "${cp.origin}"`);
-  if (cp.size === 0 && !root.equals(EMPTY_ROOT))
-    return text(422, "a checkpoint of size 0 must have the empty tree root");
-  return cfg.state.serialise(cp.origin, () => {
-    const stored = cfg.state.read(cp.origin);
-    const storedSize = stored?.size ?? 0;
-    const say = (what) => cfg.log?.(`${cp.origin} ${oldSize}->${cp.size}: ${what}`);
-    if (oldSize !== storedSize) {
-      say(`conflict, stored size ${storedSize}`);
-      return { status: 409, contentType: "text/x.tlog.size", body: `${storedSize}
-` };
-    }
-    if (oldSize === 0 && proof.length > 0) {
-      say("refused: a proof from size 0");
-      return text(422, "the consistency proof from size 0 must be empty");
-    }
-    if (stored && !verifyConsistency(oldSize, cp.size, stored.root, root, proof)) {
-      say(`refused: not consistent with the stored root ${stored.root.toString("base64")}`);
-      return text(
-        422,
-        oldSize === cp.size ? `size ${cp.size} was cosigned with a different root` : `the consistency proof from size ${oldSize} does not verify`
-      );
-    }
-    crashIfAsked("after-check");
-    const time = Math.floor((cfg.now ?? (() => Date.now() / 1e3))());
-    const line = cosign(cp.body, cfg.key, cfg.name, time);
-    if (!stored || cp.size > stored.size) {
-      const logSignatures = req.checkpointText.slice(cp.body.length + 1);
-      cfg.state.write({
-        origin: cp.origin,
-        size: cp.size,
-        root,
-        note: `${cp.body}
-${ownLinesRemoved(logSignatures, cfg.name)}${line}`
-      });
-    }
-    say("cosigned");
-    return text(200, line);
-  });
-}
-function ownLinesRemoved(signatureText, name) {
-  return signatureText.split("\n").filter((l) => l !== "" && !l.startsWith(`\u2014 ${name} `)).map((l) => `${l}
-`).join("");
-}
-async function readBody(req) {
-  const chunks = [];
-  let length = 0;
-  for await (const chunk of req) {
-    length += chunk.length;
-    if (length > MAX_REQUEST_BYTES) return void 0;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-async function route(cfg, req) {
-  const path = (req.url ?? "/").split("?")[0];
-  if (path === "/add-checkpoint") {
-    if (req.method !== "POST") return text(405, "add-checkpoint takes a POST");
-    const body = await readBody(req);
-    if (!body) return text(413, `the request is larger than ${MAX_REQUEST_BYTES} bytes`);
-    let decoded;
-    try {
-      decoded = new TextDecoder("utf-8", { fatal: true }).decode(body);
-    } catch {
-      return text(400, "the request is not valid UTF-8");
-    }
-    return addCheckpoint(cfg, decoded);
-  }
-  const m = /^\/([0-9a-f]{64})\/checkpoint$/.exec(path);
-  if (m && (req.method === "GET" || req.method === "HEAD")) {
-    const note = cfg.state.readByHash(m[1]);
-    return note ? { status: 200, contentType: "text/plain; charset=utf-8", body: note } : text(404, "no checkpoint cosigned for that origin");
-  }
-  return text(404, "not found");
-}
-function answer(res, a) {
-  res.writeHead(a.status, { "content-type": a.contentType, "content-length": Buffer.byteLength(a.body) });
-  res.end(a.body);
-}
-async function startWitness(cfg, listen) {
-  const server = createServer((req, res) => {
-    route(cfg, req).then(
-      (a) => answer(res, a),
-      (e) => {
-        cfg.log?.(`error: ${e.message}`);
-        answer(res, text(500, "the witness could not read or store its state"));
-      }
-    );
-  });
-  server.keepAliveTimeout = 3e4;
-  await new Promise((resolve5, reject) => {
-    server.once("error", reject);
-    server.listen(listen.port, listen.host, () => resolve5());
-  });
-  const addr = server.address();
-  const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
-  return {
-    url: `http://${host}:${addr.port}`,
-    server,
-    close: () => new Promise((resolve5) => {
-      server.close(() => resolve5());
-      server.closeAllConnections();
-    })
-  };
 }
 
 // src/cli/commands/witness.ts
@@ -5610,6 +5205,7 @@ function registerWitnessCommands(program2) {
     const logs = knownLogsFrom(o.log, o.logs);
     const listen = parseListen(o.listen);
     const state = await WitnessState.open(o.state);
+    const { startWitness } = await import("./cli-chunks/server-MQMTZHJA.js");
     const running = await startWitness(
       { key, name, logs, state, log: (line) => process.stderr.write(`shiplog witness: ${line}
 `) },
@@ -5755,11 +5351,11 @@ async function knownEnvironments(location) {
 }
 
 // src/cli/commands/since-file.ts
-function checkpointFromFile(text2) {
-  if (!text2.trimStart().startsWith("{")) return { text: text2 };
+function checkpointFromFile(text) {
+  if (!text.trimStart().startsWith("{")) return { text };
   let report;
   try {
-    report = JSON.parse(text2);
+    report = JSON.parse(text);
   } catch (e) {
     throw new ShiplogError("USAGE", `not a checkpoint nor a verify --json report: ${e.message}`);
   }
@@ -5772,12 +5368,12 @@ function checkpointFromFile(text2) {
 // src/cli/commands/ledger.ts
 function registerLedgerCommands(program2) {
   program2.command("keygen").description("create an Ed25519 signing key pair: DIR/shiplog.key (private, 0600) and DIR/shiplog.pub").requiredOption("--out <dir>", "folder to write the keys into").option("--force", "overwrite existing key files").addOption(jsonOption()).action((o) => {
-    const keyFile = join3(o.out, "shiplog.key");
-    const pubFile = join3(o.out, "shiplog.pub");
+    const keyFile = join2(o.out, "shiplog.key");
+    const pubFile = join2(o.out, "shiplog.pub");
     if (!o.force && (existsSync2(keyFile) || existsSync2(pubFile))) {
       throw new ShiplogError("USAGE", `${keyFile} or ${pubFile} already exists (use --force to replace)`);
     }
-    mkdirSync3(o.out, { recursive: true });
+    mkdirSync2(o.out, { recursive: true });
     const k = generateSigningKeyPem();
     writeFileSync2(keyFile, k.privatePem, { mode: 384 });
     chmodSync(keyFile, 384);
@@ -6029,10 +5625,10 @@ function readDetails(file) {
       `details file "${file}" is ${size} bytes; --details takes at most ${MAX_DETAILS_BYTES} bytes (64 KiB)`
     );
   }
-  const text2 = decodeUtf8(readFileSync6(file), `details file "${file}"`);
+  const text = decodeUtf8(readFileSync5(file), `details file "${file}"`);
   let v;
   try {
-    v = JSON.parse(text2);
+    v = JSON.parse(text);
   } catch (e) {
     throw new ShiplogError("BAD_INPUT", `details file "${file}" is not JSON: ${e.message}`);
   }
@@ -6116,20 +5712,20 @@ var LogPrinter = class {
   count = 0;
   closed = false;
   async page(entries) {
-    let text2 = "";
+    let text = "";
     if (this.json) {
       for (const e of entries)
-        text2 += `${this.count++ === 0 ? "[\n" : ",\n"}${indent(inertJson(jsonView(e), 2))}`;
+        text += `${this.count++ === 0 ? "[\n" : ",\n"}${indent(inertJson(jsonView(e), 2))}`;
     } else {
       const cells = entries.map((e) => LOG_COLUMNS.map((c) => oneLine(c.value(e))));
       if (!this.widths) {
         this.widths = LOG_COLUMNS.map((c, i) => Math.max(c.header.length, ...cells.map((r) => r[i].length)));
-        text2 += this.line(LOG_COLUMNS.map((c) => c.header)) + this.line(this.widths.map((w) => "-".repeat(w)));
+        text += this.line(LOG_COLUMNS.map((c) => c.header)) + this.line(this.widths.map((w) => "-".repeat(w)));
       }
-      for (const r of cells) text2 += this.line(r);
+      for (const r of cells) text += this.line(r);
       this.count += entries.length;
     }
-    return this.write(text2);
+    return this.write(text);
   }
   async end() {
     if (this.json) await this.write(this.count ? "\n]\n" : "[]\n");
@@ -6138,9 +5734,9 @@ var LogPrinter = class {
   line(vals) {
     return vals.map((v, i) => v.padEnd(this.widths[i])).join("  ").trimEnd() + "\n";
   }
-  async write(text2) {
+  async write(text) {
     if (this.closed) return false;
-    if (text2 && !process.stdout.write(text2))
+    if (text && !process.stdout.write(text))
       await new Promise((resolve5) => {
         process.stdout.once("drain", resolve5);
         process.stdout.once("error", () => resolve5());
@@ -6148,7 +5744,7 @@ var LogPrinter = class {
     return !this.closed;
   }
 };
-var indent = (text2) => text2.replace(/^/gm, "  ");
+var indent = (text) => text.replace(/^/gm, "  ");
 var oneLine = (s) => inert(s);
 function renderLog(entries, shards) {
   return table(entries, [
@@ -6285,10 +5881,10 @@ function verifyProofBundle(raw, trusted2) {
     return { ok: false, problems };
   }
   const hashes = (list) => Array.isArray(list) && list.every((h) => typeof h === "string" && Buffer.from(h, "base64").length === 32) ? list.map((h) => Buffer.from(h, "base64")) : void 0;
-  const signed = (text2, what) => {
+  const signed = (text, what) => {
     let cp2;
     try {
-      cp2 = parseCheckpoint(String(text2));
+      cp2 = parseCheckpoint(String(text));
     } catch (e) {
       fail("checkpoint", `${what}: ${e.message}`);
       return void 0;
@@ -6348,13 +5944,13 @@ function registerProofCommands(program2) {
         location,
         checkpointFromFile(readTextFile(o.from, "checkpoint given to --from")).text
       ) : await proveInclusion(location, ref);
-      const text2 = JSON.stringify(bundle, null, 2) + "\n";
+      const text = JSON.stringify(bundle, null, 2) + "\n";
       if (o.out) {
-        writeFileSync3(o.out, text2);
+        writeFileSync3(o.out, text);
         if (o.json) printJson({ file: o.out, kind: bundle.kind, treeSize: bundle.treeSize });
         else process.stdout.write(`wrote ${bundle.kind} proof (tree size ${bundle.treeSize}) to ${o.out}
 `);
-      } else process.stdout.write(text2);
+      } else process.stdout.write(text);
     }
   );
   program2.command("verify-proof").description(
@@ -6847,7 +6443,7 @@ function collectReport(entries, opts) {
 }
 
 // src/report/html.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 
 // src/report/format.ts
 function formatTime2(iso2) {
@@ -6862,8 +6458,8 @@ function count(n, one, many = `${one}s`) {
 
 // src/report/markup.ts
 var Markup = class {
-  constructor(text2) {
-    this.text = text2;
+  constructor(text) {
+    this.text = text;
   }
   text;
   toString() {
@@ -6893,8 +6489,8 @@ function markup(strings, ...values) {
   });
   return new Markup(out);
 }
-function trusted(text2) {
-  return new Markup(text2);
+function trusted(text) {
+  return new Markup(text);
 }
 
 // src/report/change-set.ts
@@ -7327,7 +6923,7 @@ ${c.total === 0 ? markup`<p class="empty">The ledger has no entries.</p>` : rows
   return page.text;
 }
 function contentSecurityPolicy() {
-  const hash = (s) => `'sha256-${createHash2("sha256").update(s, "utf8").digest("base64")}'`;
+  const hash = (s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`;
   return [
     "default-src 'none'",
     `style-src ${hash(PAGE_STYLE)}`,
@@ -7574,9 +7170,9 @@ function registerWhereCommand(program2) {
       { repository: o.repo },
       (location) => currentDeploys(location, { repository: o.repo })
     )).flat();
-    const answer2 = await whereIsCommit(commit, sortDeploys(deploys), checkout.isAncestor);
-    if (o.json) printJson(answer2);
-    else process.stdout.write(renderWhere(answer2));
+    const answer = await whereIsCommit(commit, sortDeploys(deploys), checkout.isAncestor);
+    if (o.json) printJson(answer);
+    else process.stdout.write(renderWhere(answer));
   });
 }
 function renderWhere(a) {
@@ -7614,8 +7210,8 @@ function approversText(e) {
 function buildProgram() {
   const program2 = new Command("shiplog").description("Signed, hash-chained change ledger and approval gates for CI/CD").version("0.1.0").showHelpAfterError().exitOverride().configureHelp({
     optionDescription(option2) {
-      const text2 = Help.prototype.optionDescription.call(this, option2);
-      return option2.mandatory ? `${text2} (required)` : text2;
+      const text = Help.prototype.optionDescription.call(this, option2);
+      return option2.mandatory ? `${text} (required)` : text;
     }
   });
   registerLedgerCommands(program2);

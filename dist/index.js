@@ -44109,6 +44109,10 @@ var IndexModel = class _IndexModel {
     if (deploy && this.deploys && !this.deployStates) out.push(this.deploys.oid);
     return out;
   }
+  /** The `index/deploys` blob, when the index has one (for prefetching with other objects). */
+  deploysBlob() {
+    return this.deploys?.oid;
+  }
   /** Reads everything `apply(line, deploy)` will touch. */
   async prepare(line, deploy) {
     const bucket = await this.bucket(line.commit);
@@ -44628,6 +44632,19 @@ var TileModel = class _TileModel {
         const list = level.lists.get(1);
         if (list && !list.content) out.push(list.oid);
       }
+    }
+    return out;
+  }
+  /**
+   * Every blob the folder names (partial and newest full tiles, sealed lists): what a proof about
+   * recent entries reads, so a caller can fetch it with other objects in one round trip.
+   */
+  heldBlobs() {
+    const out = [];
+    for (const level of this.levels) {
+      if (level.partial) out.push(level.partial.blob.oid);
+      if (level.full) out.push(level.full.blob.oid);
+      for (const list of level.lists.values()) out.push(list.oid);
     }
     return out;
   }
@@ -46443,13 +46460,14 @@ async function verifySince(opts) {
     const fileOf = (r, name) => parseTree(r).find((e) => e.name === name)?.sha;
     const entryBlobs = roots.map((r) => fileOf(r, ENTRY_FILE));
     const checkpointBlobs = roots.map((r) => fileOf(r, CHECKPOINT_FILE));
-    await fetchObjects(
-      repo,
-      [...entryBlobs, ...checkpointBlobs].filter((b) => !!b)
-    );
     const anchorIndex = parseTree(roots[0]).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
     const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
-    const anchorTiles = await tilesAt(objects, fileOf(roots[0], TREE_DIR), cp.size);
+    const anchorDir = fileOf(roots[0], TREE_DIR);
+    await fetchObjects(repo, [
+      ...[...entryBlobs, ...checkpointBlobs].filter((b) => !!b),
+      ...await sinceReads(objects, index, commits.slice(1), { dir: anchorDir, size: cp.size }, tip)
+    ]);
+    const anchorTiles = await tilesAt(objects, anchorDir, cp.size);
     if (!anchorTiles || !anchorTiles.root().equals(cp.root)) {
       problems.push({
         check: "consistency",
@@ -46544,6 +46562,24 @@ async function checkConsistencyProof(objects, tip, old, problems) {
     message = `no consistency proof from size ${old.size} to ${size}: ${e.message}`;
   }
   if (message) problems.push({ check: "consistency", commit: tip.commit, file: CHECKPOINT_FILE, message });
+}
+async function sinceReads(objects, index, commits, anchor, tip) {
+  const out = [];
+  const held = async (dir, size) => {
+    try {
+      out.push(...(await TileModel.at(dir, size, objects)).heldBlobs());
+    } catch {
+    }
+  };
+  await held(anchor.dir, anchor.size);
+  if (tip.treeDir !== anchor.dir) await held(tip.treeDir, tip.seq + 1);
+  const subjects = new Set(
+    commits.map((c) => c.trailers.subject).filter((s) => !!s && /^[0-9a-f]{40}$/.test(s))
+  );
+  for (const subject of subjects) out.push(...await index.wantedBlobs(subject));
+  const deploys = index.deploysBlob();
+  if (deploys) out.push(deploys);
+  return out;
 }
 async function prefetchIndex(index, objects, entryBlobs) {
   const texts = await objects.blobs(entryBlobs.filter((b) => !!b));

@@ -185,6 +185,11 @@ export class IndexModel {
     return out;
   }
 
+  /** The `index/deploys` blob, when the index has one (for prefetching with other objects). */
+  deploysBlob(): string | undefined {
+    return this.deploys?.oid;
+  }
+
   /** Reads everything `apply(line, deploy)` will touch. */
   async prepare(line: IndexLine, deploy?: DeployChange): Promise<void> {
     const bucket = await this.bucket(line.commit);

@@ -1052,14 +1052,14 @@ async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
       parseTree(r).find((e) => e.name === name)?.sha;
     const entryBlobs = roots.map((r) => fileOf(r, ENTRY_FILE));
     const checkpointBlobs = roots.map((r) => fileOf(r, CHECKPOINT_FILE));
-    await fetchObjects(
-      repo,
-      [...entryBlobs, ...checkpointBlobs].filter((b): b is string => !!b),
-    );
-
     const anchorIndex = parseTree(roots[0]!).find((e) => e.name === INDEX_DIR && e.mode === TREE_MODE)?.sha;
     const index = await IndexModel.at(anchorIndex, objects, { tolerant: true });
-    const anchorTiles = await tilesAt(objects, fileOf(roots[0]!, TREE_DIR), cp.size);
+    const anchorDir = fileOf(roots[0]!, TREE_DIR);
+    await fetchObjects(repo, [
+      ...[...entryBlobs, ...checkpointBlobs].filter((b): b is string => !!b),
+      ...(await sinceReads(objects, index, commits.slice(1), { dir: anchorDir, size: cp.size }, tip)),
+    ]);
+    const anchorTiles = await tilesAt(objects, anchorDir, cp.size);
     if (!anchorTiles || !anchorTiles.root().equals(cp.root)) {
       problems.push({
         check: 'consistency',
@@ -1170,6 +1170,38 @@ async function checkConsistencyProof(
     message = `no consistency proof from size ${old.size} to ${size}: ${(e as Error).message}`;
   }
   if (message) problems.push({ check: 'consistency', commit: tip.commit, file: CHECKPOINT_FILE, message });
+}
+
+/**
+ * What the checks of an incremental verify will read besides entries and checkpoints, to fetch it
+ * all in one round trip (each fetch is a git process here and an HTTPS request on GitHub): the
+ * anchor's and the tip's tiles, and the index buckets the new commits' Shiplog-Subject trailers
+ * name. Trailers are only a hint: whatever they miss is fetched when it is read.
+ */
+async function sinceReads(
+  objects: TipObjects,
+  index: IndexModel,
+  commits: HistoryCommit[],
+  anchor: { dir: string | undefined; size: number },
+  tip: TipCommit,
+): Promise<string[]> {
+  const out: string[] = [];
+  const held = async (dir: string | undefined, size: number): Promise<void> => {
+    try {
+      out.push(...(await TileModel.at(dir, size, objects)).heldBlobs());
+    } catch {
+      // Unreadable tiles are reported by the checks that read them.
+    }
+  };
+  await held(anchor.dir, anchor.size);
+  if (tip.treeDir !== anchor.dir) await held(tip.treeDir, tip.seq + 1);
+  const subjects = new Set(
+    commits.map((c) => c.trailers.subject).filter((s): s is string => !!s && /^[0-9a-f]{40}$/.test(s)),
+  );
+  for (const subject of subjects) out.push(...(await index.wantedBlobs(subject)));
+  const deploys = index.deploysBlob();
+  if (deploys) out.push(deploys);
+  return out;
 }
 
 async function prefetchIndex(

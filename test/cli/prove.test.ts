@@ -90,6 +90,21 @@ describe('shiplog prove / verify-proof', () => {
     const inc = await runCli(['verify', ...at(), '--trusted-key', fx.pubFile, '--since', report, '--json']);
     expect(inc.code).toBe(0);
     expect(JSON.parse(inc.stdout)).toMatchObject({ ok: true, checked: 14, entries: 33 });
+    // From an empty cache (a CI job's), in three fetches: the tip, the new commits with their trees,
+    // then every blob the checks read (entries, checkpoints, both ends' tiles, index buckets) at once.
+    const trace = join(fx.dir, 'since.trace');
+    const cold = await runCli(
+      ['verify', '--remote', fx.remote, '--ledger-branch', 'shiplog', '--trusted-key', fx.pubFile].concat([
+        '--since',
+        report,
+        '--cache-dir',
+        join(fx.dir, 'cold-since'),
+        '--json',
+      ]),
+      { GIT_TRACE2: trace },
+    );
+    expect(JSON.parse(cold.stdout)).toMatchObject({ ok: true, checked: 14, entries: 33 });
+    expect(readFileSync(trace, 'utf8').match(/ cmd_name fetch /g)).toHaveLength(3);
     // A consistency proof between two different logs' checkpoints fails.
     const b = JSON.parse(readFileSync(file, 'utf8'));
     b.consistencyPath = b.consistencyPath.slice(1);

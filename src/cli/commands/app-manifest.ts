@@ -9,10 +9,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { ShiplogError } from '../../errors.ts';
 
-interface ManifestFlags {
+export interface ManifestFlags {
   webhookUrl: string;
   redirectUrl?: string;
   name?: string;
@@ -28,36 +27,6 @@ export function findAppYml(from = dirname(fileURLToPath(import.meta.url))): stri
     if (existsSync(candidate) && existsSync(join(dir, 'package.json'))) return candidate;
   }
   throw new ShiplogError('NOT_FOUND', 'app.yml not found next to the shiplog package');
-}
-
-function httpsUrl(flag: string, value: string): string {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    throw new ShiplogError('USAGE', `${flag} must be a URL (got "${value}")`);
-  }
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(u.hostname)))
-    throw new ShiplogError('USAGE', `${flag} must be an https URL (got "${value}")`);
-  return u.toString();
-}
-
-export function buildManifest(appYml: string, o: ManifestFlags): Record<string, unknown> {
-  const doc = parseYaml(appYml) as Record<string, unknown>;
-  const manifest: Record<string, unknown> = {
-    ...doc,
-    ...(o.name ? { name: o.name } : {}),
-    ...(o.url ? { url: httpsUrl('--url', o.url) } : {}),
-    hook_attributes: {
-      ...((doc.hook_attributes as object | undefined) ?? {}),
-      url: httpsUrl('--webhook-url', o.webhookUrl),
-      active: true,
-    },
-    ...(o.redirectUrl ? { redirect_url: httpsUrl('--redirect-url', o.redirectUrl) } : {}),
-    ...(o.setupUrl ? { setup_url: httpsUrl('--setup-url', o.setupUrl) } : {}),
-    ...(o.public !== undefined ? { public: o.public } : {}),
-  };
-  return manifest;
 }
 
 export function registerManifestCommand(app: Command): void {
@@ -78,7 +47,9 @@ export function registerManifestCommand(app: Command): void {
     .option('--name <name>', 'the app name (default: from app.yml; must be unique on GitHub)')
     .option('--url <url>', 'the app homepage (default: from app.yml)')
     .option('--public', 'let any account install the app (default: only the owner)')
-    .action((o: ManifestFlags) => {
+    .action(async (o: ManifestFlags) => {
+      // The YAML parser loads only for this command, not with every CLI start.
+      const { buildManifest } = await import('./app-manifest-build.ts');
       const manifest = buildManifest(readFileSync(findAppYml(), 'utf8'), o);
       process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     });

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { ShiplogError } from '../../errors.ts';
 import { checkNoteName, witnessVkey } from '../../witness/cosignature.ts';
 import { knownLogsFrom } from '../../witness/known-logs.ts';
-import { startWitness } from '../../witness/server.ts';
 import { WitnessState } from '../../witness/state.ts';
 import type { TrustedKey } from '../../ledger/keys.ts';
 import type { WitnessCheck } from '../../witness/quorum.ts';
@@ -57,6 +56,8 @@ export function registerWitnessCommands(program: Command): void {
       const logs = knownLogsFrom(o.log, o.logs);
       const listen = parseListen(o.listen);
       const state = await WitnessState.open(o.state);
+      // node:http (and the fetch machinery Node loads with it) only for the command that serves.
+      const { startWitness } = await import('../../witness/server.ts');
       const running = await startWitness(
         { key, name, logs, state, log: (line) => process.stderr.write(`shiplog witness: ${line}\n`) },
         listen,

@@ -159,6 +159,20 @@ export class TileModel {
     return out;
   }
 
+  /**
+   * Every blob the folder names (partial and newest full tiles, sealed lists): what a proof about
+   * recent entries reads, so a caller can fetch it with other objects in one round trip.
+   */
+  heldBlobs(): string[] {
+    const out: string[] = [];
+    for (const level of this.levels) {
+      if (level.partial) out.push(level.partial.blob.oid);
+      if (level.full) out.push(level.full.blob.oid);
+      for (const list of level.lists.values()) out.push(list.oid);
+    }
+    return out;
+  }
+
   /** Reads everything `apply` and `root` will touch; with `every`, for any number of applies. */
   async prepare(opts: { every?: boolean } = {}): Promise<void> {
     for (const [L, level] of this.levels.entries()) {
