@@ -96700,6 +96700,8 @@ function popcount(n) {
 
 // src/ledger/tree/tiles.ts
 var TREE_DIR = "tree";
+var ENTRIES_DIR = "entries";
+var OID_BYTES = 20;
 var TILE_HEIGHT = 8;
 var TILE_WIDTH = 2 ** TILE_HEIGHT;
 function bad4(what) {
@@ -96727,6 +96729,8 @@ var TileModel = class _TileModel {
   size;
   reader;
   levels = [];
+  /** The entry tiles: one level of blob ids, kept like a hash level. */
+  entries = { lists: /* @__PURE__ */ new Map() };
   dir;
   dirOid;
   edge;
@@ -96748,27 +96752,14 @@ var TileModel = class _TileModel {
     }
     if (!dirTree) bad4(`no ${TREE_DIR}/ folder`);
     const names = parseTree(await reader.tree(dirTree));
-    for (let L = 0; countAt(size, L) > 0; L++) {
-      const e = names.find((n) => n.name === String(L));
-      if (!e || e.mode !== TREE_MODE) bad4(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
-      const level = { lists: /* @__PURE__ */ new Map(), oid: e.sha };
-      const count2 = countAt(size, L);
-      const partialIndex = Math.floor(count2 / TILE_WIDTH);
-      for (const f of parseTree(await reader.tree(e.sha))) {
-        const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : void 0;
-        if (list !== void 0) level.lists.set(list, { oid: f.sha });
-        else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count2 % TILE_WIDTH !== 0)
-          level.partial = { index: partialIndex, blob: { oid: f.sha } };
-        else if (f.mode === BLOB_MODE && f.name === String(partialIndex - 1))
-          level.full = { index: partialIndex - 1, blob: { oid: f.sha } };
-        else bad4(`unexpected ${TREE_DIR}/${L}/${f.name}`);
-      }
-      if (count2 % TILE_WIDTH !== 0 && !level.partial) bad4(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
-      if (count2 >= TILE_WIDTH && !level.full) bad4(`no full tile ${TREE_DIR}/${L}/${partialIndex - 1}`);
-      if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad4(`no ${TREE_DIR}/${L}/sealed`);
-      m.levels.push(level);
-    }
-    if (names.length !== m.levels.length) bad4(`unexpected names in ${TREE_DIR}/`);
+    const folder = async (name, count2) => {
+      const e = names.find((n) => n.name === name);
+      if (!e || e.mode !== TREE_MODE) bad4(`no ${TREE_DIR}/${name}/ folder for a tree of ${size}`);
+      return readLevel(reader, e.sha, count2, `${TREE_DIR}/${name}`);
+    };
+    for (let L = 0; countAt(size, L) > 0; L++) m.levels.push(await folder(String(L), countAt(size, L)));
+    m.entries = await folder(ENTRIES_DIR, size);
+    if (names.length !== m.levels.length + 1) bad4(`unexpected names in ${TREE_DIR}/`);
     m.dirOid = dirTree;
     return m;
   }
@@ -96785,22 +96776,24 @@ var TileModel = class _TileModel {
    */
   wantedBlobs(opts = {}) {
     const out = [];
-    for (const [L, level] of this.levels.entries()) {
+    const want = (level, count2) => {
       if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
-      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+      if (opts.every || count2 % TILE_WIDTH === TILE_WIDTH - 1) {
         const list = level.lists.get(1);
         if (list && !list.content) out.push(list.oid);
       }
-    }
+    };
+    for (const [L, level] of this.levels.entries()) want(level, countAt(this.size, L));
+    want(this.entries, this.size);
     return out;
   }
   /**
    * Every blob the folder names (partial and newest full tiles, sealed lists): what a proof about
    * recent entries reads, so a caller can fetch it with other objects in one round trip.
    */
-  heldBlobs() {
+  heldBlobs(which = "all") {
     const out = [];
-    for (const level of this.levels) {
+    for (const level of which === "all" ? [...this.levels, this.entries] : [this.entries]) {
       if (level.partial) out.push(level.partial.blob.oid);
       if (level.full) out.push(level.full.blob.oid);
       for (const list of level.lists.values()) out.push(list.oid);
@@ -96809,11 +96802,16 @@ var TileModel = class _TileModel {
   }
   /** Reads everything `apply` and `root` will touch; with `every`, for any number of applies. */
   async prepare(opts = {}) {
-    for (const [L, level] of this.levels.entries()) {
+    const read = async (level, count2) => {
       if (level.partial) await this.content(level.partial.blob);
-      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+      if (opts.every || count2 % TILE_WIDTH === TILE_WIDTH - 1)
         for (const list of level.lists.values()) await this.content(list);
-    }
+    };
+    for (const [L, level] of this.levels.entries()) await read(level, countAt(this.size, L));
+    await read(this.entries, this.size);
+    const partial = this.entries.partial?.blob.content;
+    if (partial && partial.length !== this.size % TILE_WIDTH * OID_BYTES)
+      bad4(`${TREE_DIR}/${ENTRIES_DIR}/${this.entries.partial.index} holds ${partial.length} bytes`);
     this.edge ??= this.edgeFromTiles();
   }
   /** A copy of the tree's right edge (after `prepare`). */
@@ -96850,7 +96848,7 @@ var TileModel = class _TileModel {
    * Adds leaf `size`; returns the new folder's tree id and the objects the step made (unless
    * `objects: false`, for verify, which only compares ids). Synchronous: `prepare` first.
    */
-  apply(leaf, opts = {}) {
+  apply(leaf, entryBlob, opts = {}) {
     const record = opts.objects !== false;
     const objects = [];
     const files = [];
@@ -96880,7 +96878,7 @@ var TileModel = class _TileModel {
       }
       const blob = level.partial.blob;
       need2(blob.content ?? (count2 % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), `${TREE_DIR}/${L}`);
-      appendHash(blob, hash3);
+      appendRecord(blob, hash3, TILE_WIDTH * HASH_BYTES);
       const path2 = `${TREE_DIR}/${L}/${level.partial.index}`;
       if (blob.content.length < TILE_WIDTH * HASH_BYTES) {
         if (record) {
@@ -96908,6 +96906,7 @@ var TileModel = class _TileModel {
       level.partial = void 0;
       sameNames = false;
     }
+    const entriesRenamed = this.stepEntries(entryBlob, record, objects, files);
     this.size += 1;
     for (const L of changed) {
       const level = this.levels[L];
@@ -96917,13 +96916,67 @@ var TileModel = class _TileModel {
       level.oid = level.tree.oid();
       if (record) objects.push({ type: "tree", oid: level.oid, content: level.tree.content() });
     }
-    if (!(sameNames && this.dir?.patch("0", this.levels[0].oid)))
-      this.dir = new TreeBytes(
-        this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid }))
-      );
+    if (!(sameNames && !entriesRenamed && this.dir?.patch("0", this.levels[0].oid) && this.dir.patch(ENTRIES_DIR, this.entries.oid)))
+      this.dir = new TreeBytes([
+        ...this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid })),
+        { mode: TREE_MODE, name: ENTRIES_DIR, sha: this.entries.oid }
+      ]);
     this.dirOid = this.dir.oid();
     if (record) objects.push({ type: "tree", oid: this.dirOid, content: this.dir.content() });
     return { tree: this.dirOid, objects, files, root: rootFromEdge(edge, this.size) };
+  }
+  /**
+   * Adds entry `size`'s blob id to the entry tiles (sealing a full tile as a hash level does);
+   * returns whether a name in tree/entries/ changed (so the folder is rebuilt, not patched).
+   */
+  stepEntries(entryBlob, record, objects, files) {
+    if (!/^[0-9a-f]{40}$/.test(entryBlob)) bad4(`"${entryBlob}" is not an entry blob id`);
+    const level = this.entries;
+    const count2 = this.size;
+    const dir = `${TREE_DIR}/${ENTRIES_DIR}`;
+    let renamed = false;
+    if (!level.partial) {
+      level.partial = { index: Math.floor(count2 / TILE_WIDTH), blob: { oid: "" } };
+      renamed = true;
+    }
+    const { index, blob } = level.partial;
+    need2(blob.content ?? (count2 % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), dir);
+    appendRecord(blob, Buffer.from(entryBlob, "hex"), TILE_WIDTH * OID_BYTES);
+    if (record) {
+      const content = Buffer.from(blob.content);
+      objects.push({ type: "blob", oid: blob.oid, content });
+      files.push({ path: `${dir}/${index}`, content });
+    }
+    if (blob.content.length === TILE_WIDTH * OID_BYTES) {
+      if (record && level.full) files.push({ path: `${dir}/${level.full.index}` });
+      level.full = { index, blob: { oid: blob.oid } };
+      for (const n of this.seal(level, { first: index, last: index, blob: blob.oid }, objects))
+        if (record) files.push({ path: `${dir}/${sealedName(n)}`, content: level.lists.get(n).content });
+      level.partial = void 0;
+      renamed = true;
+    }
+    if (!(!renamed && level.tree?.patch(String(index), blob.oid)))
+      level.tree = new TreeBytes(levelEntries(level));
+    level.oid = level.tree.oid();
+    if (record) objects.push({ type: "tree", oid: level.oid, content: level.tree.content() });
+    return renamed;
+  }
+  /** The git blob id of entry `seq`'s entry.json, from the entry tiles (reading sealed lists as needed). */
+  async entryBlob(seq) {
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= this.size)
+      bad4(`no entry ${seq} in a tree of ${this.size}`);
+    const T = Math.floor(seq / TILE_WIDTH);
+    const path2 = `${TREE_DIR}/${ENTRIES_DIR}/${T}`;
+    const tile = this.entries.partial?.index === T ? await this.content(this.entries.partial.blob) : await this.reader.blob(await this.entryTileOid(seq));
+    if (this.entries.partial?.index !== T && tile.length !== TILE_WIDTH * OID_BYTES)
+      bad4(`full tile ${path2} holds ${tile.length} bytes`);
+    const at = seq % TILE_WIDTH * OID_BYTES;
+    if (tile.length < at + OID_BYTES) bad4(`${path2} is short`);
+    return tile.subarray(at, at + OID_BYTES).toString("hex");
+  }
+  /** The blob id of the entry tile holding `seq` (to fetch it with other objects). */
+  entryTileOid(seq) {
+    return this.findTile(this.entries, Math.floor(seq / TILE_WIDTH), `${TREE_DIR}/${ENTRIES_DIR}`);
   }
   /** Appends a ref to the level's sealed lists, sealing full lists one level up; returns the lists changed. */
   seal(level, ref2, objects) {
@@ -96966,15 +97019,6 @@ var TileModel = class _TileModel {
         if ((at + width) * HASH_BYTES > tile.length)
           bad4(`tile ${L}/${Math.floor(first / TILE_WIDTH)} is short`);
         return foldHashes(tile, at, width);
-      },
-      tilesWanted: async (coords) => {
-        const out = [];
-        for (const [level, index] of coords) {
-          const L = Math.floor(level / TILE_HEIGHT);
-          const T = Math.floor(index * 2 ** (level - L * TILE_HEIGHT) / TILE_WIDTH);
-          out.push(await this.tileOid(L, T));
-        }
-        return [...new Set(out)];
       }
     };
   }
@@ -96982,26 +97026,75 @@ var TileModel = class _TileModel {
   async tileOid(L, T) {
     const level = this.levels[L];
     if (!level) bad4(`no tile level ${L}`);
-    if (level.partial?.index === T) return level.partial.blob.oid;
-    if (level.full?.index === T) return level.full.blob.oid;
+    return this.findTile(level, T, `${TREE_DIR}/${L}`);
+  }
+  async findTile(level, T, path2) {
+    return (await this.findTiles([{ level, T, path: path2 }]))[0];
+  }
+  /**
+   * Blob ids of tiles, found through the sealed lists. Lists nest (the newest refs are in level 1;
+   * each higher list holds full lower lists), so a tile in a list of level n takes n - 1 more list
+   * reads; with `fetch`, the lists every wanted tile needs at one depth come in one round trip.
+   */
+  async findTiles(wants, fetch2) {
+    const out = [];
+    let pending = [];
+    for (const [at, { level, T, path: path2 }] of wants.entries()) {
+      if (level.partial?.index === T) out[at] = level.partial.blob.oid;
+      else if (level.full?.index === T) out[at] = level.full.blob.oid;
+      else {
+        const hit = await this.listed(level, T, path2);
+        if (hit.down === 0) out[at] = hit.blob;
+        else pending.push({ at, T, path: path2, ...hit });
+      }
+    }
+    while (pending.length) {
+      await fetch2?.(pending.map((p) => p.blob));
+      const next = [];
+      for (const p of pending) {
+        const inner = parseSealedList((await this.reader.blob(p.blob)).toString("utf8"));
+        const ref2 = inner?.find((r) => r.first <= p.T && p.T <= r.last);
+        if (!ref2) bad4(`tile ${p.path}/${p.T} is not in its sealed list`);
+        if (p.down === 1) out[p.at] = ref2.blob;
+        else next.push({ ...p, blob: ref2.blob, down: p.down - 1 });
+      }
+      pending = next;
+    }
+    return out;
+  }
+  /** The ref of the top-level list entry covering tile T, and how many list levels lie below it. */
+  async listed(level, T, path2) {
     const top = Math.max(0, ...level.lists.keys());
     for (let n = 1; n <= top; n++) {
       const list = level.lists.get(n);
       if (!list) continue;
       const refs = parseSealedList((await this.content(list)).toString("utf8"));
-      if (!refs) bad4(`${TREE_DIR}/${L}/${sealedName(n)} does not parse`);
+      if (!refs) bad4(`${path2}/${sealedName(n)} does not parse`);
       const hit = refs.find((r) => r.first <= T && T <= r.last);
-      if (!hit) continue;
-      let blob = hit.blob;
-      for (let down = n - 1; down >= 1; down--) {
-        const inner = parseSealedList((await this.reader.blob(blob)).toString("utf8"));
-        const next = inner?.find((r) => r.first <= T && T <= r.last);
-        if (!next) bad4(`tile ${L}/${T} is not in its sealed list`);
-        blob = next.blob;
-      }
-      return blob;
+      if (hit) return { blob: hit.blob, down: n - 1 };
     }
-    bad4(`tile ${L}/${T} is not listed`);
+    bad4(`tile ${path2}/${T} is not listed`);
+  }
+  /**
+   * The blobs a proof over these hash coordinates reads, and the entry tiles of these seqs, with
+   * the sealed lists they need fetched on the way (one round trip per list depth for all).
+   */
+  async tilesFor(coords, entrySeqs, fetch2) {
+    const wants = [];
+    for (const [level, index] of coords) {
+      const L = Math.floor(level / TILE_HEIGHT);
+      const T = Math.floor(index * 2 ** (level - L * TILE_HEIGHT) / TILE_WIDTH);
+      const at = this.levels[L];
+      if (!at) bad4(`no tile level ${L}`);
+      wants.push({ level: at, T, path: `${TREE_DIR}/${L}` });
+    }
+    for (const seq of entrySeqs)
+      wants.push({
+        level: this.entries,
+        T: Math.floor(seq / TILE_WIDTH),
+        path: `${TREE_DIR}/${ENTRIES_DIR}`
+      });
+    return [...new Set(await this.findTiles(wants, fetch2))];
   }
   async tile(L, T) {
     const level = this.levels[L];
@@ -97019,6 +97112,23 @@ var TileModel = class _TileModel {
     return blob.content;
   }
 };
+async function readLevel(reader, sha, count2, path2) {
+  const level = { lists: /* @__PURE__ */ new Map(), oid: sha };
+  const partialIndex = Math.floor(count2 / TILE_WIDTH);
+  for (const f of parseTree(await reader.tree(sha))) {
+    const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : void 0;
+    if (list !== void 0) level.lists.set(list, { oid: f.sha });
+    else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count2 % TILE_WIDTH !== 0)
+      level.partial = { index: partialIndex, blob: { oid: f.sha } };
+    else if (f.mode === BLOB_MODE && f.name === String(partialIndex - 1))
+      level.full = { index: partialIndex - 1, blob: { oid: f.sha } };
+    else bad4(`unexpected ${path2}/${f.name}`);
+  }
+  if (count2 % TILE_WIDTH !== 0 && !level.partial) bad4(`no partial tile ${path2}/${partialIndex}`);
+  if (count2 >= TILE_WIDTH && !level.full) bad4(`no full tile ${path2}/${partialIndex - 1}`);
+  if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad4(`no ${path2}/sealed`);
+  return level;
+}
 function levelEntries(level) {
   const entries = [];
   if (level.full) entries.push({ mode: BLOB_MODE, name: String(level.full.index), sha: level.full.blob.oid });
@@ -97032,11 +97142,11 @@ function need2(value, what) {
   return value;
 }
 var HEAD2 = 16;
-function appendHash(blob, h) {
+function appendRecord(blob, h, capacity) {
   const old = blob.content ?? Buffer.alloc(0);
   const length = old.length + h.length;
   if (!blob.backing || HEAD2 + length > blob.backing.length) {
-    const backing = Buffer.allocUnsafe(HEAD2 + TILE_WIDTH * HASH_BYTES);
+    const backing = Buffer.allocUnsafe(HEAD2 + capacity);
     old.copy(backing, HEAD2);
     blob.backing = backing;
   } else if (blob.content && blob.content.buffer !== blob.backing.buffer) {
@@ -98076,7 +98186,7 @@ async function buildOn(gitDir, objects, tip, index, tiles, req) {
   await index.prepare(line, deploy);
   await tiles.prepare();
   const step = index.apply(line, deploy);
-  const treeStep = tiles.apply(leafHash(entryHashBytes(hash3)));
+  const treeStep = tiles.apply(leafHash(entryHashBytes(hash3)), entryBlob);
   const checkpoint = signCheckpoint({ origin, size: seq + 1, root: treeStep.root }, req.key);
   const checkpointBlob = writeLooseObject(gitDir, "blob", Buffer.from(checkpoint));
   for (const o of [...step.objects, ...treeStep.objects]) writeLooseObject(gitDir, o.type, o.content);
@@ -98231,7 +98341,7 @@ async function describeExisting(repo, objects, tip, dup) {
 }
 
 // src/ledger/tree/proofs.ts
-async function proveFromTiles(tiles, objects, run2) {
+async function proveFromTiles(tiles, objects, run2, entrySeqs = []) {
   const coords = [];
   const zero = Buffer.alloc(32);
   await run2({
@@ -98240,9 +98350,8 @@ async function proveFromTiles(tiles, objects, run2) {
       return zero;
     }
   });
-  const reader = tiles.hashReader();
-  await objects.fetch(await reader.tilesWanted(coords));
-  return run2(reader);
+  await objects.fetch(await tiles.tilesFor(coords, entrySeqs, (oids) => objects.fetch(oids)));
+  return run2(tiles.hashReader());
 }
 
 // src/witness/client.ts
@@ -99841,7 +99950,7 @@ var Checker = class {
     if (this.collect && decoded && item.entry)
       this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRootOf());
     const indexWait = this.indexStep(item, at, root?.index, decoded);
-    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf);
+    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf, root?.entry);
     const wait2 = indexWait && tileWait ? Promise.all([indexWait, tileWait]).then(() => void 0) : indexWait ?? tileWait;
     const room = job && this.batch.length === 0 ? this.pool?.room() : void 0;
     if (wait2 && room) return Promise.all([wait2, room]).then(() => void 0);
@@ -99936,14 +100045,15 @@ var Checker = class {
     }
   }
   /**
-   * This commit's tiles must be its parent's plus this entry's leaf. A mismatch is named once; the
-   * model then takes the commit's tiles as they are, so later commits are judged on their own step.
+   * This commit's tiles must be its parent's plus this entry's leaf (and its entry.json's blob id in
+   * the entry tiles). A mismatch is named once; the model then takes the commit's tiles as they
+   * are, so later commits are judged on their own step.
    */
-  tileStep(commit, pos, actual, leaf) {
+  tileStep(commit, pos, actual, leaf, entryBlob) {
     if (this.tiles) {
       let expected;
       try {
-        expected = this.tiles.apply(leaf, { objects: false }).tree;
+        expected = this.tiles.apply(leaf, entryBlob ?? "0".repeat(40), { objects: false }).tree;
       } catch {
         expected = void 0;
       }
@@ -99954,7 +100064,7 @@ var Checker = class {
           seq: pos.seq,
           commit,
           file: TREE_DIR,
-          message: `commit ${short4(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf`
+          message: `commit ${short4(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf and blob id`
         });
     }
     this.tiles = void 0;
@@ -99981,6 +100091,7 @@ var Checker = class {
     let index;
     let checkpoint;
     let tree;
+    let entry;
     const extras = /* @__PURE__ */ new Set();
     const seen = /* @__PURE__ */ new Set();
     for (const e of parseTree(item.root.data)) {
@@ -99991,6 +100102,7 @@ var Checker = class {
       else if (e.name === INDEX_DIR) index = e.sha;
       else if (e.name === TREE_DIR) tree = e.sha;
       else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
+      else if (e.name === ENTRY_FILE) entry = e.sha;
     }
     const added = [...extras].filter((x) => !this.prevRootExtras.has(x));
     if (added.length) {
@@ -100011,7 +100123,7 @@ var Checker = class {
       });
     }
     this.tipCheckpointBlob = checkpoint;
-    return { index, checkpoint, tree };
+    return { index, checkpoint, tree, entry };
   }
   /**
    * Sequence: each entry must hold the seq after the highest so far. A gap, a repeat and an entry

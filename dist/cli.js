@@ -61,7 +61,7 @@ import {
   renderProblems,
   toRows,
   verifyLedger
-} from "./cli-chunks/chunk-TLO5V545.js";
+} from "./cli-chunks/chunk-POIFQY7E.js";
 import {
   deployOf,
   distinctNames,
@@ -4588,7 +4588,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-GP36HRLH.js");
+var loadRoom = () => import("./cli-chunks/room-6FOFOOAT.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -5305,6 +5305,11 @@ async function showEntry(location, ref) {
     }
     if (!line) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref}`);
     const [entry] = await readEntries(view, [line]);
+    if (entry.statement.predicate.seq !== line.seq)
+      throw new ShiplogError(
+        "VERIFY_FAILED",
+        `the ledger's tiles name entry ${entry.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`
+      );
     return { ...entry, ledgerCommit: await ledgerCommitOfSeq(view.repo, view.tip, line.seq) };
   } finally {
     view.close();
@@ -5793,7 +5798,7 @@ import { writeFileSync as writeFileSync3 } from "node:fs";
 async function tipTree(view) {
   const size = view.tip.seq + 1;
   const tiles = await TileModel.at(view.tip.treeDir, size, view.objects);
-  await view.objects.fetch([...tiles.wantedBlobs(), view.tip.checkpointBlob]);
+  await view.objects.fetch([...tiles.heldBlobs(), view.tip.checkpointBlob]);
   await tiles.prepare();
   const checkpoint = (await view.objects.blob(view.tip.checkpointBlob)).toString("utf8");
   const cp = parseCheckpoint(checkpoint);
@@ -5811,18 +5816,30 @@ async function proveInclusion(location, ref) {
     throw new ShiplogError("USAGE", `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>)`);
   const view = await openTip(location);
   try {
+    const tree = await tipTree(view);
+    const size = tree.cp.size;
     let line;
-    if (bySeq) line = await lineForSeq(view, Number(ref));
-    else {
+    let path;
+    if (bySeq) {
+      const seq = Number(ref);
+      if (seq >= size) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref} (the ledger has ${size})`);
+      path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(seq, size, r), [seq]);
+      line = { seq, blob: await tree.tiles.entryBlob(seq) };
+    } else {
       const hits = await newestLines(view, (l) => l.hash.slice("sha256:".length).startsWith(prefix));
       if (hits.length > 1)
         throw new ShiplogError("USAGE", `hash prefix "${ref}" matches several entries; give more digits`);
-      line = hits[0];
+      const hit = hits[0];
+      if (!hit) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref}`);
+      line = hit;
+      path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(hit.seq, size, r));
     }
-    if (!line) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref}`);
-    const [[entry], tree] = await Promise.all([readEntries(view, [line]), tipTree(view)]);
-    const size = tree.cp.size;
-    const path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(line.seq, size, r));
+    const [entry] = await readEntries(view, [line]);
+    if (entry.statement.predicate.seq !== line.seq)
+      throw new ShiplogError(
+        "VERIFY_FAILED",
+        `the ledger's tiles name entry ${entry.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`
+      );
     if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry.hash)), path, tree.cp.root))
       throw new ShiplogError(
         "VERIFY_FAILED",

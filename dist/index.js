@@ -44541,6 +44541,8 @@ function popcount(n) {
 
 // src/ledger/tree/tiles.ts
 var TREE_DIR = "tree";
+var ENTRIES_DIR = "entries";
+var OID_BYTES = 20;
 var TILE_HEIGHT = 8;
 var TILE_WIDTH = 2 ** TILE_HEIGHT;
 function bad5(what) {
@@ -44568,6 +44570,8 @@ var TileModel = class _TileModel {
   size;
   reader;
   levels = [];
+  /** The entry tiles: one level of blob ids, kept like a hash level. */
+  entries = { lists: /* @__PURE__ */ new Map() };
   dir;
   dirOid;
   edge;
@@ -44589,27 +44593,14 @@ var TileModel = class _TileModel {
     }
     if (!dirTree) bad5(`no ${TREE_DIR}/ folder`);
     const names = parseTree(await reader.tree(dirTree));
-    for (let L = 0; countAt(size, L) > 0; L++) {
-      const e = names.find((n) => n.name === String(L));
-      if (!e || e.mode !== TREE_MODE) bad5(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
-      const level = { lists: /* @__PURE__ */ new Map(), oid: e.sha };
-      const count2 = countAt(size, L);
-      const partialIndex = Math.floor(count2 / TILE_WIDTH);
-      for (const f of parseTree(await reader.tree(e.sha))) {
-        const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : void 0;
-        if (list !== void 0) level.lists.set(list, { oid: f.sha });
-        else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count2 % TILE_WIDTH !== 0)
-          level.partial = { index: partialIndex, blob: { oid: f.sha } };
-        else if (f.mode === BLOB_MODE && f.name === String(partialIndex - 1))
-          level.full = { index: partialIndex - 1, blob: { oid: f.sha } };
-        else bad5(`unexpected ${TREE_DIR}/${L}/${f.name}`);
-      }
-      if (count2 % TILE_WIDTH !== 0 && !level.partial) bad5(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
-      if (count2 >= TILE_WIDTH && !level.full) bad5(`no full tile ${TREE_DIR}/${L}/${partialIndex - 1}`);
-      if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad5(`no ${TREE_DIR}/${L}/sealed`);
-      m.levels.push(level);
-    }
-    if (names.length !== m.levels.length) bad5(`unexpected names in ${TREE_DIR}/`);
+    const folder = async (name, count2) => {
+      const e = names.find((n) => n.name === name);
+      if (!e || e.mode !== TREE_MODE) bad5(`no ${TREE_DIR}/${name}/ folder for a tree of ${size}`);
+      return readLevel(reader, e.sha, count2, `${TREE_DIR}/${name}`);
+    };
+    for (let L = 0; countAt(size, L) > 0; L++) m.levels.push(await folder(String(L), countAt(size, L)));
+    m.entries = await folder(ENTRIES_DIR, size);
+    if (names.length !== m.levels.length + 1) bad5(`unexpected names in ${TREE_DIR}/`);
     m.dirOid = dirTree;
     return m;
   }
@@ -44626,22 +44617,24 @@ var TileModel = class _TileModel {
    */
   wantedBlobs(opts = {}) {
     const out = [];
-    for (const [L, level] of this.levels.entries()) {
+    const want = (level, count2) => {
       if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
-      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+      if (opts.every || count2 % TILE_WIDTH === TILE_WIDTH - 1) {
         const list = level.lists.get(1);
         if (list && !list.content) out.push(list.oid);
       }
-    }
+    };
+    for (const [L, level] of this.levels.entries()) want(level, countAt(this.size, L));
+    want(this.entries, this.size);
     return out;
   }
   /**
    * Every blob the folder names (partial and newest full tiles, sealed lists): what a proof about
    * recent entries reads, so a caller can fetch it with other objects in one round trip.
    */
-  heldBlobs() {
+  heldBlobs(which = "all") {
     const out = [];
-    for (const level of this.levels) {
+    for (const level of which === "all" ? [...this.levels, this.entries] : [this.entries]) {
       if (level.partial) out.push(level.partial.blob.oid);
       if (level.full) out.push(level.full.blob.oid);
       for (const list of level.lists.values()) out.push(list.oid);
@@ -44650,11 +44643,16 @@ var TileModel = class _TileModel {
   }
   /** Reads everything `apply` and `root` will touch; with `every`, for any number of applies. */
   async prepare(opts = {}) {
-    for (const [L, level] of this.levels.entries()) {
+    const read = async (level, count2) => {
       if (level.partial) await this.content(level.partial.blob);
-      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+      if (opts.every || count2 % TILE_WIDTH === TILE_WIDTH - 1)
         for (const list of level.lists.values()) await this.content(list);
-    }
+    };
+    for (const [L, level] of this.levels.entries()) await read(level, countAt(this.size, L));
+    await read(this.entries, this.size);
+    const partial = this.entries.partial?.blob.content;
+    if (partial && partial.length !== this.size % TILE_WIDTH * OID_BYTES)
+      bad5(`${TREE_DIR}/${ENTRIES_DIR}/${this.entries.partial.index} holds ${partial.length} bytes`);
     this.edge ??= this.edgeFromTiles();
   }
   /** A copy of the tree's right edge (after `prepare`). */
@@ -44691,7 +44689,7 @@ var TileModel = class _TileModel {
    * Adds leaf `size`; returns the new folder's tree id and the objects the step made (unless
    * `objects: false`, for verify, which only compares ids). Synchronous: `prepare` first.
    */
-  apply(leaf, opts = {}) {
+  apply(leaf, entryBlob, opts = {}) {
     const record3 = opts.objects !== false;
     const objects = [];
     const files = [];
@@ -44721,7 +44719,7 @@ var TileModel = class _TileModel {
       }
       const blob = level.partial.blob;
       need2(blob.content ?? (count2 % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), `${TREE_DIR}/${L}`);
-      appendHash(blob, hash3);
+      appendRecord(blob, hash3, TILE_WIDTH * HASH_BYTES);
       const path = `${TREE_DIR}/${L}/${level.partial.index}`;
       if (blob.content.length < TILE_WIDTH * HASH_BYTES) {
         if (record3) {
@@ -44749,6 +44747,7 @@ var TileModel = class _TileModel {
       level.partial = void 0;
       sameNames = false;
     }
+    const entriesRenamed = this.stepEntries(entryBlob, record3, objects, files);
     this.size += 1;
     for (const L of changed) {
       const level = this.levels[L];
@@ -44758,13 +44757,67 @@ var TileModel = class _TileModel {
       level.oid = level.tree.oid();
       if (record3) objects.push({ type: "tree", oid: level.oid, content: level.tree.content() });
     }
-    if (!(sameNames && this.dir?.patch("0", this.levels[0].oid)))
-      this.dir = new TreeBytes(
-        this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid }))
-      );
+    if (!(sameNames && !entriesRenamed && this.dir?.patch("0", this.levels[0].oid) && this.dir.patch(ENTRIES_DIR, this.entries.oid)))
+      this.dir = new TreeBytes([
+        ...this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid })),
+        { mode: TREE_MODE, name: ENTRIES_DIR, sha: this.entries.oid }
+      ]);
     this.dirOid = this.dir.oid();
     if (record3) objects.push({ type: "tree", oid: this.dirOid, content: this.dir.content() });
     return { tree: this.dirOid, objects, files, root: rootFromEdge(edge, this.size) };
+  }
+  /**
+   * Adds entry `size`'s blob id to the entry tiles (sealing a full tile as a hash level does);
+   * returns whether a name in tree/entries/ changed (so the folder is rebuilt, not patched).
+   */
+  stepEntries(entryBlob, record3, objects, files) {
+    if (!/^[0-9a-f]{40}$/.test(entryBlob)) bad5(`"${entryBlob}" is not an entry blob id`);
+    const level = this.entries;
+    const count2 = this.size;
+    const dir = `${TREE_DIR}/${ENTRIES_DIR}`;
+    let renamed = false;
+    if (!level.partial) {
+      level.partial = { index: Math.floor(count2 / TILE_WIDTH), blob: { oid: "" } };
+      renamed = true;
+    }
+    const { index, blob } = level.partial;
+    need2(blob.content ?? (count2 % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), dir);
+    appendRecord(blob, Buffer.from(entryBlob, "hex"), TILE_WIDTH * OID_BYTES);
+    if (record3) {
+      const content = Buffer.from(blob.content);
+      objects.push({ type: "blob", oid: blob.oid, content });
+      files.push({ path: `${dir}/${index}`, content });
+    }
+    if (blob.content.length === TILE_WIDTH * OID_BYTES) {
+      if (record3 && level.full) files.push({ path: `${dir}/${level.full.index}` });
+      level.full = { index, blob: { oid: blob.oid } };
+      for (const n of this.seal(level, { first: index, last: index, blob: blob.oid }, objects))
+        if (record3) files.push({ path: `${dir}/${sealedName(n)}`, content: level.lists.get(n).content });
+      level.partial = void 0;
+      renamed = true;
+    }
+    if (!(!renamed && level.tree?.patch(String(index), blob.oid)))
+      level.tree = new TreeBytes(levelEntries(level));
+    level.oid = level.tree.oid();
+    if (record3) objects.push({ type: "tree", oid: level.oid, content: level.tree.content() });
+    return renamed;
+  }
+  /** The git blob id of entry `seq`'s entry.json, from the entry tiles (reading sealed lists as needed). */
+  async entryBlob(seq) {
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= this.size)
+      bad5(`no entry ${seq} in a tree of ${this.size}`);
+    const T = Math.floor(seq / TILE_WIDTH);
+    const path = `${TREE_DIR}/${ENTRIES_DIR}/${T}`;
+    const tile = this.entries.partial?.index === T ? await this.content(this.entries.partial.blob) : await this.reader.blob(await this.entryTileOid(seq));
+    if (this.entries.partial?.index !== T && tile.length !== TILE_WIDTH * OID_BYTES)
+      bad5(`full tile ${path} holds ${tile.length} bytes`);
+    const at2 = seq % TILE_WIDTH * OID_BYTES;
+    if (tile.length < at2 + OID_BYTES) bad5(`${path} is short`);
+    return tile.subarray(at2, at2 + OID_BYTES).toString("hex");
+  }
+  /** The blob id of the entry tile holding `seq` (to fetch it with other objects). */
+  entryTileOid(seq) {
+    return this.findTile(this.entries, Math.floor(seq / TILE_WIDTH), `${TREE_DIR}/${ENTRIES_DIR}`);
   }
   /** Appends a ref to the level's sealed lists, sealing full lists one level up; returns the lists changed. */
   seal(level, ref, objects) {
@@ -44807,15 +44860,6 @@ var TileModel = class _TileModel {
         if ((at2 + width) * HASH_BYTES > tile.length)
           bad5(`tile ${L}/${Math.floor(first / TILE_WIDTH)} is short`);
         return foldHashes(tile, at2, width);
-      },
-      tilesWanted: async (coords) => {
-        const out = [];
-        for (const [level, index] of coords) {
-          const L = Math.floor(level / TILE_HEIGHT);
-          const T = Math.floor(index * 2 ** (level - L * TILE_HEIGHT) / TILE_WIDTH);
-          out.push(await this.tileOid(L, T));
-        }
-        return [...new Set(out)];
       }
     };
   }
@@ -44823,26 +44867,75 @@ var TileModel = class _TileModel {
   async tileOid(L, T) {
     const level = this.levels[L];
     if (!level) bad5(`no tile level ${L}`);
-    if (level.partial?.index === T) return level.partial.blob.oid;
-    if (level.full?.index === T) return level.full.blob.oid;
+    return this.findTile(level, T, `${TREE_DIR}/${L}`);
+  }
+  async findTile(level, T, path) {
+    return (await this.findTiles([{ level, T, path }]))[0];
+  }
+  /**
+   * Blob ids of tiles, found through the sealed lists. Lists nest (the newest refs are in level 1;
+   * each higher list holds full lower lists), so a tile in a list of level n takes n - 1 more list
+   * reads; with `fetch`, the lists every wanted tile needs at one depth come in one round trip.
+   */
+  async findTiles(wants, fetch2) {
+    const out = [];
+    let pending = [];
+    for (const [at2, { level, T, path }] of wants.entries()) {
+      if (level.partial?.index === T) out[at2] = level.partial.blob.oid;
+      else if (level.full?.index === T) out[at2] = level.full.blob.oid;
+      else {
+        const hit = await this.listed(level, T, path);
+        if (hit.down === 0) out[at2] = hit.blob;
+        else pending.push({ at: at2, T, path, ...hit });
+      }
+    }
+    while (pending.length) {
+      await fetch2?.(pending.map((p) => p.blob));
+      const next = [];
+      for (const p of pending) {
+        const inner = parseSealedList((await this.reader.blob(p.blob)).toString("utf8"));
+        const ref = inner?.find((r) => r.first <= p.T && p.T <= r.last);
+        if (!ref) bad5(`tile ${p.path}/${p.T} is not in its sealed list`);
+        if (p.down === 1) out[p.at] = ref.blob;
+        else next.push({ ...p, blob: ref.blob, down: p.down - 1 });
+      }
+      pending = next;
+    }
+    return out;
+  }
+  /** The ref of the top-level list entry covering tile T, and how many list levels lie below it. */
+  async listed(level, T, path) {
     const top = Math.max(0, ...level.lists.keys());
     for (let n = 1; n <= top; n++) {
       const list = level.lists.get(n);
       if (!list) continue;
       const refs = parseSealedList((await this.content(list)).toString("utf8"));
-      if (!refs) bad5(`${TREE_DIR}/${L}/${sealedName(n)} does not parse`);
+      if (!refs) bad5(`${path}/${sealedName(n)} does not parse`);
       const hit = refs.find((r) => r.first <= T && T <= r.last);
-      if (!hit) continue;
-      let blob = hit.blob;
-      for (let down = n - 1; down >= 1; down--) {
-        const inner = parseSealedList((await this.reader.blob(blob)).toString("utf8"));
-        const next = inner?.find((r) => r.first <= T && T <= r.last);
-        if (!next) bad5(`tile ${L}/${T} is not in its sealed list`);
-        blob = next.blob;
-      }
-      return blob;
+      if (hit) return { blob: hit.blob, down: n - 1 };
     }
-    bad5(`tile ${L}/${T} is not listed`);
+    bad5(`tile ${path}/${T} is not listed`);
+  }
+  /**
+   * The blobs a proof over these hash coordinates reads, and the entry tiles of these seqs, with
+   * the sealed lists they need fetched on the way (one round trip per list depth for all).
+   */
+  async tilesFor(coords, entrySeqs, fetch2) {
+    const wants = [];
+    for (const [level, index] of coords) {
+      const L = Math.floor(level / TILE_HEIGHT);
+      const T = Math.floor(index * 2 ** (level - L * TILE_HEIGHT) / TILE_WIDTH);
+      const at2 = this.levels[L];
+      if (!at2) bad5(`no tile level ${L}`);
+      wants.push({ level: at2, T, path: `${TREE_DIR}/${L}` });
+    }
+    for (const seq of entrySeqs)
+      wants.push({
+        level: this.entries,
+        T: Math.floor(seq / TILE_WIDTH),
+        path: `${TREE_DIR}/${ENTRIES_DIR}`
+      });
+    return [...new Set(await this.findTiles(wants, fetch2))];
   }
   async tile(L, T) {
     const level = this.levels[L];
@@ -44860,6 +44953,23 @@ var TileModel = class _TileModel {
     return blob.content;
   }
 };
+async function readLevel(reader, sha, count2, path) {
+  const level = { lists: /* @__PURE__ */ new Map(), oid: sha };
+  const partialIndex = Math.floor(count2 / TILE_WIDTH);
+  for (const f of parseTree(await reader.tree(sha))) {
+    const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : void 0;
+    if (list !== void 0) level.lists.set(list, { oid: f.sha });
+    else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count2 % TILE_WIDTH !== 0)
+      level.partial = { index: partialIndex, blob: { oid: f.sha } };
+    else if (f.mode === BLOB_MODE && f.name === String(partialIndex - 1))
+      level.full = { index: partialIndex - 1, blob: { oid: f.sha } };
+    else bad5(`unexpected ${path}/${f.name}`);
+  }
+  if (count2 % TILE_WIDTH !== 0 && !level.partial) bad5(`no partial tile ${path}/${partialIndex}`);
+  if (count2 >= TILE_WIDTH && !level.full) bad5(`no full tile ${path}/${partialIndex - 1}`);
+  if (count2 >= TILE_WIDTH && !level.lists.has(1)) bad5(`no ${path}/sealed`);
+  return level;
+}
 function levelEntries(level) {
   const entries = [];
   if (level.full) entries.push({ mode: BLOB_MODE, name: String(level.full.index), sha: level.full.blob.oid });
@@ -44873,11 +44983,11 @@ function need2(value, what) {
   return value;
 }
 var HEAD2 = 16;
-function appendHash(blob, h) {
+function appendRecord(blob, h, capacity) {
   const old = blob.content ?? Buffer.alloc(0);
   const length = old.length + h.length;
   if (!blob.backing || HEAD2 + length > blob.backing.length) {
-    const backing = Buffer.allocUnsafe(HEAD2 + TILE_WIDTH * HASH_BYTES);
+    const backing = Buffer.allocUnsafe(HEAD2 + capacity);
     old.copy(backing, HEAD2);
     blob.backing = backing;
   } else if (blob.content && blob.content.buffer !== blob.backing.buffer) {
@@ -45009,11 +45119,6 @@ async function allBuckets(view) {
   const out = [];
   for (const p of await view.index.prefixes()) out.push(await view.index.bucketFiles(p));
   return out;
-}
-async function lineForSeq(view, seq) {
-  if (seq > view.tip.seq) return void 0;
-  const lines3 = await bucketLines(view, await allBuckets(view), seq, seq);
-  return lines3.find((l) => l.seq === seq);
 }
 async function newestLines(view, keep, limit) {
   const buckets = await allBuckets(view);
@@ -45212,7 +45317,7 @@ async function buildOn(gitDir, objects, tip, index, tiles, req) {
   await index.prepare(line, deploy);
   await tiles.prepare();
   const step = index.apply(line, deploy);
-  const treeStep = tiles.apply(leafHash(entryHashBytes(hash3)));
+  const treeStep = tiles.apply(leafHash(entryHashBytes(hash3)), entryBlob);
   const checkpoint = signCheckpoint({ origin, size: seq + 1, root: treeStep.root }, req.key);
   const checkpointBlob = writeLooseObject(gitDir, "blob", Buffer.from(checkpoint));
   for (const o of [...step.objects, ...treeStep.objects]) writeLooseObject(gitDir, o.type, o.content);
@@ -45693,7 +45798,7 @@ var SignaturePool = class {
 };
 
 // src/ledger/tree/proofs.ts
-async function proveFromTiles(tiles, objects, run2) {
+async function proveFromTiles(tiles, objects, run2, entrySeqs = []) {
   const coords = [];
   const zero = Buffer.alloc(32);
   await run2({
@@ -45702,9 +45807,8 @@ async function proveFromTiles(tiles, objects, run2) {
       return zero;
     }
   });
-  const reader = tiles.hashReader();
-  await objects.fetch(await reader.tilesWanted(coords));
-  return run2(reader);
+  await objects.fetch(await tiles.tilesFor(coords, entrySeqs, (oids) => objects.fetch(oids)));
+  return run2(tiles.hashReader());
 }
 
 // src/ledger/verify.ts
@@ -45840,7 +45944,7 @@ var Checker = class {
     if (this.collect && decoded && item.entry)
       this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRootOf());
     const indexWait = this.indexStep(item, at2, root?.index, decoded);
-    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf);
+    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf, root?.entry);
     const wait = indexWait && tileWait ? Promise.all([indexWait, tileWait]).then(() => void 0) : indexWait ?? tileWait;
     const room = job && this.batch.length === 0 ? this.pool?.room() : void 0;
     if (wait && room) return Promise.all([wait, room]).then(() => void 0);
@@ -45935,14 +46039,15 @@ var Checker = class {
     }
   }
   /**
-   * This commit's tiles must be its parent's plus this entry's leaf. A mismatch is named once; the
-   * model then takes the commit's tiles as they are, so later commits are judged on their own step.
+   * This commit's tiles must be its parent's plus this entry's leaf (and its entry.json's blob id in
+   * the entry tiles). A mismatch is named once; the model then takes the commit's tiles as they
+   * are, so later commits are judged on their own step.
    */
-  tileStep(commit, pos, actual, leaf) {
+  tileStep(commit, pos, actual, leaf, entryBlob) {
     if (this.tiles) {
       let expected;
       try {
-        expected = this.tiles.apply(leaf, { objects: false }).tree;
+        expected = this.tiles.apply(leaf, entryBlob ?? "0".repeat(40), { objects: false }).tree;
       } catch {
         expected = void 0;
       }
@@ -45953,7 +46058,7 @@ var Checker = class {
           seq: pos.seq,
           commit,
           file: TREE_DIR,
-          message: `commit ${short(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf`
+          message: `commit ${short(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf and blob id`
         });
     }
     this.tiles = void 0;
@@ -45980,6 +46085,7 @@ var Checker = class {
     let index;
     let checkpoint;
     let tree;
+    let entry;
     const extras = /* @__PURE__ */ new Set();
     const seen = /* @__PURE__ */ new Set();
     for (const e of parseTree(item.root.data)) {
@@ -45990,6 +46096,7 @@ var Checker = class {
       else if (e.name === INDEX_DIR) index = e.sha;
       else if (e.name === TREE_DIR) tree = e.sha;
       else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
+      else if (e.name === ENTRY_FILE) entry = e.sha;
     }
     const added = [...extras].filter((x) => !this.prevRootExtras.has(x));
     if (added.length) {
@@ -46010,7 +46117,7 @@ var Checker = class {
       });
     }
     this.tipCheckpointBlob = checkpoint;
-    return { index, checkpoint, tree };
+    return { index, checkpoint, tree, entry };
   }
   /**
    * Sequence: each entry must hold the seq after the highest so far. A gap, a repeat and an entry
@@ -50735,7 +50842,7 @@ async function findEntries(location, filter) {
 async function tipTree(view) {
   const size = view.tip.seq + 1;
   const tiles = await TileModel.at(view.tip.treeDir, size, view.objects);
-  await view.objects.fetch([...tiles.wantedBlobs(), view.tip.checkpointBlob]);
+  await view.objects.fetch([...tiles.heldBlobs(), view.tip.checkpointBlob]);
   await tiles.prepare();
   const checkpoint = (await view.objects.blob(view.tip.checkpointBlob)).toString("utf8");
   const cp = parseCheckpoint(checkpoint);
@@ -50753,18 +50860,30 @@ async function proveInclusion(location, ref) {
     throw new ShiplogError("USAGE", `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>)`);
   const view = await openTip(location);
   try {
+    const tree = await tipTree(view);
+    const size = tree.cp.size;
     let line;
-    if (bySeq) line = await lineForSeq(view, Number(ref));
-    else {
+    let path;
+    if (bySeq) {
+      const seq = Number(ref);
+      if (seq >= size) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref} (the ledger has ${size})`);
+      path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(seq, size, r), [seq]);
+      line = { seq, blob: await tree.tiles.entryBlob(seq) };
+    } else {
       const hits = await newestLines(view, (l) => l.hash.slice("sha256:".length).startsWith(prefix));
       if (hits.length > 1)
         throw new ShiplogError("USAGE", `hash prefix "${ref}" matches several entries; give more digits`);
-      line = hits[0];
+      const hit = hits[0];
+      if (!hit) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref}`);
+      line = hit;
+      path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(hit.seq, size, r));
     }
-    if (!line) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref}`);
-    const [[entry], tree] = await Promise.all([readEntries(view, [line]), tipTree(view)]);
-    const size = tree.cp.size;
-    const path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(line.seq, size, r));
+    const [entry] = await readEntries(view, [line]);
+    if (entry.statement.predicate.seq !== line.seq)
+      throw new ShiplogError(
+        "VERIFY_FAILED",
+        `the ledger's tiles name entry ${entry.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`
+      );
     if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry.hash)), path, tree.cp.root))
       throw new ShiplogError(
         "VERIFY_FAILED",

@@ -180,7 +180,7 @@ async function buildOn(
   await index.prepare(line, deploy);
   await tiles.prepare();
   const step = index.apply(line, deploy);
-  const treeStep = tiles.apply(leafHash(entryHashBytes(hash)));
+  const treeStep = tiles.apply(leafHash(entryHashBytes(hash)), entryBlob);
   const checkpoint = signCheckpoint({ origin, size: seq + 1, root: treeStep.root }, req.key);
   const checkpointBlob = writeLooseObject(gitDir, 'blob', Buffer.from(checkpoint));
   for (const o of [...step.objects, ...treeStep.objects]) writeLooseObject(gitDir, o.type, o.content);

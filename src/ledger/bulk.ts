@@ -80,10 +80,11 @@ export async function writeLedgerHistory(
     const hash = entryHashOfPae(pae(item.envelope.payloadType, payload));
     const predicate = (JSON.parse(payload.toString('utf8')) as { predicate: ChangePredicate }).predicate;
     const entry = entryFileBytes(item.envelope);
-    const line = indexLineOf(predicate, hash, objectId('blob', entry));
+    const entryBlob = objectId('blob', entry);
+    const line = indexLineOf(predicate, hash, entryBlob);
     const deploy = deployChange(predicate);
     const step = index.apply(line, deploy);
-    const treeStep = tiles.apply(leafHash(entryHashBytes(hash)));
+    const treeStep = tiles.apply(leafHash(entryHashBytes(hash)), entryBlob);
     const checkpoint =
       typeof item.checkpoint === 'string'
         ? item.checkpoint

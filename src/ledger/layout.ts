@@ -13,6 +13,7 @@
  *                              Carried forward unchanged by each append until a newer one is published
  *   tree/<L>/…                 the Merkle tree's tiles (see tree/tiles.ts): one partial tile per
  *                              tile level and sealed lists of full tiles by blob id, as below
+ *   tree/entries/…             entry blob ids by seq, tiled the same way (seq → entry in two reads)
  *   index/deploys              latest successful deploys per (repository, environment)
  *   index/<h1>/<h2>/<seq>      the open segment of the bucket for subject commits h1h2…: one line
  *                              per entry, <seq> the first seq it holds

@@ -11,6 +11,7 @@ import type { BucketFiles } from './index-model.ts';
 import { parseSealedList, parseSegment, type IndexLine, type SealedRef } from './layout.ts';
 import { fetchAncestry, type LedgerRepo } from './store.ts';
 import type { TipCommit, TipView } from './tip.ts';
+import { TileModel } from './tree/tiles.ts';
 
 /** A segment or list to read, with the seq range it covers. */
 interface Part {
@@ -144,11 +145,20 @@ async function allBuckets(view: TipView): Promise<BucketFiles[]> {
   return out;
 }
 
-/** The line of one seq: every bucket's segment covering it is read (at most one per bucket). */
-export async function lineForSeq(view: TipView, seq: number): Promise<IndexLine | undefined> {
+/**
+ * Where entry `seq` is: its blob id, from the entry tiles under tree/ (two small fetches: the
+ * folder's blobs, then the tile holding it when that is an older, sealed one). The caller checks
+ * that the entry read holds this seq.
+ */
+export async function lineForSeq(
+  view: TipView,
+  seq: number,
+): Promise<Pick<IndexLine, 'seq' | 'blob'> | undefined> {
   if (seq > view.tip.seq) return undefined;
-  const lines = await bucketLines(view, await allBuckets(view), seq, seq);
-  return lines.find((l) => l.seq === seq);
+  const tiles = await TileModel.at(view.tip.treeDir, view.tip.seq + 1, view.objects);
+  await view.objects.fetch(tiles.heldBlobs('entries'));
+  await view.objects.fetch([await tiles.entryTileOid(seq)]);
+  return { seq, blob: await tiles.entryBlob(seq) };
 }
 
 /**

@@ -79,7 +79,7 @@ export async function showEntry(location: LedgerLocation, ref: string): Promise<
   }
   const view = await openTip(location);
   try {
-    let line: IndexLine | undefined;
+    let line: Pick<IndexLine, 'seq' | 'blob'> | undefined;
     if (bySeq) line = await lineForSeq(view, Number(ref));
     else {
       // A hash names no bucket: every line is read (the index only, never the history).
@@ -93,6 +93,11 @@ export async function showEntry(location: LedgerLocation, ref: string): Promise<
     }
     if (!line) throw new ShiplogError('NOT_FOUND', `no ledger entry ${ref}`);
     const [entry] = await readEntries(view, [line]);
+    if (entry!.statement.predicate.seq !== line.seq)
+      throw new ShiplogError(
+        'VERIFY_FAILED',
+        `the ledger's tiles name entry ${entry!.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`,
+      );
     return { ...entry!, ledgerCommit: await ledgerCommitOfSeq(view.repo, view.tip, line.seq) };
   } finally {
     view.close();

@@ -311,7 +311,7 @@ class Checker {
     if (this.collect && decoded && item.entry)
       this.keep(pos, decoded, item.entry.sha, root?.checkpoint, treeRootOf());
     const indexWait = this.indexStep(item, at, root?.index, decoded);
-    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf);
+    const tileWait = this.tileStep(c.sha, pos, root?.tree, leaf, root?.entry);
     const wait =
       indexWait && tileWait
         ? Promise.all([indexWait, tileWait]).then(() => undefined)
@@ -416,19 +416,21 @@ class Checker {
   }
 
   /**
-   * This commit's tiles must be its parent's plus this entry's leaf. A mismatch is named once; the
-   * model then takes the commit's tiles as they are, so later commits are judged on their own step.
+   * This commit's tiles must be its parent's plus this entry's leaf (and its entry.json's blob id in
+   * the entry tiles). A mismatch is named once; the model then takes the commit's tiles as they
+   * are, so later commits are judged on their own step.
    */
   private tileStep(
     commit: string,
     pos: Position,
     actual: string | undefined,
     leaf: Buffer,
+    entryBlob: string | undefined,
   ): Promise<void> | undefined {
     if (this.tiles) {
       let expected: string | undefined;
       try {
-        expected = this.tiles.apply(leaf, { objects: false }).tree;
+        expected = this.tiles.apply(leaf, entryBlob ?? '0'.repeat(40), { objects: false }).tree;
       } catch {
         expected = undefined;
       }
@@ -439,7 +441,7 @@ class Checker {
           seq: pos.seq,
           commit,
           file: TREE_DIR,
-          message: `commit ${short(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf`,
+          message: `commit ${short(commit)}'s Merkle tiles (${TREE_DIR}/) are not its parent's plus this entry's leaf and blob id`,
         });
     }
     this.tiles = undefined;
@@ -454,7 +456,9 @@ class Checker {
     );
   }
 
-  private rootTree(item: CommitItem): { index?: string; checkpoint?: string; tree?: string } | undefined {
+  private rootTree(
+    item: CommitItem,
+  ): { index?: string; checkpoint?: string; tree?: string; entry?: string } | undefined {
     const c = item.commit;
     if (!item.root || item.root.type !== 'tree') {
       this.problems.push({
@@ -467,6 +471,7 @@ class Checker {
     let index: string | undefined;
     let checkpoint: string | undefined;
     let tree: string | undefined;
+    let entry: string | undefined;
     const extras = new Set<string>();
     const seen = new Set<string>();
     for (const e of parseTree(item.root.data)) {
@@ -477,6 +482,7 @@ class Checker {
       else if (e.name === INDEX_DIR) index = e.sha;
       else if (e.name === TREE_DIR) tree = e.sha;
       else if (e.name === CHECKPOINT_FILE) checkpoint = e.sha;
+      else if (e.name === ENTRY_FILE) entry = e.sha;
     }
     // An extra file is reported in the commit that brings it, not again in every commit after.
     const added = [...extras].filter((x) => !this.prevRootExtras.has(x));
@@ -498,7 +504,7 @@ class Checker {
       });
     }
     this.tipCheckpointBlob = checkpoint;
-    return { index, checkpoint, tree };
+    return { index, checkpoint, tree, entry };
   }
 
   /**

@@ -1,12 +1,13 @@
 /** `shiplog prove` / `verify-proof`: bundles checked offline, and every kind of tampering refused. */
 import { generateKeyPairSync } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEntry } from '../../src/ledger/append.ts';
 import { writeLedgerHistory } from '../../src/ledger/bulk.ts';
 import { GENESIS_PREV } from '../../src/ledger/encoding.ts';
-import { createLedgerFixture, sampleEntry, type LedgerFixture } from '../support/ledger-fixture.ts';
+import { createLedgerFixture, sampleEntry, sh, type LedgerFixture } from '../support/ledger-fixture.ts';
 import { signedItem } from '../support/ledger-history.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -167,6 +168,35 @@ describe('proofs past a full tile (256 entries)', () => {
     ]);
     expect(p.code, p.stderr).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ seq: 0, treeSize: 257 });
+    // By seq through the entry tiles: the tip, its tile folders, the proof's tiles with the entry
+    // tile, the entry — never one segment of every index bucket.
+    const trace = join(big.dir, 'prove.trace');
+    const again = await runCli(
+      [
+        'prove',
+        '1',
+        '--remote',
+        big.remote,
+        '--ledger-branch',
+        'shiplog',
+        '--cache-dir',
+        join(big.dir, 'cold-2'),
+      ],
+      { GIT_TRACE2: trace },
+    );
+    expect(JSON.parse(again.stdout)).toMatchObject({ seq: 1, treeSize: 257 });
+    expect(readFileSync(trace, 'utf8').match(/ cmd_name fetch /g)!.length).toBeLessThanOrEqual(4);
+    const shown = await runCli([
+      'show',
+      '2',
+      '--remote',
+      big.remote,
+      '--ledger-branch',
+      'shiplog',
+      '--cache-dir',
+      join(big.dir, 'cold-3'),
+    ]);
+    expect(shown.stdout).toMatch(/seq\s+2\b/);
     const ok = await runCli(['verify-proof', file, '--trusted-key', big.pubFile]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     const v = await runCli([
@@ -179,5 +209,68 @@ describe('proofs past a full tile (256 entries)', () => {
       join(big.dir, 'v'),
     ]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
+  });
+});
+
+describe('entry tiles an attacker rewrote', () => {
+  let fx2: LedgerFixture;
+  beforeAll(async () => {
+    fx2 = await createLedgerFixture();
+    await fx2.append(5);
+  }, 60_000);
+  afterAll(() => fx2.cleanup());
+
+  it('a tip whose entry tile names another entry for the newest seq: prove and show refuse, verify names the tiles', async () => {
+    // Someone with push rights swaps the last two blob ids of tree/entries/0 and re-commits the tip:
+    // a prover reading the tile for seq 4 would fetch entry 3.
+    const git = (...args: string[]): string => sh(fx2.remote, ...args).trim();
+    const tip = git('rev-parse', 'refs/heads/shiplog');
+    const parent = git('rev-parse', `${tip}^`);
+    const tileOid = git('rev-parse', `${tip}:tree/entries/0`);
+    const tile = execFileSync('git', ['cat-file', 'blob', tileOid], { cwd: fx2.remote });
+    expect(tile.length).toBe(5 * 20);
+    const swapped = Buffer.concat([tile.subarray(0, 60), tile.subarray(80, 100), tile.subarray(60, 80)]);
+    const newTile = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: fx2.remote, input: swapped })
+      .toString()
+      .trim();
+    const mktree = (lines: string[]): string =>
+      execFileSync('git', ['mktree'], { cwd: fx2.remote, input: lines.join('\n') + '\n' })
+        .toString()
+        .trim();
+    const relist = (treeish: string, name: string, oid: string): string[] =>
+      git('ls-tree', treeish)
+        .split('\n')
+        .map((l) => (l.endsWith(`\t${name}`) ? l.replace(/[0-9a-f]{40}/, oid) : l));
+    const entries = mktree(relist(`${tip}:tree/entries`, '0', newTile));
+    const treeDir = mktree(relist(`${tip}:tree`, 'entries', entries));
+    const root = mktree(relist(tip, 'tree', treeDir));
+    const message = git('log', '-1', '--format=%B', tip);
+    const forged = execFileSync('git', ['commit-tree', root, '-p', parent], {
+      cwd: fx2.remote,
+      input: message,
+    })
+      .toString()
+      .trim();
+    git('update-ref', 'refs/heads/shiplog', forged);
+
+    const where = ['--remote', fx2.remote, '--ledger-branch', 'shiplog'];
+    const p = await runCli(['prove', '4', ...where, '--cache-dir', join(fx2.dir, 'p')]);
+    expect(p.code).toBe(1);
+    expect(p.stderr).toMatch(/tiles name entry 3 at seq 4/);
+    const show = await runCli(['show', '4', ...where, '--cache-dir', join(fx2.dir, 's')]);
+    expect(show.code).toBe(1);
+    const v = await runCli([
+      'verify',
+      ...where,
+      '--trusted-key',
+      fx2.pubFile,
+      '--json',
+      '--cache-dir',
+      join(fx2.dir, 'v'),
+    ]);
+    expect(v.code).toBe(1);
+    expect(JSON.parse(v.stdout).problems).toContainEqual(
+      expect.objectContaining({ check: 'tiles', seq: 4, file: 'tree' }),
+    );
   });
 });

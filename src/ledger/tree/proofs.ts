@@ -10,6 +10,8 @@ export async function proveFromTiles<T>(
   tiles: TileModel,
   objects: { fetch(oids: string[]): Promise<void> },
   run: (reader: HashReader) => Promise<T>,
+  /** Seqs whose entry tiles the caller reads next (tiles.entryBlob), fetched with the proof's tiles. */
+  entrySeqs: number[] = [],
 ): Promise<T> {
   const coords: [number, number][] = [];
   const zero = Buffer.alloc(32);
@@ -19,7 +21,6 @@ export async function proveFromTiles<T>(
       return zero;
     },
   });
-  const reader = tiles.hashReader();
-  await objects.fetch(await reader.tilesWanted(coords));
-  return run(reader);
+  await objects.fetch(await tiles.tilesFor(coords, entrySeqs, (oids) => objects.fetch(oids)));
+  return run(tiles.hashReader());
 }

@@ -16,7 +16,7 @@ import { findSigner, type Envelope } from '../dsse.ts';
 import { decodeEntry } from '../entry.ts';
 import type { TrustedKey } from '../keys.ts';
 import type { IndexLine } from '../layout.ts';
-import { lineForSeq, newestLines, readEntries } from '../lookup.ts';
+import { newestLines, readEntries } from '../lookup.ts';
 import type { LedgerLocation } from '../store.ts';
 import { openTip, type TipView } from '../tip.ts';
 import { consistencyProof, inclusionProof, leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
@@ -53,7 +53,9 @@ async function tipTree(
 ): Promise<{ tiles: TileModel; checkpoint: string; cp: ParsedCheckpoint }> {
   const size = view.tip.seq + 1;
   const tiles = await TileModel.at(view.tip.treeDir, size, view.objects);
-  await view.objects.fetch([...tiles.wantedBlobs(), view.tip.checkpointBlob]);
+  // Every blob the tip's tile folders name (a few KB a level): besides the right edge, the newest
+  // full tiles and the sealed lists most proofs and seq look-ups read next, in one round trip.
+  await view.objects.fetch([...tiles.heldBlobs(), view.tip.checkpointBlob]);
   await tiles.prepare();
   const checkpoint = (await view.objects.blob(view.tip.checkpointBlob)).toString('utf8');
   const cp = parseCheckpoint(checkpoint);
@@ -73,18 +75,32 @@ export async function proveInclusion(location: LedgerLocation, ref: string): Pro
     throw new ShiplogError('USAGE', `"${ref}" is neither a seq number nor an entry hash (sha256:<hex>)`);
   const view = await openTip(location);
   try {
-    let line: IndexLine | undefined;
-    if (bySeq) line = await lineForSeq(view, Number(ref));
-    else {
+    const tree = await tipTree(view);
+    const size = tree.cp.size;
+    let line: Pick<IndexLine, 'seq' | 'blob'> | undefined;
+    let path: Buffer[];
+    if (bySeq) {
+      // By seq through the entry tiles: the tile holding it comes with the proof's tiles, then the
+      // entry itself — four fetches in all, whatever the ledger's length.
+      const seq = Number(ref);
+      if (seq >= size) throw new ShiplogError('NOT_FOUND', `no ledger entry ${ref} (the ledger has ${size})`);
+      path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(seq, size, r), [seq]);
+      line = { seq, blob: await tree.tiles.entryBlob(seq) };
+    } else {
       const hits = await newestLines(view, (l) => l.hash.slice('sha256:'.length).startsWith(prefix));
       if (hits.length > 1)
         throw new ShiplogError('USAGE', `hash prefix "${ref}" matches several entries; give more digits`);
-      line = hits[0];
+      const hit = hits[0];
+      if (!hit) throw new ShiplogError('NOT_FOUND', `no ledger entry ${ref}`);
+      line = hit;
+      path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(hit.seq, size, r));
     }
-    if (!line) throw new ShiplogError('NOT_FOUND', `no ledger entry ${ref}`);
-    const [[entry], tree] = await Promise.all([readEntries(view, [line]), tipTree(view)]);
-    const size = tree.cp.size;
-    const path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(line.seq, size, r));
+    const [entry] = await readEntries(view, [line]);
+    if (entry!.statement.predicate.seq !== line.seq)
+      throw new ShiplogError(
+        'VERIFY_FAILED',
+        `the ledger's tiles name entry ${entry!.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`,
+      );
     if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry!.hash)), path, tree.cp.root))
       throw new ShiplogError(
         'VERIFY_FAILED',

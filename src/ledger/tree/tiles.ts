@@ -7,6 +7,12 @@
  *   tree/<L>/<T-1>        the newest full tile of level L (256 hashes), until the next one fills
  *   tree/<L>/sealed       full tiles of level L, by blob id ("<T>\t<T>\t<blob>" lines), and
  *   tree/<L>/sealed-2…    full `sealed` lists one level up — the index's sealed-list format
+ *   tree/entries/…        the entries by seq, like tlog-tiles' entry bundles but by reference: tile
+ *                         T holds the 20-byte git blob ids of entries 256T… (their entry.json),
+ *                         partial, newest full and sealed lists exactly as a hash level's
+ *
+ * The entry tiles let a prover go from a seq to its entry in two or three small reads, where the
+ * index (by subject commit) would read one segment of every bucket (~1 MB at 100k entries).
  *
  * A tile that fills up is immutable: its blob id goes into `sealed`, and its root — a level-8(L+1)
  * hash — is appended to the partial tile one level up. It stays in the tip tree until the next
@@ -35,6 +41,10 @@ import { TreeBytes } from '../tree-bytes.ts';
 import { EMPTY_ROOT, HASH_BYTES, nodeHash, rootFromEdge, type HashReader } from './merkle.ts';
 
 export const TREE_DIR = 'tree';
+/** The folder under tree/ that lists entry blobs by seq. */
+export const ENTRIES_DIR = 'entries';
+/** Bytes of one record of an entry tile: a raw SHA-1 git object id. */
+const OID_BYTES = 20;
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 2 ** TILE_HEIGHT;
 
@@ -80,6 +90,8 @@ function foldHashes(tile: Buffer, from: number, count: number): Buffer {
 
 export class TileModel {
   private readonly levels: Level[] = [];
+  /** The entry tiles: one level of blob ids, kept like a hash level. */
+  private entries: Level = { lists: new Map() };
   private dir?: TreeBytes;
   private dirOid?: string;
   private edge?: Buffer[];
@@ -109,27 +121,14 @@ export class TileModel {
     }
     if (!dirTree) bad(`no ${TREE_DIR}/ folder`);
     const names = parseTree(await reader.tree(dirTree));
-    for (let L = 0; countAt(size, L) > 0; L++) {
-      const e = names.find((n) => n.name === String(L));
-      if (!e || e.mode !== TREE_MODE) bad(`no ${TREE_DIR}/${L}/ folder for a tree of ${size}`);
-      const level: Level = { lists: new Map(), oid: e.sha };
-      const count = countAt(size, L);
-      const partialIndex = Math.floor(count / TILE_WIDTH);
-      for (const f of parseTree(await reader.tree(e.sha))) {
-        const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : undefined;
-        if (list !== undefined) level.lists.set(list, { oid: f.sha });
-        else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count % TILE_WIDTH !== 0)
-          level.partial = { index: partialIndex, blob: { oid: f.sha } };
-        else if (f.mode === BLOB_MODE && f.name === String(partialIndex - 1))
-          level.full = { index: partialIndex - 1, blob: { oid: f.sha } };
-        else bad(`unexpected ${TREE_DIR}/${L}/${f.name}`);
-      }
-      if (count % TILE_WIDTH !== 0 && !level.partial) bad(`no partial tile ${TREE_DIR}/${L}/${partialIndex}`);
-      if (count >= TILE_WIDTH && !level.full) bad(`no full tile ${TREE_DIR}/${L}/${partialIndex - 1}`);
-      if (count >= TILE_WIDTH && !level.lists.has(1)) bad(`no ${TREE_DIR}/${L}/sealed`);
-      m.levels.push(level);
-    }
-    if (names.length !== m.levels.length) bad(`unexpected names in ${TREE_DIR}/`);
+    const folder = async (name: string, count: number): Promise<Level> => {
+      const e = names.find((n) => n.name === name);
+      if (!e || e.mode !== TREE_MODE) bad(`no ${TREE_DIR}/${name}/ folder for a tree of ${size}`);
+      return readLevel(reader, e.sha, count, `${TREE_DIR}/${name}`);
+    };
+    for (let L = 0; countAt(size, L) > 0; L++) m.levels.push(await folder(String(L), countAt(size, L)));
+    m.entries = await folder(ENTRIES_DIR, size);
+    if (names.length !== m.levels.length + 1) bad(`unexpected names in ${TREE_DIR}/`);
     m.dirOid = dirTree;
     return m;
   }
@@ -149,13 +148,15 @@ export class TileModel {
    */
   wantedBlobs(opts: { every?: boolean } = {}): string[] {
     const out: string[] = [];
-    for (const [L, level] of this.levels.entries()) {
+    const want = (level: Level, count: number): void => {
       if (level.partial && !level.partial.blob.content) out.push(level.partial.blob.oid);
-      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1) {
+      if (opts.every || count % TILE_WIDTH === TILE_WIDTH - 1) {
         const list = level.lists.get(1);
         if (list && !list.content) out.push(list.oid);
       }
-    }
+    };
+    for (const [L, level] of this.levels.entries()) want(level, countAt(this.size, L));
+    want(this.entries, this.size);
     return out;
   }
 
@@ -163,9 +164,9 @@ export class TileModel {
    * Every blob the folder names (partial and newest full tiles, sealed lists): what a proof about
    * recent entries reads, so a caller can fetch it with other objects in one round trip.
    */
-  heldBlobs(): string[] {
+  heldBlobs(which: 'all' | 'entries' = 'all'): string[] {
     const out: string[] = [];
-    for (const level of this.levels) {
+    for (const level of which === 'all' ? [...this.levels, this.entries] : [this.entries]) {
       if (level.partial) out.push(level.partial.blob.oid);
       if (level.full) out.push(level.full.blob.oid);
       for (const list of level.lists.values()) out.push(list.oid);
@@ -175,11 +176,16 @@ export class TileModel {
 
   /** Reads everything `apply` and `root` will touch; with `every`, for any number of applies. */
   async prepare(opts: { every?: boolean } = {}): Promise<void> {
-    for (const [L, level] of this.levels.entries()) {
+    const read = async (level: Level, count: number): Promise<void> => {
       if (level.partial) await this.content(level.partial.blob);
-      if (opts.every || countAt(this.size, L) % TILE_WIDTH === TILE_WIDTH - 1)
+      if (opts.every || count % TILE_WIDTH === TILE_WIDTH - 1)
         for (const list of level.lists.values()) await this.content(list);
-    }
+    };
+    for (const [L, level] of this.levels.entries()) await read(level, countAt(this.size, L));
+    await read(this.entries, this.size);
+    const partial = this.entries.partial?.blob.content;
+    if (partial && partial.length !== (this.size % TILE_WIDTH) * OID_BYTES)
+      bad(`${TREE_DIR}/${ENTRIES_DIR}/${this.entries.partial!.index} holds ${partial.length} bytes`);
     this.edge ??= this.edgeFromTiles();
   }
 
@@ -222,6 +228,8 @@ export class TileModel {
    */
   apply(
     leaf: Buffer,
+    /** The git blob id of the entry's entry.json, for the entry tiles. */
+    entryBlob: string,
     opts: { objects?: boolean } = {},
   ): { tree: string; objects: NewObject[]; files: FileChange[]; root: Buffer } {
     const record = opts.objects !== false;
@@ -255,7 +263,7 @@ export class TileModel {
       }
       const blob = level.partial.blob;
       need(blob.content ?? (count % TILE_WIDTH === 0 ? Buffer.alloc(0) : undefined), `${TREE_DIR}/${L}`);
-      appendHash(blob, hash);
+      appendRecord(blob, hash, TILE_WIDTH * HASH_BYTES);
       const path = `${TREE_DIR}/${L}/${level.partial.index}`;
       if (blob.content!.length < TILE_WIDTH * HASH_BYTES) {
         if (record) {
@@ -285,6 +293,7 @@ export class TileModel {
       level.partial = undefined;
       sameNames = false;
     }
+    const entriesRenamed = this.stepEntries(entryBlob, record, objects, files);
     this.size += 1;
 
     for (const L of changed) {
@@ -295,13 +304,83 @@ export class TileModel {
       level.oid = level.tree.oid();
       if (record) objects.push({ type: 'tree', oid: level.oid, content: level.tree.content() });
     }
-    if (!(sameNames && this.dir?.patch('0', this.levels[0]!.oid!)))
-      this.dir = new TreeBytes(
-        this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid! })),
-      );
+    if (!(
+      sameNames &&
+      !entriesRenamed &&
+      this.dir?.patch('0', this.levels[0]!.oid!) &&
+      this.dir.patch(ENTRIES_DIR, this.entries.oid!)
+    ))
+      this.dir = new TreeBytes([
+        ...this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid! })),
+        { mode: TREE_MODE, name: ENTRIES_DIR, sha: this.entries.oid! },
+      ]);
     this.dirOid = this.dir.oid();
     if (record) objects.push({ type: 'tree', oid: this.dirOid, content: this.dir.content() });
     return { tree: this.dirOid, objects, files, root: rootFromEdge(edge, this.size) };
+  }
+
+  /**
+   * Adds entry `size`'s blob id to the entry tiles (sealing a full tile as a hash level does);
+   * returns whether a name in tree/entries/ changed (so the folder is rebuilt, not patched).
+   */
+  private stepEntries(
+    entryBlob: string,
+    record: boolean,
+    objects: NewObject[],
+    files: FileChange[],
+  ): boolean {
+    if (!/^[0-9a-f]{40}$/.test(entryBlob)) bad(`"${entryBlob}" is not an entry blob id`);
+    const level = this.entries;
+    const count = this.size;
+    const dir = `${TREE_DIR}/${ENTRIES_DIR}`;
+    let renamed = false;
+    if (!level.partial) {
+      level.partial = { index: Math.floor(count / TILE_WIDTH), blob: { oid: '' } };
+      renamed = true;
+    }
+    const { index, blob } = level.partial;
+    need(blob.content ?? (count % TILE_WIDTH === 0 ? Buffer.alloc(0) : undefined), dir);
+    appendRecord(blob, Buffer.from(entryBlob, 'hex'), TILE_WIDTH * OID_BYTES);
+    if (record) {
+      const content = Buffer.from(blob.content!);
+      objects.push({ type: 'blob', oid: blob.oid, content });
+      files.push({ path: `${dir}/${index}`, content });
+    }
+    if (blob.content!.length === TILE_WIDTH * OID_BYTES) {
+      if (record && level.full) files.push({ path: `${dir}/${level.full.index}` });
+      level.full = { index, blob: { oid: blob.oid } };
+      for (const n of this.seal(level, { first: index, last: index, blob: blob.oid }, objects))
+        if (record) files.push({ path: `${dir}/${sealedName(n)}`, content: level.lists.get(n)!.content! });
+      level.partial = undefined;
+      renamed = true;
+    }
+    if (!(!renamed && level.tree?.patch(String(index), blob.oid)))
+      level.tree = new TreeBytes(levelEntries(level));
+    level.oid = level.tree.oid();
+    if (record) objects.push({ type: 'tree', oid: level.oid, content: level.tree.content() });
+    return renamed;
+  }
+
+  /** The git blob id of entry `seq`'s entry.json, from the entry tiles (reading sealed lists as needed). */
+  async entryBlob(seq: number): Promise<string> {
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq >= this.size)
+      bad(`no entry ${seq} in a tree of ${this.size}`);
+    const T = Math.floor(seq / TILE_WIDTH);
+    const path = `${TREE_DIR}/${ENTRIES_DIR}/${T}`;
+    const tile =
+      this.entries.partial?.index === T
+        ? await this.content(this.entries.partial.blob)
+        : await this.reader!.blob(await this.entryTileOid(seq));
+    if (this.entries.partial?.index !== T && tile.length !== TILE_WIDTH * OID_BYTES)
+      bad(`full tile ${path} holds ${tile.length} bytes`);
+    const at = (seq % TILE_WIDTH) * OID_BYTES;
+    if (tile.length < at + OID_BYTES) bad(`${path} is short`);
+    return tile.subarray(at, at + OID_BYTES).toString('hex');
+  }
+
+  /** The blob id of the entry tile holding `seq` (to fetch it with other objects). */
+  entryTileOid(seq: number): Promise<string> {
+    return this.findTile(this.entries, Math.floor(seq / TILE_WIDTH), `${TREE_DIR}/${ENTRIES_DIR}`);
   }
 
   /** Appends a ref to the level's sealed lists, sealing full lists one level up; returns the lists changed. */
@@ -335,7 +414,7 @@ export class TileModel {
    * Stored hashes for proofs over the tree as it stands: a complete subtree is folded out of the one
    * tile that holds its level's hashes, found by blob id through the sealed lists.
    */
-  hashReader(): HashReader & { tilesWanted(coords: [number, number][]): Promise<string[]> } {
+  hashReader(): HashReader {
     return {
       hash: async (level, index) => {
         const L = Math.floor(level / TILE_HEIGHT);
@@ -347,15 +426,6 @@ export class TileModel {
           bad(`tile ${L}/${Math.floor(first / TILE_WIDTH)} is short`);
         return foldHashes(tile, at, width);
       },
-      tilesWanted: async (coords) => {
-        const out: string[] = [];
-        for (const [level, index] of coords) {
-          const L = Math.floor(level / TILE_HEIGHT);
-          const T = Math.floor((index * 2 ** (level - L * TILE_HEIGHT)) / TILE_WIDTH);
-          out.push(await this.tileOid(L, T));
-        }
-        return [...new Set(out)];
-      },
     };
   }
 
@@ -363,27 +433,86 @@ export class TileModel {
   async tileOid(L: number, T: number): Promise<string> {
     const level = this.levels[L];
     if (!level) bad(`no tile level ${L}`);
-    if (level.partial?.index === T) return level.partial.blob.oid;
-    if (level.full?.index === T) return level.full.blob.oid;
+    return this.findTile(level, T, `${TREE_DIR}/${L}`);
+  }
+
+  private async findTile(level: Level, T: number, path: string): Promise<string> {
+    return (await this.findTiles([{ level, T, path }]))[0]!;
+  }
+
+  /**
+   * Blob ids of tiles, found through the sealed lists. Lists nest (the newest refs are in level 1;
+   * each higher list holds full lower lists), so a tile in a list of level n takes n - 1 more list
+   * reads; with `fetch`, the lists every wanted tile needs at one depth come in one round trip.
+   */
+  private async findTiles(
+    wants: { level: Level; T: number; path: string }[],
+    fetch?: (oids: string[]) => Promise<void>,
+  ): Promise<string[]> {
+    const out: string[] = [];
+    let pending: { at: number; blob: string; down: number; T: number; path: string }[] = [];
+    for (const [at, { level, T, path }] of wants.entries()) {
+      if (level.partial?.index === T) out[at] = level.partial.blob.oid;
+      else if (level.full?.index === T) out[at] = level.full.blob.oid;
+      else {
+        const hit = await this.listed(level, T, path);
+        if (hit.down === 0) out[at] = hit.blob;
+        else pending.push({ at, T, path, ...hit });
+      }
+    }
+    while (pending.length) {
+      await fetch?.(pending.map((p) => p.blob));
+      const next: typeof pending = [];
+      for (const p of pending) {
+        const inner = parseSealedList((await this.reader!.blob(p.blob)).toString('utf8'));
+        const ref = inner?.find((r) => r.first <= p.T && p.T <= r.last);
+        if (!ref) bad(`tile ${p.path}/${p.T} is not in its sealed list`);
+        if (p.down === 1) out[p.at] = ref.blob;
+        else next.push({ ...p, blob: ref.blob, down: p.down - 1 });
+      }
+      pending = next;
+    }
+    return out;
+  }
+
+  /** The ref of the top-level list entry covering tile T, and how many list levels lie below it. */
+  private async listed(level: Level, T: number, path: string): Promise<{ blob: string; down: number }> {
     const top = Math.max(0, ...level.lists.keys());
-    // Lists nest: the newest refs are in level 1; each higher list holds full lower lists.
     for (let n = 1; n <= top; n++) {
       const list = level.lists.get(n);
       if (!list) continue;
       const refs = parseSealedList((await this.content(list)).toString('utf8'));
-      if (!refs) bad(`${TREE_DIR}/${L}/${sealedName(n)} does not parse`);
+      if (!refs) bad(`${path}/${sealedName(n)} does not parse`);
       const hit = refs.find((r) => r.first <= T && T <= r.last);
-      if (!hit) continue;
-      let blob = hit.blob;
-      for (let down = n - 1; down >= 1; down--) {
-        const inner = parseSealedList((await this.reader!.blob(blob)).toString('utf8'));
-        const next = inner?.find((r) => r.first <= T && T <= r.last);
-        if (!next) bad(`tile ${L}/${T} is not in its sealed list`);
-        blob = next.blob;
-      }
-      return blob;
+      if (hit) return { blob: hit.blob, down: n - 1 };
     }
-    bad(`tile ${L}/${T} is not listed`);
+    bad(`tile ${path}/${T} is not listed`);
+  }
+
+  /**
+   * The blobs a proof over these hash coordinates reads, and the entry tiles of these seqs, with
+   * the sealed lists they need fetched on the way (one round trip per list depth for all).
+   */
+  async tilesFor(
+    coords: [number, number][],
+    entrySeqs: number[],
+    fetch: (oids: string[]) => Promise<void>,
+  ): Promise<string[]> {
+    const wants: { level: Level; T: number; path: string }[] = [];
+    for (const [level, index] of coords) {
+      const L = Math.floor(level / TILE_HEIGHT);
+      const T = Math.floor((index * 2 ** (level - L * TILE_HEIGHT)) / TILE_WIDTH);
+      const at = this.levels[L];
+      if (!at) bad(`no tile level ${L}`);
+      wants.push({ level: at, T, path: `${TREE_DIR}/${L}` });
+    }
+    for (const seq of entrySeqs)
+      wants.push({
+        level: this.entries,
+        T: Math.floor(seq / TILE_WIDTH),
+        path: `${TREE_DIR}/${ENTRIES_DIR}`,
+      });
+    return [...new Set(await this.findTiles(wants, fetch))];
   }
 
   private async tile(L: number, T: number): Promise<Buffer> {
@@ -407,6 +536,25 @@ export class TileModel {
 /** The root of an empty tree, for callers that hold no model. */
 export const EMPTY_TREE_ROOT = EMPTY_ROOT;
 
+/** A folder of tiles (a hash level, or the entry tiles) holding `count` records, checked for shape. */
+async function readLevel(reader: ObjectReader, sha: string, count: number, path: string): Promise<Level> {
+  const level: Level = { lists: new Map(), oid: sha };
+  const partialIndex = Math.floor(count / TILE_WIDTH);
+  for (const f of parseTree(await reader.tree(sha))) {
+    const list = f.mode === BLOB_MODE ? sealedLevel(f.name) : undefined;
+    if (list !== undefined) level.lists.set(list, { oid: f.sha });
+    else if (f.mode === BLOB_MODE && f.name === String(partialIndex) && count % TILE_WIDTH !== 0)
+      level.partial = { index: partialIndex, blob: { oid: f.sha } };
+    else if (f.mode === BLOB_MODE && f.name === String(partialIndex - 1))
+      level.full = { index: partialIndex - 1, blob: { oid: f.sha } };
+    else bad(`unexpected ${path}/${f.name}`);
+  }
+  if (count % TILE_WIDTH !== 0 && !level.partial) bad(`no partial tile ${path}/${partialIndex}`);
+  if (count >= TILE_WIDTH && !level.full) bad(`no full tile ${path}/${partialIndex - 1}`);
+  if (count >= TILE_WIDTH && !level.lists.has(1)) bad(`no ${path}/sealed`);
+  return level;
+}
+
 function levelEntries(level: Level): TreeEntry[] {
   const entries: TreeEntry[] = [];
   if (level.full) entries.push({ mode: BLOB_MODE, name: String(level.full.index), sha: level.full.blob.oid });
@@ -423,12 +571,12 @@ function need<T>(value: T | undefined, what: string): T {
 
 const HEAD = 16;
 
-/** Appends a hash to a partial tile in its growable buffer and sets its content view and blob id. */
-function appendHash(blob: Blob, h: Buffer): void {
+/** Appends a record to a partial tile in its growable buffer and sets its content view and blob id. */
+function appendRecord(blob: Blob, h: Buffer, capacity: number): void {
   const old = blob.content ?? Buffer.alloc(0);
   const length = old.length + h.length;
   if (!blob.backing || HEAD + length > blob.backing.length) {
-    const backing = Buffer.allocUnsafe(HEAD + TILE_WIDTH * HASH_BYTES);
+    const backing = Buffer.allocUnsafe(HEAD + capacity);
     old.copy(backing, HEAD);
     blob.backing = backing;
   } else if (blob.content && blob.content.buffer !== blob.backing.buffer) {

@@ -34,6 +34,8 @@ class Store implements ObjectReader {
 }
 
 const leafOf = (i: number): Buffer => leafHash(createHash('sha256').update(`entry ${i}`).digest());
+/** A stand-in for entry i's blob id. */
+const blobOf = (i: number): string => createHash('sha1').update(`entry ${i}`).digest('hex');
 
 describe('Merkle tiles', () => {
   it('a model read back from stored objects proves what the leaves prove (sealed tiles and lists, 46k leaves)', async () => {
@@ -47,7 +49,7 @@ describe('Merkle tiles', () => {
       leaves.push(leaf);
       // Objects are kept where a later read needs them: each seal, and the commits read back below.
       const keep = i % TILE_WIDTH === TILE_WIDTH - 1 || [1000, 29_999, n - 1].includes(i);
-      const step = model.apply(leaf, { objects: keep });
+      const step = model.apply(leaf, blobOf(i), { objects: keep });
       for (const o of step.objects) store.objects.set(o.oid, o.content);
       dirs.push(step.tree);
       if (i === 1000) {
@@ -78,6 +80,10 @@ describe('Merkle tiles', () => {
       const proof = await consistencyProof(m, n, reader);
       expect(verifyConsistency(m, n, rootFromLeafHashes(leaves.slice(0, m)), root, proof)).toBe(true);
     }
+    // The entry tiles name each seq's entry blob: in the partial tile, the newest full one, sealed ones.
+    for (const i of [0, 255, 256, 12_345, 45_567, 45_568, 45_999])
+      expect(await at.entryBlob(i), `seq ${i}`).toBe(blobOf(i));
+    await expect(at.entryBlob(n)).rejects.toThrow(/no entry 46000/);
     // An older commit's tiles give that size's root.
     const old = await TileModel.at(dirs[29_999]!, 30_000, store);
     await old.prepare();
@@ -89,7 +95,7 @@ describe('Merkle tiles', () => {
     let model = TileModel.empty();
     let dir = '';
     for (let i = 0; i < 300; i++) {
-      const step = model.apply(leafOf(i));
+      const step = model.apply(leafOf(i), blobOf(i));
       for (const o of step.objects) store.objects.set(o.oid, o.content);
       dir = step.tree;
     }
