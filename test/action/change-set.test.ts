@@ -96,6 +96,28 @@ async function changeSetOf(commit: string): Promise<{ change: ChangeSetRecord; s
   return { change: p.change_set as unknown as ChangeSetRecord, status: p.approval!.status };
 }
 
+describe('a deploy records whether the policy manages its environment', () => {
+  it('production (in any case) is managed; an environment the policy does not name is unmanaged, and says so', async () => {
+    const base = await deployedBase();
+    const policyOf = async (commit: string) =>
+      ((await ledgerEntries(tb.wb, { commit }))[0]!.statement.predicate.approval as Record<string, unknown>)
+        .environment_policy;
+    expect(await policyOf(base)).toEqual({ managed: true, policy: `${REPO}:.github/shiplog.yml` });
+    const next = tb.gh.mergePullRequest(REPO, { onto: base, user: 'alice', squash: true });
+    tb.gh.addReview(REPO, next.pull.number, { user: 'bob', state: 'APPROVED' });
+    expect((await deploy(next.tip, { environment: 'PRODUCTION' })).code).toBe(0);
+    expect(await policyOf(next.tip)).toMatchObject({ managed: true });
+    const other = tb.gh.mergePullRequest(REPO, { onto: next.tip, user: 'alice', squash: true });
+    const run = await deploy(other.tip, { environment: 'Staging-EU' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(await policyOf(other.tip)).toEqual({
+      managed: false,
+      policy: `${REPO}:.github/shiplog.yml`,
+      note: `"Staging-EU" is not managed by shiplog (no environments.Staging-EU section in ${REPO}:.github/shiplog.yml): no deployment gate judged this deploy`,
+    });
+  });
+});
+
 describe('a deploy records its change set', () => {
   it('lists every commit since the last deploy, two uncovered: status unapproved', async () => {
     const base = await deployedBase();

@@ -224,6 +224,12 @@ describe('record', () => {
       ),
       // the run had no environment reviews: collected, and empty
       environment_approvals: { status: 'collected', environment: 'staging', approvals: [], approved: false },
+      // no policy file: no environment is managed, and the entry says so
+      environment_policy: {
+        managed: false,
+        policy: `${REPO}:.github/shiplog.yml`,
+        note: `"staging" is not managed by shiplog (no environments.staging section in ${REPO}:.github/shiplog.yml): no deployment gate judged this deploy`,
+      },
     });
     expect(run.summary).toContain('No pull request brought this commit in');
   });

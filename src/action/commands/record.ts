@@ -17,6 +17,10 @@ import { ledgerCommitUrl, ledgerLocation, ledgerOrigin } from '../ledger-locatio
 import { recordSummary } from '../summary.ts';
 import { actionLedgerTrust } from '../ledger-trust.ts';
 import { changeSetTrust, witnessTargets } from '../trusted-keys.ts';
+import { errorMessage } from '../../errors.ts';
+import type { GitHubApi } from '../../github/client.ts';
+import { environmentPolicy } from '../../policy/index.ts';
+import { readPolicyFile } from '../policy-file.ts';
 
 /**
  * Re-running one attempt of a job must not record the same change twice, but one job may record
@@ -112,6 +116,38 @@ export function approvalRecord(evidence: ApprovalEvidence): NewEntry['approval']
   return compact({ ...evidence, note });
 }
 
+/**
+ * Whether the approval policy governs a deploy's environment (an `environments.<name>` section,
+ * matched case-insensitively as GitHub matches names): an entry says so, so nobody reads a deploy
+ * to an environment no gate judged as an approved one. Undefined when the policy cannot be read (the
+ * deploy is still recorded; the log says why).
+ */
+async function environmentGovernance(
+  api: GitHubApi,
+  ctx: RunContext,
+  environment: string,
+  deps: RunDeps,
+): Promise<{ managed: boolean; policy: string; note?: string } | undefined> {
+  try {
+    const file = await readPolicyFile(api, ctx);
+    const managed = file.found && environmentPolicy(file.policy, environment) !== undefined;
+    return {
+      managed,
+      policy: file.source,
+      ...(managed
+        ? {}
+        : {
+            note: `"${environment}" is not managed by shiplog (no environments.${environment} section in ${file.source}): no deployment gate judged this deploy`,
+          }),
+    };
+  } catch (e) {
+    deps.log.warning(
+      `shiplog: could not read the approval policy to say whether "${environment}" is managed: ${errorMessage(e)}`,
+    );
+    return undefined;
+  }
+}
+
 export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunResult> {
   const type = inputs.type as RecordType;
   const key = loadSigningKey(inputs.signingKey ?? '', 'input "signing-key"');
@@ -153,6 +189,10 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
           environment: inputs.environment,
         })
       : undefined;
+  const governance =
+    type === 'deploy' && inputs.environment
+      ? await environmentGovernance(deps.github(inputs.token, ctx.apiUrl), ctx, inputs.environment, deps)
+      : undefined;
   const approval = approvalRecord(evidence)!;
   const status = changeSet ? changeSet.decision.status : evidence.status;
   const entry: NewEntry = compact({
@@ -169,6 +209,7 @@ export async function record(inputs: ActionInputs, deps: RunDeps): Promise<RunRe
       ...approval,
       ...(changeSet ? { status, change_set: changeSet.decision.summary } : {}),
       environment_approvals: environmentApprovals,
+      environment_policy: governance,
     }),
     details,
     change_set: changeSet?.record as unknown as Record<string, unknown> | undefined,
