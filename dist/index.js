@@ -50507,6 +50507,24 @@ function approvalRecord(evidence2) {
   const note = evidence2.status === "no-pull-request" ? "no pull request brought this commit in (direct push): nobody approved it through review" : void 0;
   return compact2({ ...evidence2, note });
 }
+async function environmentGovernance(api, ctx, environment, deps) {
+  try {
+    const file = await readPolicyFile(api, ctx);
+    const managed = file.found && environmentPolicy(file.policy, environment) !== void 0;
+    return {
+      managed,
+      policy: file.source,
+      ...managed ? {} : {
+        note: `"${environment}" is not managed by shiplog (no environments.${environment} section in ${file.source}): no deployment gate judged this deploy`
+      }
+    };
+  } catch (e) {
+    deps.log.warning(
+      `shiplog: could not read the approval policy to say whether "${environment}" is managed: ${errorMessage(e)}`
+    );
+    return void 0;
+  }
+}
 async function record2(inputs, deps) {
   const type = inputs.type;
   const key = loadSigningKey(inputs.signingKey ?? "", 'input "signing-key"');
@@ -50541,6 +50559,7 @@ async function record2(inputs, deps) {
     runId: ctx.runId,
     environment: inputs.environment
   }) : void 0;
+  const governance = type === "deploy" && inputs.environment ? await environmentGovernance(deps.github(inputs.token, ctx.apiUrl), ctx, inputs.environment, deps) : void 0;
   const approval = approvalRecord(evidence2);
   const status2 = changeSet ? changeSet.decision.status : evidence2.status;
   const entry = compact2({
@@ -50556,7 +50575,8 @@ async function record2(inputs, deps) {
     approval: compact2({
       ...approval,
       ...changeSet ? { status: status2, change_set: changeSet.decision.summary } : {},
-      environment_approvals: environmentApprovals
+      environment_approvals: environmentApprovals,
+      environment_policy: governance
     }),
     details,
     change_set: changeSet?.record,
