@@ -4,6 +4,7 @@
  * what came after it, the cursor moving only past delivered batches.
  */
 import type { TrustedKey } from '../ledger/keys.ts';
+import { alarmMessage, ledgerAlarms } from './alarms.ts';
 import { readCursor } from './cursor.ts';
 import type { ExportEntry } from './entry.ts';
 import type { StreamFormat } from './format.ts';
@@ -95,6 +96,24 @@ async function forwardSpooled(
         .map((p) => p.shard!)
         .filter((b) => !shards.some((s) => s.location.branch === b))
     : [];
+  const failed = shards.filter((s) => !s.report.ok);
+  if (failed.length || gone.length) {
+    const remote = shards[0]?.location.remote ?? '';
+    const alarms = ledgerAlarms(
+      failed,
+      gone.map((branch) => ({ remote, branch })),
+    );
+    try {
+      await transport.send(
+        alarms.map((a) => alarmMessage(a, o.format, new Date(), { productVersion: o.productVersion })),
+      );
+      o.log.warning(
+        `sent ${alarms.length} ledger alarm(s) to ${transport.destination}; no entry was forwarded`,
+      );
+    } catch (e) {
+      o.log.warning(`could not send the ledger alarm to ${transport.destination}: ${(e as Error).message}`);
+    }
+  }
   refuseUnlessVerified(shards, gone, 'forwarded', o.tell);
   const byShard = new Map(shards.map((s) => [s.label, s]));
   const blobs = new WeakMap<ExportEntry, string>();

@@ -71,13 +71,18 @@ describe.runIf(opensslAvailable())('forward', () => {
       expect(place).not.toContain(TOKEN);
   });
 
-  it('forwards nothing from a ledger that does not verify', async () => {
+  it('forwards no entry from a ledger that does not verify, only the ledger alarm', async () => {
     hec.events.length = 0;
     await seed(2, newKey().key);
     const run = await forward();
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('did not verify');
-    expect(hec.events).toHaveLength(0);
+    // The collector hears why the stream stopped: one Critical Compliance Finding, no entry.
+    expect(hec.events).toHaveLength(1);
+    expect(hec.events[0]).toMatchObject({
+      fields: { type: 'ledger-alarm' },
+      event: { class_uid: 2003, severity_id: 5, compliance: { control: 'alarm:unexpected-commits' } },
+    });
     expect(existsSync(join(tb.wb.workspace, '.shiplog/hec.cursor'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `shiplog forward` end to end through the CLI on real ledgers: to a real rsyslogd over RELP and to
  * a local Splunk HEC. Everything arrives once, the cursor moves past what was delivered and only
- * that, a ledger that fails verification sends nothing, and a collector that stays down fails the
+ * that, a ledger that fails verification sends no entry but a ledger alarm, and a collector that stays down fails the
  * run with the cursor where delivery is known complete.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,13 @@ import { verifyLedger } from '../../src/ledger/verify.ts';
 import { makeCerts, opensslAvailable, type TestCerts } from '../export/certs.ts';
 import { parse5424 } from '../export/syslog-parse.ts';
 import { startHecServer, type HecServer } from '../support/hec-server.ts';
-import { createLedgerFixture, newKey, sampleEntry, type LedgerFixture } from '../support/ledger-fixture.ts';
+import {
+  createLedgerFixture,
+  newKey,
+  sampleEntry,
+  sh,
+  type LedgerFixture,
+} from '../support/ledger-fixture.ts';
 import { freePort, rsyslogAvailable, startRsyslog, type Rsyslog } from '../support/rsyslog.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -135,7 +141,47 @@ describe.skipIf(!syslogReady)('shiplog forward to rsyslog over RELP', () => {
     expect(r.lines('relp')).toHaveLength(before + 35);
   });
 
-  it('refuses a ledger that fails verification: nothing sent, the cursor stays', async () => {
+  /** The ledger alarms among these syslog lines: valid OCSF Compliance Findings, Critical. */
+  function alarms(lines: string[]): OcsfEvent[] {
+    return lines
+      .map((l) => JSON.parse(parse5424(l).msg) as OcsfEvent)
+      .filter((e) => e.class_uid === 2003)
+      .map((e) => {
+        expect(ocsfErrors(e)).toEqual([]);
+        expect(e).toMatchObject({ severity_id: 5, status_id: 1 });
+        return e;
+      });
+  }
+
+  it('a history rewritten below the cursor: no entry goes, a force-push alarm does, the cursor stays', async () => {
+    const fx = await ledger(4);
+    const cursor = newCursor();
+    expect((await fwd(fx, fx.pubFile, to, cursor)).code).toBe(0);
+    const delivered = await readCursor(cursor);
+    // Someone with the signing key and push rights drops entries 2 and 3 and appends others instead.
+    sh(
+      fx.remote,
+      'update-ref',
+      'refs/heads/shiplog',
+      sh(fx.remote, 'rev-parse', 'refs/heads/shiplog~2').trim(),
+    );
+    await fx.append(3, LATER);
+    const before = r.lines('relp').length;
+    const run = await fwd(fx, fx.pubFile, to, cursor);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/error\[VERIFY_FAILED\]: .*nothing was forwarded/);
+    expect(run.stderr).toMatch(/sent 1 ledger alarm\(s\)/);
+    const sent = r.lines('relp').slice(before);
+    expect(sent).toHaveLength(1);
+    const [alarm] = alarms(sent);
+    expect(alarm).toMatchObject({
+      compliance: { control: 'alarm:force-push', status_id: 3 },
+      finding_info: { title: expect.stringContaining('was force-pushed') },
+    });
+    expect(await readCursor(cursor)).toEqual(delivered);
+  });
+
+  it('refuses a ledger that fails verification: no entry sent but the alarm, the cursor stays', async () => {
     const fx = await ledger(6);
     const cursor = newCursor();
     expect((await fwd(fx, fx.pubFile, to, cursor)).code).toBe(0);
@@ -157,7 +203,14 @@ describe.skipIf(!syslogReady)('shiplog forward to rsyslog over RELP', () => {
     const fresh = newCursor();
     expect(await fwd(fx, fx.pubFile, to, fresh)).toMatchObject({ code: 1, stdout: '' });
     expect(existsSync(fresh)).toBe(false);
-    expect(r.lines('relp')).toHaveLength(before);
+    // Each run told the collector, with the same finding (one uid for one broken tip), and no entry.
+    const sent = r.lines('relp').slice(before);
+    const told = alarms(sent);
+    expect(told).toHaveLength(2);
+    expect(sent).toHaveLength(2);
+    expect(told[0]).toMatchObject({ compliance: { control: 'alarm:unexpected-commits' } });
+    const uid = (e: OcsfEvent): unknown => (e.finding_info as { uid?: string }).uid;
+    expect(uid(told[1]!)).toBe(uid(told[0]!));
   });
 
   it('a collector that is not there: exit 1 after the retries, no cursor, and a message that says so', async () => {
