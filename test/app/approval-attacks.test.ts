@@ -162,6 +162,23 @@ describe('changing the base invalidates approvals', () => {
     expect(h.lastRun(full, pr.headSha).conclusion).toBe('success');
   });
 
+  it('with stale_approvals the approvals given before the base change still count, as the setting says', async () => {
+    const { full } = migrationRepo(
+      'rules:\n  - name: Migrations\n    paths: ["db/**"]\nsettings:\n  stale_approvals: true\n',
+    );
+    const pr = h.gh.addPullRequest(full, { user: 'alice', baseRef: 'scratch', files: ['db/seed.sql'] });
+    h.gh.addReview(full, pr.number, { user: 'bob', state: 'APPROVED', submittedAt: '2024-05-01T08:00:00Z' });
+    await h.send('pull_request', h.pullRequestEvent(full, pr, 'opened'));
+    h.gh.changeBase(full, pr.number, 'main', { at: '2024-05-01T09:00:00Z' });
+    await h.send(
+      'pull_request',
+      h.pullRequestEvent(full, pr, 'edited', {
+        changes: { base: { ref: { from: 'scratch' }, sha: { from: pr.baseSha } } },
+      }),
+    );
+    expect(h.lastRun(full, pr.headSha).conclusion).toBe('success');
+  });
+
   it('fails closed when the timeline cannot be read', async () => {
     const { full } = migrationRepo('rules:\n  - name: Migrations\n    paths: ["db/**"]\n');
     const pr = h.gh.addPullRequest(full, { user: 'alice', files: ['db/seed.sql'] });

@@ -91,6 +91,22 @@ describe('an override is bound to one pull request, its base and its head', () =
     expect(await overridesOf(head)).toHaveLength(0);
   });
 
+  it('the same PR retargeted at another base after the override is no longer overridden', async () => {
+    const { full, pr } = await failingPr();
+    await h.send('issue_comment', commentEvent(full, pr.number, 'mona', '/shiplog override INC-5: hotfix'));
+    expect(h.lastRun(full, pr.headSha).conclusion).toBe('success');
+    // the overridden head, now aimed at another branch: a diff nobody set the gate aside for
+    h.gh.changeBase(full, pr.number, 'release');
+    await h.send(
+      'pull_request',
+      h.pullRequestEvent(full, pr, 'edited', {
+        changes: { base: { ref: { from: 'main' }, sha: { from: pr.baseSha } } },
+      }),
+    );
+    expect(h.lastRun(full, pr.headSha).conclusion).toBe('failure');
+    expect(await overridesOf(pr.headSha)).toHaveLength(1);
+  });
+
   it('a force-push after the comment voids it', async () => {
     const { full, pr } = await failingPr();
     const written = new Date(Date.now() - 5000);
