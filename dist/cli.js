@@ -4548,7 +4548,7 @@ function registerAuditCommand(program2) {
     const csv = o.csv ? resolve(o.csv) : void 0;
     if (csv) writeAtomically(csv, renderExceptionsCsv(findings.exceptions));
     if (o.format === "ocsf") {
-      const { renderFindingsOcsf } = await import("./cli-chunks/findings-ULM3YJDY.js");
+      const { renderFindingsOcsf } = await import("./cli-chunks/findings-3XPQZSO4.js");
       process.stdout.write(renderFindingsOcsf(findings.exceptions, { productVersion: program2.version() }));
     } else if (o.json) {
       const counts = Object.fromEntries(
@@ -4588,7 +4588,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-6FOFOOAT.js");
+var loadRoom = () => import("./cli-chunks/room-DRUMNMIA.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();

@@ -41899,287 +41899,8 @@ function checkTypeInputs(i) {
 // src/action/commands/forward.ts
 import { join as join8 } from "node:path";
 
-// src/export/cursor.ts
-import { readFile } from "node:fs/promises";
-
-// src/export/out-file.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir, open, rename, rm } from "node:fs/promises";
-import { basename, dirname, join as join4 } from "node:path";
-var CHUNK = 1 << 20;
-function* chunked(parts) {
-  let buf = "";
-  for (const p of parts) {
-    buf += p;
-    if (buf.length >= CHUNK) {
-      yield buf;
-      buf = "";
-    }
-  }
-  if (buf) yield buf;
-}
-async function writeFileAtomically(path, parts, what = `"${path}"`) {
-  const dir = dirname(path);
-  const tmp = join4(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
-  try {
-    await mkdir(dir, { recursive: true });
-    const fh = await open(tmp, "wx", 420);
-    try {
-      for (const chunk of chunked(parts)) await fh.write(chunk, null, "utf8");
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    if (e instanceof ShiplogError) throw e;
-    throw new ShiplogError("BAD_INPUT", `cannot write ${what}: ${e.message}`);
-  }
-  try {
-    const d = await open(dir, "r");
-    try {
-      await d.sync();
-    } finally {
-      await d.close();
-    }
-  } catch {
-  }
-}
-
-// src/export/cursor.ts
-var CURSOR_VERSION = 1;
-function bad2(path, why) {
-  throw new ShiplogError(
-    "BAD_INPUT",
-    `cursor file ${path} ${why}; fix or remove it (removing sends everything again)`
-  );
-}
-async function readCursor(path) {
-  let text2;
-  try {
-    text2 = await readFile(path, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return void 0;
-    throw new ShiplogError("USAGE", `cannot read cursor file ${path}: ${e.message}`);
-  }
-  let raw;
-  try {
-    raw = JSON.parse(text2);
-  } catch {
-    bad2(path, "is not JSON");
-  }
-  const o = raw;
-  if (typeof o !== "object" || o === null || o.shiplog_cursor !== CURSOR_VERSION) {
-    bad2(path, `is not a shiplog cursor (version ${CURSOR_VERSION})`);
-  }
-  if (typeof o.destination !== "string" || !Array.isArray(o.positions))
-    bad2(path, "lacks destination or positions");
-  const positions = o.positions.map((p) => {
-    const q = p;
-    if (!q || !Number.isSafeInteger(q.seq) || q.seq < 0 || typeof q.hash !== "string" || !HASH_PATTERN.test(q.hash) || typeof q.checkpoint !== "string" || q.shard !== void 0 && typeof q.shard !== "string") {
-      bad2(path, "has a malformed position");
-    }
-    return {
-      ...q.shard !== void 0 ? { shard: q.shard } : {},
-      seq: q.seq,
-      hash: q.hash,
-      checkpoint: q.checkpoint
-    };
-  });
-  return {
-    destination: o.destination,
-    format: typeof o.format === "string" ? o.format : "",
-    updated: typeof o.updated === "string" ? o.updated : "",
-    positions
-  };
-}
-function cursorText(c) {
-  return JSON.stringify(
-    {
-      shiplog_cursor: CURSOR_VERSION,
-      destination: c.destination,
-      format: c.format,
-      updated: c.updated,
-      positions: c.positions
-    },
-    null,
-    2
-  ) + "\n";
-}
-async function writeCursor(path, c) {
-  try {
-    await writeFileAtomically(path, [cursorText(c)], `cursor file ${path}`);
-  } catch (e) {
-    throw e instanceof ShiplogError ? new ShiplogError("USAGE", e.message, { cause: e }) : e;
-  }
-}
-function positionOf(c, shard) {
-  return c?.positions.find((p) => p.shard === shard);
-}
-
-// src/ledger/checkpoint.ts
-import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
-
-// src/ledger/keys.ts
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
-function keyidOf(publicKey) {
-  return sha256Hex(publicKey.export({ type: "spki", format: "der" }));
-}
-var rawKeys = /* @__PURE__ */ new WeakMap();
-function rawPublicKey(publicKey) {
-  let raw = rawKeys.get(publicKey);
-  if (!raw) {
-    const der = publicKey.export({ type: "spki", format: "der" });
-    raw = der.subarray(der.length - 32);
-    rawKeys.set(publicKey, raw);
-  }
-  return raw;
-}
-function loadSigningKey(pem, source) {
-  if (!pem.includes("-----BEGIN")) {
-    throw new ShiplogError("BAD_KEY", `${source} is not a PEM key (expected "-----BEGIN PRIVATE KEY-----")`);
-  }
-  let privateKey;
-  try {
-    privateKey = createPrivateKey({ key: pem, format: "pem" });
-  } catch (e) {
-    throw new ShiplogError("BAD_KEY", `${source} is not a readable private key: ${e.message}`);
-  }
-  if (privateKey.asymmetricKeyType !== "ed25519") {
-    throw new ShiplogError(
-      "BAD_KEY",
-      `${source} is a ${privateKey.asymmetricKeyType ?? "unknown"} key; shiplog signs with Ed25519 (make one with "shiplog keygen")`
-    );
-  }
-  const publicKey = createPublicKey(privateKey);
-  return { privateKey, publicKey, keyid: keyidOf(publicKey) };
-}
-function loadTrustedKey(pem, source) {
-  if (!pem.includes("-----BEGIN")) {
-    throw new ShiplogError(
-      "BAD_KEY",
-      `${source} is not a PEM public key (expected "-----BEGIN PUBLIC KEY-----")`
-    );
-  }
-  if (pem.includes("PRIVATE KEY")) {
-    throw new ShiplogError(
-      "BAD_KEY",
-      `${source} holds a private key; pass the public key (shiplog.pub) instead`
-    );
-  }
-  let publicKey;
-  try {
-    publicKey = createPublicKey({ key: pem, format: "pem" });
-  } catch (e) {
-    throw new ShiplogError("BAD_KEY", `${source} is not a readable public key: ${e.message}`);
-  }
-  if (publicKey.asymmetricKeyType !== "ed25519") {
-    throw new ShiplogError(
-      "BAD_KEY",
-      `${source} is a ${publicKey.asymmetricKeyType ?? "unknown"} key, not Ed25519`
-    );
-  }
-  return { publicKey, keyid: keyidOf(publicKey), raw: rawPublicKey(publicKey), source };
-}
-function trustedKeyOf(key, source) {
-  return { publicKey: key.publicKey, keyid: key.keyid, raw: rawPublicKey(key.publicKey), source };
-}
-function loadTrustedKeys(text2, source) {
-  const blocks = text2.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? [];
-  if (blocks.length === 0) throw new ShiplogError("BAD_KEY", `${source} holds no PEM public key`);
-  return blocks.map((b, i) => loadTrustedKey(b, blocks.length > 1 ? `${source} (key ${i + 1})` : source));
-}
-
-// src/ledger/checkpoint.ts
-var EM_DASH = "\u2014";
-var ED25519_SIG_TYPE = 1;
-function checkOrigin(origin) {
-  if (!/^[^\s+]+$/.test(origin) || origin.length > 200) {
-    throw new ShiplogError("USAGE", `ledger origin "${origin}" must be one word with no spaces or "+"`);
-  }
-  return origin;
-}
-function noteKeyHash(name, raw) {
-  const material = Buffer.concat([Buffer.from(`${name}
-`, "utf8"), Buffer.from([ED25519_SIG_TYPE]), raw]);
-  return Buffer.from(sha256Bytes(material).subarray(0, 4));
-}
-function checkpointBody(c) {
-  if (c.root.length !== 32) throw new ShiplogError("BAD_INPUT", "checkpoint: a Merkle root is 32 bytes");
-  return `${c.origin}
-${c.size}
-${c.root.toString("base64")}
-`;
-}
-function signCheckpoint(c, key) {
-  const body = checkpointBody(c);
-  const sig = cryptoSign(null, Buffer.from(body, "utf8"), key.privateKey);
-  const keyHash = noteKeyHash(c.origin, rawPublicKey(key.publicKey));
-  return `${body}
-${EM_DASH} ${c.origin} ${Buffer.concat([keyHash, sig]).toString("base64")}
-`;
-}
-function bad3(message) {
-  throw new ShiplogError("BAD_INPUT", `checkpoint: ${message}`);
-}
-function parseCheckpoint(text2) {
-  if (text2.length > 64 * 1024) bad3("larger than 64 KiB");
-  const split = text2.indexOf("\n\n");
-  if (split < 0) bad3("no blank line between the body and the signatures");
-  const body = text2.slice(0, split + 1);
-  const lines3 = body.slice(0, -1).split("\n");
-  if (lines3.length !== 3) bad3("body needs exactly an origin, a tree size and a root hash");
-  const [origin, sizeText, rootB64] = lines3;
-  if (!origin || /\s/.test(origin)) bad3("origin line is empty or has spaces");
-  if (!/^(0|[1-9]\d{0,15})$/.test(sizeText))
-    bad3(`tree size "${sizeText.slice(0, 40)}" is not a decimal number`);
-  const root = Buffer.from(rootB64, "base64");
-  if (root.length !== 32 || root.toString("base64") !== rootB64) bad3("root hash is not 32 bytes of base64");
-  const sigText = text2.slice(split + 2);
-  if (!sigText.endsWith("\n")) bad3("signature lines must end with a newline");
-  const signatures = sigText.slice(0, -1).split("\n").map((line) => {
-    const m = new RegExp(`^${EM_DASH} (\\S+) ([A-Za-z0-9+/=]+)$`).exec(line);
-    if (!m) bad3(`malformed signature line "${line.slice(0, 80)}"`);
-    const blob = Buffer.from(m[2], "base64");
-    if (blob.length < 5) bad3("signature too short");
-    return { name: m[1], keyHash: blob.subarray(0, 4), sig: blob.subarray(4) };
-  });
-  if (signatures.length === 0) bad3("no signature lines");
-  return { origin, size: Number(sizeText), root, body, signatures };
-}
-function checkpointSigner(cp, trusted) {
-  for (const s of cp.signatures) {
-    for (const k of trusted) {
-      if (!noteKeyHash(s.name, k.raw).equals(s.keyHash) || s.sig.length !== 64) continue;
-      if (cryptoVerify(null, Buffer.from(cp.body, "utf8"), k.publicKey, s.sig)) return k;
-    }
-  }
-  return void 0;
-}
-
-// src/export/entry.ts
-function entryType(entry) {
-  const t = entry.statement.predicate.type;
-  return typeof t === "string" && t !== "" ? t : "unknown";
-}
-function entryTimeMs(entry) {
-  const ms = Date.parse(entry.statement.predicate.timestamp);
-  return Number.isNaN(ms) ? void 0 : ms;
-}
-
-// src/export/jsonl.ts
-function jsonlRecord(entry) {
-  return {
-    // The ledger's own fields come last so a statement field of the same name can never mask them.
-    ...entry.statement,
-    seq: entry.seq,
-    entry_hash: entry.hash,
-    ledger_commit: entry.ledgerCommit ?? null,
-    signer_keyid: entry.keyid,
-    ...entry.shard !== void 0 ? { shard: entry.shard } : {}
-  };
-}
+// src/export/findings.ts
+import { createHash as createHash4 } from "node:crypto";
 
 // src/export/ocsf.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -42194,6 +41915,16 @@ function sameName(a, b) {
 function actorLogin(s) {
   const login = s.predicate.actor?.login;
   return typeof login === "string" ? login : void 0;
+}
+
+// src/export/entry.ts
+function entryType(entry) {
+  const t = entry.statement.predicate.type;
+  return typeof t === "string" && t !== "" ? t : "unknown";
+}
+function entryTimeMs(entry) {
+  const ms = Date.parse(entry.statement.predicate.timestamp);
+  return Number.isNaN(ms) ? void 0 : ms;
 }
 
 // src/export/ocsf.ts
@@ -42607,6 +42338,56 @@ function complianceFinding(input, options = {}) {
   return compact(event);
 }
 
+// src/export/findings.ts
+function stableUid(parts) {
+  return `sha256:${createHash4("sha256").update(JSON.stringify(parts)).digest("hex")}`;
+}
+var ALARM_WHAT = {
+  "force-push": "was force-pushed (history rewritten)",
+  deleted: "was deleted",
+  "unexpected-commits": "received commits that are not ledger appends",
+  "non-linear": "is no longer a straight line of appends"
+};
+function alarmFinding(alarm, time, options = {}) {
+  const what = ALARM_WHAT[alarm.kind] ?? alarm.kind;
+  return complianceFinding(
+    {
+      uid: stableUid(["alarm", alarm.kind, alarm.repository, alarm.branch, alarm.key]),
+      title: `ledger alarm: ${alarm.repository} branch ${alarm.branch} ${what}`,
+      desc: [`pushed by ${alarm.pusher}`, ...alarm.problems].join("; "),
+      time,
+      severity: "critical",
+      status: "fail",
+      control: `alarm:${alarm.kind}`,
+      types: [`alarm:${alarm.kind}`],
+      resources: [{ type: "Ledger Branch", name: alarm.branch, uid: `${alarm.repository}:${alarm.branch}` }],
+      details: {
+        kind: alarm.kind,
+        repository: alarm.repository,
+        branch: alarm.branch,
+        pusher: alarm.pusher,
+        ...alarm.before ? { before: alarm.before } : {},
+        ...alarm.after ? { after: alarm.after } : {},
+        problems: alarm.problems
+      }
+    },
+    options
+  );
+}
+
+// src/export/jsonl.ts
+function jsonlRecord(entry) {
+  return {
+    // The ledger's own fields come last so a statement field of the same name can never mask them.
+    ...entry.statement,
+    seq: entry.seq,
+    entry_hash: entry.hash,
+    ledger_commit: entry.ledgerCommit ?? null,
+    signer_keyid: entry.keyid,
+    ...entry.shard !== void 0 ? { shard: entry.shard } : {}
+  };
+}
+
 // src/export/truncate.ts
 var OCSF_PLAN = {
   drop: ["raw_data"],
@@ -42731,6 +42512,309 @@ function outboundMessage(entry, format, options = {}) {
     severity: syslogSeverity(entry),
     shrink: (maxBodyBytes, limit) => shrinkEvent(event, entry, format === "ocsf" ? OCSF_PLAN : JSONL_PLAN, maxBodyBytes, limit)
   };
+}
+
+// src/export/alarms.ts
+var LISTED = 5;
+function ledgerAlarms(failed, gone) {
+  const alarms = [];
+  for (const s of failed) {
+    const r = s.report;
+    const rewritten = r.problems.some((p) => p.check === "consistency");
+    const listed = r.problems.slice(0, LISTED).map((p) => `${p.check}${p.seq !== void 0 ? ` (seq ${p.seq})` : ""}: ${p.message}`);
+    if (r.problems.length > LISTED)
+      listed.push(`and ${r.problems.length - LISTED} more (run "shiplog verify")`);
+    alarms.push({
+      kind: rewritten ? "force-push" : "unexpected-commits",
+      repository: r.remote,
+      branch: r.branch,
+      after: r.tip,
+      pusher: "unknown (found by shiplog forward)",
+      problems: listed,
+      key: r.tip
+    });
+  }
+  for (const g of gone)
+    alarms.push({
+      kind: "deleted",
+      repository: g.remote,
+      branch: g.branch,
+      pusher: "unknown (found by shiplog forward)",
+      problems: ["the cursor names this shard, but the remote no longer has it"],
+      key: "deleted"
+    });
+  return alarms;
+}
+function alarmMessage(alarm, format, now, options = {}) {
+  const finding = alarmFinding(alarm, now, options);
+  const uid = finding.finding_info.uid;
+  const body = format === "ocsf" ? finding : { ledger_alarm: { ...alarm, uid, time: now.toISOString() } };
+  return {
+    id: uid,
+    body: JSON.stringify(body),
+    type: "ledger-alarm",
+    time: now.getTime(),
+    severity: SYSLOG_SEVERITY.critical
+  };
+}
+
+// src/export/cursor.ts
+import { readFile } from "node:fs/promises";
+
+// src/export/out-file.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join as join4 } from "node:path";
+var CHUNK = 1 << 20;
+function* chunked(parts) {
+  let buf = "";
+  for (const p of parts) {
+    buf += p;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = "";
+    }
+  }
+  if (buf) yield buf;
+}
+async function writeFileAtomically(path, parts, what = `"${path}"`) {
+  const dir = dirname(path);
+  const tmp = join4(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const fh = await open(tmp, "wx", 420);
+    try {
+      for (const chunk of chunked(parts)) await fh.write(chunk, null, "utf8");
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    if (e instanceof ShiplogError) throw e;
+    throw new ShiplogError("BAD_INPUT", `cannot write ${what}: ${e.message}`);
+  }
+  try {
+    const d = await open(dir, "r");
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+  }
+}
+
+// src/export/cursor.ts
+var CURSOR_VERSION = 1;
+function bad2(path, why) {
+  throw new ShiplogError(
+    "BAD_INPUT",
+    `cursor file ${path} ${why}; fix or remove it (removing sends everything again)`
+  );
+}
+async function readCursor(path) {
+  let text2;
+  try {
+    text2 = await readFile(path, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw new ShiplogError("USAGE", `cannot read cursor file ${path}: ${e.message}`);
+  }
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch {
+    bad2(path, "is not JSON");
+  }
+  const o = raw;
+  if (typeof o !== "object" || o === null || o.shiplog_cursor !== CURSOR_VERSION) {
+    bad2(path, `is not a shiplog cursor (version ${CURSOR_VERSION})`);
+  }
+  if (typeof o.destination !== "string" || !Array.isArray(o.positions))
+    bad2(path, "lacks destination or positions");
+  const positions = o.positions.map((p) => {
+    const q = p;
+    if (!q || !Number.isSafeInteger(q.seq) || q.seq < 0 || typeof q.hash !== "string" || !HASH_PATTERN.test(q.hash) || typeof q.checkpoint !== "string" || q.shard !== void 0 && typeof q.shard !== "string") {
+      bad2(path, "has a malformed position");
+    }
+    return {
+      ...q.shard !== void 0 ? { shard: q.shard } : {},
+      seq: q.seq,
+      hash: q.hash,
+      checkpoint: q.checkpoint
+    };
+  });
+  return {
+    destination: o.destination,
+    format: typeof o.format === "string" ? o.format : "",
+    updated: typeof o.updated === "string" ? o.updated : "",
+    positions
+  };
+}
+function cursorText(c) {
+  return JSON.stringify(
+    {
+      shiplog_cursor: CURSOR_VERSION,
+      destination: c.destination,
+      format: c.format,
+      updated: c.updated,
+      positions: c.positions
+    },
+    null,
+    2
+  ) + "\n";
+}
+async function writeCursor(path, c) {
+  try {
+    await writeFileAtomically(path, [cursorText(c)], `cursor file ${path}`);
+  } catch (e) {
+    throw e instanceof ShiplogError ? new ShiplogError("USAGE", e.message, { cause: e }) : e;
+  }
+}
+function positionOf(c, shard) {
+  return c?.positions.find((p) => p.shard === shard);
+}
+
+// src/ledger/checkpoint.ts
+import { sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
+
+// src/ledger/keys.ts
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
+function keyidOf(publicKey) {
+  return sha256Hex(publicKey.export({ type: "spki", format: "der" }));
+}
+var rawKeys = /* @__PURE__ */ new WeakMap();
+function rawPublicKey(publicKey) {
+  let raw = rawKeys.get(publicKey);
+  if (!raw) {
+    const der = publicKey.export({ type: "spki", format: "der" });
+    raw = der.subarray(der.length - 32);
+    rawKeys.set(publicKey, raw);
+  }
+  return raw;
+}
+function loadSigningKey(pem, source) {
+  if (!pem.includes("-----BEGIN")) {
+    throw new ShiplogError("BAD_KEY", `${source} is not a PEM key (expected "-----BEGIN PRIVATE KEY-----")`);
+  }
+  let privateKey;
+  try {
+    privateKey = createPrivateKey({ key: pem, format: "pem" });
+  } catch (e) {
+    throw new ShiplogError("BAD_KEY", `${source} is not a readable private key: ${e.message}`);
+  }
+  if (privateKey.asymmetricKeyType !== "ed25519") {
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} is a ${privateKey.asymmetricKeyType ?? "unknown"} key; shiplog signs with Ed25519 (make one with "shiplog keygen")`
+    );
+  }
+  const publicKey = createPublicKey(privateKey);
+  return { privateKey, publicKey, keyid: keyidOf(publicKey) };
+}
+function loadTrustedKey(pem, source) {
+  if (!pem.includes("-----BEGIN")) {
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} is not a PEM public key (expected "-----BEGIN PUBLIC KEY-----")`
+    );
+  }
+  if (pem.includes("PRIVATE KEY")) {
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} holds a private key; pass the public key (shiplog.pub) instead`
+    );
+  }
+  let publicKey;
+  try {
+    publicKey = createPublicKey({ key: pem, format: "pem" });
+  } catch (e) {
+    throw new ShiplogError("BAD_KEY", `${source} is not a readable public key: ${e.message}`);
+  }
+  if (publicKey.asymmetricKeyType !== "ed25519") {
+    throw new ShiplogError(
+      "BAD_KEY",
+      `${source} is a ${publicKey.asymmetricKeyType ?? "unknown"} key, not Ed25519`
+    );
+  }
+  return { publicKey, keyid: keyidOf(publicKey), raw: rawPublicKey(publicKey), source };
+}
+function trustedKeyOf(key, source) {
+  return { publicKey: key.publicKey, keyid: key.keyid, raw: rawPublicKey(key.publicKey), source };
+}
+function loadTrustedKeys(text2, source) {
+  const blocks = text2.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? [];
+  if (blocks.length === 0) throw new ShiplogError("BAD_KEY", `${source} holds no PEM public key`);
+  return blocks.map((b, i) => loadTrustedKey(b, blocks.length > 1 ? `${source} (key ${i + 1})` : source));
+}
+
+// src/ledger/checkpoint.ts
+var EM_DASH = "\u2014";
+var ED25519_SIG_TYPE = 1;
+function checkOrigin(origin) {
+  if (!/^[^\s+]+$/.test(origin) || origin.length > 200) {
+    throw new ShiplogError("USAGE", `ledger origin "${origin}" must be one word with no spaces or "+"`);
+  }
+  return origin;
+}
+function noteKeyHash(name, raw) {
+  const material = Buffer.concat([Buffer.from(`${name}
+`, "utf8"), Buffer.from([ED25519_SIG_TYPE]), raw]);
+  return Buffer.from(sha256Bytes(material).subarray(0, 4));
+}
+function checkpointBody(c) {
+  if (c.root.length !== 32) throw new ShiplogError("BAD_INPUT", "checkpoint: a Merkle root is 32 bytes");
+  return `${c.origin}
+${c.size}
+${c.root.toString("base64")}
+`;
+}
+function signCheckpoint(c, key) {
+  const body = checkpointBody(c);
+  const sig = cryptoSign(null, Buffer.from(body, "utf8"), key.privateKey);
+  const keyHash = noteKeyHash(c.origin, rawPublicKey(key.publicKey));
+  return `${body}
+${EM_DASH} ${c.origin} ${Buffer.concat([keyHash, sig]).toString("base64")}
+`;
+}
+function bad3(message) {
+  throw new ShiplogError("BAD_INPUT", `checkpoint: ${message}`);
+}
+function parseCheckpoint(text2) {
+  if (text2.length > 64 * 1024) bad3("larger than 64 KiB");
+  const split = text2.indexOf("\n\n");
+  if (split < 0) bad3("no blank line between the body and the signatures");
+  const body = text2.slice(0, split + 1);
+  const lines3 = body.slice(0, -1).split("\n");
+  if (lines3.length !== 3) bad3("body needs exactly an origin, a tree size and a root hash");
+  const [origin, sizeText, rootB64] = lines3;
+  if (!origin || /\s/.test(origin)) bad3("origin line is empty or has spaces");
+  if (!/^(0|[1-9]\d{0,15})$/.test(sizeText))
+    bad3(`tree size "${sizeText.slice(0, 40)}" is not a decimal number`);
+  const root = Buffer.from(rootB64, "base64");
+  if (root.length !== 32 || root.toString("base64") !== rootB64) bad3("root hash is not 32 bytes of base64");
+  const sigText = text2.slice(split + 2);
+  if (!sigText.endsWith("\n")) bad3("signature lines must end with a newline");
+  const signatures = sigText.slice(0, -1).split("\n").map((line) => {
+    const m = new RegExp(`^${EM_DASH} (\\S+) ([A-Za-z0-9+/=]+)$`).exec(line);
+    if (!m) bad3(`malformed signature line "${line.slice(0, 80)}"`);
+    const blob = Buffer.from(m[2], "base64");
+    if (blob.length < 5) bad3("signature too short");
+    return { name: m[1], keyHash: blob.subarray(0, 4), sig: blob.subarray(4) };
+  });
+  if (signatures.length === 0) bad3("no signature lines");
+  return { origin, size: Number(sizeText), root, body, signatures };
+}
+function checkpointSigner(cp, trusted) {
+  for (const s of cp.signatures) {
+    for (const k of trusted) {
+      if (!noteKeyHash(s.name, k.raw).equals(s.keyHash) || s.sig.length !== 64) continue;
+      if (cryptoVerify(null, Buffer.from(cp.body, "utf8"), k.publicKey, s.sig)) return k;
+    }
+  }
+  return void 0;
 }
 
 // src/export/transports/transport.ts
@@ -43807,7 +43891,7 @@ function decodeEntry(text2) {
 }
 
 // src/ledger/git-objects.ts
-import { createHash as createHash4, hash as cryptoHash2, randomBytes as randomBytes4 } from "node:crypto";
+import { createHash as createHash5, hash as cryptoHash2, randomBytes as randomBytes4 } from "node:crypto";
 import { mkdirSync as mkdirSync3, renameSync as renameSync3, writeFileSync as writeFileSync2, existsSync as existsSync3, unlinkSync } from "node:fs";
 import { join as join6 } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -43885,7 +43969,7 @@ function parseCommit(data) {
 function objectId(type, content) {
   const header = `${type} ${content.length}\0`;
   if (content.length <= 2048) return cryptoHash2("sha1", Buffer.concat([Buffer.from(header), content]), "hex");
-  return createHash4("sha1").update(header).update(content).digest("hex");
+  return createHash5("sha1").update(header).update(content).digest("hex");
 }
 function writeLooseObject(gitDir, type, content) {
   const sha = objectId(type, content);
@@ -44354,14 +44438,14 @@ function bucketEntries(bucket) {
 import { hash as cryptoHash3 } from "node:crypto";
 
 // src/ledger/tree/merkle.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var HASH_BYTES = 32;
-var EMPTY_ROOT = createHash5("sha256").digest();
+var EMPTY_ROOT = createHash6("sha256").digest();
 function leafHash(entryHash) {
-  return createHash5("sha256").update(LEAF_PREFIX).update(entryHash).digest();
+  return createHash6("sha256").update(LEAF_PREFIX).update(entryHash).digest();
 }
 function nodeHash(left, right) {
-  return createHash5("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+  return createHash6("sha256").update(NODE_PREFIX).update(left).update(right).digest();
 }
 var LEAF_PREFIX = Buffer.from([0]);
 var NODE_PREFIX = Buffer.from([1]);
@@ -46882,6 +46966,24 @@ async function forwardSpooled(o, transport, cursor, spool) {
     ...o.onProgress ? { onProgress: o.onProgress } : {}
   });
   const gone = o.labelled ? (cursor?.positions ?? []).map((p) => p.shard).filter((b) => !shards.some((s) => s.location.branch === b)) : [];
+  const failed = shards.filter((s) => !s.report.ok);
+  if (failed.length || gone.length) {
+    const remote = shards[0]?.location.remote ?? "";
+    const alarms = ledgerAlarms(
+      failed,
+      gone.map((branch) => ({ remote, branch }))
+    );
+    try {
+      await transport.send(
+        alarms.map((a) => alarmMessage(a, o.format, /* @__PURE__ */ new Date(), { productVersion: o.productVersion }))
+      );
+      o.log.warning(
+        `sent ${alarms.length} ledger alarm(s) to ${transport.destination}; no entry was forwarded`
+      );
+    } catch (e) {
+      o.log.warning(`could not send the ledger alarm to ${transport.destination}: ${e.message}`);
+    }
+  }
   refuseUnlessVerified(shards, gone, "forwarded", o.tell);
   const byShard = new Map(shards.map((s) => [s.label, s]));
   const blobs = /* @__PURE__ */ new WeakMap();
