@@ -120,4 +120,17 @@ describe("an unreachable remote is exit 2 with git's own reason, never exit 1", 
     );
     expect(r.stderr).not.toContain(' | ');
   });
+
+  it("a host name that does not resolve (DNS) is exit 2 with the resolver's reason", async () => {
+    // .invalid never resolves (RFC 2606)
+    const remote = 'https://shiplog-test.invalid/acme/web.git';
+    const r = await runCli([
+      ...['verify', '--remote', remote, '--trusted-key', fx.pubFile],
+      ...['--cache-dir', `${fx.dir}/cache-dns`],
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /error\[REMOTE_UNREACHABLE\]: ledger remote "https:\/\/shiplog-test\.invalid\/acme\/web\.git" cannot be reached: .*(Could not resolve host|Name or service not known)/,
+    );
+  });
 });
