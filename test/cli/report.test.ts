@@ -43,6 +43,22 @@ describe('shiplog report', () => {
     expect(readdirSync(join(fx.dir, 'out')).sort()).toEqual(['entries.csv', 'report.html']);
   });
 
+  it('a deploy recorded without approval evidence is an exception in the report, never "No exceptions"', async () => {
+    // The CLI's record collects no approval evidence: the entry says so, and the report lists it.
+    const rec = await runCli([
+      ...['record', '--remote', fx.remote, '--key', fx.keyFile, '--type', 'deploy'],
+      ...['--commit', 'c'.repeat(40), '--repo', 'acme/web', '--environment', 'production'],
+      ...['--cache-dir', fx.cacheDir],
+    ]);
+    expect(rec.code, rec.stderr).toBe(0);
+    const out = join(fx.dir, 'nc.html');
+    await report(fx.remote, fx.cacheDir, '--trusted-key', fx.pubFile, '--out', out);
+    const page = readFileSync(out, 'utf8');
+    expect(page).not.toContain('No exceptions');
+    const row = page.split('<tr').find((r) => r.includes('approval-not-collected') && r.includes('ccccccc'));
+    expect(row, 'an approval-not-collected row for the deploy of cccc…').toBeDefined();
+  });
+
   it('--json summarises what was written', async () => {
     const out = join(fx.dir, 'r.html');
     const r = await report(fx.remote, fx.cacheDir, '--trusted-key', fx.pubFile, '--out', out, '--json');
