@@ -40825,12 +40825,33 @@ function git(args, opts = {}) {
     const out = [];
     const err = [];
     let timedOut = false;
-    const timer = setTimeout(() => {
+    let consumerError;
+    const expire = () => {
       timedOut = true;
       killGroup(child.pid);
-    }, timeoutMs);
+    };
+    let timer = setTimeout(expire, timeoutMs);
     const onStdout = opts.onStdout;
-    child.stdout.on("data", onStdout ? (d) => onStdout(d) : (d) => out.push(d));
+    child.stdout.on(
+      "data",
+      onStdout ? (d) => {
+        const wait = onStdout(d);
+        if (!wait) return;
+        clearTimeout(timer);
+        child.stdout.pause();
+        wait.then(
+          () => {
+            timer = setTimeout(expire, timeoutMs);
+            child.stdout.resume();
+          },
+          (e) => {
+            consumerError = e;
+            killGroup(child.pid);
+            child.stdout.resume();
+          }
+        );
+      } : (d) => out.push(d)
+    );
     child.stderr.on("data", (d) => err.push(d));
     child.on("error", (e) => {
       clearTimeout(timer);
@@ -40843,7 +40864,9 @@ function git(args, opts = {}) {
         stdout: Buffer.concat(out),
         stderr: Buffer.concat(err).toString("utf8")
       };
-      if (timedOut) {
+      if (consumerError !== void 0) {
+        reject(consumerError);
+      } else if (timedOut) {
         reject(
           new ShiplogError(
             "GIT_TIMEOUT",
@@ -40942,20 +40965,30 @@ var BatchOutputParser = class {
     return out;
   }
 };
-function catFileBatch(gitDir, specs, onObject, opts = {}) {
+function catFileFeed(gitDir, onObject, opts = {}) {
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
-  return new Promise((resolve2, reject) => {
-    if (specs.length === 0) return resolve2();
-    const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
-      env: gitEnv({ gitDir, config: opts.config }),
-      stdio: ["pipe", "pipe", "pipe"],
-      detached: true
-    });
+  const child = spawn("git", ["cat-file", "--batch", "--buffer"], {
+    env: gitEnv({ gitDir, config: opts.config }),
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true
+  });
+  let requested = 0;
+  let ended = false;
+  let owed = () => void 0;
+  const done = new Promise((resolve2, reject) => {
     const expire = () => {
       killGroup(child.pid);
       reject(new ShiplogError("GIT_TIMEOUT", `git cat-file gave nothing for ${timeoutMs} ms`));
     };
-    let timer = setTimeout(expire, timeoutMs);
+    let timer;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = void 0;
+      if (requested > index) timer = setTimeout(expire, timeoutMs);
+    };
+    owed = () => {
+      if (timer === void 0) arm();
+    };
     let index = 0;
     let failed = false;
     let waits = [];
@@ -40967,8 +41000,6 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     const errChunks = [];
     child.stderr.on("data", (d) => errChunks.push(d));
     child.stdout.on("data", (chunk) => {
-      clearTimeout(timer);
-      timer = setTimeout(expire, timeoutMs);
       const fail2 = (e) => {
         failed = true;
         killGroup(child.pid);
@@ -40980,6 +41011,7 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
       } catch (e) {
         return fail2(e);
       }
+      arm();
       if (waits.length) {
         child.stdout.pause();
         const all = Promise.all(waits);
@@ -40996,29 +41028,32 @@ function catFileBatch(gitDir, specs, onObject, opts = {}) {
     child.on("close", (code2) => {
       clearTimeout(timer);
       if (failed) return;
-      if (code2 !== 0 || index !== specs.length) {
+      if (code2 !== 0 || index !== requested || !ended) {
         reject(
           new ShiplogError(
             "GIT_FAILED",
-            `git cat-file failed (exit ${code2}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`
+            `git cat-file failed (exit ${code2}, ${index}/${requested} objects): ${lastLines(Buffer.concat(errChunks).toString())}`
           )
         );
       } else handled.then(() => resolve2(), reject);
     });
-    child.stdin.on("error", () => void 0);
-    let i = 0;
-    const writeMore = () => {
-      while (i < specs.length) {
-        const ok = child.stdin.write(specs[i++] + "\n");
-        if (!ok) {
-          child.stdin.once("drain", writeMore);
-          return;
-        }
-      }
-      child.stdin.end();
-    };
-    writeMore();
   });
+  done.catch(() => void 0);
+  child.stdin.on("error", () => void 0);
+  return {
+    request(spec) {
+      requested++;
+      const ok = child.stdin.write(spec + "\n");
+      owed();
+      return ok;
+    },
+    drained: () => new Promise((r) => child.stdin.once("drain", () => r())),
+    end() {
+      ended = true;
+      child.stdin.end();
+    },
+    done
+  };
 }
 var CatFileSession = class {
   child;
@@ -45117,15 +45152,15 @@ function validTrailers(raw) {
 
 // src/ledger/lookup.ts
 async function bucketLines(view, buckets, from = 0, to = Infinity) {
-  const tipSeq = view.tip.seq;
+  const tipSeq2 = view.tip.seq;
   const overlaps = (p) => p.first <= to && p.last >= from;
   const segments = [];
   let lists2 = [];
   for (const b of buckets) {
-    if (b.open && overlaps({ first: b.open.first, last: tipSeq }))
-      segments.push({ oid: b.open.oid, first: b.open.first, last: tipSeq });
+    if (b.open && overlaps({ first: b.open.first, last: tipSeq2 }))
+      segments.push({ oid: b.open.oid, first: b.open.first, last: tipSeq2 });
     for (const l of b.lists)
-      lists2.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq });
+      lists2.push({ oid: l.oid, level: l.level, first: 0, last: b.open?.first ?? tipSeq2 });
   }
   while (lists2.length) {
     const texts2 = await view.objects.blobs(lists2.map((l) => l.oid));
@@ -45606,7 +45641,30 @@ async function readHistory(gitDir, tip, opts = {}) {
   parser.push(decoder.end());
   return parser.commits.reverse();
 }
+async function streamHistory(gitDir, tip, onCommit, backPressure) {
+  let count2 = 0;
+  const parser = new HistoryParser((c) => {
+    count2++;
+    onCommit(c);
+  });
+  const decoder = new StringDecoder("utf8");
+  await git(["log", "--first-parent", "--reverse", `--format=${FORMAT}`, tip, "--"], {
+    gitDir,
+    bulkOutput: true,
+    onStdout: (chunk) => {
+      parser.push(decoder.write(chunk));
+      return backPressure?.();
+    }
+  });
+  parser.push(decoder.end());
+  return count2;
+}
 var HistoryParser = class {
+  /** With `sink`, each commit goes there as it is parsed instead of into `commits`. */
+  constructor(sink) {
+    this.sink = sink;
+  }
+  sink;
   commits = [];
   pending = [];
   push(text2) {
@@ -45615,7 +45673,9 @@ var HistoryParser = class {
       return;
     }
     const out = this.pending.join("") + text2;
-    this.pending = [out.slice(parseRecords(out, this.commits))];
+    const parsed = this.sink ? [] : this.commits;
+    this.pending = [out.slice(parseRecords(out, parsed))];
+    if (this.sink) for (const c of parsed) this.sink(c);
   }
 };
 function parseRecords(out, commits) {
@@ -46419,9 +46479,9 @@ async function verifyLedger(opts) {
   const repo = await openRepo(opts.location, "history");
   const tip = await fetchTip(repo);
   if (!tip) throw branchNotFound(opts.location);
-  const commits = await readHistory(repo.gitDir, tip.commit);
+  const expected = await tipSeq(repo.gitDir, tip.commit).then((seq) => seq + 1);
   const reader = new LocalObjects(repo.gitDir);
-  const pool = startPool(opts, commits.length);
+  const pool = startPool(opts, expected);
   try {
     const checker = new Checker(
       IndexModel.empty(),
@@ -46434,15 +46494,8 @@ async function verifyLedger(opts) {
       opts.location.branch
     );
     checker.onEntry = opts.onEntry;
-    if (commits[0] && commits[0].parents.length > 0) {
-      checker.problems.push({
-        check: "history",
-        commit: commits[0].sha,
-        message: `the first ledger commit ${short(commits[0].sha)} has a parent: the branch is not an orphan`
-      });
-    }
-    await runChecks(repo.gitDir, commits, checker, opts.onProgress);
-    return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
+    const count2 = await streamChecks(repo.gitDir, tip.commit, checker, expected, opts.onProgress);
+    return await finish(opts, repo, reader, checker, count2, { tip: tip.commit, firstSeq: 0 });
   } finally {
     reader.close();
     await pool?.close();
@@ -46461,21 +46514,69 @@ function startPool(opts, count2) {
   if (count2 < workersFrom || (opts.jobs ?? 1) < 1) return void 0;
   return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
 }
-async function runChecks(gitDir, commits, checker, onProgress) {
-  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`, `${c.tree}:${CHECKPOINT_FILE}`]);
+async function tipSeq(gitDir, commit) {
+  const r = await git(["cat-file", "commit", commit], { gitDir, allowFail: true });
+  const seq = Number(readTrailers(r.stdout.toString("utf8")).seq);
+  return Number.isSafeInteger(seq) && seq >= 0 ? seq : 0;
+}
+var AHEAD = 2e3;
+async function streamChecks(gitDir, tip, checker, expected, onProgress) {
+  const queue = [];
+  let head2 = 0;
+  let at2 = 0;
   let root;
   let entry;
-  await catFileBatch(gitDir, specs, (i, obj) => {
+  let caughtUp;
+  const feed = catFileFeed(gitDir, (i, obj) => {
     if (i % 3 === 0) root = obj;
     else if (i % 3 === 1) entry = obj;
     else {
-      const at2 = Math.floor(i / 3);
-      if (onProgress && at2 % PROGRESS_EVERY === 0) onProgress(at2, commits.length);
-      return checker.step({ commit: commits[at2], root, entry, checkpoint: obj });
+      const commit = queue[head2];
+      head2++;
+      if (head2 >= 4096) {
+        queue.splice(0, head2);
+        head2 = 0;
+      }
+      if (caughtUp && queue.length - head2 <= AHEAD / 2) {
+        caughtUp();
+        caughtUp = void 0;
+      }
+      if (onProgress && at2 % PROGRESS_EVERY === 0) onProgress(at2, Math.max(expected, at2));
+      at2++;
+      return checker.step({ commit, root, entry, checkpoint: obj });
     }
   });
+  let count2;
+  try {
+    let first = true;
+    count2 = await streamHistory(
+      gitDir,
+      tip,
+      (c) => {
+        if (first && c.parents.length > 0)
+          checker.problems.push({
+            check: "history",
+            commit: c.sha,
+            message: `the first ledger commit ${short(c.sha)} has a parent: the branch is not an orphan`
+          });
+        first = false;
+        queue.push(c);
+        feed.request(c.tree);
+        feed.request(`${c.tree}:${ENTRY_FILE}`);
+        feed.request(`${c.tree}:${CHECKPOINT_FILE}`);
+      },
+      () => queue.length - head2 > AHEAD ? new Promise((resolve2, reject) => {
+        caughtUp = resolve2;
+        feed.done.catch(reject);
+      }) : void 0
+    );
+  } finally {
+    feed.end();
+  }
+  await feed.done;
   await checker.signatures();
-  onProgress?.(commits.length, commits.length);
+  onProgress?.(count2, count2);
+  return count2;
 }
 var PROGRESS_EVERY = 500;
 function shardRepository(branch) {
@@ -46486,7 +46587,7 @@ function originNamesBranch(origin, branch) {
   const b = branch.toLowerCase();
   return o === b || o.endsWith(`/${b}`);
 }
-async function finish(opts, repo, reader, checker, commits, at2) {
+async function finish(opts, repo, reader, checker, count2, at2) {
   checker.signatureProblems();
   checker.prevProblems();
   checker.checkpointProblems();
@@ -46505,7 +46606,7 @@ async function finish(opts, repo, reader, checker, commits, at2) {
       message: `the ledger's origin "${origin}" is not that of branch "${opts.location.branch}": a ledger copied from another branch or repository`
     });
   }
-  const entries = last?.seq !== void 0 ? last.seq + 1 : commits.length;
+  const entries = last?.seq !== void 0 ? last.seq + 1 : count2;
   const older = opts.olderCheckpoint ? checkOlder(opts.olderCheckpoint, opts.trusted, entries, checker.roots, checker.origin, checker.problems) : void 0;
   const problems = checker.problems.sort((a, b) => (a.seq ?? -1) - (b.seq ?? -1));
   const keys = /* @__PURE__ */ new Set();
@@ -46716,7 +46817,7 @@ async function verifySince(opts) {
       opts.onProgress
     );
     await checkConsistencyProof(objects, tip, cp, checker.problems);
-    return await finish(opts, repo, objects, checker, commits.slice(1), {
+    return await finish(opts, repo, objects, checker, commits.length - 1, {
       tip: tip.commit,
       firstSeq: cp.size,
       since

@@ -20,8 +20,11 @@ export interface GitOptions {
    * into a pipe flushes after every commit and a 100k-commit log arrives in 100k tiny reads.
    */
   bulkOutput?: boolean;
-  /** Hands stdout over chunk by chunk as it arrives (the result's stdout is then empty). */
-  onStdout?: (chunk: Buffer) => void;
+  /**
+   * Hands stdout over chunk by chunk as it arrives (the result's stdout is then empty). A returned
+   * promise pauses reading (and the timeout) until it settles: back-pressure on git itself.
+   */
+  onStdout?: (chunk: Buffer) => void | Promise<void>;
 }
 
 export interface GitResult {
@@ -79,12 +82,36 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const timer = setTimeout(() => {
+    let consumerError: unknown;
+    const expire = (): void => {
       timedOut = true;
       killGroup(child.pid);
-    }, timeoutMs);
+    };
+    let timer = setTimeout(expire, timeoutMs);
     const onStdout = opts.onStdout;
-    child.stdout.on('data', onStdout ? (d: Buffer) => onStdout(d) : (d: Buffer) => out.push(d));
+    child.stdout.on(
+      'data',
+      onStdout
+        ? (d: Buffer) => {
+            const wait = onStdout(d);
+            if (!wait) return;
+            // git waits on a full pipe meanwhile; time spent waiting on the consumer is not git's.
+            clearTimeout(timer);
+            child.stdout.pause();
+            wait.then(
+              () => {
+                timer = setTimeout(expire, timeoutMs);
+                child.stdout.resume();
+              },
+              (e: unknown) => {
+                consumerError = e;
+                killGroup(child.pid);
+                child.stdout.resume();
+              },
+            );
+          }
+        : (d: Buffer) => out.push(d),
+    );
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -97,7 +124,9 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
         stdout: Buffer.concat(out),
         stderr: Buffer.concat(err).toString('utf8'),
       };
-      if (timedOut) {
+      if (consumerError !== undefined) {
+        reject(consumerError);
+      } else if (timedOut) {
         reject(
           new ShiplogError(
             'GIT_TIMEOUT',
@@ -220,28 +249,67 @@ class BatchOutputParser {
  * When `onObject` returns a promise, reading pauses until it settles (back-pressure for consumers
  * that hand objects on to slower workers).
  */
-export function catFileBatch(
+export async function catFileBatch(
   gitDir: string,
   specs: string[],
   onObject: (index: number, obj: BatchObject | undefined) => void | Promise<void>,
   opts: { timeoutMs?: number; config?: Record<string, string> } = {},
 ): Promise<void> {
+  if (specs.length === 0) return;
+  const feed = catFileFeed(gitDir, onObject, opts);
+  // Requests with back-pressure so a 100k-entry request list does not balloon memory.
+  for (const spec of specs) if (!feed.request(spec)) await feed.drained();
+  feed.end();
+  return feed.done;
+}
+
+/** A `git cat-file --batch` that takes its requests as they come (see catFileFeed). */
+export interface CatFileFeed {
+  /** Asks for one more object; false when the pipe is full (await `drained()` before more). */
+  request(spec: string): boolean;
+  drained(): Promise<void>;
+  /** No more requests: `done` settles once every requested object was handled. */
+  end(): void;
+  done: Promise<void>;
+}
+
+/**
+ * catFileBatch for requests that are not all known up front (a history read as git walks it): the
+ * caller never holds the whole list, and objects come back in request order.
+ */
+export function catFileFeed(
+  gitDir: string,
+  onObject: (index: number, obj: BatchObject | undefined) => void | Promise<void>,
+  opts: { timeoutMs?: number; config?: Record<string, string> } = {},
+): CatFileFeed {
   const timeoutMs = opts.timeoutMs ?? defaultTimeoutMs();
-  return new Promise((resolve, reject) => {
-    if (specs.length === 0) return resolve();
-    // --buffer: every request is written up front, so git need not flush after each object.
-    const child = spawn('git', ['cat-file', '--batch', '--buffer'], {
-      env: gitEnv({ gitDir, config: opts.config }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-    });
+  // --buffer: requests are not answered one by one, so git need not flush after each object.
+  const child = spawn('git', ['cat-file', '--batch', '--buffer'], {
+    env: gitEnv({ gitDir, config: opts.config }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let requested = 0;
+  let ended = false;
+  /** Starts the idle timer when answers are owed and none is running (set up below). */
+  let owed = (): void => undefined;
+  const done = new Promise<void>((resolve, reject) => {
     // An idle limit, not a total one: reading a 100k-entry history on a busy runner takes minutes,
     // and only a cat-file that stops answering is stuck.
     const expire = (): void => {
       killGroup(child.pid);
       reject(new ShiplogError('GIT_TIMEOUT', `git cat-file gave nothing for ${timeoutMs} ms`));
     };
-    let timer = setTimeout(expire, timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = undefined;
+      // Idle only counts while answers are owed.
+      if (requested > index) timer = setTimeout(expire, timeoutMs);
+    };
+    owed = () => {
+      if (timer === undefined) arm();
+    };
     let index = 0;
     let failed = false;
     let waits: Promise<void>[] = [];
@@ -254,8 +322,6 @@ export function catFileBatch(
     const errChunks: Buffer[] = [];
     child.stderr.on('data', (d: Buffer) => errChunks.push(d));
     child.stdout.on('data', (chunk: Buffer) => {
-      clearTimeout(timer);
-      timer = setTimeout(expire, timeoutMs);
       const fail = (e: unknown): void => {
         failed = true;
         killGroup(child.pid);
@@ -267,6 +333,7 @@ export function catFileBatch(
       } catch (e) {
         return fail(e);
       }
+      arm();
       if (waits.length) {
         child.stdout.pause();
         const all = Promise.all(waits);
@@ -283,30 +350,32 @@ export function catFileBatch(
     child.on('close', (code) => {
       clearTimeout(timer);
       if (failed) return;
-      if (code !== 0 || index !== specs.length) {
+      if (code !== 0 || index !== requested || !ended) {
         reject(
           new ShiplogError(
             'GIT_FAILED',
-            `git cat-file failed (exit ${code}, ${index}/${specs.length} objects): ${lastLines(Buffer.concat(errChunks).toString())}`,
+            `git cat-file failed (exit ${code}, ${index}/${requested} objects): ${lastLines(Buffer.concat(errChunks).toString())}`,
           ),
         );
       } else handled.then(() => resolve(), reject);
     });
-    child.stdin.on('error', () => undefined);
-    // Write requests with back-pressure so a 100k-entry request list does not balloon memory.
-    let i = 0;
-    const writeMore = (): void => {
-      while (i < specs.length) {
-        const ok = child.stdin.write(specs[i++] + '\n');
-        if (!ok) {
-          child.stdin.once('drain', writeMore);
-          return;
-        }
-      }
-      child.stdin.end();
-    };
-    writeMore();
   });
+  done.catch(() => undefined); // the caller awaits `done`; an early failure must not go unhandled meanwhile
+  child.stdin.on('error', () => undefined);
+  return {
+    request(spec) {
+      requested++;
+      const ok = child.stdin.write(spec + '\n');
+      owed();
+      return ok;
+    },
+    drained: () => new Promise((r) => child.stdin.once('drain', () => r())),
+    end() {
+      ended = true;
+      child.stdin.end();
+    },
+    done,
+  };
 }
 
 /** A long-lived `git cat-file --batch` for a few rounds of look-ups with one process. */

@@ -36,10 +36,43 @@ export async function readHistory(
   return parser.commits.reverse();
 }
 
-/** `git log` output in FORMAT, newest first, fed in pieces that may split a record anywhere. */
+/**
+ * The first-parent history oldest first, handed to `onCommit` as git prints it (`--reverse`: git
+ * walks the whole history before the first line, in its own memory), so the caller never holds it
+ * all. Resolves with the number of commits.
+ */
+export async function streamHistory(
+  gitDir: string,
+  tip: string,
+  onCommit: (c: HistoryCommit) => void,
+  /** Asked after each piece of output: a promise holds git back until the caller caught up. */
+  backPressure?: () => Promise<void> | undefined,
+): Promise<number> {
+  let count = 0;
+  const parser = new HistoryParser((c) => {
+    count++;
+    onCommit(c);
+  });
+  const decoder = new StringDecoder('utf8');
+  await git(['log', '--first-parent', '--reverse', `--format=${FORMAT}`, tip, '--'], {
+    gitDir,
+    bulkOutput: true,
+    onStdout: (chunk) => {
+      parser.push(decoder.write(chunk));
+      return backPressure?.();
+    },
+  });
+  parser.push(decoder.end());
+  return count;
+}
+
+/** `git log` output in FORMAT, fed in pieces that may split a record anywhere. */
 export class HistoryParser {
   readonly commits: HistoryCommit[] = [];
   private pending: string[] = [];
+
+  /** With `sink`, each commit goes there as it is parsed instead of into `commits`. */
+  constructor(private readonly sink?: (c: HistoryCommit) => void) {}
 
   push(text: string): void {
     // A piece that ends no record is only kept: a huge commit message costs one join, not one
@@ -49,7 +82,9 @@ export class HistoryParser {
       return;
     }
     const out = this.pending.join('') + text;
-    this.pending = [out.slice(parseRecords(out, this.commits))];
+    const parsed: HistoryCommit[] = this.sink ? [] : this.commits;
+    this.pending = [out.slice(parseRecords(out, parsed))];
+    if (this.sink) for (const c of parsed) this.sink(c);
   }
 }
 

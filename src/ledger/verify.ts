@@ -20,14 +20,14 @@ import { applySigner, decodeForVerify, type EntryFacts, type SignatureJob } from
 import { signerIndex, type Envelope } from './dsse.ts';
 import { decodeEntry, type DecodedEntry } from './entry.ts';
 import { GENESIS_PREV } from './encoding.ts';
-import { catFileBatch, CatFileSession, type BatchObject } from './git.ts';
+import { catFileFeed, CatFileSession, git, type BatchObject } from './git.ts';
 import { BLOB_MODE, parseTree, TREE_MODE } from './git-objects.ts';
-import { readHistory, type HistoryCommit } from './history.ts';
+import { readHistory, streamHistory, type HistoryCommit } from './history.ts';
 import { IndexModel, type ObjectReader } from './index-model.ts';
 import { diagnoseIndex } from './index-diagnosis.ts';
 import type { TrustedKey } from './keys.ts';
 import { CHECKPOINT_FILE, COSIGNED_FILE, ENTRY_FILE, INDEX_DIR } from './layout.ts';
-import { validTrailers } from './ledger-commit.ts';
+import { readTrailers, validTrailers } from './ledger-commit.ts';
 import { SignaturePool } from './signature-pool.ts';
 import type { Statement } from './statement.ts';
 import {
@@ -763,9 +763,11 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyResult> {
   const repo = await openRepo(opts.location, 'history');
   const tip = await fetchTip(repo);
   if (!tip) throw branchNotFound(opts.location);
-  const commits = await readHistory(repo.gitDir, tip.commit);
+  // The entry count (worker pool, progress) from the tip's trailer: only an estimate, every seq is
+  // checked on its own.
+  const expected = await tipSeq(repo.gitDir, tip.commit).then((seq) => seq + 1);
   const reader = new LocalObjects(repo.gitDir);
-  const pool = startPool(opts, commits.length);
+  const pool = startPool(opts, expected);
   try {
     const checker = new Checker(
       IndexModel.empty(),
@@ -778,15 +780,8 @@ export async function verifyLedger(opts: VerifyOptions): Promise<VerifyResult> {
       opts.location.branch,
     );
     checker.onEntry = opts.onEntry;
-    if (commits[0] && commits[0].parents.length > 0) {
-      checker.problems.push({
-        check: 'history',
-        commit: commits[0].sha,
-        message: `the first ledger commit ${short(commits[0].sha)} has a parent: the branch is not an orphan`,
-      });
-    }
-    await runChecks(repo.gitDir, commits, checker, opts.onProgress);
-    return await finish(opts, repo, reader, checker, commits, { tip: tip.commit, firstSeq: 0 });
+    const count = await streamChecks(repo.gitDir, tip.commit, checker, expected, opts.onProgress);
+    return await finish(opts, repo, reader, checker, count, { tip: tip.commit, firstSeq: 0 });
   } finally {
     reader.close();
     await pool?.close();
@@ -809,27 +804,89 @@ function startPool(opts: VerifyOptions, count: number): SignaturePool | undefine
   return new SignaturePool(Math.min(opts.jobs ?? 1, 64), opts.trusted);
 }
 
-/** Streams each commit's root tree, entry and checkpoint through the checker, in order. */
-async function runChecks(
+/** The Shiplog-Seq trailer of a commit in the cache (0 when it has none that reads). */
+async function tipSeq(gitDir: string, commit: string): Promise<number> {
+  const r = await git(['cat-file', 'commit', commit], { gitDir, allowFail: true });
+  const seq = Number(readTrailers(r.stdout.toString('utf8')).seq);
+  return Number.isSafeInteger(seq) && seq >= 0 ? seq : 0;
+}
+
+/** Commits parsed ahead of the checks at most: git waits beyond that (flat memory at any length). */
+const AHEAD = 2000;
+
+/**
+ * The whole history through the checker, oldest first, without ever holding it: `git log
+ * --reverse` is parsed as it arrives, each commit's root tree, entry and checkpoint requested from
+ * one cat-file as it is parsed, and git held back while the checks are AHEAD commits behind.
+ * Returns the number of commits.
+ */
+async function streamChecks(
   gitDir: string,
-  commits: HistoryCommit[],
+  tip: string,
   checker: Checker,
+  expected: number,
   onProgress?: VerifyOptions['onProgress'],
-): Promise<void> {
-  const specs = commits.flatMap((c) => [c.tree, `${c.tree}:${ENTRY_FILE}`, `${c.tree}:${CHECKPOINT_FILE}`]);
+): Promise<number> {
+  const queue: HistoryCommit[] = [];
+  let head = 0;
+  let at = 0;
   let root: BatchObject | undefined;
   let entry: BatchObject | undefined;
-  await catFileBatch(gitDir, specs, (i, obj) => {
+  let caughtUp: (() => void) | undefined;
+  const feed = catFileFeed(gitDir, (i, obj) => {
     if (i % 3 === 0) root = obj;
     else if (i % 3 === 1) entry = obj;
     else {
-      const at = Math.floor(i / 3);
-      if (onProgress && at % PROGRESS_EVERY === 0) onProgress(at, commits.length);
-      return checker.step({ commit: commits[at]!, root, entry, checkpoint: obj });
+      const commit = queue[head]!;
+      head++;
+      if (head >= 4096) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      if (caughtUp && queue.length - head <= AHEAD / 2) {
+        caughtUp();
+        caughtUp = undefined;
+      }
+      if (onProgress && at % PROGRESS_EVERY === 0) onProgress(at, Math.max(expected, at));
+      at++;
+      return checker.step({ commit, root, entry, checkpoint: obj });
     }
   });
+  let count: number;
+  try {
+    let first = true;
+    count = await streamHistory(
+      gitDir,
+      tip,
+      (c) => {
+        if (first && c.parents.length > 0)
+          checker.problems.push({
+            check: 'history',
+            commit: c.sha,
+            message: `the first ledger commit ${short(c.sha)} has a parent: the branch is not an orphan`,
+          });
+        first = false;
+        queue.push(c);
+        feed.request(c.tree);
+        feed.request(`${c.tree}:${ENTRY_FILE}`);
+        feed.request(`${c.tree}:${CHECKPOINT_FILE}`);
+      },
+      () =>
+        queue.length - head > AHEAD
+          ? new Promise<void>((resolve, reject) => {
+              caughtUp = resolve;
+              // cat-file failing stops the checks: git must not wait for them for ever.
+              feed.done.catch(reject);
+            })
+          : undefined,
+    );
+  } finally {
+    feed.end();
+  }
+  await feed.done;
   await checker.signatures();
-  onProgress?.(commits.length, commits.length);
+  onProgress?.(count, count);
+  return count;
 }
 
 /** Commits between two progress calls. */
@@ -852,7 +909,8 @@ async function finish(
   repo: LedgerRepo,
   reader: ObjectReader,
   checker: Checker,
-  commits: HistoryCommit[],
+  /** Commits checked. */
+  count: number,
   at: { tip: string; firstSeq: number; since?: CheckpointSummary },
 ): Promise<VerifyResult> {
   checker.signatureProblems();
@@ -875,7 +933,7 @@ async function finish(
       message: `the ledger's origin "${origin}" is not that of branch "${opts.location.branch}": a ledger copied from another branch or repository`,
     });
   }
-  const entries = last?.seq !== undefined ? last.seq + 1 : commits.length;
+  const entries = last?.seq !== undefined ? last.seq + 1 : count;
   const older = opts.olderCheckpoint
     ? checkOlder(opts.olderCheckpoint, opts.trusted, entries, checker.roots, checker.origin, checker.problems)
     : undefined;
@@ -1123,7 +1181,7 @@ async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
       opts.onProgress,
     );
     await checkConsistencyProof(objects, tip, cp, checker.problems);
-    return await finish(opts, repo, objects, checker, commits.slice(1), {
+    return await finish(opts, repo, objects, checker, commits.length - 1, {
       tip: tip.commit,
       firstSeq: cp.size,
       since,
