@@ -434,7 +434,12 @@ async function main(): Promise<void> {
     say('verify: the ledger on origin is intact', ok.split('\n')[0]);
     // Someone with push access rewrites the history in a copy: the override's reason reworded, every
     // commit, trailer and index line rebuilt to match. Only the signature cannot be redone.
-    const items = historyItems(origin).map((it, i) => {
+    // The Action wrote the repository's shard of this shared ledger remote (shiplog/acme/shop).
+    const [ledgerBranch] = git(origin, 'for-each-ref', '--format=%(refname:strip=2)', 'refs/heads/shiplog')
+      .trim()
+      .split('\n');
+    expect(!!ledgerBranch, 'the Action should have written a ledger branch on origin');
+    const items = historyItems(origin, ledgerBranch).map((it, i) => {
       if (i !== 2) return it;
       const payload = Buffer.from(it.envelope.payload, 'base64')
         .toString('utf8')
@@ -445,7 +450,13 @@ async function main(): Promise<void> {
         envelope: { ...it.envelope, payload: Buffer.from(payload).toString('base64') },
       };
     });
-    const tampered = await writeCopy(dir, 'tampered', items, historyOrigin(origin));
+    const tampered = await writeCopy(
+      dir,
+      'tampered',
+      items,
+      historyOrigin(origin, ledgerBranch),
+      ledgerBranch,
+    );
     const copy = tampered.remote;
     const bad = shiplog(['verify', '--remote', copy, ...trust], 1, env);
     expect(/signature +2 /.test(bad), 'verify should name seq 2 as badly signed');

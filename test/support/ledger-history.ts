@@ -33,18 +33,19 @@ export function historyItems(gitDir: string, branch = 'shiplog'): HistoryItem[] 
   }));
 }
 
-/** A new bare repository `<dir>/<name>.git` whose `shiplog` branch is exactly these items. */
+/** A new bare repository `<dir>/<name>.git` whose `branch` (default `shiplog`) is exactly these items. */
 export async function writeCopy(
   dir: string,
   name: string,
   items: BulkItem[],
   origin = originOf(items) ?? 'shiplog/shiplog',
+  branch = 'shiplog',
 ): Promise<LedgerLocation> {
   const remote = join(dir, `${name}.git`);
   execFileSync('git', ['init', '--bare', '--quiet', remote]);
   execFileSync('git', ['config', 'uploadpack.allowFilter', 'true'], { cwd: remote });
-  await writeLedgerHistory(remote, 'shiplog', items, { origin });
-  return { remote, branch: 'shiplog', cacheDir: join(dir, `cache-${name}`) };
+  await writeLedgerHistory(remote, branch, items, { origin });
+  return { remote, branch, cacheDir: join(dir, `cache-${name}`) };
 }
 
 /** The origin the first readable checkpoint among the items names. */
