@@ -61,7 +61,7 @@ import {
   renderProblems,
   toRows,
   verifyLedger
-} from "./cli-chunks/chunk-NHRZFOZB.js";
+} from "./cli-chunks/chunk-GJVPRY5J.js";
 import {
   deployOf,
   distinctNames,
@@ -69,7 +69,7 @@ import {
   sameName,
   sortDeploys,
   whereIsCommit
-} from "./cli-chunks/chunk-XCJBLXJ2.js";
+} from "./cli-chunks/chunk-UFE3WVNL.js";
 import {
   WitnessState,
   checkNoteName,
@@ -4548,7 +4548,7 @@ function registerAuditCommand(program2) {
     const csv = o.csv ? resolve(o.csv) : void 0;
     if (csv) writeAtomically(csv, renderExceptionsCsv(findings.exceptions));
     if (o.format === "ocsf") {
-      const { renderFindingsOcsf } = await import("./cli-chunks/findings-A7VL3RNU.js");
+      const { renderFindingsOcsf } = await import("./cli-chunks/findings-2RNJDGVZ.js");
       process.stdout.write(renderFindingsOcsf(findings.exceptions, { productVersion: program2.version() }));
     } else if (o.json) {
       const counts = Object.fromEntries(
@@ -4588,7 +4588,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-Q2HZ43HM.js");
+var loadRoom = () => import("./cli-chunks/room-SE4KF3Z5.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();

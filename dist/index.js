@@ -40825,6 +40825,7 @@ function git(args, opts = {}) {
     const out = [];
     const err = [];
     let timedOut = false;
+    let closed = false;
     let consumerError;
     const expire = () => {
       timedOut = true;
@@ -40841,7 +40842,7 @@ function git(args, opts = {}) {
         child.stdout.pause();
         wait.then(
           () => {
-            timer = setTimeout(expire, timeoutMs);
+            if (!closed) timer = setTimeout(expire, timeoutMs);
             child.stdout.resume();
           },
           (e) => {
@@ -40858,6 +40859,7 @@ function git(args, opts = {}) {
       reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`, { cause: e }));
     });
     child.on("close", (code2) => {
+      closed = true;
       clearTimeout(timer);
       const result = {
         code: code2 ?? -1,
@@ -40981,10 +40983,11 @@ function catFileFeed(gitDir, onObject, opts = {}) {
       reject(new ShiplogError("GIT_TIMEOUT", `git cat-file gave nothing for ${timeoutMs} ms`));
     };
     let timer;
+    let closed = false;
     const arm = () => {
       clearTimeout(timer);
       timer = void 0;
-      if (requested > index) timer = setTimeout(expire, timeoutMs);
+      if (requested > index && !closed) timer = setTimeout(expire, timeoutMs);
     };
     owed = () => {
       if (timer === void 0) arm();
@@ -41026,6 +41029,7 @@ function catFileFeed(gitDir, onObject, opts = {}) {
       reject(new ShiplogError("GIT_FAILED", `could not start git: ${e.message}`));
     });
     child.on("close", (code2) => {
+      closed = true;
       clearTimeout(timer);
       if (failed) return;
       if (code2 !== 0 || index !== requested || !ended) {

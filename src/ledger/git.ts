@@ -82,6 +82,7 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    let closed = false;
     let consumerError: unknown;
     const expire = (): void => {
       timedOut = true;
@@ -100,7 +101,8 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
             child.stdout.pause();
             wait.then(
               () => {
-                timer = setTimeout(expire, timeoutMs);
+                // git may have exited meanwhile: a timer armed now would only hold the process open.
+                if (!closed) timer = setTimeout(expire, timeoutMs);
                 child.stdout.resume();
               },
               (e: unknown) => {
@@ -118,6 +120,7 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
       reject(new ShiplogError('GIT_FAILED', `could not start git: ${e.message}`, { cause: e }));
     });
     child.on('close', (code) => {
+      closed = true;
       clearTimeout(timer);
       const result = {
         code: code ?? -1,
@@ -301,11 +304,12 @@ export function catFileFeed(
       reject(new ShiplogError('GIT_TIMEOUT', `git cat-file gave nothing for ${timeoutMs} ms`));
     };
     let timer: NodeJS.Timeout | undefined;
+    let closed = false;
     const arm = (): void => {
       clearTimeout(timer);
       timer = undefined;
-      // Idle only counts while answers are owed.
-      if (requested > index) timer = setTimeout(expire, timeoutMs);
+      // Idle only counts while answers are owed (and never once git is gone).
+      if (requested > index && !closed) timer = setTimeout(expire, timeoutMs);
     };
     owed = () => {
       if (timer === undefined) arm();
@@ -348,6 +352,7 @@ export function catFileFeed(
       reject(new ShiplogError('GIT_FAILED', `could not start git: ${e.message}`));
     });
     child.on('close', (code) => {
+      closed = true;
       clearTimeout(timer);
       if (failed) return;
       if (code !== 0 || index !== requested || !ended) {

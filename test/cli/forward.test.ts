@@ -141,6 +141,23 @@ describe.skipIf(!syslogReady)('shiplog forward to rsyslog over RELP', () => {
     expect(r.lines('relp')).toHaveLength(before + 35);
   });
 
+  it('--sd-id NAME@PEN carries hash and seq as structured data under that enterprise number', async () => {
+    const fx = await ledger(2);
+    const before = r.lines('relp').length;
+    const run = await fwd(fx, fx.pubFile, to, newCursor(), ['--sd-id', 'acme@54321']);
+    expect(run.code, run.stderr).toBe(0);
+    const all = await hashes(fx.location, fx);
+    const sds = r
+      .lines('relp')
+      .slice(before)
+      .map((l) => parse5424(l).sd);
+    expect(sds).toEqual(all.map((hash, seq) => ({ 'acme@54321': { hash, seq: String(seq) } })));
+    // the documentation number is refused, as RFC 5612 reserves it
+    const bad = await fwd(fx, fx.pubFile, to, newCursor(), ['--sd-id', 'shiplog@32473']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/32473/);
+  });
+
   /** The ledger alarms among these syslog lines: valid OCSF Compliance Findings, Critical. */
   function alarms(lines: string[]): OcsfEvent[] {
     return lines
