@@ -57,11 +57,12 @@ import {
   openTip,
   proveFromTiles,
   readEntries,
+  readEntryAt,
   readTipCommit,
   renderProblems,
   toRows,
   verifyLedger
-} from "./cli-chunks/chunk-GJVPRY5J.js";
+} from "./cli-chunks/chunk-AIBEZ53Z.js";
 import {
   deployOf,
   distinctNames,
@@ -4588,7 +4589,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-SE4KF3Z5.js");
+var loadRoom = () => import("./cli-chunks/room-RHXU4X7R.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -5304,12 +5305,7 @@ async function showEntry(location, ref) {
       line = hits[0];
     }
     if (!line) throw new ShiplogError("NOT_FOUND", `no ledger entry ${ref}`);
-    const [entry] = await readEntries(view, [line]);
-    if (entry.statement.predicate.seq !== line.seq)
-      throw new ShiplogError(
-        "VERIFY_FAILED",
-        `the ledger's tiles name entry ${entry.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`
-      );
+    const entry = await readEntryAt(view, line);
     return { ...entry, ledgerCommit: await ledgerCommitOfSeq(view.repo, view.tip, line.seq) };
   } finally {
     view.close();
@@ -5834,12 +5830,7 @@ async function proveInclusion(location, ref) {
       line = hit;
       path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(hit.seq, size, r));
     }
-    const [entry] = await readEntries(view, [line]);
-    if (entry.statement.predicate.seq !== line.seq)
-      throw new ShiplogError(
-        "VERIFY_FAILED",
-        `the ledger's tiles name entry ${entry.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`
-      );
+    const entry = await readEntryAt(view, line);
     if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry.hash)), path, tree.cp.root))
       throw new ShiplogError(
         "VERIFY_FAILED",

@@ -44836,50 +44836,18 @@ var TileModel = class _TileModel {
         sameNames = false;
       }
       changed.push(L);
-      if (!level.partial) {
-        level.partial = { index: Math.floor(count2 / TILE_WIDTH), blob: { oid: "" } };
-        sameNames = false;
-      }
-      const blob = level.partial.blob;
-      need2(blob.content ?? (count2 % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), `${TREE_DIR}/${L}`);
-      appendRecord(blob, hash3, TILE_WIDTH * HASH_BYTES);
-      const path = `${TREE_DIR}/${L}/${level.partial.index}`;
-      if (blob.content.length < TILE_WIDTH * HASH_BYTES) {
-        if (record3) {
-          const content = Buffer.from(blob.content);
-          objects.push({ type: "blob", oid: blob.oid, content });
-          files.push({ path, content });
-        }
-        break;
-      }
-      if (record3) {
-        const content = Buffer.from(blob.content);
-        objects.push({ type: "blob", oid: blob.oid, content });
-        files.push({ path, content });
-        if (level.full) files.push({ path: `${TREE_DIR}/${L}/${level.full.index}` });
-      }
-      level.full = { index: level.partial.index, blob: { oid: blob.oid } };
-      hash3 = foldHashes(blob.content, 0, TILE_WIDTH);
-      for (const n of this.seal(
-        level,
-        { first: level.partial.index, last: level.partial.index, blob: blob.oid },
-        objects
-      ))
-        if (record3)
-          files.push({ path: `${TREE_DIR}/${L}/${sealedName(n)}`, content: level.lists.get(n).content });
-      level.partial = void 0;
-      sameNames = false;
+      const step = this.pushRecord(level, count2, hash3, TILE_WIDTH * HASH_BYTES, `${TREE_DIR}/${L}`, {
+        record: record3,
+        objects,
+        files
+      });
+      if (step.renamed) sameNames = false;
+      if (!step.filled) break;
+      hash3 = foldHashes(step.filled, 0, TILE_WIDTH);
     }
     const entriesRenamed = this.stepEntries(entryBlob, record3, objects, files);
     this.size += 1;
-    for (const L of changed) {
-      const level = this.levels[L];
-      const name = level.partial ? String(level.partial.index) : void 0;
-      if (!(sameNames && name && level.tree?.patch(name, level.partial.blob.oid)))
-        level.tree = new TreeBytes(levelEntries(level));
-      level.oid = level.tree.oid();
-      if (record3) objects.push({ type: "tree", oid: level.oid, content: level.tree.content() });
-    }
+    for (const L of changed) this.retree(this.levels[L], sameNames, record3, objects);
     if (!(sameNames && !entriesRenamed && this.dir?.patch("0", this.levels[0].oid) && this.dir.patch(ENTRIES_DIR, this.entries.oid)))
       this.dir = new TreeBytes([
         ...this.levels.map((l, L) => ({ mode: TREE_MODE, name: String(L), sha: l.oid })),
@@ -44895,9 +44863,29 @@ var TileModel = class _TileModel {
    */
   stepEntries(entryBlob, record3, objects, files) {
     if (!/^[0-9a-f]{40}$/.test(entryBlob)) bad5(`"${entryBlob}" is not an entry blob id`);
-    const level = this.entries;
-    const count2 = this.size;
     const dir = `${TREE_DIR}/${ENTRIES_DIR}`;
+    const { renamed } = this.pushRecord(
+      this.entries,
+      this.size,
+      Buffer.from(entryBlob, "hex"),
+      TILE_WIDTH * OID_BYTES,
+      dir,
+      {
+        record: record3,
+        objects,
+        files
+      }
+    );
+    this.retree(this.entries, !renamed, record3, objects);
+    return renamed;
+  }
+  /**
+   * Appends one record to a level's partial tile (opening one when none is open). A tile that
+   * fills is immutable: it becomes the level's newest full tile, kept in the tree (so its blob is
+   * reachable) in place of the previous one, and is listed by blob id in the sealed lists. Returns
+   * whether the level's names changed, and the full tile's content when one filled.
+   */
+  pushRecord(level, count2, rec, capacity, dir, out) {
     let renamed = false;
     if (!level.partial) {
       level.partial = { index: Math.floor(count2 / TILE_WIDTH), blob: { oid: "" } };
@@ -44905,25 +44893,28 @@ var TileModel = class _TileModel {
     }
     const { index, blob } = level.partial;
     need2(blob.content ?? (count2 % TILE_WIDTH === 0 ? Buffer.alloc(0) : void 0), dir);
-    appendRecord(blob, Buffer.from(entryBlob, "hex"), TILE_WIDTH * OID_BYTES);
-    if (record3) {
+    appendRecord(blob, rec, capacity);
+    if (out.record) {
       const content = Buffer.from(blob.content);
-      objects.push({ type: "blob", oid: blob.oid, content });
-      files.push({ path: `${dir}/${index}`, content });
+      out.objects.push({ type: "blob", oid: blob.oid, content });
+      out.files.push({ path: `${dir}/${index}`, content });
     }
-    if (blob.content.length === TILE_WIDTH * OID_BYTES) {
-      if (record3 && level.full) files.push({ path: `${dir}/${level.full.index}` });
-      level.full = { index, blob: { oid: blob.oid } };
-      for (const n of this.seal(level, { first: index, last: index, blob: blob.oid }, objects))
-        if (record3) files.push({ path: `${dir}/${sealedName(n)}`, content: level.lists.get(n).content });
-      level.partial = void 0;
-      renamed = true;
-    }
-    if (!(!renamed && level.tree?.patch(String(index), blob.oid)))
+    if (blob.content.length < capacity) return { renamed };
+    if (out.record && level.full) out.files.push({ path: `${dir}/${level.full.index}` });
+    level.full = { index, blob: { oid: blob.oid } };
+    for (const n of this.seal(level, { first: index, last: index, blob: blob.oid }, out.objects))
+      if (out.record)
+        out.files.push({ path: `${dir}/${sealedName(n)}`, content: level.lists.get(n).content });
+    level.partial = void 0;
+    return { renamed: true, filled: blob.content };
+  }
+  /** A changed level's tree: its partial tile's id patched in place when no name changed. */
+  retree(level, sameNames, record3, objects) {
+    const name = level.partial ? String(level.partial.index) : void 0;
+    if (!(sameNames && name && level.tree?.patch(name, level.partial.blob.oid)))
       level.tree = new TreeBytes(levelEntries(level));
     level.oid = level.tree.oid();
     if (record3) objects.push({ type: "tree", oid: level.oid, content: level.tree.content() });
-    return renamed;
   }
   /** The git blob id of entry `seq`'s entry.json, from the entry tiles (reading sealed lists as needed). */
   async entryBlob(seq) {
@@ -44938,7 +44929,7 @@ var TileModel = class _TileModel {
     if (tile.length < at2 + OID_BYTES) bad5(`${path} is short`);
     return tile.subarray(at2, at2 + OID_BYTES).toString("hex");
   }
-  /** The blob id of the entry tile holding `seq` (to fetch it with other objects). */
+  /** The blob id of the entry tile holding `seq`. */
   entryTileOid(seq) {
     return this.findTile(this.entries, Math.floor(seq / TILE_WIDTH), `${TREE_DIR}/${ENTRIES_DIR}`);
   }
@@ -45258,6 +45249,15 @@ async function newestLines(view, keep, limit) {
 async function readEntries(view, lines3) {
   const texts = await view.objects.blobs(lines3.map((l) => l.blob));
   return lines3.map((l, i) => ({ ...decodeAt(`seq ${l.seq}`, texts[i]), seq: l.seq, blob: l.blob }));
+}
+async function readEntryAt(view, line) {
+  const [entry] = await readEntries(view, [line]);
+  if (entry.statement.predicate.seq !== line.seq)
+    throw new ShiplogError(
+      "VERIFY_FAILED",
+      `the ledger's tiles name entry ${entry.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`
+    );
+  return entry;
 }
 function decodeAt(where, data) {
   try {
@@ -45636,53 +45636,48 @@ function applySigner(facts, job, signer, trusted) {
 import { StringDecoder } from "node:string_decoder";
 var FORMAT = "%x01%H %P%x02%T%x02%B%x03";
 async function readHistory(gitDir, tip, opts = {}) {
-  const args = ["log", "--first-parent", `--format=${FORMAT}`];
-  if (opts.max !== void 0) args.push(`--max-count=${opts.max}`);
-  args.push(tip, "--");
-  const parser = new HistoryParser();
-  const decoder = new StringDecoder("utf8");
-  await git(args, { gitDir, bulkOutput: true, onStdout: (chunk) => parser.push(decoder.write(chunk)) });
-  parser.push(decoder.end());
-  return parser.commits.reverse();
+  const commits = [];
+  await streamHistory(gitDir, tip, (c) => commits.push(c), opts);
+  return commits;
 }
-async function streamHistory(gitDir, tip, onCommit, backPressure) {
+async function streamHistory(gitDir, tip, onCommit, opts = {}) {
   let count2 = 0;
   const parser = new HistoryParser((c) => {
     count2++;
     onCommit(c);
   });
   const decoder = new StringDecoder("utf8");
-  await git(["log", "--first-parent", "--reverse", `--format=${FORMAT}`, tip, "--"], {
+  const args = ["log", "--first-parent", "--reverse", `--format=${FORMAT}`];
+  if (opts.max !== void 0) args.push(`--max-count=${opts.max}`);
+  await git([...args, tip, "--"], {
     gitDir,
     bulkOutput: true,
     onStdout: (chunk) => {
       parser.push(decoder.write(chunk));
-      return backPressure?.();
+      return opts.backPressure?.();
     }
   });
   parser.push(decoder.end());
   return count2;
 }
 var HistoryParser = class {
-  /** With `sink`, each commit goes there as it is parsed instead of into `commits`. */
-  constructor(sink) {
-    this.sink = sink;
-  }
-  sink;
   commits = [];
   pending = [];
+  sink;
+  /** Each commit goes to `sink` as it is parsed; without one, into `commits`. */
+  constructor(sink) {
+    this.sink = sink ?? ((c) => this.commits.push(c));
+  }
   push(text2) {
     if (!text2.includes("")) {
       if (text2) this.pending.push(text2);
       return;
     }
     const out = this.pending.join("") + text2;
-    const parsed = this.sink ? [] : this.commits;
-    this.pending = [out.slice(parseRecords(out, parsed))];
-    if (this.sink) for (const c of parsed) this.sink(c);
+    this.pending = [out.slice(parseRecords(out, this.sink))];
   }
 };
-function parseRecords(out, commits) {
+function parseRecords(out, sink) {
   let pos = 0;
   while (pos < out.length) {
     const start = out.indexOf("", pos);
@@ -45691,7 +45686,7 @@ function parseRecords(out, commits) {
     if (end < 0) return start;
     const [head2 = "", tree = "", ...body] = out.slice(start + 1, end).split("");
     const [sha = "", ...parents] = head2.trim().split(" ").filter(Boolean);
-    commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join("")) });
+    sink({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join("")) });
     pos = end + 1;
   }
   return pos;
@@ -46569,10 +46564,12 @@ async function streamChecks(gitDir, tip, checker, expected, onProgress) {
         feed.request(`${c.tree}:${ENTRY_FILE}`);
         feed.request(`${c.tree}:${CHECKPOINT_FILE}`);
       },
-      () => queue.length - head2 > AHEAD ? new Promise((resolve2, reject) => {
-        caughtUp = resolve2;
-        feed.done.catch(reject);
-      }) : void 0
+      {
+        backPressure: () => queue.length - head2 > AHEAD ? new Promise((resolve2, reject) => {
+          caughtUp = resolve2;
+          feed.done.catch(reject);
+        }) : void 0
+      }
     );
   } finally {
     feed.end();
@@ -51105,12 +51102,7 @@ async function proveInclusion(location, ref) {
       line = hit;
       path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(hit.seq, size, r));
     }
-    const [entry] = await readEntries(view, [line]);
-    if (entry.statement.predicate.seq !== line.seq)
-      throw new ShiplogError(
-        "VERIFY_FAILED",
-        `the ledger's tiles name entry ${entry.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`
-      );
+    const entry = await readEntryAt(view, line);
     if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry.hash)), path, tree.cp.root))
       throw new ShiplogError(
         "VERIFY_FAILED",

@@ -20,33 +20,33 @@ export interface HistoryCommit {
 // bytes, and every parsed value is validated by the caller.
 const FORMAT = '%x01%H %P%x02%T%x02%B%x03';
 
+/** The first-parent history (the newest `max` commits when given), oldest first. */
 export async function readHistory(
   gitDir: string,
   tip: string,
   opts: { max?: number } = {},
 ): Promise<HistoryCommit[]> {
-  const args = ['log', '--first-parent', `--format=${FORMAT}`];
-  if (opts.max !== undefined) args.push(`--max-count=${opts.max}`);
-  args.push(tip, '--');
-  // Parsed as it arrives: the parse then runs while git is still walking, not after it.
-  const parser = new HistoryParser();
-  const decoder = new StringDecoder('utf8');
-  await git(args, { gitDir, bulkOutput: true, onStdout: (chunk) => parser.push(decoder.write(chunk)) });
-  parser.push(decoder.end());
-  return parser.commits.reverse();
+  const commits: HistoryCommit[] = [];
+  await streamHistory(gitDir, tip, (c) => commits.push(c), opts);
+  return commits;
 }
 
 /**
  * The first-parent history oldest first, handed to `onCommit` as git prints it (`--reverse`: git
- * walks the whole history before the first line, in its own memory), so the caller never holds it
- * all. Resolves with the number of commits.
+ * walks the history before the first line, in its own memory), so the caller need not hold it
+ * all; parsed as it arrives, so the parse runs while git is still walking. Resolves with the
+ * number of commits.
  */
 export async function streamHistory(
   gitDir: string,
   tip: string,
   onCommit: (c: HistoryCommit) => void,
-  /** Asked after each piece of output: a promise holds git back until the caller caught up. */
-  backPressure?: () => Promise<void> | undefined,
+  opts: {
+    /** Only the newest `max` commits (still oldest first). */
+    max?: number;
+    /** Asked after each piece of output: a promise holds git back until the caller caught up. */
+    backPressure?: () => Promise<void> | undefined;
+  } = {},
 ): Promise<number> {
   let count = 0;
   const parser = new HistoryParser((c) => {
@@ -54,12 +54,14 @@ export async function streamHistory(
     onCommit(c);
   });
   const decoder = new StringDecoder('utf8');
-  await git(['log', '--first-parent', '--reverse', `--format=${FORMAT}`, tip, '--'], {
+  const args = ['log', '--first-parent', '--reverse', `--format=${FORMAT}`];
+  if (opts.max !== undefined) args.push(`--max-count=${opts.max}`);
+  await git([...args, tip, '--'], {
     gitDir,
     bulkOutput: true,
     onStdout: (chunk) => {
       parser.push(decoder.write(chunk));
-      return backPressure?.();
+      return opts.backPressure?.();
     },
   });
   parser.push(decoder.end());
@@ -70,9 +72,12 @@ export async function streamHistory(
 export class HistoryParser {
   readonly commits: HistoryCommit[] = [];
   private pending: string[] = [];
+  private readonly sink: (c: HistoryCommit) => void;
 
-  /** With `sink`, each commit goes there as it is parsed instead of into `commits`. */
-  constructor(private readonly sink?: (c: HistoryCommit) => void) {}
+  /** Each commit goes to `sink` as it is parsed; without one, into `commits`. */
+  constructor(sink?: (c: HistoryCommit) => void) {
+    this.sink = sink ?? ((c) => this.commits.push(c));
+  }
 
   push(text: string): void {
     // A piece that ends no record is only kept: a huge commit message costs one join, not one
@@ -82,14 +87,12 @@ export class HistoryParser {
       return;
     }
     const out = this.pending.join('') + text;
-    const parsed: HistoryCommit[] = this.sink ? [] : this.commits;
-    this.pending = [out.slice(parseRecords(out, parsed))];
-    if (this.sink) for (const c of parsed) this.sink(c);
+    this.pending = [out.slice(parseRecords(out, this.sink))];
   }
 }
 
-/** Appends every complete record in `out` to `commits`; returns where the unparsed rest starts. */
-function parseRecords(out: string, commits: HistoryCommit[]): number {
+/** Hands every complete record in `out` to `sink`; returns where the unparsed rest starts. */
+function parseRecords(out: string, sink: (c: HistoryCommit) => void): number {
   let pos = 0;
   // Every step moves `pos` forward, so malformed output can end the parse early but never loop.
   while (pos < out.length) {
@@ -99,7 +102,7 @@ function parseRecords(out: string, commits: HistoryCommit[]): number {
     if (end < 0) return start;
     const [head = '', tree = '', ...body] = out.slice(start + 1, end).split('\x02');
     const [sha = '', ...parents] = head.trim().split(' ').filter(Boolean);
-    commits.push({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join('\x02')) });
+    sink({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join('\x02')) });
     pos = end + 1;
   }
   return pos;
@@ -107,7 +110,7 @@ function parseRecords(out: string, commits: HistoryCommit[]): number {
 
 export function parseHistory(out: string): HistoryCommit[] {
   const commits: HistoryCommit[] = [];
-  parseRecords(out, commits);
+  parseRecords(out, (c) => commits.push(c));
   return commits;
 }
 

@@ -156,8 +156,9 @@ export async function lineForSeq(
 ): Promise<Pick<IndexLine, 'seq' | 'blob'> | undefined> {
   if (seq > view.tip.seq) return undefined;
   const tiles = await TileModel.at(view.tip.treeDir, view.tip.seq + 1, view.objects);
-  await view.objects.fetch(tiles.heldBlobs('entries'));
-  await view.objects.fetch([await tiles.entryTileOid(seq)]);
+  const fetch = (oids: string[]): Promise<void> => view.objects.fetch(oids);
+  await fetch(tiles.heldBlobs('entries'));
+  await fetch(await tiles.tilesFor([], [seq], fetch));
   return { seq, blob: await tiles.entryBlob(seq) };
 }
 
@@ -195,6 +196,23 @@ export async function readEntries(
 ): Promise<LedgerEntry[]> {
   const texts = await view.objects.blobs(lines.map((l) => l.blob));
   return lines.map((l, i) => ({ ...decodeAt(`seq ${l.seq}`, texts[i]!), seq: l.seq, blob: l.blob }));
+}
+
+/**
+ * The entry a look-up by seq named, refusing one that does not hold that seq: a forged or damaged
+ * entry tile must not hand out another entry as this one.
+ */
+export async function readEntryAt(
+  view: TipView,
+  line: Pick<IndexLine, 'seq' | 'blob'>,
+): Promise<LedgerEntry> {
+  const [entry] = await readEntries(view, [line]);
+  if (entry!.statement.predicate.seq !== line.seq)
+    throw new ShiplogError(
+      'VERIFY_FAILED',
+      `the ledger's tiles name entry ${entry!.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`,
+    );
+  return entry!;
 }
 
 export function decodeAt(where: string, data: Buffer): DecodedEntry {

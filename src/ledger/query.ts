@@ -7,7 +7,14 @@
 import { ShiplogError } from '../errors.ts';
 import type { Envelope } from './dsse.ts';
 import { checkCommitPrefix, type IndexLine } from './layout.ts';
-import { entriesForCommit, ledgerCommitOfSeq, lineForSeq, newestLines, readEntries } from './lookup.ts';
+import {
+  entriesForCommit,
+  ledgerCommitOfSeq,
+  lineForSeq,
+  newestLines,
+  readEntries,
+  readEntryAt,
+} from './lookup.ts';
 import type { Statement } from './statement.ts';
 import type { LedgerLocation } from './store.ts';
 import { openTip } from './tip.ts';
@@ -92,13 +99,8 @@ export async function showEntry(location: LedgerLocation, ref: string): Promise<
       line = hits[0];
     }
     if (!line) throw new ShiplogError('NOT_FOUND', `no ledger entry ${ref}`);
-    const [entry] = await readEntries(view, [line]);
-    if (entry!.statement.predicate.seq !== line.seq)
-      throw new ShiplogError(
-        'VERIFY_FAILED',
-        `the ledger's tiles name entry ${entry!.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`,
-      );
-    return { ...entry!, ledgerCommit: await ledgerCommitOfSeq(view.repo, view.tip, line.seq) };
+    const entry = await readEntryAt(view, line);
+    return { ...entry, ledgerCommit: await ledgerCommitOfSeq(view.repo, view.tip, line.seq) };
   } finally {
     view.close();
   }

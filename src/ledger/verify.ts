@@ -871,14 +871,16 @@ async function streamChecks(
         feed.request(`${c.tree}:${ENTRY_FILE}`);
         feed.request(`${c.tree}:${CHECKPOINT_FILE}`);
       },
-      () =>
-        queue.length - head > AHEAD
-          ? new Promise<void>((resolve, reject) => {
-              caughtUp = resolve;
-              // cat-file failing stops the checks: git must not wait for them for ever.
-              feed.done.catch(reject);
-            })
-          : undefined,
+      {
+        backPressure: () =>
+          queue.length - head > AHEAD
+            ? new Promise<void>((resolve, reject) => {
+                caughtUp = resolve;
+                // cat-file failing stops the checks: git must not wait for them for ever.
+                feed.done.catch(reject);
+              })
+            : undefined,
+      },
     );
   } finally {
     feed.end();

@@ -16,7 +16,7 @@ import { findSigner, type Envelope } from '../dsse.ts';
 import { decodeEntry } from '../entry.ts';
 import type { TrustedKey } from '../keys.ts';
 import type { IndexLine } from '../layout.ts';
-import { newestLines, readEntries } from '../lookup.ts';
+import { newestLines, readEntryAt } from '../lookup.ts';
 import type { LedgerLocation } from '../store.ts';
 import { openTip, type TipView } from '../tip.ts';
 import { consistencyProof, inclusionProof, leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
@@ -95,13 +95,8 @@ export async function proveInclusion(location: LedgerLocation, ref: string): Pro
       line = hit;
       path = await proveFromTiles(tree.tiles, view.objects, (r) => inclusionProof(hit.seq, size, r));
     }
-    const [entry] = await readEntries(view, [line]);
-    if (entry!.statement.predicate.seq !== line.seq)
-      throw new ShiplogError(
-        'VERIFY_FAILED',
-        `the ledger's tiles name entry ${entry!.statement.predicate.seq} at seq ${line.seq}; run "shiplog verify"`,
-      );
-    if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry!.hash)), path, tree.cp.root))
+    const entry = await readEntryAt(view, line);
+    if (!verifyInclusion(line.seq, size, leafHash(entryHashBytes(entry.hash)), path, tree.cp.root))
       throw new ShiplogError(
         'VERIFY_FAILED',
         `entry ${line.seq} is not in the tip's tree; run "shiplog verify"`,
@@ -112,10 +107,10 @@ export async function proveInclusion(location: LedgerLocation, ref: string): Pro
       origin: tree.cp.origin,
       seq: line.seq,
       treeSize: size,
-      entryHash: entry!.hash,
+      entryHash: entry.hash,
       auditPath: path.map((h) => h.toString('base64')),
       checkpoint: tree.checkpoint,
-      envelope: entry!.envelope,
+      envelope: entry.envelope,
     };
   } finally {
     view.close();

@@ -257,53 +257,20 @@ export class TileModel {
         sameNames = false;
       }
       changed.push(L);
-      if (!level.partial) {
-        level.partial = { index: Math.floor(count / TILE_WIDTH), blob: { oid: '' } };
-        sameNames = false;
-      }
-      const blob = level.partial.blob;
-      need(blob.content ?? (count % TILE_WIDTH === 0 ? Buffer.alloc(0) : undefined), `${TREE_DIR}/${L}`);
-      appendRecord(blob, hash, TILE_WIDTH * HASH_BYTES);
-      const path = `${TREE_DIR}/${L}/${level.partial.index}`;
-      if (blob.content!.length < TILE_WIDTH * HASH_BYTES) {
-        if (record) {
-          const content = Buffer.from(blob.content!);
-          objects.push({ type: 'blob', oid: blob.oid, content });
-          files.push({ path, content });
-        }
-        break;
-      }
-      // The tile is full: listed by blob id, its root goes one level up; it stays in the tree (so
-      // its blob is reachable) in place of the level's previous full tile.
-      if (record) {
-        const content = Buffer.from(blob.content!);
-        objects.push({ type: 'blob', oid: blob.oid, content });
-        files.push({ path, content });
-        if (level.full) files.push({ path: `${TREE_DIR}/${L}/${level.full.index}` });
-      }
-      level.full = { index: level.partial.index, blob: { oid: blob.oid } };
-      hash = foldHashes(blob.content!, 0, TILE_WIDTH);
-      for (const n of this.seal(
-        level,
-        { first: level.partial.index, last: level.partial.index, blob: blob.oid },
+      const step = this.pushRecord(level, count, hash, TILE_WIDTH * HASH_BYTES, `${TREE_DIR}/${L}`, {
+        record,
         objects,
-      ))
-        if (record)
-          files.push({ path: `${TREE_DIR}/${L}/${sealedName(n)}`, content: level.lists.get(n)!.content! });
-      level.partial = undefined;
-      sameNames = false;
+        files,
+      });
+      if (step.renamed) sameNames = false;
+      if (!step.filled) break;
+      // A full tile's root goes one level up.
+      hash = foldHashes(step.filled, 0, TILE_WIDTH);
     }
     const entriesRenamed = this.stepEntries(entryBlob, record, objects, files);
     this.size += 1;
 
-    for (const L of changed) {
-      const level = this.levels[L]!;
-      const name = level.partial ? String(level.partial.index) : undefined;
-      if (!(sameNames && name && level.tree?.patch(name, level.partial!.blob.oid)))
-        level.tree = new TreeBytes(levelEntries(level));
-      level.oid = level.tree.oid();
-      if (record) objects.push({ type: 'tree', oid: level.oid, content: level.tree.content() });
-    }
+    for (const L of changed) this.retree(this.levels[L]!, sameNames, record, objects);
     if (!(
       sameNames &&
       !entriesRenamed &&
@@ -330,9 +297,37 @@ export class TileModel {
     files: FileChange[],
   ): boolean {
     if (!/^[0-9a-f]{40}$/.test(entryBlob)) bad(`"${entryBlob}" is not an entry blob id`);
-    const level = this.entries;
-    const count = this.size;
     const dir = `${TREE_DIR}/${ENTRIES_DIR}`;
+    const { renamed } = this.pushRecord(
+      this.entries,
+      this.size,
+      Buffer.from(entryBlob, 'hex'),
+      TILE_WIDTH * OID_BYTES,
+      dir,
+      {
+        record,
+        objects,
+        files,
+      },
+    );
+    this.retree(this.entries, !renamed, record, objects);
+    return renamed;
+  }
+
+  /**
+   * Appends one record to a level's partial tile (opening one when none is open). A tile that
+   * fills is immutable: it becomes the level's newest full tile, kept in the tree (so its blob is
+   * reachable) in place of the previous one, and is listed by blob id in the sealed lists. Returns
+   * whether the level's names changed, and the full tile's content when one filled.
+   */
+  private pushRecord(
+    level: Level,
+    count: number,
+    rec: Buffer,
+    capacity: number,
+    dir: string,
+    out: { record: boolean; objects: NewObject[]; files: FileChange[] },
+  ): { renamed: boolean; filled?: Buffer } {
     let renamed = false;
     if (!level.partial) {
       level.partial = { index: Math.floor(count / TILE_WIDTH), blob: { oid: '' } };
@@ -340,25 +335,29 @@ export class TileModel {
     }
     const { index, blob } = level.partial;
     need(blob.content ?? (count % TILE_WIDTH === 0 ? Buffer.alloc(0) : undefined), dir);
-    appendRecord(blob, Buffer.from(entryBlob, 'hex'), TILE_WIDTH * OID_BYTES);
-    if (record) {
+    appendRecord(blob, rec, capacity);
+    if (out.record) {
       const content = Buffer.from(blob.content!);
-      objects.push({ type: 'blob', oid: blob.oid, content });
-      files.push({ path: `${dir}/${index}`, content });
+      out.objects.push({ type: 'blob', oid: blob.oid, content });
+      out.files.push({ path: `${dir}/${index}`, content });
     }
-    if (blob.content!.length === TILE_WIDTH * OID_BYTES) {
-      if (record && level.full) files.push({ path: `${dir}/${level.full.index}` });
-      level.full = { index, blob: { oid: blob.oid } };
-      for (const n of this.seal(level, { first: index, last: index, blob: blob.oid }, objects))
-        if (record) files.push({ path: `${dir}/${sealedName(n)}`, content: level.lists.get(n)!.content! });
-      level.partial = undefined;
-      renamed = true;
-    }
-    if (!(!renamed && level.tree?.patch(String(index), blob.oid)))
+    if (blob.content!.length < capacity) return { renamed };
+    if (out.record && level.full) out.files.push({ path: `${dir}/${level.full.index}` });
+    level.full = { index, blob: { oid: blob.oid } };
+    for (const n of this.seal(level, { first: index, last: index, blob: blob.oid }, out.objects))
+      if (out.record)
+        out.files.push({ path: `${dir}/${sealedName(n)}`, content: level.lists.get(n)!.content! });
+    level.partial = undefined;
+    return { renamed: true, filled: blob.content! };
+  }
+
+  /** A changed level's tree: its partial tile's id patched in place when no name changed. */
+  private retree(level: Level, sameNames: boolean, record: boolean, objects: NewObject[]): void {
+    const name = level.partial ? String(level.partial.index) : undefined;
+    if (!(sameNames && name && level.tree?.patch(name, level.partial!.blob.oid)))
       level.tree = new TreeBytes(levelEntries(level));
     level.oid = level.tree.oid();
     if (record) objects.push({ type: 'tree', oid: level.oid, content: level.tree.content() });
-    return renamed;
   }
 
   /** The git blob id of entry `seq`'s entry.json, from the entry tiles (reading sealed lists as needed). */
@@ -378,8 +377,8 @@ export class TileModel {
     return tile.subarray(at, at + OID_BYTES).toString('hex');
   }
 
-  /** The blob id of the entry tile holding `seq` (to fetch it with other objects). */
-  entryTileOid(seq: number): Promise<string> {
+  /** The blob id of the entry tile holding `seq`. */
+  private entryTileOid(seq: number): Promise<string> {
     return this.findTile(this.entries, Math.floor(seq / TILE_WIDTH), `${TREE_DIR}/${ENTRIES_DIR}`);
   }
 
@@ -430,7 +429,7 @@ export class TileModel {
   }
 
   /** The blob id of tile T of level L (reading sealed lists as needed). */
-  async tileOid(L: number, T: number): Promise<string> {
+  private async tileOid(L: number, T: number): Promise<string> {
     const level = this.levels[L];
     if (!level) bad(`no tile level ${L}`);
     return this.findTile(level, T, `${TREE_DIR}/${L}`);
