@@ -1,6 +1,7 @@
 // Bundles each entry point into one self-contained ESM file under dist/ (no node_modules needed at run time).
 import { build } from 'esbuild';
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 const entries = {
   cli: 'src/cli/main.ts',
@@ -16,16 +17,21 @@ const banner = [
 ].join('\n');
 
 // The CLI loads what a command needs when it runs (policy, GitHub and export code are most of the
-// bundle, and a `record` process should not parse them): its dynamic imports become chunks. Old
-// chunks go first, so dist/ holds exactly what this tree builds.
-rmSync('dist/cli-chunks', { recursive: true, force: true });
+// bundle, and a `record` process should not parse them): its dynamic imports become chunks.
+//
+// Everything is built into a scratch folder inside dist/ and renamed into place, chunks before the
+// files that import them, and only then are chunks this tree no longer builds removed: a CLI that
+// is running from dist/ while it is rebuilt (a test, an engineer's shell) never finds a chunk
+// missing, and dist/ ends up holding exactly what this tree builds.
+mkdirSync('dist', { recursive: true });
+const scratch = mkdtempSync('dist/.build-');
 
 for (const [name, entry] of Object.entries(entries)) {
   if (!existsSync(entry)) continue;
   const split = name === 'cli';
   await build({
     entryPoints: { [name]: entry },
-    outdir: 'dist',
+    outdir: scratch,
     bundle: true,
     splitting: split,
     ...(split ? { chunkNames: 'cli-chunks/[name]-[hash]' } : {}),
@@ -39,4 +45,11 @@ for (const [name, entry] of Object.entries(entries)) {
     banner: { js: (name === 'cli' ? '#!/usr/bin/env node\n' : '') + banner },
   });
 }
-chmodSync('dist/cli.js', 0o755);
+chmodSync(join(scratch, 'cli.js'), 0o755);
+
+mkdirSync('dist/cli-chunks', { recursive: true });
+const chunks = existsSync(join(scratch, 'cli-chunks')) ? readdirSync(join(scratch, 'cli-chunks')) : [];
+for (const c of chunks) renameSync(join(scratch, 'cli-chunks', c), join('dist/cli-chunks', c));
+for (const f of readdirSync(scratch)) if (f !== 'cli-chunks') renameSync(join(scratch, f), join('dist', f));
+for (const c of readdirSync('dist/cli-chunks')) if (!chunks.includes(c)) rmSync(join('dist/cli-chunks', c));
+rmSync(scratch, { recursive: true, force: true });
