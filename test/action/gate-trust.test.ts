@@ -259,6 +259,33 @@ describe('"approved" in a change set means what the approval policy means', () =
     expect(await appDecision(pr.tip)).toEqual({ state: 'rejected', comment: fromGate.comment });
   });
 
+  it('an approval by someone who pushed a commit into the pull request does not cover it', async () => {
+    const base = await deployedBase();
+    tb.gh.setPermission(REPO, 'carol', 'write');
+    // alice opens the PR, bob (who may approve) pushes a commit into it, then approves it himself
+    const [first] = tb.gh.addCommits(REPO, { parent: base, count: 1, author: 'alice', message: 'Add hook' });
+    const second = tb.gh.addCommit(REPO, { parents: [first!], author: 'bob', message: 'Widen hook' }).sha;
+    const mergeCommit = tb.gh.addCommit(REPO, { parents: [base, second], message: 'Merge hook' }).sha;
+    const pull = tb.gh.addPullRequest(REPO, {
+      user: 'alice',
+      title: 'Audit hook',
+      merged: true,
+      headSha: second,
+      baseSha: base,
+      mergeCommitSha: mergeCommit,
+    });
+    pull.commitShas = [first!, second];
+    tb.gh.linkCommit(REPO, [first!, second], [pull.number]);
+    tb.gh.addReview(REPO, pull.number, { user: 'bob', state: 'APPROVED' });
+    const fromGate = await gate(mergeCommit);
+    expect(fromGate.state).toBe('rejected');
+    expect(fromGate.comment).toContain(`pull request #${pull.number} is not approved`);
+    expect(await appDecision(mergeCommit)).toEqual({ state: 'rejected', comment: fromGate.comment });
+    // an independent reviewer's approval covers it
+    tb.gh.addReview(REPO, pull.number, { user: 'carol', state: 'APPROVED' });
+    expect((await gate(mergeCommit)).state).toBe('approved');
+  });
+
   it('a signed merge entry whose verdict was not satisfied does not cover its commits', async () => {
     const base = await deployedBase();
     const pr = tb.gh.mergePullRequest(REPO, {
