@@ -138,7 +138,17 @@ describe('shiplog report', () => {
       ),
     );
     const out = join(fx.dir, 'r.html');
-    const r = await report(loc.remote, loc.cacheDir!, '--trusted-key', fx.pubFile, '--out', out);
+    const csv = join(fx.dir, 'r.csv');
+    const r = await report(
+      loc.remote,
+      loc.cacheDir!,
+      '--trusted-key',
+      fx.pubFile,
+      '--out',
+      out,
+      '--csv',
+      csv,
+    );
     expect(r.code).toBe(1);
     const page = readFileSync(out, 'utf8');
     expect(page).toContain('Verification FAILED');
@@ -147,6 +157,14 @@ describe('shiplog report', () => {
     );
     expect(page.match(/<li class="change /g)).toHaveLength(6);
     expect(page).not.toContain('id="seq-3"');
+    // A ledger that does not verify gets no clean bill and no figures built on it.
+    expect(page).not.toContain('No exceptions');
+    expect(page).toContain('<h2>Exceptions: not established');
+    expect(page).toContain('<h2>Delivery metrics: not computed</h2>');
+    // The CSV says of every row that it is not verified (the problem names no seq).
+    const rows = readFileSync(csv, 'utf8').split('\r\n').filter(Boolean);
+    expect(rows[0]!.split(',').at(-1)).toBe('verified');
+    expect(rows.slice(1).map((l) => l.split(',').at(-1))).toEqual(Array(6).fill('no'));
   });
 
   it('usage errors exit 2 and write nothing', async () => {
