@@ -48,7 +48,8 @@ export async function bundleDist(files: string[]): Promise<string> {
   }
   try {
     execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: ROOT, stdio: 'pipe' });
-    const dir = mkdtempSync(join(tmpdir(), 'shiplog-action-dist-'));
+    // Under the run's scratch folder (test/support/global-setup.ts), removed when the run ends.
+    const dir = mkdtempSync(join(process.env.SHIPLOG_TEST_DIST_DIR ?? tmpdir(), 'shiplog-action-dist-'));
     for (const f of files) copyFileSync(join(ROOT, 'dist', f), join(dir, f));
     // The CLI loads some commands from chunks next to it.
     if (files.includes('cli.js'))
