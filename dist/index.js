@@ -41594,6 +41594,124 @@ function checkConfigOverrideDetails(d) {
       refuse(`config-override details.${field}: values never go into the ledger; list key names`);
 }
 
+// src/export/syslog.ts
+import { lookup, lookupService } from "node:dns/promises";
+import { hostname as osHostname } from "node:os";
+
+// src/export/transports/transport.ts
+var DEFAULT_MAX_MESSAGE_BYTES = 8192;
+var MIN_MAX_MESSAGE_BYTES = 2048;
+function withBodyWithin(m, maxBodyBytes, limit = maxBodyBytes) {
+  if (Buffer.byteLength(m.body, "utf8") <= maxBodyBytes) return m;
+  if (!m.shrink) {
+    throw new DeliveryError(
+      `the event for ${m.id} is larger than ${maxBodyBytes} bytes and cannot be cut`,
+      false
+    );
+  }
+  return { ...m, body: m.shrink(maxBodyBytes, limit) };
+}
+var DeliveryError = class extends Error {
+  retryable;
+  constructor(message, retryable, options) {
+    super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = "DeliveryError";
+    this.retryable = retryable;
+  }
+};
+function isRetryable(e) {
+  return e instanceof DeliveryError ? e.retryable : true;
+}
+
+// src/export/syslog.ts
+function parseSdId(value, name = "--sd-id") {
+  const m = /^([^@=\]" ]{1,31})@([1-9][0-9]*(?:\.[0-9]+)*)$/.exec(value);
+  if (!m || value.length > 32 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ShiplogError(
+      "USAGE",
+      `${name} "${value}" is not NAME@PEN: an SD-ID of at most 32 printable ASCII characters (no "=", "]", '"' or space), PEN your organisation's IANA private enterprise number (RFC 5424 \xA77.2.2)`
+    );
+  }
+  if (m[2].split(".")[0] === "32473") {
+    throw new ShiplogError(
+      "USAGE",
+      `${name} "${value}": enterprise number 32473 is reserved for documentation (RFC 5612); use your organisation's own`
+    );
+  }
+  return value;
+}
+var BOM = Buffer.from([239, 187, 191]);
+function headerField(value, max) {
+  const clean = (value ?? "").replace(/[^\x21-\x7e]/g, "").slice(0, max);
+  return clean === "" ? "-" : clean;
+}
+function sdValue(value) {
+  return value.replace(/["\\\]]/g, (c) => `\\${c}`);
+}
+function syslogTimestamp(ms) {
+  if (ms === void 0 || !Number.isFinite(ms)) return "-";
+  return new Date(ms).toISOString();
+}
+function defaultHostname() {
+  return headerField(osHostname(), 255);
+}
+async function fqdnHostname(short6 = osHostname(), timeoutMs = 1e3) {
+  if (short6.includes(".")) return headerField(short6, 255);
+  const ask = async () => {
+    const { address } = await lookup(short6);
+    const { hostname } = await lookupService(address, 0);
+    return hostname.toLowerCase().startsWith(`${short6.toLowerCase()}.`) ? hostname : void 0;
+  };
+  let timer;
+  const late = new Promise((resolve2) => {
+    timer = setTimeout(() => resolve2(void 0), timeoutMs);
+    timer.unref();
+  });
+  try {
+    const found = await Promise.race([ask().catch(() => void 0), late]);
+    return headerField(found ?? short6, 255);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+function fittedSyslogMessage(m, options = {}) {
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const whole = syslogMessage(m, options);
+  if (whole.length <= max) return whole;
+  const header = whole.length - Buffer.byteLength(m.body, "utf8");
+  return syslogMessage(withBodyWithin(m, max - header, max), options);
+}
+function parseMaxMessageBytes(value, name = "--max-message-bytes") {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < MIN_MAX_MESSAGE_BYTES) {
+    throw new ShiplogError(
+      "USAGE",
+      `${name} must be a whole number of bytes, at least ${MIN_MAX_MESSAGE_BYTES} (got "${value}")`
+    );
+  }
+  return n;
+}
+function syslogMessage(m, options = {}) {
+  const facility = options.facility ?? 13;
+  const severity = m.severity ?? 6;
+  const params = [`hash="${sdValue(m.id)}"`, ...m.seq !== void 0 ? [`seq="${m.seq}"`] : []];
+  const sd = options.sdId ? `[${options.sdId} ${params.join(" ")}]` : "-";
+  const header = [
+    `<${facility * 8 + severity}>1`,
+    syslogTimestamp(m.time),
+    options.hostname !== void 0 ? headerField(options.hostname, 255) : defaultHostname(),
+    "shiplog",
+    "-",
+    headerField(m.type, 32),
+    sd
+  ].join(" ");
+  const body = Buffer.from(m.body, "utf8");
+  return Buffer.concat([Buffer.from(header + " ", "ascii"), ...options.bom === false ? [] : [BOM], body]);
+}
+function octetCounted(message) {
+  return Buffer.concat([Buffer.from(`${message.length} `, "ascii"), message]);
+}
+
 // src/action/files.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { createHash as createHash2 } from "node:crypto";
@@ -41858,6 +41976,13 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
     if (command !== "forward") bad(input, "is only for command forward");
     inputs[field] = field === "hecToken" ? value : text(input, value, 2e3);
   }
+  const sdId = get("sd-id").trim();
+  const maxMessageBytes = get("max-message-bytes").trim();
+  if ((sdId || maxMessageBytes) && command !== "forward")
+    bad(sdId ? "sd-id" : "max-message-bytes", "is only for command forward");
+  if (sdId) inputs.sdId = parseSdId(sdId, 'input "sd-id":');
+  if (maxMessageBytes)
+    inputs.maxMessageBytes = parseMaxMessageBytes(maxMessageBytes, 'input "max-message-bytes":');
   if (command === "forward") {
     if (!inputs.to)
       bad("to", "is required for command forward (syslog+tcp://, syslog+tls://, relp:// or https://)");
@@ -42856,30 +42981,6 @@ function checkpointSigner(cp, trusted) {
   return void 0;
 }
 
-// src/export/transports/transport.ts
-var DEFAULT_MAX_MESSAGE_BYTES = 8192;
-function withBodyWithin(m, maxBodyBytes, limit = maxBodyBytes) {
-  if (Buffer.byteLength(m.body, "utf8") <= maxBodyBytes) return m;
-  if (!m.shrink) {
-    throw new DeliveryError(
-      `the event for ${m.id} is larger than ${maxBodyBytes} bytes and cannot be cut`,
-      false
-    );
-  }
-  return { ...m, body: m.shrink(maxBodyBytes, limit) };
-}
-var DeliveryError = class extends Error {
-  retryable;
-  constructor(message, retryable, options) {
-    super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = "DeliveryError";
-    this.retryable = retryable;
-  }
-};
-function isRetryable(e) {
-  return e instanceof DeliveryError ? e.retryable : true;
-}
-
 // src/export/forward.ts
 var DEFAULT_RETRY = { attempts: 6, baseMs: 500, maxMs: 3e4 };
 var quiet = { info: () => {
@@ -43109,7 +43210,7 @@ var Spool = class _Spool {
 import { readFileSync as readFileSync3 } from "node:fs";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
-import { hostname as osHostname } from "node:os";
+import { hostname as osHostname2 } from "node:os";
 
 // src/export/transports/connect.ts
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -43225,7 +43326,7 @@ function openHec(options) {
     minVersion: "TLSv1.2"
   }) : new HttpAgent({ keepAlive: true });
   const meta = {
-    host: options.host ?? osHostname(),
+    host: options.host ?? osHostname2(),
     source: options.source ?? "shiplog",
     sourcetype: options.sourcetype ?? "shiplog",
     index: options.index
@@ -43318,71 +43419,6 @@ function openHec(options) {
       agent.destroy();
     }
   };
-}
-
-// src/export/syslog.ts
-import { lookup, lookupService } from "node:dns/promises";
-import { hostname as osHostname2 } from "node:os";
-var BOM = Buffer.from([239, 187, 191]);
-function headerField(value, max) {
-  const clean = (value ?? "").replace(/[^\x21-\x7e]/g, "").slice(0, max);
-  return clean === "" ? "-" : clean;
-}
-function sdValue(value) {
-  return value.replace(/["\\\]]/g, (c) => `\\${c}`);
-}
-function syslogTimestamp(ms) {
-  if (ms === void 0 || !Number.isFinite(ms)) return "-";
-  return new Date(ms).toISOString();
-}
-function defaultHostname() {
-  return headerField(osHostname2(), 255);
-}
-async function fqdnHostname(short6 = osHostname2(), timeoutMs = 1e3) {
-  if (short6.includes(".")) return headerField(short6, 255);
-  const ask = async () => {
-    const { address } = await lookup(short6);
-    const { hostname } = await lookupService(address, 0);
-    return hostname.toLowerCase().startsWith(`${short6.toLowerCase()}.`) ? hostname : void 0;
-  };
-  let timer;
-  const late = new Promise((resolve2) => {
-    timer = setTimeout(() => resolve2(void 0), timeoutMs);
-    timer.unref();
-  });
-  try {
-    const found = await Promise.race([ask().catch(() => void 0), late]);
-    return headerField(found ?? short6, 255);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-function fittedSyslogMessage(m, options = {}) {
-  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  const whole = syslogMessage(m, options);
-  if (whole.length <= max) return whole;
-  const header = whole.length - Buffer.byteLength(m.body, "utf8");
-  return syslogMessage(withBodyWithin(m, max - header, max), options);
-}
-function syslogMessage(m, options = {}) {
-  const facility = options.facility ?? 13;
-  const severity = m.severity ?? 6;
-  const params = [`hash="${sdValue(m.id)}"`, ...m.seq !== void 0 ? [`seq="${m.seq}"`] : []];
-  const sd = options.sdId ? `[${options.sdId} ${params.join(" ")}]` : "-";
-  const header = [
-    `<${facility * 8 + severity}>1`,
-    syslogTimestamp(m.time),
-    options.hostname !== void 0 ? headerField(options.hostname, 255) : defaultHostname(),
-    "shiplog",
-    "-",
-    headerField(m.type, 32),
-    sd
-  ].join(" ");
-  const body = Buffer.from(m.body, "utf8");
-  return Buffer.concat([Buffer.from(header + " ", "ascii"), ...options.bom === false ? [] : [BOM], body]);
-}
-function octetCounted(message) {
-  return Buffer.concat([Buffer.from(`${message.length} `, "ascii"), message]);
 }
 
 // src/export/transports/relp.ts
@@ -47599,6 +47635,8 @@ async function forwardCommand(inputs, deps) {
     format: parseStreamFormat(inputs.format ?? "ocsf"),
     ...ca ? { tls: { caFile: ca } } : {},
     ...hec ? { token: inputs.hecToken } : {},
+    ...inputs.sdId ? { sdId: inputs.sdId } : {},
+    ...inputs.maxMessageBytes ? { maxMessageBytes: inputs.maxMessageBytes } : {},
     log: { info: (m) => deps.log.info(m), warning: (m) => deps.log.warning(m) },
     tell: (lines3) => lines3.forEach((l) => deps.log.error(l)),
     hint: { format: 'input "format"', shards: "the CLI's --all-shards" }

@@ -13,6 +13,7 @@ import {
   type DeployStatus,
 } from '../ledger/record-input.ts';
 import { CHANGE_TYPES, RECORDABLE_TYPES, type ChangeType } from '../ledger/statement.ts';
+import { parseMaxMessageBytes, parseSdId } from '../export/syslog.ts';
 import { checkPattern } from './files.ts';
 
 export const COMMANDS = ['record', 'verify', 'query', 'gate', 'forward'] as const;
@@ -74,6 +75,10 @@ export interface ActionInputs {
   ca?: string;
   /** forward: the Splunk HEC token (masked by main.ts before parsing). */
   hecToken?: string;
+  /** forward: syslog/RELP structured data under this NAME@PEN SD-ID. */
+  sdId?: string;
+  /** forward: the largest message (syslog) or event (HEC) sent. */
+  maxMessageBytes?: number;
 }
 
 export type InputReader = (name: string) => string;
@@ -259,6 +264,13 @@ export function parseInputs(get: InputReader, env: NodeJS.ProcessEnv, now = new 
     if (command !== 'forward') bad(input, 'is only for command forward');
     inputs[field] = field === 'hecToken' ? value : text(input, value, 2000);
   }
+  const sdId = get('sd-id').trim();
+  const maxMessageBytes = get('max-message-bytes').trim();
+  if ((sdId || maxMessageBytes) && command !== 'forward')
+    bad(sdId ? 'sd-id' : 'max-message-bytes', 'is only for command forward');
+  if (sdId) inputs.sdId = parseSdId(sdId, 'input "sd-id":');
+  if (maxMessageBytes)
+    inputs.maxMessageBytes = parseMaxMessageBytes(maxMessageBytes, 'input "max-message-bytes":');
   if (command === 'forward') {
     if (!inputs.to)
       bad('to', 'is required for command forward (syslog+tcp://, syslog+tls://, relp:// or https://)');

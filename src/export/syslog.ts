@@ -20,18 +20,19 @@ import {
  * structured data (`-`) and the entry hash is in the JSON body (OCSF `metadata.uid`, JSONL
  * `entry_hash`); with it, `[<sd-id> hash="sha256:…" seq="12"]`.
  */
-export function parseSdId(value: string): string {
+/** `name`: how the user gave it (the CLI's flag, an Action input), for the message. */
+export function parseSdId(value: string, name = '--sd-id'): string {
   const m = /^([^@=\]" ]{1,31})@([1-9][0-9]*(?:\.[0-9]+)*)$/.exec(value);
   if (!m || value.length > 32 || !/^[\x21-\x7e]+$/.test(value)) {
     throw new ShiplogError(
       'USAGE',
-      `--sd-id "${value}" is not NAME@PEN: an SD-ID of at most 32 printable ASCII characters (no "=", "]", '"' or space), PEN your organisation's IANA private enterprise number (RFC 5424 §7.2.2)`,
+      `${name} "${value}" is not NAME@PEN: an SD-ID of at most 32 printable ASCII characters (no "=", "]", '"' or space), PEN your organisation's IANA private enterprise number (RFC 5424 §7.2.2)`,
     );
   }
   if (m[2]!.split('.')[0] === '32473') {
     throw new ShiplogError(
       'USAGE',
-      `--sd-id "${value}": enterprise number 32473 is reserved for documentation (RFC 5612); use your organisation's own`,
+      `${name} "${value}": enterprise number 32473 is reserved for documentation (RFC 5612); use your organisation's own`,
     );
   }
   return value;
@@ -112,12 +113,12 @@ export function fittedSyslogMessage(m: OutboundMessage, options: SyslogOptions =
 }
 
 /** `--max-message-bytes`: a whole number from 2048 (RFC 5424's SHOULD) up. */
-export function parseMaxMessageBytes(value: string): number {
+export function parseMaxMessageBytes(value: string, name = '--max-message-bytes'): number {
   const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < MIN_MAX_MESSAGE_BYTES) {
     throw new ShiplogError(
       'USAGE',
-      `--max-message-bytes must be a whole number of bytes, at least ${MIN_MAX_MESSAGE_BYTES} (got "${value}")`,
+      `${name} must be a whole number of bytes, at least ${MIN_MAX_MESSAGE_BYTES} (got "${value}")`,
     );
   }
   return n;

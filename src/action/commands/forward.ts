@@ -36,6 +36,8 @@ export async function forwardCommand(inputs: ActionInputs, deps: RunDeps): Promi
     format: parseStreamFormat(inputs.format ?? 'ocsf'),
     ...(ca ? { tls: { caFile: ca } } : {}),
     ...(hec ? { token: inputs.hecToken } : {}),
+    ...(inputs.sdId ? { sdId: inputs.sdId } : {}),
+    ...(inputs.maxMessageBytes ? { maxMessageBytes: inputs.maxMessageBytes } : {}),
     log: { info: (m) => deps.log.info(m), warning: (m) => deps.log.warning(m) },
     tell: (lines) => lines.forEach((l) => deps.log.error(l)),
     hint: { format: 'input "format"', shards: "the CLI's --all-shards" },
