@@ -62,7 +62,7 @@ import {
   renderProblems,
   toRows,
   verifyLedger
-} from "./cli-chunks/chunk-AIBEZ53Z.js";
+} from "./cli-chunks/chunk-XMVHVY45.js";
 import {
   deployOf,
   distinctNames,
@@ -4589,7 +4589,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-SHKMVZRY.js");
+var loadRoom = () => import("./cli-chunks/room-QEZJEUC6.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();

@@ -41300,9 +41300,9 @@ function fetchFailure(repo, err) {
     `fetching the ledger from "${redact(repo.location.remote)}" failed: ${lastLines(err)}`
   );
 }
-async function fetchTip(repo) {
+async function fetchTip(repo, opts = {}) {
   const ref = TIP_REF[repo.mode];
-  const extra = repo.mode === "tip" ? ["--depth=1", "--filter=blob:none"] : [];
+  const extra = repo.mode === "tip" ? [`--depth=${Math.max(1, opts.depth ?? 1)}`, "--filter=blob:none"] : [];
   const result = await runFetch(
     repo,
     fetchArgs(repo, [...extra, "origin", `+refs/heads/${repo.location.branch}:${ref}`])
@@ -46734,6 +46734,7 @@ function branchNotFound(location) {
     `the ledger branch "${location.branch}" does not exist on "${location.remote}" (nothing has been recorded yet, or the branch name is wrong)`
   );
 }
+var SINCE_PREFETCH = 32;
 async function verifySince(opts) {
   let cp;
   try {
@@ -46747,7 +46748,7 @@ async function verifySince(opts) {
     return { ...whole, since };
   }
   const repo = await openRepo(opts.location, "tip");
-  const remote = await fetchTip(repo);
+  const remote = await fetchTip(repo, { depth: SINCE_PREFETCH });
   if (!remote) throw branchNotFound(opts.location);
   const objects = new TipObjects(repo);
   let pool;
@@ -46774,7 +46775,7 @@ async function verifySince(opts) {
         problems
       };
     }
-    await fetchAncestry(repo, tip.commit, count2, { trees: true });
+    if (count2 > SINCE_PREFETCH) await fetchAncestry(repo, tip.commit, count2, { trees: true });
     const commits = await readHistory(repo.gitDir, tip.commit, { max: count2 });
     const anchor = commits[0];
     if (anchor.sha !== opts.sinceCommit) {

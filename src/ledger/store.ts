@@ -216,9 +216,13 @@ function fetchFailure(repo: LedgerRepo, err: string): ShiplogError {
  * tip cache takes only the tip commit and its trees (depth 1, no blobs): a few tens of KB at any
  * ledger length. A history cache takes everything new since its last fetch.
  */
-export async function fetchTip(repo: LedgerRepo): Promise<RemoteTip | undefined> {
+export async function fetchTip(
+  repo: LedgerRepo,
+  /** Tip caches: how many commits to bring down with their trees (default 1, the tip alone). */
+  opts: { depth?: number } = {},
+): Promise<RemoteTip | undefined> {
   const ref = TIP_REF[repo.mode];
-  const extra = repo.mode === 'tip' ? ['--depth=1', '--filter=blob:none'] : [];
+  const extra = repo.mode === 'tip' ? [`--depth=${Math.max(1, opts.depth ?? 1)}`, '--filter=blob:none'] : [];
   const result = await runFetch(
     repo,
     fetchArgs(repo, [...extra, 'origin', `+refs/heads/${repo.location.branch}:${ref}`]),

@@ -91,21 +91,24 @@ describe('shiplog prove / verify-proof', () => {
     const inc = await runCli(['verify', ...at(), '--trusted-key', fx.pubFile, '--since', report, '--json']);
     expect(inc.code).toBe(0);
     expect(JSON.parse(inc.stdout)).toMatchObject({ ok: true, checked: 14, entries: 33 });
-    // From an empty cache (a CI job's), in three fetches: the tip, the new commits with their trees,
-    // then every blob the checks read (entries, checkpoints, both ends' tiles, index buckets) at once.
-    const trace = join(fx.dir, 'since.trace');
-    const cold = await runCli(
-      ['verify', '--remote', fx.remote, '--ledger-branch', 'shiplog', '--trusted-key', fx.pubFile].concat([
-        '--since',
-        report,
-        '--cache-dir',
-        join(fx.dir, 'cold-since'),
-        '--json',
-      ]),
-      { GIT_TRACE2: trace },
-    );
+    // From an empty cache (a CI job's), in two fetches: the tip with the 32 commits below it and
+    // their trees, then every blob the checks read (entries, checkpoints, both ends' tiles, index
+    // buckets) at once.
+    const coldSince = (name: string) => {
+      const trace = join(fx.dir, `${name}.trace`);
+      const args = ['verify', '--remote', fx.remote, '--ledger-branch', 'shiplog', '--trusted-key'];
+      return runCli([...args, fx.pubFile, '--since', report, '--cache-dir', join(fx.dir, name), '--json'], {
+        GIT_TRACE2: trace,
+      }).then((r) => ({ ...r, fetches: readFileSync(trace, 'utf8').match(/ cmd_name fetch /g)!.length }));
+    };
+    const cold = await coldSince('cold-since');
     expect(JSON.parse(cold.stdout)).toMatchObject({ ok: true, checked: 14, entries: 33 });
-    expect(readFileSync(trace, 'utf8').match(/ cmd_name fetch /g)).toHaveLength(3);
+    expect(cold.fetches).toBe(2);
+    // A checkpoint further back: the history after it takes one more fetch.
+    await fx.append(30);
+    const far = await coldSince('cold-since-far');
+    expect(JSON.parse(far.stdout)).toMatchObject({ ok: true, checked: 44, entries: 63 });
+    expect(far.fetches).toBe(3);
     // A consistency proof between two different logs' checkpoints fails.
     const b = JSON.parse(readFileSync(file, 'utf8'));
     b.consistencyPath = b.consistencyPath.slice(1);
