@@ -43210,7 +43210,6 @@ var Spool = class _Spool {
 import { readFileSync as readFileSync3 } from "node:fs";
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
-import { hostname as osHostname2 } from "node:os";
 
 // src/export/transports/connect.ts
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -43326,7 +43325,7 @@ function openHec(options) {
     minVersion: "TLSv1.2"
   }) : new HttpAgent({ keepAlive: true });
   const meta = {
-    host: options.host ?? osHostname2(),
+    host: options.host ?? "",
     source: options.source ?? "shiplog",
     sourcetype: options.sourcetype ?? "shiplog",
     index: options.index
@@ -43400,6 +43399,7 @@ function openHec(options) {
   return {
     destination,
     async send(batch) {
+      if (!meta.host) meta.host = await fqdnHostname();
       let parts = [];
       let size = 0;
       for (const m of batch) {

@@ -10,8 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent, request as httpsRequest } from 'node:https';
-import { hostname as osHostname } from 'node:os';
 import { ShiplogError } from '../../errors.ts';
+import { fqdnHostname } from '../syslog.ts';
 import { describeError, type TlsFiles } from './connect.ts';
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
@@ -25,7 +25,7 @@ export interface HecOptions {
   url: URL;
   /** The HEC token: the caller reads it from the environment. Never logged, never in errors. */
   token: string;
-  /** `host` of every event; this machine's name by default. */
+  /** `host` of every event; this machine's FQDN by default (its name when it has none). */
   host?: string;
   source?: string;
   /** Default `shiplog:<format>`. */
@@ -102,7 +102,7 @@ export function openHec(options: HecOptions): Transport {
         })
       : new HttpAgent({ keepAlive: true });
   const meta = {
-    host: options.host ?? osHostname(),
+    host: options.host ?? '',
     source: options.source ?? 'shiplog',
     sourcetype: options.sourcetype ?? 'shiplog',
     index: options.index,
@@ -182,6 +182,8 @@ export function openHec(options: HecOptions): Transport {
   return {
     destination,
     async send(batch: readonly OutboundMessage[]): Promise<void> {
+      // The machine's FQDN where it has one, as syslog's HOSTNAME: one name for this sender in the SIEM.
+      if (!meta.host) meta.host = await fqdnHostname();
       // Several POSTs when the batch is large; the batch is delivered when all of them are.
       let parts: string[] = [];
       let size = 0;
