@@ -46,12 +46,14 @@ export async function buildLedger(
   key: SigningKey,
   count: number,
   origin = 'shiplog/shiplog',
+  /** The entry at each seq (tests give some the same bucket, to seal its segments). */
+  entryOf: (seq: number) => Omit<ChangePredicate, 'seq' | 'prev'> = benchEntry,
 ): Promise<string[]> {
   const commits: string[] = [];
   async function* items(): AsyncGenerator<BulkItem> {
     let prev = GENESIS_PREV;
     for (let seq = 0; seq < count; seq++) {
-      const e = benchEntry(seq);
+      const e = entryOf(seq);
       commits.push(e.commit);
       const { envelope, hash } = signEnvelope(statementBytes(buildStatement({ seq, prev, ...e })), key);
       yield { envelope, checkpoint: ({ size, root }) => signCheckpoint({ origin, size, root }, key) };

@@ -53,6 +53,7 @@ import {
   lineForSeq,
   listLedgerBranches,
   newestLines,
+  newestLinesByWindow,
   openRepo,
   openTip,
   proveFromTiles,
@@ -62,7 +63,7 @@ import {
   renderProblems,
   toRows,
   verifyLedger
-} from "./cli-chunks/chunk-XMVHVY45.js";
+} from "./cli-chunks/chunk-TLEZ6LKK.js";
 import {
   deployOf,
   distinctNames,
@@ -4589,7 +4590,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-6E4UFON2.js");
+var loadRoom = () => import("./cli-chunks/room-YWO55X7D.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();
@@ -5273,10 +5274,13 @@ async function* streamEntries(location, filter) {
   const view = await openTip(location);
   try {
     const keep = (l) => (!filter.environment || sameName(l.environment, filter.environment)) && (!filter.type || l.type === filter.type);
-    const lines = await newestLines(view, keep, filter.limit > 0 ? filter.limit : void 0);
     let size = 100;
-    for (let at = 0; at < lines.length; at += size, size = Math.min(size * 4, 1e4)) {
-      yield await readEntries(view, lines.slice(at, at + size));
+    const windows = filter.limit > 0 ? [await newestLines(view, keep, filter.limit)] : newestLinesByWindow(view, keep);
+    for await (const lines of windows) {
+      await view.objects.fetch(lines.map((l) => l.blob));
+      for (let at = 0; at < lines.length; at += size, size = Math.min(size * 4, 500)) {
+        yield await readEntries(view, lines.slice(at, at + size));
+      }
     }
   } finally {
     view.close();
@@ -5739,8 +5743,13 @@ var LogPrinter = class {
     if (this.closed) return false;
     if (text && !process.stdout.write(text))
       await new Promise((resolve5) => {
-        process.stdout.once("drain", resolve5);
-        process.stdout.once("error", () => resolve5());
+        const done = () => {
+          process.stdout.off("drain", done);
+          process.stdout.off("error", done);
+          resolve5();
+        };
+        process.stdout.on("drain", done);
+        process.stdout.on("error", done);
       });
     return !this.closed;
   }

@@ -183,6 +183,23 @@ export async function newestLines(
   }
 }
 
+/**
+ * Every line that passes `keep`, newest first, one window of seqs at a time: each window reads only
+ * the segments that overlap it, so the whole index never sits in memory at once (a segment that
+ * spans two windows is read for each).
+ */
+export async function* newestLinesByWindow(
+  view: TipView,
+  keep: (l: IndexLine) => boolean,
+  window = 8192,
+): AsyncIterable<IndexLine[]> {
+  const buckets = await allBuckets(view);
+  for (let to = view.tip.seq; to >= 0; to -= window) {
+    const lines = (await bucketLines(view, buckets, Math.max(0, to - window + 1), to)).filter(keep);
+    if (lines.length) yield lines.reverse();
+  }
+}
+
 export interface LedgerEntry extends DecodedEntry {
   seq: number;
   /** The git blob id of the entry's entry.json. */

@@ -12,6 +12,7 @@ import {
   ledgerCommitOfSeq,
   lineForSeq,
   newestLines,
+  newestLinesByWindow,
   readEntries,
   readEntryAt,
 } from './lookup.ts';
@@ -52,9 +53,9 @@ export async function findEntries(location: LedgerLocation, filter: EntryFilter)
 }
 
 /**
- * `log` without a commit: the newest entries that pass the filter, newest first, in pages — the
- * first small so a terminal shows something at once, later ones larger (fewer round trips) — so
- * the whole ledger (`limit` 0) never sits in memory and goes out as it is read.
+ * `log` without a commit: the newest entries that pass the filter, newest first, in pages, so the
+ * whole ledger (`limit` 0) never sits in memory, neither its entries nor its index lines, and goes
+ * out as it is read.
  */
 export async function* streamEntries(
   location: LedgerLocation,
@@ -65,10 +66,16 @@ export async function* streamEntries(
     const keep = (l: IndexLine): boolean =>
       (!filter.environment || sameName(l.environment, filter.environment)) &&
       (!filter.type || l.type === filter.type);
-    const lines = await newestLines(view, keep, filter.limit > 0 ? filter.limit : undefined);
+    // Each window's entries come in one fetch; they are decoded in pages, the first small so a
+    // terminal shows something at once, none over 500 entries so little is held at a time.
     let size = 100;
-    for (let at = 0; at < lines.length; at += size, size = Math.min(size * 4, 10_000)) {
-      yield await readEntries(view, lines.slice(at, at + size));
+    const windows =
+      filter.limit > 0 ? [await newestLines(view, keep, filter.limit)] : newestLinesByWindow(view, keep);
+    for await (const lines of windows) {
+      await view.objects.fetch(lines.map((l) => l.blob));
+      for (let at = 0; at < lines.length; at += size, size = Math.min(size * 4, 500)) {
+        yield await readEntries(view, lines.slice(at, at + size));
+      }
     }
   } finally {
     view.close();

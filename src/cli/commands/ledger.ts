@@ -544,9 +544,15 @@ class LogPrinter {
   private async write(text: string): Promise<boolean> {
     if (this.closed) return false;
     if (text && !process.stdout.write(text))
+      // Whichever comes first; the other listener goes too (a long pipe waits here thousands of times).
       await new Promise<void>((resolve) => {
-        process.stdout.once('drain', resolve);
-        process.stdout.once('error', () => resolve());
+        const done = (): void => {
+          process.stdout.off('drain', done);
+          process.stdout.off('error', done);
+          resolve();
+        };
+        process.stdout.on('drain', done);
+        process.stdout.on('error', done);
       });
     return !this.closed;
   }
