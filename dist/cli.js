@@ -63,7 +63,7 @@ import {
   renderProblems,
   toRows,
   verifyLedger
-} from "./cli-chunks/chunk-TLEZ6LKK.js";
+} from "./cli-chunks/chunk-IMRVCWOU.js";
 import {
   deployOf,
   distinctNames,
@@ -4590,7 +4590,7 @@ function registerAuditCommand(program2) {
 
 // src/cli/commands/export.ts
 import { resolve as resolve2 } from "node:path";
-var loadRoom = () => import("./cli-chunks/room-YWO55X7D.js");
+var loadRoom = () => import("./cli-chunks/room-TH5CZLJ5.js");
 var EXPORT_FORMATS = ["ocsf", "jsonl", "csv"];
 function registerExportCommands(program2) {
   const productVersion = program2.version();

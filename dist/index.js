@@ -45713,6 +45713,9 @@ var HistoryParser = class {
     this.pending = [out.slice(parseRecords(out, this.sink))];
   }
 };
+function own(s) {
+  return Buffer.from(s, "latin1").toString("latin1");
+}
 function parseRecords(out, sink) {
   let pos = 0;
   while (pos < out.length) {
@@ -45721,8 +45724,8 @@ function parseRecords(out, sink) {
     const end = out.indexOf("", start);
     if (end < 0) return start;
     const [head2 = "", tree = "", ...body] = out.slice(start + 1, end).split("");
-    const [sha = "", ...parents] = head2.trim().split(" ").filter(Boolean);
-    sink({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join("")) });
+    const [sha = "", ...parents] = head2.trim().split(" ").filter(Boolean).map(own);
+    sink({ sha, parents, tree: own(tree.trim()), trailers: readTrailers(body.join("")) });
     pos = end + 1;
   }
   return pos;
@@ -50092,19 +50095,19 @@ function sourceOf(f) {
   return `${f.owner}/${f.repo}:${f.path}${f.ref ? `@${f.ref}` : ""}`;
 }
 async function loadPolicyFile(read, at2) {
-  const own2 = {
+  const own3 = {
     owner: at2.owner,
     repo: at2.repo,
     path: POLICY_PATH,
     ...at2.ref ? { ref: at2.ref } : {}
   };
-  let first = own2;
-  let text2 = await read(own2);
+  let first = own3;
+  let text2 = await read(own3);
   if (text2 === void 0 && at2.repo.toLowerCase() !== ".github") {
     first = { owner: at2.owner, repo: ".github", path: POLICY_PATH };
     text2 = await read(first);
   }
-  const source = sourceOf(own2);
+  const source = sourceOf(own3);
   if (text2 === void 0) return { policy: policyFromObject({}, source), sources: [], found: false };
   const layers = [];
   const sources = [];
@@ -50155,7 +50158,7 @@ function mergeLayer(base, over) {
     if (key === "rules" && Array.isArray(value)) {
       put(out, "rules", [...base.rules ?? [], ...value]);
     } else {
-      put(out, key, mergeValue(own(base, key), value));
+      put(out, key, mergeValue(own2(base, key), value));
     }
   }
   return out;
@@ -50163,7 +50166,7 @@ function mergeLayer(base, over) {
 function mergeValue(base, over) {
   if (isMapping(base) && isMapping(over)) {
     const out = copy(base);
-    for (const [k, v] of Object.entries(over)) put(out, k, mergeValue(own(base, k), v));
+    for (const [k, v] of Object.entries(over)) put(out, k, mergeValue(own2(base, k), v));
     return out;
   }
   if (over === null && isMapping(base)) return base;
@@ -50172,7 +50175,7 @@ function mergeValue(base, over) {
 function put(o, k, v) {
   Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
-function own(o, k) {
+function own2(o, k) {
   return Object.hasOwn(o, k) ? o[k] : void 0;
 }
 function copy(o) {

@@ -91,6 +91,15 @@ export class HistoryParser {
   }
 }
 
+/**
+ * A copy of `s` that holds its own characters. V8 makes a substring of a long string a view into
+ * it, so one commit id kept per entry (verify keeps each) would keep its whole piece of `git log`
+ * output alive: at 100k entries, all of it.
+ */
+function own(s: string): string {
+  return Buffer.from(s, 'latin1').toString('latin1');
+}
+
 /** Hands every complete record in `out` to `sink`; returns where the unparsed rest starts. */
 function parseRecords(out: string, sink: (c: HistoryCommit) => void): number {
   let pos = 0;
@@ -101,8 +110,8 @@ function parseRecords(out: string, sink: (c: HistoryCommit) => void): number {
     const end = out.indexOf('\x03', start);
     if (end < 0) return start;
     const [head = '', tree = '', ...body] = out.slice(start + 1, end).split('\x02');
-    const [sha = '', ...parents] = head.trim().split(' ').filter(Boolean);
-    sink({ sha, parents, tree: tree.trim(), trailers: readTrailers(body.join('\x02')) });
+    const [sha = '', ...parents] = head.trim().split(' ').filter(Boolean).map(own);
+    sink({ sha, parents, tree: own(tree.trim()), trailers: readTrailers(body.join('\x02')) });
     pos = end + 1;
   }
   return pos;
