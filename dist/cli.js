@@ -3759,6 +3759,33 @@ var colour = {
   dim: (s) => useColour() ? `\x1B[2m${s}\x1B[0m` : s,
   bold: (s) => useColour() ? `\x1B[1m${s}\x1B[0m` : s
 };
+var PagedOutput = class {
+  constructor(out = process.stdout) {
+    this.out = out;
+    out.on("error", (e) => {
+      if (e.code !== "EPIPE") throw e;
+      this.closed = true;
+    });
+  }
+  out;
+  closed = false;
+  async write(text) {
+    if (this.closed) return false;
+    if (text && !this.out.write(text)) {
+      const out = this.out;
+      await new Promise((resolve5) => {
+        const done = () => {
+          out.off("drain", done);
+          out.off("error", done);
+          resolve5();
+        };
+        out.on("drain", done);
+        out.on("error", done);
+      });
+    }
+    return !this.closed;
+  }
+};
 
 // src/cli/commands/app-manifest.ts
 import { existsSync, readFileSync as readFileSync2 } from "node:fs";
@@ -5706,16 +5733,12 @@ var LOG_COLUMNS = [
 var LogPrinter = class {
   constructor(json) {
     this.json = json;
-    process.stdout.on("error", (e) => {
-      if (e.code !== "EPIPE") throw e;
-      this.closed = true;
-    });
   }
   json;
   widths;
   /** Entries written so far. */
   count = 0;
-  closed = false;
+  out = new PagedOutput();
   async page(entries) {
     let text = "";
     if (this.json) {
@@ -5739,19 +5762,8 @@ var LogPrinter = class {
   line(vals) {
     return vals.map((v, i) => v.padEnd(this.widths[i])).join("  ").trimEnd() + "\n";
   }
-  async write(text) {
-    if (this.closed) return false;
-    if (text && !process.stdout.write(text))
-      await new Promise((resolve5) => {
-        const done = () => {
-          process.stdout.off("drain", done);
-          process.stdout.off("error", done);
-          resolve5();
-        };
-        process.stdout.on("drain", done);
-        process.stdout.on("error", done);
-      });
-    return !this.closed;
+  write(text) {
+    return this.out.write(text);
   }
 };
 var indent = (text) => text.replace(/^/gm, "  ");

@@ -36,7 +36,7 @@ import {
   trustedKeysFrom,
   type LocationFlags,
 } from '../common.ts';
-import { colour, inert, inertJson, printJson, table } from '../output.ts';
+import { colour, inert, inertJson, PagedOutput, printJson, table } from '../output.ts';
 import { quietOption, startProgress } from '../progress.ts';
 import { checkpointFromFile } from './since-file.ts';
 
@@ -500,14 +500,9 @@ class LogPrinter {
   private widths: number[] | undefined;
   /** Entries written so far. */
   count = 0;
-  private closed = false;
+  private readonly out = new PagedOutput();
 
-  constructor(private readonly json: boolean) {
-    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE') throw e;
-      this.closed = true;
-    });
-  }
+  constructor(private readonly json: boolean) {}
 
   async page(entries: EntryView[]): Promise<boolean> {
     let text = '';
@@ -541,20 +536,8 @@ class LogPrinter {
     );
   }
 
-  private async write(text: string): Promise<boolean> {
-    if (this.closed) return false;
-    if (text && !process.stdout.write(text))
-      // Whichever comes first; the other listener goes too (a long pipe waits here thousands of times).
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          process.stdout.off('drain', done);
-          process.stdout.off('error', done);
-          resolve();
-        };
-        process.stdout.on('drain', done);
-        process.stdout.on('error', done);
-      });
-    return !this.closed;
+  private write(text: string): Promise<boolean> {
+    return this.out.write(text);
   }
 }
 
