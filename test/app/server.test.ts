@@ -164,7 +164,7 @@ describe('webhook body size (issue 17)', () => {
     const { request } = await import('node:http');
     const chunk = Buffer.alloc(1024 * 1024, 0x20);
     let sent = 0;
-    const answer = await new Promise<number>((resolve) => {
+    const answer = await new Promise<number | 'reset'>((resolve) => {
       const req = request(h.app.webhookUrl, {
         method: 'POST',
         headers: {
@@ -179,8 +179,9 @@ describe('webhook body size (issue 17)', () => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });
-      // the server may close the socket once it has answered
-      req.on('error', () => undefined);
+      // The server closes the socket once it has answered; on a busy machine the reset can reach
+      // the client before the 413 does (it then never sees the answer, only the reset).
+      req.on('error', () => resolve('reset'));
       const pump = () => {
         while (sent < 40) {
           sent++;
@@ -190,7 +191,7 @@ describe('webhook body size (issue 17)', () => {
       };
       pump();
     });
-    expect(answer).toBe(413);
+    expect([413, 'reset']).toContain(answer);
     expect(sent).toBeLessThan(40);
     expect(h.gh.requests).toEqual([]);
   });
