@@ -41964,25 +41964,16 @@ function parseInputs(get, env, now = /* @__PURE__ */ new Date()) {
   };
   const since = get("since").trim();
   if (since) inputs.since = since;
-  for (const [input, field] of [
-    ["to", "to"],
-    ["cursor", "cursor"],
-    ["format", "format"],
-    ["ca", "ca"],
-    ["hec-token", "hecToken"]
-  ]) {
+  for (const input of ["to", "cursor", "format", "ca", "hec-token", "sd-id", "max-message-bytes"]) {
     const value = get(input).trim();
     if (!value) continue;
     if (command !== "forward") bad(input, "is only for command forward");
-    inputs[field] = field === "hecToken" ? value : text(input, value, 2e3);
+    if (input === "hec-token") inputs.hecToken = value;
+    else if (input === "sd-id") inputs.sdId = parseSdId(value, 'input "sd-id":');
+    else if (input === "max-message-bytes")
+      inputs.maxMessageBytes = parseMaxMessageBytes(value, 'input "max-message-bytes":');
+    else inputs[input] = text(input, value, 2e3);
   }
-  const sdId = get("sd-id").trim();
-  const maxMessageBytes = get("max-message-bytes").trim();
-  if ((sdId || maxMessageBytes) && command !== "forward")
-    bad(sdId ? "sd-id" : "max-message-bytes", "is only for command forward");
-  if (sdId) inputs.sdId = parseSdId(sdId, 'input "sd-id":');
-  if (maxMessageBytes)
-    inputs.maxMessageBytes = parseMaxMessageBytes(maxMessageBytes, 'input "max-message-bytes":');
   if (command === "forward") {
     if (!inputs.to)
       bad("to", "is required for command forward (syslog+tcp://, syslog+tls://, relp:// or https://)");

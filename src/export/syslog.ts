@@ -18,9 +18,9 @@ import {
  * (https://www.iana.org/assignments/enterprise-numbers). shiplog has none, and 32473 is reserved
  * for documentation (RFC 5612), so there is no default: without `--sd-id` a message carries no
  * structured data (`-`) and the entry hash is in the JSON body (OCSF `metadata.uid`, JSONL
- * `entry_hash`); with it, `[<sd-id> hash="sha256:…" seq="12"]`.
+ * `entry_hash`); with it, `[<sd-id> hash="sha256:…" seq="12"]`. `name` is how the user gave it (the
+ * CLI's flag, an Action input), for the message.
  */
-/** `name`: how the user gave it (the CLI's flag, an Action input), for the message. */
 export function parseSdId(value: string, name = '--sd-id'): string {
   const m = /^([^@=\]" ]{1,31})@([1-9][0-9]*(?:\.[0-9]+)*)$/.exec(value);
   if (!m || value.length > 32 || !/^[\x21-\x7e]+$/.test(value)) {

@@ -1053,6 +1053,12 @@ function branchNotFound(location: LedgerLocation): ShiplogError {
 }
 
 /**
+ * Commits `verify --since` fetches with the tip, trees included: a checkpoint this close needs no
+ * second round trip for the history after it (~1 KB a commit; the tip's own trees are ~50 KB).
+ */
+const SINCE_PREFETCH = 32;
+
+/**
  * Incremental verify: everything after a checkpoint that was verified before. With the ledger
  * commit it was verified at (`sinceCommit`), only the commits from the checkpoint's last entry on
  * are fetched (with their trees; blobs by id): that commit must still hold the checkpoint's last
@@ -1061,12 +1067,6 @@ function branchNotFound(location: LedgerLocation): ShiplogError {
  * checkpoint extends the old one. Without `sinceCommit` nothing short of reading every older entry
  * proves the history below is unchanged, so the whole ledger is verified against the checkpoint.
  */
-/**
- * Commits `verify --since` fetches with the tip, trees included: a checkpoint this close needs no
- * second round trip for the history after it (~1 KB a commit; the tip's own trees are ~50 KB).
- */
-const SINCE_PREFETCH = 32;
-
 async function verifySince(opts: VerifyOptions): Promise<VerifyResult> {
   let cp: ParsedCheckpoint;
   try {
